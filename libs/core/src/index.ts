@@ -1,0 +1,3 @@
+export * from './chat.types';
+export * from './gateway-error';
+export * from './clock';

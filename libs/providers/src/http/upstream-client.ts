@@ -1,0 +1,97 @@
+import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
+import { ProviderError, providerErrorKindForStatus, parseRetryAfter, type ProviderTimeouts } from '../provider';
+
+/** One keep-alive connection pool per process, shared by every provider adapter. */
+let sharedAgent: Agent | undefined;
+export function upstreamAgent(): Agent {
+  sharedAgent ??= new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 256, pipelining: 1 });
+  return sharedAgent;
+}
+
+export async function closeUpstreamAgent(): Promise<void> {
+  const agent = sharedAgent;
+  sharedAgent = undefined;
+  await agent?.close();
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+}
+
+const DEFAULT_TIMEOUTS: Required<ProviderTimeouts> = { firstByteMs: 60_000, idleMs: 60_000, totalMs: 600_000 };
+
+/**
+ * POSTs JSON upstream. Resolves once headers arrive with any status; connection failures and
+ * timeouts reject with a {@link ProviderError}. The caller reads (and must consume or destroy) the body.
+ */
+export async function postJson(
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  options: { signal?: AbortSignal; timeouts?: ProviderTimeouts } = {},
+): Promise<UpstreamResponse> {
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const signals = [AbortSignal.timeout(timeouts.totalMs)];
+  if (options.signal) signals.push(options.signal);
+  try {
+    const res = await upstreamAgent().request({
+      origin: new URL(url).origin,
+      path: new URL(url).pathname + new URL(url).search,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+      body: JSON.stringify(body),
+      signal: AbortSignal.any(signals),
+      headersTimeout: timeouts.firstByteMs,
+      bodyTimeout: timeouts.idleMs,
+    });
+    return { status: res.statusCode, headers: res.headers, body: res.body };
+  } catch (err) {
+    throw toProviderError(err, false);
+  }
+}
+
+/** Reads a whole body as text, mapping stalls and resets to ProviderErrors. */
+export async function readText(body: UpstreamResponse['body']): Promise<string> {
+  try {
+    return await body.text();
+  } catch (err) {
+    throw toProviderError(err, false);
+  }
+}
+
+/** Normalises network and timeout failures; a ProviderError passes through untouched. */
+export function toProviderError(err: unknown, midStream: boolean): ProviderError {
+  if (err instanceof ProviderError) return err;
+  const e = err as { name?: string; code?: string; message?: string; cause?: unknown };
+  if (
+    err instanceof undiciErrors.HeadersTimeoutError ||
+    err instanceof undiciErrors.BodyTimeoutError ||
+    e?.name === 'TimeoutError' ||
+    e?.code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    e?.code === 'UND_ERR_BODY_TIMEOUT'
+  ) {
+    return new ProviderError('timeout', `Upstream timed out: ${e.message ?? 'no response'}`, undefined, undefined, midStream);
+  }
+  if (e?.name === 'AbortError') {
+    return new ProviderError('timeout', 'Upstream call was aborted.', undefined, undefined, midStream);
+  }
+  const code = e?.code ?? (e?.cause as { code?: string } | undefined)?.code;
+  return new ProviderError('connection', `Upstream connection failed${code ? ` (${code})` : ''}.`, undefined, undefined, midStream);
+}
+
+/** Turns a non-2xx upstream answer into a ProviderError, keeping the upstream's own message. */
+export async function errorFromResponse(res: UpstreamResponse, describe: (body: string) => string | undefined): Promise<ProviderError> {
+  let text = '';
+  try {
+    text = await res.body.text();
+  } catch {
+    /* the status is enough */
+  }
+  const message = describe(text) ?? `Upstream returned HTTP ${res.status}.`;
+  let kind = providerErrorKindForStatus(res.status);
+  if (kind === 'bad_request' && /context|too long|maximum.*tokens|token limit/i.test(message)) kind = 'context_length';
+  if (kind === 'bad_request' && /content.?(policy|filter|management)|safety/i.test(message)) kind = 'content_policy';
+  return new ProviderError(kind, message, res.status, parseRetryAfter(res.headers));
+}

@@ -1,0 +1,5 @@
+export * from './provider';
+export * from './provider-settings';
+export * from './provider.registry';
+export * from './http/sse';
+export { closeUpstreamAgent } from './http/upstream-client';

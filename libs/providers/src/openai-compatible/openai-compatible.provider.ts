@@ -1,0 +1,97 @@
+import type { ChatChunk, ChatRequest, ChatResponse } from '../../../core/src';
+import { ProviderError, type ChatProvider, type ProviderCall } from '../provider';
+import { parseSse } from '../http/sse';
+import { errorFromResponse, postJson, readText, toProviderError } from '../http/upstream-client';
+import type { ProviderSettings } from '../provider-settings';
+
+/**
+ * Any upstream that speaks OpenAI's Chat Completions: OpenAI itself and the long tail of compatible
+ * hosts. Differences between them are configuration (`ProviderSettings`), not code here.
+ */
+export class OpenAICompatibleProvider implements ChatProvider {
+  readonly id: string;
+  private readonly url: string;
+  private readonly headers: Record<string, string>;
+
+  constructor(private readonly settings: ProviderSettings) {
+    this.id = settings.id;
+    this.url = `${settings.baseUrl.replace(/\/+$/, '')}${settings.chatPath ?? '/chat/completions'}`;
+    const authHeader = settings.authHeader ?? 'authorization';
+    this.headers = { ...settings.headers };
+    if (settings.apiKey) {
+      this.headers[authHeader] = authHeader === 'authorization' ? `Bearer ${settings.apiKey}` : settings.apiKey;
+    }
+  }
+
+  async complete(call: ProviderCall): Promise<ChatResponse> {
+    const body = this.prepare({ ...call.request, stream: false });
+    const res = await postJson(this.url, this.headers, body, call);
+    if (res.status >= 400) throw await errorFromResponse(res, describeOpenAIError);
+    const text = await readText(res.body);
+    try {
+      return JSON.parse(text) as ChatResponse;
+    } catch {
+      throw new ProviderError('malformed_response', 'Upstream returned a body that is not JSON.', res.status);
+    }
+  }
+
+  stream(call: ProviderCall): AsyncIterable<ChatChunk> {
+    const body = this.prepare({
+      ...call.request,
+      stream: true,
+      stream_options: { ...(call.request.stream_options ?? {}), include_usage: true },
+    });
+    const url = this.url;
+    const headers = this.headers;
+    return {
+      async *[Symbol.asyncIterator]() {
+        const res = await postJson(url, headers, body, call);
+        if (res.status >= 400) throw await errorFromResponse(res, describeOpenAIError);
+        let sawContent = false;
+        try {
+          for await (const event of parseSse(res.body)) {
+            if (event.data === '[DONE]') return;
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(event.data);
+            } catch {
+              throw new ProviderError('malformed_response', 'Upstream sent a stream event that is not JSON.', res.status, undefined, sawContent);
+            }
+            const asError = (parsed as { error?: { message?: string } }).error;
+            if (asError) {
+              throw new ProviderError('server_error', asError.message ?? 'Upstream reported an error mid-stream.', res.status, undefined, sawContent);
+            }
+            sawContent = true;
+            yield parsed as ChatChunk;
+          }
+        } catch (err) {
+          res.body.destroy();
+          throw toProviderError(err, sawContent);
+        }
+      },
+    };
+  }
+
+  /** Applies per-provider quirks: fields the upstream rejects are dropped, renamed fields mapped. */
+  private prepare(request: ChatRequest): Record<string, unknown> {
+    const body: Record<string, unknown> = { ...request };
+    for (const field of this.settings.dropFields ?? []) delete body[field];
+    for (const [from, to] of Object.entries(this.settings.renameFields ?? {})) {
+      if (from in body) {
+        body[to] = body[from];
+        delete body[from];
+      }
+    }
+    return body;
+  }
+}
+
+export function describeOpenAIError(text: string): string | undefined {
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: string } | string; message?: string };
+    if (typeof parsed.error === 'string') return parsed.error;
+    return parsed.error?.message ?? parsed.message;
+  } catch {
+    return text ? text.slice(0, 500) : undefined;
+  }
+}

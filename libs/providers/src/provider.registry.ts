@@ -1,0 +1,35 @@
+import type { ChatProvider } from './provider';
+import type { ProviderSettings } from './provider-settings';
+import { OpenAICompatibleProvider } from './openai-compatible/openai-compatible.provider';
+
+export type ProviderFactory = (settings: ProviderSettings) => ChatProvider;
+
+/** Adapter families by `kind`. A new family registers here; nothing else in the gateway names providers. */
+const factories = new Map<string, ProviderFactory>([['openai-compatible', (s) => new OpenAICompatibleProvider(s)]]);
+
+export function registerProviderKind(kind: string, factory: ProviderFactory): void {
+  factories.set(kind, factory);
+}
+
+export function providerKinds(): string[] {
+  return [...factories.keys()];
+}
+
+/** The configured providers, keyed by provider id. */
+export class ProviderRegistry {
+  private readonly providers = new Map<string, ChatProvider>();
+
+  constructor(settings: ProviderSettings[]) {
+    for (const s of settings) {
+      const factory = factories.get(s.kind);
+      if (!factory) throw new Error(`Unknown provider kind "${s.kind}" for provider "${s.id}".`);
+      this.providers.set(s.id, factory(s));
+    }
+  }
+
+  get(id: string): ChatProvider {
+    const provider = this.providers.get(id);
+    if (!provider) throw new Error(`Provider "${id}" is not configured.`);
+    return provider;
+  }
+}
