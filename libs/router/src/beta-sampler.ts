@@ -1,0 +1,38 @@
+import type { Random } from '../../core/src';
+
+/** Standard normal by Box-Muller (one of the pair; simplicity over speed). */
+export function sampleNormal(random: Random): number {
+  let u = 0;
+  while (u === 0) u = random();
+  const v = random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+/** Gamma(shape, 1) by Marsaglia and Tsang (2000), with the shape < 1 boost. */
+export function sampleGamma(shape: number, random: Random): number {
+  if (shape < 1) {
+    const u = random() || Number.MIN_VALUE;
+    return sampleGamma(shape + 1, random) * Math.pow(u, 1 / shape);
+  }
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = sampleNormal(random);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = random();
+    if (u < 1 - 0.0331 * x * x * x * x) return d * v;
+    if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+/** Beta(alpha, beta) as a ratio of gammas. */
+export function sampleBeta(alpha: number, beta: number, random: Random): number {
+  const x = sampleGamma(alpha, random);
+  const y = sampleGamma(beta, random);
+  return x + y === 0 ? 0.5 : x / (x + y);
+}

@@ -1,0 +1,3 @@
+export * from './arm-state';
+export * from './beta-sampler';
+export * from './thompson-policy';
