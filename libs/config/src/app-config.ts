@@ -1,0 +1,47 @@
+import type { ProviderSettings } from '../../providers/src/provider-settings';
+import type { ValidatorConfig } from './router-config.schema';
+
+export interface ModelSpec {
+  id: string;
+  providerId: string;
+  upstream: string;
+  inputPer1M: number;
+  outputPer1M: number;
+  contextWindow: number;
+}
+
+export interface RouteSpec {
+  name: string;
+  candidates: string[];
+  qualityFloor: number;
+  budgetUsdPerDay?: number;
+  maxPriceUsdPerRequest?: number;
+  discount: number;
+  validators: ValidatorConfig[];
+  /** A route made for a request that names a model directly. */
+  implicit: boolean;
+}
+
+/** The whole validated configuration, built once at start-up. */
+export interface AppConfig {
+  host: string;
+  port: number;
+  databaseUrl?: string;
+  redisUrl?: string;
+  dataDir: string;
+  /** SHA-256 hex digests of the accepted gateway keys; empty means no key is required. */
+  gatewayKeyHashes: string[];
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  statsRefreshMs: number;
+  bodyLimitBytes: number;
+  recordFlushMs: number;
+  inlineWorker: boolean;
+  workerConcurrency: number;
+  providers: ProviderSettings[];
+  models: ReadonlyMap<string, ModelSpec>;
+  routes: ReadonlyMap<string, RouteSpec>;
+  /** Where the routing config came from, for the start-up log. */
+  source: string;
+}
+
+export type { ValidatorConfig };

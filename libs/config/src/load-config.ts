@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { ProviderSettings } from '../../providers/src/provider-settings';
+import type { AppConfig, ModelSpec, RouteSpec } from './app-config';
+import { ConfigError } from './config-error';
+import { defaultRouterConfig } from './default-config';
+import { routerConfigSchema, type RouterConfigFile } from './router-config.schema';
+import { settingsSchema } from './settings.schema';
+
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/** Reads and validates the environment and the routing file, once. Throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const settings = settingsSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!settings.success) {
+    problems.push(...ConfigError.fromZod('environment', settings.error.issues).problems.map((p) => `env ${p}`));
+  }
+  const path = env.ROUTER_CONFIG;
+  const source = path ? `file ${path}` : 'built-in default';
+  let file: RouterConfigFile | undefined;
+  try {
+    file = path ? parseRouterConfig(readConfigText(path), source) : defaultRouterConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) problems.push(...err.problems);
+    else throw err;
+  }
+  if (file) {
+    file.providers.forEach((p, i) => {
+      if (p.api_key_env && env[p.api_key_env] === undefined) {
+        problems.push(`providers.${i}.api_key_env: environment variable ${p.api_key_env} is not set`);
+      }
+    });
+  }
+  if (problems.length > 0 || !settings.success || !file) throw new ConfigError(source, problems);
+  const s = settings.data;
+  const providers: ProviderSettings[] = file.providers.map((p) => ({
+    id: p.id,
+    kind: p.kind,
+    baseUrl: p.base_url,
+    apiKey: p.api_key_env ? env[p.api_key_env] : undefined,
+    authHeader: p.auth_header,
+    chatPath: p.chat_path,
+    headers: p.headers,
+    dropFields: p.drop_fields,
+    renameFields: p.rename_fields,
+  }));
+  const models = new Map<string, ModelSpec>(
+    file.models.map((m) => [
+      m.id,
+      { id: m.id, providerId: m.provider, upstream: m.upstream, inputPer1M: m.input_per_1m, outputPer1M: m.output_per_1m, contextWindow: m.context_window },
+    ]),
+  );
+  const routes = new Map<string, RouteSpec>(
+    file.routes.map((r) => [
+      r.name,
+      {
+        name: r.name,
+        candidates: r.candidates,
+        qualityFloor: r.quality_floor,
+        budgetUsdPerDay: r.budget_usd_per_day,
+        maxPriceUsdPerRequest: r.max_price_per_request_usd,
+        discount: r.discount,
+        validators: r.validators,
+        implicit: false,
+      },
+    ]),
+  );
+  const keys = (s.GATEWAY_API_KEYS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  return {
+    host: s.HOST,
+    port: s.PORT,
+    databaseUrl: s.DATABASE_URL,
+    redisUrl: s.REDIS_URL,
+    dataDir: s.DATA_DIR,
+    gatewayKeyHashes: keys.map(hashKey),
+    logLevel: s.LOG_LEVEL,
+    statsRefreshMs: s.STATS_REFRESH_MS,
+    bodyLimitBytes: s.BODY_LIMIT_BYTES,
+    recordFlushMs: s.RECORD_FLUSH_MS,
+    inlineWorker: s.INLINE_WORKER ? s.INLINE_WORKER === 'true' : !s.REDIS_URL,
+    workerConcurrency: s.WORKER_CONCURRENCY,
+    providers,
+    models,
+    routes,
+    source,
+  };
+}
+
+function readConfigText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`file ${path}`, [`ROUTER_CONFIG: cannot read ${path}: ${(err as Error).message}`]);
+  }
+}
+
+export function parseRouterConfig(text: string, source: string): RouterConfigFile {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text) ?? {};
+  } catch (err) {
+    const where = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : '';
+    throw new ConfigError(source, [`(yaml)${where}: ${(err as Error).message.split('\n')[0]}`]);
+  }
+  const parsed = routerConfigSchema.safeParse(raw);
+  if (!parsed.success) throw ConfigError.fromZod(source, parsed.error.issues);
+  return parsed.data;
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/** The YAML file named by ROUTER_CONFIG: providers, models and routes. See config/router.example.yaml. */
+const id = z.string().min(1).regex(/^[A-Za-z0-9._:\/-]+$/, 'use letters, digits and . _ : / -');
+
+export const validatorConfigSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('regex'), pattern: z.string().min(1), flags: z.string().regex(/^[gimsuy]*$/).optional(), expect: z.enum(['match', 'no_match']).default('match') }),
+  z.object({ type: z.literal('contains'), text: z.string().min(1), case_sensitive: z.boolean().default(false), expect: z.enum(['present', 'absent']).default('present') }),
+  z.object({ type: z.literal('max_length'), chars: z.number().int().positive() }),
+  z.object({ type: z.literal('refusal') }),
+]);
+
+export const providerConfigSchema = z
+  .object({
+    id,
+    kind: z.string().min(1),
+    base_url: z.string().url(),
+    api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name').optional(),
+    auth_header: z.string().optional(),
+    chat_path: z.string().startsWith('/').optional(),
+    headers: z.record(z.string()).optional(),
+    drop_fields: z.array(z.string()).optional(),
+    rename_fields: z.record(z.string()).optional(),
+  })
+  .strict();
+
+export const modelConfigSchema = z
+  .object({
+    id,
+    provider: id,
+    upstream: z.string().min(1),
+    input_per_1m: z.number().nonnegative(),
+    output_per_1m: z.number().nonnegative(),
+    context_window: z.number().int().positive(),
+  })
+  .strict();
+
+export const routeConfigSchema = z
+  .object({
+    name: id,
+    candidates: z.array(id).min(1),
+    quality_floor: z.number().min(0).max(1).default(0.8),
+    budget_usd_per_day: z.number().positive().optional(),
+    max_price_per_request_usd: z.number().positive().optional(),
+    /** How fast old evidence fades: each scored response multiplies the route's evidence by this. */
+    discount: z.number().gt(0).max(1).default(0.99),
+    validators: z.array(validatorConfigSchema).default([]),
+  })
+  .strict();
+
+export const routerConfigSchema = z
+  .object({
+    providers: z.array(providerConfigSchema).default([]),
+    models: z.array(modelConfigSchema).default([]),
+    routes: z.array(routeConfigSchema).default([]),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const duplicates = (values: string[], path: string) => {
+      const seen = new Set<string>();
+      values.forEach((v, i) => {
+        if (seen.has(v)) ctx.addIssue({ code: 'custom', path: [path, i], message: `duplicate id "${v}"` });
+        seen.add(v);
+      });
+    };
+    duplicates(cfg.providers.map((p) => p.id), 'providers');
+    duplicates(cfg.models.map((m) => m.id), 'models');
+    duplicates(cfg.routes.map((r) => r.name), 'routes');
+    const providers = new Set(cfg.providers.map((p) => p.id));
+    const models = new Set(cfg.models.map((m) => m.id));
+    cfg.models.forEach((m, i) => {
+      if (!providers.has(m.provider)) ctx.addIssue({ code: 'custom', path: ['models', i, 'provider'], message: `unknown provider "${m.provider}"` });
+    });
+    cfg.routes.forEach((r, i) => {
+      if (models.has(r.name)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'name'], message: `route name "${r.name}" is also a model id` });
+      r.candidates.forEach((c, j) => {
+        if (!models.has(c)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'candidates', j], message: `unknown model "${c}"` });
+      });
+    });
+  });
+
+export type RouterConfigFile = z.infer<typeof routerConfigSchema>;
+export type ValidatorConfig = z.infer<typeof validatorConfigSchema>;
