@@ -1,0 +1,118 @@
+import { GatewayError } from '../../../core/src';
+import { convertToAnthropicMessages } from './convert-to-anthropic-messages';
+
+describe('convertToAnthropicMessages', () => {
+  it('hoists system and developer messages into system blocks', () => {
+    expect(
+      convertToAnthropicMessages([
+        { role: 'system', content: 'Be brief.' },
+        { role: 'developer', content: [{ type: 'text', text: 'Answer in French.' }] },
+        { role: 'user', content: 'Hi' },
+      ]),
+    ).toEqual({
+      system: [
+        { type: 'text', text: 'Be brief.' },
+        { type: 'text', text: 'Answer in French.' },
+      ],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }],
+    });
+  });
+
+  it('converts text and images: data URLs to base64 sources, http URLs to url sources', () => {
+    const { messages } = convertToAnthropicMessages([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is this?' },
+          { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+          { type: 'image_url', image_url: { url: 'https://example.com/cat.jpg', detail: 'high' } },
+        ],
+      },
+    ]);
+    expect(messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is this?' },
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } },
+          { type: 'image', source: { type: 'url', url: 'https://example.com/cat.jpg' } },
+        ],
+      },
+    ]);
+  });
+
+  it('turns assistant tool_calls into tool_use blocks and tool messages into one merged user turn', () => {
+    const { messages } = convertToAnthropicMessages([
+      { role: 'user', content: 'Weather in Paris and Rome?' },
+      {
+        role: 'assistant',
+        content: 'Checking.',
+        tool_calls: [
+          { id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+          { id: 'toolu_2', type: 'function', function: { name: 'get_weather', arguments: '' } },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'toolu_1', content: '18C' },
+      { role: 'tool', tool_call_id: 'toolu_2', content: [{ type: 'text', text: '21C' }] },
+      { role: 'user', content: 'Thanks!' },
+    ]);
+    expect(messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'Weather in Paris and Rome?' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Checking.' },
+          { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } },
+          { type: 'tool_use', id: 'toolu_2', name: 'get_weather', input: {} },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'toolu_1', content: '18C' },
+          { type: 'tool_result', tool_use_id: 'toolu_2', content: [{ type: 'text', text: '21C' }] },
+          { type: 'text', text: 'Thanks!' },
+        ],
+      },
+    ]);
+  });
+
+  it('merges consecutive user messages and skips empty assistant text', () => {
+    const { messages } = convertToAnthropicMessages([
+      { role: 'user', content: 'a' },
+      { role: 'user', content: 'b' },
+      { role: 'assistant', content: '', tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+    ]);
+    expect(messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'f', input: {} }] },
+    ]);
+  });
+
+  it('sends inline PDFs as documents', () => {
+    const { messages } = convertToAnthropicMessages([
+      { role: 'user', content: [{ type: 'file', file: { file_data: 'data:application/pdf;base64,JVBE', filename: 'a.pdf' } }] },
+    ]);
+    expect(messages[0].content).toEqual([{ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBE' } }]);
+  });
+
+  it.each([
+    [[{ role: 'user' as const, content: [{ type: 'input_audio' as const, input_audio: { data: 'x', format: 'wav' as const } }] }], 'messages[0].content[0]'],
+    [[{ role: 'user' as const, content: [{ type: 'image_url' as const, image_url: { url: 'data:image/tiff;base64,AA' } }] }], 'messages[0].content[0]'],
+    [[{ role: 'user' as const, content: [{ type: 'image_url' as const, image_url: { url: 'ftp://x/y.png' } }] }], 'messages[0].content[0]'],
+    [
+      [{ role: 'assistant' as const, tool_calls: [{ id: 't', type: 'function' as const, function: { name: 'f', arguments: '{oops' } }] }],
+      'messages[0].tool_calls[0].function.arguments',
+    ],
+    [[{ role: 'function' as const, name: 'f', content: 'x' }], 'messages[0].role'],
+  ])('rejects what it cannot send (%#) with a 400 naming the param', (messages, param) => {
+    let caught: unknown;
+    try {
+      convertToAnthropicMessages(messages);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(GatewayError);
+    expect(caught).toMatchObject({ status: 400, param });
+  });
+});

@@ -1,0 +1,142 @@
+import type {
+  ContentBlockParam,
+  ImageBlockParam,
+  DocumentBlockParam,
+  MessageParam,
+  TextBlockParam,
+  ToolResultBlockParam,
+} from '@anthropic-ai/sdk/resources/messages';
+import { GatewayError, type ChatMessage } from '../../../core/src';
+import type { ChatCompletionContentPart } from 'openai/resources/chat/completions';
+import { parseDataUrl } from './parse-data-url';
+
+export interface AnthropicPrompt {
+  system: TextBlockParam[];
+  messages: MessageParam[];
+}
+
+const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const;
+type ImageMediaType = (typeof IMAGE_MEDIA_TYPES)[number];
+
+/**
+ * OpenAI messages -> Anthropic `system` + `messages`.
+ * https://docs.anthropic.com/en/api/messages
+ *
+ * - `system` and `developer` messages become `system` text blocks, wherever they appear (Anthropic has
+ *   a single top-level system prompt).
+ * - `tool` messages become `tool_result` blocks in a user turn; consecutive same-role turns are merged,
+ *   so parallel tool results share one user turn, before any text that follows them.
+ * - The `name` field has no Anthropic counterpart and is not sent.
+ */
+export function convertToAnthropicMessages(messages: ChatMessage[]): AnthropicPrompt {
+  const system: TextBlockParam[] = [];
+  const out: MessageParam[] = [];
+  const push = (role: 'user' | 'assistant', blocks: ContentBlockParam[]) => {
+    if (blocks.length === 0) return;
+    const last = out[out.length - 1];
+    if (last && last.role === role && Array.isArray(last.content)) last.content.push(...blocks);
+    else out.push({ role, content: blocks });
+  };
+
+  messages.forEach((message, i) => {
+    const param = `messages[${i}]`;
+    switch (message.role) {
+      case 'system':
+      case 'developer': {
+        const text = typeof message.content === 'string' ? message.content : message.content.map((p) => p.text).join('\n');
+        if (text) system.push({ type: 'text', text });
+        return;
+      }
+      case 'user': {
+        if (typeof message.content === 'string') {
+          push('user', message.content ? [{ type: 'text', text: message.content }] : []);
+          return;
+        }
+        push('user', message.content.map((part, j) => convertUserPart(part, `${param}.content[${j}]`)));
+        return;
+      }
+      case 'assistant': {
+        const blocks: ContentBlockParam[] = [];
+        if (typeof message.content === 'string') {
+          if (message.content) blocks.push({ type: 'text', text: message.content });
+        } else if (message.content) {
+          for (const part of message.content) {
+            const text = part.type === 'text' ? part.text : part.refusal;
+            if (text) blocks.push({ type: 'text', text });
+          }
+        }
+        (message.tool_calls ?? []).forEach((call, j) => {
+          if (call.type !== 'function') {
+            throw GatewayError.invalidRequest('Custom tool calls are not supported by this provider.', `${param}.tool_calls[${j}]`);
+          }
+          blocks.push({
+            type: 'tool_use',
+            id: call.id,
+            name: call.function.name,
+            input: parseToolArguments(call.function.arguments, `${param}.tool_calls[${j}].function.arguments`),
+          });
+        });
+        push('assistant', blocks);
+        return;
+      }
+      case 'tool': {
+        const content =
+          typeof message.content === 'string' ? message.content : message.content.map((p): TextBlockParam => ({ type: 'text', text: p.text }));
+        const block: ToolResultBlockParam = { type: 'tool_result', tool_use_id: message.tool_call_id, content };
+        push('user', [block]);
+        return;
+      }
+      case 'function':
+        throw GatewayError.invalidRequest('The deprecated `function` role is not supported; use `tool` messages.', `${param}.role`);
+    }
+  });
+  return { system, messages: out };
+}
+
+function convertUserPart(part: ChatCompletionContentPart, param: string): ContentBlockParam {
+  switch (part.type) {
+    case 'text':
+      return { type: 'text', text: part.text };
+    case 'image_url':
+      return convertImage(part.image_url.url, param);
+    case 'file': {
+      const parsed = part.file.file_data ? parseDataUrl(part.file.file_data) : undefined;
+      if (parsed?.mediaType === 'application/pdf') {
+        const doc: DocumentBlockParam = { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: parsed.data } };
+        return doc;
+      }
+      throw GatewayError.invalidRequest('Only inline PDF files (a base64 data URL in `file_data`) are supported by this provider.', param);
+    }
+    case 'input_audio':
+      throw GatewayError.invalidRequest('Audio input is not supported by this provider.', param);
+  }
+}
+
+function convertImage(url: string, param: string): ImageBlockParam {
+  if (/^https?:\/\//i.test(url)) return { type: 'image', source: { type: 'url', url } };
+  const parsed = parseDataUrl(url);
+  if (!parsed) throw GatewayError.invalidRequest('Images must be http(s) URLs or base64 data URLs.', param);
+  if (!isImageMediaType(parsed.mediaType)) {
+    throw GatewayError.invalidRequest(`Image type ${parsed.mediaType} is not supported; use one of ${IMAGE_MEDIA_TYPES.join(', ')}.`, param);
+  }
+  return { type: 'image', source: { type: 'base64', media_type: parsed.mediaType, data: parsed.data } };
+}
+
+function isImageMediaType(value: string): value is ImageMediaType {
+  return (IMAGE_MEDIA_TYPES as readonly string[]).includes(value);
+}
+
+/** Anthropic wants the tool input as an object; OpenAI carries it as a JSON string. */
+function parseToolArguments(text: string, param: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw GatewayError.invalidRequest('Tool call arguments must be valid JSON.', param);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw GatewayError.invalidRequest('Tool call arguments must be a JSON object.', param);
+  }
+  return value as Record<string, unknown>;
+}
