@@ -1,0 +1,2 @@
+export * from './scoring-input';
+export * from './score-response';

@@ -1,0 +1,95 @@
+import type { ColumnType, Insertable, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface AttemptRecord {
+  modelId: string;
+  providerId: string;
+  status: 'success' | 'error';
+  errorKind?: string;
+  httpStatus?: number;
+  latencyMs: number;
+  costUsd: number;
+}
+
+export interface RequestsTable {
+  id: string;
+  created_at: Timestamp;
+  route: string | null;
+  context_key: ColumnType<string, string | undefined, string>;
+  model_id: string | null;
+  provider_id: string | null;
+  key_id: string | null;
+  status: 'success' | 'error';
+  http_status: number;
+  error_type: string | null;
+  error_message: string | null;
+  streamed: boolean;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  cost_usd: number;
+  latency_ms: number;
+  ttft_ms: number | null;
+  finish_reason: string | null;
+  decision_reason: string | null;
+  attempts: Json<AttemptRecord[]>;
+}
+
+export interface ValidatorResultRecord {
+  validator: string;
+  passed: boolean;
+  detail?: string;
+}
+
+export interface ScoresTable {
+  request_id: string;
+  route: string;
+  context_key: string;
+  model_id: string;
+  validator_reward: number;
+  feedback: number | null;
+  reward: number;
+  results: Json<ValidatorResultRecord[]>;
+  scored_at: Timestamp;
+}
+
+export interface FeedbackTable {
+  request_id: string;
+  score: number;
+  comment: string | null;
+  created_at: Timestamp;
+}
+
+export interface ArmStatsTable {
+  route: string;
+  context_key: string;
+  model_id: string;
+  successes: number;
+  failures: number;
+  completion_tokens: number;
+  cost_usd: number;
+  observations: number;
+  updated_at: Timestamp;
+}
+
+export interface SpendDailyTable {
+  day: ColumnType<string, string, string>;
+  route: string;
+  model_id: string;
+  cost_usd: number;
+  requests: number;
+}
+
+export interface Database {
+  requests: RequestsTable;
+  scores: ScoresTable;
+  feedback: FeedbackTable;
+  arm_stats: ArmStatsTable;
+  spend_daily: SpendDailyTable;
+}
+
+export type RequestRow = Selectable<RequestsTable>;
+export type NewRequestRow = Insertable<RequestsTable>;
+export type ArmStatsRow = Selectable<ArmStatsTable>;

@@ -1,0 +1,6 @@
+export * from './database';
+export * from './connection';
+export * from './migrate';
+export * from './repositories/request-record.repository';
+export * from './repositories/arm-stats.repository';
+export * from './repositories/spend.repository';

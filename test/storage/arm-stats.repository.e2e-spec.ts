@@ -1,0 +1,83 @@
+import { ArmStatsRepository, RequestRecordRepository, type NewRequestRow } from '../../libs/storage/src';
+import { createTestDatabase } from '../support/test-database';
+
+describe('storage on the real Postgres', () => {
+  let testDb: Awaited<ReturnType<typeof createTestDatabase>>;
+  let arms: ArmStatsRepository;
+  let records: RequestRecordRepository;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    arms = new ArmStatsRepository(testDb.handle.db);
+    records = new RequestRecordRepository(testDb.handle.db);
+  });
+  afterAll(() => testDb.drop());
+
+  const score = (requestId: string, modelId: string, validatorReward: number) => ({
+    requestId,
+    route: 'r',
+    contextKey: '',
+    modelId,
+    validatorReward,
+    results: [{ validator: 'non_empty', passed: validatorReward === 1 }],
+    costUsd: 0.01,
+    completionTokens: 20,
+    discount: 0.5,
+    scoredAt: new Date(),
+  });
+
+  it('records a score once, even when the same job runs twice concurrently', async () => {
+    const outcomes = await Promise.all([arms.recordScore(score('a', 'm1', 1)), arms.recordScore(score('a', 'm1', 1))]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['duplicate', 'recorded']);
+    const rows = await arms.changedSince(null);
+    expect(rows).toEqual([expect.objectContaining({ model_id: 'm1', successes: 1, failures: 0, observations: 1 })]);
+  });
+
+  it('decays every arm of the route and credits the scored one', async () => {
+    await arms.recordScore(score('b', 'm2', 0));
+    const rows = new Map((await arms.changedSince(null)).map((r) => [r.model_id, r]));
+    expect(rows.get('m1')).toMatchObject({ successes: 0.5, failures: 0, observations: 1 });
+    expect(rows.get('m2')).toMatchObject({ successes: 0, failures: 1, observations: 1 });
+  });
+
+  it('corrects an already scored reward when feedback arrives, and feeds early feedback into scoring', async () => {
+    const applied = await arms.applyFeedback('b', 1, 'good', new Date());
+    expect(applied).toEqual({ status: 'applied', reward: 0.5 });
+    const m2 = (await arms.changedSince(null)).find((r) => r.model_id === 'm2');
+    expect(m2).toMatchObject({ successes: 0.5, failures: 0.5 });
+
+    expect(await arms.applyFeedback('c', 0, null, new Date())).toEqual({ status: 'stored' });
+    expect(await arms.recordScore(score('c', 'm1', 1))).toEqual({ status: 'recorded', reward: 0.5 });
+    expect(await arms.findScore('c')).toMatchObject({ validator_reward: 1, feedback: 0, reward: 0.5 });
+  });
+
+  it('writes request records idempotently and rolls their cost up per day', async () => {
+    const row = (id: string, cost: number): NewRequestRow => ({
+      id,
+      created_at: new Date('2026-11-21T10:00:00Z'),
+      route: 'r',
+      model_id: 'm1',
+      provider_id: 'p',
+      key_id: null,
+      status: 'success',
+      http_status: 200,
+      error_type: null,
+      error_message: null,
+      streamed: false,
+      prompt_tokens: 10,
+      completion_tokens: 5,
+      cached_tokens: 0,
+      cost_usd: cost,
+      latency_ms: 12,
+      ttft_ms: null,
+      finish_reason: 'stop',
+      decision_reason: 'exploit',
+      attempts: '[]',
+    });
+    expect(await records.insertBatch([row('x1', 0.25), row('x2', 0.5)])).toBe(2);
+    expect(await records.insertBatch([row('x2', 0.5), row('x3', 1)])).toBe(1);
+    expect(await records.count()).toBe(3);
+    const spend = await testDb.handle.db.selectFrom('spend_daily').selectAll().execute();
+    expect(spend).toEqual([{ day: '2026-11-21', route: 'r', model_id: 'm1', cost_usd: 1.75, requests: 3 }]);
+  });
+});
