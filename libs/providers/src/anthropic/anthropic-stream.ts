@@ -1,0 +1,132 @@
+import type { ChatChunk, FinishReason, Usage } from '../../../core/src';
+
+type ChunkDelta = ChatChunk['choices'][number]['delta'];
+import { ProviderError } from '../provider';
+import type { SseEvent } from '../http/sse';
+import { anthropicStreamEventSchema, type AnthropicStreamEvent, type AnthropicUsage } from './anthropic-api';
+import { finishReason } from './convert-anthropic-response';
+import { anthropicStreamError } from './map-anthropic-error';
+import { mapAnthropicUsage } from './map-anthropic-usage';
+
+export interface AnthropicStreamContext {
+  /** Unix seconds, stamped on every chunk. */
+  created: number;
+  jsonTool?: string;
+}
+
+const KNOWN_EVENTS = new Set<string>(anthropicStreamEventSchema.options.map((o) => o.shape.type.value));
+
+type Block = { kind: 'text' } | { kind: 'tool'; toolIndex: number } | { kind: 'json' } | { kind: 'ignored' };
+
+/**
+ * Anthropic stream events -> OpenAI `chat.completion.chunk`s, one chunk out per content event in.
+ * https://docs.anthropic.com/en/docs/build-with-claude/streaming#event-types
+ *
+ * - `message_start` -> a first chunk with `role: assistant`;
+ * - text deltas -> `content`; a `tool_use` block start -> a tool call delta with index, id, name and
+ *   empty arguments, then each `input_json_delta` -> an `arguments` fragment for that index;
+ * - the `json_schema` fallback tool's input fragments are sent as `content` instead;
+ * - `message_delta` -> the finish chunk; `message_stop` -> a last chunk with `choices: []` and `usage`;
+ * - an `error` event -> a thrown {@link ProviderError} (midStream once anything was sent).
+ * A stream that ends before `message_stop` was cut short: `malformed_response`.
+ */
+export async function* transformAnthropicStream(events: AsyncIterable<SseEvent>, context: AnthropicStreamContext): AsyncGenerator<ChatChunk> {
+  let id = '';
+  let model = '';
+  let usage: AnthropicUsage = {};
+  let stopReason: string | null | undefined;
+  let toolCount = 0;
+  let sawJsonTool = false;
+  let sentAnything = false;
+  const blocks = new Map<number, Block>();
+
+  const chunk = (delta: ChunkDelta, finish: FinishReason | null = null): ChatChunk => ({
+    id,
+    object: 'chat.completion.chunk',
+    created: context.created,
+    model,
+    choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+  });
+
+  for await (const sse of events) {
+    const event = parseEvent(sse, sentAnything);
+    if (!event) continue;
+    switch (event.type) {
+      case 'message_start':
+        id = event.message.id;
+        model = event.message.model;
+        usage = { ...event.message.usage };
+        sentAnything = true;
+        yield chunk({ role: 'assistant', content: '' });
+        break;
+      case 'content_block_start': {
+        const block = event.content_block;
+        if (block.type === 'text') {
+          blocks.set(event.index, { kind: 'text' });
+          if ('text' in block && typeof block.text === 'string' && block.text) yield chunk({ content: block.text });
+        } else if (block.type === 'tool_use' && 'name' in block && typeof block.name === 'string' && typeof block.id === 'string') {
+          if (block.name === context.jsonTool) {
+            sawJsonTool = true;
+            blocks.set(event.index, { kind: 'json' });
+          } else {
+            const toolIndex = toolCount++;
+            blocks.set(event.index, { kind: 'tool', toolIndex });
+            yield chunk({ tool_calls: [{ index: toolIndex, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }] });
+          }
+        } else {
+          blocks.set(event.index, { kind: 'ignored' });
+        }
+        break;
+      }
+      case 'content_block_delta': {
+        const block = blocks.get(event.index);
+        const delta = event.delta;
+        if (delta.type === 'text_delta' && 'text' in delta && typeof delta.text === 'string' && block?.kind === 'text') {
+          if (delta.text) yield chunk({ content: delta.text });
+        } else if (delta.type === 'input_json_delta' && 'partial_json' in delta && typeof delta.partial_json === 'string') {
+          if (!delta.partial_json) break;
+          if (block?.kind === 'tool') yield chunk({ tool_calls: [{ index: block.toolIndex, function: { arguments: delta.partial_json } }] });
+          else if (block?.kind === 'json') yield chunk({ content: delta.partial_json });
+        }
+        break;
+      }
+      case 'message_delta':
+        stopReason = event.delta.stop_reason ?? stopReason;
+        usage = { ...usage, ...definedOnly(event.usage ?? {}) };
+        yield chunk({}, finishReason(stopReason, sawJsonTool && toolCount === 0));
+        break;
+      case 'message_stop': {
+        const final: ChatChunk = { id, object: 'chat.completion.chunk', created: context.created, model, choices: [], usage: mapAnthropicUsage(usage) satisfies Usage };
+        yield final;
+        return;
+      }
+      case 'error':
+        throw anthropicStreamError(event.error, sentAnything);
+      case 'content_block_stop':
+      case 'ping':
+        break;
+    }
+  }
+  throw new ProviderError('malformed_response', 'Anthropic stream ended before message_stop.', 200, undefined, sentAnything);
+}
+
+function parseEvent(sse: SseEvent, midStream: boolean): AnthropicStreamEvent | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(sse.data);
+  } catch {
+    throw new ProviderError('malformed_response', 'Anthropic sent a stream event that is not JSON.', 200, undefined, midStream);
+  }
+  const type = (json as { type?: unknown } | null)?.type;
+  if (typeof type !== 'string' || !KNOWN_EVENTS.has(type)) return undefined; // new event types are skipped, as the docs ask
+  const parsed = anthropicStreamEventSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ProviderError('malformed_response', `Anthropic sent a malformed ${type} event.`, 200, undefined, midStream);
+  }
+  return parsed.data;
+}
+
+/** `message_delta.usage` repeats counters; nulls must not erase the ones from `message_start`. */
+function definedOnly(usage: AnthropicUsage): AnthropicUsage {
+  return Object.fromEntries(Object.entries(usage).filter(([, v]) => v !== null && v !== undefined));
+}

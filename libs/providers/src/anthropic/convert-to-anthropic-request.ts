@@ -1,0 +1,73 @@
+import type { TextBlockParam, Tool } from '@anthropic-ai/sdk/resources/messages';
+import { GatewayError, type ChatRequest } from '../../../core/src';
+import type { AnthropicRequestBody } from './anthropic-api';
+import { convertToAnthropicMessages } from './convert-to-anthropic-messages';
+import { convertToAnthropicTools } from './convert-to-anthropic-tools';
+import { rejectUnsupportedAnthropicParams } from './reject-unsupported-params';
+
+/** Anthropic requires `max_tokens`; this is sent when the client sets neither limit. */
+export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
+
+export const JSON_OBJECT_INSTRUCTION = 'Respond with a single valid JSON object and nothing else: no prose, no code fences.';
+
+export interface AnthropicRequest {
+  body: AnthropicRequestBody;
+  /**
+   * Set for `response_format: json_schema`: the name of the tool that carries the structured answer.
+   * Its `tool_use` input is the answer, returned to the client as the message `content`.
+   */
+  jsonTool?: string;
+}
+
+/**
+ * A whole OpenAI request -> an Anthropic Messages request (without `stream`, which the provider sets).
+ *
+ * `response_format: json_schema` uses the documented tool fallback: a tool named after the schema, with
+ * the schema as its input, and `tool_choice` forced to it (or `any` when the client passes tools of its
+ * own, so the model may still call them).
+ * https://docs.anthropic.com/en/docs/test-and-evaluate/strengthen-guardrails/increase-consistency#specify-the-desired-output-format
+ * `response_format: json_object` adds a system instruction to answer with JSON only.
+ */
+export function convertToAnthropicRequest(request: ChatRequest): AnthropicRequest {
+  rejectUnsupportedAnthropicParams(request);
+  const { system, messages } = convertToAnthropicMessages(request.messages);
+  let { tools, tool_choice } = convertToAnthropicTools(request);
+  let jsonTool: string | undefined;
+
+  const format = request.response_format;
+  if (format?.type === 'json_object') system.push({ type: 'text', text: JSON_OBJECT_INSTRUCTION });
+  if (format?.type === 'json_schema') {
+    const schema = format.json_schema;
+    if (tools?.some((t) => t.name === schema.name)) {
+      throw GatewayError.invalidRequest(`response_format.json_schema.name "${schema.name}" collides with a tool of the same name.`, 'response_format');
+    }
+    const tool: Tool = {
+      name: schema.name,
+      description: schema.description ?? `Reply with the answer, structured by the "${schema.name}" schema.`,
+      input_schema: { type: 'object', ...(schema.schema ?? {}) },
+    };
+    jsonTool = schema.name;
+    const clientTools = tools ?? [];
+    tools = [...clientTools, tool];
+    if (clientTools.length === 0 || tool_choice?.type === 'none') {
+      tool_choice = { type: 'tool', name: schema.name };
+    } else if (tool_choice?.type !== 'tool') {
+      tool_choice = { type: 'any', ...(request.parallel_tool_calls === false ? { disable_parallel_tool_use: true } : {}) };
+    }
+  }
+
+  const stop = typeof request.stop === 'string' ? [request.stop] : (request.stop ?? undefined);
+  const body: AnthropicRequestBody = {
+    model: request.model,
+    max_tokens: request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
+    messages,
+    ...(system.length > 0 ? { system: system satisfies TextBlockParam[] } : {}),
+    ...(request.temperature != null ? { temperature: request.temperature } : {}),
+    ...(request.top_p != null ? { top_p: request.top_p } : {}),
+    ...(stop && stop.length > 0 ? { stop_sequences: stop } : {}),
+    ...(request.user ? { metadata: { user_id: request.user } } : {}),
+    ...(tools ? { tools } : {}),
+    ...(tool_choice ? { tool_choice } : {}),
+  };
+  return { body, ...(jsonTool ? { jsonTool } : {}) };
+}
