@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { GatewayError, type ChatRequest } from '../../../../libs/core/src';
+
+/**
+ * Validates a Chat Completions body at the edge, loosely (unknown fields pass through to the
+ * provider adapter, which translates or rejects them), and reports the first problem with its
+ * path in `param`, as OpenAI does.
+ */
+const textPart = z.object({ type: z.literal('text'), text: z.string() }).passthrough();
+const imagePart = z.object({ type: z.literal('image_url'), image_url: z.object({ url: z.string().min(1) }).passthrough() }).passthrough();
+const audioPart = z.object({ type: z.literal('input_audio'), input_audio: z.object({ data: z.string(), format: z.string() }) }).passthrough();
+const filePart = z.object({ type: z.literal('file'), file: z.record(z.unknown()) }).passthrough();
+const refusalPart = z.object({ type: z.literal('refusal'), refusal: z.string() }).passthrough();
+const userContent = z.union([z.string(), z.array(z.discriminatedUnion('type', [textPart, imagePart, audioPart, filePart])).min(1)]);
+const textContent = z.union([z.string(), z.array(textPart).min(1)]);
+
+const toolCall = z
+  .object({
+    id: z.string().min(1),
+    type: z.literal('function'),
+    function: z.object({ name: z.string().min(1), arguments: z.string() }).passthrough(),
+  })
+  .passthrough();
+
+const message = z.discriminatedUnion('role', [
+  z.object({ role: z.literal('system'), content: textContent, name: z.string().optional() }).passthrough(),
+  z.object({ role: z.literal('developer'), content: textContent, name: z.string().optional() }).passthrough(),
+  z.object({ role: z.literal('user'), content: userContent, name: z.string().optional() }).passthrough(),
+  z
+    .object({
+      role: z.literal('assistant'),
+      content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textPart, refusalPart])), z.null()]).optional(),
+      tool_calls: z.array(toolCall).optional(),
+      refusal: z.string().nullable().optional(),
+      name: z.string().optional(),
+    })
+    .passthrough(),
+  z.object({ role: z.literal('tool'), content: textContent, tool_call_id: z.string().min(1) }).passthrough(),
+]);
+
+const functionTool = z
+  .object({
+    type: z.literal('function'),
+    function: z
+      .object({
+        name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, underscores or dashes'),
+        description: z.string().optional(),
+        parameters: z.record(z.unknown()).optional(),
+        strict: z.boolean().nullable().optional(),
+      })
+      .passthrough(),
+  })
+  .passthrough();
+
+const responseFormat = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text') }),
+  z.object({ type: z.literal('json_object') }),
+  z.object({
+    type: z.literal('json_schema'),
+    json_schema: z.object({ name: z.string().min(1).max(64), description: z.string().optional(), schema: z.record(z.unknown()).optional(), strict: z.boolean().nullable().optional() }),
+  }),
+]);
+
+const chatRequestSchema = z
+  .object({
+    model: z.string().min(1),
+    messages: z.array(message).min(1).max(10_000),
+    stream: z.boolean().nullable().optional(),
+    stream_options: z.object({ include_usage: z.boolean().optional() }).passthrough().nullable().optional(),
+    tools: z.array(functionTool).max(128).optional(),
+    tool_choice: z
+      .union([z.enum(['none', 'auto', 'required']), z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) })])
+      .optional(),
+    parallel_tool_calls: z.boolean().optional(),
+    response_format: responseFormat.optional(),
+    max_tokens: z.number().int().positive().nullable().optional(),
+    max_completion_tokens: z.number().int().positive().nullable().optional(),
+    temperature: z.number().min(0).max(2).nullable().optional(),
+    top_p: z.number().min(0).max(1).nullable().optional(),
+    n: z.number().int().min(1).max(128).nullable().optional(),
+    stop: z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional(),
+    presence_penalty: z.number().min(-2).max(2).nullable().optional(),
+    frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
+    seed: z.number().int().nullable().optional(),
+    user: z.string().optional(),
+    metadata: z.record(z.string()).nullable().optional(),
+  })
+  .passthrough();
+
+export function parseChatRequest(body: unknown): ChatRequest {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw GatewayError.invalidRequest('The request body must be a JSON object.', null, 'invalid_body');
+  }
+  const parsed = chatRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const param = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || null;
+    const missing = issue.code === 'invalid_type' && issue.received === 'undefined';
+    const message = missing ? `Missing required parameter: '${param}'.` : `Invalid value for '${param ?? 'body'}': ${issue.message}`;
+    throw GatewayError.invalidRequest(message, param, missing ? 'missing_required_parameter' : 'invalid_value');
+  }
+  return parsed.data as unknown as ChatRequest;
+}

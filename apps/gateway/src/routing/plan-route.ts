@@ -1,0 +1,78 @@
+import type { ModelSpec, RouteSpec } from '../../../../libs/config/src';
+import { GatewayError, type ChatRequest, type Random } from '../../../../libs/core/src';
+import { decide, type ArmState, type Candidate, type Decision } from '../../../../libs/router/src';
+
+/** Completion size assumed for a model the route has not seen answer yet. */
+export const DEFAULT_COMPLETION_TOKENS = 256;
+
+export interface RoutePlan {
+  route: RouteSpec;
+  decision: Decision;
+  /** The chosen model first, then the order to fall back in. */
+  models: ModelSpec[];
+  promptTokens: number;
+}
+
+export interface PlanInput {
+  route: RouteSpec;
+  models: ReadonlyMap<string, ModelSpec>;
+  request: ChatRequest;
+  promptTokens: number;
+  arms: ReadonlyMap<string, ArmState>;
+  spentTodayUsd: number;
+  random: Random;
+}
+
+export function priceUsd(model: ModelSpec, promptTokens: number, completionTokens: number): number {
+  return (promptTokens * model.inputPer1M + completionTokens * model.outputPer1M) / 1_000_000;
+}
+
+/**
+ * Turns a route into this request's candidates (each with its expected cost and whether a constraint
+ * rules it out), then lets the bandit choose. Fails with a client error when no candidate can serve.
+ */
+export function planRoute(input: PlanInput): RoutePlan {
+  const { route, request, promptTokens } = input;
+  const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
+  const budgetLeft = route.budgetUsdPerDay === undefined ? Infinity : route.budgetUsdPerDay - input.spentTodayUsd;
+  if (budgetLeft <= 0) {
+    throw GatewayError.budgetExceeded(`Route "${route.name}" has spent its daily budget of $${route.budgetUsdPerDay}.`, secondsToUtcMidnight());
+  }
+  const candidates: Candidate[] = route.candidates.map((id) => {
+    const model = input.models.get(id)!;
+    const arm = input.arms.get(id);
+    const typicalCompletion = arm && arm.successes + arm.failures >= 1 ? arm.completionTokens / (arm.successes + arm.failures) : DEFAULT_COMPLETION_TOKENS;
+    const expected = priceUsd(model, promptTokens, maxTokens ? Math.min(maxTokens, typicalCompletion) : typicalCompletion);
+    const worstCase = priceUsd(model, promptTokens, maxTokens ?? typicalCompletion);
+    let excludedBecause: string | undefined;
+    if (promptTokens + (maxTokens ?? 0) > model.contextWindow) excludedBecause = 'context_window';
+    else if (route.maxPriceUsdPerRequest !== undefined && worstCase > route.maxPriceUsdPerRequest) excludedBecause = 'max_price_per_request';
+    else if (expected > budgetLeft) excludedBecause = 'daily_budget';
+    return { modelId: id, expectedCostUsd: expected, eligible: excludedBecause === undefined, excludedBecause };
+  });
+  if (!candidates.some((c) => c.eligible)) throw noEligibleModel(route, candidates);
+  const decision = decide(candidates, input.arms, { qualityFloor: route.qualityFloor, priorSuccesses: 1, priorFailures: 1 }, input.random);
+  return { route, decision, models: decision.ranked.map((id) => input.models.get(id)!), promptTokens };
+}
+
+function noEligibleModel(route: RouteSpec, candidates: Candidate[]): GatewayError {
+  const reasons = new Set(candidates.map((c) => c.excludedBecause));
+  if (reasons.has('daily_budget') && reasons.size === 1) {
+    return GatewayError.budgetExceeded(`Route "${route.name}" has too little of its daily budget left for this request.`, secondsToUtcMidnight());
+  }
+  if (reasons.has('context_window') && reasons.size === 1) {
+    return GatewayError.invalidRequest(
+      `This request's messages and max tokens exceed the context window of every model of route "${route.name}".`,
+      'messages',
+      'context_length_exceeded',
+    );
+  }
+  const detail = candidates.map((c) => `${c.modelId}: ${c.excludedBecause}`).join(', ');
+  return GatewayError.invalidRequest(`No model of route "${route.name}" can serve this request (${detail}).`, null, 'no_eligible_model');
+}
+
+function secondsToUtcMidnight(): number {
+  // Only a hint for the client's retry-after; the budget itself uses the injected clock.
+  const now = new Date();
+  return Math.ceil((Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1) - now.getTime()) / 1000);
+}

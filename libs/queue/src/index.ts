@@ -1,0 +1,4 @@
+export * from './jobs';
+export * from './job-queue';
+export * from './bullmq-job-queue';
+export * from './in-process-job-queue';

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { validatorConfigSchema } from '../../config/src/router-config.schema';
+
+/** The catalogue of queues and jobs, with a typed payload per job, validated when a worker takes it. */
+export const SCORING_QUEUE = 'scoring';
+
+export const scoreResponseJobSchema = z.object({
+  requestId: z.string().min(1),
+  route: z.string().min(1),
+  contextKey: z.string(),
+  modelId: z.string().min(1),
+  costUsd: z.number().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  discount: z.number().gt(0).max(1),
+  validators: z.array(validatorConfigSchema),
+  request: z.object({
+    responseFormat: z
+      .union([
+        z.object({ type: z.literal('text') }),
+        z.object({ type: z.literal('json_object') }),
+        z.object({ type: z.literal('json_schema'), schema: z.record(z.unknown()).optional(), strict: z.boolean().optional() }),
+      ])
+      .optional(),
+    tools: z.array(z.object({ name: z.string(), parameters: z.record(z.unknown()).optional() })).optional(),
+  }),
+  response: z.object({
+    content: z.string().nullable(),
+    refusal: z.string().nullable().optional(),
+    toolCalls: z.array(z.object({ name: z.string(), arguments: z.string() })),
+    finishReason: z.string().nullable(),
+  }),
+});
+
+export const applyFeedbackJobSchema = z.object({
+  requestId: z.string().min(1),
+  score: z.number().min(0).max(1),
+  comment: z.string().max(2000).nullable(),
+  at: z.string().datetime(),
+});
+
+export type ScoreResponseJob = z.infer<typeof scoreResponseJobSchema>;
+export type ApplyFeedbackJob = z.infer<typeof applyFeedbackJobSchema>;
+
+export type QueuedJob = { name: 'score-response'; data: ScoreResponseJob } | { name: 'apply-feedback'; data: ApplyFeedbackJob };
+
+/** Deterministic ids: a retried or duplicated enqueue of the same work is the same job. */
+export function jobId(job: QueuedJob): string {
+  if (job.name === 'score-response') return `score-${job.data.requestId}`;
+  return `feedback-${job.data.requestId}-${job.data.at.replace(/[^0-9]/g, '')}-${Math.round(job.data.score * 1e6)}`;
+}
+
+/** Validates a job taken off a queue; a malformed payload is a poison job, never retried. */
+export function parseJob(name: string, data: unknown): QueuedJob {
+  if (name === 'score-response') return { name, data: scoreResponseJobSchema.parse(data) };
+  if (name === 'apply-feedback') return { name, data: applyFeedbackJobSchema.parse(data) };
+  throw new Error(`unknown job "${name}"`);
+}
