@@ -3,3 +3,4 @@ export * from './provider-settings';
 export * from './provider.registry';
 export * from './http/sse';
 export { closeUpstreamAgent } from './http/upstream-client';
+export { AnthropicProvider } from './anthropic/anthropic.provider';

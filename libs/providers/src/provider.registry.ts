@@ -1,11 +1,15 @@
 import type { ChatProvider } from './provider';
 import type { ProviderSettings } from './provider-settings';
 import { OpenAICompatibleProvider } from './openai-compatible/openai-compatible.provider';
+import { AnthropicProvider } from './anthropic/anthropic.provider';
 
 export type ProviderFactory = (settings: ProviderSettings) => ChatProvider;
 
 /** Adapter families by `kind`. A new family registers here; nothing else in the gateway names providers. */
-const factories = new Map<string, ProviderFactory>([['openai-compatible', (s) => new OpenAICompatibleProvider(s)]]);
+const factories = new Map<string, ProviderFactory>([
+  ['openai-compatible', (s) => new OpenAICompatibleProvider(s)],
+  ['anthropic', (s) => new AnthropicProvider(s)],
+]);
 
 export function registerProviderKind(kind: string, factory: ProviderFactory): void {
   factories.set(kind, factory);

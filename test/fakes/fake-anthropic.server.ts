@@ -1,0 +1,122 @@
+/**
+ * A fake Anthropic Messages API on 127.0.0.1 that replays recorded-style fixtures in Anthropic's wire
+ * format and records every request it receives.
+ *
+ * Fixture choice, per request: the `x-fake-fixture` header, else a `[fixture:<name>]` marker in the last
+ * user message (so a request that went through the gateway can pick one), else `text`.
+ * Files under test/fixtures/anthropic/: `<name>.json` (non-streamed body), `<name>.sse.txt` (stream),
+ * optional `<name>.meta.json` `{ status, headers }`; an error status always replays `<name>.json`.
+ * Streams are written in small slices so events split across TCP chunks, as they do in the wild.
+ */
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const ANTHROPIC_FIXTURES_DIR = join(__dirname, '..', 'fixtures', 'anthropic');
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+  fixture: string;
+}
+
+export interface FakeUpstream {
+  /** Base URL to put in ProviderSettings.baseUrl. */
+  url: string;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+interface FixtureMeta {
+  status?: number;
+  headers?: Record<string, string>;
+}
+
+export async function startFakeAnthropic(options: { fixturesDir?: string; sliceBytes?: number } = {}): Promise<FakeUpstream> {
+  const dir = options.fixturesDir ?? ANTHROPIC_FIXTURES_DIR;
+  const sliceBytes = options.sliceBytes ?? 48;
+  const requests: RecordedRequest[] = [];
+
+  const server: Server = createServer((req, res) => {
+    const pieces: Buffer[] = [];
+    req.on('data', (p: Buffer) => pieces.push(p));
+    req.on('end', () => {
+      void (async () => {
+        const raw = Buffer.concat(pieces).toString('utf8');
+        let body: unknown;
+        try {
+          body = raw ? JSON.parse(raw) : undefined;
+        } catch {
+          body = raw;
+        }
+        const fixture = pickFixture(req.headers, body);
+        requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, fixture });
+        if (req.method !== 'POST' || req.url !== '/v1/messages') {
+          return sendJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: `No route ${req.method} ${req.url}` } });
+        }
+        const meta = readMeta(dir, fixture);
+        const status = meta.status ?? 200;
+        const wantsStream = (body as { stream?: unknown } | undefined)?.stream === true;
+        const jsonPath = join(dir, `${fixture}.json`);
+        const ssePath = join(dir, `${fixture}.sse.txt`);
+        if (wantsStream && status < 400 && existsSync(ssePath)) {
+          res.writeHead(status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': `req_${fixture}`, ...meta.headers });
+          const text = readFileSync(ssePath);
+          for (let i = 0; i < text.length; i += sliceBytes) {
+            res.write(text.subarray(i, i + sliceBytes));
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+          return res.end();
+        }
+        if (existsSync(jsonPath)) {
+          res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${fixture}`, ...meta.headers });
+          return res.end(readFileSync(jsonPath));
+        }
+        return sendJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: `No fixture "${fixture}" (${wantsStream ? 'stream' : 'json'})` } });
+      })();
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+function pickFixture(headers: IncomingHttpHeaders, body: unknown): string {
+  const header = headers['x-fake-fixture'];
+  if (typeof header === 'string' && header) return header;
+  const messages = (body as { messages?: Array<{ role?: string; content?: unknown }> } | undefined)?.messages ?? [];
+  const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+  const texts =
+    typeof lastUser?.content === 'string'
+      ? [lastUser.content]
+      : Array.isArray(lastUser?.content)
+        ? lastUser.content.map((b: { type?: string; text?: unknown }) => (b.type === 'text' && typeof b.text === 'string' ? b.text : ''))
+        : [];
+  for (const text of texts) {
+    const match = /\[fixture:([\w.-]+)\]/.exec(text);
+    if (match) return match[1];
+  }
+  return 'text';
+}
+
+function readMeta(dir: string, fixture: string): FixtureMeta {
+  const path = join(dir, `${fixture}.meta.json`);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as FixtureMeta) : {};
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
