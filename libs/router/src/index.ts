@@ -1,3 +1,5 @@
 export * from './arm-state';
 export * from './beta-sampler';
+export * from './budget-pacer';
+export * from './context';
 export * from './thompson-policy';

@@ -10,6 +10,13 @@ export interface Candidate {
   eligible: boolean;
   /** Why it is not eligible, for the explanation. */
   excludedBecause?: string;
+  /**
+   * Cold-start prior mean quality (0..1), e.g. from the model's price tier; replaces the route's
+   * neutral prior for this model, with `RoutePolicy.priorQualityWeight` pseudo-observations behind it.
+   */
+  priorQuality?: number;
+  /** Expected time to first token, compared with `RoutePolicy.maxTtftMs`. */
+  expectedTtftMs?: number;
 }
 
 export interface RoutePolicy {
@@ -17,6 +24,30 @@ export interface RoutePolicy {
   /** Beta prior pseudo-counts for an arm with no evidence. */
   priorSuccesses: number;
   priorFailures: number;
+  /**
+   * A model also has to reach this fraction of the best eligible model's quality to clear the floor
+   * ("95% of the strong model"): a floor relative to what is attainable for this kind of request.
+   */
+  relativeFloor?: number;
+  /** Pseudo-observations behind `Candidate.priorQuality`; default 4. */
+  priorQualityWeight?: number;
+  /**
+   * Hierarchical sharing: at most this many pseudo-observations of the route-level posterior become
+   * the prior of a context's arm (fewer when the route itself has less evidence); default 8.
+   */
+  contextPriorStrength?: number;
+  /**
+   * Bounded exploration: a model with less than `warmupEvidence` route-level evidence that wins the
+   * draw is taken only with this probability (otherwise the best tried model is), so an untried model
+   * gets at most this share of traffic however long its feedback takes. Off when nothing is tried yet.
+   */
+  maxUntriedShare?: number;
+  /** Evidence below which a model counts as untried; default 20. */
+  warmupEvidence?: number;
+  /** Models whose expected time to first token exceeds this are used only when nothing faster is eligible. */
+  maxTtftMs?: number;
+  /** How far below the floor (absolute and relative) full budget pressure may go; default 0 (never). */
+  budgetFloorSlack?: number;
 }
 
 export type DecisionReason = 'exploit' | 'explore' | 'constraint' | 'only_candidate';
@@ -30,6 +61,8 @@ export interface ArmBelief {
   expectedCostUsd: number;
   eligible: boolean;
   excludedBecause?: string;
+  /** Present on contextual decisions: evidence from this context alone (the rest is the shared route prior). */
+  contextEvidence?: number;
 }
 
 export interface Decision {
@@ -40,54 +73,173 @@ export interface Decision {
   beliefs: ArmBelief[];
   /** True when no eligible model is believed (by its mean) to clear the floor. */
   floorUnmet: boolean;
+  /** The context the decision was made in, when it was contextual. */
+  contextKey?: string;
 }
+
+export interface DecisionOptions {
+  /** Key of the request's context (see extractPromptContext); echoed in the decision. */
+  contextKey?: string;
+  /** The arms of this (route, context key); the route-level arms are then their shared prior. */
+  contextArms?: ReadonlyMap<string, ArmState>;
+  /**
+   * 0..1, from the budget pacer: 0 = on pace, 1 = the period's budget is gone. Pressure replaces
+   * exploration draws by posterior means (exploration of pricier models is what it cuts first) and,
+   * with `budgetFloorSlack`, lowers the floor by up to that much.
+   */
+  budgetPressure?: number;
+}
+
+const DEFAULT_PRIOR_QUALITY_WEIGHT = 4;
+const DEFAULT_CONTEXT_PRIOR_STRENGTH = 8;
+const DEFAULT_WARMUP_EVIDENCE = 20;
+const LATENCY_EXCLUSION = 'expected time to first token above the route maximum';
 
 /**
  * Cost-aware Thompson sampling. Draw a quality for each eligible model from its posterior; among
  * the models whose draw clears the route's floor pick the cheapest; when none clears it, pick the
  * highest draw. The same rule on posterior means gives the greedy choice: when the sampled choice
  * differs from it, the decision is exploration.
+ *
+ * With `options.contextArms` the posterior is the context's own discounted evidence on top of a prior
+ * shrunk from the route-level arm (`arms`), so a new context starts from what the route knows and
+ * departs from it as its own evidence grows.
  */
-export function decide(candidates: Candidate[], arms: ReadonlyMap<string, ArmState>, policy: RoutePolicy, random: Random): Decision {
-  const beliefs: ArmBelief[] = candidates.map((c) => {
-    const arm = arms.get(c.modelId);
-    const a = policy.priorSuccesses + (arm?.successes ?? 0);
-    const b = policy.priorFailures + (arm?.failures ?? 0);
-    return {
+export function decide(
+  candidates: Candidate[],
+  arms: ReadonlyMap<string, ArmState>,
+  policy: RoutePolicy,
+  random: Random,
+  options: DecisionOptions = {},
+): Decision {
+  const pressure = clamp01(options.budgetPressure ?? 0);
+  const slack = (policy.budgetFloorSlack ?? 0) * pressure;
+  const floor = policy.qualityFloor - slack;
+  const relative = policy.relativeFloor === undefined ? 0 : policy.relativeFloor - slack;
+  const contextArms = options.contextArms;
+  const fastEnoughExists =
+    policy.maxTtftMs !== undefined && candidates.some((c) => c.eligible && (c.expectedTtftMs ?? 0) <= (policy.maxTtftMs ?? Infinity));
+  const cap = policy.maxUntriedShare;
+  const warmup = policy.warmupEvidence ?? DEFAULT_WARMUP_EVIDENCE;
+
+  const beliefs: ArmBelief[] = [];
+  const testQuality: number[] = [];
+  const untried: boolean[] = [];
+  for (const c of candidates) {
+    const routeArm = arms.get(c.modelId);
+    let a: number;
+    let b: number;
+    if (c.priorQuality !== undefined) {
+      const w = policy.priorQualityWeight ?? DEFAULT_PRIOR_QUALITY_WEIGHT;
+      a = c.priorQuality * w;
+      b = (1 - c.priorQuality) * w;
+    } else {
+      a = policy.priorSuccesses;
+      b = policy.priorFailures;
+    }
+    a += routeArm?.successes ?? 0;
+    b += routeArm?.failures ?? 0;
+    let evidence = routeArm ? armWeight(routeArm) : 0;
+    let contextEvidence: number | undefined;
+    if (contextArms) {
+      const contextArm = contextArms.get(c.modelId);
+      const strength = Math.min(policy.contextPriorStrength ?? DEFAULT_CONTEXT_PRIOR_STRENGTH, a + b);
+      const routeMean = a / (a + b);
+      a = strength * routeMean + (contextArm?.successes ?? 0);
+      b = strength * (1 - routeMean) + (contextArm?.failures ?? 0);
+      contextEvidence = contextArm ? armWeight(contextArm) : 0;
+      evidence = contextEvidence;
+    }
+    let eligible = c.eligible;
+    let excludedBecause = c.excludedBecause;
+    if (eligible && fastEnoughExists && (c.expectedTtftMs ?? 0) > (policy.maxTtftMs ?? Infinity)) {
+      eligible = false;
+      excludedBecause = LATENCY_EXCLUSION;
+    }
+    const mean = a / (a + b);
+    const sampled = eligible ? sampleBeta(a, b, random) : 0;
+    beliefs.push({
       modelId: c.modelId,
-      meanQuality: a / (a + b),
-      sampledQuality: c.eligible ? sampleBeta(a, b, random) : 0,
-      evidence: arm ? armWeight(arm) : 0,
+      meanQuality: mean,
+      sampledQuality: sampled,
+      evidence,
       expectedCostUsd: c.expectedCostUsd,
-      eligible: c.eligible,
-      excludedBecause: c.excludedBecause,
-    };
-  });
-  const eligible = beliefs.filter((b) => b.eligible);
-  if (eligible.length === 0) {
+      eligible,
+      excludedBecause,
+      ...(contextEvidence === undefined ? {} : { contextEvidence }),
+    });
+    testQuality.push(sampled + pressure * (mean - sampled));
+    untried.push((routeArm ? armWeight(routeArm) : 0) < warmup);
+  }
+
+  const eligibleIdx: number[] = [];
+  for (let i = 0; i < beliefs.length; i++) if (beliefs[i].eligible) eligibleIdx.push(i);
+  if (eligibleIdx.length === 0) {
     throw new Error('decide() needs at least one eligible candidate');
   }
-  const sampledOrder = rank(eligible, (b) => b.sampledQuality, policy.qualityFloor);
-  const greedyOrder = rank(eligible, (b) => b.meanQuality, policy.qualityFloor);
-  const unconstrainedGreedy = rank(beliefs, (b) => b.meanQuality, policy.qualityFloor)[0];
+  let sampledOrder = rank(beliefs, eligibleIdx, testQuality, floor, relative);
+  if (cap !== undefined) sampledOrder = capUntried(sampledOrder, candidates, untried, cap, random);
+  const means = beliefs.map((b) => b.meanQuality);
+  const greedyOrder = rank(beliefs, eligibleIdx, means, floor, relative);
+  const unconstrainedGreedy = rank(
+    beliefs,
+    beliefs.map((_, i) => i),
+    means,
+    floor,
+    relative,
+  )[0];
   const chosen = sampledOrder[0];
   let reason: DecisionReason;
-  if (eligible.length === 1) reason = beliefs.length === 1 ? 'only_candidate' : 'constraint';
+  if (eligibleIdx.length === 1) reason = beliefs.length === 1 ? 'only_candidate' : 'constraint';
   else if (chosen !== greedyOrder[0]) reason = 'explore';
   else if (chosen !== unconstrainedGreedy) reason = 'constraint';
   else reason = 'exploit';
+  let bestMean = 0;
+  for (const i of eligibleIdx) bestMean = Math.max(bestMean, means[i]);
   return {
     modelId: chosen,
     reason,
     ranked: sampledOrder,
     beliefs,
-    floorUnmet: !eligible.some((b) => b.meanQuality >= policy.qualityFloor),
+    floorUnmet: !eligibleIdx.some((i) => means[i] >= floor && means[i] >= relative * bestMean),
+    ...(options.contextKey === undefined ? {} : { contextKey: options.contextKey }),
   };
 }
 
-/** Models that clear the floor by cheapest first, then the rest by quality. */
-function rank(beliefs: ArmBelief[], quality: (b: ArmBelief) => number, floor: number): string[] {
-  const clear = beliefs.filter((b) => quality(b) >= floor).sort((x, y) => x.expectedCostUsd - y.expectedCostUsd || quality(y) - quality(x));
-  const rest = beliefs.filter((b) => quality(b) < floor).sort((x, y) => quality(y) - quality(x) || x.expectedCostUsd - y.expectedCostUsd);
-  return [...clear, ...rest].map((b) => b.modelId);
+/**
+ * Models that clear the floor by cheapest first, then the rest by quality. Clearing means reaching
+ * the absolute floor and `relative` x the best quality.
+ */
+function rank(beliefs: ArmBelief[], idx: number[], quality: number[], floor: number, relative: number): string[] {
+  let best = 0;
+  for (const i of idx) if (quality[i] > best) best = quality[i];
+  const relativeFloor = relative * best;
+  const clear: number[] = [];
+  const rest: number[] = [];
+  for (const i of idx) {
+    if (quality[i] >= floor && quality[i] >= relativeFloor) clear.push(i);
+    else rest.push(i);
+  }
+  clear.sort((x, y) => beliefs[x].expectedCostUsd - beliefs[y].expectedCostUsd || quality[y] - quality[x]);
+  rest.sort((x, y) => quality[y] - quality[x] || beliefs[x].expectedCostUsd - beliefs[y].expectedCostUsd);
+  const order: string[] = [];
+  for (const i of clear) order.push(beliefs[i].modelId);
+  for (const i of rest) order.push(beliefs[i].modelId);
+  return order;
+}
+
+/**
+ * When an untried model leads, keep it with probability `cap`; otherwise the first tried model moves
+ * to the front (the untried ones stay right behind it as fallbacks). No cap while nothing is tried.
+ */
+function capUntried(order: string[], candidates: Candidate[], untried: boolean[], cap: number, random: Random): string[] {
+  const isUntried = (modelId: string) => untried[candidates.findIndex((c) => c.modelId === modelId)];
+  if (!isUntried(order[0])) return order;
+  const firstTried = order.findIndex((m) => !isUntried(m));
+  if (firstTried < 0 || random() < cap) return order;
+  return [order[firstTried], ...order.slice(0, firstTried), ...order.slice(firstTried + 1)];
+}
+
+function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
 }

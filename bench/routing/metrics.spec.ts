@@ -1,0 +1,37 @@
+import { apgr, cpt, firstReaching, pgr, quantile } from './metrics';
+
+describe('RouteLLM metrics', () => {
+  it('gives random routing an APGR of 0.5', () => {
+    const points = [0.25, 0.5, 0.75].map((s) => ({ strongShare: s, quality: 0.6 + s * 0.2 }));
+    expect(apgr(points, 0.6, 0.8)).toBeCloseTo(0.5, 9);
+    expect(cpt(points, 0.6, 0.8, 0.5)).toBeCloseTo(0.5, 9);
+  });
+
+  it('rewards a router that recovers the gap early', () => {
+    const points = [{ strongShare: 0.2, quality: 0.78 }];
+    expect(pgr(0.78, 0.6, 0.8)).toBeCloseTo(0.9, 9);
+    // (0,0)-(0.2,0.9)-(1,1): 0.2*0.45 + 0.8*0.95
+    expect(apgr(points, 0.6, 0.8)).toBeCloseTo(0.85, 9);
+    expect(cpt(points, 0.6, 0.8, 0.5)).toBeCloseTo(0.2 * (0.5 / 0.9), 9);
+    expect(cpt(points, 0.6, 0.8, 0.95)).toBeCloseTo(0.2 + 0.8 * 0.5, 9);
+  });
+
+  it('does not let a worse point at a higher share lower the curve', () => {
+    const points = [
+      { strongShare: 0.2, quality: 0.78 },
+      { strongShare: 0.4, quality: 0.7 },
+    ];
+    expect(apgr(points, 0.6, 0.8)).toBeCloseTo(0.2 * 0.45 + 0.2 * 0.9 + 0.6 * 0.95, 9);
+  });
+
+  it('interpolates where a curve reaches a target and takes quantiles', () => {
+    const pts = [
+      { x: 0.2, y: 0.5 },
+      { x: 0.6, y: 0.9 },
+    ];
+    expect(firstReaching(pts, 0.7, (p) => p.y)).toBeCloseTo(0.4, 9);
+    expect(firstReaching(pts, 0.95, (p) => p.y)).toBeUndefined();
+    expect(quantile([1, 2, 3, 4], 0.5)).toBe(2);
+    expect(quantile([1, 2, 3, 4], 0.99)).toBe(4);
+  });
+});

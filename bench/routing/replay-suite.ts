@@ -1,0 +1,89 @@
+import type { Random } from '../../libs/core/src';
+import type { RoutePolicy } from '../../libs/router/src';
+import { ProgressBar } from './progress';
+import { loadGsm8k, loadMmlu, loadMtBench, STRONG, WEAK } from './routellm-data';
+import { prepare, sweep, type KnobRouterFactory, type PreparedDataset, type ReplaySummary } from './routellm-replay';
+import { FixedRouter, HierarchicalRouter, RandomRouter, ThompsonRouter, type BenchRouter } from './routers';
+
+/** Settings tuned on MMLU only; GSM8K and MT-Bench are replayed with exactly these. */
+export const REPLAY_TUNING = {
+  discount: 0.9995,
+  contextPriorStrength: 8,
+  /** Relative quality floor sweep: the weak model serves a context while it reaches knob x the strong model. */
+  relativeFloors: [0.5, 0.7, 0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.96, 0.98, 1.0, 1.05],
+  randomShares: [0.1, 0.3, 0.5, 0.7, 0.9],
+};
+
+const policyFor = (relativeFloor: number): RoutePolicy => ({
+  qualityFloor: 0,
+  relativeFloor,
+  priorSuccesses: 1,
+  priorFailures: 1,
+  contextPriorStrength: REPLAY_TUNING.contextPriorStrength,
+});
+
+export interface ReplayRouterSpec {
+  name: string;
+  knobs: number[];
+  factory: KnobRouterFactory;
+}
+
+export function replayRouters(): ReplayRouterSpec[] {
+  const t = REPLAY_TUNING;
+  return [
+    { name: 'always-strong (gpt-4)', knobs: [0], factory: () => new FixedRouter('always-strong', () => STRONG) },
+    { name: 'always-cheapest (mixtral)', knobs: [0], factory: () => new FixedRouter('always-cheapest', () => WEAK) },
+    { name: 'random', knobs: t.randomShares, factory: (p, random) => new WeightedRandomRouter(p, random) },
+    {
+      name: 'thompson (non-contextual)',
+      knobs: t.relativeFloors,
+      factory: (k, random) => new ThompsonRouter('thompson', policyFor(k), t.discount, random),
+    },
+    {
+      name: 'contextual thompson (hierarchical)',
+      knobs: t.relativeFloors,
+      factory: (k, random) => new HierarchicalRouter('contextual', policyFor(k), t.discount, random),
+    },
+  ];
+}
+
+/** Sends a fixed share of requests to the strong model at random: the diagonal of the PGR plot. */
+class WeightedRandomRouter implements BenchRouter {
+  readonly name = 'random';
+  private readonly inner: RandomRouter;
+  constructor(
+    private readonly strongShare: number,
+    private readonly random: Random,
+  ) {
+    this.inner = new RandomRouter(random);
+  }
+  choose() {
+    const strong = this.random() < this.strongShare;
+    return { ranked: strong ? [STRONG, WEAK] : [WEAK, STRONG], decisionNs: 0 };
+  }
+  observe(): void {
+    void this.inner;
+  }
+}
+
+export interface ReplaySuiteResult {
+  datasets: PreparedDataset[];
+  summaries: ReplaySummary[];
+  epochs: Record<string, number>;
+  seeds: number[];
+}
+
+export function runReplaySuite(root: string, seeds: number[]): ReplaySuiteResult {
+  const datasets = [prepare(loadMmlu(root)), prepare(loadGsm8k(root)), prepare(loadMtBench(root))];
+  // MT-Bench has 160 (question, turn) pairs: too few to learn anything online, so it is replayed 10 times over.
+  const epochs: Record<string, number> = { MMLU: 1, GSM8K: 1, 'MT-Bench': 10 };
+  const routers = replayRouters();
+  const total = datasets.length * routers.reduce((n, r) => n + r.knobs.length * seeds.length, 0);
+  const progress = new ProgressBar('RouteLLM replay', total);
+  const summaries: ReplaySummary[] = [];
+  for (const d of datasets) {
+    for (const r of routers) summaries.push(sweep(d, r.name, r.factory, r.knobs, seeds, epochs[d.dataset.name] ?? 1, progress));
+  }
+  progress.finish();
+  return { datasets, summaries, epochs, seeds };
+}

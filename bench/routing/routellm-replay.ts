@@ -1,0 +1,137 @@
+import { seededRandom, type Random } from '../../libs/core/src';
+import { extractPromptContext, type Candidate, type PromptContext } from '../../libs/router/src';
+import { apgr, cpt, firstReaching, type CurvePoint } from './metrics';
+import type { ProgressBar } from './progress';
+import type { BenchRouter } from './routers';
+import { costOf, STRONG, WEAK, type ReplayDataset } from './routellm-data';
+
+/** Builds a router for one knob value (the quality floor or the chance of the strong model) and seed. */
+export type KnobRouterFactory = (knob: number, random: Random) => BenchRouter;
+
+export interface SweepPoint {
+  knob: number;
+  quality: number;
+  strongShare: number;
+  /** Cost relative to sending everything to the strong model. */
+  costRatio: number;
+}
+
+export interface ReplaySummary {
+  router: string;
+  dataset: string;
+  points: SweepPoint[];
+  apgr: number;
+  cpt50: number;
+  cpt80: number;
+  /** Cost ratio at which quality reaches 95% of the strong model's (interpolated along the sweep). */
+  costAt95: number | undefined;
+  weakQuality: number;
+  strongQuality: number;
+}
+
+export interface PreparedDataset {
+  dataset: ReplayDataset;
+  contexts: PromptContext[];
+  weakQuality: number;
+  strongQuality: number;
+  strongCost: number;
+  /** Cost of always-weak relative to always-strong. */
+  weakCostRatio: number;
+}
+
+export function prepare(dataset: ReplayDataset): PreparedDataset {
+  const contexts = dataset.items.map((i) => extractPromptContext(i.request));
+  const n = dataset.items.length;
+  let weak = 0;
+  let strong = 0;
+  let strongCost = 0;
+  let weakCost = 0;
+  for (const item of dataset.items) {
+    weak += dataset.qualityOf(item.reward[WEAK]);
+    strong += dataset.qualityOf(item.reward[STRONG]);
+    strongCost += costOf(item, STRONG);
+    weakCost += costOf(item, WEAK);
+  }
+  return { dataset, contexts, weakQuality: weak / n, strongQuality: strong / n, strongCost: strongCost / n, weakCostRatio: weakCost / strongCost };
+}
+
+/**
+ * One online pass from cold start: the items in a seeded random order (`epochs` times over, each
+ * reshuffled), the router sees each prompt's context, picks, and learns only the picked model's reward.
+ */
+export function replayOnce(p: PreparedDataset, router: BenchRouter, seed: number, epochs = 1): Omit<SweepPoint, 'knob'> {
+  const order = p.dataset.items.map((_, i) => i);
+  const shuffle = seededRandom(seed ^ 0x5bd1e995);
+  let quality = 0;
+  let strongCalls = 0;
+  let cost = 0;
+  let n = 0;
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(shuffle() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (const idx of order) {
+      const item = p.dataset.items[idx];
+      const context = p.contexts[idx];
+      const candidates: Candidate[] = [
+        { modelId: WEAK, expectedCostUsd: costOf(item, WEAK), eligible: true },
+        { modelId: STRONG, expectedCostUsd: costOf(item, STRONG), eligible: true },
+      ];
+      const model = router.choose({ contextKey: context.contextKey, vector: context.vector, candidates }).ranked[0];
+      const reward = item.reward[model];
+      const costUsd = costOf(item, model);
+      router.observe(context.contextKey, context.vector, { modelId: model, reward, costUsd, completionTokens: item.outputTokens[model] });
+      quality += p.dataset.qualityOf(reward);
+      cost += costUsd;
+      if (model === STRONG) strongCalls++;
+      n++;
+    }
+  }
+  return { quality: quality / n, strongShare: strongCalls / n, costRatio: cost / n / p.strongCost };
+}
+
+export function sweep(
+  p: PreparedDataset,
+  name: string,
+  factory: KnobRouterFactory,
+  knobs: number[],
+  seeds: number[],
+  epochs: number,
+  progress?: ProgressBar,
+): ReplaySummary {
+  const points: SweepPoint[] = knobs.map((knob) => {
+    let quality = 0;
+    let strongShare = 0;
+    let costRatio = 0;
+    for (const seed of seeds) {
+      const r = replayOnce(p, factory(knob, seededRandom(seed)), seed, epochs);
+      quality += r.quality;
+      strongShare += r.strongShare;
+      costRatio += r.costRatio;
+      progress?.tick();
+    }
+    return { knob, quality: quality / seeds.length, strongShare: strongShare / seeds.length, costRatio: costRatio / seeds.length };
+  });
+  return summarize(p, name, points);
+}
+
+export function summarize(p: PreparedDataset, name: string, points: SweepPoint[]): ReplaySummary {
+  const curve: CurvePoint[] = points.map((x) => ({ strongShare: x.strongShare, quality: x.quality }));
+  const anchors = [
+    { x: p.weakCostRatio, y: p.weakQuality },
+    { x: 1, y: p.strongQuality },
+  ];
+  const costCurve = [...anchors, ...points.map((x) => ({ x: x.costRatio, y: x.quality }))];
+  return {
+    router: name,
+    dataset: p.dataset.name,
+    points,
+    apgr: apgr(curve, p.weakQuality, p.strongQuality),
+    cpt50: cpt(curve, p.weakQuality, p.strongQuality, 0.5),
+    cpt80: cpt(curve, p.weakQuality, p.strongQuality, 0.8),
+    costAt95: firstReaching(costCurve, 0.95 * p.strongQuality, (q) => q.y),
+    weakQuality: p.weakQuality,
+    strongQuality: p.strongQuality,
+  };
+}

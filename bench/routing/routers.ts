@@ -1,0 +1,109 @@
+import type { Random } from '../../libs/core/src';
+import {
+  applyObservation,
+  decide,
+  type ArmState,
+  type Candidate,
+  type Decision,
+  type Observation,
+  type RoutePolicy,
+} from '../../libs/router/src';
+
+/** What a benchmark feeds a router for one request. */
+export interface RouteRequest {
+  contextKey: string;
+  vector: Float64Array;
+  candidates: Candidate[];
+  budgetPressure?: number;
+}
+
+export interface BenchRouter {
+  readonly name: string;
+  /** Returns the ranked models (first = chosen) and the nanoseconds spent inside the decision. */
+  choose(request: RouteRequest): { ranked: string[]; decisionNs: number };
+  observe(contextKey: string, vector: Float64Array, obs: Observation): void;
+}
+
+function timed(fn: () => Decision): { ranked: string[]; decisionNs: number } {
+  const t0 = process.hrtime.bigint();
+  const d = fn();
+  const decisionNs = Number(process.hrtime.bigint() - t0);
+  return { ranked: d.ranked, decisionNs };
+}
+
+export class FixedRouter implements BenchRouter {
+  constructor(
+    readonly name: string,
+    private readonly pick: (candidates: Candidate[]) => string,
+  ) {}
+  choose(request: RouteRequest) {
+    const chosen = this.pick(request.candidates.filter((c) => c.eligible));
+    return { ranked: [chosen, ...request.candidates.filter((c) => c.eligible && c.modelId !== chosen).map((c) => c.modelId)], decisionNs: 0 };
+  }
+  observe(): void {}
+}
+
+export class RandomRouter implements BenchRouter {
+  readonly name = 'random';
+  constructor(private readonly random: Random) {}
+  choose(request: RouteRequest) {
+    const eligible = request.candidates.filter((c) => c.eligible).map((c) => c.modelId);
+    const i = Math.floor(this.random() * eligible.length);
+    return { ranked: [eligible[i], ...eligible.filter((_, j) => j !== i)], decisionNs: 0 };
+  }
+  observe(): void {}
+}
+
+/** Plain cost-aware Thompson sampling on route-level arms only: the non-contextual baseline. */
+export class ThompsonRouter implements BenchRouter {
+  private arms = new Map<string, ArmState>();
+  constructor(
+    readonly name: string,
+    private readonly policy: RoutePolicy,
+    private readonly discount: number,
+    private readonly random: Random,
+  ) {}
+  choose(request: RouteRequest) {
+    return timed(() => decide(request.candidates, this.arms, this.policy, this.random, { budgetPressure: request.budgetPressure }));
+  }
+  observe(_contextKey: string, _vector: Float64Array, obs: Observation): void {
+    this.arms = toMap(applyObservation([...this.arms.values()], obs, this.discount));
+  }
+}
+
+/**
+ * Per-context discounted Beta arms whose prior is the shrunk route-level arm: what the gateway stores
+ * per (route, model) and per (route, context key, model).
+ */
+export class HierarchicalRouter implements BenchRouter {
+  private routeArms = new Map<string, ArmState>();
+  private contextArms = new Map<string, Map<string, ArmState>>();
+  constructor(
+    readonly name: string,
+    private readonly policy: RoutePolicy,
+    private readonly discount: number,
+    private readonly random: Random,
+    private readonly contextDiscount = discount,
+  ) {}
+  choose(request: RouteRequest) {
+    const contextArms = this.contextArms.get(request.contextKey) ?? EMPTY;
+    return timed(() =>
+      decide(request.candidates, this.routeArms, this.policy, this.random, {
+        contextKey: request.contextKey,
+        contextArms,
+        budgetPressure: request.budgetPressure,
+      }),
+    );
+  }
+  observe(contextKey: string, _vector: Float64Array, obs: Observation): void {
+    this.routeArms = toMap(applyObservation([...this.routeArms.values()], obs, this.discount));
+    const ctx = this.contextArms.get(contextKey) ?? EMPTY;
+    this.contextArms.set(contextKey, toMap(applyObservation([...ctx.values()], obs, this.contextDiscount)));
+  }
+}
+
+const EMPTY: ReadonlyMap<string, ArmState> = new Map();
+
+function toMap(arms: ArmState[]): Map<string, ArmState> {
+  return new Map(arms.map((a) => [a.modelId, a]));
+}
