@@ -1,0 +1,142 @@
+import type { ChatCompletionContentPart } from 'openai/resources/chat/completions';
+import { GatewayError, type ChatMessage } from '../../../core/src';
+import type { GeminiContent, GeminiPart } from './gemini-api';
+import { parseDataUrl } from './parse-data-url';
+
+export interface GeminiPrompt {
+  systemInstruction?: { parts: Array<{ text: string }> };
+  contents: GeminiContent[];
+}
+
+const MIME_BY_EXTENSION: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  heic: 'image/heic',
+  heif: 'image/heif',
+  pdf: 'application/pdf',
+};
+
+/**
+ * OpenAI messages -> Gemini `systemInstruction` + `contents`.
+ * https://ai.google.dev/api/generate-content#request-body
+ *
+ * - `system` / `developer` messages join `systemInstruction`, wherever they appear.
+ * - assistant -> role `model`; its tool_calls -> `functionCall` parts.
+ * - `tool` messages -> `functionResponse` parts in a user turn. Gemini matches responses by function
+ *   name, which OpenAI tool messages lack: it is recovered from the earlier assistant tool_call with the
+ *   same id. A JSON-object result is sent as the `response` itself, anything else as `{ content: text }`.
+ * - Images: data URLs -> `inlineData`, http(s) URLs -> `fileData` (MIME type guessed from the extension).
+ * - Consecutive same-role turns are merged, so parallel function responses share one turn.
+ * - The `name` field has no Gemini counterpart and is not sent.
+ */
+export function convertToGeminiContents(messages: ChatMessage[]): GeminiPrompt {
+  const system: string[] = [];
+  const contents: GeminiContent[] = [];
+  const toolNames = new Map<string, string>();
+  const push = (role: 'user' | 'model', parts: GeminiPart[]) => {
+    if (parts.length === 0) return;
+    const last = contents[contents.length - 1];
+    if (last && last.role === role) last.parts.push(...parts);
+    else contents.push({ role, parts });
+  };
+
+  messages.forEach((message, i) => {
+    const param = `messages[${i}]`;
+    switch (message.role) {
+      case 'system':
+      case 'developer': {
+        const text = typeof message.content === 'string' ? message.content : message.content.map((p) => p.text).join('\n');
+        if (text) system.push(text);
+        return;
+      }
+      case 'user':
+        if (typeof message.content === 'string') push('user', message.content ? [{ text: message.content }] : []);
+        else push('user', message.content.map((part, j) => convertUserPart(part, `${param}.content[${j}]`)));
+        return;
+      case 'assistant': {
+        const parts: GeminiPart[] = [];
+        if (typeof message.content === 'string') {
+          if (message.content) parts.push({ text: message.content });
+        } else if (message.content) {
+          for (const part of message.content) {
+            const text = part.type === 'text' ? part.text : part.refusal;
+            if (text) parts.push({ text });
+          }
+        }
+        (message.tool_calls ?? []).forEach((call, j) => {
+          if (call.type !== 'function') throw GatewayError.invalidRequest('Custom tool calls are not supported by this provider.', `${param}.tool_calls[${j}]`);
+          toolNames.set(call.id, call.function.name);
+          parts.push({ functionCall: { name: call.function.name, args: parseArguments(call.function.arguments, `${param}.tool_calls[${j}].function.arguments`) } });
+        });
+        push('model', parts);
+        return;
+      }
+      case 'tool': {
+        const name = toolNames.get(message.tool_call_id);
+        if (!name) {
+          throw GatewayError.invalidRequest(`No earlier assistant tool call has id "${message.tool_call_id}".`, `${param}.tool_call_id`);
+        }
+        const text = typeof message.content === 'string' ? message.content : message.content.map((p) => p.text).join('');
+        push('user', [{ functionResponse: { name, response: toolResponse(text) } }]);
+        return;
+      }
+      case 'function':
+        throw GatewayError.invalidRequest('The deprecated `function` role is not supported; use `tool` messages.', `${param}.role`);
+    }
+  });
+  return { ...(system.length > 0 ? { systemInstruction: { parts: system.map((text) => ({ text })) } } : {}), contents };
+}
+
+function convertUserPart(part: ChatCompletionContentPart, param: string): GeminiPart {
+  switch (part.type) {
+    case 'text':
+      return { text: part.text };
+    case 'image_url': {
+      const url = part.image_url.url;
+      if (/^https?:\/\//i.test(url)) {
+        const mimeType = guessMimeType(url);
+        return { fileData: { fileUri: url, ...(mimeType ? { mimeType } : {}) } };
+      }
+      const parsed = parseDataUrl(url);
+      if (!parsed) throw GatewayError.invalidRequest('Images must be http(s) URLs or base64 data URLs.', param);
+      return { inlineData: { mimeType: parsed.mediaType, data: parsed.data } };
+    }
+    case 'input_audio':
+      return { inlineData: { mimeType: `audio/${part.input_audio.format}`, data: part.input_audio.data } };
+    case 'file': {
+      const parsed = part.file.file_data ? parseDataUrl(part.file.file_data) : undefined;
+      if (!parsed) throw GatewayError.invalidRequest('Only inline files (a base64 data URL in `file_data`) are supported by this provider.', param);
+      return { inlineData: { mimeType: parsed.mediaType, data: parsed.data } };
+    }
+  }
+}
+
+function guessMimeType(url: string): string | undefined {
+  const extension = /\.([a-z0-9]+)(?:[?#]|$)/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
+  return extension ? MIME_BY_EXTENSION[extension] : undefined;
+}
+
+function parseArguments(text: string, param: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw GatewayError.invalidRequest('Tool call arguments must be valid JSON.', param);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw GatewayError.invalidRequest('Tool call arguments must be a JSON object.', param);
+  return value as Record<string, unknown>;
+}
+
+function toolResponse(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    /* plain text */
+  }
+  return { content: text };
+}

@@ -1,0 +1,33 @@
+import { GatewayError, type ChatRequest } from '../../../core/src';
+import { convertJsonSchemaToGemini, isEmptyObjectSchema } from './convert-json-schema-to-gemini';
+import type { GeminiFunctionDeclaration, GeminiRequestBody } from './gemini-api';
+
+/**
+ * OpenAI `tools` / `tool_choice` -> Gemini `functionDeclarations` / `toolConfig`.
+ * https://ai.google.dev/gemini-api/docs/function-calling#function_calling_modes
+ * `none` -> NONE, `auto` -> AUTO, `required` -> ANY, a named function -> ANY limited to that name.
+ * Gemini cannot be told to call at most one function, so `parallel_tool_calls: false` is refused.
+ */
+export function convertToGeminiTools(request: Pick<ChatRequest, 'tools' | 'tool_choice' | 'parallel_tool_calls'>): Pick<GeminiRequestBody, 'tools' | 'toolConfig'> {
+  const { tools, tool_choice: choice } = request;
+  if (!tools || tools.length === 0) return {};
+  if (request.parallel_tool_calls === false) {
+    throw GatewayError.invalidRequest('parallel_tool_calls: false is not supported by Gemini models.', 'parallel_tool_calls', 'unsupported_parameter');
+  }
+  const functionDeclarations = tools.map((tool, i): GeminiFunctionDeclaration => {
+    if (tool.type !== 'function') throw GatewayError.invalidRequest('Custom tools are not supported by this provider.', `tools[${i}]`);
+    const fn = tool.function;
+    return {
+      name: fn.name,
+      ...(fn.description ? { description: fn.description } : {}),
+      ...(isEmptyObjectSchema(fn.parameters) ? {} : { parameters: convertJsonSchemaToGemini(fn.parameters ?? {}, `tools[${i}].function.parameters`) }),
+    };
+  });
+  let toolConfig: GeminiRequestBody['toolConfig'];
+  if (choice === 'none') toolConfig = { functionCallingConfig: { mode: 'NONE' } };
+  else if (choice === 'auto') toolConfig = { functionCallingConfig: { mode: 'AUTO' } };
+  else if (choice === 'required') toolConfig = { functionCallingConfig: { mode: 'ANY' } };
+  else if (choice?.type === 'function') toolConfig = { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [choice.function.name] } };
+  else if (choice) throw GatewayError.invalidRequest(`tool_choice of type "${choice.type}" is not supported by this provider.`, 'tool_choice');
+  return { tools: [{ functionDeclarations }], ...(toolConfig ? { toolConfig } : {}) };
+}
