@@ -8,6 +8,7 @@ export interface ModelSpec {
   inputPer1M: number;
   outputPer1M: number;
   contextWindow: number;
+  timeouts: { firstByteMs?: number; idleMs?: number; totalMs?: number };
 }
 
 export interface RouteSpec {

@@ -51,7 +51,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const models = new Map<string, ModelSpec>(
     file.models.map((m) => [
       m.id,
-      { id: m.id, providerId: m.provider, upstream: m.upstream, inputPer1M: m.input_per_1m, outputPer1M: m.output_per_1m, contextWindow: m.context_window },
+      { id: m.id, providerId: m.provider, upstream: m.upstream, inputPer1M: m.input_per_1m, outputPer1M: m.output_per_1m, contextWindow: m.context_window,
+        timeouts: { firstByteMs: m.timeouts?.first_byte_ms, idleMs: m.timeouts?.idle_ms, totalMs: m.timeouts?.total_ms } },
     ]),
   );
   const routes = new Map<string, RouteSpec>(

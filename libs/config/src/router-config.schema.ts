@@ -32,6 +32,10 @@ export const modelConfigSchema = z
     input_per_1m: z.number().nonnegative(),
     output_per_1m: z.number().nonnegative(),
     context_window: z.number().int().positive(),
+    timeouts: z
+      .object({ first_byte_ms: z.number().int().positive().optional(), idle_ms: z.number().int().positive().optional(), total_ms: z.number().int().positive().optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -4,3 +4,4 @@ export * from './migrate';
 export * from './repositories/request-record.repository';
 export * from './repositories/arm-stats.repository';
 export * from './repositories/spend.repository';
+export * from './repositories/report.repository';

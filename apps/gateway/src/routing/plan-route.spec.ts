@@ -3,8 +3,8 @@ import { GatewayError, seededRandom, type ChatRequest } from '../../../../libs/c
 import { planRoute } from './plan-route';
 
 const models = new Map<string, ModelSpec>([
-  ['small', { id: 'small', providerId: 'p', upstream: 's', inputPer1M: 0.1, outputPer1M: 0.4, contextWindow: 1000 }],
-  ['big', { id: 'big', providerId: 'p', upstream: 'b', inputPer1M: 10, outputPer1M: 30, contextWindow: 100_000 }],
+  ['small', { id: 'small', providerId: 'p', upstream: 's', inputPer1M: 0.1, outputPer1M: 0.4, contextWindow: 1000, timeouts: {} }],
+  ['big', { id: 'big', providerId: 'p', upstream: 'b', inputPer1M: 10, outputPer1M: 30, contextWindow: 100_000, timeouts: {} }],
 ]);
 const route: RouteSpec = { name: 'r', candidates: ['small', 'big'], qualityFloor: 0.8, discount: 0.99, validators: [], implicit: false };
 const request = (extra: Partial<ChatRequest> = {}) => ({ model: 'r', messages: [{ role: 'user', content: 'hi' }], ...extra }) as ChatRequest;

@@ -1,0 +1,31 @@
+import { GatewayError } from '../../../../libs/core/src';
+import type { ProviderError } from '../../../../libs/providers/src';
+
+/** How an upstream failure reaches the client: an OpenAI-format error whose status says whose fault it is. */
+export function mapProviderError(err: ProviderError, modelId: string): GatewayError {
+  const retryAfter = err.retryAfterMs === undefined ? undefined : Math.ceil(err.retryAfterMs / 1000);
+  const from = `Model "${modelId}"`;
+  switch (err.kind) {
+    case 'rate_limited':
+      return new GatewayError(429, `${from} is rate limited upstream: ${err.message}`, 'rate_limit_error', 'rate_limit_exceeded', null, retryAfter);
+    case 'overloaded':
+      return new GatewayError(503, `${from} is overloaded upstream: ${err.message}`, 'api_error', 'upstream_overloaded', null, retryAfter);
+    case 'timeout':
+      return new GatewayError(504, `${from} did not answer in time.`, 'timeout_error', 'upstream_timeout');
+    case 'connection':
+      return new GatewayError(502, `${from} could not be reached: ${err.message}`, 'api_error', 'upstream_unreachable');
+    case 'bad_request':
+      return new GatewayError(400, err.message, 'invalid_request_error', 'upstream_rejected_request');
+    case 'context_length':
+      return new GatewayError(400, err.message, 'invalid_request_error', 'context_length_exceeded', 'messages');
+    case 'content_policy':
+      return new GatewayError(400, err.message, 'invalid_request_error', 'content_policy_violation');
+    case 'auth':
+      return new GatewayError(502, `${from}: the gateway's credentials for its provider were rejected.`, 'api_error', 'upstream_auth_failed');
+    case 'not_found':
+      return new GatewayError(502, `${from} is not available at its provider.`, 'api_error', 'upstream_model_not_found');
+    case 'malformed_response':
+    case 'server_error':
+      return new GatewayError(502, `${from} failed upstream: ${err.message}`, 'api_error', 'upstream_error');
+  }
+}

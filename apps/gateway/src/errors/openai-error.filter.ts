@@ -1,0 +1,52 @@
+import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { GatewayError } from '../../../../libs/core/src';
+
+/** Converts whatever a handler threw into OpenAI's error format; unknown errors become a 500 without details. */
+export function toGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    if (status === 404) return GatewayError.notFound(err.message, 'not_found');
+    if (status < 500) return new GatewayError(status, err.message, 'invalid_request_error', null);
+    return GatewayError.internal();
+  }
+  const fastifyError = err as { statusCode?: number; code?: string; message?: string };
+  if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    const status = fastifyError.statusCode;
+    if (status === 413) return new GatewayError(413, 'The request body is too large.', 'invalid_request_error', 'request_too_large');
+    if (status === 415) return new GatewayError(415, 'Send the body as application/json.', 'invalid_request_error', 'unsupported_media_type');
+    if (fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      return GatewayError.invalidRequest('The request body is empty; send a JSON object.', null, 'invalid_body');
+    }
+    if (err instanceof SyntaxError || fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+      return GatewayError.invalidRequest(`We could not parse the JSON body of your request: ${fastifyError.message}`, null, 'invalid_json');
+    }
+    return new GatewayError(status, fastifyError.message ?? 'Bad request.', 'invalid_request_error', fastifyError.code ?? null);
+  }
+  return GatewayError.internal();
+}
+
+export function sendError(reply: FastifyReply, error: GatewayError, requestId: string): void {
+  if (reply.sent || reply.raw.headersSent) {
+    if (!reply.raw.writableEnded) reply.raw.end();
+    return;
+  }
+  void reply.code(error.status).header('x-request-id', requestId);
+  if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
+  void reply.send(error.toBody());
+}
+
+@Catch()
+export class OpenAIErrorFilter implements ExceptionFilter {
+  constructor(private readonly onError: (err: unknown) => void = () => undefined) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const req = http.getRequest<{ id: string }>();
+    const error = toGatewayError(exception);
+    if (error.status >= 500 && !(exception instanceof GatewayError)) this.onError(exception);
+    sendError(reply, error, String(req.id));
+  }
+}

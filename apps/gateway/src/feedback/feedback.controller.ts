@@ -1,0 +1,47 @@
+import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { z } from 'zod';
+import { GatewayError, type Clock } from '../../../../libs/core/src';
+import type { JobQueue } from '../../../../libs/queue/src';
+import { RequestRecordRepository } from '../../../../libs/storage/src';
+import { GatewayKeyGuard } from '../auth/gateway-key.guard';
+import { RecordWriter } from '../records/record-writer';
+import { CLOCK, JOB_QUEUE } from '../tokens';
+
+const feedbackSchema = z
+  .object({
+    request_id: z.string().min(1).max(200),
+    score: z.union([z.number().min(0).max(1), z.boolean()]),
+    comment: z.string().max(2000).optional(),
+  })
+  .strict();
+
+/** `POST /v1/feedback`: a user's verdict on an answer, which counts toward that request's reward. */
+@Controller('v1')
+@UseGuards(GatewayKeyGuard)
+export class FeedbackController {
+  constructor(
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly requests: RequestRecordRepository,
+    private readonly records: RecordWriter,
+  ) {}
+
+  @Post('feedback')
+  @HttpCode(202)
+  async create(@Body() body: unknown) {
+    const parsed = feedbackSchema.safeParse(body ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const param = issue.path.join('.') || null;
+      throw GatewayError.invalidRequest(`Invalid value for '${param ?? 'body'}': ${issue.message}`, param, 'invalid_value');
+    }
+    const { request_id: requestId, comment } = parsed.data;
+    const score = typeof parsed.data.score === 'boolean' ? Number(parsed.data.score) : parsed.data.score;
+    if (!this.records.isPending(requestId) && !(await this.requests.exists(requestId))) {
+      throw GatewayError.notFound(`No request with id '${requestId}'.`, 'request_not_found', 'request_id');
+    }
+    const at = new Date(this.clock.now()).toISOString();
+    await this.queue.add({ name: 'apply-feedback', data: { requestId, score, comment: comment ?? null, at } });
+    return { object: 'feedback', request_id: requestId, score, status: 'accepted' };
+  }
+}

@@ -1,0 +1,43 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ProviderRegistry } from '../../../libs/providers/src';
+import { ArmStatsRepository, ReportRepository, RequestRecordRepository } from '../../../libs/storage/src';
+import { GatewayKeyGuard } from './auth/gateway-key.guard';
+import { ChatCompletionsController } from './chat/chat-completions.controller';
+import { ChatService } from './chat/chat.service';
+import { FeedbackController } from './feedback/feedback.controller';
+import { HealthController } from './health/health.controller';
+import { ModelsController } from './models/models.controller';
+import { RecordWriter } from './records/record-writer';
+import { ReportController } from './report/report.controller';
+import { ReportService } from './report/report.service';
+import { LearnedState } from './routing/learned-state';
+import { SpendTracker } from './routing/spend-tracker';
+import type { GatewayRuntime } from './runtime';
+import { APP_CONFIG, CLOCK, DATABASE, JOB_QUEUE, RANDOM } from './tokens';
+
+@Module({})
+export class GatewayModule {
+  static forRuntime(runtime: GatewayRuntime): DynamicModule {
+    return {
+      module: GatewayModule,
+      controllers: [ChatCompletionsController, ModelsController, FeedbackController, ReportController, HealthController],
+      providers: [
+        { provide: APP_CONFIG, useValue: runtime.config },
+        { provide: CLOCK, useValue: runtime.clock },
+        { provide: RANDOM, useValue: runtime.random },
+        { provide: DATABASE, useValue: runtime.database },
+        { provide: JOB_QUEUE, useValue: runtime.queue },
+        { provide: ProviderRegistry, useValue: runtime.providers },
+        { provide: LearnedState, useValue: runtime.learned },
+        { provide: SpendTracker, useValue: runtime.spend },
+        { provide: RecordWriter, useValue: runtime.records },
+        { provide: RequestRecordRepository, useValue: runtime.requests },
+        { provide: ArmStatsRepository, useValue: runtime.arms },
+        { provide: ReportRepository, useValue: runtime.reports },
+        GatewayKeyGuard,
+        ChatService,
+        ReportService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppConfig } from '../../../libs/config/src';
+import { GatewayError } from '../../../libs/core/src';
+import { ChatService } from './chat/chat.service';
+import { OpenAIErrorFilter, sendError, toGatewayError } from './errors/openai-error.filter';
+import { GatewayModule } from './gateway.module';
+import { createRuntime, type GatewayRuntime, type RuntimeOverrides } from './runtime';
+
+export interface RunningGateway {
+  app: NestFastifyApplication;
+  runtime: GatewayRuntime;
+  url: string;
+  close(): Promise<void>;
+}
+
+function newRequestId(url: string | undefined): string {
+  const hex = randomBytes(12).toString('hex');
+  return url?.startsWith('/v1/chat/completions') ? `chatcmpl-${hex}` : `req_${hex}`;
+}
+
+/** Builds and starts the gateway on `config.host:config.port` (port 0 picks a free one). */
+export async function startGateway(config: AppConfig, overrides: RuntimeOverrides = {}): Promise<RunningGateway> {
+  const runtime = await createRuntime(config, overrides);
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: (req: { url?: string }) => newRequestId(req.url),
+    logger: false,
+    keepAliveTimeout: 65_000,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRuntime(runtime), adapter, {
+    logger: config.logLevel === 'silent' ? false : ['error', 'warn'],
+  });
+  const chat = app.get(ChatService);
+  const onUnexpected = (err: unknown) => runtime.log('error', 'unexpected error', { error: (err as Error)?.message, stack: (err as Error)?.stack });
+  app.useGlobalFilters(new OpenAIErrorFilter(onUnexpected));
+  const fastify = app.getHttpAdapter().getInstance();
+  // Errors raised by Fastify itself (bad JSON, body too large) and unknown paths, in OpenAI's format too.
+  fastify.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
+    const error = toGatewayError(err);
+    if (error.status >= 500) onUnexpected(err);
+    if (req.url.startsWith('/v1/chat/completions')) chat.recordRejected(String(req.id), null, error);
+    sendError(reply, error, String(req.id));
+  });
+  fastify.setNotFoundHandler((req: FastifyRequest, reply: FastifyReply) => {
+    sendError(reply, GatewayError.notFound(`Unknown path: ${req.method} ${req.url.split('?')[0]}`, 'unknown_url'), String(req.id));
+  });
+  await app.listen(config.port, config.host);
+  const address = fastify.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    runtime,
+    url: `http://${config.host}:${port}`,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await runtime.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { ConfigError, loadConfig, wellKnownKeyVariables } from '../../../libs/config/src';
+import { startGateway } from './gateway';
+import { jsonLog } from './runtime';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const gateway = await startGateway(config);
+  const { runtime } = gateway;
+  jsonLog('info', 'gateway listening', {
+    url: `${gateway.url}/v1`,
+    config: config.source,
+    storage: runtime.database.kind === 'embedded' ? `embedded Postgres (PGlite) in ${config.dataDir}` : 'Postgres',
+    queue: config.redisUrl && !config.inlineWorker ? 'BullMQ on Redis' : 'in-process',
+    auth: config.gatewayKeyHashes.length > 0 ? `${config.gatewayKeyHashes.length} gateway key(s)` : 'none (set GATEWAY_API_KEYS)',
+  });
+  if (config.routes.size === 0 && config.models.size === 0) {
+    jsonLog('warn', 'no models to serve yet', {
+      howto: `set one of ${wellKnownKeyVariables().join(', ')}, or point ROUTER_CONFIG at a YAML file (see config/router.example.yaml)`,
+    });
+  }
+  for (const route of config.routes.values()) {
+    jsonLog('info', 'route', { route: route.name, candidates: route.candidates, quality_floor: route.qualityFloor, budget_usd_per_day: route.budgetUsdPerDay ?? null });
+  }
+  jsonLog('info', 'models', { models: [...config.models.keys()] });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    jsonLog('info', 'shutting down', { signal });
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    gateway.close().then(
+      () => process.exit(0),
+      (err: Error) => {
+        jsonLog('error', 'shutdown failed', { error: err.message });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`gateway failed to start: ${err.stack ?? err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../database';
+
+export interface ModelUsageRow {
+  route: string;
+  model_id: string;
+  requests: number;
+  errors: number;
+  cost_usd: number;
+  mean_latency_ms: number;
+  mean_ttft_ms: number | null;
+}
+
+export interface ModelRewardRow {
+  route: string;
+  model_id: string;
+  scored: number;
+  mean_reward: number;
+  /** Sample variance of the reward; 0 with fewer than two scores. */
+  var_reward: number;
+}
+
+/** Aggregates for the learning report; scans only what a report shows. */
+export class ReportRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async usage(): Promise<ModelUsageRow[]> {
+    const rows = await this.db
+      .selectFrom('requests')
+      .select([
+        'route',
+        'model_id',
+        (eb) => eb.fn.countAll<number>().as('requests'),
+        sql<number>`count(*) filter (where status = 'error')`.as('errors'),
+        (eb) => eb.fn.sum<number>('cost_usd').as('cost_usd'),
+        (eb) => eb.fn.avg<number>('latency_ms').as('mean_latency_ms'),
+        (eb) => eb.fn.avg<number>('ttft_ms').as('mean_ttft_ms'),
+      ])
+      .where('route', 'is not', null)
+      .where('model_id', 'is not', null)
+      .groupBy(['route', 'model_id'])
+      .execute();
+    return rows.map((r) => ({
+      route: r.route!,
+      model_id: r.model_id!,
+      requests: Number(r.requests),
+      errors: Number(r.errors),
+      cost_usd: Number(r.cost_usd ?? 0),
+      mean_latency_ms: Number(r.mean_latency_ms ?? 0),
+      mean_ttft_ms: r.mean_ttft_ms === null ? null : Number(r.mean_ttft_ms),
+    }));
+  }
+
+  async rewards(): Promise<ModelRewardRow[]> {
+    const rows = await this.db
+      .selectFrom('scores')
+      .select([
+        'route',
+        'model_id',
+        (eb) => eb.fn.countAll<number>().as('scored'),
+        (eb) => eb.fn.avg<number>('reward').as('mean_reward'),
+        sql<number>`coalesce(var_samp(reward), 0)`.as('var_reward'),
+      ])
+      .groupBy(['route', 'model_id'])
+      .execute();
+    return rows.map((r) => ({ route: r.route, model_id: r.model_id, scored: Number(r.scored), mean_reward: Number(r.mean_reward), var_reward: Number(r.var_reward) }));
+  }
+
+  /** Requests per model among the last `window` requests of each route that reached a model. */
+  async recentShare(window: number): Promise<Array<{ route: string; model_id: string; requests: number }>> {
+    const rows = await sql<{ route: string; model_id: string; requests: number }>`
+      select route, model_id, count(*)::int as requests from (
+        select route, model_id, row_number() over (partition by route order by created_at desc, id desc) as rn
+        from requests where route is not null and model_id is not null
+      ) recent where rn <= ${window} group by route, model_id`.execute(this.db);
+    return rows.rows.map((r) => ({ ...r, requests: Number(r.requests) }));
+  }
+}
