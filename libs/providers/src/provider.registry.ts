@@ -2,6 +2,7 @@ import type { ChatProvider } from './provider';
 import type { ProviderSettings } from './provider-settings';
 import { OpenAICompatibleProvider } from './openai-compatible/openai-compatible.provider';
 import { AnthropicProvider } from './anthropic/anthropic.provider';
+import { GeminiProvider } from './gemini/gemini.provider';
 
 export type ProviderFactory = (settings: ProviderSettings) => ChatProvider;
 
@@ -9,6 +10,7 @@ export type ProviderFactory = (settings: ProviderSettings) => ChatProvider;
 const factories = new Map<string, ProviderFactory>([
   ['openai-compatible', (s) => new OpenAICompatibleProvider(s)],
   ['anthropic', (s) => new AnthropicProvider(s)],
+  ['gemini', (s) => new GeminiProvider(s)],
 ]);
 
 export function registerProviderKind(kind: string, factory: ProviderFactory): void {

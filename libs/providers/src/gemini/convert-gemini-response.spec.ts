@@ -1,0 +1,69 @@
+import { convertGeminiResponse, geminiResponseId } from './convert-gemini-response';
+import { mintToolCallId } from './mint-tool-call-id';
+
+const context = { created: 1700000000, model: 'gemini-2.5-flash' };
+const usageMetadata = { promptTokenCount: 10, candidatesTokenCount: 4, totalTokenCount: 14 };
+const usage = { prompt_tokens: 10, completion_tokens: 4, total_tokens: 14, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } };
+
+describe('convertGeminiResponse', () => {
+  it('joins text parts, skips thoughts, and maps usage', () => {
+    expect(
+      convertGeminiResponse(
+        {
+          candidates: [{ content: { role: 'model', parts: [{ text: 'thinking...', thought: true }, { text: 'Hello' }, { text: ' there' }] }, finishReason: 'STOP' }],
+          usageMetadata,
+          modelVersion: 'gemini-2.5-flash-001',
+        },
+        'resp-1',
+        context,
+      ),
+    ).toEqual({
+      id: 'resp-1',
+      object: 'chat.completion',
+      created: 1700000000,
+      model: 'gemini-2.5-flash-001',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello there', refusal: null }, finish_reason: 'stop', logprobs: null }],
+      usage,
+    });
+  });
+
+  it('returns function calls as tool_calls with minted stable ids and finish_reason tool_calls', () => {
+    const res = convertGeminiResponse(
+      { candidates: [{ content: { parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }, { functionCall: { name: 'get_time' } }] }, finishReason: 'STOP' }] },
+      'resp-2',
+      context,
+    );
+    expect(res.model).toBe('gemini-2.5-flash');
+    expect(res.choices[0]).toEqual({
+      index: 0,
+      message: {
+        role: 'assistant',
+        content: null,
+        refusal: null,
+        tool_calls: [
+          { id: mintToolCallId({ responseId: 'resp-2', candidateIndex: 0, toolIndex: 0, name: 'get_weather', args: '{"city":"Paris"}' }), type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+          { id: mintToolCallId({ responseId: 'resp-2', candidateIndex: 0, toolIndex: 1, name: 'get_time', args: '{}' }), type: 'function', function: { name: 'get_time', arguments: '{}' } },
+        ],
+      },
+      finish_reason: 'tool_calls',
+      logprobs: null,
+    });
+  });
+
+  it('keeps one choice per candidate', () => {
+    const res = convertGeminiResponse(
+      { candidates: [{ content: { parts: [{ text: 'a' }] }, finishReason: 'STOP' }, { index: 1, content: { parts: [{ text: 'b' }] }, finishReason: 'MAX_TOKENS' }] },
+      'r',
+      context,
+    );
+    expect(res.choices.map((c) => [c.index, c.message.content, c.finish_reason])).toEqual([
+      [0, 'a', 'stop'],
+      [1, 'b', 'length'],
+    ]);
+  });
+
+  it('hashes the body when there is no responseId', () => {
+    expect(geminiResponseId({}, '{"candidates":[]}')).toMatch(/^gemini-[0-9a-f]{24}$/);
+    expect(geminiResponseId({ responseId: 'x' }, '')).toBe('x');
+  });
+});

@@ -1,0 +1,41 @@
+import { convertToGeminiRequest } from './convert-to-gemini-request';
+
+describe('convertToGeminiRequest', () => {
+  it('maps generation parameters', () => {
+    expect(
+      convertToGeminiRequest({
+        model: 'gemini-2.5-flash',
+        messages: [{ role: 'system', content: 'sys' }, { role: 'user', content: 'hi' }],
+        max_completion_tokens: 256,
+        temperature: 0.4,
+        top_p: 0.8,
+        stop: 'END',
+        n: 2,
+        seed: 11,
+        user: 'ignored',
+      }),
+    ).toEqual({
+      contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
+      systemInstruction: { parts: [{ text: 'sys' }] },
+      generationConfig: { maxOutputTokens: 256, temperature: 0.4, topP: 0.8, stopSequences: ['END'], candidateCount: 2, seed: 11 },
+    });
+  });
+
+  it('sends no generationConfig when nothing is set', () => {
+    expect(convertToGeminiRequest({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })).toEqual({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] });
+  });
+
+  it('maps json_object and json_schema', () => {
+    expect(convertToGeminiRequest({ model: 'm', messages: [{ role: 'user', content: 'x' }], response_format: { type: 'json_object' } }).generationConfig).toEqual({
+      responseMimeType: 'application/json',
+    });
+    expect(
+      convertToGeminiRequest({
+        model: 'm',
+        messages: [{ role: 'user', content: 'x' }],
+        max_tokens: 10,
+        response_format: { type: 'json_schema', json_schema: { name: 'a', strict: true, schema: { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: false } } },
+      }).generationConfig,
+    ).toEqual({ maxOutputTokens: 10, responseMimeType: 'application/json', responseSchema: { type: 'object', properties: { a: { type: 'string' } } } });
+  });
+});

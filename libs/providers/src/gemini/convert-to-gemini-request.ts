@@ -1,0 +1,41 @@
+import type { ChatRequest } from '../../../core/src';
+import { convertJsonSchemaToGemini } from './convert-json-schema-to-gemini';
+import { convertToGeminiContents } from './convert-to-gemini-contents';
+import { convertToGeminiTools } from './convert-to-gemini-tools';
+import type { GeminiGenerationConfig, GeminiRequestBody } from './gemini-api';
+import { rejectUnsupportedGeminiParams } from './reject-unsupported-params';
+
+/**
+ * A whole OpenAI request -> a Gemini `generateContent` body (the model goes in the URL).
+ * https://ai.google.dev/api/generate-content#v1beta.GenerationConfig
+ * `response_format` json_object -> `responseMimeType: application/json`; json_schema -> the same plus
+ * `responseSchema`, converted to the subset Gemini accepts (see convertJsonSchemaToGemini).
+ */
+export function convertToGeminiRequest(request: ChatRequest): GeminiRequestBody {
+  rejectUnsupportedGeminiParams(request);
+  const { systemInstruction, contents } = convertToGeminiContents(request.messages);
+  const tools = convertToGeminiTools(request);
+  const stop = typeof request.stop === 'string' ? [request.stop] : (request.stop ?? undefined);
+  const format = request.response_format;
+  const maxTokens = request.max_completion_tokens ?? request.max_tokens;
+  const generationConfig: GeminiGenerationConfig = {
+    ...(maxTokens != null ? { maxOutputTokens: maxTokens } : {}),
+    ...(request.temperature != null ? { temperature: request.temperature } : {}),
+    ...(request.top_p != null ? { topP: request.top_p } : {}),
+    ...(stop && stop.length > 0 ? { stopSequences: stop } : {}),
+    ...(request.n != null && request.n !== 1 ? { candidateCount: request.n } : {}),
+    ...(request.seed != null ? { seed: request.seed } : {}),
+    ...(request.presence_penalty ? { presencePenalty: request.presence_penalty } : {}),
+    ...(request.frequency_penalty ? { frequencyPenalty: request.frequency_penalty } : {}),
+    ...(format?.type === 'json_object' || format?.type === 'json_schema' ? { responseMimeType: 'application/json' } : {}),
+    ...(format?.type === 'json_schema' && format.json_schema.schema
+      ? { responseSchema: convertJsonSchemaToGemini(format.json_schema.schema, 'response_format.json_schema.schema') }
+      : {}),
+  };
+  return {
+    contents,
+    ...(systemInstruction ? { systemInstruction } : {}),
+    ...tools,
+    ...(Object.keys(generationConfig).length > 0 ? { generationConfig } : {}),
+  };
+}

@@ -1,0 +1,96 @@
+import { systemClock, type ChatChunk, type ChatResponse, type Clock } from '../../../core/src';
+import { ProviderError, type ChatProvider, type ProviderCall } from '../provider';
+import { parseSse } from '../http/sse';
+import { errorFromResponse, postJson, readText, toProviderError, type UpstreamResponse } from '../http/upstream-client';
+import type { ProviderSettings } from '../provider-settings';
+import { convertGeminiResponse, geminiResponseId } from './convert-gemini-response';
+import { convertToGeminiRequest } from './convert-to-gemini-request';
+import { geminiResponseSchema, type GeminiError } from './gemini-api';
+import { transformGeminiStream } from './gemini-stream';
+import { parseGeminiError, refineGeminiError } from './map-gemini-error';
+
+export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
+
+/**
+ * The Gemini API (Google AI Studio keys) behind the OpenAI Chat Completions interface.
+ * POST {base}{chatPath}/{model}:generateContent, or :streamGenerateContent?alt=sse when streaming;
+ * `chatPath` defaults to `/v1beta/models`. The key goes in `x-goog-api-key`.
+ * https://ai.google.dev/api/generate-content
+ * `dropFields` / `renameFields` apply to OpenAI-format bodies and are not used here.
+ */
+export class GeminiProvider implements ChatProvider {
+  readonly id: string;
+  private readonly modelsUrl: string;
+  private readonly headers: Record<string, string>;
+
+  constructor(
+    settings: ProviderSettings,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.id = settings.id;
+    this.modelsUrl = `${(settings.baseUrl || GEMINI_DEFAULT_BASE_URL).replace(/\/+$/, '')}${settings.chatPath ?? '/v1beta/models'}`;
+    const authHeader = settings.authHeader ?? 'x-goog-api-key';
+    this.headers = { ...settings.headers };
+    if (settings.apiKey) this.headers[authHeader] = authHeader === 'authorization' ? `Bearer ${settings.apiKey}` : settings.apiKey;
+  }
+
+  async complete(call: ProviderCall): Promise<ChatResponse> {
+    const body = convertToGeminiRequest(call.request);
+    const res = await postJson(this.url(call.request.model, 'generateContent'), this.headers, body, call);
+    if (res.status >= 400) throw await geminiErrorFromResponse(res);
+    const text = await readText(res.body);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new ProviderError('malformed_response', 'Gemini returned a body that is not JSON.', res.status);
+    }
+    const parsed = geminiResponseSchema.safeParse(json);
+    if (!parsed.success) throw new ProviderError('malformed_response', 'Gemini returned an unexpected response shape.', res.status);
+    const blockReason = parsed.data.promptFeedback?.blockReason;
+    if (!parsed.data.candidates?.length && blockReason) {
+      throw new ProviderError('content_policy', `Gemini blocked the prompt (${blockReason}).`, res.status);
+    }
+    return convertGeminiResponse(parsed.data, geminiResponseId(parsed.data, text), { created: this.nowSeconds(), model: call.request.model });
+  }
+
+  stream(call: ProviderCall): AsyncIterable<ChatChunk> {
+    const provider = this;
+    return {
+      async *[Symbol.asyncIterator]() {
+        // A request we cannot translate rejects the first next() with a GatewayError, before any HTTP call.
+        const body = convertToGeminiRequest(call.request);
+        const res = await postJson(provider.url(call.request.model, 'streamGenerateContent', 'alt=sse'), provider.headers, body, call);
+        if (res.status >= 400) throw await geminiErrorFromResponse(res);
+        let sentAnything = false;
+        try {
+          for await (const chunk of transformGeminiStream(parseSse(res.body), { created: provider.nowSeconds(), model: call.request.model })) {
+            sentAnything = true;
+            yield chunk;
+          }
+        } catch (err) {
+          res.body.destroy();
+          throw toProviderError(err, sentAnything);
+        }
+      },
+    };
+  }
+
+  private url(model: string, method: string, query?: string): string {
+    const name = model.replace(/^models\//, '');
+    return `${this.modelsUrl}/${encodeURIComponent(name)}:${method}${query ? `?${query}` : ''}`;
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock.now() / 1000);
+  }
+}
+
+async function geminiErrorFromResponse(res: UpstreamResponse): Promise<ProviderError> {
+  let error: GeminiError | undefined;
+  const base = await errorFromResponse(res, (text) => {
+    error = parseGeminiError(text);
+    return error?.message ?? (text ? text.slice(0, 500) : undefined);
+  });
+  return refineGeminiError(base, error);
+}
