@@ -1,0 +1,133 @@
+/**
+ * A fake Gemini API (v1beta generateContent / streamGenerateContent?alt=sse) on 127.0.0.1 that replays
+ * recorded-style fixtures in Gemini's wire format and records every request it receives.
+ *
+ * Fixture choice, per request: the `x-fake-fixture` header, else a `[fixture:<name>]` marker in the last
+ * user turn's text (so a request that went through the gateway can pick one), else `text`.
+ * Files under test/fixtures/gemini/: `<name>.json` (generateContent body), `<name>.sse.txt` (stream),
+ * optional `<name>.meta.json` `{ status, headers }`; an error status always replays `<name>.json`.
+ * Streams are written in small slices so events split across TCP chunks.
+ */
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const GEMINI_FIXTURES_DIR = join(__dirname, '..', 'fixtures', 'gemini');
+
+export interface RecordedGeminiRequest {
+  method: string;
+  /** Path with query, e.g. `/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse`. */
+  path: string;
+  model: string;
+  rpc: string;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+  fixture: string;
+}
+
+export interface FakeGemini {
+  /** Base URL to put in ProviderSettings.baseUrl. */
+  url: string;
+  requests: RecordedGeminiRequest[];
+  close(): Promise<void>;
+}
+
+interface FixtureMeta {
+  status?: number;
+  headers?: Record<string, string>;
+}
+
+const ROUTE = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)(\?.*)?$/;
+
+export async function startFakeGemini(options: { fixturesDir?: string; sliceBytes?: number } = {}): Promise<FakeGemini> {
+  const dir = options.fixturesDir ?? GEMINI_FIXTURES_DIR;
+  const sliceBytes = options.sliceBytes ?? 48;
+  const requests: RecordedGeminiRequest[] = [];
+
+  const server: Server = createServer((req, res) => {
+    const pieces: Buffer[] = [];
+    req.on('data', (p: Buffer) => pieces.push(p));
+    req.on('end', () => {
+      void (async () => {
+        const raw = Buffer.concat(pieces).toString('utf8');
+        let body: unknown;
+        try {
+          body = raw ? JSON.parse(raw) : undefined;
+        } catch {
+          body = raw;
+        }
+        const route = ROUTE.exec(req.url ?? '');
+        const fixture = pickFixture(req.headers, body);
+        requests.push({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          model: route ? decodeURIComponent(route[1]) : '',
+          rpc: route?.[2] ?? '',
+          headers: req.headers,
+          body,
+          fixture,
+        });
+        if (req.method !== 'POST' || !route) {
+          return sendJson(res, 404, { error: { code: 404, message: `No route ${req.method} ${req.url}`, status: 'NOT_FOUND' } });
+        }
+        const streaming = route[2] === 'streamGenerateContent';
+        if (streaming && route[3] !== '?alt=sse') {
+          return sendJson(res, 400, { error: { code: 400, message: 'This fake only serves alt=sse streams.', status: 'INVALID_ARGUMENT' } });
+        }
+        const meta = readMeta(dir, fixture);
+        const status = meta.status ?? 200;
+        const jsonPath = join(dir, `${fixture}.json`);
+        const ssePath = join(dir, `${fixture}.sse.txt`);
+        if (streaming && status < 400 && existsSync(ssePath)) {
+          res.writeHead(status, { 'content-type': 'text/event-stream', ...meta.headers });
+          const text = readFileSync(ssePath);
+          for (let i = 0; i < text.length; i += sliceBytes) {
+            res.write(text.subarray(i, i + sliceBytes));
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+          return res.end();
+        }
+        if (existsSync(jsonPath)) {
+          res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...meta.headers });
+          return res.end(readFileSync(jsonPath));
+        }
+        return sendJson(res, 404, { error: { code: 404, message: `No fixture "${fixture}" (${streaming ? 'stream' : 'json'})`, status: 'NOT_FOUND' } });
+      })();
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+function pickFixture(headers: IncomingHttpHeaders, body: unknown): string {
+  const header = headers['x-fake-fixture'];
+  if (typeof header === 'string' && header) return header;
+  const contents = (body as { contents?: Array<{ role?: string; parts?: Array<{ text?: unknown }> }> } | undefined)?.contents ?? [];
+  const lastUser = [...contents].reverse().find((c) => c.role === 'user');
+  for (const part of lastUser?.parts ?? []) {
+    const match = typeof part.text === 'string' ? /\[fixture:([\w.-]+)\]/.exec(part.text) : null;
+    if (match) return match[1];
+  }
+  return 'text';
+}
+
+function readMeta(dir: string, fixture: string): FixtureMeta {
+  const path = join(dir, `${fixture}.meta.json`);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as FixtureMeta) : {};
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
