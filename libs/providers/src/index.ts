@@ -5,3 +5,6 @@ export * from './http/sse';
 export { closeUpstreamAgent } from './http/upstream-client';
 export { AnthropicProvider } from './anthropic/anthropic.provider';
 export { GeminiProvider } from './gemini/gemini.provider';
+export * from './presets/provider-presets';
+export * from './catalog/model-catalog';
+export * from './catalog/estimate-prompt-tokens';
