@@ -191,6 +191,16 @@ describe('Anthropic provider against the fake Messages API', () => {
     });
   });
 
+  it('releases the upstream when the consumer stops early', async () => {
+    for (let i = 0; i < 3; i++) {
+      for await (const c of provider.stream({ request: request('text') })) {
+        expect(c.object).toBe('chat.completion.chunk');
+        break;
+      }
+    }
+    expect((await provider.complete({ request: request('text') })).object).toBe('chat.completion');
+  });
+
   describe('errors', () => {
     it('an error event after HTTP 200 is thrown mid-stream after the content already sent', async () => {
       const seen: ChatChunk[] = [];

@@ -64,8 +64,10 @@ export class AnthropicProvider implements ChatProvider {
             yield chunk;
           }
         } catch (err) {
-          res.body.destroy();
           throw toProviderError(err, sentAnything);
+        } finally {
+          // Also when the consumer stops early: an unread body would hold its pooled connection.
+          if (!res.body.destroyed) res.body.destroy();
         }
       },
     };

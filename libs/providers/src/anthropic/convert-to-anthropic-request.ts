@@ -1,4 +1,4 @@
-import type { TextBlockParam, Tool } from '@anthropic-ai/sdk/resources/messages';
+import type { Tool } from '@anthropic-ai/sdk/resources/messages';
 import { GatewayError, type ChatRequest } from '../../../core/src';
 import type { AnthropicRequestBody } from './anthropic-api';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages';
@@ -61,7 +61,7 @@ export function convertToAnthropicRequest(request: ChatRequest): AnthropicReques
     model: request.model,
     max_tokens: request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
     messages,
-    ...(system.length > 0 ? { system: system satisfies TextBlockParam[] } : {}),
+    ...(system.length > 0 ? { system } : {}),
     ...(request.temperature != null ? { temperature: request.temperature } : {}),
     ...(request.top_p != null ? { top_p: request.top_p } : {}),
     ...(stop && stop.length > 0 ? { stop_sequences: stop } : {}),

@@ -69,8 +69,10 @@ export class GeminiProvider implements ChatProvider {
             yield chunk;
           }
         } catch (err) {
-          res.body.destroy();
           throw toProviderError(err, sentAnything);
+        } finally {
+          // Also when the consumer stops early: an unread body would hold its pooled connection.
+          if (!res.body.destroyed) res.body.destroy();
         }
       },
     };
