@@ -1,19 +1,55 @@
 import { runReplaySuite } from './replay-suite';
 import { formatTable } from './table';
+import { runZooSuite } from './zoo-suite';
 
 const DATASETS = process.env.ROUTING_DATASETS ?? '/work/shared/datasets';
+const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : `${(x * 100).toFixed(1)}%`);
+const num = (x: number | undefined, digits = 3) => (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits));
 
 function main(): void {
   const started = process.hrtime.bigint();
-  const replay = runReplaySuite(`${DATASETS}/routellm-evals`, [1, 2, 3]);
-  const rows = replay.summaries.map((s) => {
-    const best = s.points.reduce((a, b) => (b.quality > a.quality ? b : a));
-    return [s.dataset, s.router, s.apgr, s.cpt50, s.cpt80, s.costAt95 ?? NaN, best.quality, best.strongShare];
-  });
-  console.log(formatTable(['dataset', 'router', 'APGR', 'CPT(50%)', 'CPT(80%)', 'cost@95%', 'best quality', 'its strong share'], rows));
-  for (const s of replay.summaries) {
-    console.log(`\n${s.dataset} ${s.router}: weak ${s.weakQuality.toFixed(3)} strong ${s.strongQuality.toFixed(3)}`);
-    console.log(s.points.map((p) => `  knob=${p.knob} q=${p.quality.toFixed(4)} share=${p.strongShare.toFixed(3)} cost=${p.costRatio.toFixed(3)}`).join('\n'));
+  const suites = (process.argv[2] ?? 'replay,zoo').split(',');
+  if (suites.includes('replay')) {
+    const replay = runReplaySuite(`${DATASETS}/routellm-evals`, [1, 2, 3]);
+    console.log(`## RouteLLM replay (online from cold start, mean of seeds ${replay.seeds.join(', ')}; MT-Bench replayed ${replay.epochs['MT-Bench']}x)\n`);
+    const rows = replay.summaries.map((s) => {
+      const single = s.points.length === 1;
+      return [
+        s.dataset,
+        s.router,
+        single ? '-' : num(s.apgr),
+        single ? '-' : pct(s.cpt50),
+        single ? '-' : pct(s.cpt80),
+        single ? pct(s.points[0].costRatio) : pct(s.costAt95),
+        single ? num(s.points[0].quality) : '-',
+      ];
+    });
+    console.log(formatTable(['dataset', 'router', 'APGR', 'CPT(50%)', 'CPT(80%)', 'cost at 95% of strong quality', 'quality'], rows));
+    console.log('\nSweep points (knob, quality, strong share, cost vs always-strong):');
+    for (const s of replay.summaries.filter((x) => x.points.length > 1)) {
+      console.log(`${s.dataset} / ${s.router}: weak ${s.weakQuality.toFixed(3)}, strong ${s.strongQuality.toFixed(3)}`);
+      console.log(s.points.map((p) => `  ${String(p.knob).padEnd(5)} q=${p.quality.toFixed(4)} share=${p.strongShare.toFixed(3)} cost=${p.costRatio.toFixed(3)}`).join('\n'));
+    }
+  }
+  if (suites.includes('zoo')) {
+    const rows = runZooSuite(`${DATASETS}/zoo.json`, [1, 2]);
+    console.log('\n## Parametric zoo (40,000 requests per scenario, change at 20,000, floor 0.61, mean of seeds 1, 2)\n');
+    console.log(
+      formatTable(
+        ['scenario', 'router', 'true quality', 'cost vs clairvoyant (after 5k)', 'windows below floor', 'requests to adapt', 'budget error', 'decide p50 us', 'decide p99 us'],
+        rows.map((r) => [
+          r.scenario,
+          r.router,
+          num(r.meanQuality),
+          pct(r.costVsClairvoyant),
+          pct(r.floorViolationShare),
+          r.adaptation === undefined ? '-' : r.adaptation.toFixed(0),
+          pct(r.budgetError),
+          num(r.p50us, 1),
+          num(r.p99us, 1),
+        ]),
+      ),
+    );
   }
   console.error(`done in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)}s`);
 }

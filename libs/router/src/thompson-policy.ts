@@ -83,9 +83,10 @@ export interface DecisionOptions {
   /** The arms of this (route, context key); the route-level arms are then their shared prior. */
   contextArms?: ReadonlyMap<string, ArmState>;
   /**
-   * 0..1, from the budget pacer: 0 = on pace, 1 = the period's budget is gone. Pressure replaces
-   * exploration draws by posterior means (exploration of pricier models is what it cuts first) and,
-   * with `budgetFloorSlack`, lowers the floor by up to that much.
+   * 0..1, from the budget pacer: 0 = on pace, 1 = over pace by the pacer's tolerance. Pressure
+   * pulls the draws of models dearer than the greedy choice towards their means (no exploration
+   * upwards; exploration of cheaper models goes on) and, with `budgetFloorSlack`, lowers the floor by
+   * up to that much. At 1, when no model clears the lowered floor, the cheapest goes first.
    */
   budgetPressure?: number;
 }
@@ -123,7 +124,6 @@ export function decide(
   const warmup = policy.warmupEvidence ?? DEFAULT_WARMUP_EVIDENCE;
 
   const beliefs: ArmBelief[] = [];
-  const testQuality: number[] = [];
   const untried: boolean[] = [];
   for (const c of candidates) {
     const routeArm = arms.get(c.modelId);
@@ -168,7 +168,6 @@ export function decide(
       excludedBecause,
       ...(contextEvidence === undefined ? {} : { contextEvidence }),
     });
-    testQuality.push(sampled + pressure * (mean - sampled));
     untried.push((routeArm ? armWeight(routeArm) : 0) < warmup);
   }
 
@@ -177,16 +176,23 @@ export function decide(
   if (eligibleIdx.length === 0) {
     throw new Error('decide() needs at least one eligible candidate');
   }
-  let sampledOrder = rank(beliefs, eligibleIdx, testQuality, floor, relative);
-  if (cap !== undefined) sampledOrder = capUntried(sampledOrder, candidates, untried, cap, random);
+  const cheapestFirst = pressure >= 1;
   const means = beliefs.map((b) => b.meanQuality);
-  const greedyOrder = rank(beliefs, eligibleIdx, means, floor, relative);
+  const greedyOrder = rank(beliefs, eligibleIdx, means, floor, relative, cheapestFirst);
+  let testQuality = beliefs.map((b) => b.sampledQuality);
+  if (pressure > 0) {
+    const greedyCost = beliefs.find((b) => b.modelId === greedyOrder[0])?.expectedCostUsd ?? Infinity;
+    testQuality = beliefs.map((b) => (b.expectedCostUsd > greedyCost ? b.sampledQuality + pressure * (b.meanQuality - b.sampledQuality) : b.sampledQuality));
+  }
+  let sampledOrder = rank(beliefs, eligibleIdx, testQuality, floor, relative, cheapestFirst);
+  if (cap !== undefined) sampledOrder = capUntried(sampledOrder, candidates, untried, cap, random);
   const unconstrainedGreedy = rank(
     beliefs,
     beliefs.map((_, i) => i),
     means,
     floor,
     relative,
+    cheapestFirst,
   )[0];
   const chosen = sampledOrder[0];
   let reason: DecisionReason;
@@ -207,10 +213,10 @@ export function decide(
 }
 
 /**
- * Models that clear the floor by cheapest first, then the rest by quality. Clearing means reaching
- * the absolute floor and `relative` x the best quality.
+ * Models that clear the floor by cheapest first, then the rest by quality (or by cost when the budget
+ * is exhausted). Clearing means reaching the absolute floor and `relative` x the best quality.
  */
-function rank(beliefs: ArmBelief[], idx: number[], quality: number[], floor: number, relative: number): string[] {
+function rank(beliefs: ArmBelief[], idx: number[], quality: number[], floor: number, relative: number, cheapestFirst: boolean): string[] {
   let best = 0;
   for (const i of idx) if (quality[i] > best) best = quality[i];
   const relativeFloor = relative * best;
@@ -221,7 +227,8 @@ function rank(beliefs: ArmBelief[], idx: number[], quality: number[], floor: num
     else rest.push(i);
   }
   clear.sort((x, y) => beliefs[x].expectedCostUsd - beliefs[y].expectedCostUsd || quality[y] - quality[x]);
-  rest.sort((x, y) => quality[y] - quality[x] || beliefs[x].expectedCostUsd - beliefs[y].expectedCostUsd);
+  if (cheapestFirst) rest.sort((x, y) => beliefs[x].expectedCostUsd - beliefs[y].expectedCostUsd || quality[y] - quality[x]);
+  else rest.sort((x, y) => quality[y] - quality[x] || beliefs[x].expectedCostUsd - beliefs[y].expectedCostUsd);
   const order: string[] = [];
   for (const i of clear) order.push(beliefs[i].modelId);
   for (const i of rest) order.push(beliefs[i].modelId);

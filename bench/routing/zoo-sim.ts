@@ -1,0 +1,325 @@
+import { seededRandom, type ChatRequest } from '../../libs/core/src';
+import { budgetPressure, extractPromptContext, type Candidate, type Observation, type PromptContext } from '../../libs/router/src';
+import type { BenchRouter } from './routers';
+
+export interface ZooArm {
+  model: string;
+  quality: Record<string, number>;
+  usd_per_query: number;
+  ttft_ms: { p50: number; p95: number };
+  tok_per_s: number;
+}
+
+export interface Zoo {
+  task_classes: string[];
+  arms: ZooArm[];
+  failure_rates: { http_5xx: number; http_429: number };
+  scenarios: Record<string, string>;
+}
+
+export type ScenarioName =
+  | 'stationary'
+  | 'price_change'
+  | 'silent_regression'
+  | 'silent_regression_in_use'
+  | 'new_model'
+  | 'outage'
+  | 'noisy_feedback'
+  | 'noisy_feedback_hard';
+
+/** Simulation settings shared by every scenario; see docs/benchmarks.md for why these values. */
+export const SIM = {
+  requests: 40_000,
+  changeAt: 20_000,
+  qualityFloor: 0.57,
+  taskMix: { math: 0.25, code: 0.25, general: 0.5 } as Record<string, number>,
+  window: 1_000,
+  adaptWindow: 500,
+  adaptHorizon: 10_000,
+  /** A window counts as adapted when its true quality clears the floor and its cost is within this of clairvoyant's. */
+  adaptCostTolerance: 0.2,
+  maxAttempts: 3,
+  /** The gateway's circuit breaker, simulated: this many 5xx in a row make an arm ineligible for `breakerOpenFor` requests. */
+  breakerThreshold: 3,
+  breakerOpenFor: 200,
+};
+
+/** Requests whose text the router sees; the true task class drives the simulated quality. */
+const TEMPLATES: Record<string, string[]> = {
+  math: [
+    'Solve for x: 3x + 7 = 22. Show the steps.',
+    'A train travels 120 km in 1.5 hours. How many km per hour is that, and how far does it go in 4 hours?',
+    'What is the probability of rolling two sixes with two fair dice?',
+    'Compute the derivative of f(x) = x^3 * sin(x).',
+    'Janet has 16 eggs, eats 3 and bakes with 4. She sells the rest at $2 each. How much does she make?',
+  ],
+  code: [
+    'Write a Python function that returns the n-th Fibonacci number iteratively.',
+    'Why does this throw?\n```js\nconst xs = null;\nconsole.log(xs.length);\n```',
+    'Refactor this TypeScript so it does not use any:\n```ts\nfunction f(a: any) { return a.b; }\n```',
+    'Write a SQL query: SELECT the ten customers with the highest total order value.',
+    'How do I debug a memory leak in a Node.js service?',
+  ],
+  general: [
+    'What is the capital of Australia?',
+    'Give me three tips for a job interview.',
+    'Explain how vaccines train the immune system, in plain words for a teenager.',
+    'Summarize the main causes of the First World War in a paragraph.',
+    'Which of the following is a mammal? A. shark B. dolphin C. trout D. octopus',
+    'Recommend a good book about the history of science and say why.',
+  ],
+};
+
+interface ArmTimeline {
+  model: string;
+  quality: (taskClass: string, i: number) => number;
+  price: (i: number) => number;
+  availableFrom: number;
+  /** Probability of a 5xx and of a 429 at request i. */
+  failure: (i: number) => { p5xx: number; p429: number };
+  ttftMs: number;
+}
+
+export interface ScenarioSetup {
+  name: ScenarioName;
+  arms: ArmTimeline[];
+  /** Probability that a validator flips a score, and how many requests later scores arrive; share never scored. */
+  noise: number;
+  delay: number;
+  unscoredShare: number;
+  changeAt?: number;
+}
+
+export function buildScenario(zoo: Zoo, name: ScenarioName): ScenarioSetup {
+  const { http_5xx, http_429 } = zoo.failure_rates;
+  const base = (a: ZooArm): ArmTimeline => ({
+    model: a.model,
+    quality: (c) => a.quality[c],
+    price: () => a.usd_per_query,
+    availableFrom: 0,
+    failure: () => ({ p5xx: http_5xx, p429: http_429 }),
+    ttftMs: a.ttft_ms.p50,
+  });
+  const arms = zoo.arms.map(base);
+  const byModel = (m: string) => {
+    const arm = arms.find((a) => a.model === m);
+    if (!arm) throw new Error(`zoo has no ${m}`);
+    return arm;
+  };
+  const t0 = SIM.changeAt;
+  const setup: ScenarioSetup = { name, arms, noise: 0, delay: 0, unscoredShare: 0 };
+  switch (name) {
+    case 'stationary':
+      break;
+    case 'price_change': {
+      // The costliest arm gets 10x cheaper; the cheap arm that clears the floor on math gets 3x dearer.
+      const costliest = [...zoo.arms].sort((a, b) => b.usd_per_query - a.usd_per_query)[0];
+      const c = byModel(costliest.model);
+      c.price = (i) => (i >= t0 ? costliest.usd_per_query / 10 : costliest.usd_per_query);
+      const cheap = byModel('claude-instant-v1');
+      const p = cheap.price(0);
+      cheap.price = (i) => (i >= t0 ? p * 3 : p);
+      setup.changeAt = t0;
+      break;
+    }
+    case 'silent_regression': {
+      const arm = byModel('gpt-3.5-turbo');
+      const q = arm.quality;
+      arm.quality = (c, i) => (c === 'code' && i >= t0 ? q(c, i) - 0.15 : q(c, i));
+      setup.changeAt = t0;
+      break;
+    }
+    case 'silent_regression_in_use': {
+      // Not in zoo.json: the same silent drop of 0.15, on the arm the clairvoyant policy serves code with.
+      const arm = byModel('claude-instant-v1');
+      const q = arm.quality;
+      arm.quality = (c, i) => (c === 'code' && i >= t0 ? q(c, i) - 0.15 : q(c, i));
+      setup.changeAt = t0;
+      break;
+    }
+    case 'new_model': {
+      const ref = byModel('gpt-3.5-turbo');
+      arms.push({
+        model: 'new-model',
+        quality: () => 0.75,
+        price: ref.price,
+        availableFrom: t0,
+        failure: () => ({ p5xx: http_5xx, p429: http_429 }),
+        ttftMs: ref.ttftMs,
+      });
+      setup.changeAt = t0;
+      break;
+    }
+    case 'outage': {
+      // The arm clairvoyant routes general traffic to fails every call for 2,000 requests;
+      // another arm sees 300-request bursts of 80% 429 every 5,000 requests.
+      const down = byModel('yi-34b');
+      down.failure = (i) => (i >= t0 && i < t0 + 2_000 ? { p5xx: 1, p429: 0 } : { p5xx: http_5xx, p429: http_429 });
+      const limited = byModel('claude-instant-v1');
+      limited.failure = (i) => (i % 5_000 < 300 ? { p5xx: http_5xx, p429: 0.8 } : { p5xx: http_5xx, p429: http_429 });
+      setup.changeAt = t0;
+      break;
+    }
+    case 'noisy_feedback':
+      Object.assign(setup, { noise: 0.1, delay: 500, unscoredShare: 0.5 });
+      break;
+    case 'noisy_feedback_hard':
+      Object.assign(setup, { noise: 0.2, delay: 5_000, unscoredShare: 0.5 });
+      break;
+  }
+  return setup;
+}
+
+/** Per-request draws shared by every router in a scenario and seed (common random numbers). */
+interface Draws {
+  taskClass: string[];
+  template: number[];
+  uniforms: Float64Array;
+}
+const UNIFORMS_PER_REQUEST = 3 + SIM.maxAttempts * 2;
+
+function drawRequests(seed: number): Draws {
+  const random = seededRandom(seed);
+  const classes = Object.keys(SIM.taskMix);
+  const taskClass: string[] = [];
+  const template: number[] = [];
+  const uniforms = new Float64Array(SIM.requests * UNIFORMS_PER_REQUEST);
+  for (let i = 0; i < SIM.requests; i++) {
+    let u = random();
+    let c = classes[classes.length - 1];
+    for (const k of classes) {
+      u -= SIM.taskMix[k];
+      if (u < 0) {
+        c = k;
+        break;
+      }
+    }
+    taskClass.push(c);
+    template.push(Math.floor(random() * TEMPLATES[c].length));
+    for (let j = 0; j < UNIFORMS_PER_REQUEST; j++) uniforms[i * UNIFORMS_PER_REQUEST + j] = random();
+  }
+  return { taskClass, template, uniforms };
+}
+
+const contextCache = new Map<string, PromptContext>();
+function contextOf(taskClass: string, template: number): PromptContext {
+  const key = `${taskClass}/${template}`;
+  let ctx = contextCache.get(key);
+  if (!ctx) {
+    const request: ChatRequest = { model: 'router', messages: [{ role: 'user', content: TEMPLATES[taskClass][template] }] };
+    ctx = extractPromptContext(request);
+    contextCache.set(key, ctx);
+  }
+  return ctx;
+}
+
+export interface SimRun {
+  /** True task class of each request (index into SIM.taskMix's keys). */
+  taskClass: string[];
+  cost: Float64Array;
+  trueQuality: Float64Array;
+  decisionNs: number[];
+  spend: number;
+  budgetUsd?: number;
+}
+
+/** The policy that knows true qualities and outages: cheapest arm that truly clears the floor. */
+export function clairvoyantRanking(setup: ScenarioSetup, taskClass: string, i: number, floor: number): string[] {
+  const live = setup.arms.filter((a) => i >= a.availableFrom && a.failure(i).p5xx < 1);
+  const clear = live.filter((a) => a.quality(taskClass, i) >= floor).sort((a, b) => a.price(i) - b.price(i));
+  const rest = live.filter((a) => a.quality(taskClass, i) < floor).sort((a, b) => b.quality(taskClass, i) - a.quality(taskClass, i));
+  return [...clear, ...rest].map((a) => a.model);
+}
+
+export interface SimOptions {
+  /** Spend allowed over the run; the router then gets budget pressure from the pacer. */
+  budgetUsd?: number;
+  /** Per-candidate cold-start prior quality. */
+  priorQuality?: (arm: ArmTimeline) => number | undefined;
+}
+
+/**
+ * Runs one router over one scenario. Each request is served by the first ranked model that does not
+ * fail (up to SIM.maxAttempts); errors are health, not quality: they are not scored, and 3 5xx in a
+ * row open the arm's circuit (ineligible for 200 requests, as the gateway's breaker does); a served
+ * answer's reward is Bernoulli(true quality), flipped with the validator noise, and arrives after the
+ * feedback delay unless it is never scored.
+ */
+export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyant', seed: number, options: SimOptions = {}): SimRun {
+  const draws = drawRequests(seed);
+  const n = SIM.requests;
+  const cost = new Float64Array(n);
+  const trueQuality = new Float64Array(n);
+  const decisionNs: number[] = [];
+  const pending: { due: number; contextKey: string; vector: Float64Array; obs: Observation }[] = [];
+  let pendingHead = 0;
+  let spend = 0;
+  const consecutive5xx = new Map<string, number>();
+  const openUntil = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    while (pendingHead < pending.length && pending[pendingHead].due <= i) {
+      const p = pending[pendingHead++];
+      if (router !== 'clairvoyant') router.observe(p.contextKey, p.vector, p.obs);
+    }
+    const taskClass = draws.taskClass[i];
+    const ctx = contextOf(taskClass, draws.template[i]);
+    const u = (j: number) => draws.uniforms[i * UNIFORMS_PER_REQUEST + j];
+    let ranked: string[];
+    if (router === 'clairvoyant') {
+      ranked = clairvoyantRanking(setup, taskClass, i, SIM.qualityFloor);
+    } else {
+      const candidates: Candidate[] = [];
+      for (const a of setup.arms) {
+        if (i < a.availableFrom) continue;
+        const prior = options.priorQuality?.(a);
+        const open = (openUntil.get(a.model) ?? -1) > i;
+        candidates.push({
+          modelId: a.model,
+          expectedCostUsd: a.price(i),
+          eligible: !open,
+          ...(open ? { excludedBecause: 'circuit open' } : {}),
+          expectedTtftMs: a.ttftMs,
+          ...(prior === undefined ? {} : { priorQuality: prior }),
+        });
+      }
+      const pressure = options.budgetUsd === undefined ? undefined : budgetPressure({ spentUsd: spend, budgetUsd: options.budgetUsd, elapsedFraction: i / n });
+      const choice = router.choose({ contextKey: ctx.contextKey, vector: ctx.vector, candidates, budgetPressure: pressure });
+      decisionNs.push(choice.decisionNs);
+      ranked = choice.ranked;
+    }
+    for (let attempt = 0; attempt < Math.min(SIM.maxAttempts, ranked.length); attempt++) {
+      const arm = setup.arms.find((a) => a.model === ranked[attempt]);
+      if (!arm) throw new Error(`unknown arm ${ranked[attempt]}`);
+      const f = arm.failure(i);
+      const fu = u(3 + attempt * 2);
+      if (fu < f.p5xx) {
+        const k = (consecutive5xx.get(arm.model) ?? 0) + 1;
+        consecutive5xx.set(arm.model, k);
+        if (k >= SIM.breakerThreshold) {
+          openUntil.set(arm.model, i + SIM.breakerOpenFor);
+          consecutive5xx.set(arm.model, 0);
+        }
+        continue;
+      }
+      if (fu < f.p5xx + f.p429) continue;
+      consecutive5xx.set(arm.model, 0);
+      const q = arm.quality(taskClass, i);
+      const price = arm.price(i);
+      cost[i] = price;
+      trueQuality[i] = q;
+      spend += price;
+      let reward = u(0) < q ? 1 : 0;
+      if (u(1) < setup.noise) reward = 1 - reward;
+      if (u(2) >= setup.unscoredShare) {
+        pending.push({ due: i + 1 + setup.delay, contextKey: ctx.contextKey, vector: ctx.vector, obs: { modelId: arm.model, reward, costUsd: price, completionTokens: 0 } });
+      }
+      break;
+    }
+  }
+  return { taskClass: draws.taskClass, cost, trueQuality, decisionNs, spend, budgetUsd: options.budgetUsd };
+}
+
+/** The floor the router must aim at to get the true floor under symmetric validator noise `noise`. */
+export function observedFloor(floor: number, noise: number): number {
+  return floor * (1 - 2 * noise) + noise;
+}

@@ -1,0 +1,213 @@
+import { readFileSync } from 'node:fs';
+import { seededRandom } from '../../libs/core/src';
+import type { RoutePolicy } from '../../libs/router/src';
+import { quantile } from './metrics';
+import { ProgressBar } from './progress';
+import { FixedRouter, HierarchicalRouter, RandomRouter, ThompsonRouter, type BenchRouter } from './routers';
+import { buildScenario, observedFloor, SIM, simulate, type ScenarioName, type ScenarioSetup, type SimOptions, type SimRun, type Zoo } from './zoo-sim';
+
+export const SCENARIOS: ScenarioName[] = [
+  'stationary',
+  'price_change',
+  'silent_regression',
+  'silent_regression_in_use',
+  'new_model',
+  'outage',
+  'noisy_feedback',
+  'noisy_feedback_hard',
+];
+
+export const ZOO_TUNING = {
+  discount: Number(process.env.ZOO_DISCOUNT ?? 0.9999),
+  contextDiscount: Number(process.env.ZOO_CONTEXT_DISCOUNT ?? 0.9999),
+  contextPriorStrength: 8,
+  maxUntriedShare: 0.05,
+  /** Budget for the paced run: this multiple of the clairvoyant policy's spend over the same requests. */
+  budgetOverClairvoyant: 1.02,
+  budgetFloorSlack: 0.05,
+};
+
+/** Cold-start prior from the price tier: dearer models are assumed better, weakly (4 pseudo-observations). */
+export function priorFromPrice(usdPerQuery: number): number {
+  const tier = Math.log10(usdPerQuery / 0.00005);
+  return Math.min(0.75, Math.max(0.35, 0.45 + 0.1 * tier));
+}
+
+interface ZooRouterSpec {
+  name: string;
+  learning: boolean;
+  paced?: boolean;
+  make: (setup: ScenarioSetup, seed: number) => BenchRouter | 'clairvoyant';
+  options?: (setup: ScenarioSetup) => SimOptions;
+}
+
+function policy(setup: ScenarioSetup, extra: Partial<RoutePolicy> = {}): RoutePolicy {
+  // Under symmetric validator noise the observed success rate is compressed towards 0.5; the gateway,
+  // which calibrates its validators, aims at the floor's image under that noise.
+  return { qualityFloor: observedFloor(SIM.qualityFloor, setup.noise), priorSuccesses: 1, priorFailures: 1, ...extra };
+}
+
+function contextualPolicy(setup: ScenarioSetup, paced: boolean): RoutePolicy {
+  return policy(setup, {
+    contextPriorStrength: ZOO_TUNING.contextPriorStrength,
+    maxUntriedShare: ZOO_TUNING.maxUntriedShare,
+    ...(paced ? { budgetFloorSlack: ZOO_TUNING.budgetFloorSlack } : {}),
+  });
+}
+
+const routerRandom = (seed: number) => seededRandom(seed * 7919 + 17);
+
+function zooRouters(): ZooRouterSpec[] {
+  const t = ZOO_TUNING;
+  const prior = { priorQuality: (a: { price: (i: number) => number }) => priorFromPrice(a.price(0)) };
+  return [
+    { name: 'clairvoyant', learning: false, make: () => 'clairvoyant' },
+    { name: 'always-strong (gpt-4)', learning: false, make: () => new FixedRouter('always-strong', (cs) => (cs.some((c) => c.modelId === 'gpt-4-1106') ? 'gpt-4-1106' : cs[0].modelId)) },
+    {
+      name: 'always-cheapest',
+      learning: false,
+      make: () => new FixedRouter('always-cheapest', (cs) => cs.reduce((a, b) => (b.expectedCostUsd < a.expectedCostUsd ? b : a)).modelId),
+    },
+    { name: 'random', learning: false, make: (_s, seed) => new RandomRouter(routerRandom(seed)) },
+    { name: 'thompson (non-contextual)', learning: true, make: (s, seed) => new ThompsonRouter('thompson', policy(s), t.discount, routerRandom(seed)) },
+    {
+      name: 'contextual thompson',
+      learning: true,
+      make: (s, seed) => new HierarchicalRouter('contextual', contextualPolicy(s, false), t.discount, routerRandom(seed), t.contextDiscount),
+      options: () => prior,
+    },
+    {
+      name: 'contextual thompson + budget pacing',
+      learning: true,
+      paced: true,
+      make: (s, seed) => new HierarchicalRouter('contextual+budget', contextualPolicy(s, true), t.discount, routerRandom(seed), t.contextDiscount),
+      options: () => prior,
+    },
+  ];
+}
+
+export interface ZooRow {
+  scenario: string;
+  router: string;
+  meanQuality: number;
+  /** Cost over requests 5,000.. relative to clairvoyant's over the same requests, minus 1. */
+  costVsClairvoyant: number;
+  floorViolationShare: number;
+  adaptation: number | undefined;
+  budgetError: number | undefined;
+  p50us: number | undefined;
+  p99us: number | undefined;
+}
+
+export function runZooSuite(zooPath: string, seeds: number[]): ZooRow[] {
+  const zoo = JSON.parse(readFileSync(zooPath, 'utf8')) as Zoo;
+  const routers = zooRouters();
+  const progress = new ProgressBar('zoo scenarios', SCENARIOS.length * routers.length * seeds.length);
+  const rows: ZooRow[] = [];
+  for (const name of SCENARIOS) {
+    const perRouter = routers.map(() => [] as ZooRow[]);
+    for (const seed of seeds) {
+      const setup = buildScenario(zoo, name);
+      const clair = simulate(setup, 'clairvoyant', seed);
+      progress.tick();
+      routers.forEach((spec, r) => {
+        let run: SimRun;
+        if (spec.name === 'clairvoyant') run = clair;
+        else {
+          const options = { ...(spec.options?.(setup) ?? {}), ...(spec.paced ? { budgetUsd: clair.spend * ZOO_TUNING.budgetOverClairvoyant } : {}) };
+          run = simulate(buildScenario(zoo, name), spec.make(setup, seed), seed, options);
+          progress.tick();
+        }
+        perRouter[r].push(measure(name, spec, setup, run, clair));
+      });
+    }
+    routers.forEach((_, r) => rows.push(average(perRouter[r])));
+  }
+  progress.finish();
+  return rows;
+}
+
+function measure(scenario: string, spec: ZooRouterSpec, setup: ScenarioSetup, run: SimRun, clair: SimRun): ZooRow {
+  const n = SIM.requests;
+  const floor = SIM.qualityFloor;
+  const sum = (xs: Float64Array, from: number, to: number) => {
+    let s = 0;
+    for (let i = from; i < to; i++) s += xs[i];
+    return s;
+  };
+  // A window violates the floor when the true quality of any task class's requests in it is below the floor.
+  let violations = 0;
+  let windows = 0;
+  const classes = Object.keys(SIM.taskMix);
+  for (let w = 0; w + SIM.window <= n; w += SIM.window) {
+    for (const c of classes) {
+      let q = 0;
+      let k = 0;
+      for (let i = w; i < w + SIM.window; i++) {
+        if (run.taskClass[i] !== c) continue;
+        q += run.trueQuality[i];
+        k++;
+      }
+      windows++;
+      if (k > 0 && q / k < floor) violations++;
+    }
+  }
+  let adaptation: number | undefined;
+  if (spec.learning && setup.changeAt !== undefined) {
+    const t0 = setup.changeAt;
+    const step = 100;
+    let lastBad: number | undefined;
+    for (let t = t0; t + SIM.adaptWindow <= Math.min(n, t0 + SIM.adaptHorizon); t += step) {
+      const c = sum(run.cost, t, t + SIM.adaptWindow);
+      const cc = sum(clair.cost, t, t + SIM.adaptWindow);
+      if (lowestClassQuality(run, classes, t, t + SIM.adaptWindow) < floor || c > (1 + SIM.adaptCostTolerance) * cc) lastBad = t;
+    }
+    adaptation = lastBad === undefined ? 0 : lastBad + step - t0;
+  }
+  const sortedNs = Float64Array.from(run.decisionNs).sort();
+  const timed = spec.learning && sortedNs.length > 0;
+  return {
+    scenario,
+    router: spec.name,
+    meanQuality: sum(run.trueQuality, 0, n) / n,
+    costVsClairvoyant: sum(run.cost, 5_000, n) / sum(clair.cost, 5_000, n) - 1,
+    floorViolationShare: violations / windows,
+    adaptation,
+    budgetError: run.budgetUsd === undefined ? undefined : run.spend / run.budgetUsd - 1,
+    p50us: timed ? quantile(sortedNs, 0.5) / 1000 : undefined,
+    p99us: timed ? quantile(sortedNs, 0.99) / 1000 : undefined,
+  };
+}
+
+function lowestClassQuality(run: SimRun, classes: string[], from: number, to: number): number {
+  let lowest = Infinity;
+  for (const c of classes) {
+    let q = 0;
+    let k = 0;
+    for (let i = from; i < to; i++) {
+      if (run.taskClass[i] !== c) continue;
+      q += run.trueQuality[i];
+      k++;
+    }
+    if (k > 0) lowest = Math.min(lowest, q / k);
+  }
+  return lowest;
+}
+
+function average(rows: ZooRow[]): ZooRow {
+  const mean = (f: (r: ZooRow) => number | undefined) => {
+    const xs = rows.map(f).filter((x): x is number => x !== undefined);
+    return xs.length === 0 ? undefined : xs.reduce((a, b) => a + b, 0) / xs.length;
+  };
+  return {
+    scenario: rows[0].scenario,
+    router: rows[0].router,
+    meanQuality: mean((r) => r.meanQuality) ?? NaN,
+    costVsClairvoyant: mean((r) => r.costVsClairvoyant) ?? NaN,
+    floorViolationShare: mean((r) => r.floorViolationShare) ?? NaN,
+    adaptation: mean((r) => r.adaptation),
+    budgetError: mean((r) => r.budgetError),
+    p50us: mean((r) => r.p50us),
+    p99us: mean((r) => r.p99us),
+  };
+}
