@@ -84,7 +84,7 @@ export interface DecisionOptions {
   contextArms?: ReadonlyMap<string, ArmState>;
   /**
    * 0..1, from the budget pacer: 0 = on pace, 1 = over pace by the pacer's tolerance. Pressure
-   * pulls the draws of models dearer than the greedy choice towards their means (no exploration
+   * pulls the draws of the greedy choice and dearer models towards their means (no exploration
    * upwards; exploration of cheaper models goes on) and, with `budgetFloorSlack`, lowers the floor by
    * up to that much. At 1, when no model clears the lowered floor, the cheapest goes first.
    */
@@ -182,7 +182,7 @@ export function decide(
   let testQuality = beliefs.map((b) => b.sampledQuality);
   if (pressure > 0) {
     const greedyCost = beliefs.find((b) => b.modelId === greedyOrder[0])?.expectedCostUsd ?? Infinity;
-    testQuality = beliefs.map((b) => (b.expectedCostUsd > greedyCost ? b.sampledQuality + pressure * (b.meanQuality - b.sampledQuality) : b.sampledQuality));
+    testQuality = beliefs.map((b) => (b.expectedCostUsd >= greedyCost ? b.sampledQuality + pressure * (b.meanQuality - b.sampledQuality) : b.sampledQuality));
   }
   let sampledOrder = rank(beliefs, eligibleIdx, testQuality, floor, relative, cheapestFirst);
   if (cap !== undefined) sampledOrder = capUntried(sampledOrder, candidates, untried, cap, random);

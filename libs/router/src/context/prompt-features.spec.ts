@@ -1,0 +1,65 @@
+import type { ChatRequest } from '../../../core/src';
+import { classifyTask, detectScript, extractPromptContext, FEATURE_NAMES, lengthBucket } from './prompt-features';
+
+const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'm', messages: [{ role: 'user', content }], ...extra });
+
+describe('extractPromptContext', () => {
+  it('classifies common tasks from the text', () => {
+    expect(classifyTask('Write a Python function that reverses a list.')).toBe('code');
+    expect(classifyTask('Why does this fail?\n```js\nconst x = null; x.y();\n```')).toBe('code');
+    expect(classifyTask('Solve for x: 3x + 7 = 22')).toBe('math');
+    expect(classifyTask('How many apples are left if I have 12 and eat 5?')).toBe('math');
+    expect(classifyTask('Translate "good morning" into French')).toBe('translation');
+    expect(classifyTask('Extract all the dates from this letter as JSON')).toBe('extraction');
+    expect(classifyTask('Scenario 1 | I took the money. Scenario 2 | I gave it back. Which is morally wrong?')).toBe('reasoning');
+    expect(classifyTask('hi there')).toBe('chit_chat');
+    expect(classifyTask('Write me a poem about autumn')).toBe('creative');
+    expect(classifyTask('What is the capital of Australia?')).toBe('general');
+  });
+
+  it('builds a low-cardinality key from task, length and the flags that are set', () => {
+    const ctx = extractPromptContext(
+      ask('Write a TypeScript function that parses a date', {
+        tools: [{ type: 'function', function: { name: 'run', parameters: {} } }],
+        response_format: { type: 'json_object' },
+      }),
+      { tier: 'pro', tags: ['batch'] },
+    );
+    expect(ctx.contextKey).toBe('code|short|tools|json|tier=pro');
+    expect(ctx.features).toMatchObject({ toolsPresent: true, structuredOutput: true, conversationDepth: 1, tier: 'pro', tags: ['batch'] });
+  });
+
+  it('counts conversation depth and length over all messages, and classifies the last user turn', () => {
+    const request: ChatRequest = {
+      model: 'm',
+      messages: [
+        { role: 'system', content: 'You are helpful.' },
+        { role: 'user', content: 'hello' },
+        { role: 'assistant', content: 'x'.repeat(2000) },
+        { role: 'user', content: [{ type: 'text', text: 'Now solve 2x + 3 = 11 for x.' }] },
+      ],
+    };
+    const ctx = extractPromptContext(request);
+    expect(ctx.features.conversationDepth).toBe(2);
+    expect(ctx.features.lengthBucket).toBe('long');
+    expect(ctx.contextKey).toBe('math|long|multi');
+  });
+
+  it('guesses the script and keeps it in the key when not latin', () => {
+    expect(detectScript('Привет, как дела?')).toBe('cyrillic');
+    expect(detectScript('请把这段话翻译成英文')).toBe('cjk');
+    expect(detectScript('Hello, world')).toBe('latin');
+    expect(extractPromptContext(ask('Расскажи про историю Рима')).contextKey).toBe('general|short|cyrillic');
+  });
+
+  it('gives a one-hot vector matching FEATURE_NAMES', () => {
+    const ctx = extractPromptContext(ask('Solve 12 * 7 + 3 = ?'));
+    expect(ctx.vector.length).toBe(FEATURE_NAMES.length);
+    const on = FEATURE_NAMES.filter((_, i) => ctx.vector[i] === 1);
+    expect(on).toEqual(['bias', 'task:math', 'length:short']);
+  });
+
+  it('buckets lengths at fixed thresholds', () => {
+    expect([0, 299, 300, 1199, 1200, 7999, 8000].map(lengthBucket)).toEqual(['short', 'short', 'medium', 'medium', 'long', 'long', 'very_long']);
+  });
+});
