@@ -1,6 +1,7 @@
 import { runReplaySuite } from './replay-suite';
 import { formatTable } from './table';
 import { runZooSuite } from './zoo-suite';
+import { SIM } from './zoo-sim';
 
 const DATASETS = process.env.ROUTING_DATASETS ?? '/work/shared/datasets';
 const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : `${(x * 100).toFixed(1)}%`);
@@ -33,7 +34,7 @@ function main(): void {
   }
   if (suites.includes('zoo')) {
     const rows = runZooSuite(`${DATASETS}/zoo.json`, [1, 2]);
-    console.log('\n## Parametric zoo (40,000 requests per scenario, change at 20,000, floor 0.61, mean of seeds 1, 2)\n');
+    console.log(`\n## Parametric zoo (${SIM.requests} requests per scenario, change at ${SIM.changeAt}, floor ${SIM.qualityFloor}, mean of seeds 1, 2)\n`);
     console.log(
       formatTable(
         ['scenario', 'router', 'true quality', 'cost vs clairvoyant (after 5k)', 'windows below floor', 'requests to adapt', 'budget error', 'decide p50 us', 'decide p99 us'],

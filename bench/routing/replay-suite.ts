@@ -7,10 +7,10 @@ import { FixedRouter, HierarchicalRouter, RandomRouter, ThompsonRouter, type Ben
 
 /** Settings tuned on MMLU only; GSM8K and MT-Bench are replayed with exactly these. */
 export const REPLAY_TUNING = {
-  discount: 0.9995,
-  contextPriorStrength: 8,
+  discount: Number(process.env.REPLAY_DISCOUNT ?? 0.9999),
+  contextPriorStrength: Number(process.env.REPLAY_PRIOR_STRENGTH ?? 2),
   /** Relative quality floor sweep: the weak model serves a context while it reaches knob x the strong model. */
-  relativeFloors: [0.5, 0.7, 0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.96, 0.98, 1.0, 1.05],
+  relativeFloors: [0.5, 0.7, 0.8, 0.83, 0.85, 0.86, 0.87, 0.88, 0.89, 0.9, 0.92, 0.94, 0.96, 0.98, 1.0, 1.05],
   randomShares: [0.1, 0.3, 0.5, 0.7, 0.9],
 };
 
