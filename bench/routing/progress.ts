@@ -1,7 +1,8 @@
-/** A one-line progress bar on stderr, redrawn at most every 100 ms; silent when stderr is not a terminal. */
+/** A one-line progress bar on stderr, redrawn at most every 100 ms; when stderr is not a terminal, one line per quarter. */
 export class ProgressBar {
   private done = 0;
   private lastDraw = 0;
+  private lastQuarter = -1;
   private readonly started = process.hrtime.bigint();
 
   constructor(
@@ -22,7 +23,7 @@ export class ProgressBar {
   finish(): void {
     this.done = this.total;
     this.draw(Number((process.hrtime.bigint() - this.started) / 1_000_000n));
-    this.stream.write('\n');
+    if (this.stream.isTTY) this.stream.write('\n');
   }
 
   private draw(elapsedMs: number): void {
@@ -31,6 +32,14 @@ export class ProgressBar {
     const filled = Math.round(fraction * width);
     const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
     const line = `${this.label.padEnd(34)} [${bar}] ${(fraction * 100).toFixed(0).padStart(3)}% ${(elapsedMs / 1000).toFixed(1)}s`;
-    this.stream.write(this.stream.isTTY ? `\r${line}` : '');
+    if (this.stream.isTTY) {
+      this.stream.write(`\r${line}`);
+      return;
+    }
+    const quarter = Math.floor(fraction * 4);
+    if (quarter > this.lastQuarter) {
+      this.lastQuarter = quarter;
+      this.stream.write(`${line}\n`);
+    }
   }
 }
