@@ -13,7 +13,7 @@ import { ReportService } from './report/report.service';
 import { LearnedState } from './routing/learned-state';
 import { SpendTracker } from './routing/spend-tracker';
 import type { GatewayRuntime } from './runtime';
-import { APP_CONFIG, CLOCK, DATABASE, JOB_QUEUE, RANDOM } from './tokens';
+import { APP_CONFIG, CLOCK, DATABASE, JOB_QUEUE, LOG, RANDOM } from './tokens';
 
 @Module({})
 export class GatewayModule {
@@ -24,6 +24,7 @@ export class GatewayModule {
       providers: [
         { provide: APP_CONFIG, useValue: runtime.config },
         { provide: CLOCK, useValue: runtime.clock },
+        { provide: LOG, useValue: runtime.log },
         { provide: RANDOM, useValue: runtime.random },
         { provide: DATABASE, useValue: runtime.database },
         { provide: JOB_QUEUE, useValue: runtime.queue },

@@ -4,7 +4,6 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../../../libs/config/src';
-import { GatewayError } from '../../../libs/core/src';
 import { ChatService } from './chat/chat.service';
 import { OpenAIErrorFilter, sendError, toGatewayError } from './errors/openai-error.filter';
 import { GatewayModule } from './gateway.module';
@@ -25,6 +24,15 @@ function newRequestId(url: string | undefined): string {
 /** Builds and starts the gateway on `config.host:config.port` (port 0 picks a free one). */
 export async function startGateway(config: AppConfig, overrides: RuntimeOverrides = {}): Promise<RunningGateway> {
   const runtime = await createRuntime(config, overrides);
+  try {
+    return await listen(config, runtime);
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+}
+
+async function listen(config: AppConfig, runtime: GatewayRuntime): Promise<RunningGateway> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     genReqId: (req: { url?: string }) => newRequestId(req.url),
@@ -38,15 +46,13 @@ export async function startGateway(config: AppConfig, overrides: RuntimeOverride
   const onUnexpected = (err: unknown) => runtime.log('error', 'unexpected error', { error: (err as Error)?.message, stack: (err as Error)?.stack });
   app.useGlobalFilters(new OpenAIErrorFilter(onUnexpected));
   const fastify = app.getHttpAdapter().getInstance();
-  // Errors raised by Fastify itself (bad JSON, body too large) and unknown paths, in OpenAI's format too.
+  // Errors raised by Fastify itself (bad JSON, body too large), in OpenAI's format too. Unknown paths
+  // reach Nest's not-found handler, whose exception the global filter renders.
   fastify.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     const error = toGatewayError(err);
     if (error.status >= 500) onUnexpected(err);
     if (req.url.startsWith('/v1/chat/completions')) chat.recordRejected(String(req.id), null, error);
     sendError(reply, error, String(req.id));
-  });
-  fastify.setNotFoundHandler((req: FastifyRequest, reply: FastifyReply) => {
-    sendError(reply, GatewayError.notFound(`Unknown path: ${req.method} ${req.url.split('?')[0]}`, 'unknown_url'), String(req.id));
   });
   await app.listen(config.port, config.host);
   const address = fastify.server.address();

@@ -70,7 +70,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
       onError: (job, err) => log('error', 'scoring job failed', { job: job.name, requestId: job.data.requestId, error: (err as Error).message }),
     });
   } else {
-    queue = new BullmqJobQueue(config.redisUrl);
+    queue = new BullmqJobQueue(config.redisUrl, config.queuePrefix);
   }
   const records = new RecordWriter(requests, queue, {
     flushMs: config.recordFlushMs,

@@ -4,3 +4,4 @@ export const CLOCK = Symbol('CLOCK');
 export const RANDOM = Symbol('RANDOM');
 export const JOB_QUEUE = Symbol('JOB_QUEUE');
 export const DATABASE = Symbol('DATABASE');
+export const LOG = Symbol('LOG');

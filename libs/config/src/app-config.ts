@@ -38,6 +38,7 @@ export interface AppConfig {
   recordFlushMs: number;
   inlineWorker: boolean;
   workerConcurrency: number;
+  queuePrefix: string;
   providers: ProviderSettings[];
   models: ReadonlyMap<string, ModelSpec>;
   routes: ReadonlyMap<string, RouteSpec>;

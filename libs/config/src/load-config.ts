@@ -87,6 +87,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     recordFlushMs: s.RECORD_FLUSH_MS,
     inlineWorker: s.INLINE_WORKER ? s.INLINE_WORKER === 'true' : !s.REDIS_URL,
     workerConcurrency: s.WORKER_CONCURRENCY,
+    queuePrefix: s.QUEUE_PREFIX,
     providers,
     models,
     routes,

@@ -15,6 +15,8 @@ export const settingsSchema = z.object({
   RECORD_FLUSH_MS: z.coerce.number().int().positive().default(100),
   /** In the embedded default, run the scoring worker inside the gateway process. */
   INLINE_WORKER: z.enum(['true', 'false']).optional(),
+  /** BullMQ key prefix in Redis, to keep several deployments (or test runs) apart on one Redis. */
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('router'),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
 });
 

@@ -11,7 +11,8 @@ import { estimatePromptTokens } from '../routing/estimate-tokens';
 import { LearnedState } from '../routing/learned-state';
 import { planRoute, priceUsd, type RoutePlan } from '../routing/plan-route';
 import { SpendTracker } from '../routing/spend-tracker';
-import { APP_CONFIG, CLOCK, RANDOM } from '../tokens';
+import type { GatewayRuntime } from '../runtime';
+import { APP_CONFIG, CLOCK, LOG, RANDOM } from '../tokens';
 import { mapProviderError } from './map-provider-error';
 import { parseChatRequest } from './parse-chat-request';
 import { StreamAccumulator } from './stream-accumulator';
@@ -51,6 +52,7 @@ export class ChatService {
     private readonly learned: LearnedState,
     private readonly spend: SpendTracker,
     private readonly records: RecordWriter,
+    @Inject(LOG) private readonly log: GatewayRuntime['log'],
   ) {}
 
   async handle(body: unknown, ctx: RequestContext, reply: FastifyReply): Promise<void> {
@@ -75,6 +77,9 @@ export class ChatService {
       if (request.stream) await this.stream(request, plan, ctx, reply, row, attempts, startedAt);
       else await this.complete(request, plan, ctx, reply, row, attempts, startedAt);
     } catch (err) {
+      if (!(err instanceof GatewayError)) {
+        this.log('error', 'chat completion failed unexpectedly', { requestId: ctx.requestId, error: (err as Error)?.message, stack: (err as Error)?.stack });
+      }
       const error = err instanceof GatewayError ? err : GatewayError.internal();
       this.finishWithError(row, attempts, error, startedAt);
       throw error;

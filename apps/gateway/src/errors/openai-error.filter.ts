@@ -7,7 +7,7 @@ export function toGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
   if (err instanceof HttpException) {
     const status = err.getStatus();
-    if (status === 404) return GatewayError.notFound(err.message, 'not_found');
+    if (status === 404) return GatewayError.notFound(err.message, 'unknown_url');
     if (status < 500) return new GatewayError(status, err.message, 'invalid_request_error', null);
     return GatewayError.internal();
   }

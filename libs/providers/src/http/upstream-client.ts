@@ -32,7 +32,12 @@ export async function postJson(
   body: unknown,
   options: { signal?: AbortSignal; timeouts?: ProviderTimeouts } = {},
 ): Promise<UpstreamResponse> {
-  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const given = options.timeouts ?? {};
+  const timeouts = {
+    firstByteMs: given.firstByteMs ?? DEFAULT_TIMEOUTS.firstByteMs,
+    idleMs: given.idleMs ?? DEFAULT_TIMEOUTS.idleMs,
+    totalMs: given.totalMs ?? DEFAULT_TIMEOUTS.totalMs,
+  };
   const signals = [AbortSignal.timeout(timeouts.totalMs)];
   if (options.signal) signals.push(options.signal);
   try {

@@ -1,0 +1,35 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { ZodError } from 'zod';
+import { parseJob, SCORING_QUEUE } from '../../../libs/queue/src';
+import type { ScoreJobHandler, ScoreJobResult } from '../../../libs/scoring/src/score-job.handler';
+
+export const SCORE_JOB_HANDLER = Symbol('SCORE_JOB_HANDLER');
+export const WORKER_CONCURRENCY = Symbol('WORKER_CONCURRENCY');
+
+/** Takes scoring and feedback jobs off the BullMQ queue. A malformed payload fails at once, without retries. */
+@Processor(SCORING_QUEUE)
+export class ScoreProcessor extends WorkerHost implements OnApplicationBootstrap {
+  constructor(
+    @Inject(SCORE_JOB_HANDLER) private readonly handler: ScoreJobHandler,
+    @Inject(WORKER_CONCURRENCY) private readonly concurrency: number,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.concurrency;
+  }
+
+  async process(job: Job): Promise<ScoreJobResult> {
+    let parsed;
+    try {
+      parsed = parseJob(job.name, job.data);
+    } catch (err) {
+      const detail = err instanceof ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (err as Error).message;
+      throw new UnrecoverableError(`poison job ${job.id}: ${detail}`);
+    }
+    return this.handler.handle(parsed);
+  }
+}

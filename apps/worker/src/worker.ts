@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { AppConfig } from '../../../libs/config/src';
+import { systemClock, type Clock } from '../../../libs/core/src';
+import { ScoreJobHandler } from '../../../libs/scoring/src/score-job.handler';
+import { ArmStatsRepository, migrateToLatest, openDatabase } from '../../../libs/storage/src';
+import { WorkerModule } from './worker.module';
+
+export interface RunningWorker {
+  close(): Promise<void>;
+}
+
+/** Starts a scoring worker on Postgres and Redis. Several may run side by side. */
+export async function startWorker(config: AppConfig, options: { clock?: Clock } = {}): Promise<RunningWorker> {
+  if (!config.redisUrl || !config.databaseUrl) {
+    throw new Error('The worker needs DATABASE_URL and REDIS_URL; on the embedded default the gateway scores in-process.');
+  }
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  await migrateToLatest(database.db);
+  const handler = new ScoreJobHandler(new ArmStatsRepository(database.db), options.clock ?? systemClock);
+  const app = await NestFactory.createApplicationContext(
+    WorkerModule.forRoot({ redisUrl: config.redisUrl, handler, concurrency: config.workerConcurrency, prefix: config.queuePrefix }),
+    { logger: config.logLevel === 'silent' ? false : ['error', 'warn'] },
+  );
+  await app.init();
+  return {
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What the fake upstream does for one request. */
+export type Behavior =
+  | { kind: 'text'; content: string; chunks?: number; chunkDelayMs?: number; finishReason?: 'stop' | 'length' }
+  | { kind: 'tool_call'; name: string; arguments: string }
+  | { kind: 'error'; status: number; message?: string; retryAfter?: string }
+  | { kind: 'hang' };
+
+export type BehaviorFor = (body: Record<string, unknown>, callIndex: number) => Behavior;
+
+export interface FakeOpenAI {
+  url: string;
+  /** Bodies received, in order. */
+  requests: Array<Record<string, unknown>>;
+  /** Timestamps (ms) at which each streamed chunk was written, per request. */
+  chunkTimes: number[][];
+  setBehavior(fn: BehaviorFor): void;
+  close(): Promise<void>;
+}
+
+/**
+ * An OpenAI-compatible upstream on 127.0.0.1 that answers in OpenAI's exact wire format
+ * (https://platform.openai.com/docs/api-reference/chat), streamed as server-sent events or not.
+ */
+export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'text', content: 'Hello!' })): Promise<FakeOpenAI> {
+  let behaviorFor = initial;
+  const requests: Array<Record<string, unknown>> = [];
+  const chunkTimes: number[][] = [];
+  const sockets = new Set<import('node:net').Socket>();
+  let calls = 0;
+
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const raw = await new Promise<string>((resolve) => {
+      let data = '';
+      req.on('data', (c) => (data += c));
+      req.on('end', () => resolve(data));
+    });
+    const body = JSON.parse(raw) as Record<string, unknown>;
+    requests.push(body);
+    const behavior = behaviorFor(body, calls++);
+    const model = String(body.model);
+    const id = `chatcmpl-fake${calls}`;
+    const created = 1_700_000_000;
+    const promptTokens = 12;
+    if (behavior.kind === 'hang') return; // never answers; the socket is closed by close()
+    if (behavior.kind === 'error') {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (behavior.retryAfter) headers['retry-after'] = behavior.retryAfter;
+      res.writeHead(behavior.status, headers);
+      res.end(JSON.stringify({ error: { message: behavior.message ?? `fake error ${behavior.status}`, type: 'server_error', param: null, code: null } }));
+      return;
+    }
+    const completionTokens = behavior.kind === 'text' ? Math.max(1, Math.ceil(behavior.content.length / 4)) : 9;
+    const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+    const toolCall = behavior.kind === 'tool_call' ? { id: 'call_fake1', type: 'function', function: { name: behavior.name, arguments: behavior.arguments } } : undefined;
+    const finishReason = behavior.kind === 'tool_call' ? 'tool_calls' : (behavior.finishReason ?? 'stop');
+    if (!body.stream) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          id,
+          object: 'chat.completion',
+          created,
+          model,
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: behavior.kind === 'text' ? behavior.content : null, refusal: null, ...(toolCall ? { tool_calls: [toolCall] } : {}) },
+              logprobs: null,
+              finish_reason: finishReason,
+            },
+          ],
+          usage,
+          system_fingerprint: 'fp_fake',
+        }),
+      );
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const times: number[] = [];
+    chunkTimes.push(times);
+    const send = (chunk: Record<string, unknown>) => {
+      times.push(Date.now());
+      res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_fake', ...chunk })}\n\n`);
+    };
+    const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+    send({ choices: [{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }], ...(includeUsage ? { usage: null } : {}) });
+    if (behavior.kind === 'text') {
+      const n = behavior.chunks ?? 3;
+      const size = Math.ceil(behavior.content.length / n);
+      for (let i = 0; i < n; i++) {
+        if (behavior.chunkDelayMs) await new Promise((r) => setTimeout(r, behavior.chunkDelayMs));
+        const piece = behavior.content.slice(i * size, (i + 1) * size);
+        send({ choices: [{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }], ...(includeUsage ? { usage: null } : {}) });
+      }
+    } else if (toolCall) {
+      send({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: toolCall.id, type: 'function', function: { name: toolCall.function.name, arguments: '' } }] }, logprobs: null, finish_reason: null }] });
+      const args = toolCall.function.arguments;
+      for (let i = 0; i < args.length; i += 5) {
+        send({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: args.slice(i, i + 5) } }] }, logprobs: null, finish_reason: null }] });
+      }
+    }
+    send({ choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason }], ...(includeUsage ? { usage: null } : {}) });
+    if (includeUsage) send({ choices: [], usage });
+    res.end('data: [DONE]\n\n');
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    chunkTimes,
+    setBehavior(fn) {
+      behaviorFor = fn;
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway';
+import { startWorker, type RunningWorker } from '../../apps/worker/src/worker';
+import { loadConfig } from '../../libs/config/src';
+import type { Clock, Random } from '../../libs/core/src';
+import { createTestDatabase, REDIS_URL } from './test-database';
+
+export const GATEWAY_KEY = 'gw-test-key-0123456789';
+
+export interface Stack {
+  gateway: RunningGateway;
+  worker?: RunningWorker;
+  client: OpenAI;
+  database: Awaited<ReturnType<typeof createTestDatabase>>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole product on the machine's real Postgres (a fresh database) and, with `queue: 'bullmq'`,
+ * real Redis with a separate worker; with `queue: 'in-process'`, the embedded default's queue.
+ */
+export async function startStack(options: {
+  yaml: string;
+  queue: 'bullmq' | 'in-process';
+  env?: Record<string, string>;
+  clock?: Clock;
+  random?: Random;
+}): Promise<Stack> {
+  const database = await createTestDatabase();
+  const dir = mkdtempSync(join(tmpdir(), 'router-test-'));
+  const configPath = join(dir, 'router.yaml');
+  writeFileSync(configPath, options.yaml);
+  const env: Record<string, string> = {
+    ROUTER_CONFIG: configPath,
+    DATABASE_URL: database.url,
+    PORT: '0',
+    GATEWAY_API_KEYS: GATEWAY_KEY,
+    LOG_LEVEL: 'silent',
+    STATS_REFRESH_MS: '100',
+    RECORD_FLUSH_MS: '20',
+    QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
+    DATA_DIR: dir,
+    ...(options.queue === 'bullmq' ? { REDIS_URL } : {}),
+    ...options.env,
+  };
+  const config = loadConfig(env);
+  const quiet = (level: string, message: string, fields?: Record<string, unknown>) => {
+    if (level === 'error') process.stderr.write(`${message} ${JSON.stringify(fields)}\n`);
+  };
+  let gateway: RunningGateway | undefined;
+  let worker: RunningWorker | undefined;
+  try {
+    gateway = await startGateway(config, { clock: options.clock, random: options.random, log: quiet });
+    worker = options.queue === 'bullmq' ? await startWorker(config, { clock: options.clock }) : undefined;
+  } catch (err) {
+    await gateway?.close();
+    await database.drop();
+    throw err;
+  }
+  const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: GATEWAY_KEY, maxRetries: 0, timeout: 20_000 });
+  return {
+    gateway,
+    worker,
+    client,
+    database,
+    async close() {
+      await gateway.close();
+      await worker?.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Polls until `check` passes or the deadline passes (then the last failure is thrown). */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  }
+}
+
+export function routerYaml(upstreamUrl: string, extra = ''): string {
+  return `
+providers:
+  - { id: fake, kind: openai-compatible, base_url: "${upstreamUrl}" }
+models:
+  - { id: cheap, provider: fake, upstream: cheap-upstream, input_per_1m: 0.1, output_per_1m: 0.4, context_window: 16000, timeouts: { first_byte_ms: 1500, idle_ms: 1500 } }
+  - { id: strong, provider: fake, upstream: strong-upstream, input_per_1m: 5, output_per_1m: 15, context_window: 128000, timeouts: { first_byte_ms: 1500, idle_ms: 1500 } }
+routes:
+  - name: auto
+    candidates: [cheap, strong]
+    quality_floor: 0.8
+${extra}`;
+}
