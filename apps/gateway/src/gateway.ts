@@ -2,10 +2,9 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../../../libs/config/src';
 import { ChatService } from './chat/chat.service';
-import { OpenAIErrorFilter, sendError, toGatewayError } from './errors/openai-error.filter';
+import { OpenAIErrorFilter } from './errors/openai-error.filter';
 import { GatewayModule } from './gateway.module';
 import { createRuntime, type GatewayRuntime, type RuntimeOverrides } from './runtime';
 
@@ -44,18 +43,14 @@ async function listen(config: AppConfig, runtime: GatewayRuntime): Promise<Runni
   });
   const chat = app.get(ChatService);
   const onUnexpected = (err: unknown) => runtime.log('error', 'unexpected error', { error: (err as Error)?.message, stack: (err as Error)?.stack });
-  app.useGlobalFilters(new OpenAIErrorFilter(onUnexpected));
-  const fastify = app.getHttpAdapter().getInstance();
-  // Errors raised by Fastify itself (bad JSON, body too large), in OpenAI's format too. Unknown paths
-  // reach Nest's not-found handler, whose exception the global filter renders.
-  fastify.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
-    const error = toGatewayError(err);
-    if (error.status >= 500) onUnexpected(err);
-    if (req.url.startsWith('/v1/chat/completions')) chat.recordRejected(String(req.id), null, error);
-    sendError(reply, error, String(req.id));
-  });
+  app.useGlobalFilters(
+    new OpenAIErrorFilter(onUnexpected, (req, error) => {
+      // Rejected before the handler ran (bad JSON, body too large, bad key): still a request record.
+      if (req.url.startsWith('/v1/chat/completions')) chat.recordRejected(String(req.id), null, error);
+    }),
+  );
   await app.listen(config.port, config.host);
-  const address = fastify.server.address();
+  const address = app.getHttpAdapter().getInstance().server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   let closing: Promise<void> | undefined;
   return {

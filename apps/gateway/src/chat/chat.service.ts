@@ -13,6 +13,7 @@ import { planRoute, priceUsd, type RoutePlan } from '../routing/plan-route';
 import { SpendTracker } from '../routing/spend-tracker';
 import type { GatewayRuntime } from '../runtime';
 import { APP_CONFIG, CLOCK, LOG, RANDOM } from '../tokens';
+import { markRecorded } from '../errors/openai-error.filter';
 import { mapProviderError } from './map-provider-error';
 import { parseChatRequest } from './parse-chat-request';
 import { StreamAccumulator } from './stream-accumulator';
@@ -82,7 +83,7 @@ export class ChatService {
       }
       const error = err instanceof GatewayError ? err : GatewayError.internal();
       this.finishWithError(row, attempts, error, startedAt);
-      throw error;
+      throw markRecorded(error);
     }
   }
 

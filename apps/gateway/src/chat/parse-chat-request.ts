@@ -95,9 +95,18 @@ export function parseChatRequest(body: unknown): ChatRequest {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const param = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || null;
-    const missing = issue.code === 'invalid_type' && issue.received === 'undefined';
+    const missing = (issue.code === 'invalid_type' && issue.received === 'undefined') || (issue.code === 'invalid_union' && isMissing(body, issue.path));
     const message = missing ? `Missing required parameter: '${param}'.` : `Invalid value for '${param ?? 'body'}': ${issue.message}`;
     throw GatewayError.invalidRequest(message, param, missing ? 'missing_required_parameter' : 'invalid_value');
   }
   return parsed.data as unknown as ChatRequest;
+}
+
+function isMissing(body: unknown, path: Array<string | number>): boolean {
+  let node: unknown = body;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return true;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node === undefined;
 }

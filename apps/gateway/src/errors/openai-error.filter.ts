@@ -1,14 +1,24 @@
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../../../libs/core/src';
 
 /** Converts whatever a handler threw into OpenAI's error format; unknown errors become a 500 without details. */
 export function toGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
   if (err instanceof HttpException) {
+    // Nest wraps Fastify's own errors (body parsing, size limits) in an HttpException with their status.
     const status = err.getStatus();
-    if (status === 404) return GatewayError.notFound(err.message, 'unknown_url');
-    if (status < 500) return new GatewayError(status, err.message, 'invalid_request_error', null);
+    const message = err.message;
+    if (status === 404) return GatewayError.notFound(message, 'unknown_url');
+    if (status === 413) return new GatewayError(413, 'The request body is too large.', 'invalid_request_error', 'request_too_large');
+    if (status === 415) return new GatewayError(415, 'Send the body as application/json.', 'invalid_request_error', 'unsupported_media_type');
+    if (status === 400 && /body cannot be empty/i.test(message)) {
+      return GatewayError.invalidRequest('The request body is empty; send a JSON object.', null, 'invalid_body');
+    }
+    if (status === 400 && /json|unexpected|token/i.test(message)) {
+      return GatewayError.invalidRequest(`We could not parse the JSON body of your request: ${message}`, null, 'invalid_json');
+    }
+    if (status < 500) return new GatewayError(status, message, 'invalid_request_error', null);
     return GatewayError.internal();
   }
   const fastifyError = err as { statusCode?: number; code?: string; message?: string };
@@ -37,16 +47,28 @@ export function sendError(reply: FastifyReply, error: GatewayError, requestId: s
   void reply.send(error.toBody());
 }
 
+/** Errors already written to a request record by the handler that threw them. */
+const recorded = new WeakSet<object>();
+export function markRecorded<T extends object>(err: T): T {
+  recorded.add(err);
+  return err;
+}
+
 @Catch()
 export class OpenAIErrorFilter implements ExceptionFilter {
-  constructor(private readonly onError: (err: unknown) => void = () => undefined) {}
+  constructor(
+    private readonly onUnexpected: (err: unknown) => void = () => undefined,
+    /** Called for errors on a path that keeps request records, when no handler recorded them. */
+    private readonly onUnrecorded: (req: FastifyRequest, error: GatewayError) => void = () => undefined,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
-    const req = http.getRequest<{ id: string }>();
+    const req = http.getRequest<FastifyRequest>();
     const error = toGatewayError(exception);
-    if (error.status >= 500 && !(exception instanceof GatewayError)) this.onError(exception);
+    if (error.status >= 500 && !(exception instanceof GatewayError)) this.onUnexpected(exception);
+    if (!(typeof exception === 'object' && exception !== null && recorded.has(exception))) this.onUnrecorded(req, error);
     sendError(reply, error, String(req.id));
   }
 }
