@@ -1,9 +1,9 @@
 import type { Random } from '../../libs/core/src';
-import type { RoutePolicy } from '../../libs/router/src';
+import { FEATURE_NAMES, type RoutePolicy } from '../../libs/router/src';
 import { ProgressBar } from './progress';
 import { loadGsm8k, loadMmlu, loadMtBench, STRONG, WEAK } from './routellm-data';
 import { prepare, sweep, type KnobRouterFactory, type PreparedDataset, type ReplaySummary } from './routellm-replay';
-import { FixedRouter, HierarchicalRouter, RandomRouter, ThompsonRouter, type BenchRouter } from './routers';
+import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, RandomRouter, ThompsonRouter, type BenchRouter } from './routers';
 
 /** Settings tuned on MMLU only; GSM8K and MT-Bench are replayed with exactly these. */
 export const REPLAY_TUNING = {
@@ -43,6 +43,11 @@ export function replayRouters(): ReplayRouterSpec[] {
       name: 'contextual thompson (hierarchical)',
       knobs: t.relativeFloors,
       factory: (k, random) => new HierarchicalRouter('contextual', policyFor(k), t.discount, random),
+    },
+    {
+      name: 'linear thompson (features)',
+      knobs: t.relativeFloors,
+      factory: (k, random) => new LinearThompsonRouter('linear', { ...policyFor(k), priorSuccesses: 1e-3, priorFailures: 1e-3 }, t.discount, random, FEATURE_NAMES.length),
     },
   ];
 }

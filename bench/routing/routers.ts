@@ -1,7 +1,11 @@
 import type { Random } from '../../libs/core/src';
 import {
+  applyLinearObservation,
   applyObservation,
   decide,
+  emptyLinearArm,
+  linearArmsAsBeta,
+  type LinearArmState,
   type ArmState,
   type Candidate,
   type Decision,
@@ -99,6 +103,32 @@ export class HierarchicalRouter implements BenchRouter {
     this.routeArms = toMap(applyObservation([...this.routeArms.values()], obs, this.discount));
     const ctx = this.contextArms.get(contextKey) ?? EMPTY;
     this.contextArms.set(contextKey, toMap(applyObservation([...ctx.values()], obs, this.contextDiscount)));
+  }
+}
+
+/**
+ * Linear Thompson sampling on the prompt's feature vector: one ridge regression per model, turned
+ * into Beta evidence per request so the same `decide` (floor rule and all) picks.
+ */
+export class LinearThompsonRouter implements BenchRouter {
+  private arms = new Map<string, LinearArmState>();
+  constructor(
+    readonly name: string,
+    private readonly policy: RoutePolicy,
+    private readonly discount: number,
+    private readonly random: Random,
+    private readonly dim: number,
+  ) {}
+  choose(request: RouteRequest) {
+    for (const c of request.candidates) if (!this.arms.has(c.modelId)) this.arms.set(c.modelId, emptyLinearArm(c.modelId, this.dim));
+    const t0 = process.hrtime.bigint();
+    const beta = linearArmsAsBeta(this.arms.values(), request.vector);
+    const d = decide(request.candidates, beta, this.policy, this.random, { budgetPressure: request.budgetPressure });
+    return { ranked: d.ranked, decisionNs: Number(process.hrtime.bigint() - t0) };
+  }
+  observe(_contextKey: string, vector: Float64Array, obs: Observation): void {
+    const arm = this.arms.get(obs.modelId) ?? emptyLinearArm(obs.modelId, this.dim);
+    this.arms.set(obs.modelId, applyLinearObservation(arm, vector, obs.reward, this.discount));
   }
 }
 

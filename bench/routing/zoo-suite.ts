@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { seededRandom } from '../../libs/core/src';
-import type { RoutePolicy } from '../../libs/router/src';
+import { FEATURE_NAMES, type RoutePolicy } from '../../libs/router/src';
 import { quantile } from './metrics';
 import { ProgressBar } from './progress';
-import { FixedRouter, HierarchicalRouter, RandomRouter, ThompsonRouter, type BenchRouter } from './routers';
+import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, RandomRouter, ThompsonRouter, type BenchRouter } from './routers';
 import { buildScenario, observedFloor, SIM, simulate, type ScenarioName, type ScenarioSetup, type SimOptions, type SimRun, type Zoo } from './zoo-sim';
 
 export const SCENARIOS: ScenarioName[] = [
@@ -75,6 +75,18 @@ function zooRouters(): ZooRouterSpec[] {
       learning: true,
       make: (s, seed) => new HierarchicalRouter('contextual', contextualPolicy(s, false), t.discount, routerRandom(seed), t.contextDiscount),
       options: () => prior,
+    },
+    {
+      name: 'linear thompson (features)',
+      learning: true,
+      make: (s, seed) =>
+        new LinearThompsonRouter(
+          'linear',
+          { ...policy(s), priorSuccesses: 1e-3, priorFailures: 1e-3, maxUntriedShare: ZOO_TUNING.maxUntriedShare },
+          t.discount,
+          routerRandom(seed),
+          FEATURE_NAMES.length,
+        ),
     },
     {
       name: 'contextual thompson + budget pacing',

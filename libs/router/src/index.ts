@@ -3,3 +3,4 @@ export * from './beta-sampler';
 export * from './budget-pacer';
 export * from './context';
 export * from './thompson-policy';
+export * from './linear-thompson';
