@@ -17,7 +17,7 @@ export const settingsSchema = z.object({
   INLINE_WORKER: z.enum(['true', 'false']).optional(),
   /** BullMQ key prefix in Redis, to keep several deployments (or test runs) apart on one Redis. */
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('router'),
-  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(64),
 });
 
 export type SettingsEnv = z.infer<typeof settingsSchema>;

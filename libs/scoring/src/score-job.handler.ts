@@ -1,6 +1,6 @@
 import type { Clock } from '../../core/src';
 import type { QueuedJob } from '../../queue/src/jobs';
-import type { ArmStatsRepository } from '../../storage/src/repositories/arm-stats.repository';
+import type { ArmStatsRepository, RecordOutcome, ScoreToRecord } from '../../storage/src/repositories/arm-stats.repository';
 import { scoreResponse } from './score-response';
 
 export interface ScoreJobResult {
@@ -14,17 +14,21 @@ export interface ScoreJobResult {
  * or apply explicit feedback. Idempotent per request.
  */
 export class ScoreJobHandler {
+  private readonly batcher: ScoreBatcher;
+
   constructor(
     private readonly arms: ArmStatsRepository,
     private readonly clock: Clock,
     private readonly onStatsChanged: () => void = () => undefined,
-  ) {}
+  ) {
+    this.batcher = new ScoreBatcher((scores) => arms.recordScores(scores));
+  }
 
   async handle(job: QueuedJob): Promise<ScoreJobResult> {
     if (job.name === 'score-response') {
       const d = job.data;
       const outcome = scoreResponse({ request: d.request, response: d.response }, d.validators);
-      const result = await this.arms.recordScore({
+      const result = await this.batcher.submit({
         requestId: d.requestId,
         route: d.route,
         contextKey: d.contextKey,
@@ -43,5 +47,43 @@ export class ScoreJobHandler {
     const result = await this.arms.applyFeedback(d.requestId, d.score, d.comment, new Date(d.at));
     if (result.status === 'applied') this.onStatsChanged();
     return result;
+  }
+}
+
+/**
+ * Group commit: scores that arrive while a write is under way go together in the next transaction,
+ * so throughput follows the number of jobs in flight instead of one commit per job, and jobs of one
+ * route no longer queue on its lock. Each job still learns its own outcome.
+ */
+export class ScoreBatcher {
+  private waiting: Array<{ score: ScoreToRecord; resolve: (o: RecordOutcome) => void; reject: (e: unknown) => void }> = [];
+  private running = false;
+
+  constructor(
+    private readonly write: (scores: ScoreToRecord[]) => Promise<RecordOutcome[]>,
+    private readonly maxBatch = 500,
+  ) {}
+
+  submit(score: ScoreToRecord): Promise<RecordOutcome> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ score, resolve, reject });
+      if (!this.running) {
+        this.running = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, this.maxBatch);
+      try {
+        const outcomes = await this.write(batch.map((b) => b.score));
+        batch.forEach((b, i) => b.resolve(outcomes[i]));
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
+    }
+    this.running = false;
   }
 }

@@ -42,6 +42,17 @@ describe('planRoute', () => {
     }
   });
 
+  it('prices an untried model for answers of the route\'s typical size', () => {
+    const arms = new Map([['big', { modelId: 'big', successes: 50, failures: 0, completionTokens: 150, costUsd: 0, observations: 50 }]]);
+    const result = plan({ arms, promptTokens: 10 });
+    const small = result.decision.beliefs.find((b) => b.modelId === 'small')!;
+    const big = result.decision.beliefs.find((b) => b.modelId === 'big')!;
+    // Both priced for about 3 completion tokens: the cheap model stays the cheap one.
+    expect(small.expectedCostUsd).toBeCloseTo((10 * 0.1 + 3 * 0.4) / 1e6, 12);
+    expect(big.expectedCostUsd).toBeCloseTo((10 * 10 + 3 * 30) / 1e6, 12);
+    expect(small.expectedCostUsd).toBeLessThan(big.expectedCostUsd);
+  });
+
   it('says context_length_exceeded when no model can hold the prompt', () => {
     expect(() => plan({ promptTokens: 200_000 })).toThrow(/context window/);
   });

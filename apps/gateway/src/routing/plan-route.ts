@@ -38,10 +38,14 @@ export function planRoute(input: PlanInput): RoutePlan {
   if (budgetLeft <= 0) {
     throw GatewayError.budgetExceeded(`Route "${route.name}" has spent its daily budget of $${route.budgetUsdPerDay}.`, secondsToUtcMidnight());
   }
+  const routeTypical = typicalCompletionTokens(input.arms);
   const candidates: Candidate[] = route.candidates.map((id) => {
     const model = input.models.get(id)!;
     const arm = input.arms.get(id);
-    const typicalCompletion = arm && arm.successes + arm.failures >= 1 ? arm.completionTokens / (arm.successes + arm.failures) : DEFAULT_COMPLETION_TOKENS;
+    // Shrunk towards the route's typical answer size, so an untried model is priced for answers like
+    // the route's, not for a guess that could make it look dearer than it is.
+    const weight = arm ? arm.successes + arm.failures : 0;
+    const typicalCompletion = ((arm?.completionTokens ?? 0) + routeTypical) / (weight + 1);
     const expected = priceUsd(model, promptTokens, maxTokens ? Math.min(maxTokens, typicalCompletion) : typicalCompletion);
     const worstCase = priceUsd(model, promptTokens, maxTokens ?? typicalCompletion);
     let excludedBecause: string | undefined;
@@ -53,6 +57,17 @@ export function planRoute(input: PlanInput): RoutePlan {
   if (!candidates.some((c) => c.eligible)) throw noEligibleModel(route, candidates);
   const decision = decide(candidates, input.arms, { qualityFloor: route.qualityFloor, priorSuccesses: 1, priorFailures: 1 }, input.random);
   return { route, decision, models: decision.ranked.map((id) => input.models.get(id)!), promptTokens };
+}
+
+/** The route's discounted mean completion size over all its models; a default before any evidence. */
+export function typicalCompletionTokens(arms: ReadonlyMap<string, ArmState>): number {
+  let tokens = 0;
+  let weight = 0;
+  for (const arm of arms.values()) {
+    tokens += arm.completionTokens;
+    weight += arm.successes + arm.failures;
+  }
+  return weight >= 1 ? tokens / weight : DEFAULT_COMPLETION_TOKENS;
 }
 
 function noEligibleModel(route: RouteSpec, candidates: Candidate[]): GatewayError {

@@ -35,43 +35,69 @@ export class ArmStatsRepository {
     return q.execute();
   }
 
-  /**
-   * Records a response's score and folds it into the route's arms, in one transaction. Exactly once:
-   * a score already recorded for the request (a retried or duplicated job) changes nothing.
-   */
+  /** Records one response's score; see {@link recordScores}. */
   async recordScore(score: ScoreToRecord): Promise<RecordOutcome> {
+    return (await this.recordScores([score]))[0];
+  }
+
+  /**
+   * Records responses' scores and folds them, in order, into their routes' arms, in one transaction
+   * (one commit for the whole batch). Exactly once: a score already recorded for a request (a retried
+   * or duplicated job) changes nothing and comes back as `duplicate`.
+   */
+  async recordScores(scores: ScoreToRecord[]): Promise<RecordOutcome[]> {
+    if (scores.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
-      await lock(trx, `request:${score.requestId}`);
-      await lock(trx, `route:${score.route}`);
+      // Locks in a fixed order (requests, then routes, each sorted) so concurrent batches cannot deadlock.
+      for (const id of [...new Set(scores.map((s) => s.requestId))].sort()) await lock(trx, `request:${id}`);
+      const routeKeys = [...new Set(scores.map((s) => `${s.route}\u0000${s.contextKey}`))].sort();
+      for (const route of [...new Set(scores.map((s) => s.route))].sort()) await lock(trx, `route:${route}`);
+      const seen = new Set<string>();
+      const fresh = scores.filter((s) => (seen.has(s.requestId) ? false : (seen.add(s.requestId), true)));
       const inserted = await trx
         .insertInto('scores')
-        .values({
-          request_id: score.requestId,
-          route: score.route,
-          context_key: score.contextKey,
-          model_id: score.modelId,
-          validator_reward: score.validatorReward,
-          reward: score.validatorReward,
-          results: JSON.stringify(score.results),
-          scored_at: score.scoredAt,
-        })
+        .values(
+          fresh.map((score) => ({
+            request_id: score.requestId,
+            route: score.route,
+            context_key: score.contextKey,
+            model_id: score.modelId,
+            validator_reward: score.validatorReward,
+            reward: score.validatorReward,
+            results: JSON.stringify(score.results),
+            scored_at: score.scoredAt,
+          })),
+        )
         .onConflict((oc) => oc.column('request_id').doNothing())
         .returning('request_id')
-        .executeTakeFirst();
-      if (!inserted) return { status: 'duplicate' as const };
-      const feedback = await trx.selectFrom('feedback').select('score').where('request_id', '=', score.requestId).executeTakeFirst();
-      const reward = combineReward(score.validatorReward, feedback?.score);
-      if (feedback) {
-        await trx.updateTable('scores').set({ reward, feedback: feedback.score }).where('request_id', '=', score.requestId).execute();
+        .execute();
+      const insertedIds = new Set(inserted.map((r) => r.request_id));
+      const feedbackRows = insertedIds.size
+        ? await trx.selectFrom('feedback').select(['request_id', 'score']).where('request_id', 'in', [...insertedIds]).execute()
+        : [];
+      const feedback = new Map(feedbackRows.map((f) => [f.request_id, f.score]));
+      const rewards = new Map<string, number>();
+      for (const key of routeKeys) {
+        const [route, contextKey] = key.split('\u0000');
+        const batch = fresh.filter((s) => s.route === route && s.contextKey === contextKey && insertedIds.has(s.requestId));
+        if (batch.length === 0) continue;
+        let arms = (await selectArmsForUpdate(trx, route, contextKey)).map(toArmState);
+        for (const score of batch) {
+          const reward = combineReward(score.validatorReward, feedback.get(score.requestId));
+          rewards.set(score.requestId, reward);
+          arms = applyObservation(arms, { modelId: score.modelId, reward, costUsd: score.costUsd, completionTokens: score.completionTokens }, score.discount);
+        }
+        await writeArms(trx, route, contextKey, arms);
       }
-      const arms = (await selectArmsForUpdate(trx, score.route, score.contextKey)).map(toArmState);
-      const updated = applyObservation(
-        arms,
-        { modelId: score.modelId, reward, costUsd: score.costUsd, completionTokens: score.completionTokens },
-        score.discount,
-      );
-      await writeArms(trx, score.route, score.contextKey, updated);
-      return { status: 'recorded' as const, reward };
+      for (const [requestId, value] of feedback) {
+        await trx.updateTable('scores').set({ reward: rewards.get(requestId)!, feedback: value }).where('request_id', '=', requestId).execute();
+      }
+      const reported = new Set<string>();
+      return scores.map((s): RecordOutcome => {
+        if (!insertedIds.has(s.requestId) || reported.has(s.requestId)) return { status: 'duplicate' };
+        reported.add(s.requestId);
+        return { status: 'recorded', reward: rewards.get(s.requestId)! };
+      });
     });
   }
 

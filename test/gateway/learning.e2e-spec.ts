@@ -1,0 +1,57 @@
+import { seededRandom } from '../../libs/core/src';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
+import { routerYaml, startStack, type Stack } from '../support/stack';
+
+/**
+ * The learning loop end to end: HTTP through the gateway, request records in Postgres, scoring jobs
+ * on BullMQ in Redis, a separate worker scoring with the route's validator and updating the
+ * statistics, and the gateway picking them up.
+ */
+describe('learning through HTTP, the real queue and the real worker', () => {
+  let upstream: FakeOpenAI;
+  let stack: Stack;
+  let cheapPassRate = 0.4;
+  const upstreamRandom = seededRandom(2024);
+
+  beforeAll(async () => {
+    upstream = await startFakeOpenAI((body) => {
+      const passes = body.model === 'strong-upstream' || upstreamRandom() < cheapPassRate;
+      return { kind: 'text', content: passes ? 'ANSWER: 42' : 'I am not sure.' };
+    });
+    const validator = `    validators: [{ type: regex, pattern: "^ANSWER: \\\\d+$" }]\n`;
+    stack = await startStack({ yaml: routerYaml(upstream.url, validator), queue: 'bullmq', random: seededRandom(7) });
+  });
+  afterAll(async () => {
+    await stack.close();
+    await upstream.close();
+  });
+
+  async function send(n: number): Promise<string[]> {
+    const models: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const { response } = await stack.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: `question ${i}` }] }).withResponse();
+      models.push(response.headers.get('x-router-model')!);
+    }
+    return models;
+  }
+
+  const share = (models: string[], model: string) => models.filter((m) => m === model).length / models.length;
+
+  it('sends traffic to the strong model while the cheap one fails, then back to the cheap one once fixed', async () => {
+    const first = await send(300);
+    expect(share(first.slice(200), 'strong')).toBeGreaterThanOrEqual(0.85);
+
+    cheapPassRate = 1;
+    const second = await send(400);
+    expect(share(second.slice(250), 'cheap')).toBeGreaterThanOrEqual(0.85);
+
+    // Every request was recorded and scored exactly once by the worker.
+    await stack.gateway.runtime.records.flush();
+    const deadline = Date.now() + 15_000;
+    while ((await stack.gateway.runtime.arms.scoreCount()) < 700 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await stack.gateway.runtime.requests.count()).toBe(700);
+    expect(await stack.gateway.runtime.arms.scoreCount()).toBe(700);
+    const observations = await stack.database.handle.db.selectFrom('arm_stats').select(['model_id', 'observations']).execute();
+    expect(observations.reduce((n, r) => n + r.observations, 0)).toBe(700);
+  });
+});
