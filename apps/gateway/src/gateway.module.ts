@@ -3,7 +3,9 @@ import { ProviderRegistry } from '../../../libs/providers/src';
 import { ArmStatsRepository, ReportRepository, RequestRecordRepository } from '../../../libs/storage/src';
 import { GatewayKeyGuard } from './auth/gateway-key.guard';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
+import { AttemptRunner } from './chat/attempt-runner';
 import { ChatService } from './chat/chat.service';
+import { RequestEvents } from './events/request-events';
 import { FeedbackController } from './feedback/feedback.controller';
 import { HealthController } from './health/health.controller';
 import { ModelsController } from './models/models.controller';
@@ -37,6 +39,8 @@ export class GatewayModule {
         { provide: ReportRepository, useValue: runtime.reports },
         GatewayKeyGuard,
         ChatService,
+        AttemptRunner,
+        RequestEvents,
         ReportService,
       ],
     };

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { AppConfig, ModelSpec, RouteSpec } from '../../../../libs/config/src';
 import { GatewayError, type ChatChunk, type ChatRequest, type ChatResponse, type Clock, type Random, type Usage } from '../../../../libs/core/src';
-import { ProviderError, ProviderRegistry, type ProviderCall } from '../../../../libs/providers/src';
+import { ProviderError, ProviderRegistry } from '../../../../libs/providers/src';
 import type { QueuedJob, ScoreResponseJob } from '../../../../libs/queue/src';
 import type { AttemptRecord, NewRequestRow } from '../../../../libs/storage/src';
 import { RecordWriter } from '../records/record-writer';
@@ -14,19 +14,13 @@ import { SpendTracker } from '../routing/spend-tracker';
 import type { GatewayRuntime } from '../runtime';
 import { APP_CONFIG, CLOCK, LOG, RANDOM } from '../tokens';
 import { markRecorded } from '../errors/openai-error.filter';
+import { RequestEvents } from '../events/request-events';
+import { AttemptRunner } from './attempt-runner';
+import type { RequestContext } from './request-context';
 import { mapProviderError } from './map-provider-error';
 import { parseChatRequest } from './parse-chat-request';
 import { StreamAccumulator } from './stream-accumulator';
 
-/** Models tried for one request before the error goes back to the client. */
-const MAX_ATTEMPTS = 3;
-
-export interface RequestContext {
-  requestId: string;
-  keyId: string | null;
-  /** Aborts upstream work when the client goes away. */
-  signal: AbortSignal;
-}
 
 interface Served {
   model: ModelSpec;
@@ -54,6 +48,8 @@ export class ChatService {
     private readonly spend: SpendTracker,
     private readonly records: RecordWriter,
     @Inject(LOG) private readonly log: GatewayRuntime['log'],
+    private readonly attempts: AttemptRunner,
+    private readonly events: RequestEvents,
   ) {}
 
   async handle(body: unknown, ctx: RequestContext, reply: FastifyReply): Promise<void> {
@@ -103,7 +99,7 @@ export class ChatService {
   }
 
   private async complete(request: ChatRequest, plan: RoutePlan, ctx: RequestContext, reply: FastifyReply, row: NewRequestRow, attempts: AttemptRecord[], startedAt: number): Promise<void> {
-    const { response, model } = await this.withFallback(plan, attempts, (call) => this.providers.get(call.model.providerId).complete(call.call), request, ctx);
+    const { response, model } = await this.attempts.run(plan, request, ctx, attempts, (call) => this.providers.get(call.model.providerId).complete(call.call));
     const choice = response.choices?.[0];
     const served: Served = {
       model,
@@ -121,17 +117,11 @@ export class ChatService {
   }
 
   private async stream(request: ChatRequest, plan: RoutePlan, ctx: RequestContext, reply: FastifyReply, row: NewRequestRow, attempts: AttemptRecord[], startedAt: number): Promise<void> {
-    const { response: opened, model } = await this.withFallback(
-      plan,
-      attempts,
-      async ({ model: m, call }) => {
-        const iterator = this.providers.get(m.providerId).stream(call)[Symbol.asyncIterator]();
-        const first = await iterator.next();
-        return { iterator, first };
-      },
-      request,
-      ctx,
-    );
+    const { response: opened, model } = await this.attempts.run(plan, request, ctx, attempts, async ({ model: m, call }) => {
+      const iterator = this.providers.get(m.providerId).stream(call)[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      return { iterator, first };
+    });
     const ttftMs = this.clock.now() - startedAt;
     const includeUsage = request.stream_options?.include_usage === true;
     const raw = reply.raw;
@@ -181,34 +171,6 @@ export class ChatService {
       return;
     }
     this.finishServed(row, attempts, served, plan, request, cost, startedAt);
-  }
-
-  /** Tries the plan's models in order until one answers; only upstream failures fall through. */
-  private async withFallback<T>(
-    plan: RoutePlan,
-    attempts: AttemptRecord[],
-    call: (args: { model: ModelSpec; call: ProviderCall }) => Promise<T>,
-    request: ChatRequest,
-    ctx: RequestContext,
-  ): Promise<{ response: T; model: ModelSpec }> {
-    let lastError: ProviderError | undefined;
-    let lastModel = plan.models[0];
-    for (const model of plan.models.slice(0, MAX_ATTEMPTS)) {
-      const started = this.clock.now();
-      try {
-        const providerCall: ProviderCall = { request: { ...request, model: model.upstream }, signal: ctx.signal, timeouts: model.timeouts };
-        const response = await call({ model, call: providerCall });
-        attempts.push({ modelId: model.id, providerId: model.providerId, status: 'success', latencyMs: this.clock.now() - started, costUsd: 0 });
-        return { response, model };
-      } catch (err) {
-        if (!(err instanceof ProviderError)) throw err;
-        attempts.push({ modelId: model.id, providerId: model.providerId, status: 'error', errorKind: err.kind, httpStatus: err.upstreamStatus, latencyMs: this.clock.now() - started, costUsd: 0 });
-        lastError = err;
-        lastModel = model;
-        if (!err.fallbackable || ctx.signal.aborted) break;
-      }
-    }
-    throw mapProviderError(lastError!, lastModel.id);
   }
 
   private forClient(chunk: ChatChunk, ctx: RequestContext, model: ModelSpec, includeUsage: boolean): ChatChunk | undefined {
@@ -265,6 +227,7 @@ export class ChatService {
     this.spend.add(plan.route.name, cost);
     const job: QueuedJob = { name: 'score-response', data: this.scoreJob(row, served, plan, request, cost) };
     this.records.add({ row, job });
+    this.events.finished(row);
   }
 
   private finishWithError(row: NewRequestRow, attempts: AttemptRecord[], error: GatewayError, startedAt: number, httpStatus = error.status): void {
@@ -276,6 +239,7 @@ export class ChatService {
     row.attempts = JSON.stringify(attempts);
     if (row.route && row.cost_usd) this.spend.add(row.route, row.cost_usd);
     this.records.add({ row });
+    this.events.finished(row);
   }
 
   private scoreJob(row: NewRequestRow, served: Served, plan: RoutePlan, request: ChatRequest, cost: number): ScoreResponseJob {
