@@ -8,7 +8,22 @@ export interface ModelSpec {
   inputPer1M: number;
   outputPer1M: number;
   contextWindow: number;
-  timeouts: { firstByteMs?: number; idleMs?: number; totalMs?: number };
+  timeouts: TimeoutSpec;
+}
+
+/** Per model, and per route (the route's wins); see docs/fallbacks.md. */
+export interface TimeoutSpec { connectMs?: number; firstByteMs?: number; ttftMs?: number; idleMs?: number; totalMs?: number }
+
+/** A route's fallback chain and retry policy (defaults apply when a route has none). */
+export interface FailoverSpec {
+  fallbacks?: string[];
+  order: 'ranked' | 'listed' | 'price';
+  maxModels: number;
+  retries: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  maxRetryAfterMs: number;
+  timeouts: TimeoutSpec;
 }
 
 export interface RouteSpec {
@@ -19,6 +34,7 @@ export interface RouteSpec {
   maxPriceUsdPerRequest?: number;
   discount: number;
   validators: ValidatorConfig[];
+  failover?: FailoverSpec;
   /** A route made for a request that names a model directly. */
   implicit: boolean;
 }
@@ -32,6 +48,8 @@ export interface AppConfig {
   dataDir: string;
   /** SHA-256 hex digests of the accepted gateway keys; empty means no key is required. */
   gatewayKeyHashes: string[];
+  /** SHA-256 hex digest of ADMIN_API_KEY; the admin API is off without it. */
+  adminKeyHash?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   statsRefreshMs: number;
   bodyLimitBytes: number;

@@ -52,7 +52,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     file.models.map((m) => [
       m.id,
       { id: m.id, providerId: m.provider, upstream: m.upstream, inputPer1M: m.input_per_1m, outputPer1M: m.output_per_1m, contextWindow: m.context_window,
-        timeouts: { firstByteMs: m.timeouts?.first_byte_ms, idleMs: m.timeouts?.idle_ms, totalMs: m.timeouts?.total_ms } },
+        timeouts: { firstByteMs: m.timeouts?.first_byte_ms, idleMs: m.timeouts?.idle_ms, totalMs: m.timeouts?.total_ms, connectMs: m.timeouts?.connect_ms, ttftMs: m.timeouts?.ttft_ms } },
     ]),
   );
   const routes = new Map<string, RouteSpec>(
@@ -66,6 +66,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         maxPriceUsdPerRequest: r.max_price_per_request_usd,
         discount: r.discount,
         validators: r.validators,
+        failover: r.failover && {
+          fallbacks: r.failover.fallbacks, order: r.failover.order, maxModels: r.failover.max_models, retries: r.failover.retries,
+          backoffBaseMs: r.failover.backoff_base_ms, backoffMaxMs: r.failover.backoff_max_ms, maxRetryAfterMs: r.failover.max_retry_after_ms,
+          timeouts: { connectMs: r.failover.timeouts?.connect_ms, firstByteMs: r.failover.timeouts?.first_byte_ms, ttftMs: r.failover.timeouts?.ttft_ms, idleMs: r.failover.timeouts?.idle_ms, totalMs: r.failover.timeouts?.total_ms },
+        },
         implicit: false,
       },
     ]),
@@ -81,6 +86,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: s.REDIS_URL,
     dataDir: s.DATA_DIR,
     gatewayKeyHashes: keys.map(hashKey),
+    adminKeyHash: s.ADMIN_API_KEY ? hashKey(s.ADMIN_API_KEY) : undefined,
     logLevel: s.LOG_LEVEL,
     statsRefreshMs: s.STATS_REFRESH_MS,
     bodyLimitBytes: s.BODY_LIMIT_BYTES,

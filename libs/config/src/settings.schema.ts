@@ -9,6 +9,8 @@ export const settingsSchema = z.object({
   REDIS_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('.data'),
   GATEWAY_API_KEYS: z.string().optional(),
+  /** Protects /v1/admin/*; only its SHA-256 is kept. */
+  ADMIN_API_KEY: z.string().min(16, 'use at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   STATS_REFRESH_MS: z.coerce.number().int().positive().default(500),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
