@@ -3,11 +3,14 @@ import { z } from 'zod';
 /** The YAML file named by ROUTER_CONFIG: providers, models and routes. See config/router.example.yaml. */
 const id = z.string().min(1).regex(/^[A-Za-z0-9._:\/-]+$/, 'use letters, digits and . _ : / -');
 
+/** `inline: true`: checked before a non-streamed answer is returned; a failure moves on to the next model. */
+const inline = { inline: z.boolean().optional() };
+
 export const validatorConfigSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('regex'), pattern: z.string().min(1), flags: z.string().regex(/^[gimsuy]*$/).optional(), expect: z.enum(['match', 'no_match']).default('match') }),
-  z.object({ type: z.literal('contains'), text: z.string().min(1), case_sensitive: z.boolean().default(false), expect: z.enum(['present', 'absent']).default('present') }),
-  z.object({ type: z.literal('max_length'), chars: z.number().int().positive() }),
-  z.object({ type: z.literal('refusal') }),
+  z.object({ type: z.literal('regex'), pattern: z.string().min(1), flags: z.string().regex(/^[gimsuy]*$/).optional(), expect: z.enum(['match', 'no_match']).default('match'), ...inline }),
+  z.object({ type: z.literal('contains'), text: z.string().min(1), case_sensitive: z.boolean().default(false), expect: z.enum(['present', 'absent']).default('present'), ...inline }),
+  z.object({ type: z.literal('max_length'), chars: z.number().int().positive(), ...inline }),
+  z.object({ type: z.literal('refusal'), ...inline }),
 ]);
 
 export const providerConfigSchema = z
@@ -24,6 +27,30 @@ export const providerConfigSchema = z
   })
   .strict();
 
+/** Connect and time to first token (first content chunk), besides first byte / idle / total; see docs/fallbacks.md. */
+const failoverTimeouts = { connect_ms: z.number().int().positive().optional(), ttft_ms: z.number().int().positive().optional() };
+
+/** A route's fallback chain, retries and timeouts; see docs/fallbacks.md. */
+export const failoverConfigSchema = z
+  .object({
+    /** Tried in this order after the bandit's choice; by default the bandit's ranking of the candidates. */
+    fallbacks: z.array(id).optional(),
+    /** `price`: the chain after the first model goes cheapest first (a cheap-first cascade). */
+    order: z.enum(['ranked', 'listed', 'price']).default('ranked'),
+    max_models: z.number().int().min(1).max(10).default(3),
+    /** Retries on the same model (429, 5xx, connection, timeout) before moving on. */
+    retries: z.number().int().min(0).max(5).default(1),
+    backoff_base_ms: z.number().int().nonnegative().default(100),
+    backoff_max_ms: z.number().int().nonnegative().default(2000),
+    /** A 429 asking to wait longer than this moves on to the next model at once. */
+    max_retry_after_ms: z.number().int().nonnegative().default(2000),
+    timeouts: z
+      .object({ first_byte_ms: z.number().int().positive().optional(), idle_ms: z.number().int().positive().optional(), total_ms: z.number().int().positive().optional(), ...failoverTimeouts })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
 export const modelConfigSchema = z
   .object({
     id,
@@ -33,7 +60,7 @@ export const modelConfigSchema = z
     output_per_1m: z.number().nonnegative(),
     context_window: z.number().int().positive(),
     timeouts: z
-      .object({ first_byte_ms: z.number().int().positive().optional(), idle_ms: z.number().int().positive().optional(), total_ms: z.number().int().positive().optional() })
+      .object({ first_byte_ms: z.number().int().positive().optional(), idle_ms: z.number().int().positive().optional(), total_ms: z.number().int().positive().optional(), ...failoverTimeouts })
       .strict()
       .optional(),
   })
@@ -49,6 +76,7 @@ export const routeConfigSchema = z
     /** How fast old evidence fades: each scored response multiplies the route's evidence by this. */
     discount: z.number().gt(0).max(1).default(0.99),
     validators: z.array(validatorConfigSchema).default([]),
+    failover: failoverConfigSchema.optional(),
   })
   .strict();
 
@@ -77,6 +105,9 @@ export const routerConfigSchema = z
     });
     cfg.routes.forEach((r, i) => {
       if (models.has(r.name)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'name'], message: `route name "${r.name}" is also a model id` });
+      r.failover?.fallbacks?.forEach((c, j) => {
+        if (!models.has(c)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'failover', 'fallbacks', j], message: `unknown model "${c}"` });
+      });
       r.candidates.forEach((c, j) => {
         if (!models.has(c)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'candidates', j], message: `unknown model "${c}"` });
       });
@@ -85,3 +116,4 @@ export const routerConfigSchema = z
 
 export type RouterConfigFile = z.infer<typeof routerConfigSchema>;
 export type ValidatorConfig = z.infer<typeof validatorConfigSchema>;
+export type FailoverConfig = z.infer<typeof failoverConfigSchema>;
