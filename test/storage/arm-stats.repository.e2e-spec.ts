@@ -51,6 +51,20 @@ describe('storage on the real Postgres', () => {
     expect(await arms.findScore('c')).toMatchObject({ validator_reward: 1, feedback: 0, reward: 0.5 });
   });
 
+  it('teaches both the route level and the prompt context, and corrects both on feedback', async () => {
+    await arms.recordScore({ ...score('ctx1', 'm1', 1), route: 'r2', contextKey: 'code|short' });
+    await arms.recordScore({ ...score('ctx2', 'm1', 1), route: 'r2', contextKey: 'chat|short' });
+    const rows = (await arms.changedSince(null)).filter((r) => r.route === 'r2');
+    const byKey = new Map(rows.map((r) => [r.context_key, r]));
+    expect(byKey.get('')).toMatchObject({ successes: 1.5, observations: 2 });
+    expect(byKey.get('code|short')).toMatchObject({ successes: 1, observations: 1 });
+    expect(byKey.get('chat|short')).toMatchObject({ successes: 1, observations: 1 });
+    await arms.applyFeedback('ctx1', 0, null, new Date());
+    const after = new Map((await arms.changedSince(null)).filter((r) => r.route === 'r2').map((r) => [r.context_key, r]));
+    expect(after.get('code|short')).toMatchObject({ successes: 0.5, failures: 0.5 });
+    expect(after.get('')).toMatchObject({ successes: 1, failures: 0.5 });
+  });
+
   it('writes request records idempotently and rolls their cost up per day', async () => {
     const row = (id: string, cost: number): NewRequestRow => ({
       id,

@@ -50,7 +50,7 @@ export class ArmStatsRepository {
     return this.db.transaction().execute(async (trx) => {
       // Locks in a fixed order (requests, then routes, each sorted) so concurrent batches cannot deadlock.
       for (const id of [...new Set(scores.map((s) => s.requestId))].sort()) await lock(trx, `request:${id}`);
-      const routeKeys = [...new Set(scores.map((s) => `${s.route}\u0000${s.contextKey}`))].sort();
+      const routeKeys = [...new Set(scores.flatMap((s) => [`${s.route}\u0000`, `${s.route}\u0000${s.contextKey}`]))].sort();
       for (const route of [...new Set(scores.map((s) => s.route))].sort()) await lock(trx, `route:${route}`);
       const seen = new Set<string>();
       const fresh = scores.filter((s) => (seen.has(s.requestId) ? false : (seen.add(s.requestId), true)));
@@ -77,14 +77,17 @@ export class ArmStatsRepository {
         : [];
       const feedback = new Map(feedbackRows.map((f) => [f.request_id, f.score]));
       const rewards = new Map<string, number>();
+      for (const score of fresh) {
+        if (insertedIds.has(score.requestId)) rewards.set(score.requestId, combineReward(score.validatorReward, feedback.get(score.requestId)));
+      }
+      // Each score teaches two levels: the route as a whole (context '') and its prompt context.
       for (const key of routeKeys) {
         const [route, contextKey] = key.split('\u0000');
-        const batch = fresh.filter((s) => s.route === route && s.contextKey === contextKey && insertedIds.has(s.requestId));
+        const batch = fresh.filter((s) => s.route === route && insertedIds.has(s.requestId) && (contextKey === '' || s.contextKey === contextKey));
         if (batch.length === 0) continue;
         let arms = (await selectArmsForUpdate(trx, route, contextKey)).map(toArmState);
         for (const score of batch) {
-          const reward = combineReward(score.validatorReward, feedback.get(score.requestId));
-          rewards.set(score.requestId, reward);
+          const reward = rewards.get(score.requestId)!;
           arms = applyObservation(arms, { modelId: score.modelId, reward, costUsd: score.costUsd, completionTokens: score.completionTokens }, score.discount);
         }
         await writeArms(trx, route, contextKey, arms);
@@ -117,9 +120,11 @@ export class ArmStatsRepository {
       if (!score) return { status: 'stored' as const };
       await lock(trx, `route:${score.route}`);
       const reward = combineReward(score.validator_reward, value);
-      const arms = (await selectArmsForUpdate(trx, score.route, score.context_key)).map(toArmState);
-      const corrected = arms.map((a) => (a.modelId === score.model_id ? applyRewardCorrection(a, score.reward, reward) : a));
-      await writeArms(trx, score.route, score.context_key, corrected.filter((a) => a.modelId === score.model_id));
+      for (const contextKey of [...new Set(['', score.context_key])]) {
+        const arms = (await selectArmsForUpdate(trx, score.route, contextKey)).map(toArmState);
+        const arm = arms.find((a) => a.modelId === score.model_id);
+        if (arm) await writeArms(trx, score.route, contextKey, [applyRewardCorrection(arm, score.reward, reward)]);
+      }
       await trx.updateTable('scores').set({ reward, feedback: value }).where('request_id', '=', requestId).execute();
       return { status: 'applied' as const, reward };
     });
