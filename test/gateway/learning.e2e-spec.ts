@@ -51,7 +51,9 @@ describe('learning through HTTP, the real queue and the real worker', () => {
     while ((await stack.gateway.runtime.arms.scoreCount()) < 700 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(await stack.gateway.runtime.requests.count()).toBe(700);
     expect(await stack.gateway.runtime.arms.scoreCount()).toBe(700);
-    const observations = await stack.database.handle.db.selectFrom('arm_stats').select(['model_id', 'observations']).execute();
-    expect(observations.reduce((n, r) => n + r.observations, 0)).toBe(700);
+    const arms = await stack.database.handle.db.selectFrom('arm_stats').select(['context_key', 'observations']).execute();
+    // Each score counts once at the route level and once in its prompt's context.
+    expect(arms.filter((r) => r.context_key === '').reduce((n, r) => n + r.observations, 0)).toBe(700);
+    expect(arms.filter((r) => r.context_key !== '').reduce((n, r) => n + r.observations, 0)).toBe(700);
   });
 });

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { AppConfig, ModelSpec, RouteSpec } from '../../../../libs/config/src';
 import { GatewayError, type ChatChunk, type ChatRequest, type ChatResponse, type Clock, type Random, type Usage } from '../../../../libs/core/src';
 import { ProviderError, ProviderRegistry } from '../../../../libs/providers/src';
+import { extractPromptContext } from '../../../../libs/router/src';
 import type { QueuedJob, ScoreResponseJob } from '../../../../libs/queue/src';
 import type { AttemptRecord, NewRequestRow } from '../../../../libs/storage/src';
 import { RecordWriter } from '../records/record-writer';
@@ -61,12 +62,16 @@ export class ChatService {
       row.streamed = request.stream === true;
       const route = this.resolveRoute(request.model);
       row.route = route.name;
+      const promptContext = extractPromptContext(request, { tier: request.metadata?.tier });
+      row.context_key = promptContext.contextKey;
       const plan = planRoute({
         route,
         models: this.config.models,
         request,
         promptTokens: estimatePromptTokens(request),
         arms: this.learned.armsFor(route.name),
+        contextKey: promptContext.contextKey,
+        contextArms: this.learned.armsFor(route.name, promptContext.contextKey),
         spentTodayUsd: this.spend.spentToday(route.name),
         random: this.random,
       });
@@ -247,7 +252,7 @@ export class ChatService {
     return {
       requestId: row.id,
       route: plan.route.name,
-      contextKey: '',
+      contextKey: row.context_key ?? '',
       modelId: served.model.id,
       costUsd: cost,
       completionTokens: served.usage?.completion_tokens ?? 0,

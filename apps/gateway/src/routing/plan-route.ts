@@ -2,6 +2,12 @@ import type { ModelSpec, RouteSpec } from '../../../../libs/config/src';
 import { GatewayError, type ChatRequest, type Random } from '../../../../libs/core/src';
 import { decide, type ArmState, type Candidate, type Decision } from '../../../../libs/router/src';
 
+/**
+ * How many observations' worth of the route-level belief a prompt context starts from: enough that a
+ * new context routes like its route, few enough that its own evidence soon dominates.
+ */
+export const CONTEXT_PRIOR_STRENGTH = 8;
+
 /** Completion size assumed for a model the route has not seen answer yet. */
 export const DEFAULT_COMPLETION_TOKENS = 256;
 
@@ -19,6 +25,9 @@ export interface PlanInput {
   request: ChatRequest;
   promptTokens: number;
   arms: ReadonlyMap<string, ArmState>;
+  /** The request's prompt context and what the router learned for it (libs/router extractPromptContext). */
+  contextKey?: string;
+  contextArms?: ReadonlyMap<string, ArmState>;
   spentTodayUsd: number;
   random: Random;
 }
@@ -55,7 +64,13 @@ export function planRoute(input: PlanInput): RoutePlan {
     return { modelId: id, expectedCostUsd: expected, eligible: excludedBecause === undefined, excludedBecause };
   });
   if (!candidates.some((c) => c.eligible)) throw noEligibleModel(route, candidates);
-  const decision = decide(candidates, input.arms, { qualityFloor: route.qualityFloor, priorSuccesses: 1, priorFailures: 1 }, input.random);
+  const decision = decide(
+    candidates,
+    input.arms,
+    { qualityFloor: route.qualityFloor, priorSuccesses: 1, priorFailures: 1, contextPriorStrength: CONTEXT_PRIOR_STRENGTH },
+    input.random,
+    { contextKey: input.contextKey, contextArms: input.contextArms },
+  );
   return { route, decision, models: decision.ranked.map((id) => input.models.get(id)!), promptTokens };
 }
 
