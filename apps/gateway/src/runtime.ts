@@ -1,7 +1,8 @@
 import type { AppConfig } from '../../../libs/config/src';
 import { seededRandom, systemClock, type Clock, type Random } from '../../../libs/core/src';
 import { closeUpstreamAgent, ProviderRegistry } from '../../../libs/providers/src';
-import { BullmqJobQueue, InProcessJobQueue, type JobQueue } from '../../../libs/queue/src';
+import { join } from 'node:path';
+import { BullmqJobQueue, InProcessJobQueue, SpoolingJobQueue, withTimeout, type JobQueue } from '../../../libs/queue/src';
 import { ScoreJobHandler } from '../../../libs/scoring/src/score-job.handler';
 import {
   ArmStatsRepository,
@@ -37,7 +38,24 @@ export interface GatewayRuntime {
   arms: ArmStatsRepository;
   reports: ReportRepository;
   log: NonNullable<RuntimeOverrides['log']>;
+  /** Readiness without I/O: what is reachable and what waits locally (see docs/resilience.md). */
+  status(): RuntimeStatus;
   close(): Promise<void>;
+}
+
+/**
+ * `ok`: everything reachable. `degraded`: still serving (from cached statistics and config), but
+ * Postgres or the queue is unreachable and records or jobs wait locally. `stopping`: shutting down.
+ */
+export interface RuntimeStatus {
+  status: 'ok' | 'degraded' | 'stopping';
+  database: { reachable: boolean; pendingRecords: number; droppedRecords: number; lastError: string | null };
+  queue: { kind: 'bullmq' | 'in-process'; reachable: boolean; spooledJobs: number; droppedJobs: number };
+}
+
+/** Local journals of records and jobs not yet delivered; one DATA_DIR per gateway process. */
+export function spoolPaths(dataDir: string): { records: string; jobs: string } {
+  return { records: join(dataDir, 'spool', 'records.jsonl'), jobs: join(dataDir, 'spool', 'jobs.jsonl') };
 }
 
 export const jsonLog: NonNullable<RuntimeOverrides['log']> = (level, message, fields) => {
@@ -62,7 +80,9 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   const reports = new ReportRepository(database.db);
   const learned = new LearnedState(arms);
   const spend = new SpendTracker(new SpendRepository(database.db), clock);
+  const spools = spoolPaths(config.dataDir);
   let queue: JobQueue;
+  let spooling: SpoolingJobQueue | undefined;
   if (config.inlineWorker || !config.redisUrl) {
     const handler = new ScoreJobHandler(arms, clock, () => void learned.refresh().catch(() => undefined));
     queue = new InProcessJobQueue((job) => handler.handle(job).then(() => undefined), {
@@ -70,15 +90,34 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
       onError: (job, err) => log('error', 'scoring job failed', { job: job.name, requestId: job.data.requestId, error: (err as Error).message }),
     });
   } else {
-    queue = new BullmqJobQueue(config.redisUrl, config.queuePrefix);
+    spooling = new SpoolingJobQueue(new BullmqJobQueue(config.redisUrl, config.queuePrefix), { spoolPath: spools.jobs, log });
+    queue = spooling;
   }
   const records = new RecordWriter(requests, queue, {
     flushMs: config.recordFlushMs,
+    spoolPath: spools.records,
     onWritten: (rows) => spend.written(rows.filter((r) => r.route).map((r) => ({ route: r.route!, costUsd: r.cost_usd ?? 0 }))),
     onError: (err) => log('warn', 'record write or enqueue failed; will retry', { error: (err as Error).message }),
   });
   await Promise.all([learned.refresh(), spend.refresh()]);
-  learned.start(config.statsRefreshMs);
+  // The statistics poll doubles as the database probe; the queue gets its own cheap probe.
+  const databaseProbe = { reachable: true, lastError: null as string | null };
+  const poll = setInterval(() => {
+    withTimeout(learned.refresh(), Math.max(2000, config.statsRefreshMs * 4), 'statistics refresh').then(
+      () => {
+        databaseProbe.reachable = true;
+        databaseProbe.lastError = null;
+      },
+      (err: Error) => {
+        if (databaseProbe.reachable) log('warn', 'database unreachable; serving from cached statistics', { error: err.message });
+        databaseProbe.reachable = false;
+        databaseProbe.lastError = err.message;
+      },
+    );
+    void spooling?.probe();
+  }, config.statsRefreshMs);
+  poll.unref();
+  let stopping = false;
   return {
     config,
     clock,
@@ -93,11 +132,25 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     arms,
     reports,
     log,
+    status() {
+      const writer = records.status();
+      const q = spooling?.status();
+      const dbReachable = databaseProbe.reachable && writer.reachable;
+      const queueReachable = q?.reachable ?? true;
+      return {
+        status: stopping ? 'stopping' : dbReachable && queueReachable ? 'ok' : 'degraded',
+        database: { reachable: dbReachable, pendingRecords: writer.pending, droppedRecords: writer.dropped, lastError: writer.lastError ?? databaseProbe.lastError },
+        queue: { kind: spooling ? 'bullmq' : 'in-process', reachable: queueReachable, spooledJobs: q?.spooled ?? 0, droppedJobs: q?.dropped ?? 0 },
+      };
+    },
     async close() {
+      stopping = true;
+      clearInterval(poll);
       learned.stop();
-      await records.flush();
+      // Records first (their jobs go to the queue or its spool), then the queue (it delivers or
+      // journals what it holds), then the database. Whatever is unreachable stays journaled on disk.
+      await records.close();
       await queue.close();
-      await records.flush();
       await database.close();
       await closeUpstreamAgent();
     },

@@ -1,18 +1,10 @@
 import { Queue } from 'bullmq';
+import { DeadLetterQueue } from './dead-letter-queue';
 import type { JobQueue } from './job-queue';
 import { jobId, SCORING_QUEUE, type QueuedJob } from './jobs';
+import { redisConnection } from './redis-connection';
 
-export function redisConnection(url: string) {
-  const u = new URL(url);
-  return {
-    host: u.hostname,
-    port: Number(u.port || 6379),
-    username: u.username || undefined,
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
-    maxRetriesPerRequest: null,
-  };
-}
+export { redisConnection };
 
 export const JOB_OPTIONS = {
   attempts: 8,
@@ -23,9 +15,13 @@ export const JOB_OPTIONS = {
 
 export class BullmqJobQueue implements JobQueue {
   private readonly queue: Queue;
+  private readonly dead: DeadLetterQueue;
 
   constructor(redisUrl: string, prefix?: string) {
-    this.queue = new Queue(SCORING_QUEUE, { connection: redisConnection(redisUrl), prefix });
+    // Without the offline queue, commands fail at once while Redis is unreachable instead of
+    // piling up in memory; the caller (SpoolingJobQueue) spools the job.
+    this.queue = new Queue(SCORING_QUEUE, { connection: { ...redisConnection(redisUrl), enableOfflineQueue: false }, prefix });
+    this.dead = new DeadLetterQueue(redisUrl, prefix);
   }
 
   async add(job: QueuedJob): Promise<void> {
@@ -37,7 +33,11 @@ export class BullmqJobQueue implements JobQueue {
     return Object.values(counts).reduce((a, b) => a + b, 0);
   }
 
+  deadLetterCount(): Promise<number> {
+    return this.dead.count();
+  }
+
   async close(): Promise<void> {
-    await this.queue.close();
+    await Promise.all([this.queue.close(), this.dead.close()]);
   }
 }

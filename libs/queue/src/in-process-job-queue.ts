@@ -11,6 +11,7 @@ export class InProcessJobQueue implements JobQueue {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
   private closed = false;
+  private dead = 0;
 
   constructor(
     private readonly handler: JobHandler,
@@ -29,6 +30,11 @@ export class InProcessJobQueue implements JobQueue {
 
   async depth(): Promise<number> {
     return this.pending.size;
+  }
+
+  /** Jobs that failed for good (poison or out of attempts) since start. */
+  async deadLetterCount(): Promise<number> {
+    return this.dead;
   }
 
   /** Waits for every accepted job to finish. */
@@ -51,6 +57,7 @@ export class InProcessJobQueue implements JobQueue {
           return;
         } catch (err) {
           if (attempt >= attempts || (err as { poison?: boolean }).poison) {
+            this.dead++;
             this.options.onError?.(job, err);
             return;
           }

@@ -6,6 +6,8 @@ export interface JobQueue {
   /** Jobs waiting or running. */
   depth(): Promise<number>;
   close(): Promise<void>;
+  /** Jobs that failed for good and sit in the dead-letter queue. */
+  deadLetterCount?(): Promise<number>;
 }
 
 export type JobHandler = (job: QueuedJob) => Promise<void>;

@@ -3,6 +3,8 @@ import { validatorConfigSchema } from '../../config/src/router-config.schema';
 
 /** The catalogue of queues and jobs, with a typed payload per job, validated when a worker takes it. */
 export const SCORING_QUEUE = 'scoring';
+/** Where jobs that failed for good (poison payloads, attempts exhausted) are kept for inspection. */
+export const SCORING_DEAD_QUEUE = 'scoring-dead';
 
 export const scoreResponseJobSchema = z.object({
   requestId: z.string().min(1),

@@ -1,5 +1,6 @@
 import type { NewRequestRow, RequestRecordRepository } from '../../../../libs/storage/src';
-import type { JobQueue, QueuedJob } from '../../../../libs/queue/src';
+import { withTimeout, type JobQueue, type QueuedJob } from '../../../../libs/queue/src';
+import { FileSpool } from '../../../../libs/spool/src';
 
 export interface PendingRecord {
   row: NewRequestRow;
@@ -7,29 +8,99 @@ export interface PendingRecord {
   job?: QueuedJob;
 }
 
+export interface RecordWriterOptions {
+  flushMs: number;
+  maxBatch?: number;
+  /** A write that takes longer counts as failed (the rows stay pending and are retried). */
+  writeTimeoutMs?: number;
+  /** Bound on records held while the database is unreachable; beyond it the oldest are dropped and counted. */
+  maxPending?: number;
+  /**
+   * A journal file for records not yet written: every record is appended when it is added and the
+   * file is emptied once everything is written, so a crash or a restart during a database outage
+   * loses nothing that was journaled. Without it, pending records live in memory only.
+   */
+  spoolPath?: string;
+  onWritten?: (rows: NewRequestRow[]) => Promise<void> | void;
+  onError?: (err: unknown) => void;
+}
+
+export interface RecordWriterStatus {
+  /** False after a failed or timed-out write, until a write succeeds again. */
+  reachable: boolean;
+  /** Records accepted and not yet written. */
+  pending: number;
+  /** Records dropped because `maxPending` was exceeded during an outage. */
+  dropped: number;
+  lastError: string | null;
+}
+
+/** A hung database holds a pooled connection per timed-out write; past this many, writes wait. */
+const MAX_OUTSTANDING_WRITES = 3;
+
+function isPendingRecord(value: unknown): value is PendingRecord {
+  const v = value as { row?: { id?: unknown } } | null;
+  return typeof v === 'object' && v !== null && typeof v.row?.id === 'string';
+}
+
 /**
  * Keeps database and queue writes off the request path: records are buffered and written in
- * batches shortly after their responses, then their scoring jobs are enqueued. A failed write is
- * retried with the batch; nothing is dropped while the process lives.
+ * batches shortly after their responses, then their scoring jobs are enqueued. A failed or slow
+ * write is retried with the batch (with a few hung writes outstanding at most); records wait in a bounded
+ * buffer mirrored to a journal on disk (when `spoolPath` is set) and are replayed from it on the
+ * next start. Writes are idempotent per request id, so a replayed record never counts twice.
  */
 export class RecordWriter {
   private buffer: PendingRecord[] = [];
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
+  /** Timed-out inserts that have not settled yet (each may hold a pooled connection). */
+  private readonly outstanding = new Set<Promise<unknown>>();
   private readonly ids = new Set<string>();
+  private readonly spool?: FileSpool<PendingRecord>;
+  private toJournal: PendingRecord[] = [];
+  private journalScheduled = false;
+  private reachable = true;
+  private lastError: string | null = null;
+  private dropped = 0;
+  private closed = false;
 
   constructor(
     private readonly repository: RequestRecordRepository,
     private readonly queue: JobQueue,
-    private readonly options: { flushMs: number; maxBatch?: number; onWritten?: (rows: NewRequestRow[]) => Promise<void> | void; onError?: (err: unknown) => void },
-  ) {}
+    private readonly options: RecordWriterOptions,
+  ) {
+    if (options.spoolPath) {
+      const { spool, recovered } = FileSpool.open<PendingRecord>({ path: options.spoolPath }, isPendingRecord);
+      this.spool = spool;
+      const seen = new Set<string>();
+      for (const record of recovered) {
+        if (seen.has(record.row.id)) continue;
+        seen.add(record.row.id);
+        this.buffer.push(record);
+        this.ids.add(record.row.id);
+      }
+      if (this.buffer.length > 0) this.scheduleRetry(0);
+    }
+  }
 
   add(record: PendingRecord): void {
+    if (this.closed) {
+      this.options.onError?.(new Error(`record ${record.row.id} arrived after the writer closed`));
+      return;
+    }
     this.buffer.push(record);
     this.ids.add(record.row.id);
-    if (this.buffer.length >= (this.options.maxBatch ?? 200)) void this.flush();
+    this.journal(record);
+    const max = this.options.maxPending ?? 100_000;
+    while (this.buffer.length > max) {
+      const oldest = this.buffer.shift()!;
+      this.ids.delete(oldest.row.id);
+      this.dropped++;
+    }
+    if (this.buffer.length >= (this.options.maxBatch ?? 200) && this.reachable) void this.flush();
     else if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), this.options.flushMs);
+      this.timer = setTimeout(() => void this.flush(), this.reachable ? this.options.flushMs : this.retryMs);
       this.timer.unref();
     }
   }
@@ -43,34 +114,67 @@ export class RecordWriter {
     return this.buffer.length;
   }
 
+  status(): RecordWriterStatus {
+    return { reachable: this.reachable, pending: this.buffer.length, dropped: this.dropped, lastError: this.lastError };
+  }
+
+  /** Writes what is buffered; resolves when that write ends (records stay pending if it failed). */
   async flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.flushing) {
       await this.flushing;
-      if (this.buffer.length > 0) return this.flush();
+      if (this.buffer.length > 0 && this.reachable) return this.flush();
       return;
     }
     if (this.buffer.length === 0) return;
-    const batch = this.buffer;
-    this.buffer = [];
+    const batch = this.buffer.splice(0, this.options.maxBatch ?? 200);
     this.flushing = this.write(batch).finally(() => {
       this.flushing = undefined;
     });
-    return this.flushing;
+    await this.flushing;
+    if (this.buffer.length > 0 && this.reachable) return this.flush();
+  }
+
+  /** A last flush, then the journal is synced: records still unwritten wait in it for the next start. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.writeJournal();
+    await this.spool?.close();
+  }
+
+  private get retryMs(): number {
+    return Math.max(this.options.flushMs, 1000);
   }
 
   private async write(batch: PendingRecord[]): Promise<void> {
     try {
-      await this.repository.insertBatch(batch.map((r) => r.row));
+      if (this.outstanding.size >= MAX_OUTSTANDING_WRITES) throw new Error(`${this.outstanding.size} record writes are still waiting on the database`);
+      const insert = this.repository.insertBatch(batch.map((r) => r.row));
+      this.outstanding.add(insert);
+      const settled = () => void this.outstanding.delete(insert);
+      insert.then(settled, settled);
+      await withTimeout(insert, this.options.writeTimeoutMs ?? 5000, 'record write');
     } catch (err) {
+      this.reachable = false;
+      this.lastError = (err as Error).message;
       this.options.onError?.(err);
       this.buffer = batch.concat(this.buffer);
-      this.scheduleRetry();
+      this.scheduleRetry(this.retryMs);
       return;
     }
+    this.reachable = true;
+    this.lastError = null;
     for (const r of batch) this.ids.delete(r.row.id);
-    await this.options.onWritten?.(batch.map((r) => r.row));
+    try {
+      await withTimeout(Promise.resolve(this.options.onWritten?.(batch.map((r) => r.row))), this.options.writeTimeoutMs ?? 5000, 'after-write hook');
+    } catch (err) {
+      this.options.onError?.(err);
+    }
     const failed: PendingRecord[] = [];
     await Promise.all(
       batch.map(async (r) => {
@@ -85,14 +189,37 @@ export class RecordWriter {
     );
     // The record is written (re-inserting it is a no-op); only the job needs another try.
     if (failed.length > 0) {
+      for (const r of failed) this.ids.add(r.row.id);
       this.buffer = failed.concat(this.buffer);
-      this.scheduleRetry();
+      this.scheduleRetry(this.retryMs);
+    }
+    if (this.buffer.length === 0 && this.toJournal.length === 0) this.spool?.clear();
+    else if (this.spool && this.spool.journaled > 2 * this.buffer.length + 10_000) {
+      this.toJournal = [];
+      this.spool.rewrite(this.buffer);
     }
   }
 
-  private scheduleRetry(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => void this.flush(), Math.max(this.options.flushMs, 1000));
+  /** Records added in one turn of the event loop go to the journal in one append. */
+  private journal(record: PendingRecord): void {
+    if (!this.spool) return;
+    this.toJournal.push(record);
+    if (this.journalScheduled) return;
+    this.journalScheduled = true;
+    setImmediate(() => this.writeJournal());
+  }
+
+  private writeJournal(): void {
+    this.journalScheduled = false;
+    if (this.toJournal.length === 0) return;
+    const entries = this.toJournal;
+    this.toJournal = [];
+    this.spool?.append(entries);
+  }
+
+  private scheduleRetry(ms: number): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => void this.flush(), ms);
     this.timer.unref();
   }
 }
