@@ -2,9 +2,11 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ProviderRegistry } from '../../../libs/providers/src';
 import { ArmStatsRepository, ReportRepository, RequestRecordRepository } from '../../../libs/storage/src';
 import { GatewayKeyGuard } from './auth/gateway-key.guard';
+import { accessProviders, adminControllers } from './budget/access.providers';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
 import { AttemptRunner } from './chat/attempt-runner';
 import { ChatService } from './chat/chat.service';
+import { observabilityControllers, observabilityImports, observabilityProviders } from './dashboard/observability';
 import { RequestEvents } from './events/request-events';
 import { FeedbackController } from './feedback/feedback.controller';
 import { HealthController } from './health/health.controller';
@@ -22,7 +24,8 @@ export class GatewayModule {
   static forRuntime(runtime: GatewayRuntime): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [ChatCompletionsController, ModelsController, FeedbackController, ReportController, HealthController],
+      imports: [...observabilityImports(runtime.config)],
+      controllers: [ChatCompletionsController, ModelsController, FeedbackController, ReportController, HealthController, ...observabilityControllers, ...adminControllers],
       providers: [
         { provide: APP_CONFIG, useValue: runtime.config },
         { provide: CLOCK, useValue: runtime.clock },
@@ -42,6 +45,8 @@ export class GatewayModule {
         AttemptRunner,
         RequestEvents,
         ReportService,
+        ...observabilityProviders,
+        ...accessProviders,
       ],
     };
   }

@@ -1,11 +1,11 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { GatewayError } from '../../../../libs/core/src';
-import { GatewayKeyGuard } from '../auth/gateway-key.guard';
+import { ReportAccessGuard } from '../dashboard/dashboard-key.guard';
 import { ReportService } from './report.service';
 
-/** `GET /v1/router/report?window=N`: per route and model, what the router learned and what it cost. */
+/** `GET /v1/router/report?window=N`: per route and model, what the router learned and what it cost (admin key or a gateway key). */
 @Controller('v1/router')
-@UseGuards(GatewayKeyGuard)
+@UseGuards(ReportAccessGuard)
 export class ReportController {
   constructor(private readonly reports: ReportService) {}
 

@@ -1,0 +1,140 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig, RouteSpec } from '../../../../libs/config/src';
+import { GatewayError, type Clock } from '../../../../libs/core/src';
+import type { AttemptRecord } from '../../../../libs/storage/src';
+import { DashboardRepository, type Bucketing, type RecentRequestRow } from '../../../../libs/storage/src/repositories/dashboard.repository';
+import { LearnedState } from '../routing/learned-state';
+import { DEFAULT_COMPLETION_TOKENS, priceUsd } from '../routing/plan-route';
+import { SpendTracker } from '../routing/spend-tracker';
+import { CLOCK, APP_CONFIG } from '../tokens';
+import { buildSeries, type RouteSeries } from './build-series';
+import { currentDecision } from './report.service';
+
+const BUDGET_HISTORY_DAYS = 14;
+
+/** How a request travelled: each attempt in order, the served one last. */
+function pathOf(attempts: AttemptRecord[]): string {
+  return attempts.map((a) => (a.status === 'success' ? a.modelId : `${a.modelId}(${a.errorKind ?? a.httpStatus ?? 'error'})`)).join(' -> ');
+}
+
+function recentView(r: RecentRequestRow) {
+  const attempts = Array.isArray(r.attempts) ? r.attempts : [];
+  return {
+    id: r.id,
+    created_at: new Date(r.created_at).toISOString(),
+    route: r.route,
+    model: r.model_id,
+    provider: r.provider_id,
+    status: r.status,
+    http_status: r.http_status,
+    error_type: r.error_type,
+    decision_reason: attempts.length > 1 ? 'fallback' : r.decision_reason,
+    streamed: r.streamed,
+    path: pathOf(attempts),
+    attempts,
+    prompt_tokens: r.prompt_tokens,
+    completion_tokens: r.completion_tokens,
+    cost_usd: r.cost_usd,
+    latency_ms: r.latency_ms,
+    ttft_ms: r.ttft_ms,
+    reward: r.reward,
+  };
+}
+
+/** The dashboard's and the CLI's reports beyond the summary: time series, recent requests, one request, beliefs per context. */
+@Injectable()
+export class DashboardReportService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly repository: DashboardRepository,
+    private readonly learned: LearnedState,
+    private readonly spend: SpendTracker,
+  ) {}
+
+  routeNamed(name: string): RouteSpec {
+    const route = this.config.routes.get(name);
+    if (route) return route;
+    if (this.config.models.has(name)) return { name, candidates: [name], qualityFloor: 0, discount: 0.99, validators: [], implicit: true };
+    throw GatewayError.notFound(`The route '${name}' does not exist.`, 'route_not_found', 'route');
+  }
+
+  async series(routeName: string | undefined, limit: number, bucketing: Bucketing) {
+    const routes = routeName ? [this.routeNamed(routeName)] : [...this.config.routes.values()];
+    const today = new Date(this.clock.now());
+    const since = new Date(today.getTime() - (BUDGET_HISTORY_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+    const data = await Promise.all(
+      routes.map(async (route): Promise<RouteSeries & { budget: unknown }> => {
+        const [cells, daily] = await Promise.all([
+          this.repository.series(route.name, limit, bucketing, route.qualityFloor),
+          this.repository.dailySpend(route.name, since),
+        ]);
+        const spentToday = this.spend.spentToday(route.name);
+        return {
+          ...buildSeries(route, this.config.models, cells, bucketing, limit),
+          budget: {
+            budget_usd_per_day: route.budgetUsdPerDay ?? null,
+            spent_today_usd: spentToday,
+            remaining_today_usd: route.budgetUsdPerDay === undefined ? null : Math.max(0, route.budgetUsdPerDay - spentToday),
+            daily: daily.map((d) => ({ ...d, budget_usd: route.budgetUsdPerDay ?? null })),
+          },
+        };
+      }),
+    );
+    return { object: 'list', data };
+  }
+
+  async recent(routeName: string | undefined, limit: number) {
+    if (routeName) this.routeNamed(routeName);
+    const rows = await this.repository.recent({ route: routeName, limit });
+    return { object: 'list', data: rows.map(recentView) };
+  }
+
+  async request(id: string) {
+    const row = await this.repository.detail(id);
+    if (!row) throw GatewayError.notFound(`No request '${id}' is recorded (records are written a moment after the answer).`, 'request_not_found', 'id');
+    return {
+      object: 'router.request',
+      ...recentView(row),
+      context_key: row.context_key,
+      key_id: row.key_id,
+      error_message: row.error_message,
+      finish_reason: row.finish_reason,
+      cached_tokens: row.cached_tokens,
+      score: row.score && { ...row.score, scored_at: new Date(row.score.scored_at).toISOString() },
+      feedback: row.user_feedback && { ...row.user_feedback, created_at: new Date(row.user_feedback.created_at).toISOString() },
+    };
+  }
+
+  /** What the router believes now, per route and context, and which model that favours. */
+  async beliefs() {
+    await this.learned.refresh();
+    const entries = this.learned.entries();
+    const routes = [...this.config.routes.values()];
+    for (const e of entries) if (!routes.some((r) => r.name === e.route) && this.config.models.has(e.route)) routes.push(this.routeNamed(e.route));
+    return {
+      object: 'router.beliefs',
+      routes: routes.map((route) => ({
+        route: route.name,
+        quality_floor: route.qualityFloor,
+        contexts: entries
+          .filter((e) => e.route === route.name)
+          .sort((a, b) => a.contextKey.localeCompare(b.contextKey))
+          .map((e) => {
+            const models = route.candidates.map((id) => {
+              const arm = e.arms.get(id);
+              const evidence = arm ? arm.successes + arm.failures : 0;
+              const spec = this.config.models.get(id);
+              const expectedCost = arm && evidence >= 1 ? arm.costUsd / evidence : spec ? priceUsd(spec, 500, DEFAULT_COMPLETION_TOKENS) : 0;
+              return { model: id, mean_quality: ((arm?.successes ?? 0) + 1) / (evidence + 2), evidence, expected_cost_usd: expectedCost };
+            });
+            return {
+              context_key: e.contextKey,
+              decision: currentDecision(route, models.map((m) => ({ model: m.model, meanQuality: m.mean_quality, expectedCostUsd: m.expected_cost_usd }))),
+              models,
+            };
+          }),
+      })),
+    };
+  }
+}

@@ -1,0 +1,66 @@
+import { seededRandom } from '../../libs/core/src';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
+import { GATEWAY_KEY, routerYaml, startStack, type Stack } from '../support/stack';
+
+export const ADMIN_KEY = 'admin-test-key-0123456789abcdef';
+
+export interface LearningRun {
+  stack: Stack;
+  upstream: FakeOpenAI;
+  /** Serving model per request, in order. */
+  served: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A simulated learning run on the embedded default's in-process queue (real Postgres): route `auto`
+ * with `cheap` (passes its validator 95% of the time) and `strong` (always passes, 30x the price),
+ * quality floor 0.8. The router starts undecided and moves the traffic to `cheap`.
+ */
+export async function startLearningRun(options: { requests: number; env?: Record<string, string> }): Promise<LearningRun> {
+  const upstreamRandom = seededRandom(11);
+  const upstream = await startFakeOpenAI((body) => {
+    const passes = body.model === 'strong-upstream' || upstreamRandom() < 0.95;
+    return { kind: 'text', content: passes ? 'ANSWER: 42' : 'I am not sure.' };
+  });
+  const validator = `    validators: [{ type: regex, pattern: "^ANSWER: \\\\d+$" }]\n    budget_usd_per_day: 50\n`;
+  const stack = await startStack({
+    yaml: routerYaml(upstream.url, validator),
+    queue: 'in-process',
+    random: seededRandom(5),
+    env: { ADMIN_API_KEY: ADMIN_KEY, ...options.env },
+  });
+  const served: string[] = [];
+  for (let i = 0; i < options.requests; i++) {
+    const res = await fetch(`${stack.gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${GATEWAY_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: `question ${i}` }], stream: i % 4 === 0 }),
+    });
+    served.push(res.headers.get('x-router-model') ?? 'none');
+    await res.text();
+  }
+  await stack.gateway.runtime.records.flush();
+  return {
+    stack,
+    upstream,
+    served,
+    async close() {
+      await stack.close();
+      await upstream.close();
+    },
+  };
+}
+
+/** Waits until every served request of the run has its score. */
+export async function waitForScores(run: LearningRun, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await run.stack.gateway.runtime.arms.scoreCount()) < run.served.length) {
+    if (Date.now() > deadline) throw new Error('scores did not arrive');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function adminGet(run: LearningRun, path: string, key = ADMIN_KEY): Promise<Response> {
+  return fetch(`${run.stack.gateway.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+}
