@@ -1,4 +1,5 @@
 import type { ProviderSettings } from '../../providers/src/provider-settings';
+import type { PromptTransformConfig } from './prompt-template.schema';
 import type { ValidatorConfig } from './router-config.schema';
 
 export interface ModelSpec {
@@ -9,6 +10,25 @@ export interface ModelSpec {
   outputPer1M: number;
   contextWindow: number;
   timeouts: TimeoutSpec;
+  /** Price of a prompt-cache hit per 1M tokens, when it differs from inputPer1M. */
+  cachedInputPer1M?: number;
+  /** What the model supports; absent means everything (a request is never excluded for it). */
+  capabilities?: ModelCapabilities;
+  /** How prompt tokens are counted before the call: exactly (`o200k_base`) or estimated. */
+  tokenizer?: 'o200k_base' | 'estimate';
+  /** For prompt templates that apply to a family; by default the provider's preset or kind. */
+  family?: string;
+  /** The prompt template applied when a request goes to this model (model-level wins over family). */
+  promptTemplate?: PromptTemplateSpec;
+}
+
+export interface ModelCapabilities { tools: boolean; vision: boolean; json_schema: boolean; reasoning: boolean }
+
+export interface PromptTemplateSpec {
+  name: string;
+  /** Replaces the system prompt; `{{system}}` is the client's system prompt, `{{model}}` the model id. */
+  system?: string;
+  transforms: PromptTransformConfig[];
 }
 
 /** Per model, and per route (the route's wins); see docs/fallbacks.md. */

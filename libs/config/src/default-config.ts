@@ -1,37 +1,26 @@
-import type { RouterConfigFile } from './router-config.schema';
+import { routerConfigSchema, type RouterConfigFile } from './router-config.schema';
 
 /**
  * Used when ROUTER_CONFIG is not set: each provider whose well-known key variable is set is enabled
- * with a few of its models, and one route, `auto`, spans them all.
+ * from its preset with a few of its catalog models, and one route, `auto`, spans them all.
  */
-const WELL_KNOWN: Array<{
-  keyEnv: string;
-  provider: RouterConfigFile['providers'][number];
-  models: Array<Omit<RouterConfigFile['models'][number], 'provider'>>;
-}> = [
-  {
-    keyEnv: 'OPENAI_API_KEY',
-    provider: { id: 'openai', kind: 'openai-compatible', base_url: 'https://api.openai.com/v1', api_key_env: 'OPENAI_API_KEY' },
-    models: [
-      { id: 'gpt-4.1-nano', upstream: 'gpt-4.1-nano', input_per_1m: 0.1, output_per_1m: 0.4, context_window: 1047576 },
-      { id: 'gpt-4o-mini', upstream: 'gpt-4o-mini', input_per_1m: 0.15, output_per_1m: 0.6, context_window: 128000 },
-      { id: 'gpt-4.1-mini', upstream: 'gpt-4.1-mini', input_per_1m: 0.4, output_per_1m: 1.6, context_window: 1047576 },
-      { id: 'gpt-4o', upstream: 'gpt-4o', input_per_1m: 2.5, output_per_1m: 10, context_window: 128000 },
-    ],
-  },
+const WELL_KNOWN: Array<{ keyEnv: string; preset: string; catalogModels: string[] }> = [
+  { keyEnv: 'OPENAI_API_KEY', preset: 'openai', catalogModels: ['gpt-4.1-nano', 'gpt-4o-mini', 'gpt-4.1-mini', 'gpt-4o'] },
+  { keyEnv: 'ANTHROPIC_API_KEY', preset: 'anthropic', catalogModels: ['claude-3-5-haiku', 'claude-sonnet-4'] },
+  { keyEnv: 'GEMINI_API_KEY', preset: 'gemini', catalogModels: ['gemini-2.0-flash', 'gemini-2.5-flash', 'gemini-2.5-pro'] },
+  { keyEnv: 'DEEPSEEK_API_KEY', preset: 'deepseek', catalogModels: ['deepseek-chat'] },
+  { keyEnv: 'MISTRAL_API_KEY', preset: 'mistral', catalogModels: ['mistral-small', 'mistral-large'] },
+  { keyEnv: 'GROQ_API_KEY', preset: 'groq', catalogModels: ['llama-3.3-70b'] },
 ];
 
 export function defaultRouterConfig(env: Record<string, string | undefined>): RouterConfigFile {
-  const config: RouterConfigFile = { providers: [], models: [], routes: [] };
-  for (const entry of WELL_KNOWN) {
-    if (!env[entry.keyEnv]) continue;
-    config.providers.push(entry.provider);
-    for (const m of entry.models) config.models.push({ ...m, provider: entry.provider.id });
-  }
-  if (config.models.length > 0) {
-    config.routes.push({ name: 'auto', candidates: config.models.map((m) => m.id), quality_floor: 0.8, discount: 0.99, validators: [] });
-  }
-  return config;
+  const enabled = WELL_KNOWN.filter((entry) => env[entry.keyEnv]);
+  const models = enabled.flatMap((entry) => entry.catalogModels.map((id) => ({ id, catalog: id })));
+  return routerConfigSchema.parse({
+    providers: enabled.map((entry) => ({ id: entry.preset, preset: entry.preset, api_key_env: entry.keyEnv })),
+    models,
+    routes: models.length > 0 ? [{ name: 'auto', candidates: models.map((m) => m.id) }] : [],
+  });
 }
 
 export function wellKnownKeyVariables(): string[] {

@@ -3,3 +3,5 @@ export * from './config-error';
 export * from './default-config';
 export * from './load-config';
 export * from './router-config.schema';
+export * from './prompt-template.schema';
+export { DEFAULT_CAPABILITIES } from './resolve-router-config';

@@ -5,6 +5,7 @@ import type { ProviderSettings } from '../../providers/src/provider-settings';
 import type { AppConfig, ModelSpec, RouteSpec } from './app-config';
 import { ConfigError } from './config-error';
 import { defaultRouterConfig } from './default-config';
+import { modelExtras } from './model-extras';
 import { routerConfigSchema, type RouterConfigFile } from './router-config.schema';
 import { settingsSchema } from './settings.schema';
 
@@ -52,7 +53,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     file.models.map((m) => [
       m.id,
       { id: m.id, providerId: m.provider, upstream: m.upstream, inputPer1M: m.input_per_1m, outputPer1M: m.output_per_1m, contextWindow: m.context_window,
-        timeouts: { firstByteMs: m.timeouts?.first_byte_ms, idleMs: m.timeouts?.idle_ms, totalMs: m.timeouts?.total_ms, connectMs: m.timeouts?.connect_ms, ttftMs: m.timeouts?.ttft_ms } },
+        timeouts: { firstByteMs: m.timeouts?.first_byte_ms, idleMs: m.timeouts?.idle_ms, totalMs: m.timeouts?.total_ms, connectMs: m.timeouts?.connect_ms, ttftMs: m.timeouts?.ttft_ms },
+        ...modelExtras(m, file.prompt_templates) },
     ]),
   );
   const routes = new Map<string, RouteSpec>(

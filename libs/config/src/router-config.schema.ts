@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { capabilitiesSchema, promptTemplateConfigSchema, tokenizerSchema } from './prompt-template.schema';
+import { resolveRouterConfig } from './resolve-router-config';
 
 /** The YAML file named by ROUTER_CONFIG: providers, models and routes. See config/router.example.yaml. */
 const id = z.string().min(1).regex(/^[A-Za-z0-9._:\/-]+$/, 'use letters, digits and . _ : / -');
@@ -16,8 +18,12 @@ export const validatorConfigSchema = z.discriminatedUnion('type', [
 export const providerConfigSchema = z
   .object({
     id,
-    kind: z.string().min(1),
-    base_url: z.string().url(),
+    /** A key of PROVIDER_PRESETS (libs/providers): fills kind, base_url, auth, quirks and key variable. */
+    preset: z.string().min(1).optional(),
+    kind: z.string().min(1).optional(),
+    base_url: z.string().url().optional(),
+    /** Values for the preset's URL placeholders (Azure: resource, deployment, apiVersion). */
+    variables: z.record(z.string()).optional(),
     api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name').optional(),
     auth_header: z.string().optional(),
     chat_path: z.string().startsWith('/').optional(),
@@ -54,11 +60,18 @@ export const failoverConfigSchema = z
 export const modelConfigSchema = z
   .object({
     id,
-    provider: id,
-    upstream: z.string().min(1),
-    input_per_1m: z.number().nonnegative(),
-    output_per_1m: z.number().nonnegative(),
-    context_window: z.number().int().positive(),
+    /** An id of the model catalog (libs/providers): fills provider, upstream, prices, context window, capabilities. */
+    catalog: z.string().min(1).optional(),
+    provider: id.optional(),
+    upstream: z.string().min(1).optional(),
+    input_per_1m: z.number().nonnegative().optional(),
+    output_per_1m: z.number().nonnegative().optional(),
+    cached_input_per_1m: z.number().nonnegative().optional(),
+    context_window: z.number().int().positive().optional(),
+    capabilities: capabilitiesSchema.partial().optional(),
+    tokenizer: tokenizerSchema.optional(),
+    /** For prompt templates; by default the provider's preset (or kind). */
+    family: z.string().min(1).optional(),
     timeouts: z
       .object({ first_byte_ms: z.number().int().positive().optional(), idle_ms: z.number().int().positive().optional(), total_ms: z.number().int().positive().optional(), ...failoverTimeouts })
       .strict()
@@ -85,8 +98,10 @@ export const routerConfigSchema = z
     providers: z.array(providerConfigSchema).default([]),
     models: z.array(modelConfigSchema).default([]),
     routes: z.array(routeConfigSchema).default([]),
+    prompt_templates: z.array(promptTemplateConfigSchema).default([]),
   })
   .strict()
+  .transform(resolveRouterConfig)
   .superRefine((cfg, ctx) => {
     const duplicates = (values: string[], path: string) => {
       const seen = new Set<string>();

@@ -35,6 +35,8 @@ export interface RequestsTable {
   finish_reason: string | null;
   decision_reason: string | null;
   attempts: Json<AttemptRecord[]>;
+  /** The prompt template the request went out with (migration 20261121T153000-prompt-template). */
+  prompt_template: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ValidatorResultRecord {

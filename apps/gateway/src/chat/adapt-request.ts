@@ -1,7 +1,26 @@
 import type { ModelSpec } from '../../../../libs/config/src';
 import type { ChatRequest } from '../../../../libs/core/src';
+import { applyPromptTemplate } from './apply-prompt-template';
 
-/** The request as this model should see it: its upstream name (and, later, its prompt adaptations). */
+export interface AdaptedRequest {
+  request: ChatRequest;
+  /** The prompt template applied, for the request record; null when the model has none. */
+  promptTemplate: string | null;
+}
+
+/** The request as this model should see it: its upstream name and its prompt template, if it has one. */
+export function adaptRequest(request: ChatRequest, model: ModelSpec): AdaptedRequest {
+  const forModel: ChatRequest = { ...request, model: model.upstream };
+  if (!model.promptTemplate) return { request: forModel, promptTemplate: null };
+  return { request: applyPromptTemplate(forModel, model.promptTemplate, model), promptTemplate: model.promptTemplate.name };
+}
+
+/** Called per attempt by the attempt runner. */
 export function adaptRequestForModel(request: ChatRequest, model: ModelSpec): ChatRequest {
-  return { ...request, model: model.upstream };
+  return adaptRequest(request, model).request;
+}
+
+/** Which prompt template a request served by `model` went out with (for `requests.prompt_template`). */
+export function promptTemplateFor(model: ModelSpec): string | null {
+  return model.promptTemplate?.name ?? null;
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
-import type { AppConfig } from '../../../../libs/config/src';
+import { DEFAULT_CAPABILITIES, type AppConfig } from '../../../../libs/config/src';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { APP_CONFIG } from '../tokens';
 
@@ -20,12 +20,25 @@ export class ModelsController {
       owned_by: 'router',
       x_router: { type: 'route', candidates: r.candidates, quality_floor: r.qualityFloor, budget_usd_per_day: r.budgetUsdPerDay ?? null },
     }));
+    const kinds = new Map(this.config.providers.map((p) => [p.id, p.kind]));
     const models = [...this.config.models.values()].map((m) => ({
       id: m.id,
       object: 'model' as const,
       created: this.startedAt,
       owned_by: m.providerId,
-      x_router: { type: 'model', provider: m.providerId, upstream: m.upstream, context_window: m.contextWindow, input_per_1m: m.inputPer1M, output_per_1m: m.outputPer1M },
+      x_router: {
+        type: 'model',
+        provider: m.providerId,
+        provider_kind: kinds.get(m.providerId) ?? null,
+        upstream: m.upstream,
+        family: m.family ?? null,
+        context_window: m.contextWindow,
+        input_per_1m: m.inputPer1M,
+        output_per_1m: m.outputPer1M,
+        cached_input_per_1m: m.cachedInputPer1M ?? null,
+        capabilities: m.capabilities ?? DEFAULT_CAPABILITIES,
+        prompt_template: m.promptTemplate?.name ?? null,
+      },
     }));
     return { object: 'list', data: [...routes, ...models] };
   }

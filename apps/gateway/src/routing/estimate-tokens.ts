@@ -1,27 +1,34 @@
+import type { ModelSpec } from '../../../../libs/config/src';
 import type { ChatRequest } from '../../../../libs/core/src';
+import { CHARS_PER_TOKEN, estimatePromptTokens as countPromptTokens } from '../../../../libs/providers/src/catalog/estimate-prompt-tokens';
 
 /**
- * A quick prompt-size estimate for price caps and context checks before the call: about four
- * characters per token for text, plus a few tokens of framing per message, plus tool definitions.
- * The provider's reported usage is what gets billed.
+ * The prompt-size estimate used for price caps and context checks before the call, for a model whose
+ * tokenizer is not known: messages, names, tool definitions and images as counted by
+ * libs/providers' estimatePromptTokens in `estimate` mode (about four characters per token plus
+ * per-message framing), plus the `response_format` schema. The provider's reported usage is billed.
  */
 export function estimatePromptTokens(request: ChatRequest): number {
-  let chars = 0;
-  let images = 0;
-  for (const message of request.messages) {
-    chars += 16;
-    const content = (message as { content?: unknown }).content;
-    if (typeof content === 'string') chars += content.length;
-    else if (Array.isArray(content)) {
-      for (const part of content as Array<{ type: string; text?: string }>) {
-        if (part.type === 'text' && part.text) chars += part.text.length;
-        else if (part.type === 'image_url') images++;
-      }
-    }
-    const toolCalls = (message as { tool_calls?: unknown[] }).tool_calls;
-    if (toolCalls) chars += JSON.stringify(toolCalls).length;
+  return countPromptTokens(request, 'estimate') + responseFormatTokens(request);
+}
+
+const exactCounts = new WeakMap<ChatRequest, number>();
+
+/**
+ * This request's prompt tokens as `model` will count them: exactly with OpenAI's o200k encoding
+ * (gpt-tokenizer) for models that use it, otherwise `fallback` (the request's estimate). Exact
+ * counts are computed once per request, however many candidates share the encoding.
+ */
+export function promptTokensFor(request: ChatRequest, model: ModelSpec, fallback: number): number {
+  if (model.tokenizer !== 'o200k_base') return fallback;
+  let exact = exactCounts.get(request);
+  if (exact === undefined) {
+    exact = countPromptTokens(request, 'o200k_base') + responseFormatTokens(request);
+    exactCounts.set(request, exact);
   }
-  if (request.tools) chars += JSON.stringify(request.tools).length;
-  if (request.response_format) chars += JSON.stringify(request.response_format).length;
-  return Math.ceil(chars / 4) + images * 765;
+  return exact;
+}
+
+function responseFormatTokens(request: ChatRequest): number {
+  return request.response_format ? Math.ceil(JSON.stringify(request.response_format).length / CHARS_PER_TOKEN) : 0;
 }

@@ -1,0 +1,91 @@
+import type { ModelSpec, RouteSpec } from '../../../../libs/config/src';
+import { GatewayError, seededRandom, type ChatRequest } from '../../../../libs/core/src';
+import { missingCapability, requiredCapabilities } from './capabilities';
+import { costUsd } from './cost';
+import { estimatePromptTokens, promptTokensFor } from './estimate-tokens';
+import { planRoute } from './plan-route';
+
+const all = { tools: true, vision: true, json_schema: true, reasoning: false };
+const spec = (id: string, extra: Partial<ModelSpec> = {}): ModelSpec => ({ id, providerId: 'p', upstream: id, inputPer1M: 1, outputPer1M: 2, contextWindow: 100_000, timeouts: {}, capabilities: all, ...extra });
+const tool = { type: 'function' as const, function: { name: 'f', parameters: { type: 'object', properties: {} } } };
+const image = { role: 'user' as const, content: [{ type: 'text' as const, text: 'what is this?' }, { type: 'image_url' as const, image_url: { url: 'data:image/png;base64,AAAA' } }] };
+const schemaFormat = { type: 'json_schema' as const, json_schema: { name: 'x', schema: { type: 'object' } } };
+const request = (extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'r', messages: [{ role: 'user', content: 'hi' }], ...extra }) as ChatRequest;
+
+describe('requiredCapabilities / missingCapability', () => {
+  it('needs tools for tool definitions, vision for image parts, json_schema for that response format', () => {
+    expect(requiredCapabilities(request())).toEqual([]);
+    expect(requiredCapabilities(request({ tools: [tool] }))).toEqual(['tools']);
+    expect(requiredCapabilities(request({ messages: [image] }))).toEqual(['vision']);
+    expect(requiredCapabilities(request({ response_format: schemaFormat }))).toEqual(['json_schema']);
+    expect(requiredCapabilities(request({ response_format: { type: 'json_object' } }))).toEqual([]);
+  });
+
+  it('names the first capability the model lacks; a model without capabilities lacks none', () => {
+    expect(missingCapability(request({ tools: [tool] }), spec('m', { capabilities: { ...all, tools: false } }))).toBe('capability:tools');
+    expect(missingCapability(request({ tools: [tool] }), spec('m'))).toBeUndefined();
+    expect(missingCapability(request({ messages: [image] }), spec('m', { capabilities: undefined }))).toBeUndefined();
+  });
+});
+
+describe('planRoute with capabilities and per-model token counts', () => {
+  const models = new Map<string, ModelSpec>([
+    ['text-only', spec('text-only', { capabilities: { tools: true, vision: false, json_schema: false, reasoning: false }, inputPer1M: 0.1 })],
+    ['no-tools', spec('no-tools', { capabilities: { ...all, tools: false } })],
+    ['full', spec('full', { inputPer1M: 5 })],
+  ]);
+  const route: RouteSpec = { name: 'auto', candidates: ['text-only', 'no-tools', 'full'], qualityFloor: 0.8, discount: 0.99, validators: [], implicit: false };
+  const plan = (req: ChatRequest, r: RouteSpec = route, m = models) =>
+    planRoute({ route: r, models: m, request: req, promptTokens: estimatePromptTokens(req), arms: new Map(), spentTodayUsd: 0, random: seededRandom(3) });
+
+  it('never ranks a model that lacks a capability the request needs', () => {
+    expect(plan(request({ messages: [image] })).models.map((m) => m.id).sort()).toEqual(['full', 'no-tools']);
+    expect(plan(request({ tools: [tool] })).models.map((m) => m.id).sort()).toEqual(['full', 'text-only']);
+    const withSchema = plan(request({ tools: [tool], response_format: schemaFormat }));
+    expect(withSchema.models.map((m) => m.id)).toEqual(['full']);
+    expect(withSchema.decision.beliefs.find((b) => b.modelId === 'text-only')?.excludedBecause).toBe('capability:json_schema');
+  });
+
+  it('answers a clear 400 naming the missing capability when no candidate has it', () => {
+    const narrow = { ...route, candidates: ['text-only'] };
+    let error: GatewayError | undefined;
+    try {
+      plan(request({ messages: [image] }), narrow);
+    } catch (err) {
+      error = err as GatewayError;
+    }
+    expect(error).toBeInstanceOf(GatewayError);
+    expect(error!.status).toBe(400);
+    expect(error!.code).toBe('unsupported_capability');
+    expect(error!.param).toBe('messages');
+    expect(error!.message).toBe('This request needs image input (vision), but no model of route "auto" supports it (text-only lacks vision).');
+    const implicit = { ...route, name: 'no-tools', candidates: ['no-tools'], implicit: true };
+    expect(() => plan(request({ tools: [tool] }), implicit)).toThrow('This request needs tool definitions (tools), but model "no-tools" does not support it.');
+  });
+
+  it('checks the context window with the exact o200k count for OpenAI-tokenized models', () => {
+    // 3000 single-token words: the chars/4 estimate says ~1500 tokens, o200k counts ~3000.
+    const long = request({ messages: [{ role: 'user', content: 'a '.repeat(3000) }] });
+    const rough = estimatePromptTokens(long);
+    expect(rough).toBeLessThan(2000);
+    const exact = promptTokensFor(long, spec('x', { tokenizer: 'o200k_base' }), rough);
+    expect(exact).toBeGreaterThan(2900);
+    expect(promptTokensFor(long, spec('x', { tokenizer: 'estimate' }), rough)).toBe(rough);
+    const tight = new Map<string, ModelSpec>([
+      ['gpt', spec('gpt', { tokenizer: 'o200k_base', contextWindow: 2500 })],
+      ['other', spec('other', { tokenizer: 'estimate', contextWindow: 2500 })],
+    ]);
+    const result = plan(long, { ...route, candidates: ['gpt', 'other'] }, tight);
+    expect(result.models.map((m) => m.id)).toEqual(['other']);
+    expect(result.decision.beliefs.find((b) => b.modelId === 'gpt')?.excludedBecause).toBe('context_window');
+  });
+});
+
+describe('costUsd', () => {
+  it('bills cache hits at the cached-input price when the model has one', () => {
+    const model = spec('m', { inputPer1M: 3, outputPer1M: 15, cachedInputPer1M: 0.3 });
+    expect(costUsd(model, 1000, 100, 800)).toBeCloseTo((200 * 3 + 800 * 0.3 + 100 * 15) / 1e6, 12);
+    expect(costUsd(spec('n', { inputPer1M: 3, outputPer1M: 15 }), 1000, 100, 800)).toBeCloseTo((1000 * 3 + 100 * 15) / 1e6, 12);
+    expect(costUsd(model, 1000, 100)).toBeCloseTo((1000 * 3 + 100 * 15) / 1e6, 12);
+  });
+});

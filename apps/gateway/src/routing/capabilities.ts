@@ -1,0 +1,44 @@
+import type { ModelCapabilities, ModelSpec, RouteSpec } from '../../../../libs/config/src';
+import { GatewayError, type ChatRequest } from '../../../../libs/core/src';
+import type { Candidate } from '../../../../libs/router/src';
+
+export type Capability = keyof ModelCapabilities;
+
+/** What serving this request takes: tools when it defines any, vision for image parts, json_schema for that response format. */
+export function requiredCapabilities(request: ChatRequest): Capability[] {
+  const needs: Capability[] = [];
+  if ((request.tools?.length ?? 0) > 0) needs.push('tools');
+  if (request.messages.some((m) => Array.isArray(m.content) && m.content.some((part) => part.type === 'image_url'))) needs.push('vision');
+  if (request.response_format?.type === 'json_schema') needs.push('json_schema');
+  return needs;
+}
+
+/** The first capability this request needs that the model lacks, as an exclusion reason (`capability:tools`). */
+export function missingCapability(request: ChatRequest, model: ModelSpec): string | undefined {
+  if (!model.capabilities) return undefined;
+  const missing = requiredCapabilities(request).find((c) => !model.capabilities![c]);
+  return missing ? `${CAPABILITY_PREFIX}${missing}` : undefined;
+}
+
+export const CAPABILITY_PREFIX = 'capability:';
+
+const DESCRIPTIONS: Record<Capability, { text: string; param: string }> = {
+  tools: { text: 'tool definitions (tools)', param: 'tools' },
+  vision: { text: 'image input (vision)', param: 'messages' },
+  json_schema: { text: "structured output (response_format json_schema)", param: 'response_format' },
+  reasoning: { text: 'reasoning', param: 'model' },
+};
+
+/**
+ * The 400 when every candidate lacks a capability this request needs (null when some candidate was
+ * excluded for another reason): names what is missing and where, e.g. "needs image input (vision),
+ * which no model of route "auto" supports".
+ */
+export function capabilityError(route: RouteSpec, candidates: Candidate[]): GatewayError | null {
+  const missing = candidates.map((c) => (c.excludedBecause?.startsWith(CAPABILITY_PREFIX) ? (c.excludedBecause.slice(CAPABILITY_PREFIX.length) as Capability) : undefined));
+  if (missing.some((m) => m === undefined)) return null;
+  const needed = [...new Set(missing as Capability[])];
+  const what = needed.map((c) => DESCRIPTIONS[c]?.text ?? c).join(' and ');
+  const where = route.implicit ? `model "${route.name}" does not support it` : `no model of route "${route.name}" supports it (${candidates.map((c) => `${c.modelId} lacks ${c.excludedBecause!.slice(CAPABILITY_PREFIX.length)}`).join(', ')})`;
+  return GatewayError.invalidRequest(`This request needs ${what}, but ${where}.`, DESCRIPTIONS[needed[0]]?.param ?? null, 'unsupported_capability');
+}

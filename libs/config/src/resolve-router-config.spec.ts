@@ -1,0 +1,175 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from './config-error';
+import { loadConfig, parseRouterConfig } from './load-config';
+
+function writeConfig(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'cfg-')), 'router.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+function problemsOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems.join('\n');
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const keys = { ANTHROPIC_API_KEY: 'a-key', GEMINI_API_KEY: 'g-key', OPENAI_API_KEY: 'o-key' };
+
+describe('providers from presets and models from the catalog', () => {
+  it('fills a provider from its preset, each field overridable', () => {
+    const config = loadConfig({
+      ...keys,
+      ROUTER_CONFIG: writeConfig(`
+providers:
+  - { id: claude, preset: anthropic, base_url: "http://127.0.0.1:9" }
+  - { id: google, preset: gemini }
+  - { id: ds, preset: deepseek, api_key_env: MY_DS_KEY, drop_fields: [user] }
+  - { id: ollama, preset: ollama }
+`),
+      MY_DS_KEY: 'd-key',
+    });
+    const [claude, google, ds, ollama] = config.providers;
+    expect(claude).toEqual(expect.objectContaining({ id: 'claude', kind: 'anthropic', baseUrl: 'http://127.0.0.1:9', apiKey: 'a-key', authHeader: 'x-api-key', chatPath: '/v1/messages' }));
+    expect(google).toEqual(expect.objectContaining({ kind: 'gemini', baseUrl: 'https://generativelanguage.googleapis.com', apiKey: 'g-key', authHeader: 'x-goog-api-key' }));
+    expect(ds).toEqual(expect.objectContaining({ kind: 'openai-compatible', baseUrl: 'https://api.deepseek.com/v1', apiKey: 'd-key', dropFields: ['user'] }));
+    // A local server needs no key.
+    expect(ollama).toEqual(expect.objectContaining({ kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1' }));
+    expect(ollama.apiKey).toBeUndefined();
+  });
+
+  it("requires the preset's key variable, and reports unknown presets and missing variables", () => {
+    expect(problemsOf(() => loadConfig({ ROUTER_CONFIG: writeConfig('providers: [{ id: claude, preset: anthropic }]') }))).toContain(
+      'providers.0.api_key_env: environment variable ANTHROPIC_API_KEY is not set',
+    );
+    expect(problemsOf(() => parseRouterConfig('providers: [{ id: x, preset: nowhere }]', 't'))).toMatch(/providers\.0\.preset: unknown preset "nowhere"; known: openai, azure/);
+    expect(problemsOf(() => parseRouterConfig('providers: [{ id: x, kind: openai-compatible }]', 't'))).toContain('providers.0.base_url: give a base_url (or a preset)');
+    expect(problemsOf(() => parseRouterConfig('providers: [{ id: az, preset: azure }]', 't'))).toMatch(/providers\.0\.variables: .*needs variables\.resource/);
+  });
+
+  it('takes provider, upstream, prices, context window and capabilities from the catalog; explicit fields win', () => {
+    const config = loadConfig({
+      ...keys,
+      ROUTER_CONFIG: writeConfig(`
+providers:
+  - { id: claude, preset: anthropic }
+  - { id: oa, preset: openai }
+models:
+  - { id: sonnet, catalog: claude-sonnet-4 }
+  - { id: mini, catalog: gpt-4o-mini, input_per_1m: 0.1, capabilities: { vision: false } }
+`),
+    });
+    expect(config.models.get('sonnet')).toEqual(
+      expect.objectContaining({
+        providerId: 'claude',
+        upstream: 'claude-sonnet-4-20250514',
+        inputPer1M: 3,
+        outputPer1M: 15,
+        cachedInputPer1M: 0.3,
+        contextWindow: 200000,
+        capabilities: { tools: true, vision: true, json_schema: true, reasoning: true },
+        tokenizer: 'estimate',
+        family: 'anthropic',
+      }),
+    );
+    expect(config.models.get('mini')).toEqual(
+      expect.objectContaining({ providerId: 'oa', upstream: 'gpt-4o-mini', inputPer1M: 0.1, outputPer1M: 0.6, cachedInputPer1M: 0.075, tokenizer: 'o200k_base' }),
+    );
+    expect(config.models.get('mini')?.capabilities).toEqual({ tools: true, vision: false, json_schema: true, reasoning: false });
+  });
+
+  it('reports an unknown catalog id, a catalog model without a matching provider, and missing fields', () => {
+    const text = problemsOf(() =>
+      parseRouterConfig(
+        `
+providers:
+  - { id: oa, preset: openai }
+  - { id: local, kind: openai-compatible, base_url: "http://127.0.0.1:1/v1" }
+models:
+  - { id: a, catalog: gpt-9 }
+  - { id: b, catalog: claude-sonnet-4 }
+  - { id: c, provider: local, upstream: c }
+`,
+        't',
+      ),
+    );
+    expect(text).toMatch(/models\.0\.catalog: unknown catalog model "gpt-9"/);
+    expect(text).toContain('models.1.provider: catalog model "claude-sonnet-4" needs a provider with preset: anthropic');
+    expect(text).toContain('models.2.input_per_1m: required (or give a catalog id)');
+    expect(text).toContain('models.2.context_window: required (or give a catalog id)');
+  });
+
+  it('gives hand-written models permissive capabilities and counts OpenAI names exactly', () => {
+    const file = parseRouterConfig(
+      `
+providers: [{ id: p, kind: openai-compatible, base_url: "http://127.0.0.1:1/v1" }]
+models:
+  - { id: a, provider: p, upstream: gpt-4.1-mini, input_per_1m: 1, output_per_1m: 1, context_window: 1000 }
+  - { id: b, provider: p, upstream: llama3, input_per_1m: 1, output_per_1m: 1, context_window: 1000, capabilities: { tools: false } }
+`,
+      't',
+    );
+    expect(file.models[0]).toMatchObject({ tokenizer: 'o200k_base', capabilities: { tools: true, vision: true, json_schema: true, reasoning: false }, family: 'openai-compatible' });
+    expect(file.models[1]).toMatchObject({ tokenizer: 'estimate', capabilities: { tools: false, vision: true } });
+  });
+});
+
+describe('prompt templates', () => {
+  const yaml = `
+providers: [{ id: p, kind: openai-compatible, base_url: "http://127.0.0.1:1/v1" }]
+models:
+  - { id: tiny, provider: p, upstream: t, input_per_1m: 1, output_per_1m: 1, context_window: 1000, family: small }
+  - { id: mid, provider: p, upstream: m, input_per_1m: 1, output_per_1m: 1, context_window: 1000, family: small }
+  - { id: big, provider: p, upstream: b, input_per_1m: 1, output_per_1m: 1, context_window: 1000 }
+prompt_templates:
+  - { name: small-brief, families: [small], system: "Be brief. {{system}}" }
+  - { name: tiny-json, models: [tiny], transforms: [{ type: json_reminder }] }
+`;
+
+  it('attaches to each model its own template, else its family one; model-level wins', () => {
+    const config = loadConfig({ ROUTER_CONFIG: writeConfig(yaml) });
+    expect(config.models.get('tiny')?.promptTemplate).toEqual({ name: 'tiny-json', transforms: [{ type: 'json_reminder' }] });
+    expect(config.models.get('mid')?.promptTemplate).toEqual({ name: 'small-brief', system: 'Be brief. {{system}}', transforms: [] });
+    expect(config.models.get('big')?.promptTemplate).toBeUndefined();
+  });
+
+  it('reports templates for unknown models or with nothing to apply to', () => {
+    const text = problemsOf(() => parseRouterConfig(yaml.replace('models: [tiny]', 'models: [ghost]'), 't'));
+    expect(text).toContain('prompt_templates.1.models.0: unknown model "ghost"');
+    expect(problemsOf(() => parseRouterConfig('prompt_templates: [{ name: x, system: hi }]', 't'))).toContain('a prompt template needs models or families');
+    const badPattern = yaml.replace('transforms: [{ type: json_reminder }]', 'transforms: [{ type: replace, pattern: "(", with: "" }]');
+    expect(problemsOf(() => parseRouterConfig(badPattern, 't'))).toMatch(/prompt_templates\.1\.transforms\.0\.pattern: Invalid regular expression/);
+  });
+});
+
+describe('the default configuration', () => {
+  it('enables every provider whose key variable is set, with catalog models and one auto route', () => {
+    const config = loadConfig({ ANTHROPIC_API_KEY: 'a', GEMINI_API_KEY: 'g', DEEPSEEK_API_KEY: 'd', MISTRAL_API_KEY: 'm' });
+    expect(config.providers.map((p) => [p.id, p.kind])).toEqual([
+      ['anthropic', 'anthropic'],
+      ['gemini', 'gemini'],
+      ['deepseek', 'openai-compatible'],
+      ['mistral', 'openai-compatible'],
+    ]);
+    expect(config.providers.find((p) => p.id === 'mistral')?.apiKey).toBe('m');
+    const providersOfAuto = new Set(config.routes.get('auto')!.candidates.map((id) => config.models.get(id)!.providerId));
+    expect(providersOfAuto).toEqual(new Set(['anthropic', 'gemini', 'deepseek', 'mistral']));
+    expect(config.models.get('deepseek-chat')?.capabilities?.json_schema).toBe(false);
+  });
+});
+
+describe('config/router.example.yaml', () => {
+  it('is a valid configuration', () => {
+    const config = loadConfig({ ...keys, DEEPSEEK_API_KEY: 'd', ROUTER_CONFIG: join(__dirname, '..', '..', '..', 'config', 'router.example.yaml') });
+    expect(config.routes.get('auto')?.candidates).toContain('sonnet');
+    expect(config.models.get('sonnet')).toMatchObject({ inputPer1M: 2.7, outputPer1M: 15, providerId: 'anthropic' });
+    expect(config.models.get('qwen-local')?.promptTemplate?.name).toBe('small-brief');
+    expect(config.models.get('deepseek-chat')?.promptTemplate?.name).toBe('deepseek-json');
+  });
+});

@@ -1,0 +1,177 @@
+import type { z } from 'zod';
+import { findCatalogModel, isPresetId, MODEL_CATALOG, PROVIDER_PRESETS, resolvePreset, type ProviderPreset } from '../../providers/src';
+import type { ModelCapabilitiesConfig, PromptTemplateConfig } from './prompt-template.schema';
+
+/** A provider as written in the file: a `preset`, or `kind` and `base_url`, each field overridable. */
+interface ProviderInput {
+  id: string;
+  preset?: string;
+  kind?: string;
+  base_url?: string;
+  api_key_env?: string;
+  auth_header?: string;
+  chat_path?: string;
+  headers?: Record<string, string>;
+  drop_fields?: string[];
+  rename_fields?: Record<string, string>;
+  variables?: Record<string, string>;
+}
+
+/** A model as written in the file: a `catalog` id, or every field by hand; explicit fields win over the catalog. */
+interface ModelInput {
+  id: string;
+  catalog?: string;
+  provider?: string;
+  upstream?: string;
+  input_per_1m?: number;
+  output_per_1m?: number;
+  cached_input_per_1m?: number;
+  context_window?: number;
+  capabilities?: Partial<ModelCapabilitiesConfig>;
+  tokenizer?: 'o200k_base' | 'estimate';
+  family?: string;
+}
+
+type ResolvedProvider<P extends ProviderInput> = Omit<P, 'kind' | 'base_url'> & { kind: string; base_url: string };
+type ResolvedModel<M extends ModelInput> = Omit<M, 'provider' | 'upstream' | 'input_per_1m' | 'output_per_1m' | 'context_window' | 'capabilities' | 'tokenizer' | 'family'> & {
+  provider: string;
+  upstream: string;
+  input_per_1m: number;
+  output_per_1m: number;
+  context_window: number;
+  capabilities: ModelCapabilitiesConfig;
+  tokenizer: 'o200k_base' | 'estimate';
+  family: string;
+};
+
+export type ResolvedRouterConfig<C extends { providers: ProviderInput[]; models: ModelInput[]; prompt_templates: PromptTemplateConfig[] }> = Omit<C, 'providers' | 'models'> & {
+  providers: Array<ResolvedProvider<C['providers'][number]>>;
+  models: Array<ResolvedModel<C['models'][number]>>;
+};
+
+/** What a model without catalog entry or explicit capabilities is assumed to support (permissive: as before capabilities existed). */
+export const DEFAULT_CAPABILITIES: ModelCapabilitiesConfig = { tools: true, vision: true, json_schema: true, reasoning: false };
+
+/** Upstream names that use OpenAI's o200k encoding (GPT-4o, GPT-4.1, GPT-5, o-series). */
+const O200K_UPSTREAM = /^(gpt-4o|gpt-4\.1|gpt-5|chatgpt-4o|o[1-9])/;
+
+/**
+ * Fills providers from their presets and models from the model catalog (explicit fields win), as
+ * the zod transform of the routing file. Every problem is added to `ctx` with its path.
+ */
+export function resolveRouterConfig<C extends { providers: ProviderInput[]; models: ModelInput[]; prompt_templates: PromptTemplateConfig[] }>(
+  cfg: C,
+  ctx: z.RefinementCtx,
+): ResolvedRouterConfig<C> {
+  let failed = false;
+  const problem = (path: Array<string | number>, message: string) => {
+    failed = true;
+    ctx.addIssue({ code: 'custom', path, message, fatal: true });
+  };
+  const providers = cfg.providers.map((p, i) => resolveProvider(p, (field, message) => problem(['providers', i, field], message)));
+  const presetOf = new Map(cfg.providers.map((p) => [p.id, p.preset]));
+  const kindOf = new Map(providers.map((p) => [p.id, p.kind]));
+  const models = cfg.models.map((m, i) => resolveModel(m, cfg.providers, presetOf, kindOf, (field, message) => problem(['models', i, field], message)));
+  const modelIds = new Set(cfg.models.map((m) => m.id));
+  cfg.prompt_templates.forEach((t, i) => {
+    t.models.forEach((id, j) => {
+      if (!modelIds.has(id)) problem(['prompt_templates', i, 'models', j], `unknown model "${id}"`);
+    });
+    t.transforms.forEach((transform, j) => {
+      if (transform.type !== 'replace') return;
+      try {
+        new RegExp(transform.pattern, transform.flags);
+      } catch (err) {
+        problem(['prompt_templates', i, 'transforms', j, 'pattern'], (err as Error).message);
+      }
+    });
+  });
+  if (failed) return cfg as unknown as ResolvedRouterConfig<C>; // aborted: the fatal issues above are reported instead
+  return { ...cfg, providers, models };
+}
+
+function resolveProvider<P extends ProviderInput>(p: P, problem: (field: string, message: string) => void): ResolvedProvider<P> {
+  if (!p.preset) {
+    if (!p.kind) problem('kind', 'give a kind (or a preset)');
+    if (!p.base_url) problem('base_url', 'give a base_url (or a preset)');
+    return { ...p, kind: p.kind ?? '', base_url: p.base_url ?? '' };
+  }
+  if (!isPresetId(p.preset)) {
+    problem('preset', `unknown preset "${p.preset}"; known: ${Object.keys(PROVIDER_PRESETS).join(', ')}`);
+    return { ...p, kind: '', base_url: '' };
+  }
+  const preset: ProviderPreset = PROVIDER_PRESETS[p.preset];
+  try {
+    const settings = resolvePreset(p.preset, {
+      id: p.id,
+      baseUrl: p.base_url,
+      chatPath: p.chat_path,
+      authHeader: p.auth_header,
+      headers: p.headers,
+      dropFields: p.drop_fields,
+      renameFields: p.rename_fields,
+      variables: p.variables,
+    });
+    return {
+      ...p,
+      kind: p.kind ?? settings.kind,
+      base_url: settings.baseUrl,
+      api_key_env: p.api_key_env ?? (isLoopback(preset.baseUrl) ? undefined : preset.apiKeyEnv),
+      auth_header: settings.authHeader,
+      chat_path: settings.chatPath,
+      headers: settings.headers,
+      drop_fields: settings.dropFields,
+      rename_fields: settings.renameFields,
+    };
+  } catch (err) {
+    problem('variables', (err as Error).message);
+    return { ...p, kind: '', base_url: '' };
+  }
+}
+
+function resolveModel<M extends ModelInput>(
+  m: M,
+  providerInputs: ProviderInput[],
+  presetOf: ReadonlyMap<string, string | undefined>,
+  kindOf: ReadonlyMap<string, string>,
+  problem: (field: string, message: string) => void,
+): ResolvedModel<M> {
+  const entry = m.catalog ? findCatalogModel(m.catalog) : undefined;
+  if (m.catalog && !entry) {
+    problem('catalog', `unknown catalog model "${m.catalog}"; known: ${MODEL_CATALOG.models.map((c) => c.id).join(', ')}`);
+  }
+  let provider = m.provider;
+  if (!provider && entry) {
+    const matching = providerInputs.filter((p) => p.preset === entry.preset);
+    if (matching.length === 1) provider = matching[0].id;
+    else if (matching.length === 0) problem('provider', `catalog model "${entry.id}" needs a provider with preset: ${entry.preset} (none is configured); or name one with provider:`);
+    else problem('provider', `several providers use preset ${entry.preset} (${matching.map((p) => p.id).join(', ')}); name one with provider:`);
+  }
+  const required = <T>(field: string, value: T | undefined): T | undefined => {
+    if (value === undefined && !m.catalog) problem(field, `required (or give a catalog id)`);
+    return value;
+  };
+  const upstream = required('upstream', m.upstream ?? entry?.upstream);
+  required('provider', provider);
+  const input = required('input_per_1m', m.input_per_1m ?? entry?.input);
+  const output = required('output_per_1m', m.output_per_1m ?? entry?.output);
+  const contextWindow = required('context_window', m.context_window ?? entry?.context_window);
+  const cached = m.cached_input_per_1m ?? entry?.cached_input;
+  const providerId = provider ?? '';
+  return {
+    ...m,
+    provider: providerId,
+    upstream: upstream ?? '',
+    input_per_1m: input ?? 0,
+    output_per_1m: output ?? 0,
+    ...(cached !== undefined ? { cached_input_per_1m: cached } : {}),
+    context_window: contextWindow ?? 1,
+    capabilities: { ...(entry?.capabilities ?? DEFAULT_CAPABILITIES), ...m.capabilities },
+    tokenizer: m.tokenizer ?? entry?.tokenizer ?? (O200K_UPSTREAM.test(upstream ?? '') ? 'o200k_base' : 'estimate'),
+    family: m.family ?? presetOf.get(providerId) ?? kindOf.get(providerId) ?? providerId,
+  };
+}
+
+function isLoopback(url: string): boolean {
+  return /^https?:\/\/(127\.0\.0\.1|localhost)([:/]|$)/.test(url);
+}
