@@ -35,7 +35,10 @@ interface FixtureMeta {
   headers?: Record<string, string>;
 }
 
-export async function startFakeAnthropic(options: { fixturesDir?: string; sliceBytes?: number } = {}): Promise<FakeUpstream> {
+/** Dynamic mode: text to answer a non-streamed request with, per upstream model (undefined: use the fixture). */
+export type AnswerFor = (model: string, body: unknown) => string | undefined;
+
+export async function startFakeAnthropic(options: { fixturesDir?: string; sliceBytes?: number; answer?: AnswerFor } = {}): Promise<FakeUpstream> {
   const dir = options.fixturesDir ?? ANTHROPIC_FIXTURES_DIR;
   const sliceBytes = options.sliceBytes ?? 48;
   const requests: RecordedRequest[] = [];
@@ -60,6 +63,12 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
         const meta = readMeta(dir, fixture);
         const status = meta.status ?? 200;
         const wantsStream = (body as { stream?: unknown } | undefined)?.stream === true;
+        const model = String((body as { model?: unknown } | undefined)?.model ?? '');
+        const answer = wantsStream ? undefined : options.answer?.(model, body);
+        if (answer !== undefined) {
+          const usage = { input_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: Math.max(1, Math.ceil(answer.length / 4)) };
+          return sendJson(res, 200, { id: `msg_dyn${requests.length}`, type: 'message', role: 'assistant', model, content: [{ type: 'text', text: answer }], stop_reason: 'end_turn', stop_sequence: null, usage });
+        }
         const jsonPath = join(dir, `${fixture}.json`);
         const ssePath = join(dir, `${fixture}.sse.txt`);
         if (wantsStream && status < 400 && existsSync(ssePath)) {

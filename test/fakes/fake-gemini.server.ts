@@ -40,7 +40,10 @@ interface FixtureMeta {
 
 const ROUTE = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)(\?.*)?$/;
 
-export async function startFakeGemini(options: { fixturesDir?: string; sliceBytes?: number } = {}): Promise<FakeGemini> {
+/** Dynamic mode: text to answer a non-streamed request with, per upstream model (undefined: use the fixture). */
+export type AnswerFor = (model: string, body: unknown) => string | undefined;
+
+export async function startFakeGemini(options: { fixturesDir?: string; sliceBytes?: number; answer?: AnswerFor } = {}): Promise<FakeGemini> {
   const dir = options.fixturesDir ?? GEMINI_FIXTURES_DIR;
   const sliceBytes = options.sliceBytes ?? 48;
   const requests: RecordedGeminiRequest[] = [];
@@ -74,6 +77,16 @@ export async function startFakeGemini(options: { fixturesDir?: string; sliceByte
         const streaming = route[2] === 'streamGenerateContent';
         if (streaming && route[3] !== '?alt=sse') {
           return sendJson(res, 400, { error: { code: 400, message: 'This fake only serves alt=sse streams.', status: 'INVALID_ARGUMENT' } });
+        }
+        const answer = streaming ? undefined : options.answer?.(decodeURIComponent(route[1]), body);
+        if (answer !== undefined) {
+          const outputTokens = Math.max(1, Math.ceil(answer.length / 4));
+          return sendJson(res, 200, {
+            candidates: [{ content: { parts: [{ text: answer }], role: 'model' }, finishReason: 'STOP', index: 0 }],
+            usageMetadata: { promptTokenCount: 10, candidatesTokenCount: outputTokens, totalTokenCount: 10 + outputTokens },
+            modelVersion: decodeURIComponent(route[1]),
+            responseId: `dyn${requests.length}`,
+          });
         }
         const meta = readMeta(dir, fixture);
         const status = meta.status ?? 200;
