@@ -6,7 +6,15 @@ export type Behavior =
   | { kind: 'text'; content: string; chunks?: number; chunkDelayMs?: number; finishReason?: 'stop' | 'length' }
   | { kind: 'tool_call'; name: string; arguments: string }
   | { kind: 'error'; status: number; message?: string; retryAfter?: string }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** Closes the connection before sending anything (a reset before the first byte). */
+  | { kind: 'reset' }
+  /**
+   * Sends `afterChunks` content chunks of `content`, then misbehaves: `cut` destroys the socket,
+   * `end` ends the response cleanly without a finish chunk or [DONE], `stall` goes silent forever.
+   * Not streamed, the body is cut (or stalls) halfway.
+   */
+  | { kind: 'cut' | 'end' | 'stall'; content: string; afterChunks: number; chunks?: number };
 
 export type BehaviorFor = (body: Record<string, unknown>, callIndex: number) => Behavior;
 
@@ -45,11 +53,19 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
     const created = 1_700_000_000;
     const promptTokens = 12;
     if (behavior.kind === 'hang') return; // never answers; the socket is closed by close()
+    if (behavior.kind === 'reset') {
+      req.socket.destroy();
+      return;
+    }
     if (behavior.kind === 'error') {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (behavior.retryAfter) headers['retry-after'] = behavior.retryAfter;
       res.writeHead(behavior.status, headers);
       res.end(JSON.stringify({ error: { message: behavior.message ?? `fake error ${behavior.status}`, type: 'server_error', param: null, code: null } }));
+      return;
+    }
+    if (behavior.kind !== 'text' && behavior.kind !== 'tool_call') {
+      misbehave(behavior, body, res, id, created, model);
       return;
     }
     const completionTokens = behavior.kind === 'text' ? Math.max(1, Math.ceil(behavior.content.length / 4)) : 9;
@@ -106,6 +122,30 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
     if (includeUsage) send({ choices: [], usage });
     res.end('data: [DONE]\n\n');
   });
+  function misbehave(behavior: Extract<Behavior, { kind: 'cut' | 'end' | 'stall' }>, body: Record<string, unknown>, res: ServerResponse, id: string, created: number, model: string) {
+    const stop = () => {
+      if (behavior.kind === 'cut') res.socket?.destroy();
+      else if (behavior.kind === 'end') res.end();
+      // stall: say nothing more; close() destroys the socket
+    };
+    if (!body.stream) {
+      const whole = JSON.stringify({ id, object: 'chat.completion', created, model, choices: [{ index: 0, message: { role: 'assistant', content: behavior.content }, finish_reason: 'stop' }] });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(whole)) });
+      res.write(whole.slice(0, Math.floor(whole.length / 2)));
+      stop();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const send = (chunk: Record<string, unknown>) => res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, ...chunk })}\n\n`);
+    send({ choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
+    const n = behavior.chunks ?? 6;
+    const size = Math.ceil(behavior.content.length / n);
+    for (let i = 0; i < Math.min(n, behavior.afterChunks); i++) {
+      send({ choices: [{ index: 0, delta: { content: behavior.content.slice(i * size, (i + 1) * size) }, finish_reason: null }] });
+    }
+    stop();
+  }
+
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

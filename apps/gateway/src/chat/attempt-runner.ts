@@ -1,58 +1,191 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { ModelSpec } from '../../../../libs/config/src';
-import type { ChatRequest, Clock } from '../../../../libs/core/src';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { AppConfig, FailoverSpec, ModelSpec, TimeoutSpec } from '../../../../libs/config/src';
+import { GatewayError, type ChatRequest, type Clock, type Random } from '../../../../libs/core/src';
 import { ProviderError, type ProviderCall } from '../../../../libs/providers/src';
 import type { AttemptRecord } from '../../../../libs/storage/src';
-import type { RoutePlan } from '../routing/plan-route';
-import { CLOCK } from '../tokens';
+import { countsAgainstDeployment, DeploymentHealth, deploymentKey } from '../health-breaker/deployment-health';
+import { APP_CONFIG, CLOCK, LOG, RANDOM } from '../tokens';
+import type { GatewayRuntime } from '../runtime';
 import { adaptRequestForModel } from './adapt-request';
+import { effectiveTimeouts, retryDelayMs } from './failover-policy';
 import { mapProviderError } from './map-provider-error';
 import type { RequestContext } from './request-context';
 
-/** Models tried for one request before the error goes back to the client. */
+/** Models tried for one request by default before the error goes back to the client. */
 export const MAX_ATTEMPTS = 3;
 
+/** One try, as the request record keeps it (a superset of AttemptRecord, stored as JSON). */
+export interface AttemptLog extends AttemptRecord {
+  /** 0 for the first try on this model, then 1, 2... for retries. */
+  retry: number;
+  /** Milliseconds after the request started. */
+  startedAtMs: number;
+  message?: string;
+  /** The failure came after content had been streamed to the client. */
+  midStream?: boolean;
+  /** A response that came back but was not accepted (json_schema, an inline validator). */
+  rejectedBy?: string;
+  /** This try continued a stream another model had started. */
+  continuation?: boolean;
+  /** Waited this long before this try (backoff or retry-after). */
+  waitedMs?: number;
+}
+
+/** Why a response that arrived is not returned; `retrySameModel` tries the same model once more first. */
+export interface Rejection {
+  validator: string;
+  message: string;
+  retrySameModel: boolean;
+}
+
+export interface RunArgs<T> {
+  chain: ModelSpec[];
+  policy: FailoverSpec;
+  request: ChatRequest;
+  ctx: RequestContext;
+  attempts: AttemptLog[];
+  requestStartedAt: number;
+  call: (args: { model: ModelSpec; call: ProviderCall; abort: AbortController; timeouts: TimeoutSpec; startedAt: number }) => Promise<T>;
+  /** Checks a response before it is returned; a rejection moves on (a reward signal for the caller). */
+  accept?: (value: T, model: ModelSpec, attempt: AttemptLog) => Rejection | undefined;
+  continuation?: boolean;
+}
+
 /**
- * Runs a request against the plan's models in order until one answers: a model that fails before
- * sending anything (connection, status, first-byte timeout) hands over to the next when another
- * model could serve. Every attempt is appended to `attempts` for the request record.
+ * Runs a request along a fallback chain until a model answers acceptably: retries on the same model
+ * with backoff and jitter (429 honouring retry-after, 5xx, connection errors, timeouts), hands over
+ * to the next model when another could serve, and stops at once on a client error every model would
+ * reject. Every try is appended to `attempts`; deployment health learns from each result.
  */
 @Injectable()
-export class AttemptRunner {
-  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+export class AttemptRunner implements OnModuleDestroy {
+  readonly health: DeploymentHealth;
 
-  async run<T>(
-    plan: RoutePlan,
-    request: ChatRequest,
-    ctx: RequestContext,
-    attempts: AttemptRecord[],
-    call: (args: { model: ModelSpec; call: ProviderCall }) => Promise<T>,
-  ): Promise<{ response: T; model: ModelSpec }> {
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RANDOM) private readonly random: Random,
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(LOG) log: GatewayRuntime['log'],
+  ) {
+    this.health = new DeploymentHealth(config, clock, (err) => log('warn', 'shared health state unavailable', { error: (err as Error).message }));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.health.close();
+  }
+
+  /** Waits, or stops waiting when the client goes away. */
+  sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (ms <= 0 || signal.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  async run<T>(args: RunArgs<T>): Promise<{ response: T; model: ModelSpec; index: number }> {
+    const { chain, policy, ctx, attempts } = args;
     let lastError: ProviderError | undefined;
-    let lastModel = plan.models[0];
-    for (const model of plan.models.slice(0, MAX_ATTEMPTS)) {
-      const started = this.clock.now();
-      try {
-        const providerCall: ProviderCall = { request: adaptRequestForModel(request, model), signal: ctx.signal, timeouts: model.timeouts };
-        const response = await call({ model, call: providerCall });
-        attempts.push({ modelId: model.id, providerId: model.providerId, status: 'success', latencyMs: this.clock.now() - started, costUsd: 0 });
-        return { response, model };
-      } catch (err) {
-        if (!(err instanceof ProviderError)) throw err;
-        attempts.push({
+    let lastRejection: Rejection | undefined;
+    let lastModel = chain[0];
+    for (const [index, model] of chain.entries()) {
+      let waited = 0;
+      for (let retry = 0; ; retry++) {
+        if (ctx.signal.aborted) throw GatewayError.internal('The client went away.');
+        const startedAt = this.clock.now();
+        const timeouts = effectiveTimeouts(model, policy);
+        const abort = new AbortController();
+        const attempt: AttemptLog = {
           modelId: model.id,
           providerId: model.providerId,
-          status: 'error',
-          errorKind: err.kind,
-          httpStatus: err.upstreamStatus,
-          latencyMs: this.clock.now() - started,
+          status: 'success',
+          latencyMs: 0,
           costUsd: 0,
-        });
-        lastError = err;
-        lastModel = model;
-        if (!err.fallbackable || ctx.signal.aborted) break;
+          retry,
+          startedAtMs: startedAt - args.requestStartedAt,
+          ...(waited > 0 ? { waitedMs: waited } : {}),
+          ...(args.continuation ? { continuation: true } : {}),
+        };
+        const providerCall: ProviderCall = {
+          request: adaptRequestForModel(args.request, model),
+          signal: AbortSignal.any([ctx.signal, abort.signal]),
+          timeouts: {
+            // The upstream client cannot tell connecting from waiting for headers: connect_ms caps both.
+            firstByteMs: minDefined(timeouts.firstByteMs, timeouts.connectMs),
+            idleMs: timeouts.idleMs,
+            totalMs: timeouts.totalMs,
+          },
+        };
+        try {
+          const response = await args.call({ model, call: providerCall, abort, timeouts, startedAt });
+          attempt.latencyMs = this.clock.now() - startedAt;
+          this.health.deployments.recordSuccess(deploymentKey(model));
+          attempts.push(attempt);
+          const rejection = args.accept?.(response, model, attempt);
+          if (!rejection) return { response, model, index };
+          Object.assign(attempt, { status: 'error', errorKind: 'rejected', rejectedBy: rejection.validator, message: rejection.message.slice(0, 300) });
+          lastRejection = rejection;
+          lastError = undefined;
+          lastModel = model;
+          if (rejection.retrySameModel && retry < Math.max(1, policy.retries)) continue;
+          break;
+        } catch (err) {
+          if (!(err instanceof ProviderError)) throw err;
+          abort.abort();
+          Object.assign(attempt, {
+            status: 'error',
+            errorKind: err.kind,
+            httpStatus: err.upstreamStatus,
+            latencyMs: this.clock.now() - startedAt,
+            message: err.message.slice(0, 300),
+          });
+          attempts.push(attempt);
+          if (countsAgainstDeployment(err)) this.health.deployments.recordFailure(deploymentKey(model));
+          lastError = err;
+          lastRejection = undefined;
+          lastModel = model;
+          if (!err.fallbackable || ctx.signal.aborted) throw this.exhausted(attempts, err, model, undefined);
+          const delay = retryDelayMs(err, retry, policy, this.random);
+          if (delay === undefined) break;
+          await this.sleep(delay, ctx.signal);
+          waited = delay;
+        }
       }
     }
-    throw mapProviderError(lastError!, lastModel.id);
+    throw this.exhausted(attempts, lastError, lastModel, lastRejection);
   }
+
+  /** One OpenAI-format error for the client, naming every model tried and how each failed. */
+  exhausted(attempts: AttemptLog[], lastError: ProviderError | undefined, lastModel: ModelSpec, rejection: Rejection | undefined): GatewayError {
+    const tried = summarizeAttempts(attempts);
+    if (!lastError) {
+      const why = rejection ? `${rejection.validator}: ${rejection.message}` : 'no model answered';
+      return new GatewayError(502, `No model produced an acceptable answer (tried ${tried}); last: ${why}`.slice(0, 1000), 'api_error', 'upstream_invalid_output');
+    }
+    const mapped = mapProviderError(lastError, lastModel.id);
+    if (attempts.length <= 1) return mapped;
+    return new GatewayError(mapped.status, `Every model tried failed (${tried}). Last: ${mapped.message}`.slice(0, 1000), mapped.type, mapped.code, mapped.param, mapped.retryAfterSeconds);
+  }
+}
+
+/** "cheap (server_error, server_error), strong (timeout)". */
+export function summarizeAttempts(attempts: AttemptLog[]): string {
+  const byModel = new Map<string, string[]>();
+  for (const a of attempts) {
+    const list = byModel.get(a.modelId) ?? [];
+    list.push(a.status === 'success' ? 'ok' : (a.rejectedBy ?? a.errorKind ?? 'error'));
+    byModel.set(a.modelId, list);
+  }
+  return [...byModel.entries()].map(([m, kinds]) => `${m} (${kinds.join(', ')})`).join(', ');
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
 }

@@ -1,25 +1,34 @@
 import { once } from 'node:events';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { AppConfig, ModelSpec, RouteSpec } from '../../../../libs/config/src';
+import type { AppConfig, FailoverSpec, ModelSpec, RouteSpec } from '../../../../libs/config/src';
 import { GatewayError, type ChatChunk, type ChatRequest, type ChatResponse, type Clock, type Random, type Usage } from '../../../../libs/core/src';
 import { ProviderError, ProviderRegistry } from '../../../../libs/providers/src';
 import { extractPromptContext } from '../../../../libs/router/src';
-import type { QueuedJob, ScoreResponseJob } from '../../../../libs/queue/src';
-import type { AttemptRecord, NewRequestRow } from '../../../../libs/storage/src';
+import type { JobQueue, QueuedJob, ScoreResponseJob } from '../../../../libs/queue/src';
+import type { NewRequestRow } from '../../../../libs/storage/src';
 import { RecordWriter } from '../records/record-writer';
 import { estimatePromptTokens } from '../routing/estimate-tokens';
 import { LearnedState } from '../routing/learned-state';
-import { planRoute, priceUsd, type RoutePlan } from '../routing/plan-route';
+import { costUsd } from '../routing/cost';
+import { planRoute, type RoutePlan } from '../routing/plan-route';
 import { SpendTracker } from '../routing/spend-tracker';
 import type { GatewayRuntime } from '../runtime';
-import { APP_CONFIG, CLOCK, LOG, RANDOM } from '../tokens';
+import { APP_CONFIG, CLOCK, JOB_QUEUE, LOG, RANDOM } from '../tokens';
 import { markRecorded } from '../errors/openai-error.filter';
+import { BudgetService } from '../budget/budget.service';
 import { RequestEvents } from '../events/request-events';
-import { AttemptRunner } from './attempt-runner';
+import { countsAgainstDeployment, deploymentKey, schemaKey } from '../health-breaker/deployment-health';
+import { promptTemplateFor } from './adapt-request';
+import { AttemptRunner, type AttemptLog, type Rejection } from './attempt-runner';
+import { continuationRequest } from './continuation';
+import { buildChain, resolveFailover } from './failover-policy';
+import { guardStream, hasContent } from './guard-stream';
+import { inlineRejection } from './inline-checks';
 import type { RequestContext } from './request-context';
 import { mapProviderError } from './map-provider-error';
 import { parseChatRequest } from './parse-chat-request';
+import { takeRouterExtension } from './router-extension';
 import { StreamAccumulator } from './stream-accumulator';
 
 
@@ -33,9 +42,30 @@ interface Served {
   ttftMs: number | null;
 }
 
+/** One request's fallback chain and policy, resolved from the route and the request's `x_router`. */
+interface Failover {
+  policy: FailoverSpec;
+  chain: ModelSpec[];
+}
+
+/** A stream opened on one model: chunks read up to the first content, and the rest to come. */
+interface OpenedStream {
+  iterator: AsyncIterator<ChatChunk>;
+  buffered: ChatChunk[];
+}
+
+/** The extension field on a stream's final chunk (and the shape of the x-router-* headers). */
+export interface RouterStreamReport {
+  attempts: number;
+  fallbacks: number;
+  failovers: number;
+  models: string[];
+  served_by: string[];
+}
+
 /**
  * One chat completion from request to record: validate, resolve the route, let the bandit choose,
- * call the provider (falling back along the bandit's ranking when a model fails before answering),
+ * call the provider along the fallback chain (retries, fallbacks, mid-stream failover, inline checks),
  * answer the client, then hand the record and its scoring job to the background writer.
  */
 @Injectable()
@@ -51,19 +81,22 @@ export class ChatService {
     @Inject(LOG) private readonly log: GatewayRuntime['log'],
     private readonly attempts: AttemptRunner,
     private readonly events: RequestEvents,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    private readonly budget: BudgetService,
   ) {}
 
   async handle(body: unknown, ctx: RequestContext, reply: FastifyReply): Promise<void> {
     const startedAt = this.clock.now();
     const row = this.newRow(ctx, startedAt);
-    const attempts: AttemptRecord[] = [];
+    const attempts: AttemptLog[] = [];
     try {
-      const request = parseChatRequest(body);
+      const { request, extension } = takeRouterExtension(parseChatRequest(body), new Set(this.config.models.keys()));
       row.streamed = request.stream === true;
       const route = this.resolveRoute(request.model);
       row.route = route.name;
       const promptContext = extractPromptContext(request, { tier: request.metadata?.tier });
       row.context_key = promptContext.contextKey;
+      const exclude = (m: ModelSpec) => this.attempts.health.exclusion(route.name, m);
       const plan = planRoute({
         route,
         models: this.config.models,
@@ -74,15 +107,21 @@ export class ChatService {
         contextArms: this.learned.armsFor(route.name, promptContext.contextKey),
         spentTodayUsd: this.spend.spentToday(route.name),
         random: this.random,
+        exclude,
+        budgetPressure: this.budget.pressure(ctx, route.name),
       });
+      await this.budget.reserve(ctx, plan, request);
       row.decision_reason = plan.decision.reason;
-      if (request.stream) await this.stream(request, plan, ctx, reply, row, attempts, startedAt);
-      else await this.complete(request, plan, ctx, reply, row, attempts, startedAt);
+      const policy = resolveFailover(route, extension);
+      const failover: Failover = { policy, chain: buildChain(plan, policy, this.config.models, (m) => exclude(m) !== undefined) };
+      if (request.stream) await this.stream(request, plan, ctx, reply, row, attempts, startedAt, failover);
+      else await this.complete(request, plan, ctx, reply, row, attempts, startedAt, failover);
     } catch (err) {
       if (!(err instanceof GatewayError)) {
         this.log('error', 'chat completion failed unexpectedly', { requestId: ctx.requestId, error: (err as Error)?.message, stack: (err as Error)?.stack });
       }
       const error = err instanceof GatewayError ? err : GatewayError.internal();
+      row.cost_usd = totalCost(attempts);
       this.finishWithError(row, attempts, error, startedAt);
       throw markRecorded(error);
     }
@@ -103,31 +142,53 @@ export class ChatService {
     throw GatewayError.notFound(`The model or route '${name}' does not exist.`, 'model_not_found', 'model');
   }
 
-  private async complete(request: ChatRequest, plan: RoutePlan, ctx: RequestContext, reply: FastifyReply, row: NewRequestRow, attempts: AttemptRecord[], startedAt: number): Promise<void> {
-    const { response, model } = await this.attempts.run(plan, request, ctx, attempts, (call) => this.providers.get(call.model.providerId).complete(call.call));
-    const choice = response.choices?.[0];
-    const served: Served = {
-      model,
-      usage: response.usage,
-      content: choice?.message?.content ?? null,
-      refusal: choice?.message?.refusal ?? null,
-      toolCalls: (choice?.message?.tool_calls ?? []).flatMap((c) => (c.type === 'function' ? [{ name: c.function.name, arguments: c.function.arguments }] : [])),
-      finishReason: choice?.finish_reason ?? null,
-      ttftMs: null,
-    };
+  private async complete(request: ChatRequest, plan: RoutePlan, ctx: RequestContext, reply: FastifyReply, row: NewRequestRow, attempts: AttemptLog[], startedAt: number, failover: Failover): Promise<void> {
+    const wantsSchema = request.response_format?.type === 'json_schema';
+    const { response, model } = await this.attempts.run<ChatResponse>({
+      chain: failover.chain,
+      policy: failover.policy,
+      request,
+      ctx,
+      attempts,
+      requestStartedAt: startedAt,
+      call: ({ model: m, call }) => this.providers.get(m.providerId).complete(call),
+      accept: (res, m, attempt) => {
+        const served = this.servedFrom(res, m);
+        attempt.costUsd = this.costOf(served, plan);
+        const rejection = inlineRejection(this.scoringInput(request, served), plan.route.validators);
+        if (wantsSchema) {
+          const key = schemaKey(plan.route.name, m.id);
+          if (rejection?.validator === 'json_schema') this.attempts.health.schemas.recordFailure(key);
+          else this.attempts.health.schemas.recordSuccess(key);
+        }
+        if (rejection) this.scoreRejected(row, served, plan, request, attempt, attempts.length, rejection);
+        return rejection;
+      },
+    });
+    const served = this.servedFrom(response, model);
     const cost = this.costOf(served, plan);
     const body: ChatResponse = { ...response, id: ctx.requestId, model: model.id };
-    void reply.headers(this.routerHeaders(ctx, plan, model, attempts.length, cost)).header('x-router-cost-usd', cost.toFixed(8)).send(body);
+    attempts[attempts.length - 1].costUsd = cost;
+    void reply.headers(this.routerHeaders(ctx, plan, model, attempts)).header('x-router-cost-usd', totalCost(attempts).toFixed(8)).send(body);
     this.finishServed(row, attempts, served, plan, request, cost, startedAt);
   }
 
-  private async stream(request: ChatRequest, plan: RoutePlan, ctx: RequestContext, reply: FastifyReply, row: NewRequestRow, attempts: AttemptRecord[], startedAt: number): Promise<void> {
-    const { response: opened, model } = await this.attempts.run(plan, request, ctx, attempts, async ({ model: m, call }) => {
-      const iterator = this.providers.get(m.providerId).stream(call)[Symbol.asyncIterator]();
-      const first = await iterator.next();
-      return { iterator, first };
-    });
+  private async stream(request: ChatRequest, plan: RoutePlan, ctx: RequestContext, reply: FastifyReply, row: NewRequestRow, attempts: AttemptLog[], startedAt: number, failover: Failover): Promise<void> {
+    const open = (chain: ModelSpec[], req: ChatRequest, continuation: boolean) =>
+      this.attempts.run<OpenedStream>({
+        chain,
+        policy: failover.policy,
+        request: req,
+        ctx,
+        attempts,
+        requestStartedAt: startedAt,
+        continuation,
+        call: ({ model: m, call, abort, timeouts, startedAt: callStartedAt }) =>
+          this.openStream(guardStream(this.providers.get(m.providerId).stream(call)[Symbol.asyncIterator](), timeouts, abort, () => this.clock.now() - callStartedAt)),
+      });
+    let segment = await open(failover.chain, request, false);
     const ttftMs = this.clock.now() - startedAt;
+    const firstModel = segment.model;
     const includeUsage = request.stream_options?.include_usage === true;
     const raw = reply.raw;
     reply.hijack();
@@ -136,53 +197,120 @@ export class ChatService {
       'cache-control': 'no-cache',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
-      ...this.routerHeaders(ctx, plan, model, attempts.length, undefined),
+      ...this.routerHeaders(ctx, plan, firstModel, attempts),
     });
     const acc = new StreamAccumulator();
+    const servedBy: string[] = [];
+    const usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+    let remaining = failover.chain.slice(segment.index + 1);
+    let failovers = 0;
     let failure: GatewayError | undefined;
-    try {
-      let next = opened.first;
-      while (!next.done) {
-        const chunk = next.value;
-        acc.add(chunk);
-        if (!ctx.signal.aborted) await this.writeChunk(raw, this.forClient(chunk, ctx, model, includeUsage));
-        next = await opened.iterator.next();
+    let finish: ChatChunk | undefined;
+    let created: number | undefined;
+    for (;;) {
+      const attempt = attempts[attempts.length - 1];
+      const model = segment.model;
+      const part = new StreamAccumulator();
+      servedBy.push(model.id);
+      try {
+        const { iterator, buffered } = segment.response;
+        let next: IteratorResult<ChatChunk> = buffered.length > 0 ? { done: false, value: buffered.shift()! } : await iterator.next();
+        while (!next.done) {
+          const chunk = next.value;
+          part.add(chunk);
+          acc.add(chunk);
+          created ??= chunk.created;
+          if (chunk.choices?.some((c) => c.finish_reason)) finish = chunk;
+          else if ((chunk.choices?.length ?? 0) > 0 && !ctx.signal.aborted) {
+            const out = this.forClient(chunk, ctx, firstModel, created, failovers > 0);
+            if (out) await this.writeChunk(raw, out);
+          }
+          next = buffered.length > 0 ? { done: false, value: buffered.shift()! } : await iterator.next();
+        }
+        if (!part.finishReason) throw new ProviderError('connection', 'The upstream stream ended before the answer was finished.', undefined, undefined, true);
+        attempt.costUsd = this.partCost(model, part, plan);
+        addUsage(usage, part.usage);
+        break;
+      } catch (err) {
+        attempt.costUsd = this.partCost(model, part, plan);
+        addUsage(usage, part.usage);
+        const providerError = err instanceof ProviderError ? err : undefined;
+        Object.assign(attempt, { status: 'error', errorKind: providerError?.kind ?? 'internal', midStream: true, message: (err as Error).message.slice(0, 300), latencyMs: this.clock.now() - startedAt - attempt.startedAtMs });
+        if (providerError && countsAgainstDeployment(providerError) && !ctx.signal.aborted) this.attempts.health.deployments.recordFailure(deploymentKey(model));
+        const canContinue = providerError !== undefined && !ctx.signal.aborted && remaining.length > 0 && part.calls().length === 0 && acc.calls().length === 0;
+        if (!canContinue) {
+          failure = providerError ? mapProviderError(providerError, model.id) : GatewayError.internal('The stream failed.');
+          break;
+        }
+        try {
+          segment = await open(remaining, continuationRequest(request, acc.content), true);
+          remaining = remaining.slice(segment.index + 1);
+          failovers += 1;
+        } catch (openErr) {
+          failure = openErr instanceof GatewayError ? openErr : GatewayError.internal('The stream failed.');
+          break;
+        }
       }
-    } catch (err) {
-      failure = err instanceof ProviderError ? mapProviderError(err, model.id) : GatewayError.internal('The stream failed.');
     }
-    const served: Served = {
-      model,
-      usage: acc.usage,
-      content: acc.content || null,
-      refusal: acc.refusal || null,
-      toolCalls: acc.calls(),
-      finishReason: acc.finishReason,
-      ttftMs,
-    };
-    const cost = this.costOf(served, plan);
+    const lastModel = segment.model;
+    const served: Served = { model: lastModel, usage: usage.total_tokens > 0 ? usage : undefined, content: acc.content || null, refusal: acc.refusal || null, toolCalls: acc.calls(), finishReason: acc.finishReason, ttftMs };
+    const report: RouterStreamReport = { ...this.attemptSummary(attempts), failovers, served_by: servedBy };
     if (!raw.destroyed) {
-      if (failure) raw.write(`data: ${JSON.stringify(failure.toBody())}\n\n`);
-      else raw.write('data: [DONE]\n\n');
+      if (failure) {
+        raw.write(`data: ${JSON.stringify({ ...failure.toBody(), x_router: report })}\n\n`);
+      } else {
+        const last = this.forClient(finish ?? { id: '', object: 'chat.completion.chunk', created: created ?? 0, model: '', choices: [] }, ctx, firstModel, created, false);
+        if (includeUsage) {
+          await this.writeChunk(raw, last);
+          await this.writeChunk(raw, { id: ctx.requestId, object: 'chat.completion.chunk', created: created ?? 0, model: firstModel.id, choices: [], usage, x_router: report } as ChatChunk);
+        } else {
+          await this.writeChunk(raw, last && ({ ...last, x_router: report } as ChatChunk));
+        }
+        raw.write('data: [DONE]\n\n');
+      }
       raw.end();
     }
     if (failure) {
-      attempts[attempts.length - 1] = { ...attempts[attempts.length - 1], status: 'error', errorKind: failure.code ?? undefined, costUsd: cost };
-      row.model_id = model.id;
-      row.provider_id = model.providerId;
-      this.applyUsage(row, served, cost);
+      row.model_id = lastModel.id;
+      row.provider_id = lastModel.providerId;
+      this.applyUsage(row, served, totalCost(attempts));
       row.ttft_ms = ttftMs;
       this.finishWithError(row, attempts, failure, startedAt, 200);
       return;
     }
-    this.finishServed(row, attempts, served, plan, request, cost, startedAt);
+    this.finishServed(row, attempts, served, plan, request, attempts[attempts.length - 1].costUsd, startedAt);
   }
 
-  private forClient(chunk: ChatChunk, ctx: RequestContext, model: ModelSpec, includeUsage: boolean): ChatChunk | undefined {
-    const isUsageOnly = (chunk.choices?.length ?? 0) === 0;
-    if (isUsageOnly && !includeUsage) return undefined;
-    const out: ChatChunk = { ...chunk, id: ctx.requestId, model: model.id };
-    if (!includeUsage) delete out.usage;
+  /** Reads up to the first content chunk, so that a failure before any content is an ordinary fallback. */
+  private async openStream(iterator: AsyncIterator<ChatChunk>): Promise<OpenedStream> {
+    const buffered: ChatChunk[] = [];
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) {
+        if (buffered.some(hasContent)) return { iterator, buffered };
+        throw new ProviderError('malformed_response', 'The upstream stream ended without any content.');
+      }
+      buffered.push(next.value);
+      if (hasContent(next.value)) return { iterator, buffered };
+    }
+  }
+
+  /**
+   * One consistent stream whatever model wrote each part: the request's id, the first model's name and
+   * creation time on every chunk; a continuing model's role-only opening chunk is dropped.
+   */
+  private forClient(chunk: ChatChunk, ctx: RequestContext, model: ModelSpec, created: number | undefined, continuing: boolean): ChatChunk | undefined {
+    if ((chunk.choices?.length ?? 0) === 0) return undefined;
+    const out: ChatChunk = { ...chunk, id: ctx.requestId, model: model.id, created: created ?? chunk.created };
+    delete out.usage;
+    if (continuing) {
+      out.choices = out.choices.map((c) => {
+        if (!c.delta?.role) return c;
+        const { role: _role, ...delta } = c.delta;
+        return { ...c, delta };
+      });
+      if (!hasContent(out)) return undefined;
+    }
     return out;
   }
 
@@ -193,14 +321,35 @@ export class ChatService {
     }
   }
 
-  private routerHeaders(ctx: RequestContext, plan: RoutePlan, model: ModelSpec, attempts: number, _cost: number | undefined): Record<string, string> {
+  private attemptSummary(attempts: AttemptLog[]): Omit<RouterStreamReport, 'failovers' | 'served_by'> {
+    const models = [...new Set(attempts.map((a) => a.modelId))];
+    return { attempts: attempts.length, fallbacks: Math.max(0, models.length - 1), models };
+  }
+
+  private routerHeaders(ctx: RequestContext, plan: RoutePlan, model: ModelSpec, attempts: AttemptLog[]): Record<string, string> {
+    const summary = this.attemptSummary(attempts);
     return {
       'x-request-id': ctx.requestId,
       'x-router-route': plan.route.name,
       'x-router-model': model.id,
       'x-router-provider': model.providerId,
-      'x-router-reason': attempts > 1 ? 'fallback' : plan.decision.reason,
-      'x-router-attempts': String(attempts),
+      'x-router-reason': summary.fallbacks > 0 ? 'fallback' : plan.decision.reason,
+      'x-router-attempts': String(summary.attempts),
+      'x-router-fallbacks': String(summary.fallbacks),
+      'x-router-models': summary.models.join(','),
+    };
+  }
+
+  private servedFrom(response: ChatResponse, model: ModelSpec): Served {
+    const choice = response.choices?.[0];
+    return {
+      model,
+      usage: response.usage,
+      content: choice?.message?.content ?? null,
+      refusal: choice?.message?.refusal ?? null,
+      toolCalls: (choice?.message?.tool_calls ?? []).flatMap((c) => (c.type === 'function' ? [{ name: c.function.name, arguments: c.function.arguments }] : [])),
+      finishReason: choice?.finish_reason ?? null,
+      ttftMs: null,
     };
   }
 
@@ -208,7 +357,14 @@ export class ChatService {
   private costOf(served: Served, plan: RoutePlan): number {
     const prompt = served.usage?.prompt_tokens ?? plan.promptTokens;
     const completion = served.usage?.completion_tokens ?? Math.ceil(((served.content?.length ?? 0) + JSON.stringify(served.toolCalls).length) / 4);
-    return priceUsd(served.model, prompt, completion);
+    return costUsd(served.model, prompt, completion, served.usage?.prompt_tokens_details?.cached_tokens);
+  }
+
+  /** What one streamed part cost: reported usage, else the prompt estimate plus the text it wrote. */
+  private partCost(model: ModelSpec, part: StreamAccumulator, plan: RoutePlan): number {
+    const prompt = part.usage?.prompt_tokens ?? plan.promptTokens;
+    const completion = part.usage?.completion_tokens ?? Math.ceil((part.content.length + JSON.stringify(part.calls()).length - 2) / 4);
+    return costUsd(model, prompt, Math.max(0, completion), part.usage?.prompt_tokens_details?.cached_tokens);
   }
 
   private applyUsage(row: NewRequestRow, served: Served, cost: number): void {
@@ -218,8 +374,10 @@ export class ChatService {
     row.cost_usd = cost;
   }
 
-  private finishServed(row: NewRequestRow, attempts: AttemptRecord[], served: Served, plan: RoutePlan, request: ChatRequest, cost: number, startedAt: number): void {
+  private finishServed(row: NewRequestRow, attempts: AttemptLog[], served: Served, plan: RoutePlan, request: ChatRequest, cost: number, startedAt: number): void {
     attempts[attempts.length - 1].costUsd = cost;
+    // Every attempt's cost counts toward spend: the failed and rejected ones were billed too.
+    const total = totalCost(attempts);
     row.status = 'success';
     row.http_status = 200;
     row.model_id = served.model.id;
@@ -228,14 +386,15 @@ export class ChatService {
     row.ttft_ms = served.ttftMs;
     row.latency_ms = this.clock.now() - startedAt;
     row.attempts = JSON.stringify(attempts);
-    this.applyUsage(row, served, cost);
-    this.spend.add(plan.route.name, cost);
+    row.prompt_template = promptTemplateFor(served.model);
+    this.applyUsage(row, served, total);
+    this.spend.add(plan.route.name, total);
     const job: QueuedJob = { name: 'score-response', data: this.scoreJob(row, served, plan, request, cost) };
     this.records.add({ row, job });
     this.events.finished(row);
   }
 
-  private finishWithError(row: NewRequestRow, attempts: AttemptRecord[], error: GatewayError, startedAt: number, httpStatus = error.status): void {
+  private finishWithError(row: NewRequestRow, attempts: AttemptLog[], error: GatewayError, startedAt: number, httpStatus = error.status): void {
     row.status = 'error';
     row.http_status = httpStatus;
     row.error_type = error.code ?? error.type;
@@ -247,17 +406,15 @@ export class ChatService {
     this.events.finished(row);
   }
 
-  private scoreJob(row: NewRequestRow, served: Served, plan: RoutePlan, request: ChatRequest, cost: number): ScoreResponseJob {
+  /** A response that was not returned is still a reward signal: scored under a derived id (`<id>-a<n>`). */
+  private scoreRejected(row: NewRequestRow, served: Served, plan: RoutePlan, request: ChatRequest, attempt: AttemptLog, n: number, rejection: Rejection): void {
+    const job: QueuedJob = { name: 'score-response', data: { ...this.scoreJob(row, served, plan, request, attempt.costUsd), requestId: `${row.id}-a${n}` } };
+    this.queue.add(job).catch((err) => this.log('warn', 'could not enqueue the score of a rejected attempt', { requestId: row.id, validator: rejection.validator, error: (err as Error).message }));
+  }
+
+  private scoringInput(request: ChatRequest, served: Served): Pick<ScoreResponseJob, 'request' | 'response'> {
     const format = request.response_format;
     return {
-      requestId: row.id,
-      route: plan.route.name,
-      contextKey: row.context_key ?? '',
-      modelId: served.model.id,
-      costUsd: cost,
-      completionTokens: served.usage?.completion_tokens ?? 0,
-      discount: plan.route.discount,
-      validators: plan.route.validators,
       request: {
         responseFormat:
           format?.type === 'json_schema'
@@ -268,6 +425,20 @@ export class ChatService {
         tools: request.tools?.flatMap((t) => (t.type === 'function' ? [{ name: t.function.name, parameters: t.function.parameters as Record<string, unknown> | undefined }] : [])),
       },
       response: { content: served.content, refusal: served.refusal, toolCalls: served.toolCalls, finishReason: served.finishReason },
+    };
+  }
+
+  private scoreJob(row: NewRequestRow, served: Served, plan: RoutePlan, request: ChatRequest, cost: number): ScoreResponseJob {
+    return {
+      requestId: row.id,
+      route: plan.route.name,
+      contextKey: row.context_key ?? '',
+      modelId: served.model.id,
+      costUsd: cost,
+      completionTokens: served.usage?.completion_tokens ?? 0,
+      discount: plan.route.discount,
+      validators: plan.route.validators,
+      ...this.scoringInput(request, served),
     };
   }
 
@@ -295,4 +466,15 @@ export class ChatService {
       attempts: '[]',
     };
   }
+}
+
+function totalCost(attempts: AttemptLog[]): number {
+  return attempts.reduce((sum, a) => sum + a.costUsd, 0);
+}
+
+function addUsage(total: Usage, part: Usage | undefined): void {
+  if (!part) return;
+  total.prompt_tokens += part.prompt_tokens ?? 0;
+  total.completion_tokens += part.completion_tokens ?? 0;
+  total.total_tokens += part.total_tokens ?? 0;
 }

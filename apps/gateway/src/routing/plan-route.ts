@@ -1,6 +1,8 @@
 import type { ModelSpec, RouteSpec } from '../../../../libs/config/src';
 import { GatewayError, type ChatRequest, type Random } from '../../../../libs/core/src';
 import { decide, type ArmState, type Candidate, type Decision } from '../../../../libs/router/src';
+import { capabilityError, missingCapability } from './capabilities';
+import { promptTokensFor } from './estimate-tokens';
 
 /**
  * How many observations' worth of the route-level belief a prompt context starts from: enough that a
@@ -30,6 +32,10 @@ export interface PlanInput {
   contextArms?: ReadonlyMap<string, ArmState>;
   spentTodayUsd: number;
   random: Random;
+  /** Health: why a model gets no traffic now ('circuit_open', 'schema_failures'), if it must not. */
+  exclude?: (model: ModelSpec) => string | undefined;
+  /** 0..1 from the request's budgets (BudgetService.pressure): near a cap, cheaper models go first. */
+  budgetPressure?: number;
 }
 
 export function priceUsd(model: ModelSpec, promptTokens: number, completionTokens: number): number {
@@ -55,21 +61,28 @@ export function planRoute(input: PlanInput): RoutePlan {
     // the route's, not for a guess that could make it look dearer than it is.
     const weight = arm ? arm.successes + arm.failures : 0;
     const typicalCompletion = ((arm?.completionTokens ?? 0) + routeTypical) / (weight + 1);
-    const expected = priceUsd(model, promptTokens, maxTokens ? Math.min(maxTokens, typicalCompletion) : typicalCompletion);
-    const worstCase = priceUsd(model, promptTokens, maxTokens ?? typicalCompletion);
+    const tokens = promptTokensFor(request, model, promptTokens);
+    const expected = priceUsd(model, tokens, maxTokens ? Math.min(maxTokens, typicalCompletion) : typicalCompletion);
+    const worstCase = priceUsd(model, tokens, maxTokens ?? typicalCompletion);
+    const lacking = missingCapability(request, model);
     let excludedBecause: string | undefined;
-    if (promptTokens + (maxTokens ?? 0) > model.contextWindow) excludedBecause = 'context_window';
+    if (lacking) excludedBecause = lacking;
+    else if (tokens + (maxTokens ?? 0) > model.contextWindow) excludedBecause = 'context_window';
     else if (route.maxPriceUsdPerRequest !== undefined && worstCase > route.maxPriceUsdPerRequest) excludedBecause = 'max_price_per_request';
     else if (expected > budgetLeft) excludedBecause = 'daily_budget';
+    else excludedBecause = input.exclude?.(model);
     return { modelId: id, expectedCostUsd: expected, eligible: excludedBecause === undefined, excludedBecause };
   });
+  // When health rules out every model left, they are tried anyway (as probes) rather than refused unseen.
+  const health = (c: Candidate) => c.excludedBecause === 'circuit_open' || c.excludedBecause === 'schema_failures';
+  if (!candidates.some((c) => c.eligible)) for (const c of candidates.filter(health)) Object.assign(c, { eligible: true, excludedBecause: undefined });
   if (!candidates.some((c) => c.eligible)) throw noEligibleModel(route, candidates);
   const decision = decide(
     candidates,
     input.arms,
     { qualityFloor: route.qualityFloor, priorSuccesses: 1, priorFailures: 1, contextPriorStrength: CONTEXT_PRIOR_STRENGTH },
     input.random,
-    { contextKey: input.contextKey, contextArms: input.contextArms },
+    { contextKey: input.contextKey, contextArms: input.contextArms, budgetPressure: input.budgetPressure },
   );
   return { route, decision, models: decision.ranked.map((id) => input.models.get(id)!), promptTokens };
 }
@@ -97,6 +110,8 @@ function noEligibleModel(route: RouteSpec, candidates: Candidate[]): GatewayErro
       'context_length_exceeded',
     );
   }
+  const lacking = capabilityError(route, candidates);
+  if (lacking) return lacking;
   const detail = candidates.map((c) => `${c.modelId}: ${c.excludedBecause}`).join(', ');
   return GatewayError.invalidRequest(`No model of route "${route.name}" can serve this request (${detail}).`, null, 'no_eligible_model');
 }
