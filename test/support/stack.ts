@@ -29,6 +29,8 @@ export async function startStack(options: {
   env?: Record<string, string>;
   clock?: Clock;
   random?: Random;
+  /** Receives every gateway log line (the default prints errors only). */
+  log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }): Promise<Stack> {
   const database = await createTestDatabase();
   const dir = mkdtempSync(join(tmpdir(), 'router-test-'));
@@ -54,7 +56,7 @@ export async function startStack(options: {
   let gateway: RunningGateway | undefined;
   let worker: RunningWorker | undefined;
   try {
-    gateway = await startGateway(config, { clock: options.clock, random: options.random, log: quiet });
+    gateway = await startGateway(config, { clock: options.clock, random: options.random, log: options.log ?? quiet });
     worker = options.queue === 'bullmq' ? await startWorker(config, { clock: options.clock }) : undefined;
   } catch (err) {
     await gateway?.close();

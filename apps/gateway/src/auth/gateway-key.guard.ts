@@ -1,42 +1,44 @@
-import { createHash } from 'node:crypto';
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { AppConfig } from '../../../../libs/config/src';
 import { GatewayError } from '../../../../libs/core/src';
-import { APP_CONFIG } from '../tokens';
+import { AccessService } from './access.service';
+import { openAccess, type KeyAccess } from './key-access';
 
-const KEY_ID = Symbol('keyId');
-type WithKey = FastifyRequest & { [KEY_ID]?: string | null };
+const ACCESS = Symbol('access');
+type WithAccess = FastifyRequest & { [ACCESS]?: KeyAccess };
+
+/** `Authorization: Bearer <key>`, as the OpenAI SDK sends it; the key itself is never kept or logged. */
+export function bearerToken(req: FastifyRequest): string | undefined {
+  const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+  return match ? match[1].trim() : undefined;
+}
 
 /**
- * Checks the gateway key (`Authorization: Bearer <key>`, as the OpenAI SDK sends it) against the
- * configured keys' SHA-256 digests. The key itself is never stored or logged; requests carry a
- * short id derived from the digest.
+ * Checks the gateway key: static keys from GATEWAY_API_KEYS and keys made through the admin API.
+ * No key, a wrong, revoked or expired key: 401 in OpenAI's format. Route and model permissions are
+ * checked once the request's route is known (BudgetService.reserve): 403.
  */
 @Injectable()
 export class GatewayKeyGuard implements CanActivate {
-  private readonly accepted: Set<string>;
+  constructor(private readonly access: AccessService) {}
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.accepted = new Set(config.gatewayKeyHashes);
-  }
-
-  canActivate(context: ExecutionContext): boolean {
-    const req = context.switchToHttp().getRequest<WithKey>();
-    if (this.accepted.size === 0) {
-      req[KEY_ID] = null;
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<WithAccess>();
+    const presented = bearerToken(req);
+    if (!this.access.keysRequired) {
+      req[ACCESS] = presented ? await this.access.resolve(presented).catch(() => openAccess(null)) : openAccess(null);
       return true;
     }
-    const header = req.headers.authorization ?? '';
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (!match) throw GatewayError.unauthorized('You didn\'t provide an API key. Send it as "Authorization: Bearer <key>".');
-    const digest = createHash('sha256').update(match[1].trim()).digest('hex');
-    if (!this.accepted.has(digest)) throw GatewayError.unauthorized('Incorrect API key provided.');
-    req[KEY_ID] = `key_${digest.slice(0, 12)}`;
+    if (!presented) throw GatewayError.unauthorized('You didn\'t provide an API key. Send it as "Authorization: Bearer <key>".');
+    req[ACCESS] = await this.access.resolve(presented);
     return true;
   }
 }
 
 export function keyIdOf(req: FastifyRequest): string | null {
-  return (req as WithKey)[KEY_ID] ?? null;
+  return (req as WithAccess)[ACCESS]?.keyId ?? null;
+}
+
+export function accessOf(req: FastifyRequest): KeyAccess | undefined {
+  return (req as WithAccess)[ACCESS];
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayKeyGuard, keyIdOf } from '../auth/gateway-key.guard';
+import { accessOf, GatewayKeyGuard, keyIdOf } from '../auth/gateway-key.guard';
 import { ChatService } from './chat.service';
 
 @Controller('v1')
@@ -16,6 +16,6 @@ export class ChatCompletionsController {
     reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) abort.abort();
     });
-    await this.chat.handle(body, { requestId: String(req.id), keyId: keyIdOf(req), signal: abort.signal }, reply);
+    await this.chat.handle(body, { requestId: String(req.id), keyId: keyIdOf(req), signal: abort.signal, access: accessOf(req), setHeader: (n, v) => reply.raw.setHeader(n, v) }, reply);
   }
 }

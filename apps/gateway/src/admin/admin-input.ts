@@ -1,0 +1,48 @@
+import { z, type ZodType } from 'zod';
+import { GatewayError } from '../../../../libs/core/src';
+
+const id = z.string().min(1).max(200).regex(/^[A-Za-z0-9._:\/-]+$/, 'use letters, digits and . _ : / -');
+const perMinute = z.number().int().positive();
+
+export const newTenantSchema = z.object({ id, name: z.string().min(1).max(200).optional(), rpm: perMinute.optional(), tpm: perMinute.optional() }).strict();
+
+export const newKeySchema = z
+  .object({
+    tenant_id: id.default('default'),
+    name: z.string().max(200).optional(),
+    tier: z.string().min(1).max(100).optional(),
+    allowed_routes: z.array(id).optional(),
+    allowed_models: z.array(id).optional(),
+    tags: z.array(z.string().min(1).max(100)).max(50).optional(),
+    rpm: perMinute.optional(),
+    tpm: perMinute.optional(),
+    expires_at: z.string().datetime({ offset: true }).optional(),
+  })
+  .strict();
+
+export const newBudgetSchema = z
+  .object({
+    scope: z.enum(['key', 'tenant', 'route']),
+    subject: id,
+    period: z.enum(['day', 'week', 'month', 'rolling']),
+    window_seconds: z.number().int().min(60).max(366 * 86_400).optional(),
+    hard_limit_usd: z.number().positive().finite().optional(),
+    soft_limit_usd: z.number().positive().finite().optional(),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.hard_limit_usd === undefined && b.soft_limit_usd === undefined) ctx.addIssue({ code: 'custom', path: ['hard_limit_usd'], message: 'set hard_limit_usd, soft_limit_usd or both' });
+    if (b.period === 'rolling' && b.window_seconds === undefined) ctx.addIssue({ code: 'custom', path: ['window_seconds'], message: 'a rolling budget needs window_seconds' });
+    if (b.period !== 'rolling' && b.window_seconds !== undefined) ctx.addIssue({ code: 'custom', path: ['window_seconds'], message: 'only a rolling budget takes window_seconds' });
+  });
+
+/** Validates an admin request body; every problem in one OpenAI-format 400. */
+export function parseBody<T>(schema: ZodType<T, z.ZodTypeDef, unknown>, body: unknown): T {
+  const parsed = schema.safeParse(body ?? {});
+  if (parsed.success) return parsed.data;
+  const first = parsed.error.issues[0];
+  const message = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+  throw GatewayError.invalidRequest(`Invalid request body: ${message}`, first?.path.join('.') || null, 'invalid_value');
+}
+
+export const DAY = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,0 +1,68 @@
+import { Body, Controller, Delete, Get, Param, Post, Query, UseGuards } from '@nestjs/common';
+import type { ApiKeyRow } from '../../../../libs/storage/src/repositories/api-key.repository';
+import { AccessService } from '../auth/access.service';
+import { AdminKeyGuard } from '../auth/admin-key.guard';
+import { BudgetService } from '../budget/budget.service';
+import { newKeySchema, parseBody } from './admin-input';
+
+/** A key as the admin API shows it: never the key or its digest. */
+function view(row: ApiKeyRow) {
+  return {
+    id: row.id,
+    object: 'api_key',
+    tenant_id: row.tenant_id,
+    name: row.name,
+    tier: row.tier,
+    allowed_routes: row.allowed_routes,
+    allowed_models: row.allowed_models,
+    tags: row.tags,
+    rpm: row.rpm,
+    tpm: row.tpm,
+    expires_at: row.expires_at,
+    created_at: row.created_at,
+    revoked_at: row.revoked_at,
+  };
+}
+
+@Controller('v1/admin/keys')
+@UseGuards(AdminKeyGuard)
+export class AdminKeysController {
+  constructor(
+    private readonly access: AccessService,
+    private readonly budgets: BudgetService,
+  ) {}
+
+  /** The response's `key` is shown this once; only its SHA-256 is stored. */
+  @Post()
+  async create(@Body() body: unknown) {
+    const input = parseBody(newKeySchema, body);
+    const { key, row } = await this.access.createKey({
+      tenantId: input.tenant_id,
+      name: input.name,
+      tier: input.tier,
+      allowedRoutes: input.allowed_routes,
+      allowedModels: input.allowed_models,
+      tags: input.tags,
+      rpm: input.rpm,
+      tpm: input.tpm,
+      expiresAt: input.expires_at ? new Date(input.expires_at) : undefined,
+    });
+    return { ...view(row), key };
+  }
+
+  @Get()
+  async list(@Query('tenant_id') tenantId?: string) {
+    return { object: 'list', data: (await this.access.listKeys(tenantId)).map(view) };
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string) {
+    const row = await this.access.getKey(id);
+    return { ...view(row), budgets: await this.budgets.statuses({ scope: 'key', subject: id }) };
+  }
+
+  @Delete(':id')
+  async revoke(@Param('id') id: string) {
+    return view(await this.access.revokeKey(id));
+  }
+}

@@ -1,0 +1,350 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  ceilNano,
+  DEFAULT_RESERVED_COMPLETION_TOKENS,
+  formatReset,
+  nanoToUsd,
+  periodWindow,
+  pressureFor,
+  rateWindow,
+  roundNano,
+  worstCaseOverModels,
+  type CounterLine,
+  type CounterStore,
+  type PeriodWindow,
+} from '../../../../libs/budget/src';
+import type { AppConfig } from '../../../../libs/config/src';
+import { GatewayError, type ChatRequest, type Clock } from '../../../../libs/core/src';
+import type { DatabaseHandle, NewRequestRow } from '../../../../libs/storage/src';
+import { BudgetRepository } from '../../../../libs/storage/src/repositories/budget.repository';
+import { SpendLedgerRepository, type SpendRow } from '../../../../libs/storage/src/repositories/spend-ledger.repository';
+import { openAccess, type KeyAccess } from '../auth/key-access';
+import type { RequestContext } from '../chat/request-context';
+import { RequestEvents } from '../events/request-events';
+import type { RoutePlan } from '../routing/plan-route';
+import type { GatewayRuntime } from '../runtime';
+import { APP_CONFIG, CLOCK, DATABASE, LOG } from '../tokens';
+import { fromRouteConfig, fromRow, type BudgetDefinition, type BudgetScope } from './budget-definition';
+import { LedgerWriter } from './ledger-writer';
+
+export const COUNTER_STORE = Symbol('COUNTER_STORE');
+
+interface Reservation {
+  access: KeyAccess;
+  route: string;
+  reservedNano: number;
+  /** The counters the reservation went into; settling adds actual minus reserved to the same ones. */
+  entries: Array<{ key: string; ttlMs: number; budgetId: string }>;
+  createdAt: number;
+}
+
+export interface BudgetStatus {
+  id: string;
+  scope: BudgetScope;
+  subject: string;
+  period: string;
+  window_seconds: number | null;
+  source: 'admin' | 'config';
+  hard_limit_usd: number | null;
+  soft_limit_usd: number | null;
+  /** Settled spend plus reservations of requests in flight, in the current period. */
+  spent_usd: number;
+  remaining_usd: number | null;
+  soft_limit_exceeded: boolean;
+  hard_limit_reached: boolean;
+  period_start: string;
+  resets_at: string;
+}
+
+export interface NewBudgetInput {
+  scope: BudgetScope;
+  subject: string;
+  period: 'day' | 'week' | 'month' | 'rolling';
+  windowSeconds?: number;
+  hardLimitUsd?: number;
+  softLimitUsd?: number;
+}
+
+function budgetKey(budgetId: string, bucket: string): string {
+  return `b:${budgetId}:${bucket}`;
+}
+
+/**
+ * Budgets and rate limits on the request path. Before the upstream call a request reserves its
+ * worst-case cost in every budget that applies to it (its key's, its tenant's, its route's), all or
+ * nothing in one atomic step of the counter store (a Lua script on Redis, a synchronous Map update
+ * in process), so concurrent requests cannot together pass a hard cap; when the request finishes
+ * the real cost replaces the reservation and goes to the append-only Postgres ledger.
+ */
+@Injectable()
+export class BudgetService implements OnModuleInit, OnModuleDestroy {
+  private budgets: BudgetDefinition[] = [];
+  private readonly seeded = new Set<string>();
+  /** Last known spend (nano-USD, reservations included) per budget, for synchronous pacing. */
+  private readonly spentNano = new Map<string, number>();
+  private readonly reservations = new Map<string, Reservation>();
+  private readonly pending = new Set<Promise<void>>();
+  private readonly repository: BudgetRepository;
+  private readonly ledgerRepository: SpendLedgerRepository;
+  private readonly ledger: LedgerWriter;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(DATABASE) database: DatabaseHandle,
+    @Inject(LOG) private readonly log: GatewayRuntime['log'],
+    @Inject(COUNTER_STORE) private readonly store: CounterStore,
+    events: RequestEvents,
+  ) {
+    this.repository = new BudgetRepository(database.db);
+    this.ledgerRepository = new SpendLedgerRepository(database.db);
+    this.ledger = new LedgerWriter(this.ledgerRepository, {
+      flushMs: config.recordFlushMs,
+      onError: (err) => log('warn', 'spend ledger write failed; will retry', { error: (err as Error).message }),
+    });
+    events.onFinished((row) => this.settle(row));
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh().catch((err: Error) => this.log('warn', 'budget refresh failed', { error: err.message })), this.config.statsRefreshMs);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.all([...this.pending]);
+    await this.ledger.flush();
+    await this.store.close();
+  }
+
+  get storeKind(): CounterStore['kind'] {
+    return this.store.kind;
+  }
+
+  /** Reloads budget definitions, seeds counters of budgets new to this process from the ledger, and re-reads spend. */
+  async refresh(): Promise<void> {
+    const rows = await this.repository.listActive();
+    const configured = [...this.config.routes.values()].map(fromRouteConfig).filter((b): b is BudgetDefinition => b !== undefined);
+    const budgets = [...configured, ...rows.map(fromRow)];
+    const now = this.clock.now();
+    for (const b of budgets) {
+      if (this.seeded.has(b.id)) continue;
+      const window = periodWindow(b.period, now);
+      const spent = await this.durableSpend(b, window, now);
+      if (spent > 0) await this.store.seed(budgetKey(b.id, window.buckets[window.buckets.length - 1]), roundNano(spent), window.ttlMs);
+      this.seeded.add(b.id);
+    }
+    this.budgets = budgets;
+    const sums = await this.store.sums(budgets.map((b) => periodWindow(b.period, now).buckets.map((bucket) => budgetKey(b.id, bucket))));
+    budgets.forEach((b, i) => this.spentNano.set(b.id, sums[i]));
+  }
+
+  private async durableSpend(b: BudgetDefinition, window: PeriodWindow, now: number): Promise<number> {
+    if (b.period.kind === 'rolling') return this.ledgerRepository.spentSince(b.scope, b.subject, new Date(window.startMs));
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    return this.ledgerRepository.spentOverDays(b.scope, b.subject, day(window.startMs), day(now));
+  }
+
+  private applicable(access: KeyAccess, route: string): BudgetDefinition[] {
+    return this.budgets.filter(
+      (b) => (b.scope === 'key' && b.subject === access.keyId) || (b.scope === 'tenant' && b.subject === access.tenantId) || (b.scope === 'route' && b.subject === route),
+    );
+  }
+
+  /** 0..1: how near the tightest hard budget of this request is to its cap or ahead of its pace. Synchronous. */
+  pressure(ctx: RequestContext, route: string): number {
+    const access = ctx.access ?? openAccess(ctx.keyId);
+    const now = this.clock.now();
+    let pressure = 0;
+    for (const b of this.applicable(access, route)) {
+      if (b.hardLimitUsd === null) continue;
+      const spent = nanoToUsd(this.spentNano.get(b.id) ?? 0);
+      pressure = Math.max(pressure, pressureFor(spent, b.hardLimitUsd, periodWindow(b.period, now).elapsedFraction));
+    }
+    return pressure;
+  }
+
+  /**
+   * Checks the key's route and model permissions (403), its rate limits (429 rate_limit_exceeded),
+   * then reserves the worst-case cost in every applicable budget (429 budget_exceeded when a hard cap
+   * would be passed). Narrows `plan.models` to the key's allowed models.
+   */
+  async reserve(ctx: RequestContext, plan: RoutePlan, request: ChatRequest): Promise<void> {
+    const access = ctx.access ?? openAccess(ctx.keyId);
+    const route = plan.route.name;
+    if (access.allowedRoutes && !access.allowedRoutes.includes(route)) {
+      throw GatewayError.forbidden(`This API key may not use route '${route}'.`, 'route_not_allowed');
+    }
+    if (access.allowedModels) {
+      const allowed = plan.models.filter((m) => access.allowedModels!.includes(m.id));
+      if (allowed.length === 0) throw GatewayError.forbidden(`This API key may not use any model of route '${route}'.`, 'model_not_allowed');
+      plan.models = allowed;
+    }
+    const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
+    const now = this.clock.now();
+    await this.checkRateLimits(ctx, access, plan.promptTokens + (maxTokens ?? DEFAULT_RESERVED_COMPLETION_TOKENS), now);
+
+    const worstNano = ceilNano(worstCaseOverModels(plan.models, plan.promptTokens, maxTokens));
+    const budgets = this.applicable(access, route);
+    const lines: CounterLine[] = [];
+    const entries: Reservation['entries'] = [];
+    const windows = budgets.map((b) => periodWindow(b.period, now));
+    budgets.forEach((b, i) => {
+      const keys = windows[i].buckets.map((bucket) => budgetKey(b.id, bucket));
+      lines.push({ keys, limit: b.hardLimitUsd === null ? null : Math.floor(b.hardLimitUsd * 1e9), amount: worstNano, ttlMs: windows[i].ttlMs });
+      entries.push({ key: keys[keys.length - 1], ttlMs: windows[i].ttlMs, budgetId: b.id });
+    });
+    if (lines.length > 0) {
+      const result = await this.store.tryAdd(lines);
+      budgets.forEach((b, i) => this.spentNano.set(b.id, result.sums[i]));
+      if (!result.ok) {
+        const b = budgets[result.refused];
+        const retryAfter = Math.max(1, Math.ceil((windows[result.refused].resetMs - now) / 1000));
+        throw GatewayError.budgetExceeded(
+          `The ${describeScope(b)} ${describePeriod(b)} budget of $${b.hardLimitUsd} is spent or reserved by requests in flight; this request could cost up to $${nanoToUsd(worstNano).toFixed(6)}.`,
+          retryAfter,
+        );
+      }
+    }
+    this.reservations.set(ctx.requestId, { access, route, reservedNano: worstNano, entries, createdAt: now });
+  }
+
+  private async checkRateLimits(ctx: RequestContext, access: KeyAccess, tokens: number, now: number): Promise<void> {
+    const { keyRpm, keyTpm, tenantRpm, tenantTpm } = access.limits;
+    const window = rateWindow(now);
+    const lines: Array<CounterLine & { kind: 'requests' | 'tokens' }> = [];
+    const who = access.keyId ?? 'open';
+    if (keyRpm !== null) lines.push({ kind: 'requests', keys: [`rl:k:${who}:r:${window.bucket}`], limit: keyRpm, amount: 1, ttlMs: window.ttlMs });
+    if (keyTpm !== null) lines.push({ kind: 'tokens', keys: [`rl:k:${who}:t:${window.bucket}`], limit: keyTpm, amount: tokens, ttlMs: window.ttlMs });
+    if (tenantRpm !== null) lines.push({ kind: 'requests', keys: [`rl:t:${access.tenantId}:r:${window.bucket}`], limit: tenantRpm, amount: 1, ttlMs: window.ttlMs });
+    if (tenantTpm !== null) lines.push({ kind: 'tokens', keys: [`rl:t:${access.tenantId}:t:${window.bucket}`], limit: tenantTpm, amount: tokens, ttlMs: window.ttlMs });
+    if (lines.length === 0) return;
+    const result = await this.store.tryAdd(lines);
+    const reset = formatReset(window.resetMs - now);
+    // One header set per kind: the line with the least room left (the one that binds).
+    for (const kind of ['requests', 'tokens'] as const) {
+      let best: { limit: number; remaining: number } | undefined;
+      lines.forEach((l, i) => {
+        if (l.kind !== kind || l.limit === null) return;
+        const remaining = Math.max(0, l.limit - result.sums[i]);
+        if (!best || remaining < best.remaining) best = { limit: l.limit, remaining };
+      });
+      if (!best) continue;
+      ctx.setHeader?.(`x-ratelimit-limit-${kind}`, String(best.limit));
+      ctx.setHeader?.(`x-ratelimit-remaining-${kind}`, String(best.remaining));
+      ctx.setHeader?.(`x-ratelimit-reset-${kind}`, reset);
+    }
+    if (!result.ok) {
+      const l = lines[result.refused];
+      const scope = l.keys[0].startsWith('rl:k:') ? 'API key' : 'tenant';
+      throw new GatewayError(
+        429,
+        `Rate limit reached for ${l.kind} per minute on this ${scope}: limit ${l.limit}, used ${result.sums[result.refused]}${l.kind === 'tokens' ? `, requested ${l.amount}` : ''}.`,
+        'rate_limit_error',
+        'rate_limit_exceeded',
+        null,
+        Math.max(1, Math.ceil((window.resetMs - now) / 1000)),
+      );
+    }
+  }
+
+  /** The request finished: its real cost replaces its reservation and goes to the ledger. */
+  settle(row: NewRequestRow): void {
+    const reservation = this.reservations.get(row.id);
+    if (!reservation) return;
+    this.reservations.delete(row.id);
+    const actualNano = roundNano(row.cost_usd ?? 0);
+    const delta = actualNano - reservation.reservedNano;
+    this.ledger.add({
+      requestId: row.id,
+      createdAt: new Date(row.created_at),
+      tenantId: reservation.access.tenantId,
+      keyId: reservation.access.keyId,
+      route: reservation.route,
+      modelId: row.model_id ?? null,
+      costUsd: row.cost_usd ?? 0,
+    });
+    if (reservation.entries.length === 0 || delta === 0) return;
+    for (const e of reservation.entries) this.spentNano.set(e.budgetId, (this.spentNano.get(e.budgetId) ?? 0) + delta);
+    const done = this.store
+      .add(reservation.entries.map((e) => ({ key: e.key, amount: delta, ttlMs: e.ttlMs })))
+      .catch((err: Error) => this.log('error', 'budget settle failed; the reservation stays counted', { requestId: row.id, error: err.message }))
+      .finally(() => this.pending.delete(done));
+    this.pending.add(done);
+  }
+
+  /** Waits for settlements in flight and writes the ledger (tests, shutdown). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.pending]);
+    await this.ledger.flush();
+  }
+
+  async createBudget(input: NewBudgetInput): Promise<BudgetStatus> {
+    const row = await this.repository.insert({
+      id: `budget_${randomBytes(8).toString('hex')}`,
+      scope: input.scope,
+      subject: input.subject,
+      period: input.period,
+      window_seconds: input.period === 'rolling' ? (input.windowSeconds ?? null) : null,
+      hard_limit_usd: input.hardLimitUsd ?? null,
+      soft_limit_usd: input.softLimitUsd ?? null,
+      created_at: new Date(this.clock.now()),
+    });
+    await this.refresh();
+    return (await this.statuses()).find((s) => s.id === row.id)!;
+  }
+
+  async removeBudget(id: string): Promise<void> {
+    if (!(await this.repository.remove(id, new Date(this.clock.now())))) {
+      throw GatewayError.notFound(`Budget '${id}' does not exist.`, 'budget_not_found', 'id');
+    }
+    await this.refresh();
+  }
+
+  /** Every budget with its spend (reservations in flight included) and what is left in the current period. */
+  async statuses(filter: { scope?: BudgetScope; subject?: string } = {}): Promise<BudgetStatus[]> {
+    const now = this.clock.now();
+    const budgets = this.budgets.filter((b) => (!filter.scope || b.scope === filter.scope) && (!filter.subject || b.subject === filter.subject));
+    const windows = budgets.map((b) => periodWindow(b.period, now));
+    const sums = await this.store.sums(budgets.map((b, i) => windows[i].buckets.map((bucket) => budgetKey(b.id, bucket))));
+    return budgets.map((b, i) => {
+      const spent = nanoToUsd(sums[i]);
+      return {
+        id: b.id,
+        scope: b.scope,
+        subject: b.subject,
+        period: b.period.kind,
+        window_seconds: b.period.kind === 'rolling' ? b.period.windowSeconds : null,
+        source: b.source,
+        hard_limit_usd: b.hardLimitUsd,
+        soft_limit_usd: b.softLimitUsd,
+        spent_usd: spent,
+        remaining_usd: b.hardLimitUsd === null ? null : Math.max(0, b.hardLimitUsd - spent),
+        soft_limit_exceeded: b.softLimitUsd !== null && spent >= b.softLimitUsd,
+        hard_limit_reached: b.hardLimitUsd !== null && spent >= b.hardLimitUsd,
+        period_start: new Date(windows[i].startMs).toISOString(),
+        resets_at: new Date(windows[i].resetMs).toISOString(),
+      };
+    });
+  }
+
+  /** Ledger rollups (per day, tenant, key, route and model) between two UTC days. */
+  spend(filter: { tenantId?: string; keyId?: string; route?: string; fromDay: string; toDay: string }): Promise<SpendRow[]> {
+    return this.ledgerRepository.rollup(filter);
+  }
+
+  today(): string {
+    return new Date(this.clock.now()).toISOString().slice(0, 10);
+  }
+}
+
+function describeScope(b: BudgetDefinition): string {
+  return b.scope === 'key' ? 'API key' : b.scope === 'tenant' ? `tenant '${b.subject}'` : `route '${b.subject}'`;
+}
+
+function describePeriod(b: BudgetDefinition): string {
+  return b.period.kind === 'rolling' ? `rolling ${b.period.windowSeconds}s` : { day: 'daily', week: 'weekly', month: 'monthly' }[b.period.kind];
+}

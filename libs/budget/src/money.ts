@@ -1,0 +1,18 @@
+/**
+ * Counters hold integer nano-dollars: Redis INCRBY and JavaScript numbers add them exactly (up to
+ * 9 million USD per counter), where summing floating-point dollars would drift.
+ */
+export const NANO_PER_USD = 1_000_000_000;
+
+/** Reservations round up, so rounding never lets spend past a cap. */
+export function ceilNano(usd: number): number {
+  return Math.ceil(usd * NANO_PER_USD - 1e-6);
+}
+
+export function roundNano(usd: number): number {
+  return Math.round(usd * NANO_PER_USD);
+}
+
+export function nanoToUsd(nano: number): number {
+  return nano / NANO_PER_USD;
+}

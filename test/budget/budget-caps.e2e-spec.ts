@@ -1,0 +1,155 @@
+import { Client } from 'pg';
+import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway';
+import { BudgetService } from '../../apps/gateway/src/budget/budget.service';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
+import { startStack, type Stack } from '../support/stack';
+import { REDIS_URL } from '../support/test-database';
+import { admin, ADMIN_KEY, budgetYaml, call, chat, newKey, REQUEST_COST_USD, tally, type Reply } from './budget-support';
+
+const CAP_USD = 100 * REQUEST_COST_USD;
+
+async function ledgerSpend(stack: Stack, column: 'key_id' | 'tenant_id', subject: string): Promise<{ cost: number; n: number }> {
+  const c = new Client({ connectionString: stack.database.url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ cost: number | null; n: string }>(`SELECT sum(cost_usd) AS cost, count(*) AS n FROM spend_ledger WHERE ${column} = $1`, [subject]);
+    return { cost: Number(rows[0].cost ?? 0), n: Number(rows[0].n) };
+  } finally {
+    await c.end();
+  }
+}
+
+async function flushAll(...gateways: RunningGateway[]): Promise<void> {
+  for (const g of gateways) {
+    await g.runtime.records.flush();
+    await g.app.get(BudgetService).flush();
+  }
+}
+
+describe.each([
+  ['in process (embedded default)', {}],
+  ['on Redis', { REDIS_URL, INLINE_WORKER: 'true' }],
+] as const)('hard budget caps hold under 500 concurrent requests, counters %s', (_name, env) => {
+  let upstream: FakeOpenAI;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    upstream = await startFakeOpenAI(() => ({ kind: 'text', content: 'Hello!' }));
+    stack = await startStack({ yaml: budgetYaml(upstream.url), queue: 'in-process', env: { ADMIN_API_KEY: ADMIN_KEY, ...env } });
+  });
+  afterAll(async () => {
+    await stack.close();
+    await upstream.close();
+  });
+
+  it('a key whose budget allows 100 requests gets exactly 100; the other 400 get the budget error', async () => {
+    const expectedStore = 'REDIS_URL' in env ? 'redis' : 'in-process';
+    expect(stack.gateway.app.get(BudgetService).storeKind).toBe(expectedStore);
+    const base = stack.gateway.url;
+    await admin(base, 'POST', '/v1/admin/tenants', { id: 'acme' });
+    const { id, key } = await newKey(base, { tenant_id: 'acme' });
+    await admin(base, 'POST', '/v1/admin/budgets', { scope: 'key', subject: id, period: 'day', hard_limit_usd: CAP_USD, soft_limit_usd: CAP_USD / 2 });
+
+    const replies = await Promise.all(Array.from({ length: 500 }, () => chat(base, key)));
+    const t = tally(replies);
+    expect(t.other.map((r) => [r.status, r.json.error?.code])).toEqual([]);
+    expect(t.ok).toBe(100);
+    expect(t.budget).toBe(400);
+    const refused = replies.find((r) => r.status === 429)!;
+    expect(refused.json.error).toMatchObject({ type: 'insufficient_quota', code: 'budget_exceeded' });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+
+    await flushAll(stack.gateway);
+    const spend = await ledgerSpend(stack, 'key_id', id);
+    // Every served request's real cost equals its reservation here, so the cap is reached exactly.
+    expect(spend.n).toBe(100);
+    expect(spend.cost).toBeLessThanOrEqual(CAP_USD + 1e-12);
+    expect(spend.cost).toBeCloseTo(CAP_USD, 12);
+
+    const budgets = await admin<{ data: Array<{ subject: string; remaining_usd: number; soft_limit_exceeded: boolean; hard_limit_reached: boolean }> }>(base, 'GET', `/v1/admin/budgets?scope=key&subject=${id}`);
+    expect(budgets.data).toEqual([expect.objectContaining({ subject: id, soft_limit_exceeded: true, hard_limit_reached: true })]);
+    expect(budgets.data[0].remaining_usd).toBeCloseTo(0, 12);
+    const alerts = await admin<{ data: Array<{ subject: string }> }>(base, 'GET', '/v1/admin/budgets/alerts');
+    expect(alerts.data.map((a) => a.subject)).toContain(id);
+    const report = await admin<{ total_usd: number; requests: number }>(base, 'GET', `/v1/admin/spend?key_id=${id}`);
+    expect(report.requests).toBe(100);
+    expect(report.total_usd).toBeCloseTo(CAP_USD, 12);
+  });
+
+  it('a tenant cap shared by several keys holds across all of them', async () => {
+    const base = stack.gateway.url;
+    await admin(base, 'POST', '/v1/admin/tenants', { id: 'shared' });
+    const keys = await Promise.all([0, 1, 2, 3, 4].map(() => newKey(base, { tenant_id: 'shared' })));
+    await admin(base, 'POST', '/v1/admin/budgets', { scope: 'tenant', subject: 'shared', period: 'month', hard_limit_usd: CAP_USD });
+
+    const replies = await Promise.all(Array.from({ length: 500 }, (_, i) => chat(base, keys[i % keys.length].key)));
+    const t = tally(replies);
+    expect(t.other).toEqual([]);
+    expect(t.ok).toBe(100);
+    expect(t.budget).toBe(400);
+    await flushAll(stack.gateway);
+    const spend = await ledgerSpend(stack, 'tenant_id', 'shared');
+    expect(spend.cost).toBeLessThanOrEqual(CAP_USD + 1e-12);
+    expect(spend.n).toBe(100);
+    const tenant = await admin<{ budgets: Array<{ spent_usd: number }> }>(base, 'GET', '/v1/admin/tenants/shared');
+    expect(tenant.budgets[0].spent_usd).toBeCloseTo(CAP_USD, 12);
+  });
+
+  it('when real costs are below the reservations, spend never passes the cap and the rest is refused', async () => {
+    // The fake answers 2 tokens but each request reserves 50: at most cap / reservation in flight at once.
+    const base = stack.gateway.url;
+    const { id, key } = await newKey(base, { tenant_id: 'default' });
+    await admin(base, 'POST', '/v1/admin/budgets', { scope: 'key', subject: id, period: 'rolling', window_seconds: 3600, hard_limit_usd: CAP_USD });
+    const send = () => chatWith(base, key, 50);
+    const replies = await Promise.all(Array.from({ length: 500 }, send));
+    const t = tally(replies);
+    expect(t.other).toEqual([]);
+    expect(t.ok).toBeGreaterThanOrEqual(4); // CAP / (50 tokens x $10/1M) = 4 reservations fit at once
+    expect(t.budget).toBe(500 - t.ok);
+    await flushAll(stack.gateway);
+    const spend = await ledgerSpend(stack, 'key_id', id);
+    expect(spend.n).toBe(t.ok);
+    expect(spend.cost).toBeLessThanOrEqual(CAP_USD + 1e-12);
+  });
+});
+
+function chatWith(base: string, key: string, maxTokens: number): Promise<Reply> {
+  return call(base, 'POST', '/v1/chat/completions', key, { model: 'metered', max_tokens: maxTokens, messages: [{ role: 'user', content: 'Say hello.' }] });
+}
+
+describe('a key cap holds across two gateway processes sharing Redis and Postgres', () => {
+  // Two startGateway instances in this one test process: separate Nest apps, counter stores, Redis
+  // connections and database pools, sharing only Redis and Postgres, as two processes would.
+  let upstream: FakeOpenAI;
+  let stack: Stack;
+  let second: RunningGateway;
+
+  beforeAll(async () => {
+    upstream = await startFakeOpenAI(() => ({ kind: 'text', content: 'Hello!' }));
+    stack = await startStack({ yaml: budgetYaml(upstream.url), queue: 'in-process', env: { ADMIN_API_KEY: ADMIN_KEY, REDIS_URL, INLINE_WORKER: 'true' } });
+    second = await startGateway(stack.gateway.runtime.config, { log: () => undefined });
+  });
+  afterAll(async () => {
+    await second.close();
+    await stack.close();
+    await upstream.close();
+  });
+
+  it('500 requests split over both gateways: exactly 100 served', async () => {
+    const { id, key } = await newKey(stack.gateway.url, { tenant_id: 'default' });
+    await admin(stack.gateway.url, 'POST', '/v1/admin/budgets', { scope: 'key', subject: id, period: 'week', hard_limit_usd: CAP_USD });
+    // The second gateway learns of the key and the budget from Postgres on its next refresh.
+    await second.app.get(BudgetService).refresh();
+    const replies = await Promise.all(Array.from({ length: 500 }, (_, i) => chat(i % 2 === 0 ? stack.gateway.url : second.url, key)));
+    const t = tally(replies);
+    expect(t.other).toEqual([]);
+    expect(t.ok).toBe(100);
+    expect(t.budget).toBe(400);
+    const served = replies.map((r, i) => (r.status === 200 ? i % 2 : -1)).filter((g) => g >= 0);
+    expect(new Set(served).size).toBe(2);
+    await flushAll(stack.gateway, second);
+    const spend = await ledgerSpend(stack, 'key_id', id);
+    expect(spend.n).toBe(100);
+    expect(spend.cost).toBeLessThanOrEqual(CAP_USD + 1e-12);
+  });
+});
