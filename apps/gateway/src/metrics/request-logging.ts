@@ -31,7 +31,8 @@ export function requestLoggingModule(config: AppConfig): DynamicModule {
         base: undefined,
         redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
         genReqId: (req: IncomingMessage & { id?: unknown }) => String(req.id ?? ''),
-        autoLogging: { ignore: (req: IncomingMessage) => QUIET.test(req.url ?? '') },
+        // Middleware may see a rewritten url; originalUrl is what the client asked for.
+        autoLogging: { ignore: (req: IncomingMessage & { originalUrl?: string }) => QUIET.test(req.originalUrl ?? req.url ?? '') },
         customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
         serializers: {
           req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({ id: req.id, method: req.method, url: req.url, headers: req.headers }),
