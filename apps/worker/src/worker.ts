@@ -2,11 +2,14 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { AppConfig } from '../../../libs/config/src';
 import { systemClock, type Clock } from '../../../libs/core/src';
+import { DeadLetterQueue } from '../../../libs/queue/src';
 import { ScoreJobHandler } from '../../../libs/scoring/src/score-job.handler';
 import { ArmStatsRepository, migrateToLatest, openDatabase } from '../../../libs/storage/src';
 import { WorkerModule } from './worker.module';
 
 export interface RunningWorker {
+  /** Jobs that failed for good and wait in the dead-letter queue. */
+  deadLetters: DeadLetterQueue;
   close(): Promise<void>;
 }
 
@@ -18,14 +21,17 @@ export async function startWorker(config: AppConfig, options: { clock?: Clock } 
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   await migrateToLatest(database.db);
   const handler = new ScoreJobHandler(new ArmStatsRepository(database.db), options.clock ?? systemClock);
+  const deadLetters = new DeadLetterQueue(config.redisUrl, config.queuePrefix);
   const app = await NestFactory.createApplicationContext(
-    WorkerModule.forRoot({ redisUrl: config.redisUrl, handler, concurrency: config.workerConcurrency, prefix: config.queuePrefix }),
+    WorkerModule.forRoot({ redisUrl: config.redisUrl, handler, concurrency: config.workerConcurrency, prefix: config.queuePrefix, deadLetters }),
     { logger: config.logLevel === 'silent' ? false : ['error', 'warn'] },
   );
   await app.init();
   return {
+    deadLetters,
     async close() {
       await app.close();
+      await deadLetters.close();
       await database.close();
     },
   };

@@ -21,6 +21,9 @@ export class BullmqJobQueue implements JobQueue {
     // Without the offline queue, commands fail at once while Redis is unreachable instead of
     // piling up in memory; the caller (SpoolingJobQueue) spools the job.
     this.queue = new Queue(SCORING_QUEUE, { connection: { ...redisConnection(redisUrl), enableOfflineQueue: false }, prefix });
+    // Connection errors surface as failed adds (which the caller spools); without a listener they
+    // would be reported as unhandled 'error' events.
+    this.queue.on('error', () => undefined);
     this.dead = new DeadLetterQueue(redisUrl, prefix);
   }
 

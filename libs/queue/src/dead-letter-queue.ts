@@ -21,6 +21,7 @@ export class DeadLetterQueue {
 
   constructor(redisUrl: string, prefix?: string) {
     this.queue = new Queue(SCORING_DEAD_QUEUE, { connection: { ...redisConnection(redisUrl), enableOfflineQueue: false }, prefix });
+    this.queue.on('error', () => undefined); // connection errors surface as failed calls
   }
 
   async add(letter: DeadLetter): Promise<void> {
