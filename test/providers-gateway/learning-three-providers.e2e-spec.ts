@@ -1,0 +1,79 @@
+import { seededRandom } from '../../libs/core/src';
+import { startFakeAnthropic, type FakeUpstream } from '../fakes/fake-anthropic.server';
+import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.server';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
+import { startStack, type Stack } from '../support/stack';
+
+/**
+ * The spine's learning test (test/gateway/learning.e2e-spec.ts) with a route whose candidates span
+ * three providers: an OpenAI-compatible host, Anthropic's and Gemini's native APIs. HTTP through the
+ * gateway, records in Postgres, scoring jobs on BullMQ in Redis, a separate worker.
+ */
+describe('learning across an OpenAI-compatible, an Anthropic and a Gemini model', () => {
+  let openai: FakeOpenAI;
+  let anthropic: FakeUpstream;
+  let gemini: FakeGemini;
+  let stack: Stack;
+  let cheapPassRate = 0.4;
+  const upstreamRandom = seededRandom(2024);
+  const answer = (passes: boolean) => (passes ? 'ANSWER: 42' : 'I am not sure.');
+
+  beforeAll(async () => {
+    openai = await startFakeOpenAI(() => ({ kind: 'text', content: answer(upstreamRandom() < cheapPassRate) }));
+    anthropic = await startFakeAnthropic({ answer: () => answer(upstreamRandom() < 0.5) });
+    gemini = await startFakeGemini({ answer: () => answer(true) });
+    const yaml = `
+providers:
+  - { id: compat, kind: openai-compatible, base_url: "${openai.url}" }
+  - { id: claude-api, preset: anthropic, base_url: "${anthropic.url}" }
+  - { id: google, preset: gemini, base_url: "${gemini.url}" }
+models:
+  - { id: cheap, provider: compat, upstream: cheap-upstream, input_per_1m: 0.1, output_per_1m: 0.4, context_window: 16000 }
+  - { id: haiku, catalog: claude-3-5-haiku }
+  - { id: pro, catalog: gemini-2.5-pro }
+routes:
+  - name: auto
+    candidates: [cheap, haiku, pro]
+    quality_floor: 0.8
+    validators: [{ type: regex, pattern: "^ANSWER: \\\\d+$" }]
+`;
+    stack = await startStack({ yaml, queue: 'bullmq', random: seededRandom(7), env: { ANTHROPIC_API_KEY: 'sk-ant-test', GEMINI_API_KEY: 'AIza-test' } });
+  });
+  afterAll(async () => {
+    await stack.close();
+    await openai.close();
+    await anthropic.close();
+    await gemini.close();
+  });
+
+  async function send(n: number): Promise<string[]> {
+    const models: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const { response } = await stack.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: `question ${i}` }] }).withResponse();
+      models.push(response.headers.get('x-router-model')!);
+    }
+    return models;
+  }
+
+  const share = (models: string[], model: string) => models.filter((m) => m === model).length / models.length;
+
+  it('sends traffic to the Gemini model while the cheaper ones fail, then to the OpenAI-compatible one once fixed', async () => {
+    const first = await send(300);
+    // Every provider was tried: the bandit explored across all three.
+    expect(new Set(first)).toEqual(new Set(['cheap', 'haiku', 'pro']));
+    expect(share(first.slice(200), 'pro')).toBeGreaterThanOrEqual(0.85);
+
+    cheapPassRate = 1;
+    const second = await send(400);
+    expect(share(second.slice(250), 'cheap')).toBeGreaterThanOrEqual(0.85);
+
+    // Every request was recorded and scored exactly once by the worker.
+    await stack.gateway.runtime.records.flush();
+    const deadline = Date.now() + 15_000;
+    while ((await stack.gateway.runtime.arms.scoreCount()) < 700 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await stack.gateway.runtime.requests.count()).toBe(700);
+    expect(await stack.gateway.runtime.arms.scoreCount()).toBe(700);
+    const providers = await stack.database.handle.db.selectFrom('requests').select('provider_id').distinct().execute();
+    expect(providers.map((p) => p.provider_id).sort()).toEqual(['claude-api', 'compat', 'google']);
+  });
+});
