@@ -1,0 +1,102 @@
+import { APIError } from 'openai';
+import { startFakeAnthropic, type FakeUpstream } from '../fakes/fake-anthropic.server';
+import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.server';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
+import { startStack, type Stack } from '../support/stack';
+
+/** `GET /v1/models` with capabilities, and requests kept away from models that cannot serve them. */
+describe('models, capabilities and context windows through the gateway', () => {
+  let openai: FakeOpenAI;
+  let anthropic: FakeUpstream;
+  let gemini: FakeGemini;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    openai = await startFakeOpenAI(() => ({ kind: 'text', content: 'from deepseek' }));
+    anthropic = await startFakeAnthropic();
+    gemini = await startFakeGemini();
+    const yaml = `
+providers:
+  - { id: ds, preset: deepseek, base_url: "${openai.url}" }
+  - { id: claude-api, preset: anthropic, base_url: "${anthropic.url}" }
+  - { id: google, preset: gemini, base_url: "${gemini.url}" }
+models:
+  - { id: deepseek-chat, catalog: deepseek-chat }
+  - { id: haiku, catalog: claude-3-5-haiku, context_window: 400 }
+  - { id: flash, catalog: gemini-2.0-flash, capabilities: { tools: false } }
+routes:
+  - name: auto
+    candidates: [deepseek-chat, haiku, flash]
+  - name: small
+    candidates: [deepseek-chat, haiku]
+`;
+    stack = await startStack({ yaml, queue: 'in-process', env: { DEEPSEEK_API_KEY: 'sk-ds', ANTHROPIC_API_KEY: 'sk-ant-test', GEMINI_API_KEY: 'AIza-test' } });
+  });
+  afterAll(async () => {
+    await stack.close();
+    await openai.close();
+    await anthropic.close();
+    await gemini.close();
+  });
+
+  async function rejection(promise: Promise<unknown>): Promise<APIError> {
+    try {
+      await promise;
+    } catch (err) {
+      if (err instanceof APIError) return err;
+      throw err;
+    }
+    throw new Error('expected the gateway to refuse');
+  }
+
+  it('lists every configured model with its provider and capabilities', async () => {
+    const list = await stack.client.models.list();
+    const byId = new Map(list.data.map((m) => [m.id, m as unknown as { owned_by: string; x_router: Record<string, unknown> }]));
+    expect(byId.get('deepseek-chat')).toMatchObject({
+      owned_by: 'ds',
+      x_router: { type: 'model', provider: 'ds', provider_kind: 'openai-compatible', upstream: 'deepseek-chat', capabilities: { tools: true, vision: false, json_schema: false, reasoning: false } },
+    });
+    expect(byId.get('haiku')).toMatchObject({
+      owned_by: 'claude-api',
+      x_router: { provider: 'claude-api', provider_kind: 'anthropic', context_window: 400, input_per_1m: 0.8, cached_input_per_1m: 0.08, capabilities: { tools: true, vision: true, json_schema: true } },
+    });
+    expect(byId.get('flash')).toMatchObject({ owned_by: 'google', x_router: { provider_kind: 'gemini', capabilities: { tools: false, vision: true, json_schema: true } } });
+    expect(byId.get('auto')).toMatchObject({ x_router: { type: 'route', candidates: ['deepseek-chat', 'haiku', 'flash'] } });
+  });
+
+  it('never sends an image to a model without vision, nor tools to a model without them', async () => {
+    const image = { role: 'user' as const, content: [{ type: 'text' as const, text: 'What is this? [fixture:text]' }, { type: 'image_url' as const, image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] };
+    const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } }];
+    for (let i = 0; i < 12; i++) {
+      const { response } = await stack.client.chat.completions.create({ model: 'auto', messages: [image] }).withResponse();
+      expect(['haiku', 'flash']).toContain(response.headers.get('x-router-model'));
+      const withTools = await stack.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: `weather ${i} [fixture:text]` }], tools }).withResponse();
+      expect(['deepseek-chat', 'haiku']).toContain(withTools.response.headers.get('x-router-model'));
+    }
+    expect(openai.requests.some((r) => JSON.stringify(r.messages).includes('image_url'))).toBe(false);
+    expect(gemini.requests.some((r) => (r.body as { tools?: unknown }).tools !== undefined)).toBe(false);
+  });
+
+  it('refuses with a clear 400 when no candidate has the capability the request needs', async () => {
+    const image = { role: 'user' as const, content: [{ type: 'image_url' as const, image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] };
+    const sent = openai.requests.length;
+    const err = await rejection(stack.client.chat.completions.create({ model: 'deepseek-chat', messages: [image] }));
+    expect(err.status).toBe(400);
+    expect(err.code).toBe('unsupported_capability');
+    expect(err.param).toBe('messages');
+    expect(err.message).toContain('This request needs image input (vision), but model "deepseek-chat" does not support it.');
+    expect(openai.requests.length).toBe(sent);
+  });
+
+  it('keeps a long prompt away from a model whose context window it exceeds, and refuses when none can hold it', async () => {
+    const long = `${'word '.repeat(2000)}[fixture:text]`;
+    for (let i = 0; i < 6; i++) {
+      const { response } = await stack.client.chat.completions.create({ model: 'small', messages: [{ role: 'user', content: `${i} ${long}` }] }).withResponse();
+      expect(response.headers.get('x-router-model')).toBe('deepseek-chat');
+    }
+    const err = await rejection(stack.client.chat.completions.create({ model: 'haiku', messages: [{ role: 'user', content: long }] }));
+    expect(err.status).toBe(400);
+    expect(err.code).toBe('context_length_exceeded');
+    expect(err.message).toContain('exceed the context window');
+  });
+});
