@@ -9,8 +9,13 @@ export const SCORE_JOB_HANDLER = Symbol('SCORE_JOB_HANDLER');
 export const WORKER_CONCURRENCY = Symbol('WORKER_CONCURRENCY');
 export const DEAD_LETTERS = Symbol('DEAD_LETTERS');
 
-/** Takes scoring and feedback jobs off the BullMQ queue. A malformed payload fails at once, without retries. */
-@Processor(SCORING_QUEUE)
+/**
+ * Takes scoring and feedback jobs off the BullMQ queue. A malformed payload fails at once, without
+ * retries. A worker that dies mid-job stops renewing its lock (every lockDuration / 2); another
+ * worker's stalled check puts the job back within about lockDuration + stalledInterval, and the
+ * idempotent handler makes the retry count once.
+ */
+@Processor(SCORING_QUEUE, { lockDuration: 10_000, stalledInterval: 5_000 })
 export class ScoreProcessor extends WorkerHost implements OnApplicationBootstrap {
   constructor(
     @Inject(SCORE_JOB_HANDLER) private readonly handler: ScoreJobHandler,
