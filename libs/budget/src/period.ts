@@ -24,7 +24,9 @@ export function periodWindow(period: BudgetPeriod, nowMs: number): PeriodWindow 
     const windowMs = period.windowSeconds * 1000;
     const bucketMs = Math.max(1000, Math.ceil(windowMs / ROLLING_BUCKETS));
     const current = Math.floor(nowMs / bucketMs);
-    const oldest = Math.floor((nowMs - windowMs) / bucketMs) + 1;
+    // The bucket the window's start falls in counts whole: spend is over-counted by at most one
+    // bucket, never under-counted.
+    const oldest = Math.floor((nowMs - windowMs) / bucketMs);
     const buckets: string[] = [];
     for (let i = oldest; i <= current; i++) buckets.push(`r${bucketMs}:${i}`);
     return { startMs: nowMs - windowMs, resetMs: (oldest + 1) * bucketMs + windowMs, buckets, ttlMs: windowMs + 2 * bucketMs, elapsedFraction: 1 };

@@ -1,0 +1,166 @@
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
+import { GATEWAY_KEY, startStack, type Stack } from '../support/stack';
+import { admin, ADMIN_KEY, budgetYaml, call, chat, newKey } from '../budget/budget-support';
+
+/** A clock the test moves by hand. */
+function manualClock(start: number) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => (now += ms) };
+}
+
+describe('gateway keys: created, used and revoked through the admin API; OpenAI-format 401/403', () => {
+  let upstream: FakeOpenAI;
+  let stack: Stack;
+  const logs: string[] = [];
+  const clock = manualClock(Date.UTC(2026, 10, 21, 12, 0, 0));
+  const secrets: string[] = [GATEWAY_KEY, ADMIN_KEY];
+  let stdoutWrite: typeof process.stdout.write;
+  let stderrWrite: typeof process.stderr.write;
+
+  beforeAll(async () => {
+    // Everything the process prints while the gateway runs (request logs included), kept for the last test.
+    stdoutWrite = process.stdout.write.bind(process.stdout);
+    stderrWrite = process.stderr.write.bind(process.stderr);
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      logs.push(String(chunk));
+      return rest.length >= 0;
+    }) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      logs.push(String(chunk));
+      return rest.length >= 0;
+    }) as typeof process.stderr.write;
+    upstream = await startFakeOpenAI(() => ({ kind: 'text', content: 'Hello!' }));
+    stack = await startStack({
+      yaml: budgetYaml(upstream.url),
+      queue: 'in-process',
+      clock,
+      env: { ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'debug' },
+      log: (level, message, fields) => logs.push(JSON.stringify({ level, message, ...fields })),
+    });
+  });
+  afterAll(async () => {
+    await stack.close();
+    await upstream.close();
+    process.stdout.write = stdoutWrite;
+    process.stderr.write = stderrWrite;
+  });
+
+  const base = () => stack.gateway.url;
+
+  it('the admin API needs the admin key', async () => {
+    expect((await call(base(), 'GET', '/v1/admin/keys', undefined)).status).toBe(401);
+    const wrong = await call(base(), 'GET', '/v1/admin/keys', 'not-the-admin-key');
+    expect(wrong.status).toBe(401);
+    expect(wrong.json.error).toMatchObject({ type: 'authentication_error' });
+    // A gateway key is not an admin key.
+    expect((await call(base(), 'GET', '/v1/admin/keys', GATEWAY_KEY)).status).toBe(401);
+    expect((await call(base(), 'GET', '/v1/admin/keys', ADMIN_KEY)).status).toBe(200);
+  });
+
+  it('bad admin input gets a 400 naming the field', async () => {
+    const res = await call(base(), 'POST', '/v1/admin/budgets', ADMIN_KEY, { scope: 'key', subject: 'k', period: 'rolling', hard_limit_usd: -1 });
+    expect(res.status).toBe(400);
+    expect(res.json.error?.message).toMatch(/hard_limit_usd/);
+    expect(res.json.error?.message).toMatch(/window_seconds/);
+    expect((await call(base(), 'POST', '/v1/admin/keys', ADMIN_KEY, { tenant_id: 'nobody' })).status).toBe(404);
+  });
+
+  it('a created key is shown once, stored hashed, and works until revoked', async () => {
+    await admin(base(), 'POST', '/v1/admin/tenants', { id: 'team-a', name: 'Team A' });
+    const created = await newKey(base(), { tenant_id: 'team-a', name: 'ci', tier: 'gold', tags: ['ci'] });
+    secrets.push(created.key);
+    expect(created.key).toMatch(/^sk-gw-/);
+    expect(created.id).toMatch(/^key_[0-9a-f]{12}$/);
+    const listed = await admin<{ data: Array<Record<string, unknown>> }>(base(), 'GET', '/v1/admin/keys?tenant_id=team-a');
+    expect(listed.data).toEqual([expect.objectContaining({ id: created.id, tier: 'gold', tags: ['ci'], revoked_at: null })]);
+    expect(JSON.stringify(listed)).not.toContain(created.key);
+
+    const ok = await chat(base(), created.key);
+    expect(ok.status).toBe(200);
+    await admin(base(), 'DELETE', `/v1/admin/keys/${created.id}`);
+    const revoked = await chat(base(), created.key);
+    expect(revoked.status).toBe(401);
+    expect(revoked.json.error).toMatchObject({ type: 'authentication_error', code: 'revoked_api_key' });
+  });
+
+  it('no key, a wrong key, an expired key: 401 in OpenAI format', async () => {
+    const none = await call(base(), 'POST', '/v1/chat/completions', undefined, { model: 'metered', messages: [{ role: 'user', content: 'hi' }] });
+    expect(none.status).toBe(401);
+    expect(none.json.error).toMatchObject({ type: 'authentication_error', code: 'invalid_api_key' });
+    const wrong = await chat(base(), 'sk-gw-wrong-key-for-this-test');
+    expect(wrong.status).toBe(401);
+    expect(wrong.json.error?.code).toBe('invalid_api_key');
+    expect(JSON.stringify(wrong.json)).not.toContain('sk-gw-wrong');
+
+    const soon = await newKey(base(), { expires_at: new Date(clock.now() + 60_000).toISOString() });
+    secrets.push(soon.key);
+    expect((await chat(base(), soon.key)).status).toBe(200);
+    clock.advance(61_000);
+    const expired = await chat(base(), soon.key);
+    expect(expired.status).toBe(401);
+    expect(expired.json.error).toMatchObject({ type: 'authentication_error', code: 'expired_api_key' });
+  });
+
+  it('a key used on a route or model it may not use: 403', async () => {
+    const limited = await newKey(base(), { allowed_routes: ['auto'] });
+    const onlyPricey = await newKey(base(), { allowed_models: ['pricey'] });
+    secrets.push(limited.key, onlyPricey.key);
+    const direct = await chat(base(), limited.key, 'metered');
+    expect(direct.status).toBe(403);
+    expect(direct.json.error).toMatchObject({ type: 'permission_error', code: 'route_not_allowed' });
+    expect((await chat(base(), limited.key, 'auto')).status).toBe(200);
+    const model = await chat(base(), onlyPricey.key, 'metered');
+    expect(model.status).toBe(403);
+    expect(model.json.error).toMatchObject({ type: 'permission_error', code: 'model_not_allowed' });
+    const viaRoute = await chat(base(), onlyPricey.key, 'auto');
+    expect(viaRoute.status).toBe(200);
+    expect(viaRoute.headers['x-router-model']).toBe('pricey');
+  });
+
+  it('the static GATEWAY_API_KEYS key keeps working, in tenant "default"', async () => {
+    const res = await chat(base(), GATEWAY_KEY);
+    expect(res.status).toBe(200);
+  });
+
+  it('rate limits: requests per minute per key, with x-ratelimit headers and retry-after on 429', async () => {
+    const key = await newKey(base(), { rpm: 3, tpm: 100_000 });
+    secrets.push(key.key);
+    const replies = [];
+    for (let i = 0; i < 4; i++) replies.push(await chat(base(), key.key));
+    expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 429]);
+    expect(replies[0].headers['x-ratelimit-limit-requests']).toBe('3');
+    expect(replies[0].headers['x-ratelimit-remaining-requests']).toBe('2');
+    expect(replies[2].headers['x-ratelimit-remaining-requests']).toBe('0');
+    expect(replies[0].headers['x-ratelimit-limit-tokens']).toBe('100000');
+    expect(String(replies[0].headers['x-ratelimit-reset-requests'])).toMatch(/^\d+(m\d+)?s$|^\d+ms$/);
+    expect(replies[3].json.error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit_exceeded' });
+    expect(Number(replies[3].headers['retry-after'])).toBeGreaterThan(0);
+    clock.advance(60_000);
+    expect((await chat(base(), key.key)).status).toBe(200);
+  });
+
+  it('tokens per minute per tenant, shared by its keys', async () => {
+    await admin(base(), 'POST', '/v1/admin/tenants', { id: 'tpm-team', tpm: 60 });
+    const a = await newKey(base(), { tenant_id: 'tpm-team' });
+    const b = await newKey(base(), { tenant_id: 'tpm-team' });
+    secrets.push(a.key, b.key);
+    // Each request counts its prompt estimate plus max_tokens (2); 60 tokens fit a few, not many.
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await chat(base(), i % 2 ? a.key : b.key)).status);
+    expect(statuses).toContain(200);
+    expect(statuses[statuses.length - 1]).toBe(429);
+    const refused = await chat(base(), a.key);
+    expect(refused.json.error?.code).toBe('rate_limit_exceeded');
+    expect(refused.headers['x-ratelimit-remaining-tokens']).toBeDefined();
+  });
+
+  it('no key appears in the logs', async () => {
+    expect(logs.length).toBeGreaterThan(0);
+    const text = logs.join('\n');
+    for (const secret of secrets) expect(text).not.toContain(secret);
+    // Nor in the request records.
+    const rows = await stack.database.handle.db.selectFrom('requests').selectAll().execute();
+    const dump = JSON.stringify(rows);
+    for (const secret of secrets) expect(dump).not.toContain(secret);
+  });
+});
