@@ -143,7 +143,8 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
     for (let i = 0; i < Math.min(n, behavior.afterChunks); i++) {
       send({ choices: [{ index: 0, delta: { content: behavior.content.slice(i * size, (i + 1) * size) }, finish_reason: null }] });
     }
-    stop();
+    // Lets the chunks reach the gateway before the socket goes, so the break really is mid-stream.
+    setTimeout(stop, 100);
   }
 
   server.on('connection', (s) => {
