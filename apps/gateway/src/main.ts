@@ -1,6 +1,12 @@
+import type { Server } from 'node:http';
 import { ConfigError, loadConfig, wellKnownKeyVariables } from '../../../libs/config/src';
 import { startGateway } from './gateway';
 import { jsonLog } from './runtime';
+
+/** How long in-flight requests and streams may take to finish after SIGTERM. */
+const SHUTDOWN_DRAIN_MS = 20_000;
+/** Then how long flushing records and jobs may take before the process exits anyway. */
+const SHUTDOWN_FLUSH_MS = 10_000;
 
 async function main(): Promise<void> {
   let config;
@@ -32,14 +38,25 @@ async function main(): Promise<void> {
   }
   jsonLog('info', 'models', { models: [...config.models.keys()] });
   let stopping = false;
+  // Shutdown: stop listening at once, give in-flight requests and streams SHUTDOWN_DRAIN_MS to
+  // finish (then cut what is left), flush records and jobs (or journal them under DATA_DIR), exit.
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    jsonLog('info', 'shutting down', { signal });
-    const force = setTimeout(() => process.exit(1), 30_000);
+    jsonLog('info', 'shutting down', { signal, drain_ms: SHUTDOWN_DRAIN_MS });
+    const force = setTimeout(() => process.exit(1), SHUTDOWN_DRAIN_MS + SHUTDOWN_FLUSH_MS);
     force.unref();
+    const server = gateway.app.getHttpServer() as Server;
+    const drain = setTimeout(() => {
+      jsonLog('warn', 'shutdown drain timed out; closing the remaining connections', {});
+      server.closeAllConnections();
+    }, SHUTDOWN_DRAIN_MS);
+    drain.unref();
     gateway.close().then(
-      () => process.exit(0),
+      () => {
+        jsonLog('info', 'stopped', { signal });
+        process.exit(0);
+      },
       (err: Error) => {
         jsonLog('error', 'shutdown failed', { error: err.message });
         process.exit(1);
