@@ -67,6 +67,8 @@ export const modelConfigSchema = z
     input_per_1m: z.number().nonnegative().optional(),
     output_per_1m: z.number().nonnegative().optional(),
     cached_input_per_1m: z.number().nonnegative().optional(),
+    /** A zero price on a provider that is not on this machine is refused unless the model says it is free. */
+    free: z.boolean().optional(),
     context_window: z.number().int().positive().optional(),
     capabilities: capabilitiesSchema.partial().optional(),
     tokenizer: tokenizerSchema.optional(),
@@ -117,6 +119,7 @@ export const routerConfigSchema = z
     const models = new Set(cfg.models.map((m) => m.id));
     cfg.models.forEach((m, i) => {
       if (!providers.has(m.provider)) ctx.addIssue({ code: 'custom', path: ['models', i, 'provider'], message: `unknown provider "${m.provider}"` });
+      for (const problem of pricingProblems(m, cfg.providers.find((p) => p.id === m.provider)?.base_url)) ctx.addIssue({ code: 'custom', path: ['models', i, problem.field], message: problem.message });
     });
     cfg.routes.forEach((r, i) => {
       if (models.has(r.name)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'name'], message: `route name "${r.name}" is also a model id` });
@@ -132,3 +135,34 @@ export const routerConfigSchema = z
 export type RouterConfigFile = z.infer<typeof routerConfigSchema>;
 export type ValidatorConfig = z.infer<typeof validatorConfigSchema>;
 export type FailoverConfig = z.infer<typeof failoverConfigSchema>;
+
+/** USD per 1M tokens above which a price is taken for a typo (the dearest listed models are a few hundred). */
+export const MAX_PRICE_PER_1M = 1000;
+/** A non-zero price below this per 1M tokens is almost surely a per-token price. */
+export const MIN_NONZERO_PRICE_PER_1M = 0.001;
+
+/**
+ * A mispriced model breaks every budget: refused at config load, not at request time. Prices must be
+ * finite USD per 1M tokens between MIN_NONZERO_PRICE_PER_1M and MAX_PRICE_PER_1M, or zero; zero on a
+ * provider that is not on loopback needs `free: true`. See docs/cost-control.md.
+ */
+export function pricingProblems(
+  m: { input_per_1m: number; output_per_1m: number; free?: boolean },
+  providerBaseUrl: string | undefined,
+): Array<{ field: string; message: string }> {
+  const problems: Array<{ field: string; message: string }> = [];
+  let local = false;
+  try {
+    local = ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(new URL(providerBaseUrl ?? '').hostname);
+  } catch {
+    local = false;
+  }
+  for (const field of ['input_per_1m', 'output_per_1m'] as const) {
+    const price = m[field];
+    if (!Number.isFinite(price) || price < 0) problems.push({ field, message: `price must be a finite, non-negative USD amount per 1M tokens (got ${price})` });
+    else if (price > MAX_PRICE_PER_1M) problems.push({ field, message: `price ${price} USD per 1M tokens looks mispriced (above ${MAX_PRICE_PER_1M})` });
+    else if (price > 0 && price < MIN_NONZERO_PRICE_PER_1M) problems.push({ field, message: `price ${price} looks like a per-token price; prices are USD per 1M tokens` });
+    else if (price === 0 && !local && m.free !== true) problems.push({ field, message: 'a zero price on a remote provider needs `free: true` on the model (otherwise its spend escapes every budget)' });
+  }
+  return problems;
+}
