@@ -22,10 +22,11 @@ function main(): void {
         single ? '-' : pct(s.cpt50),
         single ? '-' : pct(s.cpt80),
         single ? pct(s.points[0].costRatio) : pct(s.costAt95),
+        single ? pct(s.points[0].strongShare) : pct(s.shareAt95),
         single ? num(s.points[0].quality) : '-',
       ];
     });
-    console.log(formatTable(['dataset', 'router', 'APGR', 'CPT(50%)', 'CPT(80%)', 'cost at 95% of strong quality', 'quality'], rows));
+    console.log(formatTable(['dataset', 'router', 'APGR', 'CPT(50%)', 'CPT(80%)', 'cost at 95% of strong quality', 'strong calls at 95%', 'quality'], rows));
     console.log('\nSweep points (knob, quality, strong share, cost vs always-strong):');
     for (const s of replay.summaries.filter((x) => x.points.length > 1)) {
       console.log(`${s.dataset} / ${s.router}: weak ${s.weakQuality.toFixed(3)}, strong ${s.strongQuality.toFixed(3)}`);

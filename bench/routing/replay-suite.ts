@@ -3,7 +3,7 @@ import { FEATURE_NAMES, type RoutePolicy } from '../../libs/router/src';
 import { ProgressBar } from './progress';
 import { loadGsm8k, loadMmlu, loadMtBench, STRONG, WEAK } from './routellm-data';
 import { prepare, sweep, type KnobRouterFactory, type PreparedDataset, type ReplaySummary } from './routellm-replay';
-import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, RandomRouter, ThompsonRouter, type BenchRouter } from './routers';
+import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, LogisticThompsonRouter, RandomRouter, ThompsonRouter, type BenchRouter } from './routers';
 
 /** Settings tuned on MMLU only; GSM8K and MT-Bench are replayed with exactly these. */
 export const REPLAY_TUNING = {
@@ -12,6 +12,16 @@ export const REPLAY_TUNING = {
   /** Relative quality floor sweep: the weak model serves a context while it reaches knob x the strong model. */
   relativeFloors: [0.5, 0.7, 0.8, 0.83, 0.85, 0.86, 0.87, 0.88, 0.89, 0.9, 0.92, 0.94, 0.96, 0.98, 1.0, 1.05],
   randomShares: [0.1, 0.3, 0.5, 0.7, 0.9],
+  /**
+   * `costWeight` sweep, in quality units per (mean cost of one strong-model request of the dataset):
+   * at 0.1 the strong model is taken when its drawn quality beats the cheap one's by 0.1 per strong
+   * request's worth of extra cost.
+   */
+  costWeights: [0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3, 0.4, 0.6],
+  /** Hashed logistic model: prior precision of each weight and the posterior tempering of its draws. */
+  logisticPriorPrecision: Number(process.env.REPLAY_LOGISTIC_PRIOR ?? 1),
+  logisticVarianceScale: Number(process.env.REPLAY_LOGISTIC_VARIANCE ?? 0.25),
+  hashBits: 12,
 };
 
 const policyFor = (relativeFloor: number): RoutePolicy => ({
@@ -43,6 +53,37 @@ export function replayRouters(): ReplayRouterSpec[] {
       name: 'contextual thompson (hierarchical)',
       knobs: t.relativeFloors,
       factory: (k, random) => new HierarchicalRouter('contextual', policyFor(k), t.discount, random),
+    },
+    {
+      name: 'thompson (non-contextual), cost-weighted',
+      knobs: t.costWeights,
+      factory: (k, random, d) => new ThompsonRouter('thompson-cost', { ...policyFor(0), relativeFloor: undefined, costWeight: k / d.strongCost }, t.discount, random),
+    },
+    {
+      name: 'contextual thompson, cost-weighted',
+      knobs: t.costWeights,
+      factory: (k, random, d) =>
+        new HierarchicalRouter('contextual-cost', { ...policyFor(0), relativeFloor: undefined, costWeight: k / d.strongCost }, t.discount, random),
+    },
+    {
+      name: 'hashed logistic thompson, cost-weighted',
+      knobs: t.costWeights,
+      factory: (k, random, d) =>
+        new LogisticThompsonRouter('logistic', { qualityFloor: 0, priorSuccesses: 1e-3, priorFailures: 1e-3, costWeight: k / d.strongCost }, random, {
+          bits: t.hashBits,
+          priorPrecision: t.logisticPriorPrecision,
+          varianceScale: t.logisticVarianceScale,
+        }),
+    },
+    {
+      name: 'hashed logistic thompson (relative floor)',
+      knobs: t.relativeFloors,
+      factory: (k, random) =>
+        new LogisticThompsonRouter('logistic-floor', { ...policyFor(k), priorSuccesses: 1e-3, priorFailures: 1e-3 }, random, {
+          bits: t.hashBits,
+          priorPrecision: t.logisticPriorPrecision,
+          varianceScale: t.logisticVarianceScale,
+        }),
     },
     {
       name: 'linear thompson (features)',
@@ -79,10 +120,18 @@ export interface ReplaySuiteResult {
 }
 
 export function runReplaySuite(root: string, seeds: number[]): ReplaySuiteResult {
-  const datasets = [prepare(loadMmlu(root)), prepare(loadGsm8k(root)), prepare(loadMtBench(root))];
+  // ROUTING_REPLAY_ONLY (comma-separated dataset names / router name parts) narrows a run while tuning.
+  const only = (process.env.ROUTING_REPLAY_ONLY ?? '').split(',').filter((x) => x.length > 0);
+  const pick = (name: string) => only.length === 0 || only.some((o) => name.includes(o));
+  const loaders = [() => prepare(loadMmlu(root)), () => prepare(loadGsm8k(root)), () => prepare(loadMtBench(root))];
+  const names = ['MMLU', 'GSM8K', 'MT-Bench'];
+  const wantedData = names.filter(pick);
+  const datasets = loaders.filter((_, i) => wantedData.length === 0 || wantedData.includes(names[i])).map((load) => load());
   // MT-Bench has 160 (question, turn) pairs: too few to learn anything online, so it is replayed 10 times over.
   const epochs: Record<string, number> = { MMLU: 1, GSM8K: 1, 'MT-Bench': 10 };
-  const routers = replayRouters();
+  const allRouters = replayRouters();
+  const wantedRouters = allRouters.filter((r) => pick(r.name));
+  const routers = wantedRouters.length === 0 ? allRouters : wantedRouters;
   const total = datasets.length * routers.reduce((n, r) => n + r.knobs.length * seeds.length, 0);
   const progress = new ProgressBar('RouteLLM replay', total);
   const summaries: ReplaySummary[] = [];

@@ -1,12 +1,12 @@
 import { seededRandom, type Random } from '../../libs/core/src';
-import { extractPromptContext, type Candidate, type PromptContext } from '../../libs/router/src';
+import { extractPromptContext, hashedPromptFeatures, type Candidate, type PromptContext } from '../../libs/router/src';
 import { apgr, cpt, firstReaching, type CurvePoint } from './metrics';
 import type { ProgressBar } from './progress';
 import type { BenchRouter } from './routers';
 import { costOf, STRONG, WEAK, type ReplayDataset } from './routellm-data';
 
 /** Builds a router for one knob value (the quality floor or the chance of the strong model) and seed. */
-export type KnobRouterFactory = (knob: number, random: Random) => BenchRouter;
+export type KnobRouterFactory = (knob: number, random: Random, dataset: PreparedDataset) => BenchRouter;
 
 export interface SweepPoint {
   knob: number;
@@ -25,6 +25,8 @@ export interface ReplaySummary {
   cpt80: number;
   /** Cost ratio at which quality reaches 95% of the strong model's (interpolated along the sweep). */
   costAt95: number | undefined;
+  /** Share of strong-model calls at which quality reaches 95% of the strong model's (interpolated). */
+  shareAt95: number | undefined;
   weakQuality: number;
   strongQuality: number;
 }
@@ -32,6 +34,7 @@ export interface ReplaySummary {
 export interface PreparedDataset {
   dataset: ReplayDataset;
   contexts: PromptContext[];
+  hashed: Int32Array[];
   weakQuality: number;
   strongQuality: number;
   strongCost: number;
@@ -41,6 +44,7 @@ export interface PreparedDataset {
 
 export function prepare(dataset: ReplayDataset): PreparedDataset {
   const contexts = dataset.items.map((i) => extractPromptContext(i.request));
+  const hashed = dataset.items.map((i) => hashedPromptFeatures(i.request));
   const n = dataset.items.length;
   let weak = 0;
   let strong = 0;
@@ -52,7 +56,7 @@ export function prepare(dataset: ReplayDataset): PreparedDataset {
     strongCost += costOf(item, STRONG);
     weakCost += costOf(item, WEAK);
   }
-  return { dataset, contexts, weakQuality: weak / n, strongQuality: strong / n, strongCost: strongCost / n, weakCostRatio: weakCost / strongCost };
+  return { dataset, contexts, hashed, weakQuality: weak / n, strongQuality: strong / n, strongCost: strongCost / n, weakCostRatio: weakCost / strongCost };
 }
 
 /**
@@ -74,14 +78,15 @@ export function replayOnce(p: PreparedDataset, router: BenchRouter, seed: number
     for (const idx of order) {
       const item = p.dataset.items[idx];
       const context = p.contexts[idx];
+      const hashed = p.hashed[idx];
       const candidates: Candidate[] = [
         { modelId: WEAK, expectedCostUsd: costOf(item, WEAK), eligible: true },
         { modelId: STRONG, expectedCostUsd: costOf(item, STRONG), eligible: true },
       ];
-      const model = router.choose({ contextKey: context.contextKey, vector: context.vector, candidates }).ranked[0];
+      const model = router.choose({ contextKey: context.contextKey, vector: context.vector, hashed, candidates }).ranked[0];
       const reward = item.reward[model];
       const costUsd = costOf(item, model);
-      router.observe(context.contextKey, context.vector, { modelId: model, reward, costUsd, completionTokens: item.outputTokens[model] });
+      router.observe(context.contextKey, context.vector, { modelId: model, reward, costUsd, completionTokens: item.outputTokens[model] }, hashed);
       quality += p.dataset.qualityOf(reward);
       cost += costUsd;
       if (model === STRONG) strongCalls++;
@@ -105,7 +110,7 @@ export function sweep(
     let strongShare = 0;
     let costRatio = 0;
     for (const seed of seeds) {
-      const r = replayOnce(p, factory(knob, seededRandom(seed)), seed, epochs);
+      const r = replayOnce(p, factory(knob, seededRandom(seed), p), seed, epochs);
       quality += r.quality;
       strongShare += r.strongShare;
       costRatio += r.costRatio;
@@ -131,6 +136,11 @@ export function summarize(p: PreparedDataset, name: string, points: SweepPoint[]
     cpt50: cpt(curve, p.weakQuality, p.strongQuality, 0.5),
     cpt80: cpt(curve, p.weakQuality, p.strongQuality, 0.8),
     costAt95: firstReaching(costCurve, 0.95 * p.strongQuality, (q) => q.y),
+    shareAt95: firstReaching(
+      [{ x: 0, y: p.weakQuality }, { x: 1, y: p.strongQuality }, ...points.map((x) => ({ x: x.strongShare, y: x.quality }))],
+      0.95 * p.strongQuality,
+      (q) => q.y,
+    ),
     weakQuality: p.weakQuality,
     strongQuality: p.strongQuality,
   };

@@ -5,6 +5,10 @@ import {
   decide,
   emptyLinearArm,
   linearArmsAsBeta,
+  applyLogisticObservation,
+  emptyLogisticArm,
+  logisticArmsAsBeta,
+  type LogisticArmState,
   type LinearArmState,
   type ArmState,
   type Candidate,
@@ -17,6 +21,8 @@ import {
 export interface RouteRequest {
   contextKey: string;
   vector: Float64Array;
+  /** Active buckets of the prompt's hashed words (`hashedPromptFeatures`). */
+  hashed: Int32Array;
   candidates: Candidate[];
   budgetPressure?: number;
 }
@@ -25,7 +31,7 @@ export interface BenchRouter {
   readonly name: string;
   /** Returns the ranked models (first = chosen) and the nanoseconds spent inside the decision. */
   choose(request: RouteRequest): { ranked: string[]; decisionNs: number };
-  observe(contextKey: string, vector: Float64Array, obs: Observation): void;
+  observe(contextKey: string, vector: Float64Array, obs: Observation, hashed: Int32Array): void;
 }
 
 function timed(fn: () => Decision): { ranked: string[]; decisionNs: number } {
@@ -129,6 +135,34 @@ export class LinearThompsonRouter implements BenchRouter {
   observe(_contextKey: string, vector: Float64Array, obs: Observation): void {
     const arm = this.arms.get(obs.modelId) ?? emptyLinearArm(obs.modelId, this.dim);
     this.arms.set(obs.modelId, applyLinearObservation(arm, vector, obs.reward, this.discount));
+  }
+}
+
+/**
+ * Hashed logistic Thompson sampling: one online Bayesian logistic regression per model on the prompt's
+ * hashed words (`hashed-logistic.ts`), its beliefs handed to the same `decide` as Beta evidence.
+ */
+export class LogisticThompsonRouter implements BenchRouter {
+  private arms = new Map<string, LogisticArmState>();
+  constructor(
+    readonly name: string,
+    private readonly policy: RoutePolicy,
+    private readonly random: Random,
+    private readonly options: { bits?: number; priorPrecision?: number; varianceScale?: number; discount?: number } = {},
+  ) {}
+  choose(request: RouteRequest) {
+    for (const c of request.candidates) if (!this.arms.has(c.modelId)) this.arms.set(c.modelId, this.empty(c.modelId));
+    const t0 = process.hrtime.bigint();
+    const beta = logisticArmsAsBeta(this.arms.values(), request.hashed, this.options.varianceScale);
+    const d = decide(request.candidates, beta, this.policy, this.random, { budgetPressure: request.budgetPressure });
+    return { ranked: d.ranked, decisionNs: Number(process.hrtime.bigint() - t0) };
+  }
+  observe(_contextKey: string, _vector: Float64Array, obs: Observation, hashed: Int32Array): void {
+    const arm = this.arms.get(obs.modelId) ?? this.empty(obs.modelId);
+    this.arms.set(obs.modelId, applyLogisticObservation(arm, hashed, obs.reward, this.options.discount));
+  }
+  private empty(modelId: string): LogisticArmState {
+    return emptyLogisticArm(modelId, { bits: this.options.bits, priorPrecision: this.options.priorPrecision });
   }
 }
 

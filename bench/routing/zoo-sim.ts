@@ -1,5 +1,5 @@
 import { seededRandom, type ChatRequest } from '../../libs/core/src';
-import { budgetPressure, extractPromptContext, type Candidate, type Observation, type PromptContext } from '../../libs/router/src';
+import { budgetPressure, extractPromptContext, hashedPromptFeatures, type Candidate, type Observation, type PromptContext } from '../../libs/router/src';
 import type { BenchRouter } from './routers';
 
 export interface ZooArm {
@@ -201,13 +201,13 @@ function drawRequests(seed: number): Draws {
   return { taskClass, template, uniforms };
 }
 
-const contextCache = new Map<string, PromptContext>();
-function contextOf(taskClass: string, template: number): PromptContext {
+const contextCache = new Map<string, PromptContext & { hashed: Int32Array }>();
+function contextOf(taskClass: string, template: number): PromptContext & { hashed: Int32Array } {
   const key = `${taskClass}/${template}`;
   let ctx = contextCache.get(key);
   if (!ctx) {
     const request: ChatRequest = { model: 'router', messages: [{ role: 'user', content: TEMPLATES[taskClass][template] }] };
-    ctx = extractPromptContext(request);
+    ctx = { ...extractPromptContext(request), hashed: hashedPromptFeatures(request) };
     contextCache.set(key, ctx);
   }
   return ctx;
@@ -251,7 +251,7 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
   const cost = new Float64Array(n);
   const trueQuality = new Float64Array(n);
   const decisionNs: number[] = [];
-  const pending: { due: number; contextKey: string; vector: Float64Array; obs: Observation }[] = [];
+  const pending: { due: number; contextKey: string; vector: Float64Array; hashed: Int32Array; obs: Observation }[] = [];
   let pendingHead = 0;
   let spend = 0;
   const consecutive5xx = new Map<string, number>();
@@ -259,7 +259,7 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
   for (let i = 0; i < n; i++) {
     while (pendingHead < pending.length && pending[pendingHead].due <= i) {
       const p = pending[pendingHead++];
-      if (router !== 'clairvoyant') router.observe(p.contextKey, p.vector, p.obs);
+      if (router !== 'clairvoyant') router.observe(p.contextKey, p.vector, p.obs, p.hashed);
     }
     const taskClass = draws.taskClass[i];
     const ctx = contextOf(taskClass, draws.template[i]);
@@ -283,7 +283,7 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
         });
       }
       const pressure = options.budgetUsd === undefined ? undefined : budgetPressure({ spentUsd: spend, budgetUsd: options.budgetUsd, elapsedFraction: i / n });
-      const choice = router.choose({ contextKey: ctx.contextKey, vector: ctx.vector, candidates, budgetPressure: pressure });
+      const choice = router.choose({ contextKey: ctx.contextKey, vector: ctx.vector, hashed: ctx.hashed, candidates, budgetPressure: pressure });
       decisionNs.push(choice.decisionNs);
       ranked = choice.ranked;
     }
@@ -311,7 +311,7 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
       let reward = u(0) < q ? 1 : 0;
       if (u(1) < setup.noise) reward = 1 - reward;
       if (u(2) >= setup.unscoredShare) {
-        pending.push({ due: i + 1 + setup.delay, contextKey: ctx.contextKey, vector: ctx.vector, obs: { modelId: arm.model, reward, costUsd: price, completionTokens: 0 } });
+        pending.push({ due: i + 1 + setup.delay, contextKey: ctx.contextKey, vector: ctx.vector, hashed: ctx.hashed, obs: { modelId: arm.model, reward, costUsd: price, completionTokens: 0 } });
       }
       break;
     }

@@ -119,3 +119,33 @@ describe('contextual decisions', () => {
     expect(picks(3)).toEqual(picks(3));
   });
 });
+
+describe('costWeight', () => {
+  const arms = new Map([
+    ['cheap', arm('cheap', 700, 300)],
+    ['strong', arm('strong', 900, 100)],
+  ]);
+  const base: RoutePolicy = { qualityFloor: 0, priorSuccesses: 1, priorFailures: 1 };
+  const pick = (cost: number, costWeight?: number) =>
+    decide(
+      [
+        { modelId: 'cheap', expectedCostUsd: 0.0001, eligible: true },
+        { modelId: 'strong', expectedCostUsd: cost, eligible: true },
+      ],
+      arms,
+      { ...base, ...(costWeight === undefined ? {} : { costWeight }) },
+      seededRandom(1),
+    ).modelId;
+
+  it('keeps the cheapest model that clears the floor when unset', () => {
+    expect(pick(0.002)).toBe('cheap');
+  });
+
+  it('pays for the dearer model only when its quality gain is worth its extra cost at that rate', () => {
+    // Gain about 0.2; extra cost 0.0019 -> worth it below about 105 quality units per USD.
+    expect(pick(0.002, 50)).toBe('strong');
+    expect(pick(0.002, 200)).toBe('cheap');
+    // The same gain on a request 10x dearer is not worth it at 50.
+    expect(pick(0.02, 50)).toBe('cheap');
+  });
+});

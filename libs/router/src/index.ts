@@ -4,3 +4,4 @@ export * from './budget-pacer';
 export * from './context';
 export * from './thompson-policy';
 export * from './linear-thompson';
+export * from './hashed-logistic';

@@ -48,6 +48,13 @@ export interface RoutePolicy {
   maxTtftMs?: number;
   /** How far below the floor (absolute and relative) full budget pressure may go; default 0 (never). */
   budgetFloorSlack?: number;
+  /**
+   * Quality units the route gives up to save one USD. Unset: among the models that clear the floor
+   * the cheapest wins. Set: among them the one with the highest (quality - costWeight x expected cost)
+   * wins, so a dearer model is taken when its drawn quality gain pays for its extra cost at this rate
+   * (a request whose cheap draw is doubtful goes to the strong model, an easy one stays cheap).
+   */
+  costWeight?: number;
 }
 
 export type DecisionReason = 'exploit' | 'explore' | 'constraint' | 'only_candidate';
@@ -178,13 +185,14 @@ export function decide(
   }
   const cheapestFirst = pressure >= 1;
   const means = beliefs.map((b) => b.meanQuality);
-  const greedyOrder = rank(beliefs, eligibleIdx, means, floor, relative, cheapestFirst);
+  const costWeight = policy.costWeight;
+  const greedyOrder = rank(beliefs, eligibleIdx, means, floor, relative, cheapestFirst, costWeight);
   let testQuality = beliefs.map((b) => b.sampledQuality);
   if (pressure > 0) {
     const greedyCost = beliefs.find((b) => b.modelId === greedyOrder[0])?.expectedCostUsd ?? Infinity;
     testQuality = beliefs.map((b) => (b.expectedCostUsd >= greedyCost ? b.sampledQuality + pressure * (b.meanQuality - b.sampledQuality) : b.sampledQuality));
   }
-  let sampledOrder = rank(beliefs, eligibleIdx, testQuality, floor, relative, cheapestFirst);
+  let sampledOrder = rank(beliefs, eligibleIdx, testQuality, floor, relative, cheapestFirst, costWeight);
   if (cap !== undefined) sampledOrder = capUntried(sampledOrder, candidates, untried, cap, random);
   const unconstrainedGreedy = rank(
     beliefs,
@@ -193,6 +201,7 @@ export function decide(
     floor,
     relative,
     cheapestFirst,
+    costWeight,
   )[0];
   const chosen = sampledOrder[0];
   let reason: DecisionReason;
@@ -213,10 +222,19 @@ export function decide(
 }
 
 /**
- * Models that clear the floor by cheapest first, then the rest by quality (or by cost when the budget
- * is exhausted). Clearing means reaching the absolute floor and `relative` x the best quality.
+ * Models that clear the floor by cheapest first (or by quality net of `costWeight` x cost), then the
+ * rest by quality (or by cost when the budget is exhausted). Clearing means reaching the absolute
+ * floor and `relative` x the best quality.
  */
-function rank(beliefs: ArmBelief[], idx: number[], quality: number[], floor: number, relative: number, cheapestFirst: boolean): string[] {
+function rank(
+  beliefs: ArmBelief[],
+  idx: number[],
+  quality: number[],
+  floor: number,
+  relative: number,
+  cheapestFirst: boolean,
+  costWeight?: number,
+): string[] {
   let best = 0;
   for (const i of idx) if (quality[i] > best) best = quality[i];
   const relativeFloor = relative * best;
@@ -226,7 +244,11 @@ function rank(beliefs: ArmBelief[], idx: number[], quality: number[], floor: num
     if (quality[i] >= floor && quality[i] >= relativeFloor) clear.push(i);
     else rest.push(i);
   }
-  clear.sort((x, y) => beliefs[x].expectedCostUsd - beliefs[y].expectedCostUsd || quality[y] - quality[x]);
+  if (costWeight === undefined) clear.sort((x, y) => beliefs[x].expectedCostUsd - beliefs[y].expectedCostUsd || quality[y] - quality[x]);
+  else {
+    const net = (i: number) => quality[i] - costWeight * beliefs[i].expectedCostUsd;
+    clear.sort((x, y) => net(y) - net(x) || beliefs[x].expectedCostUsd - beliefs[y].expectedCostUsd);
+  }
   if (cheapestFirst) rest.sort((x, y) => beliefs[x].expectedCostUsd - beliefs[y].expectedCostUsd || quality[y] - quality[x]);
   else rest.sort((x, y) => quality[y] - quality[x] || beliefs[x].expectedCostUsd - beliefs[y].expectedCostUsd);
   const order: string[] = [];

@@ -1,1 +1,2 @@
 export * from './prompt-features';
+export * from './hashed-features';

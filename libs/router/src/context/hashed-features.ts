@@ -1,0 +1,122 @@
+import type { ChatMessage, ChatRequest } from '../../../core/src';
+
+/**
+ * Sparse hashed bag-of-words of a chat request, for the hashed logistic model (`hashed-logistic.ts`).
+ * Each word of 3+ characters (lower-cased ASCII letters and digits; any run of non-ASCII characters
+ * counts as a word too) is hashed (FNV-1a, computed while scanning, no substring allocated) into one
+ * of 2^bits buckets; bucket 0 is the bias. A few structural tokens (length bucket, multi-turn, tools,
+ * structured output) are hashed the same way. Duplicates are removed, so the result is the set of
+ * active buckets, every one with the same value 1/sqrt(count) (see `featureScale`).
+ *
+ * Only the tail of the last user message (and the head of the system prompt) is read, like
+ * `extractPromptContext`, so the cost is bounded by HASH_TAIL_CHARS whatever the prompt size.
+ */
+export const DEFAULT_HASH_BITS = 12;
+export const HASH_TAIL_CHARS = 4000;
+const SYSTEM_HEAD_CHARS = 400;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+/** At most this many distinct buckets per request (a long prompt's first words are enough). */
+const MAX_FEATURES = 512;
+
+export interface HashedFeatureOptions {
+  bits?: number;
+}
+
+export function hashedPromptFeatures(request: ChatRequest, options: HashedFeatureOptions = {}): Int32Array {
+  const bits = options.bits ?? DEFAULT_HASH_BITS;
+  let lastUser = '';
+  let system = '';
+  let promptChars = 0;
+  let depth = 0;
+  for (const message of request.messages) {
+    const text = messageText(message);
+    promptChars += text.length;
+    if (message.role === 'user') {
+      depth++;
+      lastUser = text;
+    } else if (message.role === 'system' || message.role === 'developer') {
+      system = text;
+    }
+  }
+  const buffer = new Int32Array(MAX_FEATURES);
+  let n = 0;
+  buffer[n++] = 0;
+  n = hashWords(system, 0, Math.min(system.length, SYSTEM_HEAD_CHARS), bits, buffer, n);
+  n = hashWords(lastUser, Math.max(0, lastUser.length - HASH_TAIL_CHARS), lastUser.length, bits, buffer, n);
+  const structural = [`#len${Math.min(7, Math.max(0, Math.floor(Math.log2(Math.max(1, promptChars) / 64))))}`];
+  if (depth > 1) structural.push('#multi');
+  if ((request.tools?.length ?? 0) > 0 || request.functions !== undefined) structural.push('#tools');
+  const format = request.response_format?.type;
+  if (format === 'json_object' || format === 'json_schema') structural.push('#json');
+  for (const token of structural) if (n < MAX_FEATURES) buffer[n++] = bucketOf(hashString(token), bits);
+  return uniqueSorted(buffer, n);
+}
+
+/** Same as `hashedPromptFeatures` for one plain text (the bias and the words only). */
+export function hashedTextFeatures(text: string, options: HashedFeatureOptions = {}): Int32Array {
+  const bits = options.bits ?? DEFAULT_HASH_BITS;
+  const buffer = new Int32Array(MAX_FEATURES);
+  let n = 0;
+  buffer[n++] = 0;
+  n = hashWords(text, Math.max(0, text.length - HASH_TAIL_CHARS), text.length, bits, buffer, n);
+  return uniqueSorted(buffer, n);
+}
+
+/** The value of every active feature: the vector has unit norm whatever the prompt's length. */
+export function featureScale(features: ArrayLike<number>): number {
+  return features.length === 0 ? 0 : 1 / Math.sqrt(features.length);
+}
+
+function hashWords(text: string, from: number, to: number, bits: number, out: Int32Array, start: number): number {
+  let n = start;
+  let hash = FNV_OFFSET;
+  let length = 0;
+  let nonAscii = false;
+  for (let i = from; i <= to && n < out.length; i++) {
+    let c = i < to ? text.charCodeAt(i) : 32;
+    if (c >= 65 && c <= 90) c += 32;
+    const wordChar = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c >= 0x80;
+    if (wordChar) {
+      hash = Math.imul(hash ^ c, FNV_PRIME);
+      length++;
+      if (c >= 0x80) nonAscii = true;
+      continue;
+    }
+    if (length >= 3 || (nonAscii && length > 0)) out[n++] = bucketOf(hash >>> 0, bits);
+    hash = FNV_OFFSET;
+    length = 0;
+    nonAscii = false;
+  }
+  return n;
+}
+
+function hashString(s: string): number {
+  let hash = FNV_OFFSET;
+  for (let i = 0; i < s.length; i++) hash = Math.imul(hash ^ s.charCodeAt(i), FNV_PRIME);
+  return hash >>> 0;
+}
+
+/** Buckets 1 .. 2^bits - 1 (0 is the bias). */
+function bucketOf(hash: number, bits: number): number {
+  const size = 2 ** bits;
+  return 1 + (hash % (size - 1));
+}
+
+function uniqueSorted(buffer: Int32Array, n: number): Int32Array {
+  const used = buffer.subarray(0, n).sort();
+  let k = 0;
+  for (let i = 0; i < used.length; i++) if (i === 0 || used[i] !== used[i - 1]) used[k++] = used[i];
+  return used.slice(0, k);
+}
+
+function messageText(message: ChatMessage): string {
+  const content = message.content;
+  if (content === null || content === undefined) return '';
+  if (typeof content === 'string') return content;
+  let text = '';
+  for (const part of content) {
+    if (part.type === 'text') text += part.text;
+  }
+  return text;
+}
