@@ -64,3 +64,8 @@ export async function waitForScores(run: LearningRun, timeoutMs = 20_000): Promi
 export function adminGet(run: LearningRun, path: string, key = ADMIN_KEY): Promise<Response> {
   return fetch(`${run.stack.gateway.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
 }
+
+/** A response body read as the type the endpoint documents. */
+export async function json<T>(res: Response): Promise<T> {
+  return (await res.json()) as T;
+}

@@ -1,5 +1,12 @@
 import { GATEWAY_KEY } from '../support/stack';
-import { adminGet, startLearningRun, waitForScores, type LearningRun } from './learning-run';
+import type { OpenAIErrorBody } from '../../libs/core/src';
+import type { DashboardReportService } from '../../apps/gateway/src/report/dashboard-report.service';
+import { adminGet, json, startLearningRun, waitForScores, type LearningRun } from './learning-run';
+
+type Series = Awaited<ReturnType<DashboardReportService['series']>>;
+type Recent = Awaited<ReturnType<DashboardReportService['recent']>>;
+type Detail = Awaited<ReturnType<DashboardReportService['request']>>;
+type Beliefs = Awaited<ReturnType<DashboardReportService['beliefs']>>;
 
 interface Bucket {
   requests: number;
@@ -27,14 +34,15 @@ describe('report JSON: time series, recent requests, drill-down, beliefs', () =>
   it('refuses the dashboard endpoints without the admin key, in OpenAI error format', async () => {
     const none = await fetch(`${run.stack.gateway.url}/v1/router/timeseries`);
     expect(none.status).toBe(401);
-    expect((await none.json()).error.type).toBe('authentication_error');
+    expect((await json<OpenAIErrorBody>(none)).error.type).toBe('authentication_error');
     const gatewayKey = await adminGet(run, '/v1/router/requests', GATEWAY_KEY);
     expect(gatewayKey.status).toBe(401);
     const bad = await adminGet(run, '/v1/router/timeseries?limit=0');
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.param).toBe('limit');
+    expect((await json<OpenAIErrorBody>(bad)).error.param).toBe('limit');
     const both = await adminGet(run, '/v1/router/timeseries?bucket_size=10&bucket_seconds=60');
     expect(both.status).toBe(400);
+    expect((await adminGet(run, '/v1/router/timeseries?buckets=abc')).status).toBe(400);
     const unknown = await adminGet(run, '/v1/router/timeseries?route=nope');
     expect(unknown.status).toBe(404);
     // The summary report accepts the admin key as well as a gateway key.
@@ -45,8 +53,8 @@ describe('report JSON: time series, recent requests, drill-down, beliefs', () =>
   it('buckets the requests and shows traffic moving to the cheap model, with costs and savings that add up', async () => {
     const res = await adminGet(run, '/v1/router/timeseries?route=auto&bucket_size=50');
     expect(res.status).toBe(200);
-    const body = await res.json();
-    const series = body.data[0];
+    const body = await json<Series>(res);
+    const series = body.data[0] as Series['data'][number] & { budget: { budget_usd_per_day: number | null; daily: Array<{ requests: number }> } };
     expect(series.route).toBe('auto');
     expect(series.baseline_model).toBe('strong');
     const buckets: Bucket[] = series.buckets;
@@ -79,38 +87,40 @@ describe('report JSON: time series, recent requests, drill-down, beliefs', () =>
     expect(series.budget.daily[0].requests).toBe(300);
   });
 
-  it('buckets by time too', async () => {
-    const body = await (await adminGet(run, '/v1/router/timeseries?route=auto&bucket_seconds=3600')).json();
+  it('splits into equal buckets by default, and by time on request', async () => {
+    const byCount = await json<Series>(await adminGet(run, '/v1/router/timeseries?route=auto&buckets=30'));
+    expect(byCount.data[0].buckets.map((b) => b.requests)).toEqual(new Array(30).fill(10));
+    const body = await json<Series>(await adminGet(run, '/v1/router/timeseries?route=auto&bucket_seconds=3600'));
     const buckets: Bucket[] = body.data[0].buckets;
     expect(buckets.reduce((n, b) => n + b.requests, 0)).toBe(300);
   });
 
   it('lists recent requests with path, latency, cost and reward, and drills down to one', async () => {
-    const body = await (await adminGet(run, '/v1/router/requests?route=auto&limit=10')).json();
+    const body = await json<Recent>(await adminGet(run, '/v1/router/requests?route=auto&limit=10'));
     expect(body.data).toHaveLength(10);
     const latest = body.data[0];
     expect(latest.path).toBe(latest.model);
     expect(typeof latest.latency_ms).toBe('number');
     expect(latest.cost_usd).toBeGreaterThan(0);
     expect(typeof latest.reward).toBe('number');
-    const streamed = body.data.find((r: { streamed: boolean }) => r.streamed);
-    expect(typeof streamed.ttft_ms).toBe('number');
-    const detail = await (await adminGet(run, `/v1/router/requests/${encodeURIComponent(latest.id)}`)).json();
+    const streamed = body.data.find((r) => r.streamed);
+    expect(typeof streamed!.ttft_ms).toBe('number');
+    const detail = await json<Detail>(await adminGet(run, `/v1/router/requests/${encodeURIComponent(latest.id)}`));
     expect(detail.object).toBe('router.request');
     expect(detail.id).toBe(latest.id);
     expect(detail.attempts).toHaveLength(1);
-    expect(detail.score.results[0].validator).toBeDefined();
+    expect(detail.score!.results[0].validator).toBeDefined();
     const missing = await adminGet(run, '/v1/router/requests/chatcmpl-nope');
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.code).toBe('request_not_found');
+    expect((await json<OpenAIErrorBody>(missing)).error.code).toBe('request_not_found');
   });
 
   it('shows the beliefs per context and the decision they lead to', async () => {
-    const body = await (await adminGet(run, '/v1/router/beliefs')).json();
-    const auto = body.routes.find((r: { route: string }) => r.route === 'auto');
+    const body = await json<Beliefs>(await adminGet(run, '/v1/router/beliefs'));
+    const auto = body.routes.find((r) => r.route === 'auto')!;
     expect(auto.contexts.length).toBeGreaterThan(0);
-    const routeLevel = auto.contexts.find((c: { context_key: string }) => c.context_key === '') ?? auto.contexts[0];
+    const routeLevel = auto.contexts.find((c) => c.context_key === '') ?? auto.contexts[0];
     expect(routeLevel.decision.favoured_model).toBe('cheap');
-    expect(routeLevel.models.map((m: { model: string }) => m.model)).toEqual(['cheap', 'strong']);
+    expect(routeLevel.models.map((m) => m.model)).toEqual(['cheap', 'strong']);
   });
 });

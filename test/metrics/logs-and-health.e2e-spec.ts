@@ -1,5 +1,11 @@
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
 import { GATEWAY_KEY, routerYaml, startStack, type Stack } from '../support/stack';
+import { json } from '../dashboard/learning-run';
+
+interface Readiness {
+  status: string;
+  checks: Record<'database' | 'queue', { ok: boolean; latency_ms: number; error?: string; depth?: number }>;
+}
 
 const ADMIN_KEY = 'admin-log-test-key-fedcba9876543210';
 
@@ -59,7 +65,7 @@ describe('request logs and health probes', () => {
     expect(await (await fetch(`${stack.gateway.url}/health/live`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${stack.gateway.url}/health/ready`);
     expect(ready.status).toBe(200);
-    const body = await ready.json();
+    const body = await json<Readiness>(ready);
     expect(body.status).toBe('ok');
     expect(body.checks.database.ok).toBe(true);
     expect(body.checks.queue.ok).toBe(true);
@@ -73,7 +79,7 @@ describe('request logs and health probes', () => {
     try {
       const ready = await fetch(`${stack.gateway.url}/health/ready`);
       expect(ready.status).toBe(503);
-      const body = await ready.json();
+      const body = await json<Readiness>(ready);
       expect(body.status).toBe('unavailable');
       expect(body.checks.database.ok).toBe(true);
       expect(body.checks.queue).toMatchObject({ ok: false, error: 'unreachable' });

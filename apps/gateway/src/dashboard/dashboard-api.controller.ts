@@ -23,14 +23,27 @@ function routeParam(value: string | undefined): string | undefined {
 export class DashboardApiController {
   constructor(private readonly reports: DashboardReportService) {}
 
-  /** `GET /v1/router/timeseries?route=&limit=&bucket_size=` (per N requests) or `&bucket_seconds=` (per time). */
+  /**
+   * `GET /v1/router/timeseries?route=&limit=` with `buckets=` (equal request counts; default 20),
+   * `bucket_size=` (N requests each) or `bucket_seconds=` (wall time).
+   */
   @Get('timeseries')
-  timeseries(@Query('route') route?: string, @Query('limit') limit?: string, @Query('bucket_size') size?: string, @Query('bucket_seconds') seconds?: string) {
+  timeseries(
+    @Query('route') route?: string,
+    @Query('limit') limit?: string,
+    @Query('buckets') buckets?: string,
+    @Query('bucket_size') size?: string,
+    @Query('bucket_seconds') seconds?: string,
+  ) {
     const n = intParam(limit, 'limit', 2000, 1, 100_000);
-    if (size && seconds) throw GatewayError.invalidRequest("Give either 'bucket_size' or 'bucket_seconds', not both.", 'bucket_size', 'invalid_value');
+    if ([buckets, size, seconds].filter(Boolean).length > 1) {
+      throw GatewayError.invalidRequest("Give one of 'buckets', 'bucket_size' or 'bucket_seconds'.", 'buckets', 'invalid_value');
+    }
     const bucketing: Bucketing = seconds
       ? { by: 'time', seconds: intParam(seconds, 'bucket_seconds', 60, 1, 86_400) }
-      : { by: 'requests', size: intParam(size, 'bucket_size', Math.max(1, Math.ceil(n / 20)), 1, 100_000) };
+      : size
+        ? { by: 'requests', size: intParam(size, 'bucket_size', 100, 1, 100_000) }
+        : { by: 'count', buckets: intParam(buckets, 'buckets', 20, 1, 500) };
     return this.reports.series(routeParam(route), n, bucketing);
   }
 

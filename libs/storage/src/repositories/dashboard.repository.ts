@@ -1,8 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { AttemptRecord, Database, ValidatorResultRecord } from '../database';
 
-/** How the requests of a route are grouped into time-series buckets. */
-export type Bucketing = { by: 'requests'; size: number } | { by: 'time'; seconds: number };
+/**
+ * How the requests of a route are grouped into time-series buckets: a fixed number of buckets of
+ * (nearly) equal request counts, N requests per bucket, or one bucket per `seconds` of wall time.
+ */
+export type Bucketing = { by: 'count'; buckets: number } | { by: 'requests'; size: number } | { by: 'time'; seconds: number };
 
 /** One (bucket, model) cell of a route's time series. `model_id` is null for requests no model served. */
 export interface SeriesCellRow {
@@ -65,16 +68,19 @@ export class DashboardRepository {
   /** Per bucket and model, over the last `limit` requests of `route`; buckets numbered oldest first. */
   async series(route: string, limit: number, bucketing: Bucketing, qualityFloor: number): Promise<SeriesCellRow[]> {
     const bucket =
-      bucketing.by === 'requests'
-        ? sql<number>`(seq / ${bucketing.size}::int)`
-        : sql<number>`floor(extract(epoch from created_at) / ${bucketing.seconds}::int)::bigint`;
+      bucketing.by === 'count'
+        ? sql<number>`n.tile`
+        : bucketing.by === 'requests'
+          ? sql<number>`(n.seq / ${bucketing.size}::int)`
+          : sql<number>`floor(extract(epoch from n.created_at) / ${bucketing.seconds}::int)::bigint`;
+    const tiles = bucketing.by === 'count' ? bucketing.buckets : 1;
     const rows = await sql<SeriesCellRow>`
       with recent as (
         select id, created_at, model_id, status, decision_reason, cost_usd, prompt_tokens, completion_tokens, latency_ms, ttft_ms, attempts
         from requests where route = ${route}
         order by created_at desc, id desc limit ${limit}::int
       ), numbered as (
-        select recent.*, row_number() over (order by created_at, id) - 1 as seq from recent
+        select recent.*, row_number() over (order by created_at, id) - 1 as seq, ntile(${tiles}::int) over (order by created_at, id) - 1 as tile from recent
       )
       select ${bucket} as bucket, n.model_id,
         min(n.created_at) as start_at, max(n.created_at) as end_at,

@@ -60,7 +60,7 @@
     var labels = s.buckets.map(function (b) { return new Date(b.end).toLocaleTimeString(); });
     var models = s.models;
     setData(chart('chart-share', 'line', { scales: { y: { stacked: true, min: 0, max: 1 } } }), labels, models.map(function (m, i) {
-      return line(m, s.buckets.map(function (b) { return b.models[m] ? b.models[m].share : 0; }), i, { fill: true });
+      return line(m, s.buckets.map(function (b) { return b.models[m] ? b.models[m].share : 0; }), i, { fill: i === 0 ? 'origin' : '-1' });
     }));
     var reward = [];
     models.forEach(function (m, i) {
@@ -174,7 +174,7 @@
     var route = encodeURIComponent(state.route);
     var limit = $('limit').value;
     return Promise.all([
-      api('/v1/router/timeseries?route=' + route + '&limit=' + limit),
+      api('/v1/router/timeseries?route=' + route + '&limit=' + limit + '&buckets=30'),
       api('/v1/router/report?window=' + limit),
       api('/v1/router/beliefs'),
       api('/v1/router/requests?route=' + route + '&limit=25'),
@@ -198,7 +198,8 @@
   }
 
   function start() {
-    api('/v1/router/report?window=1').then(function (report) {
+    // The beliefs endpoint takes only the admin key: it checks the key before anything else loads.
+    api('/v1/router/beliefs').then(function () { return api('/v1/router/report?window=1'); }).then(function (report) {
       state.routes = report.routes.map(function (r) { return r.route; });
       var select = $('route');
       select.textContent = '';
