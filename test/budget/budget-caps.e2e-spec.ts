@@ -71,6 +71,9 @@ describe.each([
     expect(budgets.data[0].remaining_usd).toBeCloseTo(0, 12);
     const alerts = await admin<{ data: Array<{ subject: string }> }>(base, 'GET', '/v1/admin/budgets/alerts');
     expect(alerts.data.map((a) => a.subject)).toContain(id);
+    const mine = await call(base, 'GET', '/v1/budgets', key);
+    expect(mine.status).toBe(200);
+    expect(mine.json).toMatchObject({ key_id: id, tenant_id: 'acme', data: [expect.objectContaining({ subject: id, hard_limit_reached: true })] });
     const report = await admin<{ total_usd: number; requests: number }>(base, 'GET', `/v1/admin/spend?key_id=${id}`);
     expect(report.requests).toBe(100);
     expect(report.total_usd).toBeCloseTo(CAP_USD, 12);

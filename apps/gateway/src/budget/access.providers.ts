@@ -8,6 +8,7 @@ import { AdminTenantsController } from '../admin/admin-tenants.controller';
 import { AccessService } from '../auth/access.service';
 import { AdminKeyGuard } from '../auth/admin-key.guard';
 import { APP_CONFIG, CLOCK } from '../tokens';
+import { BudgetController } from './budget.controller';
 import { BudgetService, COUNTER_STORE } from './budget.service';
 
 /** Redis (shared by every gateway process) when REDIS_URL is set; in process on the embedded default. */
@@ -23,4 +24,4 @@ export const accessProviders: Provider[] = [
   BudgetService,
 ];
 
-export const adminControllers = [AdminTenantsController, AdminKeysController, AdminBudgetsController];
+export const adminControllers = [AdminTenantsController, AdminKeysController, AdminBudgetsController, BudgetController];

@@ -187,28 +187,43 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
     const now = this.clock.now();
     await this.checkRateLimits(ctx, access, plan.promptTokens + (maxTokens ?? DEFAULT_RESERVED_COMPLETION_TOKENS), now);
 
-    const worstNano = ceilNano(worstCaseOverModels(plan.models, plan.promptTokens, maxTokens));
     const budgets = this.applicable(access, route);
-    const lines: CounterLine[] = [];
-    const entries: Reservation['entries'] = [];
     const windows = budgets.map((b) => periodWindow(b.period, now));
-    budgets.forEach((b, i) => {
-      const keys = windows[i].buckets.map((bucket) => budgetKey(b.id, bucket));
-      lines.push({ keys, limit: b.hardLimitUsd === null ? null : Math.floor(b.hardLimitUsd * 1e9), amount: worstNano, ttlMs: windows[i].ttlMs });
-      entries.push({ key: keys[keys.length - 1], ttlMs: windows[i].ttlMs, budgetId: b.id });
-    });
-    if (lines.length > 0) {
+    const entries: Reservation['entries'] = [];
+    const keysOf = budgets.map((b, i) => windows[i].buckets.map((bucket) => budgetKey(b.id, bucket)));
+    budgets.forEach((b, i) => entries.push({ key: keysOf[i][keysOf[i].length - 1], ttlMs: windows[i].ttlMs, budgetId: b.id }));
+    // The reservation covers every model the request may end up on: the plan's ranking and the
+    // route's configured fallbacks. Near a cap, the dearest models leave the plan (when the route has
+    // no fixed fallback list) before the request is refused: the cheaper ones may still fit.
+    const fixed = (plan.route.failover?.fallbacks ?? []).flatMap((id) => this.config.models.get(id) ?? []);
+    let models = plan.models;
+    let worstNano = 0;
+    for (;;) {
+      worstNano = ceilNano(worstCaseOverModels([...models, ...fixed], plan.promptTokens, maxTokens));
+      if (budgets.length === 0) break;
+      const lines: CounterLine[] = budgets.map((b, i) => ({
+        keys: keysOf[i],
+        limit: b.hardLimitUsd === null ? null : Math.floor(b.hardLimitUsd * 1e9),
+        amount: worstNano,
+        ttlMs: windows[i].ttlMs,
+      }));
       const result = await this.store.tryAdd(lines);
       budgets.forEach((b, i) => this.spentNano.set(b.id, result.sums[i]));
-      if (!result.ok) {
-        const b = budgets[result.refused];
-        const retryAfter = Math.max(1, Math.ceil((windows[result.refused].resetMs - now) / 1000));
-        throw GatewayError.budgetExceeded(
-          `The ${describeScope(b)} ${describePeriod(b)} budget of $${b.hardLimitUsd} is spent or reserved by requests in flight; this request could cost up to $${nanoToUsd(worstNano).toFixed(6)}.`,
-          retryAfter,
-        );
+      if (result.ok) break;
+      if (models.length > 1 && fixed.length === 0) {
+        const cost = (m: (typeof models)[number]) => worstCaseOverModels([m], plan.promptTokens, maxTokens);
+        const dearest = models.reduce((a, m) => (cost(m) > cost(a) ? m : a));
+        models = models.filter((m) => m !== dearest);
+        continue;
       }
+      const b = budgets[result.refused];
+      const retryAfter = Math.max(1, Math.ceil((windows[result.refused].resetMs - now) / 1000));
+      throw GatewayError.budgetExceeded(
+        `The ${describeScope(b)} ${describePeriod(b)} budget of $${b.hardLimitUsd} is spent or reserved by requests in flight; this request could cost up to $${nanoToUsd(worstNano).toFixed(6)}.`,
+        retryAfter,
+      );
     }
+    plan.models = models;
     this.reservations.set(ctx.requestId, { access, route, reservedNano: worstNano, entries, createdAt: now });
   }
 
