@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { SharedHealth } from '../../apps/gateway/src/health-breaker/shared-health';
+import { eventually } from '../support/stack';
+import { REDIS_URL } from '../support/test-database';
+
+describe('circuit breakers are shared between gateway processes through Redis', () => {
+  const options = { failureThreshold: 3, cooldownMs: 60_000, maxCooldownMs: 120_000 };
+  const clock = { now: () => 1_000_000 };
+  let one: SharedHealth;
+  let two: SharedHealth;
+
+  beforeAll(() => {
+    const shared = { redisUrl: REDIS_URL, prefix: `t${randomBytes(4).toString('hex')}`, namespace: 'deployment', pollMs: 60_000 };
+    one = new SharedHealth(clock, options, shared);
+    two = new SharedHealth(clock, options, shared);
+  });
+  afterAll(async () => {
+    await one.close();
+    await two.close();
+  });
+
+  it('failures seen by two processes add up, and both see the breaker open', async () => {
+    two.watch(['p/m']);
+    one.recordFailure('p/m');
+    two.recordFailure('p/m');
+    one.recordFailure('p/m');
+    // Pushes are asynchronous; once they land, a pull brings the shared count in.
+    await eventually(async () => {
+      await one.pull();
+      await two.pull();
+      expect(one.state('p/m')).toBe('open');
+      expect(two.state('p/m')).toBe('open');
+    });
+    expect(two.view()).toContainEqual(expect.objectContaining({ key: 'p/m', failures: 3, opens: 1 }));
+  });
+
+  it('a success in one process closes the breaker for the other', async () => {
+    one.recordSuccess('p/m');
+    await eventually(async () => {
+      await two.pull();
+      expect(two.state('p/m')).toBe('closed');
+    });
+  });
+});
