@@ -1,0 +1,245 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { interleavedLatency, pacedLoad, streamWaves, throughput, withOpenStreams, type StreamTiming } from './load';
+import { summariseProfile, type CpuProfile } from './profile-summary';
+import { forkHelper, startProduct, type ProductStack } from './stack';
+import { percentile, processCpuMs, processRssKb } from './stats';
+import { targetsFor, type Target } from './targets';
+
+/**
+ * `npm run bench:gateway [-- --quick] [-- --soak 600] [-- --profile]`: the gateway's overhead against
+ * the upstream itself and a bare Node pass-through, measured side by side in one run.
+ */
+interface Options {
+  quick: boolean;
+  soakSeconds: number;
+  profile: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const quick = argv.includes('--quick');
+  const soakAt = argv.indexOf('--soak');
+  return { quick, soakSeconds: soakAt >= 0 ? Number(argv[soakAt + 1]) : quick ? 10 : 60, profile: argv.includes('--profile') };
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const out: string[] = [];
+const print = (line = '') => {
+  out.push(line);
+  process.stdout.write(`${line}\n`);
+};
+const f = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function table(header: string[], rows: string[][]): void {
+  print(`| ${header.join(' | ')} |`);
+  print(`|${header.map(() => '---').join('|')}|`);
+  for (const r of rows) print(`| ${r.join(' | ')} |`);
+  print();
+}
+
+interface Verdict {
+  target: string;
+  measured: string;
+  ok: boolean;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const q = options.quick;
+  const upstream = await forkHelper('fake-upstream.js');
+  const passThrough = await forkHelper('pass-through.js', [upstream.url]);
+  const profileDir = join(__dirname, 'profiles');
+  let product: ProductStack | undefined;
+  try {
+    if (options.profile) {
+      rmSync(profileDir, { recursive: true, force: true });
+      mkdirSync(profileDir, { recursive: true });
+    }
+    product = await startProduct(upstream.url, { gatewayNodeArgs: options.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] });
+    const gwPid = product.gateway.child.pid!;
+    const targets = targetsFor({ upstream: upstream.url, passThrough: passThrough.url, gateway: product.gateway.url });
+    const gateway = targets[2];
+    if (options.profile) {
+      await profile(targets, product, profileDir, q);
+      product = undefined;
+      return;
+    }
+    const startedAt = new Date();
+    const rssStartKb = processRssKb(gwPid);
+    log('warm-up');
+    await interleavedLatency(targets, 'instant', q ? 300 : 1000, 0);
+    await throughput(gateway, 'instant', 64, 2);
+    await sleep(500);
+    const rssIdleKb = processRssKb(gwPid);
+    const verdicts: Verdict[] = [];
+
+    print(`# Gateway overhead (${q ? 'quick' : 'full'} run)`);
+    print();
+    print(`Date ${startedAt.toISOString()}; machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; load average at start ${loadavg().map((x) => x.toFixed(1)).join(' ')}.`);
+    print('Gateway: `node dist/apps/gateway/src/main.js` in its own process, real Postgres + BullMQ on Redis + worker process; route with 2 candidates, budget, 2 validators.');
+    print();
+
+    // 1. Concurrency 1, interleaved rounds.
+    print('## Latency at concurrency 1 (ms; interleaved rounds, one keep-alive connection per target)');
+    print();
+    const c1Rows: string[][] = [];
+    for (const [kind, rounds] of [['instant', q ? 500 : 2000], ['slow', q ? 60 : 300]] as const) {
+      log(`concurrency 1, ${kind} upstream, ${rounds} rounds`);
+      const lat = await interleavedLatency(targets, kind, rounds, 20);
+      const up = lat.get('upstream')!;
+      for (const t of targets) {
+        const xs = lat.get(t.name)!;
+        c1Rows.push([kind, t.name, f(percentile(xs, 50), 3), f(percentile(xs, 99), 3), t.name === 'upstream' ? '-' : f(percentile(xs, 50) - percentile(up, 50), 3), t.name === 'upstream' ? '-' : f(percentile(xs, 99) - percentile(up, 99), 3), String(xs.length)]);
+      }
+      if (kind === 'instant') {
+        const gw = lat.get('gateway')!;
+        const addedP50 = percentile(gw, 50) - percentile(up, 50);
+        const addedP99 = percentile(gw, 99) - percentile(up, 99);
+        verdicts.push({ target: 'added latency p50 < 0.5 ms (c=1, instant)', measured: `${f(addedP50, 3)} ms`, ok: addedP50 < 0.5 });
+        verdicts.push({ target: 'added latency p99 < 1.5 ms (c=1, instant)', measured: `${f(addedP99, 3)} ms`, ok: addedP99 < 1.5 });
+      }
+    }
+    table(['upstream', 'target', 'p50', 'p99', 'added p50', 'added p99', 'n'], c1Rows);
+
+    // 2. Streams: time to first token and per-chunk transit.
+    print('## Streams (64 chunks, 20 ms apart; waves of concurrent streams started over one chunk interval)');
+    print();
+    const streamRows: string[][] = [];
+    for (const [kind, waves, width] of [['instant', q ? 2 : 4, q ? 8 : 16], ['slow', q ? 1 : 2, q ? 8 : 16]] as const) {
+      log(`streams, ${kind} upstream, ${waves} waves of ${width}`);
+      const res = await streamWaves(targets, kind, waves, width);
+      const stat = (ts: StreamTiming[]) => {
+        const ttft = ts.map((t) => t.ttftMs);
+        const transit = ts.flatMap((t) => t.transitMs);
+        return { ttft50: percentile(ttft, 50), ttft99: percentile(ttft, 99), tr50: percentile(transit, 50), tr99: percentile(transit, 99), chunks: ts.reduce((a, t) => a + t.chunks, 0) / ts.length };
+      };
+      const up = stat(res.get('upstream')!);
+      for (const t of targets) {
+        const s = stat(res.get(t.name)!);
+        const direct = t.name === 'upstream';
+        streamRows.push([kind, t.name, f(s.ttft50, 3), f(s.ttft99, 3), direct ? '-' : f(s.ttft50 - up.ttft50, 3), f(s.tr50, 3), f(s.tr99, 3), direct ? '-' : f(s.tr99 - up.tr99, 3), f(s.chunks, 0)]);
+        if (kind === 'instant' && t.name === 'gateway') {
+          verdicts.push({ target: 'added TTFT < 1 ms (p50, instant)', measured: `${f(s.ttft50 - up.ttft50, 3)} ms`, ok: s.ttft50 - up.ttft50 < 1 });
+          verdicts.push({ target: 'inter-chunk added delay p99 < 0.1 ms', measured: `${f(s.tr99 - up.tr99, 3)} ms`, ok: s.tr99 - up.tr99 < 0.1 });
+        }
+      }
+    }
+    table(['upstream', 'target', 'TTFT p50', 'TTFT p99', 'added TTFT p50', 'chunk transit p50', 'chunk transit p99', 'added transit p99', 'chunks/stream'], streamRows);
+
+    // 3. Closed-loop throughput (autocannon), instant upstream, non-streamed.
+    print(`## Throughput (autocannon, no pipelining, instant upstream, ${q ? 2 : 6} s per cell)`);
+    print();
+    const tpRows: string[][] = [];
+    const rps = new Map<string, number>();
+    let cpuPerReqAt64 = NaN;
+    for (const connections of [16, 64, 256]) {
+      for (const t of targets) {
+        log(`throughput ${t.name} @ ${connections} connections`);
+        const cpuBefore = processCpuMs(gwPid);
+        const r = await throughput(t, 'instant', connections, q ? 2 : 6);
+        const cpuMs = processCpuMs(gwPid) - cpuBefore;
+        const cpuPerReq = t.name === 'gateway' && r.total > 0 ? cpuMs / r.total : NaN;
+        if (t.name === 'gateway' && connections === 64) cpuPerReqAt64 = cpuPerReq;
+        rps.set(`${t.name}@${connections}`, r.requestsPerSec);
+        tpRows.push([String(connections), t.name, f(r.requestsPerSec, 0), f(r.p50Ms, 1), f(r.p99Ms, 1), String(r.non2xx + r.errors), t.name === 'gateway' ? f(cpuPerReq, 3) : '-']);
+        await sleep(300);
+      }
+    }
+    table(['connections', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'gateway CPU ms/req'], tpRows);
+    const ratio = (rps.get('gateway@64') ?? 0) / (rps.get('pass-through@64') ?? 1);
+    verdicts.push({ target: 'throughput @64 >= 60% of pass-through', measured: `${f(ratio * 100, 0)}% (${f(rps.get('gateway@64') ?? NaN, 0)} vs ${f(rps.get('pass-through@64') ?? NaN, 0)} req/s)`, ok: ratio >= 0.6 });
+
+    // 4. Open-loop constant rate.
+    print(`## Constant rate (open loop, latency from each request's due time, instant upstream, ${q ? 2 : 6} s per cell)`);
+    print();
+    const paceRows: string[][] = [];
+    let cpuPerReqAt500 = NaN;
+    for (const rate of [500, 2000]) {
+      for (const t of targets) {
+        log(`constant rate ${rate}/s -> ${t.name}`);
+        const cpuBefore = processCpuMs(gwPid);
+        const r = await pacedLoad(t, 'instant', rate, q ? 2 : 6, percentile);
+        const cpuPerReq = t.name === 'gateway' && r.completed > 0 ? (processCpuMs(gwPid) - cpuBefore) / r.completed : NaN;
+        if (t.name === 'gateway' && rate === 500) cpuPerReqAt500 = cpuPerReq;
+        paceRows.push([String(rate), t.name, f(r.achievedRate, 0), f(r.p50Ms, 2), f(r.p99Ms, 2), String(r.failed), t.name === 'gateway' ? f(cpuPerReq, 3) : '-']);
+        await sleep(300);
+      }
+    }
+    table(['offered req/s', 'target', 'achieved req/s', 'p50 ms', 'p99 ms', 'failed', 'gateway CPU ms/req'], paceRows);
+
+    // 5. Memory: 1,000 open streams.
+    print('## Memory (RSS of the process under test, KB)');
+    print();
+    const memRows: string[][] = [];
+    for (const [target, pid] of [[targets[1], passThrough.child.pid!], [gateway, gwPid]] as const) {
+      log(`1,000 open streams -> ${target.name}`);
+      await sleep(1000);
+      const before = processRssKb(pid);
+      const { opened, value: during } = await withOpenStreams(target, 1000, () => processRssKb(pid));
+      await sleep(1000);
+      const perStream = (during - before) / Math.max(1, opened);
+      memRows.push([target.name, String(before), String(during), String(opened), f(perStream, 1)]);
+      if (target.name === 'gateway') verdicts.push({ target: '< 50 KB per open stream', measured: `${f(perStream, 1)} KB (${opened} streams)`, ok: perStream < 50 && opened === 1000 });
+    }
+    table(['target', 'RSS before', 'RSS with streams open', 'streams open', 'KB per stream'], memRows);
+
+    // 6. Soak at 500 req/s.
+    log(`soak: ${options.soakSeconds} s at 500 req/s -> gateway`);
+    await sleep(1000);
+    const soakStart = processRssKb(gwPid);
+    const samples: number[] = [soakStart];
+    const slices = Math.max(1, Math.round(options.soakSeconds / 10));
+    for (let i = 0; i < slices; i++) {
+      await pacedLoad(gateway, 'instant', 500, options.soakSeconds / slices, percentile);
+      samples.push(processRssKb(gwPid));
+    }
+    const soakEnd = samples[samples.length - 1];
+    table(
+      ['gateway RSS at start (after load)', 'idle after warm-up', 'soak start', 'soak end', 'soak samples (every ~10 s)'],
+      [[String(rssStartKb), String(rssIdleKb), String(soakStart), String(soakEnd), samples.join(' ')]],
+    );
+    const growth = (soakEnd - soakStart) / soakStart;
+    verdicts.push({ target: `no RSS growth over the soak (${options.soakSeconds} s at 500 req/s)`, measured: `${soakStart} -> ${soakEnd} KB (${f(growth * 100, 1)}%)`, ok: growth < 0.05 });
+
+    print(`Load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other processes on the machine share the 2 cores).`);
+    print();
+    print('## Summary against the targets');
+    print();
+    print(`Gateway CPU per request: ${f(cpuPerReqAt64, 3)} ms at 64 connections, ${f(cpuPerReqAt500, 3)} ms at 500 req/s. RSS idle ${rssIdleKb} KB.`);
+    print();
+    table(['target', 'measured', 'met'], verdicts.map((v) => [v.target, v.measured, v.ok ? 'yes' : '**no**']));
+  } finally {
+    await product?.close();
+    await passThrough.stop();
+    await upstream.stop();
+  }
+}
+
+/** Runs the gateway under `--cpu-prof` through throughput and stream load, then summarises the profile. */
+async function profile(targets: Target[], product: ProductStack, dir: string, quick: boolean): Promise<void> {
+  const gateway = targets[2];
+  log('profiling: warm-up, then 64 connections non-streamed, then streams');
+  await throughput(gateway, 'instant', 16, 2);
+  const loadStartUs = Number(process.hrtime.bigint() / 1000n);
+  await throughput(gateway, 'instant', 64, quick ? 5 : 15);
+  await streamWaves([gateway], 'instant', quick ? 2 : 4, 32);
+  await product.close();
+  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
+  const summary = summariseProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile, 30, loadStartUs);
+  print(`Profile ${join(dir, file)}: ${f(summary.total, 0)} ms of CPU under load (start-up, warm-up and idle excluded).`);
+  print();
+  table(['component', 'self ms', 'share'], summary.components.map((c) => [c.name, f(c.ms, 0), `${f(c.share * 100, 1)}%`]));
+  table(['function (self time)', 'component', 'self ms', 'share'], summary.functions.map((r) => [`\`${r.name}\``, r.component, f(r.ms, 0), `${f(r.share * 100, 1)}%`]));
+  table(['project function (inclusive)', 'ms', 'share'], summary.inclusive.map((r) => [`\`${r.name}\``, f(r.ms, 0), `${f(r.share * 100, 1)}%`]));
+}
+
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    process.stderr.write(`bench:gateway failed: ${err.stack ?? err.message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,163 @@
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+
+export const GATEWAY_KEY = 'gw-bench-key-0123456789abcdef';
+const POSTGRES_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const DIST = resolve(__dirname, '..', '..');
+
+/** The routing file: one route per upstream behaviour, two candidates each, a budget and a validator. */
+export function benchRouterYaml(upstreamUrl: string): string {
+  const modes = ['instant', 'slow', 'hold'];
+  return [
+    'providers:',
+    ...modes.map((m) => `  - { id: up-${m}, kind: openai-compatible, base_url: "${upstreamUrl}/${m}/v1" }`),
+    'models:',
+    ...modes.flatMap((m) => [
+      `  - { id: ${m}-cheap, provider: up-${m}, upstream: cheap, input_per_1m: 0.1, output_per_1m: 0.4, context_window: 16000 }`,
+      `  - { id: ${m}-strong, provider: up-${m}, upstream: strong, input_per_1m: 5, output_per_1m: 15, context_window: 128000 }`,
+    ]),
+    'routes:',
+    ...modes.map(
+      (m) => `  - { name: ${m}, candidates: [${m}-cheap, ${m}-strong], quality_floor: 0.8, budget_usd_per_day: 1000000, validators: [{ type: refusal }, { type: max_length, chars: 100000 }] }`,
+    ),
+    '',
+  ].join('\n');
+}
+
+export interface ChildHandle {
+  child: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(force);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Forks a bench helper (fake upstream, pass-through) that reports `{ ready: url }` over IPC. */
+export function forkHelper(script: string, args: string[] = []): Promise<ChildHandle> {
+  const child = fork(join(__dirname, script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((ok, fail) => {
+    child.once('error', fail);
+    child.once('exit', (code) => fail(new Error(`${script} exited with ${code}`)));
+    child.once('message', (m: { ready?: string }) => {
+      if (!m.ready) return fail(new Error(`${script}: unexpected message`));
+      child.disconnect();
+      ok({ child, url: m.ready, stop: () => stopChild(child) });
+    });
+  });
+}
+
+/** Spawns a product process (`dist/apps/...`) and waits for the JSON log line `readyMsg`. */
+function spawnProduct(entry: string, env: Record<string, string>, readyMsg: string, nodeArgs: string[]): Promise<{ child: ChildProcess; line: Record<string, unknown> }> {
+  const child = spawn(process.execPath, [...nodeArgs, join(DIST, entry)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[${entry}] ${d}`));
+  return new Promise((ok, fail) => {
+    child.once('exit', (code) => fail(new Error(`${entry} exited with ${code} before it was ready`)));
+    const lines = createInterface({ input: child.stdout! });
+    let ready = false;
+    const repeats = new Map<string, number>();
+    lines.on('line', (text) => {
+      let line: Record<string, unknown> = {};
+      try {
+        line = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        /* not a log line */
+      }
+      if (!ready && line.msg === readyMsg) {
+        ready = true;
+        ok({ child, line });
+      } else if (line.level === 'warn' || line.level === 'error') {
+        // Print each distinct message a few times only (a failing dependency can log per request).
+        const seen = (repeats.get(String(line.msg)) ?? 0) + 1;
+        repeats.set(String(line.msg), seen);
+        if (seen <= 3) process.stderr.write(`[${entry}] ${text}\n`);
+        else if (seen === 4) process.stderr.write(`[${entry}] (further "${String(line.msg)}" lines not shown)\n`);
+      }
+    });
+  });
+}
+
+export interface ProductStack {
+  gateway: ChildHandle;
+  worker: ChildHandle;
+  databaseName: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole product as deployed: a fresh Postgres database, BullMQ on Redis under a unique prefix,
+ * the gateway and the scoring worker each in their own process (`node dist/apps/.../main.js`).
+ */
+export async function startProduct(upstreamUrl: string, options: { gatewayNodeArgs?: string[] } = {}): Promise<ProductStack> {
+  const databaseName = `bench_gw_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: POSTGRES_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${databaseName}`);
+  await admin.end();
+  const dir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
+  const configPath = join(dir, 'router.yaml');
+  writeFileSync(configPath, benchRouterYaml(upstreamUrl));
+  const queuePrefix = `bench${randomBytes(4).toString('hex')}`;
+  const env = {
+    ROUTER_CONFIG: configPath,
+    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${databaseName}`,
+    REDIS_URL,
+    QUEUE_PREFIX: queuePrefix,
+    GATEWAY_API_KEYS: GATEWAY_KEY,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: dir,
+  };
+  const cleanup = async () => {
+    const c = new Client({ connectionString: POSTGRES_ADMIN_URL });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await c.end();
+    const redis = new Redis(REDIS_URL, { lazyConnect: true });
+    await redis.connect();
+    const keys = await redis.keys(`${queuePrefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  let gatewayChild: ChildProcess | undefined;
+  try {
+    const gw = await spawnProduct('apps/gateway/src/main.js', env, 'gateway listening', options.gatewayNodeArgs ?? []);
+    gatewayChild = gw.child;
+    const url = String(gw.line.url).replace(/\/v1$/, '');
+    const wk = await spawnProduct('apps/worker/src/main.js', env, 'worker started', []);
+    const gateway = { child: gw.child, url, stop: () => stopChild(gw.child) };
+    const worker = { child: wk.child, url: '', stop: () => stopChild(wk.child) };
+    return {
+      gateway,
+      worker,
+      databaseName,
+      async close() {
+        await gateway.stop();
+        await worker.stop();
+        await cleanup();
+      },
+    };
+  } catch (err) {
+    if (gatewayChild) await stopChild(gatewayChild);
+    await cleanup();
+    throw err;
+  }
+}

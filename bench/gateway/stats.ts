@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+
+/** Nearest-rank percentile of unsorted samples (`p` in 0..100); NaN when there are none. */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+export function median(samples: readonly number[]): number {
+  return percentile(samples, 50);
+}
+
+/** Pairs two interleaved sample sets and returns per-round differences (a - b). */
+export function differences(a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.min(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = a[i] - b[i];
+  return out;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100; // `getconf CLK_TCK` on Linux
+
+/** User + system CPU time of a process in ms, from /proc/<pid>/stat (fields 14 and 15). */
+export function processCpuMs(pid: number): number {
+  return parseCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+export function parseCpuMs(stat: string): number {
+  // The command name (field 2) may hold spaces; fields after it follow the closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return ((utime + stime) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** Resident set size of a process in KB, from /proc/<pid>/status. */
+export function processRssKb(pid: number): number {
+  return parseRssKb(readFileSync(`/proc/${pid}/status`, 'utf8'));
+}
+
+export function parseRssKb(status: string): number {
+  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  return match ? Number(match[1]) : NaN;
+}

@@ -1,0 +1,35 @@
+import { GATEWAY_KEY } from './stack';
+
+export type TargetName = 'upstream' | 'pass-through' | 'gateway';
+export type UpstreamKind = 'instant' | 'slow' | 'hold';
+
+/** One place requests can go: the upstream itself, the bare pass-through, or the gateway. */
+export interface Target {
+  name: TargetName;
+  origin: string;
+  path(kind: UpstreamKind): string;
+}
+
+export function targetsFor(urls: { upstream: string; passThrough: string; gateway: string }): Target[] {
+  const direct = (kind: UpstreamKind) => `/${kind}/v1/chat/completions`;
+  return [
+    { name: 'upstream', origin: urls.upstream, path: direct },
+    { name: 'pass-through', origin: urls.passThrough, path: direct },
+    // The gateway resolves the route named in `model` (one per upstream behaviour) and picks a model.
+    { name: 'gateway', origin: urls.gateway, path: () => '/v1/chat/completions' },
+  ];
+}
+
+export const REQUEST_HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${GATEWAY_KEY}` };
+
+/** A small, typical chat request; `model` names the gateway route, the others ignore it. */
+export function chatBody(kind: UpstreamKind, stream: boolean): string {
+  return JSON.stringify({
+    model: kind,
+    messages: [
+      { role: 'system', content: 'You are a helpful assistant.' },
+      { role: 'user', content: 'Write one short sentence about the sea.' },
+    ],
+    stream,
+  });
+}
