@@ -38,6 +38,13 @@ export async function postJson(
     idleMs: given.idleMs ?? DEFAULT_TIMEOUTS.idleMs,
     totalMs: given.totalMs ?? DEFAULT_TIMEOUTS.totalMs,
   };
+  let payload: string;
+  try {
+    payload = JSON.stringify(body);
+  } catch (err) {
+    // A request nested deeper than the serializer's stack: the client's input, not an upstream fault.
+    throw new ProviderError('bad_request', `The request cannot be forwarded: ${(err as Error).message}.`);
+  }
   const signals = [AbortSignal.timeout(timeouts.totalMs)];
   if (options.signal) signals.push(options.signal);
   try {
@@ -46,7 +53,7 @@ export async function postJson(
       path: new URL(url).pathname + new URL(url).search,
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
-      body: JSON.stringify(body),
+      body: payload,
       signal: AbortSignal.any(signals),
       headersTimeout: timeouts.firstByteMs,
       bodyTimeout: timeouts.idleMs,
@@ -57,13 +64,27 @@ export async function postJson(
   }
 }
 
-/** Reads a whole body as text, mapping stalls and resets to ProviderErrors. */
-export async function readText(body: UpstreamResponse['body']): Promise<string> {
+/** Largest non-streamed upstream answer the gateway reads; beyond it the answer is malformed. */
+export const MAX_UPSTREAM_BODY_BYTES = 32 * 1024 * 1024;
+
+/** Reads a whole body as text (at most `maxBytes`), mapping stalls and resets to ProviderErrors. */
+export async function readText(body: UpstreamResponse['body'], maxBytes = MAX_UPSTREAM_BODY_BYTES): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
   try {
-    return await body.text();
+    for await (const chunk of body) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
+      size += buffer.length;
+      if (size > maxBytes) {
+        body.destroy();
+        throw new ProviderError('malformed_response', `Upstream answer exceeded ${maxBytes} bytes.`);
+      }
+      chunks.push(buffer);
+    }
   } catch (err) {
     throw toProviderError(err, false);
   }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Normalises network and timeout failures; a ProviderError passes through untouched. */
