@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { AttemptRunner, type AttemptLog } from '../../apps/gateway/src/chat/attempt-runner';
 import { CONTINUE_INSTRUCTION } from '../../apps/gateway/src/chat/continuation';
 import { startFakeOpenAI, type Behavior, type FakeOpenAI } from '../fakes/fake-openai.server';
-import { eventually, startStack, type Stack } from '../support/stack';
+import { eventually, GATEWAY_KEY, startStack, type Stack } from '../support/stack';
 
 /** A port nothing listens on: connections to it are refused. */
 async function closedPort(): Promise<number> {
@@ -203,7 +203,8 @@ routes:
     expect(data.choices[0].message.content).toBe(GOOD);
     expect(upstream.requests.at(-1)).not.toHaveProperty('x_router');
     expect(path((await recordOf(data.id)).attempts)).toEqual(['cheap:server_error', 'strong:ok']);
-    const bad = await stack.client.chat.completions.create({ ...body, x_router: { fallbacks: ['nope'] } }).catch((e: unknown) => e);
+    const badBody = { ...body, x_router: { fallbacks: ['nope'], retries: 0 } };
+    const bad = await stack.client.chat.completions.create(badBody).catch((e: unknown) => e);
     expect(bad).toMatchObject({ status: 400, param: 'x_router.fallbacks' });
   });
 
@@ -213,6 +214,8 @@ routes:
     for (let i = 0; i < 3; i++) await stack.client.chat.completions.create({ model: 'chain', messages: [{ role: 'user', content: 'hi' }] });
     await eventually(() => expect(runner.health.deployments.state('fake/cheap')).toBe('open'));
     expect(runner.health.report().deployments).toContainEqual(expect.objectContaining({ deployment: 'fake/cheap', state: 'open' }));
+    const report = (await (await fetch(`${stack.gateway.url}/v1/router/report`, { headers: { authorization: `Bearer ${GATEWAY_KEY}` } })).json()) as { health: { deployments: unknown[] } };
+    expect(report.health.deployments).toContainEqual(expect.objectContaining({ deployment: 'fake/cheap', state: 'open' }));
     const before = upstream.requests.filter((r) => r.model === 'cheap-upstream').length;
     for (let i = 0; i < 10; i++) {
       const data = await stack.client.chat.completions.create({ model: 'both', messages: [{ role: 'user', content: 'hi' }] });

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig, RouteSpec } from '../../../../libs/config/src';
 import type { ArmState } from '../../../../libs/router/src';
 import { ReportRepository } from '../../../../libs/storage/src';
+import { AttemptRunner } from '../chat/attempt-runner';
 import { LearnedState } from '../routing/learned-state';
 import { DEFAULT_COMPLETION_TOKENS, priceUsd } from '../routing/plan-route';
 import { SpendTracker } from '../routing/spend-tracker';
@@ -47,6 +48,7 @@ export class ReportService {
     private readonly reports: ReportRepository,
     private readonly learned: LearnedState,
     private readonly spend: SpendTracker,
+    private readonly attempts: AttemptRunner,
   ) {}
 
   async build(window: number) {
@@ -66,6 +68,8 @@ export class ReportService {
     return {
       object: 'router.report',
       window,
+      /** Circuit breakers per deployment and per (route, model) schema cooldowns; see docs/fallbacks.md. */
+      health: this.attempts.health.report(),
       routes: routes.map((route) => {
         const arms = this.learned.armsFor(route.name);
         const windowTotal = route.candidates.reduce((n, m) => n + (shareBy.get(key(route.name, m)) ?? 0), 0);
