@@ -1,3 +1,4 @@
+import { migrations } from '../../migrations';
 import { ArmStatsRepository, migrateToLatest, openDatabase } from '../../libs/storage/src';
 
 describe('embedded default (PGlite over the Postgres protocol)', () => {
@@ -5,7 +6,8 @@ describe('embedded default (PGlite over the Postgres protocol)', () => {
     const handle = await openDatabase({ dataDir: 'memory://' });
     try {
       expect(handle.kind).toBe('embedded');
-      expect(await migrateToLatest(handle.db)).toEqual(['20261121T130000-initial']);
+      expect(await migrateToLatest(handle.db)).toEqual(Object.keys(migrations).sort());
+      expect(await migrateToLatest(handle.db)).toEqual([]);
       const arms = new ArmStatsRepository(handle.db);
       const base = { route: 'r', contextKey: '', results: [], costUsd: 0, completionTokens: 1, discount: 1, scoredAt: new Date() };
       expect(await arms.recordScore({ ...base, requestId: 'a', modelId: 'm', validatorReward: 1 })).toEqual({ status: 'recorded', reward: 1 });
