@@ -3,6 +3,8 @@ import {
   applyLinearObservation,
   applyObservation,
   decide,
+  guardAgainstDrop,
+  type DriftDetectorOptions,
   emptyLinearArm,
   linearArmsAsBeta,
   applyLogisticObservation,
@@ -94,7 +96,11 @@ export class HierarchicalRouter implements BenchRouter {
     private readonly discount: number,
     private readonly random: Random,
     private readonly contextDiscount = discount,
+    /** With options, a drop detector per arm (route level and context level) shrinks old evidence on an alarm. */
+    private readonly drift?: DriftDetectorOptions,
   ) {}
+  private readonly dropStatistics = new Map<string, number>();
+  alarms = 0;
   choose(request: RouteRequest) {
     const contextArms = this.contextArms.get(request.contextKey) ?? EMPTY;
     return timed(() =>
@@ -106,9 +112,18 @@ export class HierarchicalRouter implements BenchRouter {
     );
   }
   observe(contextKey: string, _vector: Float64Array, obs: Observation): void {
-    this.routeArms = toMap(applyObservation([...this.routeArms.values()], obs, this.discount));
-    const ctx = this.contextArms.get(contextKey) ?? EMPTY;
-    this.contextArms.set(contextKey, toMap(applyObservation([...ctx.values()], obs, this.contextDiscount)));
+    const route = this.guard('', [...this.routeArms.values()], obs);
+    this.routeArms = toMap(applyObservation(route, obs, this.discount));
+    const ctx = this.guard(contextKey, [...(this.contextArms.get(contextKey) ?? EMPTY).values()], obs);
+    this.contextArms.set(contextKey, toMap(applyObservation(ctx, obs, this.contextDiscount)));
+  }
+  private guard(contextKey: string, arms: ArmState[], obs: Observation): ArmState[] {
+    if (!this.drift) return arms;
+    const key = `${contextKey}\u0000${obs.modelId}`;
+    const r = guardAgainstDrop(arms, obs.modelId, obs.reward, this.dropStatistics.get(key) ?? 0, this.drift);
+    this.dropStatistics.set(key, r.statistic);
+    if (r.alarm) this.alarms++;
+    return r.arms;
   }
 }
 

@@ -25,6 +25,11 @@ export const ZOO_TUNING = {
   /** Budget for the paced run: this multiple of the clairvoyant policy's spend over the same requests. */
   budgetOverClairvoyant: 1.02,
   budgetFloorSlack: 0.05,
+  drift: {
+    slack: Number(process.env.ZOO_DRIFT_SLACK ?? 0.05),
+    threshold: Number(process.env.ZOO_DRIFT_THRESHOLD ?? 15),
+    keepOnAlarm: Number(process.env.ZOO_DRIFT_KEEP ?? 0.05),
+  },
 };
 
 /** Cold-start prior from the price tier: dearer models are assumed better, weakly (4 pseudo-observations). */
@@ -77,6 +82,13 @@ function zooRouters(): ZooRouterSpec[] {
       options: () => prior,
     },
     {
+      name: 'contextual thompson + drift detector',
+      learning: true,
+      make: (s, seed) =>
+        new HierarchicalRouter('contextual+drift', contextualPolicy(s, false), t.discount, routerRandom(seed), t.contextDiscount, ZOO_TUNING.drift),
+      options: () => prior,
+    },
+    {
       name: 'linear thompson (features)',
       learning: true,
       make: (s, seed) =>
@@ -113,10 +125,15 @@ export interface ZooRow {
 
 export function runZooSuite(zooPath: string, seeds: number[]): ZooRow[] {
   const zoo = JSON.parse(readFileSync(zooPath, 'utf8')) as Zoo;
-  const routers = zooRouters();
-  const progress = new ProgressBar('zoo scenarios', SCENARIOS.length * routers.length * seeds.length);
+  // ROUTING_ZOO_ONLY (comma-separated scenario names / router name parts) narrows a run while tuning.
+  const only = (process.env.ROUTING_ZOO_ONLY ?? '').split(',').filter((x) => x.length > 0);
+  const pick = (name: string) => only.some((o) => name.includes(o));
+  const allRouters = zooRouters();
+  const routers = allRouters.some((r) => pick(r.name)) ? allRouters.filter((r) => pick(r.name)) : allRouters;
+  const scenarios = SCENARIOS.some(pick) ? SCENARIOS.filter((x) => only.includes(x)) : SCENARIOS;
+  const progress = new ProgressBar('zoo scenarios', scenarios.length * routers.length * seeds.length);
   const rows: ZooRow[] = [];
-  for (const name of SCENARIOS) {
+  for (const name of scenarios) {
     const perRouter = routers.map(() => [] as ZooRow[]);
     for (const seed of seeds) {
       const setup = buildScenario(zoo, name);

@@ -5,3 +5,4 @@ export * from './context';
 export * from './thompson-policy';
 export * from './linear-thompson';
 export * from './hashed-logistic';
+export * from './drift-detector';
