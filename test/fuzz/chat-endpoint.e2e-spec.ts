@@ -116,4 +116,29 @@ describe('fuzz: the chat completions endpoint', () => {
     const health = await fastify.inject({ method: 'GET', url: '/health' });
     expect(health.statusCode).toBe(200);
   }, 120_000);
+
+  it('answers every generated feedback payload with 2xx or an OpenAI-format 4xx', async () => {
+    const fastify = stack.gateway.app.getHttpAdapter().getInstance();
+    const served = await fastify.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${GATEWAY_KEY}` },
+      payload: { model: 'auto', messages: [{ role: 'user', content: 'hi' }] },
+    });
+    const requestId = String(served.headers['x-request-id']);
+    const feedback = fc.oneof(
+      fc.record({ request_id: fc.oneof(fc.constant(requestId), text, weird), score: fc.oneof(fc.double(), fc.boolean(), weird), comment: fc.oneof(text, weird), extra: weird }, { requiredKeys: [] }).map(json),
+      fc.anything().map(json),
+      fc.string().map((body) => ({ body, contentType: 'application/json' })),
+    );
+    const details = await fc.check(
+      fc.asyncProperty(feedback, async ({ body, contentType }) => {
+        const res = await fastify.inject({ method: 'POST', url: '/v1/feedback', headers: { 'content-type': contentType, authorization: `Bearer ${GATEWAY_KEY}` }, payload: body });
+        if (res.statusCode >= 500) throw new Error(`HTTP ${res.statusCode}: ${res.body.slice(0, 300)}`);
+        if (res.statusCode >= 400 && typeof (JSON.parse(res.body) as { error?: { message?: unknown } }).error?.message !== 'string') throw new Error(`not an OpenAI error: ${res.body.slice(0, 300)}`);
+      }),
+      { numRuns: 400, seed: 20261121, endOnFailure: true },
+    );
+    if (details.failed) throw new Error(`feedback: ${String(details.errorInstance)} input: ${JSON.stringify(details.counterexample?.[0]).slice(0, 500)}`);
+  }, 60_000);
 });
