@@ -4,7 +4,9 @@ import { ProviderError, providerErrorKindForStatus, parseRetryAfter, type Provid
 /** One keep-alive connection pool per process, shared by every provider adapter. */
 let sharedAgent: Agent | undefined;
 export function upstreamAgent(): Agent {
-  sharedAgent ??= new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 256, pipelining: 1 });
+  // No cap on connections per origin: a stream holds its connection for its whole length, and a cap
+  // would queue the next request behind the open streams instead of opening a connection.
+  sharedAgent ??= new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
   return sharedAgent;
 }
 
@@ -22,6 +24,61 @@ export interface UpstreamResponse {
 
 const DEFAULT_TIMEOUTS: Required<ProviderTimeouts> = { firstByteMs: 60_000, idleMs: 60_000, totalMs: 600_000 };
 
+interface ParsedUrl {
+  origin: string;
+  path: string;
+}
+
+/** Provider URLs repeat (one per provider, or per provider and model): parse each once. */
+const parsedUrls = new Map<string, ParsedUrl>();
+const MAX_PARSED_URLS = 1024;
+
+function parseUrl(url: string): ParsedUrl {
+  let parsed = parsedUrls.get(url);
+  if (!parsed) {
+    const u = new URL(url);
+    parsed = { origin: u.origin, path: u.pathname + u.search };
+    if (parsedUrls.size >= MAX_PARSED_URLS) parsedUrls.clear();
+    parsedUrls.set(url, parsed);
+  }
+  return parsed;
+}
+
+/** Adapters pass the same headers object on every call: merge the JSON defaults into it once. */
+const mergedHeaders = new WeakMap<Record<string, string>, Record<string, string>>();
+
+function withJsonHeaders(headers: Record<string, string>): Record<string, string> {
+  let merged = mergedHeaders.get(headers);
+  if (!merged) {
+    merged = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers };
+    mergedHeaders.set(headers, merged);
+  }
+  return merged;
+}
+
+/**
+ * One abort signal for the call: fires when the caller's signal does or when `totalMs` passes.
+ * A plain controller and one unref'd timer, released by `done()`, cost less per request than
+ * `AbortSignal.any([AbortSignal.timeout(...), signal])`, whose signals live until garbage collection.
+ */
+function callSignal(totalMs: number, outer: AbortSignal | undefined): { signal: AbortSignal; done(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), totalMs);
+  timer.unref();
+  const onOuterAbort = () => controller.abort(outer!.reason);
+  if (outer) {
+    if (outer.aborted) controller.abort(outer.reason);
+    else outer.addEventListener('abort', onOuterAbort, { once: true });
+  }
+  return {
+    signal: controller.signal,
+    done() {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuterAbort);
+    },
+  };
+}
+
 /**
  * POSTs JSON upstream. Resolves once headers arrive with any status; connection failures and
  * timeouts reject with a {@link ProviderError}. The caller reads (and must consume or destroy) the body.
@@ -33,11 +90,7 @@ export async function postJson(
   options: { signal?: AbortSignal; timeouts?: ProviderTimeouts } = {},
 ): Promise<UpstreamResponse> {
   const given = options.timeouts ?? {};
-  const timeouts = {
-    firstByteMs: given.firstByteMs ?? DEFAULT_TIMEOUTS.firstByteMs,
-    idleMs: given.idleMs ?? DEFAULT_TIMEOUTS.idleMs,
-    totalMs: given.totalMs ?? DEFAULT_TIMEOUTS.totalMs,
-  };
+  const { origin, path } = parseUrl(url);
   let payload: string;
   try {
     payload = JSON.stringify(body);
@@ -45,21 +98,24 @@ export async function postJson(
     // A request nested deeper than the serializer's stack: the client's input, not an upstream fault.
     throw new ProviderError('bad_request', `The request cannot be forwarded: ${(err as Error).message}.`);
   }
-  const signals = [AbortSignal.timeout(timeouts.totalMs)];
-  if (options.signal) signals.push(options.signal);
+  const call = callSignal(given.totalMs ?? DEFAULT_TIMEOUTS.totalMs, options.signal);
   try {
     const res = await upstreamAgent().request({
-      origin: new URL(url).origin,
-      path: new URL(url).pathname + new URL(url).search,
+      origin,
+      path,
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+      headers: withJsonHeaders(headers),
       body: payload,
-      signal: AbortSignal.any(signals),
-      headersTimeout: timeouts.firstByteMs,
-      bodyTimeout: timeouts.idleMs,
+      signal: call.signal,
+      headersTimeout: given.firstByteMs ?? DEFAULT_TIMEOUTS.firstByteMs,
+      bodyTimeout: given.idleMs ?? DEFAULT_TIMEOUTS.idleMs,
     });
+    // The total timeout and the caller's signal stay armed until the body is consumed or destroyed.
+    if (res.body.closed || res.body.destroyed) call.done();
+    else res.body.once('close', call.done);
     return { status: res.statusCode, headers: res.headers, body: res.body };
   } catch (err) {
+    call.done();
     throw toProviderError(err, false);
   }
 }

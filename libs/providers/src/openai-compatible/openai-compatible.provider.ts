@@ -74,6 +74,8 @@ export class OpenAICompatibleProvider implements ChatProvider {
 
   /** Applies per-provider quirks: fields the upstream rejects are dropped, renamed fields mapped. */
   private prepare(request: ChatRequest): Record<string, unknown> {
+    // Callers pass a fresh object; without quirks it goes out as is (no second copy, no `delete`).
+    if (!this.settings.dropFields?.length && !this.settings.renameFields) return request as unknown as Record<string, unknown>;
     const body: Record<string, unknown> = { ...request };
     for (const field of this.settings.dropFields ?? []) delete body[field];
     for (const [from, to] of Object.entries(this.settings.renameFields ?? {})) {
