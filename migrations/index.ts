@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as initial from './20261121T130000-initial';
 import * as accessAndBudgets from './20261121T140000-access-and-budgets';
 import * as promptTemplate from './20261121T153000-prompt-template';
+import * as armDrift from './20261121T160000-arm-drift';
 
 /** Every migration, by name; names sort in the order they run. Add new files here. */
 export const migrations: Record<string, Migration> = {
   '20261121T130000-initial': initial,
   '20261121T140000-access-and-budgets': accessAndBudgets,
   '20261121T153000-prompt-template': promptTemplate,
+  '20261121T160000-arm-drift': armDrift,
 };

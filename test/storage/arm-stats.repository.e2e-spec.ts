@@ -65,6 +65,16 @@ describe('storage on the real Postgres', () => {
     expect(after.get('')).toMatchObject({ successes: 1, failures: 0.5 });
   });
 
+  it('notices a silent regression and sheds the arm\'s old evidence', async () => {
+    const at = (i: number, reward: number) => ({ ...score(`drift-${i}`, 'md', reward), route: 'r3', discount: 1 });
+    await arms.recordScores(Array.from({ length: 60 }, (_, i) => at(i, 1)));
+    await arms.recordScores(Array.from({ length: 20 }, (_, i) => at(100 + i, 0)));
+    const row = (await arms.changedSince(null)).find((r) => r.route === 'r3' && r.context_key === '')!;
+    // Without the detector the arm would still hold 60 successes against 20 failures.
+    expect(row.successes).toBeLessThan(10);
+    expect(row.observations).toBe(80);
+  });
+
   it('writes request records idempotently and rolls their cost up per day', async () => {
     const row = (id: string, cost: number): NewRequestRow => ({
       id,

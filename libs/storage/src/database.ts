@@ -73,6 +73,8 @@ export interface ArmStatsTable {
   completion_tokens: number;
   cost_usd: number;
   observations: number;
+  /** Silent-regression statistic of the arm (libs/router drift-detector); 0 when new. */
+  drift_statistic: ColumnType<number, number | undefined, number>;
   updated_at: Timestamp;
 }
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { applyObservation, applyRewardCorrection, type ArmState } from '../../../router/src';
+import { applyObservation, applyRewardCorrection, guardAgainstDrop, type ArmState } from '../../../router/src';
 import { combineReward } from '../../../scoring/src/score-response';
 import type { ArmStatsRow, Database, ValidatorResultRecord } from '../database';
 
@@ -85,12 +85,17 @@ export class ArmStatsRepository {
         const [route, contextKey] = key.split('\u0000');
         const batch = fresh.filter((s) => s.route === route && insertedIds.has(s.requestId) && (contextKey === '' || s.contextKey === contextKey));
         if (batch.length === 0) continue;
-        let arms = (await selectArmsForUpdate(trx, route, contextKey)).map(toArmState);
+        const rows = await selectArmsForUpdate(trx, route, contextKey);
+        let arms = rows.map(toArmState);
+        const drift = new Map(rows.map((r) => [r.model_id, r.drift_statistic]));
         for (const score of batch) {
           const reward = rewards.get(score.requestId)!;
-          arms = applyObservation(arms, { modelId: score.modelId, reward, costUsd: score.costUsd, completionTokens: score.completionTokens }, score.discount);
+          // A silent regression shrinks the arm's old evidence before the new score is added.
+          const guarded = guardAgainstDrop(arms, score.modelId, reward, drift.get(score.modelId) ?? 0);
+          drift.set(score.modelId, guarded.statistic);
+          arms = applyObservation(guarded.arms, { modelId: score.modelId, reward, costUsd: score.costUsd, completionTokens: score.completionTokens }, score.discount);
         }
-        await writeArms(trx, route, contextKey, arms);
+        await writeArms(trx, route, contextKey, arms, drift);
       }
       for (const [requestId, value] of feedback) {
         await trx.updateTable('scores').set({ reward: rewards.get(requestId)!, feedback: value }).where('request_id', '=', requestId).execute();
@@ -148,7 +153,7 @@ function selectArmsForUpdate(trx: Transaction<Database>, route: string, contextK
   return trx.selectFrom('arm_stats').selectAll().where('route', '=', route).where('context_key', '=', contextKey).forUpdate().execute();
 }
 
-async function writeArms(trx: Transaction<Database>, route: string, contextKey: string, arms: ArmState[]): Promise<void> {
+async function writeArms(trx: Transaction<Database>, route: string, contextKey: string, arms: ArmState[], drift?: ReadonlyMap<string, number>): Promise<void> {
   if (arms.length === 0) return;
   await trx
     .insertInto('arm_stats')
@@ -162,6 +167,7 @@ async function writeArms(trx: Transaction<Database>, route: string, contextKey: 
         completion_tokens: a.completionTokens,
         cost_usd: a.costUsd,
         observations: a.observations,
+        ...(drift ? { drift_statistic: drift.get(a.modelId) ?? 0 } : {}),
         updated_at: sql<Date>`clock_timestamp()`,
       })),
     )
@@ -172,6 +178,7 @@ async function writeArms(trx: Transaction<Database>, route: string, contextKey: 
         completion_tokens: eb.ref('excluded.completion_tokens'),
         cost_usd: eb.ref('excluded.cost_usd'),
         observations: eb.ref('excluded.observations'),
+        ...(drift ? { drift_statistic: eb.ref('excluded.drift_statistic') } : {}),
         updated_at: eb.ref('excluded.updated_at'),
       })),
     )
