@@ -90,7 +90,11 @@ export class AccessService implements OnModuleInit, OnModuleDestroy {
     if (fixed) return fixed;
     let row = this.cache.get(digest);
     if (!row && !this.unknown.has(digest)) {
-      row = await this.keys.findByHash(digest);
+      try {
+        row = await this.keys.findByHash(digest);
+      } catch {
+        throw new GatewayError(503, 'The gateway cannot check this API key right now (its database is unavailable); retry shortly.', 'server_error', 'key_store_unavailable', null, 1);
+      }
       if (row && row.revoked_at === null) this.cache.set(digest, row);
       else if (!row && this.unknown.size < NEGATIVE_CACHE_MAX) this.unknown.add(digest);
     }
