@@ -46,4 +46,13 @@ describe('InProcessCounterStore', () => {
     advance(1000);
     expect(await s.sums([['d']])).toEqual([0]);
   });
+
+  it('sweeps expired counters as time passes, even ones never read again', async () => {
+    const { s, advance } = store();
+    for (let i = 0; i < 50; i++) await s.add([{ key: `old-${i}`, amount: 1, ttlMs: 1000 }]);
+    expect(s.size).toBe(50);
+    advance(61_000);
+    await s.add([{ key: 'new', amount: 1, ttlMs: 1000 }]);
+    expect(s.size).toBe(1);
+  });
 });

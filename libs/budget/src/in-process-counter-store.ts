@@ -6,7 +6,22 @@ export class InProcessCounterStore implements CounterStore {
   readonly kind = 'in-process';
   private readonly counters = new Map<string, { value: number; expiresAt: number }>();
 
+  private nextSweepAt = 0;
+
   constructor(private readonly clock: Clock) {}
+
+  /** Drops expired counters (past periods, old rate windows) about once a minute, so the Map stays small. */
+  private sweep(): void {
+    const now = this.clock.now();
+    if (now < this.nextSweepAt) return;
+    this.nextSweepAt = now + 60_000;
+    for (const [key, entry] of this.counters) if (entry.expiresAt <= now) this.counters.delete(key);
+  }
+
+  /** Live counters, for tests and diagnostics. */
+  get size(): number {
+    return this.counters.size;
+  }
 
   private read(key: string): number {
     const entry = this.counters.get(key);
@@ -19,6 +34,7 @@ export class InProcessCounterStore implements CounterStore {
   }
 
   private write(key: string, amount: number, ttlMs: number): void {
+    this.sweep();
     const value = this.read(key) + amount;
     this.counters.set(key, { value, expiresAt: this.clock.now() + ttlMs });
   }
