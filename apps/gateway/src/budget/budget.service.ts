@@ -4,6 +4,7 @@ import {
   ceilNano,
   DEFAULT_RESERVED_COMPLETION_TOKENS,
   formatReset,
+  NANO_PER_USD,
   nanoToUsd,
   periodWindow,
   pressureFor,
@@ -178,8 +179,9 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
     if (access.allowedRoutes && !access.allowedRoutes.includes(route)) {
       throw GatewayError.forbidden(`This API key may not use route '${route}'.`, 'route_not_allowed');
     }
-    if (access.allowedModels) {
-      const allowed = plan.models.filter((m) => access.allowedModels!.includes(m.id));
+    const allowedModels = access.allowedModels;
+    if (allowedModels) {
+      const allowed = plan.models.filter((m) => allowedModels.includes(m.id));
       if (allowed.length === 0) throw GatewayError.forbidden(`This API key may not use any model of route '${route}'.`, 'model_not_allowed');
       plan.models = allowed;
     }
@@ -203,7 +205,7 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
       if (budgets.length === 0) break;
       const lines: CounterLine[] = budgets.map((b, i) => ({
         keys: keysOf[i],
-        limit: b.hardLimitUsd === null ? null : Math.floor(b.hardLimitUsd * 1e9),
+        limit: b.hardLimitUsd === null ? null : Math.floor(b.hardLimitUsd * NANO_PER_USD),
         amount: worstNano,
         ttlMs: windows[i].ttlMs,
       }));
