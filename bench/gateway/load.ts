@@ -63,12 +63,15 @@ export async function timedStream(client: Dispatcher, target: Target, kind: Upst
       const received = process.hrtime.bigint();
       text += piece.toString();
       let match: RegExpExecArray | null;
+      stamp.lastIndex = 0; // `text` keeps only what follows the last stamp read
       while ((match = stamp.exec(text)) !== null) {
         if (timing.chunks === 0) {
           timing.ttftMs = Number(received - started) / 1e6;
           onFirst?.();
         } else timing.transitMs.push(Number(received - BigInt(match[1])) / 1e6);
         timing.chunks++;
+        text = text.slice(stamp.lastIndex);
+        stamp.lastIndex = 0;
       }
     }
   } catch (err) {
@@ -152,6 +155,9 @@ export async function pacedLoad(target: Target, kind: UpstreamKind, rate: number
   const latencies: number[] = [];
   let failed = 0;
   const inFlight: Promise<void>[] = [];
+  // Bounds the run when the target falls behind: what is still queued 5 s after the last due time fails.
+  const drain = AbortSignal.timeout(seconds * 1000 + 5000);
+  setMaxListeners(total + 16, drain);
   const start = nowMs();
   let next = 0;
   while (next < total) {
@@ -160,7 +166,7 @@ export async function pacedLoad(target: Target, kind: UpstreamKind, rate: number
       const due = start + (next * 1000) / rate;
       inFlight.push(
         pool
-          .request({ path: target.path(kind), method: 'POST', headers: REQUEST_HEADERS, body })
+          .request({ path: target.path(kind), method: 'POST', headers: REQUEST_HEADERS, body, signal: drain })
           .then(async (res) => {
             await res.body.text();
             if (res.statusCode === 200) latencies.push(nowMs() - due);
