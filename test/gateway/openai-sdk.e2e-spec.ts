@@ -46,8 +46,10 @@ describe('the official openai SDK against the gateway', () => {
     let text = '';
     let firstContentAt = 0;
     let usage;
+    let lastChunk: { model: string; x_router?: { cost_usd?: number } } | undefined;
     const ids = new Set<string>();
     for await (const chunk of stream) {
+      lastChunk = chunk as typeof chunk & { x_router?: { cost_usd?: number } };
       ids.add(chunk.id);
       const piece = chunk.choices[0]?.delta?.content;
       if (piece && !firstContentAt) firstContentAt = Date.now();
@@ -56,6 +58,9 @@ describe('the official openai SDK against the gateway', () => {
     }
     expect(text).toBe('one two three four');
     expect(usage).toEqual({ prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 });
+    // The cost travels in the usage chunk's extension field, since headers left before it was known.
+    const model = lastChunk?.model === 'cheap' ? { in: 0.1, out: 0.4 } : { in: 5, out: 15 };
+    expect(lastChunk?.x_router?.cost_usd).toBeCloseTo((12 * model.in + 5 * model.out) / 1e6, 12);
     expect(ids.size).toBe(1);
     // Not buffered: the client saw content before the upstream had written its last chunk.
     const upstreamTimes = upstream.chunkTimes.at(-1)!;

@@ -61,6 +61,8 @@ export interface RouterStreamReport {
   failovers: number;
   models: string[];
   served_by: string[];
+  /** What the whole request cost, every attempt included (USD). */
+  cost_usd: number;
 }
 
 /**
@@ -254,7 +256,7 @@ export class ChatService {
     }
     const lastModel = segment.model;
     const served: Served = { model: lastModel, usage: usage.total_tokens > 0 ? usage : undefined, content: acc.content || null, refusal: acc.refusal || null, toolCalls: acc.calls(), finishReason: acc.finishReason, ttftMs };
-    const report: RouterStreamReport = { ...this.attemptSummary(attempts), failovers, served_by: servedBy };
+    const report: RouterStreamReport = { ...this.attemptSummary(attempts), failovers, served_by: servedBy, cost_usd: totalCost(attempts) };
     if (!raw.destroyed) {
       if (failure) {
         raw.write(`data: ${JSON.stringify({ ...failure.toBody(), x_router: report })}\n\n`);
@@ -321,7 +323,7 @@ export class ChatService {
     }
   }
 
-  private attemptSummary(attempts: AttemptLog[]): Omit<RouterStreamReport, 'failovers' | 'served_by'> {
+  private attemptSummary(attempts: AttemptLog[]): Omit<RouterStreamReport, 'failovers' | 'served_by' | 'cost_usd'> {
     const models = [...new Set(attempts.map((a) => a.modelId))];
     return { attempts: attempts.length, fallbacks: Math.max(0, models.length - 1), models };
   }
