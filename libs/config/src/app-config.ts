@@ -53,6 +53,7 @@ export interface RouteSpec {
   budgetUsdPerDay?: number;
   maxPriceUsdPerRequest?: number;
   discount: number;
+  costWeight?: number;
   validators: ValidatorConfig[];
   failover?: FailoverSpec;
   /** A route made for a request that names a model directly. */

@@ -21,6 +21,7 @@ routes:
     candidates: [small, big]
     quality_floor: 0.9
     budget_usd_per_day: 3
+    cost_weight: 50
     validators: [{ type: regex, pattern: "thanks" }]
 `;
 
@@ -29,7 +30,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ ROUTER_CONFIG: writeConfig(valid), LOCAL_KEY: 'k', GATEWAY_API_KEYS: 'secret-one, secret-two' });
     expect(config.providers).toEqual([expect.objectContaining({ id: 'local', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k' })]);
     expect(config.models.get('big')).toMatchObject({ providerId: 'local', inputPer1M: 5, outputPer1M: 15 });
-    expect(config.routes.get('support')).toMatchObject({ candidates: ['small', 'big'], qualityFloor: 0.9, discount: 0.99, budgetUsdPerDay: 3 });
+    expect(config.routes.get('support')).toMatchObject({ candidates: ['small', 'big'], qualityFloor: 0.9, discount: 0.99, budgetUsdPerDay: 3, costWeight: 50 });
     expect(config.gatewayKeyHashes).toHaveLength(2);
     expect(config.gatewayKeyHashes.join()).not.toContain('secret');
     expect(config.inlineWorker).toBe(true);

@@ -67,6 +67,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         budgetUsdPerDay: r.budget_usd_per_day,
         maxPriceUsdPerRequest: r.max_price_per_request_usd,
         discount: r.discount,
+        costWeight: r.cost_weight,
         validators: r.validators,
         failover: r.failover && {
           fallbacks: r.failover.fallbacks, order: r.failover.order, maxModels: r.failover.max_models, retries: r.failover.retries,

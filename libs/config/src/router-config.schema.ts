@@ -90,6 +90,11 @@ export const routeConfigSchema = z
     max_price_per_request_usd: z.number().positive().optional(),
     /** How fast old evidence fades: each scored response multiplies the route's evidence by this. */
     discount: z.number().gt(0).max(1).default(0.99),
+    /**
+     * Quality the route gives up to save one USD. Unset: the cheapest model that clears the floor wins.
+     * Set: among those, the one with the best quality net of cost x this weight (see docs/benchmarks.md).
+     */
+    cost_weight: z.number().nonnegative().optional(),
     validators: z.array(validatorConfigSchema).default([]),
     failover: failoverConfigSchema.optional(),
   })

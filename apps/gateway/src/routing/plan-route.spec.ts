@@ -53,6 +53,15 @@ describe('planRoute', () => {
     expect(small.expectedCostUsd).toBeLessThan(big.expectedCostUsd);
   });
 
+  it('passes the route\'s cost weight to the bandit: with no weight the best clearing model wins', () => {
+    const arms = new Map([
+      ['small', { modelId: 'small', successes: 900, failures: 100, completionTokens: 3000, costUsd: 0, observations: 1000 }],
+      ['big', { modelId: 'big', successes: 990, failures: 10, completionTokens: 3000, costUsd: 0, observations: 1000 }],
+    ]);
+    expect(plan({ arms }).decision.modelId).toBe('small');
+    expect(plan({ arms, route: { ...route, costWeight: 0 } }).decision.modelId).toBe('big');
+  });
+
   it('says context_length_exceeded when no model can hold the prompt', () => {
     expect(() => plan({ promptTokens: 200_000 })).toThrow(/context window/);
   });

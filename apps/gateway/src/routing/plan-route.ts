@@ -80,7 +80,7 @@ export function planRoute(input: PlanInput): RoutePlan {
   const decision = decide(
     candidates,
     input.arms,
-    { qualityFloor: route.qualityFloor, priorSuccesses: 1, priorFailures: 1, contextPriorStrength: CONTEXT_PRIOR_STRENGTH },
+    { qualityFloor: route.qualityFloor, priorSuccesses: 1, priorFailures: 1, contextPriorStrength: CONTEXT_PRIOR_STRENGTH, costWeight: route.costWeight },
     input.random,
     { contextKey: input.contextKey, contextArms: input.contextArms, budgetPressure: input.budgetPressure },
   );
