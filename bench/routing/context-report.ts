@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { loadMmlu, STRONG, WEAK } from './routellm-data';
 import { prepare } from './routellm-replay';
 
@@ -19,5 +20,5 @@ export function contextReport(root: string): string {
 }
 
 if (require.main === module) {
-  console.log(contextReport(process.argv[2] ?? '/work/shared/datasets/routellm-evals'));
+  console.log(contextReport(process.argv[2] ?? resolve(__dirname, '../../../../shared/datasets/routellm-evals')));
 }

@@ -1,9 +1,11 @@
+import { resolve } from 'node:path';
 import { runReplaySuite } from './replay-suite';
 import { formatTable } from './table';
 import { runZooSuite } from './zoo-suite';
 import { SIM } from './zoo-sim';
 
-const DATASETS = process.env.ROUTING_DATASETS ?? '/work/shared/datasets';
+/** The shared datasets sit beside the repository (`../shared/datasets`); ROUTING_DATASETS overrides. */
+const DATASETS = process.env.ROUTING_DATASETS ?? resolve(__dirname, '../../../../shared/datasets');
 const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : `${(x * 100).toFixed(1)}%`);
 const num = (x: number | undefined, digits = 3) => (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits));
 
