@@ -52,6 +52,12 @@ async function main(): Promise<void> {
   const passThrough = await forkHelper('pass-through.js', [upstream.url]);
   const profileDir = join(__dirname, 'profiles');
   let product: ProductStack | undefined;
+  process.once('SIGINT', () => {
+    log('interrupted: stopping the processes and dropping the bench database');
+    void Promise.resolve(product?.close())
+      .then(() => Promise.all([passThrough.stop(), upstream.stop()]))
+      .finally(() => process.exit(130));
+  });
   try {
     if (options.profile) {
       rmSync(profileDir, { recursive: true, force: true });
