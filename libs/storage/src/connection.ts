@@ -31,6 +31,11 @@ export async function openDatabase(options: { url?: string; dataDir: string; poo
   pool.on('error', () => {
     /* an idle client lost its connection; the pool replaces it on next use */
   });
+  // A checked-out client whose connection drops between two statements emits 'error' with nobody
+  // listening, which would crash the process; the failure reaches its caller through the next query.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

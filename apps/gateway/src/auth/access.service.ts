@@ -49,6 +49,8 @@ export class AccessService implements OnModuleInit, OnModuleDestroy {
   private readonly keys: ApiKeyRepository;
   private readonly tenants: TenantRepository;
   private cache = new Map<string, ApiKeyWithTenant>();
+  /** Bumped around every revocation, so a cache fill that raced one is discarded. */
+  private revocations = 0;
   private unknown = new Set<string>();
   private timer?: NodeJS.Timeout;
 
@@ -78,9 +80,15 @@ export class AccessService implements OnModuleInit, OnModuleDestroy {
   }
 
   async refresh(): Promise<void> {
-    const rows = await this.keys.listActive();
-    this.cache = new Map(rows.map((r) => [r.key_hash, r]));
-    this.unknown = new Set();
+    // A revocation that lands while the read is under way must not be undone by the older rows.
+    for (;;) {
+      const generation = this.revocations;
+      const rows = await this.keys.listActive();
+      if (generation !== this.revocations) continue;
+      this.cache = new Map(rows.map((r) => [r.key_hash, r]));
+      this.unknown = new Set();
+      return;
+    }
   }
 
   /** The access a presented key grants, or the 401 to answer with. Never echoes the key. */
@@ -90,12 +98,13 @@ export class AccessService implements OnModuleInit, OnModuleDestroy {
     if (fixed) return fixed;
     let row = this.cache.get(digest);
     if (!row && !this.unknown.has(digest)) {
+      const generation = this.revocations;
       try {
         row = await this.keys.findByHash(digest);
       } catch {
         throw new GatewayError(503, 'The gateway cannot check this API key right now (its database is unavailable); retry shortly.', 'server_error', 'key_store_unavailable', null, 1);
       }
-      if (row && row.revoked_at === null) this.cache.set(digest, row);
+      if (row && row.revoked_at === null && generation === this.revocations) this.cache.set(digest, row);
       else if (!row && this.unknown.size < NEGATIVE_CACHE_MAX) this.unknown.add(digest);
     }
     if (!row) throw GatewayError.unauthorized('Incorrect API key provided.');
@@ -139,7 +148,9 @@ export class AccessService implements OnModuleInit, OnModuleDestroy {
   }
 
   async revokeKey(id: string): Promise<ApiKeyRow> {
+    this.revocations++;
     const row = await this.keys.revoke(id, new Date(this.clock.now()));
+    this.revocations++;
     if (!row) {
       const existing = await this.keys.find(id);
       if (!existing) throw GatewayError.notFound(`Key '${id}' does not exist.`, 'key_not_found', 'id');
