@@ -14,5 +14,8 @@ module.exports = {
     { displayName: 'e2e', testEnvironment: 'node', transform: { '^.+\\.ts$': swc }, testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTestThreshold: 30 },
   ],
   testTimeout: 60000,
+  // A suite whose setup fails can leave a server or pool open; exit anyway so that CI reports the
+  // failure instead of hanging until its time limit. Passing suites close everything they open.
+  forceExit: true,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
