@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { ConfigError, loadConfig, wellKnownKeyVariables } from '../../../libs/config/src';
+import { loadConfigOrExit, wellKnownKeyVariables } from '../../../libs/config/src';
 import { startGateway } from './gateway';
 import { jsonLog } from './runtime';
 
@@ -9,16 +9,7 @@ const SHUTDOWN_DRAIN_MS = 20_000;
 const SHUTDOWN_FLUSH_MS = 10_000;
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const gateway = await startGateway(config);
   const { runtime } = gateway;
   jsonLog('info', 'gateway listening', {

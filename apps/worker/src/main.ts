@@ -1,17 +1,8 @@
-import { ConfigError, loadConfig } from '../../../libs/config/src';
+import { loadConfigOrExit } from '../../../libs/config/src';
 import { startWorker } from './worker';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const worker = await startWorker(config);
   process.stdout.write(`${JSON.stringify({ level: 'info', msg: 'worker started', concurrency: config.workerConcurrency })}\n`);
   const stop = () => {

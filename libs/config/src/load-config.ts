@@ -124,3 +124,16 @@ export function parseRouterConfig(text: string, source: string): RouterConfigFil
   if (!parsed.success) throw ConfigError.fromZod(source, parsed.error.issues);
   return parsed.data;
 }
+
+/** For a process's entry point: the configuration, or every problem on stderr and exit code 2. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

@@ -8,7 +8,7 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages';
 import { GatewayError, type ChatMessage } from '../../../core/src';
 import type { ChatCompletionContentPart } from 'openai/resources/chat/completions';
-import { parseDataUrl } from './parse-data-url';
+import { parseDataUrl } from '../shared/parse-data-url';
 
 export interface AnthropicPrompt {
   system: TextBlockParam[];

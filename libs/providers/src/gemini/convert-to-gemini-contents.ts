@@ -1,7 +1,7 @@
 import type { ChatCompletionContentPart } from 'openai/resources/chat/completions';
 import { GatewayError, type ChatMessage } from '../../../core/src';
 import type { GeminiContent, GeminiPart } from './gemini-api';
-import { parseDataUrl } from './parse-data-url';
+import { parseDataUrl } from '../shared/parse-data-url';
 
 export interface GeminiPrompt {
   systemInstruction?: { parts: Array<{ text: string }> };
