@@ -17,7 +17,7 @@ import { ReportService } from './report/report.service';
 import { LearnedState } from './routing/learned-state';
 import { SpendTracker } from './routing/spend-tracker';
 import type { GatewayRuntime } from './runtime';
-import { APP_CONFIG, CLOCK, DATABASE, JOB_QUEUE, LOG, RANDOM } from './tokens';
+import { APP_CONFIG, CLOCK, DATABASE, JOB_QUEUE, LOG, RANDOM, RUNTIME_STATUS } from './tokens';
 
 @Module({})
 export class GatewayModule {
@@ -30,6 +30,7 @@ export class GatewayModule {
         { provide: APP_CONFIG, useValue: runtime.config },
         { provide: CLOCK, useValue: runtime.clock },
         { provide: LOG, useValue: runtime.log },
+        { provide: RUNTIME_STATUS, useValue: () => runtime.status() },
         { provide: RANDOM, useValue: runtime.random },
         { provide: DATABASE, useValue: runtime.database },
         { provide: JOB_QUEUE, useValue: runtime.queue },

@@ -5,3 +5,5 @@ export const RANDOM = Symbol('RANDOM');
 export const JOB_QUEUE = Symbol('JOB_QUEUE');
 export const DATABASE = Symbol('DATABASE');
 export const LOG = Symbol('LOG');
+/** `() => RuntimeStatus`: the runtime's own view of its dependencies, without I/O. */
+export const RUNTIME_STATUS = Symbol('RUNTIME_STATUS');

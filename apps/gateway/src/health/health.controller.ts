@@ -3,7 +3,8 @@ import type { FastifyReply } from 'fastify';
 import type { Clock } from '../../../../libs/core/src';
 import type { JobQueue } from '../../../../libs/queue/src';
 import { DashboardRepository } from '../../../../libs/storage/src/repositories/dashboard.repository';
-import { CLOCK, JOB_QUEUE } from '../tokens';
+import type { RuntimeStatus } from '../runtime';
+import { CLOCK, JOB_QUEUE, RUNTIME_STATUS } from '../tokens';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -15,8 +16,11 @@ interface Check {
 }
 
 /**
- * Probes for orchestrators. `/health/live`: the process answers. `/health/ready`: it can serve, i.e.
- * Postgres answers and the scoring queue answers (Redis with BullMQ). `/health` stays as before.
+ * Probes for orchestrators. `/health/live`: the process answers. `/health/ready`: it can serve.
+ * Postgres or the queue being unreachable leaves the gateway serving (statistics and config are
+ * cached; records and jobs are journaled locally and replayed), so readiness stays 200 and says
+ * `degraded` with what is waiting; only a gateway that is shutting down answers 503.
+ * `/health` stays as before.
  */
 @Controller()
 export class HealthController {
@@ -24,6 +28,7 @@ export class HealthController {
     private readonly database: DashboardRepository,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RUNTIME_STATUS) private readonly runtimeStatus: () => RuntimeStatus,
   ) {}
 
   @Get('health')
@@ -42,11 +47,12 @@ export class HealthController {
       this.check(() => this.database.ping()),
       this.check(() => this.queue.depth()),
     ]);
-    const ok = database.ok && queue.ok;
+    const runtime = this.runtimeStatus();
+    const status = runtime.status === 'stopping' ? 'stopping' : database.ok && queue.ok && runtime.status === 'ok' ? 'ok' : 'degraded';
     void reply
-      .code(ok ? 200 : 503)
+      .code(status === 'stopping' ? 503 : 200)
       .header('cache-control', 'no-store')
-      .send({ status: ok ? 'ok' : 'unavailable', checks: { database, queue } });
+      .send({ status, checks: { database, queue }, spool: { pending_records: runtime.database.pendingRecords, dropped_records: runtime.database.droppedRecords, spooled_jobs: runtime.queue.spooledJobs, dropped_jobs: runtime.queue.droppedJobs } });
   }
 
   private async check(probe: () => Promise<unknown>): Promise<Check> {
