@@ -1,3 +1,4 @@
+import { AttemptRunner } from '../../apps/gateway/src/chat/attempt-runner';
 import { GATEWAY_KEY } from '../support/stack';
 import { startLearningRun, waitForScores, type LearningRun } from '../dashboard/learning-run';
 import { parsePrometheusText, sumOf, type Family } from './parse-prometheus';
@@ -73,6 +74,16 @@ describe('/metrics', () => {
     expect(families.get('router_queue_depth')!.samples).toHaveLength(1);
     expect(families.get('router_scoring_lag_seconds')!.samples[0].value).toBeGreaterThanOrEqual(0);
     expect(families.get('router_unscored_requests')!.samples).toHaveLength(1);
+  });
+
+  it('shows each deployment\'s circuit breaker, and an open one as 2', async () => {
+    const breakerOf = async (deployment: string) =>
+      (await scrape()).get('router_circuit_state')!.samples.find((s) => s.labels.deployment === deployment)?.value;
+    expect(await breakerOf('fake/cheap')).toBe(0);
+    const deployments = run.stack.gateway.app.get(AttemptRunner).health.deployments;
+    for (let i = 0; i < 10; i++) deployments.recordFailure('fake/cheap');
+    expect(await breakerOf('fake/cheap')).toBe(2);
+    expect(await breakerOf('fake/strong')).toBe(0);
   });
 
   it('keeps one registry per gateway: a second gateway in this process starts from zero', async () => {

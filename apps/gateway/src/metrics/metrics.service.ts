@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AttemptRunner } from '../chat/attempt-runner';
 import type { AppConfig } from '../../../../libs/config/src';
 import type { Clock } from '../../../../libs/core/src';
 import type { JobQueue } from '../../../../libs/queue/src';
@@ -64,6 +65,7 @@ export class MetricsService implements OnModuleInit {
     private readonly learned: LearnedState,
     private readonly spend: SpendTracker,
     private readonly dashboard: DashboardRepository,
+    private readonly attempts: AttemptRunner,
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'router_process_' });
@@ -89,6 +91,17 @@ export class MetricsService implements OnModuleInit {
     });
     // Collectors below are plain functions called with the gauge as `this`: they close over the constructor's parameters.
     const traffic = this.traffic;
+    const health = this.attempts.health;
+    new Gauge({
+      name: 'router_circuit_state',
+      help: 'Circuit breaker per deployment (provider/model): 0 closed, 1 half-open (probing), 2 open (no traffic).',
+      labelNames: ['deployment'],
+      registers,
+      collect() {
+        this.reset();
+        for (const d of health.report().deployments) this.set({ deployment: d.deployment }, d.state === 'open' ? 2 : d.state === 'half_open' ? 1 : 0);
+      },
+    });
     new Gauge({
       name: 'router_traffic_share',
       help: `Share of each route's last ${SHARE_WINDOW} requests served by each model (this instance).`,
