@@ -127,8 +127,10 @@ describe('the official openai SDK against the gateway', () => {
     await expect(stack.client.post('/feedback', { body: { request_id: done.id, score: 7 } })).rejects.toMatchObject({ status: 400 });
 
     const report = (await stack.client.get('/router/report')) as {
+      scoring: { dead_letter_jobs: number | null };
       routes: Array<{ route: string; decision: { favoured_model: string }; models: Array<{ model: string; requests: number; traffic_share: number; mean_reward: number | null }> }>;
     };
+    expect(report.scoring).toEqual({ dead_letter_jobs: 0 });
     const auto = report.routes.find((r) => r.route === 'auto')!;
     expect(auto.models.map((m) => m.model)).toEqual(['cheap', 'strong']);
     expect(auto.models.reduce((n, m) => n + m.requests, 0)).toBe(3);

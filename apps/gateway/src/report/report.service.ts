@@ -2,11 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig, RouteSpec } from '../../../../libs/config/src';
 import type { ArmState } from '../../../../libs/router/src';
 import { ReportRepository } from '../../../../libs/storage/src';
+import type { JobQueue } from '../../../../libs/queue/src';
 import { AttemptRunner } from '../chat/attempt-runner';
 import { LearnedState } from '../routing/learned-state';
 import { DEFAULT_COMPLETION_TOKENS, priceUsd } from '../routing/plan-route';
 import { SpendTracker } from '../routing/spend-tracker';
-import { APP_CONFIG } from '../tokens';
+import { APP_CONFIG, JOB_QUEUE } from '../tokens';
 
 const PRIOR = 1;
 
@@ -49,11 +50,18 @@ export class ReportService {
     private readonly learned: LearnedState,
     private readonly spend: SpendTracker,
     private readonly attempts: AttemptRunner,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
   ) {}
 
   async build(window: number) {
     await this.learned.refresh();
-    const [usage, rewards, share] = await Promise.all([this.reports.usage(), this.reports.rewards(), this.reports.recentShare(window)]);
+    const [usage, rewards, share, deadJobs] = await Promise.all([
+      this.reports.usage(),
+      this.reports.rewards(),
+      this.reports.recentShare(window),
+      // Scoring jobs that failed for good (poison payloads, or out of retries); null when the queue does not answer.
+      (this.queue.deadLetterCount?.() ?? Promise.resolve(0)).catch(() => null),
+    ]);
     const key = (route: string, model: string) => `${route}\u0000${model}`;
     const usageBy = new Map(usage.map((u) => [key(u.route, u.model_id), u]));
     const rewardBy = new Map(rewards.map((r) => [key(r.route, r.model_id), r]));
@@ -70,6 +78,7 @@ export class ReportService {
       window,
       /** Circuit breakers per deployment and per (route, model) schema cooldowns; see docs/fallbacks.md. */
       health: this.attempts.health.report(),
+      scoring: { dead_letter_jobs: deadJobs },
       routes: routes.map((route) => {
         const arms = this.learned.armsFor(route.name);
         const windowTotal = route.candidates.reduce((n, m) => n + (shareBy.get(key(route.name, m)) ?? 0), 0);
