@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../../../libs/config/src';
@@ -15,8 +15,16 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/** Random bytes drawn 4 KB at a time: one crypto call per 341 request ids instead of one each. */
+const idPool = Buffer.alloc(4092);
+let idOffset = idPool.length;
+
 function newRequestId(url: string | undefined): string {
-  const hex = randomBytes(12).toString('hex');
+  if (idOffset + 12 > idPool.length) {
+    randomFillSync(idPool);
+    idOffset = 0;
+  }
+  const hex = idPool.toString('hex', idOffset, (idOffset += 12));
   return url?.startsWith('/v1/chat/completions') ? `chatcmpl-${hex}` : `req_${hex}`;
 }
 

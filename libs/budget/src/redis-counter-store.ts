@@ -70,7 +70,9 @@ export class RedisCounterStore implements CounterStore {
   private readonly redis: ScriptRedis;
 
   constructor(url: string, private readonly prefix: string) {
-    const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+    // Auto-pipelining sends every command issued in one tick in one write: the reserve/settle scripts of
+    // concurrent requests share syscalls (the profile in docs/benchmarks.md showed one write each).
+    const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false, enableAutoPipelining: true });
     redis.on('error', () => {
       /* reconnects on its own; calls fail meanwhile and the request gets an error */
     });
