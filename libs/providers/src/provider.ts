@@ -9,6 +9,8 @@ export interface ProviderCall {
 }
 
 export interface ProviderTimeouts {
+  /** Until the connection to the upstream is established (a pooled keep-alive connection skips it). */
+  connectMs?: number;
   /** Until response headers arrive. */
   firstByteMs?: number;
   /** Longest silence between two stream events. */

@@ -115,8 +115,8 @@ export class AttemptRunner implements OnModuleDestroy {
           request: adaptRequestForModel(args.request, model),
           signal: AbortSignal.any([ctx.signal, abort.signal]),
           timeouts: {
-            // The upstream client cannot tell connecting from waiting for headers: connect_ms caps both.
-            firstByteMs: minDefined(timeouts.firstByteMs, timeouts.connectMs),
+            connectMs: timeouts.connectMs,
+            firstByteMs: timeouts.firstByteMs,
             idleMs: timeouts.idleMs,
             totalMs: timeouts.totalMs,
           },
@@ -184,8 +184,3 @@ export function summarizeAttempts(attempts: AttemptLog[]): string {
   return [...byModel.entries()].map(([m, kinds]) => `${m} (${kinds.join(', ')})`).join(', ');
 }
 
-function minDefined(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Math.min(a, b);
-}

@@ -1,19 +1,29 @@
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { ProviderError, providerErrorKindForStatus, parseRetryAfter, type ProviderTimeouts } from '../provider';
 
-/** One keep-alive connection pool per process, shared by every provider adapter. */
-let sharedAgent: Agent | undefined;
-export function upstreamAgent(): Agent {
-  // No cap on connections per origin: a stream holds its connection for its whole length, and a cap
-  // would queue the next request behind the open streams instead of opening a connection.
-  sharedAgent ??= new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
-  return sharedAgent;
+/** Until a TCP (and TLS) connection to the upstream is established, unless a model or route says otherwise. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * Keep-alive connection pools shared by every provider adapter: one per distinct connect timeout
+ * (undici sets that timeout per agent, not per request), so in practice one or a few per process.
+ */
+const agents = new Map<number, Agent>();
+export function upstreamAgent(connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS): Agent {
+  let agent = agents.get(connectTimeoutMs);
+  if (!agent) {
+    // No cap on connections per origin: a stream holds its connection for its whole length, and a cap
+    // would queue the next request behind the open streams instead of opening a connection.
+    agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1, connect: { timeout: connectTimeoutMs } });
+    agents.set(connectTimeoutMs, agent);
+  }
+  return agent;
 }
 
 export async function closeUpstreamAgent(): Promise<void> {
-  const agent = sharedAgent;
-  sharedAgent = undefined;
-  await agent?.close();
+  const open = [...agents.values()];
+  agents.clear();
+  await Promise.all(open.map((a) => a.close()));
 }
 
 export interface UpstreamResponse {
@@ -22,7 +32,7 @@ export interface UpstreamResponse {
   body: Dispatcher.ResponseData['body'];
 }
 
-const DEFAULT_TIMEOUTS: Required<ProviderTimeouts> = { firstByteMs: 60_000, idleMs: 60_000, totalMs: 600_000 };
+const DEFAULT_TIMEOUTS: Required<ProviderTimeouts> = { connectMs: DEFAULT_CONNECT_TIMEOUT_MS, firstByteMs: 60_000, idleMs: 60_000, totalMs: 600_000 };
 
 interface ParsedUrl {
   origin: string;
@@ -100,7 +110,7 @@ export async function postJson(
   }
   const call = callSignal(given.totalMs ?? DEFAULT_TIMEOUTS.totalMs, options.signal);
   try {
-    const res = await upstreamAgent().request({
+    const res = await upstreamAgent(given.connectMs ?? DEFAULT_TIMEOUTS.connectMs).request({
       origin,
       path,
       method: 'POST',
@@ -155,6 +165,9 @@ export function toProviderError(err: unknown, midStream: boolean): ProviderError
     e?.code === 'UND_ERR_BODY_TIMEOUT'
   ) {
     return new ProviderError('timeout', `Upstream timed out: ${e.message ?? 'no response'}`, undefined, undefined, midStream);
+  }
+  if (err instanceof undiciErrors.ConnectTimeoutError || e?.code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new ProviderError('timeout', 'Upstream connection timed out (connect).', undefined, undefined, midStream);
   }
   if (e?.name === 'AbortError') {
     return new ProviderError('timeout', 'Upstream call was aborted.', undefined, undefined, midStream);
