@@ -117,11 +117,9 @@ describe('a key budget cap holds across two gateway OS processes', () => {
     expect(t.other.map((r) => [r.status, r.json.error?.code])).toEqual([]);
     expect(t.ok).toBe(100);
     expect(t.budget).toBe(400);
-    // Both processes served some of the 100 and refused some of the 400: the cap is one shared counter.
-    const servedBy = new Set(replies.flatMap((r, i) => (r.status === 200 ? [targets[i]] : [])));
-    const refusedBy = new Set(replies.flatMap((r, i) => (r.status === 429 ? [targets[i]] : [])));
-    expect(servedBy.size).toBe(2);
-    expect(refusedBy.size).toBe(2);
+    // Each process alone would serve 100 (its own counter): 100 in all means one shared counter. Which
+    // process wins how many of them is scheduling (one may take all 100), so it is not asserted.
+    expect(replies.filter((_, i) => targets[i] === one)).toHaveLength(250);
     const refused = replies.find((r) => r.status === 429)!;
     expect(refused.json).toEqual({ error: { message: expect.any(String), type: 'insufficient_quota', code: 'budget_exceeded', param: null } });
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
