@@ -119,7 +119,6 @@ describe('a key budget cap holds across two gateway OS processes', () => {
     expect(t.budget).toBe(400);
     // Each process alone would serve 100 (its own counter): 100 in all means one shared counter. Which
     // process wins how many of them is scheduling (one may take all 100), so it is not asserted.
-    expect(replies.filter((_, i) => targets[i] === one)).toHaveLength(250);
     const refused = replies.find((r) => r.status === 429)!;
     expect(refused.json).toEqual({ error: { message: expect.any(String), type: 'insufficient_quota', code: 'budget_exceeded', param: null } });
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
