@@ -70,9 +70,9 @@ export class RedisCounterStore implements CounterStore {
   private readonly redis: ScriptRedis;
 
   constructor(url: string, private readonly prefix: string) {
-    // Auto-pipelining sends every command issued in one tick in one write: the reserve/settle scripts of
-    // concurrent requests share syscalls (the profile in docs/benchmarks.md showed one write each).
-    const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false, enableAutoPipelining: true });
+    // Not auto-pipelined: with it, a connection cut mid-pipeline (test/resilience/outages) left ioredis
+    // with a "Command queue state error" that escaped as an unhandled error.
+    const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
     redis.on('error', () => {
       /* reconnects on its own; calls fail meanwhile and the request gets an error */
     });

@@ -56,7 +56,7 @@ export class SharedHealth {
   ) {
     this.breaker = new CircuitBreaker(clock, options);
     if (shared) {
-      this.redis = new Redis(shared.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: true, enableAutoPipelining: true });
+      this.redis = new Redis(shared.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: true });
       this.redis.on('error', (err) => shared.onError?.(err));
       this.prefix = `${shared.prefix}:health:${shared.namespace}:`;
       this.onError = shared.onError ?? (() => undefined);
