@@ -9,6 +9,7 @@ import type {
 import { GatewayError, type ChatMessage } from '../../../core/src';
 import type { ChatCompletionContentPart } from 'openai/resources/chat/completions';
 import { parseDataUrl } from '../shared/parse-data-url';
+import { parseToolArguments } from '../shared/parse-tool-arguments';
 
 export interface AnthropicPrompt {
   system: TextBlockParam[];
@@ -126,17 +127,3 @@ function isImageMediaType(value: string): value is ImageMediaType {
   return (IMAGE_MEDIA_TYPES as readonly string[]).includes(value);
 }
 
-/** Anthropic wants the tool input as an object; OpenAI carries it as a JSON string. */
-function parseToolArguments(text: string, param: string): Record<string, unknown> {
-  if (text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw GatewayError.invalidRequest('Tool call arguments must be valid JSON.', param);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw GatewayError.invalidRequest('Tool call arguments must be a JSON object.', param);
-  }
-  return value as Record<string, unknown>;
-}

@@ -2,6 +2,7 @@ import type { ChatCompletionContentPart } from 'openai/resources/chat/completion
 import { GatewayError, type ChatMessage } from '../../../core/src';
 import type { GeminiContent, GeminiPart } from './gemini-api';
 import { parseDataUrl } from '../shared/parse-data-url';
+import { parseToolArguments } from '../shared/parse-tool-arguments';
 
 export interface GeminiPrompt {
   systemInstruction?: { parts: Array<{ text: string }> };
@@ -69,7 +70,7 @@ export function convertToGeminiContents(messages: ChatMessage[]): GeminiPrompt {
         (message.tool_calls ?? []).forEach((call, j) => {
           if (call.type !== 'function') throw GatewayError.invalidRequest('Custom tool calls are not supported by this provider.', `${param}.tool_calls[${j}]`);
           toolNames.set(call.id, call.function.name);
-          parts.push({ functionCall: { name: call.function.name, args: parseArguments(call.function.arguments, `${param}.tool_calls[${j}].function.arguments`) } });
+          parts.push({ functionCall: { name: call.function.name, args: parseToolArguments(call.function.arguments, `${param}.tool_calls[${j}].function.arguments`) } });
         });
         push('model', parts);
         return;
@@ -119,17 +120,6 @@ function guessMimeType(url: string): string | undefined {
   return extension ? MIME_BY_EXTENSION[extension] : undefined;
 }
 
-function parseArguments(text: string, param: string): Record<string, unknown> {
-  if (text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw GatewayError.invalidRequest('Tool call arguments must be valid JSON.', param);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw GatewayError.invalidRequest('Tool call arguments must be a JSON object.', param);
-  return value as Record<string, unknown>;
-}
 
 function toolResponse(text: string): Record<string, unknown> {
   try {

@@ -1,4 +1,5 @@
-import type { ChatMessage, ChatRequest } from '../../../core/src';
+import { messageText } from './prompt-features';
+import type { ChatRequest } from '../../../core/src';
 
 /**
  * Sparse hashed bag-of-words of a chat request, for the hashed logistic model (`hashed-logistic.ts`).
@@ -108,15 +109,4 @@ function uniqueSorted(buffer: Int32Array, n: number): Int32Array {
   let k = 0;
   for (let i = 0; i < used.length; i++) if (i === 0 || used[i] !== used[i - 1]) used[k++] = used[i];
   return used.slice(0, k);
-}
-
-function messageText(message: ChatMessage): string {
-  const content = message.content;
-  if (content === null || content === undefined) return '';
-  if (typeof content === 'string') return content;
-  let text = '';
-  for (const part of content) {
-    if (part.type === 'text') text += part.text;
-  }
-  return text;
 }

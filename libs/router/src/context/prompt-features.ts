@@ -208,7 +208,8 @@ function countMatches(pattern: RegExp, text: string): number {
   return n;
 }
 
-function messageText(message: ChatMessage): string {
+/** A message's text parts joined; non-text parts are skipped. */
+export function messageText(message: ChatMessage): string {
   const content = message.content;
   if (content === null || content === undefined) return '';
   if (typeof content === 'string') return content;
