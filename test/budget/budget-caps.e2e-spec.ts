@@ -79,6 +79,33 @@ describe.each([
     expect(report.total_usd).toBeCloseTo(CAP_USD, 12);
   });
 
+  it('with room for many requests, most reserve against a local lease and the cap still holds exactly', async () => {
+    const base = stack.gateway.url;
+    const budgets = stack.gateway.app.get(BudgetService);
+    const { id, key } = await newKey(base, { tenant_id: 'default' });
+    const allowed = 600;
+    const cap = allowed * REQUEST_COST_USD;
+    await admin(base, 'POST', '/v1/admin/budgets', { scope: 'key', subject: id, period: 'day', hard_limit_usd: cap });
+    const before = budgets.sharedReservations;
+    // Waves of 100 concurrent requests: early ones lease, later ones reserve locally, the last ones near the cap go to the store.
+    const replies: Reply[] = [];
+    for (let wave = 0; wave < 3; wave++) replies.push(...(await Promise.all(Array.from({ length: 100 }, () => chat(base, key)))));
+    // Far from the cap, one round trip to the shared counters leases room for many requests.
+    expect(budgets.sharedReservations - before).toBeLessThan(60);
+    for (let wave = 3; wave < 9; wave++) replies.push(...(await Promise.all(Array.from({ length: 100 }, () => chat(base, key)))));
+    const t = tally(replies);
+    expect(t.other.map((r) => [r.status, r.json.error?.code])).toEqual([]);
+    expect(t.ok).toBe(allowed);
+    expect(t.budget).toBe(300);
+    await flushAll(stack.gateway);
+    const spend = await ledgerSpend(stack, 'key_id', id);
+    expect(spend.n).toBe(allowed);
+    expect(spend.cost).toBeCloseTo(cap, 12);
+    const status = await admin<{ data: Array<{ spent_usd: number; remaining_usd: number }> }>(base, 'GET', `/v1/admin/budgets?scope=key&subject=${id}`);
+    expect(status.data[0].spent_usd).toBeCloseTo(cap, 12);
+    expect(status.data[0].remaining_usd).toBeCloseTo(0, 12);
+  });
+
   it('a tenant cap shared by several keys holds across all of them', async () => {
     const base = stack.gateway.url;
     await admin(base, 'POST', '/v1/admin/tenants', { id: 'shared' });

@@ -6,3 +6,4 @@ export * from './period';
 export * from './rate-limit';
 export * from './redis-counter-store';
 export * from './worst-case-cost';
+export * from './lease-book';

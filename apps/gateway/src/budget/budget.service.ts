@@ -4,6 +4,8 @@ import {
   ceilNano,
   DEFAULT_RESERVED_COMPLETION_TOKENS,
   formatReset,
+  LeaseBook,
+  leaseTopUp,
   NANO_PER_USD,
   nanoToUsd,
   periodWindow,
@@ -13,7 +15,10 @@ import {
   worstCaseOverModels,
   type CounterLine,
   type CounterStore,
+  type Lease,
+  type LeaseAdjustment,
   type PeriodWindow,
+  type TryAddResult,
 } from '../../../../libs/budget/src';
 import type { AppConfig } from '../../../../libs/config/src';
 import { GatewayError, type ChatRequest, type Clock } from '../../../../libs/core/src';
@@ -35,10 +40,14 @@ interface Reservation {
   access: KeyAccess;
   route: string;
   reservedNano: number;
-  /** The counters the reservation went into; settling adds actual minus reserved to the same ones. */
-  entries: Array<{ key: string; ttlMs: number; budgetId: string }>;
+  /** The leases the reservation was charged to (one per applicable budget); settling moves their charge. */
+  leases: Lease[];
+  budgetIds: string[];
   createdAt: number;
 }
+
+/** How often leased budget that requests did not use goes back to the shared counters. */
+export const LEASE_SYNC_MS = 100;
 
 export interface BudgetStatus {
   id: string;
@@ -85,7 +94,13 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
   /** Last known spend (nano-USD, reservations included) per budget, for synchronous pacing. */
   private readonly spentNano = new Map<string, number>();
   private readonly reservations = new Map<string, Reservation>();
-  private readonly pending = new Set<Promise<void>>();
+  private readonly leases = new LeaseBook();
+  /** Lease requests in flight, per set of budget counters: concurrent misses wait for one instead of each leasing. */
+  private readonly leasing = new Map<string, Promise<unknown>>();
+  /** Reservations that went to the shared counters (the rest were charged to a local lease). */
+  sharedReservations = 0;
+  private syncing?: Promise<void>;
+  private syncTimer?: NodeJS.Timeout;
   private readonly repository: BudgetRepository;
   private readonly ledgerRepository: SpendLedgerRepository;
   private readonly ledger: LedgerWriter;
@@ -112,11 +127,14 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
     await this.refresh();
     this.timer = setInterval(() => void this.refresh().catch((err: Error) => this.log('warn', 'budget refresh failed', { error: err.message })), this.config.statsRefreshMs);
     this.timer.unref();
+    this.syncTimer = setInterval(() => void this.syncLeases(), LEASE_SYNC_MS);
+    this.syncTimer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
-    await Promise.all([...this.pending]);
+    clearInterval(this.syncTimer);
+    await this.syncLeases();
     await this.ledger.flush();
     await this.store.close();
   }
@@ -191,42 +209,112 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
 
     const budgets = this.applicable(access, route);
     const windows = budgets.map((b) => periodWindow(b.period, now));
-    const entries: Reservation['entries'] = [];
     const keysOf = budgets.map((b, i) => windows[i].buckets.map((bucket) => budgetKey(b.id, bucket)));
-    budgets.forEach((b, i) => entries.push({ key: keysOf[i][keysOf[i].length - 1], ttlMs: windows[i].ttlMs, budgetId: b.id }));
+    const reserveKeys = keysOf.map((keys) => keys[keys.length - 1]);
+    const leaseId = reserveKeys.join('\u0000');
     // The reservation covers every model the request may end up on: the plan's ranking and the
     // route's configured fallbacks. Near a cap, the dearest models leave the plan (when the route has
     // no fixed fallback list) before the request is refused: the cheaper ones may still fit.
     const fixed = (plan.route.failover?.fallbacks ?? []).flatMap((id) => this.config.models.get(id) ?? []);
     let models = plan.models;
     let worstNano = 0;
+    let leases: Lease[] = [];
     for (;;) {
       worstNano = ceilNano(worstCaseOverModels([...models, ...fixed], plan.promptTokens, maxTokens));
       if (budgets.length === 0) break;
-      const lines: CounterLine[] = budgets.map((b, i) => ({
-        keys: keysOf[i],
-        limit: b.hardLimitUsd === null ? null : Math.floor(b.hardLimitUsd * NANO_PER_USD),
-        amount: worstNano,
-        ttlMs: windows[i].ttlMs,
-      }));
-      const result = await this.store.tryAdd(lines);
-      budgets.forEach((b, i) => this.spentNano.set(b.id, result.sums[i]));
-      if (result.ok) break;
+      // Most requests fit in budget this process has leased already: no round trip.
+      let local = this.leases.tryCharge(reserveKeys, worstNano);
+      // Another request of this process is leasing for the same budgets: wait for it rather than lease too.
+      for (let leasing = this.leasing.get(leaseId); !local && leasing; leasing = this.leasing.get(leaseId)) {
+        await leasing;
+        local = this.leases.tryCharge(reserveKeys, worstNano);
+      }
+      if (local) {
+        leases = local;
+        break;
+      }
+      const shared = await this.reserveShared(budgets, keysOf, reserveKeys, windows, worstNano);
+      if (shared.leases) {
+        leases = shared.leases;
+        break;
+      }
       if (models.length > 1 && fixed.length === 0) {
         const cost = (m: (typeof models)[number]) => worstCaseOverModels([m], plan.promptTokens, maxTokens);
         const dearest = models.reduce((a, m) => (cost(m) > cost(a) ? m : a));
         models = models.filter((m) => m !== dearest);
         continue;
       }
-      const b = budgets[result.refused];
-      const retryAfter = Math.max(1, Math.ceil((windows[result.refused].resetMs - now) / 1000));
+      const b = budgets[shared.refused];
+      const retryAfter = Math.max(1, Math.ceil((windows[shared.refused].resetMs - now) / 1000));
       throw GatewayError.budgetExceeded(
         `The ${describeScope(b)} ${describePeriod(b)} budget of $${b.hardLimitUsd} is spent or reserved by requests in flight; this request could cost up to $${nanoToUsd(worstNano).toFixed(6)}.`,
         retryAfter,
       );
     }
     plan.models = models;
-    this.reservations.set(ctx.requestId, { access, route, reservedNano: worstNano, entries, createdAt: now });
+    this.reservations.set(ctx.requestId, { access, route, reservedNano: worstNano, leases, budgetIds: budgets.map((b) => b.id), createdAt: now });
+  }
+
+  /**
+   * Reserves in the shared counters, all budgets or none, and leases more of each budget that has
+   * room to spare so that the next requests reserve locally. Near a cap it leases nothing, and before
+   * refusing it gives back what this process holds unused, so a request is refused only when the
+   * budget is spent, reserved by requests in flight, or leased by another process.
+   */
+  private async reserveShared(budgets: BudgetDefinition[], keysOf: string[][], reserveKeys: string[], windows: PeriodWindow[], worstNano: number): Promise<{ leases?: Lease[]; refused: number }> {
+    const limits = budgets.map((b) => (b.hardLimitUsd === null ? null : Math.floor(b.hardLimitUsd * NANO_PER_USD)));
+    const topUps = budgets.map((b, i) => leaseTopUp(limits[i], this.spentNano.get(b.id) ?? 0, worstNano));
+    const attempt = async (withTopUp: boolean) => {
+      const lines: CounterLine[] = budgets.map((_, i) => ({ keys: keysOf[i], limit: limits[i], amount: worstNano + (withTopUp ? topUps[i] : 0), ttlMs: windows[i].ttlMs }));
+      this.sharedReservations++;
+      const result = await this.store.tryAdd(lines);
+      budgets.forEach((b, i) => this.spentNano.set(b.id, result.sums[i]));
+      return result;
+    };
+    let withTopUp = topUps.some((t) => t > 0);
+    let result: TryAddResult;
+    if (withTopUp) {
+      const id = reserveKeys.join('\u0000');
+      const leasing = attempt(true);
+      if (!this.leasing.has(id)) this.leasing.set(id, leasing.catch(() => undefined).finally(() => this.leasing.delete(id)));
+      result = await leasing;
+    } else {
+      result = await attempt(false);
+    }
+    if (!result.ok && withTopUp) {
+      withTopUp = false;
+      result = await attempt(false);
+    }
+    // Unused lease of this process, or lease it is giving back right now, may be what is missing.
+    if (!result.ok && (this.leases.unused(reserveKeys) > 0 || this.syncing)) {
+      await this.syncLeases(new Set(reserveKeys));
+      result = await attempt(false);
+    }
+    if (!result.ok) return { refused: result.refused };
+    return { leases: budgets.map((_, i) => this.leases.grant(reserveKeys[i], windows[i].ttlMs, worstNano, withTopUp ? topUps[i] : 0)), refused: -1 };
+  }
+
+  /**
+   * Gives unused leased budget back to the shared counters and writes what settled costs changed, in
+   * one batch; after it the shared counters hold exactly the settled costs plus reservations in flight.
+   */
+  private syncLeases(only?: ReadonlySet<string>): Promise<void> {
+    if (this.syncing) return this.syncing.then(() => this.syncLeases(only));
+    const adjustments = this.leases.drain(only);
+    if (adjustments.length === 0) return Promise.resolve();
+    this.syncing = this.pushAdjustments(adjustments).finally(() => {
+      this.syncing = undefined;
+    });
+    return this.syncing;
+  }
+
+  private async pushAdjustments(adjustments: LeaseAdjustment[]): Promise<void> {
+    try {
+      await this.store.add(adjustments);
+    } catch (err) {
+      this.leases.restore(adjustments);
+      this.log('warn', 'budget lease sync failed; will retry', { error: (err as Error).message });
+    }
   }
 
   private async checkRateLimits(ctx: RequestContext, access: KeyAccess, tokens: number, now: number): Promise<void> {
@@ -274,7 +362,6 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
     if (!reservation) return;
     this.reservations.delete(row.id);
     const actualNano = roundNano(row.cost_usd ?? 0);
-    const delta = actualNano - reservation.reservedNano;
     this.ledger.add({
       requestId: row.id,
       createdAt: new Date(row.created_at),
@@ -284,18 +371,16 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
       modelId: row.model_id ?? null,
       costUsd: row.cost_usd ?? 0,
     });
-    if (reservation.entries.length === 0 || delta === 0) return;
-    for (const e of reservation.entries) this.spentNano.set(e.budgetId, (this.spentNano.get(e.budgetId) ?? 0) + delta);
-    const done = this.store
-      .add(reservation.entries.map((e) => ({ key: e.key, amount: delta, ttlMs: e.ttlMs })))
-      .catch((err: Error) => this.log('error', 'budget settle failed; the reservation stays counted', { requestId: row.id, error: err.message }))
-      .finally(() => this.pending.delete(done));
-    this.pending.add(done);
+    if (reservation.leases.length === 0) return;
+    // The shared counters learn the difference at the next lease sync (at most LEASE_SYNC_MS later).
+    this.leases.settle(reservation.leases, reservation.reservedNano, actualNano);
+    const delta = actualNano - reservation.reservedNano;
+    for (const id of reservation.budgetIds) this.spentNano.set(id, (this.spentNano.get(id) ?? 0) + delta);
   }
 
-  /** Waits for settlements in flight and writes the ledger (tests, shutdown). */
+  /** Writes settled costs and unused leases to the shared counters and the ledger (tests, shutdown). */
   async flush(): Promise<void> {
-    await Promise.all([...this.pending]);
+    await this.syncLeases();
     await this.ledger.flush();
   }
 
@@ -323,6 +408,7 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
 
   /** Every budget with its spend (reservations in flight included) and what is left in the current period. */
   async statuses(filter: { scope?: BudgetScope; subject?: string } = {}): Promise<BudgetStatus[]> {
+    await this.syncLeases();
     const now = this.clock.now();
     const budgets = this.budgets.filter((b) => (!filter.scope || b.scope === filter.scope) && (!filter.subject || b.subject === filter.subject));
     const windows = budgets.map((b) => periodWindow(b.period, now));

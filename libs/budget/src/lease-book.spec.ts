@@ -1,0 +1,89 @@
+import { LeaseBook, leaseTopUp, MIN_REQUESTS_PER_LEASE, UNLIMITED_LEASE_REQUESTS } from './lease-book';
+
+describe('leaseTopUp', () => {
+  it('leases a sixteenth of what is left under the cap after this request', () => {
+    expect(leaseTopUp(1_000_000, 200_000, 1_000)).toBe(Math.floor((1_000_000 - 200_000 - 1_000) / 16));
+  });
+
+  it('leases nothing near the cap, where every reservation must be exact', () => {
+    const worst = 1_000;
+    const justEnough = 16 * MIN_REQUESTS_PER_LEASE * worst + worst;
+    expect(leaseTopUp(justEnough, 0, worst)).toBe(MIN_REQUESTS_PER_LEASE * worst);
+    expect(leaseTopUp(justEnough - 16, 0, worst)).toBe(0);
+    expect(leaseTopUp(5_000, 4_900, worst)).toBe(0);
+  });
+
+  it('leases a fixed number of worst cases on a counter without a limit, and nothing for free requests', () => {
+    expect(leaseTopUp(null, 123, 10)).toBe(UNLIMITED_LEASE_REQUESTS * 10);
+    expect(leaseTopUp(1_000_000, 0, 0)).toBe(0);
+  });
+});
+
+describe('LeaseBook', () => {
+  it('charges locally only while every key has room, all or nothing', () => {
+    const book = new LeaseBook();
+    expect(book.tryCharge(['a'], 10)).toBeUndefined();
+    book.grant('a', 1000, 10, 25);
+    book.grant('b', 1000, 10, 5);
+    expect(book.tryCharge(['a', 'b'], 10)).toBeUndefined(); // b has 5 left
+    expect(book.unused(['a'])).toBe(25); // the refused charge left a untouched
+    const leases = book.tryCharge(['a'], 10);
+    expect(leases?.map((l) => l.key)).toEqual(['a']);
+    expect(book.unused(['a', 'b'])).toBe(15 + 5);
+  });
+
+  it('settling moves the charge from the reservation to the real cost', () => {
+    const book = new LeaseBook();
+    const lease = book.grant('a', 1000, 100, 300);
+    book.settle([lease], 100, 40);
+    expect(book.unused(['a'])).toBe(360);
+    expect(lease.inFlight).toBe(0);
+  });
+
+  it('drain gives back unused room, owes costs above their reservations, and forgets idle leases', () => {
+    const book = new LeaseBook();
+    const a = book.grant('a', 1000, 100, 300); // leased 400
+    book.settle([a], 100, 40); // charged 40
+    const b = book.grant('b', 2000, 100, 0); // leased 100
+    book.settle([b], 100, 130); // charged 130: 30 more than leased
+    const c = book.grant('c', 3000, 50, 50); // in flight
+    expect(book.drain()).toEqual([
+      { key: 'a', amount: -360, ttlMs: 1000 },
+      { key: 'b', amount: 30, ttlMs: 2000 },
+      { key: 'c', amount: -50, ttlMs: 3000 },
+    ]);
+    expect(book.size).toBe(1); // only c, whose reservation is still in flight
+    book.settle([c], 50, 20);
+    expect(book.drain()).toEqual([{ key: 'c', amount: -30, ttlMs: 3000 }]);
+    expect(book.size).toBe(0);
+    expect(book.drain()).toEqual([]);
+  });
+
+  it('the shared counter ends exact: sum of adjustments plus grants equals the real costs', () => {
+    const book = new LeaseBook();
+    let shared = 0;
+    const real: number[] = [];
+    const take = (reserve: number, topUp: number) => {
+      shared += reserve + topUp;
+      return book.grant('k', 1000, reserve, topUp);
+    };
+    const first = take(100, 1000);
+    const locals = [1, 2, 3].map(() => book.tryCharge(['k'], 100)!);
+    [first, ...locals.map((l) => l[0])].forEach((lease, i) => {
+      real.push(30 + i);
+      book.settle([lease], 100, 30 + i);
+    });
+    for (const adj of book.drain()) shared += adj.amount;
+    expect(shared).toBe(real.reduce((s, x) => s + x, 0));
+  });
+
+  it('restore puts back adjustments that could not be written, to be drained again', () => {
+    const book = new LeaseBook();
+    const a = book.grant('a', 1000, 100, 300);
+    book.settle([a], 100, 40);
+    const failed = book.drain(new Set(['a']));
+    expect(book.size).toBe(0);
+    book.restore(failed);
+    expect(book.drain()).toEqual(failed);
+  });
+});
