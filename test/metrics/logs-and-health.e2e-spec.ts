@@ -31,6 +31,7 @@ describe('request logs and health probes', () => {
       return true;
     }) as typeof process.stdout.write;
     let requestId: string | null;
+    let streamId: string | null;
     try {
       const res = await fetch(`${stack.gateway.url}/v1/chat/completions`, {
         method: 'POST',
@@ -39,6 +40,13 @@ describe('request logs and health probes', () => {
       });
       requestId = res.headers.get('x-request-id');
       await res.text();
+      const streamed = await fetch(`${stack.gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${GATEWAY_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'auto', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      streamId = streamed.headers.get('x-request-id');
+      expect(await streamed.text()).toContain('[DONE]');
       await (await fetch(`${stack.gateway.url}/v1/router/requests`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
       await (await fetch(`${stack.gateway.url}/v1/router/requests`, { headers: { authorization: 'Bearer wrong-key-shows-nowhere' } })).text();
       await new Promise((r) => setTimeout(r, 100));
@@ -52,6 +60,11 @@ describe('request logs and health probes', () => {
     expect(chat!.res!.statusCode).toBe(200);
     expect(chat!.req!.headers.authorization).toBe('[redacted]');
     expect(chat!.req!.headers['x-api-key']).toBe('[redacted]');
+    // A stream is written outside Fastify's reply (hijacked) and still gets its line when it ends.
+    const stream = entries.find((e) => e.req?.id === streamId);
+    expect(streamId).toMatch(/^chatcmpl-/);
+    expect(stream!.res!.statusCode).toBe(200);
+    expect(stream!.req!.headers.authorization).toBe('[redacted]');
     const refused = entries.find((e) => e.res?.statusCode === 401);
     expect(refused!.req!.url).toBe('/v1/router/requests');
     const all = lines.join('');

@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { AppConfig } from '../../../libs/config/src';
 import { ChatService } from './chat/chat.service';
 import { OpenAIErrorFilter } from './errors/openai-error.filter';
+import { registerRequestLogging, requestLogger } from './metrics/request-logging';
 import { GatewayModule } from './gateway.module';
 import { createRuntime, type GatewayRuntime, type RuntimeOverrides } from './runtime';
 
@@ -49,6 +50,7 @@ async function listen(config: AppConfig, runtime: GatewayRuntime): Promise<Runni
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRuntime(runtime), adapter, {
     logger: config.logLevel === 'silent' ? false : ['error', 'warn'],
   });
+  registerRequestLogging(app.getHttpAdapter().getInstance(), requestLogger(config));
   const chat = app.get(ChatService);
   const onUnexpected = (err: unknown) => runtime.log('error', 'unexpected error', { error: (err as Error)?.message, stack: (err as Error)?.stack });
   app.useGlobalFilters(

@@ -4,7 +4,6 @@ import type { DatabaseHandle } from '../../../../libs/storage/src';
 import { DashboardRepository } from '../../../../libs/storage/src/repositories/dashboard.repository';
 import { MetricsController } from '../metrics/metrics.controller';
 import { MetricsService } from '../metrics/metrics.service';
-import { requestLoggingModule } from '../metrics/request-logging';
 import { DashboardReportService } from '../report/dashboard-report.service';
 import { DATABASE } from '../tokens';
 import { DashboardApiController } from './dashboard-api.controller';
@@ -22,6 +21,7 @@ export const observabilityProviders: Provider[] = [
   MetricsService,
 ];
 
-export function observabilityImports(config: AppConfig): DynamicModule[] {
-  return [requestLoggingModule(config)];
+/** Request logs are a Fastify hook (metrics/request-logging.ts), not a module: nothing to import today. */
+export function observabilityImports(_config: AppConfig): DynamicModule[] {
+  return [];
 }

@@ -1,6 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DynamicModule } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import pino, { type Level, type Logger } from 'pino';
 import type { AppConfig } from '../../../../libs/config/src';
 
 /** Every header that can carry a credential, wherever a client or proxy puts it. */
@@ -18,28 +17,37 @@ export const REDACTED_PATHS = [
 /** Scrapes and probes would drown the request log. */
 const QUIET = /^\/(metrics|health(\/live|\/ready)?|dashboard(\/assets\/[^/?]+)?)(\?|$)/;
 
+/** info for answers, warn for client errors, error for server errors. */
+export function requestLogLevel(statusCode: number): Level {
+  return statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info';
+}
+
+export function requestLogger(config: AppConfig, destination: NodeJS.WritableStream = process.stdout): Logger {
+  const level = config.logLevel === 'silent' ? 'silent' : config.logLevel;
+  return pino({ level, messageKey: 'msg', base: undefined, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+}
+
 /**
- * One structured JSON line per HTTP request (pino via nestjs-pino), with the gateway's request id
- * (the same id as the response's `x-request-id` and the request record), credentials redacted.
+ * One structured JSON line per HTTP request, with the gateway's request id (the same id as the
+ * response's `x-request-id` and the request record), credentials redacted. Written from Fastify's
+ * `onResponse` hook, after the answer is sent; when the level filters the line out, nothing is built
+ * (no per-request work at `warn` for answered requests, and no async context tracking at all).
  */
-export function requestLoggingModule(config: AppConfig): DynamicModule {
-  return LoggerModule.forRoot({
-    pinoHttp: [
-      {
-        level: config.logLevel,
-        messageKey: 'msg',
-        base: undefined,
-        redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-        genReqId: (req: IncomingMessage & { id?: unknown }) => String(req.id ?? ''),
-        // Middleware may see a rewritten url; originalUrl is what the client asked for.
-        autoLogging: { ignore: (req: IncomingMessage & { originalUrl?: string }) => QUIET.test(req.originalUrl ?? req.url ?? '') },
-        customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-        serializers: {
-          req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({ id: req.id, method: req.method, url: req.url, headers: req.headers }),
-          res: (res: { statusCode: number; headers?: Record<string, unknown> }) => ({ statusCode: res.statusCode, headers: res.headers }),
+export function registerRequestLogging(fastify: FastifyInstance, logger: Logger): void {
+  if (logger.level === 'silent') return;
+  fastify.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const statusCode = reply.raw.statusCode;
+    const level = requestLogLevel(statusCode);
+    if (logger.isLevelEnabled(level) && !QUIET.test(req.url)) {
+      logger[level](
+        {
+          req: { id: req.id, method: req.method, url: req.url, headers: req.headers },
+          res: { statusCode, headers: reply.raw.getHeaders() },
+          responseTime: Math.round(reply.elapsedTime),
         },
-      },
-      process.stdout,
-    ],
+        statusCode >= 500 ? 'request errored' : 'request completed',
+      );
+    }
+    done();
   });
 }
