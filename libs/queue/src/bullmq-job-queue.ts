@@ -31,6 +31,11 @@ export class BullmqJobQueue implements JobQueue {
     await this.queue.add(job.name, job.data, { ...JOB_OPTIONS, jobId: jobId(job) });
   }
 
+  /** One MULTI for the whole batch instead of a round trip per job. */
+  async addMany(jobs: QueuedJob[]): Promise<void> {
+    await this.queue.addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: { ...JOB_OPTIONS, jobId: jobId(job) } })));
+  }
+
   async depth(): Promise<number> {
     const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
     return Object.values(counts).reduce((a, b) => a + b, 0);

@@ -1,5 +1,5 @@
 import { FileSpool } from '../../spool/src';
-import type { JobQueue } from './job-queue';
+import { addJobs, type JobQueue } from './job-queue';
 import { jobId, type QueuedJob } from './jobs';
 
 export interface SpoolingJobQueueOptions {
@@ -77,6 +77,19 @@ export class SpoolingJobQueue implements JobQueue {
     } catch (err) {
       this.options.log?.('warn', 'queue unreachable; spooling scoring jobs locally', { error: (err as Error).message });
       this.toSpool([job]);
+    }
+  }
+
+  /** Like `add` for a batch: one call to the queue, or all of them to the spool. */
+  async addMany(jobs: QueuedJob[]): Promise<void> {
+    if (this.closed) throw new Error('queue is closed');
+    if (jobs.length === 0) return;
+    if (this.spooled.size > 0) return this.toSpool(jobs);
+    try {
+      await withTimeout(addJobs(this.inner, jobs), this.options.addTimeoutMs ?? 1000, 'enqueue');
+    } catch (err) {
+      this.options.log?.('warn', 'queue unreachable; spooling scoring jobs locally', { error: (err as Error).message });
+      this.toSpool(jobs);
     }
   }
 

@@ -1,5 +1,5 @@
 import type { NewRequestRow, RequestRecordRepository } from '../../../../libs/storage/src';
-import { withTimeout, type JobQueue, type QueuedJob } from '../../../../libs/queue/src';
+import { addJobs, withTimeout, type JobQueue, type QueuedJob } from '../../../../libs/queue/src';
 import { FileSpool } from '../../../../libs/spool/src';
 
 export interface PendingRecord {
@@ -175,18 +175,16 @@ export class RecordWriter {
     } catch (err) {
       this.options.onError?.(err);
     }
-    const failed: PendingRecord[] = [];
-    await Promise.all(
-      batch.map(async (r) => {
-        if (!r.job) return;
-        try {
-          await this.queue.add(r.job);
-        } catch (err) {
-          this.options.onError?.(err);
-          failed.push({ row: r.row, job: r.job });
-        }
-      }),
-    );
+    // The batch's scoring jobs go to the queue in one call; if it fails they are all tried again
+    // (job ids are deterministic, so one that did get through is not queued twice).
+    let failed: PendingRecord[] = [];
+    const withJobs = batch.filter((r) => r.job);
+    try {
+      await addJobs(this.queue, withJobs.map((r) => r.job!));
+    } catch (err) {
+      this.options.onError?.(err);
+      failed = withJobs.map((r) => ({ row: r.row, job: r.job }));
+    }
     // The record is written (re-inserting it is a no-op); only the job needs another try.
     if (failed.length > 0) {
       for (const r of failed) this.ids.add(r.row.id);
