@@ -15,6 +15,7 @@ import { RecordWriter } from './records/record-writer';
 import { ReportController } from './report/report.controller';
 import { ReportService } from './report/report.service';
 import { LearnedState } from './routing/learned-state';
+import { RouteSignals } from './routing/route-signals';
 import { SpendTracker } from './routing/spend-tracker';
 import type { GatewayRuntime } from './runtime';
 import { APP_CONFIG, CLOCK, DATABASE, JOB_QUEUE, LOG, RANDOM, RUNTIME_STATUS } from './tokens';
@@ -45,6 +46,7 @@ export class GatewayModule {
         ChatService,
         AttemptRunner,
         RequestEvents,
+        RouteSignals,
         ReportService,
         ...observabilityProviders,
         ...accessProviders,

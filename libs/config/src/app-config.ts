@@ -20,6 +20,8 @@ export interface ModelSpec {
   family?: string;
   /** The prompt template applied when a request goes to this model (model-level wins over family). */
   promptTemplate?: PromptTemplateSpec;
+  /** Time to first token assumed until the gateway has observed the model (`expected_ttft_ms`). */
+  expectedTtftMs?: number;
 }
 
 export interface ModelCapabilities { tools: boolean; vision: boolean; json_schema: boolean; reasoning: boolean }
@@ -46,18 +48,37 @@ export interface FailoverSpec {
   timeouts: TimeoutSpec;
 }
 
-export interface RouteSpec {
-  name: string;
-  candidates: string[];
+/** The constraints a route states, and each of its tiers overrides; see docs/routing.md. */
+export interface RouteConstraints {
   qualityFloor: number;
   budgetUsdPerDay?: number;
   maxPriceUsdPerRequest?: number;
-  discount: number;
+  /** Expected time to first token above which a model serves only when nothing faster can. */
+  maxTtftMs?: number;
+  /** Provider ids whose models may serve; every provider when unset. */
+  allowedProviders?: readonly string[];
   costWeight?: number;
+}
+
+/** A tier's constraints with the route's filled in where the tier says nothing. */
+export interface TierSpec extends RouteConstraints {
+  name: string;
+}
+
+export interface RouteSpec extends RouteConstraints {
+  name: string;
+  candidates: string[];
+  discount: number;
   validators: ValidatorConfig[];
   failover?: FailoverSpec;
   /** A route made for a request that names a model directly. */
   implicit: boolean;
+  /** Keyed by the request's `metadata.tier`. */
+  tiers?: ReadonlyMap<string, TierSpec>;
+  /** Cold-start prior mean quality per candidate, from its price among the route's candidates. */
+  priorQuality?: Readonly<Record<string, number>>;
+  /** Bound on an untried model's share of traffic while a tried model can serve (0..1). */
+  maxUntriedShare?: number;
 }
 
 /** The whole validated configuration, built once at start-up. */

@@ -65,6 +65,55 @@ routes:
     expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(valid) })).toThrow(/providers\.0\.api_key_env: environment variable LOCAL_KEY is not set/);
   });
 
+  const constrained = `
+providers:
+  - { id: us, kind: openai-compatible, base_url: "http://127.0.0.1:9/v1" }
+  - { id: eu, kind: openai-compatible, base_url: "http://127.0.0.1:10/v1" }
+models:
+  - { id: small, provider: us, upstream: s, input_per_1m: 0.1, output_per_1m: 0.4, context_window: 8000 }
+  - { id: big, provider: us, upstream: b, input_per_1m: 10, output_per_1m: 30, context_window: 128000, expected_ttft_ms: 900 }
+  - { id: eu-mid, provider: eu, upstream: m, input_per_1m: 1, output_per_1m: 3, context_window: 32000 }
+routes:
+  - name: support
+    candidates: [small, big, eu-mid]
+    quality_floor: 0.8
+    max_ttft_ms: 1500
+    tiers:
+      free: { max_price_per_request_usd: 0.002, budget_usd_per_day: 5, cost_weight: 200 }
+      eu: { allowed_providers: [eu], quality_floor: 0.9, max_ttft_ms: 800 }
+`;
+
+  it('builds route constraints, per-tier overrides on top of them, and price priors', () => {
+    const config = loadConfig({ ROUTER_CONFIG: writeConfig(constrained) });
+    const route = config.routes.get('support')!;
+    expect(route).toMatchObject({ qualityFloor: 0.8, maxTtftMs: 1500, maxUntriedShare: 0.1 });
+    expect(route.allowedProviders).toBeUndefined();
+    expect(route.tiers?.get('free')).toEqual({ name: 'free', qualityFloor: 0.8, maxTtftMs: 1500, maxPriceUsdPerRequest: 0.002, budgetUsdPerDay: 5, costWeight: 200 });
+    expect(route.tiers?.get('eu')).toEqual({ name: 'eu', qualityFloor: 0.9, maxTtftMs: 800, allowedProviders: ['eu'] });
+    expect(route.priorQuality!.small).toBeCloseTo(0.45, 9);
+    expect(route.priorQuality!.big).toBeCloseTo(0.75, 9);
+    expect(route.priorQuality!['eu-mid']).toBeGreaterThan(0.45);
+    expect(route.priorQuality!['eu-mid']).toBeLessThan(0.75);
+    expect(config.models.get('big')?.expectedTtftMs).toBe(900);
+    const noPrior = loadConfig({ ROUTER_CONFIG: writeConfig(constrained.replace('quality_floor: 0.8\n', 'quality_floor: 0.8\n    price_prior: false\n')) });
+    expect(noPrior.routes.get('support')?.priorQuality).toBeUndefined();
+  });
+
+  it('refuses a route or tier whose allowed providers serve none of its candidates, saying which', () => {
+    const routeWide = constrained.replace('max_ttft_ms: 1500', 'max_ttft_ms: 1500\n    allowed_providers: [eu]').replace('eu: { allowed_providers: [eu]', 'eu: { allowed_providers: [us]');
+    expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(routeWide) })).not.toThrow();
+    const none = constrained.replace('max_ttft_ms: 1500', 'max_ttft_ms: 1500\n    allowed_providers: [nowhere]');
+    expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(none) })).toThrow(/routes\.0\.allowed_providers\.0: unknown provider "nowhere"/);
+    expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(none) })).toThrow(/route "support" allows providers \[nowhere\] but none of its candidates is served by them \(they use: us, eu\)/);
+    const tierOnly = constrained.replace('models:', 'models:\n  - { id: other, provider: other, upstream: o, input_per_1m: 1, output_per_1m: 1, context_window: 8000 }').replace('providers:', 'providers:\n  - { id: other, kind: openai-compatible, base_url: "http://127.0.0.1:11/v1" }').replace('allowed_providers: [eu]', 'allowed_providers: [other]');
+    expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(tierOnly) })).toThrow(/routes\.0\.tiers\.eu\.allowed_providers: tier "eu" of route "support" allows providers \[other\] but none of its candidates/);
+  });
+
+  it('refuses explicit fallbacks on a provider the route or one of its tiers does not allow', () => {
+    const fallbacks = constrained.replace('max_ttft_ms: 1500', 'max_ttft_ms: 1500\n    failover: { fallbacks: [eu-mid, small] }');
+    expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(fallbacks) })).toThrow(/routes\.0\.failover\.fallbacks\.1: fallback "small" is served by provider "us", which tier "eu" does not allow/);
+  });
+
   it('reports YAML syntax errors with a line', () => {
     expect(() => parseRouterConfig('routes: [\n  - a: b\n', 'test')).toThrow(ConfigError);
   });

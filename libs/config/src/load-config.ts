@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { ProviderSettings } from '../../providers/src/provider-settings';
-import type { AppConfig, ModelSpec, RouteSpec } from './app-config';
+import type { AppConfig, ModelSpec, RouteConstraints, RouteSpec, TierSpec } from './app-config';
 import { ConfigError } from './config-error';
 import { defaultRouterConfig } from './default-config';
 import { modelExtras } from './model-extras';
-import { routerConfigSchema, type RouterConfigFile } from './router-config.schema';
+import { pricePriors } from './price-prior';
+import { routerConfigSchema, type RouterConfigFile, type TierConfig } from './router-config.schema';
 import { settingsSchema } from './settings.schema';
 
 export function hashKey(key: string): string {
@@ -54,7 +55,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       m.id,
       { id: m.id, providerId: m.provider, upstream: m.upstream, inputPer1M: m.input_per_1m, outputPer1M: m.output_per_1m, contextWindow: m.context_window,
         timeouts: { firstByteMs: m.timeouts?.first_byte_ms, idleMs: m.timeouts?.idle_ms, totalMs: m.timeouts?.total_ms, connectMs: m.timeouts?.connect_ms, ttftMs: m.timeouts?.ttft_ms },
-        ...modelExtras(m, file.prompt_templates) },
+        ...modelExtras(m, file.prompt_templates),
+        ...(m.expected_ttft_ms !== undefined ? { expectedTtftMs: m.expected_ttft_ms } : {}) },
     ]),
   );
   const routes = new Map<string, RouteSpec>(
@@ -63,12 +65,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       {
         name: r.name,
         candidates: r.candidates,
-        qualityFloor: r.quality_floor,
-        budgetUsdPerDay: r.budget_usd_per_day,
-        maxPriceUsdPerRequest: r.max_price_per_request_usd,
+        ...routeConstraints(r),
         discount: r.discount,
-        costWeight: r.cost_weight,
         validators: r.validators,
+        maxUntriedShare: r.max_untried_share,
+        ...(r.price_prior ? optional('priorQuality', pricePriors(r.candidates.map((c) => models.get(c)!))) : {}),
+        ...optional('tiers', r.tiers && tierSpecs(r)),
         failover: r.failover && {
           fallbacks: r.failover.fallbacks, order: r.failover.order, maxModels: r.failover.max_models, retries: r.failover.retries,
           backoffBaseMs: r.failover.backoff_base_ms, backoffMaxMs: r.failover.backoff_max_ms, maxRetryAfterMs: r.failover.max_retry_after_ms,
@@ -102,6 +104,44 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     routes,
     source,
   };
+}
+
+type RouteConfig = RouterConfigFile['routes'][number];
+
+function routeConstraints(c: RouteConfig | (TierConfig & { quality_floor: number })): RouteConstraints {
+  return {
+    qualityFloor: c.quality_floor,
+    ...optional('budgetUsdPerDay', c.budget_usd_per_day),
+    ...optional('maxPriceUsdPerRequest', c.max_price_per_request_usd),
+    ...optional('maxTtftMs', c.max_ttft_ms),
+    ...optional('allowedProviders', c.allowed_providers),
+    ...optional('costWeight', c.cost_weight),
+  };
+}
+
+/**
+ * Each tier's constraints with the route's filled in where the tier is silent. A tier's budget is its
+ * own (tracked apart from the route's); the route's budget still caps the route as a whole.
+ */
+function tierSpecs(r: RouteConfig): ReadonlyMap<string, TierSpec> {
+  const tiers = new Map<string, TierSpec>();
+  for (const [name, t] of Object.entries(r.tiers ?? {})) {
+    const merged = {
+      quality_floor: t.quality_floor ?? r.quality_floor,
+      max_price_per_request_usd: t.max_price_per_request_usd ?? r.max_price_per_request_usd,
+      max_ttft_ms: t.max_ttft_ms ?? r.max_ttft_ms,
+      allowed_providers: t.allowed_providers ?? r.allowed_providers,
+      cost_weight: t.cost_weight ?? r.cost_weight,
+      budget_usd_per_day: t.budget_usd_per_day,
+    };
+    tiers.set(name, { name, ...routeConstraints(merged) });
+  }
+  return tiers;
+}
+
+/** `{ key: value }` when the value is set, else nothing (specs carry no `undefined` fields). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function readConfigText(path: string): string {

@@ -74,6 +74,11 @@ export const modelConfigSchema = z
     tokenizer: tokenizerSchema.optional(),
     /** For prompt templates; by default the provider's preset (or kind). */
     family: z.string().min(1).optional(),
+    /**
+     * Time to first token assumed before the gateway has observed the model on streamed requests
+     * (routes' `max_ttft_ms`); observations soon outweigh it. See docs/routing.md.
+     */
+    expected_ttft_ms: z.number().int().positive().optional(),
     timeouts: z
       .object({ first_byte_ms: z.number().int().positive().optional(), idle_ms: z.number().int().positive().optional(), total_ms: z.number().int().positive().optional(), ...failoverTimeouts })
       .strict()
@@ -81,20 +86,46 @@ export const modelConfigSchema = z
   })
   .strict();
 
+/**
+ * What the operator states a route's answers must respect; a route's `tiers` override any of them for
+ * the requests whose `metadata.tier` names the tier. See docs/routing.md.
+ */
+const routeConstraints = {
+  budget_usd_per_day: z.number().positive().optional(),
+  max_price_per_request_usd: z.number().positive().optional(),
+  /** Models whose expected time to first token is above this get traffic only when no faster one can serve. */
+  max_ttft_ms: z.number().int().positive().optional(),
+  /** Provider ids whose models may serve (e.g. only providers approved for a jurisdiction); all when unset. */
+  allowed_providers: z.array(id).min(1).optional(),
+  /**
+   * Quality the route gives up to save one USD. Unset: the cheapest model that clears the floor wins.
+   * Set: among those, the one with the best quality net of cost x this weight (see docs/benchmarks.md).
+   */
+  cost_weight: z.number().nonnegative().optional(),
+};
+
+/** A request tier's stricter (or looser) constraints; unset fields are the route's. */
+export const tierConfigSchema = z
+  .object({ quality_floor: z.number().min(0).max(1).optional(), ...routeConstraints })
+  .strict();
+
 export const routeConfigSchema = z
   .object({
     name: id,
     candidates: z.array(id).min(1),
     quality_floor: z.number().min(0).max(1).default(0.8),
-    budget_usd_per_day: z.number().positive().optional(),
-    max_price_per_request_usd: z.number().positive().optional(),
+    ...routeConstraints,
+    /**
+     * Cold start: an untried model (less than 20 observations' worth of evidence) that wins the draw is
+     * taken only with this probability while a tried one can serve, so its traffic share stays below it.
+     */
+    max_untried_share: z.number().min(0).max(1).default(0.1),
+    /** Cold start: each model's prior quality from its price relative to the route's other candidates. */
+    price_prior: z.boolean().default(true),
+    /** Keyed by the request's `metadata.tier` (e.g. `free`, `pro`). */
+    tiers: z.record(z.string().min(1).max(64), tierConfigSchema).optional(),
     /** How fast old evidence fades: each scored response multiplies the route's evidence by this. */
     discount: z.number().gt(0).max(1).default(0.99),
-    /**
-     * Quality the route gives up to save one USD. Unset: the cheapest model that clears the floor wins.
-     * Set: among those, the one with the best quality net of cost x this weight (see docs/benchmarks.md).
-     */
-    cost_weight: z.number().nonnegative().optional(),
     validators: z.array(validatorConfigSchema).default([]),
     failover: failoverConfigSchema.optional(),
   })
@@ -134,12 +165,37 @@ export const routerConfigSchema = z
       r.candidates.forEach((c, j) => {
         if (!models.has(c)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'candidates', j], message: `unknown model "${c}"` });
       });
+      const providerOf = new Map(cfg.models.map((m) => [m.id, m.provider]));
+      const checkAllowed = (allowed: string[] | undefined, path: Array<string | number>, what: string) => {
+        if (!allowed) return;
+        allowed.forEach((p, j) => {
+          if (!providers.has(p)) ctx.addIssue({ code: 'custom', path: [...path, j], message: `unknown provider "${p}"` });
+        });
+        const served = r.candidates.filter((c) => allowed.includes(providerOf.get(c) ?? ''));
+        if (served.length === 0) {
+          const offered = [...new Set(r.candidates.map((c) => providerOf.get(c)).filter(Boolean))].join(', ');
+          ctx.addIssue({ code: 'custom', path, message: `${what} allows providers [${allowed.join(', ')}] but none of its candidates is served by them (they use: ${offered})` });
+        }
+      };
+      checkAllowed(r.allowed_providers, ['routes', i, 'allowed_providers'], `route "${r.name}"`);
+      for (const [tier, t] of Object.entries(r.tiers ?? {})) {
+        checkAllowed(t.allowed_providers, ['routes', i, 'tiers', tier, 'allowed_providers'], `tier "${tier}" of route "${r.name}"`);
+      }
+      // Listed fallbacks are tried whatever the bandit ranked: they must respect every provider list.
+      const scopes: Array<[string[] | undefined, string]> = [[r.allowed_providers, 'the route']];
+      for (const [tier, t] of Object.entries(r.tiers ?? {})) scopes.push([t.allowed_providers ?? r.allowed_providers, `tier "${tier}"`]);
+      r.failover?.fallbacks?.forEach((c, j) => {
+        const provider = providerOf.get(c);
+        const refused = provider === undefined ? undefined : scopes.find(([allowed]) => allowed !== undefined && !allowed.includes(provider));
+        if (refused) ctx.addIssue({ code: 'custom', path: ['routes', i, 'failover', 'fallbacks', j], message: `fallback "${c}" is served by provider "${provider}", which ${refused[1]} does not allow` });
+      });
     });
   });
 
 export type RouterConfigFile = z.infer<typeof routerConfigSchema>;
 export type ValidatorConfig = z.infer<typeof validatorConfigSchema>;
 export type FailoverConfig = z.infer<typeof failoverConfigSchema>;
+export type TierConfig = z.infer<typeof tierConfigSchema>;
 
 /** USD per 1M tokens above which a price is taken for a typo (the dearest listed models are a few hundred). */
 export const MAX_PRICE_PER_1M = 1000;

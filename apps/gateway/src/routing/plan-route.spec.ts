@@ -66,3 +66,114 @@ describe('planRoute', () => {
     expect(() => plan({ promptTokens: 200_000 })).toThrow(/context window/);
   });
 });
+
+describe('planRoute constraints', () => {
+  const three = new Map<string, ModelSpec>([
+    ...models,
+    ['eu', { id: 'eu', providerId: 'eu-host', upstream: 'e', inputPer1M: 1, outputPer1M: 3, contextWindow: 100_000, timeouts: {} }],
+  ]);
+  const base: RouteSpec = { ...route, candidates: ['small', 'big', 'eu'] };
+  const observations = (ttft: Record<string, number> = {}, tierSpend = 0) => ({
+    expectedTtftMs: (id: string) => ttft[id],
+    spentTodayByTier: () => tierSpend,
+    dayElapsedFraction: () => 0.5,
+  });
+  const planWith = (r: RouteSpec, extra: Partial<Parameters<typeof planRoute>[0]> = {}) =>
+    planRoute({ route: r, models: three, request: request(), promptTokens: 100, arms: new Map(), spentTodayUsd: 0, random: seededRandom(3), observations: observations(), ...extra });
+  const excluded = (result: ReturnType<typeof planRoute>, id: string) => result.decision.beliefs.find((b) => b.modelId === id)?.excludedBecause;
+
+  it('keeps models of providers the route does not allow out, whatever the draw', () => {
+    for (let seed = 0; seed < 20; seed++) {
+      const result = planWith({ ...base, allowedProviders: ['eu-host'] }, { random: seededRandom(seed) });
+      expect(result.models.map((m) => m.id)).toEqual(['eu']);
+      expect(excluded(result, 'small')).toBe('provider_not_allowed');
+      expect(excluded(result, 'big')).toBe('provider_not_allowed');
+      expect(result.decision.reason).toBe('constraint');
+    }
+  });
+
+  it('applies the tier named by metadata.tier, and only to that tier', () => {
+    const tiers = new Map([['free', { name: 'free', qualityFloor: 0.5, maxPriceUsdPerRequest: 0.001, allowedProviders: ['p'] }]]);
+    const tiered = { ...base, tiers };
+    const free = planWith(tiered, { request: request({ metadata: { tier: 'free' }, max_tokens: 100 }) });
+    expect(free.tier?.name).toBe('free');
+    expect(free.models.map((m) => m.id)).toEqual(['small']);
+    expect(excluded(free, 'big')).toBe('max_price_per_request');
+    expect(excluded(free, 'eu')).toBe('provider_not_allowed');
+    const other = planWith(tiered, { request: request({ metadata: { tier: 'enterprise' }, max_tokens: 100 }) });
+    expect(other.tier).toBeUndefined();
+    expect(other.models.map((m) => m.id).sort()).toEqual(['big', 'eu', 'small']);
+  });
+
+  it("refuses a tier that has spent its own daily budget while the route's is not spent", () => {
+    const tiers = new Map([['free', { name: 'free', qualityFloor: 0.8, budgetUsdPerDay: 1 }]]);
+    const tiered = { ...base, budgetUsdPerDay: 100, tiers };
+    const free = () => planWith(tiered, { request: request({ metadata: { tier: 'free' } }), observations: observations({}, 1) });
+    expect(free).toThrow(/Tier "free" of route "r" has spent its daily budget/);
+    expect(() => planWith(tiered, { request: request({ metadata: { tier: 'pro' } }), observations: observations({}, 1) })).not.toThrow();
+  });
+
+  it('paces a tier budget: spend ahead of the pace line sends the cheapest model first', () => {
+    const arms = new Map([
+      ['small', { modelId: 'small', successes: 10, failures: 10, completionTokens: 2000, costUsd: 0, observations: 20 }],
+      ['big', { modelId: 'big', successes: 15, failures: 5, completionTokens: 2000, costUsd: 0, observations: 20 }],
+      ['eu', { modelId: 'eu', successes: 12, failures: 8, completionTokens: 2000, costUsd: 0, observations: 20 }],
+    ]);
+    const tiers = new Map([['free', { name: 'free', qualityFloor: 0.8, budgetUsdPerDay: 10 }]]);
+    const tiered = { ...base, tiers };
+    // Half the day gone, 90% of the tier's budget spent: pressure 1, nothing clears the floor, cheapest first.
+    const paced = planWith(tiered, { arms, request: request({ metadata: { tier: 'free' } }), observations: observations({}, 9) });
+    expect(paced.decision.modelId).toBe('small');
+    const onPace = planWith(tiered, { arms, request: request({ metadata: { tier: 'free' } }), observations: observations({}, 1) });
+    expect(onPace.decision.modelId).toBe('big');
+  });
+
+  it('steers away from a model whose observed time to first token is above max_ttft_ms', () => {
+    const arms = new Map([
+      ['small', { modelId: 'small', successes: 5, failures: 15, completionTokens: 2000, costUsd: 0, observations: 20 }],
+      ['big', { modelId: 'big', successes: 39, failures: 1, completionTokens: 4000, costUsd: 0, observations: 40 }],
+      ['eu', { modelId: 'eu', successes: 36, failures: 4, completionTokens: 4000, costUsd: 0, observations: 40 }],
+    ]);
+    const fast = planWith({ ...base, maxTtftMs: 500 }, { arms, observations: observations({ big: 200, eu: 300 }) });
+    expect(fast.decision.modelId).toBe('eu');
+    const slowEu = planWith({ ...base, maxTtftMs: 500 }, { arms, observations: observations({ big: 200, eu: 2000 }) });
+    expect(slowEu.decision.modelId).toBe('big');
+    expect(excluded(slowEu, 'eu')).toMatch(/time to first token/);
+    // Without max_ttft_ms the same observation changes nothing.
+    expect(planWith(base, { arms, observations: observations({ big: 200, eu: 2000 }) }).decision.modelId).toBe('eu');
+  });
+
+  it("falls back to a model's configured expected_ttft_ms until it has been observed", () => {
+    const seeded = new Map(three);
+    seeded.set('big', { ...three.get('big')!, expectedTtftMs: 3000 });
+    const result = planWith({ ...base, maxTtftMs: 1000 }, { models: seeded });
+    expect(excluded(result, 'big')).toMatch(/time to first token/);
+    const observedFast = planWith({ ...base, maxTtftMs: 1000 }, { models: seeded, observations: observations({ big: 400 }) });
+    expect(excluded(observedFast, 'big')).toBeUndefined();
+  });
+
+  it('bounds the share of an untried model while a tried one can serve', () => {
+    const arms = new Map([
+      ['small', { modelId: 'small', successes: 25, failures: 25, completionTokens: 5000, costUsd: 0, observations: 50 }],
+      ['big', { modelId: 'big', successes: 45, failures: 5, completionTokens: 5000, costUsd: 0, observations: 50 }],
+    ]);
+    // `small` misses the floor; `eu` is untried, cheaper than `big`, with a neutral prior: without a cap
+    // it wins whenever its draw clears the floor (about one request in five).
+    const share = (maxUntriedShare: number | undefined) => {
+      const random = seededRandom(11);
+      let eu = 0;
+      for (let i = 0; i < 2000; i++) if (planWith({ ...base, maxUntriedShare }, { arms, random }).decision.modelId === 'eu') eu++;
+      return eu / 2000;
+    };
+    expect(share(undefined)).toBeGreaterThan(0.15);
+    expect(share(0.05)).toBeLessThan(0.06);
+  });
+
+  it("passes the route's price priors to the bandit as each candidate's prior quality", () => {
+    const result = planWith({ ...base, priorQuality: { small: 0.45, big: 0.75, eu: 0.6 } });
+    const mean = (id: string) => result.decision.beliefs.find((b) => b.modelId === id)!.meanQuality;
+    expect(mean('small')).toBeCloseTo(0.45, 12);
+    expect(mean('big')).toBeCloseTo(0.75, 12);
+    expect(result.decision.floorUnmet).toBe(true);
+  });
+});

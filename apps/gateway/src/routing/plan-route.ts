@@ -1,8 +1,9 @@
-import type { ModelSpec, RouteSpec } from '../../../../libs/config/src';
+import type { ModelSpec, RouteConstraints, RouteSpec, TierSpec } from '../../../../libs/config/src';
 import { GatewayError, type ChatRequest, type Random } from '../../../../libs/core/src';
-import { decide, type ArmState, type Candidate, type Decision } from '../../../../libs/router/src';
+import { budgetPressure, decide, type ArmState, type Candidate, type Decision } from '../../../../libs/router/src';
 import { capabilityError, missingCapability } from './capabilities';
 import { promptTokensFor } from './estimate-tokens';
+import { routeSignalsFor } from './route-signals-registry';
 
 /**
  * How many observations' worth of the route-level belief a prompt context starts from: enough that a
@@ -13,8 +14,19 @@ export const CONTEXT_PRIOR_STRENGTH = 8;
 /** Completion size assumed for a model the route has not seen answer yet. */
 export const DEFAULT_COMPLETION_TOKENS = 256;
 
+/** What the gateway observed, read synchronously on the request path (RouteSignals in the gateway). */
+export interface RouteObservations {
+  /** Time to first token the gateway observed for the model (decayed p90), or undefined while unknown. */
+  expectedTtftMs(modelId: string): number | undefined;
+  spentTodayByTier(route: string, tier: string): number;
+  /** Share of the UTC day gone (0..1), for pacing a tier's daily budget. */
+  dayElapsedFraction(): number;
+}
+
 export interface RoutePlan {
   route: RouteSpec;
+  /** The request's tier (`metadata.tier`) when the route configures it: its constraints applied. */
+  tier?: TierSpec;
   decision: Decision;
   /** The chosen model first, then the order to fall back in. */
   models: ModelSpec[];
@@ -36,6 +48,8 @@ export interface PlanInput {
   exclude?: (model: ModelSpec) => string | undefined;
   /** 0..1 from the request's budgets (BudgetService.pressure): near a cap, cheaper models go first. */
   budgetPressure?: number;
+  /** By default the RouteSignals attached to `models` (route-signals.ts); none: no TTFT or tier spend known. */
+  observations?: RouteObservations;
 }
 
 export function priceUsd(model: ModelSpec, promptTokens: number, completionTokens: number): number {
@@ -45,14 +59,37 @@ export function priceUsd(model: ModelSpec, promptTokens: number, completionToken
 /**
  * Turns a route into this request's candidates (each with its expected cost and whether a constraint
  * rules it out), then lets the bandit choose. Fails with a client error when no candidate can serve.
+ * A request whose `metadata.tier` names one of the route's tiers is held to that tier's constraints
+ * (its floor, price cap, TTFT tolerance, providers, cost weight) and to its own daily budget as well
+ * as the route's.
  */
 export function planRoute(input: PlanInput): RoutePlan {
   const { route, request, promptTokens } = input;
+  const observations = input.observations ?? routeSignalsFor(input.models);
+  const tierName = route.tiers === undefined ? undefined : request.metadata?.tier;
+  const tier = tierName === undefined ? undefined : route.tiers?.get(tierName);
+  const limits: RouteConstraints = tier ?? route;
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
-  const budgetLeft = route.budgetUsdPerDay === undefined ? Infinity : route.budgetUsdPerDay - input.spentTodayUsd;
+  let budgetLeft = route.budgetUsdPerDay === undefined ? Infinity : route.budgetUsdPerDay - input.spentTodayUsd;
   if (budgetLeft <= 0) {
     throw GatewayError.budgetExceeded(`Route "${route.name}" has spent its daily budget of $${route.budgetUsdPerDay}.`, secondsToUtcMidnight());
   }
+  let budgetLabel = 'daily_budget';
+  let pressure = input.budgetPressure ?? 0;
+  if (tier?.budgetUsdPerDay !== undefined) {
+    const spent = observations?.spentTodayByTier(route.name, tier.name) ?? 0;
+    const tierLeft = tier.budgetUsdPerDay - spent;
+    if (tierLeft <= 0) {
+      throw GatewayError.budgetExceeded(`Tier "${tier.name}" of route "${route.name}" has spent its daily budget of $${tier.budgetUsdPerDay}.`, secondsToUtcMidnight());
+    }
+    if (tierLeft < budgetLeft) {
+      budgetLeft = tierLeft;
+      budgetLabel = 'tier_daily_budget';
+    }
+    if (observations) pressure = Math.max(pressure, budgetPressure({ spentUsd: spent, budgetUsd: tier.budgetUsdPerDay, elapsedFraction: observations.dayElapsedFraction() }));
+  }
+  const allowedProviders = limits.allowedProviders;
+  const maxTtftMs = limits.maxTtftMs;
   const routeTypical = typicalCompletionTokens(input.arms);
   const candidates: Candidate[] = route.candidates.map((id) => {
     const model = input.models.get(id)!;
@@ -66,12 +103,21 @@ export function planRoute(input: PlanInput): RoutePlan {
     const worstCase = priceUsd(model, tokens, maxTokens ?? typicalCompletion);
     const lacking = missingCapability(request, model);
     let excludedBecause: string | undefined;
-    if (lacking) excludedBecause = lacking;
+    if (allowedProviders !== undefined && !allowedProviders.includes(model.providerId)) excludedBecause = 'provider_not_allowed';
+    else if (lacking) excludedBecause = lacking;
     else if (tokens + (maxTokens ?? 0) > model.contextWindow) excludedBecause = 'context_window';
-    else if (route.maxPriceUsdPerRequest !== undefined && worstCase > route.maxPriceUsdPerRequest) excludedBecause = 'max_price_per_request';
-    else if (expected > budgetLeft) excludedBecause = 'daily_budget';
+    else if (limits.maxPriceUsdPerRequest !== undefined && worstCase > limits.maxPriceUsdPerRequest) excludedBecause = 'max_price_per_request';
+    else if (expected > budgetLeft) excludedBecause = budgetLabel;
     else excludedBecause = input.exclude?.(model);
-    return { modelId: id, expectedCostUsd: expected, eligible: excludedBecause === undefined, excludedBecause };
+    return {
+      modelId: id,
+      expectedCostUsd: expected,
+      eligible: excludedBecause === undefined,
+      excludedBecause,
+      priorQuality: route.priorQuality?.[id],
+      // Observed first, else the configured guess, else unknown (presumed fast, so it gets observed).
+      expectedTtftMs: maxTtftMs === undefined ? undefined : (observations?.expectedTtftMs(id) ?? model.expectedTtftMs),
+    };
   });
   // When health rules out every model left, they are tried anyway (as probes) rather than refused unseen.
   const health = (c: Candidate) => c.excludedBecause === 'circuit_open' || c.excludedBecause === 'schema_failures';
@@ -80,11 +126,19 @@ export function planRoute(input: PlanInput): RoutePlan {
   const decision = decide(
     candidates,
     input.arms,
-    { qualityFloor: route.qualityFloor, priorSuccesses: 1, priorFailures: 1, contextPriorStrength: CONTEXT_PRIOR_STRENGTH, costWeight: route.costWeight },
+    {
+      qualityFloor: limits.qualityFloor,
+      priorSuccesses: 1,
+      priorFailures: 1,
+      contextPriorStrength: CONTEXT_PRIOR_STRENGTH,
+      costWeight: limits.costWeight,
+      maxTtftMs,
+      maxUntriedShare: route.maxUntriedShare,
+    },
     input.random,
-    { contextKey: input.contextKey, contextArms: input.contextArms, budgetPressure: input.budgetPressure },
+    { contextKey: input.contextKey, contextArms: input.contextArms, budgetPressure: pressure },
   );
-  return { route, decision, models: decision.ranked.map((id) => input.models.get(id)!), promptTokens };
+  return { route, ...(tier ? { tier } : {}), decision, models: decision.ranked.map((id) => input.models.get(id)!), promptTokens };
 }
 
 /** The route's discounted mean completion size over all its models; a default before any evidence. */
@@ -102,6 +156,9 @@ function noEligibleModel(route: RouteSpec, candidates: Candidate[]): GatewayErro
   const reasons = new Set(candidates.map((c) => c.excludedBecause));
   if (reasons.has('daily_budget') && reasons.size === 1) {
     return GatewayError.budgetExceeded(`Route "${route.name}" has too little of its daily budget left for this request.`, secondsToUtcMidnight());
+  }
+  if (reasons.has('tier_daily_budget') && reasons.size === 1) {
+    return GatewayError.budgetExceeded(`This request's tier of route "${route.name}" has too little of its daily budget left for it.`, secondsToUtcMidnight());
   }
   if (reasons.has('context_window') && reasons.size === 1) {
     return GatewayError.invalidRequest(

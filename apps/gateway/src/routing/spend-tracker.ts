@@ -1,6 +1,8 @@
 import type { Clock } from '../../../../libs/core/src';
 import type { SpendRepository } from '../../../../libs/storage/src';
 
+const DAY_MS = 86_400_000;
+
 /**
  * Today's spend per route (UTC day): what the database rollup says plus what this process has
  * served but not written yet. Read synchronously on the request path.
@@ -9,6 +11,9 @@ export class SpendTracker {
   private day = '';
   private confirmed = new Map<string, number>();
   private unwritten = new Map<string, number>();
+  /** Per `route\u0000tier`: kept in this process only (see docs/routing.md), reset at UTC midnight. */
+  private tiers = new Map<string, number>();
+  private tierDayEndsAt = 0;
 
   constructor(
     private readonly repository: SpendRepository,
@@ -27,6 +32,28 @@ export class SpendTracker {
   /** A served request's cost, before its record is written. */
   add(route: string, costUsd: number): void {
     this.unwritten.set(route, (this.unwritten.get(route) ?? 0) + costUsd);
+  }
+
+  /** Today's spend of one tier of a route (requests whose `metadata.tier` named it). */
+  spentTodayByTier(route: string, tier: string): number {
+    if (this.clock.now() >= this.tierDayEndsAt) return 0;
+    return this.tiers.get(`${route}\u0000${tier}`) ?? 0;
+  }
+
+  /** A served (or billed) request of a tier: counted apart from the route's total, which `add` keeps. */
+  addTier(route: string, tier: string, costUsd: number): void {
+    const now = this.clock.now();
+    if (now >= this.tierDayEndsAt) {
+      this.tiers.clear();
+      this.tierDayEndsAt = (Math.floor(now / DAY_MS) + 1) * DAY_MS;
+    }
+    const key = `${route}\u0000${tier}`;
+    this.tiers.set(key, (this.tiers.get(key) ?? 0) + costUsd);
+  }
+
+  /** Share of the UTC day gone, 0..1: where a daily budget's pace line is now. */
+  dayElapsedFraction(): number {
+    return (this.clock.now() % DAY_MS) / DAY_MS;
   }
 
   /** Records were written: their cost now comes from the rollup. */
