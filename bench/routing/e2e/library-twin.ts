@@ -1,0 +1,79 @@
+import type { ModelSpec, RouteSpec } from '../../../libs/config/src';
+import type { ChatRequest, Random } from '../../../libs/core/src';
+import { applyObservation, extractPromptContext, guardAgainstDrop, type ArmState, type Observation } from '../../../libs/router/src';
+import { estimatePromptTokens } from '../../../apps/gateway/src/routing/estimate-tokens';
+import { planRoute } from '../../../apps/gateway/src/routing/plan-route';
+import { costOf, STRONG, type ReplayItem } from '../routellm-data';
+import type { ServedOutcome } from './run-metrics';
+
+export interface TwinServed extends ServedOutcome {
+  modelId: string;
+  contextKey: string;
+}
+
+/**
+ * The gateway's loop without the wire: for each prompt in order, the gateway's own `planRoute` (the
+ * same route and model specs, loaded from the same YAML) decides on the learned arms, and the score is
+ * folded in the way the worker's `ArmStatsRepository.recordScores` does it (drop guard, then
+ * `applyObservation` with the route's discount, at the route level and the prompt's context level).
+ * `lagRequests` > 0 delays learning: a score becomes visible only after that many later decisions,
+ * as it would behind the gateway's queue, worker and stats refresh.
+ */
+export function replayLikeTheGateway(
+  items: readonly ReplayItem[],
+  route: RouteSpec,
+  models: ReadonlyMap<string, ModelSpec>,
+  random: Random,
+  lagRequests = 0,
+): TwinServed[] {
+  const learned = new LearnedArms(route.discount);
+  const pending: Array<{ contextKey: string; obs: Observation }> = [];
+  const served: TwinServed[] = [];
+  for (let i = 0; i < items.length; i++) {
+    while (pending.length > lagRequests) {
+      const next = pending.shift()!;
+      learned.record(next.contextKey, next.obs);
+    }
+    const item = items[i];
+    const request: ChatRequest = { ...item.request, model: route.name };
+    const context = extractPromptContext(request, {});
+    const plan = planRoute({
+      route,
+      models,
+      request,
+      promptTokens: estimatePromptTokens(request),
+      arms: learned.armsFor(''),
+      contextKey: context.contextKey,
+      contextArms: learned.armsFor(context.contextKey),
+      spentTodayUsd: 0,
+      random,
+    });
+    const modelId = plan.decision.modelId;
+    const reward = item.reward[modelId];
+    const costUsd = costOf(item, modelId);
+    pending.push({ contextKey: context.contextKey, obs: { modelId, reward, costUsd, completionTokens: item.outputTokens[modelId] } });
+    served.push({ modelId, contextKey: context.contextKey, reward, strong: modelId === STRONG, costUsd, strongCostUsd: costOf(item, STRONG) });
+  }
+  return served;
+}
+
+/** One route's arms per context key ('' = the route level) and their drop statistics, as the worker keeps them. */
+export class LearnedArms {
+  private readonly arms = new Map<string, ArmState[]>();
+  private readonly drift = new Map<string, number>();
+
+  constructor(private readonly discount: number) {}
+
+  armsFor(contextKey: string): ReadonlyMap<string, ArmState> {
+    return new Map((this.arms.get(contextKey) ?? []).map((a) => [a.modelId, a]));
+  }
+
+  record(contextKey: string, obs: Observation): void {
+    for (const key of new Set(['', contextKey])) {
+      const driftKey = `${key}\u0000${obs.modelId}`;
+      const guarded = guardAgainstDrop(this.arms.get(key) ?? [], obs.modelId, obs.reward, this.drift.get(driftKey) ?? 0);
+      this.drift.set(driftKey, guarded.statistic);
+      this.arms.set(key, applyObservation(guarded.arms, obs, this.discount));
+    }
+  }
+}

@@ -1,0 +1,405 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import OpenAI from 'openai';
+import { Client } from 'pg';
+import { loadConfig, type AppConfig } from '../../../libs/config/src';
+import { seededRandom } from '../../../libs/core/src';
+import { extractPromptContext } from '../../../libs/router/src';
+import { ProgressBar } from '../progress';
+import { costOf, loadMmlu, STRONG, WEAK, type ReplayItem } from '../routellm-data';
+import { formatTable } from '../table';
+import { buildAnswerBook, promptOf, VERDICT_VALIDATOR_YAML } from './answer-oracle';
+import { replayLikeTheGateway } from './library-twin';
+import { startOracleUpstream } from './oracle-upstream';
+import { E2E_GATEWAY_KEY, startProductStack } from './product-stack';
+import { meanAndSd, percentile, perSegment, runMetrics, scoresBehind, type RunMetrics, type ServedOutcome } from './run-metrics';
+
+/**
+ * The routing benchmark's MMLU replay through the real product: the official OpenAI SDK -> gateway
+ * (HTTP) -> BullMQ on Redis -> scoring worker -> Postgres -> the gateway's learned state, against an
+ * upstream that answers as RouteLLM recorded each model. Then the same prompts in the same order
+ * through the gateway's routing code called directly, and both learning curves side by side.
+ */
+const DATASETS = process.env.ROUTING_DATASETS ?? resolve(__dirname, '../../../../../shared/datasets');
+const ROUTE = 'mmlu';
+const QUARTERS = 4;
+/** STATS_REFRESH_MS the gateway runs with (the product default). */
+const STATS_REFRESH_MS = 500;
+
+interface Options {
+  requests: number;
+  concurrency: number;
+  seed: number;
+  /** Cost weight in quality per mean always-GPT-4 request cost, as the routing bench sweeps it. */
+  k: number;
+  discount: number;
+  librarySeeds: number;
+  /** Gateway runs, each on a fresh database (the gateway's random draws differ from run to run). */
+  runs: number;
+  sweep: boolean;
+}
+
+function options(): Options {
+  const { values } = parseArgs({
+    options: {
+      requests: { type: 'string', default: '3000' },
+      concurrency: { type: 'string', default: '8' },
+      seed: { type: 'string', default: '1' },
+      k: { type: 'string', default: '0.1' },
+      discount: { type: 'string', default: '0.9999' },
+      'library-seeds': { type: 'string', default: '20' },
+      runs: { type: 'string', default: '3' },
+      sweep: { type: 'boolean', default: false },
+    },
+  });
+  return {
+    requests: Number(values.requests),
+    concurrency: Number(values.concurrency),
+    seed: Number(values.seed),
+    k: Number(values.k),
+    discount: Number(values.discount),
+    librarySeeds: Number(values['library-seeds']),
+    runs: Number(values.runs),
+    sweep: values.sweep === true,
+  };
+}
+
+function routerYaml(upstreamUrl: string, costWeight: number, discount: number): string {
+  return [
+    'providers:',
+    `  - { id: recorded, kind: openai-compatible, base_url: "${upstreamUrl}/v1" }`,
+    'models:',
+    `  - { id: ${STRONG}, provider: recorded, upstream: ${STRONG}, input_per_1m: 10, output_per_1m: 30, context_window: 128000 }`,
+    `  - { id: ${WEAK}, provider: recorded, upstream: ${WEAK}, input_per_1m: 0.6, output_per_1m: 0.6, context_window: 32768 }`,
+    'routes:',
+    `  - { name: ${ROUTE}, candidates: [${WEAK}, ${STRONG}], quality_floor: 0, discount: ${discount}, cost_weight: ${costWeight}, validators: [${VERDICT_VALIDATOR_YAML}] }`,
+    '',
+  ].join('\n');
+}
+
+/** The route and models exactly as the gateway loads them from the same YAML. */
+function loadRouting(yaml: string): AppConfig {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-routing-e2e-cfg-'));
+  try {
+    writeFileSync(join(dir, 'router.yaml'), yaml);
+    return loadConfig({ ROUTER_CONFIG: join(dir, 'router.yaml') });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The first `n` items of a seeded Fisher-Yates shuffle (the routing bench's order for that seed). */
+function sample(items: readonly ReplayItem[], n: number, seed: number): ReplayItem[] {
+  const order = items.map((_, i) => i);
+  const shuffle = seededRandom(seed ^ 0x5bd1e995);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(shuffle() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order.slice(0, n).map((i) => items[i]);
+}
+
+interface GatewayReply {
+  requestId: string;
+  modelId: string;
+  reason: string;
+  billedUsd: number;
+}
+
+async function sendAll(gatewayUrl: string, items: readonly ReplayItem[], concurrency: number, label: string): Promise<{ replies: Array<GatewayReply | Error>; seconds: number }> {
+  const client = new OpenAI({ baseURL: `${gatewayUrl}/v1`, apiKey: E2E_GATEWAY_KEY, maxRetries: 0, timeout: 60_000 });
+  const replies: Array<GatewayReply | Error> = new Array(items.length);
+  const progress = new ProgressBar(label, items.length);
+  const started = process.hrtime.bigint();
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        const { data, response } = await client.chat.completions.create({ model: ROUTE, messages: [{ role: 'user', content: promptOf(items[i]) }] }).withResponse();
+        replies[i] = {
+          requestId: data.id,
+          modelId: response.headers.get('x-router-model') ?? data.model,
+          reason: response.headers.get('x-router-reason') ?? '',
+          billedUsd: Number(response.headers.get('x-router-cost-usd') ?? NaN),
+        };
+      } catch (err) {
+        replies[i] = err instanceof Error ? err : new Error(String(err));
+      }
+      progress.tick();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  progress.finish();
+  return { replies, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+interface StoredRequest {
+  id: string;
+  createdAtMs: number;
+  finishedAtMs: number;
+  contextKey: string;
+  modelId: string | null;
+  reward: number | null;
+  scoredAtMs: number | null;
+}
+
+async function countScores(db: Client): Promise<number> {
+  return Number((await db.query<{ n: string }>('select count(*) as n from scores')).rows[0].n);
+}
+
+/** Waits until every served request is scored (or `timeoutMs`); returns how long it took. */
+async function drain(db: Client, served: number, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if ((await countScores(db)) >= served) break;
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  return Date.now() - started;
+}
+
+async function storedRequests(db: Client): Promise<Map<string, StoredRequest>> {
+  const { rows } = await db.query<{ id: string; created_at: Date; latency_ms: number; context_key: string; model_id: string | null; reward: number | null; scored_at: Date | null }>(
+    'select r.id, r.created_at, r.latency_ms, r.context_key, r.model_id, s.reward, s.scored_at from requests r left join scores s on s.request_id = r.id',
+  );
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        createdAtMs: r.created_at.getTime(),
+        finishedAtMs: r.created_at.getTime() + Number(r.latency_ms),
+        contextKey: r.context_key,
+        modelId: r.model_id,
+        reward: r.reward === null ? null : Number(r.reward),
+        scoredAtMs: r.scored_at ? r.scored_at.getTime() : null,
+      },
+    ]),
+  );
+}
+
+const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');
+const pm = (values: number[]) => {
+  const { mean, sd } = meanAndSd(values);
+  return `${pct(mean)} ± ${(sd * 100).toFixed(1)}`;
+};
+
+function libraryRuns(items: readonly ReplayItem[], config: AppConfig, seeds: number, lag: number): ServedOutcome[][] {
+  const route = config.routes.get(ROUTE)!;
+  return Array.from({ length: seeds }, (_, s) => replayLikeTheGateway(items, route, config.models, seededRandom(1000 + s), lag));
+}
+
+function metricRows(label: string, runs: ServedOutcome[][]): string[][] {
+  const overall = runs.map((r) => runMetrics(r));
+  const quarters = runs.map((r) => perSegment(r, QUARTERS));
+  const cell = (pick: (m: RunMetrics) => number, ms: RunMetrics[]) => (runs.length === 1 ? pct(pick(ms[0])) : pm(ms.map(pick)));
+  const rows: string[][] = [];
+  for (const [name, pick] of [
+    ['accuracy', (m: RunMetrics) => m.accuracy],
+    ['GPT-4 share', (m: RunMetrics) => m.strongShare],
+    ['cost vs always-GPT-4', (m: RunMetrics) => m.costRatio],
+  ] as const) {
+    rows.push([label, name, cell(pick, overall), ...Array.from({ length: QUARTERS }, (_, q) => cell(pick, quarters.map((x) => x[q])))]);
+  }
+  return rows;
+}
+
+function sweep(items: readonly ReplayItem[], meanStrongCost: number, o: Options): void {
+  console.log(`Library-only sweep of k (cost_weight = k / ${meanStrongCost.toExponential(3)} USD), ${o.requests} requests, ${o.librarySeeds} seeds:`);
+  const strong = runMetrics(items.map((i) => ({ reward: i.reward[STRONG], strong: true, costUsd: costOf(i, STRONG), strongCostUsd: costOf(i, STRONG) })));
+  console.log(`always-GPT-4 accuracy ${pct(strong.accuracy)}`);
+  for (const k of [0.02, 0.05, 0.07, 0.1, 0.13, 0.16, 0.2, 0.3]) {
+    const config = loadRouting(routerYaml('http://127.0.0.1:9', k / meanStrongCost, o.discount));
+    const runs = libraryRuns(items, config, o.librarySeeds, 0).map((r) => runMetrics(r));
+    console.log(`k=${k}: accuracy ${pm(runs.map((m) => m.accuracy))}, GPT-4 share ${pm(runs.map((m) => m.strongShare))}, cost ${pm(runs.map((m) => m.costRatio))}`);
+  }
+}
+
+interface LoopStats {
+  sent: number;
+  failed: number;
+  firstError?: string;
+  throughput: number;
+  scoredWhenTrafficEnded: number;
+  scored: number;
+  drainMs: number;
+  lagMs: number[];
+  behind: number[];
+  effectiveLag: number;
+  rewardsAsRecorded: number;
+  contextKeysAgree: number;
+  billedUsd: number;
+  computedUsd: number;
+  reasons: Map<string, number>;
+  upstreamStrong: number;
+  upstreamWeak: number;
+  upstreamUnknown: number;
+}
+
+/** One run of the product from a fresh database: every prompt through the SDK, then the scores from Postgres. */
+async function runGatewayOnce(book: ReturnType<typeof buildAnswerBook>, items: readonly ReplayItem[], costWeight: number, o: Options, label: string): Promise<{ served: ServedOutcome[]; loop: LoopStats }> {
+  const upstream = await startOracleUpstream(book);
+  const yaml = routerYaml(upstream.url, costWeight, o.discount);
+  const stack = await startProductStack(yaml, { STATS_REFRESH_MS: String(STATS_REFRESH_MS) });
+  const db = new Client({ connectionString: stack.databaseUrl });
+  let replies: Array<GatewayReply | Error>;
+  let seconds: number;
+  let scoredWhenTrafficEnded: number;
+  let drainMs: number;
+  let stored: Map<string, StoredRequest>;
+  try {
+    await db.connect();
+    ({ replies, seconds } = await sendAll(stack.gatewayUrl, items, o.concurrency, label));
+    scoredWhenTrafficEnded = await countScores(db);
+    const servedCount = replies.filter((r) => !(r instanceof Error)).length;
+    drainMs = await drain(db, servedCount, 120_000);
+    // The gateway writes request rows in batches (RECORD_FLUSH_MS) before it enqueues their scoring:
+    // once every score is in, every row is.
+    stored = await storedRequests(db);
+  } finally {
+    await db.end().catch(() => undefined);
+    await stack.close();
+    await upstream.close();
+  }
+
+  // The run in sending order, judged by the recorded outcome of the model that answered.
+  const served: ServedOutcome[] = [];
+  const errors = replies.filter((r): r is Error => r instanceof Error);
+  const loop: LoopStats = {
+    sent: items.length,
+    failed: errors.length,
+    firstError: errors[0]?.message.slice(0, 80),
+    throughput: 0,
+    scoredWhenTrafficEnded,
+    scored: 0,
+    drainMs,
+    lagMs: [],
+    behind: [],
+    effectiveLag: 0,
+    rewardsAsRecorded: 0,
+    contextKeysAgree: 0,
+    billedUsd: 0,
+    computedUsd: 0,
+    reasons: new Map(),
+    upstreamStrong: upstream.calls.get(STRONG) ?? 0,
+    upstreamWeak: upstream.calls.get(WEAK) ?? 0,
+    upstreamUnknown: upstream.unknown,
+  };
+  replies.forEach((r, i) => {
+    if (r instanceof Error) return;
+    const item = items[i];
+    const reward = item.reward[r.modelId];
+    served.push({ reward, strong: r.modelId === STRONG, costUsd: costOf(item, r.modelId), strongCostUsd: costOf(item, STRONG) });
+    loop.billedUsd += r.billedUsd;
+    loop.computedUsd += costOf(item, r.modelId);
+    loop.reasons.set(r.reason, (loop.reasons.get(r.reason) ?? 0) + 1);
+    const row = stored.get(r.requestId);
+    if (row?.contextKey === extractPromptContext({ ...item.request, model: ROUTE }, {}).contextKey) loop.contextKeysAgree++;
+    if (row?.reward !== null && row?.reward !== undefined) {
+      loop.scored++;
+      if (row.reward === reward) loop.rewardsAsRecorded++;
+      if (row.scoredAtMs !== null) loop.lagMs.push(row.scoredAtMs - row.finishedAtMs);
+    }
+  });
+  const rows = [...stored.values()].filter((r) => r.modelId !== null);
+  loop.behind = scoresBehind(
+    rows.map((r) => r.createdAtMs),
+    rows.filter((r) => r.scoredAtMs !== null).map((r) => r.scoredAtMs!),
+  );
+  loop.throughput = served.length / seconds;
+  // Scores recorded but not yet read by the gateway's refresh: on average half a period's traffic.
+  loop.effectiveLag = Math.round(percentile(loop.behind, 50) + (STATS_REFRESH_MS / 2000) * loop.throughput);
+  return { served, loop };
+}
+
+async function main(): Promise<void> {
+  const o = options();
+  const mmlu = loadMmlu(`${DATASETS}/routellm-evals`);
+  const book = buildAnswerBook(mmlu.items);
+  const usable = mmlu.items.filter((i) => book.byPrompt.has(promptOf(i)));
+  const meanStrongCost = mmlu.items.reduce((s, i) => s + costOf(i, STRONG), 0) / mmlu.items.length;
+  const costWeight = k2costWeight(o.k, meanStrongCost);
+  const items = sample(usable, o.requests, o.seed);
+  if (o.sweep) return sweep(items, meanStrongCost, o);
+
+  const gateway: Array<{ served: ServedOutcome[]; loop: LoopStats }> = [];
+  for (let run = 0; run < o.runs; run++) gateway.push(await runGatewayOnce(book, items, costWeight, o, `gateway e2e run ${run + 1}/${o.runs}`));
+  const config = loadRouting(routerYaml('http://127.0.0.1:9', costWeight, o.discount));
+  const effectiveLag = Math.round(meanAndSd(gateway.map((g) => g.loop.effectiveLag)).mean);
+  const immediate = libraryRuns(items, config, o.librarySeeds, 0);
+  const lagged = libraryRuns(items, config, o.librarySeeds, effectiveLag);
+  const alwaysStrong = items.map((i) => ({ reward: i.reward[STRONG], strong: true, costUsd: costOf(i, STRONG), strongCostUsd: costOf(i, STRONG) }));
+  const alwaysWeak = items.map((i) => ({ reward: i.reward[WEAK], strong: false, costUsd: costOf(i, WEAK), strongCostUsd: costOf(i, STRONG) }));
+
+  console.log(`## Routing end to end: MMLU replay through the gateway, BullMQ and the worker vs the library\n`);
+  console.log(
+    `${items.length} MMLU prompts (seeded order, seed ${o.seed}, ${book.ambiguous.size} prompts recorded twice with different outcomes left out); ` +
+      `route "${ROUTE}": [${WEAK}, ${STRONG}], quality_floor 0, discount ${o.discount}, cost_weight ${costWeight} ` +
+      `(k ${o.k} per mean GPT-4 request cost of ${meanStrongCost.toExponential(3)} USD); concurrency ${o.concurrency}; STATS_REFRESH_MS ${STATS_REFRESH_MS}. ` +
+      `Gateway: ${o.runs} run(s), each from a fresh database; library: ${o.librarySeeds} seeds. Cells: mean ± sd (percentage points).\n`,
+  );
+  const header = ['run', 'metric', 'whole run', ...Array.from({ length: QUARTERS }, (_, q) => `Q${q + 1}`)];
+  console.log(
+    formatTable(header, [
+      ...metricRows(`gateway e2e (${o.runs} run${o.runs > 1 ? 's' : ''})`, gateway.map((g) => g.served)),
+      ...metricRows('library, scores applied at once', immediate),
+      ...metricRows(`library, scores ${effectiveLag} requests late`, lagged),
+      ...metricRows('always-GPT-4', [alwaysStrong]).slice(0, 1),
+      ...metricRows('always-Mixtral', [alwaysWeak]).filter((_, i) => i !== 1),
+    ]),
+  );
+  const z = (pick: (m: RunMetrics) => number, gw: RunMetrics, lib: RunMetrics[]) => {
+    const { mean, sd } = meanAndSd(lib.map(pick));
+    return sd > 0 ? ((pick(gw) - mean) / sd).toFixed(1) : '-';
+  };
+  for (const [name, lib] of [
+    ['scores applied at once', immediate],
+    [`scores ${effectiveLag} requests late`, lagged],
+  ] as const) {
+    console.log(`\nEach gateway run against the library (${name}): z = (gateway - library mean) / library sd`);
+    const libWhole = lib.map((r) => runMetrics(r));
+    const libQ = lib.map((r) => perSegment(r, QUARTERS));
+    gateway.forEach((g, i) => {
+      const w = runMetrics(g.served);
+      const q = perSegment(g.served, QUARTERS);
+      console.log(
+        `  run ${i + 1}: whole run accuracy ${z((m) => m.accuracy, w, libWhole)}, GPT-4 share ${z((m) => m.strongShare, w, libWhole)}, cost ${z((m) => m.costRatio, w, libWhole)}; ` +
+          `GPT-4 share per quarter ${q.map((x, j) => z((m) => m.strongShare, x, libQ.map((y) => y[j]))).join(', ')}`,
+      );
+    });
+  }
+
+  console.log('\nThe loop, per gateway run:');
+  const each = (f: (l: LoopStats) => string) => gateway.map((g) => f(g.loop));
+  console.log(
+    formatTable(
+      ['measure', ...gateway.map((_, i) => `run ${i + 1}`)],
+      [
+        ['requests sent / served / failed', ...each((l) => `${l.sent} / ${l.sent - l.failed} / ${l.failed}${l.firstError ? ` (${l.firstError})` : ''}`)],
+        ['throughput (req/s)', ...each((l) => l.throughput.toFixed(0))],
+        ['scored when the last answer arrived', ...each((l) => `${l.scoredWhenTrafficEnded} (${pct(l.scoredWhenTrafficEnded / (l.sent - l.failed))})`)],
+        ['scored after the queue drained', ...each((l) => `${l.scored} (${pct(l.scored / (l.sent - l.failed))}) ${l.drainMs} ms later`)],
+        ['worker lag, answer to score recorded, ms: p50 / p95 / max', ...each((l) => `${percentile(l.lagMs, 50)} / ${percentile(l.lagMs, 95)} / ${percentile(l.lagMs, 100)}`)],
+        ['scores pending at a decision, requests: p50 / p95 / max', ...each((l) => `${percentile(l.behind, 50)} / ${percentile(l.behind, 95)} / ${percentile(l.behind, 100)}`)],
+        [`learning delay incl. half a ${STATS_REFRESH_MS} ms refresh, requests`, ...each((l) => String(l.effectiveLag))],
+        ['rewards applied = recorded correctness', ...each((l) => `${l.rewardsAsRecorded} / ${l.scored}`)],
+        ['context keys: gateway = library', ...each((l) => `${l.contextKeysAgree} / ${l.sent - l.failed}`)],
+        ['billed (x-router-cost-usd) / recorded tokens x list price, USD', ...each((l) => `${l.billedUsd.toFixed(4)} / ${l.computedUsd.toFixed(4)}`)],
+        ['decision reasons', ...each((l) => [...l.reasons.entries()].map(([k, v]) => `${k} ${v}`).join(', '))],
+        ['upstream calls gpt-4 / mixtral / unknown prompt', ...each((l) => `${l.upstreamStrong} / ${l.upstreamWeak} / ${l.upstreamUnknown}`)],
+      ],
+    ),
+  );
+}
+
+/** The routing bench's cost-weight unit: k quality points per mean always-GPT-4 request cost. */
+function k2costWeight(k: number, meanStrongCost: number): number {
+  return Math.round((k / meanStrongCost) * 10) / 10;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
