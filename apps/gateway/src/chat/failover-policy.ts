@@ -17,6 +17,7 @@ export const DEFAULT_FAILOVER: FailoverSpec = {
 /** The route's policy, overridden field by field by the request's `x_router` extension. */
 export function resolveFailover(route: RouteSpec, extension: RouterExtension | undefined): FailoverSpec {
   const base = route.failover ?? DEFAULT_FAILOVER;
+  if (!extension) return base;
   return {
     ...base,
     fallbacks: extension?.fallbacks ?? base.fallbacks,
