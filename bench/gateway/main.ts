@@ -177,20 +177,24 @@ async function main(): Promise<void> {
     const tpRows: string[][] = [];
     const rps = new Map<string, number>();
     let cpuPerReqAt64 = NaN;
+    let passCpuPerReqAt64 = NaN;
     for (const connections of [16, 64, 256]) {
       for (const t of targets) {
         log(`throughput ${t.name} @ ${connections} connections`);
-        const cpuBefore = processCpuMs(gwPid);
+        // CPU of the process under test (the gateway, or the bare pass-through) per request served.
+        const pid = t.name === 'gateway' ? gwPid : t.name === 'pass-through' ? passThrough.child.pid! : undefined;
+        const cpuBefore = pid ? processCpuMs(pid) : 0;
         const r = await throughput(t, 'instant', connections, q ? 2 : 6);
-        const cpuMs = processCpuMs(gwPid) - cpuBefore;
-        const cpuPerReq = t.name === 'gateway' && r.total > 0 ? cpuMs / r.total : NaN;
+        const cpuMs = pid ? processCpuMs(pid) - cpuBefore : NaN;
+        const cpuPerReq = pid && r.total > 0 ? cpuMs / r.total : NaN;
         if (t.name === 'gateway' && connections === 64) cpuPerReqAt64 = cpuPerReq;
+        if (t.name === 'pass-through' && connections === 64) passCpuPerReqAt64 = cpuPerReq;
         rps.set(`${t.name}@${connections}`, r.requestsPerSec);
-        tpRows.push([String(connections), t.name, f(r.requestsPerSec, 0), f(r.p50Ms, 1), f(r.p99Ms, 1), String(r.non2xx + r.errors), t.name === 'gateway' ? f(cpuPerReq, 3) : '-']);
+        tpRows.push([String(connections), t.name, f(r.requestsPerSec, 0), f(r.p50Ms, 1), f(r.p99Ms, 1), String(r.non2xx + r.errors), pid ? f(cpuPerReq, 3) : '-']);
         await sleep(300);
       }
     }
-    table(['connections', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'gateway CPU ms/req'], tpRows);
+    table(['connections', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU ms/req of the process under test'], tpRows);
     const ratio = (rps.get('gateway@64') ?? 0) / (rps.get('pass-through@64') ?? 1);
     verdicts.push({ target: 'throughput @64 >= 60% of pass-through', measured: `${f(ratio * 100, 0)}% (${f(rps.get('gateway@64') ?? NaN, 0)} vs ${f(rps.get('pass-through@64') ?? NaN, 0)} req/s)`, ok: ratio >= 0.6 });
 
@@ -216,7 +220,7 @@ async function main(): Promise<void> {
     print();
     print('## Summary against the targets');
     print();
-    print(`Gateway CPU per request: ${f(cpuPerReqAt64, 3)} ms at 64 connections, ${f(cpuPerReqAt500, 3)} ms at 500 req/s. RSS idle ${rssIdleKb} KB.`);
+    print(`Gateway CPU per request: ${f(cpuPerReqAt64, 3)} ms at 64 connections (bare pass-through: ${f(passCpuPerReqAt64, 3)} ms), ${f(cpuPerReqAt500, 3)} ms at 500 req/s. RSS idle ${rssIdleKb} KB.`);
     print();
     table(['target', 'measured', 'met'], verdicts.map((v) => [v.target, v.measured, v.ok ? 'yes' : '**no**']));
   } finally {
