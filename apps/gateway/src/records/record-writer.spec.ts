@@ -53,6 +53,20 @@ describe('RecordWriter', () => {
     await writer.close();
   });
 
+  it('close waits for a write that an add started while another was under way', async () => {
+    // Each insert resolves on the next macrotask, so two writes overlap the way they do under load.
+    const written: string[] = [];
+    const slow = { insertBatch: (rows: NewRequestRow[]) => new Promise<number>((ok) => setTimeout(() => ok(written.push(...rows.map((r) => r.id))), 5)) };
+    const writer = new RecordWriter(slow as unknown as RequestRecordRepository, new ListQueue(), { flushMs: 10_000, maxBatch: 2, spoolPath: spoolPath() });
+    writer.add({ row: row('a') });
+    writer.add({ row: row('b') }); // a full batch: its write starts
+    writer.add({ row: row('c') });
+    writer.add({ row: row('d') }); // another full batch: waits for the first write, then writes
+    await writer.close();
+    expect(written.sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(writer.pendingCount).toBe(0);
+  });
+
   it('keeps records while the database is down or hung, reports it, and writes them once it is back', async () => {
     const repo = new FakeRepository();
     const writer = new RecordWriter(repo as unknown as RequestRecordRepository, new ListQueue(), { flushMs: 10_000, writeTimeoutMs: 20, spoolPath: spoolPath() });

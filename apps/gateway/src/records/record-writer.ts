@@ -139,7 +139,10 @@ export class RecordWriter {
   /** A last flush, then the journal is synced: records still unwritten wait in it for the next start. */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.flush();
+    // A flush started by `add` may still be writing when this one finds the buffer empty: wait for
+    // every write to end, or the database and queue would close under it.
+    do await this.flush();
+    while (this.flushing || (this.buffer.length > 0 && this.reachable));
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
