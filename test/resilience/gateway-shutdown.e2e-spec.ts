@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startWorker, type RunningWorker } from '../../apps/worker/src/worker';
 import { loadConfig } from '../../libs/config/src';
 import { ArmStatsRepository, RequestRecordRepository } from '../../libs/storage/src';
+import { SpendLedgerRepository } from '../../libs/storage/src/repositories/spend-ledger.repository';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
 import { eventually, GATEWAY_KEY, routerYaml } from '../support/stack';
 import { createTestDatabase, REDIS_URL } from '../support/test-database';
@@ -94,6 +95,8 @@ describe('gateway process shutdown', () => {
 
     // Flushed before exit: the records are in Postgres, the jobs in Redis, nothing left in the journal.
     expect(await requests.count()).toBe(6);
+    // And every answered request's spend is in the ledger (they settle while the server drains).
+    expect(Number((await new SpendLedgerRepository(database.handle.db).totalFor('tenant', 'default')).requests)).toBe(6);
     await eventually(async () => expect(await arms.scoreCount()).toBe(6), 20_000, 100);
     const journal = join(dataDir, 'spool', 'records.jsonl');
     expect(existsSync(journal) ? readFileSync(journal, 'utf8') : '').toBe('');
