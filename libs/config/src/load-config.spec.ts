@@ -90,10 +90,10 @@ routes:
     expect(route.allowedProviders).toBeUndefined();
     expect(route.tiers?.get('free')).toEqual({ name: 'free', qualityFloor: 0.8, maxTtftMs: 1500, maxPriceUsdPerRequest: 0.002, budgetUsdPerDay: 5, costWeight: 200 });
     expect(route.tiers?.get('eu')).toEqual({ name: 'eu', qualityFloor: 0.9, maxTtftMs: 800, allowedProviders: ['eu'] });
-    expect(route.priorQuality!.small).toBeCloseTo(0.45, 9);
-    expect(route.priorQuality!.big).toBeCloseTo(0.75, 9);
-    expect(route.priorQuality!['eu-mid']).toBeGreaterThan(0.45);
-    expect(route.priorQuality!['eu-mid']).toBeLessThan(0.75);
+    expect(route.priorQuality!.small).toBeCloseTo(0.5, 9);
+    expect(route.priorQuality!.big).toBeCloseTo(0.8, 9);
+    expect(route.priorQuality!['eu-mid']).toBeGreaterThan(0.5);
+    expect(route.priorQuality!['eu-mid']).toBeLessThan(0.8);
     expect(config.models.get('big')?.expectedTtftMs).toBe(900);
     const noPrior = loadConfig({ ROUTER_CONFIG: writeConfig(constrained.replace('quality_floor: 0.8\n', 'quality_floor: 0.8\n    price_prior: false\n')) });
     expect(noPrior.routes.get('support')?.priorQuality).toBeUndefined();

@@ -1,6 +1,11 @@
-/** Prior mean quality of a route's cheapest and dearest candidates; the others in between on a log scale. */
-export const PRICE_PRIOR_LOW = 0.45;
-export const PRICE_PRIOR_HIGH = 0.75;
+/**
+ * Prior mean quality of a route's cheapest and dearest candidates; the others in between on a log
+ * scale. The cheapest starts where every model starts without a prior (the neutral Beta(1, 1), 0.5), so
+ * a price prior never makes a model look worse than no prior would; the dearest starts at the default
+ * quality floor (0.8), so a cold route leans on its strongest model while the draws explore the others.
+ */
+export const PRICE_PRIOR_LOW = 0.5;
+export const PRICE_PRIOR_HIGH = 0.8;
 /** Prices below this (USD per 1M blended tokens, free models included) count as this for the log scale. */
 const PRICE_FLOOR_PER_1M = 0.001;
 

@@ -5,10 +5,11 @@ import type { AttemptRecord } from '../../../../libs/storage/src';
 import { DashboardRepository, type Bucketing, type RecentRequestRow } from '../../../../libs/storage/src/repositories/dashboard.repository';
 import { LearnedState } from '../routing/learned-state';
 import { DEFAULT_COMPLETION_TOKENS, priceUsd } from '../routing/plan-route';
+import { RouteSignals } from '../routing/route-signals';
 import { SpendTracker } from '../routing/spend-tracker';
 import { CLOCK, APP_CONFIG } from '../tokens';
 import { buildSeries, type RouteSeries } from './build-series';
-import { currentDecision } from './report.service';
+import { believedQuality, currentDecision, exclusions, tierOfContext } from './explain-constraints';
 
 const BUDGET_HISTORY_DAYS = 14;
 
@@ -50,6 +51,7 @@ export class DashboardReportService {
     private readonly repository: DashboardRepository,
     private readonly learned: LearnedState,
     private readonly spend: SpendTracker,
+    private readonly signals: RouteSignals,
   ) {}
 
   routeNamed(name: string): RouteSpec {
@@ -114,27 +116,44 @@ export class DashboardReportService {
     for (const e of entries) if (!routes.some((r) => r.name === e.route) && this.config.models.has(e.route)) routes.push(this.routeNamed(e.route));
     return {
       object: 'router.beliefs',
-      routes: routes.map((route) => ({
-        route: route.name,
-        quality_floor: route.qualityFloor,
-        contexts: entries
-          .filter((e) => e.route === route.name)
-          .sort((a, b) => a.contextKey.localeCompare(b.contextKey))
-          .map((e) => {
-            const models = route.candidates.map((id) => {
-              const arm = e.arms.get(id);
-              const evidence = arm ? arm.successes + arm.failures : 0;
-              const spec = this.config.models.get(id);
-              const expectedCost = arm && evidence >= 1 ? arm.costUsd / evidence : spec ? priceUsd(spec, 500, DEFAULT_COMPLETION_TOKENS) : 0;
-              return { model: id, mean_quality: ((arm?.successes ?? 0) + 1) / (evidence + 2), evidence, expected_cost_usd: expectedCost };
-            });
-            return {
-              context_key: e.contextKey,
-              decision: currentDecision(route, models.map((m) => ({ model: m.model, meanQuality: m.mean_quality, expectedCostUsd: m.expected_cost_usd }))),
-              models,
-            };
-          }),
-      })),
+      routes: routes.map((route) => {
+        const routeArms = this.learned.armsFor(route.name);
+        const specs = route.candidates.map((id) => this.config.models.get(id)!);
+        const ttft = specs.map((spec) => this.signals.expectedTtftMs(spec.id) ?? spec.expectedTtftMs);
+        return {
+          route: route.name,
+          quality_floor: route.qualityFloor,
+          contexts: entries
+            .filter((e) => e.route === route.name)
+            .sort((a, b) => a.contextKey.localeCompare(b.contextKey))
+            .map((e) => {
+              // The route-level entry ('') is the shared prior; a context's own evidence goes on top of it.
+              const contextual = e.contextKey !== '';
+              const tier = contextual ? tierOfContext(route, e.contextKey) : undefined;
+              const limits = tier ?? route;
+              const models = route.candidates.map((id, i) => {
+                const arm = e.arms.get(id);
+                const evidence = arm ? arm.successes + arm.failures : 0;
+                const spec = specs[i];
+                const expectedCost = arm && evidence >= 1 ? arm.costUsd / evidence : priceUsd(spec, 500, DEFAULT_COMPLETION_TOKENS);
+                const meanQuality = contextual ? believedQuality(route, id, routeArms.get(id), arm ?? null) : believedQuality(route, id, arm);
+                return { model: id, mean_quality: meanQuality, evidence, expected_cost_usd: expectedCost, expected_ttft_ms: ttft[i] ?? null, excluded_because: null as string | null };
+              });
+              const out = exclusions(limits, specs.map((model, i) => ({ model, expectedCostUsd: models[i].expected_cost_usd, ttftMs: ttft[i] })));
+              models.forEach((m, i) => (m.excluded_because = out[i] ?? null));
+              return {
+                context_key: e.contextKey,
+                tier: tier?.name ?? null,
+                quality_floor: limits.qualityFloor,
+                decision: currentDecision(
+                  limits,
+                  models.map((m) => ({ model: m.model, meanQuality: m.mean_quality, expectedCostUsd: m.expected_cost_usd, excludedBecause: m.excluded_because ?? undefined })),
+                ),
+                models,
+              };
+            }),
+        };
+      }),
     };
   }
 }

@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AppConfig, RouteSpec } from '../../../../libs/config/src';
+import type { AppConfig, RouteConstraints, RouteSpec } from '../../../../libs/config/src';
 import type { ArmState } from '../../../../libs/router/src';
 import { ReportRepository } from '../../../../libs/storage/src';
 import type { JobQueue } from '../../../../libs/queue/src';
 import { AttemptRunner } from '../chat/attempt-runner';
 import { LearnedState } from '../routing/learned-state';
 import { DEFAULT_COMPLETION_TOKENS, priceUsd } from '../routing/plan-route';
+import { RouteSignals } from '../routing/route-signals';
 import { SpendTracker } from '../routing/spend-tracker';
 import { APP_CONFIG, JOB_QUEUE } from '../tokens';
-
-const PRIOR = 1;
+import { believedQuality, constraintsView, currentDecision, exclusions } from './explain-constraints';
 
 /** Normal-approximation 95% interval of a mean reward, clipped to [0, 1]. */
 export function rewardInterval(mean: number, variance: number, n: number): [number, number] | null {
@@ -18,29 +18,8 @@ export function rewardInterval(mean: number, variance: number, n: number): [numb
   return [Math.max(0, mean - half), Math.min(1, mean + half)];
 }
 
-/**
- * What the router believes now: the favoured model is the cheapest whose posterior mean quality
- * clears the floor, else the best-known one (and the report says the floor is not met).
- */
-export function currentDecision(route: RouteSpec, beliefs: Array<{ model: string; meanQuality: number; expectedCostUsd: number }>) {
-  const clear = beliefs.filter((b) => b.meanQuality >= route.qualityFloor).sort((a, b) => a.expectedCostUsd - b.expectedCostUsd);
-  if (clear.length > 0) {
-    const pick = clear[0];
-    return {
-      favoured_model: pick.model,
-      floor_unmet: false,
-      why: `cheapest model believed to clear the quality floor ${route.qualityFloor} (estimated quality ${pick.meanQuality.toFixed(3)})`,
-    };
-  }
-  const best = [...beliefs].sort((a, b) => b.meanQuality - a.meanQuality)[0];
-  return {
-    favoured_model: best?.model ?? null,
-    floor_unmet: true,
-    why: best
-      ? `no model is known to meet the floor ${route.qualityFloor}; preferring the best-known (estimated quality ${best.meanQuality.toFixed(3)})`
-      : 'no candidates',
-  };
-}
+/** Kept here for callers that imported it from the report service. */
+export { currentDecision };
 
 @Injectable()
 export class ReportService {
@@ -51,6 +30,7 @@ export class ReportService {
     private readonly spend: SpendTracker,
     private readonly attempts: AttemptRunner,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    private readonly signals: RouteSignals,
   ) {}
 
   async build(window: number) {
@@ -82,13 +62,15 @@ export class ReportService {
       routes: routes.map((route) => {
         const arms = this.learned.armsFor(route.name);
         const windowTotal = route.candidates.reduce((n, m) => n + (shareBy.get(key(route.name, m)) ?? 0), 0);
-        const models = route.candidates.map((modelId) => {
-          const spec = this.config.models.get(modelId)!;
+        const specs = route.candidates.map((id) => this.config.models.get(id)!);
+        const ttft = specs.map((spec) => this.signals.expectedTtftMs(spec.id) ?? spec.expectedTtftMs);
+        const health = specs.map((spec) => this.attempts.health.exclusion(route.name, spec));
+        const models = specs.map((spec, i) => {
+          const modelId = spec.id;
           const u = usageBy.get(key(route.name, modelId));
           const r = rewardBy.get(key(route.name, modelId));
           const arm: ArmState | undefined = arms.get(modelId);
           const evidence = arm ? arm.successes + arm.failures : 0;
-          const meanQuality = ((arm?.successes ?? 0) + PRIOR) / (evidence + 2 * PRIOR);
           const completion = arm && evidence >= 1 ? arm.completionTokens / evidence : DEFAULT_COMPLETION_TOKENS;
           const expectedCostUsd = arm && evidence >= 1 ? arm.costUsd / evidence : priceUsd(spec, 500, completion);
           return {
@@ -100,13 +82,26 @@ export class ReportService {
             scored: r?.scored ?? 0,
             mean_reward: r ? r.mean_reward : null,
             reward_interval: r ? rewardInterval(r.mean_reward, r.var_reward, r.scored) : null,
-            belief: { mean_quality: meanQuality, evidence, expected_cost_usd: expectedCostUsd },
+            belief: { mean_quality: believedQuality(route, modelId, arm), evidence, expected_cost_usd: expectedCostUsd, prior_quality: route.priorQuality?.[modelId] ?? null },
             mean_cost_usd: u && u.requests > 0 ? u.cost_usd / u.requests : null,
             total_cost_usd: u?.cost_usd ?? 0,
             mean_latency_ms: u?.mean_latency_ms ?? null,
             mean_ttft_ms: u?.mean_ttft_ms ?? null,
+            /** What max_ttft_ms is compared with: the observed p90 (streams), else expected_ttft_ms, else null. */
+            expected_ttft_ms: ttft[i] ?? null,
+            /** The constraint that keeps it out of the route's typical request now (null: eligible). */
+            excluded_because: null as string | null,
           };
         });
+        const explain = (limits: RouteConstraints) => {
+          const out = exclusions(limits, specs.map((model, i) => ({ model, expectedCostUsd: models[i].belief.expected_cost_usd, ttftMs: ttft[i], health: health[i] })));
+          return currentDecision(
+            limits,
+            models.map((m, i) => ({ model: m.model, meanQuality: m.belief.mean_quality, expectedCostUsd: m.belief.expected_cost_usd, excludedBecause: out[i] })),
+          );
+        };
+        const decision = explain(route);
+        for (const m of models) m.excluded_because = decision.excluded.find((e) => e.model === m.model)?.because ?? null;
         return {
           route: route.name,
           implicit: route.implicit,
@@ -114,10 +109,15 @@ export class ReportService {
           budget_usd_per_day: route.budgetUsdPerDay ?? null,
           spent_today_usd: this.spend.spentToday(route.name),
           requests_in_window: windowTotal,
-          decision: currentDecision(
-            route,
-            models.map((m) => ({ model: m.model, meanQuality: m.belief.mean_quality, expectedCostUsd: m.belief.expected_cost_usd })),
-          ),
+          constraints: { ...constraintsView(route), max_untried_share: route.maxUntriedShare ?? null, price_prior: route.priorQuality !== undefined },
+          decision,
+          /** Per `metadata.tier`: the tier's constraints (the route's where it says nothing), its spend and what it favours. */
+          tiers: [...(route.tiers?.values() ?? [])].map((tier) => ({
+            tier: tier.name,
+            constraints: constraintsView(tier),
+            spent_today_usd: this.spend.spentTodayByTier(route.name, tier.name),
+            decision: explain(tier),
+          })),
           models,
         };
       }),

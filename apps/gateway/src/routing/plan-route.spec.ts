@@ -169,6 +169,19 @@ describe('planRoute constraints', () => {
     expect(share(0.05)).toBeLessThan(0.06);
   });
 
+  it('lifts the untried cap once every candidate has been scored, so a model the route dropped is not held back', () => {
+    const arms = new Map([
+      ['small', { modelId: 'small', successes: 25, failures: 25, completionTokens: 5000, costUsd: 0, observations: 50 }],
+      ['big', { modelId: 'big', successes: 45, failures: 5, completionTokens: 5000, costUsd: 0, observations: 50 }],
+      // Scored a few times long ago: its discounted evidence has faded to almost nothing.
+      ['eu', { modelId: 'eu', successes: 0.02, failures: 0.02, completionTokens: 10, costUsd: 0, observations: 4 }],
+    ]);
+    const random = seededRandom(11);
+    let eu = 0;
+    for (let i = 0; i < 2000; i++) if (planWith({ ...base, maxUntriedShare: 0.05 }, { arms, random }).decision.modelId === 'eu') eu++;
+    expect(eu / 2000).toBeGreaterThan(0.15);
+  });
+
   it("passes the route's price priors to the bandit as each candidate's prior quality", () => {
     const result = planWith({ ...base, priorQuality: { small: 0.45, big: 0.75, eu: 0.6 } });
     const mean = (id: string) => result.decision.beliefs.find((b) => b.modelId === id)!.meanQuality;

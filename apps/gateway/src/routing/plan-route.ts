@@ -11,6 +11,17 @@ import { routeSignalsFor } from './route-signals-registry';
  */
 export const CONTEXT_PRIOR_STRENGTH = 8;
 
+/**
+ * `max_untried_share` bounds a model that has no scored answer on the route yet (until its first
+ * feedback arrives, however long that takes). decide() calls a model untried while its discounted
+ * evidence is below `warmupEvidence`; under the route's discount that evidence fades, so a model the
+ * route merely stopped using would count as untried again and the cap would slow its rediscovery
+ * (measured: a cheap model that failed early, then was fixed, was never won back within 400 requests
+ * with a cap of 0.1 and decide's warm-up of 20). So the cap is on only while some candidate has never
+ * been scored, and untried means less than one observation's worth of evidence.
+ */
+export const UNTRIED_WARMUP_EVIDENCE = 1;
+
 /** Completion size assumed for a model the route has not seen answer yet. */
 export const DEFAULT_COMPLETION_TOKENS = 256;
 
@@ -123,6 +134,10 @@ export function planRoute(input: PlanInput): RoutePlan {
   const health = (c: Candidate) => c.excludedBecause === 'circuit_open' || c.excludedBecause === 'schema_failures';
   if (!candidates.some((c) => c.eligible)) for (const c of candidates.filter(health)) Object.assign(c, { eligible: true, excludedBecause: undefined });
   if (!candidates.some((c) => c.eligible)) throw noEligibleModel(route, candidates);
+  let untriedCap: number | undefined;
+  if (route.maxUntriedShare !== undefined) {
+    for (const id of route.candidates) if ((input.arms.get(id)?.observations ?? 0) === 0) untriedCap = route.maxUntriedShare;
+  }
   const decision = decide(
     candidates,
     input.arms,
@@ -133,7 +148,8 @@ export function planRoute(input: PlanInput): RoutePlan {
       contextPriorStrength: CONTEXT_PRIOR_STRENGTH,
       costWeight: limits.costWeight,
       maxTtftMs,
-      maxUntriedShare: route.maxUntriedShare,
+      maxUntriedShare: untriedCap,
+      warmupEvidence: UNTRIED_WARMUP_EVIDENCE,
     },
     input.random,
     { contextKey: input.contextKey, contextArms: input.contextArms, budgetPressure: pressure },
