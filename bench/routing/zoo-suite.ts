@@ -25,6 +25,8 @@ export const ZOO_TUNING = {
   /** Budget for the paced run: this multiple of the clairvoyant policy's spend over the same requests. */
   budgetOverClairvoyant: 1.02,
   budgetFloorSlack: 0.05,
+  /** Safe exploration (`RoutePolicy.floorConfidence`). */
+  safe: { floorConfidence: Number(process.env.ZOO_SAFE_CONFIDENCE ?? 0.9) },
   drift: {
     slack: Number(process.env.ZOO_DRIFT_SLACK ?? 0.05),
     threshold: Number(process.env.ZOO_DRIFT_THRESHOLD ?? 15),
@@ -52,11 +54,12 @@ function policy(setup: ScenarioSetup, extra: Partial<RoutePolicy> = {}): RoutePo
   return { qualityFloor: observedFloor(SIM.qualityFloor, setup.noise), priorSuccesses: 1, priorFailures: 1, ...extra };
 }
 
-function contextualPolicy(setup: ScenarioSetup, paced: boolean): RoutePolicy {
+function contextualPolicy(setup: ScenarioSetup, paced: boolean, safe = false): RoutePolicy {
   return policy(setup, {
     contextPriorStrength: ZOO_TUNING.contextPriorStrength,
     maxUntriedShare: ZOO_TUNING.maxUntriedShare,
     ...(paced ? { budgetFloorSlack: ZOO_TUNING.budgetFloorSlack } : {}),
+    ...(safe ? ZOO_TUNING.safe : {}),
   });
 }
 
@@ -86,6 +89,19 @@ function zooRouters(): ZooRouterSpec[] {
       learning: true,
       make: (s, seed) =>
         new HierarchicalRouter('contextual+drift', contextualPolicy(s, false), t.discount, routerRandom(seed), t.contextDiscount, ZOO_TUNING.drift),
+      options: () => prior,
+    },
+    {
+      name: 'contextual thompson + safe exploration',
+      learning: true,
+      make: (s, seed) => new HierarchicalRouter('contextual+safe', contextualPolicy(s, false, true), t.discount, routerRandom(seed), t.contextDiscount),
+      options: () => prior,
+    },
+    {
+      name: 'contextual thompson + safe exploration + drift detector',
+      learning: true,
+      make: (s, seed) =>
+        new HierarchicalRouter('contextual+safe+drift', contextualPolicy(s, false, true), t.discount, routerRandom(seed), t.contextDiscount, ZOO_TUNING.drift),
       options: () => prior,
     },
     {

@@ -6,3 +6,4 @@ export * from './thompson-policy';
 export * from './linear-thompson';
 export * from './hashed-logistic';
 export * from './drift-detector';
+export * from './safe-exploration';

@@ -1,6 +1,7 @@
 import type { Random } from '../../core/src';
 import { armWeight, type ArmState } from './arm-state';
 import { sampleBeta } from './beta-sampler';
+import { lowerQuantile, normalQuantile } from './safe-exploration';
 
 export interface Candidate {
   modelId: string;
@@ -55,6 +56,16 @@ export interface RoutePolicy {
    * (a request whose cheap draw is doubtful goes to the strong model, an easy one stays cheap).
    */
   costWeight?: number;
+  /**
+   * Safe exploration (see `safe-exploration.ts`). Set (e.g. 0.9): a model is *proven* in this context
+   * when the posterior probability that its quality reaches the floor (absolute, and `relativeFloor` x
+   * the best mean) is at least this (normal approximation of the Beta posterior). A sampled choice that
+   * is not proven no longer takes the request outright: the anchor (first proven model of the sampled
+   * order, else the greedy choice) serves it unless an exploration draw, funded by the anchor's surplus
+   * over the floor, says otherwise, so exploration cannot pull a context's expected quality below the
+   * floor however noisy, sparse or late the feedback. Unset: off (one draw decides, as before).
+   */
+  floorConfidence?: number;
 }
 
 export type DecisionReason = 'exploit' | 'explore' | 'constraint' | 'only_candidate';
@@ -132,6 +143,8 @@ export function decide(
 
   const beliefs: ArmBelief[] = [];
   const untried: boolean[] = [];
+  const posteriorA: number[] = [];
+  const posteriorB: number[] = [];
   for (const c of candidates) {
     const routeArm = arms.get(c.modelId);
     let a: number;
@@ -164,6 +177,8 @@ export function decide(
       excludedBecause = LATENCY_EXCLUSION;
     }
     const mean = a / (a + b);
+    posteriorA.push(a);
+    posteriorB.push(b);
     const sampled = eligible ? sampleBeta(a, b, random) : 0;
     beliefs.push({
       modelId: c.modelId,
@@ -194,6 +209,14 @@ export function decide(
   }
   let sampledOrder = rank(beliefs, eligibleIdx, testQuality, floor, relative, cheapestFirst, costWeight);
   if (cap !== undefined) sampledOrder = capUntried(sampledOrder, candidates, untried, cap, random);
+  if (policy.floorConfidence !== undefined) {
+    let topMean = 0;
+    for (const i of eligibleIdx) topMean = Math.max(topMean, means[i]);
+    const threshold = Math.max(floor, relative * topMean);
+    const zProven = normalQuantile(policy.floorConfidence);
+    const lower = beliefs.map((_, i) => lowerQuantile(posteriorA[i], posteriorB[i], zProven));
+    sampledOrder = fundExploration(sampledOrder, greedyOrder[0], beliefs, lower, threshold, random);
+  }
   const unconstrainedGreedy = rank(
     beliefs,
     beliefs.map((_, i) => i),
@@ -267,6 +290,38 @@ function capUntried(order: string[], candidates: Candidate[], untried: boolean[]
   const firstTried = order.findIndex((m) => !isUntried(m));
   if (firstTried < 0 || random() < cap) return order;
   return [order[firstTried], ...order.slice(0, firstTried), ...order.slice(firstTried + 1)];
+}
+
+/**
+ * Safe exploration (`RoutePolicy.floorConfidence`). A sampled choice that is proven (its lower quantile
+ * clears the threshold) stands. Otherwise the anchor is the first proven model of the sampled order, or
+ * the greedy choice when none is proven, and one of the models the sampled order puts in front of the
+ * anchor is drawn uniformly to be explored. One whose posterior mean clears the threshold is taken;
+ * one whose mean is below it is taken with probability
+ *   p = (anchor mean - threshold) / (anchor mean - its lower quantile),
+ * so that even if it is as bad as its pessimistic quantile, the mix of anchor and exploration still
+ * reaches the threshold in expectation: the anchor's surplus pays for the exploration. Otherwise the
+ * anchor goes first (the sampled choice stays behind it as a fallback). One exploration draw per request.
+ * When the anchor's own mean is below the threshold there is no surplus to protect and the sampled
+ * order stands (plain Thompson sampling, which is how a context finds a model that clears at all).
+ */
+function fundExploration(order: string[], greedy: string, beliefs: ArmBelief[], lower: number[], threshold: number, random: Random): string[] {
+  const index = new Map(beliefs.map((b, i) => [b.modelId, i]));
+  const at = (modelId: string) => index.get(modelId) ?? -1;
+  const proven = (modelId: string) => lower[at(modelId)] >= threshold;
+  if (proven(order[0])) return order;
+  const anchor = order.find(proven) ?? greedy;
+  const front = order.indexOf(anchor);
+  if (front <= 0) return order;
+  const explored = order[Math.min(front - 1, Math.floor(random() * front))];
+  const i = at(explored);
+  const anchorMean = beliefs[at(anchor)].meanQuality;
+  // An anchor that does not clear the threshold itself cannot be kept safe by withholding exploration.
+  if (anchorMean < threshold) return order;
+  const mean = beliefs[i].meanQuality;
+  const keep = mean >= threshold ? 1 : (anchorMean - threshold) / (anchorMean - lower[i]);
+  const first = keep >= 1 || random() < keep ? explored : anchor;
+  return first === order[0] ? order : [first, ...order.filter((m) => m !== first)];
 }
 
 function clamp01(x: number): number {

@@ -1,0 +1,89 @@
+import { seededRandom, type Random } from '../../core/src';
+import { applyObservation, type ArmState } from './arm-state';
+import { lowerQuantile, normalQuantile } from './safe-exploration';
+import { decide, type Candidate, type RoutePolicy } from './thompson-policy';
+
+const arm = (modelId: string, successes: number, failures: number): ArmState => ({
+  modelId,
+  successes,
+  failures,
+  completionTokens: 0,
+  costUsd: 0,
+  observations: Math.round(successes + failures),
+});
+const toMap = (arms: ArmState[]) => new Map(arms.map((a) => [a.modelId, a]));
+const candidates: Candidate[] = [
+  { modelId: 'cheap', expectedCostUsd: 0.0001, eligible: true },
+  { modelId: 'strong', expectedCostUsd: 0.003, eligible: true },
+];
+const base: RoutePolicy = { qualityFloor: 0.8, priorSuccesses: 1, priorFailures: 1 };
+const safe: RoutePolicy = { ...base, floorConfidence: 0.9 };
+
+describe('normalQuantile', () => {
+  it('matches the standard normal table in the centre and the tails', () => {
+    expect(normalQuantile(0.5)).toBeCloseTo(0, 9);
+    expect(normalQuantile(0.9)).toBeCloseTo(1.281552, 5);
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959964, 5);
+    expect(normalQuantile(0.01)).toBeCloseTo(-2.326348, 5);
+    expect(normalQuantile(0)).toBe(-Infinity);
+    expect(normalQuantile(1)).toBe(Infinity);
+  });
+});
+
+describe('lowerQuantile', () => {
+  it('is the mean minus z posterior standard deviations, tighter with more evidence', () => {
+    expect(lowerQuantile(8, 2, 0)).toBeCloseTo(0.8, 12);
+    expect(lowerQuantile(8, 2, 1)).toBeCloseTo(0.8 - Math.sqrt((0.8 * 0.2) / 11), 12);
+    expect(lowerQuantile(800, 200, 1.28)).toBeGreaterThan(lowerQuantile(8, 2, 1.28));
+    expect(lowerQuantile(0, 0, 1)).toBe(0);
+  });
+});
+
+function picks(policy: RoutePolicy, arms: ArmState[], n: number, random: Random): number {
+  let cheap = 0;
+  for (let i = 0; i < n; i++) if (decide(candidates, toMap(arms), policy, random).modelId === 'cheap') cheap++;
+  return cheap / n;
+}
+
+describe('safe exploration (floorConfidence)', () => {
+  it("limits an unproven model below the floor to what the anchor's surplus pays for", () => {
+    // strong is proven (mean 0.9); cheap has thin evidence with a mean of 0.7, under the floor of 0.8.
+    const arms = [arm('strong', 900, 100), arm('cheap', 6, 3)];
+    const without = picks(base, arms, 4000, seededRandom(1));
+    const withSafe = picks(safe, arms, 4000, seededRandom(1));
+    // One draw per request sends cheap whatever share of its draws clears 0.8 (about one in eight).
+    expect(without).toBeGreaterThan(0.1);
+    // Funded exploration: keep probability 0.1 / (0.9 - cheap's 10% quantile) on the draws cheap wins.
+    const lower = lowerQuantile(7, 4, normalQuantile(0.9));
+    expect(withSafe).toBeLessThanOrEqual((0.1 / (0.9 - lower)) * without + 0.02);
+    expect(withSafe).toBeGreaterThan(0);
+    // In expectation (posterior means) the mix still reaches the floor; the single draw does not.
+    const mix = (share: number) => share * (7 / 11) + (1 - share) * 0.9;
+    expect(mix(withSafe)).toBeGreaterThanOrEqual(0.8);
+    expect(mix(without)).toBeLessThan(mix(withSafe));
+  });
+
+  it('takes a proven cheap model as plain Thompson sampling does', () => {
+    const arms = [arm('strong', 990, 10), arm('cheap', 950, 50)];
+    const decision = decide(candidates, toMap(arms), safe, seededRandom(3));
+    expect(decision).toMatchObject({ modelId: 'cheap', reason: 'exploit', ranked: ['cheap', 'strong'] });
+  });
+
+  it('explores a doubtful model little when the anchor barely clears the floor', () => {
+    // strong's mean is 0.805: a surplus of 0.005 pays for little exploration of a doubtful cheap model.
+    const arms = [arm('strong', 805.2, 194.8), arm('cheap', 3, 2)];
+    expect(picks(base, arms, 2000, seededRandom(5))).toBeGreaterThan(0.1);
+    expect(picks(safe, arms, 2000, seededRandom(5))).toBeLessThan(0.01);
+  });
+
+  it('leaves plain Thompson sampling alone when no model is believed to clear the floor', () => {
+    // Nothing clears 0.8 by its mean: withholding exploration would protect nothing and could freeze
+    // the route on the first model tried, so the sampled order stands.
+    const arms = [arm('strong', 3, 7), arm('cheap', 2, 8)];
+    for (const seed of [1, 2, 3, 4]) {
+      const a = decide(candidates, toMap(arms), base, seededRandom(seed));
+      const b = decide(candidates, toMap(arms), safe, seededRandom(seed));
+      expect(b.ranked).toEqual(a.ranked);
+    }
+  });
+});
