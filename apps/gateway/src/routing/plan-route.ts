@@ -1,6 +1,7 @@
 import type { ModelSpec, RouteConstraints, RouteSpec, TierSpec } from '../../../../libs/config/src';
 import { GatewayError, type ChatRequest, type Random } from '../../../../libs/core/src';
-import { budgetPressure, decide, type ArmState, type Candidate, type Decision } from '../../../../libs/router/src';
+import { pressureFor } from '../../../../libs/budget/src/pacing';
+import { decide, type ArmState, type Candidate, type Decision } from '../../../../libs/router/src';
 import { capabilityError, missingCapability } from './capabilities';
 import { promptTokensFor } from './estimate-tokens';
 import { routeSignalsFor } from './route-signals-registry';
@@ -97,7 +98,8 @@ export function planRoute(input: PlanInput): RoutePlan {
       budgetLeft = tierLeft;
       budgetLabel = 'tier_daily_budget';
     }
-    if (observations) pressure = Math.max(pressure, budgetPressure({ spentUsd: spent, budgetUsd: tier.budgetUsdPerDay, elapsedFraction: observations.dayElapsedFraction() }));
+    // Paced like every other budget (BudgetService): ahead of the day's pace line, or past 80% of the cap.
+    if (observations) pressure = Math.max(pressure, pressureFor(spent, tier.budgetUsdPerDay, observations.dayElapsedFraction()));
   }
   const allowedProviders = limits.allowedProviders;
   const maxTtftMs = limits.maxTtftMs;
