@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GatewayError, type ChatRequest } from '../../../../libs/core/src';
+import { isPlainChatRequest } from './plain-chat-request';
 
 /**
  * Validates a Chat Completions body at the edge, loosely (unknown fields pass through to the
@@ -61,7 +62,7 @@ const responseFormat = z.discriminatedUnion('type', [
   }),
 ]);
 
-const chatRequestSchema = z
+export const chatRequestSchema = z
   .object({
     model: z.string().min(1),
     messages: z.array(message).min(1).max(10_000),
@@ -91,6 +92,8 @@ export function parseChatRequest(body: unknown): ChatRequest {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw GatewayError.invalidRequest('The request body must be a JSON object.', null, 'invalid_body');
   }
+  // Text messages and plain parameters need no copy: checked by hand, passed on as they are.
+  if (isPlainChatRequest(body as Record<string, unknown>)) return body as ChatRequest;
   const parsed = chatRequestSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -23,8 +23,8 @@ export interface RouterExtension {
 
 /** Splits `x_router` off the request; unknown fallback models are a 400 naming the field. */
 export function takeRouterExtension(request: ChatRequest, knownModels: ReadonlySet<string>): { request: ChatRequest; extension?: RouterExtension } {
+  if ((request as { x_router?: unknown }).x_router === undefined) return { request };
   const { x_router: raw, ...rest } = request as ChatRequest & { x_router?: unknown };
-  if (raw === undefined) return { request: rest as ChatRequest };
   const parsed = extensionSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
