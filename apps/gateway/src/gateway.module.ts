@@ -3,7 +3,6 @@ import { ProviderRegistry } from '../../../libs/providers/src';
 import { ArmStatsRepository, ReportRepository, RequestRecordRepository } from '../../../libs/storage/src';
 import { GatewayKeyGuard } from './auth/gateway-key.guard';
 import { accessProviders, adminControllers } from './budget/access.providers';
-import { ChatCompletionsController } from './chat/chat-completions.controller';
 import { AttemptRunner } from './chat/attempt-runner';
 import { ChatService } from './chat/chat.service';
 import { observabilityControllers, observabilityImports, observabilityProviders } from './dashboard/observability';
@@ -26,7 +25,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [...observabilityImports(runtime.config)],
-      controllers: [ChatCompletionsController, ModelsController, FeedbackController, ReportController, HealthController, ...observabilityControllers, ...adminControllers],
+      controllers: [ModelsController, FeedbackController, ReportController, HealthController, ...observabilityControllers, ...adminControllers],
       providers: [
         { provide: APP_CONFIG, useValue: runtime.config },
         { provide: CLOCK, useValue: runtime.clock },

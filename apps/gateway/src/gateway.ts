@@ -3,6 +3,8 @@ import { randomFillSync } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../../../libs/config/src';
+import { GatewayKeyGuard } from './auth/gateway-key.guard';
+import { registerChatRoute } from './chat/chat-route';
 import { ChatService } from './chat/chat.service';
 import { OpenAIErrorFilter } from './errors/openai-error.filter';
 import { registerRequestLogging, requestLogger } from './metrics/request-logging';
@@ -50,9 +52,11 @@ async function listen(config: AppConfig, runtime: GatewayRuntime): Promise<Runni
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRuntime(runtime), adapter, {
     logger: config.logLevel === 'silent' ? false : ['error', 'warn'],
   });
-  registerRequestLogging(app.getHttpAdapter().getInstance(), requestLogger(config));
+  const fastify = app.getHttpAdapter().getInstance();
+  registerRequestLogging(fastify, requestLogger(config));
   const chat = app.get(ChatService);
   const onUnexpected = (err: unknown) => runtime.log('error', 'unexpected error', { error: (err as Error)?.message, stack: (err as Error)?.stack });
+  registerChatRoute(fastify, { chat, keys: app.get(GatewayKeyGuard), onUnexpected });
   app.useGlobalFilters(
     new OpenAIErrorFilter(onUnexpected, (req, error) => {
       // Rejected before the handler ran (bad JSON, body too large, bad key): still a request record.

@@ -23,15 +23,21 @@ export class GatewayKeyGuard implements CanActivate {
   constructor(private readonly access: AccessService) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<WithAccess>();
+    await this.authenticate(context.switchToHttp().getRequest<FastifyRequest>());
+    return true;
+  }
+
+  /** The access the request's key grants (kept on the request for keyIdOf / accessOf), or a 401. */
+  async authenticate(request: FastifyRequest): Promise<KeyAccess> {
+    const req = request as WithAccess;
     const presented = bearerToken(req);
     if (!this.access.keysRequired) {
       req[ACCESS] = presented ? await this.access.resolve(presented).catch(() => openAccess(null)) : openAccess(null);
-      return true;
+      return req[ACCESS];
     }
     if (!presented) throw GatewayError.unauthorized('You didn\'t provide an API key. Send it as "Authorization: Bearer <key>".');
     req[ACCESS] = await this.access.resolve(presented);
-    return true;
+    return req[ACCESS];
   }
 }
 

@@ -54,6 +54,10 @@ export function markRecorded<T extends object>(err: T): T {
   return err;
 }
 
+export function isRecorded(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && recorded.has(err);
+}
+
 @Catch()
 export class OpenAIErrorFilter implements ExceptionFilter {
   constructor(
@@ -68,7 +72,7 @@ export class OpenAIErrorFilter implements ExceptionFilter {
     const req = http.getRequest<FastifyRequest>();
     const error = toGatewayError(exception);
     if (error.status >= 500 && !(exception instanceof GatewayError)) this.onUnexpected(exception);
-    if (!(typeof exception === 'object' && exception !== null && recorded.has(exception))) this.onUnrecorded(req, error);
+    if (!isRecorded(exception)) this.onUnrecorded(req, error);
     sendError(reply, error, String(req.id));
   }
 }
