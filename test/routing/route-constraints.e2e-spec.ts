@@ -23,7 +23,7 @@ describe('route constraints through HTTP', () => {
       if (body.model === 'us-cheap') return { kind: 'text', content: cheapRandom() < 0.5 ? 'ANSWER: 42' : 'I am not sure.' };
       return { kind: 'text', content: 'ANSWER: 42' };
     });
-    eu = await startFakeOpenAI(() => ({ kind: 'text', content: 'ANSWER: 42' }));
+    eu = await startFakeOpenAI((body) => (body.model === 'eu-broken' ? { kind: 'error', status: 500 } : { kind: 'text', content: 'ANSWER: 42' }));
     const validator = '[{ type: regex, pattern: "^ANSWER: \\\\d+$" }]';
     const yaml = `
 providers:
@@ -35,7 +35,11 @@ models:
   - { id: eu-mid, provider: eu, upstream: eu-mid, input_per_1m: 1, output_per_1m: 3, context_window: 64000 }
   - { id: slow-cheap, provider: us, upstream: slow-cheap, input_per_1m: 0.1, output_per_1m: 0.4, context_window: 16000 }
   - { id: quick, provider: eu, upstream: quick, input_per_1m: 2, output_per_1m: 6, context_window: 16000 }
+  - { id: eu-broken, provider: eu, upstream: eu-broken, input_per_1m: 1, output_per_1m: 3, context_window: 16000 }
 routes:
+  - name: eu-failing
+    candidates: [eu-broken]
+    allowed_providers: [eu]
   - name: eu-only
     candidates: [us-cheap, eu-mid]
     allowed_providers: [eu]
@@ -109,6 +113,21 @@ routes:
     expect(route.constraints.allowed_providers).toEqual(['eu']);
     expect(route.decision.excluded).toEqual([{ model: 'us-cheap', because: 'provider_not_allowed' }]);
     expect(route.decision.why).toContain('us-cheap (provider_not_allowed)');
+  });
+
+  it("a request's own x_router.fallbacks cannot leave the providers its route allows", async () => {
+    const usBefore = us.requests.length;
+    const res = await fetch(`${stack.gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${GATEWAY_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'eu-failing', messages: [{ role: 'user', content: 'hi' }], x_router: { fallbacks: ['us-cheap', 'eu-mid'], retries: 0 } }),
+    });
+    expect(res.status).toBe(200);
+    await res.text();
+    // eu-broken fails; us-cheap is skipped (provider not allowed); eu-mid answers.
+    expect(res.headers.get('x-router-model')).toBe('eu-mid');
+    expect(res.headers.get('x-router-models')).toBe('eu-broken,eu-mid');
+    expect(us.requests.length).toBe(usBefore);
   });
 
   it("applies a tier's stricter floor, max price and providers to that tier only", async () => {

@@ -115,7 +115,10 @@ export class ChatService {
       await this.budget.reserve(ctx, plan, request);
       row.decision_reason = plan.decision.reason;
       const policy = resolveFailover(route, extension);
-      const failover: Failover = { policy, chain: buildChain(plan, policy, this.config.models, (m) => exclude(m) !== undefined) };
+      // The request's own x_router.fallbacks may not leave the providers its route (or tier) allows.
+      const allowed = (plan.tier ?? plan.route).allowedProviders;
+      const outOfBounds = (m: ModelSpec) => exclude(m) !== undefined || (allowed !== undefined && !allowed.includes(m.providerId));
+      const failover: Failover = { policy, chain: buildChain(plan, policy, this.config.models, outOfBounds) };
       if (request.stream) await this.stream(request, plan, ctx, reply, row, attempts, startedAt, failover);
       else await this.complete(request, plan, ctx, reply, row, attempts, startedAt, failover);
     } catch (err) {
