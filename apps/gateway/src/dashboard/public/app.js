@@ -124,7 +124,8 @@
         cell(tr, fmt(m.mean_quality, 3));
         cell(tr, fmt(m.evidence, 1));
         cell(tr, usd(m.expected_cost_usd));
-        cell(tr, ctx.decision.favoured_model === m.model ? 'yes' : '');
+        cell(tr, ctx.decision.favoured_model === m.model ? (ctx.decision.floor_unmet ? 'yes (best known; none clears the floor)' : 'yes') : '');
+        cell(tr, m.excluded_because || '');
         tbody.appendChild(tr);
       });
     });
