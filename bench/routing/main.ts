@@ -36,11 +36,12 @@ function main(): void {
     }
   }
   if (suites.includes('zoo')) {
-    const rows = runZooSuite(`${DATASETS}/zoo.json`, [1, 2]);
-    console.log(`\n## Parametric zoo (${SIM.requests} requests per scenario, change at ${SIM.changeAt}, floor ${SIM.qualityFloor}, mean of seeds 1, 2)\n`);
+    const seeds = (process.env.ROUTING_ZOO_SEEDS ?? '1,2').split(',').map(Number);
+    const rows = runZooSuite(`${DATASETS}/zoo.json`, seeds);
+    console.log(`\n## Parametric zoo (${SIM.requests} requests per scenario, change at ${SIM.changeAt}, floor ${SIM.qualityFloor}, mean of seeds ${seeds.join(', ')})\n`);
     console.log(
       formatTable(
-        ['scenario', 'router', 'true quality', 'cost vs clairvoyant (after 5k)', 'windows below floor', 'requests to adapt', 'budget error', 'decide p50 us', 'decide p99 us'],
+        ['scenario', 'router', 'true quality', 'cost vs clairvoyant (after 5k)', 'windows below floor', 'requests to adapt', 'to adapt vs before change', 'budget error', 'decide p50 us', 'decide p99 us'],
         rows.map((r) => [
           r.scenario,
           r.router,
@@ -48,6 +49,7 @@ function main(): void {
           pct(r.costVsClairvoyant),
           pct(r.floorViolationShare),
           r.adaptation === undefined ? '-' : r.adaptation.toFixed(0),
+          r.adaptationVsBefore === undefined ? '-' : r.adaptationVsBefore.toFixed(0),
           pct(r.budgetError),
           num(r.p50us, 1),
           num(r.p99us, 1),

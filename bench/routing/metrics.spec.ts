@@ -1,4 +1,4 @@
-import { apgr, cpt, firstReaching, pgr, quantile } from './metrics';
+import { apgr, cpt, firstReaching, pgr, quantile, requestsToAdapt, requestsToAdaptVsBefore } from './metrics';
 
 describe('RouteLLM metrics', () => {
   it('gives random routing an APGR of 0.5', () => {
@@ -33,5 +33,24 @@ describe('RouteLLM metrics', () => {
     expect(firstReaching(pts, 0.95, (p) => p.y)).toBeUndefined();
     expect(quantile([1, 2, 3, 4], 0.5)).toBe(2);
     expect(quantile([1, 2, 3, 4], 0.99)).toBe(4);
+  });
+});
+
+describe('adaptation after a change', () => {
+  const bad = [true, true, false, false, true, false, false, false, false, false];
+  it('strict: until every later window is good', () => {
+    expect(requestsToAdapt(bad, 100)).toBe(500);
+    expect(requestsToAdapt([false, false], 100)).toBe(0);
+  });
+
+  it('relative: until the bad share is back to what it was before the change', () => {
+    // A router clean before the change is held to the strict measure.
+    expect(requestsToAdaptVsBefore(bad, 0, 100)).toBe(500);
+    // One bad window in ten before the change: from window 2 on, 1 of 8 (12.5%) is still above 10%,
+    // from window 3 on 1 of 7 also; only from 5 on (0 of 5) is it back.
+    expect(requestsToAdaptVsBefore(bad, 0.1, 100)).toBe(500);
+    // One in five before: from window 2 on 1 of 8 is no worse.
+    expect(requestsToAdaptVsBefore(bad, 0.2, 100)).toBe(200);
+    expect(requestsToAdaptVsBefore(bad, 1, 100)).toBe(0);
   });
 });

@@ -75,3 +75,28 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
   const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[idx];
 }
+
+/**
+ * Requests after a change until every later checked window is good: `bad[k]` is the window starting
+ * k x `step` requests after the change. 0 when no window is bad.
+ */
+export function requestsToAdapt(bad: readonly boolean[], step: number): number {
+  const last = bad.lastIndexOf(true);
+  return last < 0 ? 0 : (last + 1) * step;
+}
+
+/**
+ * Requests after a change until the share of bad windows from then on is no higher than `badShareBefore`,
+ * the router's own share of bad windows over the same span before the change. Counts what the change
+ * caused, not the exploration noise the router shows anyway; equals `requestsToAdapt` when the router
+ * had no bad window before the change, and is never larger.
+ */
+export function requestsToAdaptVsBefore(bad: readonly boolean[], badShareBefore: number, step: number): number {
+  let k = 0;
+  let badFrom = bad.filter((x) => x).length;
+  while (k < bad.length && badFrom / (bad.length - k) > badShareBefore) {
+    if (bad[k]) badFrom--;
+    k++;
+  }
+  return k * step;
+}

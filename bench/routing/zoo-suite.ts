@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { seededRandom } from '../../libs/core/src';
 import { FEATURE_NAMES, type RoutePolicy } from '../../libs/router/src';
-import { quantile } from './metrics';
+import { quantile, requestsToAdapt, requestsToAdaptVsBefore } from './metrics';
 import { ProgressBar } from './progress';
 import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, RandomRouter, ThompsonRouter, type BenchRouter } from './routers';
 import { buildScenario, observedFloor, SIM, simulate, type ScenarioName, type ScenarioSetup, type SimOptions, type SimRun, type Zoo } from './zoo-sim';
@@ -134,6 +134,8 @@ export interface ZooRow {
   costVsClairvoyant: number;
   floorViolationShare: number;
   adaptation: number | undefined;
+  /** Requests until the share of bad windows is back to what it was before the change (see measure). */
+  adaptationVsBefore: number | undefined;
   budgetError: number | undefined;
   p50us: number | undefined;
   p99us: number | undefined;
@@ -198,16 +200,31 @@ function measure(scenario: string, spec: ZooRouterSpec, setup: ScenarioSetup, ru
     }
   }
   let adaptation: number | undefined;
+  let adaptationVsBefore: number | undefined;
   if (spec.learning && setup.changeAt !== undefined) {
     const t0 = setup.changeAt;
     const step = 100;
-    let lastBad: number | undefined;
-    for (let t = t0; t + SIM.adaptWindow <= Math.min(n, t0 + SIM.adaptHorizon); t += step) {
+    // A 500-request window (checked every 100) is bad when a class's true quality is below the floor or
+    // its cost exceeds clairvoyant's by more than the tolerance.
+    const bad = (t: number) => {
       const c = sum(run.cost, t, t + SIM.adaptWindow);
       const cc = sum(clair.cost, t, t + SIM.adaptWindow);
-      if (lowestClassQuality(run, classes, t, t + SIM.adaptWindow) < floor || c > (1 + SIM.adaptCostTolerance) * cc) lastBad = t;
+      return lowestClassQuality(run, classes, t, t + SIM.adaptWindow) < floor || c > (1 + SIM.adaptCostTolerance) * cc;
+    };
+    const after: boolean[] = [];
+    for (let t = t0; t + SIM.adaptWindow <= Math.min(n, t0 + SIM.adaptHorizon); t += step) after.push(bad(t));
+    // Strict: requests until every later window is good.
+    adaptation = requestsToAdapt(after, step);
+    // Relative to the router's own behaviour before the change: requests until the share of bad windows
+    // from then on is no higher than it was over the same span before the change (windows ending by t0).
+    // Identical to the strict measure for a router with no bad window before the change.
+    let badBefore = 0;
+    let windowsBefore = 0;
+    for (let t = t0 - SIM.adaptHorizon; t + SIM.adaptWindow <= t0; t += step) {
+      windowsBefore++;
+      if (bad(t)) badBefore++;
     }
-    adaptation = lastBad === undefined ? 0 : lastBad + step - t0;
+    adaptationVsBefore = requestsToAdaptVsBefore(after, badBefore / windowsBefore, step);
   }
   const sortedNs = Float64Array.from(run.decisionNs).sort();
   const timed = spec.learning && sortedNs.length > 0;
@@ -218,6 +235,7 @@ function measure(scenario: string, spec: ZooRouterSpec, setup: ScenarioSetup, ru
     costVsClairvoyant: sum(run.cost, 5_000, n) / sum(clair.cost, 5_000, n) - 1,
     floorViolationShare: violations / windows,
     adaptation,
+    adaptationVsBefore,
     budgetError: run.budgetUsd === undefined ? undefined : run.spend / run.budgetUsd - 1,
     p50us: timed ? quantile(sortedNs, 0.5) / 1000 : undefined,
     p99us: timed ? quantile(sortedNs, 0.99) / 1000 : undefined,
@@ -251,6 +269,7 @@ function average(rows: ZooRow[]): ZooRow {
     costVsClairvoyant: mean((r) => r.costVsClairvoyant) ?? NaN,
     floorViolationShare: mean((r) => r.floorViolationShare) ?? NaN,
     adaptation: mean((r) => r.adaptation),
+    adaptationVsBefore: mean((r) => r.adaptationVsBefore),
     budgetError: mean((r) => r.budgetError),
     p50us: mean((r) => r.p50us),
     p99us: mean((r) => r.p99us),
