@@ -36,7 +36,7 @@ function main(): void {
     }
   }
   if (suites.includes('zoo')) {
-    const seeds = (process.env.ROUTING_ZOO_SEEDS ?? '1,2').split(',').map(Number);
+    const seeds = (process.env.ROUTING_ZOO_SEEDS ?? '1,2,3,4').split(',').map(Number);
     const rows = runZooSuite(`${DATASETS}/zoo.json`, seeds);
     console.log(`\n## Parametric zoo (${SIM.requests} requests per scenario, change at ${SIM.changeAt}, floor ${SIM.qualityFloor}, mean of seeds ${seeds.join(', ')})\n`);
     console.log(
