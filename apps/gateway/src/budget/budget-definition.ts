@@ -26,3 +26,21 @@ export function fromRouteConfig(route: RouteSpec): BudgetDefinition | undefined 
   if (route.budgetUsdPerDay === undefined) return undefined;
   return { id: `config_${route.name}`, scope: 'route', subject: route.name, period: { kind: 'day' }, hardLimitUsd: route.budgetUsdPerDay, softLimitUsd: null, source: 'config' };
 }
+
+/** The subject of a route tier's budget: requests of that tier reserve in it as well as in the route's. */
+export function tierSubject(route: string, tier: string): string {
+  return `${route}#tier=${tier}`;
+}
+
+/** A route's budget and its tiers' own `budget_usd_per_day`, each a hard daily cap shared by every gateway process. */
+export function routeBudgets(route: RouteSpec): BudgetDefinition[] {
+  const out: BudgetDefinition[] = [];
+  const own = fromRouteConfig(route);
+  if (own) out.push(own);
+  for (const tier of route.tiers?.values() ?? []) {
+    if (tier.budgetUsdPerDay === undefined) continue;
+    const subject = tierSubject(route.name, tier.name);
+    out.push({ id: `config_${subject}`, scope: 'route', subject, period: { kind: 'day' }, hardLimitUsd: tier.budgetUsdPerDay, softLimitUsd: null, source: 'config' });
+  }
+  return out;
+}

@@ -31,7 +31,7 @@ import { RequestEvents } from '../events/request-events';
 import type { RoutePlan } from '../routing/plan-route';
 import type { GatewayRuntime } from '../runtime';
 import { APP_CONFIG, CLOCK, DATABASE, LOG } from '../tokens';
-import { fromRouteConfig, fromRow, type BudgetDefinition, type BudgetScope } from './budget-definition';
+import { fromRow, routeBudgets, tierSubject, type BudgetDefinition, type BudgetScope } from './budget-definition';
 import { LedgerWriter } from './ledger-writer';
 
 export const COUNTER_STORE = Symbol('COUNTER_STORE');
@@ -146,7 +146,7 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
   /** Reloads budget definitions, seeds counters of budgets new to this process from the ledger, and re-reads spend. */
   async refresh(): Promise<void> {
     const rows = await this.repository.listActive();
-    const configured = [...this.config.routes.values()].map(fromRouteConfig).filter((b): b is BudgetDefinition => b !== undefined);
+    const configured = [...this.config.routes.values()].flatMap(routeBudgets);
     const budgets = [...configured, ...rows.map(fromRow)];
     const now = this.clock.now();
     for (const b of budgets) {
@@ -167,9 +167,13 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
     return this.ledgerRepository.spentOverDays(b.scope, b.subject, day(window.startMs), day(now));
   }
 
-  private applicable(access: KeyAccess, route: string): BudgetDefinition[] {
+  private applicable(access: KeyAccess, route: string, tier?: string): BudgetDefinition[] {
+    const ofTier = tier === undefined ? undefined : tierSubject(route, tier);
     return this.budgets.filter(
-      (b) => (b.scope === 'key' && b.subject === access.keyId) || (b.scope === 'tenant' && b.subject === access.tenantId) || (b.scope === 'route' && b.subject === route),
+      (b) =>
+        (b.scope === 'key' && b.subject === access.keyId) ||
+        (b.scope === 'tenant' && b.subject === access.tenantId) ||
+        (b.scope === 'route' && (b.subject === route || b.subject === ofTier)),
     );
   }
 
@@ -207,7 +211,7 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
     const now = this.clock.now();
     await this.checkRateLimits(ctx, access, plan.promptTokens + (maxTokens ?? DEFAULT_RESERVED_COMPLETION_TOKENS), now);
 
-    const budgets = this.applicable(access, route);
+    const budgets = this.applicable(access, route, plan.tier?.name);
     const windows = budgets.map((b) => periodWindow(b.period, now));
     const keysOf = budgets.map((b, i) => windows[i].buckets.map((bucket) => budgetKey(b.id, bucket)));
     const reserveKeys = keysOf.map((keys) => keys[keys.length - 1]);
@@ -445,6 +449,10 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
 }
 
 function describeScope(b: BudgetDefinition): string {
+  if (b.scope === 'route' && b.subject.includes('#tier=')) {
+    const [route, tier] = b.subject.split('#tier=');
+    return `tier '${tier}' of route '${route}'`;
+  }
   return b.scope === 'key' ? 'API key' : b.scope === 'tenant' ? `tenant '${b.subject}'` : `route '${b.subject}'`;
 }
 
