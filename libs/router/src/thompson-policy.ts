@@ -62,8 +62,9 @@ export interface RoutePolicy {
    * the best mean) is at least this (normal approximation of the Beta posterior). A sampled choice that
    * is not proven no longer takes the request outright: the anchor (first proven model of the sampled
    * order, else the greedy choice) serves it unless an exploration draw, funded by the anchor's surplus
-   * over the floor, says otherwise, so exploration cannot pull a context's expected quality below the
-   * floor however noisy, sparse or late the feedback. Unset: off (one draw decides, as before).
+   * over the floor, says otherwise: exploration is paid for by that surplus (in expectation under the
+   * posterior) instead of by the floor, however noisy, sparse or late the feedback. Costs one square
+   * root per model. Unset: off (one draw decides, as before). Benchmarked value: 0.9.
    */
   floorConfidence?: number;
 }
