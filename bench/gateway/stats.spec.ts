@@ -1,4 +1,4 @@
-import { differences, parseCpuMs, parseRssKb, percentile } from './stats';
+import { differences, parseCpuMs, parseRssKb, percentile, rssTrend } from './stats';
 
 describe('gateway bench stats', () => {
   it('takes nearest-rank percentiles', () => {
@@ -7,6 +7,15 @@ describe('gateway bench stats', () => {
     expect(percentile(samples, 99)).toBe(10);
     expect(percentile(samples, 0)).toBe(1);
     expect(percentile([], 50)).toBeNaN();
+  });
+
+  it('rssTrend compares quarter medians, ignoring the first sample and single swings', () => {
+    // Flat with a sawtooth: no growth, though the last sample is 30% above the first settled one.
+    const sawtooth = rssTrend([150, 200, 300, 210, 290, 205, 295, 200, 260, 290, 200, 300, 210]);
+    expect(Math.abs(sawtooth.growth)).toBeLessThan(0.1);
+    // A steady climb shows.
+    const leak = rssTrend([100, 200, 220, 240, 260, 280, 300, 320, 340, 360]);
+    expect(leak.growth).toBeGreaterThan(0.3);
   });
 
   it('differences pair rounds', () => {

@@ -12,6 +12,19 @@ export function median(samples: readonly number[]): number {
   return percentile(samples, 50);
 }
 
+/**
+ * RSS growth over a soak, robust to the garbage collector's sawtooth: the median of the last quarter
+ * of the samples against the median of the first quarter, the first sample (heaps still sizing up
+ * for the rate) left out. Single samples swing by a third between slices; medians of quarters do not.
+ */
+export function rssTrend(samples: readonly number[]): { early: number; late: number; growth: number } {
+  const settled = samples.length > 2 ? samples.slice(1) : [...samples];
+  const q = Math.max(1, Math.floor(settled.length / 4));
+  const early = median(settled.slice(0, q));
+  const late = median(settled.slice(settled.length - q));
+  return { early, late, growth: (late - early) / early };
+}
+
 /** Pairs two interleaved sample sets and returns per-round differences (a - b). */
 export function differences(a: readonly number[], b: readonly number[]): number[] {
   const n = Math.min(a.length, b.length);
