@@ -117,6 +117,13 @@ function zooRouters(): ZooRouterSpec[] {
         ),
     },
     {
+      name: 'contextual thompson + safe exploration + budget pacing',
+      learning: true,
+      paced: true,
+      make: (s, seed) => new HierarchicalRouter('contextual+safe+budget', contextualPolicy(s, true, true), t.discount, routerRandom(seed), t.contextDiscount),
+      options: () => prior,
+    },
+    {
       name: 'contextual thompson + budget pacing',
       learning: true,
       paced: true,
