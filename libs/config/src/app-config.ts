@@ -79,6 +79,8 @@ export interface RouteSpec extends RouteConstraints {
   priorQuality?: Readonly<Record<string, number>>;
   /** Bound on an untried model's share of traffic while a tried model can serve (0..1). */
   maxUntriedShare?: number;
+  /** Safe exploration: confidence a model must be proven at before it serves freely (RoutePolicy.floorConfidence). */
+  floorConfidence?: number;
 }
 
 /** The whole validated configuration, built once at start-up. */

@@ -69,6 +69,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         discount: r.discount,
         validators: r.validators,
         maxUntriedShare: r.max_untried_share,
+        ...optional('floorConfidence', r.floor_confidence),
         ...(r.price_prior ? optional('priorQuality', pricePriors(r.candidates.map((c) => models.get(c)!))) : {}),
         ...optional('tiers', r.tiers && tierSpecs(r)),
         failover: r.failover && {

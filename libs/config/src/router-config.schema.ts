@@ -122,6 +122,12 @@ export const routeConfigSchema = z
     max_untried_share: z.number().min(0).max(1).default(0.1),
     /** Cold start: each model's prior quality from its price relative to the route's other candidates. */
     price_prior: z.boolean().default(true),
+    /**
+     * Safe exploration (docs/routing.md): a model not yet *proven* to clear the floor (its posterior's
+     * lower 1 - floor_confidence quantile below it) is served only as far as a proven model's margin
+     * over the floor pays for it. For routes whose scores are noisy, late or partial. Unset: off.
+     */
+    floor_confidence: z.number().gt(0.5).lt(1).optional(),
     /** Keyed by the request's `metadata.tier` (e.g. `free`, `pro`). */
     tiers: z.record(z.string().min(1).max(64), tierConfigSchema).optional(),
     /** How fast old evidence fades: each scored response multiplies the route's evidence by this. */

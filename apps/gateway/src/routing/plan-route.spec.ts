@@ -53,6 +53,25 @@ describe('planRoute', () => {
     expect(small.expectedCostUsd).toBeLessThan(big.expectedCostUsd);
   });
 
+  it('with floor_confidence, a cheap model not yet proven to clear the floor serves far less often', () => {
+    // small: 7 of 9 scored answers passed (mean just under the 0.8 floor, draws often above it);
+    // big: proven (990 of 1000).
+    const arms = new Map([
+      ['small', { modelId: 'small', successes: 7, failures: 2, completionTokens: 27, costUsd: 0, observations: 9 }],
+      ['big', { modelId: 'big', successes: 990, failures: 10, completionTokens: 3000, costUsd: 0, observations: 1000 }],
+    ]);
+    const smallShare = (r: RouteSpec) => {
+      const random = seededRandom(5);
+      let n = 0;
+      for (let i = 0; i < 400; i++) if (plan({ route: r, arms, random }).decision.modelId === 'small') n++;
+      return n / 400;
+    };
+    const plain = smallShare(route);
+    const safe = smallShare({ ...route, floorConfidence: 0.9 });
+    expect(plain).toBeGreaterThan(0.2);
+    expect(safe).toBeLessThan(plain / 2);
+  });
+
   it('passes the route\'s cost weight to the bandit: with no weight the best clearing model wins', () => {
     const arms = new Map([
       ['small', { modelId: 'small', successes: 900, failures: 100, completionTokens: 3000, costUsd: 0, observations: 1000 }],

@@ -152,6 +152,7 @@ export function planRoute(input: PlanInput): RoutePlan {
       maxTtftMs,
       maxUntriedShare: untriedCap,
       warmupEvidence: UNTRIED_WARMUP_EVIDENCE,
+      floorConfidence: route.floorConfidence,
     },
     input.random,
     { contextKey: input.contextKey, contextArms: input.contextArms, budgetPressure: pressure },
