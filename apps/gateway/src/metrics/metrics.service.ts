@@ -20,6 +20,8 @@ const NONE = 'none';
 
 function attemptCount(attempts: unknown): number {
   if (typeof attempts !== 'string' || attempts.length <= 2) return 0;
+  // JSON.stringify of two or more attempt objects always contains '},{': without it there is one.
+  if (!attempts.includes('},{')) return 1;
   try {
     const parsed: unknown = JSON.parse(attempts);
     return Array.isArray(parsed) ? parsed.length : 0;
