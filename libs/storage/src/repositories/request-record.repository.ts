@@ -11,7 +11,23 @@ export class RequestRecordRepository {
   async insertBatch(records: NewRequestRow[]): Promise<number> {
     if (records.length === 0) return 0;
     return this.db.transaction().execute(async (trx) => {
-      const inserted = await trx.insertInto('requests').values(records).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute();
+      // The whole batch as one JSON parameter, unpacked by Postgres: building a 200-row insert value by
+      // value was ~5% of the gateway's CPU. Columns the row leaves out get the table's defaults;
+      // `attempts` is read as text (its JSON, whether the row holds it as a string or an array) and cast.
+      const { rows: inserted } = await sql<{ id: string }>`
+        INSERT INTO requests (id, created_at, route, context_key, model_id, provider_id, key_id, status, http_status, error_type,
+          error_message, streamed, prompt_tokens, completion_tokens, cached_tokens, cost_usd, latency_ms, ttft_ms, finish_reason,
+          decision_reason, attempts, prompt_template)
+        SELECT id, created_at, route, coalesce(context_key, ''), model_id, provider_id, key_id, status, http_status, error_type,
+          error_message, coalesce(streamed, false), coalesce(prompt_tokens, 0), coalesce(completion_tokens, 0), coalesce(cached_tokens, 0),
+          coalesce(cost_usd, 0), coalesce(latency_ms, 0), ttft_ms, finish_reason, decision_reason, coalesce(attempts, '[]')::jsonb, prompt_template
+        FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(id text, created_at timestamptz, route text,
+          context_key text, model_id text, provider_id text, key_id text, status text, http_status integer, error_type text,
+          error_message text, streamed boolean, prompt_tokens integer, completion_tokens integer, cached_tokens integer,
+          cost_usd double precision, latency_ms double precision, ttft_ms double precision, finish_reason text, decision_reason text,
+          attempts text, prompt_template text)
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id`.execute(trx);
       const ids = new Set(inserted.map((r) => r.id));
       const spend = new Map<string, { day: string; route: string; model_id: string; cost_usd: number; requests: number }>();
       for (const r of records) {

@@ -65,12 +65,15 @@ export class SpendLedgerRepository {
   async append(entries: LedgerEntry[]): Promise<number> {
     if (entries.length === 0) return 0;
     return this.db.transaction().execute(async (trx) => {
-      const inserted = await trx
-        .insertInto('spend_ledger')
-        .values(entries.map((e) => ({ request_id: e.requestId, created_at: e.createdAt, tenant_id: e.tenantId, key_id: e.keyId, route: e.route, model_id: e.modelId, cost_usd: e.costUsd })))
-        .onConflict((oc) => oc.column('request_id').doNothing())
-        .returning('request_id')
-        .execute();
+      // One JSON parameter for the batch (see RequestRecordRepository.insertBatch): cheaper to build than a multi-row insert.
+      const rows = entries.map((e) => ({ request_id: e.requestId, created_at: e.createdAt, tenant_id: e.tenantId, key_id: e.keyId, route: e.route, model_id: e.modelId, cost_usd: e.costUsd }));
+      const { rows: inserted } = await sql<{ request_id: string }>`
+        INSERT INTO spend_ledger (request_id, created_at, tenant_id, key_id, route, model_id, cost_usd)
+        SELECT request_id, created_at, tenant_id, key_id, route, model_id, cost_usd
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(request_id text, created_at timestamptz, tenant_id text, key_id text,
+          route text, model_id text, cost_usd double precision)
+        ON CONFLICT (request_id) DO NOTHING
+        RETURNING request_id`.execute(trx);
       const ids = new Set(inserted.map((r) => r.request_id));
       const rollup = new Map<string, SpendRow>();
       for (const e of entries) {
