@@ -53,6 +53,13 @@ describe('planRoute', () => {
     expect(small.expectedCostUsd).toBeLessThan(big.expectedCostUsd);
   });
 
+  it('before any scored answer, prices models for the answer size the gateway has seen the route serve', () => {
+    const observations = { expectedTtftMs: () => undefined, spentTodayByTier: () => 0, dayElapsedFraction: () => 0, servedCompletionTokens: () => 3 };
+    const big = (o?: typeof observations) => plan({ promptTokens: 10, observations: o }).decision.beliefs.find((b) => b.modelId === 'big')!.expectedCostUsd;
+    expect(big(observations)).toBeCloseTo((10 * 10 + 3 * 30) / 1e6, 12);
+    expect(big()).toBeCloseTo((10 * 10 + 256 * 30) / 1e6, 12); // nothing seen: the default guess
+  });
+
   it('with floor_confidence, a cheap model not yet proven to clear the floor serves far less often', () => {
     // small: 7 of 9 scored answers passed (mean just under the 0.8 floor, draws often above it);
     // big: proven (990 of 1000).

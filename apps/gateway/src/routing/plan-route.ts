@@ -33,6 +33,11 @@ export interface RouteObservations {
   spentTodayByTier(route: string, tier: string): number;
   /** Share of the UTC day gone (0..1), for pacing a tier's daily budget. */
   dayElapsedFraction(): number;
+  /**
+   * Completion size of the route's answers as this process served them, before any is scored: the
+   * expected cost of a model is priced for answers like these rather than for a fixed guess.
+   */
+  servedCompletionTokens?(route: string): number | undefined;
 }
 
 export interface RoutePlan {
@@ -103,7 +108,7 @@ export function planRoute(input: PlanInput): RoutePlan {
   }
   const allowedProviders = limits.allowedProviders;
   const maxTtftMs = limits.maxTtftMs;
-  const routeTypical = typicalCompletionTokens(input.arms);
+  const routeTypical = typicalCompletionTokens(input.arms, observations?.servedCompletionTokens?.(route.name));
   const candidates: Candidate[] = route.candidates.map((id) => {
     const model = input.models.get(id)!;
     const arm = input.arms.get(id);
@@ -160,15 +165,18 @@ export function planRoute(input: PlanInput): RoutePlan {
   return { route, ...(tier ? { tier } : {}), decision, models: decision.ranked.map((id) => input.models.get(id)!), promptTokens };
 }
 
-/** The route's discounted mean completion size over all its models; a default before any evidence. */
-export function typicalCompletionTokens(arms: ReadonlyMap<string, ArmState>): number {
+/**
+ * The route's discounted mean completion size over all its models; before any scored evidence, what
+ * the gateway saw it serve (`served`), else a default.
+ */
+export function typicalCompletionTokens(arms: ReadonlyMap<string, ArmState>, served?: number): number {
   let tokens = 0;
   let weight = 0;
   for (const arm of arms.values()) {
     tokens += arm.completionTokens;
     weight += arm.successes + arm.failures;
   }
-  return weight >= 1 ? tokens / weight : DEFAULT_COMPLETION_TOKENS;
+  return weight >= 1 ? tokens / weight : (served ?? DEFAULT_COMPLETION_TOKENS);
 }
 
 function noEligibleModel(route: RouteSpec, candidates: Candidate[]): GatewayError {

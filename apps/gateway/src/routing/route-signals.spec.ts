@@ -67,6 +67,17 @@ describe('RouteSignals', () => {
     expect(spend.spentTodayByTier('chat', 'gold')).toBe(0);
   });
 
+  it("learns the route's answer size from served requests, before any is scored", () => {
+    const { signals, events } = setup();
+    expect(signals.servedCompletionTokens('chat')).toBeUndefined();
+    events.finished(row({ completion_tokens: 3 }));
+    events.finished(row({ completion_tokens: 5, streamed: false }));
+    events.finished(row({ completion_tokens: 900, status: 'error' })); // failed: not an answer
+    expect(signals.servedCompletionTokens('chat')).toBeGreaterThan(3.9);
+    expect(signals.servedCompletionTokens('chat')).toBeLessThan(4.1);
+    expect(signals.servedCompletionTokens('other')).toBeUndefined();
+  });
+
   it('feeds time to first token from streamed requests only, and is what planRoute finds for the config', () => {
     const { config, events, signals } = setup();
     const first = attempts([{ modelId: 'a', providerId: 'p', status: 'success', latencyMs: 800, costUsd: 0, startedAtMs: 0 }]);
