@@ -3,6 +3,7 @@ import type { ChatRequest, Random } from '../../../libs/core/src';
 import { applyObservation, extractPromptContext, guardAgainstDrop, type ArmState, type Observation } from '../../../libs/router/src';
 import { estimatePromptTokens } from '../../../apps/gateway/src/routing/estimate-tokens';
 import { planRoute } from '../../../apps/gateway/src/routing/plan-route';
+import { ServedAnswerSize } from '../../../apps/gateway/src/routing/served-answer-size';
 import { costOf, STRONG, type ReplayItem } from '../routellm-data';
 import type { ServedOutcome } from './run-metrics';
 
@@ -29,6 +30,9 @@ export function replayLikeTheGateway(
   const learned = new LearnedArms(route.discount);
   const pending: Array<{ contextKey: string; obs: Observation }> = [];
   const served: TwinServed[] = [];
+  // As the gateway's RouteSignals: the answer size it has served, used before any score is read.
+  const size = new ServedAnswerSize();
+  const observations = { expectedTtftMs: () => undefined, spentTodayByTier: () => 0, dayElapsedFraction: () => 0, servedCompletionTokens: () => size.mean() };
   for (let i = 0; i < items.length; i++) {
     while (pending.length > lagRequests) {
       const next = pending.shift()!;
@@ -47,11 +51,13 @@ export function replayLikeTheGateway(
       contextArms: learned.armsFor(context.contextKey),
       spentTodayUsd: 0,
       random,
+      observations,
     });
     const modelId = plan.decision.modelId;
     const reward = item.reward[modelId];
     const costUsd = costOf(item, modelId);
     pending.push({ contextKey: context.contextKey, obs: { modelId, reward, costUsd, completionTokens: item.outputTokens[modelId] } });
+    size.observe(item.outputTokens[modelId]);
     served.push({ modelId, contextKey: context.contextKey, reward, strong: modelId === STRONG, costUsd, strongCostUsd: costOf(item, STRONG) });
   }
   return served;

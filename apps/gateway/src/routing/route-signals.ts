@@ -6,11 +6,9 @@ import { RequestEvents } from '../events/request-events';
 import { APP_CONFIG, CLOCK } from '../tokens';
 import type { RouteObservations } from './plan-route';
 import { attachRouteSignals } from './route-signals-registry';
+import { ServedAnswerSize } from './served-answer-size';
 import { SpendTracker } from './spend-tracker';
 import { TtftEstimates } from './ttft-estimates';
-
-/** Each served answer keeps the earlier ones' weight by this factor: a memory of about 200 answers. */
-const COMPLETION_DISCOUNT = 0.995;
 
 /** What the attempt log holds besides AttemptRecord (apps/gateway/src/chat/attempt-runner.ts AttemptLog). */
 type LoggedAttempt = AttemptRecord & { startedAtMs?: number; midStream?: boolean; continuation?: boolean };
@@ -23,8 +21,8 @@ type LoggedAttempt = AttemptRecord & { startedAtMs?: number; midStream?: boolean
 @Injectable()
 export class RouteSignals implements OnModuleInit, RouteObservations {
   readonly ttft: TtftEstimates;
-  /** Per route: discounted sums of served completion tokens and of answers. */
-  private readonly completions = new Map<string, { tokens: number; weight: number }>();
+  /** Per route: the size of its served answers. */
+  private readonly completions = new Map<string, ServedAnswerSize>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -54,18 +52,16 @@ export class RouteSignals implements OnModuleInit, RouteObservations {
 
   /** Discounted mean completion tokens of the route's served answers (undefined before the first). */
   servedCompletionTokens(route: string): number | undefined {
-    const served = this.completions.get(route);
-    return served && served.weight > 0 ? served.tokens / served.weight : undefined;
+    return this.completions.get(route)?.mean();
   }
 
   /** One finished request: its model's time to first token (streams only), its answer's size, its tier's spend. */
   observe(row: NewRequestRow): void {
     if (row.streamed) observeTtft(this.ttft, row);
     if (row.route && row.status === 'success' && row.completion_tokens) {
-      const served = this.completions.get(row.route) ?? { tokens: 0, weight: 0 };
-      served.tokens = served.tokens * COMPLETION_DISCOUNT + row.completion_tokens;
-      served.weight = served.weight * COMPLETION_DISCOUNT + 1;
-      this.completions.set(row.route, served);
+      let served = this.completions.get(row.route);
+      if (!served) this.completions.set(row.route, (served = new ServedAnswerSize()));
+      served.observe(row.completion_tokens);
     }
     const cost = row.cost_usd ?? 0;
     if (row.route && cost > 0) {
