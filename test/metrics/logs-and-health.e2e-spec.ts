@@ -58,6 +58,8 @@ describe('request logs and health probes', () => {
     expect(requestId).toMatch(/^chatcmpl-/);
     expect(chat!.req!.id).toBe(requestId);
     expect(chat!.res!.statusCode).toBe(200);
+    expect((chat as { level?: unknown }).level).toBe('info');
+    expect((chat!.res as { headers?: Record<string, string> }).headers?.['x-request-id']).toBe(requestId);
     expect(chat!.req!.headers.authorization).toBe('[redacted]');
     expect(chat!.req!.headers['x-api-key']).toBe('[redacted]');
     // A stream is written outside Fastify's reply (hijacked) and still gets its line when it ends.

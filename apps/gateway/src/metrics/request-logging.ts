@@ -24,7 +24,11 @@ export function requestLogLevel(statusCode: number): Level {
 
 export function requestLogger(config: AppConfig, destination: NodeJS.WritableStream = process.stdout): Logger {
   const level = config.logLevel === 'silent' ? 'silent' : config.logLevel;
-  return pino({ level, messageKey: 'msg', base: undefined, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+  // Level names, not pino's numbers: the same `"level":"info"` as the gateway's other log lines.
+  return pino(
+    { level, messageKey: 'msg', base: undefined, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, formatters: { level: (label) => ({ level: label }) } },
+    destination,
+  );
 }
 
 /**
@@ -42,7 +46,9 @@ export function registerRequestLogging(fastify: FastifyInstance, logger: Logger)
       logger[level](
         {
           req: { id: req.id, method: req.method, url: req.url, headers: req.headers },
-          res: { statusCode, headers: reply.raw.getHeaders() },
+          // Fastify hands its headers to writeHead, so the raw response does not list them; a stream
+          // writes its own (raw) headers.
+          res: { statusCode, headers: { ...reply.getHeaders(), ...reply.raw.getHeaders() } },
           responseTime: Math.round(reply.elapsedTime),
         },
         statusCode >= 500 ? 'request errored' : 'request completed',
