@@ -1,8 +1,9 @@
 import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
 import { DeadLetterQueue } from './dead-letter-queue';
 import type { JobQueue } from './job-queue';
 import { jobId, SCORING_QUEUE, type QueuedJob } from './jobs';
-import { redisConnection } from './redis-connection';
+import { endOwnedRedis, ownedRedisClient, redisConnection } from './redis-connection';
 
 export { redisConnection };
 
@@ -15,12 +16,15 @@ export const JOB_OPTIONS = {
 
 export class BullmqJobQueue implements JobQueue {
   private readonly queue: Queue;
+  private readonly client: Redis;
   private readonly dead: DeadLetterQueue;
 
   constructor(redisUrl: string, prefix?: string) {
     // Without the offline queue, commands fail at once while Redis is unreachable instead of
-    // piling up in memory; the caller (SpoolingJobQueue) spools the job.
-    this.queue = new Queue(SCORING_QUEUE, { connection: { ...redisConnection(redisUrl), enableOfflineQueue: false }, prefix });
+    // piling up in memory; the caller (SpoolingJobQueue) spools the job. The client is ours (see
+    // ownedRedisClient): its error listener outlives the queue.
+    this.client = ownedRedisClient(redisUrl);
+    this.queue = new Queue(SCORING_QUEUE, { connection: this.client, prefix });
     // Connection errors surface as failed adds (which the caller spools); without a listener they
     // would be reported as unhandled 'error' events.
     this.queue.on('error', () => undefined);
@@ -47,5 +51,6 @@ export class BullmqJobQueue implements JobQueue {
 
   async close(): Promise<void> {
     await Promise.all([this.queue.close(), this.dead.close()]);
+    await endOwnedRedis(this.client);
   }
 }

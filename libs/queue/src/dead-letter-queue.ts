@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
-import { redisConnection } from './redis-connection';
+import type Redis from 'ioredis';
+import { endOwnedRedis, ownedRedisClient } from './redis-connection';
 import { SCORING_DEAD_QUEUE } from './jobs';
 
 export interface DeadLetter {
@@ -18,9 +19,11 @@ export interface DeadLetter {
  */
 export class DeadLetterQueue {
   private readonly queue: Queue;
+  private readonly client: Redis;
 
   constructor(redisUrl: string, prefix?: string) {
-    this.queue = new Queue(SCORING_DEAD_QUEUE, { connection: { ...redisConnection(redisUrl), enableOfflineQueue: false }, prefix });
+    this.client = ownedRedisClient(redisUrl);
+    this.queue = new Queue(SCORING_DEAD_QUEUE, { connection: this.client, prefix });
     this.queue.on('error', () => undefined); // connection errors surface as failed calls
   }
 
@@ -40,5 +43,6 @@ export class DeadLetterQueue {
 
   async close(): Promise<void> {
     await this.queue.close();
+    await endOwnedRedis(this.client);
   }
 }
