@@ -97,39 +97,55 @@ export interface ProductStack {
   gateway: ChildHandle;
   worker: ChildHandle;
   databaseName: string;
+  databaseUrl: string;
+  /** The routing file the processes run on. */
+  configPath: string;
   close(): Promise<void>;
 }
 
+export interface ProductOptions {
+  gatewayNodeArgs?: string[];
+  /** Extra environment for both processes (e.g. STATS_REFRESH_MS). */
+  env?: Record<string, string>;
+  /** The gateway API key the processes accept; GATEWAY_KEY by default. */
+  gatewayKey?: string;
+  /** Prefix of the database name and temporary directory. */
+  name?: string;
+}
+
+/** The gateway bench's product: `benchRouterYaml` on `upstreamUrl`. */
+export function startProduct(upstreamUrl: string, options: ProductOptions = {}): Promise<ProductStack> {
+  return startProductOn(benchRouterYaml(upstreamUrl), options);
+}
+
 /**
- * The whole product as deployed: a fresh Postgres database, BullMQ on Redis under a unique prefix,
- * the gateway and the scoring worker each in their own process (`node dist/apps/.../main.js`).
+ * The whole product as deployed, on the routing file `routerYaml`: a fresh Postgres database, BullMQ
+ * on Redis under a unique prefix, the gateway and the scoring worker each in their own process
+ * (`node dist/apps/.../main.js`). `close` stops both and drops the database and keys.
  */
-export async function startProduct(upstreamUrl: string, options: { gatewayNodeArgs?: string[] } = {}): Promise<ProductStack> {
-  const databaseName = `bench_gw_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: POSTGRES_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${databaseName}`);
-  await admin.end();
-  const dir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
+export async function startProductOn(routerYaml: string, options: ProductOptions = {}): Promise<ProductStack> {
+  const name = options.name ?? 'bench_gw';
+  const databaseName = `${name}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${databaseName}`);
+  const dir = mkdtempSync(join(tmpdir(), `${name.replace(/_/g, '-')}-`));
   const configPath = join(dir, 'router.yaml');
-  writeFileSync(configPath, benchRouterYaml(upstreamUrl));
+  writeFileSync(configPath, routerYaml);
   const queuePrefix = `bench${randomBytes(4).toString('hex')}`;
+  const databaseUrl = `postgres://postgres@127.0.0.1:5432/${databaseName}`;
   const env = {
     ROUTER_CONFIG: configPath,
-    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${databaseName}`,
+    DATABASE_URL: databaseUrl,
     REDIS_URL,
     QUEUE_PREFIX: queuePrefix,
-    GATEWAY_API_KEYS: GATEWAY_KEY,
+    GATEWAY_API_KEYS: options.gatewayKey ?? GATEWAY_KEY,
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'warn',
     DATA_DIR: dir,
+    ...options.env,
   };
   const cleanup = async () => {
-    const c = new Client({ connectionString: POSTGRES_ADMIN_URL });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await c.end();
+    await adminQuery(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
     const redis = new Redis(REDIS_URL, { lazyConnect: true });
     await redis.connect();
     const keys = await redis.keys(`${queuePrefix}:*`);
@@ -149,6 +165,8 @@ export async function startProduct(upstreamUrl: string, options: { gatewayNodeAr
       gateway,
       worker,
       databaseName,
+      databaseUrl,
+      configPath,
       async close() {
         await gateway.stop();
         await worker.stop();
@@ -159,5 +177,15 @@ export async function startProduct(upstreamUrl: string, options: { gatewayNodeAr
     if (gatewayChild) await stopChild(gatewayChild);
     await cleanup();
     throw err;
+  }
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const admin = new Client({ connectionString: POSTGRES_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(text);
+  } finally {
+    await admin.end();
   }
 }

@@ -1,20 +1,9 @@
 import { seededRandom, type Random } from '../../core/src';
 import { applyObservation, type ArmState } from './arm-state';
+import { arm, cheapAndStrong, toMap } from './spec-fixtures';
 import { decide, type Candidate, type RoutePolicy } from './thompson-policy';
 
-const arm = (modelId: string, successes: number, failures: number): ArmState => ({
-  modelId,
-  successes,
-  failures,
-  completionTokens: 0,
-  costUsd: 0,
-  observations: Math.round(successes + failures),
-});
-const toMap = (arms: ArmState[]) => new Map(arms.map((a) => [a.modelId, a]));
-const candidates: Candidate[] = [
-  { modelId: 'cheap', expectedCostUsd: 0.0001, eligible: true },
-  { modelId: 'strong', expectedCostUsd: 0.003, eligible: true },
-];
+const candidates = cheapAndStrong;
 const policy: RoutePolicy = { qualityFloor: 0.8, priorSuccesses: 1, priorFailures: 1 };
 
 function share(picks: string[], model: string): number {

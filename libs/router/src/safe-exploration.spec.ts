@@ -1,21 +1,10 @@
 import { seededRandom, type Random } from '../../core/src';
 import { applyObservation, type ArmState } from './arm-state';
 import { lowerQuantile, normalQuantile } from './safe-exploration';
-import { decide, type Candidate, type RoutePolicy } from './thompson-policy';
+import { arm, cheapAndStrong, toMap } from './spec-fixtures';
+import { decide, type RoutePolicy } from './thompson-policy';
 
-const arm = (modelId: string, successes: number, failures: number): ArmState => ({
-  modelId,
-  successes,
-  failures,
-  completionTokens: 0,
-  costUsd: 0,
-  observations: Math.round(successes + failures),
-});
-const toMap = (arms: ArmState[]) => new Map(arms.map((a) => [a.modelId, a]));
-const candidates: Candidate[] = [
-  { modelId: 'cheap', expectedCostUsd: 0.0001, eligible: true },
-  { modelId: 'strong', expectedCostUsd: 0.003, eligible: true },
-];
+const candidates = cheapAndStrong;
 const base: RoutePolicy = { qualityFloor: 0.8, priorSuccesses: 1, priorFailures: 1 };
 const safe: RoutePolicy = { ...base, floorConfidence: 0.9 };
 
