@@ -15,12 +15,14 @@ interface Options {
   quick: boolean;
   soakSeconds: number;
   profile: boolean;
+  /** Profile the light load instead (concurrency 1, then 500 req/s), where the CPU per request is highest. */
+  profileLight: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
   const quick = argv.includes('--quick');
   const soakAt = argv.indexOf('--soak');
-  return { quick, soakSeconds: soakAt >= 0 ? Number(argv[soakAt + 1]) : quick ? 10 : 60, profile: argv.includes('--profile') };
+  return { quick, soakSeconds: soakAt >= 0 ? Number(argv[soakAt + 1]) : quick ? 10 : 60, profile: argv.includes('--profile') || argv.includes('--profile-light'), profileLight: argv.includes('--profile-light') };
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
     const targets = targetsFor({ upstream: upstream.url, passThrough: passThrough.url, gateway: product.gateway.url });
     const gateway = targets[2];
     if (options.profile) {
-      await profile(targets, product, profileDir, q);
+      await profile(targets, product, profileDir, q, options.profileLight);
       product = undefined;
       return;
     }
@@ -233,13 +235,18 @@ async function main(): Promise<void> {
 }
 
 /** Runs the gateway under `--cpu-prof` through throughput and stream load, then summarises the profile. */
-async function profile(targets: Target[], product: ProductStack, dir: string, quick: boolean): Promise<void> {
+async function profile(targets: Target[], product: ProductStack, dir: string, quick: boolean, light: boolean): Promise<void> {
   const gateway = targets[2];
-  log('profiling: warm-up, then 64 connections non-streamed, then streams');
+  log(light ? 'profiling: warm-up, then concurrency 1, then 500 req/s' : 'profiling: warm-up, then 64 connections non-streamed, then streams');
   await throughput(gateway, 'instant', 16, 2);
   const loadStartUs = Number(process.hrtime.bigint() / 1000n);
-  await throughput(gateway, 'instant', 64, quick ? 5 : 15);
-  await streamWaves([gateway], 'instant', quick ? 2 : 4, 32);
+  if (light) {
+    await interleavedLatency([gateway], 'instant', quick ? 1000 : 3000, 0);
+    await pacedLoad(gateway, 'instant', 500, quick ? 5 : 15, percentile);
+  } else {
+    await throughput(gateway, 'instant', 64, quick ? 5 : 15);
+    await streamWaves([gateway], 'instant', quick ? 2 : 4, 32);
+  }
   await product.close();
   const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile written in ${dir}`);

@@ -50,6 +50,11 @@ export class CircuitBreaker {
     return this.state(key) !== 'open';
   }
 
+  /** The key's entry as it stands (undefined for a key never seen). */
+  peek(key: string): Readonly<BreakerEntry> | undefined {
+    return this.entries.get(key);
+  }
+
   recordSuccess(key: string): BreakerEntry {
     const e = this.entry(key);
     e.failures = 0;

@@ -83,10 +83,12 @@ export class SharedHealth {
 
   recordSuccess(key: string): void {
     this.keys.add(key);
-    const before = this.breaker.state(key);
-    const local = this.breaker.recordSuccess(key);
-    // Nothing to share while the breaker was closed and had no failures: keeps Redis off the hot path.
-    if (before === 'closed' && local.opens === 0 && !this.hadFailures.has(key)) return;
+    const before = this.breaker.peek(key);
+    const clean = before === undefined || (before.failures === 0 && before.openUntil === 0);
+    this.breaker.recordSuccess(key);
+    // Nothing to share while the breaker was closed with no failures in a row: keeps Redis off the hot
+    // path. (A breaker that once opened and closed again is clean too: its successes are not pushed.)
+    if (clean && !this.hadFailures.has(key)) return;
     this.hadFailures.delete(key);
     void this.push(key, SUCCESS_SCRIPT, [String(this.options.cooldownMs)]);
   }
