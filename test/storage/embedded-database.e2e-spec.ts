@@ -1,5 +1,5 @@
 import { migrations } from '../../migrations';
-import { ArmStatsRepository, migrateToLatest, openDatabase } from '../../libs/storage/src';
+import { ArmStatsRepository, migrateToLatest, openDatabase, RequestRecordRepository, SpendRepository } from '../../libs/storage/src';
 
 describe('embedded default (PGlite over the Postgres protocol)', () => {
   it('runs the migrations and the same repositories as the real Postgres', async () => {
@@ -13,6 +13,16 @@ describe('embedded default (PGlite over the Postgres protocol)', () => {
       expect(await arms.recordScore({ ...base, requestId: 'a', modelId: 'm', validatorReward: 1 })).toEqual({ status: 'recorded', reward: 1 });
       expect(await arms.recordScore({ ...base, requestId: 'a', modelId: 'm', validatorReward: 1 })).toEqual({ status: 'duplicate' });
       expect(await arms.changedSince(null)).toEqual([expect.objectContaining({ model_id: 'm', successes: 1, observations: 1 })]);
+      // Records and the spend rollup in one statement (a data-modifying WITH), as on Postgres.
+      const records = new RequestRecordRepository(handle.db);
+      const row = (id: string) => ({
+        id, created_at: new Date('2026-11-21T12:00:00Z'), route: 'r', model_id: 'm', provider_id: 'p', key_id: null, status: 'success' as const,
+        http_status: 200, error_type: null, error_message: null, streamed: false, prompt_tokens: 1, completion_tokens: 1, cached_tokens: 0,
+        cost_usd: 0.25, latency_ms: 1, ttft_ms: null, finish_reason: 'stop', decision_reason: 'exploit', attempts: '[]',
+      });
+      expect(await records.insertBatch([row('x1'), row('x2')])).toBe(2);
+      expect(await records.insertBatch([row('x2'), row('x3')])).toBe(1);
+      expect(await new SpendRepository(handle.db).spendByRoute('2026-11-21')).toEqual(new Map([['r', 0.75]]));
     } finally {
       await handle.close();
     }

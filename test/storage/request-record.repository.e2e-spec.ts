@@ -81,4 +81,16 @@ describe('request records on the real Postgres', () => {
     const { rows } = await sql<{ requests: number }>`SELECT requests FROM spend_daily WHERE route = 'auto'`.execute(testDb.handle.db);
     expect(rows.map((r) => Number(r.requests))).toEqual([1]);
   });
+
+  it('rolls spend up per UTC day, and an id repeated within one batch counts once', async () => {
+    const at = (id: string, iso: string) => ({ ...served, id, route: 'days', created_at: new Date(iso), cost_usd: 0.5 });
+    const batch = [at('d1', '2026-11-21T23:59:59.900Z'), at('d2', '2026-11-22T00:00:00.100Z'), at('d2', '2026-11-22T00:00:00.100Z')];
+    expect(await records.insertBatch(batch)).toBe(2);
+    const { rows } = await sql<{ day: string; cost_usd: number; requests: number }>`
+      SELECT to_char(day, 'YYYY-MM-DD') AS day, cost_usd, requests FROM spend_daily WHERE route = 'days' ORDER BY day`.execute(testDb.handle.db);
+    expect(rows.map((r) => [r.day, Number(r.cost_usd), Number(r.requests)])).toEqual([
+      ['2026-11-21', 0.5, 1],
+      ['2026-11-22', 0.5, 1],
+    ]);
+  });
 });

@@ -103,7 +103,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   // The statistics poll doubles as the database probe; the queue gets its own cheap probe.
   const databaseProbe = { reachable: true, lastError: null as string | null };
   const poll = setInterval(() => {
-    withTimeout(learned.refresh(), Math.max(2000, config.statsRefreshMs * 4), 'statistics refresh').then(
+    withTimeout(Promise.all([learned.refresh(), spend.refresh()]), Math.max(2000, config.statsRefreshMs * 4), 'statistics refresh').then(
       () => {
         databaseProbe.reachable = true;
         databaseProbe.lastError = null;
