@@ -1,9 +1,9 @@
 import type { Random } from '../../libs/core/src';
-import { FEATURE_NAMES, type RoutePolicy } from '../../libs/router/src';
+import { FEATURE_NAMES, type Observation, type RoutePolicy } from '../../libs/router/src';
 import { ProgressBar } from './progress';
 import { loadGsm8k, loadMmlu, loadMtBench, STRONG, WEAK } from './routellm-data';
 import { prepare, sweep, type KnobRouterFactory, type PreparedDataset, type ReplaySummary } from './routellm-replay';
-import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, LogisticThompsonRouter, RandomRouter, ThompsonRouter, type BenchRouter } from './routers';
+import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, LogisticThompsonRouter, RandomRouter, ThompsonRouter, type BenchRouter, type RouteRequest } from './routers';
 
 /** Settings tuned on MMLU only; GSM8K and MT-Bench are replayed with exactly these. */
 export const REPLAY_TUNING = {
@@ -18,6 +18,8 @@ export const REPLAY_TUNING = {
    * request's worth of extra cost.
    */
   costWeights: [0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3, 0.4, 0.6],
+  /** Per-call `costWeight` sweep: the quality gain one strong call must buy (RouteLLM's threshold on the win probability). */
+  callWeights: [0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2, 0.3],
   /** Hashed logistic model: prior precision of each weight and the posterior tempering of its draws. */
   logisticPriorPrecision: Number(process.env.REPLAY_LOGISTIC_PRIOR ?? 1),
   logisticVarianceScale: Number(process.env.REPLAY_LOGISTIC_VARIANCE ?? 0.25),
@@ -85,12 +87,46 @@ export function replayRouters(): ReplayRouterSpec[] {
           varianceScale: t.logisticVarianceScale,
         }),
     },
+    // RouteLLM counts cost as the share of strong-model calls. These rows optimise that measure: the same
+    // `decide` with `costWeight`, but every call priced the same (strong 1, weak 0), so the strong model
+    // is taken when its drawn quality beats the weak one's by the knob, whatever the prompt's length.
+    {
+      name: 'contextual thompson, per-call cost',
+      knobs: t.callWeights,
+      factory: (k, random) => new PerCallCost(new HierarchicalRouter('contextual-call', { ...policyFor(0), relativeFloor: undefined, costWeight: k }, t.discount, random)),
+    },
+    {
+      name: 'hashed logistic thompson, per-call cost',
+      knobs: t.callWeights,
+      factory: (k, random) =>
+        new PerCallCost(
+          new LogisticThompsonRouter('logistic-call', { qualityFloor: 0, priorSuccesses: 1e-3, priorFailures: 1e-3, costWeight: k }, random, {
+            bits: t.hashBits,
+            priorPrecision: t.logisticPriorPrecision,
+            varianceScale: t.logisticVarianceScale,
+          }),
+        ),
+    },
     {
       name: 'linear thompson (features)',
       knobs: t.relativeFloors,
       factory: (k, random) => new LinearThompsonRouter('linear', { ...policyFor(k), priorSuccesses: 1e-3, priorFailures: 1e-3 }, t.discount, random, FEATURE_NAMES.length),
     },
   ];
+}
+
+/** Prices every strong call at 1 and every weak call at 0 before the inner router decides. */
+class PerCallCost implements BenchRouter {
+  constructor(private readonly inner: BenchRouter) {}
+  get name(): string {
+    return this.inner.name;
+  }
+  choose(request: RouteRequest) {
+    return this.inner.choose({ ...request, candidates: request.candidates.map((c) => ({ ...c, expectedCostUsd: c.modelId === STRONG ? 1 : 0 })) });
+  }
+  observe(contextKey: string, vector: Float64Array, obs: Observation, hashed: Int32Array): void {
+    this.inner.observe(contextKey, vector, obs, hashed);
+  }
 }
 
 /** Sends a fixed share of requests to the strong model at random: the diagonal of the PGR plot. */
