@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { interleavedLatency, pacedLoad, streamWaves, throughput, withOpenStreams, type StreamTiming } from './load';
 import { summariseProfile, type CpuProfile } from './profile-summary';
 import { forkHelper, startProduct, type ProductStack } from './stack';
-import { percentile, processCpuMs, processRssKb, rssTrend } from './stats';
+import { cpuByRole, cpuSnapshot, percentile, processCpuMs, processRssKb, rssTrend } from './stats';
 import { targetsFor, type Target } from './targets';
 
 /**
@@ -182,14 +182,19 @@ async function main(): Promise<void> {
     const rps = new Map<string, number>();
     let cpuPerReqAt64 = NaN;
     let passCpuPerReqAt64 = NaN;
+    // Every process on the machine during the 64-connection cells: what the whole product costs per request.
+    const machineAt64 = new Map<string, { rows: Array<{ role: string; ms: number }>; total: number }>();
+    const roles = { gateway: gwPid, worker: product.worker.child.pid!, 'pass-through': passThrough.child.pid!, upstream: upstream.child.pid!, 'bench (load)': process.pid };
     for (const connections of [16, 64, 256]) {
       for (const t of targets) {
         log(`throughput ${t.name} @ ${connections} connections`);
         // CPU of the process under test (the gateway, or the bare pass-through) per request served.
         const pid = t.name === 'gateway' ? gwPid : t.name === 'pass-through' ? passThrough.child.pid! : undefined;
         const cpuBefore = pid ? processCpuMs(pid) : 0;
+        const machineBefore = connections === 64 ? cpuSnapshot() : undefined;
         const r = await throughput(t, 'instant', connections, q ? 2 : 6);
         const cpuMs = pid ? processCpuMs(pid) - cpuBefore : NaN;
+        if (machineBefore && r.total > 0) machineAt64.set(t.name, { rows: cpuByRole(machineBefore, cpuSnapshot(), roles, { postgres: /^postgres/, redis: /^redis/ }), total: r.total });
         const cpuPerReq = pid && r.total > 0 ? cpuMs / r.total : NaN;
         if (t.name === 'gateway' && connections === 64) cpuPerReqAt64 = cpuPerReq;
         if (t.name === 'pass-through' && connections === 64) passCpuPerReqAt64 = cpuPerReq;
@@ -199,6 +204,17 @@ async function main(): Promise<void> {
       }
     }
     table(['connections', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU ms/req of the process under test'], tpRows);
+    print('Machine CPU during the 64-connection cells, ms per request served, by process (2 cores = 2,000 ms of CPU per second):');
+    print();
+    const machineTargets = targets.filter((t) => machineAt64.has(t.name));
+    const roleNames = machineAt64.get(machineTargets[0]?.name ?? '')?.rows.map((r) => r.role) ?? [];
+    table(
+      ['process', ...machineTargets.map((t) => `${t.name} cell`)],
+      roleNames.map((role) => [role, ...machineTargets.map((t) => {
+        const m = machineAt64.get(t.name)!;
+        return f((m.rows.find((r) => r.role === role)?.ms ?? 0) / m.total, 3);
+      })]),
+    );
     const ratio = (rps.get('gateway@64') ?? 0) / (rps.get('pass-through@64') ?? 1);
     verdicts.push({ target: 'throughput @64 >= 60% of pass-through', measured: `${f(ratio * 100, 0)}% (${f(rps.get('gateway@64') ?? NaN, 0)} vs ${f(rps.get('pass-through@64') ?? NaN, 0)} req/s)`, ok: ratio >= 0.6 });
 

@@ -1,4 +1,4 @@
-import { differences, parseCpuMs, parseRssKb, percentile, rssTrend } from './stats';
+import { cpuByRole, differences, parseCpuMs, parseIdleMs, parseRssKb, percentile, rssTrend, type CpuSnapshot } from './stats';
 
 describe('gateway bench stats', () => {
   it('takes nearest-rank percentiles', () => {
@@ -30,5 +30,26 @@ describe('gateway bench stats', () => {
   it('reads VmRSS', () => {
     expect(parseRssKb('Name:\tnode\nVmPeak:\t 999 kB\nVmRSS:\t   81234 kB\n')).toBe(81234);
     expect(parseRssKb('Name:\tnode\n')).toBeNaN();
+  });
+
+  it('reads idle + iowait from /proc/stat', () => {
+    expect(parseIdleMs('cpu  100 0 50 700 30 0 5 0 0 0\ncpu0 50 0 25 350 15 0 2 0 0 0\n')).toBe(7300);
+  });
+
+  it('splits CPU between two snapshots by pid role, then by command name', () => {
+    const snap = (entries: Array<[number, string, number]>, idleMs: number): CpuSnapshot => ({
+      processes: new Map(entries.map(([pid, comm, ms]) => [pid, { comm, ms }])),
+      idleMs,
+    });
+    const before = snap([[10, 'node', 100], [11, 'node', 50], [20, 'postgres', 5], [30, 'bash', 1]], 1000);
+    // pid 21 (a new postgres backend) starts in between; pid 30 does nothing.
+    const after = snap([[10, 'node', 400], [11, 'node', 80], [20, 'postgres', 45], [21, 'postgres', 10], [30, 'bash', 1], [40, 'tsc', 7]], 1600);
+    expect(cpuByRole(before, after, { gateway: 10, worker: 11 }, { postgres: /^postgres/ })).toEqual([
+      { role: 'gateway', ms: 300 },
+      { role: 'worker', ms: 30 },
+      { role: 'postgres', ms: 50 },
+      { role: 'other', ms: 7 },
+      { role: 'idle', ms: 600 },
+    ]);
   });
 });

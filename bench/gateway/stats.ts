@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Nearest-rank percentile of unsorted samples (`p` in 0..100); NaN when there are none. */
 export function percentile(samples: readonly number[], p: number): number {
@@ -56,4 +56,50 @@ export function processRssKb(pid: number): number {
 export function parseRssKb(status: string): number {
   const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
   return match ? Number(match[1]) : NaN;
+}
+
+/** CPU time (ms) of every process on the machine, by pid, with its command name; and the machine's idle time. */
+export interface CpuSnapshot {
+  processes: Map<number, { comm: string; ms: number }>;
+  idleMs: number;
+}
+
+/** Reads /proc/<pid>/stat of every process and the idle column of /proc/stat (processes that vanish are skipped). */
+export function cpuSnapshot(): CpuSnapshot {
+  const processes = new Map<number, { comm: string; ms: number }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      processes.set(Number(name), { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ms: parseCpuMs(stat) });
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return { processes, idleMs: parseIdleMs(readFileSync('/proc/stat', 'utf8')) };
+}
+
+/** Idle + iowait of all CPUs in ms, from the first line of /proc/stat. */
+export function parseIdleMs(procStat: string): number {
+  const fields = procStat.split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return ((fields[3] + fields[4]) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * Where the machine's CPU went between two snapshots, by role: the pids named in `roles` first, then
+ * processes whose command name matches a `byComm` pattern, the rest as "other"; plus idle. Processes that
+ * started in between count from zero; ones that ended are not seen (their time is lost, not misassigned).
+ */
+export function cpuByRole(before: CpuSnapshot, after: CpuSnapshot, roles: Record<string, number>, byComm: Record<string, RegExp>): Array<{ role: string; ms: number }> {
+  const totals = new Map<string, number>();
+  const roleOfPid = new Map(Object.entries(roles).map(([role, pid]) => [pid, role]));
+  for (const [pid, now] of after.processes) {
+    const delta = now.ms - (before.processes.get(pid)?.ms ?? 0);
+    if (delta <= 0) continue;
+    const role = roleOfPid.get(pid) ?? Object.entries(byComm).find(([, re]) => re.test(now.comm))?.[0] ?? 'other';
+    totals.set(role, (totals.get(role) ?? 0) + delta);
+  }
+  const rows = [...Object.keys(roles), ...Object.keys(byComm), 'other'].map((role) => ({ role, ms: totals.get(role) ?? 0 }));
+  rows.push({ role: 'idle', ms: Math.max(0, after.idleMs - before.idleMs) });
+  return rows;
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { runScaleSuite } from './decision-scale';
 import { runReplaySuite } from './replay-suite';
 import { formatTable } from './table';
 import { runZooSuite } from './zoo-suite';
@@ -11,7 +12,7 @@ const num = (x: number | undefined, digits = 3) => (x === undefined || !Number.i
 
 function main(): void {
   const started = process.hrtime.bigint();
-  const suites = (process.argv[2] ?? 'replay,zoo').split(',');
+  const suites = (process.argv[2] ?? 'replay,zoo,scale').split(',');
   if (suites.includes('replay')) {
     const replay = runReplaySuite(`${DATASETS}/routellm-evals`, [1, 2, 3]);
     console.log(`## RouteLLM replay (online from cold start, mean of seeds ${replay.seeds.join(', ')}; MT-Bench replayed ${replay.epochs['MT-Bench']}x)\n`);
@@ -54,6 +55,16 @@ function main(): void {
           num(r.p50us, 1),
           num(r.p99us, 1),
         ]),
+      ),
+    );
+  }
+  if (suites.includes('scale')) {
+    const cells = runScaleSuite();
+    console.log(`\n## Decision time at scale (the gateway's extractPromptContext + planRoute per request, ${cells[0]?.decisions ?? 0} decisions per cell after 1,000 warm-up)\n`);
+    console.log(
+      formatTable(
+        ['models', 'contexts', 'decision p50 us', 'decision p99 us', 'planRoute p50 us', 'planRoute p99 us'],
+        cells.map((c) => [c.models, c.contexts, num(c.p50us, 1), num(c.p99us, 1), num(c.planP50us, 1), num(c.planP99us, 1)]),
       ),
     );
   }

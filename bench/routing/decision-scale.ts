@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type AppConfig } from '../../libs/config/src';
+import { seededRandom, type ChatRequest, type Random } from '../../libs/core/src';
+import { extractPromptContext, type ArmState } from '../../libs/router/src';
+import { estimatePromptTokens } from '../../apps/gateway/src/routing/estimate-tokens';
+import { planRoute } from '../../apps/gateway/src/routing/plan-route';
+import { quantile } from './metrics';
+
+/**
+ * Decision time at the size the issue names: dozens of models, hundreds of prompt contexts. The
+ * gateway's own code path per request: `extractPromptContext` on the request, then `planRoute` (route
+ * constraints, price priors, the untried cap, safe exploration, the hierarchical `decide`) on arms
+ * looked up the way the gateway's LearnedState hands them over (a Map per context).
+ */
+export interface ScaleCell {
+  models: number;
+  contexts: number;
+  decisions: number;
+  /** extractPromptContext + planRoute, microseconds. */
+  p50us: number;
+  p99us: number;
+  /** planRoute alone. */
+  planP50us: number;
+  planP99us: number;
+}
+
+export const SCALE_GRID = { models: [8, 24, 48], contexts: [10, 300, 1000] };
+
+/** A route with `n` candidates on one provider, prices spread over two orders of magnitude, every decision option on. */
+export function scaleRouterYaml(n: number): string {
+  const models = Array.from({ length: n }, (_, i) => {
+    const price = 0.1 * Math.pow(100, i / Math.max(1, n - 1));
+    return `  - { id: m${i}, provider: p, upstream: m${i}, input_per_1m: ${price.toFixed(4)}, output_per_1m: ${(3 * price).toFixed(4)}, context_window: 128000 }`;
+  });
+  return [
+    'providers:',
+    '  - { id: p, kind: openai-compatible, base_url: "http://127.0.0.1:9/v1" }',
+    'models:',
+    ...models,
+    'routes:',
+    `  - { name: scale, candidates: [${Array.from({ length: n }, (_, i) => `m${i}`).join(', ')}], quality_floor: 0.7, cost_weight: 0.5, floor_confidence: 0.9, max_untried_share: 0.1, price_prior: true, validators: [{ type: refusal }] }`,
+    '',
+  ].join('\n');
+}
+
+function loadRouting(yaml: string): AppConfig {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-routing-scale-'));
+  try {
+    writeFileSync(join(dir, 'router.yaml'), yaml);
+    return loadConfig({ ROUTER_CONFIG: join(dir, 'router.yaml') });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Learned-looking evidence: each model a quality around 0.5-0.9 and 0-400 discounted observations. */
+function randomArms(modelIds: string[], random: Random): Map<string, ArmState> {
+  return new Map(
+    modelIds.map((modelId) => {
+      const n = Math.floor(random() * 400);
+      const q = 0.5 + 0.4 * random();
+      return [modelId, { modelId, successes: q * n, failures: (1 - q) * n, completionTokens: 200 * n, costUsd: 0.001 * n, observations: n }];
+    }),
+  );
+}
+
+const PROMPTS = [
+  'Write a Python function that parses an ISO 8601 date and returns the weekday.',
+  'What is 17 * 23 + 4? Show your steps.',
+  'Translate into French: the meeting moved to Thursday afternoon.',
+  'Extract the invoice number and total from: Invoice #4471, total due $1,240.50 by May 3.',
+  'hi! how are you today?',
+  'Explain why the sky is blue, in two sentences.',
+];
+
+function requestFor(i: number, random: Random): ChatRequest {
+  const text = PROMPTS[i % PROMPTS.length] + ' ' + 'context '.repeat(Math.floor(random() * 40));
+  const turns = 1 + Math.floor(random() * 3);
+  const messages: ChatRequest['messages'] = [];
+  for (let t = 0; t < turns; t++) {
+    messages.push({ role: 'user', content: text });
+    if (t < turns - 1) messages.push({ role: 'assistant', content: 'Sure.' });
+  }
+  return { model: 'scale', messages };
+}
+
+/**
+ * Times `decisions` requests for each (models, contexts) cell. The request's own context key comes
+ * from the extractor; which learned context's arms it meets is drawn from `contexts` keys, so the
+ * lookups spread over that many Maps as they would with that many live contexts.
+ */
+export function runScaleSuite(decisions = 20_000, seed = 1, grid = SCALE_GRID): ScaleCell[] {
+  const cells: ScaleCell[] = [];
+  for (const n of grid.models) {
+    const config = loadRouting(scaleRouterYaml(n));
+    const route = config.routes.get('scale')!;
+    for (const c of grid.contexts) {
+      const random = seededRandom(seed * 31 + n * 7 + c);
+      const ids = route.candidates;
+      const routeArms = randomArms(ids, random);
+      const contextArms = Array.from({ length: c }, () => randomArms(ids, random));
+      const keys = contextArms.map((_, k) => `ctx${k}`);
+      const requests = Array.from({ length: 512 }, (_, i) => requestFor(i, random));
+      const total: number[] = [];
+      const plan: number[] = [];
+      for (let i = 0; i < decisions + 1000; i++) {
+        const request = requests[i % requests.length];
+        const k = Math.floor(random() * c);
+        const t0 = process.hrtime.bigint();
+        const context = extractPromptContext(request, {});
+        const t1 = process.hrtime.bigint();
+        const result = planRoute({
+          route,
+          models: config.models,
+          request,
+          promptTokens: estimatePromptTokens(request),
+          arms: routeArms,
+          contextKey: `${context.contextKey}|${keys[k]}`,
+          contextArms: contextArms[k],
+          spentTodayUsd: 0,
+          random,
+          observations: { expectedTtftMs: () => undefined, spentTodayByTier: () => 0, dayElapsedFraction: () => 0.5 },
+        });
+        const t2 = process.hrtime.bigint();
+        if (result.models.length === 0) throw new Error('no model planned');
+        if (i < 1000) continue; // warm-up: JIT and caches
+        total.push(Number(t2 - t0) / 1000);
+        plan.push(Number(t2 - t1) / 1000);
+      }
+      total.sort((a, b) => a - b);
+      plan.sort((a, b) => a - b);
+      cells.push({
+        models: n,
+        contexts: c,
+        decisions,
+        p50us: quantile(total, 0.5),
+        p99us: quantile(total, 0.99),
+        planP50us: quantile(plan, 0.5),
+        planP99us: quantile(plan, 0.99),
+      });
+    }
+  }
+  return cells;
+}
