@@ -3,6 +3,7 @@ import * as initial from './20261121T130000-initial';
 import * as accessAndBudgets from './20261121T140000-access-and-budgets';
 import * as promptTemplate from './20261121T153000-prompt-template';
 import * as armDrift from './20261121T160000-arm-drift';
+import * as feedbackWeight from './20261121T200000-feedback-weight';
 
 /** Every migration, by name; names sort in the order they run. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '20261121T140000-access-and-budgets': accessAndBudgets,
   '20261121T153000-prompt-template': promptTemplate,
   '20261121T160000-arm-drift': armDrift,
+  '20261121T200000-feedback-weight': feedbackWeight,
 };

@@ -51,6 +51,22 @@ describe('storage on the real Postgres', () => {
     expect(await arms.findScore('c')).toMatchObject({ validator_reward: 1, feedback: 0, reward: 0.5 });
   });
 
+  it("weighs feedback by the route's feedback_weight, kept with the score for feedback that comes later", async () => {
+    // Weight 1: the user's verdict is the reward, before scoring (early feedback) and after it.
+    const verdict = (id: string, modelId: string, v: number) => ({ ...score(id, modelId, v), route: 'rw', feedbackWeight: 1 });
+    expect(await arms.applyFeedback('w1', 0, null, new Date())).toEqual({ status: 'stored' });
+    expect(await arms.recordScore(verdict('w1', 'mw', 1))).toEqual({ status: 'recorded', reward: 0 });
+    expect(await arms.recordScore(verdict('w2', 'mw', 1))).toEqual({ status: 'recorded', reward: 1 });
+    expect(await arms.findScore('w2')).toMatchObject({ feedback_weight: 1 });
+    expect(await arms.applyFeedback('w2', 0, 'wrong', new Date())).toEqual({ status: 'applied', reward: 0 });
+    // Weight 0: feedback is stored and reported but does not move the reward.
+    expect(await arms.recordScore({ ...score('w3', 'mw', 1), route: 'rw', feedbackWeight: 0 })).toEqual({ status: 'recorded', reward: 1 });
+    expect(await arms.applyFeedback('w3', 0, null, new Date())).toEqual({ status: 'applied', reward: 1 });
+    expect(await arms.findScore('w3')).toMatchObject({ feedback: 0, reward: 1 });
+    // A score recorded without a weight (an older job) keeps the average.
+    expect(await arms.findScore('b')).toMatchObject({ feedback_weight: 0.5 });
+  });
+
   it('teaches both the route level and the prompt context, and corrects both on feedback', async () => {
     await arms.recordScore({ ...score('ctx1', 'm1', 1), route: 'r2', contextKey: 'code|short' });
     await arms.recordScore({ ...score('ctx2', 'm1', 1), route: 'r2', contextKey: 'chat|short' });

@@ -69,6 +69,8 @@ export interface RouteSpec extends RouteConstraints {
   name: string;
   candidates: string[];
   discount: number;
+  /** Explicit feedback's share of the reward (0..1); 0.5 when the file leaves it out. */
+  feedbackWeight?: number;
   validators: ValidatorConfig[];
   failover?: FailoverSpec;
   /** A route made for a request that names a model directly. */

@@ -36,6 +36,14 @@ describe('loadConfig', () => {
     expect(config.inlineWorker).toBe(true);
   });
 
+  it('reads feedback_weight (0.5 unless set) and refuses one outside 0..1', () => {
+    expect(loadConfig({ ROUTER_CONFIG: writeConfig(valid), LOCAL_KEY: 'k' }).routes.get('support')?.feedbackWeight).toBe(0.5);
+    const weighted = valid.replace('cost_weight: 50', 'cost_weight: 50\n    feedback_weight: 1');
+    expect(loadConfig({ ROUTER_CONFIG: writeConfig(weighted), LOCAL_KEY: 'k' }).routes.get('support')?.feedbackWeight).toBe(1);
+    const bad = valid.replace('cost_weight: 50', 'cost_weight: 50\n    feedback_weight: 1.5');
+    expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(bad), LOCAL_KEY: 'k' })).toThrow(/routes\.0\.feedback_weight/);
+  });
+
   it('lists every problem with its path', () => {
     const path = writeConfig(`
 providers:

@@ -67,6 +67,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         candidates: r.candidates,
         ...routeConstraints(r),
         discount: r.discount,
+        feedbackWeight: r.feedback_weight,
         validators: r.validators,
         maxUntriedShare: r.max_untried_share,
         ...optional('floorConfidence', r.floor_confidence),

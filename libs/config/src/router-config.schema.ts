@@ -132,6 +132,12 @@ export const routeConfigSchema = z
     tiers: z.record(z.string().min(1).max(64), tierConfigSchema).optional(),
     /** How fast old evidence fades: each scored response multiplies the route's evidence by this. */
     discount: z.number().gt(0).max(1).default(0.99),
+    /**
+     * Explicit feedback's share of a request's reward against the validators' (POST /v1/feedback):
+     * 0.5 averages the two (a thumbs-down on an answer that passed its checks scores 0.5), 1 makes the
+     * user's verdict the reward, 0 ignores feedback for learning (it is still stored and reported).
+     */
+    feedback_weight: z.number().min(0).max(1).default(0.5),
     validators: z.array(validatorConfigSchema).default([]),
     failover: failoverConfigSchema.optional(),
   })

@@ -14,6 +14,8 @@ export const scoreResponseJobSchema = z.object({
   costUsd: z.number().nonnegative(),
   completionTokens: z.number().int().nonnegative(),
   discount: z.number().gt(0).max(1),
+  /** Explicit feedback's share of the reward (the route's `feedback_weight`); 0.5 when absent (older jobs). */
+  feedbackWeight: z.number().min(0).max(1).optional(),
   validators: z.array(validatorConfigSchema),
   request: z.object({
     responseFormat: z

@@ -38,6 +38,7 @@ export class ScoreJobHandler {
         costUsd: d.costUsd,
         completionTokens: d.completionTokens,
         discount: d.discount,
+        feedbackWeight: d.feedbackWeight,
         scoredAt: new Date(this.clock.now()),
       });
       if (result.status === 'recorded') this.onStatsChanged();

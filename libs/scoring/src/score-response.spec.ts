@@ -61,4 +61,12 @@ describe('combineReward', () => {
     expect(combineReward(0, 1)).toBe(0.5);
     expect(combineReward(1, 1)).toBe(1);
   });
+
+  it("weighs feedback by the route's feedback_weight", () => {
+    expect(combineReward(1, 0, 1)).toBe(0);
+    expect(combineReward(0, 1, 1)).toBe(1);
+    expect(combineReward(1, 0, 0)).toBe(1);
+    expect(combineReward(1, 0, 0.25)).toBeCloseTo(0.75, 12);
+    expect(combineReward(1, null, 1)).toBe(1);
+  });
 });

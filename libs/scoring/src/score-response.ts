@@ -19,11 +19,15 @@ export function scoreResponse(input: ScoringInput, configured: ValidatorConfig[]
   return { reward: results.every((r) => r.passed) ? 1 : 0, results };
 }
 
+/** Explicit feedback's share of the reward unless the route sets `feedback_weight`. */
+export const DEFAULT_FEEDBACK_WEIGHT = 0.5;
+
 /**
- * The reward the bandit learns from. Explicit user feedback, when given, weighs as much as the
- * validators: a response that passed its checks but that the user marked bad scores 0.5.
+ * The reward the bandit learns from. Explicit user feedback, when given, weighs `feedbackWeight`
+ * against the validators' 1 - `feedbackWeight`: at the default 0.5 a response that passed its checks
+ * but that the user marked bad scores 0.5; at 1 the user's verdict is the reward.
  */
-export function combineReward(validatorReward: number, feedback: number | null | undefined): number {
+export function combineReward(validatorReward: number, feedback: number | null | undefined, feedbackWeight = DEFAULT_FEEDBACK_WEIGHT): number {
   if (feedback === null || feedback === undefined) return validatorReward;
-  return (validatorReward + feedback) / 2;
+  return (1 - feedbackWeight) * validatorReward + feedbackWeight * feedback;
 }

@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
@@ -52,6 +52,8 @@ export interface ScoresTable {
   model_id: string;
   validator_reward: number;
   feedback: number | null;
+  /** Weight of explicit feedback against the validators in `reward` (the route's `feedback_weight`). */
+  feedback_weight: Generated<number>;
   reward: number;
   results: Json<ValidatorResultRecord[]>;
   scored_at: Timestamp;

@@ -442,6 +442,7 @@ export class ChatService {
       costUsd: cost,
       completionTokens: served.usage?.completion_tokens ?? 0,
       discount: plan.route.discount,
+      ...(plan.route.feedbackWeight === undefined ? {} : { feedbackWeight: plan.route.feedbackWeight }),
       validators: plan.route.validators,
       ...this.scoringInput(request, served),
     };

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { applyObservation, applyRewardCorrection, guardAgainstDrop, type ArmState } from '../../../router/src';
-import { combineReward } from '../../../scoring/src/score-response';
+import { combineReward, DEFAULT_FEEDBACK_WEIGHT } from '../../../scoring/src/score-response';
 import type { ArmStatsRow, Database, ValidatorResultRecord } from '../database';
 
 export interface ScoreToRecord {
@@ -13,6 +13,8 @@ export interface ScoreToRecord {
   costUsd: number;
   completionTokens: number;
   discount: number;
+  /** The route's `feedback_weight` (explicit feedback's share of the reward); 0.5 when unset. */
+  feedbackWeight?: number;
   scoredAt: Date;
 }
 
@@ -63,6 +65,7 @@ export class ArmStatsRepository {
             context_key: score.contextKey,
             model_id: score.modelId,
             validator_reward: score.validatorReward,
+            feedback_weight: score.feedbackWeight ?? DEFAULT_FEEDBACK_WEIGHT,
             reward: score.validatorReward,
             results: JSON.stringify(score.results),
             scored_at: score.scoredAt,
@@ -78,7 +81,7 @@ export class ArmStatsRepository {
       const feedback = new Map(feedbackRows.map((f) => [f.request_id, f.score]));
       const rewards = new Map<string, number>();
       for (const score of fresh) {
-        if (insertedIds.has(score.requestId)) rewards.set(score.requestId, combineReward(score.validatorReward, feedback.get(score.requestId)));
+        if (insertedIds.has(score.requestId)) rewards.set(score.requestId, combineReward(score.validatorReward, feedback.get(score.requestId), score.feedbackWeight));
       }
       // Each score teaches two levels: the route as a whole (context '') and its prompt context.
       for (const key of routeKeys) {
@@ -124,7 +127,7 @@ export class ArmStatsRepository {
       const score = await trx.selectFrom('scores').selectAll().where('request_id', '=', requestId).executeTakeFirst();
       if (!score) return { status: 'stored' as const };
       await lock(trx, `route:${score.route}`);
-      const reward = combineReward(score.validator_reward, value);
+      const reward = combineReward(score.validator_reward, value, score.feedback_weight);
       for (const contextKey of [...new Set(['', score.context_key])]) {
         const arms = (await selectArmsForUpdate(trx, score.route, contextKey)).map(toArmState);
         const arm = arms.find((a) => a.modelId === score.model_id);

@@ -1,0 +1,37 @@
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
+import { eventually, routerYaml, startStack, type Stack } from '../support/stack';
+
+describe("a route's feedback_weight, from the routing file to the learned reward", () => {
+  let upstream: FakeOpenAI;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    upstream = await startFakeOpenAI();
+    upstream.setBehavior(() => ({ kind: 'text', content: 'ok' }));
+    // `auto` keeps the default (0.5); `verdict` makes the user's feedback the reward.
+    stack = await startStack({ yaml: routerYaml(upstream.url, '  - { name: verdict, candidates: [cheap, strong], quality_floor: 0.8, feedback_weight: 1 }\n'), queue: 'in-process' });
+  });
+  afterAll(async () => {
+    await stack.close();
+    await upstream.close();
+  });
+
+  async function thumbsDown(model: string) {
+    const done = await stack.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }] });
+    // Scored first (the answer passes its validators), then marked wrong by the user.
+    await eventually(async () => {
+      if (!(await stack.gateway.runtime.arms.findScore(done.id))) throw new Error('not scored yet');
+    });
+    await stack.client.post('/feedback', { body: { request_id: done.id, score: false } });
+    return eventually(async () => {
+      const s = await stack.gateway.runtime.arms.findScore(done.id);
+      if (!s || s.feedback === null) throw new Error('feedback not applied yet');
+      return s;
+    });
+  }
+
+  it('a thumbs-down on a passing answer scores 0 on a route with feedback_weight 1, 0.5 by default', async () => {
+    expect(await thumbsDown('verdict')).toMatchObject({ route: 'verdict', validator_reward: 1, feedback: 0, feedback_weight: 1, reward: 0 });
+    expect(await thumbsDown('auto')).toMatchObject({ route: 'auto', validator_reward: 1, feedback: 0, feedback_weight: 0.5, reward: 0.5 });
+  });
+});
