@@ -1,6 +1,7 @@
 import type { Random } from '../../core/src';
 import { armWeight, type ArmState } from './arm-state';
 import { sampleBeta } from './beta-sampler';
+import { firstRanked, rank } from './ranking';
 import { lowerQuantile, normalQuantile } from './safe-exploration';
 
 export interface Candidate {
@@ -202,10 +203,11 @@ export function decide(
   const cheapestFirst = pressure >= 1;
   const means = beliefs.map((b) => b.meanQuality);
   const costWeight = policy.costWeight;
-  const greedyOrder = rank(beliefs, eligibleIdx, means, floor, relative, cheapestFirst, costWeight);
+  // Only the greedy choice (the rule on posterior means) is needed, not its whole order: one pass.
+  const greedy = firstRanked(beliefs, eligibleIdx, means, floor, relative, cheapestFirst, costWeight);
   let testQuality = beliefs.map((b) => b.sampledQuality);
   if (pressure > 0) {
-    const greedyCost = beliefs.find((b) => b.modelId === greedyOrder[0])?.expectedCostUsd ?? Infinity;
+    const greedyCost = beliefs.find((b) => b.modelId === greedy)?.expectedCostUsd ?? Infinity;
     testQuality = beliefs.map((b) => (b.expectedCostUsd >= greedyCost ? b.sampledQuality + pressure * (b.meanQuality - b.sampledQuality) : b.sampledQuality));
   }
   let sampledOrder = rank(beliefs, eligibleIdx, testQuality, floor, relative, cheapestFirst, costWeight);
@@ -216,22 +218,13 @@ export function decide(
     const threshold = Math.max(floor, relative * topMean);
     const zProven = normalQuantile(policy.floorConfidence);
     const lower = beliefs.map((_, i) => lowerQuantile(posteriorA[i], posteriorB[i], zProven));
-    sampledOrder = fundExploration(sampledOrder, greedyOrder[0], beliefs, lower, threshold, random);
+    sampledOrder = fundExploration(sampledOrder, greedy, beliefs, lower, threshold, random);
   }
-  const unconstrainedGreedy = rank(
-    beliefs,
-    beliefs.map((_, i) => i),
-    means,
-    floor,
-    relative,
-    cheapestFirst,
-    costWeight,
-  )[0];
   const chosen = sampledOrder[0];
   let reason: DecisionReason;
   if (eligibleIdx.length === 1) reason = beliefs.length === 1 ? 'only_candidate' : 'constraint';
-  else if (chosen !== greedyOrder[0]) reason = 'explore';
-  else if (chosen !== unconstrainedGreedy) reason = 'constraint';
+  else if (chosen !== greedy) reason = 'explore';
+  else if (eligibleIdx.length < beliefs.length && chosen !== firstRanked(beliefs, allIndices(beliefs.length), means, floor, relative, cheapestFirst, costWeight)) reason = 'constraint';
   else reason = 'exploit';
   let bestMean = 0;
   for (const i of eligibleIdx) bestMean = Math.max(bestMean, means[i]);
@@ -243,42 +236,6 @@ export function decide(
     floorUnmet: !eligibleIdx.some((i) => means[i] >= floor && means[i] >= relative * bestMean),
     ...(options.contextKey === undefined ? {} : { contextKey: options.contextKey }),
   };
-}
-
-/**
- * Models that clear the floor by cheapest first (or by quality net of `costWeight` x cost), then the
- * rest by quality (or by cost when the budget is exhausted). Clearing means reaching the absolute
- * floor and `relative` x the best quality.
- */
-function rank(
-  beliefs: ArmBelief[],
-  idx: number[],
-  quality: number[],
-  floor: number,
-  relative: number,
-  cheapestFirst: boolean,
-  costWeight?: number,
-): string[] {
-  let best = 0;
-  for (const i of idx) if (quality[i] > best) best = quality[i];
-  const relativeFloor = relative * best;
-  const clear: number[] = [];
-  const rest: number[] = [];
-  for (const i of idx) {
-    if (quality[i] >= floor && quality[i] >= relativeFloor) clear.push(i);
-    else rest.push(i);
-  }
-  if (costWeight === undefined) clear.sort((x, y) => beliefs[x].expectedCostUsd - beliefs[y].expectedCostUsd || quality[y] - quality[x]);
-  else {
-    const net = (i: number) => quality[i] - costWeight * beliefs[i].expectedCostUsd;
-    clear.sort((x, y) => net(y) - net(x) || beliefs[x].expectedCostUsd - beliefs[y].expectedCostUsd);
-  }
-  if (cheapestFirst) rest.sort((x, y) => beliefs[x].expectedCostUsd - beliefs[y].expectedCostUsd || quality[y] - quality[x]);
-  else rest.sort((x, y) => quality[y] - quality[x] || beliefs[x].expectedCostUsd - beliefs[y].expectedCostUsd);
-  const order: string[] = [];
-  for (const i of clear) order.push(beliefs[i].modelId);
-  for (const i of rest) order.push(beliefs[i].modelId);
-  return order;
 }
 
 /**
@@ -323,6 +280,12 @@ function fundExploration(order: string[], greedy: string, beliefs: ArmBelief[], 
   const keep = mean >= threshold ? 1 : (anchorMean - threshold) / (anchorMean - lower[i]);
   const first = keep >= 1 || random() < keep ? explored : anchor;
   return first === order[0] ? order : [first, ...order.filter((m) => m !== first)];
+}
+
+function allIndices(n: number): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
 }
 
 function clamp01(x: number): number {
