@@ -101,7 +101,14 @@ async function main(): Promise<void> {
       await sleep(1000);
       const perStream = (during - before) / Math.max(1, opened);
       memRows.push([target.name, String(before), String(during), String(opened), f(perStream, 1)]);
-      if (target.name === 'gateway') verdicts.push({ target: '< 50 KB per open stream', measured: `${f(perStream, 1)} KB (${opened} streams)`, ok: perStream < 50 && opened === 1000 });
+      // RSS can fall while the streams open (a collection of the warm-up's garbage): then this run says nothing.
+      const measurable = perStream > 0;
+      if (target.name === 'gateway')
+        verdicts.push({
+          target: '< 50 KB per open stream',
+          measured: measurable ? `${f(perStream, 1)} KB (${opened} streams)` : `not measured: RSS fell by ${f(-perStream, 1)} KB per stream while they opened (a GC); run again`,
+          ok: measurable && perStream < 50 && opened === 1000,
+        });
     }
     table(['target', 'RSS before', 'RSS with streams open', 'streams open', 'KB per stream'], memRows);
 
