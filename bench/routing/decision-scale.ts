@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig, type AppConfig } from '../../libs/config/src';
 import { seededRandom, type ChatRequest, type Random } from '../../libs/core/src';
 import { extractPromptContext, type ArmState } from '../../libs/router/src';
 import { estimatePromptTokens } from '../../apps/gateway/src/routing/estimate-tokens';
 import { planRoute } from '../../apps/gateway/src/routing/plan-route';
+import { loadRoutingYaml } from './load-routing';
 import { quantile } from './metrics';
 
 /**
@@ -43,16 +40,6 @@ export function scaleRouterYaml(n: number): string {
     `  - { name: scale, candidates: [${Array.from({ length: n }, (_, i) => `m${i}`).join(', ')}], quality_floor: 0.7, cost_weight: 0.5, floor_confidence: 0.9, max_untried_share: 0.1, price_prior: true, validators: [{ type: refusal }] }`,
     '',
   ].join('\n');
-}
-
-function loadRouting(yaml: string): AppConfig {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-routing-scale-'));
-  try {
-    writeFileSync(join(dir, 'router.yaml'), yaml);
-    return loadConfig({ ROUTER_CONFIG: join(dir, 'router.yaml') });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** Learned-looking evidence: each model a quality around 0.5-0.9 and 0-400 discounted observations. */
@@ -94,7 +81,7 @@ function requestFor(i: number, random: Random): ChatRequest {
 export function runScaleSuite(decisions = 20_000, seed = 1, grid = SCALE_GRID): ScaleCell[] {
   const cells: ScaleCell[] = [];
   for (const n of grid.models) {
-    const config = loadRouting(scaleRouterYaml(n));
+    const config = loadRoutingYaml(scaleRouterYaml(n));
     const route = config.routes.get('scale')!;
     for (const c of grid.contexts) {
       const random = seededRandom(seed * 31 + n * 7 + c);

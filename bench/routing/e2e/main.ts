@@ -1,12 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import OpenAI from 'openai';
 import { Client } from 'pg';
-import { loadConfig, type AppConfig } from '../../../libs/config/src';
+import type { AppConfig } from '../../../libs/config/src';
 import { seededRandom } from '../../../libs/core/src';
 import { extractPromptContext } from '../../../libs/router/src';
+import { loadRoutingYaml } from '../load-routing';
 import { ProgressBar } from '../progress';
 import { costOf, loadMmlu, STRONG, WEAK, type ReplayItem } from '../routellm-data';
 import { formatTable } from '../table';
@@ -79,16 +78,6 @@ function routerYaml(upstreamUrl: string, costWeight: number, discount: number): 
   ].join('\n');
 }
 
-/** The route and models exactly as the gateway loads them from the same YAML. */
-function loadRouting(yaml: string): AppConfig {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-routing-e2e-cfg-'));
-  try {
-    writeFileSync(join(dir, 'router.yaml'), yaml);
-    return loadConfig({ ROUTER_CONFIG: join(dir, 'router.yaml') });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /** The first `n` items of a seeded Fisher-Yates shuffle (the routing bench's order for that seed). */
 function sample(items: readonly ReplayItem[], n: number, seed: number): ReplayItem[] {
@@ -211,7 +200,7 @@ function sweep(items: readonly ReplayItem[], meanStrongCost: number, o: Options)
   const strong = runMetrics(items.map((i) => ({ reward: i.reward[STRONG], strong: true, costUsd: costOf(i, STRONG), strongCostUsd: costOf(i, STRONG) })));
   console.log(`always-GPT-4 accuracy ${pct(strong.accuracy)}`);
   for (const k of [0.02, 0.05, 0.07, 0.1, 0.13, 0.16, 0.2, 0.3]) {
-    const config = loadRouting(routerYaml('http://127.0.0.1:9', k / meanStrongCost, o.discount));
+    const config = loadRoutingYaml(routerYaml('http://127.0.0.1:9', k / meanStrongCost, o.discount));
     const runs = libraryRuns(items, config, o.librarySeeds, 0).map((r) => runMetrics(r));
     console.log(`k=${k}: accuracy ${pm(runs.map((m) => m.accuracy))}, GPT-4 share ${pm(runs.map((m) => m.strongShare))}, cost ${pm(runs.map((m) => m.costRatio))}`);
   }
@@ -326,7 +315,7 @@ async function main(): Promise<void> {
 
   const gateway: Array<{ served: ServedOutcome[]; loop: LoopStats }> = [];
   for (let run = 0; run < o.runs; run++) gateway.push(await runGatewayOnce(book, items, costWeight, o, `gateway e2e run ${run + 1}/${o.runs}`));
-  const config = loadRouting(routerYaml('http://127.0.0.1:9', costWeight, o.discount));
+  const config = loadRoutingYaml(routerYaml('http://127.0.0.1:9', costWeight, o.discount));
   const effectiveLag = Math.round(meanAndSd(gateway.map((g) => g.loop.effectiveLag)).mean);
   const immediate = libraryRuns(items, config, o.librarySeeds, 0);
   const lagged = libraryRuns(items, config, o.librarySeeds, effectiveLag);
