@@ -83,6 +83,10 @@ export interface RouteSpec extends RouteConstraints {
   maxUntriedShare?: number;
   /** Safe exploration: confidence a model must be proven at before it serves freely (RoutePolicy.floorConfidence). */
   floorConfidence?: number;
+  /** A model clears the floor only if it also reaches this fraction of the best model's quality. */
+  relativeFloor?: number;
+  /** Observations' worth of the route-level belief a prompt context starts from (8 when unset). */
+  contextPriorStrength?: number;
 }
 
 /** The whole validated configuration, built once at start-up. */

@@ -44,6 +44,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(bad), LOCAL_KEY: 'k' })).toThrow(/routes\.0\.feedback_weight/);
   });
 
+  it('reads relative_floor and context_prior_strength (8 unless set)', () => {
+    const plain = loadConfig({ ROUTER_CONFIG: writeConfig(valid), LOCAL_KEY: 'k' }).routes.get('support');
+    expect(plain).toMatchObject({ contextPriorStrength: 8 });
+    expect(plain?.relativeFloor).toBeUndefined();
+    const set = valid.replace('cost_weight: 50', 'cost_weight: 50\n    relative_floor: 0.95\n    context_prior_strength: 2');
+    expect(loadConfig({ ROUTER_CONFIG: writeConfig(set), LOCAL_KEY: 'k' }).routes.get('support')).toMatchObject({ relativeFloor: 0.95, contextPriorStrength: 2 });
+  });
+
   it('lists every problem with its path', () => {
     const path = writeConfig(`
 providers:

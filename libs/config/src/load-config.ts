@@ -71,6 +71,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         validators: r.validators,
         maxUntriedShare: r.max_untried_share,
         ...optional('floorConfidence', r.floor_confidence),
+        ...optional('relativeFloor', r.relative_floor),
+        contextPriorStrength: r.context_prior_strength,
         ...(r.price_prior ? optional('priorQuality', pricePriors(r.candidates.map((c) => models.get(c)!))) : {}),
         ...optional('tiers', r.tiers && tierSpecs(r)),
         failover: r.failover && {

@@ -128,6 +128,17 @@ export const routeConfigSchema = z
      * over the floor pays for it. For routes whose scores are noisy, late or partial. Unset: off.
      */
     floor_confidence: z.number().gt(0.5).lt(1).optional(),
+    /**
+     * A model clears the floor only if it also reaches this fraction of the best model's quality
+     * (e.g. 0.95: a cheaper model serves a context while it is within 5% of the best). Unset: absolute
+     * floor only. The RouteLLM replay traces its quality/cost curve with this (docs/benchmarks.md).
+     */
+    relative_floor: z.number().gt(0).max(1).optional(),
+    /**
+     * How many observations' worth of the route-level belief a new prompt context starts from: higher
+     * shares more across contexts, lower lets a context's own evidence take over sooner.
+     */
+    context_prior_strength: z.number().min(0).default(8),
     /** Keyed by the request's `metadata.tier` (e.g. `free`, `pro`). */
     tiers: z.record(z.string().min(1).max(64), tierConfigSchema).optional(),
     /** How fast old evidence fades: each scored response multiplies the route's evidence by this. */

@@ -146,7 +146,7 @@ export class DashboardReportService {
                 tier: tier?.name ?? null,
                 quality_floor: limits.qualityFloor,
                 decision: currentDecision(
-                  limits,
+                  { qualityFloor: limits.qualityFloor, relativeFloor: route.relativeFloor },
                   models.map((m) => ({ model: m.model, meanQuality: m.mean_quality, expectedCostUsd: m.expected_cost_usd, excludedBecause: m.excluded_because ?? undefined })),
                 ),
                 models,

@@ -19,6 +19,18 @@ describe('currentDecision', () => {
     expect(d.why).toContain('excluded: cheap (provider_not_allowed)');
   });
 
+  it("with relative_floor, a model clears only if it also reaches that fraction of the best one's quality", () => {
+    const beliefs = [
+      { model: 'cheap', meanQuality: 0.82, expectedCostUsd: 0.001 },
+      { model: 'dear', meanQuality: 0.95, expectedCostUsd: 0.1 },
+    ];
+    expect(currentDecision({ qualityFloor: 0.8 }, beliefs).favoured_model).toBe('cheap');
+    const d = currentDecision({ qualityFloor: 0.8, relativeFloor: 0.9 }, beliefs);
+    expect(d).toMatchObject({ favoured_model: 'dear', floor_unmet: false });
+    expect(d.why).toContain('0.9 x the best');
+    expect(currentDecision({ qualityFloor: 0.8, relativeFloor: 0.85 }, beliefs).favoured_model).toBe('cheap');
+  });
+
   it('says when no eligible model is known to meet the floor, and prefers the best-known', () => {
     const d = currentDecision({ qualityFloor: 0.9 }, [
       { model: 'good', meanQuality: 0.95, expectedCostUsd: 0.1, excludedBecause: 'ttft_above_max' },
@@ -52,6 +64,10 @@ describe('believedQuality', () => {
     expect(believedQuality(route, 'b', { modelId: 'b', successes: 0, failures: 4, completionTokens: 0, costUsd: 0, observations: 4 })).toBeCloseTo(3 / 8, 12);
     const context = believedQuality(route, 'b', undefined, { modelId: 'b', successes: 4, failures: 0, completionTokens: 0, costUsd: 0, observations: 4 });
     expect(context).toBeCloseTo((4 * 0.75 + 4) / 8, 12);
+    // The route's context_prior_strength replaces the default 8: at 0 the context's own evidence alone.
+    const own = { modelId: 'b', successes: 1, failures: 3, completionTokens: 0, costUsd: 0, observations: 4 };
+    expect(believedQuality({ ...route, contextPriorStrength: 0 }, 'b', undefined, own)).toBeCloseTo(0.25, 12);
+    expect(believedQuality({ ...route, contextPriorStrength: 2 }, 'b', undefined, own)).toBeCloseTo((2 * 0.75 + 1) / 6, 12);
   });
 });
 

@@ -21,7 +21,8 @@ export function constraintsView(limits: RouteConstraints) {
 /**
  * Posterior mean quality as decide() computes it: the route-level arm on top of the model's price prior
  * (or the neutral Beta(1, 1)); for a context, the context's own evidence on top of at most
- * CONTEXT_PRIOR_STRENGTH observations' worth of that route-level belief.
+ * the route's context_prior_strength (CONTEXT_PRIOR_STRENGTH unless set) observations' worth of that
+ * route-level belief.
  */
 export function believedQuality(route: RouteSpec, modelId: string, routeArm: ArmState | undefined, contextArm?: ArmState | null): number {
   const prior = route.priorQuality?.[modelId];
@@ -30,7 +31,7 @@ export function believedQuality(route: RouteSpec, modelId: string, routeArm: Arm
   a += routeArm?.successes ?? 0;
   b += routeArm?.failures ?? 0;
   if (contextArm === undefined) return a / (a + b);
-  const strength = Math.min(CONTEXT_PRIOR_STRENGTH, a + b);
+  const strength = Math.min(route.contextPriorStrength ?? CONTEXT_PRIOR_STRENGTH, a + b);
   const mean = a / (a + b);
   a = strength * mean + (contextArm?.successes ?? 0);
   b = strength * (1 - mean) + (contextArm?.failures ?? 0);
@@ -80,19 +81,23 @@ export interface BeliefForDecision {
  * one whose posterior mean clears the floor, else the best-known eligible one, and then the report says
  * that no model is known to meet the floor. Lists which constraint keeps which model out.
  */
-export function currentDecision(limits: { qualityFloor: number }, beliefs: BeliefForDecision[]) {
+export function currentDecision(limits: { qualityFloor: number; relativeFloor?: number }, beliefs: BeliefForDecision[]) {
   const excluded = beliefs.filter((b) => b.excludedBecause !== undefined).map((b) => ({ model: b.model, because: b.excludedBecause! }));
   // In the sentence too, so every view that shows `why` (the dashboard's "Now:" line) says it.
   const out = excluded.length === 0 ? '' : `; excluded: ${excluded.map((e) => `${e.model} (${e.because})`).join(', ')}`;
   const eligible = beliefs.filter((b) => b.excludedBecause === undefined);
   const floor = limits.qualityFloor;
-  const clear = eligible.filter((b) => b.meanQuality >= floor).sort((a, b) => a.expectedCostUsd - b.expectedCostUsd);
+  // With relative_floor, clearing also means reaching that fraction of the best-believed model.
+  const bestMean = eligible.reduce((m, b) => Math.max(m, b.meanQuality), 0);
+  const threshold = Math.max(floor, (limits.relativeFloor ?? 0) * bestMean);
+  const clear = eligible.filter((b) => b.meanQuality >= threshold).sort((a, b) => a.expectedCostUsd - b.expectedCostUsd);
   if (clear.length > 0) {
     const pick = clear[0];
+    const relative = limits.relativeFloor === undefined ? '' : ` and ${limits.relativeFloor} x the best model's (${threshold.toFixed(3)} in all)`;
     return {
       favoured_model: pick.model,
       floor_unmet: false,
-      why: `cheapest model believed to clear the quality floor ${floor} (estimated quality ${pick.meanQuality.toFixed(3)})${out}`,
+      why: `cheapest model believed to clear the quality floor ${floor}${relative} (estimated quality ${pick.meanQuality.toFixed(3)})${out}`,
       excluded,
     };
   }

@@ -96,7 +96,7 @@ export class ReportService {
         const explain = (limits: RouteConstraints) => {
           const out = exclusions(limits, specs.map((model, i) => ({ model, expectedCostUsd: models[i].belief.expected_cost_usd, ttftMs: ttft[i], health: health[i] })));
           return currentDecision(
-            limits,
+            { qualityFloor: limits.qualityFloor, relativeFloor: route.relativeFloor },
             models.map((m, i) => ({ model: m.model, meanQuality: m.belief.mean_quality, expectedCostUsd: m.belief.expected_cost_usd, excludedBecause: out[i] })),
           );
         };

@@ -208,6 +208,26 @@ describe('planRoute constraints', () => {
     expect(eu / 2000).toBeGreaterThan(0.15);
   });
 
+  it("passes the route's relative_floor and context_prior_strength to the bandit", () => {
+    const arm = (modelId: string, successes: number, failures: number) => ({ modelId, successes, failures, completionTokens: 0, costUsd: 0, observations: successes + failures });
+    // Route-level: small 0.85, big 0.97, both well evidenced; the floor (0.8) alone lets small serve.
+    const arms = new Map([['small', arm('small', 850, 150)], ['big', arm('big', 970, 30)]]);
+    const share = (r: RouteSpec) => {
+      const random = seededRandom(5);
+      let small = 0;
+      for (let i = 0; i < 200; i++) if (plan({ route: r, arms, random }).decision.modelId === 'small') small++;
+      return small / 200;
+    };
+    expect(share(route)).toBeGreaterThan(0.95);
+    // Within 5% of the best is required: 0.85 < 0.95 x 0.97, so big serves.
+    expect(share({ ...route, relativeFloor: 0.95 })).toBeLessThan(0.05);
+    // A context whose own evidence says small is poor: at strength 0 that evidence is the whole belief.
+    const contextArms = new Map([['small', arm('small', 1, 3)]]);
+    const mean = (r: RouteSpec) => plan({ route: r, arms, contextKey: 'k', contextArms }).decision.beliefs.find((b) => b.modelId === 'small')!.meanQuality;
+    expect(mean({ ...route, contextPriorStrength: 0 })).toBeCloseTo(0.25, 12);
+    expect(mean(route)).toBeCloseTo((8 * (851 / 1002) + 1) / 12, 12);
+  });
+
   it("passes the route's price priors to the bandit as each candidate's prior quality", () => {
     const result = planWith({ ...base, priorQuality: { small: 0.45, big: 0.75, eu: 0.6 } });
     const mean = (id: string) => result.decision.beliefs.find((b) => b.modelId === id)!.meanQuality;

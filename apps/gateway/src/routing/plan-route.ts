@@ -7,8 +7,9 @@ import { promptTokensFor } from './estimate-tokens';
 import { routeSignalsFor } from './route-signals-registry';
 
 /**
- * How many observations' worth of the route-level belief a prompt context starts from: enough that a
- * new context routes like its route, few enough that its own evidence soon dominates.
+ * How many observations' worth of the route-level belief a prompt context starts from, unless the
+ * route sets `context_prior_strength`: enough that a new context routes like its route, few enough that
+ * its own evidence soon dominates.
  */
 export const CONTEXT_PRIOR_STRENGTH = 8;
 
@@ -152,7 +153,8 @@ export function planRoute(input: PlanInput): RoutePlan {
       qualityFloor: limits.qualityFloor,
       priorSuccesses: 1,
       priorFailures: 1,
-      contextPriorStrength: CONTEXT_PRIOR_STRENGTH,
+      contextPriorStrength: route.contextPriorStrength ?? CONTEXT_PRIOR_STRENGTH,
+      relativeFloor: route.relativeFloor,
       costWeight: limits.costWeight,
       maxTtftMs,
       maxUntriedShare: untriedCap,
