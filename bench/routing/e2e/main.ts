@@ -34,6 +34,8 @@ interface Options {
   /** Cost weight in quality per mean always-GPT-4 request cost, as the routing bench sweeps it. */
   k: number;
   discount: number;
+  /** The route's context_prior_strength (the gateway's default 8; the replay was tuned at 2). */
+  priorStrength: number;
   librarySeeds: number;
   /** Gateway runs, each on a fresh database (the gateway's random draws differ from run to run). */
   runs: number;
@@ -48,6 +50,7 @@ function options(): Options {
       seed: { type: 'string', default: '1' },
       k: { type: 'string', default: '0.1' },
       discount: { type: 'string', default: '0.9999' },
+      'prior-strength': { type: 'string', default: '8' },
       'library-seeds': { type: 'string', default: '20' },
       runs: { type: 'string', default: '3' },
       sweep: { type: 'boolean', default: false },
@@ -59,13 +62,14 @@ function options(): Options {
     seed: Number(values.seed),
     k: Number(values.k),
     discount: Number(values.discount),
+    priorStrength: Number(values['prior-strength']),
     librarySeeds: Number(values['library-seeds']),
     runs: Number(values.runs),
     sweep: values.sweep === true,
   };
 }
 
-function routerYaml(upstreamUrl: string, costWeight: number, discount: number): string {
+function routerYaml(upstreamUrl: string, costWeight: number, discount: number, priorStrength: number): string {
   return [
     'providers:',
     `  - { id: recorded, kind: openai-compatible, base_url: "${upstreamUrl}/v1" }`,
@@ -73,7 +77,7 @@ function routerYaml(upstreamUrl: string, costWeight: number, discount: number): 
     `  - { id: ${STRONG}, provider: recorded, upstream: ${STRONG}, input_per_1m: 10, output_per_1m: 30, context_window: 128000 }`,
     `  - { id: ${WEAK}, provider: recorded, upstream: ${WEAK}, input_per_1m: 0.6, output_per_1m: 0.6, context_window: 32768 }`,
     'routes:',
-    `  - { name: ${ROUTE}, candidates: [${WEAK}, ${STRONG}], quality_floor: 0, discount: ${discount}, cost_weight: ${costWeight}, validators: [${VERDICT_VALIDATOR_YAML}] }`,
+    `  - { name: ${ROUTE}, candidates: [${WEAK}, ${STRONG}], quality_floor: 0, discount: ${discount}, cost_weight: ${costWeight}, context_prior_strength: ${priorStrength}, validators: [${VERDICT_VALIDATOR_YAML}] }`,
     '',
   ].join('\n');
 }
@@ -200,7 +204,7 @@ function sweep(items: readonly ReplayItem[], meanStrongCost: number, o: Options)
   const strong = runMetrics(items.map((i) => ({ reward: i.reward[STRONG], strong: true, costUsd: costOf(i, STRONG), strongCostUsd: costOf(i, STRONG) })));
   console.log(`always-GPT-4 accuracy ${pct(strong.accuracy)}`);
   for (const k of [0.02, 0.05, 0.07, 0.1, 0.13, 0.16, 0.2, 0.3]) {
-    const config = loadRoutingYaml(routerYaml('http://127.0.0.1:9', k / meanStrongCost, o.discount));
+    const config = loadRoutingYaml(routerYaml('http://127.0.0.1:9', k / meanStrongCost, o.discount, o.priorStrength));
     const runs = libraryRuns(items, config, o.librarySeeds, 0).map((r) => runMetrics(r));
     console.log(`k=${k}: accuracy ${pm(runs.map((m) => m.accuracy))}, GPT-4 share ${pm(runs.map((m) => m.strongShare))}, cost ${pm(runs.map((m) => m.costRatio))}`);
   }
@@ -230,7 +234,7 @@ interface LoopStats {
 /** One run of the product from a fresh database: every prompt through the SDK, then the scores from Postgres. */
 async function runGatewayOnce(book: ReturnType<typeof buildAnswerBook>, items: readonly ReplayItem[], costWeight: number, o: Options, label: string): Promise<{ served: ServedOutcome[]; loop: LoopStats }> {
   const upstream = await startOracleUpstream(book);
-  const yaml = routerYaml(upstream.url, costWeight, o.discount);
+  const yaml = routerYaml(upstream.url, costWeight, o.discount, o.priorStrength);
   const stack = await startProductStack(yaml, { STATS_REFRESH_MS: String(STATS_REFRESH_MS) });
   const db = new Client({ connectionString: stack.databaseUrl });
   let replies: Array<GatewayReply | Error>;
@@ -315,7 +319,7 @@ async function main(): Promise<void> {
 
   const gateway: Array<{ served: ServedOutcome[]; loop: LoopStats }> = [];
   for (let run = 0; run < o.runs; run++) gateway.push(await runGatewayOnce(book, items, costWeight, o, `gateway e2e run ${run + 1}/${o.runs}`));
-  const config = loadRoutingYaml(routerYaml('http://127.0.0.1:9', costWeight, o.discount));
+  const config = loadRoutingYaml(routerYaml('http://127.0.0.1:9', costWeight, o.discount, o.priorStrength));
   const effectiveLag = Math.round(meanAndSd(gateway.map((g) => g.loop.effectiveLag)).mean);
   const immediate = libraryRuns(items, config, o.librarySeeds, 0);
   const lagged = libraryRuns(items, config, o.librarySeeds, effectiveLag);
