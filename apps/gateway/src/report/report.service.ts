@@ -5,7 +5,8 @@ import { ReportRepository } from '../../../../libs/storage/src';
 import type { JobQueue } from '../../../../libs/queue/src';
 import { AttemptRunner } from '../chat/attempt-runner';
 import { LearnedState } from '../routing/learned-state';
-import { DEFAULT_COMPLETION_TOKENS, priceUsd } from '../routing/plan-route';
+import { DEFAULT_FEEDBACK_WEIGHT } from '../../../../libs/scoring/src/score-response';
+import { CONTEXT_PRIOR_STRENGTH, DEFAULT_COMPLETION_TOKENS, priceUsd } from '../routing/plan-route';
 import { RouteSignals } from '../routing/route-signals';
 import { SpendTracker } from '../routing/spend-tracker';
 import { APP_CONFIG, JOB_QUEUE } from '../tokens';
@@ -109,7 +110,16 @@ export class ReportService {
           budget_usd_per_day: route.budgetUsdPerDay ?? null,
           spent_today_usd: this.spend.spentToday(route.name),
           requests_in_window: windowTotal,
-          constraints: { ...constraintsView(route), max_untried_share: route.maxUntriedShare ?? null, price_prior: route.priorQuality !== undefined },
+          constraints: {
+            ...constraintsView(route),
+            max_untried_share: route.maxUntriedShare ?? null,
+            price_prior: route.priorQuality !== undefined,
+            // How it learns (docs/routing.md): null = the option is off.
+            floor_confidence: route.floorConfidence ?? null,
+            relative_floor: route.relativeFloor ?? null,
+            context_prior_strength: route.contextPriorStrength ?? CONTEXT_PRIOR_STRENGTH,
+            feedback_weight: route.feedbackWeight ?? DEFAULT_FEEDBACK_WEIGHT,
+          },
           decision,
           /** Per `metadata.tier`: the tier's constraints (the route's where it says nothing), its spend and what it favours. */
           tiers: [...(route.tiers?.values() ?? [])].map((tier) => ({
