@@ -3,31 +3,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { BullmqJobQueue, DeadLetterQueue, redisConnection, SCORING_QUEUE, type QueuedJob } from '../../libs/queue/src';
+import { BullmqJobQueue, DeadLetterQueue, redisConnection, SCORING_QUEUE } from '../../libs/queue/src';
 import { ArmStatsRepository } from '../../libs/storage/src';
 import { eventually } from '../support/stack';
 import { createTestDatabase, REDIS_URL } from '../support/test-database';
 import { startApp, type Child } from './support/child-process';
+import { scoreJob } from './support/score-jobs';
 
 const JOBS = 400;
-
-function scoreJob(i: number): QueuedJob {
-  return {
-    name: 'score-response',
-    data: {
-      requestId: `chatcmpl-kill-${i}`,
-      route: 'auto',
-      contextKey: '',
-      modelId: i % 2 === 0 ? 'cheap' : 'strong',
-      costUsd: 0.0001,
-      completionTokens: 10,
-      discount: 1,
-      validators: [{ type: 'contains', text: 'ANSWER', case_sensitive: false, expect: 'present' }],
-      request: {},
-      response: { content: i % 3 === 0 ? 'no idea' : 'ANSWER: 42', refusal: null, toolCalls: [], finishReason: 'stop' },
-    },
-  };
-}
 
 /**
  * A worker process is SIGKILLed while it holds jobs; a second worker process takes over. BullMQ

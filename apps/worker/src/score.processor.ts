@@ -2,7 +2,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { ZodError } from 'zod';
-import { parseJob, SCORING_QUEUE, type DeadLetterQueue } from '../../../libs/queue/src';
+import { JOB_BATCH, jobBatchSchema, parseJob, SCORING_QUEUE, type DeadLetterQueue } from '../../../libs/queue/src';
 import type { ScoreJobHandler, ScoreJobResult } from '../../../libs/scoring/src/score-job.handler';
 
 export const SCORE_JOB_HANDLER = Symbol('SCORE_JOB_HANDLER');
@@ -29,15 +29,48 @@ export class ScoreProcessor extends WorkerHost implements OnApplicationBootstrap
     this.worker.concurrency = this.concurrency;
   }
 
-  async process(job: Job): Promise<ScoreJobResult> {
+  async process(job: Job): Promise<ScoreJobResult | BatchResult> {
+    if (job.name === JOB_BATCH) return this.processBatch(job);
     let parsed;
     try {
       parsed = parseJob(job.name, job.data);
     } catch (err) {
-      const detail = err instanceof ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (err as Error).message;
-      throw new UnrecoverableError(`poison job ${job.id}: ${detail}`);
+      throw new UnrecoverableError(`poison job ${job.id}: ${describe(err)}`);
     }
     return this.handler.handle(parsed);
+  }
+
+  /**
+   * A batch of jobs in one BullMQ job: every entry handled at once (the handler's group commit puts
+   * their scores in one transaction). A malformed entry is dead-lettered alone (as `<batch id>#<n>`);
+   * any other failure fails the batch, which BullMQ retries whole: entries already recorded come back
+   * as duplicates, so each request still counts once.
+   */
+  private async processBatch(job: Job): Promise<BatchResult> {
+    const batch = jobBatchSchema.safeParse(job.data);
+    if (!batch.success) throw new UnrecoverableError(`poison job ${job.id}: ${describe(batch.error)}`);
+    const outcomes = await Promise.all(
+      batch.data.jobs.map(async (entry, n) => {
+        let parsed;
+        try {
+          parsed = parseJob(entry.name, entry.data);
+        } catch (err) {
+          await this.deadLetters.add({
+            jobId: `${job.id}#${n}`,
+            name: entry.name,
+            data: entry.data,
+            reason: `poison job in batch ${job.id}: ${describe(err)}`.slice(0, 1000),
+            attemptsMade: 0,
+            failedAt: new Date().toISOString(),
+          });
+          return 'dead_lettered' as const;
+        }
+        return (await this.handler.handle(parsed)).status;
+      }),
+    );
+    const result: BatchResult = { status: 'batch', jobs: outcomes.length, outcomes: {} };
+    for (const o of outcomes) result.outcomes[o] = (result.outcomes[o] ?? 0) + 1;
+    return result;
   }
 
   /** A job that failed for good (poison, or its last attempt) goes to the dead-letter queue. */
@@ -59,4 +92,15 @@ export class ScoreProcessor extends WorkerHost implements OnApplicationBootstrap
       /* the job also stays in the queue's failed set (removeOnFail: false) */
     }
   }
+}
+
+/** What a batch job returns: how many entries, and how each ended. */
+export interface BatchResult {
+  status: 'batch';
+  jobs: number;
+  outcomes: Partial<Record<ScoreJobResult['status'] | 'dead_lettered', number>>;
+}
+
+function describe(err: unknown): string {
+  return err instanceof ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (err as Error).message;
 }

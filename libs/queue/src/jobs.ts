@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { validatorConfigSchema } from '../../config/src/router-config.schema';
 
@@ -51,6 +52,23 @@ export type QueuedJob = { name: 'score-response'; data: ScoreResponseJob } | { n
 export function jobId(job: QueuedJob): string {
   if (job.name === 'score-response') return `score-${job.data.requestId}`;
   return `feedback-${job.data.requestId}-${job.data.at.replace(/[^0-9]/g, '')}-${Math.round(job.data.score * 1e6)}`;
+}
+
+/**
+ * Several jobs carried by one BullMQ job (`addMany`): the queue's own per-job work (a Lua script to add,
+ * one to take, one to complete, a lock) is paid once per batch instead of once per request. Each entry
+ * is validated on its own when the batch is taken: a malformed one is dead-lettered alone.
+ */
+export const JOB_BATCH = 'batch';
+
+export const jobBatchSchema = z.object({ jobs: z.array(z.object({ name: z.string(), data: z.unknown() })).min(1) });
+export type JobBatch = z.infer<typeof jobBatchSchema>;
+
+/** The same jobs make the same batch id, so a batch enqueued again (a journal replay) is not queued twice. */
+export function batchJobId(jobs: readonly QueuedJob[]): string {
+  const hash = createHash('sha256');
+  for (const job of jobs) hash.update(jobId(job)).update('\n');
+  return `batch-${hash.digest('hex').slice(0, 32)}`;
 }
 
 /** Validates a job taken off a queue; a malformed payload is a poison job, never retried. */
