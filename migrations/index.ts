@@ -4,6 +4,7 @@ import * as accessAndBudgets from './20261121T140000-access-and-budgets';
 import * as promptTemplate from './20261121T153000-prompt-template';
 import * as armDrift from './20261121T160000-arm-drift';
 import * as feedbackWeight from './20261121T200000-feedback-weight';
+import * as wordArms from './20261121T220000-word-arms';
 
 /** Every migration, by name; names sort in the order they run. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '20261121T153000-prompt-template': promptTemplate,
   '20261121T160000-arm-drift': armDrift,
   '20261121T200000-feedback-weight': feedbackWeight,
+  '20261121T220000-word-arms': wordArms,
 };

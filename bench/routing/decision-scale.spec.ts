@@ -28,4 +28,11 @@ describe('decision time at scale', () => {
       expect(c.planP99us).toBeLessThanOrEqual(c.p99us);
     }
   });
+
+  it('times the word learner through the same planRoute (its plans carry the prompt\'s buckets)', () => {
+    const cells = runScaleSuite(200, 1, { models: [4], contexts: [1] }, 'hashed_words');
+    expect(cells).toEqual([expect.objectContaining({ learner: 'hashed_words', models: 4, decisions: 200 })]);
+    expect(cells[0].p99us).toBeGreaterThanOrEqual(cells[0].p50us);
+    expect(scaleRouterYaml(3, 'hashed_words')).toContain('learner: hashed_words');
+  });
 });

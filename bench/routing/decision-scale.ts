@@ -1,5 +1,5 @@
 import { seededRandom, type ChatRequest, type Random } from '../../libs/core/src';
-import { extractPromptContext, type ArmState } from '../../libs/router/src';
+import { applyLogisticObservation, emptyWordArm, extractPromptContext, hashedPromptFeatures, WORD_MODEL, type ArmState, type LogisticArmState } from '../../libs/router/src';
 import { estimatePromptTokens } from '../../apps/gateway/src/routing/estimate-tokens';
 import { planRoute } from '../../apps/gateway/src/routing/plan-route';
 import { loadRoutingYaml } from './load-routing';
@@ -12,6 +12,7 @@ import { quantile } from './metrics';
  * looked up the way the gateway's LearnedState hands them over (a Map per context).
  */
 export interface ScaleCell {
+  learner: 'prompt_contexts' | 'hashed_words';
   models: number;
   contexts: number;
   decisions: number;
@@ -26,7 +27,7 @@ export interface ScaleCell {
 export const SCALE_GRID = { models: [8, 24, 48], contexts: [10, 300, 1000] };
 
 /** A route with `n` candidates on one provider, prices spread over two orders of magnitude, every decision option on. */
-export function scaleRouterYaml(n: number): string {
+export function scaleRouterYaml(n: number, learner: ScaleCell['learner'] = 'prompt_contexts'): string {
   const models = Array.from({ length: n }, (_, i) => {
     const price = 0.1 * Math.pow(100, i / Math.max(1, n - 1));
     return `  - { id: m${i}, provider: p, upstream: m${i}, input_per_1m: ${price.toFixed(4)}, output_per_1m: ${(3 * price).toFixed(4)}, context_window: 128000 }`;
@@ -37,7 +38,7 @@ export function scaleRouterYaml(n: number): string {
     'models:',
     ...models,
     'routes:',
-    `  - { name: scale, candidates: [${Array.from({ length: n }, (_, i) => `m${i}`).join(', ')}], quality_floor: 0.7, cost_weight: 0.5, floor_confidence: 0.9, max_untried_share: 0.1, price_prior: true, validators: [{ type: refusal }] }`,
+    `  - { name: scale, candidates: [${Array.from({ length: n }, (_, i) => `m${i}`).join(', ')}], quality_floor: 0.7, cost_weight: 0.5, floor_confidence: 0.9, max_untried_share: 0.1, price_prior: true, learner: ${learner}, validators: [{ type: refusal }] }`,
     '',
   ].join('\n');
 }
@@ -73,15 +74,26 @@ function requestFor(i: number, random: Random): ChatRequest {
   return { model: 'scale', messages };
 }
 
+/** Word models (`learner: hashed_words`) trained on `scored` of these requests with random outcomes. */
+function trainedWordArms(modelIds: string[], requests: ChatRequest[], scored: number, random: Random): LogisticArmState[] {
+  return modelIds.map((id) => {
+    const arm = emptyWordArm(id, 0.5 + 0.4 * random());
+    for (let i = 0; i < scored; i++) applyLogisticObservation(arm, hashedPromptFeatures(requests[i % requests.length], { bits: WORD_MODEL.bits }), random() < 0.7 ? 1 : 0, 0.999);
+    return arm;
+  });
+}
+
 /**
- * Times `decisions` requests for each (models, contexts) cell. The request's own context key comes
+ * Times `decisions` requests for each (models, contexts) cell. With `learner: hashed_words` the route
+ * decides from one word model per model (the contexts' arms are looked up all the same, as the gateway
+ * does, but only feed the report), so the cost is hashing the prompt and one dot product per model. The request's own context key comes
  * from the extractor; which learned context's arms it meets is drawn from `contexts` keys, so the
  * lookups spread over that many Maps as they would with that many live contexts.
  */
-export function runScaleSuite(decisions = 20_000, seed = 1, grid = SCALE_GRID): ScaleCell[] {
+export function runScaleSuite(decisions = 20_000, seed = 1, grid = SCALE_GRID, learner: ScaleCell['learner'] = 'prompt_contexts'): ScaleCell[] {
   const cells: ScaleCell[] = [];
   for (const n of grid.models) {
-    const config = loadRoutingYaml(scaleRouterYaml(n));
+    const config = loadRoutingYaml(scaleRouterYaml(n, learner));
     const route = config.routes.get('scale')!;
     for (const c of grid.contexts) {
       const random = seededRandom(seed * 31 + n * 7 + c);
@@ -90,6 +102,7 @@ export function runScaleSuite(decisions = 20_000, seed = 1, grid = SCALE_GRID): 
       const contextArms = Array.from({ length: c }, () => randomArms(ids, random));
       const keys = contextArms.map((_, k) => `ctx${k}`);
       const requests = Array.from({ length: 512 }, (_, i) => requestFor(i, random));
+      const wordArms = learner === 'hashed_words' ? trainedWordArms(ids, requests, 300, random) : undefined;
       const total: number[] = [];
       const plan: number[] = [];
       for (let i = 0; i < decisions + 1000; i++) {
@@ -106,12 +119,14 @@ export function runScaleSuite(decisions = 20_000, seed = 1, grid = SCALE_GRID): 
           arms: routeArms,
           contextKey: `${context.contextKey}|${keys[k]}`,
           contextArms: contextArms[k],
+          ...(wordArms ? { wordArms } : {}),
           spentTodayUsd: 0,
           random,
           observations: { expectedTtftMs: () => undefined, spentTodayByTier: () => 0, dayElapsedFraction: () => 0.5 },
         });
         const t2 = process.hrtime.bigint();
         if (result.models.length === 0) throw new Error('no model planned');
+        if (wordArms && result.features === undefined) throw new Error('the word learner did not decide');
         if (i < 1000) continue; // warm-up: JIT and caches
         total.push(Number(t2 - t0) / 1000);
         plan.push(Number(t2 - t1) / 1000);
@@ -119,6 +134,7 @@ export function runScaleSuite(decisions = 20_000, seed = 1, grid = SCALE_GRID): 
       total.sort((a, b) => a - b);
       plan.sort((a, b) => a - b);
       cells.push({
+        learner,
         models: n,
         contexts: c,
         decisions,

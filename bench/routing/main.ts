@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { runScaleSuite } from './decision-scale';
+import { runScaleSuite, SCALE_GRID } from './decision-scale';
 import { runReplaySuite } from './replay-suite';
 import { formatTable } from './table';
 import { runZooSuite } from './zoo-suite';
@@ -59,12 +59,12 @@ function main(): void {
     );
   }
   if (suites.includes('scale')) {
-    const cells = runScaleSuite();
+    const cells = [...runScaleSuite(), ...runScaleSuite(20_000, 1, { models: SCALE_GRID.models, contexts: [1] }, 'hashed_words')];
     console.log(`\n## Decision time at scale (the gateway's extractPromptContext + planRoute per request, ${cells[0]?.decisions ?? 0} decisions per cell after 1,000 warm-up)\n`);
     console.log(
       formatTable(
-        ['models', 'contexts', 'decision p50 us', 'decision p99 us', 'planRoute p50 us', 'planRoute p99 us'],
-        cells.map((c) => [c.models, c.contexts, num(c.p50us, 1), num(c.p99us, 1), num(c.planP50us, 1), num(c.planP99us, 1)]),
+        ['learner', 'models', 'contexts', 'decision p50 us', 'decision p99 us', 'planRoute p50 us', 'planRoute p99 us'],
+        cells.map((c) => [c.learner, c.models, c.learner === 'hashed_words' ? '-' : c.contexts, num(c.p50us, 1), num(c.p99us, 1), num(c.planP50us, 1), num(c.planP99us, 1)]),
       ),
     );
   }

@@ -1,5 +1,5 @@
 import type { Random } from '../../libs/core/src';
-import { FEATURE_NAMES, type Observation, type RoutePolicy } from '../../libs/router/src';
+import { FEATURE_NAMES, WORD_MODEL, type Observation, type RoutePolicy } from '../../libs/router/src';
 import { ProgressBar } from './progress';
 import { loadGsm8k, loadMmlu, loadMtBench, STRONG, WEAK } from './routellm-data';
 import { prepare, sweep, type KnobRouterFactory, type PreparedDataset, type ReplaySummary } from './routellm-replay';
@@ -20,10 +20,13 @@ export const REPLAY_TUNING = {
   costWeights: [0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3, 0.4, 0.6],
   /** Per-call `costWeight` sweep: the quality gain one strong call must buy (RouteLLM's threshold on the win probability). */
   callWeights: [0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2, 0.3],
-  /** Hashed logistic model: prior precision of each weight and the posterior tempering of its draws. */
-  logisticPriorPrecision: Number(process.env.REPLAY_LOGISTIC_PRIOR ?? 1),
-  logisticVarianceScale: Number(process.env.REPLAY_LOGISTIC_VARIANCE ?? 0.25),
-  hashBits: 12,
+  /**
+   * Hashed logistic model: prior precision of each weight and the tempering of what the data taught;
+   * by default the settings the gateway's `learner: hashed_words` runs with (WORD_MODEL).
+   */
+  logisticPriorPrecision: Number(process.env.REPLAY_LOGISTIC_PRIOR ?? WORD_MODEL.priorPrecision),
+  logisticVarianceScale: Number(process.env.REPLAY_LOGISTIC_VARIANCE ?? WORD_MODEL.varianceScale),
+  hashBits: WORD_MODEL.bits,
 };
 
 const policyFor = (relativeFloor: number): RoutePolicy => ({

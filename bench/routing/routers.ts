@@ -8,6 +8,7 @@ import {
   emptyLinearArm,
   linearArmsAsBeta,
   applyLogisticObservation,
+  fadeLogisticArm,
   emptyLogisticArm,
   logisticArmsAsBeta,
   type LogisticArmState,
@@ -174,6 +175,8 @@ export class LogisticThompsonRouter implements BenchRouter {
   }
   observe(_contextKey: string, _vector: Float64Array, obs: Observation, hashed: Int32Array): void {
     const arm = this.arms.get(obs.modelId) ?? this.empty(obs.modelId);
+    // As the worker does: the other models' evidence on this prompt fades (a no-op without a discount).
+    if (this.options.discount !== undefined) for (const [id, other] of this.arms) if (id !== obs.modelId) fadeLogisticArm(other, hashed, this.options.discount);
     this.arms.set(obs.modelId, applyLogisticObservation(arm, hashed, obs.reward, this.options.discount));
   }
   private empty(modelId: string): LogisticArmState {

@@ -38,7 +38,7 @@ describe("a route's feedback_weight, from the routing file to the learned reward
   it("shows each route's learning options in the report", async () => {
     const report = (await stack.client.get('/router/report')) as { routes: Array<{ route: string; constraints: Record<string, unknown> }> };
     const constraints = (name: string) => report.routes.find((r) => r.route === name)!.constraints;
-    expect(constraints('verdict')).toMatchObject({ feedback_weight: 1, relative_floor: 0.9, context_prior_strength: 2, floor_confidence: null });
+    expect(constraints('verdict')).toMatchObject({ feedback_weight: 1, relative_floor: 0.9, context_prior_strength: 2, floor_confidence: null, learner: 'prompt_contexts' });
     expect(constraints('auto')).toMatchObject({ feedback_weight: 0.5, relative_floor: null, context_prior_strength: 8, floor_confidence: null });
   });
 });

@@ -1,5 +1,5 @@
 import { migrations } from '../../migrations';
-import { ArmStatsRepository, migrateToLatest, openDatabase, RequestRecordRepository, SpendRepository } from '../../libs/storage/src';
+import { ArmStatsRepository, migrateToLatest, openDatabase, RequestRecordRepository, SpendRepository, toWordArm } from '../../libs/storage/src';
 
 describe('embedded default (PGlite over the Postgres protocol)', () => {
   it('runs the migrations and the same repositories as the real Postgres', async () => {
@@ -13,6 +13,13 @@ describe('embedded default (PGlite over the Postgres protocol)', () => {
       expect(await arms.recordScore({ ...base, requestId: 'a', modelId: 'm', validatorReward: 1 })).toEqual({ status: 'recorded', reward: 1 });
       expect(await arms.recordScore({ ...base, requestId: 'a', modelId: 'm', validatorReward: 1 })).toEqual({ status: 'duplicate' });
       expect(await arms.changedSince(null)).toEqual([expect.objectContaining({ model_id: 'm', successes: 1, observations: 1 })]);
+      // A word route's score: its buckets as integer[], the word model as bytea, both round-trip.
+      expect(await arms.recordScore({ ...base, requestId: 'w', route: 'rw', modelId: 'm', validatorReward: 1, words: { features: [0, 7, 4095] } })).toEqual({ status: 'recorded', reward: 1 });
+      expect((await arms.findScore('w'))?.features).toEqual([0, 7, 4095]);
+      const [word] = (await arms.changedWordArmsSince(null)).map(toWordArm);
+      expect(word).toMatchObject({ modelId: 'm', observations: 1 });
+      expect(word.mean[7]).toBeGreaterThan(0);
+      expect(word.mean[8]).toBe(0);
       // Records and the spend rollup in one statement (a data-modifying WITH), as on Postgres.
       const records = new RequestRecordRepository(handle.db);
       const row = (id: string) => ({

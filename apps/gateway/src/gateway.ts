@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { randomFillSync } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../../../libs/config/src';
@@ -7,7 +8,8 @@ import { GatewayKeyGuard } from './auth/gateway-key.guard';
 import { registerChatRoute } from './chat/chat-route';
 import { ChatService } from './chat/chat.service';
 import { OpenAIErrorFilter } from './errors/openai-error.filter';
-import { registerRequestLogging, requestLogger } from './metrics/request-logging';
+import { logRequest, registerRequestLogging, requestLogger } from './metrics/request-logging';
+import { rawChatHandler } from './chat/raw-chat-route';
 import { GatewayModule } from './gateway.module';
 import { createRuntime, type GatewayRuntime, type RuntimeOverrides } from './runtime';
 
@@ -43,20 +45,40 @@ export async function startGateway(config: AppConfig, overrides: RuntimeOverride
 }
 
 async function listen(config: AppConfig, runtime: GatewayRuntime): Promise<RunningGateway> {
+  // The common chat request is answered before Fastify sees it (raw-chat-route.ts); set once the app is built.
+  let rawChat: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     genReqId: (req: { url?: string }) => newRequestId(req.url),
     logger: false,
     keepAliveTimeout: 65_000,
+    serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
+      const server = createServer((req, res) => {
+        if (rawChat?.(req, res) !== true) handler(req, res);
+      });
+      // What Fastify sets on the server it would have made (its defaults: no request or connection timeout).
+      server.keepAliveTimeout = 65_000;
+      server.requestTimeout = 0;
+      server.setTimeout(0);
+      return server;
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRuntime(runtime), adapter, {
     logger: config.logLevel === 'silent' ? false : ['error', 'warn'],
   });
   const fastify = app.getHttpAdapter().getInstance();
-  registerRequestLogging(fastify, requestLogger(config));
+  const logger = requestLogger(config);
+  registerRequestLogging(fastify, logger);
   const chat = app.get(ChatService);
   const onUnexpected = (err: unknown) => runtime.log('error', 'unexpected error', { error: (err as Error)?.message, stack: (err as Error)?.stack });
-  registerChatRoute(fastify, { chat, keys: app.get(GatewayKeyGuard), onUnexpected });
+  const chatDeps = { chat, keys: app.get(GatewayKeyGuard), onUnexpected };
+  registerChatRoute(fastify, chatDeps);
+  rawChat = rawChatHandler({
+    ...chatDeps,
+    bodyLimitBytes: config.bodyLimitBytes,
+    newRequestId,
+    ...(logger.level === 'silent' ? {} : { onResponse: (req, status, headers, ms) => logRequest(logger, req, status, headers, ms) }),
+  });
   app.useGlobalFilters(
     new OpenAIErrorFilter(onUnexpected, (req, error) => {
       // Rejected before the handler ran (bad JSON, body too large, bad key): still a request record.

@@ -33,6 +33,21 @@ describe('replayLikeTheGateway', () => {
     expect(learning.slice(100).filter((s) => s.strong).length).toBeGreaterThan(90);
   });
 
+  it('with learner: hashed_words, learns from the words: the weak model where it answers, the strong one elsewhere', () => {
+    // Same context (short math questions), told apart only by a word: the weak model fails "modulo" questions.
+    const mixed: ReplayItem[] = items(600, 1, 1).map((item, i) =>
+      i % 2 ? { ...item, request: { ...item.request, messages: [{ role: 'user', content: `What is ${i} modulo 7? Answer with a number.` }] }, reward: { [STRONG]: 1, [WEAK]: 0 } } : item,
+    );
+    const words = { ...route, learner: 'hashed_words' as const, priorQuality: { [WEAK]: 0.5, [STRONG]: 0.8 } };
+    const late = replayLikeTheGateway(mixed, words, models, seededRandom(2)).slice(300);
+    const share = (odd: number, strong: boolean) => late.filter((s, i) => i % 2 === odd && s.strong === strong).length / 150;
+    expect(share(1, true)).toBeGreaterThan(0.85);
+    expect(share(0, false)).toBeGreaterThan(0.85);
+    // The contexts learner sees one context and serves both alike.
+    const contexts = replayLikeTheGateway(mixed, { ...words, learner: 'prompt_contexts' }, models, seededRandom(2)).slice(300);
+    expect(contexts.filter((s, i) => i % 2 === 0 && !s.strong).length / 150).toBeLessThan(0.5);
+  });
+
   it('prices each request at the recorded tokens and list prices', () => {
     const [first] = replayLikeTheGateway(items(1, 1, 1), route, models, seededRandom(1));
     expect(first.strongCostUsd).toBeCloseTo((12 * 10 + 3 * 30) / 1e6, 12);

@@ -1,6 +1,16 @@
 import type { ModelSpec, RouteSpec } from '../../../libs/config/src';
 import type { ChatRequest, Random } from '../../../libs/core/src';
-import { applyObservation, extractPromptContext, guardAgainstDrop, type ArmState, type Observation } from '../../../libs/router/src';
+import {
+  applyLogisticObservation,
+  applyObservation,
+  emptyWordArm,
+  fadeLogisticArm,
+  extractPromptContext,
+  guardAgainstDrop,
+  type ArmState,
+  type LogisticArmState,
+  type Observation,
+} from '../../../libs/router/src';
 import { estimatePromptTokens } from '../../../apps/gateway/src/routing/estimate-tokens';
 import { planRoute } from '../../../apps/gateway/src/routing/plan-route';
 import { ServedAnswerSize } from '../../../apps/gateway/src/routing/served-answer-size';
@@ -28,7 +38,7 @@ export function replayLikeTheGateway(
   lagRequests = 0,
 ): TwinServed[] {
   const learned = new LearnedArms(route.discount);
-  const pending: Array<{ contextKey: string; obs: Observation }> = [];
+  const pending: Array<{ contextKey: string; obs: Observation; features?: Int32Array; priorQuality?: number }> = [];
   const served: TwinServed[] = [];
   // As the gateway's RouteSignals: the answer size it has served, used before any score is read.
   const size = new ServedAnswerSize();
@@ -36,7 +46,7 @@ export function replayLikeTheGateway(
   for (let i = 0; i < items.length; i++) {
     while (pending.length > lagRequests) {
       const next = pending.shift()!;
-      learned.record(next.contextKey, next.obs);
+      learned.record(next.contextKey, next.obs, next.features, next.priorQuality);
     }
     const item = items[i];
     const request: ChatRequest = { ...item.request, model: route.name };
@@ -49,6 +59,7 @@ export function replayLikeTheGateway(
       arms: learned.armsFor(''),
       contextKey: context.contextKey,
       contextArms: learned.armsFor(context.contextKey),
+      ...(route.learner === 'hashed_words' ? { wordArms: learned.wordArmsFor(route.candidates, route.priorQuality) } : {}),
       spentTodayUsd: 0,
       random,
       observations,
@@ -56,17 +67,28 @@ export function replayLikeTheGateway(
     const modelId = plan.decision.modelId;
     const reward = item.reward[modelId];
     const costUsd = costOf(item, modelId);
-    pending.push({ contextKey: context.contextKey, obs: { modelId, reward, costUsd, completionTokens: item.outputTokens[modelId] } });
+    pending.push({
+      contextKey: context.contextKey,
+      obs: { modelId, reward, costUsd, completionTokens: item.outputTokens[modelId] },
+      features: plan.features,
+      priorQuality: route.priorQuality?.[modelId],
+    });
     size.observe(item.outputTokens[modelId]);
     served.push({ modelId, contextKey: context.contextKey, reward, strong: modelId === STRONG, costUsd, strongCostUsd: costOf(item, STRONG) });
   }
   return served;
 }
 
-/** One route's arms per context key ('' = the route level) and their drop statistics, as the worker keeps them. */
+/**
+ * One route's arms per context key ('' = the route level) and their drop statistics, and for a
+ * `learner: hashed_words` route its word model per model, as the worker keeps them.
+ */
 export class LearnedArms {
   private readonly arms = new Map<string, ArmState[]>();
   private readonly drift = new Map<string, number>();
+  /** Trained word models only, as the worker stores them; untrained ones are handed out from `untrained`. */
+  private readonly words = new Map<string, LogisticArmState>();
+  private readonly untrained = new Map<string, LogisticArmState>();
 
   constructor(private readonly discount: number) {}
 
@@ -74,7 +96,22 @@ export class LearnedArms {
     return new Map((this.arms.get(contextKey) ?? []).map((a) => [a.modelId, a]));
   }
 
-  record(contextKey: string, obs: Observation): void {
+  wordArmsFor(candidates: readonly string[], priors?: Readonly<Record<string, number>>): LogisticArmState[] {
+    return candidates.map((id) => {
+      const arm = this.words.get(id) ?? this.untrained.get(id);
+      if (arm) return arm;
+      const fresh = emptyWordArm(id, priors?.[id]);
+      this.untrained.set(id, fresh);
+      return fresh;
+    });
+  }
+
+  record(contextKey: string, obs: Observation, features?: Int32Array, priorQuality?: number): void {
+    if (features) {
+      for (const [modelId, other] of this.words) if (modelId !== obs.modelId) fadeLogisticArm(other, features, this.discount);
+      const arm = this.words.get(obs.modelId) ?? emptyWordArm(obs.modelId, priorQuality);
+      this.words.set(obs.modelId, applyLogisticObservation(arm, features, obs.reward, this.discount));
+    }
     for (const key of new Set(['', contextKey])) {
       const driftKey = `${key}\u0000${obs.modelId}`;
       const guarded = guardAgainstDrop(this.arms.get(key) ?? [], obs.modelId, obs.reward, this.drift.get(driftKey) ?? 0);

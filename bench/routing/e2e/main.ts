@@ -40,6 +40,10 @@ interface Options {
   /** Gateway runs, each on a fresh database (the gateway's random draws differ from run to run). */
   runs: number;
   sweep: boolean;
+  /** The route's learner (prompt_contexts, the default, or hashed_words). */
+  learner: string;
+  /** WORKER_CONCURRENCY of the worker process (the product default 64 when unset). */
+  workerConcurrency?: string;
 }
 
 function options(): Options {
@@ -54,6 +58,8 @@ function options(): Options {
       'library-seeds': { type: 'string', default: '20' },
       runs: { type: 'string', default: '3' },
       sweep: { type: 'boolean', default: false },
+      learner: { type: 'string', default: 'prompt_contexts' },
+      'worker-concurrency': { type: 'string' },
     },
   });
   return {
@@ -66,10 +72,12 @@ function options(): Options {
     librarySeeds: Number(values['library-seeds']),
     runs: Number(values.runs),
     sweep: values.sweep === true,
+    learner: values.learner,
+    ...(values['worker-concurrency'] ? { workerConcurrency: values['worker-concurrency'] } : {}),
   };
 }
 
-function routerYaml(upstreamUrl: string, costWeight: number, discount: number, priorStrength: number): string {
+function routerYaml(upstreamUrl: string, costWeight: number, discount: number, priorStrength: number, learner = 'prompt_contexts'): string {
   return [
     'providers:',
     `  - { id: recorded, kind: openai-compatible, base_url: "${upstreamUrl}/v1" }`,
@@ -77,7 +85,7 @@ function routerYaml(upstreamUrl: string, costWeight: number, discount: number, p
     `  - { id: ${STRONG}, provider: recorded, upstream: ${STRONG}, input_per_1m: 10, output_per_1m: 30, context_window: 128000 }`,
     `  - { id: ${WEAK}, provider: recorded, upstream: ${WEAK}, input_per_1m: 0.6, output_per_1m: 0.6, context_window: 32768 }`,
     'routes:',
-    `  - { name: ${ROUTE}, candidates: [${WEAK}, ${STRONG}], quality_floor: 0, discount: ${discount}, cost_weight: ${costWeight}, context_prior_strength: ${priorStrength}, validators: [${VERDICT_VALIDATOR_YAML}] }`,
+    `  - { name: ${ROUTE}, candidates: [${WEAK}, ${STRONG}], quality_floor: 0, discount: ${discount}, cost_weight: ${costWeight}, context_prior_strength: ${priorStrength}, learner: ${learner}, validators: [${VERDICT_VALIDATOR_YAML}] }`,
     '',
   ].join('\n');
 }
@@ -204,7 +212,7 @@ function sweep(items: readonly ReplayItem[], meanStrongCost: number, o: Options)
   const strong = runMetrics(items.map((i) => ({ reward: i.reward[STRONG], strong: true, costUsd: costOf(i, STRONG), strongCostUsd: costOf(i, STRONG) })));
   console.log(`always-GPT-4 accuracy ${pct(strong.accuracy)}`);
   for (const k of [0.02, 0.05, 0.07, 0.1, 0.13, 0.16, 0.2, 0.3]) {
-    const config = loadRoutingYaml(routerYaml('http://127.0.0.1:9', k / meanStrongCost, o.discount, o.priorStrength));
+    const config = loadRoutingYaml(routerYaml('http://127.0.0.1:9', k / meanStrongCost, o.discount, o.priorStrength, o.learner));
     const runs = libraryRuns(items, config, o.librarySeeds, 0).map((r) => runMetrics(r));
     console.log(`k=${k}: accuracy ${pm(runs.map((m) => m.accuracy))}, GPT-4 share ${pm(runs.map((m) => m.strongShare))}, cost ${pm(runs.map((m) => m.costRatio))}`);
   }
@@ -234,8 +242,8 @@ interface LoopStats {
 /** One run of the product from a fresh database: every prompt through the SDK, then the scores from Postgres. */
 async function runGatewayOnce(book: ReturnType<typeof buildAnswerBook>, items: readonly ReplayItem[], costWeight: number, o: Options, label: string): Promise<{ served: ServedOutcome[]; loop: LoopStats }> {
   const upstream = await startOracleUpstream(book);
-  const yaml = routerYaml(upstream.url, costWeight, o.discount, o.priorStrength);
-  const stack = await startProductStack(yaml, { STATS_REFRESH_MS: String(STATS_REFRESH_MS) });
+  const yaml = routerYaml(upstream.url, costWeight, o.discount, o.priorStrength, o.learner);
+  const stack = await startProductStack(yaml, { STATS_REFRESH_MS: String(STATS_REFRESH_MS), ...(o.workerConcurrency ? { WORKER_CONCURRENCY: o.workerConcurrency } : {}) });
   const db = new Client({ connectionString: stack.databaseUrl });
   let replies: Array<GatewayReply | Error>;
   let seconds: number;
@@ -319,7 +327,7 @@ async function main(): Promise<void> {
 
   const gateway: Array<{ served: ServedOutcome[]; loop: LoopStats }> = [];
   for (let run = 0; run < o.runs; run++) gateway.push(await runGatewayOnce(book, items, costWeight, o, `gateway e2e run ${run + 1}/${o.runs}`));
-  const config = loadRoutingYaml(routerYaml('http://127.0.0.1:9', costWeight, o.discount, o.priorStrength));
+  const config = loadRoutingYaml(routerYaml('http://127.0.0.1:9', costWeight, o.discount, o.priorStrength, o.learner));
   const effectiveLag = Math.round(meanAndSd(gateway.map((g) => g.loop.effectiveLag)).mean);
   const immediate = libraryRuns(items, config, o.librarySeeds, 0);
   const lagged = libraryRuns(items, config, o.librarySeeds, effectiveLag);
@@ -329,7 +337,7 @@ async function main(): Promise<void> {
   console.log(`## Routing end to end: MMLU replay through the gateway, BullMQ and the worker vs the library\n`);
   console.log(
     `${items.length} MMLU prompts (seeded order, seed ${o.seed}, ${book.ambiguous.size} prompts recorded twice with different outcomes left out); ` +
-      `route "${ROUTE}": [${WEAK}, ${STRONG}], quality_floor 0, discount ${o.discount}, cost_weight ${costWeight} ` +
+      `route "${ROUTE}": [${WEAK}, ${STRONG}], quality_floor 0, discount ${o.discount}, learner ${o.learner}, cost_weight ${costWeight} ` +
       `(k ${o.k} per mean GPT-4 request cost of ${meanStrongCost.toExponential(3)} USD); concurrency ${o.concurrency}; STATS_REFRESH_MS ${STATS_REFRESH_MS}. ` +
       `Gateway: ${o.runs} run(s), each from a fresh database; library: ${o.librarySeeds} seeds. Cells: mean ± sd (percentage points).\n`,
   );

@@ -43,4 +43,22 @@ describe('periodWindow', () => {
     const rolling = periodWindow({ kind: 'rolling', windowSeconds: 600 }, now);
     expect(rolling.ttlMs).toBeGreaterThan(600_000);
   });
+
+  it('reuses a period\'s buckets until its boundary, and is right again on both sides of it (any order of calls)', () => {
+    const a = periodWindow({ kind: 'day' }, at('2026-11-21T10:00:00Z'));
+    const b = periodWindow({ kind: 'day' }, at('2026-11-21T23:59:59.999Z'));
+    expect(b.buckets).toBe(a.buckets);
+    expect(b.elapsedFraction).toBeGreaterThan(a.elapsedFraction);
+    expect(periodWindow({ kind: 'day' }, at('2026-11-22T00:00:00Z')).buckets).toEqual(['d2026-11-22']);
+    // A clock that goes back (another test's clock, a fake) gets the earlier day, not the cached one.
+    expect(periodWindow({ kind: 'day' }, at('2026-11-20T12:00:00Z')).buckets).toEqual(['d2026-11-20']);
+    expect(Object.isFrozen(a.buckets)).toBe(true);
+    const r1 = periodWindow({ kind: 'rolling', windowSeconds: 60 }, at('2026-11-21T10:00:00.000Z'));
+    const r2 = periodWindow({ kind: 'rolling', windowSeconds: 60 }, at('2026-11-21T10:00:00.500Z'));
+    expect(r2.buckets).toBe(r1.buckets);
+    expect(r2.startMs - r1.startMs).toBe(500);
+    const r3 = periodWindow({ kind: 'rolling', windowSeconds: 60 }, at('2026-11-21T10:00:01.000Z'));
+    expect(r3.buckets).not.toBe(r1.buckets);
+    expect(r3.buckets[r3.buckets.length - 1]).toBe(`r1000:${Math.floor(at('2026-11-21T10:00:01.000Z') / 1000)}`);
+  });
 });

@@ -87,7 +87,11 @@ export interface RouteSpec extends RouteConstraints {
   relativeFloor?: number;
   /** Observations' worth of the route-level belief a prompt context starts from (8 when unset). */
   contextPriorStrength?: number;
+  /** What quality is learned from: prompt contexts (when unset) or the prompt's hashed words. */
+  learner?: RouteLearner;
 }
+
+export type RouteLearner = 'prompt_contexts' | 'hashed_words';
 
 /** The whole validated configuration, built once at start-up. */
 export interface AppConfig {

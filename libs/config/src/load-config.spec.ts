@@ -52,6 +52,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ ROUTER_CONFIG: writeConfig(set), LOCAL_KEY: 'k' }).routes.get('support')).toMatchObject({ relativeFloor: 0.95, contextPriorStrength: 2 });
   });
 
+  it('reads learner (prompt_contexts unless set) and refuses an unknown one', () => {
+    expect(loadConfig({ ROUTER_CONFIG: writeConfig(valid), LOCAL_KEY: 'k' }).routes.get('support')?.learner).toBe('prompt_contexts');
+    const words = valid.replace('cost_weight: 50', 'cost_weight: 50\n    learner: hashed_words');
+    expect(loadConfig({ ROUTER_CONFIG: writeConfig(words), LOCAL_KEY: 'k' }).routes.get('support')?.learner).toBe('hashed_words');
+    const bad = valid.replace('cost_weight: 50', 'cost_weight: 50\n    learner: neural');
+    expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(bad), LOCAL_KEY: 'k' })).toThrow(/routes\.0\.learner/);
+  });
+
   it('lists every problem with its path', () => {
     const path = writeConfig(`
 providers:

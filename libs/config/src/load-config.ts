@@ -73,6 +73,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ...optional('floorConfidence', r.floor_confidence),
         ...optional('relativeFloor', r.relative_floor),
         contextPriorStrength: r.context_prior_strength,
+        learner: r.learner,
         ...(r.price_prior ? optional('priorQuality', pricePriors(r.candidates.map((c) => models.get(c)!))) : {}),
         ...optional('tiers', r.tiers && tierSpecs(r)),
         failover: r.failover && {

@@ -139,6 +139,12 @@ export const routeConfigSchema = z
      * shares more across contexts, lower lets a context's own evidence take over sooner.
      */
     context_prior_strength: z.number().min(0).default(8),
+    /**
+     * What the route learns quality from: `prompt_contexts` (per prompt context, with sharing across
+     * contexts) or `hashed_words` (one online logistic regression per model over the prompt's hashed
+     * words: tells apart prompts of the same context by their words; docs/routing.md).
+     */
+    learner: z.enum(['prompt_contexts', 'hashed_words']).default('prompt_contexts'),
     /** Keyed by the request's `metadata.tier` (e.g. `free`, `pro`). */
     tiers: z.record(z.string().min(1).max(64), tierConfigSchema).optional(),
     /** How fast old evidence fades: each scored response multiplies the route's evidence by this. */

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { validatorConfigSchema } from '../../config/src/router-config.schema';
+import { MAX_HASHED_FEATURES } from '../../router/src/context/hashed-features';
+import { WORD_MODEL } from '../../router/src/hashed-logistic';
 
 /** The catalogue of queues and jobs, with a typed payload per job, validated when a worker takes it. */
 export const SCORING_QUEUE = 'scoring';
@@ -17,6 +19,19 @@ export const scoreResponseJobSchema = z.object({
   discount: z.number().gt(0).max(1),
   /** Explicit feedback's share of the reward (the route's `feedback_weight`); 0.5 when absent (older jobs). */
   feedbackWeight: z.number().min(0).max(1).optional(),
+  /**
+   * For a route with `learner: hashed_words`: the prompt's hashed-word buckets (libs/router
+   * hashedPromptFeatures, 2^WORD_MODEL.bits of them) and the model's cold-start prior quality.
+   */
+  words: z
+    .object({
+      features: z
+        .array(z.number().int().min(0).max(2 ** WORD_MODEL.bits - 1))
+        .min(1)
+        .max(MAX_HASHED_FEATURES),
+      priorQuality: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
   validators: z.array(validatorConfigSchema),
   request: z.object({
     responseFormat: z

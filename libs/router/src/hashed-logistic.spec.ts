@@ -1,6 +1,6 @@
 import { seededRandom } from '../../core/src';
 import { hashedTextFeatures } from './context/hashed-features';
-import { applyLogisticObservation, emptyLogisticArm, logisticArmsAsBeta, logisticBelief, parseLogisticArm, serializeLogisticArm } from './hashed-logistic';
+import { applyLogisticCorrection, applyLogisticObservation, bytesToFloats, emptyLogisticArm, fadeLogisticArm, floatsToBytes, logisticArmsAsBeta, logisticBelief, parseLogisticArm, serializeLogisticArm } from './hashed-logistic';
 import { decide, type Candidate } from './thompson-policy';
 
 const LAW = ['The plaintiff sued the defendant for breach of contract', 'Under the statute the court held the tenant liable'];
@@ -75,5 +75,110 @@ describe('hashed logistic regression', () => {
       expect(back.precision[i]).toBeCloseTo(arm.precision[i], 4);
     }
     expect(() => parseLogisticArm({ ...serializeLogisticArm(arm), bits: 7 })).toThrow();
+  });
+
+  it('corrects a learned reward as if the new one had been learned (same step, same precision)', () => {
+    const f = hashedTextFeatures('capital city of France', { bits: 8 });
+    const before = emptyLogisticArm('m', { bits: 8, priorPrecision: 1 });
+    applyLogisticObservation(before, hashedTextFeatures('other words entirely', { bits: 8 }), 1);
+    const learnedOne = emptyLogisticArm('m', { bits: 8, priorPrecision: 1 });
+    learnedOne.mean.set(before.mean);
+    learnedOne.precision.set(before.precision);
+    const learnedZero = emptyLogisticArm('m', { bits: 8, priorPrecision: 1 });
+    learnedZero.mean.set(before.mean);
+    learnedZero.precision.set(before.precision);
+    applyLogisticObservation(learnedOne, f, 1);
+    applyLogisticObservation(learnedZero, f, 0);
+    const corrected = applyLogisticCorrection(learnedOne, f, 1, 0);
+    for (let i = 0; i < 256; i++) {
+      expect(corrected.mean[i]).toBeCloseTo(learnedZero.mean[i], 12);
+      expect(corrected.precision[i]).toBe(learnedZero.precision[i]);
+    }
+    // A thumbs-down lowers this prompt's belief; an unchanged reward changes nothing.
+    expect(logisticBelief(corrected, f).logit).toBeLessThan(logisticBelief(before, f).logit + 1e-9);
+    const copy = Float64Array.from(corrected.mean);
+    applyLogisticCorrection(corrected, f, 0.5, 0.5);
+    expect(corrected.mean).toEqual(copy);
+  });
+
+  it('tempers what the data taught, not the prior: an untrained model keeps its prior uncertainty', () => {
+    const f = hashedTextFeatures('capital city of France', { bits: 8 });
+    const untrained = emptyLogisticArm('u', { bits: 8, priorPrecision: 1, priorQuality: 0.5 });
+    expect(logisticBelief(untrained, f, 0.25).variance).toBeCloseTo(logisticBelief(untrained, f).variance, 12);
+    expect(logisticBelief(untrained, f).variance).toBeCloseTo(1, 12); // unit-norm features, prior precision 1
+    const trained = emptyLogisticArm('t', { bits: 8, priorPrecision: 1 });
+    for (let i = 0; i < 20; i++) applyLogisticObservation(trained, f, i % 4 === 0 ? 0 : 1);
+    const whole = logisticBelief(trained, f).variance;
+    const tempered = logisticBelief(trained, f, 0.25).variance;
+    expect(tempered).toBeLessThan(whole);
+    expect(tempered).toBeGreaterThan(whole * 0.25);
+    expect(logisticBelief(trained, f, 0.25).logit).toBe(logisticBelief(trained, f).logit);
+    // As Beta evidence: the untrained model's strength is its prior's, whatever the tempering.
+    const beta = logisticArmsAsBeta([untrained], f, 0.25).get('u')!;
+    expect(beta.successes + beta.failures).toBeCloseTo(4, 6); // 1 / (variance 1 x p(1 - p) 0.25)
+  });
+
+  it('fades another model\'s evidence on a prompt\'s buckets towards the prior, means and precisions', () => {
+    const f = hashedTextFeatures('capital city of France', { bits: 8 });
+    const arm = emptyLogisticArm('m', { bits: 8, priorPrecision: 1, priorQuality: 0.7 });
+    const bias = arm.mean[0];
+    for (let i = 0; i < 50; i++) applyLogisticObservation(arm, f, 1);
+    const before = logisticBelief(arm, f);
+    const word = f[1];
+    const [q, m] = [arm.precision[word], arm.mean[word]];
+    fadeLogisticArm(arm, f, 0.9);
+    expect(arm.precision[word]).toBeCloseTo(1 + 0.9 * (q - 1), 12);
+    expect(arm.mean[word]).toBeCloseTo((0.9 * q * m) / (1 + 0.9 * (q - 1)), 12);
+    expect(logisticBelief(arm, f).variance).toBeGreaterThan(before.variance);
+    const other = hashedTextFeatures('zebra quagga okapi', { bits: 8 }).filter((k) => !f.includes(k));
+    for (const k of other) expect([arm.mean[k], arm.precision[k]]).toEqual([0, 1]);
+    for (let i = 0; i < 2000; i++) fadeLogisticArm(arm, f, 0.9);
+    // Back to the prior: the words' weights at 0, every variance the prior's; the bias keeps its mean.
+    expect(logisticBelief(arm, f).variance).toBeCloseTo(1, 6);
+    expect(arm.mean[word]).toBeCloseTo(0, 6);
+    expect(arm.mean[0]).not.toBe(bias); // learned from the 50 successes, and kept
+    expect(fadeLogisticArm(arm, f, 1)).toBe(arm);
+  });
+
+  it('with fading, a model that lost early is tried again and adopted once it improves', () => {
+    const GEO = ['What is the capital city of the country north of Spain', 'Which river flows through the capital of Egypt', 'Name the highest mountain range of South America'];
+    const LAW = ['The plaintiff sued the defendant for breach of contract', 'Under the statute is the landlord liable to the tenant', 'Can the court enforce an oral agreement to sell land'];
+    const candidates: Candidate[] = [
+      { modelId: 'cheap', expectedCostUsd: 1e-6, eligible: true },
+      { modelId: 'strong', expectedCostUsd: 5e-5, eligible: true },
+    ];
+    const run = (fade: boolean, seed: number) => {
+      const arms = new Map([
+        ['cheap', emptyLogisticArm('cheap', { priorPrecision: 1, priorQuality: 0.5 })],
+        ['strong', emptyLogisticArm('strong', { priorPrecision: 1, priorQuality: 0.8 })],
+      ]);
+      const random = seededRandom(seed);
+      const late: string[] = [];
+      for (let i = 0; i < 4000; i++) {
+        const geo = i % 2 === 0;
+        const f = hashedTextFeatures(`${(geo ? GEO : LAW)[i % 3]} case ${i}`);
+        const d = decide(candidates, logisticArmsAsBeta(arms.values(), f, 0.25), { qualityFloor: 0.8, priorSuccesses: 1e-3, priorFailures: 1e-3 }, random);
+        // The cheap model fails everything for 1,000 requests, then answers geography.
+        const reward = d.modelId === 'strong' || (geo && i >= 1000) ? 1 : 0;
+        applyLogisticObservation(arms.get(d.modelId)!, f, reward, 0.99);
+        if (fade) for (const [id, arm] of arms) if (id !== d.modelId) fadeLogisticArm(arm, f, 0.99);
+        if (geo && i >= 2500) late.push(d.modelId);
+      }
+      return late.filter((m) => m === 'cheap').length / late.length;
+    };
+    // Measured on seeds 1-12: without fading the cheap model came back on 5 of them; with it, on all 12.
+    for (const seed of [3, 10, 11]) {
+      expect(run(true, seed)).toBeGreaterThan(0.8);
+      expect(run(false, seed)).toBeLessThan(0.2);
+    }
+  });
+
+  it('stores a vector as float32 bytes and reads it back', () => {
+    const values = Float64Array.from([0, 1.5, -2.25, 1e-3, 123456]);
+    const bytes = floatsToBytes(values);
+    expect(bytes.length).toBe(20);
+    const back = bytesToFloats(new Uint8Array(bytes));
+    expect(back.length).toBe(5);
+    values.forEach((v, i) => expect(back[i]).toBeCloseTo(v, 3));
   });
 });

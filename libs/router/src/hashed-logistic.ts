@@ -37,6 +37,12 @@ export interface LogisticArmOptions {
 
 export const DEFAULT_LOGISTIC_PRIOR_PRECISION = 2;
 
+/**
+ * The settings the gateway's `learner: hashed_words` runs with, tuned on MMLU only (docs/benchmarks.md,
+ * routing round 2): 2^12 buckets, prior precision 1, posterior variance tempered by 0.25.
+ */
+export const WORD_MODEL = { bits: 12, priorPrecision: 1, varianceScale: 0.25 } as const;
+
 export function emptyLogisticArm(modelId: string, options: LogisticArmOptions = {}): LogisticArmState {
   const bits = options.bits ?? 12;
   const priorPrecision = options.priorPrecision ?? DEFAULT_LOGISTIC_PRIOR_PRECISION;
@@ -50,6 +56,11 @@ export function emptyLogisticArm(modelId: string, options: LogisticArmOptions = 
     mean[0] = Math.log(q / (1 - q)) * Math.sqrt(30);
   }
   return { modelId, bits, priorPrecision, mean, precision, observations: 0 };
+}
+
+/** A (route, model)'s word model before any score (`learner: hashed_words`): WORD_MODEL's settings and the model's prior. */
+export function emptyWordArm(modelId: string, priorQuality?: number): LogisticArmState {
+  return emptyLogisticArm(modelId, { bits: WORD_MODEL.bits, priorPrecision: WORD_MODEL.priorPrecision, ...(priorQuality === undefined ? {} : { priorQuality }) });
 }
 
 /**
@@ -73,30 +84,77 @@ export function applyLogisticObservation(arm: LogisticArmState, features: ArrayL
   return arm;
 }
 
-/** Mean and variance of the request's logit under this arm's posterior. */
-export function logisticBelief(arm: LogisticArmState, features: ArrayLike<number>): { logit: number; variance: number } {
+/**
+ * Another model of the route was scored on a request with these buckets: this model's evidence on them
+ * fades by `discount` towards the prior, as every Beta arm of a route decays on each score
+ * (`applyObservation`). Exponential forgetting of the likelihood: the data's share of each weight's
+ * precision is multiplied by `discount`, and its mean moves back towards the prior mean (0; the bias
+ * weight keeps its mean, it carries the price prior) in the same proportion. Without it a model's
+ * weights for prompts it no longer serves keep their evidence for ever, and a model that lost early is
+ * not tried again when it improves (docs/benchmarks.md, routing round 5).
+ */
+export function fadeLogisticArm(arm: LogisticArmState, features: ArrayLike<number>, discount: number): LogisticArmState {
+  if (discount >= 1) return arm;
+  const prior = arm.priorPrecision;
+  for (let i = 0; i < features.length; i++) {
+    const k = features[i];
+    const q = arm.precision[k];
+    const faded = prior + discount * (q - prior);
+    if (k !== 0) arm.mean[k] = (discount * q * arm.mean[k]) / faded;
+    arm.precision[k] = faded;
+  }
+  return arm;
+}
+
+/**
+ * Explicit feedback changed the reward of a response this arm already learned from (`oldReward` ->
+ * `newReward`). The update's step is linear in the reward for a given p and precision, so the
+ * correction is the difference of the two steps, (new - old) x / q_k on the request's buckets, at the
+ * precision now (the curvature term does not depend on the reward, so the precision is unchanged).
+ */
+export function applyLogisticCorrection(arm: LogisticArmState, features: ArrayLike<number>, oldReward: number, newReward: number): LogisticArmState {
   const x = featureScale(features);
+  const delta = Math.min(1, Math.max(0, newReward)) - Math.min(1, Math.max(0, oldReward));
+  if (delta === 0) return arm;
+  for (let i = 0; i < features.length; i++) {
+    const k = features[i];
+    if (k < 0 || k >= arm.mean.length) continue;
+    arm.mean[k] += (delta * x) / arm.precision[k];
+  }
+  return arm;
+}
+
+/**
+ * Mean and variance of the request's logit under this arm's posterior. `varianceScale` < 1 tempers
+ * what the data taught (each weight's precision above the prior counts 1 / varianceScale times, a
+ * power posterior); the prior's own variance is left whole, so an untrained model is as uncertain as
+ * its prior says (tempering the whole variance made a model whose prior is below the floor all but
+ * never tried; docs/benchmarks.md, routing round 5).
+ */
+export function logisticBelief(arm: LogisticArmState, features: ArrayLike<number>, varianceScale = 1): { logit: number; variance: number } {
+  const x = featureScale(features);
+  const prior = arm.priorPrecision;
   let logit = 0;
   let variance = 0;
   for (let i = 0; i < features.length; i++) {
     const k = features[i];
     logit += arm.mean[k] * x;
-    variance += (x * x) / arm.precision[k];
+    variance += (x * x) / (varianceScale === 1 ? arm.precision[k] : prior + (arm.precision[k] - prior) / varianceScale);
   }
   return { logit, variance };
 }
 
 /**
  * Each arm's belief about this request as Beta evidence for `decide` (pass it as `arms`, with a
- * near-zero `priorSuccesses` / `priorFailures`). `varianceScale` < 1 tempers the posterior (less
- * exploration); tuned on MMLU to 0.25.
+ * near-zero `priorSuccesses` / `priorFailures`). `varianceScale` < 1 tempers what the data taught
+ * (less exploration once a model has evidence; see `logisticBelief`); 0.25 on MMLU.
  */
 export function logisticArmsAsBeta(arms: Iterable<LogisticArmState>, features: ArrayLike<number>, varianceScale = 1): Map<string, ArmState> {
   const out = new Map<string, ArmState>();
   for (const arm of arms) {
-    const { logit, variance } = logisticBelief(arm, features);
+    const { logit, variance } = logisticBelief(arm, features, varianceScale);
     const p = Math.min(0.9999, Math.max(0.0001, sigmoid(logit)));
-    const strength = 1 / Math.max(1e-9, varianceScale * variance * p * (1 - p));
+    const strength = 1 / Math.max(1e-9, variance * p * (1 - p));
     out.set(arm.modelId, { modelId: arm.modelId, successes: p * strength, failures: (1 - p) * strength, completionTokens: 0, costUsd: 0, observations: arm.observations });
   }
   return out;
@@ -131,17 +189,26 @@ export function parseLogisticArm(stored: SerializedLogisticArm): LogisticArmStat
   return { modelId: stored.modelId, bits: stored.bits, priorPrecision: stored.priorPrecision, observations: stored.observations, mean, precision };
 }
 
-function encodeFloats(values: Float64Array): string {
+/** A vector as little-endian Float32 bytes (half the size of Float64; the weights need no more). */
+export function floatsToBytes(values: Float64Array): Buffer {
   const buffer = Buffer.alloc(values.length * 4);
   for (let i = 0; i < values.length; i++) buffer.writeFloatLE(values[i], i * 4);
-  return buffer.toString('base64');
+  return buffer;
+}
+
+export function bytesToFloats(buffer: Uint8Array): Float64Array {
+  const view = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  const out = new Float64Array(view.length >> 2);
+  for (let i = 0; i < out.length; i++) out[i] = view.readFloatLE(i * 4);
+  return out;
+}
+
+function encodeFloats(values: Float64Array): string {
+  return floatsToBytes(values).toString('base64');
 }
 
 function decodeFloats(encoded: string): Float64Array {
-  const buffer = Buffer.from(encoded, 'base64');
-  const out = new Float64Array(buffer.length >> 2);
-  for (let i = 0; i < out.length; i++) out[i] = buffer.readFloatLE(i * 4);
-  return out;
+  return bytesToFloats(Buffer.from(encoded, 'base64'));
 }
 
 function logitMean(arm: LogisticArmState, features: ArrayLike<number>, x: number): number {

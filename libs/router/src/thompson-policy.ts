@@ -109,6 +109,12 @@ export interface DecisionOptions {
    * up to that much. At 1, when no model clears the lowered floor, the cheapest goes first.
    */
   budgetPressure?: number;
+  /**
+   * The route's arms of scored answers, for the untried cap (`maxUntriedShare`), when `arms` are beliefs
+   * that are not counts of scored answers (the word model's, `logisticArmsAsBeta`): a model whose arm
+   * here has less than `warmupEvidence` counts as untried. Unset: `arms` themselves.
+   */
+  triedArms?: ReadonlyMap<string, ArmState>;
 }
 
 const DEFAULT_PRIOR_QUALITY_WEIGHT = 4;
@@ -192,7 +198,8 @@ export function decide(
       excludedBecause,
       ...(contextEvidence === undefined ? {} : { contextEvidence }),
     });
-    untried.push((routeArm ? armWeight(routeArm) : 0) < warmup);
+    const triedArm = options.triedArms ? options.triedArms.get(c.modelId) : routeArm;
+    untried.push((triedArm ? armWeight(triedArm) : 0) < warmup);
   }
 
   const eligibleIdx: number[] = [];

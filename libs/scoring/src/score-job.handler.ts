@@ -39,6 +39,7 @@ export class ScoreJobHandler {
         completionTokens: d.completionTokens,
         discount: d.discount,
         feedbackWeight: d.feedbackWeight,
+        ...(d.words ? { words: d.words } : {}),
         scoredAt: new Date(this.clock.now()),
       });
       if (result.status === 'recorded') this.onStatsChanged();

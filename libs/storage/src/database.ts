@@ -57,6 +57,8 @@ export interface ScoresTable {
   reward: number;
   results: Json<ValidatorResultRecord[]>;
   scored_at: Timestamp;
+  /** The prompt's hashed-word buckets, for routes with `learner: hashed_words` (else null). */
+  features: ColumnType<number[] | null, number[] | null | undefined, number[] | null>;
 }
 
 export interface FeedbackTable {
@@ -80,6 +82,18 @@ export interface ArmStatsTable {
   updated_at: Timestamp;
 }
 
+/** One (route, model)'s hashed-word logistic regression (libs/router hashed-logistic), float32 LE bytes. */
+export interface WordArmsTable {
+  route: string;
+  model_id: string;
+  bits: number;
+  prior_precision: number;
+  observations: number;
+  mean: Buffer;
+  precision: Buffer;
+  updated_at: Timestamp;
+}
+
 export interface SpendDailyTable {
   day: ColumnType<string, string, string>;
   route: string;
@@ -93,9 +107,11 @@ export interface Database {
   scores: ScoresTable;
   feedback: FeedbackTable;
   arm_stats: ArmStatsTable;
+  word_arms: WordArmsTable;
   spend_daily: SpendDailyTable;
 }
 
+export type WordArmRow = Selectable<WordArmsTable>;
 export type RequestRow = Selectable<RequestsTable>;
 export type NewRequestRow = Insertable<RequestsTable>;
 export type ArmStatsRow = Selectable<ArmStatsTable>;

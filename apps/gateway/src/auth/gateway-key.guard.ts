@@ -5,10 +5,12 @@ import { AccessService } from './access.service';
 import { openAccess, type KeyAccess } from './key-access';
 
 const ACCESS = Symbol('access');
-type WithAccess = FastifyRequest & { [ACCESS]?: KeyAccess };
+/** What the key check reads of a request: its headers (a Fastify request, or the raw chat route's). */
+export type KeyedRequest = { headers: { authorization?: string } };
+type WithAccess = KeyedRequest & { [ACCESS]?: KeyAccess };
 
 /** `Authorization: Bearer <key>`, as the OpenAI SDK sends it; the key itself is never kept or logged. */
-export function bearerToken(req: FastifyRequest): string | undefined {
+export function bearerToken(req: KeyedRequest): string | undefined {
   const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
   return match ? match[1].trim() : undefined;
 }
@@ -28,7 +30,7 @@ export class GatewayKeyGuard implements CanActivate {
   }
 
   /** The access the request's key grants (kept on the request for keyIdOf / accessOf), or a 401. */
-  async authenticate(request: FastifyRequest): Promise<KeyAccess> {
+  async authenticate(request: KeyedRequest): Promise<KeyAccess> {
     const req = request as WithAccess;
     const presented = bearerToken(req);
     if (!this.access.keysRequired) {

@@ -9,7 +9,7 @@ import type { GatewayRuntime } from '../runtime';
 import { adaptRequestForModel } from './adapt-request';
 import { effectiveTimeouts, retryDelayMs } from './failover-policy';
 import { mapProviderError } from './map-provider-error';
-import type { RequestContext } from './request-context';
+import type { ClientSignal, RequestContext } from './request-context';
 
 /** Models tried for one request by default before the error goes back to the client. */
 export const MAX_ATTEMPTS = 3;
@@ -75,7 +75,7 @@ export class AttemptRunner implements OnModuleDestroy {
   }
 
   /** Waits, or stops waiting when the client goes away. */
-  sleep(ms: number, signal: AbortSignal): Promise<void> {
+  sleep(ms: number, signal: ClientSignal): Promise<void> {
     return new Promise((resolve) => {
       if (ms <= 0 || signal.aborted) return resolve();
       const done = () => {
@@ -118,6 +118,7 @@ export class AttemptRunner implements OnModuleDestroy {
         const providerCall: ProviderCall = {
           request: adaptRequestForModel(args.request, model),
           signal: abort.signal,
+          abort,
           timeouts: {
             connectMs: timeouts.connectMs,
             firstByteMs: timeouts.firstByteMs,

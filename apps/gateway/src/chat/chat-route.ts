@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../../../libs/core/src';
-import type { GatewayKeyGuard } from '../auth/gateway-key.guard';
+import type { GatewayKeyGuard, KeyedRequest } from '../auth/gateway-key.guard';
 import { isRecorded, sendError, toGatewayError } from '../errors/openai-error.filter';
+import type { ChatReply } from './chat-reply';
 import type { ChatService } from './chat.service';
+import { ClientGone } from './request-context';
 
 export interface ChatRouteDeps {
   chat: ChatService;
@@ -17,30 +19,39 @@ export interface ChatRouteDeps {
  * request). It does what the controller, the key guard and the OpenAI error filter did for it:
  * check the key, stop upstream work when the client goes away, answer every error in OpenAI's
  * format and record the requests refused before the chat service saw them (bad JSON, body too
- * large, bad key). Registered in its own scope, so its error handler is its own.
+ * large, bad key). Registered in its own scope, so its error handler is its own. The common case
+ * (a JSON body with its length given) does not even reach Fastify: `raw-chat-route.ts` serves it
+ * with the same `serveChat`.
  */
 export function registerChatRoute(fastify: FastifyInstance, deps: ChatRouteDeps): void {
-  const fail = (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
-    const error = toGatewayError(err);
-    if (error.status >= 500 && !(err instanceof GatewayError)) deps.onUnexpected(err);
-    if (!isRecorded(err)) deps.chat.recordRejected(String(req.id), null, error);
-    sendError(reply, error, String(req.id));
-  };
   void fastify.register(async (scope) => {
-    scope.setErrorHandler((err, req, reply) => fail(err, req, reply));
-    scope.post('/v1/chat/completions', async (req, reply) => {
-      try {
-        const access = await deps.keys.authenticate(req);
-        const abort = new AbortController();
-        // The client went away before the answer was complete: stop the upstream call too.
-        reply.raw.on('close', () => {
-          if (!reply.raw.writableFinished) abort.abort();
-        });
-        await deps.chat.handle(req.body, { requestId: String(req.id), keyId: access.keyId, signal: abort.signal, access, setHeader: (n, v) => reply.raw.setHeader(n, v) }, reply);
-      } catch (err) {
-        fail(err, req, reply);
-      }
+    scope.setErrorHandler((err, req, reply) => failChat(deps, err, String(req.id), reply));
+    scope.post('/v1/chat/completions', async (req: FastifyRequest, reply: FastifyReply) => {
+      await serveChat(deps, req.body, String(req.id), req as KeyedRequest, reply);
       return reply;
     });
   });
+}
+
+/** One chat completion: the key check, the client's disconnect wired to the upstream call, errors in OpenAI's format. */
+export async function serveChat(deps: ChatRouteDeps, body: unknown, requestId: string, req: KeyedRequest, reply: ChatReply): Promise<void> {
+  try {
+    const access = await deps.keys.authenticate(req);
+    const gone = new ClientGone();
+    // The client went away before the answer was complete: stop the upstream call too.
+    reply.raw.on('close', () => {
+      if (!reply.raw.writableFinished) gone.abort();
+    });
+    await deps.chat.handle(body, { requestId, keyId: access.keyId, signal: gone, access, setHeader: (n, v) => reply.raw.setHeader(n, v) }, reply);
+  } catch (err) {
+    failChat(deps, err, requestId, reply);
+  }
+}
+
+/** An error answered in OpenAI's format; one the chat service did not record yet is recorded here. */
+export function failChat(deps: ChatRouteDeps, err: unknown, requestId: string, reply: ChatReply): void {
+  const error = toGatewayError(err);
+  if (error.status >= 500 && !(err instanceof GatewayError)) deps.onUnexpected(err);
+  if (!isRecorded(err)) deps.chat.recordRejected(requestId, null, error);
+  sendError(reply, error, requestId);
 }

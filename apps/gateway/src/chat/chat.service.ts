@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { Inject, Injectable } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
 import type { AppConfig, FailoverSpec, ModelSpec, RouteSpec } from '../../../../libs/config/src';
 import { GatewayError, type ChatChunk, type ChatRequest, type ChatResponse, type Clock, type Random, type Usage } from '../../../../libs/core/src';
 import { ProviderError, ProviderRegistry } from '../../../../libs/providers/src';
@@ -21,11 +20,12 @@ import { RequestEvents } from '../events/request-events';
 import { countsAgainstDeployment, deploymentKey, schemaKey } from '../health-breaker/deployment-health';
 import { promptTemplateFor } from './adapt-request';
 import { AttemptRunner, type AttemptLog, type Rejection } from './attempt-runner';
+import type { ChatReply } from './chat-reply';
 import { continuationRequest } from './continuation';
 import { buildChain, resolveFailover } from './failover-policy';
 import { guardStream, hasContent } from './guard-stream';
 import { inlineRejection } from './inline-checks';
-import type { RequestContext } from './request-context';
+import { ClientGone, type RequestContext } from './request-context';
 import { mapProviderError } from './map-provider-error';
 import { parseChatRequest } from './parse-chat-request';
 import { takeRouterExtension } from './router-extension';
@@ -87,7 +87,7 @@ export class ChatService {
     private readonly budget: BudgetService,
   ) {}
 
-  async handle(body: unknown, ctx: RequestContext, reply: FastifyReply): Promise<void> {
+  async handle(body: unknown, ctx: RequestContext, reply: ChatReply): Promise<void> {
     const startedAt = this.clock.now();
     const row = this.newRow(ctx, startedAt);
     const attempts: AttemptLog[] = [];
@@ -107,6 +107,7 @@ export class ChatService {
         arms: this.learned.armsFor(route.name),
         contextKey: promptContext.contextKey,
         contextArms: this.learned.armsFor(route.name, promptContext.contextKey),
+        ...(route.learner === 'hashed_words' ? { wordArms: this.learned.wordArmsFor(route.name, route.candidates, route.priorQuality) } : {}),
         spentTodayUsd: this.spend.spentToday(route.name),
         random: this.random,
         exclude,
@@ -134,7 +135,7 @@ export class ChatService {
 
   /** A request rejected before it reached the handler (malformed JSON, oversized body): still recorded. */
   recordRejected(requestId: string, keyId: string | null, error: GatewayError): void {
-    const row = this.newRow({ requestId, keyId, signal: new AbortController().signal }, this.clock.now());
+    const row = this.newRow({ requestId, keyId, signal: new ClientGone() }, this.clock.now());
     this.finishWithError(row, [], error, this.clock.now());
   }
 
@@ -147,7 +148,7 @@ export class ChatService {
     throw GatewayError.notFound(`The model or route '${name}' does not exist.`, 'model_not_found', 'model');
   }
 
-  private async complete(request: ChatRequest, plan: RoutePlan, ctx: RequestContext, reply: FastifyReply, row: NewRequestRow, attempts: AttemptLog[], startedAt: number, failover: Failover): Promise<void> {
+  private async complete(request: ChatRequest, plan: RoutePlan, ctx: RequestContext, reply: ChatReply, row: NewRequestRow, attempts: AttemptLog[], startedAt: number, failover: Failover): Promise<void> {
     const wantsSchema = request.response_format?.type === 'json_schema';
     const { response, model } = await this.attempts.run<ChatResponse>({
       chain: failover.chain,
@@ -178,7 +179,7 @@ export class ChatService {
     this.finishServed(row, attempts, served, plan, request, cost, startedAt);
   }
 
-  private async stream(request: ChatRequest, plan: RoutePlan, ctx: RequestContext, reply: FastifyReply, row: NewRequestRow, attempts: AttemptLog[], startedAt: number, failover: Failover): Promise<void> {
+  private async stream(request: ChatRequest, plan: RoutePlan, ctx: RequestContext, reply: ChatReply, row: NewRequestRow, attempts: AttemptLog[], startedAt: number, failover: Failover): Promise<void> {
     const open = (chain: ModelSpec[], req: ChatRequest, continuation: boolean) =>
       this.attempts.run<OpenedStream>({
         chain,
@@ -319,7 +320,7 @@ export class ChatService {
     return out;
   }
 
-  private async writeChunk(raw: FastifyReply['raw'], chunk: ChatChunk | undefined): Promise<void> {
+  private async writeChunk(raw: ChatReply['raw'], chunk: ChatChunk | undefined): Promise<void> {
     if (!chunk || raw.destroyed) return;
     if (!raw.write(`data: ${JSON.stringify(chunk)}\n\n`)) {
       await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
@@ -443,6 +444,7 @@ export class ChatService {
       completionTokens: served.usage?.completion_tokens ?? 0,
       discount: plan.route.discount,
       ...(plan.route.feedbackWeight === undefined ? {} : { feedbackWeight: plan.route.feedbackWeight }),
+      ...(plan.features ? { words: wordEvidence(plan.features, plan.route.priorQuality?.[served.model.id]) } : {}),
       validators: plan.route.validators,
       ...this.scoringInput(request, served),
     };
@@ -483,4 +485,9 @@ function addUsage(total: Usage, part: Usage | undefined): void {
   total.prompt_tokens += part.prompt_tokens ?? 0;
   total.completion_tokens += part.completion_tokens ?? 0;
   total.total_tokens += part.total_tokens ?? 0;
+}
+
+/** What the worker needs to teach the served model's word model (`learner: hashed_words`). */
+function wordEvidence(features: Int32Array, priorQuality: number | undefined): NonNullable<ScoreResponseJob['words']> {
+  return { features: Array.from(features), ...(priorQuality === undefined ? {} : { priorQuality }) };
 }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../../../libs/core/src';
+import type { ChatReply } from '../chat/chat-reply';
 
 /** Converts whatever a handler threw into OpenAI's error format; unknown errors become a 500 without details. */
 export function toGatewayError(err: unknown): GatewayError {
@@ -37,7 +38,7 @@ export function toGatewayError(err: unknown): GatewayError {
   return GatewayError.internal();
 }
 
-export function sendError(reply: FastifyReply, error: GatewayError, requestId: string): void {
+export function sendError(reply: ChatReply, error: GatewayError, requestId: string): void {
   if (reply.sent || reply.raw.headersSent) {
     if (!reply.raw.writableEnded) reply.raw.end();
     return;

@@ -40,20 +40,29 @@ export function requestLogger(config: AppConfig, destination: NodeJS.WritableStr
 export function registerRequestLogging(fastify: FastifyInstance, logger: Logger): void {
   if (logger.level === 'silent') return;
   fastify.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    const statusCode = reply.raw.statusCode;
-    const level = requestLogLevel(statusCode);
-    if (logger.isLevelEnabled(level) && !QUIET.test(req.url)) {
-      logger[level](
-        {
-          req: { id: req.id, method: req.method, url: req.url, headers: req.headers },
-          // Fastify hands its headers to writeHead, so the raw response does not list them; a stream
-          // writes its own (raw) headers.
-          res: { statusCode, headers: { ...reply.getHeaders(), ...reply.raw.getHeaders() } },
-          responseTime: Math.round(reply.elapsedTime),
-        },
-        statusCode >= 500 ? 'request errored' : 'request completed',
-      );
-    }
+    // Fastify hands its headers to writeHead, so the raw response does not list them; a stream
+    // writes its own (raw) headers.
+    logRequest(logger, req, reply.raw.statusCode, () => ({ ...reply.getHeaders(), ...reply.raw.getHeaders() }), reply.elapsedTime);
     done();
   });
+}
+
+/** The request's log line (see registerRequestLogging); also written by the raw chat route. */
+export function logRequest(
+  logger: Logger,
+  req: { id: unknown; method?: string; url?: string; headers: unknown },
+  statusCode: number,
+  responseHeaders: () => Record<string, unknown>,
+  elapsedMs: number,
+): void {
+  const level = requestLogLevel(statusCode);
+  if (!logger.isLevelEnabled(level) || QUIET.test(req.url ?? '')) return;
+  logger[level](
+    {
+      req: { id: req.id, method: req.method, url: req.url, headers: req.headers },
+      res: { statusCode, headers: responseHeaders() },
+      responseTime: Math.round(elapsedMs),
+    },
+    statusCode >= 500 ? 'request errored' : 'request completed',
+  );
 }

@@ -66,6 +66,7 @@ export class ReportService {
         const specs = route.candidates.map((id) => this.config.models.get(id)!);
         const ttft = specs.map((spec) => this.signals.expectedTtftMs(spec.id) ?? spec.expectedTtftMs);
         const health = specs.map((spec) => this.attempts.health.exclusion(route.name, spec));
+        const wordArms = route.learner === 'hashed_words' ? this.learned.wordArmsFor(route.name, route.candidates, route.priorQuality) : undefined;
         const models = specs.map((spec, i) => {
           const modelId = spec.id;
           const u = usageBy.get(key(route.name, modelId));
@@ -84,6 +85,8 @@ export class ReportService {
             mean_reward: r ? r.mean_reward : null,
             reward_interval: r ? rewardInterval(r.mean_reward, r.var_reward, r.scored) : null,
             belief: { mean_quality: believedQuality(route, modelId, arm), evidence, expected_cost_usd: expectedCostUsd, prior_quality: route.priorQuality?.[modelId] ?? null },
+            /** `learner: hashed_words` only: how many scored answers the model's word model learned from (it decides per prompt). */
+            ...(wordArms ? { word_model: { observations: wordArms[i].observations } } : {}),
             mean_cost_usd: u && u.requests > 0 ? u.cost_usd / u.requests : null,
             total_cost_usd: u?.cost_usd ?? 0,
             mean_latency_ms: u?.mean_latency_ms ?? null,
@@ -119,6 +122,7 @@ export class ReportService {
             relative_floor: route.relativeFloor ?? null,
             context_prior_strength: route.contextPriorStrength ?? CONTEXT_PRIOR_STRENGTH,
             feedback_weight: route.feedbackWeight ?? DEFAULT_FEEDBACK_WEIGHT,
+            learner: route.learner ?? 'prompt_contexts',
           },
           decision,
           /** Per `metadata.tier`: the tier's constraints (the route's where it says nothing), its spend and what it favours. */

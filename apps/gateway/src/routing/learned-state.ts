@@ -1,5 +1,5 @@
-import type { ArmState } from '../../../../libs/router/src';
-import { toArmState, type ArmStatsRepository } from '../../../../libs/storage/src';
+import { emptyWordArm, type ArmState, type LogisticArmState } from '../../../../libs/router/src';
+import { toArmState, toWordArm, type ArmStatsRepository } from '../../../../libs/storage/src';
 
 /** Margin for rows committed out of timestamp order by concurrent workers. */
 const REFRESH_OVERLAP_MS = 10_000;
@@ -8,10 +8,18 @@ const REFRESH_OVERLAP_MS = 10_000;
  * The gateway's copy of the learned statistics, refreshed from Postgres every few hundred
  * milliseconds (and at once when the in-process worker reports a change), so every gateway process
  * routes on the same shared state. Decisions read it synchronously: no I/O on the request path.
+ * It holds both learners' state: the Beta arms per (route, prompt context, model), and for routes with
+ * `learner: hashed_words` one word model per (route, model).
  */
 export class LearnedState {
   private readonly arms = new Map<string, Map<string, ArmState>>();
+  private readonly words = new Map<string, Map<string, LogisticArmState>>();
+  /** A model's word model before its first score (built once: 2 x 4,096 numbers, not per request). */
+  private readonly untrainedWords = new Map<string, LogisticArmState>();
+  /** Each word model's stored bytes as last decoded, per `route\u0000model`. */
+  private readonly wordVersions = new Map<string, { mean: Buffer; precision: Buffer; observations: number }>();
   private lastSeen: Date | null = null;
+  private lastWordSeen: Date | null = null;
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
   private again = false;
@@ -20,6 +28,23 @@ export class LearnedState {
 
   armsFor(route: string, contextKey = ''): ReadonlyMap<string, ArmState> {
     return this.arms.get(`${route}\u0000${contextKey}`) ?? new Map();
+  }
+
+  /**
+   * The route's word models for these candidates; a candidate without one yet gets the untrained model
+   * with its prior quality (`priors`, the route's price-tier priors).
+   */
+  wordArmsFor(route: string, candidates: readonly string[], priors?: Readonly<Record<string, number>>): LogisticArmState[] {
+    const stored = this.words.get(route);
+    return candidates.map((id) => {
+      const arm = stored?.get(id);
+      if (arm) return arm;
+      const prior = priors?.[id];
+      const key = `${id}\u0000${prior ?? ''}`;
+      let untrained = this.untrainedWords.get(key);
+      if (!untrained) this.untrainedWords.set(key, (untrained = emptyWordArm(id, prior)));
+      return untrained;
+    });
   }
 
   /** Every (route, context) the router holds beliefs for. */
@@ -48,8 +73,9 @@ export class LearnedState {
     this.inFlight = (async () => {
       do {
         this.again = false;
-        const since = this.lastSeen ? new Date(this.lastSeen.getTime() - REFRESH_OVERLAP_MS) : null;
-        const rows = await this.repository.changedSince(since);
+        const since = withOverlap(this.lastSeen);
+        const wordsSince = withOverlap(this.lastWordSeen);
+        const [rows, wordRows] = await Promise.all([this.repository.changedSince(since), this.repository.changedWordArmsSince(wordsSince)]);
         for (const row of rows) {
           const key = `${row.route}\u0000${row.context_key}`;
           let route = this.arms.get(key);
@@ -58,10 +84,27 @@ export class LearnedState {
           const at = new Date(row.updated_at);
           if (!this.lastSeen || at > this.lastSeen) this.lastSeen = at;
         }
+        for (const row of wordRows) {
+          const at = new Date(row.updated_at);
+          if (!this.lastWordSeen || at > this.lastWordSeen) this.lastWordSeen = at;
+          // The overlap margin brings back rows already read: decode (2 x 4,096 floats) only what changed
+          // (compared by content: two writes can share a millisecond).
+          const key = `${row.route}\u0000${row.model_id}`;
+          const seen = this.wordVersions.get(key);
+          if (seen && seen.mean.equals(row.mean) && seen.precision.equals(row.precision) && seen.observations === row.observations) continue;
+          this.wordVersions.set(key, { mean: row.mean, precision: row.precision, observations: row.observations });
+          let route = this.words.get(row.route);
+          if (!route) this.words.set(row.route, (route = new Map()));
+          route.set(row.model_id, toWordArm(row));
+        }
       } while (this.again);
     })().finally(() => {
       this.inFlight = undefined;
     });
     return this.inFlight;
   }
+}
+
+function withOverlap(at: Date | null): Date | null {
+  return at ? new Date(at.getTime() - REFRESH_OVERLAP_MS) : null;
 }

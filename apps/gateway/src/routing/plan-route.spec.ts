@@ -1,5 +1,6 @@
 import type { ModelSpec, RouteSpec } from '../../../../libs/config/src';
 import { GatewayError, seededRandom, type ChatRequest } from '../../../../libs/core/src';
+import { applyLogisticObservation, emptyLogisticArm, hashedPromptFeatures, WORD_MODEL } from '../../../../libs/router/src';
 import { planRoute } from './plan-route';
 
 const models = new Map<string, ModelSpec>([
@@ -234,5 +235,57 @@ describe('planRoute constraints', () => {
     expect(mean('small')).toBeCloseTo(0.45, 12);
     expect(mean('big')).toBeCloseTo(0.75, 12);
     expect(result.decision.floorUnmet).toBe(true);
+  });
+
+  describe('learner: hashed_words', () => {
+    const words: RouteSpec = { ...route, learner: 'hashed_words', qualityFloor: 0.7 };
+    const law = (i: number) => request({ messages: [{ role: 'user', content: `The plaintiff sued the defendant for breach of contract number ${i}` }] });
+    const geo = (i: number) => request({ messages: [{ role: 'user', content: `What is the capital city of country number ${i}` }] });
+    /** Word models as the worker would have trained them: small fails on law prompts, passes on geography. */
+    function trained() {
+      const small = emptyLogisticArm('small', { bits: WORD_MODEL.bits, priorPrecision: WORD_MODEL.priorPrecision });
+      const big = emptyLogisticArm('big', { bits: WORD_MODEL.bits, priorPrecision: WORD_MODEL.priorPrecision });
+      for (let i = 0; i < 400; i++) {
+        const f = hashedPromptFeatures(i % 2 === 0 ? law(i) : geo(i), { bits: WORD_MODEL.bits });
+        applyLogisticObservation(small, f, i % 2 === 0 ? 0 : 1);
+        applyLogisticObservation(big, f, 1);
+      }
+      return [small, big];
+    }
+    const scored = new Map([
+      ['small', { modelId: 'small', successes: 100, failures: 100, completionTokens: 0, costUsd: 0, observations: 200 }],
+      ['big', { modelId: 'big', successes: 200, failures: 0, completionTokens: 0, costUsd: 0, observations: 200 }],
+    ]);
+
+    it('decides from the word models: the same context routes apart by its words', () => {
+      const random = seededRandom(5);
+      const wordArms = trained();
+      const chosen = (r: ChatRequest) => planRoute({ route: words, models, request: r, promptTokens: 20, arms: scored, wordArms, spentTodayUsd: 0, random }).decision.modelId;
+      const lawPicks = Array.from({ length: 50 }, (_, i) => chosen(law(1000 + i)));
+      const geoPicks = Array.from({ length: 50 }, (_, i) => chosen(geo(1000 + i)));
+      expect(lawPicks.filter((m) => m === 'big').length).toBeGreaterThanOrEqual(45);
+      expect(geoPicks.filter((m) => m === 'small').length).toBeGreaterThanOrEqual(45);
+      // The contexts learner, on the same route-level evidence (small: 50%), cannot tell the two apart.
+      const byContext = (r: ChatRequest) => planRoute({ route: { ...words, learner: 'prompt_contexts' }, models, request: r, promptTokens: 20, arms: scored, spentTodayUsd: 0, random }).decision.modelId;
+      expect(Array.from({ length: 50 }, (_, i) => byContext(geo(i))).filter((m) => m === 'small').length).toBeLessThan(10);
+    });
+
+    it('hands the prompt\'s buckets to the score job, and only for a word route', () => {
+      const wordPlan = planRoute({ route: words, models, request: geo(1), promptTokens: 20, arms: scored, wordArms: trained(), spentTodayUsd: 0, random: seededRandom(1) });
+      expect(Array.from(wordPlan.features!)).toEqual(Array.from(hashedPromptFeatures(geo(1), { bits: WORD_MODEL.bits })));
+      expect(plan({}).features).toBeUndefined();
+    });
+
+    it('bounds an untrained model by max_untried_share, counting scored answers rather than the word prior', () => {
+      const untrained = [emptyLogisticArm('small', { bits: WORD_MODEL.bits, priorQuality: 0.99 }), emptyLogisticArm('big', { bits: WORD_MODEL.bits, priorQuality: 0.5 })];
+      const onlyBig = new Map([['big', scored.get('big')!]]);
+      const random = seededRandom(9);
+      const picks = Array.from({ length: 400 }, (_, i) =>
+        planRoute({ route: { ...words, qualityFloor: 0, maxUntriedShare: 0.1 }, models, request: geo(i), promptTokens: 20, arms: onlyBig, wordArms: untrained, spentTodayUsd: 0, random }).decision.modelId,
+      );
+      const share = picks.filter((m) => m === 'small').length / picks.length;
+      expect(share).toBeGreaterThan(0.03);
+      expect(share).toBeLessThan(0.2);
+    });
   });
 });

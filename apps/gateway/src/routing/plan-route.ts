@@ -1,7 +1,16 @@
 import type { ModelSpec, RouteConstraints, RouteSpec, TierSpec } from '../../../../libs/config/src';
 import { GatewayError, type ChatRequest, type Random } from '../../../../libs/core/src';
 import { pressureFor } from '../../../../libs/budget/src/pacing';
-import { decide, type ArmState, type Candidate, type Decision } from '../../../../libs/router/src';
+import {
+  decide,
+  hashedPromptFeatures,
+  logisticArmsAsBeta,
+  WORD_MODEL,
+  type ArmState,
+  type Candidate,
+  type Decision,
+  type LogisticArmState,
+} from '../../../../libs/router/src';
 import { capabilityError, missingCapability } from './capabilities';
 import { promptTokensFor } from './estimate-tokens';
 import { routeSignalsFor } from './route-signals-registry';
@@ -49,6 +58,8 @@ export interface RoutePlan {
   /** The chosen model first, then the order to fall back in. */
   models: ModelSpec[];
   promptTokens: number;
+  /** For a route with `learner: hashed_words`: the prompt's hashed-word buckets, for its score job. */
+  features?: Int32Array;
 }
 
 export interface PlanInput {
@@ -60,6 +71,8 @@ export interface PlanInput {
   /** The request's prompt context and what the router learned for it (libs/router extractPromptContext). */
   contextKey?: string;
   contextArms?: ReadonlyMap<string, ArmState>;
+  /** For a route with `learner: hashed_words`: its word model per candidate (LearnedState.wordArmsFor). */
+  wordArms?: readonly LogisticArmState[];
   spentTodayUsd: number;
   random: Random;
   /** Health: why a model gets no traffic now ('circuit_open', 'schema_failures'), if it must not. */
@@ -133,7 +146,8 @@ export function planRoute(input: PlanInput): RoutePlan {
       expectedCostUsd: expected,
       eligible: excludedBecause === undefined,
       excludedBecause,
-      priorQuality: route.priorQuality?.[id],
+      // The word learner carries the price prior in each model's bias weight instead.
+      priorQuality: route.learner === 'hashed_words' ? undefined : route.priorQuality?.[id],
       // Observed first, else the configured guess, else unknown (presumed fast, so it gets observed).
       expectedTtftMs: maxTtftMs === undefined ? undefined : (observations?.expectedTtftMs(id) ?? model.expectedTtftMs),
     };
@@ -146,25 +160,37 @@ export function planRoute(input: PlanInput): RoutePlan {
   if (route.maxUntriedShare !== undefined) {
     for (const id of route.candidates) if ((input.arms.get(id)?.observations ?? 0) === 0) untriedCap = route.maxUntriedShare;
   }
-  const decision = decide(
-    candidates,
-    input.arms,
-    {
-      qualityFloor: limits.qualityFloor,
-      priorSuccesses: 1,
-      priorFailures: 1,
-      contextPriorStrength: route.contextPriorStrength ?? CONTEXT_PRIOR_STRENGTH,
-      relativeFloor: route.relativeFloor,
-      costWeight: limits.costWeight,
-      maxTtftMs,
-      maxUntriedShare: untriedCap,
-      warmupEvidence: UNTRIED_WARMUP_EVIDENCE,
-      floorConfidence: route.floorConfidence,
-    },
-    input.random,
-    { contextKey: input.contextKey, contextArms: input.contextArms, budgetPressure: pressure },
-  );
-  return { route, ...(tier ? { tier } : {}), decision, models: decision.ranked.map((id) => input.models.get(id)!), promptTokens };
+  const policy = {
+    qualityFloor: limits.qualityFloor,
+    priorSuccesses: 1,
+    priorFailures: 1,
+    contextPriorStrength: route.contextPriorStrength ?? CONTEXT_PRIOR_STRENGTH,
+    relativeFloor: route.relativeFloor,
+    costWeight: limits.costWeight,
+    maxTtftMs,
+    maxUntriedShare: untriedCap,
+    warmupEvidence: UNTRIED_WARMUP_EVIDENCE,
+    floorConfidence: route.floorConfidence,
+  };
+  let decision: Decision;
+  let features: Int32Array | undefined;
+  if (route.learner === 'hashed_words') {
+    // The word model's belief about this very prompt, as Beta evidence; the untried cap counts the
+    // route's scored answers.
+    features = hashedPromptFeatures(request, { bits: WORD_MODEL.bits });
+    const beliefs = logisticArmsAsBeta(input.wordArms ?? [], features, WORD_MODEL.varianceScale);
+    decision = decide(candidates, beliefs, { ...policy, priorSuccesses: 1e-3, priorFailures: 1e-3 }, input.random, { budgetPressure: pressure, triedArms: input.arms });
+  } else {
+    decision = decide(candidates, input.arms, policy, input.random, { contextKey: input.contextKey, contextArms: input.contextArms, budgetPressure: pressure });
+  }
+  return {
+    route,
+    ...(tier ? { tier } : {}),
+    decision,
+    models: decision.ranked.map((id) => input.models.get(id)!),
+    promptTokens,
+    ...(features ? { features } : {}),
+  };
 }
 
 /**

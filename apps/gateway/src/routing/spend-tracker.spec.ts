@@ -15,6 +15,16 @@ function fakeRepository(rollup: Map<string, number>) {
 describe('SpendTracker', () => {
   const noon = Date.parse('2026-11-21T12:00:00Z');
 
+  it('names the UTC day of its clock, across midnight and back', () => {
+    let now = Date.parse('2026-11-21T23:59:59.999Z');
+    const tracker = new SpendTracker(fakeRepository(new Map()).repository, { now: () => now });
+    expect(tracker.today()).toBe('2026-11-21');
+    now += 1;
+    expect(tracker.today()).toBe('2026-11-22');
+    now = Date.parse('2026-11-20T08:00:00Z');
+    expect(tracker.today()).toBe('2026-11-20');
+  });
+
   it("counts served cost at once, and moves a written batch's cost to confirmed without a query", async () => {
     const rollup = new Map([['r', 1]]);
     const { repository, calls } = fakeRepository(rollup);

@@ -20,8 +20,19 @@ export class SpendTracker {
     private readonly clock: Clock,
   ) {}
 
+  private todayLabel = '';
+  private todayEndsAt = 0;
+  private todayStartsAt = 0;
+
+  /** The UTC day (YYYY-MM-DD); read on every request, so formatted once per day. */
   today(): string {
-    return new Date(this.clock.now()).toISOString().slice(0, 10);
+    const now = this.clock.now();
+    if (now < this.todayStartsAt || now >= this.todayEndsAt) {
+      this.todayStartsAt = Math.floor(now / DAY_MS) * DAY_MS;
+      this.todayEndsAt = this.todayStartsAt + DAY_MS;
+      this.todayLabel = new Date(this.todayStartsAt).toISOString().slice(0, 10);
+    }
+    return this.todayLabel;
   }
 
   spentToday(route: string): number {

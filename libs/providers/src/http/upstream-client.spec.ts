@@ -80,4 +80,36 @@ describe('postJson', () => {
     expect(err).toBeInstanceOf(ProviderError);
     expect((err as ProviderError).message).toMatch(/aborted/);
   });
+
+  describe('with the caller\'s own controller (one per attempt)', () => {
+    it('adds no listener to it, and its abort stops the call', async () => {
+      const abort = new AbortController();
+      const res = await postJson(`${base}/ok`, {}, {}, { signal: abort.signal, abort });
+      expect(getEventListeners(abort.signal, 'abort').length).toBeLessThanOrEqual(1); // undici's own, while the call runs
+      await readText(res.body);
+      const own = new AbortController();
+      const pending = postJson(`${base}/hang`, {}, {}, { signal: own.signal, abort: own }).catch((e: unknown) => e);
+      setTimeout(() => own.abort(), 20);
+      expect(((await pending) as ProviderError).message).toMatch(/aborted/);
+    });
+
+    it('the total timeout aborts it as a timeout, headers or body', async () => {
+      const abort = new AbortController();
+      const err = await postJson(`${base}/hang`, {}, {}, { signal: abort.signal, abort, timeouts: { totalMs: 100 } }).catch((e: unknown) => e);
+      expect((err as ProviderError).kind).toBe('timeout');
+      expect(abort.signal.aborted).toBe(true);
+      const body = new AbortController();
+      const res = await postJson(`${base}/trickle`, {}, {}, { signal: body.signal, abort: body, timeouts: { totalMs: 150 } });
+      expect(((await readText(res.body).catch((e: unknown) => e)) as ProviderError).kind).toBe('timeout');
+    });
+
+    it('a controller that is not the signal\'s own is not used', async () => {
+      const outer = new AbortController();
+      const stranger = new AbortController();
+      const res = await postJson(`${base}/ok`, {}, {}, { signal: outer.signal, abort: stranger, timeouts: { totalMs: 50 } });
+      await readText(res.body);
+      await new Promise((r) => setTimeout(r, 80));
+      expect(stranger.signal.aborted).toBe(false);
+    });
+  });
 });

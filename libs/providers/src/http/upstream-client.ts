@@ -71,7 +71,13 @@ function withJsonHeaders(headers: Record<string, string>): Record<string, string
  * A plain controller and one unref'd timer, released by `done()`, cost less per request than
  * `AbortSignal.any([AbortSignal.timeout(...), signal])`, whose signals live until garbage collection.
  */
-function callSignal(totalMs: number, outer: AbortSignal | undefined): { signal: AbortSignal; done(): void } {
+function callSignal(totalMs: number, outer: AbortSignal | undefined, own?: AbortController): { signal: AbortSignal; done(): void } {
+  if (own && own.signal === outer) {
+    // The caller's controller is this call's alone: the timeout aborts it directly.
+    const timer = setTimeout(() => own.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), totalMs);
+    timer.unref();
+    return { signal: own.signal, done: () => clearTimeout(timer) };
+  }
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), totalMs);
   timer.unref();
@@ -97,7 +103,7 @@ export async function postJson(
   url: string,
   headers: Record<string, string>,
   body: unknown,
-  options: { signal?: AbortSignal; timeouts?: ProviderTimeouts } = {},
+  options: { signal?: AbortSignal; abort?: AbortController; timeouts?: ProviderTimeouts } = {},
 ): Promise<UpstreamResponse> {
   const given = options.timeouts ?? {};
   const { origin, path } = parseUrl(url);
@@ -108,7 +114,7 @@ export async function postJson(
     // A request nested deeper than the serializer's stack: the client's input, not an upstream fault.
     throw new ProviderError('bad_request', `The request cannot be forwarded: ${(err as Error).message}.`);
   }
-  const call = callSignal(given.totalMs ?? DEFAULT_TIMEOUTS.totalMs, options.signal);
+  const call = callSignal(given.totalMs ?? DEFAULT_TIMEOUTS.totalMs, options.signal, options.abort);
   try {
     const res = await upstreamAgent(given.connectMs ?? DEFAULT_TIMEOUTS.connectMs).request({
       origin,

@@ -18,7 +18,7 @@ const SYSTEM_HEAD_CHARS = 400;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 /** At most this many distinct buckets per request (a long prompt's first words are enough). */
-const MAX_FEATURES = 512;
+export const MAX_HASHED_FEATURES = 512;
 
 export interface HashedFeatureOptions {
   bits?: number;
@@ -40,7 +40,7 @@ export function hashedPromptFeatures(request: ChatRequest, options: HashedFeatur
       system = text;
     }
   }
-  const buffer = new Int32Array(MAX_FEATURES);
+  const buffer = new Int32Array(MAX_HASHED_FEATURES);
   let n = 0;
   buffer[n++] = 0;
   n = hashWords(system, 0, Math.min(system.length, SYSTEM_HEAD_CHARS), bits, buffer, n);
@@ -50,14 +50,14 @@ export function hashedPromptFeatures(request: ChatRequest, options: HashedFeatur
   if ((request.tools?.length ?? 0) > 0 || request.functions !== undefined) structural.push('#tools');
   const format = request.response_format?.type;
   if (format === 'json_object' || format === 'json_schema') structural.push('#json');
-  for (const token of structural) if (n < MAX_FEATURES) buffer[n++] = bucketOf(hashString(token), bits);
+  for (const token of structural) if (n < MAX_HASHED_FEATURES) buffer[n++] = bucketOf(hashString(token), bits);
   return uniqueSorted(buffer, n);
 }
 
 /** Same as `hashedPromptFeatures` for one plain text (the bias and the words only). */
 export function hashedTextFeatures(text: string, options: HashedFeatureOptions = {}): Int32Array {
   const bits = options.bits ?? DEFAULT_HASH_BITS;
-  const buffer = new Int32Array(MAX_FEATURES);
+  const buffer = new Int32Array(MAX_HASHED_FEATURES);
   let n = 0;
   buffer[n++] = 0;
   n = hashWords(text, Math.max(0, text.length - HASH_TAIL_CHARS), text.length, bits, buffer, n);

@@ -1,7 +1,19 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { applyObservation, applyRewardCorrection, guardAgainstDrop, type ArmState } from '../../../router/src';
+import {
+  applyLogisticCorrection,
+  applyLogisticObservation,
+  applyObservation,
+  applyRewardCorrection,
+  bytesToFloats,
+  emptyWordArm,
+  fadeLogisticArm,
+  floatsToBytes,
+  guardAgainstDrop,
+  type ArmState,
+  type LogisticArmState,
+} from '../../../router/src';
 import { combineReward, DEFAULT_FEEDBACK_WEIGHT } from '../../../scoring/src/score-response';
-import type { ArmStatsRow, Database, ValidatorResultRecord } from '../database';
+import type { ArmStatsRow, Database, ValidatorResultRecord, WordArmRow } from '../database';
 
 export interface ScoreToRecord {
   requestId: string;
@@ -15,7 +27,15 @@ export interface ScoreToRecord {
   discount: number;
   /** The route's `feedback_weight` (explicit feedback's share of the reward); 0.5 when unset. */
   feedbackWeight?: number;
+  /** For a route with `learner: hashed_words`: the prompt's hashed-word buckets, and the model's prior quality. */
+  words?: WordEvidence;
   scoredAt: Date;
+}
+
+export interface WordEvidence {
+  features: number[];
+  /** The model's cold-start prior (its price tier), used when the route has no word model for it yet. */
+  priorQuality?: number;
 }
 
 export type RecordOutcome = { status: 'recorded'; reward: number } | { status: 'duplicate' };
@@ -33,6 +53,13 @@ export class ArmStatsRepository {
    */
   async changedSince(since: Date | null): Promise<ArmStatsRow[]> {
     let q = this.db.selectFrom('arm_stats').selectAll();
+    if (since) q = q.where('updated_at', '>', since);
+    return q.execute();
+  }
+
+  /** Word models (`learner: hashed_words`) changed after `since`, as {@link changedSince}. */
+  async changedWordArmsSince(since: Date | null): Promise<WordArmRow[]> {
+    let q = this.db.selectFrom('word_arms').selectAll();
     if (since) q = q.where('updated_at', '>', since);
     return q.execute();
   }
@@ -69,6 +96,7 @@ export class ArmStatsRepository {
             reward: score.validatorReward,
             results: JSON.stringify(score.results),
             scored_at: score.scoredAt,
+            features: score.words?.features ?? null,
           })),
         )
         .onConflict((oc) => oc.column('request_id').doNothing())
@@ -99,6 +127,28 @@ export class ArmStatsRepository {
           arms = applyObservation(guarded.arms, { modelId: score.modelId, reward, costUsd: score.costUsd, completionTokens: score.completionTokens }, score.discount);
         }
         await writeArms(trx, route, contextKey, arms, drift);
+      }
+      // Routes with `learner: hashed_words` also teach their word models (one per route and model).
+      for (const route of [...new Set(scores.filter((s) => s.words).map((s) => s.route))].sort()) {
+        const batch = fresh.filter((s) => s.route === route && s.words && insertedIds.has(s.requestId));
+        if (batch.length === 0) continue;
+        // Every word model of the route: the served one learns, the others' evidence on the prompt fades.
+        const stored = new Map((await selectWordArmsForUpdate(trx, route)).map((row) => [row.model_id, toWordArm(row)]));
+        const changed = new Set<string>();
+        for (const score of batch) {
+          const features = score.words!.features;
+          if (score.discount < 1) {
+            for (const [modelId, other] of stored) {
+              if (modelId === score.modelId) continue;
+              fadeLogisticArm(other, features, score.discount);
+              changed.add(modelId);
+            }
+          }
+          const arm = stored.get(score.modelId) ?? emptyWordArm(score.modelId, score.words!.priorQuality);
+          stored.set(score.modelId, applyLogisticObservation(arm, features, rewards.get(score.requestId)!, score.discount));
+          changed.add(score.modelId);
+        }
+        await writeWordArms(trx, route, [...changed].map((id) => stored.get(id)!));
       }
       for (const [requestId, value] of feedback) {
         await trx.updateTable('scores').set({ reward: rewards.get(requestId)!, feedback: value }).where('request_id', '=', requestId).execute();
@@ -132,6 +182,10 @@ export class ArmStatsRepository {
         const arms = (await selectArmsForUpdate(trx, score.route, contextKey)).map(toArmState);
         const arm = arms.find((a) => a.modelId === score.model_id);
         if (arm) await writeArms(trx, score.route, contextKey, [applyRewardCorrection(arm, score.reward, reward)]);
+      }
+      if (score.features) {
+        const [row] = await selectWordArmsForUpdate(trx, score.route, [score.model_id]);
+        if (row) await writeWordArms(trx, score.route, [applyLogisticCorrection(toWordArm(row), score.features, score.reward, reward)]);
       }
       await trx.updateTable('scores').set({ reward, feedback: value }).where('request_id', '=', requestId).execute();
       return { status: 'applied' as const, reward };
@@ -186,6 +240,47 @@ async function writeArms(trx: Transaction<Database>, route: string, contextKey: 
       })),
     )
     .execute();
+}
+
+function selectWordArmsForUpdate(trx: Transaction<Database>, route: string, models?: string[]) {
+  let q = trx.selectFrom('word_arms').selectAll().where('route', '=', route);
+  if (models) q = q.where('model_id', 'in', models);
+  return q.forUpdate().execute();
+}
+
+async function writeWordArms(trx: Transaction<Database>, route: string, arms: LogisticArmState[]): Promise<void> {
+  if (arms.length === 0) return;
+  await trx
+    .insertInto('word_arms')
+    .values(
+      arms.map((a) => ({
+        route,
+        model_id: a.modelId,
+        bits: a.bits,
+        prior_precision: a.priorPrecision,
+        observations: a.observations,
+        mean: floatsToBytes(a.mean),
+        precision: floatsToBytes(a.precision),
+        updated_at: sql<Date>`clock_timestamp()`,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['route', 'model_id']).doUpdateSet((eb) => ({
+        observations: eb.ref('excluded.observations'),
+        mean: eb.ref('excluded.mean'),
+        precision: eb.ref('excluded.precision'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .execute();
+}
+
+export function toWordArm(row: WordArmRow): LogisticArmState {
+  const mean = bytesToFloats(row.mean);
+  const precision = bytesToFloats(row.precision);
+  const size = 2 ** row.bits;
+  if (mean.length !== size || precision.length !== size) throw new Error(`word model ${row.route}/${row.model_id}: expected ${size} weights`);
+  return { modelId: row.model_id, bits: row.bits, priorPrecision: row.prior_precision, observations: row.observations, mean, precision };
 }
 
 export function toArmState(row: ArmStatsRow): ArmState {

@@ -1,0 +1,81 @@
+import { seededRandom, type ChatRequest } from '../../libs/core/src';
+import { extractPromptContext } from '../../libs/router/src';
+import { toWordArm } from '../../libs/storage/src';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
+import { routerYaml, startStack, type Stack } from '../support/stack';
+
+const LAW = [
+  'The plaintiff sued the defendant for breach of contract; who bears the burden of proof',
+  'Under the statute, is the landlord liable to the tenant for the damages',
+  'Can the court enforce an oral agreement to sell land under the statute of frauds',
+];
+const GEO = [
+  'What is the capital city of the country north of Spain',
+  'Which river flows through the capital of Egypt and into which sea',
+  'Name the highest mountain range on the continent of South America',
+];
+
+/**
+ * `learner: hashed_words` end to end: HTTP through the gateway, records in Postgres, scoring jobs on
+ * BullMQ, the worker teaching each served model's word model in Postgres, and the gateway routing on
+ * the refreshed word models. The cheap model answers geography and fails law; both kinds of prompt are
+ * one prompt context, so only the words tell them apart.
+ */
+describe('the word learner through HTTP, the real queue and the real worker', () => {
+  let upstream: FakeOpenAI;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    upstream = await startFakeOpenAI((body) => {
+      const messages = body.messages as Array<{ content: string }>;
+      const isLaw = LAW.some((p) => messages[messages.length - 1].content.startsWith(p));
+      const passes = body.model === 'strong-upstream' || !isLaw;
+      return { kind: 'text', content: passes ? 'ANSWER: 42' : 'I am not sure.' };
+    });
+    const route = `    learner: hashed_words\n    validators: [{ type: regex, pattern: "^ANSWER: \\\\d+$" }]\n`;
+    stack = await startStack({ yaml: routerYaml(upstream.url, route), queue: 'bullmq', random: seededRandom(11) });
+  });
+  afterAll(async () => {
+    await stack.close();
+    await upstream.close();
+  });
+
+  it('is one prompt context for the contexts learner', () => {
+    const key = (text: string) => extractPromptContext({ model: 'auto', messages: [{ role: 'user', content: text }] } as ChatRequest, {}).contextKey;
+    expect(new Set([...LAW, ...GEO].map(key)).size).toBe(1);
+  });
+
+  it('learns per prompt from its words: law to the strong model, geography to the cheap one', async () => {
+    const order = seededRandom(3);
+    const served: Array<{ kind: 'law' | 'geo'; model: string }> = [];
+    for (let i = 0; i < 600; i++) {
+      const kind = order() < 0.5 ? 'law' : 'geo';
+      const text = `${(kind === 'law' ? LAW : GEO)[i % 3]} (case ${i})`;
+      const { response } = await stack.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: text }] }).withResponse();
+      served.push({ kind, model: response.headers.get('x-router-model')! });
+    }
+    const late = served.slice(300);
+    const share = (kind: string, model: string) => late.filter((s) => s.kind === kind && s.model === model).length / late.filter((s) => s.kind === kind).length;
+    expect(share('law', 'strong')).toBeGreaterThanOrEqual(0.85);
+    expect(share('geo', 'cheap')).toBeGreaterThanOrEqual(0.85);
+
+    // Every scored request taught its model's word model exactly once.
+    await stack.gateway.runtime.records.flush();
+    const deadline = Date.now() + 15_000;
+    while ((await stack.gateway.runtime.arms.scoreCount()) < 600 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await stack.gateway.runtime.arms.scoreCount()).toBe(600);
+    const words = (await stack.gateway.runtime.arms.changedWordArmsSince(null)).map(toWordArm);
+    expect(words.map((w) => w.modelId).sort()).toEqual(['cheap', 'strong']);
+    expect(words.reduce((n, w) => n + w.observations, 0)).toBe(600);
+    expect(words.find((w) => w.modelId === 'cheap')!.observations).toBe(served.filter((s) => s.model === 'cheap').length);
+
+    // The report names the learner and how much each word model has learned (once the gateway has refreshed).
+    await stack.gateway.runtime.learned.refresh();
+    const report = (await stack.client.get('/router/report')) as {
+      routes: Array<{ route: string; constraints: Record<string, unknown>; models: Array<{ model: string; word_model?: { observations: number } }> }>;
+    };
+    const auto = report.routes.find((r) => r.route === 'auto')!;
+    expect(auto.constraints.learner).toBe('hashed_words');
+    expect(Object.fromEntries(auto.models.map((m) => [m.model, m.word_model?.observations]))).toEqual(Object.fromEntries(words.map((w) => [w.modelId, w.observations])));
+  });
+});

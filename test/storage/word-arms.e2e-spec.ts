@@ -1,0 +1,104 @@
+import { hashedTextFeatures, logisticBelief, WORD_MODEL } from '../../libs/router/src';
+import { ArmStatsRepository, toWordArm, type ScoreToRecord } from '../../libs/storage/src';
+import { createTestDatabase } from '../support/test-database';
+
+/** The word models of `learner: hashed_words` routes, as the worker writes them, on the real Postgres. */
+describe('word models on the real Postgres', () => {
+  let testDb: Awaited<ReturnType<typeof createTestDatabase>>;
+  let arms: ArmStatsRepository;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    arms = new ArmStatsRepository(testDb.handle.db);
+  });
+  afterAll(() => testDb.drop());
+
+  const geo = Array.from(hashedTextFeatures('What is the capital city of France', { bits: WORD_MODEL.bits }));
+  const law = Array.from(hashedTextFeatures('The plaintiff sued the defendant for breach of contract', { bits: WORD_MODEL.bits }));
+  const score = (requestId: string, modelId: string, reward: number, features: number[], route = 'words'): ScoreToRecord => ({
+    requestId,
+    route,
+    contextKey: 'general',
+    modelId,
+    validatorReward: reward,
+    results: [],
+    costUsd: 0.001,
+    completionTokens: 10,
+    discount: 1,
+    words: { features, priorQuality: 0.6 },
+    scoredAt: new Date(),
+  });
+  const wordArms = async (route: string) => new Map((await arms.changedWordArmsSince(null)).filter((r) => r.route === route).map((r) => [r.model_id, toWordArm(r)]));
+  const belief = (arm: ReturnType<typeof toWordArm>, f: number[]) => 1 / (1 + Math.exp(-logisticBelief(arm, f).logit));
+
+  it('teaches each served model its own word model, once per request, in the batch\'s order', async () => {
+    const batch: ScoreToRecord[] = [];
+    for (let i = 0; i < 40; i++) {
+      batch.push(score(`g${i}`, 'cheap', 1, geo));
+      batch.push(score(`l${i}`, 'cheap', 0, law));
+      batch.push(score(`s${i}`, 'strong', 1, i % 2 ? geo : law));
+    }
+    const outcomes = await arms.recordScores([...batch, batch[0]]);
+    expect(outcomes.filter((o) => o.status === 'recorded')).toHaveLength(120);
+    expect(await arms.recordScores(batch.slice(0, 10))).toEqual(Array(10).fill({ status: 'duplicate' }));
+    const models = await wordArms('words');
+    expect(models.get('cheap')).toMatchObject({ bits: WORD_MODEL.bits, priorPrecision: WORD_MODEL.priorPrecision, observations: 80 });
+    expect(models.get('strong')!.observations).toBe(40);
+    expect(belief(models.get('cheap')!, geo)).toBeGreaterThan(0.8);
+    expect(belief(models.get('cheap')!, law)).toBeLessThan(0.3);
+    expect(belief(models.get('strong')!, law)).toBeGreaterThan(0.8);
+    // The route's Beta arms learn from the same scores as before (route level and the context).
+    const routeArms = (await arms.changedSince(null)).filter((r) => r.route === 'words' && r.context_key === '');
+    expect(routeArms.reduce((n, r) => n + r.observations, 0)).toBe(120);
+    expect((await arms.findScore('g0'))?.features).toEqual(geo);
+  });
+
+  it("fades the other stored models' evidence on a scored prompt (the route's discount), means towards the prior", async () => {
+    const fading = (id: string, modelId: string, features: number[]) => ({ ...score(id, modelId, 1, features, 'fading'), discount: 0.5 });
+    await arms.recordScores([fading('f1', 'a', geo), fading('f2', 'b', law)]);
+    const before = await wordArms('fading');
+    const word = geo.find((k) => k !== 0 && !law.includes(k))!;
+    expect(before.get('a')!.precision[word]).toBeGreaterThan(1);
+    await arms.recordScore(fading('f3', 'b', geo));
+    const after = await wordArms('fading');
+    const [q, m] = [before.get('a')!.precision[word], before.get('a')!.mean[word]];
+    expect(after.get('a')!.precision[word]).toBeCloseTo(1 + 0.5 * (q - 1), 5);
+    expect(after.get('a')!.mean[word]).toBeCloseTo((0.5 * q * m) / (1 + 0.5 * (q - 1)), 5);
+    expect(after.get('a')!.observations).toBe(1);
+    // A bucket of the scored prompt that model a never saw stays at the prior.
+    expect(after.get('b')!.observations).toBe(2);
+  });
+
+  it('starts an untrained model from its price prior, and keeps routes apart', async () => {
+    await arms.recordScore(score('other-1', 'cheap', 1, geo, 'other'));
+    const other = await wordArms('other');
+    expect(other.get('cheap')!.observations).toBe(1);
+    // The prior (0.6) sits in the bias weight; one success moves this prompt's belief above it.
+    expect(other.get('cheap')!.mean[0]).toBeGreaterThan(0);
+    expect(belief(other.get('cheap')!, law)).toBeLessThan(belief(other.get('cheap')!, geo));
+    expect((await wordArms('words')).get('cheap')!.observations).toBe(80);
+  });
+
+  it('corrects what the word model learned when feedback changes a scored reward', async () => {
+    const before = (await wordArms('words')).get('cheap')!;
+    // g0 was scored 1 on geography; the user says it was wrong (weight 0.5: reward 1 -> 0.5).
+    expect(await arms.applyFeedback('g0', 0, 'wrong', new Date())).toEqual({ status: 'applied', reward: 0.5 });
+    const after = (await wordArms('words')).get('cheap')!;
+    expect(belief(after, geo)).toBeLessThan(belief(before, geo));
+    expect(after.observations).toBe(before.observations);
+    expect(after.mean[geo[1]]).toBeCloseTo(before.mean[geo[1]] - (0.5 / Math.sqrt(geo.length)) / before.precision[geo[1]], 5);
+    // A bucket the prompt does not have is untouched.
+    const untouched = law.find((k) => !geo.includes(k))!;
+    expect(after.mean[untouched]).toBeCloseTo(before.mean[untouched], 6);
+  });
+
+  it('hands the gateway only the word models changed since its last refresh', async () => {
+    const all = await arms.changedWordArmsSince(null);
+    // Postgres keeps microseconds, a Date milliseconds: the next millisecond is after every row so far.
+    const latest = new Date(all.reduce((t, r) => Math.max(t, new Date(r.updated_at).getTime()), 0) + 1);
+    expect(await arms.changedWordArmsSince(latest)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 5));
+    await arms.recordScore(score('late-1', 'strong', 1, geo));
+    expect((await arms.changedWordArmsSince(latest)).map((r) => `${r.route}/${r.model_id}`)).toEqual(['words/strong']);
+  });
+});
