@@ -29,7 +29,22 @@ export class ScoreProcessor extends WorkerHost implements OnApplicationBootstrap
     this.worker.concurrency = this.concurrency;
   }
 
+  /**
+   * A job that is about to fail for good is dead-lettered here, BEFORE BullMQ marks it failed: a
+   * worker killed between the two then leaves a stalled job (retried, and the dead letter's fixed id
+   * keeps one letter), never a failed job without its letter. The `failed` event adds it again
+   * (a no-op) and covers the failures that never reach this code, such as a job stalled too often.
+   */
   async process(job: Job): Promise<ScoreJobResult | BatchResult> {
+    try {
+      return await this.run(job);
+    } catch (err) {
+      if (isFinalFailure(job, err, job.attemptsMade + 1)) await this.deadLetter(job, err as Error, job.attemptsMade + 1);
+      throw err;
+    }
+  }
+
+  private async run(job: Job): Promise<ScoreJobResult | BatchResult> {
     if (job.name === JOB_BATCH) return this.processBatch(job);
     let parsed;
     try {
@@ -76,22 +91,30 @@ export class ScoreProcessor extends WorkerHost implements OnApplicationBootstrap
   /** A job that failed for good (poison, or its last attempt) goes to the dead-letter queue. */
   @OnWorkerEvent('failed')
   async onFailed(job: Job | undefined, error: Error): Promise<void> {
-    if (!job) return;
-    const final = error instanceof UnrecoverableError || error?.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-    if (!final) return;
+    if (!job || !isFinalFailure(job, error, job.attemptsMade)) return;
+    await this.deadLetter(job, error, job.attemptsMade);
+  }
+
+  private async deadLetter(job: Job, error: Error, attemptsMade: number): Promise<void> {
     try {
       await this.deadLetters.add({
         jobId: String(job.id),
         name: job.name,
         data: job.data,
         reason: (error?.message ?? 'unknown').slice(0, 1000),
-        attemptsMade: job.attemptsMade,
-        failedAt: new Date(job.finishedOn ?? job.timestamp).toISOString(),
+        attemptsMade,
+        failedAt: new Date(job.finishedOn ?? Date.now()).toISOString(),
       });
     } catch {
-      /* the job also stays in the queue's failed set (removeOnFail: false) */
+      /* the job also stays in the queue's failed set (removeOnFail: false); the failed event tries again */
     }
   }
+}
+
+/** Whether this failure is the job's last: a poison payload, or no attempts left after `attemptsMade`. */
+export function isFinalFailure(job: Pick<Job, 'opts'>, error: unknown, attemptsMade: number): boolean {
+  const unrecoverable = error instanceof UnrecoverableError || (error as Error | undefined)?.name === 'UnrecoverableError';
+  return unrecoverable || attemptsMade >= (job.opts.attempts ?? 1);
 }
 
 /** What a batch job returns: how many entries, and how each ended. */
