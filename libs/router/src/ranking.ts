@@ -19,6 +19,11 @@ export function rank(beliefs: readonly Rankable[], idx: readonly number[], quali
 
 /** `rank(...)[0]` without sorting: one pass, O(models). */
 export function firstRanked(beliefs: readonly Rankable[], idx: readonly number[], quality: readonly number[], floor: number, relative: number, cheapestFirst: boolean, costWeight?: number): string {
+  return beliefs[firstRankedIndex(beliefs, idx, quality, floor, relative, cheapestFirst, costWeight)].modelId;
+}
+
+/** The index (into `beliefs`) of `rank(...)[0]`. */
+export function firstRankedIndex(beliefs: readonly Rankable[], idx: readonly number[], quality: readonly number[], floor: number, relative: number, cheapestFirst: boolean, costWeight?: number): number {
   // Clearing = reaching the absolute floor and the relative one: the larger of the two.
   const threshold = Math.max(floor, relative * bestOf(idx, quality));
   let bestClear = -1;
@@ -28,10 +33,11 @@ export function firstRanked(beliefs: readonly Rankable[], idx: readonly number[]
       if (bestClear < 0 || compareClear(beliefs, quality, costWeight, i, bestClear) < 0) bestClear = i;
     } else if (bestRest < 0 || compareRest(beliefs, quality, cheapestFirst, i, bestRest) < 0) bestRest = i;
   }
-  return beliefs[bestClear >= 0 ? bestClear : bestRest].modelId;
+  return bestClear >= 0 ? bestClear : bestRest;
 }
 
-function rankOrder(beliefs: readonly Rankable[], idx: readonly number[], quality: readonly number[], floor: number, relative: number, cheapestFirst: boolean, costWeight?: number): number[] {
+/** `rank` as indices into `beliefs`. */
+export function rankOrder(beliefs: readonly Rankable[], idx: readonly number[], quality: readonly number[], floor: number, relative: number, cheapestFirst: boolean, costWeight?: number): number[] {
   const threshold = Math.max(floor, relative * bestOf(idx, quality));
   const clear: number[] = [];
   const rest: number[] = [];

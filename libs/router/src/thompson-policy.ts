@@ -1,7 +1,7 @@
 import type { Random } from '../../core/src';
 import { armWeight, type ArmState } from './arm-state';
 import { sampleBeta } from './beta-sampler';
-import { firstRanked, rank } from './ranking';
+import { firstRankedIndex, rankOrder } from './ranking';
 import { lowerQuantile, normalQuantile } from './safe-exploration';
 
 export interface Candidate {
@@ -149,11 +149,17 @@ export function decide(
   const cap = policy.maxUntriedShare;
   const warmup = policy.warmupEvidence ?? DEFAULT_WARMUP_EVIDENCE;
 
-  const beliefs: ArmBelief[] = [];
-  const untried: boolean[] = [];
-  const posteriorA: number[] = [];
-  const posteriorB: number[] = [];
-  for (const c of candidates) {
+  // Everything below works on indices into `beliefs` (= candidates); ids are looked up once at the end.
+  const n = candidates.length;
+  const beliefs: ArmBelief[] = new Array(n);
+  const untried: boolean[] = new Array(n);
+  const posteriorA: number[] = new Array(n);
+  const posteriorB: number[] = new Array(n);
+  const means: number[] = new Array(n);
+  const sampledQuality: number[] = new Array(n);
+  const eligibleIdx: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = candidates[i];
     const routeArm = arms.get(c.modelId);
     let a: number;
     let b: number;
@@ -185,74 +191,71 @@ export function decide(
       excludedBecause = LATENCY_EXCLUSION;
     }
     const mean = a / (a + b);
-    posteriorA.push(a);
-    posteriorB.push(b);
+    posteriorA[i] = a;
+    posteriorB[i] = b;
+    means[i] = mean;
     const sampled = eligible ? sampleBeta(a, b, random) : 0;
-    beliefs.push({
-      modelId: c.modelId,
-      meanQuality: mean,
-      sampledQuality: sampled,
-      evidence,
-      expectedCostUsd: c.expectedCostUsd,
-      eligible,
-      excludedBecause,
-      ...(contextEvidence === undefined ? {} : { contextEvidence }),
-    });
-    const triedArm = options.triedArms ? options.triedArms.get(c.modelId) : routeArm;
-    untried.push((triedArm ? armWeight(triedArm) : 0) < warmup);
+    sampledQuality[i] = sampled;
+    if (eligible) eligibleIdx.push(i);
+    const belief: ArmBelief = { modelId: c.modelId, meanQuality: mean, sampledQuality: sampled, evidence, expectedCostUsd: c.expectedCostUsd, eligible, excludedBecause };
+    if (contextEvidence !== undefined) belief.contextEvidence = contextEvidence;
+    beliefs[i] = belief;
+    if (cap !== undefined) {
+      const triedArm = options.triedArms ? options.triedArms.get(c.modelId) : routeArm;
+      untried[i] = (triedArm ? armWeight(triedArm) : 0) < warmup;
+    }
   }
 
-  const eligibleIdx: number[] = [];
-  for (let i = 0; i < beliefs.length; i++) if (beliefs[i].eligible) eligibleIdx.push(i);
   if (eligibleIdx.length === 0) {
     throw new Error('decide() needs at least one eligible candidate');
   }
   const cheapestFirst = pressure >= 1;
-  const means = beliefs.map((b) => b.meanQuality);
   const costWeight = policy.costWeight;
   // Only the greedy choice (the rule on posterior means) is needed, not its whole order: one pass.
-  const greedy = firstRanked(beliefs, eligibleIdx, means, floor, relative, cheapestFirst, costWeight);
-  let testQuality = beliefs.map((b) => b.sampledQuality);
+  const greedy = firstRankedIndex(beliefs, eligibleIdx, means, floor, relative, cheapestFirst, costWeight);
+  let testQuality = sampledQuality;
   if (pressure > 0) {
-    const greedyCost = beliefs.find((b) => b.modelId === greedy)?.expectedCostUsd ?? Infinity;
-    testQuality = beliefs.map((b) => (b.expectedCostUsd >= greedyCost ? b.sampledQuality + pressure * (b.meanQuality - b.sampledQuality) : b.sampledQuality));
+    const greedyCost = beliefs[greedy].expectedCostUsd;
+    testQuality = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const b = beliefs[i];
+      testQuality[i] = b.expectedCostUsd >= greedyCost ? b.sampledQuality + pressure * (b.meanQuality - b.sampledQuality) : b.sampledQuality;
+    }
   }
-  let sampledOrder = rank(beliefs, eligibleIdx, testQuality, floor, relative, cheapestFirst, costWeight);
-  if (cap !== undefined) sampledOrder = capUntried(sampledOrder, candidates, untried, cap, random);
+  let order = rankOrder(beliefs, eligibleIdx, testQuality, floor, relative, cheapestFirst, costWeight);
+  if (cap !== undefined) order = capUntried(order, untried, cap, random);
+  let bestMean = 0;
+  for (const i of eligibleIdx) if (means[i] > bestMean) bestMean = means[i];
   if (policy.floorConfidence !== undefined) {
-    let topMean = 0;
-    for (const i of eligibleIdx) topMean = Math.max(topMean, means[i]);
-    const threshold = Math.max(floor, relative * topMean);
+    const threshold = Math.max(floor, relative * bestMean);
     const zProven = normalQuantile(policy.floorConfidence);
-    const lower = beliefs.map((_, i) => lowerQuantile(posteriorA[i], posteriorB[i], zProven));
-    sampledOrder = fundExploration(sampledOrder, greedy, beliefs, lower, threshold, random);
+    const lower: number[] = new Array(n);
+    for (let i = 0; i < n; i++) lower[i] = lowerQuantile(posteriorA[i], posteriorB[i], zProven);
+    order = fundExploration(order, greedy, means, lower, threshold, random);
   }
-  const chosen = sampledOrder[0];
+  const chosen = order[0];
   let reason: DecisionReason;
   if (eligibleIdx.length === 1) reason = beliefs.length === 1 ? 'only_candidate' : 'constraint';
   else if (chosen !== greedy) reason = 'explore';
-  else if (eligibleIdx.length < beliefs.length && chosen !== firstRanked(beliefs, allIndices(beliefs.length), means, floor, relative, cheapestFirst, costWeight)) reason = 'constraint';
+  else if (eligibleIdx.length < beliefs.length && chosen !== firstRankedIndex(beliefs, allIndices(beliefs.length), means, floor, relative, cheapestFirst, costWeight)) reason = 'constraint';
   else reason = 'exploit';
-  let bestMean = 0;
-  for (const i of eligibleIdx) bestMean = Math.max(bestMean, means[i]);
-  return {
-    modelId: chosen,
-    reason,
-    ranked: sampledOrder,
-    beliefs,
-    floorUnmet: !eligibleIdx.some((i) => means[i] >= floor && means[i] >= relative * bestMean),
-    ...(options.contextKey === undefined ? {} : { contextKey: options.contextKey }),
-  };
+  const ranked: string[] = new Array(order.length);
+  for (let k = 0; k < order.length; k++) ranked[k] = beliefs[order[k]].modelId;
+  let floorUnmet = true;
+  for (const i of eligibleIdx) if (means[i] >= floor && means[i] >= relative * bestMean) floorUnmet = false;
+  const decision: Decision = { modelId: ranked[0], reason, ranked, beliefs, floorUnmet };
+  if (options.contextKey !== undefined) decision.contextKey = options.contextKey;
+  return decision;
 }
 
 /**
  * When an untried model leads, keep it with probability `cap`; otherwise the first tried model moves
  * to the front (the untried ones stay right behind it as fallbacks). No cap while nothing is tried.
+ * `order` and `untried` index the candidates.
  */
-function capUntried(order: string[], candidates: Candidate[], untried: boolean[], cap: number, random: Random): string[] {
-  const isUntried = (modelId: string) => untried[candidates.findIndex((c) => c.modelId === modelId)];
-  if (!isUntried(order[0])) return order;
-  const firstTried = order.findIndex((m) => !isUntried(m));
+function capUntried(order: number[], untried: boolean[], cap: number, random: Random): number[] {
+  if (!untried[order[0]]) return order;
+  const firstTried = order.findIndex((i) => !untried[i]);
   if (firstTried < 0 || random() < cap) return order;
   return [order[firstTried], ...order.slice(0, firstTried), ...order.slice(firstTried + 1)];
 }
@@ -270,21 +273,18 @@ function capUntried(order: string[], candidates: Candidate[], untried: boolean[]
  * When the anchor's own mean is below the threshold there is no surplus to protect and the sampled
  * order stands (plain Thompson sampling, which is how a context finds a model that clears at all).
  */
-function fundExploration(order: string[], greedy: string, beliefs: ArmBelief[], lower: number[], threshold: number, random: Random): string[] {
-  const index = new Map(beliefs.map((b, i) => [b.modelId, i]));
-  const at = (modelId: string) => index.get(modelId) ?? -1;
-  const proven = (modelId: string) => lower[at(modelId)] >= threshold;
+function fundExploration(order: number[], greedy: number, means: number[], lower: number[], threshold: number, random: Random): number[] {
+  const proven = (i: number) => lower[i] >= threshold;
   if (proven(order[0])) return order;
   const anchor = order.find(proven) ?? greedy;
   const front = order.indexOf(anchor);
   if (front <= 0) return order;
   const explored = order[Math.min(front - 1, Math.floor(random() * front))];
-  const i = at(explored);
-  const anchorMean = beliefs[at(anchor)].meanQuality;
+  const anchorMean = means[anchor];
   // An anchor that does not clear the threshold itself cannot be kept safe by withholding exploration.
   if (anchorMean < threshold) return order;
-  const mean = beliefs[i].meanQuality;
-  const keep = mean >= threshold ? 1 : (anchorMean - threshold) / (anchorMean - lower[i]);
+  const mean = means[explored];
+  const keep = mean >= threshold ? 1 : (anchorMean - threshold) / (anchorMean - lower[explored]);
   const first = keep >= 1 || random() < keep ? explored : anchor;
   return first === order[0] ? order : [first, ...order.filter((m) => m !== first)];
 }

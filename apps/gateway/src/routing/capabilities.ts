@@ -13,10 +13,13 @@ export function requiredCapabilities(request: ChatRequest): Capability[] {
   return needs;
 }
 
-/** The first capability this request needs that the model lacks, as an exclusion reason (`capability:tools`). */
-export function missingCapability(request: ChatRequest, model: ModelSpec): string | undefined {
+/**
+ * The first capability this request needs that the model lacks, as an exclusion reason (`capability:tools`).
+ * `needs`: the request's requiredCapabilities, when the caller checks many models against one request.
+ */
+export function missingCapability(request: ChatRequest, model: ModelSpec, needs?: readonly Capability[]): string | undefined {
   if (!model.capabilities) return undefined;
-  const missing = requiredCapabilities(request).find((c) => !model.capabilities![c]);
+  const missing = (needs ?? requiredCapabilities(request)).find((c) => !model.capabilities![c]);
   return missing ? `${CAPABILITY_PREFIX}${missing}` : undefined;
 }
 

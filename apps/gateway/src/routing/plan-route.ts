@@ -11,7 +11,7 @@ import {
   type Decision,
   type LogisticArmState,
 } from '../../../../libs/router/src';
-import { capabilityError, missingCapability } from './capabilities';
+import { capabilityError, missingCapability, requiredCapabilities } from './capabilities';
 import { promptTokensFor } from './estimate-tokens';
 import { routeSignalsFor } from './route-signals-registry';
 
@@ -123,6 +123,7 @@ export function planRoute(input: PlanInput): RoutePlan {
   const allowedProviders = limits.allowedProviders;
   const maxTtftMs = limits.maxTtftMs;
   const routeTypical = typicalCompletionTokens(input.arms, observations?.servedCompletionTokens?.(route.name));
+  const needs = requiredCapabilities(request);
   const candidates: Candidate[] = route.candidates.map((id) => {
     const model = input.models.get(id)!;
     const arm = input.arms.get(id);
@@ -133,7 +134,7 @@ export function planRoute(input: PlanInput): RoutePlan {
     const tokens = promptTokensFor(request, model, promptTokens);
     const expected = priceUsd(model, tokens, maxTokens ? Math.min(maxTokens, typicalCompletion) : typicalCompletion);
     const worstCase = priceUsd(model, tokens, maxTokens ?? typicalCompletion);
-    const lacking = missingCapability(request, model);
+    const lacking = missingCapability(request, model, needs);
     let excludedBecause: string | undefined;
     if (allowedProviders !== undefined && !allowedProviders.includes(model.providerId)) excludedBecause = 'provider_not_allowed';
     else if (lacking) excludedBecause = lacking;
