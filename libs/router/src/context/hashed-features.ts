@@ -40,7 +40,7 @@ export function hashedPromptFeatures(request: ChatRequest, options: HashedFeatur
       system = text;
     }
   }
-  const buffer = new Int32Array(MAX_HASHED_FEATURES);
+  const buffer = scratch;
   let n = 0;
   buffer[n++] = 0;
   n = hashWords(system, 0, Math.min(system.length, SYSTEM_HEAD_CHARS), bits, buffer, n);
@@ -57,7 +57,7 @@ export function hashedPromptFeatures(request: ChatRequest, options: HashedFeatur
 /** Same as `hashedPromptFeatures` for one plain text (the bias and the words only). */
 export function hashedTextFeatures(text: string, options: HashedFeatureOptions = {}): Int32Array {
   const bits = options.bits ?? DEFAULT_HASH_BITS;
-  const buffer = new Int32Array(MAX_HASHED_FEATURES);
+  const buffer = scratch;
   let n = 0;
   buffer[n++] = 0;
   n = hashWords(text, Math.max(0, text.length - HASH_TAIL_CHARS), text.length, bits, buffer, n);
@@ -103,6 +103,13 @@ function bucketOf(hash: number, bits: number): number {
   const size = 2 ** bits;
   return 1 + (hash % (size - 1));
 }
+
+/**
+ * The buckets of the request being hashed, reused across calls (hashing never yields, so one is
+ * enough): a fresh 2 KiB typed array per request is an ArrayBuffer allocation outside the heap, which
+ * made the p99 of hashing ten times its median. The result is a copy of the used part.
+ */
+const scratch = new Int32Array(MAX_HASHED_FEATURES);
 
 function uniqueSorted(buffer: Int32Array, n: number): Int32Array {
   const used = buffer.subarray(0, n).sort();
