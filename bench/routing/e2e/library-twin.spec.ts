@@ -33,6 +33,20 @@ describe('replayLikeTheGateway', () => {
     expect(learning.slice(100).filter((s) => s.strong).length).toBeGreaterThan(90);
   });
 
+  it('with a bursty refresh, decides a whole period on the same state, then sees every score recorded meanwhile', () => {
+    // Deterministic: the strong model always right, the weak always wrong, floor 0.7; lag 0.
+    const served = replayLikeTheGateway(items(400, 1, 0), route, models, seededRandom(3), 0, 100);
+    // The first 100 decisions learn nothing (the state is refreshed at decisions 0, 100, 200, ...): as
+    // many weak answers as with every score late; from decision 100 on, the state holds 100 scores.
+    const weakFirst = served.slice(0, 100).filter((s) => !s.strong).length;
+    const lateOnly = replayLikeTheGateway(items(100, 1, 0), route, models, seededRandom(3), 100);
+    expect(weakFirst).toBe(lateOnly.filter((s) => !s.strong).length);
+    expect(weakFirst).toBeGreaterThan(25);
+    expect(served.slice(100).filter((s) => s.strong).length).toBeGreaterThan(290);
+    // refreshEvery 1 is the fixed lag.
+    expect(replayLikeTheGateway(items(300, 1, 0), route, models, seededRandom(3), 20, 1)).toEqual(replayLikeTheGateway(items(300, 1, 0), route, models, seededRandom(3), 20));
+  });
+
   it('with learner: hashed_words, learns from the words: the weak model where it answers, the strong one elsewhere', () => {
     // Same context (short math questions), told apart only by a word: the weak model fails "modulo" questions.
     const mixed: ReplayItem[] = items(600, 1, 1).map((item, i) =>

@@ -28,7 +28,10 @@ export interface TwinServed extends ServedOutcome {
  * folded in the way the worker's `ArmStatsRepository.recordScores` does it (drop guard, then
  * `applyObservation` with the route's discount, at the route level and the prompt's context level).
  * `lagRequests` > 0 delays learning: a score becomes visible only after that many later decisions,
- * as it would behind the gateway's queue, worker and stats refresh.
+ * as it would behind the gateway's queue, worker and stats refresh. `refreshEvery` > 1 makes the
+ * delay bursty, as the gateway's is: scores the worker has recorded become visible together, at every
+ * `refreshEvery`-th decision (the gateway reads the statistics once per poll period, so a period's
+ * requests all decide on the same state); 1 = a fixed lag.
  */
 export function replayLikeTheGateway(
   items: readonly ReplayItem[],
@@ -36,17 +39,23 @@ export function replayLikeTheGateway(
   models: ReadonlyMap<string, ModelSpec>,
   random: Random,
   lagRequests = 0,
+  refreshEvery = 1,
 ): TwinServed[] {
   const learned = new LearnedArms(route.discount);
-  const pending: Array<{ contextKey: string; obs: Observation; features?: Int32Array; priorQuality?: number }> = [];
+  type Score = { contextKey: string; obs: Observation; features?: Int32Array; priorQuality?: number };
+  /** Answered, not yet scored by the worker. */
+  const pending: Score[] = [];
+  /** Scored, not yet read by the (next) refresh. */
+  const recorded: Score[] = [];
   const served: TwinServed[] = [];
   // As the gateway's RouteSignals: the answer size it has served, used before any score is read.
   const size = new ServedAnswerSize();
   const observations = { expectedTtftMs: () => undefined, spentTodayByTier: () => 0, dayElapsedFraction: () => 0, servedCompletionTokens: () => size.mean() };
   for (let i = 0; i < items.length; i++) {
-    while (pending.length > lagRequests) {
-      const next = pending.shift()!;
-      learned.record(next.contextKey, next.obs, next.features, next.priorQuality);
+    while (pending.length > lagRequests) recorded.push(pending.shift()!);
+    if (i % refreshEvery === 0) {
+      for (const next of recorded) learned.record(next.contextKey, next.obs, next.features, next.priorQuality);
+      recorded.length = 0;
     }
     const item = items[i];
     const request: ChatRequest = { ...item.request, model: route.name };

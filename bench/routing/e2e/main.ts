@@ -187,9 +187,9 @@ const pm = (values: number[]) => {
   return `${pct(mean)} ± ${(sd * 100).toFixed(1)}`;
 };
 
-function libraryRuns(items: readonly ReplayItem[], config: AppConfig, seeds: number, lag: number): ServedOutcome[][] {
+function libraryRuns(items: readonly ReplayItem[], config: AppConfig, seeds: number, lag: number, refreshEvery = 1): ServedOutcome[][] {
   const route = config.routes.get(ROUTE)!;
-  return Array.from({ length: seeds }, (_, s) => replayLikeTheGateway(items, route, config.models, seededRandom(1000 + s), lag));
+  return Array.from({ length: seeds }, (_, s) => replayLikeTheGateway(items, route, config.models, seededRandom(1000 + s), lag, refreshEvery));
 }
 
 function metricRows(label: string, runs: ServedOutcome[][]): string[][] {
@@ -331,6 +331,12 @@ async function main(): Promise<void> {
   const effectiveLag = Math.round(meanAndSd(gateway.map((g) => g.loop.effectiveLag)).mean);
   const immediate = libraryRuns(items, config, o.librarySeeds, 0);
   const lagged = libraryRuns(items, config, o.librarySeeds, effectiveLag);
+  // As the gateway learns: scores the worker recorded (median backlog) become visible together once per
+  // statistics poll, so each poll period's requests decide on one state.
+  const workerLag = Math.round(meanAndSd(gateway.map((g) => percentile(g.loop.behind, 50))).mean);
+  const refreshEvery = Math.max(1, Math.round(meanAndSd(gateway.map((g) => (STATS_REFRESH_MS / 1000) * g.loop.throughput)).mean));
+  const bursty = libraryRuns(items, config, o.librarySeeds, workerLag, refreshEvery);
+  const burstyLabel = `scores ${workerLag} requests late, read every ${refreshEvery}`;
   const alwaysStrong = items.map((i) => ({ reward: i.reward[STRONG], strong: true, costUsd: costOf(i, STRONG), strongCostUsd: costOf(i, STRONG) }));
   const alwaysWeak = items.map((i) => ({ reward: i.reward[WEAK], strong: false, costUsd: costOf(i, WEAK), strongCostUsd: costOf(i, STRONG) }));
 
@@ -347,6 +353,7 @@ async function main(): Promise<void> {
       ...metricRows(`gateway e2e (${o.runs} run${o.runs > 1 ? 's' : ''})`, gateway.map((g) => g.served)),
       ...metricRows('library, scores applied at once', immediate),
       ...metricRows(`library, scores ${effectiveLag} requests late`, lagged),
+      ...metricRows(`library, ${burstyLabel}`, bursty),
       ...metricRows('always-GPT-4', [alwaysStrong]).slice(0, 1),
       ...metricRows('always-Mixtral', [alwaysWeak]).filter((_, i) => i !== 1),
     ]),
@@ -358,6 +365,7 @@ async function main(): Promise<void> {
   for (const [name, lib] of [
     ['scores applied at once', immediate],
     [`scores ${effectiveLag} requests late`, lagged],
+    [burstyLabel, bursty],
   ] as const) {
     console.log(`\nEach gateway run against the library (${name}): z = (gateway - library mean) / library sd`);
     const libWhole = lib.map((r) => runMetrics(r));
