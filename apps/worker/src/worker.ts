@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { AppConfig } from '../../../libs/config/src';
 import { systemClock, type Clock } from '../../../libs/core/src';
-import { DeadLetterQueue } from '../../../libs/queue/src';
+import { DeadLetterQueue, LearningSignalPublisher } from '../../../libs/queue/src';
 import { ScoreJobHandler } from '../../../libs/scoring/src/score-job.handler';
 import { ArmStatsRepository, migrateToLatest, openDatabase } from '../../../libs/storage/src';
 import { WorkerModule } from './worker.module';
@@ -20,7 +20,9 @@ export async function startWorker(config: AppConfig, options: { clock?: Clock } 
   }
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   await migrateToLatest(database.db);
-  const handler = new ScoreJobHandler(new ArmStatsRepository(database.db), options.clock ?? systemClock);
+  // Gateways read the statistics as soon as a commit announces them (their poll is the backstop).
+  const signal = new LearningSignalPublisher(config.redisUrl, config.queuePrefix);
+  const handler = new ScoreJobHandler(new ArmStatsRepository(database.db), options.clock ?? systemClock, signal.changed);
   const deadLetters = new DeadLetterQueue(config.redisUrl, config.queuePrefix);
   const app = await NestFactory.createApplicationContext(
     WorkerModule.forRoot({ redisUrl: config.redisUrl, handler, concurrency: config.workerConcurrency, prefix: config.queuePrefix, deadLetters }),
@@ -32,6 +34,7 @@ export async function startWorker(config: AppConfig, options: { clock?: Clock } 
     async close() {
       await app.close();
       await deadLetters.close();
+      await signal.close();
       await database.close();
     },
   };

@@ -20,6 +20,8 @@ import type { ServedOutcome } from './run-metrics';
 export interface TwinServed extends ServedOutcome {
   modelId: string;
   contextKey: string;
+  /** The decision's reason (exploit, explore, ...), as the gateway's x-router-reason header gives it. */
+  reason: string;
 }
 
 /**
@@ -83,7 +85,7 @@ export function replayLikeTheGateway(
       priorQuality: route.priorQuality?.[modelId],
     });
     size.observe(item.outputTokens[modelId]);
-    served.push({ modelId, contextKey: context.contextKey, reward, strong: modelId === STRONG, costUsd, strongCostUsd: costOf(item, STRONG) });
+    served.push({ modelId, contextKey: context.contextKey, reason: plan.decision.reason, reward, strong: modelId === STRONG, costUsd, strongCostUsd: costOf(item, STRONG) });
   }
   return served;
 }

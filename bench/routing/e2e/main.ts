@@ -4,13 +4,14 @@ import OpenAI from 'openai';
 import { Client } from 'pg';
 import type { AppConfig } from '../../../libs/config/src';
 import { seededRandom } from '../../../libs/core/src';
-import { extractPromptContext } from '../../../libs/router/src';
+import { extractPromptContext, hashedPromptFeatures, WORD_MODEL, type LogisticArmState } from '../../../libs/router/src';
+import { toWordArm } from '../../../libs/storage/src';
 import { loadRoutingYaml } from '../load-routing';
 import { ProgressBar } from '../progress';
 import { costOf, loadMmlu, STRONG, WEAK, type ReplayItem } from '../routellm-data';
 import { formatTable } from '../table';
 import { buildAnswerBook, promptOf, VERDICT_VALIDATOR_YAML } from './answer-oracle';
-import { replayLikeTheGateway } from './library-twin';
+import { LearnedArms, replayLikeTheGateway, type TwinServed } from './library-twin';
 import { startOracleUpstream } from './oracle-upstream';
 import { E2E_GATEWAY_KEY, startProductStack } from './product-stack';
 import { meanAndSd, percentile, perSegment, runMetrics, scoresBehind, type RunMetrics, type ServedOutcome } from './run-metrics';
@@ -24,7 +25,7 @@ import { meanAndSd, percentile, perSegment, runMetrics, scoresBehind, type RunMe
 const DATASETS = process.env.ROUTING_DATASETS ?? resolve(__dirname, '../../../../../shared/datasets');
 const ROUTE = 'mmlu';
 const QUARTERS = 4;
-/** STATS_REFRESH_MS the gateway runs with (the product default). */
+/** STATS_REFRESH_MS the gateway runs with (the product default): the poll; workers' announcements trigger reads in between. */
 const STATS_REFRESH_MS = 500;
 
 interface Options {
@@ -145,6 +146,8 @@ interface StoredRequest {
   modelId: string | null;
   reward: number | null;
   scoredAtMs: number | null;
+  /** The prompt's hashed-word buckets as the gateway sent them to the worker (word learner only). */
+  features: number[] | null;
 }
 
 async function countScores(db: Client): Promise<number> {
@@ -162,8 +165,8 @@ async function drain(db: Client, served: number, timeoutMs: number): Promise<num
 }
 
 async function storedRequests(db: Client): Promise<Map<string, StoredRequest>> {
-  const { rows } = await db.query<{ id: string; created_at: Date; latency_ms: number; context_key: string; model_id: string | null; reward: number | null; scored_at: Date | null }>(
-    'select r.id, r.created_at, r.latency_ms, r.context_key, r.model_id, s.reward, s.scored_at from requests r left join scores s on s.request_id = r.id',
+  const { rows } = await db.query<{ id: string; created_at: Date; latency_ms: number; context_key: string; model_id: string | null; reward: number | null; scored_at: Date | null; features: number[] | null }>(
+    'select r.id, r.created_at, r.latency_ms, r.context_key, r.model_id, s.reward, s.scored_at, s.features from requests r left join scores s on s.request_id = r.id',
   );
   return new Map(
     rows.map((r) => [
@@ -176,6 +179,7 @@ async function storedRequests(db: Client): Promise<Map<string, StoredRequest>> {
         modelId: r.model_id,
         reward: r.reward === null ? null : Number(r.reward),
         scoredAtMs: r.scored_at ? r.scored_at.getTime() : null,
+        features: r.features,
       },
     ]),
   );
@@ -187,7 +191,7 @@ const pm = (values: number[]) => {
   return `${pct(mean)} ± ${(sd * 100).toFixed(1)}`;
 };
 
-function libraryRuns(items: readonly ReplayItem[], config: AppConfig, seeds: number, lag: number, refreshEvery = 1): ServedOutcome[][] {
+function libraryRuns(items: readonly ReplayItem[], config: AppConfig, seeds: number, lag: number, refreshEvery = 1): TwinServed[][] {
   const route = config.routes.get(ROUTE)!;
   return Array.from({ length: seeds }, (_, s) => replayLikeTheGateway(items, route, config.models, seededRandom(1000 + s), lag, refreshEvery));
 }
@@ -228,15 +232,75 @@ interface LoopStats {
   drainMs: number;
   lagMs: number[];
   behind: number[];
+  /** Reads of the learned statistics by the gateway while the traffic ran (its /metrics counter). */
+  refreshes: number;
+  /** Decisions per read of the statistics while the traffic ran. */
+  refreshEvery: number;
   effectiveLag: number;
   rewardsAsRecorded: number;
   contextKeysAgree: number;
+  featuresAgree: number;
+  /** Largest |difference| of a word-model weight: Postgres after the run vs the run's scores replayed in scoring order by the library. */
+  wordWeightGap?: { gap: number; largest: number };
   billedUsd: number;
   computedUsd: number;
   reasons: Map<string, number>;
   upstreamStrong: number;
   upstreamWeak: number;
   upstreamUnknown: number;
+}
+
+async function storedWordArms(db: Client): Promise<LogisticArmState[]> {
+  const { rows } = await db.query('select route, model_id, bits, prior_precision, observations, mean, precision, updated_at from word_arms where route = $1', [ROUTE]);
+  return rows.map((r) => toWordArm({ ...r, prior_precision: Number(r.prior_precision) }));
+}
+
+/**
+ * The learning side checked on its own: the run's scores (the served model, its recorded reward, the
+ * prompt's features) replayed through the library's LearnedArms in the order the worker scored them
+ * (scored_at, then arrival), and every weight compared with what the worker left in Postgres. Float32
+ * storage and scores committed in one batch in another order leave small gaps; a different update
+ * rule would leave large ones.
+ */
+function wordWeightGap(
+  stored: LogisticArmState[],
+  requests: Map<string, StoredRequest>,
+  items: readonly ReplayItem[],
+  replies: Array<GatewayReply | Error>,
+  priors: Readonly<Record<string, number>> | undefined,
+  discount: number,
+): { gap: number; largest: number } {
+  const scored: Array<{ row: StoredRequest; item: ReplayItem }> = [];
+  replies.forEach((r, i) => {
+    if (r instanceof Error) return;
+    const row = requests.get(r.requestId);
+    if (row?.features && row.modelId && row.scoredAtMs !== null) scored.push({ row, item: items[i] });
+  });
+  scored.sort((a, b) => a.row.scoredAtMs! - b.row.scoredAtMs! || a.row.createdAtMs - b.row.createdAtMs);
+  const learned = new LearnedArms(discount);
+  for (const { row, item } of scored) {
+    const modelId = row.modelId!;
+    learned.record(row.contextKey, { modelId, reward: Number(row.reward), costUsd: costOf(item, modelId), completionTokens: item.outputTokens[modelId] }, Int32Array.from(row.features!), priors?.[modelId]);
+  }
+  const twin = new Map(learned.wordArmsFor(stored.map((a) => a.modelId), priors).map((a) => [a.modelId, a]));
+  let gap = 0;
+  let largest = 0;
+  for (const arm of stored) {
+    const other = twin.get(arm.modelId)!;
+    for (let k = 0; k < arm.mean.length; k++) {
+      gap = Math.max(gap, Math.abs(arm.mean[k] - other.mean[k]));
+      largest = Math.max(largest, Math.abs(arm.mean[k]));
+    }
+  }
+  return { gap, largest };
+}
+
+/** The gateway's count of statistics reads (`router_learned_refreshes_total` on /metrics). */
+async function learnedRefreshes(gatewayUrl: string): Promise<number> {
+  const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('router_learned_refreshes_total '));
+  if (!line) throw new Error('router_learned_refreshes_total missing from /metrics');
+  return Number(line.split(' ')[1]);
 }
 
 /** One run of the product from a fresh database: every prompt through the SDK, then the scores from Postgres. */
@@ -250,15 +314,20 @@ async function runGatewayOnce(book: ReturnType<typeof buildAnswerBook>, items: r
   let scoredWhenTrafficEnded: number;
   let drainMs: number;
   let stored: Map<string, StoredRequest>;
+  let refreshes = 0;
+  let words: LogisticArmState[] = [];
   try {
     await db.connect();
+    const refreshesBefore = await learnedRefreshes(stack.gatewayUrl);
     ({ replies, seconds } = await sendAll(stack.gatewayUrl, items, o.concurrency, label));
+    refreshes = (await learnedRefreshes(stack.gatewayUrl)) - refreshesBefore;
     scoredWhenTrafficEnded = await countScores(db);
     const servedCount = replies.filter((r) => !(r instanceof Error)).length;
     drainMs = await drain(db, servedCount, 120_000);
     // The gateway writes request rows in batches (RECORD_FLUSH_MS) before it enqueues their scoring:
     // once every score is in, every row is.
     stored = await storedRequests(db);
+    words = o.learner === 'hashed_words' ? await storedWordArms(db) : [];
   } finally {
     await db.end().catch(() => undefined);
     await stack.close();
@@ -278,9 +347,12 @@ async function runGatewayOnce(book: ReturnType<typeof buildAnswerBook>, items: r
     drainMs,
     lagMs: [],
     behind: [],
+    refreshes,
+    refreshEvery: 0,
     effectiveLag: 0,
     rewardsAsRecorded: 0,
     contextKeysAgree: 0,
+    featuresAgree: 0,
     billedUsd: 0,
     computedUsd: 0,
     reasons: new Map(),
@@ -298,20 +370,23 @@ async function runGatewayOnce(book: ReturnType<typeof buildAnswerBook>, items: r
     loop.reasons.set(r.reason, (loop.reasons.get(r.reason) ?? 0) + 1);
     const row = stored.get(r.requestId);
     if (row?.contextKey === extractPromptContext({ ...item.request, model: ROUTE }, {}).contextKey) loop.contextKeysAgree++;
+    if (row?.features && row.features.join() === [...hashedPromptFeatures({ ...item.request, model: ROUTE }, { bits: WORD_MODEL.bits })].join()) loop.featuresAgree++;
     if (row?.reward !== null && row?.reward !== undefined) {
       loop.scored++;
       if (row.reward === reward) loop.rewardsAsRecorded++;
       if (row.scoredAtMs !== null) loop.lagMs.push(row.scoredAtMs - row.finishedAtMs);
     }
   });
+  if (words.length) loop.wordWeightGap = wordWeightGap(words, stored, items, replies, loadRoutingYaml(yaml).routes.get(ROUTE)!.priorQuality, o.discount);
   const rows = [...stored.values()].filter((r) => r.modelId !== null);
   loop.behind = scoresBehind(
     rows.map((r) => r.createdAtMs),
     rows.filter((r) => r.scoredAtMs !== null).map((r) => r.scoredAtMs!),
   );
   loop.throughput = served.length / seconds;
-  // Scores recorded but not yet read by the gateway's refresh: on average half a period's traffic.
-  loop.effectiveLag = Math.round(percentile(loop.behind, 50) + (STATS_REFRESH_MS / 2000) * loop.throughput);
+  // Scores recorded but not yet read by the gateway: on average half the decisions between two reads.
+  loop.refreshEvery = Math.max(1, Math.round(served.length / Math.max(1, refreshes)));
+  loop.effectiveLag = Math.round(percentile(loop.behind, 50) + loop.refreshEvery / 2);
   return { served, loop };
 }
 
@@ -334,7 +409,7 @@ async function main(): Promise<void> {
   // As the gateway learns: scores the worker recorded (median backlog) become visible together once per
   // statistics poll, so each poll period's requests decide on one state.
   const workerLag = Math.round(meanAndSd(gateway.map((g) => percentile(g.loop.behind, 50))).mean);
-  const refreshEvery = Math.max(1, Math.round(meanAndSd(gateway.map((g) => (STATS_REFRESH_MS / 1000) * g.loop.throughput)).mean));
+  const refreshEvery = Math.max(1, Math.round(meanAndSd(gateway.map((g) => g.loop.refreshEvery)).mean));
   const bursty = libraryRuns(items, config, o.librarySeeds, workerLag, refreshEvery);
   const burstyLabel = `scores ${workerLag} requests late, read every ${refreshEvery}`;
   const alwaysStrong = items.map((i) => ({ reward: i.reward[STRONG], strong: true, costUsd: costOf(i, STRONG), strongCostUsd: costOf(i, STRONG) }));
@@ -380,6 +455,11 @@ async function main(): Promise<void> {
     });
   }
 
+  const exploreShare = (reasons: string[]) => reasons.filter((r) => r === 'explore').length / reasons.length;
+  console.log(
+    `\nShare of decisions labelled explore: gateway ${pm(gateway.map((g) => (g.loop.reasons.get('explore') ?? 0) / (g.loop.sent - g.loop.failed)))}; ` +
+      `library at once ${pm(immediate.map((r) => exploreShare(r.map((s) => s.reason))))}, ${burstyLabel} ${pm(bursty.map((r) => exploreShare(r.map((s) => s.reason))))}`,
+  );
   console.log('\nThe loop, per gateway run:');
   const each = (f: (l: LoopStats) => string) => gateway.map((g) => f(g.loop));
   console.log(
@@ -392,9 +472,16 @@ async function main(): Promise<void> {
         ['scored after the queue drained', ...each((l) => `${l.scored} (${pct(l.scored / (l.sent - l.failed))}) ${l.drainMs} ms later`)],
         ['worker lag, answer to score recorded, ms: p50 / p95 / max', ...each((l) => `${percentile(l.lagMs, 50)} / ${percentile(l.lagMs, 95)} / ${percentile(l.lagMs, 100)}`)],
         ['scores pending at a decision, requests: p50 / p95 / max', ...each((l) => `${percentile(l.behind, 50)} / ${percentile(l.behind, 95)} / ${percentile(l.behind, 100)}`)],
-        [`learning delay incl. half a ${STATS_REFRESH_MS} ms refresh, requests`, ...each((l) => String(l.effectiveLag))],
+        ['reads of the statistics during the traffic (decisions per read)', ...each((l) => `${l.refreshes} (${l.refreshEvery})`)],
+        ['learning delay: pending scores p50 + half the decisions per read, requests', ...each((l) => String(l.effectiveLag))],
         ['rewards applied = recorded correctness', ...each((l) => `${l.rewardsAsRecorded} / ${l.scored}`)],
         ['context keys: gateway = library', ...each((l) => `${l.contextKeysAgree} / ${l.sent - l.failed}`)],
+        ...(o.learner === 'hashed_words'
+          ? [
+              ['word features scored: gateway = library', ...each((l) => `${l.featuresAgree} / ${l.sent - l.failed}`)],
+              ['word weights: largest |Postgres - library replay of the same scores| (largest |weight|)', ...each((l) => (l.wordWeightGap ? `${l.wordWeightGap.gap.toExponential(1)} (${l.wordWeightGap.largest.toFixed(2)})` : '-'))],
+            ]
+          : []),
         ['billed (x-router-cost-usd) / recorded tokens x list price, USD', ...each((l) => `${l.billedUsd.toFixed(4)} / ${l.computedUsd.toFixed(4)}`)],
         ['decision reasons', ...each((l) => [...l.reasons.entries()].map(([k, v]) => `${k} ${v}`).join(', '))],
         ['upstream calls gpt-4 / mixtral / unknown prompt', ...each((l) => `${l.upstreamStrong} / ${l.upstreamWeak} / ${l.upstreamUnknown}`)],

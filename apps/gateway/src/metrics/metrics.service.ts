@@ -114,6 +114,15 @@ export class MetricsService implements OnModuleInit {
         for (const s of traffic.shares()) this.set({ route: s.route, model: s.model }, s.share);
       },
     });
+    new Counter({
+      name: 'router_learned_refreshes_total',
+      help: 'Reads of the learned statistics from Postgres by this instance (poll, and announcements from workers).',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(learned.refreshes);
+      },
+    });
     new Gauge({
       name: 'router_reward_mean',
       help: 'Learned posterior mean quality (reward) per route, context and model.',

@@ -6,7 +6,8 @@ const REFRESH_OVERLAP_MS = 10_000;
 
 /**
  * The gateway's copy of the learned statistics, refreshed from Postgres every few hundred
- * milliseconds (and at once when the in-process worker reports a change), so every gateway process
+ * milliseconds, and at once when a worker announces a commit (the in-process worker directly, BullMQ
+ * workers on Redis, see LearningSignalSubscriber), so every gateway process
  * routes on the same shared state. Decisions read it synchronously: no I/O on the request path.
  * It holds both learners' state: the Beta arms per (route, prompt context, model), and for routes with
  * `learner: hashed_words` one word model per (route, model).
@@ -23,6 +24,8 @@ export class LearnedState {
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
   private again = false;
+  /** Rounds of reading changed rows completed (each refresh() call is one or more). */
+  refreshes = 0;
 
   constructor(private readonly repository: ArmStatsRepository) {}
 
@@ -97,6 +100,7 @@ export class LearnedState {
           if (!route) this.words.set(row.route, (route = new Map()));
           route.set(row.model_id, toWordArm(row));
         }
+        this.refreshes++;
       } while (this.again);
     })().finally(() => {
       this.inFlight = undefined;

@@ -1,0 +1,110 @@
+import Redis from 'ioredis';
+import { endOwnedRedis, ownedRedisClient, redisConnection } from './redis-connection';
+
+/**
+ * Workers announce on this Redis channel that learned statistics changed (a score batch or feedback
+ * committed), so gateways read them at once instead of at their next poll. The message carries
+ * nothing: Postgres stays the one source of truth, the poll stays the backstop when a message is lost.
+ */
+export function learningChannel(prefix = 'bull'): string {
+  return `${prefix}:scoring:learned`;
+}
+
+/**
+ * Calls `fn` at most once per `intervalMs`: the first call runs at once, calls within the interval
+ * become one trailing call at its end. `schedule` is the timer (injected for tests).
+ */
+export function throttle(
+  fn: () => void,
+  intervalMs: number,
+  schedule: (run: () => void, ms: number) => { unref?(): unknown } = (run, ms) => setTimeout(run, ms),
+): { (): void; cancel(): void } {
+  let coolingDown = false;
+  let pending = false;
+  let cancelled = false;
+  const cool = () => {
+    coolingDown = true;
+    const timer = schedule(() => {
+      coolingDown = false;
+      if (pending && !cancelled) {
+        pending = false;
+        fn();
+        cool();
+      }
+    }, intervalMs);
+    timer.unref?.();
+  };
+  const call = () => {
+    if (cancelled) return;
+    if (coolingDown) {
+      pending = true;
+      return;
+    }
+    fn();
+    cool();
+  };
+  call.cancel = () => {
+    cancelled = true;
+  };
+  return call;
+}
+
+/** How often a worker announces at most: a busy worker commits many batches a second. */
+export const SIGNAL_MIN_INTERVAL_MS = 20;
+
+/** The worker's side: `changed()` after every commit that moved a statistic; publishes are throttled. */
+export class LearningSignalPublisher {
+  private readonly client: Redis;
+  private readonly channel: string;
+  readonly changed: { (): void; cancel(): void };
+
+  constructor(redisUrl: string, prefix?: string, intervalMs = SIGNAL_MIN_INTERVAL_MS) {
+    this.client = ownedRedisClient(redisUrl);
+    this.channel = learningChannel(prefix);
+    // A lost announcement costs at most one poll period of delay: never worth an error.
+    this.changed = throttle(() => void this.client.publish(this.channel, '1').catch(() => undefined), intervalMs);
+  }
+
+  async close(): Promise<void> {
+    this.changed.cancel();
+    await endOwnedRedis(this.client);
+  }
+}
+
+/** The gateway's side: `onSignal` runs for every announcement (throttle it where the work is). */
+export class LearningSignalSubscriber {
+  private readonly client: Redis;
+  private readonly channel: string;
+
+  constructor(redisUrl: string, prefix: string | undefined, onSignal: () => void) {
+    // Its own connection: a subscribed ioredis client can run no other command. Offline queue on (unlike
+    // ownedRedisClient), so a SUBSCRIBE sent while Redis is down goes out when it is back; after a
+    // reconnect ioredis subscribes again by itself.
+    this.client = new Redis(redisConnection(redisUrl));
+    this.client.on('error', () => undefined);
+    this.channel = learningChannel(prefix);
+    this.client.on('message', (channel: string) => {
+      if (channel === this.channel) onSignal();
+    });
+  }
+
+  /** Subscribes; resolves false (and the gateway keeps polling) when Redis does not answer in time. */
+  async start(timeoutMs = 2000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+      timer.unref();
+    });
+    const subscribed = this.client.subscribe(this.channel).then(
+      () => true,
+      () => false,
+    );
+    const ok = await Promise.race([subscribed, timeout]);
+    clearTimeout(timer);
+    return ok;
+  }
+
+  async close(): Promise<void> {
+    await endOwnedRedis(this.client);
+  }
+}
