@@ -92,7 +92,8 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   let spooling: SpoolingJobQueue | undefined;
   let signal: LearningSignalSubscriber | undefined;
   if (config.inlineWorker || !config.redisUrl) {
-    const handler = new ScoreJobHandler(arms, clock, () => void learned.refresh().catch(() => undefined));
+    // The in-process worker's commits trigger reads like a BullMQ worker's announcements, throttled alike.
+    const handler = new ScoreJobHandler(arms, clock, throttle(() => void learned.refresh().catch(() => undefined), LEARNED_PUSH_MIN_MS));
     queue = new InProcessJobQueue((job) => handler.handle(job).then(() => undefined), {
       concurrency: config.workerConcurrency,
       onError: (job, err) => log('error', 'scoring job failed', { job: job.name, requestId: job.data.requestId, error: (err as Error).message }),
