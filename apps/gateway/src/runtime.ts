@@ -1,6 +1,6 @@
 import type { AppConfig } from '../../../libs/config/src';
 import { seededRandom, systemClock, type Clock, type Random } from '../../../libs/core/src';
-import { closeUpstreamAgent, ProviderRegistry } from '../../../libs/providers/src';
+import { closeUpstreamAgent, loadTokenizer, ProviderRegistry } from '../../../libs/providers/src';
 import { join } from 'node:path';
 import { BullmqJobQueue, InProcessJobQueue, LearningSignalSubscriber, SpoolingJobQueue, throttle, withTimeout, type JobQueue } from '../../../libs/queue/src';
 import { ScoreJobHandler } from '../../../libs/scoring/src/score-job.handler';
@@ -75,6 +75,8 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   const random = overrides.random ?? seededRandom((Date.now() ^ process.pid) >>> 0);
   const log = overrides.log ?? jsonLog;
   const providers = new ProviderRegistry(config.providers);
+  // Exact token counts need the tokenizer's tables: loaded now when a model uses them, never otherwise.
+  for (const model of config.models.values()) if (model.tokenizer) loadTokenizer(model.tokenizer);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrateToLatest(database.db);
