@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Job } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import { DeadLetterQueue } from '../../libs/queue/src';
 import type { ScoreJobHandler } from '../../libs/scoring/src/score-job.handler';
 import { ScoreProcessor } from '../../apps/worker/src/score.processor';
@@ -14,6 +14,7 @@ import { scoreJob } from './support/score-jobs';
 describe('dead-lettering order', () => {
   const prefix = `t${randomBytes(4).toString('hex')}`;
   let deadLetters: DeadLetterQueue;
+  const unusedQueue = { on: () => undefined } as unknown as Queue;
   const failing = { handle: async () => Promise.reject(new Error('database down')) } as unknown as ScoreJobHandler;
 
   beforeAll(() => {
@@ -27,7 +28,7 @@ describe('dead-lettering order', () => {
     ({ id, name, data: { requestId: id }, opts: { attempts: 8 }, attemptsMade }) as unknown as Job;
 
   it('writes the letter of a poison job while process() is still failing it', async () => {
-    const processor = new ScoreProcessor(failing, 1, deadLetters);
+    const processor = new ScoreProcessor(failing, 1, deadLetters, unusedQueue);
     await expect(processor.process(job('poison-a', 'no-such-job', 0))).rejects.toThrow(/poison job poison-a/);
     const letters = await deadLetters.list();
     expect(letters.map((l) => l.jobId)).toEqual(['poison-a']);
@@ -35,7 +36,7 @@ describe('dead-lettering order', () => {
   });
 
   it('writes the letter on the last attempt only, and the failed event does not write a second one', async () => {
-    const processor = new ScoreProcessor(failing, 1, deadLetters);
+    const processor = new ScoreProcessor(failing, 1, deadLetters, unusedQueue);
     const valid = scoreJob(1).data;
     const early = { ...job('score-b', 'score-response', 3), data: valid } as unknown as Job;
     await expect(processor.process(early)).rejects.toThrow('database down');

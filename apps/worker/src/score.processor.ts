@@ -1,6 +1,6 @@
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import { ZodError } from 'zod';
 import { JOB_BATCH, jobBatchSchema, parseJob, SCORING_QUEUE, type DeadLetterQueue } from '../../../libs/queue/src';
 import type { ScoreJobHandler, ScoreJobResult } from '../../../libs/scoring/src/score-job.handler';
@@ -21,12 +21,23 @@ export class ScoreProcessor extends WorkerHost implements OnApplicationBootstrap
     @Inject(SCORE_JOB_HANDLER) private readonly handler: ScoreJobHandler,
     @Inject(WORKER_CONCURRENCY) private readonly concurrency: number,
     @Inject(DEAD_LETTERS) private readonly deadLetters: DeadLetterQueue,
+    @InjectQueue(SCORING_QUEUE) private readonly queue: Queue,
   ) {
     super();
   }
 
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.concurrency;
+    // The queue handle @nestjs/bullmq registers for this processor is never used here, but its Redis
+    // connection reports errors during an outage; without a listener BullMQ prints each one to stderr
+    // as an unhandled 'error' event. They surface as failed calls, and BullMQ reconnects by itself.
+    this.queue.on('error', () => undefined);
+  }
+
+  /** The worker's own connection errors during a Redis outage: BullMQ reconnects and goes on taking jobs. */
+  @OnWorkerEvent('error')
+  onWorkerError(): void {
+    /* nothing to do: see onApplicationBootstrap */
   }
 
   /**
