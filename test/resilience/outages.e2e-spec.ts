@@ -1,13 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway';
 import { startWorker, type RunningWorker } from '../../apps/worker/src/worker';
 import { loadConfig } from '../../libs/config/src';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
-import { eventually, GATEWAY_KEY, routerYaml } from '../support/stack';
+import { eventually, GATEWAY_KEY, routerYaml, testSettings } from '../support/stack';
 import { createTestDatabase, REDIS_URL } from '../support/test-database';
 import { TcpProxy } from './support/tcp-proxy';
 import { burst, type Outcome } from './support/traffic';
@@ -33,18 +29,7 @@ describe('outages of Redis and Postgres under traffic', () => {
     database = await createTestDatabase();
     pgProxy = await TcpProxy.start(Number(new URL(database.url).port || 5432));
     redisProxy = await TcpProxy.start(Number(new URL(REDIS_URL).port || 6379));
-    const dir = mkdtempSync(join(tmpdir(), 'router-outage-'));
-    writeFileSync(join(dir, 'router.yaml'), routerYaml(upstream.url));
-    const env = {
-      ROUTER_CONFIG: join(dir, 'router.yaml'),
-      PORT: '0',
-      GATEWAY_API_KEYS: GATEWAY_KEY,
-      LOG_LEVEL: 'silent',
-      STATS_REFRESH_MS: '100',
-      RECORD_FLUSH_MS: '20',
-      QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
-      DATA_DIR: dir,
-    };
+    const env = testSettings(routerYaml(upstream.url), 'router-outage-');
     const quiet = () => undefined;
     gateway = await startGateway(loadConfig({ ...env, DATABASE_URL: pgProxy.rewrite(database.url), REDIS_URL: redisProxy.rewrite(REDIS_URL) }), { log: quiet });
     worker = await startWorker(loadConfig({ ...env, DATABASE_URL: database.url, REDIS_URL }));

@@ -1,12 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway';
 import { startWorker, type RunningWorker } from '../../apps/worker/src/worker';
 import { loadConfig } from '../../libs/config/src';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
-import { eventually, GATEWAY_KEY, routerYaml } from '../support/stack';
+import { eventually, GATEWAY_KEY, routerYaml, testSettings } from '../support/stack';
 import { createTestDatabase, REDIS_URL } from '../support/test-database';
 import { TcpProxy } from './support/tcp-proxy';
 import { burst } from './support/traffic';
@@ -35,19 +31,7 @@ describe('a worker whose Redis goes away', () => {
     upstream = await startFakeOpenAI(() => ({ kind: 'text', content: 'ANSWER: 42' }));
     database = await createTestDatabase();
     redisProxy = await TcpProxy.start(Number(new URL(REDIS_URL).port || 6379));
-    const dir = mkdtempSync(join(tmpdir(), 'router-worker-outage-'));
-    writeFileSync(join(dir, 'router.yaml'), routerYaml(upstream.url));
-    const env = {
-      ROUTER_CONFIG: join(dir, 'router.yaml'),
-      PORT: '0',
-      GATEWAY_API_KEYS: GATEWAY_KEY,
-      LOG_LEVEL: 'silent',
-      STATS_REFRESH_MS: '100',
-      RECORD_FLUSH_MS: '20',
-      QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
-      DATA_DIR: dir,
-      DATABASE_URL: database.url,
-    };
+    const env = { ...testSettings(routerYaml(upstream.url), 'router-worker-outage-'), DATABASE_URL: database.url };
     gateway = await startGateway(loadConfig({ ...env, REDIS_URL }), { log: () => undefined });
     worker = await startWorker(loadConfig({ ...env, REDIS_URL: redisProxy.rewrite(REDIS_URL) }));
   });

@@ -33,19 +33,9 @@ export async function startStack(options: {
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }): Promise<Stack> {
   const database = await createTestDatabase();
-  const dir = mkdtempSync(join(tmpdir(), 'router-test-'));
-  const configPath = join(dir, 'router.yaml');
-  writeFileSync(configPath, options.yaml);
   const env: Record<string, string> = {
-    ROUTER_CONFIG: configPath,
+    ...testSettings(options.yaml),
     DATABASE_URL: database.url,
-    PORT: '0',
-    GATEWAY_API_KEYS: GATEWAY_KEY,
-    LOG_LEVEL: 'silent',
-    STATS_REFRESH_MS: '100',
-    RECORD_FLUSH_MS: '20',
-    QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
-    DATA_DIR: dir,
     ...(options.queue === 'bullmq' ? { REDIS_URL } : {}),
     ...options.env,
   };
@@ -74,6 +64,27 @@ export async function startStack(options: {
       await worker?.close();
       await database.drop();
     },
+  };
+}
+
+/**
+ * A fresh directory holding `yaml` as its router.yaml, and the settings every test process runs with:
+ * its own queue prefix, quick statistics reads and record flushes, no logs. The caller adds
+ * DATABASE_URL and REDIS_URL.
+ */
+export function testSettings(yaml: string, dirPrefix = 'router-test-'): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), dirPrefix));
+  const configPath = join(dir, 'router.yaml');
+  writeFileSync(configPath, yaml);
+  return {
+    ROUTER_CONFIG: configPath,
+    PORT: '0',
+    GATEWAY_API_KEYS: GATEWAY_KEY,
+    LOG_LEVEL: 'silent',
+    STATS_REFRESH_MS: '100',
+    RECORD_FLUSH_MS: '20',
+    QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
+    DATA_DIR: dir,
   };
 }
 
