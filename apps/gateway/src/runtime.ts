@@ -93,9 +93,11 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   let queue: JobQueue;
   let spooling: SpoolingJobQueue | undefined;
   let signal: LearningSignalSubscriber | undefined;
+  // A worker's commit (the in-process one's directly, BullMQ workers' announced on Redis) triggers a read
+  // of the new statistics, at most every LEARNED_PUSH_MIN_MS; the poll below stays the backstop.
+  const refreshSoon = throttle(() => void learned.refresh().catch(() => undefined), LEARNED_PUSH_MIN_MS);
   if (config.inlineWorker || !config.redisUrl) {
-    // The in-process worker's commits trigger reads like a BullMQ worker's announcements, throttled alike.
-    const handler = new ScoreJobHandler(arms, clock, throttle(() => void learned.refresh().catch(() => undefined), LEARNED_PUSH_MIN_MS));
+    const handler = new ScoreJobHandler(arms, clock, refreshSoon);
     queue = new InProcessJobQueue((job) => handler.handle(job).then(() => undefined), {
       concurrency: config.workerConcurrency,
       onError: (job, err) => log('error', 'scoring job failed', { job: job.name, requestId: job.data.requestId, error: (err as Error).message }),
@@ -103,9 +105,6 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   } else {
     spooling = new SpoolingJobQueue(new BullmqJobQueue(config.redisUrl, config.queuePrefix), { spoolPath: spools.jobs, log });
     queue = spooling;
-    // Workers announce each commit; the gateway then reads the new statistics at once (at most every
-    // LEARNED_PUSH_MIN_MS) instead of up to a poll period later, which the poll stays the backstop for.
-    const refreshSoon = throttle(() => void learned.refresh().catch(() => undefined), LEARNED_PUSH_MIN_MS);
     signal = new LearningSignalSubscriber(config.redisUrl, config.queuePrefix, refreshSoon);
     void signal.start();
   }
@@ -163,6 +162,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
       stopping = true;
       clearInterval(poll);
       learned.stop();
+      refreshSoon.cancel();
       await signal?.close();
       // Records first (their jobs go to the queue or its spool), then the queue (it delivers or
       // journals what it holds), then the database. Whatever is unreachable stays journaled on disk.
