@@ -101,4 +101,16 @@ describe('word models on the real Postgres', () => {
     await arms.recordScore(score('late-1', 'strong', 1, geo));
     expect((await arms.changedWordArmsSince(latest)).map((r) => `${r.route}/${r.model_id}`)).toEqual(['words/strong']);
   });
+
+  it('leaves out, before reading their weights, the word models whose version the caller holds', async () => {
+    const all = await arms.changedWordArmsSince(null);
+    expect(all.length).toBeGreaterThan(1);
+    const known = new Map(all.map((r) => [`${r.route}\u0000${r.model_id}`, r.version]));
+    expect(await arms.changedWordArmsSince(null, known)).toEqual([]);
+    await arms.recordScore(score('late-2', 'cheap', 0, law));
+    // The score teaches cheap (discount 1 here: the other models do not fade): only it changes version.
+    const changed = await arms.changedWordArmsSince(null, known);
+    expect(changed.map((r) => `${r.route}/${r.model_id}`)).toEqual(['words/cheap']);
+    expect(changed.every((r) => r.version !== known.get(`${r.route}\u0000${r.model_id}`))).toBe(true);
+  });
 });

@@ -2,24 +2,33 @@ import { floatsToBytes, emptyWordArm } from '../../../../libs/router/src';
 import type { ArmStatsRepository, WordArmRow } from '../../../../libs/storage/src';
 import { LearnedState } from './learned-state';
 
-function wordRow(modelId: string, observations: number, bias: number): WordArmRow {
+function wordRow(modelId: string, observations: number, bias: number, version: string): WordArmRow & { version: string } {
   const arm = emptyWordArm(modelId);
   arm.mean[0] = bias;
-  return { route: 'r', model_id: modelId, bits: arm.bits, prior_precision: arm.priorPrecision, observations, mean: floatsToBytes(arm.mean), precision: floatsToBytes(arm.precision), updated_at: new Date('2026-11-21T12:00:00Z') };
+  return { route: 'r', model_id: modelId, bits: arm.bits, prior_precision: arm.priorPrecision, observations, mean: floatsToBytes(arm.mean), precision: floatsToBytes(arm.precision), updated_at: new Date('2026-11-21T12:00:00Z'), version };
 }
 
 describe('LearnedState word models', () => {
-  it('hands out the refreshed word model, decoding a row the overlap brings back only when its content changed', async () => {
-    let rows = [wordRow('a', 1, 0.5)];
-    const repository = { changedSince: async () => [], changedWordArmsSince: async () => rows } as unknown as ArmStatsRepository;
+  it('asks only for word models whose version it does not hold, and decodes a new version', async () => {
+    let stored = [wordRow('a', 1, 0.5, '2026-11-21 12:00:00.000001+00')];
+    const asked: Array<Map<string, string>> = [];
+    // As the repository: rows whose version the caller already holds are left out.
+    const repository = {
+      changedSince: async () => [],
+      changedWordArmsSince: async (_since: Date | null, known: ReadonlyMap<string, string>) => {
+        asked.push(new Map(known));
+        return stored.filter((r) => known.get(`${r.route}\u0000${r.model_id}`) !== r.version);
+      },
+    } as unknown as ArmStatsRepository;
     const state = new LearnedState(repository);
     await state.refresh();
     const first = state.wordArmsFor('r', ['a'])[0];
     expect(first.observations).toBe(1);
     expect(first.mean[0]).toBeCloseTo(0.5, 6);
-    await state.refresh(); // the same row again (same millisecond, same bytes): kept as decoded
+    await state.refresh(); // nothing new: kept as decoded, and the version was passed along
+    expect(asked[1].get('r\u0000a')).toBe('2026-11-21 12:00:00.000001+00');
     expect(state.wordArmsFor('r', ['a'])[0]).toBe(first);
-    rows = [wordRow('a', 1, -0.25)]; // same millisecond and count, other weights (a fade): decoded again
+    stored = [wordRow('a', 1, -0.25, '2026-11-21 12:00:00.000002+00')]; // the same millisecond, a later write (a fade)
     await state.refresh();
     expect(state.wordArmsFor('r', ['a'])[0].mean[0]).toBeCloseTo(-0.25, 6);
   });

@@ -17,8 +17,8 @@ export class LearnedState {
   private readonly words = new Map<string, Map<string, LogisticArmState>>();
   /** A model's word model before its first score (built once: 2 x 4,096 numbers, not per request). */
   private readonly untrainedWords = new Map<string, LogisticArmState>();
-  /** Each word model's stored bytes as last decoded, per `route\u0000model`. */
-  private readonly wordVersions = new Map<string, { mean: Buffer; precision: Buffer; observations: number }>();
+  /** The version (write time to the microsecond) of each word model held, per `route\u0000model`. */
+  private readonly wordVersions = new Map<string, string>();
   private lastSeen: Date | null = null;
   private lastWordSeen: Date | null = null;
   private timer?: NodeJS.Timeout;
@@ -78,7 +78,8 @@ export class LearnedState {
         this.again = false;
         const since = withOverlap(this.lastSeen);
         const wordsSince = withOverlap(this.lastWordSeen);
-        const [rows, wordRows] = await Promise.all([this.repository.changedSince(since), this.repository.changedWordArmsSince(wordsSince)]);
+        // Word models this copy already holds are left out before their weights are read.
+        const [rows, wordRows] = await Promise.all([this.repository.changedSince(since), this.repository.changedWordArmsSince(wordsSince, this.wordVersions)]);
         for (const row of rows) {
           const key = `${row.route}\u0000${row.context_key}`;
           let route = this.arms.get(key);
@@ -90,12 +91,9 @@ export class LearnedState {
         for (const row of wordRows) {
           const at = new Date(row.updated_at);
           if (!this.lastWordSeen || at > this.lastWordSeen) this.lastWordSeen = at;
-          // The overlap margin brings back rows already read: decode (2 x 4,096 floats) only what changed
-          // (compared by content: two writes can share a millisecond).
           const key = `${row.route}\u0000${row.model_id}`;
-          const seen = this.wordVersions.get(key);
-          if (seen && seen.mean.equals(row.mean) && seen.precision.equals(row.precision) && seen.observations === row.observations) continue;
-          this.wordVersions.set(key, { mean: row.mean, precision: row.precision, observations: row.observations });
+          if (this.wordVersions.get(key) === row.version) continue;
+          this.wordVersions.set(key, row.version);
           let route = this.words.get(row.route);
           if (!route) this.words.set(row.route, (route = new Map()));
           route.set(row.model_id, toWordArm(row));

@@ -57,11 +57,25 @@ export class ArmStatsRepository {
     return q.execute();
   }
 
-  /** Word models (`learner: hashed_words`) changed after `since`, as {@link changedSince}. */
-  async changedWordArmsSince(since: Date | null): Promise<WordArmRow[]> {
-    let q = this.db.selectFrom('word_arms').selectAll();
-    if (since) q = q.where('updated_at', '>', since);
-    return q.execute();
+  /**
+   * Word models (`learner: hashed_words`) changed after `since`, as {@link changedSince}, each with its
+   * `version` (the write's timestamp to the microsecond, as text). With `known` (the versions the caller
+   * holds, by `route\u0000model`), a model whose version the caller already has is left out before
+   * its weights are read: the overlap margin brings every recent row back on every call, and a row's
+   * weights are 32 KiB, so only the changed ones are fetched (a second, keyed query).
+   */
+  async changedWordArmsSince(since: Date | null, known?: ReadonlyMap<string, string>): Promise<Array<WordArmRow & { version: string }>> {
+    const version = sql<string>`updated_at::text`.as('version');
+    let heads = this.db.selectFrom('word_arms').select(['route', 'model_id', version]);
+    if (since) heads = heads.where('updated_at', '>', since);
+    const wanted = (await heads.execute()).filter((h) => known?.get(`${h.route}\u0000${h.model_id}`) !== h.version);
+    if (wanted.length === 0) return [];
+    return this.db
+      .selectFrom('word_arms')
+      .selectAll()
+      .select(version)
+      .where((eb) => eb.or(wanted.map((w) => eb.and([eb('route', '=', w.route), eb('model_id', '=', w.model_id)]))))
+      .execute();
   }
 
   /** Records one response's score; see {@link recordScores}. */
