@@ -1,6 +1,6 @@
 import { floatsToBytes, emptyWordArm } from '../../../../libs/router/src';
 import type { ArmStatsRepository, WordArmRow } from '../../../../libs/storage/src';
-import { LearnedState } from './learned-state';
+import { ANNOUNCED_OVERLAP_MS, LearnedState, REFRESH_OVERLAP_MS } from './learned-state';
 
 function wordRow(modelId: string, observations: number, bias: number, version: string): WordArmRow & { version: string } {
   const arm = emptyWordArm(modelId);
@@ -40,5 +40,35 @@ describe('LearnedState word models', () => {
     expect(a.mean[0]).toBeGreaterThan(0);
     expect(b.mean[0]).toBe(0);
     expect(state.wordArmsFor('r', ['a'], { a: 0.8 })[0]).toBe(a);
+  });
+});
+
+describe('LearnedState reads', () => {
+  it('re-reads the poll margin on a plain refresh, the short margin on an announced one, and the larger when both coalesce', async () => {
+    const at = new Date('2026-11-21T12:00:00.000Z');
+    const asked: Array<number | null> = [];
+    const row = { route: 'r', context_key: '', model_id: 'a', successes: 1, failures: 0, completion_tokens: 3, cost_usd: 0, observations: 1, drift_statistic: 0, updated_at: at };
+    const repository = {
+      changedSince: async (since: Date | null) => {
+        asked.push(since === null ? null : at.getTime() - since.getTime());
+        await new Promise((r) => setImmediate(r));
+        return [row];
+      },
+      changedWordArmsSince: async () => [],
+    } as unknown as ArmStatsRepository;
+    const state = new LearnedState(repository);
+    await state.refresh();
+    await state.refresh(ANNOUNCED_OVERLAP_MS);
+    await state.refresh();
+    expect(asked).toEqual([null, ANNOUNCED_OVERLAP_MS, REFRESH_OVERLAP_MS]);
+    expect(state.refreshes).toBe(3);
+    // An announced read under way when the poll asks: one more round, with the poll's margin.
+    asked.length = 0;
+    const first = state.refresh(ANNOUNCED_OVERLAP_MS);
+    const second = state.refresh();
+    const third = state.refresh(ANNOUNCED_OVERLAP_MS);
+    await Promise.all([first, second, third]);
+    expect(asked).toEqual([ANNOUNCED_OVERLAP_MS, REFRESH_OVERLAP_MS]);
+    expect(state.armsFor('r').get('a')?.observations).toBe(1);
   });
 });

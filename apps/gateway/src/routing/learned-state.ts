@@ -1,8 +1,15 @@
 import { emptyWordArm, type ArmState, type LogisticArmState } from '../../../../libs/router/src';
 import { toArmState, toWordArm, type ArmStatsRepository } from '../../../../libs/storage/src';
 
-/** Margin for rows committed out of timestamp order by concurrent workers. */
-const REFRESH_OVERLAP_MS = 10_000;
+/** Margin for rows committed out of timestamp order by concurrent workers (the poll's reads). */
+export const REFRESH_OVERLAP_MS = 10_000;
+/**
+ * The margin of the reads a worker's announcement triggers (up to 20 a second): each read re-reads the
+ * rows changed within its margin, so the full margin would read ten seconds of changes twenty times a
+ * second. A row another worker stamped earlier but committed after such a read is picked up by the
+ * next poll (its full margin), as before announcements existed.
+ */
+export const ANNOUNCED_OVERLAP_MS = 1_000;
 
 /**
  * The gateway's copy of the learned statistics, refreshed from Postgres every few hundred
@@ -24,6 +31,7 @@ export class LearnedState {
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
   private again = false;
+  private againOverlapMs = 0;
   /** Rounds of reading changed rows completed (each refresh() call is one or more). */
   refreshes = 0;
 
@@ -67,17 +75,22 @@ export class LearnedState {
     clearInterval(this.timer);
   }
 
-  /** Loads rows changed since the last refresh; concurrent calls coalesce into one more round. */
-  async refresh(): Promise<void> {
+  /**
+   * Loads rows changed since the last refresh, less `overlapMs`; concurrent calls coalesce into one more
+   * round, with the largest margin asked for.
+   */
+  async refresh(overlapMs = REFRESH_OVERLAP_MS): Promise<void> {
     if (this.inFlight) {
       this.again = true;
+      this.againOverlapMs = Math.max(this.againOverlapMs, overlapMs);
       return this.inFlight;
     }
     this.inFlight = (async () => {
+      let overlap = overlapMs;
       do {
         this.again = false;
-        const since = withOverlap(this.lastSeen);
-        const wordsSince = withOverlap(this.lastWordSeen);
+        const since = withOverlap(this.lastSeen, overlap);
+        const wordsSince = withOverlap(this.lastWordSeen, overlap);
         // Word models this copy already holds are left out before their weights are read.
         const [rows, wordRows] = await Promise.all([this.repository.changedSince(since), this.repository.changedWordArmsSince(wordsSince, this.wordVersions)]);
         for (const row of rows) {
@@ -99,6 +112,9 @@ export class LearnedState {
           route.set(row.model_id, toWordArm(row));
         }
         this.refreshes++;
+        // Calls made during this round asked for one more, with the largest of their margins.
+        overlap = this.againOverlapMs;
+        this.againOverlapMs = 0;
       } while (this.again);
     })().finally(() => {
       this.inFlight = undefined;
@@ -107,6 +123,6 @@ export class LearnedState {
   }
 }
 
-function withOverlap(at: Date | null): Date | null {
-  return at ? new Date(at.getTime() - REFRESH_OVERLAP_MS) : null;
+function withOverlap(at: Date | null, overlapMs: number): Date | null {
+  return at ? new Date(at.getTime() - overlapMs) : null;
 }
