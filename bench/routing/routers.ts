@@ -11,6 +11,8 @@ import {
   fadeLogisticArm,
   emptyLogisticArm,
   logisticArmsAsBeta,
+  emptyWordArm,
+  WORD_MODEL,
   type LogisticArmState,
   type LinearArmState,
   type ArmState,
@@ -181,6 +183,38 @@ export class LogisticThompsonRouter implements BenchRouter {
   }
   private empty(modelId: string): LogisticArmState {
     return emptyLogisticArm(modelId, { bits: this.options.bits, priorPrecision: this.options.priorPrecision });
+  }
+}
+
+/**
+ * The gateway's `learner: hashed_words`, as planRoute and the worker run it: one word model per model
+ * with the gateway's settings (`WORD_MODEL`), the model's cold-start prior quality in its bias weight
+ * (not in the candidate), the route's discount with the other models fading on the prompt's buckets,
+ * and the untried cap counted on scored answers (`triedArms`).
+ */
+export class WordLearnerRouter implements BenchRouter {
+  private readonly arms = new Map<string, LogisticArmState>();
+  /** The route's Beta arms of scored answers, for the untried cap only. */
+  private scored = new Map<string, ArmState>();
+  constructor(
+    readonly name: string,
+    private readonly policy: RoutePolicy,
+    private readonly random: Random,
+    private readonly discount: number,
+  ) {}
+  choose(request: RouteRequest) {
+    for (const c of request.candidates) if (!this.arms.has(c.modelId)) this.arms.set(c.modelId, emptyWordArm(c.modelId, c.priorQuality));
+    const candidates = request.candidates.map((c) => (c.priorQuality === undefined ? c : { ...c, priorQuality: undefined }));
+    const t0 = process.hrtime.bigint();
+    const beta = logisticArmsAsBeta(candidates.map((c) => this.arms.get(c.modelId)!), request.hashed, WORD_MODEL.varianceScale);
+    const d = decide(candidates, beta, { ...this.policy, priorSuccesses: 1e-3, priorFailures: 1e-3 }, this.random, { budgetPressure: request.budgetPressure, triedArms: this.scored });
+    return { ranked: d.ranked, decisionNs: Number(process.hrtime.bigint() - t0) };
+  }
+  observe(_contextKey: string, _vector: Float64Array, obs: Observation, hashed: Int32Array): void {
+    for (const [id, other] of this.arms) if (id !== obs.modelId) fadeLogisticArm(other, hashed, this.discount);
+    const arm = this.arms.get(obs.modelId) ?? emptyWordArm(obs.modelId);
+    this.arms.set(obs.modelId, applyLogisticObservation(arm, hashed, obs.reward, this.discount));
+    this.scored = toMap(applyObservation([...this.scored.values()], obs, this.discount));
   }
 }
 

@@ -3,7 +3,7 @@ import { seededRandom } from '../../libs/core/src';
 import { FEATURE_NAMES, type RoutePolicy } from '../../libs/router/src';
 import { quantile, requestsToAdapt, requestsToAdaptVsBefore } from './metrics';
 import { ProgressBar } from './progress';
-import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, RandomRouter, ThompsonRouter, type BenchRouter } from './routers';
+import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, RandomRouter, ThompsonRouter, WordLearnerRouter, type BenchRouter } from './routers';
 import { buildScenario, observedFloor, SIM, simulate, type ScenarioName, type ScenarioSetup, type SimOptions, type SimRun, type Zoo } from './zoo-sim';
 
 export const SCENARIOS: ScenarioName[] = [
@@ -89,6 +89,18 @@ function zooRouters(): ZooRouterSpec[] {
       learning: true,
       make: (s, seed) =>
         new HierarchicalRouter('contextual+drift', contextualPolicy(s, false), t.discount, routerRandom(seed), t.contextDiscount, ZOO_TUNING.drift),
+      options: () => prior,
+    },
+    {
+      name: 'word learner (learner: hashed_words)',
+      learning: true,
+      make: (s, seed) => new WordLearnerRouter('words', contextualPolicy(s, false), routerRandom(seed), t.discount),
+      options: () => prior,
+    },
+    {
+      name: 'word learner + safe exploration',
+      learning: true,
+      make: (s, seed) => new WordLearnerRouter('words+safe', contextualPolicy(s, false, true), routerRandom(seed), t.discount),
       options: () => prior,
     },
     {
