@@ -1,5 +1,6 @@
-import Redis from 'ioredis';
-import { endOwnedRedis, ownedRedisClient, redisConnection } from './redis-connection';
+import type Redis from 'ioredis';
+import { endOwnedRedis, ownedRedisClient } from './redis-connection';
+import { withTimeout } from './spooling-job-queue';
 
 /**
  * Workers announce on this Redis channel that learned statistics changed (a score batch or feedback
@@ -77,11 +78,10 @@ export class LearningSignalSubscriber {
   private readonly channel: string;
 
   constructor(redisUrl: string, prefix: string | undefined, onSignal: () => void) {
-    // Its own connection: a subscribed ioredis client can run no other command. Offline queue on (unlike
-    // ownedRedisClient), so a SUBSCRIBE sent while Redis is down goes out when it is back; after a
-    // reconnect ioredis subscribes again by itself.
-    this.client = new Redis(redisConnection(redisUrl));
-    this.client.on('error', () => undefined);
+    // Its own connection: a subscribed ioredis client can run no other command. Offline queue on, so a
+    // SUBSCRIBE sent while Redis is down goes out when it is back; after a reconnect ioredis subscribes
+    // again by itself.
+    this.client = ownedRedisClient(redisUrl, () => undefined, { offlineQueue: true });
     this.channel = learningChannel(prefix);
     this.client.on('message', (channel: string) => {
       if (channel === this.channel) onSignal();
@@ -89,19 +89,11 @@ export class LearningSignalSubscriber {
   }
 
   /** Subscribes; resolves false (and the gateway keeps polling) when Redis does not answer in time. */
-  async start(timeoutMs = 2000): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-      timer.unref();
-    });
-    const subscribed = this.client.subscribe(this.channel).then(
+  start(timeoutMs = 2000): Promise<boolean> {
+    return withTimeout(this.client.subscribe(this.channel), timeoutMs, 'subscribe').then(
       () => true,
       () => false,
     );
-    const ok = await Promise.race([subscribed, timeout]);
-    clearTimeout(timer);
-    return ok;
   }
 
   /** A subscriber has nothing to flush: the connection is dropped, at once even when Redis is down. */

@@ -20,8 +20,8 @@ export function redisConnection(url: string) {
  * listened to ("Command queue state error"), which crashes a process. Pass it as the queue's
  * `connection` (BullMQ then leaves it open) and end it with `endOwnedRedis` after the queue closes.
  */
-export function ownedRedisClient(url: string, onError: (err: Error) => void = () => undefined): Redis {
-  const client = new Redis({ ...redisConnection(url), enableOfflineQueue: false });
+export function ownedRedisClient(url: string, onError: (err: Error) => void = () => undefined, options: { offlineQueue?: boolean } = {}): Redis {
+  const client = new Redis({ ...redisConnection(url), enableOfflineQueue: options.offlineQueue ?? false });
   client.on('error', onError);
   return client;
 }
