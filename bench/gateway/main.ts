@@ -17,12 +17,21 @@ interface Options {
   profile: boolean;
   /** Profile the light load instead (concurrency 1, then 500 req/s), where the CPU per request is highest. */
   profileLight: boolean;
+  /** Only the stream cells, this many times (`--streams 5`): to study time to first token and chunk transit. */
+  streamsOnly: number;
 }
 
 function parseArgs(argv: string[]): Options {
   const quick = argv.includes('--quick');
   const soakAt = argv.indexOf('--soak');
-  return { quick, soakSeconds: soakAt >= 0 ? Number(argv[soakAt + 1]) : quick ? 10 : 60, profile: argv.includes('--profile') || argv.includes('--profile-light'), profileLight: argv.includes('--profile-light') };
+  const streamsAt = argv.indexOf('--streams');
+  return {
+    quick,
+    soakSeconds: soakAt >= 0 ? Number(argv[soakAt + 1]) : quick ? 10 : 60,
+    profile: argv.includes('--profile') || argv.includes('--profile-light'),
+    profileLight: argv.includes('--profile-light'),
+    streamsOnly: streamsAt >= 0 ? Number(argv[streamsAt + 1] ?? 3) : 0,
+  };
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -72,6 +81,22 @@ async function main(): Promise<void> {
     if (options.profile) {
       await profile(targets, product, profileDir, q, options.profileLight);
       product = undefined;
+      return;
+    }
+    if (options.streamsOnly > 0) {
+      // Same order as the full run: warm-up, a stretch at concurrency 1, then the stream cells.
+      await interleavedLatency(targets, 'instant', q ? 300 : 1000, 0);
+      await throughput(gateway, 'instant', 64, 2);
+      for (let i = 0; i < options.streamsOnly; i++) {
+        const lat = await interleavedLatency(targets, 'instant', q ? 500 : 2000, 20);
+        const up = lat.get('upstream')!;
+        print(`## Concurrency 1 before the streams, repetition ${i + 1}: added latency p50 / p99 (ms)`);
+        print();
+        table(['target', 'added p50', 'added p99'], targets.slice(1).map((t) => [t.name, f(percentile(lat.get(t.name)!, 50) - percentile(up, 50), 3), f(percentile(lat.get(t.name)!, 99) - percentile(up, 99), 3)]));
+        print(`## Streams, repetition ${i + 1} of ${options.streamsOnly} (${q ? 'quick' : 'full'} cells)`);
+        print();
+        table(['upstream', 'target', 'TTFT p50', 'TTFT p99', 'added TTFT p50', 'chunk transit p50', 'chunk transit p99', 'added transit p99', 'chunks/stream'], (await streamCells(targets, q)).rows);
+      }
       return;
     }
     const startedAt = new Date();
@@ -137,26 +162,10 @@ async function main(): Promise<void> {
     // 3. Streams: time to first token and per-chunk transit.
     print('## Streams (64 chunks, 20 ms apart; waves of concurrent streams started over one chunk interval)');
     print();
-    const streamRows: string[][] = [];
-    for (const [kind, waves, width] of [['instant', q ? 2 : 4, q ? 8 : 16], ['slow', q ? 1 : 2, q ? 8 : 16]] as const) {
-      log(`streams, ${kind} upstream, ${waves} waves of ${width}`);
-      const res = await streamWaves(targets, kind, waves, width);
-      const stat = (ts: StreamTiming[]) => {
-        const ttft = ts.map((t) => t.ttftMs);
-        const transit = ts.flatMap((t) => t.transitMs);
-        return { ttft50: percentile(ttft, 50), ttft99: percentile(ttft, 99), tr50: percentile(transit, 50), tr99: percentile(transit, 99), chunks: ts.reduce((a, t) => a + t.chunks, 0) / ts.length };
-      };
-      const up = stat(res.get('upstream')!);
-      for (const t of targets) {
-        const s = stat(res.get(t.name)!);
-        const direct = t.name === 'upstream';
-        streamRows.push([kind, t.name, f(s.ttft50, 3), f(s.ttft99, 3), direct ? '-' : f(s.ttft50 - up.ttft50, 3), f(s.tr50, 3), f(s.tr99, 3), direct ? '-' : f(s.tr99 - up.tr99, 3), f(s.chunks, 0)]);
-        if (kind === 'instant' && t.name === 'gateway') {
-          verdicts.push({ target: 'added TTFT < 1 ms (p50, instant)', measured: `${f(s.ttft50 - up.ttft50, 3)} ms`, ok: s.ttft50 - up.ttft50 < 1 });
-          verdicts.push({ target: 'inter-chunk added delay p99 < 0.1 ms', measured: `${f(s.tr99 - up.tr99, 3)} ms`, ok: s.tr99 - up.tr99 < 0.1 });
-        }
-      }
-    }
+    const streams = await streamCells(targets, q);
+    verdicts.push({ target: 'added TTFT < 1 ms (p50, instant)', measured: `${f(streams.addedTtft50, 3)} ms`, ok: streams.addedTtft50 < 1 });
+    verdicts.push({ target: 'inter-chunk added delay p99 < 0.1 ms', measured: `${f(streams.addedTransit99, 3)} ms`, ok: streams.addedTransit99 < 0.1 });
+    const streamRows = streams.rows;
     table(['upstream', 'target', 'TTFT p50', 'TTFT p99', 'added TTFT p50', 'chunk transit p50', 'chunk transit p99', 'added transit p99', 'chunks/stream'], streamRows);
 
     // 4. Soak at 500 req/s, before the overload phases (a 2,000 req/s backlog would dominate its start).
@@ -255,6 +264,33 @@ async function main(): Promise<void> {
     await passThrough.stop();
     await upstream.stop();
   }
+}
+
+/** The stream cells: waves of concurrent streams against each target, instant then slow upstream. */
+async function streamCells(targets: Target[], quick: boolean): Promise<{ rows: string[][]; addedTtft50: number; addedTransit99: number }> {
+  const rows: string[][] = [];
+  let addedTtft50 = NaN;
+  let addedTransit99 = NaN;
+  for (const [kind, waves, width] of [['instant', quick ? 2 : 4, quick ? 8 : 16], ['slow', quick ? 1 : 2, quick ? 8 : 16]] as const) {
+    log(`streams, ${kind} upstream, ${waves} waves of ${width}`);
+    const res = await streamWaves(targets, kind, waves, width);
+    const stat = (ts: StreamTiming[]) => {
+      const ttft = ts.map((t) => t.ttftMs);
+      const transit = ts.flatMap((t) => t.transitMs);
+      return { ttft50: percentile(ttft, 50), ttft99: percentile(ttft, 99), tr50: percentile(transit, 50), tr99: percentile(transit, 99), chunks: ts.reduce((a, t) => a + t.chunks, 0) / ts.length };
+    };
+    const up = stat(res.get('upstream')!);
+    for (const t of targets) {
+      const s = stat(res.get(t.name)!);
+      const direct = t.name === 'upstream';
+      rows.push([kind, t.name, f(s.ttft50, 3), f(s.ttft99, 3), direct ? '-' : f(s.ttft50 - up.ttft50, 3), f(s.tr50, 3), f(s.tr99, 3), direct ? '-' : f(s.tr99 - up.tr99, 3), f(s.chunks, 0)]);
+      if (kind === 'instant' && t.name === 'gateway') {
+        addedTtft50 = s.ttft50 - up.ttft50;
+        addedTransit99 = s.tr99 - up.tr99;
+      }
+    }
+  }
+  return { rows, addedTtft50, addedTransit99 };
 }
 
 /** Runs the gateway under `--cpu-prof` through throughput and stream load, then summarises the profile. */

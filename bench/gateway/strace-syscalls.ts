@@ -7,6 +7,10 @@ import { forkHelper, GATEWAY_KEY, startProduct } from './stack';
  * Counts the system calls of the bare pass-through and of the gateway (`strace -c -f`), 2,000 requests
  * each at concurrency 1 after 300 of warm-up, instant upstream. Needs strace. After
  * `tsc -p tsconfig.build.json`: `node dist/bench/gateway/strace-syscalls.js`.
+ *
+ * `--main-thread`: instead, the time the gateway's JavaScript thread spends blocked in each system call
+ * (`strace -T` on that thread only; waiting for events in `epoll_wait` left out), 6,000 requests: a
+ * synchronous file call that waits for the disk stalls every request and stream of the process.
  */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
@@ -25,7 +29,61 @@ function post(origin: string, path: string, key: string): Promise<number> {
   });
 }
 
+interface SyscallTimes {
+  name: string;
+  count: number;
+  totalMs: number;
+  maxMs: number;
+}
+
+/** Per system call of an `strace -T` log: how often, and how long in all and at most (epoll waits left out). */
+export function blockedTimes(log: string): SyscallTimes[] {
+  const by = new Map<string, SyscallTimes>();
+  for (const line of log.split('\n')) {
+    const m = /^(\w+)\(.*<(\d+\.\d+)>$/.exec(line.trim());
+    if (!m || m[1].startsWith('epoll_')) continue;
+    const ms = Number(m[2]) * 1000;
+    const s = by.get(m[1]) ?? { name: m[1], count: 0, totalMs: 0, maxMs: 0 };
+    s.count++;
+    s.totalMs += ms;
+    s.maxMs = Math.max(s.maxMs, ms);
+    by.set(m[1], s);
+  }
+  return [...by.values()].sort((a, b) => b.totalMs - a.totalMs);
+}
+
+async function mainThread(): Promise<void> {
+  const upstream = await forkHelper('fake-upstream.js');
+  const product = await startProduct(upstream.url);
+  const pid = product.gateway.child.pid!;
+  try {
+    for (let i = 0; i < 300; i++) await post(product.gateway.url, '/v1/chat/completions', GATEWAY_KEY);
+    const out = `/tmp/strace-main-${process.pid}.txt`;
+    const tracer = spawn('strace', ['-T', '-p', String(pid), '-o', out]);
+    await new Promise((r) => setTimeout(r, 500));
+    const n = 6000;
+    const started = Date.now();
+    for (let i = 0; i < n; i++) {
+      const status = await post(product.gateway.url, '/v1/chat/completions', GATEWAY_KEY);
+      if (status !== 200) throw new Error(`gateway: status ${status}`);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    tracer.kill('SIGINT');
+    await new Promise((r) => tracer.on('exit', r));
+    console.log(`== gateway's JavaScript thread: ${n} requests at concurrency 1 in ${seconds.toFixed(1)} s (under strace)`);
+    console.log('| system call | calls | ms in all | ms per request | longest ms |');
+    console.log('|---|---|---|---|---|');
+    for (const s of blockedTimes(readFileSync(out, 'utf8')).slice(0, 12)) {
+      console.log(`| ${s.name} | ${s.count} | ${s.totalMs.toFixed(1)} | ${(s.totalMs / n).toFixed(4)} | ${s.maxMs.toFixed(2)} |`);
+    }
+  } finally {
+    await product.close();
+    upstream.child.kill();
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--main-thread')) return mainThread();
   const upstream = await forkHelper('fake-upstream.js');
   const pass = await forkHelper('pass-through.js', [upstream.url]);
   const product = await startProduct(upstream.url);

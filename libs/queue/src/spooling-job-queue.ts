@@ -60,7 +60,10 @@ export class SpoolingJobQueue implements JobQueue {
     private readonly inner: JobQueue,
     private readonly options: SpoolingJobQueueOptions,
   ) {
-    const { spool, recovered } = FileSpool.open<QueuedJob>({ path: options.spoolPath }, isQueuedJob);
+    const { spool, recovered } = FileSpool.open<QueuedJob>(
+      { path: options.spoolPath, onError: (err) => options.log?.('error', 'could not write the local spool of scoring jobs', { error: (err as Error).message }) },
+      isQueuedJob,
+    );
     this.spool = spool;
     for (const job of recovered) this.spooled.set(jobId(job), job);
     if (recovered.length > 0) {

@@ -1,11 +1,27 @@
-import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, ftruncateSync } from 'node:fs';
+import { close, closeSync, existsSync, fsync, fsyncSync, ftruncate, mkdirSync, open, openSync, readFileSync, rename, write, writeFile } from 'node:fs';
 import { dirname } from 'node:path';
+import { promisify } from 'node:util';
+
+const closeAsync = promisify(close);
+const fsyncAsync = promisify(fsync);
+const ftruncateAsync = promisify(ftruncate);
+const openAsync = promisify(open);
+const renameAsync = promisify(rename);
+const writeAsync = promisify(write);
+const writeFileAsync = promisify(writeFile);
 
 export interface FileSpoolOptions {
   /** The journal file; its directory is created when missing. */
   path: string;
   /** How often appended lines are fsync'd; a crash loses at most this window of appends. */
   fsyncMs?: number;
+  /** A write to the journal failed (disk full, say): the entries stay in the owner's memory only. */
+  onError?: (err: unknown) => void;
+}
+
+/** Lines appended while the file operation before them was still running: written together. */
+interface PendingLines {
+  lines: string[];
 }
 
 /**
@@ -14,6 +30,11 @@ export interface FileSpoolOptions {
  * when {@link FileSpool.open} hands back every entry still journaled (delivery is at least once, so
  * entries must be idempotent). When the owner has nothing left to deliver it calls {@link clear};
  * while it still holds some, {@link rewrite} compacts the file to just those.
+ *
+ * The calls return at once: the file operations run on libuv's thread pool, one at a time, in call
+ * order. A truncation waits for the disk while an fsync of the same file is being written back
+ * (measured here: p90 3 ms, p99 13 ms), so a synchronous one stalled every request and stream on the
+ * process's thread.
  */
 export class FileSpool<T> {
   private fd: number;
@@ -22,6 +43,10 @@ export class FileSpool<T> {
   private syncing?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private closed = false;
+  /** The tail of the chain of file operations. */
+  private tail: Promise<void> = Promise.resolve();
+  /** Lines queued for a write that has not started yet; later appends join them. */
+  private pending?: PendingLines;
 
   private constructor(
     private readonly options: FileSpoolOptions,
@@ -58,7 +83,16 @@ export class FileSpool<T> {
 
   append(entries: readonly T[]): void {
     if (this.closed || entries.length === 0) return;
-    writeSync(this.fd, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const text = entries.map((e) => `${JSON.stringify(e)}\n`).join('');
+    if (this.pending) this.pending.lines.push(text);
+    else {
+      const pending: PendingLines = { lines: [text] };
+      this.pending = pending;
+      this.enqueue(async () => {
+        if (this.pending === pending) this.pending = undefined;
+        if (pending.lines.length > 0) await writeAll(this.fd, Buffer.from(pending.lines.join('')));
+      });
+    }
     this.lines += entries.length;
     this.dirty = true;
     if (!this.timer) {
@@ -70,16 +104,27 @@ export class FileSpool<T> {
     }
   }
 
-  /** Flushes appended lines to disk. */
+  /** Flushes appended lines to disk (after the file operations asked for so far). */
   async sync(): Promise<void> {
+    await this.settled();
     if (this.syncing) await this.syncing;
     if (!this.dirty || this.closed) return;
     this.dirty = false;
-    const fd = this.fd;
-    this.syncing = new Promise<void>((resolve) => fsync(fd, () => resolve())).finally(() => {
-      this.syncing = undefined;
-    });
+    this.syncing = fsyncAsync(this.fd)
+      .catch((err: unknown) => this.options.onError?.(err))
+      .finally(() => {
+        this.syncing = undefined;
+      });
     await this.syncing;
+  }
+
+  /** Resolves when every file operation asked for so far, and any asked for meanwhile, has ended. */
+  async settled(): Promise<void> {
+    let tail: Promise<void>;
+    do {
+      tail = this.tail;
+      await tail;
+    } while (tail !== this.tail);
   }
 
   /**
@@ -88,37 +133,62 @@ export class FileSpool<T> {
    */
   clear(): void {
     if (this.closed || this.lines === 0) return;
-    ftruncateSync(this.fd, 0);
+    this.dropPending();
     this.lines = 0;
     this.dirty = false;
+    this.enqueue(() => ftruncateAsync(this.fd, 0));
   }
 
   /** Replaces the file's content with `entries` (the ones still undelivered), atomically. */
   rewrite(entries: readonly T[]): void {
     if (this.closed) return;
     if (entries.length === 0) return this.clear();
-    const tmp = `${this.options.path}.tmp`;
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.options.path);
-    closeSync(this.fd);
-    this.fd = openSync(this.options.path, 'a');
+    this.dropPending();
     this.lines = entries.length;
     this.dirty = false;
+    const text = entries.map((e) => `${JSON.stringify(e)}\n`).join('');
+    this.enqueue(async () => {
+      const tmp = `${this.options.path}.tmp`;
+      await writeFileAsync(tmp, text, { flush: true });
+      await renameAsync(tmp, this.options.path);
+      if (this.syncing) await this.syncing; // an fsync in flight still holds the old descriptor
+      const old = this.fd;
+      this.fd = await openAsync(this.options.path, 'a');
+      await closeAsync(old);
+    });
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     clearTimeout(this.timer);
     this.timer = undefined;
+    await this.settled();
     if (this.syncing) await this.syncing;
     if (this.dirty) fsyncSync(this.fd);
     this.closed = true;
     closeSync(this.fd);
+  }
+
+  /** Runs `operation` after every operation asked for before it; a failure is reported, not thrown. */
+  private enqueue(operation: () => Promise<unknown>): void {
+    this.tail = this.tail.then(operation).then(
+      () => undefined,
+      (err: unknown) => this.options.onError?.(err),
+    );
+  }
+
+  /** The owner has delivered everything appended so far: lines not yet written need not be. */
+  private dropPending(): void {
+    if (!this.pending) return;
+    this.pending.lines.length = 0;
+    this.pending = undefined;
+  }
+}
+
+async function writeAll(fd: number, data: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    const { bytesWritten } = await writeAsync(fd, data, offset, data.length - offset);
+    offset += bytesWritten;
   }
 }

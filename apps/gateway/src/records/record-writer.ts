@@ -71,7 +71,7 @@ export class RecordWriter {
     private readonly options: RecordWriterOptions,
   ) {
     if (options.spoolPath) {
-      const { spool, recovered } = FileSpool.open<PendingRecord>({ path: options.spoolPath }, isPendingRecord);
+      const { spool, recovered } = FileSpool.open<PendingRecord>({ path: options.spoolPath, onError: options.onError }, isPendingRecord);
       this.spool = spool;
       const seen = new Set<string>();
       for (const record of recovered) {
