@@ -1,4 +1,4 @@
-import { cpuByRole, differences, parseCpuMs, parseIdleMs, parseRssKb, percentile, rssTrend, type CpuSnapshot } from './stats';
+import { blockedTimes, cpuByRole, differences, parseCpuMs, parseIdleMs, parseRssKb, percentile, rssTrend, type CpuSnapshot } from './stats';
 
 describe('gateway bench stats', () => {
   it('takes nearest-rank percentiles', () => {
@@ -51,5 +51,19 @@ describe('gateway bench stats', () => {
       { role: 'other', ms: 7 },
       { role: 'idle', ms: 600 },
     ]);
+  });
+
+  it('blockedTimes sums strace -T durations per system call, leaving out the event waits', () => {
+    const log = [
+      'ftruncate(21, 0)                        = 0 <0.012700>',
+      'writev(25, [{iov_base="HTTP/1.1 200 OK", iov_len=15}], 1) = 15 <0.000010>',
+      'ftruncate(21, 0)                        = 0 <0.000300>',
+      'epoll_wait(13, [{events=EPOLLIN, data={u32=25, u64=25}}], 1024, 5) = 1 <0.004000>',
+      'read(25, 0x5650, 65536)                 = -1 EAGAIN (Resource temporarily unavailable) <0.000008>',
+      '--- SIGCHLD {si_signo=SIGCHLD} ---',
+    ].join('\n');
+    const times = blockedTimes(log);
+    expect(times.map((t) => t.name)).toEqual(['ftruncate', 'writev', 'read']);
+    expect(times[0]).toEqual({ name: 'ftruncate', count: 2, totalMs: expect.closeTo(13, 6), maxMs: expect.closeTo(12.7, 6) });
   });
 });

@@ -103,3 +103,26 @@ export function cpuByRole(before: CpuSnapshot, after: CpuSnapshot, roles: Record
   rows.push({ role: 'idle', ms: Math.max(0, after.idleMs - before.idleMs) });
   return rows;
 }
+
+export interface SyscallTimes {
+  name: string;
+  count: number;
+  totalMs: number;
+  maxMs: number;
+}
+
+/** Per system call of an `strace -T` log: how often, and how long in all and at most (epoll waits left out). */
+export function blockedTimes(log: string): SyscallTimes[] {
+  const by = new Map<string, SyscallTimes>();
+  for (const line of log.split('\n')) {
+    const m = /^(\w+)\(.*<(\d+\.\d+)>$/.exec(line.trim());
+    if (!m || m[1].startsWith('epoll_')) continue;
+    const ms = Number(m[2]) * 1000;
+    const s = by.get(m[1]) ?? { name: m[1], count: 0, totalMs: 0, maxMs: 0 };
+    s.count++;
+    s.totalMs += ms;
+    s.maxMs = Math.max(s.maxMs, ms);
+    by.set(m[1], s);
+  }
+  return [...by.values()].sort((a, b) => b.totalMs - a.totalMs);
+}

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { forkHelper, GATEWAY_KEY, startProduct } from './stack';
+import { blockedTimes } from './stats';
 
 /**
  * Counts the system calls of the bare pass-through and of the gateway (`strace -c -f`), 2,000 requests
@@ -27,29 +28,6 @@ function post(origin: string, path: string, key: string): Promise<number> {
     req.on('error', reject);
     req.end(body);
   });
-}
-
-interface SyscallTimes {
-  name: string;
-  count: number;
-  totalMs: number;
-  maxMs: number;
-}
-
-/** Per system call of an `strace -T` log: how often, and how long in all and at most (epoll waits left out). */
-export function blockedTimes(log: string): SyscallTimes[] {
-  const by = new Map<string, SyscallTimes>();
-  for (const line of log.split('\n')) {
-    const m = /^(\w+)\(.*<(\d+\.\d+)>$/.exec(line.trim());
-    if (!m || m[1].startsWith('epoll_')) continue;
-    const ms = Number(m[2]) * 1000;
-    const s = by.get(m[1]) ?? { name: m[1], count: 0, totalMs: 0, maxMs: 0 };
-    s.count++;
-    s.totalMs += ms;
-    s.maxMs = Math.max(s.maxMs, ms);
-    by.set(m[1], s);
-  }
-  return [...by.values()].sort((a, b) => b.totalMs - a.totalMs);
 }
 
 async function mainThread(): Promise<void> {
