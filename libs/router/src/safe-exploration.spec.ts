@@ -76,3 +76,47 @@ describe('safe exploration (floorConfidence)', () => {
     }
   });
 });
+
+describe('safe exploration when the context anchor is down (pooledAnchorWhenDown)', () => {
+  const policy: RoutePolicy = { qualityFloor: 0.6, priorSuccesses: 1, priorFailures: 1, floorConfidence: 0.9 };
+  const down = [
+    { modelId: 'cheap', expectedCostUsd: 0.0001, eligible: false, excludedBecause: 'circuit open' },
+    { modelId: 'mid', expectedCostUsd: 0.0003, eligible: true },
+    { modelId: 'dear', expectedCostUsd: 0.003, eligible: true },
+  ];
+  const up = down.map((c) => ({ ...c, eligible: true, excludedBecause: undefined }));
+  // Route level: all three proven (mid at 0.70 on 1,000 scores from other contexts).
+  const routeArms = toMap([arm('cheap', 800, 200), arm('mid', 700, 300), arm('dear', 90, 10)]);
+  // This context: cheap is its proven anchor, dear is proven, mid was served only 11 times here (6 good).
+  const contextArms = toMap([arm('cheap', 400, 100), arm('mid', 6, 5), arm('dear', 180, 20)]);
+  const choose = (cands: typeof down, p: RoutePolicy, seed: number, ctx = contextArms) =>
+    decide(cands, routeArms, p, seededRandom(seed), { contextKey: 'k', contextArms: ctx });
+
+  it('serves the cheapest model proven on the route, not the next model proven in the context alone', () => {
+    let dearBefore = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const d = choose(down, policy, seed);
+      expect(d.modelId).toBe('mid');
+      expect(d.ranked).toEqual(['mid', 'dear']);
+      if (choose(down, { ...policy, pooledAnchorWhenDown: false }, seed).modelId === 'dear') dearBefore++;
+    }
+    // The rule as before: mid is unproven in the context and the dear anchor serves whenever mid's draw misses.
+    expect(dearBefore).toBeGreaterThan(40);
+  });
+
+  it('does not stand in a model the context has shown to miss the floor', () => {
+    const shownBad = toMap([arm('cheap', 400, 100), arm('mid', 5, 30), arm('dear', 180, 20)]);
+    for (let seed = 1; seed <= 50; seed++) {
+      const d = choose(down, policy, seed, shownBad);
+      expect(d.ranked).toEqual(choose(down, { ...policy, pooledAnchorWhenDown: false }, seed, shownBad).ranked);
+    }
+  });
+
+  it('changes nothing while the anchor is eligible, or without safe exploration', () => {
+    for (let seed = 1; seed <= 50; seed++) {
+      expect(choose(up, policy, seed).ranked).toEqual(choose(up, { ...policy, pooledAnchorWhenDown: false }, seed).ranked);
+      const plain = { ...policy, floorConfidence: undefined };
+      expect(choose(down, plain, seed).ranked).toEqual(choose(down, { ...plain, pooledAnchorWhenDown: false }, seed).ranked);
+    }
+  });
+});

@@ -68,6 +68,15 @@ export interface RoutePolicy {
    * root per model. Unset: off (one draw decides, as before). Benchmarked value: 0.9.
    */
   floorConfidence?: number;
+  /**
+   * With `floorConfidence` and context arms: when the context's usual anchor (its cheapest model proven
+   * in the context) is not eligible (circuit open, price cap...), the request goes to the cheapest
+   * eligible model proven on the route's pooled evidence and not shown to miss the floor in this
+   * context (see `replaceDownAnchor` in thompson-policy.ts), not to the next model proven in the context
+   * alone, which is often a dear one because cheap ones were never explored where the anchor served.
+   * Default true (has no effect without `floorConfidence` and context arms); false = the rule as before.
+   */
+  pooledAnchorWhenDown?: boolean;
 }
 
 export type DecisionReason = 'exploit' | 'explore' | 'constraint' | 'only_candidate';
@@ -155,6 +164,9 @@ export function decide(
   const untried: boolean[] = new Array(n);
   const posteriorA: number[] = new Array(n);
   const posteriorB: number[] = new Array(n);
+  /** The route-level (pooled) posterior, before it is shrunk into the context's prior. */
+  const routeA: number[] = new Array(n);
+  const routeB: number[] = new Array(n);
   const means: number[] = new Array(n);
   const sampledQuality: number[] = new Array(n);
   const eligibleIdx: number[] = [];
@@ -173,6 +185,8 @@ export function decide(
     }
     a += routeArm?.successes ?? 0;
     b += routeArm?.failures ?? 0;
+    routeA[i] = a;
+    routeB[i] = b;
     let evidence = routeArm ? armWeight(routeArm) : 0;
     let contextEvidence: number | undefined;
     if (contextArms) {
@@ -231,7 +245,8 @@ export function decide(
     const zProven = normalQuantile(policy.floorConfidence);
     const lower: number[] = new Array(n);
     for (let i = 0; i < n; i++) lower[i] = lowerQuantile(posteriorA[i], posteriorB[i], zProven);
-    order = fundExploration(order, greedy, means, lower, threshold, random);
+    const replaced = contextArms && policy.pooledAnchorWhenDown !== false ? replaceDownAnchor(order, beliefs, posteriorA, posteriorB, lower, routeA, routeB, threshold, zProven) : undefined;
+    order = replaced ?? fundExploration(order, greedy, means, lower, threshold, random);
   }
   const chosen = order[0];
   let reason: DecisionReason;
@@ -287,6 +302,40 @@ function fundExploration(order: number[], greedy: number, means: number[], lower
   const keep = mean >= threshold ? 1 : (anchorMean - threshold) / (anchorMean - lower[explored]);
   const first = keep >= 1 || random() < keep ? explored : anchor;
   return first === order[0] ? order : [first, ...order.filter((m) => m !== first)];
+}
+
+/**
+ * Safe exploration when the context's anchor is down (`RoutePolicy.pooledAnchorWhenDown`). The usual
+ * anchor is the context's cheapest proven model, eligible or not. While it is eligible, or when the
+ * context has no proven model, this returns undefined and the ordinary rule (`fundExploration`) applies.
+ * While it is not, the models that can stand in are those proven on the route's pooled posterior
+ * (lower quantile of the route-level Beta clears the threshold) whose context posterior does not show
+ * them missing it (its upper quantile at the same confidence clears the threshold): a context's own
+ * evidence about a model it rarely served is thin, and a model proven across the route is the better
+ * bet than the next model proven here alone, usually a dear one. They go first, cheapest first, then
+ * the rest of the sampled order (fallbacks); no exploration is funded on such a request. When none
+ * qualifies, undefined (the ordinary rule).
+ */
+function replaceDownAnchor(
+  order: number[],
+  beliefs: ArmBelief[],
+  posteriorA: number[],
+  posteriorB: number[],
+  lower: number[],
+  routeA: number[],
+  routeB: number[],
+  threshold: number,
+  z: number,
+): number[] | undefined {
+  let home = -1;
+  for (let i = 0; i < beliefs.length; i++) {
+    if (lower[i] >= threshold && (home < 0 || beliefs[i].expectedCostUsd < beliefs[home].expectedCostUsd)) home = i;
+  }
+  if (home < 0 || beliefs[home].eligible) return undefined;
+  const standIns = order.filter((i) => lowerQuantile(routeA[i], routeB[i], z) >= threshold && lowerQuantile(posteriorA[i], posteriorB[i], -z) >= threshold);
+  if (standIns.length === 0) return undefined;
+  standIns.sort((x, y) => beliefs[x].expectedCostUsd - beliefs[y].expectedCostUsd);
+  return [...standIns, ...order.filter((i) => !standIns.includes(i))];
 }
 
 function allIndices(n: number): number[] {
