@@ -98,6 +98,8 @@ describe('safe exploration when the context anchor is down (pooledAnchorWhenDown
       const d = choose(down, policy, seed);
       expect(d.modelId).toBe('mid');
       expect(d.ranked).toEqual(['mid', 'dear']);
+      // The anchor's health decided, not a draw: explained as a constraint.
+      expect(d.reason).toBe('constraint');
       if (choose(down, { ...policy, pooledAnchorWhenDown: false }, seed).modelId === 'dear') dearBefore++;
     }
     // The rule as before: mid is unproven in the context and the dear anchor serves whenever mid's draw misses.

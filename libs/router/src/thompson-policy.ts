@@ -237,6 +237,8 @@ export function decide(
     }
   }
   let order = rankOrder(beliefs, eligibleIdx, testQuality, floor, relative, cheapestFirst, costWeight);
+  /** The context's anchor is not eligible and a route-proven model stands in: a constraint decided, not a draw. */
+  let standIn = false;
   if (cap !== undefined) order = capUntried(order, untried, cap, random);
   let bestMean = 0;
   for (const i of eligibleIdx) if (means[i] > bestMean) bestMean = means[i];
@@ -246,11 +248,13 @@ export function decide(
     const lower: number[] = new Array(n);
     for (let i = 0; i < n; i++) lower[i] = lowerQuantile(posteriorA[i], posteriorB[i], zProven);
     const replaced = contextArms && policy.pooledAnchorWhenDown !== false ? replaceDownAnchor(order, beliefs, posteriorA, posteriorB, lower, routeA, routeB, threshold, zProven) : undefined;
+    standIn = replaced !== undefined;
     order = replaced ?? fundExploration(order, greedy, means, lower, threshold, random);
   }
   const chosen = order[0];
   let reason: DecisionReason;
   if (eligibleIdx.length === 1) reason = beliefs.length === 1 ? 'only_candidate' : 'constraint';
+  else if (standIn) reason = 'constraint';
   else if (chosen !== greedy) reason = 'explore';
   else if (eligibleIdx.length < beliefs.length && chosen !== firstRankedIndex(beliefs, allIndices(beliefs.length), means, floor, relative, cheapestFirst, costWeight)) reason = 'constraint';
   else reason = 'exploit';
