@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import autocannon from 'autocannon';
 import { Client, Pool, type Dispatcher } from 'undici';
+import { processCpuMs } from './stats';
 import { chatBody, REQUEST_HEADERS, type Target, type UpstreamKind } from './targets';
 
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
@@ -84,18 +85,22 @@ export async function timedStream(client: Dispatcher, target: Target, kind: Upst
  * Streams in waves of `width` (starts staggered across one chunk interval), target after target,
  * the order rotating per wave. Returns every stream's timing per target.
  */
-export async function streamWaves(targets: Target[], kind: UpstreamKind, waves: number, width: number): Promise<Map<string, StreamTiming[]>> {
+export async function streamWaves(targets: Target[], kind: UpstreamKind, waves: number, width: number, cpu?: { pids: Map<string, number>; ms: Map<string, number> }): Promise<Map<string, StreamTiming[]>> {
   const pools = targets.map((t) => new Pool(t.origin, { connections: width, pipelining: 1 }));
   const out = new Map<string, StreamTiming[]>(targets.map((t) => [t.name, []]));
   try {
     for (let w = 0; w < waves; w++) {
       for (let k = 0; k < targets.length; k++) {
         const i = (w + k) % targets.length;
+        const pid = cpu?.pids.get(targets[i].name);
+        const cpuBefore = pid === undefined ? 0 : processCpuMs(pid);
         const runs = Array.from({ length: width }, async (_, j) => {
           await sleep((j * 20) / width);
           return timedStream(pools[i], targets[i], kind);
         });
         out.get(targets[i].name)!.push(...(await Promise.all(runs)));
+        // CPU the process under test spent on this wave (its background work in that time included).
+        if (cpu && pid !== undefined) cpu.ms.set(targets[i].name, (cpu.ms.get(targets[i].name) ?? 0) + processCpuMs(pid) - cpuBefore);
       }
     }
   } finally {

@@ -83,6 +83,7 @@ async function main(): Promise<void> {
       product = undefined;
       return;
     }
+    const streamPids = new Map([['pass-through', passThrough.child.pid!], ['gateway', gwPid]]);
     if (options.streamsOnly > 0) {
       // Same order as the full run: warm-up, a stretch at concurrency 1, then the stream cells.
       await interleavedLatency(targets, 'instant', q ? 300 : 1000, 0);
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
         table(['target', 'added p50', 'added p99'], targets.slice(1).map((t) => [t.name, f(percentile(lat.get(t.name)!, 50) - percentile(up, 50), 3), f(percentile(lat.get(t.name)!, 99) - percentile(up, 99), 3)]));
         print(`## Streams, repetition ${i + 1} of ${options.streamsOnly} (${q ? 'quick' : 'full'} cells)`);
         print();
-        table(['upstream', 'target', 'TTFT p50', 'TTFT p99', 'added TTFT p50', 'chunk transit p50', 'chunk transit p99', 'added transit p99', 'chunks/stream'], (await streamCells(targets, q)).rows);
+        table(['upstream', 'target', 'TTFT p50', 'TTFT p99', 'added TTFT p50', 'chunk transit p50', 'chunk transit p99', 'added transit p99', 'chunks/stream', 'CPU ms per stream'], (await streamCells(targets, q, streamPids)).rows);
       }
       return;
     }
@@ -162,11 +163,11 @@ async function main(): Promise<void> {
     // 3. Streams: time to first token and per-chunk transit.
     print('## Streams (64 chunks, 20 ms apart; waves of concurrent streams started over one chunk interval)');
     print();
-    const streams = await streamCells(targets, q);
+    const streams = await streamCells(targets, q, streamPids);
     verdicts.push({ target: 'added TTFT < 1 ms (p50, instant)', measured: `${f(streams.addedTtft50, 3)} ms`, ok: streams.addedTtft50 < 1 });
     verdicts.push({ target: 'inter-chunk added delay p99 < 0.1 ms', measured: `${f(streams.addedTransit99, 3)} ms`, ok: streams.addedTransit99 < 0.1 });
     const streamRows = streams.rows;
-    table(['upstream', 'target', 'TTFT p50', 'TTFT p99', 'added TTFT p50', 'chunk transit p50', 'chunk transit p99', 'added transit p99', 'chunks/stream'], streamRows);
+    table(['upstream', 'target', 'TTFT p50', 'TTFT p99', 'added TTFT p50', 'chunk transit p50', 'chunk transit p99', 'added transit p99', 'chunks/stream', 'CPU ms per stream'], streamRows);
 
     // 4. Soak at 500 req/s, before the overload phases (a 2,000 req/s backlog would dominate its start).
     log(`soak: ${options.soakSeconds} s at 500 req/s -> gateway`);
@@ -267,13 +268,14 @@ async function main(): Promise<void> {
 }
 
 /** The stream cells: waves of concurrent streams against each target, instant then slow upstream. */
-async function streamCells(targets: Target[], quick: boolean): Promise<{ rows: string[][]; addedTtft50: number; addedTransit99: number }> {
+async function streamCells(targets: Target[], quick: boolean, pids: Map<string, number>): Promise<{ rows: string[][]; addedTtft50: number; addedTransit99: number }> {
   const rows: string[][] = [];
   let addedTtft50 = NaN;
   let addedTransit99 = NaN;
   for (const [kind, waves, width] of [['instant', quick ? 2 : 4, quick ? 8 : 16], ['slow', quick ? 1 : 2, quick ? 8 : 16]] as const) {
     log(`streams, ${kind} upstream, ${waves} waves of ${width}`);
-    const res = await streamWaves(targets, kind, waves, width);
+    const cpu = { pids, ms: new Map<string, number>() };
+    const res = await streamWaves(targets, kind, waves, width, cpu);
     const stat = (ts: StreamTiming[]) => {
       const ttft = ts.map((t) => t.ttftMs);
       const transit = ts.flatMap((t) => t.transitMs);
@@ -283,7 +285,9 @@ async function streamCells(targets: Target[], quick: boolean): Promise<{ rows: s
     for (const t of targets) {
       const s = stat(res.get(t.name)!);
       const direct = t.name === 'upstream';
-      rows.push([kind, t.name, f(s.ttft50, 3), f(s.ttft99, 3), direct ? '-' : f(s.ttft50 - up.ttft50, 3), f(s.tr50, 3), f(s.tr99, 3), direct ? '-' : f(s.tr99 - up.tr99, 3), f(s.chunks, 0)]);
+      const cpuMs = cpu.ms.get(t.name);
+      const cpuPerStream = cpuMs === undefined ? '-' : f(cpuMs / res.get(t.name)!.length, 2);
+      rows.push([kind, t.name, f(s.ttft50, 3), f(s.ttft99, 3), direct ? '-' : f(s.ttft50 - up.ttft50, 3), f(s.tr50, 3), f(s.tr99, 3), direct ? '-' : f(s.tr99 - up.tr99, 3), f(s.chunks, 0), cpuPerStream]);
       if (kind === 'instant' && t.name === 'gateway') {
         addedTtft50 = s.ttft50 - up.ttft50;
         addedTransit99 = s.tr99 - up.tr99;
