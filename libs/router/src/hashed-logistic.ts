@@ -4,9 +4,12 @@ import { featureScale } from './context/hashed-features';
 /**
  * Online Bayesian logistic regression of one model's success on the request's hashed words, with a
  * diagonal Gaussian (Laplace) posterior per weight, as in Chapelle & Li, "An Empirical Evaluation of
- * Thompson Sampling" (NIPS 2011), updated one observation at a time:
- *   p = sigmoid(sum m_k x_k);  q_k += p (1 - p) x_k^2;  m_k += (y - p) x_k / q_k   (active k only).
- * A request's belief is then a Gaussian over its logit, mean sum m_k x_k and variance sum x_k^2 / q_k,
+ * Thompson Sampling" (NIPS 2011), updated one observation at a time. The features are the prompt's n
+ * active buckets, each x = 1/sqrt(n) (unit norm):
+ *   p = sigmoid(sum m_k x);  q_k += p (1 - p);  m_k += (y - p) x / q_k   (active k only).
+ * Each bucket gains the whole prompt's curvature p (1 - p) |x|^2, as with Chapelle & Li's binary
+ * features, not its share p (1 - p) x^2 (see `applyLogisticObservation`).
+ * A request's belief is then a Gaussian over its logit, mean sum m_k x and variance sum x^2 / q_k,
  * handed to `decide` as the Beta evidence with the same mean and logit variance (n = 1 / (v p (1 - p))),
  * so the floor rule, exploration cap, budget pressure and latency rules run unchanged.
  *
@@ -72,7 +75,12 @@ export function applyLogisticObservation(arm: LogisticArmState, features: ArrayL
   const x = featureScale(features);
   const y = Math.min(1, Math.max(0, reward));
   const p = sigmoid(logitMean(arm, features, x));
-  const curvature = p * (1 - p) * x * x;
+  // Every active bucket gains the whole prompt's curvature p (1 - p) |x|^2 (|x| = 1), not its own share
+  // p (1 - p) x_k^2 = p (1 - p) / n: the n buckets of a prompt come together, they are one piece of
+  // evidence, not n independent ones worth 1/n each. With the share, a prompt seen N times was believed
+  // as if seen N / n times: its logit variance n times too large and each step n times too long, so the
+  // mean was as noisy as an average of the last N / n outcomes (docs/benchmarks.md, routing round 7).
+  const curvature = p * (1 - p) * x * x * features.length;
   const prior = arm.priorPrecision;
   for (let i = 0; i < features.length; i++) {
     const k = features[i];
