@@ -45,7 +45,7 @@ export const SIM = {
 };
 
 /** Requests whose text the router sees; the true task class drives the simulated quality. */
-const TEMPLATES: Record<string, string[]> = {
+export const TEMPLATES: Record<string, string[]> = {
   math: [
     'Solve for x: 3x + 7 = 22. Show the steps.',
     'A train travels 120 km in 1.5 hours. How many km per hour is that, and how far does it go in 4 hours?',

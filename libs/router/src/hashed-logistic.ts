@@ -4,9 +4,12 @@ import { featureScale } from './context/hashed-features';
 /**
  * Online Bayesian logistic regression of one model's success on the request's hashed words, with a
  * diagonal Gaussian (Laplace) posterior per weight, as in Chapelle & Li, "An Empirical Evaluation of
- * Thompson Sampling" (NIPS 2011), updated one observation at a time:
- *   p = sigmoid(sum m_k x_k);  q_k += p (1 - p) x_k^2;  m_k += (y - p) x_k / q_k   (active k only).
- * A request's belief is then a Gaussian over its logit, mean sum m_k x_k and variance sum x_k^2 / q_k,
+ * Thompson Sampling" (NIPS 2011), updated one observation at a time. The features are the prompt's n
+ * active buckets, each x = 1/sqrt(n) (unit norm):
+ *   p = sigmoid(sum m_k x);  q_k += p (1 - p) / sqrt(n);  m_k += (y - p) x / q_k   (active k only).
+ * Each bucket gains more than its share p (1 - p) x^2 = p (1 - p) / n of the prompt's curvature and less
+ * than the whole (Chapelle & Li's binary features): see `applyLogisticObservation`.
+ * A request's belief is then a Gaussian over its logit, mean sum m_k x and variance sum x^2 / q_k,
  * handed to `decide` as the Beta evidence with the same mean and logit variance (n = 1 / (v p (1 - p))),
  * so the floor rule, exploration cap, budget pressure and latency rules run unchanged.
  *
@@ -72,7 +75,15 @@ export function applyLogisticObservation(arm: LogisticArmState, features: ArrayL
   const x = featureScale(features);
   const y = Math.min(1, Math.max(0, reward));
   const p = sigmoid(logitMean(arm, features, x));
-  const curvature = p * (1 - p) * x * x;
+  // Each active bucket gains p (1 - p) / sqrt(n), not its share p (1 - p) x^2 = p (1 - p) / n. A diagonal
+  // posterior cannot tell whether a prompt's n buckets always come together. If they do (a prompt seen
+  // again and again), the exact gain is the whole curvature p (1 - p): with the share, such a prompt was
+  // believed as if seen N / n times, its mean as noisy as an average of its last N / n outcomes, and near
+  // a thin floor a cheap model's belief dipped under it and stayed (docs/benchmarks.md, routing round 7).
+  // If they do not (prompts sharing a word or two), the share is the right one, and the whole curvature
+  // generalises a failure through the shared words too confidently. sqrt(n) is the geometric mean of the
+  // two, measured in the zoo (repeated prompts) and the RouteLLM replay (mostly distinct ones).
+  const curvature = p * (1 - p) * x * x * Math.sqrt(features.length);
   const prior = arm.priorPrecision;
   for (let i = 0; i < features.length; i++) {
     const k = features[i];
