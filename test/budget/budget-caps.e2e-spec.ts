@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway';
-import { BudgetService } from '../../apps/gateway/src/budget/budget.service';
+import { BudgetService, LEASE_SYNC_MS } from '../../apps/gateway/src/budget/budget.service';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
 import { startStack, type Stack } from '../support/stack';
 import { REDIS_URL } from '../support/test-database';
@@ -104,6 +104,30 @@ describe.each([
     const status = await admin<{ data: Array<{ spent_usd: number; remaining_usd: number }> }>(base, 'GET', `/v1/admin/budgets?scope=key&subject=${id}`);
     expect(status.data[0].spent_usd).toBeCloseTo(cap, 12);
     expect(status.data[0].remaining_usd).toBeCloseTo(0, 12);
+  });
+
+  it('steady traffic over many lease syncs keeps reserving locally; the counters are exact once it stops', async () => {
+    const base = stack.gateway.url;
+    const budgets = stack.gateway.app.get(BudgetService);
+    const { id, key } = await newKey(base, { tenant_id: 'default' });
+    const cap = 10_000 * REQUEST_COST_USD;
+    await admin(base, 'POST', '/v1/admin/budgets', { scope: 'key', subject: id, period: 'day', hard_limit_usd: cap });
+    const before = budgets.sharedReservations;
+    // One request after another for well over LEASE_SYNC_MS x 5: each sync would hand the lease back and
+    // the next request lease again on its own time, unless a lease in use keeps its room.
+    const started = Date.now();
+    let served = 0;
+    while (Date.now() - started < 6 * LEASE_SYNC_MS) {
+      const reply = await chat(base, key);
+      expect(reply.status).toBe(200);
+      served++;
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    expect(served).toBeGreaterThan(10);
+    expect(budgets.sharedReservations - before).toBeLessThanOrEqual(2);
+    await flushAll(stack.gateway);
+    const status = await admin<{ data: Array<{ spent_usd: number }> }>(base, 'GET', `/v1/admin/budgets?scope=key&subject=${id}`);
+    expect(status.data[0].spent_usd).toBeCloseTo(served * REQUEST_COST_USD, 12);
   });
 
   it('a tenant cap shared by several keys holds across all of them', async () => {

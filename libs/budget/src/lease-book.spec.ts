@@ -77,6 +77,51 @@ describe('LeaseBook', () => {
     expect(shared).toBe(real.reduce((s, x) => s + x, 0));
   });
 
+  it('a drain with retain keeps up to a fresh lease of a lease in use, and gives back the rest', () => {
+    const book = new LeaseBook();
+    let shared = 0;
+    const take = (key: string, reserve: number, topUp: number) => {
+      shared += reserve + topUp;
+      return book.grant(key, 1000, reserve, topUp);
+    };
+    const busy = take('busy', 100, 1000); // leased 1100, charged 100
+    book.settle([busy], 100, 40); // charged 40: 1060 unused
+    const idle = take('idle', 100, 1000);
+    book.settle([idle], 100, 40);
+    for (const a of book.drain()) shared += a.amount; // idle and busy alike given back, as a sync without retain does
+    expect(book.size).toBe(0);
+    const busy2 = take('busy', 100, 1000);
+    book.settle([busy2], 100, 40);
+    const retain = (key: string) => (key === 'busy' ? 500 : 0);
+    let adjustments = book.drain(undefined, retain);
+    expect(adjustments).toEqual([{ key: 'busy', amount: -560, ttlMs: 1000 }]); // keeps 500 of its 1060 unused
+    for (const a of adjustments) shared += a.amount;
+    expect(book.unused(['busy'])).toBe(500);
+    // The next requests charge locally: no lease, no round trip.
+    const local = book.tryCharge(['busy'], 100)!;
+    expect(local).toHaveLength(1);
+    book.settle(local, 100, 60);
+    // Charged since the last drain: still in use, keeps a fresh lease again (440 unused, all kept).
+    expect(book.drain(undefined, retain)).toEqual([]);
+    expect(book.unused(['busy'])).toBe(440);
+    // Not charged since: idle now, everything goes back and the lease is forgotten.
+    adjustments = book.drain(undefined, retain);
+    expect(adjustments).toEqual([{ key: 'busy', amount: -440, ttlMs: 1000 }]);
+    for (const a of adjustments) shared += a.amount;
+    expect(book.size).toBe(0);
+    expect(shared).toBe(40 + 40 + 40 + 60); // exact once idle: the real costs only
+  });
+
+  it('a drain with retain keeps nothing near a cap (retain 0) and when limited to some keys', () => {
+    const book = new LeaseBook();
+    const lease = book.grant('k', 1000, 100, 1000);
+    book.settle([lease], 100, 40);
+    expect(book.drain(undefined, () => 0)).toEqual([{ key: 'k', amount: -1060, ttlMs: 1000 }]);
+    const again = book.grant('k', 1000, 100, 1000);
+    book.settle([again], 100, 40);
+    expect(book.drain(new Set(['k']))).toEqual([{ key: 'k', amount: -1060, ttlMs: 1000 }]);
+  });
+
   it('restore puts back adjustments that could not be written, to be drained again', () => {
     const book = new LeaseBook();
     const a = book.grant('a', 1000, 100, 300);

@@ -18,6 +18,8 @@ export interface Lease {
   chargedNano: number;
   /** Reservations not settled yet. */
   inFlight: number;
+  /** A request was charged to it since the last drain (the lease is in use). */
+  chargedSinceDrain?: boolean;
 }
 
 /** One shared-counter change that gives back (negative) or owes (positive) what a drain found. */
@@ -60,6 +62,7 @@ export class LeaseBook {
     for (const lease of found) {
       lease.chargedNano += amountNano;
       lease.inFlight += 1;
+      lease.chargedSinceDrain = true;
     }
     return found;
   }
@@ -74,6 +77,7 @@ export class LeaseBook {
     lease.leasedNano += chargedNano + topUpNano;
     lease.chargedNano += chargedNano;
     lease.inFlight += 1;
+    lease.chargedSinceDrain = true;
     return lease;
   }
 
@@ -99,15 +103,22 @@ export class LeaseBook {
    * Makes every lease equal to what it has charged and returns the shared-counter adjustments that
    * do so (unused room given back; a cost above its reservation owed). Leases with nothing in flight
    * are forgotten: their charges are in the shared counter already. `only` limits it to some keys.
+   *
+   * With `retain`, a lease that was charged since the last drain keeps up to `retain(key)` of its
+   * unused room (what it would lease afresh now; 0 near a cap) instead of giving it back, so the next
+   * requests of a busy process charge locally rather than lease again on their own time. Idle leases
+   * give everything back as before.
    */
-  drain(only?: ReadonlySet<string>): LeaseAdjustment[] {
+  drain(only?: ReadonlySet<string>, retain?: (key: string) => number): LeaseAdjustment[] {
     const adjustments: LeaseAdjustment[] = [];
     for (const lease of this.leases.values()) {
       if (only && !only.has(lease.key)) continue;
-      const difference = lease.chargedNano - lease.leasedNano;
+      const kept = retain && lease.chargedSinceDrain ? Math.max(0, Math.min(lease.leasedNano - lease.chargedNano, retain(lease.key))) : 0;
+      lease.chargedSinceDrain = false;
+      const difference = lease.chargedNano + kept - lease.leasedNano;
       if (difference !== 0) adjustments.push({ key: lease.key, amount: difference, ttlMs: lease.ttlMs });
-      if (lease.inFlight === 0) this.leases.delete(lease.key);
-      else lease.leasedNano = lease.chargedNano;
+      if (lease.inFlight === 0 && kept === 0) this.leases.delete(lease.key);
+      else lease.leasedNano = lease.chargedNano + kept;
     }
     return adjustments;
   }
@@ -119,6 +130,10 @@ export class LeaseBook {
       if (!lease) this.leases.set(a.key, (lease = { key: a.key, ttlMs: a.ttlMs, leasedNano: 0, chargedNano: 0, inFlight: 0 }));
       lease.leasedNano -= a.amount;
     }
+  }
+
+  has(key: string): boolean {
+    return this.leases.has(key);
   }
 
   get size(): number {

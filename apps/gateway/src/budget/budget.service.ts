@@ -99,6 +99,8 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
   private readonly leasing = new Map<string, Promise<unknown>>();
   /** Reservations that went to the shared counters (the rest were charged to a local lease). */
   sharedReservations = 0;
+  /** Per leased counter: its cap, its budget and the worst case of the request that last leased it. */
+  private readonly leaseTerms = new Map<string, { limitNano: number | null; budgetId: string; worstNano: number }>();
   private syncing?: Promise<void>;
   private syncTimer?: NodeJS.Timeout;
   private readonly repository: BudgetRepository;
@@ -127,7 +129,7 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
     await this.refresh();
     this.timer = setInterval(() => void this.refresh().catch((err: Error) => this.log('warn', 'budget refresh failed', { error: err.message })), this.config.statsRefreshMs);
     this.timer.unref();
-    this.syncTimer = setInterval(() => void this.syncLeases(), LEASE_SYNC_MS);
+    this.syncTimer = setInterval(() => void this.syncLeases(undefined, true), LEASE_SYNC_MS);
     this.syncTimer.unref();
   }
 
@@ -295,21 +297,34 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
       result = await attempt(false);
     }
     if (!result.ok) return { refused: result.refused };
+    budgets.forEach((b, i) => this.leaseTerms.set(reserveKeys[i], { limitNano: limits[i], budgetId: b.id, worstNano }));
     return { leases: budgets.map((_, i) => this.leases.grant(reserveKeys[i], windows[i].ttlMs, worstNano, withTopUp ? topUps[i] : 0)), refused: -1 };
   }
 
   /**
    * Gives unused leased budget back to the shared counters and writes what settled costs changed, in
    * one batch; after it the shared counters hold exactly the settled costs plus reservations in flight.
+   * The periodic sync (`retain`) lets a lease in use keep what it would lease afresh now (nothing near
+   * a cap), so steady traffic keeps charging locally instead of one request in every sync period
+   * waiting for Redis; the counters then hold at most one such lease per busy process on top, as they
+   * did between a sync and the next lease before. Reports, shutdown and a refusal give back everything.
    */
-  private syncLeases(only?: ReadonlySet<string>): Promise<void> {
-    if (this.syncing) return this.syncing.then(() => this.syncLeases(only));
-    const adjustments = this.leases.drain(only);
+  private syncLeases(only?: ReadonlySet<string>, retain = false): Promise<void> {
+    if (this.syncing) return this.syncing.then(() => this.syncLeases(only, retain));
+    const adjustments = this.leases.drain(only, retain ? (key) => this.freshLease(key) : undefined);
+    for (const key of this.leaseTerms.keys()) if (!this.leases.has(key)) this.leaseTerms.delete(key);
     if (adjustments.length === 0) return Promise.resolve();
     this.syncing = this.pushAdjustments(adjustments).finally(() => {
       this.syncing = undefined;
     });
     return this.syncing;
+  }
+
+  /** What a request like the last one to lease `key` would lease on top of its own cost now. */
+  private freshLease(key: string): number {
+    const terms = this.leaseTerms.get(key);
+    if (!terms) return 0;
+    return leaseTopUp(terms.limitNano, this.spentNano.get(terms.budgetId) ?? 0, terms.worstNano);
   }
 
   private async pushAdjustments(adjustments: LeaseAdjustment[]): Promise<void> {
