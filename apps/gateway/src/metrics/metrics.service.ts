@@ -3,7 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { AttemptRunner } from '../chat/attempt-runner';
 import type { AppConfig } from '../../../../libs/config/src';
 import type { Clock } from '../../../../libs/core/src';
-import type { JobQueue } from '../../../../libs/queue/src';
+import { withTimeout, type JobQueue } from '../../../../libs/queue/src';
 import type { NewRequestRow } from '../../../../libs/storage/src';
 import { DashboardRepository } from '../../../../libs/storage/src/repositories/dashboard.repository';
 import { RequestEvents } from '../events/request-events';
@@ -28,17 +28,6 @@ function attemptCount(attempts: unknown): number {
   } catch {
     return 0;
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timed out')), ms);
-      timer.unref();
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -171,7 +160,7 @@ export class MetricsService implements OnModuleInit {
       registers,
       async collect() {
         try {
-          this.set(await withTimeout(queue.depth(), SCRAPE_TIMEOUT_MS));
+          this.set(await withTimeout(queue.depth(), SCRAPE_TIMEOUT_MS, 'queue depth'));
         } catch {
           this.reset();
         }
@@ -232,7 +221,7 @@ export class MetricsService implements OnModuleInit {
     const routes = [...this.config.routes.keys(), ...this.config.models.keys()];
     const now = this.clock.now();
     try {
-      const { pending, oldest } = await withTimeout(this.dashboard.unscored(routes, new Date(now - LAG_LOOKBACK_MS)), SCRAPE_TIMEOUT_MS);
+      const { pending, oldest } = await withTimeout(this.dashboard.unscored(routes, new Date(now - LAG_LOOKBACK_MS)), SCRAPE_TIMEOUT_MS, 'scoring lag');
       into.pending = pending;
       into.seconds = oldest ? Math.max(0, (now - oldest.getTime()) / 1000) : 0;
       into.ok = true;
