@@ -192,8 +192,18 @@ export class LogisticThompsonRouter implements BenchRouter {
  * (not in the candidate), the route's discount with the other models fading on the prompt's buckets,
  * and the untried cap counted on scored answers (`triedArms`).
  */
+export interface WordLearnerOptions {
+  /** Tempering of the logit variance; default the gateway's `WORD_MODEL.varianceScale`. */
+  varianceScale?: number;
+  /** Fade the other models' weights on the prompt's buckets, as the worker does; default true. */
+  fade?: boolean;
+  /** Sees each decision and the word models it was made from (bench diagnostics: word-diagnose.ts). */
+  onDecision?: (request: RouteRequest, decision: Decision, arms: LogisticArmState[]) => void;
+}
+
 export class WordLearnerRouter implements BenchRouter {
-  private readonly arms = new Map<string, LogisticArmState>();
+  /** Each model's word model (read by the bench's diagnostics). */
+  readonly arms = new Map<string, LogisticArmState>();
   /** The route's Beta arms of scored answers, for the untried cap only. */
   private scored = new Map<string, ArmState>();
   constructor(
@@ -201,17 +211,21 @@ export class WordLearnerRouter implements BenchRouter {
     private readonly policy: RoutePolicy,
     private readonly random: Random,
     private readonly discount: number,
+    private readonly options: WordLearnerOptions = {},
   ) {}
   choose(request: RouteRequest) {
     for (const c of request.candidates) if (!this.arms.has(c.modelId)) this.arms.set(c.modelId, emptyWordArm(c.modelId, c.priorQuality));
     const candidates = request.candidates.map((c) => (c.priorQuality === undefined ? c : { ...c, priorQuality: undefined }));
     const t0 = process.hrtime.bigint();
-    const beta = logisticArmsAsBeta(candidates.map((c) => this.arms.get(c.modelId)!), request.hashed, WORD_MODEL.varianceScale);
+    const arms = candidates.map((c) => this.arms.get(c.modelId)!);
+    const beta = logisticArmsAsBeta(arms, request.hashed, this.options.varianceScale ?? WORD_MODEL.varianceScale);
     const d = decide(candidates, beta, { ...this.policy, priorSuccesses: 1e-3, priorFailures: 1e-3 }, this.random, { budgetPressure: request.budgetPressure, triedArms: this.scored });
-    return { ranked: d.ranked, decisionNs: Number(process.hrtime.bigint() - t0) };
+    const decisionNs = Number(process.hrtime.bigint() - t0);
+    this.options.onDecision?.(request, d, arms);
+    return { ranked: d.ranked, decisionNs };
   }
   observe(_contextKey: string, _vector: Float64Array, obs: Observation, hashed: Int32Array): void {
-    for (const [id, other] of this.arms) if (id !== obs.modelId) fadeLogisticArm(other, hashed, this.discount);
+    if (this.options.fade !== false) for (const [id, other] of this.arms) if (id !== obs.modelId) fadeLogisticArm(other, hashed, this.discount);
     const arm = this.arms.get(obs.modelId) ?? emptyWordArm(obs.modelId);
     this.arms.set(obs.modelId, applyLogisticObservation(arm, hashed, obs.reward, this.discount));
     this.scored = toMap(applyObservation([...this.scored.values()], obs, this.discount));

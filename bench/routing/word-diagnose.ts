@@ -7,24 +7,9 @@
  *   nice -n 19 node dist/bench/routing/word-diagnose.js [scenario] [seed] [window]
  */
 import { readFileSync } from 'node:fs';
-import type { Random } from '../../libs/core/src';
-import {
-  applyLogisticObservation,
-  applyObservation,
-  decide,
-  emptyWordArm,
-  fadeLogisticArm,
-  hashedPromptFeatures,
-  logisticArmsAsBeta,
-  logisticBelief,
-  WORD_MODEL,
-  type ArmState,
-  type LogisticArmState,
-  type Observation,
-  type RoutePolicy,
-} from '../../libs/router/src';
+import { hashedPromptFeatures, logisticBelief, WORD_MODEL, type RoutePolicy } from '../../libs/router/src';
 import { seededRandom } from '../../libs/core/src';
-import type { BenchRouter, RouteRequest } from './routers';
+import { WordLearnerRouter } from './routers';
 import { buildScenario, observedFloor, SIM, simulate, TEMPLATES, type ScenarioName, type Zoo } from './zoo-sim';
 import { priorFromPrice, ZOO_TUNING } from './zoo-suite';
 
@@ -54,43 +39,6 @@ interface Rec {
 }
 const recs: Rec[] = [];
 
-class DiagWordRouter implements BenchRouter {
-  readonly arms = new Map<string, LogisticArmState>();
-  private scored = new Map<string, ArmState>();
-  private i = 0;
-  constructor(
-    readonly name: string,
-    private readonly policy: RoutePolicy,
-    private readonly random: Random,
-    private readonly discount: number,
-  ) {}
-  choose(request: RouteRequest) {
-    for (const c of request.candidates) if (!this.arms.has(c.modelId)) this.arms.set(c.modelId, emptyWordArm(c.modelId, c.priorQuality));
-    const candidates = request.candidates.map((c) => (c.priorQuality === undefined ? c : { ...c, priorQuality: undefined }));
-    const arms = candidates.map((c) => this.arms.get(c.modelId)!);
-    const beta = logisticArmsAsBeta(arms, request.hashed, varianceScale);
-    const d = decide(candidates, beta, { ...this.policy, priorSuccesses: 1e-3, priorFailures: 1e-3 }, this.random, { budgetPressure: request.budgetPressure, triedArms: this.scored });
-    const tpl = templateOf.get(Array.from(request.hashed).join(','))!;
-    recs.push({
-      cls: tpl.cls,
-      t: tpl.t,
-      i: this.i++,
-      chosen: d.ranked[0],
-      beliefs: d.beliefs.map((b, k) => {
-        const { logit, variance } = logisticBelief(arms[k], request.hashed, varianceScale);
-        return { id: b.modelId, p: 1 / (1 + Math.exp(-logit)), sd: Math.sqrt(variance), draw: b.sampledQuality };
-      }),
-    });
-    return { ranked: d.ranked, decisionNs: 0 };
-  }
-  observe(_contextKey: string, _vector: Float64Array, obs: Observation, hashed: Int32Array): void {
-    if (process.env.DIAG_NO_FADE !== '1') for (const [id, other] of this.arms) if (id !== obs.modelId) fadeLogisticArm(other, hashed, this.discount);
-    const arm = this.arms.get(obs.modelId) ?? emptyWordArm(obs.modelId);
-    this.arms.set(obs.modelId, applyLogisticObservation(arm, hashed, obs.reward, this.discount));
-    this.scored = new Map(applyObservation([...this.scored.values()], obs, this.discount).map((a) => [a.modelId, a]));
-  }
-}
-
 const policy: RoutePolicy = {
   qualityFloor: observedFloor(SIM.qualityFloor, setup.noise),
   priorSuccesses: 1,
@@ -99,7 +47,24 @@ const policy: RoutePolicy = {
   maxUntriedShare: ZOO_TUNING.maxUntriedShare,
   ...(process.env.DIAG_SAFE === '1' ? ZOO_TUNING.safe : {}),
 };
-const router = new DiagWordRouter('diag', policy, seededRandom(seed * 7919 + 17), ZOO_TUNING.discount);
+let decisions = 0;
+const router = new WordLearnerRouter('diag', policy, seededRandom(seed * 7919 + 17), ZOO_TUNING.discount, {
+  varianceScale,
+  fade: process.env.DIAG_NO_FADE !== '1',
+  onDecision: (request, d, arms) => {
+    const tpl = templateOf.get(Array.from(request.hashed).join(','))!;
+    recs.push({
+      cls: tpl.cls,
+      t: tpl.t,
+      i: decisions++,
+      chosen: d.ranked[0],
+      beliefs: d.beliefs.map((b, k) => {
+        const { logit, variance } = logisticBelief(arms[k], request.hashed, varianceScale);
+        return { id: b.modelId, p: 1 / (1 + Math.exp(-logit)), sd: Math.sqrt(variance), draw: b.sampledQuality };
+      }),
+    });
+  },
+});
 const run = simulate(setup, router, seed, { priorQuality: (a) => priorFromPrice(a.price(0)) });
 const clair = simulate(buildScenario(zoo, scenario), 'clairvoyant', seed);
 const sum = (xs: Float64Array, from: number) => xs.slice(from).reduce((a, b) => a + b, 0);
