@@ -112,6 +112,16 @@ describe('LeaseBook', () => {
     expect(shared).toBe(40 + 40 + 40 + 60); // exact once idle: the real costs only
   });
 
+  it('a drain with retain counts a lease with a request in flight (a long stream) as in use', () => {
+    const book = new LeaseBook();
+    book.grant('k', 1000, 100, 1000); // a stream: reserved 100, not settled
+    expect(book.drain(undefined, () => 500)).toEqual([{ key: 'k', amount: -500, ttlMs: 1000 }]);
+    // Not charged since, but the stream is still open: still in use, keeps its room.
+    expect(book.drain(undefined, () => 500)).toEqual([]);
+    expect(book.unused(['k'])).toBe(500);
+    expect(book.tryCharge(['k'], 100)).toHaveLength(1); // the next stream reserves locally
+  });
+
   it('a drain with retain keeps nothing near a cap (retain 0) and when limited to some keys', () => {
     const book = new LeaseBook();
     const lease = book.grant('k', 1000, 100, 1000);

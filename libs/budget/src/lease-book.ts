@@ -104,16 +104,17 @@ export class LeaseBook {
    * do so (unused room given back; a cost above its reservation owed). Leases with nothing in flight
    * are forgotten: their charges are in the shared counter already. `only` limits it to some keys.
    *
-   * With `retain`, a lease that was charged since the last drain keeps up to `retain(key)` of its
-   * unused room (what it would lease afresh now; 0 near a cap) instead of giving it back, so the next
-   * requests of a busy process charge locally rather than lease again on their own time. Idle leases
-   * give everything back as before.
+   * With `retain`, a lease in use (charged since the last drain, or with requests in flight, such as
+   * long streams) keeps up to `retain(key)` of its unused room (what it would lease afresh now; 0 near
+   * a cap) instead of giving it back, so the next requests of a busy process charge locally rather
+   * than lease again on their own time. Idle leases give everything back as before.
    */
   drain(only?: ReadonlySet<string>, retain?: (key: string) => number): LeaseAdjustment[] {
     const adjustments: LeaseAdjustment[] = [];
     for (const lease of this.leases.values()) {
       if (only && !only.has(lease.key)) continue;
-      const kept = retain && lease.chargedSinceDrain ? Math.max(0, Math.min(lease.leasedNano - lease.chargedNano, retain(lease.key))) : 0;
+      const inUse = lease.chargedSinceDrain === true || lease.inFlight > 0;
+      const kept = retain && inUse ? Math.max(0, Math.min(lease.leasedNano - lease.chargedNano, retain(lease.key))) : 0;
       lease.chargedSinceDrain = false;
       const difference = lease.chargedNano + kept - lease.leasedNano;
       if (difference !== 0) adjustments.push({ key: lease.key, amount: difference, ttlMs: lease.ttlMs });
