@@ -5,6 +5,7 @@ import {
   decide,
   hashedPromptFeatures,
   logisticArmsAsBeta,
+  logisticArmsAsBetaList,
   WORD_MODEL,
   type ArmState,
   type Candidate,
@@ -179,8 +180,16 @@ export function planRoute(input: PlanInput): RoutePlan {
     // The word model's belief about this very prompt, as Beta evidence; the untried cap counts the
     // route's scored answers.
     features = hashedPromptFeatures(request, { bits: WORD_MODEL.bits });
-    const beliefs = logisticArmsAsBeta(input.wordArms ?? [], features, WORD_MODEL.varianceScale);
-    decision = decide(candidates, beliefs, { ...policy, priorSuccesses: 1e-3, priorFailures: 1e-3 }, input.random, { budgetPressure: pressure, triedArms: input.arms });
+    const wordArms = input.wordArms ?? [];
+    const options = { budgetPressure: pressure, triedArms: input.arms };
+    const wordPolicy = { ...policy, priorSuccesses: 1e-3, priorFailures: 1e-3 };
+    if (inCandidateOrder(wordArms, candidates)) {
+      // The usual case (LearnedState.wordArmsFor): one belief per candidate, read by index.
+      const beliefs = logisticArmsAsBetaList(wordArms, features, WORD_MODEL.varianceScale);
+      decision = decide(candidates, EMPTY_ARMS, wordPolicy, input.random, { ...options, armsByCandidate: beliefs });
+    } else {
+      decision = decide(candidates, logisticArmsAsBeta(wordArms, features, WORD_MODEL.varianceScale), wordPolicy, input.random, options);
+    }
   } else {
     decision = decide(candidates, input.arms, policy, input.random, { contextKey: input.contextKey, contextArms: input.contextArms, budgetPressure: pressure });
   }
@@ -192,6 +201,15 @@ export function planRoute(input: PlanInput): RoutePlan {
     promptTokens,
     ...(features ? { features } : {}),
   };
+}
+
+const EMPTY_ARMS: ReadonlyMap<string, ArmState> = new Map();
+
+/** Whether `wordArms[i]` is the word model of `candidates[i]` for every candidate, and there is no other. */
+function inCandidateOrder(wordArms: readonly LogisticArmState[], candidates: readonly Candidate[]): boolean {
+  if (wordArms.length !== candidates.length) return false;
+  for (let i = 0; i < candidates.length; i++) if (wordArms[i].modelId !== candidates[i].modelId) return false;
+  return true;
 }
 
 /**
