@@ -162,10 +162,12 @@ export function planRoute(input: PlanInput): RoutePlan {
   if (route.maxUntriedShare !== undefined) {
     for (const id of route.candidates) if ((input.arms.get(id)?.observations ?? 0) === 0) untriedCap = route.maxUntriedShare;
   }
+  // The word learner's beliefs come with their own evidence: a near-zero Beta prior on top.
+  const words = route.learner === 'hashed_words';
   const policy = {
     qualityFloor: limits.qualityFloor,
-    priorSuccesses: 1,
-    priorFailures: 1,
+    priorSuccesses: words ? 1e-3 : 1,
+    priorFailures: words ? 1e-3 : 1,
     contextPriorStrength: route.contextPriorStrength ?? CONTEXT_PRIOR_STRENGTH,
     relativeFloor: route.relativeFloor,
     costWeight: limits.costWeight,
@@ -176,19 +178,19 @@ export function planRoute(input: PlanInput): RoutePlan {
   };
   let decision: Decision;
   let features: Int32Array | undefined;
-  if (route.learner === 'hashed_words') {
+  if (words) {
     // The word model's belief about this very prompt, as Beta evidence; the untried cap counts the
     // route's scored answers.
     features = hashedPromptFeatures(request, { bits: WORD_MODEL.bits });
+    // Object literals, not spreads: spreading the options into a new object with one more key cost
+    // about 2 us per request (measured at 8 models).
     const wordArms = input.wordArms ?? [];
-    const options = { budgetPressure: pressure, triedArms: input.arms };
-    const wordPolicy = { ...policy, priorSuccesses: 1e-3, priorFailures: 1e-3 };
     if (inCandidateOrder(wordArms, candidates)) {
       // The usual case (LearnedState.wordArmsFor): one belief per candidate, read by index.
       const beliefs = logisticArmsAsBetaList(wordArms, features, WORD_MODEL.varianceScale);
-      decision = decide(candidates, EMPTY_ARMS, wordPolicy, input.random, { ...options, armsByCandidate: beliefs });
+      decision = decide(candidates, EMPTY_ARMS, policy, input.random, { budgetPressure: pressure, triedArms: input.arms, armsByCandidate: beliefs });
     } else {
-      decision = decide(candidates, logisticArmsAsBeta(wordArms, features, WORD_MODEL.varianceScale), wordPolicy, input.random, options);
+      decision = decide(candidates, logisticArmsAsBeta(wordArms, features, WORD_MODEL.varianceScale), policy, input.random, { budgetPressure: pressure, triedArms: input.arms });
     }
   } else {
     decision = decide(candidates, input.arms, policy, input.random, { contextKey: input.contextKey, contextArms: input.contextArms, budgetPressure: pressure });
