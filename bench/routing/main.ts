@@ -59,7 +59,12 @@ function main(): void {
     );
   }
   if (suites.includes('scale')) {
-    const cells = [...runScaleSuite(), ...runScaleSuite(20_000, 1, { models: SCALE_GRID.models, contexts: [1] }, 'hashed_words')];
+    // ROUTING_SCALE_LEARNERS=hashed_words (or prompt_contexts) runs only that learner's cells.
+    const learners = (process.env.ROUTING_SCALE_LEARNERS ?? 'prompt_contexts,hashed_words').split(',');
+    const cells = [
+      ...(learners.includes('prompt_contexts') ? runScaleSuite() : []),
+      ...(learners.includes('hashed_words') ? runScaleSuite(20_000, 1, { models: SCALE_GRID.models, contexts: [1] }, 'hashed_words') : []),
+    ];
     console.log(`\n## Decision time at scale (the gateway's extractPromptContext + planRoute per request, ${cells[0]?.decisions ?? 0} decisions per cell after 1,000 warm-up)\n`);
     console.log(
       formatTable(

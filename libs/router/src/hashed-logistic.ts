@@ -162,13 +162,50 @@ export function logisticBelief(arm: LogisticArmState, features: ArrayLike<number
  */
 export function logisticArmsAsBeta(arms: Iterable<LogisticArmState>, features: ArrayLike<number>, varianceScale = 1): Map<string, ArmState> {
   const out = new Map<string, ArmState>();
-  for (const arm of arms) {
-    const { logit, variance } = logisticBelief(arm, features, varianceScale);
-    const p = Math.min(0.9999, Math.max(0.0001, sigmoid(logit)));
-    const strength = 1 / Math.max(1e-9, variance * p * (1 - p));
-    out.set(arm.modelId, { modelId: arm.modelId, successes: p * strength, failures: (1 - p) * strength, completionTokens: 0, costUsd: 0, observations: arm.observations });
-  }
+  const x = featureScale(features);
+  for (const arm of arms) out.set(arm.modelId, armAsBeta(arm, features, x, varianceScale));
   return out;
+}
+
+/**
+ * `logisticArmsAsBeta` as an array in the order of `arms` (the same numbers), for `decide`'s
+ * `armsByCandidate` when `arms` are in the candidates' order: no Map to build and look up (at 48 models
+ * building the Map cost more than the 48 dot products).
+ */
+export function logisticArmsAsBetaList(arms: readonly LogisticArmState[], features: ArrayLike<number>, varianceScale = 1): ArmState[] {
+  const x = featureScale(features);
+  const out: ArmState[] = new Array(arms.length);
+  for (let i = 0; i < arms.length; i++) out[i] = armAsBeta(arms[i], features, x, varianceScale);
+  return out;
+}
+
+/**
+ * `logisticBelief` then its Beta evidence, for one arm: the same two sums term by term and in the same
+ * order (so the same numbers, bit for bit), with the arrays and x^2 read once and no object between.
+ */
+function armAsBeta(arm: LogisticArmState, features: ArrayLike<number>, x: number, varianceScale: number): ArmState {
+  const mean = arm.mean;
+  const precision = arm.precision;
+  const prior = arm.priorPrecision;
+  const xx = x * x;
+  let logit = 0;
+  let variance = 0;
+  if (varianceScale === 1) {
+    for (let i = 0; i < features.length; i++) {
+      const k = features[i];
+      logit += mean[k] * x;
+      variance += xx / precision[k];
+    }
+  } else {
+    for (let i = 0; i < features.length; i++) {
+      const k = features[i];
+      logit += mean[k] * x;
+      variance += xx / (prior + (precision[k] - prior) / varianceScale);
+    }
+  }
+  const p = Math.min(0.9999, Math.max(0.0001, sigmoid(logit)));
+  const strength = 1 / Math.max(1e-9, variance * p * (1 - p));
+  return { modelId: arm.modelId, successes: p * strength, failures: (1 - p) * strength, completionTokens: 0, costUsd: 0, observations: arm.observations };
 }
 
 /** The stored form: JSON with the two vectors as base64 little-endian Float32 (2 x 16 KiB at 12 bits). */

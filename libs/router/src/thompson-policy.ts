@@ -124,6 +124,12 @@ export interface DecisionOptions {
    * here has less than `warmupEvidence` counts as untried. Unset: `arms` themselves.
    */
   triedArms?: ReadonlyMap<string, ArmState>;
+  /**
+   * The arms by candidate index (`armsByCandidate[i]` is `candidates[i]`'s, undefined for none), read
+   * instead of `arms.get(modelId)`: the same decision without a Map built and searched per request
+   * (the word model's beliefs, `logisticArmsAsBetaList`). `arms` is then not read.
+   */
+  armsByCandidate?: readonly (ArmState | undefined)[];
 }
 
 const DEFAULT_PRIOR_QUALITY_WEIGHT = 4;
@@ -170,9 +176,10 @@ export function decide(
   const means: number[] = new Array(n);
   const sampledQuality: number[] = new Array(n);
   const eligibleIdx: number[] = [];
+  const byIndex = options.armsByCandidate;
   for (let i = 0; i < n; i++) {
     const c = candidates[i];
-    const routeArm = arms.get(c.modelId);
+    const routeArm = byIndex ? byIndex[i] : arms.get(c.modelId);
     let a: number;
     let b: number;
     if (c.priorQuality !== undefined) {

@@ -5,6 +5,7 @@ import {
   decide,
   hashedPromptFeatures,
   logisticArmsAsBeta,
+  logisticArmsAsBetaList,
   WORD_MODEL,
   type ArmState,
   type Candidate,
@@ -161,10 +162,12 @@ export function planRoute(input: PlanInput): RoutePlan {
   if (route.maxUntriedShare !== undefined) {
     for (const id of route.candidates) if ((input.arms.get(id)?.observations ?? 0) === 0) untriedCap = route.maxUntriedShare;
   }
+  // The word learner's beliefs come with their own evidence: a near-zero Beta prior on top.
+  const words = route.learner === 'hashed_words';
   const policy = {
     qualityFloor: limits.qualityFloor,
-    priorSuccesses: 1,
-    priorFailures: 1,
+    priorSuccesses: words ? 1e-3 : 1,
+    priorFailures: words ? 1e-3 : 1,
     contextPriorStrength: route.contextPriorStrength ?? CONTEXT_PRIOR_STRENGTH,
     relativeFloor: route.relativeFloor,
     costWeight: limits.costWeight,
@@ -175,12 +178,20 @@ export function planRoute(input: PlanInput): RoutePlan {
   };
   let decision: Decision;
   let features: Int32Array | undefined;
-  if (route.learner === 'hashed_words') {
+  if (words) {
     // The word model's belief about this very prompt, as Beta evidence; the untried cap counts the
     // route's scored answers.
     features = hashedPromptFeatures(request, { bits: WORD_MODEL.bits });
-    const beliefs = logisticArmsAsBeta(input.wordArms ?? [], features, WORD_MODEL.varianceScale);
-    decision = decide(candidates, beliefs, { ...policy, priorSuccesses: 1e-3, priorFailures: 1e-3 }, input.random, { budgetPressure: pressure, triedArms: input.arms });
+    // Object literals, not spreads: spreading the options into a new object with one more key cost
+    // about 2 us per request (measured at 8 models).
+    const wordArms = input.wordArms ?? [];
+    if (inCandidateOrder(wordArms, candidates)) {
+      // The usual case (LearnedState.wordArmsFor): one belief per candidate, read by index.
+      const beliefs = logisticArmsAsBetaList(wordArms, features, WORD_MODEL.varianceScale);
+      decision = decide(candidates, EMPTY_ARMS, policy, input.random, { budgetPressure: pressure, triedArms: input.arms, armsByCandidate: beliefs });
+    } else {
+      decision = decide(candidates, logisticArmsAsBeta(wordArms, features, WORD_MODEL.varianceScale), policy, input.random, { budgetPressure: pressure, triedArms: input.arms });
+    }
   } else {
     decision = decide(candidates, input.arms, policy, input.random, { contextKey: input.contextKey, contextArms: input.contextArms, budgetPressure: pressure });
   }
@@ -192,6 +203,15 @@ export function planRoute(input: PlanInput): RoutePlan {
     promptTokens,
     ...(features ? { features } : {}),
   };
+}
+
+const EMPTY_ARMS: ReadonlyMap<string, ArmState> = new Map();
+
+/** Whether `wordArms[i]` is the word model of `candidates[i]` for every candidate, and there is no other. */
+function inCandidateOrder(wordArms: readonly LogisticArmState[], candidates: readonly Candidate[]): boolean {
+  if (wordArms.length !== candidates.length) return false;
+  for (let i = 0; i < candidates.length; i++) if (wordArms[i].modelId !== candidates[i].modelId) return false;
+  return true;
 }
 
 /**
