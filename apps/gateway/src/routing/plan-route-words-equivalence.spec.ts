@@ -116,7 +116,7 @@ describe('word learner decision: the fast path decides as the straightforward on
   it('word beliefs as Beta evidence, Map and list, are the previous numbers bit for bit', () => {
     const random = seededRandom(12);
     let compared = 0;
-    for (let c = 0; c < 100; c++) {
+    for (let c = 0; c < 40; c++) {
       const arms = Array.from({ length: 1 + Math.floor(random() * 12) }, (_, i) => trainedArm(`m${i}`, random));
       for (let r = 0; r < 10; r++) {
         const features = hashedPromptFeatures(randomRequest(random), { bits: WORD_MODEL.bits });
@@ -150,7 +150,7 @@ describe('word learner decision: the fast path decides as the straightforward on
     );
     const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
     const reasons = new Map<string, number>();
-    for (let c = 0; c < 300; c++) {
+    for (let c = 0; c < 120; c++) {
       const n = 1 + Math.floor(random() * 48);
       const candidates = ids.slice().sort(() => random() - 0.5).slice(0, n);
       const route: RouteSpec = {
