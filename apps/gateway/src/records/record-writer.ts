@@ -71,7 +71,11 @@ export class RecordWriter {
     private readonly options: RecordWriterOptions,
   ) {
     if (options.spoolPath) {
-      const { spool, recovered } = FileSpool.open<PendingRecord>({ path: options.spoolPath, onError: options.onError }, isPendingRecord);
+      const { spool, recovered } = FileSpool.open<PendingRecord>(
+        // A journal write failed (disk full, say): those records are still held in memory and written as usual.
+        { path: options.spoolPath, onError: (err) => options.onError?.(new Error(`record journal ${options.spoolPath}: ${(err as Error).message}`)) },
+        isPendingRecord,
+      );
       this.spool = spool;
       const seen = new Set<string>();
       for (const record of recovered) {
