@@ -85,6 +85,23 @@ describe('RecordWriter', () => {
     await writer.close();
   });
 
+  it('counts the batch being written as pending while its write hangs', async () => {
+    const repo = new FakeRepository();
+    const writer = new RecordWriter(repo as unknown as RequestRecordRepository, new ListQueue(), { flushMs: 10_000, writeTimeoutMs: 200, spoolPath: spoolPath() });
+    repo.mode = 'hung';
+    writer.add({ row: row('a') });
+    writer.add({ row: row('b') });
+    const flushed = writer.flush();
+    // The write is under way (taken out of the buffer, not written): still two records pending.
+    expect(writer.status()).toMatchObject({ pending: 2 });
+    await flushed;
+    expect(writer.status()).toMatchObject({ reachable: false, pending: 2 });
+    repo.mode = 'up';
+    await writer.flush();
+    expect(writer.status()).toMatchObject({ reachable: true, pending: 0 });
+    await writer.close();
+  });
+
   it('a new process replays the journal left by one that stopped during an outage', async () => {
     const path = spoolPath();
     const down = new FakeRepository();

@@ -52,6 +52,8 @@ function isPendingRecord(value: unknown): value is PendingRecord {
  */
 export class RecordWriter {
   private buffer: PendingRecord[] = [];
+  /** Records of the batch being written now (taken out of `buffer`, not written yet). */
+  private writing = 0;
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
   /** Timed-out inserts that have not settled yet (each may hold a pooled connection). */
@@ -114,12 +116,13 @@ export class RecordWriter {
     return this.ids.has(id);
   }
 
+  /** Records accepted and not written yet, the batch being written included. */
   get pendingCount(): number {
-    return this.buffer.length;
+    return this.buffer.length + this.writing;
   }
 
   status(): RecordWriterStatus {
-    return { reachable: this.reachable, pending: this.buffer.length, dropped: this.dropped, lastError: this.lastError };
+    return { reachable: this.reachable, pending: this.pendingCount, dropped: this.dropped, lastError: this.lastError };
   }
 
   /** Writes what is buffered; resolves when that write ends (records stay pending if it failed). */
@@ -159,6 +162,7 @@ export class RecordWriter {
   }
 
   private async write(batch: PendingRecord[]): Promise<void> {
+    this.writing = batch.length;
     try {
       if (this.outstanding.size >= MAX_OUTSTANDING_WRITES) throw new Error(`${this.outstanding.size} record writes are still waiting on the database`);
       const insert = this.repository.insertBatch(batch.map((r) => r.row));
@@ -167,6 +171,7 @@ export class RecordWriter {
       insert.then(settled, settled);
       await withTimeout(insert, this.options.writeTimeoutMs ?? 5000, 'record write');
     } catch (err) {
+      this.writing = 0;
       this.reachable = false;
       this.lastError = (err as Error).message;
       this.options.onError?.(err);
@@ -174,6 +179,7 @@ export class RecordWriter {
       this.scheduleRetry(this.retryMs);
       return;
     }
+    this.writing = 0;
     this.reachable = true;
     this.lastError = null;
     for (const r of batch) this.ids.delete(r.row.id);
