@@ -92,7 +92,7 @@ describe('LeaseBook', () => {
     expect(book.size).toBe(0);
     const busy2 = take('busy', 100, 1000);
     book.settle([busy2], 100, 40);
-    const retain = (key: string) => (key === 'busy' ? 500 : 0);
+    const retain = (lease: { key: string }) => (lease.key === 'busy' ? 500 : 0);
     let adjustments = book.drain(undefined, retain);
     expect(adjustments).toEqual([{ key: 'busy', amount: -560, ttlMs: 1000 }]); // keeps 500 of its 1060 unused
     for (const a of adjustments) shared += a.amount;

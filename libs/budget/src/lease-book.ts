@@ -20,6 +20,14 @@ export interface Lease {
   inFlight: number;
   /** A request was charged to it since the last drain (the lease is in use). */
   chargedSinceDrain?: boolean;
+  /** What sizes a fresh lease of this counter (its cap, its budget, the last leasing request's worst case). */
+  terms?: LeaseTerms;
+}
+
+export interface LeaseTerms {
+  limitNano: number | null;
+  budgetId: string;
+  worstNano: number;
 }
 
 /** One shared-counter change that gives back (negative) or owes (positive) what a drain found. */
@@ -71,13 +79,14 @@ export class LeaseBook {
    * The shared store accepted `chargedNano + topUpNano` on `key`: records the lease and charges the
    * request that asked for it.
    */
-  grant(key: string, ttlMs: number, chargedNano: number, topUpNano: number): Lease {
+  grant(key: string, ttlMs: number, chargedNano: number, topUpNano: number, terms?: LeaseTerms): Lease {
     let lease = this.leases.get(key);
     if (!lease) this.leases.set(key, (lease = { key, ttlMs, leasedNano: 0, chargedNano: 0, inFlight: 0 }));
     lease.leasedNano += chargedNano + topUpNano;
     lease.chargedNano += chargedNano;
     lease.inFlight += 1;
     lease.chargedSinceDrain = true;
+    if (terms) lease.terms = terms;
     return lease;
   }
 
@@ -105,16 +114,16 @@ export class LeaseBook {
    * are forgotten: their charges are in the shared counter already. `only` limits it to some keys.
    *
    * With `retain`, a lease in use (charged since the last drain, or with requests in flight, such as
-   * long streams) keeps up to `retain(key)` of its unused room (what it would lease afresh now; 0 near
+   * long streams) keeps up to `retain(lease)` of its unused room (what it would lease afresh now; 0 near
    * a cap) instead of giving it back, so the next requests of a busy process charge locally rather
    * than lease again on their own time. Idle leases give everything back as before.
    */
-  drain(only?: ReadonlySet<string>, retain?: (key: string) => number): LeaseAdjustment[] {
+  drain(only?: ReadonlySet<string>, retain?: (lease: Readonly<Lease>) => number): LeaseAdjustment[] {
     const adjustments: LeaseAdjustment[] = [];
     for (const lease of this.leases.values()) {
       if (only && !only.has(lease.key)) continue;
       const inUse = lease.chargedSinceDrain === true || lease.inFlight > 0;
-      const kept = retain && inUse ? Math.max(0, Math.min(lease.leasedNano - lease.chargedNano, retain(lease.key))) : 0;
+      const kept = retain && inUse ? Math.max(0, Math.min(lease.leasedNano - lease.chargedNano, retain(lease))) : 0;
       lease.chargedSinceDrain = false;
       const difference = lease.chargedNano + kept - lease.leasedNano;
       if (difference !== 0) adjustments.push({ key: lease.key, amount: difference, ttlMs: lease.ttlMs });
@@ -131,10 +140,6 @@ export class LeaseBook {
       if (!lease) this.leases.set(a.key, (lease = { key: a.key, ttlMs: a.ttlMs, leasedNano: 0, chargedNano: 0, inFlight: 0 }));
       lease.leasedNano -= a.amount;
     }
-  }
-
-  has(key: string): boolean {
-    return this.leases.has(key);
   }
 
   get size(): number {

@@ -99,8 +99,6 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
   private readonly leasing = new Map<string, Promise<unknown>>();
   /** Reservations that went to the shared counters (the rest were charged to a local lease). */
   sharedReservations = 0;
-  /** Per leased counter: its cap, its budget and the worst case of the request that last leased it. */
-  private readonly leaseTerms = new Map<string, { limitNano: number | null; budgetId: string; worstNano: number }>();
   private syncing?: Promise<void>;
   private syncTimer?: NodeJS.Timeout;
   private readonly repository: BudgetRepository;
@@ -297,8 +295,10 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
       result = await attempt(false);
     }
     if (!result.ok) return { refused: result.refused };
-    budgets.forEach((b, i) => this.leaseTerms.set(reserveKeys[i], { limitNano: limits[i], budgetId: b.id, worstNano }));
-    return { leases: budgets.map((_, i) => this.leases.grant(reserveKeys[i], windows[i].ttlMs, worstNano, withTopUp ? topUps[i] : 0)), refused: -1 };
+    return {
+      leases: budgets.map((b, i) => this.leases.grant(reserveKeys[i], windows[i].ttlMs, worstNano, withTopUp ? topUps[i] : 0, { limitNano: limits[i], budgetId: b.id, worstNano })),
+      refused: -1,
+    };
   }
 
   /**
@@ -311,8 +311,7 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
    */
   private syncLeases(only?: ReadonlySet<string>, retain = false): Promise<void> {
     if (this.syncing) return this.syncing.then(() => this.syncLeases(only, retain));
-    const adjustments = this.leases.drain(only, retain ? (key) => this.freshLease(key) : undefined);
-    for (const key of this.leaseTerms.keys()) if (!this.leases.has(key)) this.leaseTerms.delete(key);
+    const adjustments = this.leases.drain(only, retain ? (lease) => this.freshLease(lease) : undefined);
     if (adjustments.length === 0) return Promise.resolve();
     this.syncing = this.pushAdjustments(adjustments).finally(() => {
       this.syncing = undefined;
@@ -320,9 +319,9 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
     return this.syncing;
   }
 
-  /** What a request like the last one to lease `key` would lease on top of its own cost now. */
-  private freshLease(key: string): number {
-    const terms = this.leaseTerms.get(key);
+  /** What a request like the last one to lease this counter would lease on top of its own cost now. */
+  private freshLease(lease: Readonly<Lease>): number {
+    const terms = lease.terms;
     if (!terms) return 0;
     return leaseTopUp(terms.limitNano, this.spentNano.get(terms.budgetId) ?? 0, terms.worstNano);
   }
