@@ -8,7 +8,7 @@ import { cpuByRole, cpuSnapshot, percentile, processCpuMs, processRssKb, rssTren
 import { targetsFor, type Target } from './targets';
 
 /**
- * `npm run bench:gateway [-- --quick] [-- --soak 600] [-- --profile]`: the gateway's overhead against
+ * `npm run bench:gateway [-- --quick] [-- --soak 600] [-- --profile] [-- --streams N] [-- --throughput N [--worker-profile]]`: the gateway's overhead against
  * the upstream itself and a bare Node pass-through, measured side by side in one run.
  */
 interface Options {
@@ -19,18 +19,25 @@ interface Options {
   profileLight: boolean;
   /** Only the stream cells, this many times (`--streams 5`): to study time to first token and chunk transit. */
   streamsOnly: number;
+  /** Only the 64-connection throughput cells (pass-through, gateway), this many times (`--throughput 3`). */
+  throughputOnly: number;
+  /** With --throughput: CPU-profile the worker process too (`--worker-profile`, into bench/gateway/profiles). */
+  workerProfile: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
   const quick = argv.includes('--quick');
   const soakAt = argv.indexOf('--soak');
   const streamsAt = argv.indexOf('--streams');
+  const throughputAt = argv.indexOf('--throughput');
   return {
     quick,
     soakSeconds: soakAt >= 0 ? Number(argv[soakAt + 1]) : quick ? 10 : 60,
     profile: argv.includes('--profile') || argv.includes('--profile-light'),
     profileLight: argv.includes('--profile-light'),
     streamsOnly: streamsAt >= 0 ? Number(argv[streamsAt + 1] ?? 3) : 0,
+    throughputOnly: throughputAt >= 0 ? Number(argv[throughputAt + 1] ?? 3) : 0,
+    workerProfile: argv.includes('--worker-profile'),
   };
 }
 
@@ -70,11 +77,12 @@ async function main(): Promise<void> {
       .finally(() => process.exit(130));
   });
   try {
-    if (options.profile) {
+    if (options.profile || options.workerProfile) {
       rmSync(profileDir, { recursive: true, force: true });
       mkdirSync(profileDir, { recursive: true });
     }
-    product = await startProduct(upstream.url, { gatewayNodeArgs: options.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] });
+    const prof = ['--cpu-prof', '--cpu-prof-dir', profileDir];
+    product = await startProduct(upstream.url, { gatewayNodeArgs: options.profile ? prof : [], workerNodeArgs: options.workerProfile ? prof : [] });
     const gwPid = product.gateway.child.pid!;
     const targets = targetsFor({ upstream: upstream.url, passThrough: passThrough.url, gateway: product.gateway.url });
     const gateway = targets[2];
@@ -97,6 +105,27 @@ async function main(): Promise<void> {
         print(`## Streams, repetition ${i + 1} of ${options.streamsOnly} (${q ? 'quick' : 'full'} cells)`);
         print();
         table(['upstream', 'target', 'TTFT p50', 'TTFT p99', 'added TTFT p50', 'chunk transit p50', 'chunk transit p99', 'added transit p99', 'chunks/stream', 'CPU ms per stream'], (await streamCells(targets, q, streamPids)).rows);
+      }
+      return;
+    }
+    if (options.throughputOnly > 0) {
+      await interleavedLatency(targets, 'instant', 300, 0);
+      await throughput(gateway, 'instant', 64, 2);
+      const roles = { gateway: gwPid, worker: product.worker.child.pid!, 'pass-through': passThrough.child.pid!, upstream: upstream.child.pid!, 'bench (load)': process.pid };
+      for (let i = 0; i < options.throughputOnly; i++) {
+        const cells = new Map<string, { rps: number; rows: Array<{ role: string; ms: number }>; total: number }>();
+        for (const t of targets.slice(1)) {
+          log(`throughput ${t.name} @ 64 connections, repetition ${i + 1}`);
+          const before = cpuSnapshot();
+          const r = await throughput(t, 'instant', 64, q ? 2 : 6);
+          cells.set(t.name, { rps: r.requestsPerSec, rows: cpuByRole(before, cpuSnapshot(), roles, { postgres: /^postgres/, redis: /^redis/ }), total: r.total });
+          await sleep(1000);
+        }
+        const pass = cells.get('pass-through')!;
+        const gw = cells.get('gateway')!;
+        print(`## Throughput at 64 connections, repetition ${i + 1}: gateway ${f(gw.rps, 0)} req/s, pass-through ${f(pass.rps, 0)} (${f((gw.rps / pass.rps) * 100, 0)}%)`);
+        print();
+        table(['process', 'pass-through cell, CPU ms/req', 'gateway cell, CPU ms/req'], gw.rows.map((row) => [row.role, f((pass.rows.find((x) => x.role === row.role)?.ms ?? 0) / pass.total, 3), f(row.ms / gw.total, 3)]));
       }
       return;
     }

@@ -105,6 +105,7 @@ export interface ProductStack {
 
 export interface ProductOptions {
   gatewayNodeArgs?: string[];
+  workerNodeArgs?: string[];
   /** Extra environment for both processes (e.g. STATS_REFRESH_MS). */
   env?: Record<string, string>;
   /** The gateway API key the processes accept; GATEWAY_KEY by default. */
@@ -158,7 +159,7 @@ export async function startProductOn(routerYaml: string, options: ProductOptions
     const gw = await spawnProduct('apps/gateway/src/main.js', env, 'gateway listening', options.gatewayNodeArgs ?? []);
     gatewayChild = gw.child;
     const url = String(gw.line.url).replace(/\/v1$/, '');
-    const wk = await spawnProduct('apps/worker/src/main.js', env, 'worker started', []);
+    const wk = await spawnProduct('apps/worker/src/main.js', env, 'worker started', options.workerNodeArgs ?? []);
     const gateway = { child: gw.child, url, stop: () => stopChild(gw.child) };
     const worker = { child: wk.child, url: '', stop: () => stopChild(wk.child) };
     return {

@@ -81,6 +81,41 @@ describe('storage on the real Postgres', () => {
     expect(after.get('')).toMatchObject({ successes: 1, failures: 0.5 });
   });
 
+  it('records a mixed batch in a fixed number of statements, learning exactly what one score at a time would', async () => {
+    // The same 40 scores (2 routes x 3 contexts x 2 models, a duplicate inside the batch, one request
+    // scored before, one with early feedback) go in as one batch on routes b*, and one at a time on q*.
+    const scores = (prefix: string) =>
+      Array.from({ length: 40 }, (_, i) => ({
+        ...score(`${prefix}-${i % 37}`, i % 5 < 2 ? 'mx' : 'my', (i * 7) % 5 === 0 ? 0 : 1),
+        route: `${prefix}${i % 2}`,
+        contextKey: ['', 'code|short', 'chat|long'][i % 3],
+        discount: 0.9,
+        costUsd: 0.001 * (i + 1),
+      }));
+    for (const prefix of ['b', 'q']) {
+      await arms.recordScore(scores(prefix)[5]);
+      await arms.applyFeedback(`${prefix}-11`, 0, null, new Date());
+    }
+    let statements = 0;
+    const counted = new ArmStatsRepository(
+      testDb.handle.db.withPlugin({ transformQuery: (args) => ((statements += 1), args.node), transformResult: async (args) => args.result }),
+    );
+    const batched = await counted.recordScores(scores('b'));
+    // Lock, insert, read feedback, read arms, write arms, and one update for the request with feedback.
+    expect(statements).toBe(6);
+    const single = [];
+    for (const s of scores('q')) single.push(await arms.recordScore(s));
+    expect(batched).toEqual(single);
+    expect(batched.filter((o) => o.status === 'duplicate')).toHaveLength(4);
+    const rows = (prefix: string) =>
+      (testDb.handle.db.selectFrom('arm_stats').selectAll().where('route', 'like', `${prefix}%`).orderBy(['route', 'context_key', 'model_id']).execute()).then((all) =>
+        all.map((r) => ({ route: r.route.slice(1), context: r.context_key, model: r.model_id, successes: r.successes, failures: r.failures, cost: r.cost_usd, n: r.observations, drift: r.drift_statistic })),
+      );
+    const [b, q] = await Promise.all([rows('b'), rows('q')]);
+    expect(b).toHaveLength(12);
+    expect(b).toEqual(q);
+  });
+
   it('notices a silent regression and sheds the arm\'s old evidence', async () => {
     const at = (i: number, reward: number) => ({ ...score(`drift-${i}`, 'md', reward), route: 'r3', discount: 1 });
     await arms.recordScores(Array.from({ length: 60 }, (_, i) => at(i, 1)));

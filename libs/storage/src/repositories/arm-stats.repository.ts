@@ -90,62 +90,60 @@ export class ArmStatsRepository {
    */
   async recordScores(scores: ScoreToRecord[]): Promise<RecordOutcome[]> {
     if (scores.length === 0) return [];
+    // A fixed number of statements per batch, whatever its size: one lock call, one insert, one
+    // feedback read, one read and one write of the arms (and of the word models). Per-request
+    // statements used to be most of the worker's and Postgres's time per score (docs/benchmarks.md).
     return this.db.transaction().execute(async (trx) => {
       // Locks in a fixed order (requests, then routes, each sorted) so concurrent batches cannot deadlock.
-      for (const id of [...new Set(scores.map((s) => s.requestId))].sort()) await lock(trx, `request:${id}`);
-      const routeKeys = [...new Set(scores.flatMap((s) => [`${s.route}\u0000`, `${s.route}\u0000${s.contextKey}`]))].sort();
-      for (const route of [...new Set(scores.map((s) => s.route))].sort()) await lock(trx, `route:${route}`);
+      const routes = [...new Set(scores.map((s) => s.route))].sort();
+      await lockAll(trx, [...[...new Set(scores.map((s) => s.requestId))].sort().map((id) => `request:${id}`), ...routes.map((r) => `route:${r}`)]);
       const seen = new Set<string>();
       const fresh = scores.filter((s) => (seen.has(s.requestId) ? false : (seen.add(s.requestId), true)));
-      const inserted = await trx
-        .insertInto('scores')
-        .values(
-          fresh.map((score) => ({
-            request_id: score.requestId,
-            route: score.route,
-            context_key: score.contextKey,
-            model_id: score.modelId,
-            validator_reward: score.validatorReward,
-            feedback_weight: score.feedbackWeight ?? DEFAULT_FEEDBACK_WEIGHT,
-            reward: score.validatorReward,
-            results: JSON.stringify(score.results),
-            scored_at: score.scoredAt,
-            features: score.words?.features ?? null,
-          })),
-        )
-        .onConflict((oc) => oc.column('request_id').doNothing())
-        .returning('request_id')
-        .execute();
-      const insertedIds = new Set(inserted.map((r) => r.request_id));
+      const insertedIds = await insertScores(trx, fresh);
       const feedbackRows = insertedIds.size
         ? await trx.selectFrom('feedback').select(['request_id', 'score']).where('request_id', 'in', [...insertedIds]).execute()
         : [];
       const feedback = new Map(feedbackRows.map((f) => [f.request_id, f.score]));
       const rewards = new Map<string, number>();
-      for (const score of fresh) {
-        if (insertedIds.has(score.requestId)) rewards.set(score.requestId, combineReward(score.validatorReward, feedback.get(score.requestId), score.feedbackWeight));
-      }
+      const learned = fresh.filter((s) => insertedIds.has(s.requestId));
+      for (const score of learned) rewards.set(score.requestId, combineReward(score.validatorReward, feedback.get(score.requestId), score.feedbackWeight));
       // Each score teaches two levels: the route as a whole (context '') and its prompt context.
-      for (const key of routeKeys) {
-        const [route, contextKey] = key.split('\u0000');
-        const batch = fresh.filter((s) => s.route === route && insertedIds.has(s.requestId) && (contextKey === '' || s.contextKey === contextKey));
-        if (batch.length === 0) continue;
-        const rows = await selectArmsForUpdate(trx, route, contextKey);
-        let arms = rows.map(toArmState);
-        const drift = new Map(rows.map((r) => [r.model_id, r.drift_statistic]));
-        for (const score of batch) {
-          const reward = rewards.get(score.requestId)!;
-          // A silent regression shrinks the arm's old evidence before the new score is added.
-          const guarded = guardAgainstDrop(arms, score.modelId, reward, drift.get(score.modelId) ?? 0);
-          drift.set(score.modelId, guarded.statistic);
-          arms = applyObservation(guarded.arms, { modelId: score.modelId, reward, costUsd: score.costUsd, completionTokens: score.completionTokens }, score.discount);
+      if (learned.length > 0) {
+        const byKey = new Map<string, ScoreToRecord[]>();
+        for (const score of learned) {
+          for (const key of new Set([`${score.route}\u0000`, `${score.route}\u0000${score.contextKey}`])) {
+            const list = byKey.get(key);
+            if (list) list.push(score);
+            else byKey.set(key, [score]);
+          }
         }
-        await writeArms(trx, route, contextKey, arms, drift);
+        const stored = new Map<string, ArmStatsRow[]>();
+        for (const row of await selectArmsForUpdate(trx, [...byKey.keys()])) {
+          const key = `${row.route}\u0000${row.context_key}`;
+          const list = stored.get(key);
+          if (list) list.push(row);
+          else stored.set(key, [row]);
+        }
+        const updates: ArmsToWrite[] = [];
+        for (const [key, batch] of byKey) {
+          const [route, contextKey] = key.split('\u0000');
+          const rows = stored.get(key) ?? [];
+          let arms = rows.map(toArmState);
+          const drift = new Map(rows.map((r) => [r.model_id, r.drift_statistic]));
+          for (const score of batch) {
+            const reward = rewards.get(score.requestId)!;
+            // A silent regression shrinks the arm's old evidence before the new score is added.
+            const guarded = guardAgainstDrop(arms, score.modelId, reward, drift.get(score.modelId) ?? 0);
+            drift.set(score.modelId, guarded.statistic);
+            arms = applyObservation(guarded.arms, { modelId: score.modelId, reward, costUsd: score.costUsd, completionTokens: score.completionTokens }, score.discount);
+          }
+          updates.push({ route, contextKey, arms, drift });
+        }
+        await writeArms(trx, updates);
       }
       // Routes with `learner: hashed_words` also teach their word models (one per route and model).
-      for (const route of [...new Set(scores.filter((s) => s.words).map((s) => s.route))].sort()) {
-        const batch = fresh.filter((s) => s.route === route && s.words && insertedIds.has(s.requestId));
-        if (batch.length === 0) continue;
+      for (const route of [...new Set(learned.filter((s) => s.words).map((s) => s.route))].sort()) {
+        const batch = learned.filter((s) => s.route === route && s.words);
         // Every word model of the route: the served one learns, the others' evidence on the prompt fades.
         const stored = new Map((await selectWordArmsForUpdate(trx, route)).map((row) => [row.model_id, toWordArm(row)]));
         const changed = new Set<string>();
@@ -182,7 +180,7 @@ export class ArmStatsRepository {
    */
   async applyFeedback(requestId: string, value: number, comment: string | null, at: Date): Promise<FeedbackOutcome> {
     return this.db.transaction().execute(async (trx) => {
-      await lock(trx, `request:${requestId}`);
+      await lockAll(trx, [`request:${requestId}`]);
       await trx
         .insertInto('feedback')
         .values({ request_id: requestId, score: value, comment, created_at: at })
@@ -190,13 +188,14 @@ export class ArmStatsRepository {
         .execute();
       const score = await trx.selectFrom('scores').selectAll().where('request_id', '=', requestId).executeTakeFirst();
       if (!score) return { status: 'stored' as const };
-      await lock(trx, `route:${score.route}`);
+      await lockAll(trx, [`route:${score.route}`]);
       const reward = combineReward(score.validator_reward, value, score.feedback_weight);
-      for (const contextKey of [...new Set(['', score.context_key])]) {
-        const arms = (await selectArmsForUpdate(trx, score.route, contextKey)).map(toArmState);
-        const arm = arms.find((a) => a.modelId === score.model_id);
-        if (arm) await writeArms(trx, score.route, contextKey, [applyRewardCorrection(arm, score.reward, reward)]);
-      }
+      const keys = [...new Set([`${score.route}\u0000`, `${score.route}\u0000${score.context_key}`])];
+      const rows = (await selectArmsForUpdate(trx, keys)).filter((row) => row.model_id === score.model_id);
+      await writeArms(
+        trx,
+        rows.map((row) => ({ route: row.route, contextKey: row.context_key, arms: [applyRewardCorrection(toArmState(row), score.reward, reward)] })),
+      );
       if (score.features) {
         const [row] = await selectWordArmsForUpdate(trx, score.route, [score.model_id]);
         if (row) await writeWordArms(trx, score.route, [applyLogisticCorrection(toWordArm(row), score.features, score.reward, reward)]);
@@ -216,44 +215,101 @@ export class ArmStatsRepository {
   }
 }
 
-async function lock(trx: Transaction<Database>, key: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
+/**
+ * Transaction-scoped advisory locks on `keys`, taken one after another in the order given, in one
+ * statement (a function scan over the array yields its elements in order).
+ */
+async function lockAll(trx: Transaction<Database>, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await sql`select pg_advisory_xact_lock(hashtext(k)) from unnest(${keys}::text[]) as t(k)`.execute(trx);
 }
 
-function selectArmsForUpdate(trx: Transaction<Database>, route: string, contextKey: string) {
-  return trx.selectFrom('arm_stats').selectAll().where('route', '=', route).where('context_key', '=', contextKey).forUpdate().execute();
+/**
+ * Inserts the scores not recorded yet, in one statement whatever their number (one JSON parameter,
+ * so the statement's text, and its plan, do not change with the batch size); returns their request ids.
+ */
+async function insertScores(trx: Transaction<Database>, scores: ScoreToRecord[]): Promise<Set<string>> {
+  if (scores.length === 0) return new Set();
+  const rows = scores.map((score) => ({
+    request_id: score.requestId,
+    route: score.route,
+    context_key: score.contextKey,
+    model_id: score.modelId,
+    validator_reward: score.validatorReward,
+    feedback_weight: score.feedbackWeight ?? DEFAULT_FEEDBACK_WEIGHT,
+    results: score.results,
+    scored_at: score.scoredAt,
+    features: score.words?.features ?? null,
+  }));
+  const { rows: inserted } = await sql<{ request_id: string }>`
+    INSERT INTO scores (request_id, route, context_key, model_id, validator_reward, feedback_weight, reward, results, scored_at, features)
+    SELECT request_id, route, context_key, model_id, validator_reward, feedback_weight, validator_reward, results, scored_at, features
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(request_id text, route text, context_key text, model_id text,
+      validator_reward double precision, feedback_weight double precision, results jsonb, scored_at timestamptz, features integer[])
+    ON CONFLICT (request_id) DO NOTHING
+    RETURNING request_id`.execute(trx);
+  return new Set(inserted.map((r) => r.request_id));
 }
 
-async function writeArms(trx: Transaction<Database>, route: string, contextKey: string, arms: ArmState[], drift?: ReadonlyMap<string, number>): Promise<void> {
-  if (arms.length === 0) return;
-  await trx
-    .insertInto('arm_stats')
-    .values(
-      arms.map((a) => ({
-        route,
-        context_key: contextKey,
-        model_id: a.modelId,
-        successes: a.successes,
-        failures: a.failures,
-        completion_tokens: a.completionTokens,
-        cost_usd: a.costUsd,
-        observations: a.observations,
-        ...(drift ? { drift_statistic: drift.get(a.modelId) ?? 0 } : {}),
-        updated_at: sql<Date>`clock_timestamp()`,
-      })),
-    )
-    .onConflict((oc) =>
-      oc.columns(['route', 'context_key', 'model_id']).doUpdateSet((eb) => ({
-        successes: eb.ref('excluded.successes'),
-        failures: eb.ref('excluded.failures'),
-        completion_tokens: eb.ref('excluded.completion_tokens'),
-        cost_usd: eb.ref('excluded.cost_usd'),
-        observations: eb.ref('excluded.observations'),
-        ...(drift ? { drift_statistic: eb.ref('excluded.drift_statistic') } : {}),
-        updated_at: eb.ref('excluded.updated_at'),
-      })),
-    )
-    .execute();
+/** The arm rows of the given `route\u0000context` keys, locked for update, in one statement. */
+async function selectArmsForUpdate(trx: Transaction<Database>, keys: string[]): Promise<ArmStatsRow[]> {
+  if (keys.length === 0) return [];
+  const routes = keys.map((k) => k.slice(0, k.indexOf('\u0000')));
+  const contexts = keys.map((k) => k.slice(k.indexOf('\u0000') + 1));
+  const { rows } = await sql<ArmStatsRow>`
+    SELECT a.* FROM arm_stats a
+    JOIN unnest(${routes}::text[], ${contexts}::text[]) AS k(route, context_key) ON a.route = k.route AND a.context_key = k.context_key
+    ORDER BY a.route, a.context_key, a.model_id
+    FOR UPDATE OF a`.execute(trx);
+  return rows;
+}
+
+interface ArmsToWrite {
+  route: string;
+  contextKey: string;
+  arms: ArmState[];
+  /** Each model's drift statistic, when the write carries it (scores do; a feedback correction does not). */
+  drift?: ReadonlyMap<string, number>;
+}
+
+/** Upserts the arms of several (route, context) keys in one statement. */
+async function writeArms(trx: Transaction<Database>, sets: ArmsToWrite[]): Promise<void> {
+  const withDrift = sets.filter((s) => s.drift && s.arms.length > 0);
+  const withoutDrift = sets.filter((s) => !s.drift && s.arms.length > 0);
+  for (const group of [withDrift, withoutDrift]) {
+    if (group.length === 0) continue;
+    const drift = group === withDrift;
+    await trx
+      .insertInto('arm_stats')
+      .values(
+        group.flatMap(({ route, contextKey, arms, drift: statistic }) =>
+          arms.map((a) => ({
+            route,
+            context_key: contextKey,
+            model_id: a.modelId,
+            successes: a.successes,
+            failures: a.failures,
+            completion_tokens: a.completionTokens,
+            cost_usd: a.costUsd,
+            observations: a.observations,
+            ...(statistic ? { drift_statistic: statistic.get(a.modelId) ?? 0 } : {}),
+            updated_at: sql<Date>`clock_timestamp()`,
+          })),
+        ),
+      )
+      .onConflict((oc) =>
+        oc.columns(['route', 'context_key', 'model_id']).doUpdateSet((eb) => ({
+          successes: eb.ref('excluded.successes'),
+          failures: eb.ref('excluded.failures'),
+          completion_tokens: eb.ref('excluded.completion_tokens'),
+          cost_usd: eb.ref('excluded.cost_usd'),
+          observations: eb.ref('excluded.observations'),
+          ...(drift ? { drift_statistic: eb.ref('excluded.drift_statistic') } : {}),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
 }
 
 function selectWordArmsForUpdate(trx: Transaction<Database>, route: string, models?: string[]) {
