@@ -120,6 +120,8 @@ describe('gateway process shutdown', () => {
     await eventually(async () => expect(await requests.count()).toBe(11), 20_000, 100);
     for (const o of outcomes) expect(await requests.findById(o.requestId!)).toBeDefined();
     await eventually(async () => expect(await arms.scoreCount()).toBe(11), 20_000, 100);
+    // Their spend too: the ledger entries were journaled with the records (they used to wait in memory).
+    expect(Number((await new SpendLedgerRepository(database.handle.db).totalFor('tenant', 'default')).requests)).toBe(11);
     next.child.process.kill('SIGTERM');
     expect((await next.child.exited).code).toBe(0);
   }, 60_000);

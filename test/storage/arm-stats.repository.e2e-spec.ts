@@ -1,4 +1,5 @@
 import { ArmStatsRepository, RequestRecordRepository, type NewRequestRow } from '../../libs/storage/src';
+import { SpendLedgerRepository } from '../../libs/storage/src/repositories/spend-ledger.repository';
 import { createTestDatabase } from '../support/test-database';
 
 describe('storage on the real Postgres', () => {
@@ -154,5 +155,22 @@ describe('storage on the real Postgres', () => {
     expect(await records.count()).toBe(3);
     const spend = await testDb.handle.db.selectFrom('spend_daily').selectAll().execute();
     expect(spend).toEqual([{ day: '2026-11-21', route: 'r', model_id: 'm1', cost_usd: 1.75, requests: 3 }]);
+  });
+
+  it("writes a record's spend entry in the same statement, once, and rolls it up per tenant and key", async () => {
+    const row = (id: string, cost: number): NewRequestRow => ({ id, created_at: '2026-11-20T23:59:59.500Z', route: 'rs', model_id: 'm1', status: 'success', http_status: 200, streamed: false, prompt_tokens: 1, completion_tokens: 1, cached_tokens: 0, latency_ms: 1, cost_usd: cost, attempts: '[]' });
+    const spend = (cost: number, keyId: string | null) => ({ tenantId: 't1', keyId, route: 'rs', modelId: 'm1', costUsd: cost });
+    // s2 has no spend entry (refused before reaching a provider); s3's batch is replayed with s4.
+    expect(await records.insertBatch([row('s1', 0.25), row('s2', 0), row('s3', 1)], [spend(0.25, 'k1'), undefined, spend(1, null)])).toBe(3);
+    expect(await records.insertBatch([row('s3', 1), row('s4', 0.5)], [spend(1, null), spend(0.5, 'k1')])).toBe(1);
+    const ledger = new SpendLedgerRepository(testDb.handle.db);
+    expect(await ledger.totalFor('tenant', 't1')).toEqual({ costUsd: 1.75, requests: 3 });
+    expect(await ledger.rollup({ tenantId: 't1', fromDay: '2026-11-20', toDay: '2026-11-20' })).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key_id: 'k1', cost_usd: 0.75, requests: 2 }),
+        expect.objectContaining({ key_id: '', cost_usd: 1, requests: 1 }),
+      ]),
+    );
+    expect(await ledger.spentOverDays('key', 'k1', '2026-11-20', '2026-11-20')).toBe(0.75);
   });
 });

@@ -24,15 +24,13 @@ import type { AppConfig } from '../../../../libs/config/src';
 import { GatewayError, type ChatRequest, type Clock } from '../../../../libs/core/src';
 import type { DatabaseHandle, NewRequestRow } from '../../../../libs/storage/src';
 import { BudgetRepository } from '../../../../libs/storage/src/repositories/budget.repository';
-import { SpendLedgerRepository, type SpendRow } from '../../../../libs/storage/src/repositories/spend-ledger.repository';
+import { SpendLedgerRepository, type RecordSpend, type SpendRow } from '../../../../libs/storage/src/repositories/spend-ledger.repository';
 import { openAccess, type KeyAccess } from '../auth/key-access';
 import type { RequestContext } from '../chat/request-context';
-import { RequestEvents } from '../events/request-events';
 import type { RoutePlan } from '../routing/plan-route';
 import type { GatewayRuntime } from '../runtime';
 import { APP_CONFIG, CLOCK, DATABASE, LOG } from '../tokens';
 import { fromRow, routeBudgets, tierSubject, type BudgetDefinition, type BudgetScope } from './budget-definition';
-import { LedgerWriter } from './ledger-writer';
 
 export const COUNTER_STORE = Symbol('COUNTER_STORE');
 
@@ -103,7 +101,6 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
   private syncTimer?: NodeJS.Timeout;
   private readonly repository: BudgetRepository;
   private readonly ledgerRepository: SpendLedgerRepository;
-  private readonly ledger: LedgerWriter;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -112,15 +109,9 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
     @Inject(DATABASE) database: DatabaseHandle,
     @Inject(LOG) private readonly log: GatewayRuntime['log'],
     @Inject(COUNTER_STORE) private readonly store: CounterStore,
-    events: RequestEvents,
   ) {
     this.repository = new BudgetRepository(database.db);
     this.ledgerRepository = new SpendLedgerRepository(database.db);
-    this.ledger = new LedgerWriter(this.ledgerRepository, {
-      flushMs: config.recordFlushMs,
-      onError: (err) => log('warn', 'spend ledger write failed; will retry', { error: (err as Error).message }),
-    });
-    events.onFinished((row) => this.settle(row));
   }
 
   async onModuleInit(): Promise<void> {
@@ -135,7 +126,6 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.timer);
     clearInterval(this.syncTimer);
     await this.syncLeases();
-    await this.ledger.flush();
     await this.store.close();
   }
 
@@ -374,32 +364,28 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** The request finished: its real cost replaces its reservation and goes to the ledger. */
-  settle(row: NewRequestRow): void {
+  /**
+   * The request finished: its real cost replaces its reservation. Returns its spend entry for the
+   * ledger, which the caller hands to the record writer with the request's record (one write, one
+   * journal); none for a request that reserved nothing (refused before reaching a provider).
+   */
+  settle(row: NewRequestRow): RecordSpend | undefined {
     const reservation = this.reservations.get(row.id);
-    if (!reservation) return;
+    if (!reservation) return undefined;
     this.reservations.delete(row.id);
     const actualNano = roundNano(row.cost_usd ?? 0);
-    this.ledger.add({
-      requestId: row.id,
-      createdAt: new Date(row.created_at),
-      tenantId: reservation.access.tenantId,
-      keyId: reservation.access.keyId,
-      route: reservation.route,
-      modelId: row.model_id ?? null,
-      costUsd: row.cost_usd ?? 0,
-    });
-    if (reservation.leases.length === 0) return;
+    const spend: RecordSpend = { tenantId: reservation.access.tenantId, keyId: reservation.access.keyId, route: reservation.route, modelId: row.model_id ?? null, costUsd: row.cost_usd ?? 0 };
+    if (reservation.leases.length === 0) return spend;
     // The shared counters learn the difference at the next lease sync (at most LEASE_SYNC_MS later).
     this.leases.settle(reservation.leases, reservation.reservedNano, actualNano);
     const delta = actualNano - reservation.reservedNano;
     for (const id of reservation.budgetIds) this.spentNano.set(id, (this.spentNano.get(id) ?? 0) + delta);
+    return spend;
   }
 
-  /** Writes settled costs and unused leases to the shared counters and the ledger (tests, shutdown). */
+  /** Writes settled costs and unused leases to the shared counters (tests, shutdown); the ledger goes with the records. */
   async flush(): Promise<void> {
     await this.syncLeases();
-    await this.ledger.flush();
   }
 
   async createBudget(input: NewBudgetInput): Promise<BudgetStatus> {

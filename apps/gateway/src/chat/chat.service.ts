@@ -396,7 +396,7 @@ export class ChatService {
     this.applyUsage(row, served, total);
     this.spend.add(plan.route.name, total);
     const job: QueuedJob = { name: 'score-response', data: this.scoreJob(row, served, plan, request, cost) };
-    this.records.add({ row, job });
+    this.records.add({ row, job, spend: this.budget.settle(row) });
     this.events.finished(row);
   }
 
@@ -408,7 +408,7 @@ export class ChatService {
     row.latency_ms = this.clock.now() - startedAt;
     row.attempts = JSON.stringify(attempts);
     if (row.route && row.cost_usd) this.spend.add(row.route, row.cost_usd);
-    this.records.add({ row });
+    this.records.add({ row, spend: this.budget.settle(row) });
     this.events.finished(row);
   }
 

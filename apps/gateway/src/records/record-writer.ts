@@ -1,4 +1,5 @@
 import type { NewRequestRow, RequestRecordRepository } from '../../../../libs/storage/src';
+import type { RecordSpend } from '../../../../libs/storage/src/repositories/spend-ledger.repository';
 import { addJobs, withTimeout, type JobQueue, type QueuedJob } from '../../../../libs/queue/src';
 import { FileSpool } from '../../../../libs/spool/src';
 
@@ -6,6 +7,8 @@ export interface PendingRecord {
   row: NewRequestRow;
   /** The scoring job to enqueue once the record is written; none for failed requests. */
   job?: QueuedJob;
+  /** The request's spend entry for the ledger, written with the record (and journaled with it). */
+  spend?: RecordSpend;
 }
 
 export interface RecordWriterOptions {
@@ -165,7 +168,10 @@ export class RecordWriter {
     this.writing = batch.length;
     try {
       if (this.outstanding.size >= MAX_OUTSTANDING_WRITES) throw new Error(`${this.outstanding.size} record writes are still waiting on the database`);
-      const insert = this.repository.insertBatch(batch.map((r) => r.row));
+      const insert = this.repository.insertBatch(
+        batch.map((r) => r.row),
+        batch.map((r) => r.spend),
+      );
       this.outstanding.add(insert);
       const settled = () => void this.outstanding.delete(insert);
       insert.then(settled, settled);

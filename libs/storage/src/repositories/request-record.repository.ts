@@ -1,20 +1,27 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, NewRequestRow, RequestRow } from '../database';
+import type { RecordSpend } from './spend-ledger.repository';
 
 export class RequestRecordRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
-   * Writes a batch of request records and adds their cost to the daily spend rollup, in one
-   * statement (so one round trip, and atomic without a transaction). Idempotent: a record already
-   * written (a retried batch) is skipped, spend included. Returns how many records were new.
+   * Writes a batch of request records and adds their cost to the daily spend rollup, with, for the
+   * records that have one (`spendOf[i]` for `records[i]`), their spend entry in the ledger and its rollup per tenant, key, route and
+   * model: all in one statement (one round trip, atomic without a transaction). Idempotent: a record
+   * or spend entry already written (a retried or replayed batch) is skipped, rollups included.
+   * Returns how many records were new.
    */
-  async insertBatch(records: NewRequestRow[]): Promise<number> {
+  async insertBatch(records: NewRequestRow[], spendOf: ReadonlyArray<RecordSpend | undefined> = []): Promise<number> {
     if (records.length === 0) return 0;
     // The whole batch as one JSON parameter, unpacked by Postgres: building a 200-row insert value by
     // value was ~5% of the gateway's CPU. Columns the row leaves out get the table's defaults;
     // `attempts` is read as text (its JSON, whether the row holds it as a string or an array) and cast.
-    // The rollup takes only the rows this statement inserted (RETURNING), per UTC day, route and model.
+    // Each rollup takes only the rows its insert wrote (RETURNING), per UTC day.
+    const spend = records.flatMap((r, i) => {
+      const s = spendOf[i];
+      return s ? [{ request_id: r.id, created_at: r.created_at, tenant_id: s.tenantId, key_id: s.keyId, route: s.route, model_id: s.modelId, cost_usd: s.costUsd }] : [];
+    });
     const { rows } = await sql<{ n: number }>`
       WITH inserted AS (
         INSERT INTO requests (id, created_at, route, context_key, model_id, provider_id, key_id, status, http_status, error_type,
@@ -38,6 +45,20 @@ export class RequestRecordRepository {
         GROUP BY 1, 2, 3
         ON CONFLICT (day, route, model_id) DO UPDATE
           SET cost_usd = spend_daily.cost_usd + excluded.cost_usd, requests = spend_daily.requests + excluded.requests
+      ), ledger AS (
+        INSERT INTO spend_ledger (request_id, created_at, tenant_id, key_id, route, model_id, cost_usd)
+        SELECT request_id, created_at, tenant_id, key_id, route, model_id, cost_usd
+        FROM jsonb_to_recordset(${JSON.stringify(spend)}::jsonb) AS s(request_id text, created_at timestamptz, tenant_id text, key_id text,
+          route text, model_id text, cost_usd double precision)
+        ON CONFLICT (request_id) DO NOTHING
+        RETURNING created_at, tenant_id, key_id, route, model_id, cost_usd
+      ), ledger_rollup AS (
+        INSERT INTO spend_rollup_daily (day, tenant_id, key_id, route, model_id, cost_usd, requests)
+        SELECT (created_at AT TIME ZONE 'UTC')::date, tenant_id, coalesce(key_id, ''), route, coalesce(model_id, ''), sum(cost_usd), count(*)::integer
+        FROM ledger
+        GROUP BY 1, 2, 3, 4, 5
+        ON CONFLICT (day, tenant_id, key_id, route, model_id) DO UPDATE
+          SET cost_usd = spend_rollup_daily.cost_usd + excluded.cost_usd, requests = spend_rollup_daily.requests + excluded.requests
       )
       SELECT count(*)::integer AS n FROM inserted`.execute(this.db);
     return Number(rows[0]?.n ?? 0);
@@ -64,3 +85,4 @@ export class RequestRecordRepository {
     return q.execute();
   }
 }
+

@@ -25,9 +25,12 @@ export interface SpendRollupDailyTable {
   requests: number;
 }
 
-export interface LedgerEntry {
-  requestId: string;
-  createdAt: Date;
+/**
+ * The spend of one request, beside its record: who pays (tenant, key), on which route and model, and
+ * what it cost. Written with the request record (`RequestRecordRepository.insertBatch`), in the same
+ * statement and from the same journal, so a spend entry is never lost when a record is not.
+ */
+export interface RecordSpend {
   tenantId: string;
   keyId: string | null;
   route: string;
@@ -56,50 +59,6 @@ export class SpendLedgerRepository {
 
   constructor(db: Kysely<Database>) {
     this.db = db.withTables<{ spend_ledger: SpendLedgerTable; spend_rollup_daily: SpendRollupDailyTable }>();
-  }
-
-  /**
-   * Appends entries and adds them to the daily rollup in one transaction. Idempotent: an entry
-   * already in the ledger (a retried batch) is skipped, rollup included.
-   */
-  async append(entries: LedgerEntry[]): Promise<number> {
-    if (entries.length === 0) return 0;
-    return this.db.transaction().execute(async (trx) => {
-      // One JSON parameter for the batch (see RequestRecordRepository.insertBatch): cheaper to build than a multi-row insert.
-      const rows = entries.map((e) => ({ request_id: e.requestId, created_at: e.createdAt, tenant_id: e.tenantId, key_id: e.keyId, route: e.route, model_id: e.modelId, cost_usd: e.costUsd }));
-      const { rows: inserted } = await sql<{ request_id: string }>`
-        INSERT INTO spend_ledger (request_id, created_at, tenant_id, key_id, route, model_id, cost_usd)
-        SELECT request_id, created_at, tenant_id, key_id, route, model_id, cost_usd
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(request_id text, created_at timestamptz, tenant_id text, key_id text,
-          route text, model_id text, cost_usd double precision)
-        ON CONFLICT (request_id) DO NOTHING
-        RETURNING request_id`.execute(trx);
-      const ids = new Set(inserted.map((r) => r.request_id));
-      const rollup = new Map<string, SpendRow>();
-      for (const e of entries) {
-        if (!ids.has(e.requestId)) continue;
-        const day = e.createdAt.toISOString().slice(0, 10);
-        const row = { day, tenant_id: e.tenantId, key_id: e.keyId ?? '', route: e.route, model_id: e.modelId ?? '', cost_usd: 0, requests: 0 };
-        const k = `${row.day}|${row.tenant_id}|${row.key_id}|${row.route}|${row.model_id}`;
-        const entry = rollup.get(k) ?? row;
-        entry.cost_usd += e.costUsd;
-        entry.requests += 1;
-        rollup.set(k, entry);
-      }
-      if (rollup.size > 0) {
-        await trx
-          .insertInto('spend_rollup_daily')
-          .values([...rollup.values()])
-          .onConflict((oc) =>
-            oc.columns(['day', 'tenant_id', 'key_id', 'route', 'model_id']).doUpdateSet({
-              cost_usd: sql`spend_rollup_daily.cost_usd + excluded.cost_usd`,
-              requests: sql`spend_rollup_daily.requests + excluded.requests`,
-            }),
-          )
-          .execute();
-      }
-      return inserted.length;
-    });
   }
 
   /** Spend of one key, tenant or route over whole UTC days [fromDay, toDay], from the rollup. */
