@@ -64,7 +64,7 @@ describe('the word learner through HTTP, the real queue and the real worker', ()
     const deadline = Date.now() + 15_000;
     while ((await stack.gateway.runtime.arms.scoreCount()) < 600 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(await stack.gateway.runtime.arms.scoreCount()).toBe(600);
-    const words = (await stack.gateway.runtime.arms.changedWordArmsSince(null)).map(toWordArm);
+    const words = (await stack.gateway.runtime.arms.wordChangesAfter(null)).rows.map(toWordArm);
     expect(words.map((w) => w.modelId).sort()).toEqual(['cheap', 'strong']);
     expect(words.reduce((n, w) => n + w.observations, 0)).toBe(600);
     expect(words.find((w) => w.modelId === 'cheap')!.observations).toBe(served.filter((s) => s.model === 'cheap').length);

@@ -30,13 +30,13 @@ describe('storage on the real Postgres', () => {
   it('records a score once, even when the same job runs twice concurrently', async () => {
     const outcomes = await Promise.all([arms.recordScore(score('a', 'm1', 1)), arms.recordScore(score('a', 'm1', 1))]);
     expect(outcomes.map((o) => o.status).sort()).toEqual(['duplicate', 'recorded']);
-    const rows = await arms.changedSince(null);
+    const rows = (await arms.changesAfter(null)).rows;
     expect(rows).toEqual([expect.objectContaining({ model_id: 'm1', successes: 1, failures: 0, observations: 1 })]);
   });
 
   it('decays every arm of the route and credits the scored one', async () => {
     await arms.recordScore(score('b', 'm2', 0));
-    const rows = new Map((await arms.changedSince(null)).map((r) => [r.model_id, r]));
+    const rows = new Map((await arms.changesAfter(null)).rows.map((r) => [r.model_id, r]));
     expect(rows.get('m1')).toMatchObject({ successes: 0.5, failures: 0, observations: 1 });
     expect(rows.get('m2')).toMatchObject({ successes: 0, failures: 1, observations: 1 });
   });
@@ -44,7 +44,7 @@ describe('storage on the real Postgres', () => {
   it('corrects an already scored reward when feedback arrives, and feeds early feedback into scoring', async () => {
     const applied = await arms.applyFeedback('b', 1, 'good', new Date());
     expect(applied).toEqual({ status: 'applied', reward: 0.5 });
-    const m2 = (await arms.changedSince(null)).find((r) => r.model_id === 'm2');
+    const m2 = (await arms.changesAfter(null)).rows.find((r) => r.model_id === 'm2');
     expect(m2).toMatchObject({ successes: 0.5, failures: 0.5 });
 
     expect(await arms.applyFeedback('c', 0, null, new Date())).toEqual({ status: 'stored' });
@@ -71,13 +71,13 @@ describe('storage on the real Postgres', () => {
   it('teaches both the route level and the prompt context, and corrects both on feedback', async () => {
     await arms.recordScore({ ...score('ctx1', 'm1', 1), route: 'r2', contextKey: 'code|short' });
     await arms.recordScore({ ...score('ctx2', 'm1', 1), route: 'r2', contextKey: 'chat|short' });
-    const rows = (await arms.changedSince(null)).filter((r) => r.route === 'r2');
+    const rows = (await arms.changesAfter(null)).rows.filter((r) => r.route === 'r2');
     const byKey = new Map(rows.map((r) => [r.context_key, r]));
     expect(byKey.get('')).toMatchObject({ successes: 1.5, observations: 2 });
     expect(byKey.get('code|short')).toMatchObject({ successes: 1, observations: 1 });
     expect(byKey.get('chat|short')).toMatchObject({ successes: 1, observations: 1 });
     await arms.applyFeedback('ctx1', 0, null, new Date());
-    const after = new Map((await arms.changedSince(null)).filter((r) => r.route === 'r2').map((r) => [r.context_key, r]));
+    const after = new Map((await arms.changesAfter(null)).rows.filter((r) => r.route === 'r2').map((r) => [r.context_key, r]));
     expect(after.get('code|short')).toMatchObject({ successes: 0.5, failures: 0.5 });
     expect(after.get('')).toMatchObject({ successes: 1, failures: 0.5 });
   });
@@ -117,11 +117,40 @@ describe('storage on the real Postgres', () => {
     expect(b).toEqual(q);
   });
 
+  it('reads each write once, including one that commits after a later read began', async () => {
+    const { horizon: start } = await arms.changesAfter(null);
+    // A writer that takes its transaction id now and commits only after the next read.
+    let commit!: () => void;
+    const held = new Promise<void>((r) => (commit = r));
+    let written!: () => void;
+    const inserted = new Promise<void>((r) => (written = r));
+    const slow = testDb.handle.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('arm_stats')
+        .values({ route: 'late', context_key: '', model_id: 'm', successes: 1, failures: 0, completion_tokens: 1, cost_usd: 0, observations: 1, updated_at: new Date(0) })
+        .execute();
+      written();
+      await held;
+    });
+    await inserted;
+    await arms.recordScore({ ...score('after-slow', 'm9', 1), route: 'fast' });
+    const first = await arms.changesAfter(start);
+    expect(first.rows.map((r) => r.route)).toEqual(['fast']);
+    commit();
+    await slow;
+    // Its timestamp is older than everything read so far, its transaction id is not: the next read has it.
+    // (So has 'fast' again: rows written after the oldest transaction in flight at a read are read once
+    // more, the same values; a read by timestamp would have needed a margin as long as any such delay.)
+    const second = await arms.changesAfter(first.horizon);
+    expect(second.rows.map((r) => r.route).sort()).toEqual(['fast', 'late']);
+    expect((await arms.changesAfter(second.horizon)).rows).toEqual([]);
+  });
+
   it('notices a silent regression and sheds the arm\'s old evidence', async () => {
     const at = (i: number, reward: number) => ({ ...score(`drift-${i}`, 'md', reward), route: 'r3', discount: 1 });
     await arms.recordScores(Array.from({ length: 60 }, (_, i) => at(i, 1)));
     await arms.recordScores(Array.from({ length: 20 }, (_, i) => at(100 + i, 0)));
-    const row = (await arms.changedSince(null)).find((r) => r.route === 'r3' && r.context_key === '')!;
+    const row = (await arms.changesAfter(null)).rows.find((r) => r.route === 'r3' && r.context_key === '')!;
     // Without the detector the arm would still hold 60 successes against 20 failures.
     expect(row.successes).toBeLessThan(10);
     expect(row.observations).toBe(80);

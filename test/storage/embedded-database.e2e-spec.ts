@@ -12,11 +12,14 @@ describe('embedded default (PGlite over the Postgres protocol)', () => {
       const base = { route: 'r', contextKey: '', results: [], costUsd: 0, completionTokens: 1, discount: 1, scoredAt: new Date() };
       expect(await arms.recordScore({ ...base, requestId: 'a', modelId: 'm', validatorReward: 1 })).toEqual({ status: 'recorded', reward: 1 });
       expect(await arms.recordScore({ ...base, requestId: 'a', modelId: 'm', validatorReward: 1 })).toEqual({ status: 'duplicate' });
-      expect(await arms.changedSince(null)).toEqual([expect.objectContaining({ model_id: 'm', successes: 1, observations: 1 })]);
+      const first = await arms.changesAfter(null);
+      expect(first.rows).toEqual([expect.objectContaining({ model_id: 'm', successes: 1, observations: 1 })]);
+      // Reads by transaction id: the next read starts where this one ended.
+      expect((await arms.changesAfter(first.horizon)).rows).toEqual([]);
       // A word route's score: its buckets as integer[], the word model as bytea, both round-trip.
       expect(await arms.recordScore({ ...base, requestId: 'w', route: 'rw', modelId: 'm', validatorReward: 1, words: { features: [0, 7, 4095] } })).toEqual({ status: 'recorded', reward: 1 });
       expect((await arms.findScore('w'))?.features).toEqual([0, 7, 4095]);
-      const [word] = (await arms.changedWordArmsSince(null)).map(toWordArm);
+      const [word] = (await arms.wordChangesAfter(null)).rows.map(toWordArm);
       expect(word).toMatchObject({ modelId: 'm', observations: 1 });
       expect(word.mean[7]).toBeGreaterThan(0);
       expect(word.mean[8]).toBe(0);

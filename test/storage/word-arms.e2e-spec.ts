@@ -28,7 +28,7 @@ describe('word models on the real Postgres', () => {
     words: { features, priorQuality: 0.6 },
     scoredAt: new Date(),
   });
-  const wordArms = async (route: string) => new Map((await arms.changedWordArmsSince(null)).filter((r) => r.route === route).map((r) => [r.model_id, toWordArm(r)]));
+  const wordArms = async (route: string) => new Map((await arms.wordChangesAfter(null)).rows.filter((r) => r.route === route).map((r) => [r.model_id, toWordArm(r)]));
   const belief = (arm: ReturnType<typeof toWordArm>, f: number[]) => 1 / (1 + Math.exp(-logisticBelief(arm, f).logit));
 
   it('teaches each served model its own word model, once per request, in the batch\'s order', async () => {
@@ -48,7 +48,7 @@ describe('word models on the real Postgres', () => {
     expect(belief(models.get('cheap')!, law)).toBeLessThan(0.3);
     expect(belief(models.get('strong')!, law)).toBeGreaterThan(0.8);
     // The route's Beta arms learn from the same scores as before (route level and the context).
-    const routeArms = (await arms.changedSince(null)).filter((r) => r.route === 'words' && r.context_key === '');
+    const routeArms = (await arms.changesAfter(null)).rows.filter((r) => r.route === 'words' && r.context_key === '');
     expect(routeArms.reduce((n, r) => n + r.observations, 0)).toBe(120);
     expect((await arms.findScore('g0'))?.features).toEqual(geo);
   });
@@ -92,24 +92,23 @@ describe('word models on the real Postgres', () => {
     expect(after.mean[untouched]).toBeCloseTo(before.mean[untouched], 6);
   });
 
-  it('hands the gateway only the word models changed since its last refresh', async () => {
-    const all = await arms.changedWordArmsSince(null);
-    // Postgres keeps microseconds, a Date milliseconds: the next millisecond is after every row so far.
-    const latest = new Date(all.reduce((t, r) => Math.max(t, new Date(r.updated_at).getTime()), 0) + 1);
-    expect(await arms.changedWordArmsSince(latest)).toEqual([]);
-    await new Promise((r) => setTimeout(r, 5));
+  it('hands the gateway only the word models written since its last read', async () => {
+    const { rows: all, horizon } = await arms.wordChangesAfter(null);
+    expect(all.length).toBeGreaterThan(1);
+    const after = await arms.wordChangesAfter(horizon);
+    expect(after.rows).toEqual([]);
     await arms.recordScore(score('late-1', 'strong', 1, geo));
-    expect((await arms.changedWordArmsSince(latest)).map((r) => `${r.route}/${r.model_id}`)).toEqual(['words/strong']);
+    expect((await arms.wordChangesAfter(after.horizon)).rows.map((r) => `${r.route}/${r.model_id}`)).toEqual(['words/strong']);
   });
 
   it('leaves out, before reading their weights, the word models whose version the caller holds', async () => {
-    const all = await arms.changedWordArmsSince(null);
+    const all = (await arms.wordChangesAfter(null)).rows;
     expect(all.length).toBeGreaterThan(1);
     const known = new Map(all.map((r) => [`${r.route}\u0000${r.model_id}`, r.version]));
-    expect(await arms.changedWordArmsSince(null, known)).toEqual([]);
+    expect((await arms.wordChangesAfter(null, known)).rows).toEqual([]);
     await arms.recordScore(score('late-2', 'cheap', 0, law));
     // The score teaches cheap (discount 1 here: the other models do not fade): only it changes version.
-    const changed = await arms.changedWordArmsSince(null, known);
+    const changed = (await arms.wordChangesAfter(null, known)).rows;
     expect(changed.map((r) => `${r.route}/${r.model_id}`)).toEqual(['words/cheap']);
     expect(changed.every((r) => r.version !== known.get(`${r.route}\u0000${r.model_id}`))).toBe(true);
   });

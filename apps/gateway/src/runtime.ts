@@ -14,7 +14,7 @@ import {
   type DatabaseHandle,
 } from '../../../libs/storage/src';
 import { RecordWriter } from './records/record-writer';
-import { ANNOUNCED_OVERLAP_MS, LearnedState } from './routing/learned-state';
+import { LearnedState } from './routing/learned-state';
 import { SpendTracker } from './routing/spend-tracker';
 
 export interface RuntimeOverrides {
@@ -95,7 +95,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   let signal: LearningSignalSubscriber | undefined;
   // A worker's commit (the in-process one's directly, BullMQ workers' announced on Redis) triggers a read
   // of the new statistics, at most every LEARNED_PUSH_MIN_MS; the poll below stays the backstop.
-  const refreshSoon = throttle(() => void learned.refresh(ANNOUNCED_OVERLAP_MS).catch(() => undefined), LEARNED_PUSH_MIN_MS);
+  const refreshSoon = throttle(() => void learned.refresh().catch(() => undefined), LEARNED_PUSH_MIN_MS);
   if (config.inlineWorker || !config.redisUrl) {
     const handler = new ScoreJobHandler(arms, clock, refreshSoon);
     queue = new InProcessJobQueue((job) => handler.handle(job).then(() => undefined), {

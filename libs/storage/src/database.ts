@@ -80,6 +80,8 @@ export interface ArmStatsTable {
   /** Silent-regression statistic of the arm (libs/router drift-detector); 0 when new. */
   drift_statistic: ColumnType<number, number | undefined, number>;
   updated_at: Timestamp;
+  /** Id of the transaction that last wrote the row (xid8, as text); see `ArmStatsRepository.changesAfter`. */
+  txid: ColumnType<string, string | undefined, string>;
 }
 
 /** One (route, model)'s hashed-word logistic regression (libs/router hashed-logistic), float32 LE bytes. */
@@ -92,6 +94,8 @@ export interface WordArmsTable {
   mean: Buffer;
   precision: Buffer;
   updated_at: Timestamp;
+  /** Id of the transaction that last wrote the row (xid8, as text); see `ArmStatsRepository.changesAfter`. */
+  txid: ColumnType<string, string | undefined, string>;
 }
 
 export interface SpendDailyTable {

@@ -1,11 +1,11 @@
 import { floatsToBytes, emptyWordArm } from '../../../../libs/router/src';
 import type { ArmStatsRepository, WordArmRow } from '../../../../libs/storage/src';
-import { ANNOUNCED_OVERLAP_MS, LearnedState, REFRESH_OVERLAP_MS } from './learned-state';
+import { LearnedState } from './learned-state';
 
 function wordRow(modelId: string, observations: number, bias: number, version: string): WordArmRow & { version: string } {
   const arm = emptyWordArm(modelId);
   arm.mean[0] = bias;
-  return { route: 'r', model_id: modelId, bits: arm.bits, prior_precision: arm.priorPrecision, observations, mean: floatsToBytes(arm.mean), precision: floatsToBytes(arm.precision), updated_at: new Date('2026-11-21T12:00:00Z'), version };
+  return { route: 'r', model_id: modelId, bits: arm.bits, prior_precision: arm.priorPrecision, observations, mean: floatsToBytes(arm.mean), precision: floatsToBytes(arm.precision), updated_at: new Date('2026-11-21T12:00:00Z'), txid: '1', version };
 }
 
 describe('LearnedState word models', () => {
@@ -14,10 +14,10 @@ describe('LearnedState word models', () => {
     const asked: Array<Map<string, string>> = [];
     // As the repository: rows whose version the caller already holds are left out.
     const repository = {
-      changedSince: async () => [],
-      changedWordArmsSince: async (_since: Date | null, known: ReadonlyMap<string, string>) => {
+      changesAfter: async () => ({ rows: [], horizon: '1' }),
+      wordChangesAfter: async (_horizon: string | null, known: ReadonlyMap<string, string>) => {
         asked.push(new Map(known));
-        return stored.filter((r) => known.get(`${r.route}\u0000${r.model_id}`) !== r.version);
+        return { rows: stored.filter((r) => known.get(`${r.route}\u0000${r.model_id}`) !== r.version), horizon: '1' };
       },
     } as unknown as ArmStatsRepository;
     const state = new LearnedState(repository);
@@ -44,31 +44,31 @@ describe('LearnedState word models', () => {
 });
 
 describe('LearnedState reads', () => {
-  it('re-reads the poll margin on a plain refresh, the short margin on an announced one, and the larger when both coalesce', async () => {
-    const at = new Date('2026-11-21T12:00:00.000Z');
-    const asked: Array<number | null> = [];
-    const row = { route: 'r', context_key: '', model_id: 'a', successes: 1, failures: 0, completion_tokens: 3, cost_usd: 0, observations: 1, drift_statistic: 0, updated_at: at };
+  it('starts each read where the previous one ended, and coalesces calls made during a read into one more', async () => {
+    const asked: Array<string | null> = [];
+    let next = 10;
+    const row = { route: 'r', context_key: '', model_id: 'a', successes: 1, failures: 0, completion_tokens: 3, cost_usd: 0, observations: 1, drift_statistic: 0, updated_at: new Date(), txid: '9' };
     const repository = {
-      changedSince: async (since: Date | null) => {
-        asked.push(since === null ? null : at.getTime() - since.getTime());
+      changesAfter: async (horizon: string | null) => {
+        asked.push(horizon);
         await new Promise((r) => setImmediate(r));
-        return [row];
+        return { rows: horizon === null ? [row] : [{ ...row, observations: Number(horizon) }], horizon: String(next++) };
       },
-      changedWordArmsSince: async () => [],
+      wordChangesAfter: async () => ({ rows: [], horizon: '1' }),
     } as unknown as ArmStatsRepository;
     const state = new LearnedState(repository);
     await state.refresh();
-    await state.refresh(ANNOUNCED_OVERLAP_MS);
-    await state.refresh();
-    expect(asked).toEqual([null, ANNOUNCED_OVERLAP_MS, REFRESH_OVERLAP_MS]);
-    expect(state.refreshes).toBe(3);
-    // An announced read under way when the poll asks: one more round, with the poll's margin.
-    asked.length = 0;
-    const first = state.refresh(ANNOUNCED_OVERLAP_MS);
-    const second = state.refresh();
-    const third = state.refresh(ANNOUNCED_OVERLAP_MS);
-    await Promise.all([first, second, third]);
-    expect(asked).toEqual([ANNOUNCED_OVERLAP_MS, REFRESH_OVERLAP_MS]);
     expect(state.armsFor('r').get('a')?.observations).toBe(1);
+    await state.refresh();
+    await state.refresh();
+    expect(asked).toEqual([null, '10', '11']);
+    expect(state.armsFor('r').get('a')?.observations).toBe(11);
+    expect(state.refreshes).toBe(3);
+    expect(state.rowsRead).toBe(3);
+    // Three calls while one read is under way: that read, then one more.
+    asked.length = 0;
+    await Promise.all([state.refresh(), state.refresh(), state.refresh()]);
+    expect(asked).toEqual(['12', '13']);
+    expect(state.armsFor('r').get('a')?.observations).toBe(13);
   });
 });

@@ -1,16 +1,6 @@
 import { emptyWordArm, type ArmState, type LogisticArmState } from '../../../../libs/router/src';
 import { toArmState, toWordArm, type ArmStatsRepository } from '../../../../libs/storage/src';
 
-/** Margin for rows committed out of timestamp order by concurrent workers (the poll's reads). */
-export const REFRESH_OVERLAP_MS = 10_000;
-/**
- * The margin of the reads a worker's announcement triggers (up to 20 a second): each read re-reads the
- * rows changed within its margin, so the full margin would read ten seconds of changes twenty times a
- * second. A row another worker stamped earlier but committed after such a read is picked up by the
- * next poll (its full margin), as before announcements existed.
- */
-export const ANNOUNCED_OVERLAP_MS = 1_000;
-
 /**
  * The gateway's copy of the learned statistics, refreshed from Postgres every few hundred
  * milliseconds, and at once when a worker announces a commit (the in-process worker directly, BullMQ
@@ -26,14 +16,16 @@ export class LearnedState {
   private readonly untrainedWords = new Map<string, LogisticArmState>();
   /** The version (write time to the microsecond) of each word model held, per `route\u0000model`. */
   private readonly wordVersions = new Map<string, string>();
-  private lastSeen: Date | null = null;
-  private lastWordSeen: Date | null = null;
+  /** Where the next read starts (`ArmStatsRepository.changesAfter`); null before the first. */
+  private horizon: string | null = null;
+  private wordHorizon: string | null = null;
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
   private again = false;
-  private againOverlapMs = 0;
   /** Rounds of reading changed rows completed (each refresh() call is one or more). */
   refreshes = 0;
+  /** Arm rows read in all (a row written once is read once). */
+  rowsRead = 0;
 
   constructor(private readonly repository: ArmStatsRepository) {}
 
@@ -76,34 +68,26 @@ export class LearnedState {
   }
 
   /**
-   * Loads rows changed since the last refresh, less `overlapMs`; concurrent calls coalesce into one more
-   * round, with the largest margin asked for.
+   * Loads the rows written since the last read (each read says where the next one starts, so none is
+   * read twice and none is missed); concurrent calls coalesce into one more round.
    */
-  async refresh(overlapMs = REFRESH_OVERLAP_MS): Promise<void> {
+  async refresh(): Promise<void> {
     if (this.inFlight) {
       this.again = true;
-      this.againOverlapMs = Math.max(this.againOverlapMs, overlapMs);
       return this.inFlight;
     }
     this.inFlight = (async () => {
-      let overlap = overlapMs;
       do {
         this.again = false;
-        const since = withOverlap(this.lastSeen, overlap);
-        const wordsSince = withOverlap(this.lastWordSeen, overlap);
         // Word models this copy already holds are left out before their weights are read.
-        const [rows, wordRows] = await Promise.all([this.repository.changedSince(since), this.repository.changedWordArmsSince(wordsSince, this.wordVersions)]);
-        for (const row of rows) {
+        const [arms, words] = await Promise.all([this.repository.changesAfter(this.horizon), this.repository.wordChangesAfter(this.wordHorizon, this.wordVersions)]);
+        for (const row of arms.rows) {
           const key = `${row.route}\u0000${row.context_key}`;
           let route = this.arms.get(key);
           if (!route) this.arms.set(key, (route = new Map()));
           route.set(row.model_id, toArmState(row));
-          const at = new Date(row.updated_at);
-          if (!this.lastSeen || at > this.lastSeen) this.lastSeen = at;
         }
-        for (const row of wordRows) {
-          const at = new Date(row.updated_at);
-          if (!this.lastWordSeen || at > this.lastWordSeen) this.lastWordSeen = at;
+        for (const row of words.rows) {
           const key = `${row.route}\u0000${row.model_id}`;
           if (this.wordVersions.get(key) === row.version) continue;
           this.wordVersions.set(key, row.version);
@@ -111,18 +95,14 @@ export class LearnedState {
           if (!route) this.words.set(row.route, (route = new Map()));
           route.set(row.model_id, toWordArm(row));
         }
+        this.horizon = arms.horizon;
+        this.wordHorizon = words.horizon;
+        this.rowsRead += arms.rows.length;
         this.refreshes++;
-        // Calls made during this round asked for one more, with the largest of their margins.
-        overlap = this.againOverlapMs;
-        this.againOverlapMs = 0;
       } while (this.again);
     })().finally(() => {
       this.inFlight = undefined;
     });
     return this.inFlight;
   }
-}
-
-function withOverlap(at: Date | null, overlapMs: number): Date | null {
-  return at ? new Date(at.getTime() - overlapMs) : null;
 }

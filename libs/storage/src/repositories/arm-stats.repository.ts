@@ -47,35 +47,43 @@ export class ArmStatsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
-   * Rows changed after `since` (all rows when null), for the gateway's incremental refresh. Rows are
-   * stamped with the database clock at write time; a transaction may commit after a later one, so
-   * callers pass a `since` with a margin and treat rows as idempotent upserts.
+   * Rows written since the read that returned `horizon` (every row when null), and the horizon to
+   * pass next time, for the gateway's refresh. Each row carries the id of the transaction that last
+   * wrote it; a transaction not yet visible to a read's snapshot has an id at or above that
+   * snapshot's xmin, so reading `txid >= previous xmin` misses no commit and, with no long
+   * transaction open, re-reads next to nothing (reads by `updated_at` needed a margin for commits out
+   * of timestamp order, and re-read every row changed within it).
    */
-  async changedSince(since: Date | null): Promise<ArmStatsRow[]> {
-    let q = this.db.selectFrom('arm_stats').selectAll();
-    if (since) q = q.where('updated_at', '>', since);
-    return q.execute();
+  async changesAfter(horizon: string | null): Promise<{ rows: ArmStatsRow[]; horizon: string }> {
+    const { rows } = await sql<ArmStatsRow & { horizon: string }>`
+      WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+      SELECT h.xmin::text AS horizon, a.*, a.txid::text AS txid
+      FROM h LEFT JOIN arm_stats a ON a.txid >= ${horizon ?? '0'}::xid8`.execute(this.db);
+    return { rows: rows.filter((r) => r.route !== null).map(({ horizon: _, ...row }) => row), horizon: rows[0].horizon };
   }
 
   /**
-   * Word models (`learner: hashed_words`) changed after `since`, as {@link changedSince}, each with its
-   * `version` (the write's timestamp to the microsecond, as text). With `known` (the versions the caller
-   * holds, by `route\u0000model`), a model whose version the caller already has is left out before
-   * its weights are read: the overlap margin brings every recent row back on every call, and a row's
-   * weights are 32 KiB, so only the changed ones are fetched (a second, keyed query).
+   * Word models (`learner: hashed_words`) written since the read that returned `horizon`, as
+   * {@link changesAfter}, each with its `version` (the write's timestamp to the microsecond, as
+   * text). With `known` (the versions the caller holds, by `route\u0000model`), a model whose version
+   * the caller already has is left out before its weights are read: a row's weights are 32 KiB, so
+   * only the changed ones are fetched (a second, keyed query).
    */
-  async changedWordArmsSince(since: Date | null, known?: ReadonlyMap<string, string>): Promise<Array<WordArmRow & { version: string }>> {
-    const version = sql<string>`updated_at::text`.as('version');
-    let heads = this.db.selectFrom('word_arms').select(['route', 'model_id', version]);
-    if (since) heads = heads.where('updated_at', '>', since);
-    const wanted = (await heads.execute()).filter((h) => known?.get(`${h.route}\u0000${h.model_id}`) !== h.version);
-    if (wanted.length === 0) return [];
-    return this.db
+  async wordChangesAfter(horizon: string | null, known?: ReadonlyMap<string, string>): Promise<{ rows: Array<WordArmRow & { version: string }>; horizon: string }> {
+    const { rows: heads } = await sql<{ horizon: string; route: string | null; model_id: string | null; version: string | null }>`
+      WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+      SELECT h.xmin::text AS horizon, w.route, w.model_id, w.updated_at::text AS version
+      FROM h LEFT JOIN word_arms w ON w.txid >= ${horizon ?? '0'}::xid8`.execute(this.db);
+    const next = heads[0].horizon;
+    const wanted = heads.filter((h) => h.route !== null && known?.get(`${h.route}\u0000${h.model_id}`) !== h.version);
+    if (wanted.length === 0) return { rows: [], horizon: next };
+    const rows = await this.db
       .selectFrom('word_arms')
       .selectAll()
-      .select(version)
-      .where((eb) => eb.or(wanted.map((w) => eb.and([eb('route', '=', w.route), eb('model_id', '=', w.model_id)]))))
+      .select([sql<string>`updated_at::text`.as('version'), sql<string>`txid::text`.as('txid')])
+      .where((eb) => eb.or(wanted.map((w) => eb.and([eb('route', '=', w.route!), eb('model_id', '=', w.model_id!)]))))
       .execute();
+    return { rows, horizon: next };
   }
 
   /** Records one response's score; see {@link recordScores}. */
@@ -294,6 +302,7 @@ async function writeArms(trx: Transaction<Database>, sets: ArmsToWrite[]): Promi
             observations: a.observations,
             ...(statistic ? { drift_statistic: statistic.get(a.modelId) ?? 0 } : {}),
             updated_at: sql<Date>`clock_timestamp()`,
+            txid: sql<string>`pg_current_xact_id()`,
           })),
         ),
       )
@@ -306,6 +315,7 @@ async function writeArms(trx: Transaction<Database>, sets: ArmsToWrite[]): Promi
           observations: eb.ref('excluded.observations'),
           ...(drift ? { drift_statistic: eb.ref('excluded.drift_statistic') } : {}),
           updated_at: eb.ref('excluded.updated_at'),
+          txid: eb.ref('excluded.txid'),
         })),
       )
       .execute();
@@ -332,6 +342,7 @@ async function writeWordArms(trx: Transaction<Database>, route: string, arms: Lo
         mean: floatsToBytes(a.mean),
         precision: floatsToBytes(a.precision),
         updated_at: sql<Date>`clock_timestamp()`,
+        txid: sql<string>`pg_current_xact_id()`,
       })),
     )
     .onConflict((oc) =>
@@ -340,6 +351,7 @@ async function writeWordArms(trx: Transaction<Database>, route: string, arms: Lo
         mean: eb.ref('excluded.mean'),
         precision: eb.ref('excluded.precision'),
         updated_at: eb.ref('excluded.updated_at'),
+        txid: eb.ref('excluded.txid'),
       })),
     )
     .execute();
