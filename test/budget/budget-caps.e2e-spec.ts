@@ -21,7 +21,14 @@ async function ledgerSpend(stack: Stack, column: 'key_id' | 'tenant_id', subject
 
 async function flushAll(...gateways: RunningGateway[]): Promise<void> {
   for (const g of gateways) {
+    // The spend entries go with the records. A write that fails (a timeout on a loaded machine) leaves
+    // its records pending, retried by the writer: flush until none is left, and say why if some stay.
     await g.runtime.records.flush();
+    for (let i = 0; i < 100 && g.runtime.records.pendingCount > 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      await g.runtime.records.flush();
+    }
+    expect(g.runtime.records.status()).toMatchObject({ pending: 0, dropped: 0 });
     await g.app.get(BudgetService).flush();
   }
 }

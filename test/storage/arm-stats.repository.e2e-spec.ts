@@ -109,7 +109,7 @@ describe('storage on the real Postgres', () => {
     expect(batched).toEqual(single);
     expect(batched.filter((o) => o.status === 'duplicate')).toHaveLength(4);
     const rows = (prefix: string) =>
-      (testDb.handle.db.selectFrom('arm_stats').selectAll().where('route', 'like', `${prefix}%`).orderBy(['route', 'context_key', 'model_id']).execute()).then((all) =>
+      (testDb.handle.db.selectFrom('arm_stats').selectAll().where('route', 'like', `${prefix}%`).orderBy('route').orderBy('context_key').orderBy('model_id').execute()).then((all) =>
         all.map((r) => ({ route: r.route.slice(1), context: r.context_key, model: r.model_id, successes: r.successes, failures: r.failures, cost: r.cost_usd, n: r.observations, drift: r.drift_statistic })),
       );
     const [b, q] = await Promise.all([rows('b'), rows('q')]);
