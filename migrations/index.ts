@@ -5,6 +5,7 @@ import * as promptTemplate from './20261121T153000-prompt-template';
 import * as armDrift from './20261121T160000-arm-drift';
 import * as feedbackWeight from './20261121T200000-feedback-weight';
 import * as wordArms from './20261121T220000-word-arms';
+import * as wordsLogOdds from './20261122T040000-words-log-odds';
 
 /** Every migration, by name; names sort in the order they run. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '20261121T160000-arm-drift': armDrift,
   '20261121T200000-feedback-weight': feedbackWeight,
   '20261121T220000-word-arms': wordArms,
+  '20261122T040000-words-log-odds': wordsLogOdds,
 };

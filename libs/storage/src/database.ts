@@ -91,6 +91,8 @@ export interface WordArmsTable {
   observations: number;
   mean: Buffer;
   precision: Buffer;
+  /** See LogisticArmState.wordsLogOdds (default 0). */
+  words_log_odds: ColumnType<number, number | undefined, number>;
   updated_at: Timestamp;
 }
 
