@@ -5,7 +5,8 @@ import * as promptTemplate from './20261121T153000-prompt-template';
 import * as armDrift from './20261121T160000-arm-drift';
 import * as feedbackWeight from './20261121T200000-feedback-weight';
 import * as wordArms from './20261121T220000-word-arms';
-import * as armTxid from './20261122T040000-arm-txid';
+import * as wordsLogOdds from './20261122T040000-words-log-odds';
+import * as armTxid from './20261122T050000-arm-txid';
 
 /** Every migration, by name; names sort in the order they run. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -15,5 +16,6 @@ export const migrations: Record<string, Migration> = {
   '20261121T160000-arm-drift': armDrift,
   '20261121T200000-feedback-weight': feedbackWeight,
   '20261121T220000-word-arms': wordArms,
-  '20261122T040000-arm-txid': armTxid,
+  '20261122T040000-words-log-odds': wordsLogOdds,
+  '20261122T050000-arm-txid': armTxid,
 };

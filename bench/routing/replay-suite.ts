@@ -26,6 +26,8 @@ export const REPLAY_TUNING = {
    */
   logisticPriorPrecision: Number(process.env.REPLAY_LOGISTIC_PRIOR ?? WORD_MODEL.priorPrecision),
   logisticVarianceScale: Number(process.env.REPLAY_LOGISTIC_VARIANCE ?? WORD_MODEL.varianceScale),
+  /** Each model's words weighed against the context's belief, as the gateway runs them (REPLAY_LOGISTIC_POOLED=0: the words alone, as before round 9). */
+  logisticPooled: process.env.REPLAY_LOGISTIC_POOLED !== '0',
   hashBits: WORD_MODEL.bits,
 };
 
@@ -78,6 +80,8 @@ export function replayRouters(): ReplayRouterSpec[] {
           bits: t.hashBits,
           priorPrecision: t.logisticPriorPrecision,
           varianceScale: t.logisticVarianceScale,
+          pooled: t.logisticPooled,
+          contextPriorStrength: t.contextPriorStrength,
         }),
     },
     {
@@ -88,6 +92,8 @@ export function replayRouters(): ReplayRouterSpec[] {
           bits: t.hashBits,
           priorPrecision: t.logisticPriorPrecision,
           varianceScale: t.logisticVarianceScale,
+          pooled: t.logisticPooled,
+          contextPriorStrength: t.contextPriorStrength,
         }),
     },
     // RouteLLM counts cost as the share of strong-model calls. These rows optimise that measure: the same
@@ -107,6 +113,8 @@ export function replayRouters(): ReplayRouterSpec[] {
             bits: t.hashBits,
             priorPrecision: t.logisticPriorPrecision,
             varianceScale: t.logisticVarianceScale,
+          pooled: t.logisticPooled,
+          contextPriorStrength: t.contextPriorStrength,
           }),
         ),
     },

@@ -11,6 +11,11 @@ import {
   fadeLogisticArm,
   emptyLogisticArm,
   logisticArmsAsBeta,
+  logisticArmsAsBetaList,
+  pooledContextBelief,
+  scoreAgainstContext,
+  type LogitBelief,
+  type PooledPriorOptions,
   emptyWordArm,
   WORD_MODEL,
   type LogisticArmState,
@@ -157,29 +162,68 @@ export class LinearThompsonRouter implements BenchRouter {
 }
 
 /**
+ * The contexts learner's Beta evidence (route level and per context) kept beside the word models, for
+ * the context's belief each word model is weighed against (`pooledContextBelief`, planRoute's `wordOffsets`).
+ */
+export class PooledOffsets {
+  private routeArms = new Map<string, ArmState>();
+  private contextArms = new Map<string, Map<string, ArmState>>();
+  constructor(
+    private readonly discount: number,
+    private readonly options: PooledPriorOptions = {},
+  ) {}
+  belief(contextKey: string, modelId: string, priorQuality?: number): LogitBelief {
+    return pooledContextBelief(this.routeArms.get(modelId), this.contextArms.get(contextKey)?.get(modelId), priorQuality, this.options);
+  }
+  observe(contextKey: string, obs: Observation): void {
+    this.routeArms = toMap(applyObservation([...this.routeArms.values()], obs, this.discount));
+    this.contextArms.set(contextKey, toMap(applyObservation([...(this.contextArms.get(contextKey)?.values() ?? [])], obs, this.discount)));
+  }
+}
+
+/**
  * Hashed logistic Thompson sampling: one online Bayesian logistic regression per model on the prompt's
  * hashed words (`hashed-logistic.ts`), its beliefs handed to the same `decide` as Beta evidence.
  */
 export class LogisticThompsonRouter implements BenchRouter {
   private arms = new Map<string, LogisticArmState>();
+  private readonly pooled: PooledOffsets | undefined;
   constructor(
     readonly name: string,
     private readonly policy: RoutePolicy,
     private readonly random: Random,
-    private readonly options: { bits?: number; priorPrecision?: number; varianceScale?: number; discount?: number } = {},
-  ) {}
+    /**
+     * `pooled`: each model's words weighed against the context's belief by their odds, as the gateway's
+     * word learner runs (the contexts learner's Beta arms, neutral prior Beta(1, 1), the same discount).
+     */
+    private readonly options: { bits?: number; priorPrecision?: number; varianceScale?: number; discount?: number; pooled?: boolean; contextPriorStrength?: number } = {},
+  ) {
+    this.pooled = options.pooled ? new PooledOffsets(options.discount ?? 1, { priorQualityWeight: 2, contextPriorStrength: options.contextPriorStrength }) : undefined;
+  }
   choose(request: RouteRequest) {
     for (const c of request.candidates) if (!this.arms.has(c.modelId)) this.arms.set(c.modelId, this.empty(c.modelId));
     const t0 = process.hrtime.bigint();
-    const beta = logisticArmsAsBeta(this.arms.values(), request.hashed, this.options.varianceScale);
+    const pooled = this.pooled;
+    const beta = pooled
+      ? new Map(
+          logisticArmsAsBetaList(
+            request.candidates.map((c) => this.arms.get(c.modelId)!),
+            request.hashed,
+            this.options.varianceScale,
+            request.candidates.map((c) => pooled.belief(request.contextKey, c.modelId)),
+          ).map((a) => [a.modelId, a]),
+        )
+      : logisticArmsAsBeta(this.arms.values(), request.hashed, this.options.varianceScale);
     const d = decide(request.candidates, beta, this.policy, this.random, { budgetPressure: request.budgetPressure });
     return { ranked: d.ranked, decisionNs: Number(process.hrtime.bigint() - t0) };
   }
-  observe(_contextKey: string, _vector: Float64Array, obs: Observation, hashed: Int32Array): void {
+  observe(contextKey: string, _vector: Float64Array, obs: Observation, hashed: Int32Array): void {
     const arm = this.arms.get(obs.modelId) ?? this.empty(obs.modelId);
     // As the worker does: the other models' evidence on this prompt fades (a no-op without a discount).
     if (this.options.discount !== undefined) for (const [id, other] of this.arms) if (id !== obs.modelId) fadeLogisticArm(other, hashed, this.options.discount);
+    if (this.pooled) scoreAgainstContext(arm, hashed, obs.reward, this.pooled.belief(contextKey, obs.modelId).logit, this.options.discount);
     this.arms.set(obs.modelId, applyLogisticObservation(arm, hashed, obs.reward, this.options.discount));
+    this.pooled?.observe(contextKey, obs);
   }
   private empty(modelId: string): LogisticArmState {
     return emptyLogisticArm(modelId, { bits: this.options.bits, priorPrecision: this.options.priorPrecision });
@@ -198,37 +242,56 @@ export interface WordLearnerOptions {
   /** Fade the other models' weights on the prompt's buckets, as the worker does; default true. */
   fade?: boolean;
   /** Sees each decision and the word models it was made from (bench diagnostics: word-diagnose.ts). */
-  onDecision?: (request: RouteRequest, decision: Decision, arms: LogisticArmState[]) => void;
+  onDecision?: (request: RouteRequest, decision: Decision, arms: LogisticArmState[], offsets: LogitBelief[]) => void;
 }
 
 export class WordLearnerRouter implements BenchRouter {
   /** Each model's word model (read by the bench's diagnostics). */
   readonly arms = new Map<string, LogisticArmState>();
-  /** The route's Beta arms of scored answers, for the untried cap only. */
+  /** The route's Beta arms of scored answers, for the untried cap. */
   private scored = new Map<string, ArmState>();
+  /** The contexts learner's arms, whose belief each word model is weighed against (planRoute's `wordOffsets`). */
+  private readonly pooled: PooledOffsets;
+  private readonly priorQuality = new Map<string, number | undefined>();
   constructor(
     readonly name: string,
     private readonly policy: RoutePolicy,
     private readonly random: Random,
     private readonly discount: number,
     private readonly options: WordLearnerOptions = {},
-  ) {}
+  ) {
+    this.pooled = new PooledOffsets(discount, { contextPriorStrength: policy.contextPriorStrength });
+  }
   choose(request: RouteRequest) {
-    for (const c of request.candidates) if (!this.arms.has(c.modelId)) this.arms.set(c.modelId, emptyWordArm(c.modelId, c.priorQuality));
+    for (const c of request.candidates) {
+      if (!this.arms.has(c.modelId)) this.arms.set(c.modelId, emptyWordArm(c.modelId, c.priorQuality));
+      if (!this.priorQuality.has(c.modelId)) this.priorQuality.set(c.modelId, c.priorQuality);
+    }
+    // As planRoute: the prior quality is in the word model's bias and in the context's belief, not the candidate.
     const candidates = request.candidates.map((c) => (c.priorQuality === undefined ? c : { ...c, priorQuality: undefined }));
     const t0 = process.hrtime.bigint();
     const arms = candidates.map((c) => this.arms.get(c.modelId)!);
-    const beta = logisticArmsAsBeta(arms, request.hashed, this.options.varianceScale ?? WORD_MODEL.varianceScale);
-    const d = decide(candidates, beta, { ...this.policy, priorSuccesses: 1e-3, priorFailures: 1e-3 }, this.random, { budgetPressure: request.budgetPressure, triedArms: this.scored });
+    const offsets = candidates.map((c) => this.pooled.belief(request.contextKey, c.modelId, this.priorQuality.get(c.modelId)));
+    const beliefs = logisticArmsAsBetaList(arms, request.hashed, this.options.varianceScale ?? WORD_MODEL.varianceScale, offsets);
+    const d = decide(candidates, EMPTY, { ...this.policy, priorSuccesses: 1e-3, priorFailures: 1e-3 }, this.random, {
+      budgetPressure: request.budgetPressure,
+      triedArms: this.scored,
+      armsByCandidate: beliefs,
+    });
     const decisionNs = Number(process.hrtime.bigint() - t0);
-    this.options.onDecision?.(request, d, arms);
+    this.options.onDecision?.(request, d, arms, offsets);
     return { ranked: d.ranked, decisionNs };
   }
-  observe(_contextKey: string, _vector: Float64Array, obs: Observation, hashed: Int32Array): void {
+  observe(contextKey: string, _vector: Float64Array, obs: Observation, hashed: Int32Array): void {
     if (this.options.fade !== false) for (const [id, other] of this.arms) if (id !== obs.modelId) fadeLogisticArm(other, hashed, this.discount);
     const arm = this.arms.get(obs.modelId) ?? emptyWordArm(obs.modelId);
+    // The context's belief when the score arrives (the gateway sends the one of the decision in the job;
+    // the same when feedback comes before the next decision, as in the zoo without delay).
+    const offset = this.pooled.belief(contextKey, obs.modelId, this.priorQuality.get(obs.modelId)).logit;
+    scoreAgainstContext(arm, hashed, obs.reward, offset, this.discount);
     this.arms.set(obs.modelId, applyLogisticObservation(arm, hashed, obs.reward, this.discount));
     this.scored = toMap(applyObservation([...this.scored.values()], obs, this.discount));
+    this.pooled.observe(contextKey, obs);
   }
 }
 

@@ -48,10 +48,13 @@ const policy: RoutePolicy = {
   ...(process.env.DIAG_SAFE === '1' ? ZOO_TUNING.safe : {}),
 };
 let decisions = 0;
+/** The context beliefs of each template's last decision, per model. */
+const lastOffsets = new Map<string, Map<string, { logit: number; variance: number }>>();
 const router = new WordLearnerRouter('diag', policy, seededRandom(seed * 7919 + 17), ZOO_TUNING.discount, {
   varianceScale,
   fade: process.env.DIAG_NO_FADE !== '1',
-  onDecision: (request, d, arms) => {
+  onDecision: (request, d, arms, offsets) => {
+    lastOffsets.set(Array.from(request.hashed).join(','), new Map(arms.map((a, k) => [a.modelId, offsets[k]])));
     const tpl = templateOf.get(Array.from(request.hashed).join(','))!;
     recs.push({
       cls: tpl.cls,
@@ -59,7 +62,10 @@ const router = new WordLearnerRouter('diag', policy, seededRandom(seed * 7919 + 
       i: decisions++,
       chosen: d.ranked[0],
       beliefs: d.beliefs.map((b, k) => {
-        const { logit, variance } = logisticBelief(arms[k], request.hashed, varianceScale);
+        const words = logisticBelief(arms[k], request.hashed, varianceScale);
+        // The decision's belief: the words weighed against the context's belief (the offset) by their odds.
+        const logit = words.logit + offsets[k].logit;
+        const variance = words.variance + offsets[k].variance;
         return { id: b.modelId, p: 1 / (1 + Math.exp(-logit)), sd: Math.sqrt(variance), draw: b.sampledQuality };
       }),
     });
@@ -95,7 +101,10 @@ for (const [key, tpl] of templateOf) {
   const h = Int32Array.from(key.split(',').map(Number));
   const row = models.map((m) => {
     const arm = router.arms.get(m)!;
-    const { logit, variance } = logisticBelief(arm, h, varianceScale);
+    const words = logisticBelief(arm, h, varianceScale);
+    const offset = lastOffsets.get(key)?.get(m) ?? { logit: 0, variance: 0 };
+    const logit = words.logit + offset.logit;
+    const variance = words.variance + offset.variance;
     return `${short(m)} ${f(1 / (1 + Math.exp(-logit)))} (${f(Math.sqrt(variance))})`;
   });
   console.log(`${tpl.cls}/${tpl.t} n=${tpl.n}: ${row.join(', ')}`);

@@ -72,10 +72,13 @@ describe('the word learner through HTTP, the real queue and the real worker', ()
     // The report names the learner and how much each word model has learned (once the gateway has refreshed).
     await stack.gateway.runtime.learned.refresh();
     const report = (await stack.client.get('/router/report')) as {
-      routes: Array<{ route: string; constraints: Record<string, unknown>; models: Array<{ model: string; word_model?: { observations: number } }> }>;
+      routes: Array<{ route: string; constraints: Record<string, unknown>; models: Array<{ model: string; word_model?: { observations: number; words_log_odds: number } }> }>;
     };
     const auto = report.routes.find((r) => r.route === 'auto')!;
     expect(auto.constraints.learner).toBe('hashed_words');
     expect(Object.fromEntries(auto.models.map((m) => [m.model, m.word_model?.observations]))).toEqual(Object.fromEntries(words.map((w) => [w.modelId, w.observations])));
+    // The words tell the cheap model's law from its geography, which their one context cannot: they weigh more.
+    expect(auto.models.find((m) => m.model === 'cheap')!.word_model!.words_log_odds).toBeGreaterThan(0);
+    expect(auto.models.find((m) => m.model === 'cheap')!.word_model!.words_log_odds).toBe(words.find((w) => w.modelId === 'cheap')!.wordsLogOdds);
   });
 });

@@ -79,6 +79,21 @@ describe('word models on the real Postgres', () => {
     expect((await wordArms('words')).get('cheap')!.observations).toBe(80);
   });
 
+  it("scores the words against the context's belief the job carries, and keeps the odds (none without it)", async () => {
+    expect((await wordArms('words')).get('cheap')!.wordsLogOdds).toBe(0);
+    const withOffset = (id: string, reward: number, features: number[]): ScoreToRecord => {
+      const s = score(id, 'cheap', reward, features, 'odds');
+      return { ...s, words: { ...s.words!, offset: 0 } };
+    };
+    const batch: ScoreToRecord[] = [];
+    for (let i = 0; i < 30; i++) batch.push(withOffset(`og${i}`, 1, geo), withOffset(`ol${i}`, 0, law));
+    await arms.recordScores(batch);
+    const cheap = (await wordArms('odds')).get('cheap')!;
+    // The context's 50% predicts half of these outcomes; the words soon tell geography from law.
+    expect(cheap.wordsLogOdds).toBeGreaterThan(5);
+    expect(cheap.observations).toBe(60);
+  });
+
   it('corrects what the word model learned when feedback changes a scored reward', async () => {
     const before = (await wordArms('words')).get('cheap')!;
     // g0 was scored 1 on geography; the user says it was wrong (weight 0.5: reward 1 -> 0.5).

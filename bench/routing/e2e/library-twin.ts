@@ -2,6 +2,7 @@ import type { ModelSpec, RouteSpec } from '../../../libs/config/src';
 import type { ChatRequest, Random } from '../../../libs/core/src';
 import {
   applyLogisticObservation,
+  scoreAgainstContext,
   applyObservation,
   emptyWordArm,
   fadeLogisticArm,
@@ -44,7 +45,7 @@ export function replayLikeTheGateway(
   refreshEvery = 1,
 ): TwinServed[] {
   const learned = new LearnedArms(route.discount);
-  type Score = { contextKey: string; obs: Observation; features?: Int32Array; priorQuality?: number };
+  type Score = { contextKey: string; obs: Observation; features?: Int32Array; offset?: number; priorQuality?: number };
   /** Answered, not yet scored by the worker. */
   const pending: Score[] = [];
   /** Scored, not yet read by the (next) refresh. */
@@ -56,7 +57,7 @@ export function replayLikeTheGateway(
   for (let i = 0; i < items.length; i++) {
     while (pending.length > lagRequests) recorded.push(pending.shift()!);
     if (i % refreshEvery === 0) {
-      for (const next of recorded) learned.record(next.contextKey, next.obs, next.features, next.priorQuality);
+      for (const next of recorded) learned.record(next.contextKey, next.obs, next.features, next.offset, next.priorQuality);
       recorded.length = 0;
     }
     const item = items[i];
@@ -82,6 +83,7 @@ export function replayLikeTheGateway(
       contextKey: context.contextKey,
       obs: { modelId, reward, costUsd, completionTokens: item.outputTokens[modelId] },
       features: plan.features,
+      offset: plan.wordOffsets?.[route.candidates.indexOf(modelId)]?.logit,
       priorQuality: route.priorQuality?.[modelId],
     });
     size.observe(item.outputTokens[modelId]);
@@ -117,10 +119,12 @@ export class LearnedArms {
     });
   }
 
-  record(contextKey: string, obs: Observation, features?: Int32Array, priorQuality?: number): void {
+  /** `offset`: the served model's context belief (logit) at decision time, as the score job carries it. */
+  record(contextKey: string, obs: Observation, features?: Int32Array, offset?: number, priorQuality?: number): void {
     if (features) {
       for (const [modelId, other] of this.words) if (modelId !== obs.modelId) fadeLogisticArm(other, features, this.discount);
       const arm = this.words.get(obs.modelId) ?? emptyWordArm(obs.modelId, priorQuality);
+      if (offset !== undefined) scoreAgainstContext(arm, features, obs.reward, offset, this.discount);
       this.words.set(obs.modelId, applyLogisticObservation(arm, features, obs.reward, this.discount));
     }
     for (const key of new Set(['', contextKey])) {

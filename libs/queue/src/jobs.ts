@@ -21,7 +21,9 @@ export const scoreResponseJobSchema = z.object({
   feedbackWeight: z.number().min(0).max(1).optional(),
   /**
    * For a route with `learner: hashed_words`: the prompt's hashed-word buckets (libs/router
-   * hashedPromptFeatures, 2^WORD_MODEL.bits of them) and the model's cold-start prior quality.
+   * wordPromptFeatures, 2^WORD_MODEL.bits of them), the model's cold-start prior quality, and the
+   * served model's context belief as a logit at decision time (planRoute's `wordOffsets`), which its
+   * word model is scored against (libs/router scoreAgainstContext).
    */
   words: z
     .object({
@@ -30,6 +32,7 @@ export const scoreResponseJobSchema = z.object({
         .min(1)
         .max(MAX_HASHED_FEATURES),
       priorQuality: z.number().min(0).max(1).optional(),
+      offset: z.number().finite().optional(),
     })
     .optional(),
   validators: z.array(validatorConfigSchema),

@@ -1,6 +1,23 @@
 import { seededRandom } from '../../core/src';
 import { hashedTextFeatures } from './context/hashed-features';
-import { applyLogisticCorrection, applyLogisticObservation, bytesToFloats, emptyLogisticArm, fadeLogisticArm, floatsToBytes, logisticArmsAsBeta, logisticBelief, parseLogisticArm, serializeLogisticArm } from './hashed-logistic';
+import {
+  applyLogisticCorrection,
+  applyLogisticObservation,
+  betaAsLogit,
+  bytesToFloats,
+  emptyLogisticArm,
+  fadeLogisticArm,
+  floatsToBytes,
+  logisticArmsAsBeta,
+  logisticArmsAsBetaList,
+  logisticBelief,
+  parseLogisticArm,
+  pooledContextBelief,
+  pooledContextBeliefs,
+  scoreAgainstContext,
+  serializeLogisticArm,
+  WORDS_LOG_ODDS_BOUND,
+} from './hashed-logistic';
 import { decide, type Candidate } from './thompson-policy';
 
 const LAW = ['The plaintiff sued the defendant for breach of contract', 'Under the statute the court held the tenant liable'];
@@ -256,5 +273,61 @@ describe('hashed logistic regression', () => {
     const back = bytesToFloats(new Uint8Array(bytes));
     expect(back.length).toBe(5);
     values.forEach((v, i) => expect(back[i]).toBeCloseTo(v, 3));
+  });
+});
+
+describe('word model against the context belief (two beliefs weighed by their odds)', () => {
+  const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+  it('reads a Beta posterior as a logit: log(a / b), variance 1/a + 1/b', () => {
+    expect(betaAsLogit(30, 10).logit).toBeCloseTo(Math.log(3), 12);
+    expect(betaAsLogit(30, 10).variance).toBeCloseTo(1 / 30 + 1 / 10, 12);
+    expect(Number.isFinite(betaAsLogit(5, 0).logit)).toBe(true);
+  });
+
+  it('builds the context belief as decide does: prior quality, route evidence shrunk into the context prior, context evidence', () => {
+    const arm = (successes: number, failures: number) => ({ modelId: 'm', successes, failures, completionTokens: 0, costUsd: 0, observations: successes + failures });
+    // Prior 0.6 x 4 plus route 70/30: mean (2.4 + 70) / 104; 8 observations of it, plus the context's 9/1.
+    const mean = 72.4 / 104;
+    const b = pooledContextBelief(arm(70, 30), arm(9, 1), 0.6, { contextPriorStrength: 8 });
+    expect(b.logit).toBeCloseTo(Math.log((8 * mean + 9) / (8 * (1 - mean) + 1)), 12);
+    // No evidence at all: the prior quality, with the prior's 4 pseudo-observations.
+    expect(sigmoid(pooledContextBelief(undefined, undefined, 0.8).logit)).toBeCloseTo(0.8, 12);
+    const list = pooledContextBeliefs(['m', 'n'], new Map([['m', arm(70, 30)]]), new Map([['m', arm(9, 1)]]), { m: 0.6 }, { contextPriorStrength: 8 });
+    expect(list[0]).toEqual(b);
+    expect(sigmoid(list[1].logit)).toBeCloseTo(0.5, 12);
+  });
+
+  it('scores the words against the context: the odds go to whichever predicted the outcomes better, within the bound', () => {
+    const f = hashedTextFeatures('What is 3 modulo 7', { bits: 10 });
+    const arm = emptyLogisticArm('m', { bits: 10 });
+    arm.mean[f[1]] = 6; // the words believe about sigmoid(6 / sqrt(n)) on this prompt
+    const p = sigmoid(6 / Math.sqrt(f.length));
+    scoreAgainstContext(arm, f, 1, 0);
+    expect(arm.wordsLogOdds).toBeCloseTo(Math.log(p / 0.5), 12);
+    scoreAgainstContext(arm, f, 0, 0, 0.5);
+    expect(arm.wordsLogOdds).toBeCloseTo(0.5 * Math.log(p / 0.5) + Math.log((1 - p) / 0.5), 12);
+    for (let i = 0; i < 200; i++) scoreAgainstContext(arm, f, 1, -2);
+    expect(arm.wordsLogOdds).toBe(WORDS_LOG_ODDS_BOUND);
+  });
+
+  it('decides on the mixture of the two beliefs, by the odds; without a context belief, on the words alone', () => {
+    const f = hashedTextFeatures('What is 3 modulo 7', { bits: 10 });
+    const arm = emptyLogisticArm('m', { bits: 10 });
+    arm.mean[f[1]] = 3;
+    const words = logisticBelief(arm, f);
+    const context = { logit: -1, variance: 0.05 };
+    const [alone] = logisticArmsAsBetaList([arm], f);
+    expect(logisticArmsAsBeta([arm], f).get('m')).toEqual(alone);
+    const meanOf = (a: { successes: number; failures: number }) => a.successes / (a.successes + a.failures);
+    expect(meanOf(alone)).toBeCloseTo(sigmoid(words.logit), 6);
+    arm.wordsLogOdds = 0; // even odds: the midpoint, and the two beliefs' disagreement as variance
+    const [even] = logisticArmsAsBetaList([arm], f, 1, [context]);
+    expect(meanOf(even)).toBeCloseTo(sigmoid((words.logit + context.logit) / 2), 6);
+    expect(logisticArmsAsBeta([arm], f, 1, new Map([['m', context]])).get('m')).toEqual(even);
+    arm.wordsLogOdds = -WORDS_LOG_ODDS_BOUND;
+    expect(meanOf(logisticArmsAsBetaList([arm], f, 1, [context])[0])).toBeCloseTo(sigmoid(context.logit), 2);
+    arm.wordsLogOdds = WORDS_LOG_ODDS_BOUND;
+    expect(meanOf(logisticArmsAsBetaList([arm], f, 1, [context])[0])).toBeCloseTo(sigmoid(words.logit), 2);
   });
 });

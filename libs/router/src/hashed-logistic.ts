@@ -1,5 +1,6 @@
 import type { ArmState } from './arm-state';
 import { featureScale } from './context/hashed-features';
+import { DEFAULT_CONTEXT_PRIOR_STRENGTH, DEFAULT_PRIOR_QUALITY_WEIGHT } from './thompson-policy';
 
 /**
  * Online Bayesian logistic regression of one model's success on the request's hashed words, with a
@@ -12,6 +13,9 @@ import { featureScale } from './context/hashed-features';
  * A request's belief is then a Gaussian over its logit, mean sum m_k x and variance sum x^2 / q_k,
  * handed to `decide` as the Beta evidence with the same mean and logit variance (n = 1 / (v p (1 - p))),
  * so the floor rule, exploration cap, budget pressure and latency rules run unchanged.
+ *
+ * With the context's belief (`pooledContextBelief`) the decision uses a mixture of the two beliefs,
+ * weighed by how well each predicted the model's past outcomes (`wordsLogOdds`, `scoreAgainstContext`).
  *
  * Cost: O(active features) per model per decision or update (about 30-200 multiply-adds), no
  * allocation but the returned map. State: two Float64Array of 2^bits per (route, model); it is
@@ -29,6 +33,37 @@ export interface LogisticArmState {
   precision: Float64Array;
   /** Undiscounted number of scored requests. */
   observations: number;
+  /**
+   * Discounted log Bayes factor of this word model against the context's belief (`pooledContextBelief`,
+   * the contexts learner's posterior) on this model's scored answers (`scoreAgainstContext`); 0 (even
+   * odds) when absent. A decision given the context's belief weighs the two by it (`armAsBeta`): where
+   * the words predict no better than the context (prompts whose quality their words do not tell, e.g.
+   * the zoo's templates), the pooled context decides; where they do (RouteLLM, a word that marks the
+   * prompts a model fails), the words (docs/benchmarks.md, routing round 9).
+   */
+  wordsLogOdds?: number;
+}
+
+/** Bound of `wordsLogOdds`: either side keeps a weight of at least about e^-8, so the other can win back. */
+export const WORDS_LOG_ODDS_BOUND = 8;
+
+/**
+ * Before a scored answer is learned: adds to the arm's `wordsLogOdds` the log likelihood of the reward
+ * under the word model's prediction minus under the context's (`offsetLogit`, its belief at decision
+ * time), after fading the old sum by `discount`. Rewards in 0..1 count as fractional outcomes.
+ */
+export function scoreAgainstContext(arm: LogisticArmState, features: ArrayLike<number>, reward: number, offsetLogit: number, discount = 1): LogisticArmState {
+  const y = Math.min(1, Math.max(0, reward));
+  const words = clampP(sigmoid(logitMean(arm, features, featureScale(features))));
+  const context = clampP(sigmoid(offsetLogit));
+  const gain = y * Math.log(words / context) + (1 - y) * Math.log((1 - words) / (1 - context));
+  const odds = discount * (arm.wordsLogOdds ?? 0) + gain;
+  arm.wordsLogOdds = Math.max(-WORDS_LOG_ODDS_BOUND, Math.min(WORDS_LOG_ODDS_BOUND, odds));
+  return arm;
+}
+
+function clampP(p: number): number {
+  return Math.min(1 - 1e-6, Math.max(1e-6, p));
 }
 
 export interface LogisticArmOptions {
@@ -160,10 +195,15 @@ export function logisticBelief(arm: LogisticArmState, features: ArrayLike<number
  * near-zero `priorSuccesses` / `priorFailures`). `varianceScale` < 1 tempers what the data taught
  * (less exploration once a model has evidence; see `logisticBelief`); 0.25 on MMLU.
  */
-export function logisticArmsAsBeta(arms: Iterable<LogisticArmState>, features: ArrayLike<number>, varianceScale = 1): Map<string, ArmState> {
+export function logisticArmsAsBeta(
+  arms: Iterable<LogisticArmState>,
+  features: ArrayLike<number>,
+  varianceScale = 1,
+  offsets?: ReadonlyMap<string, LogitBelief>,
+): Map<string, ArmState> {
   const out = new Map<string, ArmState>();
   const x = featureScale(features);
-  for (const arm of arms) out.set(arm.modelId, armAsBeta(arm, features, x, varianceScale));
+  for (const arm of arms) out.set(arm.modelId, armAsBeta(arm, features, x, varianceScale, offsets?.get(arm.modelId)));
   return out;
 }
 
@@ -172,10 +212,71 @@ export function logisticArmsAsBeta(arms: Iterable<LogisticArmState>, features: A
  * `armsByCandidate` when `arms` are in the candidates' order: no Map to build and look up (at 48 models
  * building the Map cost more than the 48 dot products).
  */
-export function logisticArmsAsBetaList(arms: readonly LogisticArmState[], features: ArrayLike<number>, varianceScale = 1): ArmState[] {
+export function logisticArmsAsBetaList(arms: readonly LogisticArmState[], features: ArrayLike<number>, varianceScale = 1, offsets?: readonly LogitBelief[]): ArmState[] {
   const x = featureScale(features);
   const out: ArmState[] = new Array(arms.length);
-  for (let i = 0; i < arms.length; i++) out[i] = armAsBeta(arms[i], features, x, varianceScale);
+  for (let i = 0; i < arms.length; i++) out[i] = armAsBeta(arms[i], features, x, varianceScale, offsets?.[i]);
+  return out;
+}
+
+/** A Gaussian belief about a logit. */
+export interface LogitBelief {
+  logit: number;
+  variance: number;
+}
+
+/**
+ * The belief of a Beta(a, b) posterior as a logit: mean log(a / b) (whose sigmoid is the Beta's mean)
+ * and variance 1/a + 1/b (the trigamma sum to first order).
+ */
+export function betaAsLogit(a: number, b: number): LogitBelief {
+  const s = Math.max(1e-6, a);
+  const f = Math.max(1e-6, b);
+  return { logit: Math.log(s / f), variance: 1 / s + 1 / f };
+}
+
+export interface PooledPriorOptions {
+  /** Pseudo-observations of the model's prior quality at the route level (decide's priorQualityWeight). */
+  priorQualityWeight?: number;
+  /** At most this many observations of the route's belief start a context (decide's contextPriorStrength). */
+  contextPriorStrength?: number;
+}
+
+/**
+ * The contexts learner's posterior for one model in one context (as `decide` builds it: the prior
+ * quality, the route's evidence, shrunk into at most `contextPriorStrength` observations, plus the
+ * context's own evidence), as a logit belief. Without a prior quality the prior is 0.5 with the same
+ * weight (decide would use the policy's priorSuccesses / priorFailures).
+ */
+export function pooledContextBelief(routeArm: ArmState | undefined, contextArm: ArmState | undefined, priorQuality: number | undefined, options: PooledPriorOptions = {}): LogitBelief {
+  const w = options.priorQualityWeight ?? DEFAULT_PRIOR_QUALITY_WEIGHT;
+  const q = priorQuality ?? 0.5;
+  let a = q * w + (routeArm?.successes ?? 0);
+  let b = (1 - q) * w + (routeArm?.failures ?? 0);
+  const strength = Math.min(options.contextPriorStrength ?? DEFAULT_CONTEXT_PRIOR_STRENGTH, a + b);
+  const mean = a / (a + b);
+  a = strength * mean + (contextArm?.successes ?? 0);
+  b = strength * (1 - mean) + (contextArm?.failures ?? 0);
+  return betaAsLogit(a, b);
+}
+
+/**
+ * `pooledContextBelief` of each model, in the order of `modelIds` (planRoute's offsets for the word
+ * model: the contexts learner's route and context arms, whatever the route's learner, as the gateway
+ * keeps both for every route).
+ */
+export function pooledContextBeliefs(
+  modelIds: readonly string[],
+  routeArms: ReadonlyMap<string, ArmState>,
+  contextArms: ReadonlyMap<string, ArmState> | undefined,
+  priors: Readonly<Record<string, number>> | undefined,
+  options: PooledPriorOptions = {},
+): LogitBelief[] {
+  const out: LogitBelief[] = new Array(modelIds.length);
+  for (let i = 0; i < modelIds.length; i++) {
+    const id = modelIds[i];
+    out[i] = pooledContextBelief(routeArms.get(id), contextArms?.get(id), priors?.[id], options);
+  }
   return out;
 }
 
@@ -183,7 +284,7 @@ export function logisticArmsAsBetaList(arms: readonly LogisticArmState[], featur
  * `logisticBelief` then its Beta evidence, for one arm: the same two sums term by term and in the same
  * order (so the same numbers, bit for bit), with the arrays and x^2 read once and no object between.
  */
-function armAsBeta(arm: LogisticArmState, features: ArrayLike<number>, x: number, varianceScale: number): ArmState {
+function armAsBeta(arm: LogisticArmState, features: ArrayLike<number>, x: number, varianceScale: number, offset?: LogitBelief): ArmState {
   const mean = arm.mean;
   const precision = arm.precision;
   const prior = arm.priorPrecision;
@@ -203,6 +304,14 @@ function armAsBeta(arm: LogisticArmState, features: ArrayLike<number>, x: number
       variance += xx / (prior + (precision[k] - prior) / varianceScale);
     }
   }
+  if (offset !== undefined) {
+    // Two beliefs, the words' and the context's, weighed by the posterior odds of the word model
+    // (`wordsLogOdds`): the moments of the mixture, in logit space.
+    const w = 1 / (1 + Math.exp(-(arm.wordsLogOdds ?? 0)));
+    const gap = logit - offset.logit;
+    variance = w * variance + (1 - w) * offset.variance + w * (1 - w) * gap * gap;
+    logit = w * logit + (1 - w) * offset.logit;
+  }
   const p = Math.min(0.9999, Math.max(0.0001, sigmoid(logit)));
   const strength = 1 / Math.max(1e-9, variance * p * (1 - p));
   return { modelId: arm.modelId, successes: p * strength, failures: (1 - p) * strength, completionTokens: 0, costUsd: 0, observations: arm.observations };
@@ -216,6 +325,7 @@ export interface SerializedLogisticArm {
   observations: number;
   mean: string;
   precision: string;
+  wordsLogOdds?: number;
 }
 
 export function serializeLogisticArm(arm: LogisticArmState): SerializedLogisticArm {
@@ -226,6 +336,7 @@ export function serializeLogisticArm(arm: LogisticArmState): SerializedLogisticA
     observations: arm.observations,
     mean: encodeFloats(arm.mean),
     precision: encodeFloats(arm.precision),
+    ...(arm.wordsLogOdds === undefined ? {} : { wordsLogOdds: arm.wordsLogOdds }),
   };
 }
 
@@ -234,7 +345,15 @@ export function parseLogisticArm(stored: SerializedLogisticArm): LogisticArmStat
   const mean = decodeFloats(stored.mean);
   const precision = decodeFloats(stored.precision);
   if (mean.length !== size || precision.length !== size) throw new Error(`logistic arm ${stored.modelId}: expected ${size} weights`);
-  return { modelId: stored.modelId, bits: stored.bits, priorPrecision: stored.priorPrecision, observations: stored.observations, mean, precision };
+  return {
+    modelId: stored.modelId,
+    bits: stored.bits,
+    priorPrecision: stored.priorPrecision,
+    observations: stored.observations,
+    mean,
+    precision,
+    ...(stored.wordsLogOdds === undefined ? {} : { wordsLogOdds: stored.wordsLogOdds }),
+  };
 }
 
 /** A vector as little-endian Float32 bytes (half the size of Float64; the weights need no more). */

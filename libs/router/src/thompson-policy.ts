@@ -132,8 +132,8 @@ export interface DecisionOptions {
   armsByCandidate?: readonly (ArmState | undefined)[];
 }
 
-const DEFAULT_PRIOR_QUALITY_WEIGHT = 4;
-const DEFAULT_CONTEXT_PRIOR_STRENGTH = 8;
+export const DEFAULT_PRIOR_QUALITY_WEIGHT = 4;
+export const DEFAULT_CONTEXT_PRIOR_STRENGTH = 8;
 const DEFAULT_WARMUP_EVIDENCE = 20;
 const LATENCY_EXCLUSION = 'expected time to first token above the route maximum';
 

@@ -93,6 +93,8 @@ export interface WordArmsTable {
   observations: number;
   mean: Buffer;
   precision: Buffer;
+  /** See LogisticArmState.wordsLogOdds (default 0). */
+  words_log_odds: ColumnType<number, number | undefined, number>;
   updated_at: Timestamp;
   /** Id of the transaction that last wrote the row (xid8, as text); see `ArmStatsRepository.changesAfter`. */
   txid: ColumnType<string, string | undefined, string>;

@@ -444,7 +444,9 @@ export class ChatService {
       completionTokens: served.usage?.completion_tokens ?? 0,
       discount: plan.route.discount,
       ...(plan.route.feedbackWeight === undefined ? {} : { feedbackWeight: plan.route.feedbackWeight }),
-      ...(plan.features ? { words: wordEvidence(plan.features, plan.route.priorQuality?.[served.model.id]) } : {}),
+      ...(plan.features
+        ? { words: wordEvidence(plan.features, plan.route.priorQuality?.[served.model.id], plan.wordOffsets?.[plan.route.candidates.indexOf(served.model.id)]?.logit) }
+        : {}),
       validators: plan.route.validators,
       ...this.scoringInput(request, served),
     };
@@ -488,6 +490,6 @@ function addUsage(total: Usage, part: Usage | undefined): void {
 }
 
 /** What the worker needs to teach the served model's word model (`learner: hashed_words`). */
-function wordEvidence(features: Int32Array, priorQuality: number | undefined): NonNullable<ScoreResponseJob['words']> {
-  return { features: Array.from(features), ...(priorQuality === undefined ? {} : { priorQuality }) };
+function wordEvidence(features: Int32Array, priorQuality: number | undefined, offset: number | undefined): NonNullable<ScoreResponseJob['words']> {
+  return { features: Array.from(features), ...(priorQuality === undefined ? {} : { priorQuality }), ...(offset === undefined ? {} : { offset }) };
 }

@@ -85,8 +85,11 @@ export class ReportService {
             mean_reward: r ? r.mean_reward : null,
             reward_interval: r ? rewardInterval(r.mean_reward, r.var_reward, r.scored) : null,
             belief: { mean_quality: believedQuality(route, modelId, arm), evidence, expected_cost_usd: expectedCostUsd, prior_quality: route.priorQuality?.[modelId] ?? null },
-            /** `learner: hashed_words` only: how many scored answers the model's word model learned from (it decides per prompt). */
-            ...(wordArms ? { word_model: { observations: wordArms[i].observations } } : {}),
+            /**
+             * `learner: hashed_words` only: how many scored answers the model's word model learned from (it decides per
+             * prompt), and the log odds of its words against the context's pooled belief (> 0: the words weigh more).
+             */
+            ...(wordArms ? { word_model: { observations: wordArms[i].observations, words_log_odds: wordArms[i].wordsLogOdds ?? 0 } } : {}),
             mean_cost_usd: u && u.requests > 0 ? u.cost_usd / u.requests : null,
             total_cost_usd: u?.cost_usd ?? 0,
             mean_latency_ms: u?.mean_latency_ms ?? null,

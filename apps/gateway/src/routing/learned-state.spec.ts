@@ -5,7 +5,7 @@ import { LearnedState } from './learned-state';
 function wordRow(modelId: string, observations: number, bias: number, version: string): WordArmRow & { version: string } {
   const arm = emptyWordArm(modelId);
   arm.mean[0] = bias;
-  return { route: 'r', model_id: modelId, bits: arm.bits, prior_precision: arm.priorPrecision, observations, mean: floatsToBytes(arm.mean), precision: floatsToBytes(arm.precision), updated_at: new Date('2026-11-21T12:00:00Z'), txid: '1', version };
+  return { route: 'r', model_id: modelId, bits: arm.bits, prior_precision: arm.priorPrecision, observations, mean: floatsToBytes(arm.mean), precision: floatsToBytes(arm.precision), words_log_odds: 0, updated_at: new Date('2026-11-21T12:00:00Z'), txid: '1', version };
 }
 
 describe('LearnedState word models', () => {

@@ -1,7 +1,7 @@
 import type { ModelSpec, RouteSpec } from '../../../../libs/config/src';
 import { GatewayError, seededRandom, type ChatRequest } from '../../../../libs/core/src';
-import { applyLogisticObservation, emptyLogisticArm, hashedPromptFeatures, WORD_MODEL } from '../../../../libs/router/src';
-import { planRoute } from './plan-route';
+import { applyLogisticObservation, emptyLogisticArm, hashedPromptFeatures, pooledContextBeliefs, scoreAgainstContext, WORD_MODEL, WORDS_LOG_ODDS_BOUND } from '../../../../libs/router/src';
+import { CONTEXT_PRIOR_STRENGTH, planRoute } from './plan-route';
 
 const models = new Map<string, ModelSpec>([
   ['small', { id: 'small', providerId: 'p', upstream: 's', inputPer1M: 0.1, outputPer1M: 0.4, contextWindow: 1000, timeouts: {} }],
@@ -241,25 +241,33 @@ describe('planRoute constraints', () => {
     const words: RouteSpec = { ...route, learner: 'hashed_words', qualityFloor: 0.7 };
     const law = (i: number) => request({ messages: [{ role: 'user', content: `The plaintiff sued the defendant for breach of contract number ${i}` }] });
     const geo = (i: number) => request({ messages: [{ role: 'user', content: `What is the capital city of country number ${i}` }] });
-    /** Word models as the worker would have trained them: small fails on law prompts, passes on geography. */
-    function trained() {
-      const small = emptyLogisticArm('small', { bits: WORD_MODEL.bits, priorPrecision: WORD_MODEL.priorPrecision });
-      const big = emptyLogisticArm('big', { bits: WORD_MODEL.bits, priorPrecision: WORD_MODEL.priorPrecision });
-      for (let i = 0; i < 400; i++) {
-        const f = hashedPromptFeatures(i % 2 === 0 ? law(i) : geo(i), { bits: WORD_MODEL.bits });
-        applyLogisticObservation(small, f, i % 2 === 0 ? 0 : 1);
-        applyLogisticObservation(big, f, 1);
-      }
-      return [small, big];
-    }
     const scored = new Map([
       ['small', { modelId: 'small', successes: 100, failures: 100, completionTokens: 0, costUsd: 0, observations: 200 }],
       ['big', { modelId: 'big', successes: 200, failures: 0, completionTokens: 0, costUsd: 0, observations: 200 }],
     ]);
+    /**
+     * Word models as the worker would have trained them: small fails on law prompts, passes on geography;
+     * each scored against the context's belief (from `scored`, as planRoute's `wordOffsets` give it).
+     */
+    function trained() {
+      const small = emptyLogisticArm('small', { bits: WORD_MODEL.bits, priorPrecision: WORD_MODEL.priorPrecision });
+      const big = emptyLogisticArm('big', { bits: WORD_MODEL.bits, priorPrecision: WORD_MODEL.priorPrecision });
+      const [smallContext, bigContext] = pooledContextBeliefs(['small', 'big'], scored, undefined, undefined, { contextPriorStrength: CONTEXT_PRIOR_STRENGTH });
+      for (let i = 0; i < 400; i++) {
+        const f = hashedPromptFeatures(i % 2 === 0 ? law(i) : geo(i), { bits: WORD_MODEL.bits });
+        scoreAgainstContext(small, f, i % 2 === 0 ? 0 : 1, smallContext.logit);
+        applyLogisticObservation(small, f, i % 2 === 0 ? 0 : 1);
+        scoreAgainstContext(big, f, 1, bigContext.logit);
+        applyLogisticObservation(big, f, 1);
+      }
+      return [small, big];
+    }
 
     it('decides from the word models: the same context routes apart by its words', () => {
       const random = seededRandom(5);
       const wordArms = trained();
+      // The words told small's outcomes apart where the context's belief (50%) could not: they carry its decision.
+      expect(wordArms[0].wordsLogOdds).toBe(WORDS_LOG_ODDS_BOUND);
       const chosen = (r: ChatRequest) => planRoute({ route: words, models, request: r, promptTokens: 20, arms: scored, wordArms, spentTodayUsd: 0, random }).decision.modelId;
       const lawPicks = Array.from({ length: 50 }, (_, i) => chosen(law(1000 + i)));
       const geoPicks = Array.from({ length: 50 }, (_, i) => chosen(geo(1000 + i)));
@@ -270,10 +278,13 @@ describe('planRoute constraints', () => {
       expect(Array.from({ length: 50 }, (_, i) => byContext(geo(i))).filter((m) => m === 'small').length).toBeLessThan(10);
     });
 
-    it('hands the prompt\'s buckets to the score job, and only for a word route', () => {
-      const wordPlan = planRoute({ route: words, models, request: geo(1), promptTokens: 20, arms: scored, wordArms: trained(), spentTodayUsd: 0, random: seededRandom(1) });
+    it('hands the prompt\'s buckets and each candidate\'s context belief to the score job, and only for a word route', () => {
+      const contextArms = new Map([['small', { modelId: 'small', successes: 9, failures: 1, completionTokens: 0, costUsd: 0, observations: 10 }]]);
+      const wordPlan = planRoute({ route: words, models, request: geo(1), promptTokens: 20, arms: scored, contextKey: 'k', contextArms, wordArms: trained(), spentTodayUsd: 0, random: seededRandom(1) });
       expect(Array.from(wordPlan.features!)).toEqual(Array.from(hashedPromptFeatures(geo(1), { bits: WORD_MODEL.bits })));
+      expect(wordPlan.wordOffsets).toEqual(pooledContextBeliefs(words.candidates, scored, contextArms, words.priorQuality, { contextPriorStrength: CONTEXT_PRIOR_STRENGTH }));
       expect(plan({}).features).toBeUndefined();
+      expect(plan({}).wordOffsets).toBeUndefined();
     });
 
     it('bounds an untrained model by max_untried_share, counting scored answers rather than the word prior', () => {

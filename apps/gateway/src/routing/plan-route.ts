@@ -6,11 +6,13 @@ import {
   hashedPromptFeatures,
   logisticArmsAsBeta,
   logisticArmsAsBetaList,
+  pooledContextBeliefs,
   WORD_MODEL,
   type ArmState,
   type Candidate,
   type Decision,
   type LogisticArmState,
+  type LogitBelief,
 } from '../../../../libs/router/src';
 import { capabilityError, missingCapability, requiredCapabilities } from './capabilities';
 import { promptTokensFor } from './estimate-tokens';
@@ -61,6 +63,11 @@ export interface RoutePlan {
   promptTokens: number;
   /** For a route with `learner: hashed_words`: the prompt's hashed-word buckets, for its score job. */
   features?: Int32Array;
+  /**
+   * For a route with `learner: hashed_words`: each candidate's context belief (in `route.candidates`
+   * order), which its word model is weighed against; the served model's logit goes in its score job.
+   */
+  wordOffsets?: LogitBelief[];
 }
 
 export interface PlanInput {
@@ -178,19 +185,26 @@ export function planRoute(input: PlanInput): RoutePlan {
   };
   let decision: Decision;
   let features: Int32Array | undefined;
+  let wordOffsets: LogitBelief[] | undefined;
   if (words) {
     // The word model's belief about this very prompt, as Beta evidence; the untried cap counts the
     // route's scored answers.
     features = hashedPromptFeatures(request, { bits: WORD_MODEL.bits });
+    // Each model's words are weighed against the contexts learner's belief for this context (route
+    // evidence shrunk into the context's prior, plus the context's own) by how well each predicted the
+    // model's outcomes so far (LogisticArmState.wordsLogOdds): the context pools prompts whose words
+    // tell nothing (docs/benchmarks.md, routing round 9).
+    wordOffsets = pooledContextBeliefs(route.candidates, input.arms, input.contextArms, route.priorQuality, { contextPriorStrength: policy.contextPriorStrength });
     // Object literals, not spreads: spreading the options into a new object with one more key cost
     // about 2 us per request (measured at 8 models).
     const wordArms = input.wordArms ?? [];
     if (inCandidateOrder(wordArms, candidates)) {
       // The usual case (LearnedState.wordArmsFor): one belief per candidate, read by index.
-      const beliefs = logisticArmsAsBetaList(wordArms, features, WORD_MODEL.varianceScale);
+      const beliefs = logisticArmsAsBetaList(wordArms, features, WORD_MODEL.varianceScale, wordOffsets);
       decision = decide(candidates, EMPTY_ARMS, policy, input.random, { budgetPressure: pressure, triedArms: input.arms, armsByCandidate: beliefs });
     } else {
-      decision = decide(candidates, logisticArmsAsBeta(wordArms, features, WORD_MODEL.varianceScale), policy, input.random, { budgetPressure: pressure, triedArms: input.arms });
+      const offsets = new Map(route.candidates.map((id, i) => [id, wordOffsets![i]]));
+      decision = decide(candidates, logisticArmsAsBeta(wordArms, features, WORD_MODEL.varianceScale, offsets), policy, input.random, { budgetPressure: pressure, triedArms: input.arms });
     }
   } else {
     decision = decide(candidates, input.arms, policy, input.random, { contextKey: input.contextKey, contextArms: input.contextArms, budgetPressure: pressure });
@@ -202,6 +216,7 @@ export function planRoute(input: PlanInput): RoutePlan {
     models: decision.ranked.map((id) => input.models.get(id)!),
     promptTokens,
     ...(features ? { features } : {}),
+    ...(wordOffsets ? { wordOffsets } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import {
   applyRewardCorrection,
   bytesToFloats,
   emptyWordArm,
+  scoreAgainstContext,
   fadeLogisticArm,
   floatsToBytes,
   guardAgainstDrop,
@@ -36,6 +37,8 @@ export interface WordEvidence {
   features: number[];
   /** The model's cold-start prior (its price tier), used when the route has no word model for it yet. */
   priorQuality?: number;
+  /** The served model's context belief as a logit at decision time, to score the words against (`scoreAgainstContext`). */
+  offset?: number;
 }
 
 export type RecordOutcome = { status: 'recorded'; reward: number } | { status: 'duplicate' };
@@ -165,7 +168,11 @@ export class ArmStatsRepository {
             }
           }
           const arm = stored.get(score.modelId) ?? emptyWordArm(score.modelId, score.words!.priorQuality);
-          stored.set(score.modelId, applyLogisticObservation(arm, features, rewards.get(score.requestId)!, score.discount));
+          const reward = rewards.get(score.requestId)!;
+          // How well the words predicted this answer against the context's belief at decision time
+          // (older jobs carry none: the odds stay as they are).
+          if (score.words!.offset !== undefined) scoreAgainstContext(arm, features, reward, score.words!.offset, score.discount);
+          stored.set(score.modelId, applyLogisticObservation(arm, features, reward, score.discount));
           changed.add(score.modelId);
         }
         await writeWordArms(trx, route, [...changed].map((id) => stored.get(id)!));
@@ -341,6 +348,7 @@ async function writeWordArms(trx: Transaction<Database>, route: string, arms: Lo
         observations: a.observations,
         mean: floatsToBytes(a.mean),
         precision: floatsToBytes(a.precision),
+        words_log_odds: a.wordsLogOdds ?? 0,
         updated_at: sql<Date>`clock_timestamp()`,
         txid: sql<string>`pg_current_xact_id()`,
       })),
@@ -350,6 +358,7 @@ async function writeWordArms(trx: Transaction<Database>, route: string, arms: Lo
         observations: eb.ref('excluded.observations'),
         mean: eb.ref('excluded.mean'),
         precision: eb.ref('excluded.precision'),
+        words_log_odds: eb.ref('excluded.words_log_odds'),
         updated_at: eb.ref('excluded.updated_at'),
         txid: eb.ref('excluded.txid'),
       })),
@@ -362,7 +371,7 @@ export function toWordArm(row: WordArmRow): LogisticArmState {
   const precision = bytesToFloats(row.precision);
   const size = 2 ** row.bits;
   if (mean.length !== size || precision.length !== size) throw new Error(`word model ${row.route}/${row.model_id}: expected ${size} weights`);
-  return { modelId: row.model_id, bits: row.bits, priorPrecision: row.prior_precision, observations: row.observations, mean, precision };
+  return { modelId: row.model_id, bits: row.bits, priorPrecision: row.prior_precision, observations: row.observations, mean, precision, wordsLogOdds: row.words_log_odds ?? 0 };
 }
 
 export function toArmState(row: ArmStatsRow): ArmState {
