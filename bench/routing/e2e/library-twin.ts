@@ -57,7 +57,7 @@ export function replayLikeTheGateway(
   for (let i = 0; i < items.length; i++) {
     while (pending.length > lagRequests) recorded.push(pending.shift()!);
     if (i % refreshEvery === 0) {
-      for (const next of recorded) learned.record(next.contextKey, next.obs, next.features, next.offset, next.priorQuality);
+      for (const next of recorded) learned.record(next.contextKey, next.obs, next.features && { features: next.features, offset: next.offset, priorQuality: next.priorQuality });
       recorded.length = 0;
     }
     const item = items[i];
@@ -119,9 +119,14 @@ export class LearnedArms {
     });
   }
 
-  /** `offset`: the served model's context belief (logit) at decision time, as the score job carries it. */
-  record(contextKey: string, obs: Observation, features?: Int32Array, offset?: number, priorQuality?: number): void {
-    if (features) {
+  /**
+   * One score, as the worker applies it. `words` for a word route: the prompt's features, the served
+   * model's context belief (logit) at decision time as the score job carries it (`offset`; it moves
+   * only the odds), and the model's prior quality for a model without a word model yet.
+   */
+  record(contextKey: string, obs: Observation, words?: { features: Int32Array; offset?: number; priorQuality?: number }): void {
+    if (words) {
+      const { features, offset, priorQuality } = words;
       for (const [modelId, other] of this.words) if (modelId !== obs.modelId) fadeLogisticArm(other, features, this.discount);
       const arm = this.words.get(obs.modelId) ?? emptyWordArm(obs.modelId, priorQuality);
       if (offset !== undefined) scoreAgainstContext(arm, features, obs.reward, offset, this.discount);

@@ -280,7 +280,8 @@ function wordWeightGap(
   const learned = new LearnedArms(discount);
   for (const { row, item } of scored) {
     const modelId = row.modelId!;
-    learned.record(row.contextKey, { modelId, reward: Number(row.reward), costUsd: costOf(item, modelId), completionTokens: item.outputTokens[modelId] }, Int32Array.from(row.features!), priors?.[modelId]);
+    // The offset each score carried moves only the odds, not the weights compared here.
+    learned.record(row.contextKey, { modelId, reward: Number(row.reward), costUsd: costOf(item, modelId), completionTokens: item.outputTokens[modelId] }, { features: Int32Array.from(row.features!), priorQuality: priors?.[modelId] });
   }
   const twin = new Map(learned.wordArmsFor(stored.map((a) => a.modelId), priors).map((a) => [a.modelId, a]));
   let gap = 0;
