@@ -92,6 +92,8 @@ async function main(): Promise<void> {
       return;
     }
     const streamPids = new Map([['pass-through', passThrough.child.pid!], ['gateway', gwPid]]);
+    // Every process on the machine, for the CPU-by-process tables.
+    const roles = { gateway: gwPid, worker: product.worker.child.pid!, 'pass-through': passThrough.child.pid!, upstream: upstream.child.pid!, 'bench (load)': process.pid };
     if (options.streamsOnly > 0) {
       // Same order as the full run: warm-up, a stretch at concurrency 1, then the stream cells.
       await interleavedLatency(targets, 'instant', q ? 300 : 1000, 0);
@@ -111,7 +113,6 @@ async function main(): Promise<void> {
     if (options.throughputOnly > 0) {
       await interleavedLatency(targets, 'instant', 300, 0);
       await throughput(gateway, 'instant', 64, 2);
-      const roles = { gateway: gwPid, worker: product.worker.child.pid!, 'pass-through': passThrough.child.pid!, upstream: upstream.child.pid!, 'bench (load)': process.pid };
       for (let i = 0; i < options.throughputOnly; i++) {
         const cells = new Map<string, { rps: number; rows: Array<{ role: string; ms: number }>; total: number }>();
         for (const t of targets.slice(1)) {
@@ -230,7 +231,6 @@ async function main(): Promise<void> {
     let passCpuPerReqAt64 = NaN;
     // Every process on the machine during the 64-connection cells: what the whole product costs per request.
     const machineAt64 = new Map<string, { rows: Array<{ role: string; ms: number }>; total: number }>();
-    const roles = { gateway: gwPid, worker: product.worker.child.pid!, 'pass-through': passThrough.child.pid!, upstream: upstream.child.pid!, 'bench (load)': process.pid };
     for (const connections of [16, 64, 256]) {
       for (const t of targets) {
         log(`throughput ${t.name} @ ${connections} connections`);

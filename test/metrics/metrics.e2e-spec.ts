@@ -74,6 +74,11 @@ describe('/metrics', () => {
     expect(families.get('router_queue_depth')!.samples).toHaveLength(1);
     expect(families.get('router_scoring_lag_seconds')!.samples[0].value).toBeGreaterThanOrEqual(0);
     expect(families.get('router_unscored_requests')!.samples).toHaveLength(1);
+    // The learned-state reads and the rows they returned: at least every arm held, not every read re-reading them.
+    const held = run.stack.gateway.runtime.learned.entries().reduce((n, e) => n + e.arms.size, 0);
+    const rowsRead = sumOf(families, 'router_learned_rows_read_total');
+    expect(rowsRead).toBe(run.stack.gateway.runtime.learned.rowsRead);
+    expect(rowsRead).toBeGreaterThanOrEqual(held);
   });
 
   it('shows each deployment\'s circuit breaker, and an open one as 2', async () => {

@@ -112,6 +112,15 @@ export class MetricsService implements OnModuleInit {
         this.inc(learned.refreshes);
       },
     });
+    new Counter({
+      name: 'router_learned_rows_read_total',
+      help: 'Arm rows read by those reads (each written row about once; docs/architecture.md).',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(learned.rowsRead);
+      },
+    });
     new Gauge({
       name: 'router_reward_mean',
       help: 'Learned posterior mean quality (reward) per route, context and model.',

@@ -120,24 +120,24 @@ export class ArmStatsRepository {
       for (const score of learned) rewards.set(score.requestId, combineReward(score.validatorReward, feedback.get(score.requestId), score.feedbackWeight));
       // Each score teaches two levels: the route as a whole (context '') and its prompt context.
       if (learned.length > 0) {
-        const byKey = new Map<string, ScoreToRecord[]>();
+        const byKey = new Map<string, ArmKey & { scores: ScoreToRecord[] }>();
         for (const score of learned) {
-          for (const key of new Set([`${score.route}\u0000`, `${score.route}\u0000${score.contextKey}`])) {
-            const list = byKey.get(key);
-            if (list) list.push(score);
-            else byKey.set(key, [score]);
+          for (const contextKey of new Set(['', score.contextKey])) {
+            const key = `${score.route}\u0000${contextKey}`;
+            const entry = byKey.get(key);
+            if (entry) entry.scores.push(score);
+            else byKey.set(key, { route: score.route, contextKey, scores: [score] });
           }
         }
         const stored = new Map<string, ArmStatsRow[]>();
-        for (const row of await selectArmsForUpdate(trx, [...byKey.keys()])) {
+        for (const row of await selectArmsForUpdate(trx, [...byKey.values()])) {
           const key = `${row.route}\u0000${row.context_key}`;
           const list = stored.get(key);
           if (list) list.push(row);
           else stored.set(key, [row]);
         }
         const updates: ArmsToWrite[] = [];
-        for (const [key, batch] of byKey) {
-          const [route, contextKey] = key.split('\u0000');
+        for (const [key, { route, contextKey, scores: batch }] of byKey) {
           const rows = stored.get(key) ?? [];
           let arms = rows.map(toArmState);
           const drift = new Map(rows.map((r) => [r.model_id, r.drift_statistic]));
@@ -205,11 +205,17 @@ export class ArmStatsRepository {
       if (!score) return { status: 'stored' as const };
       await lockAll(trx, [`route:${score.route}`]);
       const reward = combineReward(score.validator_reward, value, score.feedback_weight);
-      const keys = [...new Set([`${score.route}\u0000`, `${score.route}\u0000${score.context_key}`])];
+      const keys = [...new Set(['', score.context_key])].map((contextKey) => ({ route: score.route, contextKey }));
       const rows = (await selectArmsForUpdate(trx, keys)).filter((row) => row.model_id === score.model_id);
+      // The rows are locked: their drift statistic is written back as read.
       await writeArms(
         trx,
-        rows.map((row) => ({ route: row.route, contextKey: row.context_key, arms: [applyRewardCorrection(toArmState(row), score.reward, reward)] })),
+        rows.map((row) => ({
+          route: row.route,
+          contextKey: row.context_key,
+          arms: [applyRewardCorrection(toArmState(row), score.reward, reward)],
+          drift: new Map([[row.model_id, row.drift_statistic]]),
+        })),
       );
       if (score.features) {
         const [row] = await selectWordArmsForUpdate(trx, score.route, [score.model_id]);
@@ -266,67 +272,63 @@ async function insertScores(trx: Transaction<Database>, scores: ScoreToRecord[])
   return new Set(inserted.map((r) => r.request_id));
 }
 
-/** The arm rows of the given `route\u0000context` keys, locked for update, in one statement. */
-async function selectArmsForUpdate(trx: Transaction<Database>, keys: string[]): Promise<ArmStatsRow[]> {
+interface ArmKey {
+  route: string;
+  contextKey: string;
+}
+
+/** The arm rows of the given (route, context) keys, locked for update, in one statement. */
+async function selectArmsForUpdate(trx: Transaction<Database>, keys: ArmKey[]): Promise<ArmStatsRow[]> {
   if (keys.length === 0) return [];
-  const routes = keys.map((k) => k.slice(0, k.indexOf('\u0000')));
-  const contexts = keys.map((k) => k.slice(k.indexOf('\u0000') + 1));
   const { rows } = await sql<ArmStatsRow>`
     SELECT a.* FROM arm_stats a
-    JOIN unnest(${routes}::text[], ${contexts}::text[]) AS k(route, context_key) ON a.route = k.route AND a.context_key = k.context_key
+    JOIN unnest(${keys.map((k) => k.route)}::text[], ${keys.map((k) => k.contextKey)}::text[]) AS k(route, context_key)
+      ON a.route = k.route AND a.context_key = k.context_key
     ORDER BY a.route, a.context_key, a.model_id
     FOR UPDATE OF a`.execute(trx);
   return rows;
 }
 
-interface ArmsToWrite {
-  route: string;
-  contextKey: string;
+interface ArmsToWrite extends ArmKey {
   arms: ArmState[];
-  /** Each model's drift statistic, when the write carries it (scores do; a feedback correction does not). */
-  drift?: ReadonlyMap<string, number>;
+  /** Each model's drift statistic (libs/router drift-detector). */
+  drift: ReadonlyMap<string, number>;
 }
 
 /** Upserts the arms of several (route, context) keys in one statement. */
 async function writeArms(trx: Transaction<Database>, sets: ArmsToWrite[]): Promise<void> {
-  const withDrift = sets.filter((s) => s.drift && s.arms.length > 0);
-  const withoutDrift = sets.filter((s) => !s.drift && s.arms.length > 0);
-  for (const group of [withDrift, withoutDrift]) {
-    if (group.length === 0) continue;
-    const drift = group === withDrift;
-    await trx
-      .insertInto('arm_stats')
-      .values(
-        group.flatMap(({ route, contextKey, arms, drift: statistic }) =>
-          arms.map((a) => ({
-            route,
-            context_key: contextKey,
-            model_id: a.modelId,
-            successes: a.successes,
-            failures: a.failures,
-            completion_tokens: a.completionTokens,
-            cost_usd: a.costUsd,
-            observations: a.observations,
-            ...(statistic ? { drift_statistic: statistic.get(a.modelId) ?? 0 } : {}),
-            updated_at: sql<Date>`clock_timestamp()`,
-            txid: sql<string>`pg_current_xact_id()`,
-          })),
-        ),
-      )
-      .onConflict((oc) =>
-        oc.columns(['route', 'context_key', 'model_id']).doUpdateSet((eb) => ({
-          successes: eb.ref('excluded.successes'),
-          failures: eb.ref('excluded.failures'),
-          completion_tokens: eb.ref('excluded.completion_tokens'),
-          cost_usd: eb.ref('excluded.cost_usd'),
-          observations: eb.ref('excluded.observations'),
-          ...(drift ? { drift_statistic: eb.ref('excluded.drift_statistic') } : {}),
-          updated_at: eb.ref('excluded.updated_at'),
-          txid: eb.ref('excluded.txid'),
-        })),
-      )
-      .execute();
-  }
+  const values = sets.flatMap(({ route, contextKey, arms, drift }) =>
+    arms.map((a) => ({
+      route,
+      context_key: contextKey,
+      model_id: a.modelId,
+      successes: a.successes,
+      failures: a.failures,
+      completion_tokens: a.completionTokens,
+      cost_usd: a.costUsd,
+      observations: a.observations,
+      drift_statistic: drift.get(a.modelId) ?? 0,
+      updated_at: sql<Date>`clock_timestamp()`,
+      txid: sql<string>`pg_current_xact_id()`,
+    })),
+  );
+  if (values.length === 0) return;
+  await trx
+    .insertInto('arm_stats')
+    .values(values)
+    .onConflict((oc) =>
+      oc.columns(['route', 'context_key', 'model_id']).doUpdateSet((eb) => ({
+        successes: eb.ref('excluded.successes'),
+        failures: eb.ref('excluded.failures'),
+        completion_tokens: eb.ref('excluded.completion_tokens'),
+        cost_usd: eb.ref('excluded.cost_usd'),
+        observations: eb.ref('excluded.observations'),
+        drift_statistic: eb.ref('excluded.drift_statistic'),
+        updated_at: eb.ref('excluded.updated_at'),
+        txid: eb.ref('excluded.txid'),
+      })),
+    )
+    .execute();
 }
 
 function selectWordArmsForUpdate(trx: Transaction<Database>, route: string, models?: string[]) {
