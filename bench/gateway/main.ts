@@ -8,7 +8,7 @@ import { cpuByRole, cpuSnapshot, percentile, processCpuMs, processRssKb, rssTren
 import { targetsFor, type Target } from './targets';
 
 /**
- * `npm run bench:gateway [-- --quick] [-- --soak 600] [-- --profile] [-- --streams N] [-- --throughput N [--worker-profile]]`: the gateway's overhead against
+ * `npm run bench:gateway [-- --quick] [-- --soak 600] [-- --profile | --profile-light | --profile-streams] [-- --streams N] [-- --throughput N [--worker-profile]]`: the gateway's overhead against
  * the upstream itself and a bare Node pass-through, measured side by side in one run.
  */
 interface Options {
@@ -17,6 +17,8 @@ interface Options {
   profile: boolean;
   /** Profile the light load instead (concurrency 1, then 500 req/s), where the CPU per request is highest. */
   profileLight: boolean;
+  /** Profile stream load only (`--profile-streams`): where a stream's CPU goes beyond the pass-through's. */
+  profileStreams: boolean;
   /** Only the stream cells, this many times (`--streams 5`): to study time to first token and chunk transit. */
   streamsOnly: number;
   /** Only the 64-connection throughput cells (pass-through, gateway), this many times (`--throughput 3`). */
@@ -33,8 +35,9 @@ function parseArgs(argv: string[]): Options {
   return {
     quick,
     soakSeconds: soakAt >= 0 ? Number(argv[soakAt + 1]) : quick ? 10 : 60,
-    profile: argv.includes('--profile') || argv.includes('--profile-light'),
+    profile: argv.includes('--profile') || argv.includes('--profile-light') || argv.includes('--profile-streams'),
     profileLight: argv.includes('--profile-light'),
+    profileStreams: argv.includes('--profile-streams'),
     streamsOnly: streamsAt >= 0 ? Number(argv[streamsAt + 1] ?? 3) : 0,
     throughputOnly: throughputAt >= 0 ? Number(argv[throughputAt + 1] ?? 3) : 0,
     workerProfile: argv.includes('--worker-profile'),
@@ -87,7 +90,7 @@ async function main(): Promise<void> {
     const targets = targetsFor({ upstream: upstream.url, passThrough: passThrough.url, gateway: product.gateway.url });
     const gateway = targets[2];
     if (options.profile) {
-      await profile(targets, product, profileDir, q, options.profileLight);
+      await profile(targets, product, profileDir, q, options.profileLight ? 'light' : options.profileStreams ? 'streams' : 'load');
       product = undefined;
       return;
     }
@@ -327,14 +330,23 @@ async function streamCells(targets: Target[], quick: boolean, pids: Map<string, 
 }
 
 /** Runs the gateway under `--cpu-prof` through throughput and stream load, then summarises the profile. */
-async function profile(targets: Target[], product: ProductStack, dir: string, quick: boolean, light: boolean): Promise<void> {
+async function profile(targets: Target[], product: ProductStack, dir: string, quick: boolean, mode: 'light' | 'streams' | 'load'): Promise<void> {
   const gateway = targets[2];
-  log(light ? 'profiling: warm-up, then concurrency 1, then 500 req/s' : 'profiling: warm-up, then 64 connections non-streamed, then streams');
+  log(
+    mode === 'light'
+      ? 'profiling: warm-up, then concurrency 1, then 500 req/s'
+      : mode === 'streams'
+        ? 'profiling: warm-up, then streams only'
+        : 'profiling: warm-up, then 64 connections non-streamed, then streams',
+  );
   await throughput(gateway, 'instant', 16, 2);
+  if (mode === 'streams') await streamWaves([gateway], 'instant', 1, 16);
   const loadStartUs = Number(process.hrtime.bigint() / 1000n);
-  if (light) {
+  if (mode === 'light') {
     await interleavedLatency([gateway], 'instant', quick ? 1000 : 3000, 0);
     await pacedLoad(gateway, 'instant', 500, quick ? 5 : 15, percentile);
+  } else if (mode === 'streams') {
+    await streamWaves([gateway], 'instant', quick ? 4 : 12, 16);
   } else {
     await throughput(gateway, 'instant', 64, quick ? 5 : 15);
     await streamWaves([gateway], 'instant', quick ? 2 : 4, 32);

@@ -228,8 +228,8 @@ export class ChatService {
           created ??= chunk.created;
           if (chunk.choices?.some((c) => c.finish_reason)) finish = chunk;
           else if ((chunk.choices?.length ?? 0) > 0 && !ctx.signal.aborted) {
-            const out = this.forClient(chunk, ctx, firstModel, created, failovers > 0);
-            if (out) await this.writeChunk(raw, out);
+            const drained = this.writeChunk(raw, this.forClient(chunk, ctx, firstModel, created, failovers > 0));
+            if (drained) await drained;
           }
           next = buffered.length > 0 ? { done: false, value: buffered.shift()! } : await iterator.next();
         }
@@ -307,8 +307,8 @@ export class ChatService {
    */
   private forClient(chunk: ChatChunk, ctx: RequestContext, model: ModelSpec, created: number | undefined, continuing: boolean): ChatChunk | undefined {
     if ((chunk.choices?.length ?? 0) === 0) return undefined;
-    const out: ChatChunk = { ...chunk, id: ctx.requestId, model: model.id, created: created ?? chunk.created };
-    delete out.usage;
+    // `usage: undefined` leaves it out of the JSON; a `delete` would turn the copy into a slow dictionary object.
+    const out: ChatChunk = { ...chunk, id: ctx.requestId, model: model.id, created: created ?? chunk.created, usage: undefined };
     if (continuing) {
       out.choices = out.choices.map((c) => {
         if (!c.delta?.role) return c;
@@ -320,11 +320,11 @@ export class ChatService {
     return out;
   }
 
-  private async writeChunk(raw: ChatReply['raw'], chunk: ChatChunk | undefined): Promise<void> {
-    if (!chunk || raw.destroyed) return;
-    if (!raw.write(`data: ${JSON.stringify(chunk)}\n\n`)) {
-      await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
-    }
+  /** Writes one event; returns a promise only when the client is slower than the stream (wait for it to drain). */
+  private writeChunk(raw: ChatReply['raw'], chunk: ChatChunk | undefined): Promise<unknown> | undefined {
+    if (!chunk || raw.destroyed) return undefined;
+    if (raw.write(`data: ${JSON.stringify(chunk)}\n\n`)) return undefined;
+    return Promise.race([once(raw, 'drain'), once(raw, 'close')]);
   }
 
   private attemptSummary(attempts: AttemptLog[]): Omit<RouterStreamReport, 'failovers' | 'served_by' | 'cost_usd'> {

@@ -27,3 +27,66 @@ describe('guardStream', () => {
     await expect(guarded.next()).rejects.toMatchObject({ kind: 'timeout', midStream: false });
   });
 });
+
+describe('guardStream: one timer per stream', () => {
+  /** Yields `count` content chunks, `gapMs` apart, then finishes. */
+  function paced(count: number, gapMs: number): AsyncIterator<ChatChunk> {
+    let i = 0;
+    return {
+      next: () =>
+        new Promise((resolve) =>
+          setTimeout(() => resolve(i < count ? { done: false, value: chunk(String(i++)) } : { done: true, value: undefined }), gapMs),
+        ),
+    };
+  }
+
+  it('a stream whose chunks keep coming within the idle limit is never cut, however long it lasts in all', async () => {
+    const abort = new AbortController();
+    // 30 chunks 5 ms apart = about 150 ms in all, with an idle limit of 40 ms: every gap is inside it.
+    const guarded = guardStream(paced(30, 5), { idleMs: 40, ttftMs: 1_000 }, abort, () => 0);
+    let chunks = 0;
+    for (let n = await guarded.next(); !n.done; n = await guarded.next()) chunks++;
+    expect(chunks).toBe(30);
+    expect(abort.signal.aborted).toBe(false);
+  });
+
+  it('sets a handful of timers for a long stream, not one per chunk', async () => {
+    const spy = jest.spyOn(global, 'setTimeout');
+    try {
+      const abort = new AbortController();
+      let i = 0;
+      // An immediate source: 500 chunks, each resolved at once.
+      const source: AsyncIterator<ChatChunk> = { next: () => Promise.resolve(i < 500 ? { done: false, value: chunk(String(i++)) } : { done: true, value: undefined }) };
+      const guarded = guardStream(source, { idleMs: 10_000, totalMs: 60_000 }, abort, () => 0);
+      for (let n = await guarded.next(); !n.done; n = await guarded.next());
+      expect(spy.mock.calls.length).toBeLessThanOrEqual(2);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('the total limit still cuts a stream whose chunks keep coming', async () => {
+    const abort = new AbortController();
+    let elapsed = 0;
+    const started = Date.now();
+    const guarded = guardStream(paced(1_000, 5), { idleMs: 1_000, totalMs: 60 }, abort, () => (elapsed = Date.now() - started));
+    let chunks = 0;
+    const err = await (async () => {
+      for (let n = await guarded.next(); !n.done; n = await guarded.next()) chunks++;
+    })().catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'timeout', midStream: true });
+    expect((err as Error).message).toMatch(/total time/);
+    expect(chunks).toBeGreaterThan(0);
+    expect(chunks).toBeLessThan(1_000);
+    expect(elapsed).toBeGreaterThan(0);
+    expect(abort.signal.aborted).toBe(true);
+  });
+
+  it('without limits hands out the source iterator\'s own results', async () => {
+    const abort = new AbortController();
+    const guarded = guardStream(thenSilence([chunk('a')]), {}, abort, () => 0);
+    expect((await guarded.next()).value).toEqual(chunk('a'));
+    await guarded.return?.();
+    expect(abort.signal.aborted).toBe(true);
+  });
+});

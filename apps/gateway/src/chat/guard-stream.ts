@@ -1,10 +1,25 @@
+import { performance } from 'node:perf_hooks';
 import type { TimeoutSpec } from '../../../../libs/config/src';
 import type { ChatChunk } from '../../../../libs/core/src';
 import { ProviderError } from '../../../../libs/providers/src';
 
 /** True for a chunk that carries part of the answer (text, refusal, a tool call or the finish). */
 export function hasContent(chunk: ChatChunk): boolean {
-  return (chunk.choices ?? []).some((c) => Boolean(c.delta?.content || c.delta?.refusal || c.delta?.tool_calls?.length || c.finish_reason));
+  const choices = chunk.choices;
+  if (!choices) return false;
+  for (const c of choices) {
+    const d = c.delta;
+    if (c.finish_reason || (d && (d.content || d.refusal || d.tool_calls?.length))) return true;
+  }
+  return false;
+}
+
+/** setTimeout's longest delay; a longer limit fires early and re-arms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+interface Waiter {
+  resolve(result: IteratorResult<ChatChunk>): void;
+  reject(err: unknown): void;
 }
 
 /**
@@ -12,41 +27,112 @@ export function hasContent(chunk: ChatChunk): boolean {
  * content chunk, counted from `startedAt`), the longest gap between chunks once content flows, and
  * the whole call. On expiry the upstream call is aborted and the pending `next()` rejects with a
  * `timeout` ProviderError (mid-stream when content had been seen), so the caller can fail over.
+ *
+ * Per chunk it only moves a deadline: one timer serves the whole stream. When it fires before the
+ * current deadline (an idle gap was reset by chunks since), it re-arms for the rest; so a stream of
+ * thousands of chunks sets a handful of timers, not one per chunk. Without any limit the source's
+ * own iterator is used as is.
  */
 export function guardStream(source: AsyncIterator<ChatChunk>, timeouts: TimeoutSpec, abort: AbortController, elapsedMs: () => number): AsyncIterator<ChatChunk> {
+  const { ttftMs, idleMs, totalMs } = timeouts;
+  if (ttftMs === undefined && idleMs === undefined && totalMs === undefined) {
+    return {
+      next: () => source.next(),
+      async return(value?: unknown) {
+        abort.abort();
+        await source.return?.(value).catch(() => undefined);
+        return { done: true, value: undefined };
+      },
+    };
+  }
   let seenContent = false;
+  let waiter: Waiter | undefined;
+  /** The current wait's limit: when it expires (performance.now() ms), what it is, and its length. */
+  let deadline = 0;
+  let what = '';
+  let limitMs = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let timerAt = Infinity;
+  let failed = false;
+
+  const onTimer = () => {
+    timer = undefined;
+    timerAt = Infinity;
+    if (!waiter) return; // between two next() calls nothing is timed; the next wait re-arms
+    const now = performance.now();
+    if (now < deadline) return arm(now);
+    const pending = waiter;
+    waiter = undefined;
+    failed = true;
+    abort.abort();
+    pending.reject(new ProviderError('timeout', `Upstream exceeded its ${what} (${Math.round(limitMs)} ms).`, undefined, undefined, seenContent));
+  };
+
+  function arm(now: number): void {
+    if (deadline === Infinity) return; // no limit applies to this wait (a running timer finds so and stops)
+    if (timer !== undefined && timerAt <= deadline) return; // fires early at worst, then re-arms
+    if (timer !== undefined) clearTimeout(timer);
+    timerAt = deadline;
+    timer = setTimeout(onTimer, Math.min(MAX_TIMER_MS, Math.max(0, deadline - now)));
+  }
+
+  /** The tightest limit for the wait starting now, as the limits stood when it started. */
+  function setDeadline(now: number): void {
+    let ms = Infinity;
+    if (!seenContent && ttftMs !== undefined && ttftMs - elapsedMs() < ms) {
+      ms = ttftMs - elapsedMs();
+      what = 'time to first token';
+    }
+    if (seenContent && idleMs !== undefined && idleMs < ms) {
+      ms = idleMs;
+      what = 'idle gap between chunks';
+    }
+    if (totalMs !== undefined && totalMs - elapsedMs() < ms) {
+      ms = totalMs - elapsedMs();
+      what = 'total time';
+    }
+    limitMs = ms;
+    deadline = now + ms;
+  }
+
+  const settle = (result: IteratorResult<ChatChunk>) => {
+    const pending = waiter;
+    if (!pending) return; // expired meanwhile: the caller already has the timeout
+    waiter = undefined;
+    if (!result.done && !seenContent && hasContent(result.value)) seenContent = true;
+    if (result.done) stop();
+    pending.resolve(result);
+  };
+  const fail = (err: unknown) => {
+    const pending = waiter;
+    if (!pending) return;
+    waiter = undefined;
+    stop();
+    pending.reject(err);
+  };
+
+  function stop(): void {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    timerAt = Infinity;
+  }
+
   return {
-    async next() {
-      const limits: Array<{ ms: number; what: string }> = [];
-      if (!seenContent && timeouts.ttftMs !== undefined) limits.push({ ms: timeouts.ttftMs - elapsedMs(), what: 'time to first token' });
-      if (seenContent && timeouts.idleMs !== undefined) limits.push({ ms: timeouts.idleMs, what: 'idle gap between chunks' });
-      if (timeouts.totalMs !== undefined) limits.push({ ms: timeouts.totalMs - elapsedMs(), what: 'total time' });
-      const pending = source.next();
-      if (limits.length === 0) return track(await pending);
-      const tightest = limits.reduce((a, b) => (b.ms < a.ms ? b : a));
-      let timer: NodeJS.Timeout | undefined;
-      const expired = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          pending.catch(() => undefined); // rejects once aborted; nobody waits for it any more
-          abort.abort();
-          reject(new ProviderError('timeout', `Upstream exceeded its ${tightest.what} (${Math.round(tightest.ms)} ms).`, undefined, undefined, seenContent));
-        }, Math.max(0, tightest.ms));
+    next() {
+      if (failed) return Promise.reject(new ProviderError('timeout', `Upstream exceeded its ${what} (${Math.round(limitMs)} ms).`, undefined, undefined, seenContent));
+      const now = performance.now();
+      setDeadline(now);
+      return new Promise<IteratorResult<ChatChunk>>((resolve, reject) => {
+        waiter = { resolve, reject };
+        arm(now);
+        source.next().then(settle, fail);
       });
-      try {
-        return track(await Promise.race([pending, expired]));
-      } finally {
-        clearTimeout(timer);
-      }
     },
     async return(value?: unknown) {
+      stop();
       abort.abort();
       await source.return?.(value).catch(() => undefined);
       return { done: true, value: undefined };
     },
   };
-
-  function track(result: IteratorResult<ChatChunk>): IteratorResult<ChatChunk> {
-    if (!result.done && hasContent(result.value)) seenContent = true;
-    return result;
-  }
 }
