@@ -4,6 +4,9 @@ import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.server';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
 import { startStack, type Stack } from '../support/stack';
 
+/** Thousands of requests through the whole stack: about 30 s alone, up to twice the default 60 s on a loaded 2-core machine. */
+const HEAVY_TEST_MS = 180_000;
+
 /**
  * The spine's learning test (test/gateway/learning.e2e-spec.ts) with a route whose candidates span
  * three providers: an OpenAI-compatible host, Anthropic's and Gemini's native APIs. HTTP through the
@@ -80,5 +83,5 @@ routes:
     expect(await stack.gateway.runtime.arms.scoreCount()).toBe(700);
     const providers = await stack.database.handle.db.selectFrom('requests').select('provider_id').distinct().execute();
     expect(providers.map((p) => p.provider_id).sort()).toEqual(['claude-api', 'compat', 'google']);
-  });
+  }, HEAVY_TEST_MS);
 });
