@@ -137,6 +137,26 @@ describe.each([
     expect(status.data[0].spent_usd).toBeCloseTo(served * REQUEST_COST_USD, 12);
   });
 
+  it('sporadic traffic (requests further apart than a lease sync) reserves locally too; reports stay exact', async () => {
+    const base = stack.gateway.url;
+    const budgets = stack.gateway.app.get(BudgetService);
+    const { id, key } = await newKey(base, { tenant_id: 'default' });
+    const cap = 10_000 * REQUEST_COST_USD;
+    await admin(base, 'POST', '/v1/admin/budgets', { scope: 'key', subject: id, period: 'day', hard_limit_usd: cap });
+    const before = budgets.sharedReservations;
+    // Each request waits out three lease syncs: an idle lease handed back at the first would make every
+    // request lease again on its own time (6 shared reservations); one kept while idle makes 1.
+    for (let i = 0; i < 6; i++) {
+      expect((await chat(base, key)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 3 * LEASE_SYNC_MS));
+    }
+    expect(budgets.sharedReservations - before).toBeLessThanOrEqual(2);
+    await flushAll(stack.gateway);
+    // A report gives every lease back first, kept idle ones included.
+    const status = await admin<{ data: Array<{ spent_usd: number }> }>(base, 'GET', `/v1/admin/budgets?scope=key&subject=${id}`);
+    expect(status.data[0].spent_usd).toBeCloseTo(6 * REQUEST_COST_USD, 12);
+  });
+
   it('a tenant cap shared by several keys holds across all of them', async () => {
     const base = stack.gateway.url;
     await admin(base, 'POST', '/v1/admin/tenants', { id: 'shared' });

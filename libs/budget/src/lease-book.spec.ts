@@ -112,6 +112,37 @@ describe('LeaseBook', () => {
     expect(shared).toBe(40 + 40 + 40 + 60); // exact once idle: the real costs only
   });
 
+  it('with idle drains, an unused lease keeps its room that many drains after its last use, then gives it all back', () => {
+    const book = new LeaseBook();
+    let shared = 0;
+    const lease = book.grant('k', 1000, 100, 1000);
+    shared += 1100;
+    book.settle([lease], 100, 40); // 1060 unused
+    const retain = () => 500;
+    // The drain right after the use keeps a fresh lease (in use), the next 3 keep it while idle.
+    for (let i = 0; i < 4; i++) for (const a of book.drain(undefined, retain, 3)) shared += a.amount;
+    expect(book.unused(['k'])).toBe(500);
+    // A sporadic request charges locally, and the idle count starts again.
+    const local = book.tryCharge(['k'], 100)!;
+    expect(local).toHaveLength(1);
+    book.settle(local, 100, 60);
+    for (let i = 0; i < 4; i++) for (const a of book.drain(undefined, retain, 3)) shared += a.amount;
+    expect(book.unused(['k'])).toBe(440);
+    // The fifth drain in a row without a use gives everything back; the counter is exact again.
+    for (const a of book.drain(undefined, retain, 3)) shared += a.amount;
+    expect(book.size).toBe(0);
+    expect(shared).toBe(40 + 60);
+  });
+
+  it('without idle drains (the default) an idle lease gives everything back at the first drain, as before', () => {
+    const book = new LeaseBook();
+    const lease = book.grant('k', 1000, 100, 1000);
+    book.settle([lease], 100, 40);
+    expect(book.drain(undefined, () => 500)).toEqual([{ key: 'k', amount: -560, ttlMs: 1000 }]);
+    expect(book.drain(undefined, () => 500)).toEqual([{ key: 'k', amount: -500, ttlMs: 1000 }]);
+    expect(book.size).toBe(0);
+  });
+
   it('a drain with retain counts a lease with a request in flight (a long stream) as in use', () => {
     const book = new LeaseBook();
     book.grant('k', 1000, 100, 1000); // a stream: reserved 100, not settled

@@ -20,6 +20,8 @@ export interface Lease {
   inFlight: number;
   /** A request was charged to it since the last drain (the lease is in use). */
   chargedSinceDrain?: boolean;
+  /** Drains in a row that found the lease idle (nothing charged since, nothing in flight). */
+  idleDrains?: number;
   /** What sizes a fresh lease of this counter (its cap, its budget, the last leasing request's worst case). */
   terms?: LeaseTerms;
 }
@@ -116,14 +118,18 @@ export class LeaseBook {
    * With `retain`, a lease in use (charged since the last drain, or with requests in flight, such as
    * long streams) keeps up to `retain(lease)` of its unused room (what it would lease afresh now; 0 near
    * a cap) instead of giving it back, so the next requests of a busy process charge locally rather
-   * than lease again on their own time. Idle leases give everything back as before.
+   * than lease again on their own time. So does an idle lease for `idleDrains` drains in a row after
+   * its last use: sporadic traffic (a request every few seconds) then charges locally too, instead of
+   * every request waiting for the shared store. After that an idle lease gives everything back.
    */
-  drain(only?: ReadonlySet<string>, retain?: (lease: Readonly<Lease>) => number): LeaseAdjustment[] {
+  drain(only?: ReadonlySet<string>, retain?: (lease: Readonly<Lease>) => number, idleDrains = 0): LeaseAdjustment[] {
     const adjustments: LeaseAdjustment[] = [];
     for (const lease of this.leases.values()) {
       if (only && !only.has(lease.key)) continue;
       const inUse = lease.chargedSinceDrain === true || lease.inFlight > 0;
-      const kept = retain && inUse ? Math.max(0, Math.min(lease.leasedNano - lease.chargedNano, retain(lease))) : 0;
+      lease.idleDrains = inUse ? 0 : (lease.idleDrains ?? 0) + 1;
+      const keeps = retain !== undefined && lease.idleDrains <= idleDrains;
+      const kept = keeps ? Math.max(0, Math.min(lease.leasedNano - lease.chargedNano, retain(lease))) : 0;
       lease.chargedSinceDrain = false;
       const difference = lease.chargedNano + kept - lease.leasedNano;
       if (difference !== 0) adjustments.push({ key: lease.key, amount: difference, ttlMs: lease.ttlMs });

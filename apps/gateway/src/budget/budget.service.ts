@@ -46,6 +46,11 @@ interface Reservation {
 
 /** How often leased budget that requests did not use goes back to the shared counters. */
 export const LEASE_SYNC_MS = 100;
+/**
+ * How long a lease nobody uses keeps its room (what it would lease afresh: nothing near a cap) before it
+ * goes back: sporadic traffic charges locally instead of waiting for the shared store on every request.
+ */
+export const LEASE_IDLE_KEEP_MS = 30_000;
 
 export interface BudgetStatus {
   id: string;
@@ -294,14 +299,15 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
   /**
    * Gives unused leased budget back to the shared counters and writes what settled costs changed, in
    * one batch; after it the shared counters hold exactly the settled costs plus reservations in flight.
-   * The periodic sync (`retain`) lets a lease in use keep what it would lease afresh now (nothing near
-   * a cap), so steady traffic keeps charging locally instead of one request in every sync period
-   * waiting for Redis; the counters then hold at most one such lease per busy process on top, as they
-   * did between a sync and the next lease before. Reports, shutdown and a refusal give back everything.
+   * The periodic sync (`retain`) lets a lease in use, or unused for less than LEASE_IDLE_KEEP_MS, keep
+   * what it would lease afresh now (nothing near a cap), so steady or sporadic traffic keeps charging
+   * locally instead of one request in every sync period (or every request) waiting for Redis; the
+   * counters then hold at most one such lease per process on top, as they did between a sync and the
+   * next lease before. Reports, shutdown and a refusal give back everything.
    */
   private syncLeases(only?: ReadonlySet<string>, retain = false): Promise<void> {
     if (this.syncing) return this.syncing.then(() => this.syncLeases(only, retain));
-    const adjustments = this.leases.drain(only, retain ? (lease) => this.freshLease(lease) : undefined);
+    const adjustments = this.leases.drain(only, retain ? (lease) => this.freshLease(lease) : undefined, Math.floor(LEASE_IDLE_KEEP_MS / LEASE_SYNC_MS));
     if (adjustments.length === 0) return Promise.resolve();
     this.syncing = this.pushAdjustments(adjustments).finally(() => {
       this.syncing = undefined;
