@@ -2,7 +2,9 @@ import { z, type ZodType } from 'zod';
 import { GatewayError } from '../../../../libs/core/src';
 
 const id = z.string().min(1).max(200).regex(/^[A-Za-z0-9._:\/-]+$/, 'use letters, digits and . _ : / -');
-const perMinute = z.number().int().positive();
+/** Limits are stored as Postgres `integer`: a larger one would fail the insert (a 500) instead of the request (a 400). */
+const MAX_PER_MINUTE = 2_147_483_647;
+const perMinute = z.number().int().positive().max(MAX_PER_MINUTE, `at most ${MAX_PER_MINUTE}`);
 
 export const newTenantSchema = z.object({ id, name: z.string().min(1).max(200).optional(), rpm: perMinute.optional(), tpm: perMinute.optional() }).strict();
 
