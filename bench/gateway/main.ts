@@ -5,7 +5,7 @@ import { interleavedLatency, pacedLoad, streamWaves, throughput, withOpenStreams
 import { summariseProfile, type CpuProfile } from './profile-summary';
 import { forkHelper, startProduct, type ProductStack } from './stack';
 import { cpuByRole, cpuSnapshot, percentile, processCpuMs, processRssKb, rssTrend } from './stats';
-import { targetsFor, type Target } from './targets';
+import { targetsFor, useGatewayKey, type Target } from './targets';
 
 /**
  * `npm run bench:gateway [-- --quick] [-- --soak 600] [-- --profile | --profile-light | --profile-streams] [-- --streams N] [-- --throughput N [--worker-profile]]`: the gateway's overhead against
@@ -85,7 +85,11 @@ async function main(): Promise<void> {
       mkdirSync(profileDir, { recursive: true });
     }
     const prof = ['--cpu-prof', '--cpu-prof-dir', profileDir];
-    product = await startProduct(upstream.url, { gatewayNodeArgs: options.profile ? prof : [], workerNodeArgs: options.workerProfile ? prof : [] });
+    // The full product path: the bench's requests use a key with rate limits (never reached), so every
+    // request runs the rate-limit check as well as the budget reservation (before session 8 the bench's
+    // static key had no limits and skipped it).
+    product = await startProduct(upstream.url, { gatewayNodeArgs: options.profile ? prof : [], workerNodeArgs: options.workerProfile ? prof : [], rateLimitedKey: true });
+    useGatewayKey(product.apiKey!);
     const gwPid = product.gateway.child.pid!;
     const targets = targetsFor({ upstream: upstream.url, passThrough: passThrough.url, gateway: product.gateway.url });
     const gateway = targets[2];

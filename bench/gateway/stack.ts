@@ -93,6 +93,16 @@ function spawnProduct(entry: string, env: Record<string, string>, readyMsg: stri
   });
 }
 
+/** The bench's admin key (ADMIN_API_KEY), for creating its rate-limited API key. */
+export const BENCH_ADMIN_KEY = 'gw-bench-admin-0123456789abcdef';
+
+/**
+ * Limits of the bench's rate-limited key (`rateLimitedKey`): never reached at this machine's rates
+ * (about 10^5 requests and 10^9 tokens a minute at most; the columns hold up to 2^31 - 1), so every request runs the rate-limit check and passes.
+ */
+export const BENCH_RPM = 10_000_000;
+export const BENCH_TPM = 2_000_000_000;
+
 export interface ProductStack {
   gateway: ChildHandle;
   worker: ChildHandle;
@@ -100,6 +110,8 @@ export interface ProductStack {
   databaseUrl: string;
   /** The routing file the processes run on. */
   configPath: string;
+  /** With `rateLimitedKey`: an API key created through the admin API with rpm and tpm limits (BENCH_RPM, BENCH_TPM). */
+  apiKey?: string;
   close(): Promise<void>;
 }
 
@@ -112,6 +124,8 @@ export interface ProductOptions {
   gatewayKey?: string;
   /** Prefix of the database name and temporary directory. */
   name?: string;
+  /** Also create an API key with rate limits (never reached), so requests made with it run the rate-limit check. */
+  rateLimitedKey?: boolean;
 }
 
 /** The gateway bench's product: `benchRouterYaml` on `upstreamUrl`. */
@@ -139,6 +153,7 @@ export async function startProductOn(routerYaml: string, options: ProductOptions
     REDIS_URL,
     QUEUE_PREFIX: queuePrefix,
     GATEWAY_API_KEYS: options.gatewayKey ?? GATEWAY_KEY,
+    ...(options.rateLimitedKey ? { ADMIN_API_KEY: BENCH_ADMIN_KEY } : {}),
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'warn',
@@ -162,12 +177,14 @@ export async function startProductOn(routerYaml: string, options: ProductOptions
     const wk = await spawnProduct('apps/worker/src/main.js', env, 'worker started', options.workerNodeArgs ?? []);
     const gateway = { child: gw.child, url, stop: () => stopChild(gw.child) };
     const worker = { child: wk.child, url: '', stop: () => stopChild(wk.child) };
+    const apiKey = options.rateLimitedKey ? await createRateLimitedKey(url) : undefined;
     return {
       gateway,
       worker,
       databaseName,
       databaseUrl,
       configPath,
+      apiKey,
       async close() {
         await gateway.stop();
         await worker.stop();
@@ -179,6 +196,18 @@ export async function startProductOn(routerYaml: string, options: ProductOptions
     await cleanup();
     throw err;
   }
+}
+
+async function createRateLimitedKey(gatewayUrl: string): Promise<string> {
+  const res = await fetch(`${gatewayUrl}/v1/admin/keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_KEY}` },
+    body: JSON.stringify({ tenant_id: 'default', name: 'bench', rpm: BENCH_RPM, tpm: BENCH_TPM }),
+  });
+  const body = (await res.json()) as { key?: string };
+  if (res.status !== 200 && res.status !== 201) throw new Error(`creating the bench's rate-limited key: HTTP ${res.status}`);
+  if (!body.key) throw new Error("creating the bench's rate-limited key: no key in the answer");
+  return body.key;
 }
 
 async function adminQuery(text: string): Promise<void> {

@@ -20,7 +20,12 @@ export function targetsFor(urls: { upstream: string; passThrough: string; gatewa
   ];
 }
 
-export const REQUEST_HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${GATEWAY_KEY}` };
+export const REQUEST_HEADERS: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${GATEWAY_KEY}` };
+
+/** Every request the bench sends from now on carries this gateway key (the product's rate-limited key). */
+export function useGatewayKey(key: string): void {
+  REQUEST_HEADERS.authorization = `Bearer ${key}`;
+}
 
 /** A small, typical chat request; `model` names the gateway route, the others ignore it. */
 export function chatBody(kind: UpstreamKind, stream: boolean): string {

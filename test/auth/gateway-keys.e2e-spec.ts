@@ -1,3 +1,4 @@
+import { BudgetService } from '../../apps/gateway/src/budget/budget.service';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
 import { GATEWAY_KEY, startStack, type Stack } from '../support/stack';
 import { admin, ADMIN_KEY, budgetYaml, call, chat, newKey } from '../budget/budget-support';
@@ -63,6 +64,16 @@ describe('gateway keys: created, used and revoked through the admin API; OpenAI-
     expect(res.json.error?.message).toMatch(/hard_limit_usd/);
     expect(res.json.error?.message).toMatch(/window_seconds/);
     expect((await call(base(), 'POST', '/v1/admin/keys', ADMIN_KEY, { tenant_id: 'nobody' })).status).toBe(404);
+    // Limits beyond what the database column holds are the caller's mistake (a 400), not a failed insert (a 500).
+    for (const [path, body] of [
+      ['/v1/admin/keys', { tenant_id: 'default', tpm: 10_000_000_000 }],
+      ['/v1/admin/tenants', { id: 'too-big', rpm: 2 ** 31 }],
+    ] as const) {
+      const big = await call(base(), 'POST', path, ADMIN_KEY, body);
+      expect(big.status).toBe(400);
+      expect(big.json.error).toMatchObject({ type: 'invalid_request_error' });
+      expect(big.json.error?.message).toMatch(/tpm|rpm/);
+    }
   });
 
   it('a created key is shown once, stored hashed, and works until revoked', async () => {
@@ -152,6 +163,27 @@ describe('gateway keys: created, used and revoked through the admin API; OpenAI-
     const refused = await chat(base(), a.key);
     expect(refused.json.error?.code).toBe('rate_limit_exceeded');
     expect(refused.headers['x-ratelimit-remaining-tokens']).toBeDefined();
+  });
+
+  it('a limit with plenty of room is leased: most requests count locally, the headers still count down, the limit holds exactly', async () => {
+    const budgets = stack.gateway.app.get(BudgetService);
+    clock.advance(60_000); // a fresh minute
+    const key = await newKey(base(), { rpm: 200, tpm: 10_000_000 });
+    secrets.push(key.key);
+    const before = budgets.sharedRateCounts;
+    const remaining: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const reply = await chat(base(), key.key);
+      expect(reply.status).toBe(200);
+      remaining.push(Number(reply.headers['x-ratelimit-remaining-requests']));
+    }
+    expect(remaining).toEqual(Array.from({ length: 20 }, (_, i) => 199 - i));
+    // Leases of a sixteenth of what is left (12, then 11 requests): a few round trips, not 20.
+    expect(budgets.sharedRateCounts - before).toBeLessThanOrEqual(4);
+    // 250 more at once: exactly the 180 left pass, leased room or not.
+    const replies = await Promise.all(Array.from({ length: 250 }, () => chat(base(), key.key)));
+    expect(replies.filter((r) => r.status === 200)).toHaveLength(180);
+    expect(replies.filter((r) => r.status !== 200).map((r) => r.json.error?.code)).toEqual(Array.from({ length: 70 }, () => 'rate_limit_exceeded'));
   });
 
   it('no key appears in the logs', async () => {

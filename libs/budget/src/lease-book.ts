@@ -78,6 +78,23 @@ export class LeaseBook {
   }
 
   /**
+   * Charges final amounts (nothing to settle later, such as a rate limit's request or tokens counted up
+   * front), each to its own key's lease, when every one of them has room; otherwise changes nothing.
+   */
+  tryChargeFinal(items: ReadonlyArray<{ key: string; amount: number }>): boolean {
+    for (const { key, amount } of items) {
+      const lease = this.leases.get(key);
+      if (!lease || lease.leasedNano - lease.chargedNano < amount) return false;
+    }
+    for (const { key, amount } of items) {
+      const lease = this.leases.get(key)!;
+      lease.chargedNano += amount;
+      lease.chargedSinceDrain = true;
+    }
+    return true;
+  }
+
+  /**
    * The shared store accepted `chargedNano + topUpNano` on `key`: records the lease and charges the
    * request that asked for it.
    */

@@ -44,6 +44,13 @@ interface Reservation {
   createdAt: number;
 }
 
+/** Lease terms of a rate-limit counter (its last known sum is kept per counter key, not per budget). */
+const RATE_TERMS = 'rate-limit';
+
+interface RateLine extends CounterLine {
+  kind: 'requests' | 'tokens';
+}
+
 /** How often leased budget that requests did not use goes back to the shared counters. */
 export const LEASE_SYNC_MS = 100;
 /**
@@ -102,6 +109,11 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
   private readonly leasing = new Map<string, Promise<unknown>>();
   /** Reservations that went to the shared counters (the rest were charged to a local lease). */
   sharedReservations = 0;
+  /** Rate-limit counts that went to the shared counters (the rest were counted against a local lease). */
+  sharedRateCounts = 0;
+  /** Each rate-limit counter's sum as last seen in the shared store (this process's leases included), this minute only. */
+  private readonly rateSums = new Map<string, number>();
+  private rateSumsBucket = '';
   private syncing?: Promise<void>;
   private syncTimer?: NodeJS.Timeout;
   private readonly repository: BudgetRepository;
@@ -309,6 +321,11 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
     if (this.syncing) return this.syncing.then(() => this.syncLeases(only, retain));
     const adjustments = this.leases.drain(only, retain ? (lease) => this.freshLease(lease) : undefined, Math.floor(LEASE_IDLE_KEEP_MS / LEASE_SYNC_MS));
     if (adjustments.length === 0) return Promise.resolve();
+    // A rate window's shared sum, as this process knows it, loses what it gives back.
+    for (const a of adjustments) {
+      const sum = this.rateSums.get(a.key);
+      if (sum !== undefined) this.rateSums.set(a.key, sum + a.amount);
+    }
     this.syncing = this.pushAdjustments(adjustments).finally(() => {
       this.syncing = undefined;
     });
@@ -319,7 +336,10 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
   private freshLease(lease: Readonly<Lease>): number {
     const terms = lease.terms;
     if (!terms) return 0;
-    return leaseTopUp(terms.limitNano, this.spentNano.get(terms.budgetId) ?? 0, terms.worstNano);
+    const sum = terms.budgetId === RATE_TERMS ? this.rateSums.get(lease.key) : this.spentNano.get(terms.budgetId);
+    // A rate window whose sum this process no longer knows (the minute is over) keeps nothing.
+    if (sum === undefined && terms.budgetId === RATE_TERMS) return 0;
+    return leaseTopUp(terms.limitNano, sum ?? 0, terms.worstNano);
   }
 
   private async pushAdjustments(adjustments: LeaseAdjustment[]): Promise<void> {
@@ -331,42 +351,112 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /**
+   * Counts the request and its tokens (prompt estimate + max tokens, up front) in the key's and the
+   * tenant's one-minute windows, all lines or none, and sets OpenAI's `x-ratelimit-*` headers from the
+   * line with the least room. Like budgets, a limit with plenty of room left is leased: one round trip
+   * to the shared counters takes a sixteenth of what is left (when that covers 8 requests like this one
+   * or more) and the next requests count against it in memory; near a limit every request goes to the
+   * shared counters, and before refusing, this process gives back what it holds unused and asks again.
+   */
   private async checkRateLimits(ctx: RequestContext, access: KeyAccess, tokens: number, now: number): Promise<void> {
     const { keyRpm, keyTpm, tenantRpm, tenantTpm } = access.limits;
+    if (keyRpm === null && keyTpm === null && tenantRpm === null && tenantTpm === null) return;
     const window = rateWindow(now);
-    const lines: Array<CounterLine & { kind: 'requests' | 'tokens' }> = [];
+    const lines: RateLine[] = [];
     const who = access.keyId ?? 'open';
     if (keyRpm !== null) lines.push({ kind: 'requests', keys: [`rl:k:${who}:r:${window.bucket}`], limit: keyRpm, amount: 1, ttlMs: window.ttlMs });
     if (keyTpm !== null) lines.push({ kind: 'tokens', keys: [`rl:k:${who}:t:${window.bucket}`], limit: keyTpm, amount: tokens, ttlMs: window.ttlMs });
     if (tenantRpm !== null) lines.push({ kind: 'requests', keys: [`rl:t:${access.tenantId}:r:${window.bucket}`], limit: tenantRpm, amount: 1, ttlMs: window.ttlMs });
     if (tenantTpm !== null) lines.push({ kind: 'tokens', keys: [`rl:t:${access.tenantId}:t:${window.bucket}`], limit: tenantTpm, amount: tokens, ttlMs: window.ttlMs });
-    if (lines.length === 0) return;
-    const result = await this.store.tryAdd(lines);
-    const reset = formatReset(window.resetMs - now);
+    if (this.rateSumsBucket !== window.bucket) {
+      this.rateSums.clear();
+      this.rateSumsBucket = window.bucket;
+    }
+    const items = lines.map((l) => ({ key: l.keys[0], amount: l.amount }));
+    const leaseId = items.map((i) => i.key).join('\u0000');
+    let local = this.leases.tryChargeFinal(items);
+    // Another request of this process is leasing these counters: wait for it rather than lease too.
+    for (let leasing = this.leasing.get(leaseId); !local && leasing; leasing = this.leasing.get(leaseId)) {
+      await leasing;
+      local = this.leases.tryChargeFinal(items);
+    }
+    let used: number[];
+    if (local) {
+      // Counted locally: the shared sum as last seen, less the room this process still holds unused.
+      used = lines.map((l) => (this.rateSums.get(l.keys[0]) ?? 0) - this.leases.unused([l.keys[0]]));
+    } else {
+      const shared = await this.countRateShared(lines, leaseId);
+      used = shared.used;
+      if (shared.refused >= 0) {
+        this.setRateHeaders(ctx, lines, used, window.resetMs - now);
+        const l = lines[shared.refused];
+        const scope = l.keys[0].startsWith('rl:k:') ? 'API key' : 'tenant';
+        throw new GatewayError(
+          429,
+          `Rate limit reached for ${l.kind} per minute on this ${scope}: limit ${l.limit}, used ${used[shared.refused]}${l.kind === 'tokens' ? `, requested ${l.amount}` : ''}.`,
+          'rate_limit_error',
+          'rate_limit_exceeded',
+          null,
+          Math.max(1, Math.ceil((window.resetMs - now) / 1000)),
+        );
+      }
+    }
+    this.setRateHeaders(ctx, lines, used, window.resetMs - now);
+  }
+
+  /**
+   * Counts the lines in the shared counters (leasing more where there is room to spare). Returns what
+   * each line has used by the shared count, this request included when it passed (leased room not), and
+   * the refused line or -1.
+   */
+  private async countRateShared(lines: RateLine[], leaseId: string): Promise<{ used: number[]; refused: number }> {
+    const keys = lines.map((l) => l.keys[0]);
+    const topUps = lines.map((l) => (l.limit === null ? 0 : leaseTopUp(l.limit, this.rateSums.get(l.keys[0]) ?? 0, l.amount)));
+    const attempt = async (withTopUp: boolean) => {
+      this.sharedRateCounts++;
+      const result = await this.store.tryAdd(withTopUp ? lines.map((l, i) => ({ ...l, amount: l.amount + topUps[i] })) : lines);
+      keys.forEach((k, i) => this.rateSums.set(k, result.sums[i]));
+      return result;
+    };
+    let withTopUp = topUps.some((t) => t > 0);
+    const first = attempt(withTopUp);
+    // Concurrent misses of this process wait for this lease instead of each taking one.
+    if (withTopUp && !this.leasing.has(leaseId)) this.leasing.set(leaseId, first.catch(() => undefined).finally(() => this.leasing.delete(leaseId)));
+    let result = await first;
+    if (!result.ok && withTopUp) {
+      withTopUp = false;
+      result = await attempt(false);
+    }
+    // Room this process leased and did not use may be what is missing: give it back, ask again.
+    if (!result.ok && (this.leases.unused(keys) > 0 || this.syncing)) {
+      await this.syncLeases(new Set(keys));
+      result = await attempt(false);
+    }
+    if (!result.ok) return { used: result.sums, refused: result.refused };
+    if (withTopUp) {
+      lines.forEach((l, i) => {
+        const lease = this.leases.grant(keys[i], l.ttlMs, l.amount, topUps[i], { limitNano: l.limit, budgetId: RATE_TERMS, worstNano: l.amount });
+        this.leases.settle([lease], l.amount, l.amount); // counted for good: nothing in flight to settle later
+      });
+    }
+    return { used: result.sums.map((sum, i) => sum - (withTopUp ? topUps[i] : 0)), refused: -1 };
+  }
+
+  private setRateHeaders(ctx: RequestContext, lines: RateLine[], used: number[], resetInMs: number): void {
+    const reset = formatReset(resetInMs);
     // One header set per kind: the line with the least room left (the one that binds).
     for (const kind of ['requests', 'tokens'] as const) {
       let best: { limit: number; remaining: number } | undefined;
       lines.forEach((l, i) => {
         if (l.kind !== kind || l.limit === null) return;
-        const remaining = Math.max(0, l.limit - result.sums[i]);
+        const remaining = Math.max(0, l.limit - used[i]);
         if (!best || remaining < best.remaining) best = { limit: l.limit, remaining };
       });
       if (!best) continue;
       ctx.setHeader?.(`x-ratelimit-limit-${kind}`, String(best.limit));
       ctx.setHeader?.(`x-ratelimit-remaining-${kind}`, String(best.remaining));
       ctx.setHeader?.(`x-ratelimit-reset-${kind}`, reset);
-    }
-    if (!result.ok) {
-      const l = lines[result.refused];
-      const scope = l.keys[0].startsWith('rl:k:') ? 'API key' : 'tenant';
-      throw new GatewayError(
-        429,
-        `Rate limit reached for ${l.kind} per minute on this ${scope}: limit ${l.limit}, used ${result.sums[result.refused]}${l.kind === 'tokens' ? `, requested ${l.amount}` : ''}.`,
-        'rate_limit_error',
-        'rate_limit_exceeded',
-        null,
-        Math.max(1, Math.ceil((window.resetMs - now) / 1000)),
-      );
     }
   }
 
