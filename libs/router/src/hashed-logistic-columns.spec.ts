@@ -112,7 +112,7 @@ describe('word beliefs in columns', () => {
       const contextArms = random() < 0.8 ? new Map(ids.filter(() => random() < 0.6).map((id) => [id, arm(id)])) : undefined;
       const priors = random() < 0.6 ? Object.fromEntries(ids.filter(() => random() < 0.7).map((id) => [id, random()])) : undefined;
       const cap = [2, 8, 20][Math.floor(random() * 3)];
-      const logits: number[] = new Array(ids.length);
+      const logits = new Float64Array(ids.length);
       const variances = new Float64Array(ids.length);
       pooledContextBeliefsInto(ids, ids.map((id) => routeArms.get(id)), contextArms, priors, { contextPriorStrength: cap }, logits, variances);
       const list = pooledContextBeliefs(ids, routeArms, contextArms, priors, { contextPriorStrength: cap });

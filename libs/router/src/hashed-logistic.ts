@@ -273,8 +273,8 @@ export interface PooledPriorOptions {
 export function pooledContextBelief(routeArm: ArmState | undefined, contextArm: ArmState | undefined, priorQuality: number | undefined, options: PooledPriorOptions = {}): LogitBelief {
   const w = options.priorQualityWeight ?? DEFAULT_PRIOR_QUALITY_WEIGHT;
   const cap = options.contextPriorStrength ?? DEFAULT_CONTEXT_PRIOR_STRENGTH;
-  const logit = pooledLogitInto(routeArm, contextArm, priorQuality, w, cap, oneVariance, 0);
-  return { logit, variance: oneVariance[0] };
+  pooledLogitInto(routeArm, contextArm, priorQuality, w, cap, oneLogit, oneVariance, 0);
+  return { logit: oneLogit[0], variance: oneVariance[0] };
 }
 
 /**
@@ -308,27 +308,28 @@ export function pooledContextBeliefsInto(
   contextArms: ReadonlyMap<string, ArmState> | undefined,
   priors: Readonly<Record<string, number>> | undefined,
   options: PooledPriorOptions,
-  logits: number[],
+  logits: Float64Array,
   variances: Float64Array,
 ): void {
   const w = options.priorQualityWeight ?? DEFAULT_PRIOR_QUALITY_WEIGHT;
   const cap = options.contextPriorStrength ?? DEFAULT_CONTEXT_PRIOR_STRENGTH;
   for (let i = 0; i < modelIds.length; i++) {
     const id = modelIds[i];
-    logits[i] = pooledLogitInto(routeArms[i], contextArms === undefined ? undefined : contextArms.get(id), priors === undefined ? undefined : priors[id], w, cap, variances, i);
+    pooledLogitInto(routeArms[i], contextArms === undefined ? undefined : contextArms.get(id), priors === undefined ? undefined : priors[id], w, cap, logits, variances, i);
   }
 }
 
-/** The one computation behind `pooledContextBelief(s)`: returns the logit, writes the variance at index `i`. */
+/** The one computation behind `pooledContextBelief(s)`: writes the logit and the variance at index `i`. */
 function pooledLogitInto(
   routeArm: ArmState | undefined,
   contextArm: ArmState | undefined,
   priorQuality: number | undefined,
   w: number,
   cap: number,
+  logits: Float64Array,
   variances: Float64Array,
   i: number,
-): number {
+): void {
   const q = priorQuality ?? 0.5;
   let a = q * w + (routeArm?.successes ?? 0);
   let b = (1 - q) * w + (routeArm?.failures ?? 0);
@@ -339,10 +340,11 @@ function pooledLogitInto(
   // betaAsLogit, inline.
   const s = Math.max(1e-6, a);
   const f = Math.max(1e-6, b);
+  logits[i] = Math.log(s / f);
   variances[i] = 1 / s + 1 / f;
-  return Math.log(s / f);
 }
 
+const oneLogit = new Float64Array(1);
 const oneVariance = new Float64Array(1);
 
 /**

@@ -205,16 +205,17 @@ export function planRoute(input: PlanInput): RoutePlan {
     // model's outcomes so far (LogisticArmState.wordsLogOdds): the context pools prompts whose words
     // tell nothing (docs/benchmarks.md, routing round 9).
     if (wordScratch.length < n) growWordScratch(n);
+    const { logits: offsetLogits, variances: offsetVariances } = wordScratch;
+    pooledContextBeliefsInto(route.candidates, candidateArms, input.contextArms, route.priorQuality, { contextPriorStrength: policy.contextPriorStrength }, offsetLogits, offsetVariances);
     wordOffsetLogits = new Array<number>(n);
-    const offsetVariances = wordScratch.variances;
-    pooledContextBeliefsInto(route.candidates, candidateArms, input.contextArms, route.priorQuality, { contextPriorStrength: policy.contextPriorStrength }, wordOffsetLogits, offsetVariances);
+    for (let i = 0; i < n; i++) wordOffsetLogits[i] = offsetLogits[i];
     // Object literals, not spreads: spreading the options into a new object with one more key cost
     // about 2 us per request (measured at 8 models).
     const wordArms = input.wordArms ?? [];
     if (inCandidateOrder(wordArms, candidates)) {
       // The usual case (LearnedState.wordArmsFor): one belief per candidate, by index, in two columns.
       const { successes, failures } = wordScratch;
-      logisticArmsAsBetaInto(wordArms, features, WORD_MODEL.varianceScale, wordOffsetLogits, offsetVariances, successes, failures);
+      logisticArmsAsBetaInto(wordArms, features, WORD_MODEL.varianceScale, offsetLogits, offsetVariances, successes, failures);
       decision = decide(candidates, EMPTY_ARMS, policy, input.random, {
         budgetPressure: pressure,
         triedArmsByCandidate: candidateArms,
@@ -225,8 +226,7 @@ export function planRoute(input: PlanInput): RoutePlan {
       rankedModels = new Array<ModelSpec>(wordScratch.ranked.length);
       for (let k = 0; k < rankedModels.length; k++) rankedModels[k] = candidateModels[wordScratch.ranked[k]];
     } else {
-      const logits = wordOffsetLogits;
-      const offsets = new Map(route.candidates.map((id, i) => [id, { logit: logits[i], variance: offsetVariances[i] }]));
+      const offsets = new Map(route.candidates.map((id, i) => [id, { logit: offsetLogits[i], variance: offsetVariances[i] }]));
       decision = decide(candidates, logisticArmsAsBeta(wordArms, features, WORD_MODEL.varianceScale, offsets), policy, input.random, { budgetPressure: pressure, triedArms: input.arms });
     }
   } else {
@@ -250,11 +250,12 @@ export function planRoute(input: PlanInput): RoutePlan {
  * The word learner's per-candidate columns (context variances, Beta evidence), reused by every request:
  * planRoute never yields between writing and reading them, and nothing keeps them.
  */
-let wordScratch = { length: 0, variances: new Float64Array(0), successes: new Float64Array(0), failures: new Float64Array(0), ranked: [] as number[] };
+let wordScratch = { length: 0, logits: new Float64Array(0), variances: new Float64Array(0), successes: new Float64Array(0), failures: new Float64Array(0), ranked: [] as number[] };
 
 function growWordScratch(n: number): void {
   const length = Math.max(64, n);
-  wordScratch = { length, variances: new Float64Array(length), successes: new Float64Array(length), failures: new Float64Array(length), ranked: [] };
+  const column = () => new Float64Array(length);
+  wordScratch = { length, logits: column(), variances: column(), successes: column(), failures: column(), ranked: [] };
 }
 
 const EMPTY_ARMS: ReadonlyMap<string, ArmState> = new Map();
