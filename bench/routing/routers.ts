@@ -163,7 +163,7 @@ export class LinearThompsonRouter implements BenchRouter {
 
 /**
  * The contexts learner's Beta evidence (route level and per context) kept beside the word models, for
- * the context's belief each word model is weighed against (`pooledContextBelief`, planRoute's `wordOffsets`).
+ * the context's belief each word model is weighed against (`pooledContextBelief`, planRoute's `wordOffsetLogits`).
  */
 export class PooledOffsets {
   private routeArms = new Map<string, ArmState>();
@@ -250,7 +250,7 @@ export class WordLearnerRouter implements BenchRouter {
   readonly arms = new Map<string, LogisticArmState>();
   /** The route's Beta arms of scored answers, for the untried cap. */
   private scored = new Map<string, ArmState>();
-  /** The contexts learner's arms, whose belief each word model is weighed against (planRoute's `wordOffsets`). */
+  /** The contexts learner's arms, whose belief each word model is weighed against (planRoute's `wordOffsetLogits`). */
   private readonly pooled: PooledOffsets;
   private readonly priorQuality = new Map<string, number | undefined>();
   constructor(

@@ -83,7 +83,7 @@ export function replayLikeTheGateway(
       contextKey: context.contextKey,
       obs: { modelId, reward, costUsd, completionTokens: item.outputTokens[modelId] },
       features: plan.features,
-      offset: plan.wordOffsets?.[route.candidates.indexOf(modelId)]?.logit,
+      offset: plan.wordOffsetLogits?.[route.candidates.indexOf(modelId)],
       priorQuality: route.priorQuality?.[modelId],
     });
     size.observe(item.outputTokens[modelId]);

@@ -22,7 +22,7 @@ export const scoreResponseJobSchema = z.object({
   /**
    * For a route with `learner: hashed_words`: the prompt's hashed-word buckets (libs/router
    * wordPromptFeatures, 2^WORD_MODEL.bits of them), the model's cold-start prior quality, and the
-   * served model's context belief as a logit at decision time (planRoute's `wordOffsets`), which its
+   * served model's context belief as a logit at decision time (planRoute's `wordOffsetLogits`), which its
    * word model is scored against (libs/router scoreAgainstContext).
    */
   words: z

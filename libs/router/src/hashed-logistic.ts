@@ -219,6 +219,28 @@ export function logisticArmsAsBetaList(arms: readonly LogisticArmState[], featur
   return out;
 }
 
+/**
+ * `logisticArmsAsBetaList` without an object per arm (the same numbers): arm i's Beta evidence goes to
+ * `successes[i]` and `failures[i]`, weighed against the context belief (`offsetLogits[i]`,
+ * `offsetVariances[i]`) when those are given. For `decide`'s `armSuccesses` / `armFailures`.
+ */
+export function logisticArmsAsBetaInto(
+  arms: readonly LogisticArmState[],
+  features: ArrayLike<number>,
+  varianceScale: number,
+  offsetLogits: ArrayLike<number> | undefined,
+  offsetVariances: ArrayLike<number> | undefined,
+  successes: Float64Array,
+  failures: Float64Array,
+): void {
+  const x = featureScale(features);
+  const withOffsets = offsetLogits !== undefined && offsetVariances !== undefined;
+  const inverse = exactInverse(varianceScale);
+  for (let i = 0; i < arms.length; i++) {
+    armBetaInto(arms[i], features, x, varianceScale, inverse, withOffsets, withOffsets ? offsetLogits[i] : 0, withOffsets ? offsetVariances[i] : 0, successes, failures, i);
+  }
+}
+
 /** A Gaussian belief about a logit. */
 export interface LogitBelief {
   logit: number;
@@ -250,14 +272,9 @@ export interface PooledPriorOptions {
  */
 export function pooledContextBelief(routeArm: ArmState | undefined, contextArm: ArmState | undefined, priorQuality: number | undefined, options: PooledPriorOptions = {}): LogitBelief {
   const w = options.priorQualityWeight ?? DEFAULT_PRIOR_QUALITY_WEIGHT;
-  const q = priorQuality ?? 0.5;
-  let a = q * w + (routeArm?.successes ?? 0);
-  let b = (1 - q) * w + (routeArm?.failures ?? 0);
-  const strength = Math.min(options.contextPriorStrength ?? DEFAULT_CONTEXT_PRIOR_STRENGTH, a + b);
-  const mean = a / (a + b);
-  a = strength * mean + (contextArm?.successes ?? 0);
-  b = strength * (1 - mean) + (contextArm?.failures ?? 0);
-  return betaAsLogit(a, b);
+  const cap = options.contextPriorStrength ?? DEFAULT_CONTEXT_PRIOR_STRENGTH;
+  pooledLogitInto(routeArm, contextArm, priorQuality, w, cap, oneLogit, oneVariance, 0);
+  return { logit: oneLogit[0], variance: oneVariance[0] };
 }
 
 /**
@@ -281,41 +298,153 @@ export function pooledContextBeliefs(
 }
 
 /**
+ * `pooledContextBeliefs` without an object per model (the same numbers): model i's route arm is
+ * `routeArms[i]` (looked up once by the caller), its logit and variance go to `logits[i]` and
+ * `variances[i]`.
+ */
+export function pooledContextBeliefsInto(
+  modelIds: readonly string[],
+  routeArms: readonly (ArmState | undefined)[],
+  contextArms: ReadonlyMap<string, ArmState> | undefined,
+  priors: Readonly<Record<string, number>> | undefined,
+  options: PooledPriorOptions,
+  logits: Float64Array,
+  variances: Float64Array,
+): void {
+  const w = options.priorQualityWeight ?? DEFAULT_PRIOR_QUALITY_WEIGHT;
+  const cap = options.contextPriorStrength ?? DEFAULT_CONTEXT_PRIOR_STRENGTH;
+  for (let i = 0; i < modelIds.length; i++) {
+    const id = modelIds[i];
+    pooledLogitInto(routeArms[i], contextArms === undefined ? undefined : contextArms.get(id), priors === undefined ? undefined : priors[id], w, cap, logits, variances, i);
+  }
+}
+
+/** The one computation behind `pooledContextBelief(s)`: writes the logit and the variance at index `i`. */
+function pooledLogitInto(
+  routeArm: ArmState | undefined,
+  contextArm: ArmState | undefined,
+  priorQuality: number | undefined,
+  w: number,
+  cap: number,
+  logits: Float64Array,
+  variances: Float64Array,
+  i: number,
+): void {
+  const q = priorQuality ?? 0.5;
+  let a = q * w + (routeArm?.successes ?? 0);
+  let b = (1 - q) * w + (routeArm?.failures ?? 0);
+  const strength = Math.min(cap, a + b);
+  const mean = a / (a + b);
+  a = strength * mean + (contextArm?.successes ?? 0);
+  b = strength * (1 - mean) + (contextArm?.failures ?? 0);
+  // betaAsLogit, inline.
+  const s = Math.max(1e-6, a);
+  const f = Math.max(1e-6, b);
+  logits[i] = Math.log(s / f);
+  variances[i] = 1 / s + 1 / f;
+}
+
+const oneLogit = new Float64Array(1);
+const oneVariance = new Float64Array(1);
+
+/**
  * `logisticBelief` then its Beta evidence, for one arm: the same two sums term by term and in the same
  * order (so the same numbers, bit for bit), with the arrays and x^2 read once and no object between.
  */
 function armAsBeta(arm: LogisticArmState, features: ArrayLike<number>, x: number, varianceScale: number, offset?: LogitBelief): ArmState {
+  const withOffset = offset !== undefined;
+  armBetaInto(arm, features, x, varianceScale, exactInverse(varianceScale), withOffset, withOffset ? offset.logit : 0, withOffset ? offset.variance : 0, oneSuccesses, oneFailures, 0);
+  return { modelId: arm.modelId, successes: oneSuccesses[0], failures: oneFailures[0], completionTokens: 0, costUsd: 0, observations: arm.observations };
+}
+
+const oneSuccesses = new Float64Array(1);
+const oneFailures = new Float64Array(1);
+
+/** The one computation behind `armAsBeta` and `logisticArmsAsBetaInto`: writes the Beta evidence at index `i`. */
+function armBetaInto(
+  arm: LogisticArmState,
+  features: ArrayLike<number>,
+  x: number,
+  varianceScale: number,
+  /** 1 / varianceScale when dividing by varianceScale is exactly multiplying by it (`exactInverse`), else 0. */
+  inverseScale: number,
+  withOffset: boolean,
+  offsetLogit: number,
+  offsetVariance: number,
+  successes: Float64Array,
+  failures: Float64Array,
+  i: number,
+): void {
   const mean = arm.mean;
   const precision = arm.precision;
   const prior = arm.priorPrecision;
   const xx = x * x;
+  const n = features.length;
   let logit = 0;
   let variance = 0;
   if (varianceScale === 1) {
-    for (let i = 0; i < features.length; i++) {
-      const k = features[i];
+    for (let j = 0; j < n; j++) {
+      const k = features[j];
       logit += mean[k] * x;
       variance += xx / precision[k];
     }
+  } else if (inverseScale !== 0) {
+    // One division fewer per term, the same numbers (WORD_MODEL.varianceScale is 0.25).
+    const inverse = inverseScale;
+    for (let j = 0; j < n; j++) {
+      const k = features[j];
+      logit += mean[k] * x;
+      variance += xx / (prior + (precision[k] - prior) * inverse);
+    }
   } else {
-    for (let i = 0; i < features.length; i++) {
-      const k = features[i];
+    for (let j = 0; j < n; j++) {
+      const k = features[j];
       logit += mean[k] * x;
       variance += xx / (prior + (precision[k] - prior) / varianceScale);
     }
   }
-  if (offset !== undefined) {
+  if (withOffset) {
     // Two beliefs, the words' and the context's, weighed by the posterior odds of the word model
     // (`wordsLogOdds`): the moments of the mixture, in logit space.
-    const w = 1 / (1 + Math.exp(-(arm.wordsLogOdds ?? 0)));
-    const gap = logit - offset.logit;
-    variance = w * variance + (1 - w) * offset.variance + w * (1 - w) * gap * gap;
-    logit = w * logit + (1 - w) * offset.logit;
+    const w = wordsWeight(arm.wordsLogOdds ?? 0);
+    const gap = logit - offsetLogit;
+    variance = w * variance + (1 - w) * offsetVariance + w * (1 - w) * gap * gap;
+    logit = w * logit + (1 - w) * offsetLogit;
   }
   const p = Math.min(0.9999, Math.max(0.0001, sigmoid(logit)));
   const strength = 1 / Math.max(1e-9, variance * p * (1 - p));
-  return { modelId: arm.modelId, successes: p * strength, failures: (1 - p) * strength, completionTokens: 0, costUsd: 0, observations: arm.observations };
+  successes[i] = p * strength;
+  failures[i] = (1 - p) * strength;
 }
+
+/**
+ * sigmoid(odds), the words' weight in the mixture. At even odds (an arm never scored against its
+ * context) and at the bounds (where the odds of a model whose words clearly win or lose sit) it is a
+ * constant, computed once by the same expression: the same number without an exp per arm.
+ */
+function wordsWeight(odds: number): number {
+  if (odds === 0) return EVEN_WEIGHT;
+  if (odds === WORDS_LOG_ODDS_BOUND) return UPPER_WEIGHT;
+  if (odds === -WORDS_LOG_ODDS_BOUND) return LOWER_WEIGHT;
+  return 1 / (1 + Math.exp(-odds));
+}
+
+const EVEN_WEIGHT = 1 / (1 + Math.exp(-0));
+const UPPER_WEIGHT = 1 / (1 + Math.exp(-WORDS_LOG_ODDS_BOUND));
+const LOWER_WEIGHT = 1 / (1 + Math.exp(WORDS_LOG_ODDS_BOUND));
+
+/**
+ * 1 / v when `v` is 2^k with 2^-k a normal number too (|k| < 1022), so that x / v and x * (1 / v) are the
+ * same correctly rounded number for every x (both round the same real number x 2^-k); else 0.
+ */
+function exactInverse(v: number): number {
+  if (!(v > 0) || v === Infinity) return 0;
+  bitsF64[0] = v;
+  return bitsU32[0] === 0 && (bitsU32[1] & 0xfffff) === 0 && Math.abs(Math.log2(v)) < 1022 ? 1 / v : 0;
+}
+
+const bitsF64 = new Float64Array(1);
+const bitsU32 = new Uint32Array(bitsF64.buffer);
 
 /** The stored form: JSON with the two vectors as base64 little-endian Float32 (2 x 16 KiB at 12 bits). */
 export interface SerializedLogisticArm {

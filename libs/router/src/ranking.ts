@@ -88,15 +88,47 @@ let scratchCost = new Float64Array(64);
 let scratchKey = new Float64Array(64);
 
 /**
- * Stable binary insertion sort of order[from, to) by the comparison `compareClear` / `compareRest`
- * make, on keys: x goes before y when cmp(x, y) < 0, with
+ * Stable insertion sort of order[from, to) by the comparison `compareClear` / `compareRest` make, on
+ * keys: x goes before y when cmp(x, y) < 0, with
  *   cmp(x, y) = (primary[x] - primary[y]) || (secondary[y] - secondary[x])   (primary ascending),
  *   cmp(x, y) = (primary[y] - primary[x]) || (secondary[x] - secondary[y])   (`primaryDescending`),
  * the same arithmetic as the comparators (so infinities compare as they do there). Each model goes
  * after every model already placed that it does not strictly precede: ties keep their order, the
- * result of any stable sort by that comparison.
+ * result of any stable sort by that comparison. The place is found by a scan from the back (its
+ * branches are predictable: at 48 models about half the time of a binary search), or by a binary
+ * search in a long range.
  */
 function insertionSort(order: number[], from: number, to: number, primary: Float64Array, secondary: Float64Array, primaryDescending = false): void {
+  if (to - from > LINEAR_INSERTION_MAX) {
+    binaryInsertionSort(order, from, to, primary, secondary, primaryDescending);
+    return;
+  }
+  for (let a = from + 1; a < to; a++) {
+    const i = order[a];
+    const p = primary[i];
+    const q = secondary[i];
+    let b = a;
+    if (primaryDescending) {
+      for (; b > from; b--) {
+        const j = order[b - 1];
+        if (!((primary[j] - p || q - secondary[j]) < 0)) break;
+        order[b] = j;
+      }
+    } else {
+      for (; b > from; b--) {
+        const j = order[b - 1];
+        if (!((p - primary[j] || secondary[j] - q) < 0)) break;
+        order[b] = j;
+      }
+    }
+    order[b] = i;
+  }
+}
+
+/** Above this many models the scan's quadratic moves cost more than the binary search's mispredictions. */
+const LINEAR_INSERTION_MAX = 96;
+
+function binaryInsertionSort(order: number[], from: number, to: number, primary: Float64Array, secondary: Float64Array, primaryDescending: boolean): void {
   for (let a = from + 1; a < to; a++) {
     const i = order[a];
     const p = primary[i];

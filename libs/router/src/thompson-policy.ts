@@ -130,6 +130,20 @@ export interface DecisionOptions {
    * (the word model's beliefs, `logisticArmsAsBetaList`). `arms` is then not read.
    */
   armsByCandidate?: readonly (ArmState | undefined)[];
+  /**
+   * `armsByCandidate` as two columns: candidate i's arm has `armSuccesses[i]` successes and
+   * `armFailures[i]` failures (the word model's beliefs, `logisticArmsAsBetaInto`, without an object per
+   * model). Read before `armsByCandidate` and `arms`, which are then not read.
+   */
+  armSuccesses?: ArrayLike<number>;
+  armFailures?: ArrayLike<number>;
+  /** `triedArms` by candidate index (`triedArmsByCandidate[i]` is `candidates[i]`'s), read instead of it. */
+  triedArmsByCandidate?: readonly (ArmState | undefined)[];
+  /**
+   * Filled with `Decision.ranked` as indices into `candidates` (its length set to the ranked count), for
+   * a caller that keeps per-candidate data by index: no lookup of each ranked id.
+   */
+  rankedIndices?: number[];
 }
 
 export const DEFAULT_PRIOR_QUALITY_WEIGHT = 4;
@@ -167,19 +181,20 @@ export function decide(
   // Everything below works on indices into `beliefs` (= candidates); ids are looked up once at the end.
   const n = candidates.length;
   const beliefs: ArmBelief[] = new Array(n);
-  const untried: boolean[] = new Array(n);
-  const posteriorA: number[] = new Array(n);
-  const posteriorB: number[] = new Array(n);
-  /** The route-level (pooled) posterior, before it is shrunk into the context's prior. */
-  const routeA: number[] = new Array(n);
-  const routeB: number[] = new Array(n);
-  const means: number[] = new Array(n);
-  const sampledQuality: number[] = new Array(n);
+  // Per-candidate numbers in scratch columns reused across calls (decide never yields and nothing
+  // keeps them): no arrays allocated per decision.
+  if (scratch.size < n) scratch = new DecideScratch(Math.max(n, 2 * scratch.size));
+  const { untried, posteriorA, posteriorB, routeA, routeB, means, sampledQuality, lower } = scratch;
+  /** The route-level (pooled) posterior, before it is shrunk into the context's prior: routeA, routeB. */
   const eligibleIdx: number[] = [];
   const byIndex = options.armsByCandidate;
+  const columnS = options.armSuccesses;
+  const columnF = options.armFailures;
+  const byColumns = columnS !== undefined && columnF !== undefined;
+  const triedByIndex = options.triedArmsByCandidate;
   for (let i = 0; i < n; i++) {
     const c = candidates[i];
-    const routeArm = byIndex ? byIndex[i] : arms.get(c.modelId);
+    const routeArm = byColumns ? undefined : byIndex ? byIndex[i] : arms.get(c.modelId);
     let a: number;
     let b: number;
     if (c.priorQuality !== undefined) {
@@ -190,11 +205,20 @@ export function decide(
       a = policy.priorSuccesses;
       b = policy.priorFailures;
     }
-    a += routeArm?.successes ?? 0;
-    b += routeArm?.failures ?? 0;
+    let evidence: number;
+    if (byColumns) {
+      const s = columnS[i];
+      const f = columnF[i];
+      a += s;
+      b += f;
+      evidence = s + f;
+    } else {
+      a += routeArm?.successes ?? 0;
+      b += routeArm?.failures ?? 0;
+      evidence = routeArm ? armWeight(routeArm) : 0;
+    }
     routeA[i] = a;
     routeB[i] = b;
-    let evidence = routeArm ? armWeight(routeArm) : 0;
     let contextEvidence: number | undefined;
     if (contextArms) {
       const contextArm = contextArms.get(c.modelId);
@@ -222,8 +246,12 @@ export function decide(
     if (contextEvidence !== undefined) belief.contextEvidence = contextEvidence;
     beliefs[i] = belief;
     if (cap !== undefined) {
-      const triedArm = options.triedArms ? options.triedArms.get(c.modelId) : routeArm;
-      untried[i] = (triedArm ? armWeight(triedArm) : 0) < warmup;
+      if (triedByIndex !== undefined || options.triedArms !== undefined || !byColumns) {
+        const triedArm = triedByIndex ? triedByIndex[i] : options.triedArms ? options.triedArms.get(c.modelId) : routeArm;
+        untried[i] = (triedArm ? armWeight(triedArm) : 0) < warmup ? 1 : 0;
+      } else {
+        untried[i] = columnS![i] + columnF![i] < warmup ? 1 : 0;
+      }
     }
   }
 
@@ -234,13 +262,14 @@ export function decide(
   const costWeight = policy.costWeight;
   // Only the greedy choice (the rule on posterior means) is needed, not its whole order: one pass.
   const greedy = firstRankedIndex(beliefs, eligibleIdx, means, floor, relative, cheapestFirst, costWeight);
-  let testQuality = sampledQuality;
+  let testQuality: ArrayLike<number> = sampledQuality;
   if (pressure > 0) {
     const greedyCost = beliefs[greedy].expectedCostUsd;
-    testQuality = new Array(n);
+    const pressed = scratch.testQuality;
+    testQuality = pressed;
     for (let i = 0; i < n; i++) {
       const b = beliefs[i];
-      testQuality[i] = b.expectedCostUsd >= greedyCost ? b.sampledQuality + pressure * (b.meanQuality - b.sampledQuality) : b.sampledQuality;
+      pressed[i] = b.expectedCostUsd >= greedyCost ? b.sampledQuality + pressure * (b.meanQuality - b.sampledQuality) : b.sampledQuality;
     }
   }
   let order = rankOrder(beliefs, eligibleIdx, testQuality, floor, relative, cheapestFirst, costWeight);
@@ -252,7 +281,6 @@ export function decide(
   if (policy.floorConfidence !== undefined) {
     const threshold = Math.max(floor, relative * bestMean);
     const zProven = normalQuantile(policy.floorConfidence);
-    const lower: number[] = new Array(n);
     for (let i = 0; i < n; i++) lower[i] = lowerQuantile(posteriorA[i], posteriorB[i], zProven);
     const replaced = contextArms && policy.pooledAnchorWhenDown !== false ? replaceDownAnchor(order, beliefs, posteriorA, posteriorB, lower, routeA, routeB, threshold, zProven) : undefined;
     standIn = replaced !== undefined;
@@ -267,6 +295,11 @@ export function decide(
   else reason = 'exploit';
   const ranked: string[] = new Array(order.length);
   for (let k = 0; k < order.length; k++) ranked[k] = beliefs[order[k]].modelId;
+  const rankedIndices = options.rankedIndices;
+  if (rankedIndices !== undefined) {
+    rankedIndices.length = order.length;
+    for (let k = 0; k < order.length; k++) rankedIndices[k] = order[k];
+  }
   let floorUnmet = true;
   for (const i of eligibleIdx) if (means[i] >= floor && means[i] >= relative * bestMean) floorUnmet = false;
   const decision: Decision = { modelId: ranked[0], reason, ranked, beliefs, floorUnmet };
@@ -279,9 +312,15 @@ export function decide(
  * to the front (the untried ones stay right behind it as fallbacks). No cap while nothing is tried.
  * `order` and `untried` index the candidates.
  */
-function capUntried(order: number[], untried: boolean[], cap: number, random: Random): number[] {
+function capUntried(order: number[], untried: Uint8Array, cap: number, random: Random): number[] {
   if (!untried[order[0]]) return order;
-  const firstTried = order.findIndex((i) => !untried[i]);
+  let firstTried = -1;
+  for (let k = 0; k < order.length; k++) {
+    if (!untried[order[k]]) {
+      firstTried = k;
+      break;
+    }
+  }
   if (firstTried < 0 || random() < cap) return order;
   return [order[firstTried], ...order.slice(0, firstTried), ...order.slice(firstTried + 1)];
 }
@@ -299,7 +338,7 @@ function capUntried(order: number[], untried: boolean[], cap: number, random: Ra
  * When the anchor's own mean is below the threshold there is no surplus to protect and the sampled
  * order stands (plain Thompson sampling, which is how a context finds a model that clears at all).
  */
-function fundExploration(order: number[], greedy: number, means: number[], lower: number[], threshold: number, random: Random): number[] {
+function fundExploration(order: number[], greedy: number, means: ArrayLike<number>, lower: ArrayLike<number>, threshold: number, random: Random): number[] {
   const proven = (i: number) => lower[i] >= threshold;
   if (proven(order[0])) return order;
   const anchor = order.find(proven) ?? greedy;
@@ -330,11 +369,11 @@ function fundExploration(order: number[], greedy: number, means: number[], lower
 function replaceDownAnchor(
   order: number[],
   beliefs: ArmBelief[],
-  posteriorA: number[],
-  posteriorB: number[],
-  lower: number[],
-  routeA: number[],
-  routeB: number[],
+  posteriorA: ArrayLike<number>,
+  posteriorB: ArrayLike<number>,
+  lower: ArrayLike<number>,
+  routeA: ArrayLike<number>,
+  routeB: ArrayLike<number>,
   threshold: number,
   z: number,
 ): number[] | undefined {
@@ -348,6 +387,32 @@ function replaceDownAnchor(
   standIns.sort((x, y) => beliefs[x].expectedCostUsd - beliefs[y].expectedCostUsd);
   return [...standIns, ...order.filter((i) => !standIns.includes(i))];
 }
+
+/** decide's per-candidate columns, grown as needed and reused by every call. */
+class DecideScratch {
+  readonly untried: Uint8Array;
+  readonly posteriorA: Float64Array;
+  readonly posteriorB: Float64Array;
+  readonly routeA: Float64Array;
+  readonly routeB: Float64Array;
+  readonly means: Float64Array;
+  readonly sampledQuality: Float64Array;
+  readonly testQuality: Float64Array;
+  readonly lower: Float64Array;
+  constructor(readonly size: number) {
+    this.untried = new Uint8Array(size);
+    this.posteriorA = new Float64Array(size);
+    this.posteriorB = new Float64Array(size);
+    this.routeA = new Float64Array(size);
+    this.routeB = new Float64Array(size);
+    this.means = new Float64Array(size);
+    this.sampledQuality = new Float64Array(size);
+    this.testQuality = new Float64Array(size);
+    this.lower = new Float64Array(size);
+  }
+}
+
+let scratch = new DecideScratch(64);
 
 function allIndices(n: number): number[] {
   const out = new Array<number>(n);

@@ -445,7 +445,7 @@ export class ChatService {
       discount: plan.route.discount,
       ...(plan.route.feedbackWeight === undefined ? {} : { feedbackWeight: plan.route.feedbackWeight }),
       ...(plan.features
-        ? { words: wordEvidence(plan.features, plan.route.priorQuality?.[served.model.id], plan.wordOffsets?.[plan.route.candidates.indexOf(served.model.id)]?.logit) }
+        ? { words: wordEvidence(plan.features, plan.route.priorQuality?.[served.model.id], plan.wordOffsetLogits?.[plan.route.candidates.indexOf(served.model.id)]) }
         : {}),
       validators: plan.route.validators,
       ...this.scoringInput(request, served),

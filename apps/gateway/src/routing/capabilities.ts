@@ -19,7 +19,10 @@ export function requiredCapabilities(request: ChatRequest): Capability[] {
  */
 export function missingCapability(request: ChatRequest, model: ModelSpec, needs?: readonly Capability[]): string | undefined {
   if (!model.capabilities) return undefined;
-  const missing = (needs ?? requiredCapabilities(request)).find((c) => !model.capabilities![c]);
+  const required = needs ?? requiredCapabilities(request);
+  // Most requests need nothing: no closure per candidate for them.
+  if (required.length === 0) return undefined;
+  const missing = required.find((c) => !model.capabilities![c]);
   return missing ? `${CAPABILITY_PREFIX}${missing}` : undefined;
 }
 

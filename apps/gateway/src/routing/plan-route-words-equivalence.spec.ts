@@ -113,6 +113,21 @@ describe('word learner decision: the fast path decides as the straightforward on
     }
   });
 
+  it('rankOrder orders long ranges (its binary search) as the comparator sorts did', () => {
+    const random = seededRandom(14);
+    for (let c = 0; c < 200; c++) {
+      const n = 90 + Math.floor(random() * 150);
+      const costs = [0, 1e-6, 0.01, Infinity];
+      const beliefs = Array.from({ length: n }, (_, i) => ({ modelId: `m${i}`, expectedCostUsd: random() < 0.3 ? costs[Math.floor(random() * costs.length)] : random() * 0.01 }));
+      const quality = Array.from({ length: n }, () => (random() < 0.3 ? [0, 0.5, 0.8, 1][Math.floor(random() * 4)] : random()));
+      const idx = Array.from({ length: n }, (_, i) => i).filter(() => random() < 0.9);
+      const floor = random();
+      const cheapestFirst = random() < 0.3;
+      const costWeight = [undefined, 0.5, 200][Math.floor(random() * 3)];
+      expect(rankOrder(beliefs, idx, quality, floor, 0, cheapestFirst, costWeight)).toEqual(referenceRankOrder(beliefs, idx, quality, floor, 0, cheapestFirst, costWeight));
+    }
+  });
+
   it('word beliefs as Beta evidence, Map and list, are the previous numbers bit for bit', () => {
     const random = seededRandom(12);
     let compared = 0;

@@ -247,7 +247,7 @@ describe('planRoute constraints', () => {
     ]);
     /**
      * Word models as the worker would have trained them: small fails on law prompts, passes on geography;
-     * each scored against the context's belief (from `scored`, as planRoute's `wordOffsets` give it).
+     * each scored against the context's belief (from `scored`, as planRoute's `wordOffsetLogits` give it).
      */
     function trained() {
       const small = emptyLogisticArm('small', { bits: WORD_MODEL.bits, priorPrecision: WORD_MODEL.priorPrecision });
@@ -282,9 +282,9 @@ describe('planRoute constraints', () => {
       const contextArms = new Map([['small', { modelId: 'small', successes: 9, failures: 1, completionTokens: 0, costUsd: 0, observations: 10 }]]);
       const wordPlan = planRoute({ route: words, models, request: geo(1), promptTokens: 20, arms: scored, contextKey: 'k', contextArms, wordArms: trained(), spentTodayUsd: 0, random: seededRandom(1) });
       expect(Array.from(wordPlan.features!)).toEqual(Array.from(hashedPromptFeatures(geo(1), { bits: WORD_MODEL.bits })));
-      expect(wordPlan.wordOffsets).toEqual(pooledContextBeliefs(words.candidates, scored, contextArms, words.priorQuality, { contextPriorStrength: CONTEXT_PRIOR_STRENGTH }));
+      expect(wordPlan.wordOffsetLogits).toEqual(pooledContextBeliefs(words.candidates, scored, contextArms, words.priorQuality, { contextPriorStrength: CONTEXT_PRIOR_STRENGTH }).map((b) => b.logit));
       expect(plan({}).features).toBeUndefined();
-      expect(plan({}).wordOffsets).toBeUndefined();
+      expect(plan({}).wordOffsetLogits).toBeUndefined();
     });
 
     it('bounds an untrained model by max_untried_share, counting scored answers rather than the word prior', () => {

@@ -5,14 +5,13 @@ import {
   decide,
   hashedPromptFeatures,
   logisticArmsAsBeta,
-  logisticArmsAsBetaList,
-  pooledContextBeliefs,
+  logisticArmsAsBetaInto,
+  pooledContextBeliefsInto,
   WORD_MODEL,
   type ArmState,
   type Candidate,
   type Decision,
   type LogisticArmState,
-  type LogitBelief,
 } from '../../../../libs/router/src';
 import { capabilityError, missingCapability, requiredCapabilities } from './capabilities';
 import { promptTokensFor } from './estimate-tokens';
@@ -64,10 +63,11 @@ export interface RoutePlan {
   /** For a route with `learner: hashed_words`: the prompt's hashed-word buckets, for its score job. */
   features?: Int32Array;
   /**
-   * For a route with `learner: hashed_words`: each candidate's context belief (in `route.candidates`
-   * order), which its word model is weighed against; the served model's logit goes in its score job.
+   * For a route with `learner: hashed_words`: each candidate's context belief as a logit (in
+   * `route.candidates` order), which its word model is weighed against; the served model's goes in its
+   * score job.
    */
-  wordOffsets?: LogitBelief[];
+  wordOffsetLogits?: number[];
 }
 
 export interface PlanInput {
@@ -132,9 +132,19 @@ export function planRoute(input: PlanInput): RoutePlan {
   const maxTtftMs = limits.maxTtftMs;
   const routeTypical = typicalCompletionTokens(input.arms, observations?.servedCompletionTokens?.(route.name));
   const needs = requiredCapabilities(request);
-  const candidates: Candidate[] = route.candidates.map((id) => {
+  const words = route.learner === 'hashed_words';
+  const n = route.candidates.length;
+  const candidates: Candidate[] = new Array(n);
+  // Each candidate's route arm and model, looked up once per request (a Map lookup per use was a good
+  // part of a decision at 48 models; docs/benchmarks.md, routing round 10b).
+  const candidateArms: (ArmState | undefined)[] = new Array(n);
+  const candidateModels: ModelSpec[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const id = route.candidates[i];
     const model = input.models.get(id)!;
     const arm = input.arms.get(id);
+    candidateArms[i] = arm;
+    candidateModels[i] = model;
     // Shrunk towards the route's typical answer size, so an untried model is priced for answers like
     // the route's, not for a guess that could make it look dearer than it is.
     const weight = arm ? arm.successes + arm.failures : 0;
@@ -150,27 +160,26 @@ export function planRoute(input: PlanInput): RoutePlan {
     else if (limits.maxPriceUsdPerRequest !== undefined && worstCase > limits.maxPriceUsdPerRequest) excludedBecause = 'max_price_per_request';
     else if (expected > budgetLeft) excludedBecause = budgetLabel;
     else excludedBecause = input.exclude?.(model);
-    return {
+    candidates[i] = {
       modelId: id,
       expectedCostUsd: expected,
       eligible: excludedBecause === undefined,
       excludedBecause,
       // The word learner carries the price prior in each model's bias weight instead.
-      priorQuality: route.learner === 'hashed_words' ? undefined : route.priorQuality?.[id],
+      priorQuality: words ? undefined : route.priorQuality?.[id],
       // Observed first, else the configured guess, else unknown (presumed fast, so it gets observed).
       expectedTtftMs: maxTtftMs === undefined ? undefined : (observations?.expectedTtftMs(id) ?? model.expectedTtftMs),
     };
-  });
+  }
   // When health rules out every model left, they are tried anyway (as probes) rather than refused unseen.
   const health = (c: Candidate) => c.excludedBecause === 'circuit_open' || c.excludedBecause === 'schema_failures';
   if (!candidates.some((c) => c.eligible)) for (const c of candidates.filter(health)) Object.assign(c, { eligible: true, excludedBecause: undefined });
   if (!candidates.some((c) => c.eligible)) throw noEligibleModel(route, candidates);
   let untriedCap: number | undefined;
   if (route.maxUntriedShare !== undefined) {
-    for (const id of route.candidates) if ((input.arms.get(id)?.observations ?? 0) === 0) untriedCap = route.maxUntriedShare;
+    for (let i = 0; i < n; i++) if ((candidateArms[i]?.observations ?? 0) === 0) untriedCap = route.maxUntriedShare;
   }
   // The word learner's beliefs come with their own evidence: a near-zero Beta prior on top.
-  const words = route.learner === 'hashed_words';
   const policy = {
     qualityFloor: limits.qualityFloor,
     priorSuccesses: words ? 1e-3 : 1,
@@ -185,7 +194,8 @@ export function planRoute(input: PlanInput): RoutePlan {
   };
   let decision: Decision;
   let features: Int32Array | undefined;
-  let wordOffsets: LogitBelief[] | undefined;
+  let wordOffsetLogits: number[] | undefined;
+  let rankedModels: ModelSpec[] | undefined;
   if (words) {
     // The word model's belief about this very prompt, as Beta evidence; the untried cap counts the
     // route's scored answers.
@@ -194,30 +204,58 @@ export function planRoute(input: PlanInput): RoutePlan {
     // evidence shrunk into the context's prior, plus the context's own) by how well each predicted the
     // model's outcomes so far (LogisticArmState.wordsLogOdds): the context pools prompts whose words
     // tell nothing (docs/benchmarks.md, routing round 9).
-    wordOffsets = pooledContextBeliefs(route.candidates, input.arms, input.contextArms, route.priorQuality, { contextPriorStrength: policy.contextPriorStrength });
+    if (wordScratch.length < n) growWordScratch(n);
+    const { logits: offsetLogits, variances: offsetVariances } = wordScratch;
+    pooledContextBeliefsInto(route.candidates, candidateArms, input.contextArms, route.priorQuality, { contextPriorStrength: policy.contextPriorStrength }, offsetLogits, offsetVariances);
+    wordOffsetLogits = new Array<number>(n);
+    for (let i = 0; i < n; i++) wordOffsetLogits[i] = offsetLogits[i];
     // Object literals, not spreads: spreading the options into a new object with one more key cost
     // about 2 us per request (measured at 8 models).
     const wordArms = input.wordArms ?? [];
     if (inCandidateOrder(wordArms, candidates)) {
-      // The usual case (LearnedState.wordArmsFor): one belief per candidate, read by index.
-      const beliefs = logisticArmsAsBetaList(wordArms, features, WORD_MODEL.varianceScale, wordOffsets);
-      decision = decide(candidates, EMPTY_ARMS, policy, input.random, { budgetPressure: pressure, triedArms: input.arms, armsByCandidate: beliefs });
+      // The usual case (LearnedState.wordArmsFor): one belief per candidate, by index, in two columns.
+      const { successes, failures } = wordScratch;
+      logisticArmsAsBetaInto(wordArms, features, WORD_MODEL.varianceScale, offsetLogits, offsetVariances, successes, failures);
+      decision = decide(candidates, EMPTY_ARMS, policy, input.random, {
+        budgetPressure: pressure,
+        triedArmsByCandidate: candidateArms,
+        armSuccesses: successes,
+        armFailures: failures,
+        rankedIndices: wordScratch.ranked,
+      });
+      rankedModels = new Array<ModelSpec>(wordScratch.ranked.length);
+      for (let k = 0; k < rankedModels.length; k++) rankedModels[k] = candidateModels[wordScratch.ranked[k]];
     } else {
-      const offsets = new Map(route.candidates.map((id, i) => [id, wordOffsets![i]]));
+      const offsets = new Map(route.candidates.map((id, i) => [id, { logit: offsetLogits[i], variance: offsetVariances[i] }]));
       decision = decide(candidates, logisticArmsAsBeta(wordArms, features, WORD_MODEL.varianceScale, offsets), policy, input.random, { budgetPressure: pressure, triedArms: input.arms });
     }
   } else {
     decision = decide(candidates, input.arms, policy, input.random, { contextKey: input.contextKey, contextArms: input.contextArms, budgetPressure: pressure });
   }
+  const models = rankedModels ?? decision.ranked.map((id) => input.models.get(id)!);
+  // The word learner's usual plan as one literal (the conditional spreads cost about 1 us), same keys.
+  if (tier === undefined && features !== undefined && wordOffsetLogits !== undefined) return { route, decision, models, promptTokens, features, wordOffsetLogits };
   return {
     route,
     ...(tier ? { tier } : {}),
     decision,
-    models: decision.ranked.map((id) => input.models.get(id)!),
+    models,
     promptTokens,
     ...(features ? { features } : {}),
-    ...(wordOffsets ? { wordOffsets } : {}),
+    ...(wordOffsetLogits ? { wordOffsetLogits } : {}),
   };
+}
+
+/**
+ * The word learner's per-candidate columns (context variances, Beta evidence), reused by every request:
+ * planRoute never yields between writing and reading them, and nothing keeps them.
+ */
+let wordScratch = { length: 0, logits: new Float64Array(0), variances: new Float64Array(0), successes: new Float64Array(0), failures: new Float64Array(0), ranked: [] as number[] };
+
+function growWordScratch(n: number): void {
+  const length = Math.max(64, n);
+  const column = () => new Float64Array(length);
+  wordScratch = { length, logits: column(), variances: column(), successes: column(), failures: column(), ranked: [] };
 }
 
 const EMPTY_ARMS: ReadonlyMap<string, ArmState> = new Map();

@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { seededRandom } from '../../libs/core/src';
+import { applyLogisticObservation, emptyWordArm, hashedPromptFeatures } from '../../libs/router/src';
+import { planRoute } from '../../apps/gateway/src/routing/plan-route';
+import { recordDecision, type DecisionBuild, type RecordedDecision } from './decision-equivalence';
+
+/**
+ * The decisions of round 9's build (commit 7dff5a8, before round 10b made the word learner's decision
+ * path faster), recorded by `node dist/bench/routing/decision-equivalence.js record <its dist> 2000`:
+ * this build must make every one of them again, number for number, with the same random draws.
+ */
+describe('planRoute decides as the build before round 10b did', () => {
+  const fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures/word-decisions.json'), 'utf8')) as { seed: number; decisions: RecordedDecision[] };
+  const build: DecisionBuild = { planRoute, seededRandom, emptyWordArm, applyLogisticObservation, hashedPromptFeatures };
+
+  it('every recorded decision, bit for bit', () => {
+    const differ: number[] = [];
+    fixture.decisions.forEach((recorded, i) => {
+      const now = recordDecision(build, fixture.seed, i);
+      if (now.digest !== recorded.digest) differ.push(i);
+    });
+    expect(differ).toEqual([]);
+  });
+
+  it('the recorded cases reach every kind of decision, and both learners', () => {
+    const reasons = new Set(fixture.decisions.map((d) => d.reason));
+    expect([...reasons].sort()).toEqual(['constraint', 'error', 'exploit', 'explore', 'only_candidate']);
+    expect(fixture.decisions.length).toBeGreaterThanOrEqual(2000);
+  });
+});
