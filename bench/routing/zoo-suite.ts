@@ -31,6 +31,7 @@ export const ZOO_TUNING = {
     slack: Number(process.env.ZOO_DRIFT_SLACK ?? 0.05),
     threshold: Number(process.env.ZOO_DRIFT_THRESHOLD ?? 15),
     keepOnAlarm: Number(process.env.ZOO_DRIFT_KEEP ?? 0.05),
+    ...(process.env.ZOO_DRIFT_MAX_KEPT ? { maxKeptEvidence: Number(process.env.ZOO_DRIFT_MAX_KEPT) } : {}),
   },
 };
 

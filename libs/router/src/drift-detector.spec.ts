@@ -54,4 +54,35 @@ describe('drop detector', () => {
     expect(r.arms[1]).toBe(others);
     expect(shrinkEvidence(arm(10, 10), 0.5).costUsd).toBeCloseTo(0.5);
   });
+
+  it('keeps at most maxKeptEvidence of a heavily used arm, at its mean', () => {
+    const r = guardAgainstDrop([arm(2000, 1000)], 'm', 0, 14.99);
+    expect(r.alarm).toBe(true);
+    expect(r.arms[0].successes + r.arms[0].failures).toBeCloseTo(30);
+    expect(r.arms[0].successes / (r.arms[0].successes + r.arms[0].failures)).toBeCloseTo(2 / 3);
+    const wider = guardAgainstDrop([arm(2000, 1000)], 'm', 0, 14.99, { maxKeptEvidence: Infinity });
+    expect(wider.arms[0].successes + wider.arms[0].failures).toBeCloseTo(150);
+  });
+
+  it('lets a long-used arm that regressed fall below the floor within a few dozen scores of the alarm', () => {
+    // 20,000 scores at 0.65, then 0.5: how many scores after the alarm until the mean is under 0.57?
+    for (const seed of [1, 2, 3, 4]) {
+      const random = seededRandom(seed);
+      let arms: ArmState[] = [];
+      let statistic = 0;
+      let alarmAt = -1;
+      let belowAt = -1;
+      for (let i = 0; i < 24_000 && belowAt < 0; i++) {
+        const reward = random() < (i < 20_000 ? 0.65 : 0.5) ? 1 : 0;
+        const guarded = guardAgainstDrop(arms, 'm', reward, statistic);
+        statistic = guarded.statistic;
+        if (guarded.alarm && i >= 20_000 && alarmAt < 0) alarmAt = i;
+        arms = applyObservation(guarded.arms, { modelId: 'm', reward, costUsd: 0, completionTokens: 0 }, 0.9999);
+        if (alarmAt >= 0 && arms[0].successes / (arms[0].successes + arms[0].failures) < 0.57) belowAt = i;
+      }
+      expect(alarmAt).toBeGreaterThanOrEqual(20_000);
+      // With 5% of about 10,000 kept (500 at 0.65) it would take several hundred scores.
+      expect(belowAt - alarmAt).toBeLessThan(100);
+    }
+  });
 });

@@ -20,9 +20,15 @@ export interface DriftDetectorOptions {
   minEvidence?: number;
   /** Share of the evidence kept on an alarm; default 0.05. */
   keepOnAlarm?: number;
+  /**
+   * At most this much evidence is kept on an alarm, whatever the arm had; default 30 (= `minEvidence`).
+   * `keepOnAlarm` alone keeps 150 of an arm with 3,000: the old mean then outweighs the first 150 new
+   * scores, and the regressed arm keeps serving for that long (docs/benchmarks.md, round 10).
+   */
+  maxKeptEvidence?: number;
 }
 
-export const DRIFT_DEFAULTS: Required<DriftDetectorOptions> = { slack: 0.05, threshold: 15, minEvidence: 30, keepOnAlarm: 0.05 };
+export const DRIFT_DEFAULTS: Required<DriftDetectorOptions> = { slack: 0.05, threshold: 15, minEvidence: 30, keepOnAlarm: 0.05, maxKeptEvidence: 30 };
 
 export interface DriftCheck {
   /** The statistic to store for the arm (0 after an alarm). */
@@ -58,7 +64,7 @@ export function guardAgainstDrop(
 ): { arms: ArmState[]; statistic: number; alarm: boolean } {
   const arm = arms.find((a) => a.modelId === modelId);
   const check = checkDrop(statistic, arm, reward, options);
-  if (!check.alarm) return { arms, statistic: check.statistic, alarm: false };
-  const keep = options.keepOnAlarm ?? DRIFT_DEFAULTS.keepOnAlarm;
-  return { arms: arms.map((a) => (a.modelId === modelId ? shrinkEvidence(a, keep) : a)), statistic: 0, alarm: true };
+  if (!check.alarm || !arm) return { arms, statistic: check.statistic, alarm: false };
+  const keep = Math.min(options.keepOnAlarm ?? DRIFT_DEFAULTS.keepOnAlarm, (options.maxKeptEvidence ?? DRIFT_DEFAULTS.maxKeptEvidence) / armWeight(arm));
+  return { arms: arms.map((a) => (a === arm ? shrinkEvidence(a, keep) : a)), statistic: 0, alarm: true };
 }
