@@ -28,7 +28,7 @@ export const ZOO_TUNING = {
   /** Safe exploration (`RoutePolicy.floorConfidence`). */
   safe: { floorConfidence: Number(process.env.ZOO_SAFE_CONFIDENCE ?? 0.9) },
   /** A mixture under the floor (`RoutePolicy.mixtureConfidence`), on top of safe exploration. */
-  mixture: { mixtureConfidence: Number(process.env.ZOO_MIXTURE_CONFIDENCE ?? 0.97), mixtureExploreShare: Number(process.env.ZOO_MIXTURE_EXPLORE ?? 0.2) },
+  mixture: { mixtureConfidence: Number(process.env.ZOO_MIXTURE_CONFIDENCE ?? 0.99), mixtureExploreShare: Number(process.env.ZOO_MIXTURE_EXPLORE ?? 0.2) },
   drift: {
     slack: Number(process.env.ZOO_DRIFT_SLACK ?? 0.05),
     threshold: Number(process.env.ZOO_DRIFT_THRESHOLD ?? 15),
