@@ -29,6 +29,8 @@ export const REPLAY_TUNING = {
   /** Each model's words weighed against the context's belief, as the gateway runs them (REPLAY_LOGISTIC_POOLED=0: the words alone, as before round 9). */
   logisticPooled: process.env.REPLAY_LOGISTIC_POOLED !== '0',
   hashBits: WORD_MODEL.bits,
+  /** `RoutePolicy.mixtureConfidence` of the mixture row (the zoo's setting). */
+  mixtureConfidence: Number(process.env.REPLAY_MIXTURE_CONFIDENCE ?? 0.99),
 };
 
 const policyFor = (relativeFloor: number): RoutePolicy => ({
@@ -60,6 +62,11 @@ export function replayRouters(): ReplayRouterSpec[] {
       name: 'contextual thompson (hierarchical)',
       knobs: t.relativeFloors,
       factory: (k, random) => new HierarchicalRouter('contextual', policyFor(k), t.discount, random),
+    },
+    {
+      name: 'contextual thompson + mixture floor',
+      knobs: t.relativeFloors,
+      factory: (k, random) => new HierarchicalRouter('contextual-mixture', { ...policyFor(k), mixtureConfidence: t.mixtureConfidence }, t.discount, random),
     },
     {
       name: 'thompson (non-contextual), cost-weighted',

@@ -27,6 +27,8 @@ export const ZOO_TUNING = {
   budgetFloorSlack: 0.05,
   /** Safe exploration (`RoutePolicy.floorConfidence`). */
   safe: { floorConfidence: Number(process.env.ZOO_SAFE_CONFIDENCE ?? 0.9) },
+  /** A mixture under the floor (`RoutePolicy.mixtureConfidence`), on top of safe exploration. */
+  mixture: { mixtureConfidence: Number(process.env.ZOO_MIXTURE_CONFIDENCE ?? 0.99), mixtureExploreShare: Number(process.env.ZOO_MIXTURE_EXPLORE ?? 0.2) },
   drift: {
     slack: Number(process.env.ZOO_DRIFT_SLACK ?? 0.05),
     threshold: Number(process.env.ZOO_DRIFT_THRESHOLD ?? 15),
@@ -55,8 +57,9 @@ function policy(setup: ScenarioSetup, extra: Partial<RoutePolicy> = {}): RoutePo
   return { qualityFloor: observedFloor(SIM.qualityFloor, setup.noise), priorSuccesses: 1, priorFailures: 1, ...extra };
 }
 
-function contextualPolicy(setup: ScenarioSetup, paced: boolean, safe = false): RoutePolicy {
+function contextualPolicy(setup: ScenarioSetup, paced: boolean, safe = false, mixture = false): RoutePolicy {
   return policy(setup, {
+    ...(mixture ? ZOO_TUNING.mixture : {}),
     contextPriorStrength: ZOO_TUNING.contextPriorStrength,
     maxUntriedShare: ZOO_TUNING.maxUntriedShare,
     ...(paced ? { budgetFloorSlack: ZOO_TUNING.budgetFloorSlack } : {}),
@@ -108,6 +111,12 @@ function zooRouters(): ZooRouterSpec[] {
       name: 'contextual thompson + safe exploration',
       learning: true,
       make: (s, seed) => new HierarchicalRouter('contextual+safe', contextualPolicy(s, false, true), t.discount, routerRandom(seed), t.contextDiscount),
+      options: () => prior,
+    },
+    {
+      name: 'contextual thompson + mixture floor',
+      learning: true,
+      make: (s, seed) => new HierarchicalRouter('contextual+mixture', contextualPolicy(s, false, true, true), t.discount, routerRandom(seed), t.contextDiscount),
       options: () => prior,
     },
     {

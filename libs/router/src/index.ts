@@ -7,3 +7,4 @@ export * from './linear-thompson';
 export * from './hashed-logistic';
 export * from './drift-detector';
 export * from './safe-exploration';
+export * from './mixture-floor';

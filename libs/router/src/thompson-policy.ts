@@ -2,6 +2,7 @@ import type { Random } from '../../core/src';
 import { armWeight, type ArmState } from './arm-state';
 import { sampleBeta } from './beta-sampler';
 import { firstRankedIndex, rankOrder } from './ranking';
+import { DEFAULT_MIXTURE_EXPLORE_SHARE, mixtureOrder } from './mixture-floor';
 import { lowerQuantile, normalQuantile } from './safe-exploration';
 
 export interface Candidate {
@@ -77,6 +78,19 @@ export interface RoutePolicy {
    * Default true (has no effect without `floorConfidence` and context arms); false = the rule as before.
    */
   pooledAnchorWhenDown?: boolean;
+  /**
+   * A mixture under the floor (see `mixture-floor.ts`). Set (e.g. 0.97): the request is served from the
+   * cheapest mixture of two eligible models, one proven alone at this confidence and a cheaper one,
+   * whose lower confidence bound of quality, sum p_i mean_i - z sqrt(sum p_i^2 var_i) with z the normal
+   * quantile of this confidence, clears the floor; one random draw picks the model. With
+   * `mixtureExploreShare`, the sampled choice takes the cheap side of the mixture instead (its own
+   * funded share) on that share of requests. A context with no evidence at all mixes on the posterior
+   * means (the price prior). When no eligible model is proven alone, the rule without this option
+   * applies (`floorConfidence`'s, else the draw's). Unset: off (the same decisions and random draws).
+   */
+  mixtureConfidence?: number;
+  /** With `mixtureConfidence`: share of requests on which the sampled choice, when cheaper than the anchor, is the mixture's cheap side; default 0.2. */
+  mixtureExploreShare?: number;
 }
 
 export type DecisionReason = 'exploit' | 'explore' | 'constraint' | 'only_candidate';
@@ -278,7 +292,13 @@ export function decide(
   if (cap !== undefined) order = capUntried(order, untried, cap, random);
   let bestMean = 0;
   for (const i of eligibleIdx) if (means[i] > bestMean) bestMean = means[i];
-  if (policy.floorConfidence !== undefined) {
+  let mixed: number[] | undefined;
+  if (policy.mixtureConfidence !== undefined) {
+    const threshold = Math.max(floor, relative * bestMean);
+    mixed = mixtureOrder(order, beliefs, eligibleIdx, means, posteriorA, posteriorB, threshold, policy.mixtureConfidence, policy.mixtureExploreShare ?? DEFAULT_MIXTURE_EXPLORE_SHARE, random);
+    if (mixed !== undefined) order = mixed;
+  }
+  if (mixed === undefined && policy.floorConfidence !== undefined) {
     const threshold = Math.max(floor, relative * bestMean);
     const zProven = normalQuantile(policy.floorConfidence);
     for (let i = 0; i < n; i++) lower[i] = lowerQuantile(posteriorA[i], posteriorB[i], zProven);
