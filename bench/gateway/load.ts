@@ -20,8 +20,9 @@ export async function timedRequest(client: Dispatcher, target: Target, kind: Ups
 /**
  * Concurrency 1, interleaved: each round sends one request to every target in turn (the order
  * rotates), so slow drifts of the machine hit all targets alike. One keep-alive connection each.
+ * `gapMs` waits between rounds: sporadic traffic, where each request finds the processes idle.
  */
-export async function interleavedLatency(targets: Target[], kind: UpstreamKind, rounds: number, warmup: number): Promise<Map<string, number[]>> {
+export async function interleavedLatency(targets: Target[], kind: UpstreamKind, rounds: number, warmup: number, gapMs = 0): Promise<Map<string, number[]>> {
   const clients = targets.map((t) => new Client(t.origin, { pipelining: 1 }));
   const body = chatBody(kind, false);
   const out = new Map<string, number[]>(targets.map((t) => [t.name, []]));
@@ -32,6 +33,7 @@ export async function interleavedLatency(targets: Target[], kind: UpstreamKind, 
         const ms = await timedRequest(clients[i], targets[i], kind, body);
         if (r >= warmup) out.get(targets[i].name)!.push(ms);
       }
+      if (gapMs > 0) await sleep(gapMs);
     }
   } finally {
     await Promise.all(clients.map((c) => c.close()));

@@ -8,7 +8,7 @@ import { cpuByRole, cpuSnapshot, percentile, processCpuMs, processRssKb, rssTren
 import { targetsFor, useGatewayKey, type Target } from './targets';
 
 /**
- * `npm run bench:gateway [-- --quick] [-- --soak 600] [-- --profile | --profile-light | --profile-streams] [-- --streams N] [-- --throughput N [--worker-profile]]`: the gateway's overhead against
+ * `npm run bench:gateway [-- --quick] [-- --soak 600] [-- --profile | --profile-light | --profile-streams] [-- --streams N] [-- --throughput N [--worker-profile]] [-- --sporadic N]`: the gateway's overhead against
  * the upstream itself and a bare Node pass-through, measured side by side in one run.
  */
 interface Options {
@@ -23,6 +23,8 @@ interface Options {
   streamsOnly: number;
   /** Only the 64-connection throughput cells (pass-through, gateway), this many times (`--throughput 3`). */
   throughputOnly: number;
+  /** Only sporadic requests (`--sporadic 3`): concurrency 1 with a 300 ms pause between rounds, this many times. */
+  sporadicOnly: number;
   /** With --throughput: CPU-profile the worker process too (`--worker-profile`, into bench/gateway/profiles). */
   workerProfile: boolean;
 }
@@ -40,6 +42,7 @@ function parseArgs(argv: string[]): Options {
     profileStreams: argv.includes('--profile-streams'),
     streamsOnly: streamsAt >= 0 ? Number(argv[streamsAt + 1] ?? 3) : 0,
     throughputOnly: throughputAt >= 0 ? Number(argv[throughputAt + 1] ?? 3) : 0,
+    sporadicOnly: argv.includes('--sporadic') ? Number(argv[argv.indexOf('--sporadic') + 1] ?? 3) : 0,
     workerProfile: argv.includes('--worker-profile'),
   };
 }
@@ -59,6 +62,9 @@ function table(header: string[], rows: string[][]): void {
   for (const r of rows) print(`| ${r.join(' | ')} |`);
   print();
 }
+
+/** The pause between rounds of `--sporadic`: three lease syncs (100 ms), so no lease is in use when a request arrives. */
+const SPORADIC_GAP_MS = 300;
 
 interface Verdict {
   target: string;
@@ -114,6 +120,19 @@ async function main(): Promise<void> {
         print(`## Streams, repetition ${i + 1} of ${options.streamsOnly} (${q ? 'quick' : 'full'} cells)`);
         print();
         table(['upstream', 'target', 'TTFT p50', 'TTFT p99', 'added TTFT p50', 'chunk transit p50', 'chunk transit p99', 'added transit p99', 'chunks/stream', 'CPU ms per stream'], (await streamCells(targets, q, streamPids)).rows);
+      }
+      return;
+    }
+    if (options.sporadicOnly > 0) {
+      // A request every ~300 ms per target: each finds the gateway idle (no lease in use, cold caches),
+      // as low-traffic deployments see it. Added latency over the upstream, interleaved as at c=1.
+      await interleavedLatency(targets, 'instant', 100, 0);
+      for (let i = 0; i < options.sporadicOnly; i++) {
+        const lat = await interleavedLatency(targets, 'instant', q ? 40 : 100, 5, SPORADIC_GAP_MS);
+        const up = lat.get('upstream')!;
+        print(`## Sporadic requests (one round every ${SPORADIC_GAP_MS} ms), repetition ${i + 1}: added latency p50 / p99 (ms)`);
+        print();
+        table(['target', 'added p50', 'added p99'], targets.slice(1).map((t) => [t.name, f(percentile(lat.get(t.name)!, 50) - percentile(up, 50), 3), f(percentile(lat.get(t.name)!, 99) - percentile(up, 99), 3)]));
       }
       return;
     }
