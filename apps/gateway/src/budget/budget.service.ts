@@ -282,30 +282,36 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
       budgets.forEach((b, i) => this.spentNano.set(b.id, result.sums[i]));
       return result;
     };
-    let withTopUp = topUps.some((t) => t > 0);
-    let result: TryAddResult;
-    if (withTopUp) {
-      const id = reserveKeys.join('\u0000');
-      const leasing = attempt(true);
-      if (!this.leasing.has(id)) this.leasing.set(id, leasing.catch(() => undefined).finally(() => this.leasing.delete(id)));
-      result = await leasing;
-    } else {
-      result = await attempt(false);
-    }
-    if (!result.ok && withTopUp) {
-      withTopUp = false;
+    const { result, leased } = await this.addShared(attempt, topUps.some((t) => t > 0), reserveKeys.join('\u0000'), reserveKeys);
+    if (!result.ok) return { refused: result.refused };
+    return {
+      leases: budgets.map((b, i) => this.leases.grant(reserveKeys[i], windows[i].ttlMs, worstNano, leased ? topUps[i] : 0, { limitNano: limits[i], budgetId: b.id, worstNano })),
+      refused: -1,
+    };
+  }
+
+  /**
+   * One count in the shared counters, for budgets and rate limits alike: with a lease on top when there
+   * is room to spare (concurrent misses of this process wait for it instead of each leasing), exactly
+   * when that is refused, and once more after giving back this process's unused room on `keys` when
+   * still refused. `leased`: the accepted count included the lease.
+   */
+  private async addShared(attempt: (withTopUp: boolean) => Promise<TryAddResult>, withTopUp: boolean, leaseId: string, keys: readonly string[]): Promise<{ result: TryAddResult; leased: boolean }> {
+    const first = attempt(withTopUp);
+    if (withTopUp && !this.leasing.has(leaseId)) this.leasing.set(leaseId, first.catch(() => undefined).finally(() => this.leasing.delete(leaseId)));
+    let result = await first;
+    let leased = withTopUp;
+    if (!result.ok && leased) {
+      leased = false;
       result = await attempt(false);
     }
     // Unused lease of this process, or lease it is giving back right now, may be what is missing.
-    if (!result.ok && (this.leases.unused(reserveKeys) > 0 || this.syncing)) {
-      await this.syncLeases(new Set(reserveKeys));
+    if (!result.ok && (this.leases.unused(keys) > 0 || this.syncing)) {
+      leased = false;
+      await this.syncLeases(new Set(keys));
       result = await attempt(false);
     }
-    if (!result.ok) return { refused: result.refused };
-    return {
-      leases: budgets.map((b, i) => this.leases.grant(reserveKeys[i], windows[i].ttlMs, worstNano, withTopUp ? topUps[i] : 0, { limitNano: limits[i], budgetId: b.id, worstNano })),
-      refused: -1,
-    };
+    return { result, leased };
   }
 
   /**
@@ -419,28 +425,15 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
       keys.forEach((k, i) => this.rateSums.set(k, result.sums[i]));
       return result;
     };
-    let withTopUp = topUps.some((t) => t > 0);
-    const first = attempt(withTopUp);
-    // Concurrent misses of this process wait for this lease instead of each taking one.
-    if (withTopUp && !this.leasing.has(leaseId)) this.leasing.set(leaseId, first.catch(() => undefined).finally(() => this.leasing.delete(leaseId)));
-    let result = await first;
-    if (!result.ok && withTopUp) {
-      withTopUp = false;
-      result = await attempt(false);
-    }
-    // Room this process leased and did not use may be what is missing: give it back, ask again.
-    if (!result.ok && (this.leases.unused(keys) > 0 || this.syncing)) {
-      await this.syncLeases(new Set(keys));
-      result = await attempt(false);
-    }
+    const { result, leased } = await this.addShared(attempt, topUps.some((t) => t > 0), leaseId, keys);
     if (!result.ok) return { used: result.sums, refused: result.refused };
-    if (withTopUp) {
+    if (leased) {
       lines.forEach((l, i) => {
         const lease = this.leases.grant(keys[i], l.ttlMs, l.amount, topUps[i], { limitNano: l.limit, budgetId: RATE_TERMS, worstNano: l.amount });
         this.leases.settle([lease], l.amount, l.amount); // counted for good: nothing in flight to settle later
       });
     }
-    return { used: result.sums.map((sum, i) => sum - (withTopUp ? topUps[i] : 0)), refused: -1 };
+    return { used: result.sums.map((sum, i) => sum - (leased ? topUps[i] : 0)), refused: -1 };
   }
 
   private setRateHeaders(ctx: RequestContext, lines: RateLine[], used: number[], resetInMs: number): void {
