@@ -13,8 +13,8 @@ import { readFileSync } from 'node:fs';
 import { seededRandom } from '../../libs/core/src';
 import type { RoutePolicy } from '../../libs/router/src';
 import { HierarchicalRouter, type RouteRequest } from './routers';
-import { buildScenario, observedFloor, SIM, simulate, type ScenarioName, type Zoo } from './zoo-sim';
-import { priorFromPrice, ZOO_TUNING } from './zoo-suite';
+import { buildScenario, classWindowQualities, SIM, simulate, type ScenarioName, type Zoo } from './zoo-sim';
+import { contextualPolicy, priorFromPrice, ZOO_TUNING } from './zoo-suite';
 
 const scenario = (process.argv[2] ?? 'noisy_feedback_hard') as ScenarioName;
 const seed = Number(process.argv[3] ?? 1);
@@ -26,11 +26,7 @@ const datasets = process.env.ROUTING_DATASETS ?? '/work/shared/datasets';
 const zoo = JSON.parse(readFileSync(`${datasets}/zoo.json`, 'utf8')) as Zoo;
 const setup = buildScenario(zoo, scenario);
 const policy: RoutePolicy = {
-  qualityFloor: observedFloor(SIM.qualityFloor, setup.noise),
-  priorSuccesses: 1,
-  priorFailures: 1,
-  contextPriorStrength: ZOO_TUNING.contextPriorStrength,
-  maxUntriedShare: ZOO_TUNING.maxUntriedShare,
+  ...contextualPolicy(setup, false),
   ...(safe !== '-' ? { floorConfidence: Number(safe) } : {}),
   ...(mixture !== '-' ? { mixtureConfidence: Number(mixture), mixtureExploreShare: ZOO_TUNING.mixture.mixtureExploreShare } : {}),
   ...(JSON.parse(process.env.DIAG_POLICY ?? '{}') as Partial<RoutePolicy>),
@@ -90,25 +86,10 @@ for (let b = 0; b < SIM.requests; b += block) {
     .join(' ');
   console.log(`${String(b).padStart(5)} cost ${pct(cost / clairCost - 1).padStart(5)}  ${classes}  ${shares(counts, block)}`);
 }
-let violations = 0;
-let windows = 0;
-const bad: string[] = [];
-for (let w = 0; w + SIM.window <= SIM.requests; w += SIM.window) {
-  for (const c of Object.keys(SIM.taskMix)) {
-    let q = 0;
-    let k = 0;
-    for (let i = w; i < w + SIM.window; i++) {
-      if (run.taskClass[i] !== c) continue;
-      q += run.trueQuality[i];
-      k++;
-    }
-    windows++;
-    if (k > 0 && q / k < SIM.qualityFloor) {
-      violations++;
-      bad.push(`${w / SIM.window}${c[0]}:${(q / k).toFixed(3)}`);
-    }
-  }
-}
+const windowQualities = classWindowQualities(run);
+const windows = windowQualities.length;
+const bad = windowQualities.filter((x) => x.quality !== undefined && x.quality < SIM.qualityFloor).map((x) => `${x.window}${x.taskClass[0]}:${x.quality!.toFixed(3)}`);
+const violations = bad.length;
 let cost = 0;
 let clairCost = 0;
 for (let i = 5_000; i < SIM.requests; i++) {

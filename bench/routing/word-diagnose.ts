@@ -10,8 +10,8 @@ import { readFileSync } from 'node:fs';
 import { hashedPromptFeatures, logisticBelief, WORD_MODEL, type RoutePolicy } from '../../libs/router/src';
 import { seededRandom } from '../../libs/core/src';
 import { WordLearnerRouter } from './routers';
-import { buildScenario, observedFloor, SIM, simulate, TEMPLATES, type ScenarioName, type Zoo } from './zoo-sim';
-import { priorFromPrice, ZOO_TUNING } from './zoo-suite';
+import { buildScenario, SIM, simulate, TEMPLATES, type ScenarioName, type Zoo } from './zoo-sim';
+import { contextualPolicy, priorFromPrice, ZOO_TUNING } from './zoo-suite';
 
 const scenario = (process.argv[2] ?? 'stationary') as ScenarioName;
 const seed = Number(process.argv[3] ?? 1);
@@ -39,14 +39,7 @@ interface Rec {
 }
 const recs: Rec[] = [];
 
-const policy: RoutePolicy = {
-  qualityFloor: observedFloor(SIM.qualityFloor, setup.noise),
-  priorSuccesses: 1,
-  priorFailures: 1,
-  contextPriorStrength: ZOO_TUNING.contextPriorStrength,
-  maxUntriedShare: ZOO_TUNING.maxUntriedShare,
-  ...(process.env.DIAG_SAFE === '1' ? ZOO_TUNING.safe : {}),
-};
+const policy: RoutePolicy = contextualPolicy(setup, false, process.env.DIAG_SAFE === '1');
 let decisions = 0;
 /** The context beliefs of each template's last decision, per model. */
 const lastOffsets = new Map<string, Map<string, { logit: number; variance: number }>>();

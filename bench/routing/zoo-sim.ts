@@ -223,6 +223,27 @@ export interface SimRun {
   budgetUsd?: number;
 }
 
+/**
+ * The true quality served to each task class in each SIM.window-request window (undefined where the
+ * class had no request): what the floor target is judged on.
+ */
+export function classWindowQualities(run: Pick<SimRun, 'taskClass' | 'trueQuality'>, n = SIM.requests): Array<{ window: number; taskClass: string; quality: number | undefined }> {
+  const out: Array<{ window: number; taskClass: string; quality: number | undefined }> = [];
+  for (let w = 0; w + SIM.window <= n; w += SIM.window) {
+    for (const c of Object.keys(SIM.taskMix)) {
+      let q = 0;
+      let k = 0;
+      for (let i = w; i < w + SIM.window; i++) {
+        if (run.taskClass[i] !== c) continue;
+        q += run.trueQuality[i];
+        k++;
+      }
+      out.push({ window: w / SIM.window, taskClass: c, quality: k > 0 ? q / k : undefined });
+    }
+  }
+  return out;
+}
+
 /** The policy that knows true qualities and outages: cheapest arm that truly clears the floor. */
 export function clairvoyantRanking(setup: ScenarioSetup, taskClass: string, i: number, floor: number): string[] {
   const live = setup.arms.filter((a) => i >= a.availableFrom && a.failure(i).p5xx < 1);

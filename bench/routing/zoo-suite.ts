@@ -4,7 +4,7 @@ import { FEATURE_NAMES, type RoutePolicy } from '../../libs/router/src';
 import { quantile, requestsToAdapt, requestsToAdaptVsBefore } from './metrics';
 import { ProgressBar } from './progress';
 import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, RandomRouter, ThompsonRouter, WordLearnerRouter, type BenchRouter } from './routers';
-import { buildScenario, observedFloor, SIM, simulate, type ScenarioName, type ScenarioSetup, type SimOptions, type SimRun, type Zoo } from './zoo-sim';
+import { buildScenario, classWindowQualities, observedFloor, SIM, simulate, type ScenarioName, type ScenarioSetup, type SimOptions, type SimRun, type Zoo } from './zoo-sim';
 
 export const SCENARIOS: ScenarioName[] = [
   'stationary',
@@ -57,7 +57,8 @@ function policy(setup: ScenarioSetup, extra: Partial<RoutePolicy> = {}): RoutePo
   return { qualityFloor: observedFloor(SIM.qualityFloor, setup.noise), priorSuccesses: 1, priorFailures: 1, ...extra };
 }
 
-function contextualPolicy(setup: ScenarioSetup, paced: boolean, safe = false, mixture = false): RoutePolicy {
+/** The contexts learner's policy in the zoo (exported for the diagnosis scripts). */
+export function contextualPolicy(setup: ScenarioSetup, paced: boolean, safe = false, mixture = false): RoutePolicy {
   return policy(setup, {
     ...(mixture ? ZOO_TUNING.mixture : {}),
     contextPriorStrength: ZOO_TUNING.contextPriorStrength,
@@ -212,22 +213,9 @@ function measure(scenario: string, spec: ZooRouterSpec, setup: ScenarioSetup, ru
     return s;
   };
   // A window violates the floor when the true quality of any task class's requests in it is below the floor.
-  let violations = 0;
-  let windows = 0;
-  const classes = Object.keys(SIM.taskMix);
-  for (let w = 0; w + SIM.window <= n; w += SIM.window) {
-    for (const c of classes) {
-      let q = 0;
-      let k = 0;
-      for (let i = w; i < w + SIM.window; i++) {
-        if (run.taskClass[i] !== c) continue;
-        q += run.trueQuality[i];
-        k++;
-      }
-      windows++;
-      if (k > 0 && q / k < floor) violations++;
-    }
-  }
+  const windowQualities = classWindowQualities(run, n);
+  const windows = windowQualities.length;
+  const violations = windowQualities.filter((x) => x.quality !== undefined && x.quality < floor).length;
   let adaptation: number | undefined;
   let adaptationVsBefore: number | undefined;
   if (spec.learning && setup.changeAt !== undefined) {
@@ -238,7 +226,7 @@ function measure(scenario: string, spec: ZooRouterSpec, setup: ScenarioSetup, ru
     const bad = (t: number) => {
       const c = sum(run.cost, t, t + SIM.adaptWindow);
       const cc = sum(clair.cost, t, t + SIM.adaptWindow);
-      return lowestClassQuality(run, classes, t, t + SIM.adaptWindow) < floor || c > (1 + SIM.adaptCostTolerance) * cc;
+      return lowestClassQuality(run, Object.keys(SIM.taskMix), t, t + SIM.adaptWindow) < floor || c > (1 + SIM.adaptCostTolerance) * cc;
     };
     const after: boolean[] = [];
     for (let t = t0; t + SIM.adaptWindow <= Math.min(n, t0 + SIM.adaptHorizon); t += step) after.push(bad(t));

@@ -89,10 +89,9 @@ describe.each([
   it('with room for many requests, most reserve against a local lease and the cap still holds exactly', async () => {
     const base = stack.gateway.url;
     const budgets = stack.gateway.app.get(BudgetService);
-    const { id, key } = await newKey(base, { tenant_id: 'default' });
     const allowed = 600;
     const cap = allowed * REQUEST_COST_USD;
-    await admin(base, 'POST', '/v1/admin/budgets', { scope: 'key', subject: id, period: 'day', hard_limit_usd: cap });
+    const { id, key } = await keyWithDailyBudget(base, cap);
     const before = budgets.sharedReservations;
     // Waves of 100 concurrent requests: early ones lease, later ones reserve locally, the last ones near the cap go to the store.
     const replies: Reply[] = [];
@@ -116,9 +115,7 @@ describe.each([
   it('steady traffic over many lease syncs keeps reserving locally; the counters are exact once it stops', async () => {
     const base = stack.gateway.url;
     const budgets = stack.gateway.app.get(BudgetService);
-    const { id, key } = await newKey(base, { tenant_id: 'default' });
-    const cap = 10_000 * REQUEST_COST_USD;
-    await admin(base, 'POST', '/v1/admin/budgets', { scope: 'key', subject: id, period: 'day', hard_limit_usd: cap });
+    const { id, key } = await keyWithDailyBudget(base, 10_000 * REQUEST_COST_USD);
     const before = budgets.sharedReservations;
     // One request after another for well over LEASE_SYNC_MS x 5: each sync would hand the lease back and
     // the next request lease again on its own time, unless a lease in use keeps its room.
@@ -140,9 +137,7 @@ describe.each([
   it('sporadic traffic (requests further apart than a lease sync) reserves locally too; reports stay exact', async () => {
     const base = stack.gateway.url;
     const budgets = stack.gateway.app.get(BudgetService);
-    const { id, key } = await newKey(base, { tenant_id: 'default' });
-    const cap = 10_000 * REQUEST_COST_USD;
-    await admin(base, 'POST', '/v1/admin/budgets', { scope: 'key', subject: id, period: 'day', hard_limit_usd: cap });
+    const { id, key } = await keyWithDailyBudget(base, 10_000 * REQUEST_COST_USD);
     const before = budgets.sharedReservations;
     // Each request waits out three lease syncs: an idle lease handed back at the first would make every
     // request lease again on its own time (6 shared reservations); one kept while idle makes 1.
@@ -234,3 +229,10 @@ describe('a key cap holds across two gateway processes sharing Redis and Postgre
     expect(spend.cost).toBeLessThanOrEqual(CAP_USD + 1e-12);
   });
 });
+
+/** A new key of tenant "default" with a daily budget of `capUsd` on it. */
+async function keyWithDailyBudget(base: string, capUsd: number): Promise<{ id: string; key: string }> {
+  const created = await newKey(base, { tenant_id: 'default' });
+  await admin(base, 'POST', '/v1/admin/budgets', { scope: 'key', subject: created.id, period: 'day', hard_limit_usd: capUsd });
+  return created;
+}

@@ -307,7 +307,6 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
     }
     // Unused lease of this process, or lease it is giving back right now, may be what is missing.
     if (!result.ok && (this.leases.unused(keys) > 0 || this.syncing)) {
-      leased = false;
       await this.syncLeases(new Set(keys));
       result = await attempt(false);
     }
@@ -388,27 +387,23 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
       local = this.leases.tryChargeFinal(items);
     }
     let used: number[];
-    if (local) {
-      // Counted locally: the shared sum as last seen, less the room this process still holds unused.
-      used = lines.map((l) => (this.rateSums.get(l.keys[0]) ?? 0) - this.leases.unused([l.keys[0]]));
-    } else {
-      const shared = await this.countRateShared(lines, leaseId);
-      used = shared.used;
-      if (shared.refused >= 0) {
-        this.setRateHeaders(ctx, lines, used, window.resetMs - now);
-        const l = lines[shared.refused];
-        const scope = l.keys[0].startsWith('rl:k:') ? 'API key' : 'tenant';
-        throw new GatewayError(
-          429,
-          `Rate limit reached for ${l.kind} per minute on this ${scope}: limit ${l.limit}, used ${used[shared.refused]}${l.kind === 'tokens' ? `, requested ${l.amount}` : ''}.`,
-          'rate_limit_error',
-          'rate_limit_exceeded',
-          null,
-          Math.max(1, Math.ceil((window.resetMs - now) / 1000)),
-        );
-      }
-    }
+    let refused = -1;
+    // Counted locally: the shared sum as last seen, less the room this process still holds unused.
+    if (local) used = lines.map((l) => (this.rateSums.get(l.keys[0]) ?? 0) - this.leases.unused([l.keys[0]]));
+    else ({ used, refused } = await this.countRateShared(lines, leaseId));
     this.setRateHeaders(ctx, lines, used, window.resetMs - now);
+    if (refused >= 0) {
+      const l = lines[refused];
+      const scope = l.keys[0].startsWith('rl:k:') ? 'API key' : 'tenant';
+      throw new GatewayError(
+        429,
+        `Rate limit reached for ${l.kind} per minute on this ${scope}: limit ${l.limit}, used ${used[refused]}${l.kind === 'tokens' ? `, requested ${l.amount}` : ''}.`,
+        'rate_limit_error',
+        'rate_limit_exceeded',
+        null,
+        Math.max(1, Math.ceil((window.resetMs - now) / 1000)),
+      );
+    }
   }
 
   /**

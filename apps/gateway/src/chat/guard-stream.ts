@@ -65,8 +65,12 @@ export function guardStream(source: AsyncIterator<ChatChunk>, timeouts: TimeoutS
     waiter = undefined;
     failed = true;
     abort.abort();
-    pending.reject(new ProviderError('timeout', `Upstream exceeded its ${what} (${Math.round(limitMs)} ms).`, undefined, undefined, seenContent));
+    pending.reject(timeoutError());
   };
+
+  function timeoutError(): ProviderError {
+    return new ProviderError('timeout', `Upstream exceeded its ${what} (${Math.round(limitMs)} ms).`, undefined, undefined, seenContent);
+  }
 
   function arm(now: number): void {
     if (deadline === Infinity) return; // no limit applies to this wait (a running timer finds so and stops)
@@ -119,7 +123,7 @@ export function guardStream(source: AsyncIterator<ChatChunk>, timeouts: TimeoutS
 
   return {
     next() {
-      if (failed) return Promise.reject(new ProviderError('timeout', `Upstream exceeded its ${what} (${Math.round(limitMs)} ms).`, undefined, undefined, seenContent));
+      if (failed) return Promise.reject(timeoutError());
       const now = performance.now();
       setDeadline(now);
       return new Promise<IteratorResult<ChatChunk>>((resolve, reject) => {
