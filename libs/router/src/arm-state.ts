@@ -34,6 +34,19 @@ export function armWeight(arm: ArmState): number {
 }
 
 /**
+ * An arm's successes (failures), 0 for no arm: `arm?.successes ?? 0` without its intermediate
+ * undefined, which made the optimising compiler box each number it read (16 bytes a read, 64 per model
+ * in the context beliefs at every decision; docs/benchmarks.md, routing round 11).
+ */
+export function successesOf(arm: ArmState | undefined): number {
+  return arm === undefined ? 0 : arm.successes;
+}
+
+export function failuresOf(arm: ArmState | undefined): number {
+  return arm === undefined ? 0 : arm.failures;
+}
+
+/**
  * Folds one scored response into a route's arms: every arm of the route decays by `discount`
  * (evidence ages with the route's traffic, so an arm that is no longer tried drifts back towards
  * its prior and gets explored again), then the observed arm gains the new evidence.

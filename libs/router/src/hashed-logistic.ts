@@ -1,4 +1,4 @@
-import type { ArmState } from './arm-state';
+import { failuresOf, successesOf, type ArmState } from './arm-state';
 import { featureScale } from './context/hashed-features';
 import { DEFAULT_CONTEXT_PRIOR_STRENGTH, DEFAULT_PRIOR_QUALITY_WEIGHT } from './thompson-policy';
 
@@ -234,11 +234,9 @@ export function logisticArmsAsBetaInto(
   failures: Float64Array,
 ): void {
   const x = featureScale(features);
-  const withOffsets = offsetLogits !== undefined && offsetVariances !== undefined;
   const inverse = exactInverse(varianceScale);
-  for (let i = 0; i < arms.length; i++) {
-    armBetaInto(arms[i], features, x, varianceScale, inverse, withOffsets, withOffsets ? offsetLogits[i] : 0, withOffsets ? offsetVariances[i] : 0, successes, failures, i);
-  }
+  const logits = offsetLogits !== undefined && offsetVariances !== undefined ? offsetLogits : undefined;
+  for (let i = 0; i < arms.length; i++) armBetaInto(arms[i], features, x, varianceScale, inverse, logits, offsetVariances, successes, failures, i);
 }
 
 /** A Gaussian belief about a logit. */
@@ -331,12 +329,12 @@ function pooledLogitInto(
   i: number,
 ): void {
   const q = priorQuality ?? 0.5;
-  let a = q * w + (routeArm?.successes ?? 0);
-  let b = (1 - q) * w + (routeArm?.failures ?? 0);
+  let a = q * w + successesOf(routeArm);
+  let b = (1 - q) * w + failuresOf(routeArm);
   const strength = Math.min(cap, a + b);
   const mean = a / (a + b);
-  a = strength * mean + (contextArm?.successes ?? 0);
-  b = strength * (1 - mean) + (contextArm?.failures ?? 0);
+  a = strength * mean + successesOf(contextArm);
+  b = strength * (1 - mean) + failuresOf(contextArm);
   // betaAsLogit, inline.
   const s = Math.max(1e-6, a);
   const f = Math.max(1e-6, b);
@@ -352,8 +350,11 @@ const oneVariance = new Float64Array(1);
  * order (so the same numbers, bit for bit), with the arrays and x^2 read once and no object between.
  */
 function armAsBeta(arm: LogisticArmState, features: ArrayLike<number>, x: number, varianceScale: number, offset?: LogitBelief): ArmState {
-  const withOffset = offset !== undefined;
-  armBetaInto(arm, features, x, varianceScale, exactInverse(varianceScale), withOffset, withOffset ? offset.logit : 0, withOffset ? offset.variance : 0, oneSuccesses, oneFailures, 0);
+  if (offset !== undefined) {
+    oneLogit[0] = offset.logit;
+    oneVariance[0] = offset.variance;
+  }
+  armBetaInto(arm, features, x, varianceScale, exactInverse(varianceScale), offset === undefined ? undefined : oneLogit, oneVariance, oneSuccesses, oneFailures, 0);
   return { modelId: arm.modelId, successes: oneSuccesses[0], failures: oneFailures[0], completionTokens: 0, costUsd: 0, observations: arm.observations };
 }
 
@@ -368,9 +369,13 @@ function armBetaInto(
   varianceScale: number,
   /** 1 / varianceScale when dividing by varianceScale is exactly multiplying by it (`exactInverse`), else 0. */
   inverseScale: number,
-  withOffset: boolean,
-  offsetLogit: number,
-  offsetVariance: number,
+  /**
+   * The context beliefs (`offsetLogits[i]`, `offsetVariances[i]`) the words are weighed against, if
+   * any: read here by index rather than passed as two numbers, which were boxed for the call (32 bytes
+   * per model and decision).
+   */
+  offsetLogits: ArrayLike<number> | undefined,
+  offsetVariances: ArrayLike<number> | undefined,
   successes: Float64Array,
   failures: Float64Array,
   i: number,
@@ -403,10 +408,13 @@ function armBetaInto(
       variance += xx / (prior + (precision[k] - prior) / varianceScale);
     }
   }
-  if (withOffset) {
+  if (offsetLogits !== undefined && offsetVariances !== undefined) {
     // Two beliefs, the words' and the context's, weighed by the posterior odds of the word model
     // (`wordsLogOdds`): the moments of the mixture, in logit space.
-    const w = wordsWeight(arm.wordsLogOdds ?? 0);
+    const offsetLogit = offsetLogits[i];
+    const offsetVariance = offsetVariances[i];
+    const odds = arm.wordsLogOdds;
+    const w = wordsWeight(odds === undefined ? 0 : odds);
     const gap = logit - offsetLogit;
     variance = w * variance + (1 - w) * offsetVariance + w * (1 - w) * gap * gap;
     logit = w * logit + (1 - w) * offsetLogit;

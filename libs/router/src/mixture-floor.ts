@@ -18,7 +18,6 @@
  */
 
 import type { Random } from '../../core/src';
-import type { ArmBelief } from './thompson-policy';
 import { normalQuantile } from './safe-exploration';
 
 /** Default `RoutePolicy.mixtureExploreShare`. */
@@ -121,7 +120,9 @@ export function cheapestFloorMixture(
  */
 export function mixtureOrder(
   order: number[],
-  beliefs: readonly ArmBelief[],
+  candidates: readonly { expectedCostUsd: number }[],
+  /** Each candidate's evidence (`ArmBelief.evidence`), by index. */
+  evidenceOf: ArrayLike<number>,
   eligibleIdx: readonly number[],
   means: ArrayLike<number>,
   posteriorA: ArrayLike<number>,
@@ -131,16 +132,16 @@ export function mixtureOrder(
   exploreShare: number,
   random: Random,
 ): number[] | undefined {
-  const n = beliefs.length;
+  const n = candidates.length;
   const variances: number[] = new Array(n);
   const costs: number[] = new Array(n);
   let evidence = 0;
   for (let i = 0; i < n; i++) {
     const total = posteriorA[i] + posteriorB[i];
     variances[i] = total > 0 ? (means[i] * (1 - means[i])) / (total + 1) : 0.25;
-    costs[i] = beliefs[i].expectedCostUsd;
+    costs[i] = candidates[i].expectedCostUsd;
   }
-  for (const i of eligibleIdx) evidence += beliefs[i].evidence;
+  for (const i of eligibleIdx) evidence += evidenceOf[i];
   let z = normalQuantile(confidence);
   let mixture = cheapestFloorMixture(eligibleIdx, means, variances, costs, threshold, z);
   if (mixture === undefined && evidence === 0) {

@@ -1,5 +1,5 @@
 import type { Random } from '../../core/src';
-import { armWeight, type ArmState } from './arm-state';
+import { armWeight, failuresOf, successesOf, type ArmState } from './arm-state';
 import { sampleBeta } from './beta-sampler';
 import { firstRankedIndex, rankOrder } from './ranking';
 import { DEFAULT_MIXTURE_EXPLORE_SHARE, mixtureOrder } from './mixture-floor';
@@ -192,15 +192,18 @@ export function decide(
   const cap = policy.maxUntriedShare;
   const warmup = policy.warmupEvidence ?? DEFAULT_WARMUP_EVIDENCE;
 
-  // Everything below works on indices into `beliefs` (= candidates); ids are looked up once at the end.
+  // Everything below works on indices into `candidates`; ids are looked up once at the end.
   const n = candidates.length;
-  const beliefs: ArmBelief[] = new Array(n);
   // Per-candidate numbers in scratch columns reused across calls (decide never yields and nothing
-  // keeps them): no arrays allocated per decision.
+  // keeps them): no arrays allocated per decision. The explanation (`Decision.beliefs`, an object per
+  // model) is built from a copy of its numbers when it is first read (`lazyBeliefs`).
   if (scratch.size < n) scratch = new DecideScratch(Math.max(n, 2 * scratch.size));
-  const { untried, posteriorA, posteriorB, routeA, routeB, means, sampledQuality, lower } = scratch;
+  const { untried, posteriorA, posteriorB, routeA, routeB, means, sampledQuality, lower, eligibleNow, evidenceOf } = scratch;
+  const explained = scratch.explained;
   /** The route-level (pooled) posterior, before it is shrunk into the context's prior: routeA, routeB. */
-  const eligibleIdx: number[] = [];
+  // Sized once and trimmed after the loop (pushing from empty grew it three times at 48 models).
+  const eligibleIdx: number[] = new Array(n);
+  let eligibleCount = 0;
   const byIndex = options.armsByCandidate;
   const columnS = options.armSuccesses;
   const columnF = options.armFailures;
@@ -227,8 +230,8 @@ export function decide(
       b += f;
       evidence = s + f;
     } else {
-      a += routeArm?.successes ?? 0;
-      b += routeArm?.failures ?? 0;
+      a += successesOf(routeArm);
+      b += failuresOf(routeArm);
       evidence = routeArm ? armWeight(routeArm) : 0;
     }
     routeA[i] = a;
@@ -238,27 +241,28 @@ export function decide(
       const contextArm = contextArms.get(c.modelId);
       const strength = Math.min(policy.contextPriorStrength ?? DEFAULT_CONTEXT_PRIOR_STRENGTH, a + b);
       const routeMean = a / (a + b);
-      a = strength * routeMean + (contextArm?.successes ?? 0);
-      b = strength * (1 - routeMean) + (contextArm?.failures ?? 0);
+      a = strength * routeMean + successesOf(contextArm);
+      b = strength * (1 - routeMean) + failuresOf(contextArm);
       contextEvidence = contextArm ? armWeight(contextArm) : 0;
       evidence = contextEvidence;
     }
-    let eligible = c.eligible;
-    let excludedBecause = c.excludedBecause;
-    if (eligible && fastEnoughExists && (c.expectedTtftMs ?? 0) > (policy.maxTtftMs ?? Infinity)) {
-      eligible = false;
-      excludedBecause = LATENCY_EXCLUSION;
-    }
+    // Too slow when a faster model is eligible: excluded for latency (`LATENCY_EXCLUSION`).
+    const tooSlow = c.eligible && fastEnoughExists && (c.expectedTtftMs ?? 0) > (policy.maxTtftMs ?? Infinity);
+    const eligible = c.eligible && !tooSlow;
     const mean = a / (a + b);
     posteriorA[i] = a;
     posteriorB[i] = b;
     means[i] = mean;
     const sampled = eligible ? sampleBeta(a, b, random) : 0;
     sampledQuality[i] = sampled;
-    if (eligible) eligibleIdx.push(i);
-    const belief: ArmBelief = { modelId: c.modelId, meanQuality: mean, sampledQuality: sampled, evidence, expectedCostUsd: c.expectedCostUsd, eligible, excludedBecause };
-    if (contextEvidence !== undefined) belief.contextEvidence = contextEvidence;
-    beliefs[i] = belief;
+    if (eligible) eligibleIdx[eligibleCount++] = i;
+    eligibleNow[i] = eligible ? 1 : 0;
+    const e = EXPLAINED_COLUMNS * i;
+    explained[e] = mean;
+    explained[e + 1] = sampled;
+    explained[e + 2] = evidence;
+    evidenceOf[i] = evidence;
+    explained[e + 3] = tooSlow ? 1 : 0;
     if (cap !== undefined) {
       if (triedByIndex !== undefined || options.triedArms !== undefined || !byColumns) {
         const triedArm = triedByIndex ? triedByIndex[i] : options.triedArms ? options.triedArms.get(c.modelId) : routeArm;
@@ -269,24 +273,25 @@ export function decide(
     }
   }
 
+  eligibleIdx.length = eligibleCount;
   if (eligibleIdx.length === 0) {
     throw new Error('decide() needs at least one eligible candidate');
   }
   const cheapestFirst = pressure >= 1;
   const costWeight = policy.costWeight;
   // Only the greedy choice (the rule on posterior means) is needed, not its whole order: one pass.
-  const greedy = firstRankedIndex(beliefs, eligibleIdx, means, floor, relative, cheapestFirst, costWeight);
+  const greedy = firstRankedIndex(candidates, eligibleIdx, means, floor, relative, cheapestFirst, costWeight);
   let testQuality: ArrayLike<number> = sampledQuality;
   if (pressure > 0) {
-    const greedyCost = beliefs[greedy].expectedCostUsd;
+    const greedyCost = candidates[greedy].expectedCostUsd;
     const pressed = scratch.testQuality;
     testQuality = pressed;
     for (let i = 0; i < n; i++) {
-      const b = beliefs[i];
-      pressed[i] = b.expectedCostUsd >= greedyCost ? b.sampledQuality + pressure * (b.meanQuality - b.sampledQuality) : b.sampledQuality;
+      const sampled = sampledQuality[i];
+      pressed[i] = candidates[i].expectedCostUsd >= greedyCost ? sampled + pressure * (means[i] - sampled) : sampled;
     }
   }
-  let order = rankOrder(beliefs, eligibleIdx, testQuality, floor, relative, cheapestFirst, costWeight);
+  let order = rankOrder(candidates, eligibleIdx, testQuality, floor, relative, cheapestFirst, costWeight);
   /** The context's anchor is not eligible and a route-proven model stands in: a constraint decided, not a draw. */
   let standIn = false;
   if (cap !== undefined) order = capUntried(order, untried, cap, random);
@@ -295,26 +300,26 @@ export function decide(
   let mixed: number[] | undefined;
   if (policy.mixtureConfidence !== undefined) {
     const threshold = Math.max(floor, relative * bestMean);
-    mixed = mixtureOrder(order, beliefs, eligibleIdx, means, posteriorA, posteriorB, threshold, policy.mixtureConfidence, policy.mixtureExploreShare ?? DEFAULT_MIXTURE_EXPLORE_SHARE, random);
+    mixed = mixtureOrder(order, candidates, evidenceOf, eligibleIdx, means, posteriorA, posteriorB, threshold, policy.mixtureConfidence, policy.mixtureExploreShare ?? DEFAULT_MIXTURE_EXPLORE_SHARE, random);
     if (mixed !== undefined) order = mixed;
   }
   if (mixed === undefined && policy.floorConfidence !== undefined) {
     const threshold = Math.max(floor, relative * bestMean);
     const zProven = normalQuantile(policy.floorConfidence);
     for (let i = 0; i < n; i++) lower[i] = lowerQuantile(posteriorA[i], posteriorB[i], zProven);
-    const replaced = contextArms && policy.pooledAnchorWhenDown !== false ? replaceDownAnchor(order, beliefs, posteriorA, posteriorB, lower, routeA, routeB, threshold, zProven) : undefined;
+    const replaced = contextArms && policy.pooledAnchorWhenDown !== false ? replaceDownAnchor(order, candidates, eligibleNow, posteriorA, posteriorB, lower, routeA, routeB, threshold, zProven) : undefined;
     standIn = replaced !== undefined;
     order = replaced ?? fundExploration(order, greedy, means, lower, threshold, random);
   }
   const chosen = order[0];
   let reason: DecisionReason;
-  if (eligibleIdx.length === 1) reason = beliefs.length === 1 ? 'only_candidate' : 'constraint';
+  if (eligibleIdx.length === 1) reason = n === 1 ? 'only_candidate' : 'constraint';
   else if (standIn) reason = 'constraint';
   else if (chosen !== greedy) reason = 'explore';
-  else if (eligibleIdx.length < beliefs.length && chosen !== firstRankedIndex(beliefs, allIndices(beliefs.length), means, floor, relative, cheapestFirst, costWeight)) reason = 'constraint';
+  else if (eligibleIdx.length < n && chosen !== firstRankedIndex(candidates, allIndices(n), means, floor, relative, cheapestFirst, costWeight)) reason = 'constraint';
   else reason = 'exploit';
   const ranked: string[] = new Array(order.length);
-  for (let k = 0; k < order.length; k++) ranked[k] = beliefs[order[k]].modelId;
+  for (let k = 0; k < order.length; k++) ranked[k] = candidates[order[k]].modelId;
   const rankedIndices = options.rankedIndices;
   if (rankedIndices !== undefined) {
     rankedIndices.length = order.length;
@@ -322,9 +327,62 @@ export function decide(
   }
   let floorUnmet = true;
   for (const i of eligibleIdx) if (means[i] >= floor && means[i] >= relative * bestMean) floorUnmet = false;
-  const decision: Decision = { modelId: ranked[0], reason, ranked, beliefs, floorUnmet };
+  const decision = lazyBeliefsDecision(ranked, reason, candidates, explained.slice(0, EXPLAINED_COLUMNS * n), contextArms !== undefined, floorUnmet);
   if (options.contextKey !== undefined) decision.contextKey = options.contextKey;
   return decision;
+}
+
+/** Numbers per candidate in `DecideScratch.explained`: mean, sampled quality, evidence, 1 if excluded for latency. */
+const EXPLAINED_COLUMNS = 4;
+
+/**
+ * The decision, with `beliefs` built from `explained` (a copy of the numbers, `EXPLAINED_COLUMNS` per
+ * candidate) and the candidates' ids, costs and exclusions the first time it is read, then kept: the
+ * same objects, keys and numbers as building them while deciding, without an object per model on a
+ * request nobody asks why of (the gateway reads the choice, the reason and the order; at 48 models the
+ * 48 objects and their boxed numbers were about a third of a decision's allocation; docs/benchmarks.md,
+ * routing round 11). The candidates must not change after the decision (planRoute builds them per request).
+ * Key order as a plain literal (JSON, digests): modelId, reason, ranked, beliefs, floorUnmet, contextKey.
+ */
+function lazyBeliefsDecision(ranked: string[], reason: DecisionReason, candidates: readonly Candidate[], explained: number[], contextual: boolean, floorUnmet: boolean): Decision {
+  let beliefs: ArmBelief[] | undefined;
+  return {
+    modelId: ranked[0],
+    reason,
+    ranked,
+    get beliefs(): ArmBelief[] {
+      if (beliefs === undefined) beliefs = beliefsOf(candidates, explained, contextual);
+      return beliefs;
+    },
+    set beliefs(value: ArmBelief[]) {
+      beliefs = value;
+    },
+    floorUnmet,
+  };
+}
+
+/** `Decision.beliefs` from the copied numbers (see `lazyBeliefsDecision`). */
+function beliefsOf(candidates: readonly Candidate[], explained: readonly number[], contextual: boolean): ArmBelief[] {
+  const out: ArmBelief[] = new Array(candidates.length);
+  for (let i = 0; i < candidates.length; i++) {
+    const c = candidates[i];
+    const e = EXPLAINED_COLUMNS * i;
+    const tooSlow = explained[e + 3] === 1;
+    const evidence = explained[e + 2];
+    const belief: ArmBelief = {
+      modelId: c.modelId,
+      meanQuality: explained[e],
+      sampledQuality: explained[e + 1],
+      evidence,
+      expectedCostUsd: c.expectedCostUsd,
+      eligible: c.eligible && !tooSlow,
+      excludedBecause: tooSlow ? LATENCY_EXCLUSION : c.excludedBecause,
+    };
+    // On a contextual decision the evidence is the context's own.
+    if (contextual) belief.contextEvidence = evidence;
+    out[i] = belief;
+  }
+  return out;
 }
 
 /**
@@ -342,7 +400,18 @@ function capUntried(order: number[], untried: Uint8Array, cap: number, random: R
     }
   }
   if (firstTried < 0 || random() < cap) return order;
-  return [order[firstTried], ...order.slice(0, firstTried), ...order.slice(firstTried + 1)];
+  return moveToFront(order, firstTried);
+}
+
+/**
+ * `order` with its k-th entry moved to the front, the others in their order, in place: the array is
+ * decide's own (rankOrder's), so no copy is made (the spread and slices allocated three arrays).
+ */
+function moveToFront(order: number[], k: number): number[] {
+  const first = order[k];
+  for (let j = k; j > 0; j--) order[j] = order[j - 1];
+  order[0] = first;
+  return order;
 }
 
 /**
@@ -359,10 +428,17 @@ function capUntried(order: number[], untried: Uint8Array, cap: number, random: R
  * order stands (plain Thompson sampling, which is how a context finds a model that clears at all).
  */
 function fundExploration(order: number[], greedy: number, means: ArrayLike<number>, lower: ArrayLike<number>, threshold: number, random: Random): number[] {
-  const proven = (i: number) => lower[i] >= threshold;
-  if (proven(order[0])) return order;
-  const anchor = order.find(proven) ?? greedy;
-  const front = order.indexOf(anchor);
+  if (lower[order[0]] >= threshold) return order;
+  // The anchor: the first proven model of the order, else the greedy choice (a loop, not a closure per request).
+  let front = -1;
+  for (let k = 0; k < order.length; k++) {
+    if (lower[order[k]] >= threshold) {
+      front = k;
+      break;
+    }
+  }
+  const anchor = front >= 0 ? order[front] : greedy;
+  if (front < 0) front = order.indexOf(anchor);
   if (front <= 0) return order;
   const explored = order[Math.min(front - 1, Math.floor(random() * front))];
   const anchorMean = means[anchor];
@@ -371,7 +447,7 @@ function fundExploration(order: number[], greedy: number, means: ArrayLike<numbe
   const mean = means[explored];
   const keep = mean >= threshold ? 1 : (anchorMean - threshold) / (anchorMean - lower[explored]);
   const first = keep >= 1 || random() < keep ? explored : anchor;
-  return first === order[0] ? order : [first, ...order.filter((m) => m !== first)];
+  return first === order[0] ? order : moveToFront(order, first === anchor ? front : order.indexOf(first));
 }
 
 /**
@@ -388,7 +464,9 @@ function fundExploration(order: number[], greedy: number, means: ArrayLike<numbe
  */
 function replaceDownAnchor(
   order: number[],
-  beliefs: ArmBelief[],
+  candidates: readonly Candidate[],
+  /** 1 where the candidate is eligible for this decision (latency exclusion included). */
+  eligible: Uint8Array,
   posteriorA: ArrayLike<number>,
   posteriorB: ArrayLike<number>,
   lower: ArrayLike<number>,
@@ -398,13 +476,13 @@ function replaceDownAnchor(
   z: number,
 ): number[] | undefined {
   let home = -1;
-  for (let i = 0; i < beliefs.length; i++) {
-    if (lower[i] >= threshold && (home < 0 || beliefs[i].expectedCostUsd < beliefs[home].expectedCostUsd)) home = i;
+  for (let i = 0; i < candidates.length; i++) {
+    if (lower[i] >= threshold && (home < 0 || candidates[i].expectedCostUsd < candidates[home].expectedCostUsd)) home = i;
   }
-  if (home < 0 || beliefs[home].eligible) return undefined;
+  if (home < 0 || eligible[home] === 1) return undefined;
   const standIns = order.filter((i) => lowerQuantile(routeA[i], routeB[i], z) >= threshold && lowerQuantile(posteriorA[i], posteriorB[i], -z) >= threshold);
   if (standIns.length === 0) return undefined;
-  standIns.sort((x, y) => beliefs[x].expectedCostUsd - beliefs[y].expectedCostUsd);
+  standIns.sort((x, y) => candidates[x].expectedCostUsd - candidates[y].expectedCostUsd);
   return [...standIns, ...order.filter((i) => !standIns.includes(i))];
 }
 
@@ -419,6 +497,10 @@ class DecideScratch {
   readonly sampledQuality: Float64Array;
   readonly testQuality: Float64Array;
   readonly lower: Float64Array;
+  readonly eligibleNow: Uint8Array;
+  readonly evidenceOf: Float64Array;
+  /** `EXPLAINED_COLUMNS` numbers per candidate, copied into the decision (a plain array of doubles: one allocation, no boxing). */
+  readonly explained: number[];
   constructor(readonly size: number) {
     this.untried = new Uint8Array(size);
     this.posteriorA = new Float64Array(size);
@@ -429,6 +511,9 @@ class DecideScratch {
     this.sampledQuality = new Float64Array(size);
     this.testQuality = new Float64Array(size);
     this.lower = new Float64Array(size);
+    this.eligibleNow = new Uint8Array(size);
+    this.evidenceOf = new Float64Array(size);
+    this.explained = Array.from({ length: EXPLAINED_COLUMNS * size }, () => 0.5);
   }
 }
 

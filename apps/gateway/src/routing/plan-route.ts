@@ -148,7 +148,7 @@ export function planRoute(input: PlanInput): RoutePlan {
     // Shrunk towards the route's typical answer size, so an untried model is priced for answers like
     // the route's, not for a guess that could make it look dearer than it is.
     const weight = arm ? arm.successes + arm.failures : 0;
-    const typicalCompletion = ((arm?.completionTokens ?? 0) + routeTypical) / (weight + 1);
+    const typicalCompletion = ((arm === undefined ? 0 : arm.completionTokens) + routeTypical) / (weight + 1);
     const tokens = promptTokensFor(request, model, promptTokens);
     const expected = priceUsd(model, tokens, maxTokens ? Math.min(maxTokens, typicalCompletion) : typicalCompletion);
     const worstCase = priceUsd(model, tokens, maxTokens ?? typicalCompletion);
