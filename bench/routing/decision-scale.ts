@@ -44,7 +44,7 @@ export function scaleRouterYaml(n: number, learner: ScaleCell['learner'] = 'prom
 }
 
 /** Learned-looking evidence: each model a quality around 0.5-0.9 and 0-400 discounted observations. */
-function randomArms(modelIds: string[], random: Random): Map<string, ArmState> {
+export function randomArms(modelIds: string[], random: Random): Map<string, ArmState> {
   return new Map(
     modelIds.map((modelId) => {
       const n = Math.floor(random() * 400);
@@ -63,7 +63,7 @@ const PROMPTS = [
   'Explain why the sky is blue, in two sentences.',
 ];
 
-function requestFor(i: number, random: Random): ChatRequest {
+export function requestFor(i: number, random: Random): ChatRequest {
   const text = PROMPTS[i % PROMPTS.length] + ' ' + 'context '.repeat(Math.floor(random() * 40));
   const turns = 1 + Math.floor(random() * 3);
   const messages: ChatRequest['messages'] = [];
@@ -75,7 +75,7 @@ function requestFor(i: number, random: Random): ChatRequest {
 }
 
 /** Word models (`learner: hashed_words`) trained on `scored` of these requests with random outcomes. */
-function trainedWordArms(modelIds: string[], requests: ChatRequest[], scored: number, random: Random): LogisticArmState[] {
+export function trainedWordArms(modelIds: string[], requests: ChatRequest[], scored: number, random: Random): LogisticArmState[] {
   return modelIds.map((id) => {
     const arm = emptyWordArm(id, 0.5 + 0.4 * random());
     for (let i = 0; i < scored; i++) applyLogisticObservation(arm, hashedPromptFeatures(requests[i % requests.length], { bits: WORD_MODEL.bits }), random() < 0.7 ? 1 : 0, 0.999);

@@ -1,0 +1,162 @@
+import { Session } from 'node:inspector';
+import { resolve } from 'node:path';
+import { PerformanceObserver, performance, type PerformanceEntry } from 'node:perf_hooks';
+import { seededRandom } from '../../libs/core/src';
+import type { planRoute as PlanRoute } from '../../apps/gateway/src/routing/plan-route';
+import type { extractPromptContext as ExtractPromptContext } from '../../libs/router/src';
+import type { estimatePromptTokens as EstimatePromptTokens } from '../../apps/gateway/src/routing/estimate-tokens';
+import type { loadRoutingYaml as LoadRoutingYaml } from './load-routing';
+import { randomArms, requestFor, scaleRouterYaml, trainedWordArms, type ScaleCell } from './decision-scale';
+import { quantile } from './metrics';
+
+/**
+ * Allocation and garbage collection of the decision path (`extractPromptContext` + `planRoute`), the
+ * scale bench's requests and arms (`decision-scale.ts`, one context), for this build or another's:
+ *
+ *   node --expose-gc dist/bench/routing/decision-alloc.js [dist=this build's] [calls=20000] [sizes=8,24,48] [learners=hashed_words,prompt_contexts]
+ *
+ * Per cell: bytes allocated per call (the sampling heap profiler, objects collected by either GC
+ * included, over `calls` calls after 2,000 of warm-up), then `calls` timed calls with the GCs that
+ * ran during them (a PerformanceObserver): scavenges and mark-compacts per 1,000 calls, their pause,
+ * and how many of the slowest 1% of calls had a GC start inside them.
+ */
+interface Build {
+  planRoute: typeof PlanRoute;
+  extractPromptContext: typeof ExtractPromptContext;
+  estimatePromptTokens: typeof EstimatePromptTokens;
+  loadRoutingYaml: typeof LoadRoutingYaml;
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+function loadBuild(dist: string): Build {
+  return {
+    planRoute: require(resolve(dist, 'apps/gateway/src/routing/plan-route')).planRoute,
+    extractPromptContext: require(resolve(dist, 'libs/router/src')).extractPromptContext,
+    estimatePromptTokens: require(resolve(dist, 'apps/gateway/src/routing/estimate-tokens')).estimatePromptTokens,
+    loadRoutingYaml: require(resolve(dist, 'bench/routing/load-routing')).loadRoutingYaml,
+  };
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** One decision of the scale bench's kind per call, as `runScaleSuite` makes them (one context). */
+function decider(build: Build, n: number, learner: ScaleCell['learner']): (i: number) => number {
+  const config = build.loadRoutingYaml(scaleRouterYaml(n, learner));
+  const route = config.routes.get('scale')!;
+  const random = seededRandom(31 + n * 7 + 1);
+  const ids = route.candidates;
+  const routeArms = randomArms(ids, random);
+  const contextArms = randomArms(ids, random);
+  const requests = Array.from({ length: 512 }, (_, i) => requestFor(i, random));
+  const wordArms = learner === 'hashed_words' ? trainedWordArms(ids, requests, 300, random) : undefined;
+  const observations = { expectedTtftMs: () => undefined, spentTodayByTier: () => 0, dayElapsedFraction: () => 0.5 };
+  return (i) => {
+    const request = requests[i % requests.length];
+    const context = build.extractPromptContext(request, {});
+    const plan = build.planRoute({
+      route,
+      models: config.models,
+      request,
+      promptTokens: build.estimatePromptTokens(request),
+      arms: routeArms,
+      contextKey: `${context.contextKey}|ctx0`,
+      contextArms,
+      ...(wordArms ? { wordArms } : {}),
+      spentTodayUsd: 0,
+      random,
+      observations,
+    });
+    return plan.models.length;
+  };
+}
+
+interface SamplingNode {
+  selfSize: number;
+  children: SamplingNode[];
+}
+
+function post<T>(session: Session, method: string, params?: object): Promise<T> {
+  return new Promise((done, fail) => session.post(method, params ?? {}, (error, result) => (error ? fail(error) : done(result as T))));
+}
+
+function totalSelfSize(node: SamplingNode): number {
+  let total = node.selfSize;
+  for (const child of node.children) total += totalSelfSize(child);
+  return total;
+}
+
+/** Bytes allocated per call, by the sampling heap profiler (every 256 bytes on average), collected objects included. */
+async function bytesPerCall(decide: (i: number) => number, calls: number): Promise<number> {
+  const session = new Session();
+  session.connect();
+  await post(session, 'HeapProfiler.enable');
+  await post(session, 'HeapProfiler.startSampling', { samplingInterval: 256, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  for (let i = 0; i < calls; i++) decide(i);
+  const { profile } = await post<{ profile: { head: SamplingNode } }>(session, 'HeapProfiler.stopSampling');
+  session.disconnect();
+  return totalSelfSize(profile.head) / calls;
+}
+
+interface GcReading {
+  scavengesPer1k: number;
+  markCompactsPer1k: number;
+  pauseUsPerCall: number;
+  p50us: number;
+  p99us: number;
+  /** Of the slowest 1% of calls, how many had a GC start during them. */
+  slowWithGc: number;
+  slow: number;
+}
+
+async function gcDuringCalls(decide: (i: number) => number, calls: number): Promise<GcReading> {
+  const entries: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => entries.push(...list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  const starts = new Float64Array(calls);
+  const ends = new Float64Array(calls);
+  for (let i = 0; i < calls; i++) {
+    starts[i] = performance.now();
+    decide(i);
+    ends[i] = performance.now();
+  }
+  await new Promise((done) => setTimeout(done, 50));
+  observer.disconnect();
+  const durations = Array.from(starts, (s, i) => ({ i, us: (ends[i] - s) * 1000 }));
+  const sorted = durations.map((d) => d.us).sort((a, b) => a - b);
+  const slowest = durations.sort((a, b) => b.us - a.us).slice(0, Math.ceil(calls / 100));
+  const inside = (e: PerformanceEntry, i: number) => e.startTime >= starts[i] && e.startTime <= ends[i];
+  const gcs = entries.filter((e) => e.startTime >= starts[0] && e.startTime <= ends[calls - 1]);
+  // kind: 1 = minor (scavenge), 2 = major (mark-compact), 4 = incremental, 8 = weak callbacks.
+  const kindOf = (e: PerformanceEntry) => (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0;
+  return {
+    scavengesPer1k: (1000 * gcs.filter((e) => kindOf(e) === 1).length) / calls,
+    markCompactsPer1k: (1000 * gcs.filter((e) => kindOf(e) === 2).length) / calls,
+    pauseUsPerCall: (1000 * gcs.reduce((sum, e) => sum + e.duration, 0)) / calls,
+    p50us: quantile(sorted, 0.5),
+    p99us: quantile(sorted, 0.99),
+    slowWithGc: slowest.filter((d) => gcs.some((e) => inside(e, d.i))).length,
+    slow: slowest.length,
+  };
+}
+
+async function main(): Promise<void> {
+  const [distArg, callsArg, sizesArg, learnersArg] = process.argv.slice(2);
+  const build = loadBuild(distArg && distArg !== '-' ? distArg : resolve(__dirname, '../..'));
+  const calls = Number(callsArg ?? 20_000);
+  const sizes = (sizesArg ?? '8,24,48').split(',').map(Number);
+  const learners = (learnersArg ?? 'hashed_words,prompt_contexts').split(',') as ScaleCell['learner'][];
+  console.log('| learner | models | KB per call | scavenges per 1k calls | mark-compacts per 1k | GC pause per call (us) | p50 (us) | p99 (us) | slowest 1% with a GC |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const learner of learners) {
+    for (const n of sizes) {
+      const decide = decider(build, n, learner);
+      for (let i = 0; i < 2000; i++) decide(i);
+      const bytes = await bytesPerCall(decide, calls);
+      const gc = await gcDuringCalls(decide, calls);
+      console.log(
+        `| ${learner} | ${n} | ${(bytes / 1024).toFixed(1)} | ${gc.scavengesPer1k.toFixed(2)} | ${gc.markCompactsPer1k.toFixed(2)} | ${gc.pauseUsPerCall.toFixed(2)} | ${gc.p50us.toFixed(1)} | ${gc.p99us.toFixed(1)} | ${gc.slowWithGc} of ${gc.slow} |`,
+      );
+    }
+  }
+}
+
+void main();
