@@ -200,6 +200,8 @@ export function decide(
   if (scratch.size < n) scratch = new DecideScratch(Math.max(n, 2 * scratch.size));
   const { untried, posteriorA, posteriorB, routeA, routeB, means, sampledQuality, lower, eligibleNow, evidenceOf } = scratch;
   const explained = scratch.explained;
+  /** Each candidate's `excludedBecause`, copied for the explanation; made only when one has a reason. */
+  let exclusions: (string | undefined)[] | undefined;
   /** The route-level (pooled) posterior, before it is shrunk into the context's prior: routeA, routeB. */
   // Sized once and trimmed after the loop (pushing from empty grew it three times at 48 models).
   const eligibleIdx: number[] = new Array(n);
@@ -261,8 +263,13 @@ export function decide(
     explained[e] = mean;
     explained[e + 1] = sampled;
     explained[e + 2] = evidence;
+    explained[e + 3] = c.expectedCostUsd;
+    explained[e + 4] = tooSlow ? TOO_SLOW : eligible ? ELIGIBLE : EXCLUDED;
     evidenceOf[i] = evidence;
-    explained[e + 3] = tooSlow ? 1 : 0;
+    if (c.excludedBecause !== undefined) {
+      if (exclusions === undefined) exclusions = new Array<string | undefined>(n);
+      exclusions[i] = c.excludedBecause;
+    }
     if (cap !== undefined) {
       if (triedByIndex !== undefined || options.triedArms !== undefined || !byColumns) {
         const triedArm = triedByIndex ? triedByIndex[i] : options.triedArms ? options.triedArms.get(c.modelId) : routeArm;
@@ -327,31 +334,44 @@ export function decide(
   }
   let floorUnmet = true;
   for (const i of eligibleIdx) if (means[i] >= floor && means[i] >= relative * bestMean) floorUnmet = false;
-  const decision = lazyBeliefsDecision(ranked, reason, candidates, explained.slice(0, EXPLAINED_COLUMNS * n), contextArms !== undefined, floorUnmet);
+  const decision = lazyBeliefsDecision(ranked, reason, candidates, explained.slice(0, EXPLAINED_COLUMNS * n), exclusions, contextArms !== undefined, floorUnmet);
   if (options.contextKey !== undefined) decision.contextKey = options.contextKey;
   return decision;
 }
 
-/** Numbers per candidate in `DecideScratch.explained`: mean, sampled quality, evidence, 1 if excluded for latency. */
-const EXPLAINED_COLUMNS = 4;
+/** Numbers per candidate in `DecideScratch.explained`: mean, sampled quality, evidence, expected cost, eligibility (below). */
+const EXPLAINED_COLUMNS = 5;
+const EXCLUDED = 0;
+const ELIGIBLE = 1;
+/** Eligible by its constraints, excluded for its time to first token (`LATENCY_EXCLUSION`). */
+const TOO_SLOW = 2;
 
 /**
  * The decision, with `beliefs` built from `explained` (a copy of the numbers, `EXPLAINED_COLUMNS` per
- * candidate) and the candidates' ids, costs and exclusions the first time it is read, then kept: the
+ * candidate), `exclusions` (a copy of the reasons) and the candidates' ids the first time it is read, then kept: the
  * same objects, keys and numbers as building them while deciding, without an object per model on a
  * request nobody asks why of (the gateway reads the choice, the reason and the order; at 48 models the
  * 48 objects and their boxed numbers were about a third of a decision's allocation; docs/benchmarks.md,
- * routing round 11). The candidates must not change after the decision (planRoute builds them per request).
+ * routing round 11). Only the candidates' ids are read later (planRoute rewrites the rest of its
+ * candidates on the next request).
  * Key order as a plain literal (JSON, digests): modelId, reason, ranked, beliefs, floorUnmet, contextKey.
  */
-function lazyBeliefsDecision(ranked: string[], reason: DecisionReason, candidates: readonly Candidate[], explained: number[], contextual: boolean, floorUnmet: boolean): Decision {
+function lazyBeliefsDecision(
+  ranked: string[],
+  reason: DecisionReason,
+  candidates: readonly Candidate[],
+  explained: number[],
+  exclusions: readonly (string | undefined)[] | undefined,
+  contextual: boolean,
+  floorUnmet: boolean,
+): Decision {
   let beliefs: ArmBelief[] | undefined;
   return {
     modelId: ranked[0],
     reason,
     ranked,
     get beliefs(): ArmBelief[] {
-      if (beliefs === undefined) beliefs = beliefsOf(candidates, explained, contextual);
+      if (beliefs === undefined) beliefs = beliefsOf(candidates, explained, exclusions, contextual);
       return beliefs;
     },
     set beliefs(value: ArmBelief[]) {
@@ -362,21 +382,20 @@ function lazyBeliefsDecision(ranked: string[], reason: DecisionReason, candidate
 }
 
 /** `Decision.beliefs` from the copied numbers (see `lazyBeliefsDecision`). */
-function beliefsOf(candidates: readonly Candidate[], explained: readonly number[], contextual: boolean): ArmBelief[] {
+function beliefsOf(candidates: readonly Candidate[], explained: readonly number[], exclusions: readonly (string | undefined)[] | undefined, contextual: boolean): ArmBelief[] {
   const out: ArmBelief[] = new Array(candidates.length);
   for (let i = 0; i < candidates.length; i++) {
-    const c = candidates[i];
     const e = EXPLAINED_COLUMNS * i;
-    const tooSlow = explained[e + 3] === 1;
+    const eligibility = explained[e + 4];
     const evidence = explained[e + 2];
     const belief: ArmBelief = {
-      modelId: c.modelId,
+      modelId: candidates[i].modelId,
       meanQuality: explained[e],
       sampledQuality: explained[e + 1],
       evidence,
-      expectedCostUsd: c.expectedCostUsd,
-      eligible: c.eligible && !tooSlow,
-      excludedBecause: tooSlow ? LATENCY_EXCLUSION : c.excludedBecause,
+      expectedCostUsd: explained[e + 3],
+      eligible: eligibility === ELIGIBLE,
+      excludedBecause: eligibility === TOO_SLOW ? LATENCY_EXCLUSION : exclusions === undefined ? undefined : exclusions[i],
     };
     // On a contextual decision the evidence is the context's own.
     if (contextual) belief.contextEvidence = evidence;

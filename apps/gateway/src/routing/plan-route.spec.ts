@@ -26,6 +26,24 @@ describe('planRoute', () => {
     expect(result.decision.beliefs.find((b) => b.modelId === 'small')?.excludedBecause).toBe('context_window');
   });
 
+  it("keeps each plan's explanation when the next request on the same route plans again (the route's candidates are reused)", () => {
+    const first = plan({ promptTokens: 2000 });
+    const second = plan({ promptTokens: 10, request: request({ max_tokens: 5 }) });
+    const third = plan({ route: { ...route, candidates: ['big', 'small'] }, promptTokens: 10 });
+    expect(first.decision.beliefs.map((b) => [b.modelId, b.eligible, b.excludedBecause])).toEqual([
+      ['small', false, 'context_window'],
+      ['big', true, undefined],
+    ]);
+    expect(first.decision.beliefs[0].expectedCostUsd).toBeCloseTo((2000 * 0.1 + 256 * 0.4) / 1e6, 12);
+    expect(second.decision.beliefs.map((b) => [b.modelId, b.eligible, b.excludedBecause])).toEqual([
+      ['small', true, undefined],
+      ['big', true, undefined],
+    ]);
+    expect(second.decision.beliefs[1].expectedCostUsd).toBeCloseTo((10 * 10 + 5 * 30) / 1e6, 12);
+    expect(third.decision.beliefs.map((b) => b.modelId)).toEqual(['big', 'small']);
+    expect(plan({ promptTokens: 2000 }).decision).toEqual(first.decision);
+  });
+
   it('excludes models over the max price per request, using max_tokens as the worst case', () => {
     const capped = { ...route, maxPriceUsdPerRequest: 0.01 };
     const result = plan({ route: capped, request: request({ max_tokens: 500 }) });

@@ -134,7 +134,7 @@ export function planRoute(input: PlanInput): RoutePlan {
   const needs = requiredCapabilities(request);
   const words = route.learner === 'hashed_words';
   const n = route.candidates.length;
-  const candidates: Candidate[] = new Array(n);
+  const candidates = candidatesOf(route);
   // Each candidate's route arm and model, looked up once per request (a Map lookup per use was a good
   // part of a decision at 48 models; docs/benchmarks.md, routing round 10b).
   const candidateArms: (ArmState | undefined)[] = new Array(n);
@@ -160,16 +160,14 @@ export function planRoute(input: PlanInput): RoutePlan {
     else if (limits.maxPriceUsdPerRequest !== undefined && worstCase > limits.maxPriceUsdPerRequest) excludedBecause = 'max_price_per_request';
     else if (expected > budgetLeft) excludedBecause = budgetLabel;
     else excludedBecause = input.exclude?.(model);
-    candidates[i] = {
-      modelId: id,
-      expectedCostUsd: expected,
-      eligible: excludedBecause === undefined,
-      excludedBecause,
-      // The word learner carries the price prior in each model's bias weight instead.
-      priorQuality: words ? undefined : route.priorQuality?.[id],
-      // Observed first, else the configured guess, else unknown (presumed fast, so it gets observed).
-      expectedTtftMs: maxTtftMs === undefined ? undefined : (observations?.expectedTtftMs(id) ?? model.expectedTtftMs),
-    };
+    const c = candidates[i];
+    c.expectedCostUsd = expected;
+    c.eligible = excludedBecause === undefined;
+    c.excludedBecause = excludedBecause;
+    // The word learner carries the price prior in each model's bias weight instead.
+    c.priorQuality = words ? undefined : route.priorQuality?.[id];
+    // Observed first, else the configured guess, else unknown (presumed fast, so it gets observed).
+    c.expectedTtftMs = maxTtftMs === undefined ? undefined : (observations?.expectedTtftMs(id) ?? model.expectedTtftMs);
   }
   // When health rules out every model left, they are tried anyway (as probes) rather than refused unseen.
   const health = (c: Candidate) => c.excludedBecause === 'circuit_open' || c.excludedBecause === 'schema_failures';
@@ -259,6 +257,28 @@ function growWordScratch(n: number): void {
 }
 
 const EMPTY_ARMS: ReadonlyMap<string, ArmState> = new Map();
+
+/**
+ * Each route's candidates, one object per model, rewritten by every request on the route: planRoute
+ * never yields between writing and reading them, and its decision keeps only their ids (decide copies
+ * the rest for its explanation). A new object per model and request was the largest allocation left
+ * on the decision path (docs/benchmarks.md, routing round 11).
+ */
+const routeCandidates = new WeakMap<RouteSpec, Candidate[]>();
+
+function candidatesOf(route: RouteSpec): Candidate[] {
+  const cached = routeCandidates.get(route);
+  if (cached !== undefined && sameIds(cached, route.candidates)) return cached;
+  const fresh = route.candidates.map((modelId): Candidate => ({ modelId, expectedCostUsd: 0, eligible: true, excludedBecause: undefined, priorQuality: undefined, expectedTtftMs: undefined }));
+  routeCandidates.set(route, fresh);
+  return fresh;
+}
+
+function sameIds(candidates: readonly Candidate[], ids: readonly string[]): boolean {
+  if (candidates.length !== ids.length) return false;
+  for (let i = 0; i < ids.length; i++) if (candidates[i].modelId !== ids[i]) return false;
+  return true;
+}
 
 /** Whether `wordArms[i]` is the word model of `candidates[i]` for every candidate, and there is no other. */
 function inCandidateOrder(wordArms: readonly LogisticArmState[], candidates: readonly Candidate[]): boolean {
