@@ -2,12 +2,12 @@ import { resolve } from 'node:path';
 import { runScaleSuite, type ScaleCell } from './decision-scale';
 
 /**
- * Decision time of this build against another's, in one process: `runScaleSuite` (the word learner,
- * one context) of each build alternated `rounds` times per size (the order flipped every round), then
+ * Decision time of this build against another's, in one process: `runScaleSuite` (the word learner by
+ * default, one context) of each build alternated `rounds` times per size (the order flipped every round), then
  * the median over the rounds of each cell's p50 and p99. On a shared machine single runs differ by a
  * factor of two; alternating within a process compares the two builds under the same load.
  *
- *   node dist/bench/routing/decision-scale-ab.js <other build's dist> [rounds=8] [decisions=5000] [sizes=8,24,48]
+ *   node dist/bench/routing/decision-scale-ab.js <other build's dist> [rounds=8] [decisions=5000] [sizes=8,24,48] [learner=hashed_words|prompt_contexts]
  */
 type Suite = typeof runScaleSuite;
 
@@ -18,7 +18,7 @@ function median(values: number[]): number {
 }
 
 function main(): void {
-  const [otherDist, roundsArg, decisionsArg, sizesArg] = process.argv.slice(2);
+  const [otherDist, roundsArg, decisionsArg, sizesArg, learnerArg] = process.argv.slice(2);
   if (!otherDist) {
     console.error('usage: decision-scale-ab.js <other dist> [rounds] [decisions] [sizes]');
     process.exitCode = 2;
@@ -30,18 +30,19 @@ function main(): void {
   const rounds = Number(roundsArg ?? 8);
   const decisions = Number(decisionsArg ?? 5000);
   const sizes = (sizesArg ?? '8,24,48').split(',').map(Number);
+  const learner: ScaleCell['learner'] = learnerArg === 'prompt_contexts' ? 'prompt_contexts' : 'hashed_words';
   const cells = new Map<string, ScaleCell[]>();
   for (let round = 0; round < rounds; round++) {
     for (const models of sizes) {
       for (const name of round % 2 ? (['this', 'other'] as const) : (['other', 'this'] as const)) {
-        const [cell] = builds[name](decisions, 1, { models: [models], contexts: [1] }, 'hashed_words');
+        const [cell] = builds[name](decisions, 1, { models: [models], contexts: [1] }, learner);
         const key = `${models}/${name}`;
         cells.set(key, [...(cells.get(key) ?? []), cell]);
       }
     }
   }
   const of = (list: ScaleCell[], key: 'p50us' | 'p99us' | 'planP50us' | 'planP99us') => median(list.map((c) => c[key])).toFixed(1);
-  console.log(`word learner, ${rounds} alternations of ${decisions} decisions per size, medians; other build -> this build (us)\n`);
+  console.log(`${learner === 'hashed_words' ? 'word learner' : 'contexts learner'}, ${rounds} alternations of ${decisions} decisions per size, medians; other build -> this build (us)\n`);
   console.log('| models | decision p50 | decision p99 | planRoute p50 | planRoute p99 |');
   console.log('|---|---|---|---|---|');
   for (const models of sizes) {
