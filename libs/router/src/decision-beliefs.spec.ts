@@ -31,9 +31,18 @@ describe('decide: the beliefs of a decision', () => {
     expect(cheap.expectedCostUsd).toBe(0.0001);
     expect(cheap.sampledQuality).toBeGreaterThan(0);
     expect(decision.beliefs[2].sampledQuality).toBe(0);
-    expect(Object.keys(decision)).toEqual(['modelId', 'reason', 'ranked', 'beliefs', 'floorUnmet']);
+    expect(Object.keys(JSON.parse(JSON.stringify(decision)))).toEqual(['modelId', 'reason', 'ranked', 'beliefs', 'floorUnmet']);
     expect(Object.keys(cheap)).toEqual(['modelId', 'meanQuality', 'sampledQuality', 'evidence', 'expectedCostUsd', 'eligible', 'excludedBecause']);
     expect(JSON.parse(JSON.stringify(decision)).beliefs).toEqual(JSON.parse(JSON.stringify(decision.beliefs)));
+    const plain = { modelId: decision.modelId, reason: decision.reason, ranked: decision.ranked, beliefs: decision.beliefs, floorUnmet: decision.floorUnmet };
+    expect(JSON.stringify(decision)).toBe(JSON.stringify(plain));
+  });
+
+  it('every decision has the same shape (one hidden class, not one per decision)', () => {
+    const a = decide(candidates, arms, policy, seededRandom(3));
+    const b = decide(candidates, arms, policy, seededRandom(4));
+    expect(Object.getPrototypeOf(a)).toBe(Object.getPrototypeOf(b));
+    expect(Object.keys(a)).toEqual(Object.keys(b));
   });
 
   it('is the same array on every read, and can be replaced', () => {
@@ -56,7 +65,7 @@ describe('decide: the beliefs of a decision', () => {
     expect(decision.beliefs[3].contextEvidence).toBe(0);
     expect(decision.beliefs[0].evidence).toBe(4);
     expect(Object.keys(decision.beliefs[0]).at(-1)).toBe('contextEvidence');
-    expect(Object.keys(decision).at(-1)).toBe('contextKey');
+    expect(Object.keys(JSON.parse(JSON.stringify(decision))).at(-1)).toBe('contextKey');
   });
 });
 

@@ -334,7 +334,7 @@ export function decide(
   }
   let floorUnmet = true;
   for (const i of eligibleIdx) if (means[i] >= floor && means[i] >= relative * bestMean) floorUnmet = false;
-  const decision = lazyBeliefsDecision(ranked, reason, candidates, explained.slice(0, EXPLAINED_COLUMNS * n), exclusions, contextArms !== undefined, floorUnmet);
+  const decision = new LazyDecision(ranked[0], reason, ranked, floorUnmet, candidates, explained.slice(0, EXPLAINED_COLUMNS * n), exclusions, contextArms !== undefined);
   if (options.contextKey !== undefined) decision.contextKey = options.contextKey;
   return decision;
 }
@@ -348,37 +348,57 @@ const TOO_SLOW = 2;
 
 /**
  * The decision, with `beliefs` built from `explained` (a copy of the numbers, `EXPLAINED_COLUMNS` per
- * candidate), `exclusions` (a copy of the reasons) and the candidates' ids the first time it is read, then kept: the
- * same objects, keys and numbers as building them while deciding, without an object per model on a
- * request nobody asks why of (the gateway reads the choice, the reason and the order; at 48 models the
- * 48 objects and their boxed numbers were about a third of a decision's allocation; docs/benchmarks.md,
- * routing round 11). Only the candidates' ids are read later (planRoute rewrites the rest of its
- * candidates on the next request).
- * Key order as a plain literal (JSON, digests): modelId, reason, ranked, beliefs, floorUnmet, contextKey.
+ * candidate), `exclusions` (a copy of the reasons) and the candidates' ids the first time it is read,
+ * then kept: the same objects, keys and numbers as building them while deciding, without an object per
+ * model on a request nobody asks why of (the gateway reads the choice, the reason and the order; at 48
+ * models the 48 objects and their boxed numbers were about a third of a decision's allocation;
+ * docs/benchmarks.md, routing round 11). Only the candidates' ids are read later (planRoute rewrites
+ * the rest of its candidates on the next request).
+ *
+ * A class with `beliefs` on its prototype, not an object literal with a getter: a literal's getter is
+ * a new function per decision, and each such object got a hidden class of its own (measured: the heap
+ * grew between scavenges and each scavenge took about 3 ms instead of 0.3). `beliefs` is therefore not
+ * an own key (`Object.keys`, a spread); `toJSON` gives the plain decision's JSON, key for key.
  */
-function lazyBeliefsDecision(
-  ranked: string[],
-  reason: DecisionReason,
-  candidates: readonly Candidate[],
-  explained: number[],
-  exclusions: readonly (string | undefined)[] | undefined,
-  contextual: boolean,
-  floorUnmet: boolean,
-): Decision {
-  let beliefs: ArmBelief[] | undefined;
-  return {
-    modelId: ranked[0],
-    reason,
-    ranked,
-    get beliefs(): ArmBelief[] {
-      if (beliefs === undefined) beliefs = beliefsOf(candidates, explained, exclusions, contextual);
-      return beliefs;
-    },
-    set beliefs(value: ArmBelief[]) {
-      beliefs = value;
-    },
-    floorUnmet,
-  };
+class LazyDecision implements Decision {
+  declare contextKey?: string;
+  #beliefs: ArmBelief[] | undefined;
+  readonly #candidates: readonly Candidate[];
+  readonly #explained: number[];
+  readonly #exclusions: readonly (string | undefined)[] | undefined;
+  readonly #contextual: boolean;
+
+  constructor(
+    public modelId: string,
+    public reason: DecisionReason,
+    public ranked: string[],
+    public floorUnmet: boolean,
+    candidates: readonly Candidate[],
+    explained: number[],
+    exclusions: readonly (string | undefined)[] | undefined,
+    contextual: boolean,
+  ) {
+    this.#candidates = candidates;
+    this.#explained = explained;
+    this.#exclusions = exclusions;
+    this.#contextual = contextual;
+  }
+
+  get beliefs(): ArmBelief[] {
+    if (this.#beliefs === undefined) this.#beliefs = beliefsOf(this.#candidates, this.#explained, this.#exclusions, this.#contextual);
+    return this.#beliefs;
+  }
+
+  set beliefs(value: ArmBelief[]) {
+    this.#beliefs = value;
+  }
+
+  /** The plain decision's keys, in its order: modelId, reason, ranked, beliefs, floorUnmet, contextKey. */
+  toJSON(): Decision {
+    const plain: Decision = { modelId: this.modelId, reason: this.reason, ranked: this.ranked, beliefs: this.beliefs, floorUnmet: this.floorUnmet };
+    if (this.contextKey !== undefined) plain.contextKey = this.contextKey;
+    return plain;
+  }
 }
 
 /** `Decision.beliefs` from the copied numbers (see `lazyBeliefsDecision`). */
