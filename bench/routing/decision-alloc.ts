@@ -13,7 +13,7 @@ import { quantile } from './metrics';
  * Allocation and garbage collection of the decision path (`extractPromptContext` + `planRoute`), the
  * scale bench's requests and arms (`decision-scale.ts`, one context), for this build or another's:
  *
- *   node dist/bench/routing/decision-alloc.js [dist=this build's] [calls=20000] [sizes=8,24,48] [learners=hashed_words,prompt_contexts]
+ *   node dist/bench/routing/decision-alloc.js [dist, or - for this build] [calls=20000] [sizes=8,24,48] [learners=hashed_words,prompt_contexts]
  *
  * Per cell: bytes allocated per call (the sampling heap profiler, objects collected by either GC
  * included, over `calls` calls after 2,000 of warm-up), then `calls` timed calls with the GCs that
