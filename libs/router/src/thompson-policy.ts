@@ -113,6 +113,10 @@ export interface Decision {
   reason: DecisionReason;
   /** Eligible candidates, best first: the chosen one, then the order to fall back in. */
   ranked: string[];
+  /**
+   * Every candidate's belief, in the candidates' order. decide's decisions build it on first read
+   * (`LazyDecision`): an accessor, not an own key, with `toJSON` giving it in the plain object's place.
+   */
   beliefs: ArmBelief[];
   /** True when no eligible model is believed (by its mean) to clear the floor. */
   floorUnmet: boolean;
