@@ -200,7 +200,7 @@ export function decide(
   const n = candidates.length;
   // Per-candidate numbers in scratch columns reused across calls (decide never yields and nothing
   // keeps them): no arrays allocated per decision. The explanation (`Decision.beliefs`, an object per
-  // model) is built from a copy of its numbers when it is first read (`lazyBeliefs`).
+  // model) is built from a copy of its numbers when it is first read (`LazyDecision`).
   if (scratch.size < n) scratch = new DecideScratch(Math.max(n, 2 * scratch.size));
   const { untried, posteriorA, posteriorB, routeA, routeB, means, sampledQuality, lower, eligibleNow, evidenceOf } = scratch;
   const explained = scratch.explained;
