@@ -42,7 +42,7 @@ function main(): void {
     console.log(`\n## Parametric zoo (${SIM.requests} requests per scenario, change at ${SIM.changeAt}, floor ${SIM.qualityFloor}, mean of seeds ${seeds.join(', ')})\n`);
     console.log(
       formatTable(
-        ['scenario', 'router', 'true quality', 'cost vs clairvoyant (after 5k)', 'windows below floor', 'requests to adapt', 'to adapt vs before change', 'budget error', 'decide p50 us', 'decide p99 us'],
+        ['scenario', 'router', 'true quality', 'cost vs clairvoyant (after 5k)', 'windows below floor', 'requests to adapt', 'to adapt vs before change', 'to adapt vs no-change twin', 'budget error', 'decide p50 us', 'decide p99 us'],
         rows.map((r) => [
           r.scenario,
           r.router,
@@ -51,6 +51,7 @@ function main(): void {
           pct(r.floorViolationShare),
           r.adaptation === undefined ? '-' : r.adaptation.toFixed(0),
           r.adaptationVsBefore === undefined ? '-' : r.adaptationVsBefore.toFixed(0),
+          r.adaptationVsTwin === undefined ? '-' : r.adaptationVsTwin.toFixed(0),
           pct(r.budgetError),
           num(r.p50us, 1),
           num(r.p99us, 1),

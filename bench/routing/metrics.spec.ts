@@ -1,4 +1,4 @@
-import { apgr, cpt, firstReaching, pgr, quantile, requestsToAdapt, requestsToAdaptVsBefore } from './metrics';
+import { apgr, cpt, firstReaching, pgr, quantile, requestsToAdapt, requestsToAdaptVsBefore, requestsToAdaptVsTwin } from './metrics';
 
 describe('RouteLLM metrics', () => {
   it('gives random routing an APGR of 0.5', () => {
@@ -52,5 +52,16 @@ describe('adaptation after a change', () => {
     // One in five before: from window 2 on 1 of 8 is no worse.
     expect(requestsToAdaptVsBefore(bad, 0.2, 100)).toBe(200);
     expect(requestsToAdaptVsBefore(bad, 1, 100)).toBe(0);
+  });
+
+  it('against the no-change twin: until the bad windows left are no more than the twin has over the same windows', () => {
+    // A twin without bad windows holds the run to the strict measure.
+    expect(requestsToAdaptVsTwin(bad, bad.map(() => false), 100)).toBe(500);
+    // A disturbance both runs share (window 4, e.g. a recurring failure burst) is not charged to the change.
+    const twinBad = [false, false, false, false, true, false, false, false, false, false];
+    expect(requestsToAdaptVsTwin(bad, twinBad, 100)).toBe(200);
+    // A twin at least as bad from the start: nothing to charge.
+    expect(requestsToAdaptVsTwin(bad, bad, 100)).toBe(0);
+    expect(requestsToAdaptVsTwin([false, false], [true, false], 100)).toBe(0);
   });
 });

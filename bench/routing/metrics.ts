@@ -100,3 +100,22 @@ export function requestsToAdaptVsBefore(bad: readonly boolean[], badShareBefore:
   }
   return k * step;
 }
+
+/**
+ * Requests after a change until the bad windows from then on are no more than those of the same router
+ * over the same windows in the scenario's no-change twin (`twinBad`: the same seed, requests and
+ * router state at the change, without the change): what the change caused, with the disturbances both
+ * runs share (recurring failure bursts, the router's steady-state misses) not charged to it. Equals
+ * `requestsToAdapt` when the twin has no bad window; `bad` and `twinBad` have the same length.
+ */
+export function requestsToAdaptVsTwin(bad: readonly boolean[], twinBad: readonly boolean[], step: number): number {
+  let k = 0;
+  let badFrom = bad.filter((x) => x).length;
+  let twinFrom = twinBad.filter((x) => x).length;
+  while (k < bad.length && badFrom > twinFrom) {
+    if (bad[k]) badFrom--;
+    if (twinBad[k]) twinFrom--;
+    k++;
+  }
+  return k * step;
+}

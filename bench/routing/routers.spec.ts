@@ -1,6 +1,6 @@
 import { seededRandom } from '../../libs/core/src';
 import { hashedPromptFeatures, type Candidate } from '../../libs/router/src';
-import { WordLearnerRouter, type RouteRequest } from './routers';
+import { HierarchicalRouter, WordLearnerRouter, type RouteRequest } from './routers';
 
 describe('WordLearnerRouter (the gateway\'s hashed_words learner in the benches)', () => {
   const hashed = hashedPromptFeatures({ model: 'r', messages: [{ role: 'user', content: 'What is the capital of France?' }] });
@@ -21,5 +21,45 @@ describe('WordLearnerRouter (the gateway\'s hashed_words learner in the benches)
       router.observe('general', new Float64Array(0), { modelId: chosen, reward: 1, costUsd: 0, completionTokens: 0 }, hashed);
     }
     expect(picks.slice(-300).filter((m) => m === 'cheap').length).toBeGreaterThan(240);
+  });
+});
+
+describe('HierarchicalRouter with the drift detector and the refuted-anchor marker', () => {
+  const candidates = (): Candidate[] => [
+    { modelId: 'cheap', expectedCostUsd: 0.0001, eligible: true },
+    { modelId: 'mid', expectedCostUsd: 0.0002, eligible: true },
+    { modelId: 'dear', expectedCostUsd: 0.003, eligible: true },
+  ];
+  const none = new Float64Array(0);
+  const hashed = new Int32Array(0);
+  /** Dear picks in context b over the 1,000 requests after its anchor (mid) drops from 0.75 to 0.3. */
+  function dearAfterDrop(refutedFor: number): number {
+    const router = new HierarchicalRouter('h', { qualityFloor: 0.6, priorSuccesses: 1, priorFailures: 1, floorConfidence: 0.9 }, 0.9999, seededRandom(5), 0.9999, {}, refutedFor);
+    const random = seededRandom(11);
+    const score = (context: string, modelId: string, quality: number) =>
+      router.observe(context, none, { modelId, reward: random() < quality ? 1 : 0, costUsd: 0, completionTokens: 0 });
+    // cheap is proven across the route (context a); in context b mid anchored, cheap was served there
+    // only 40 times with an unlucky start (half good against its 0.64), dear is proven.
+    for (let i = 0; i < 2000; i++) score('a', 'cheap', 0.64);
+    for (let i = 0; i < 40; i++) score('b', 'cheap', 0.5);
+    for (let i = 0; i < 300; i++) score('b', 'dear', 0.85);
+    for (let i = 0; i < 2000; i++) score('b', 'mid', 0.75);
+    const truth: Record<string, number> = { cheap: 0.64, mid: 0.3, dear: 0.85 };
+    let dear = 0;
+    for (let i = 0; i < 1000; i++) {
+      const chosen = router.choose({ contextKey: 'b', vector: none, hashed, candidates: candidates() }).ranked[0];
+      if (chosen === 'dear') dear++;
+      score('b', chosen, truth[chosen]);
+    }
+    return dear;
+  }
+
+  it('after the alarm, the model proven on the route stands in for the refuted anchor instead of the dear proven one', () => {
+    const without = dearAfterDrop(0);
+    const withMarker = dearAfterDrop(2000);
+    // Without the marker the dear model serves most of the 1,000 (cheap, unproven in b, is explored
+    // only as funded); with it, cheap serves once mid's new scores bear the alarm out.
+    expect(without).toBeGreaterThan(500);
+    expect(withMarker).toBeLessThan(100);
   });
 });

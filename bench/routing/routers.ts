@@ -25,6 +25,7 @@ import {
   type Decision,
   type Observation,
   type RoutePolicy,
+  provenArm,
 } from '../../libs/router/src';
 
 /** What a benchmark feeds a router for one request. */
@@ -106,18 +107,33 @@ export class HierarchicalRouter implements BenchRouter {
     private readonly contextDiscount = discount,
     /** With options, a drop detector per arm (route level and context level) shrinks old evidence on an alarm. */
     private readonly drift?: DriftDetectorOptions,
+    /**
+     * With the detector: for this many of the context's requests after a context-level alarm, the
+     * alarmed model is passed to `decide` as `refutedModelId` (pooled stand-ins for a refuted anchor); 0 = never.
+     */
+    private readonly refutedFor = 0,
   ) {}
   private readonly dropStatistics = new Map<string, number>();
+  /** Per context: the model of its last alarm and how many of the context's requests the marker still lasts. */
+  private readonly refuted = new Map<string, { modelId: string; left: number }>();
   alarms = 0;
+  /** Bench diagnostics (adapt-diagnose.ts): sees each decision and each drift alarm (context key '' = route level). */
+  onDecision?: (request: RouteRequest, decision: Decision) => void;
+  onAlarm?: (contextKey: string, modelId: string) => void;
   choose(request: RouteRequest) {
     const contextArms = this.contextArms.get(request.contextKey) ?? EMPTY;
-    return timed(() =>
-      decide(request.candidates, this.routeArms, this.policy, this.random, {
+    const marker = this.refuted.get(request.contextKey);
+    if (marker && --marker.left <= 0) this.refuted.delete(request.contextKey);
+    return timed(() => {
+      const d = decide(request.candidates, this.routeArms, this.policy, this.random, {
         contextKey: request.contextKey,
         contextArms,
         budgetPressure: request.budgetPressure,
-      }),
-    );
+        ...(marker ? { refutedModelId: marker.modelId } : {}),
+      });
+      this.onDecision?.(request, d);
+      return d;
+    });
   }
   observe(contextKey: string, _vector: Float64Array, obs: Observation): void {
     const route = this.guard('', [...this.routeArms.values()], obs);
@@ -130,7 +146,13 @@ export class HierarchicalRouter implements BenchRouter {
     const key = `${contextKey}\u0000${obs.modelId}`;
     const r = guardAgainstDrop(arms, obs.modelId, obs.reward, this.dropStatistics.get(key) ?? 0, this.drift);
     this.dropStatistics.set(key, r.statistic);
-    if (r.alarm) this.alarms++;
+    if (r.alarm) {
+      this.alarms++;
+      // Only a refuted anchor matters: the alarmed model was proven in the context before the alarm.
+      const before = arms.find((a) => a.modelId === obs.modelId);
+      if (contextKey !== '' && this.refutedFor > 0 && before && provenArm(before, this.policy)) this.refuted.set(contextKey, { modelId: obs.modelId, left: this.refutedFor });
+      this.onAlarm?.(contextKey, obs.modelId);
+    }
     return r.arms;
   }
 }

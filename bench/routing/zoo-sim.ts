@@ -90,7 +90,13 @@ export interface ScenarioSetup {
   changeAt?: number;
 }
 
-export function buildScenario(zoo: Zoo, name: ScenarioName): ScenarioSetup {
+/**
+ * The scenario's arms over time. `withChange` false builds its no-change twin: the same scenario up to
+ * and after `changeAt` without the change itself (outage keeps its 429 bursts, which recur every 5,000
+ * requests from the start; the other scenarios with a change become stationary), for the adaptation
+ * measure's counterfactual (`requestsToAdaptVsTwin`).
+ */
+export function buildScenario(zoo: Zoo, name: ScenarioName, withChange = true): ScenarioSetup {
   const { http_5xx, http_429 } = zoo.failure_rates;
   const base = (a: ZooArm): ArmTimeline => ({
     model: a.model,
@@ -112,6 +118,8 @@ export function buildScenario(zoo: Zoo, name: ScenarioName): ScenarioSetup {
     case 'stationary':
       break;
     case 'price_change': {
+      setup.changeAt = t0;
+      if (!withChange) break;
       // The costliest arm gets 10x cheaper; the cheap arm that clears the floor on math gets 3x dearer.
       const costliest = [...zoo.arms].sort((a, b) => b.usd_per_query - a.usd_per_query)[0];
       const c = byModel(costliest.model);
@@ -119,25 +127,28 @@ export function buildScenario(zoo: Zoo, name: ScenarioName): ScenarioSetup {
       const cheap = byModel('claude-instant-v1');
       const p = cheap.price(0);
       cheap.price = (i) => (i >= t0 ? p * 3 : p);
-      setup.changeAt = t0;
       break;
     }
     case 'silent_regression': {
+      setup.changeAt = t0;
+      if (!withChange) break;
       const arm = byModel('gpt-3.5-turbo');
       const q = arm.quality;
       arm.quality = (c, i) => (c === 'code' && i >= t0 ? q(c, i) - 0.15 : q(c, i));
-      setup.changeAt = t0;
       break;
     }
     case 'silent_regression_in_use': {
       // Not in zoo.json: the same silent drop of 0.15, on the arm the clairvoyant policy serves code with.
+      setup.changeAt = t0;
+      if (!withChange) break;
       const arm = byModel('claude-instant-v1');
       const q = arm.quality;
       arm.quality = (c, i) => (c === 'code' && i >= t0 ? q(c, i) - 0.15 : q(c, i));
-      setup.changeAt = t0;
       break;
     }
     case 'new_model': {
+      setup.changeAt = t0;
+      if (!withChange) break;
       const ref = byModel('gpt-3.5-turbo');
       arms.push({
         model: 'new-model',
@@ -147,17 +158,17 @@ export function buildScenario(zoo: Zoo, name: ScenarioName): ScenarioSetup {
         failure: () => ({ p5xx: http_5xx, p429: http_429 }),
         ttftMs: ref.ttftMs,
       });
-      setup.changeAt = t0;
       break;
     }
     case 'outage': {
       // The arm clairvoyant routes general traffic to fails every call for 2,000 requests;
       // another arm sees 300-request bursts of 80% 429 every 5,000 requests.
-      const down = byModel('yi-34b');
-      down.failure = (i) => (i >= t0 && i < t0 + 2_000 ? { p5xx: 1, p429: 0 } : { p5xx: http_5xx, p429: http_429 });
       const limited = byModel('claude-instant-v1');
       limited.failure = (i) => (i % 5_000 < 300 ? { p5xx: http_5xx, p429: 0.8 } : { p5xx: http_5xx, p429: http_429 });
       setup.changeAt = t0;
+      if (!withChange) break;
+      const down = byModel('yi-34b');
+      down.failure = (i) => (i >= t0 && i < t0 + 2_000 ? { p5xx: 1, p429: 0 } : { p5xx: http_5xx, p429: http_429 });
       break;
     }
     case 'noisy_feedback':

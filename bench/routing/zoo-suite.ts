@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { seededRandom } from '../../libs/core/src';
 import { FEATURE_NAMES, type RoutePolicy } from '../../libs/router/src';
-import { quantile, requestsToAdapt, requestsToAdaptVsBefore } from './metrics';
+import { quantile, requestsToAdapt, requestsToAdaptVsBefore, requestsToAdaptVsTwin } from './metrics';
 import { ProgressBar } from './progress';
 import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, RandomRouter, ThompsonRouter, WordLearnerRouter, type BenchRouter } from './routers';
 import { buildScenario, classWindowQualities, observedFloor, SIM, simulate, type ScenarioName, type ScenarioSetup, type SimOptions, type SimRun, type Zoo } from './zoo-sim';
@@ -35,6 +35,8 @@ export const ZOO_TUNING = {
     keepOnAlarm: Number(process.env.ZOO_DRIFT_KEEP ?? 0.05),
     ...(process.env.ZOO_DRIFT_MAX_KEPT ? { maxKeptEvidence: Number(process.env.ZOO_DRIFT_MAX_KEPT) } : {}),
   },
+  /** With the detector: a context's requests for which its last alarmed model stays marked refuted (`DecisionOptions.refutedModelId`); 0 = off. */
+  refutedFor: Number(process.env.ZOO_REFUTED_FOR ?? 2000),
 };
 
 /** Cold-start prior from the price tier: dearer models are assumed better, weakly (4 pseudo-observations). */
@@ -124,7 +126,7 @@ function zooRouters(): ZooRouterSpec[] {
       name: 'contextual thompson + safe exploration + drift detector',
       learning: true,
       make: (s, seed) =>
-        new HierarchicalRouter('contextual+safe+drift', contextualPolicy(s, false, true), t.discount, routerRandom(seed), t.contextDiscount, ZOO_TUNING.drift),
+        new HierarchicalRouter('contextual+safe+drift', contextualPolicy(s, false, true), t.discount, routerRandom(seed), t.contextDiscount, ZOO_TUNING.drift, t.refutedFor),
       options: () => prior,
     },
     {
@@ -166,6 +168,8 @@ export interface ZooRow {
   adaptation: number | undefined;
   /** Requests until the share of bad windows is back to what it was before the change (see measure). */
   adaptationVsBefore: number | undefined;
+  /** Requests until the bad windows from then on are no more than the no-change twin's over the same windows (see measure). */
+  adaptationVsTwin: number | undefined;
   budgetError: number | undefined;
   p50us: number | undefined;
   p99us: number | undefined;
@@ -186,16 +190,25 @@ export function runZooSuite(zooPath: string, seeds: number[]): ZooRow[] {
     for (const seed of seeds) {
       const setup = buildScenario(zoo, name);
       const clair = simulate(setup, 'clairvoyant', seed);
+      // The no-change twin (same seed, the change left out) for the adaptation measure's counterfactual.
+      const withTwin = setup.changeAt !== undefined && process.env.ROUTING_ZOO_TWIN !== '0';
+      const twinClair = withTwin ? simulate(buildScenario(zoo, name, false), 'clairvoyant', seed) : undefined;
       progress.tick();
       routers.forEach((spec, r) => {
         let run: SimRun;
+        let twin: { run: SimRun; clair: SimRun } | undefined;
         if (spec.name === 'clairvoyant') run = clair;
         else {
           const options = { ...(spec.options?.(setup) ?? {}), ...(spec.paced ? { budgetUsd: clair.spend * ZOO_TUNING.budgetOverClairvoyant } : {}) };
           run = simulate(buildScenario(zoo, name), spec.make(setup, seed), seed, options);
+          if (twinClair && spec.learning) {
+            const twinSetup = buildScenario(zoo, name, false);
+            const twinOptions = { ...(spec.options?.(twinSetup) ?? {}), ...(spec.paced ? { budgetUsd: twinClair.spend * ZOO_TUNING.budgetOverClairvoyant } : {}) };
+            twin = { run: simulate(twinSetup, spec.make(twinSetup, seed), seed, twinOptions), clair: twinClair };
+          }
           progress.tick();
         }
-        perRouter[r].push(measure(name, spec, setup, run, clair));
+        perRouter[r].push(measure(name, spec, setup, run, clair, twin));
       });
     }
     routers.forEach((_, r) => rows.push(average(perRouter[r])));
@@ -204,7 +217,7 @@ export function runZooSuite(zooPath: string, seeds: number[]): ZooRow[] {
   return rows;
 }
 
-function measure(scenario: string, spec: ZooRouterSpec, setup: ScenarioSetup, run: SimRun, clair: SimRun): ZooRow {
+function measure(scenario: string, spec: ZooRouterSpec, setup: ScenarioSetup, run: SimRun, clair: SimRun, twin?: { run: SimRun; clair: SimRun }): ZooRow {
   const n = SIM.requests;
   const floor = SIM.qualityFloor;
   const sum = (xs: Float64Array, from: number, to: number) => {
@@ -218,18 +231,26 @@ function measure(scenario: string, spec: ZooRouterSpec, setup: ScenarioSetup, ru
   const violations = windowQualities.filter((x) => x.quality !== undefined && x.quality < floor).length;
   let adaptation: number | undefined;
   let adaptationVsBefore: number | undefined;
+  let adaptationVsTwin: number | undefined;
   if (spec.learning && setup.changeAt !== undefined) {
     const t0 = setup.changeAt;
     const step = 100;
     // A 500-request window (checked every 100) is bad when a class's true quality is below the floor or
     // its cost exceeds clairvoyant's by more than the tolerance.
-    const bad = (t: number) => {
-      const c = sum(run.cost, t, t + SIM.adaptWindow);
-      const cc = sum(clair.cost, t, t + SIM.adaptWindow);
-      return lowestClassQuality(run, Object.keys(SIM.taskMix), t, t + SIM.adaptWindow) < floor || c > (1 + SIM.adaptCostTolerance) * cc;
+    const badIn = (r: SimRun, c0: SimRun, t: number) => {
+      const c = sum(r.cost, t, t + SIM.adaptWindow);
+      const cc = sum(c0.cost, t, t + SIM.adaptWindow);
+      return lowestClassQuality(r, Object.keys(SIM.taskMix), t, t + SIM.adaptWindow) < floor || c > (1 + SIM.adaptCostTolerance) * cc;
     };
+    const bad = (t: number) => badIn(run, clair, t);
     const after: boolean[] = [];
-    for (let t = t0; t + SIM.adaptWindow <= Math.min(n, t0 + SIM.adaptHorizon); t += step) after.push(bad(t));
+    const twinAfter: boolean[] = [];
+    for (let t = t0; t + SIM.adaptWindow <= Math.min(n, t0 + SIM.adaptHorizon); t += step) {
+      after.push(bad(t));
+      if (twin) twinAfter.push(badIn(twin.run, twin.clair, t));
+    }
+    // Against the no-change twin: what the change caused, the disturbances both runs share not charged.
+    if (twin) adaptationVsTwin = requestsToAdaptVsTwin(after, twinAfter, step);
     // Strict: requests until every later window is good.
     adaptation = requestsToAdapt(after, step);
     // Relative to the router's own behaviour before the change: requests until the share of bad windows
@@ -253,6 +274,7 @@ function measure(scenario: string, spec: ZooRouterSpec, setup: ScenarioSetup, ru
     floorViolationShare: violations / windows,
     adaptation,
     adaptationVsBefore,
+    adaptationVsTwin,
     budgetError: run.budgetUsd === undefined ? undefined : run.spend / run.budgetUsd - 1,
     p50us: timed ? quantile(sortedNs, 0.5) / 1000 : undefined,
     p99us: timed ? quantile(sortedNs, 0.99) / 1000 : undefined,
@@ -287,6 +309,7 @@ function average(rows: ZooRow[]): ZooRow {
     floorViolationShare: mean((r) => r.floorViolationShare) ?? NaN,
     adaptation: mean((r) => r.adaptation),
     adaptationVsBefore: mean((r) => r.adaptationVsBefore),
+    adaptationVsTwin: mean((r) => r.adaptationVsTwin),
     budgetError: mean((r) => r.budgetError),
     p50us: mean((r) => r.p50us),
     p99us: mean((r) => r.p99us),

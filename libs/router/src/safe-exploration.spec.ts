@@ -1,6 +1,6 @@
 import { seededRandom, type Random } from '../../core/src';
 import { applyObservation, type ArmState } from './arm-state';
-import { lowerQuantile, normalQuantile } from './safe-exploration';
+import { lowerQuantile, normalQuantile, provenArm } from './safe-exploration';
 import { arm, cheapAndStrong, toMap } from './spec-fixtures';
 import { decide, type RoutePolicy } from './thompson-policy';
 
@@ -120,5 +120,62 @@ describe('safe exploration when the context anchor is down (pooledAnchorWhenDown
       const plain = { ...policy, floorConfidence: undefined };
       expect(choose(down, plain, seed).ranked).toEqual(choose(down, { ...plain, pooledAnchorWhenDown: false }, seed).ranked);
     }
+  });
+});
+
+describe('safe exploration after the context anchor is refuted (refutedModelId)', () => {
+  const policy: RoutePolicy = { qualityFloor: 0.6, priorSuccesses: 1, priorFailures: 1, floorConfidence: 0.9 };
+  const cands = [
+    { modelId: 'cheap', expectedCostUsd: 0.0001, eligible: true },
+    { modelId: 'mid', expectedCostUsd: 0.0003, eligible: true },
+    { modelId: 'dear', expectedCostUsd: 0.003, eligible: true },
+  ];
+  // Route level: cheap and mid proven across the route's other contexts, dear proven.
+  const routeArms = toMap([arm('cheap', 800, 200), arm('mid', 700, 300), arm('dear', 90, 10)]);
+  // This context: mid was its anchor; the detector cut its evidence and its new scores are bad (mean
+  // under the floor). cheap was served little here while mid anchored (45 scores, unproven, not shown
+  // to miss the floor); dear is proven.
+  const refuted = toMap([arm('cheap', 25, 20), arm('mid', 14, 16), arm('dear', 180, 20)]);
+  const choose = (ctx: ReadonlyMap<string, ArmState>, p: RoutePolicy, seed: number, refutedModelId?: string) =>
+    decide(cands, routeArms, p, seededRandom(seed), { contextKey: 'k', contextArms: ctx, ...(refutedModelId ? { refutedModelId } : {}) });
+
+  it('serves the cheapest route-proven model the context does not refute, not the next model proven here', () => {
+    let dearWithout = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const d = choose(refuted, policy, seed, 'mid');
+      expect(d.modelId).toBe('cheap');
+      expect(d.reason).toBe('constraint');
+      if (choose(refuted, policy, seed).modelId === 'dear') dearWithout++;
+    }
+    // Without the marker the dear proven model serves whenever cheap's funded exploration does not.
+    expect(dearWithout).toBeGreaterThan(60);
+  });
+
+  it('changes nothing until the refuted model\'s own scores bear the alarm out', () => {
+    // mid's evidence was cut but its mean still clears the floor (unproven): a false alarm so far.
+    const unconfirmed = toMap([arm('cheap', 25, 20), arm('mid', 18, 12), arm('dear', 180, 20)]);
+    for (let seed = 1; seed <= 50; seed++) expect(choose(unconfirmed, policy, seed, 'mid').ranked).toEqual(choose(unconfirmed, policy, seed).ranked);
+  });
+
+  it('never stands in the refuted model, nor a model the context shows missing the floor, nor without safe exploration', () => {
+    const cheapBad = toMap([arm('cheap', 100, 150), arm('mid', 14, 16), arm('dear', 180, 20)]);
+    const plain = { ...policy, floorConfidence: undefined };
+    for (let seed = 1; seed <= 50; seed++) {
+      expect(choose(cheapBad, policy, seed, 'mid').ranked).toEqual(choose(cheapBad, policy, seed).ranked);
+      expect(choose(refuted, plain, seed, 'mid').ranked).toEqual(choose(refuted, plain, seed).ranked);
+      // cheap is the refuted one and the context shows mid missing the floor: nothing to stand in.
+      const cheapRefuted = toMap([arm('cheap', 14, 16), arm('mid', 100, 150), arm('dear', 180, 20)]);
+      expect(choose(cheapRefuted, policy, seed, 'cheap').ranked).toEqual(choose(cheapRefuted, policy, seed).ranked);
+    }
+  });
+});
+
+describe('provenArm', () => {
+  it("tells a proven arm from a thin or weak one by the policy's confidence", () => {
+    const p = { qualityFloor: 0.8, priorSuccesses: 1, priorFailures: 1, floorConfidence: 0.9 };
+    expect(provenArm(arm('a', 900, 100), p)).toBe(true);
+    expect(provenArm(arm('a', 8, 2), p)).toBe(false);
+    expect(provenArm(arm('a', 780, 220), p)).toBe(false);
+    expect(provenArm(arm('a', 900, 100), { ...p, floorConfidence: undefined })).toBe(false);
   });
 });

@@ -10,6 +10,8 @@
  * whatever the noise and the delay.
  */
 
+import { armWeight, type ArmState } from './arm-state';
+
 /** Acklam's coefficients (module constants: no arrays per call). */
 const QA = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
 const QB = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
@@ -51,4 +53,15 @@ export function lowerQuantile(a: number, b: number, z: number): number {
   if (!(n > 0)) return 0;
   const mean = a / n;
   return mean - z * Math.sqrt((mean * (1 - mean)) / (n + 1));
+}
+
+/**
+ * Whether an arm's own evidence proves it at the policy's `floorConfidence` (its lower quantile, on the
+ * route's neutral prior, clears `qualityFloor`); false without `floorConfidence`. For a caller that
+ * must tell a refuted anchor from any alarmed model (`DecisionOptions.refutedModelId`): call it with
+ * the arm as it was before the alarm.
+ */
+export function provenArm(arm: ArmState, policy: { qualityFloor: number; floorConfidence?: number; priorSuccesses: number; priorFailures: number }): boolean {
+  if (policy.floorConfidence === undefined || armWeight(arm) <= 0) return false;
+  return lowerQuantile(arm.successes + policy.priorSuccesses, arm.failures + policy.priorFailures, normalQuantile(policy.floorConfidence)) >= policy.qualityFloor;
 }

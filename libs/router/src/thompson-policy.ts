@@ -73,7 +73,7 @@ export interface RoutePolicy {
    * With `floorConfidence` and context arms: when the context's usual anchor (its cheapest model proven
    * in the context) is not eligible (circuit open, price cap...), the request goes to the cheapest
    * eligible model proven on the route's pooled evidence and not shown to miss the floor in this
-   * context (see `replaceDownAnchor` in thompson-policy.ts), not to the next model proven in the context
+   * context (see `replaceAnchor` in thompson-policy.ts), not to the next model proven in the context
    * alone, which is often a dear one because cheap ones were never explored where the anchor served.
    * Default true (has no effect without `floorConfidence` and context arms); false = the rule as before.
    */
@@ -157,6 +157,19 @@ export interface DecisionOptions {
   armFailures?: ArrayLike<number>;
   /** `triedArms` by candidate index (`triedArmsByCandidate[i]` is `candidates[i]`'s), read instead of it. */
   triedArmsByCandidate?: readonly (ArmState | undefined)[];
+  /**
+   * With `RoutePolicy.floorConfidence` and context arms: the context's anchor whose drift alarm fired
+   * recently (the caller keeps the marker, e.g. for the context's next few thousand requests, and sets
+   * it only for a model that was proven in the context before the alarm: `provenArm`). Once the model's
+   * own context mean has fallen below the threshold (its new scores bear the alarm out), models proven
+   * on the route's pooled evidence that the context does not show missing the floor, and cheaper than
+   * the context's cheapest proven model, serve first, cheapest first, as for a down anchor
+   * (`replaceAnchor`): the context's own evidence about the models its anchor kept from serving is thin
+   * and often biased low (an arm is sampled less whenever it looks worse), and proving a cheap model in
+   * the context alone takes thousands of requests during which the next proven model, usually a dear
+   * one, serves. Unset: no marker (the rule as before).
+   */
+  refutedModelId?: string;
   /**
    * Filled with `Decision.ranked` as indices into `candidates` (its length set to the ranked count), for
    * a caller that keeps per-candidate data by index: no lookup of each ranked id.
@@ -318,7 +331,10 @@ export function decide(
     const threshold = Math.max(floor, relative * bestMean);
     const zProven = normalQuantile(policy.floorConfidence);
     for (let i = 0; i < n; i++) lower[i] = lowerQuantile(posteriorA[i], posteriorB[i], zProven);
-    const replaced = contextArms && policy.pooledAnchorWhenDown !== false ? replaceDownAnchor(order, candidates, eligibleNow, posteriorA, posteriorB, lower, routeA, routeB, threshold, zProven) : undefined;
+    let refuted = -1;
+    if (options.refutedModelId !== undefined) for (let i = 0; i < n; i++) if (candidates[i].modelId === options.refutedModelId) refuted = i;
+    const replaced =
+      contextArms && policy.pooledAnchorWhenDown !== false ? replaceAnchor(order, candidates, eligibleNow, posteriorA, posteriorB, lower, routeA, routeB, threshold, zProven, refuted, means) : undefined;
     standIn = replaced !== undefined;
     order = replaced ?? fundExploration(order, greedy, means, lower, threshold, random);
   }
@@ -494,18 +510,22 @@ function fundExploration(order: number[], greedy: number, means: ArrayLike<numbe
 }
 
 /**
- * Safe exploration when the context's anchor is down (`RoutePolicy.pooledAnchorWhenDown`). The usual
- * anchor is the context's cheapest proven model, eligible or not. While it is eligible, or when the
- * context has no proven model, this returns undefined and the ordinary rule (`fundExploration`) applies.
- * While it is not, the models that can stand in are those proven on the route's pooled posterior
- * (lower quantile of the route-level Beta clears the threshold) whose context posterior does not show
- * them missing it (its upper quantile at the same confidence clears the threshold): a context's own
- * evidence about a model it rarely served is thin, and a model proven across the route is the better
- * bet than the next model proven here alone, usually a dear one. They go first, cheapest first, then
- * the rest of the sampled order (fallbacks); no exploration is funded on such a request. When none
- * qualifies, undefined (the ordinary rule).
+ * Safe exploration when the context's anchor is down (`RoutePolicy.pooledAnchorWhenDown`) or was just
+ * refuted (`DecisionOptions.refutedModelId`). The usual anchor is the context's cheapest proven model,
+ * eligible or not.
+ * - Down: while it is not eligible, the models that can stand in are those proven on the route's pooled
+ *   posterior (lower quantile of the route-level Beta clears the threshold) whose context posterior does
+ *   not show them missing it (its upper quantile at the same confidence clears the threshold): a
+ *   context's own evidence about a model it rarely served is thin, and a model proven across the route
+ *   is the better bet than the next model proven here alone, usually a dear one.
+ * - Refuted (`refuted` >= 0, the index of the anchor whose drift alarm fired in this context, once its
+ *   context mean is below the threshold): the same stand-ins, other than the refuted model and cheaper
+ *   than the context's cheapest proven model, serve while there are any.
+ * They go first, cheapest first, then the rest of the sampled order (fallbacks); no exploration is
+ * funded on such a request. Otherwise (the anchor eligible and nothing refuted, the context without a
+ * proven model when down, or no stand-in) undefined: the ordinary rule (`fundExploration`) applies.
  */
-function replaceDownAnchor(
+function replaceAnchor(
   order: number[],
   candidates: readonly Candidate[],
   /** 1 where the candidate is eligible for this decision (latency exclusion included). */
@@ -517,13 +537,22 @@ function replaceDownAnchor(
   routeB: ArrayLike<number>,
   threshold: number,
   z: number,
+  refuted: number,
+  means: ArrayLike<number>,
 ): number[] | undefined {
   let home = -1;
   for (let i = 0; i < candidates.length; i++) {
     if (lower[i] >= threshold && (home < 0 || candidates[i].expectedCostUsd < candidates[home].expectedCostUsd)) home = i;
   }
-  if (home < 0 || eligible[home] === 1) return undefined;
-  const standIns = order.filter((i) => lowerQuantile(routeA[i], routeB[i], z) >= threshold && lowerQuantile(posteriorA[i], posteriorB[i], -z) >= threshold);
+  const down = home >= 0 && eligible[home] !== 1;
+  const reanchor = !down && refuted >= 0 && means[refuted] < threshold;
+  if (!down && !reanchor) return undefined;
+  const standIns = order.filter(
+    (i) =>
+      lowerQuantile(routeA[i], routeB[i], z) >= threshold &&
+      lowerQuantile(posteriorA[i], posteriorB[i], -z) >= threshold &&
+      (!reanchor || (i !== refuted && (home < 0 || candidates[i].expectedCostUsd < candidates[home].expectedCostUsd))),
+  );
   if (standIns.length === 0) return undefined;
   standIns.sort((x, y) => candidates[x].expectedCostUsd - candidates[y].expectedCostUsd);
   return [...standIns, ...order.filter((i) => !standIns.includes(i))];
