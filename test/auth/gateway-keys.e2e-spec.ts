@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { request } from 'undici';
 import { BudgetService } from '../../apps/gateway/src/budget/budget.service';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
 import { GATEWAY_KEY, startStack, type Stack } from '../support/stack';
@@ -148,6 +150,27 @@ describe('gateway keys: created, used and revoked through the admin API; OpenAI-
     expect(Number(replies[3].headers['retry-after'])).toBeGreaterThan(0);
     clock.advance(60_000);
     expect((await chat(base(), key.key)).status).toBe(200);
+  });
+
+  it('a streamed answer carries the x-ratelimit headers too, whether served by the raw route or through Fastify', async () => {
+    clock.advance(60_000); // a fresh minute
+    const key = await newKey(base(), { rpm: 50, tpm: 100_000 });
+    secrets.push(key.key);
+    const body = JSON.stringify({ model: 'metered', max_tokens: 2, stream: true, messages: [{ role: 'user', content: 'Say hello.' }] });
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${key.key}` };
+    // With its length the body takes the raw route; sent chunked (no content-length), it goes through Fastify.
+    const raw = await request(`${base()}/v1/chat/completions`, { method: 'POST', headers, body });
+    const chunked = await request(`${base()}/v1/chat/completions`, { method: 'POST', headers, body: Readable.from([Buffer.from(body)]) });
+    for (const [res, remaining] of [[raw, '49'], [chunked, '48']] as const) {
+      const text = await res.body.text();
+      expect(res.statusCode).toBe(200);
+      expect(String(res.headers['content-type'])).toMatch(/^text\/event-stream/);
+      expect(text).toContain('data: [DONE]');
+      expect(res.headers['x-ratelimit-limit-requests']).toBe('50');
+      expect(res.headers['x-ratelimit-remaining-requests']).toBe(remaining);
+      expect(res.headers['x-ratelimit-limit-tokens']).toBe('100000');
+      expect(res.headers['x-router-model']).toBeDefined();
+    }
   });
 
   it('tokens per minute per tenant, shared by its keys', async () => {

@@ -13,6 +13,8 @@ export interface ChatReply {
   code(statusCode: number): ChatReply;
   header(name: string, value: string): ChatReply;
   headers(values: Record<string, string>): ChatReply;
+  /** The headers given so far with `header` / `headers` (a stream writes them with its own). */
+  getHeaders(): Record<string, string | number | string[] | undefined>;
   /** An object is sent as JSON. */
   send(payload: object): ChatReply;
 }

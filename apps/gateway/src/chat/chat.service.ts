@@ -197,8 +197,10 @@ export class ChatService {
     const firstModel = segment.model;
     const includeUsage = request.stream_options?.include_usage === true;
     const raw = reply.raw;
+    const early = reply.getHeaders();
     reply.hijack();
     raw.writeHead(200, {
+      ...early,
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
       connection: 'keep-alive',

@@ -113,6 +113,10 @@ export class RawReply implements ChatReply {
     return this;
   }
 
+  getHeaders(): Record<string, string> {
+    return this.pending;
+  }
+
   headers(values: Record<string, string>): this {
     for (const name of Object.keys(values)) this.pending[name.toLowerCase()] = values[name];
     return this;
