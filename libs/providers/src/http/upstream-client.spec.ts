@@ -16,6 +16,23 @@ describe('postJson', () => {
       req.on('end', () => {
         seen.push({ url: req.url, headers: req.headers, body });
         if (req.url?.startsWith('/hang')) return; // never answers
+        if (req.url?.startsWith('/pieces')) {
+          // A body in several writes, one multi-byte character split across two of them.
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const euro = Buffer.from('€');
+          res.write(Buffer.concat([Buffer.from('{"price":"'), euro.subarray(0, 1)]));
+          setTimeout(() => {
+            res.write(euro.subarray(1));
+            setTimeout(() => res.end('42"}'), 5);
+          }, 5);
+          return;
+        }
+        if (req.url?.startsWith('/cut')) {
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+          res.write('{"partial":');
+          setTimeout(() => res.destroy(), 5);
+          return;
+        }
         if (req.url?.startsWith('/trickle')) {
           res.writeHead(200, { 'content-type': 'text/event-stream' });
           res.write('data: 1\n\n');
@@ -57,6 +74,26 @@ describe('postJson', () => {
     expect(getEventListeners(controller.signal, 'abort').length).toBe(1);
     await readText(res.body);
     expect(getEventListeners(controller.signal, 'abort').length).toBe(0);
+  });
+
+  it('reads a body that arrives in pieces, a character split across them included', async () => {
+    const res = await postJson(`${base}/pieces`, {}, {});
+    expect(await readText(res.body)).toBe('{"price":"€42"}');
+  });
+
+  it('a body over the size bound fails as malformed and is not read further', async () => {
+    const res = await postJson(`${base}/ok`, {}, {});
+    const err = await readText(res.body, 5).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect((err as ProviderError).kind).toBe('malformed_response');
+    expect(res.body.destroyed).toBe(true);
+  });
+
+  it('a body cut off before its end fails as a connection error', async () => {
+    const res = await postJson(`${base}/cut`, {}, {});
+    const err = await readText(res.body).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect((err as ProviderError).kind).toBe('connection');
   });
 
   it('the total timeout rejects a call that gets no answer as a timeout', async () => {

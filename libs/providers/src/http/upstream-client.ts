@@ -139,24 +139,41 @@ export async function postJson(
 /** Largest non-streamed upstream answer the gateway reads; beyond it the answer is malformed. */
 export const MAX_UPSTREAM_BODY_BYTES = 32 * 1024 * 1024;
 
-/** Reads a whole body as text (at most `maxBytes`), mapping stalls and resets to ProviderErrors. */
-export async function readText(body: UpstreamResponse['body'], maxBytes = MAX_UPSTREAM_BODY_BYTES): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of body) {
-      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
+/**
+ * Reads a whole body as text (at most `maxBytes`), mapping stalls and resets to ProviderErrors. On the
+ * stream's events rather than its async iterator: no iterator, and no promise per chunk.
+ */
+export function readText(body: UpstreamResponse['body'], maxBytes = MAX_UPSTREAM_BODY_BYTES): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (body.errored) return reject(toProviderError(body.errored, false));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (err: ProviderError | undefined) => {
+      if (settled) return;
+      settled = true;
+      // The error listener stays: destroying the body (over the bound, say) makes undici emit one, and a
+      // stream error without a listener would end the process.
+      body.off('data', onData).off('end', onEnd).off('close', onClose);
+      if (err) reject(err);
+      else resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, size).toString('utf8'));
+    };
+    const onData = (chunk: Buffer | string) => {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       size += buffer.length;
       if (size > maxBytes) {
+        settle(new ProviderError('malformed_response', `Upstream answer exceeded ${maxBytes} bytes.`));
         body.destroy();
-        throw new ProviderError('malformed_response', `Upstream answer exceeded ${maxBytes} bytes.`);
+        return;
       }
       chunks.push(buffer);
-    }
-  } catch (err) {
-    throw toProviderError(err, false);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+    };
+    const onEnd = () => settle(undefined);
+    const onError = (err: unknown) => settle(toProviderError(err, false));
+    // Closed before its end without an error of its own (destroyed by someone else): the answer is cut.
+    const onClose = () => settle(new ProviderError('connection', 'Upstream connection closed before the answer was complete.'));
+    body.on('data', onData).once('end', onEnd).on('error', onError).once('close', onClose);
+  });
 }
 
 /** Normalises network and timeout failures; a ProviderError passes through untouched. */
