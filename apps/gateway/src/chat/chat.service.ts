@@ -92,7 +92,7 @@ export class ChatService {
     const row = this.newRow(ctx, startedAt);
     const attempts: AttemptLog[] = [];
     try {
-      const { request, extension } = takeRouterExtension(parseChatRequest(body), new Set(this.config.models.keys()));
+      const { request, extension } = takeRouterExtension(parseChatRequest(body), this.config.models);
       row.streamed = request.stream === true;
       const route = this.resolveRoute(request.model);
       row.route = route.name;

@@ -22,7 +22,7 @@ export interface RouterExtension {
 }
 
 /** Splits `x_router` off the request; unknown fallback models are a 400 naming the field. */
-export function takeRouterExtension(request: ChatRequest, knownModels: ReadonlySet<string>): { request: ChatRequest; extension?: RouterExtension } {
+export function takeRouterExtension(request: ChatRequest, knownModels: { has(id: string): boolean }): { request: ChatRequest; extension?: RouterExtension } {
   if ((request as { x_router?: unknown }).x_router === undefined) return { request };
   const { x_router: raw, ...rest } = request as ChatRequest & { x_router?: unknown };
   const parsed = extensionSchema.safeParse(raw);
