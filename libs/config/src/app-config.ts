@@ -93,6 +93,12 @@ export interface RouteSpec extends RouteConstraints {
 
 export type RouteLearner = 'prompt_contexts' | 'hashed_words';
 
+/** The one-model route of a request that names a configured model directly (`model: "gpt-4o-mini"`). */
+export function implicitRoute(modelId: string): RouteSpec {
+  return { name: modelId, candidates: [modelId], qualityFloor: 0, discount: 0.99, validators: [], implicit: true };
+}
+
+
 /** The whole validated configuration, built once at start-up. */
 export interface AppConfig {
   host: string;

@@ -38,12 +38,12 @@ export async function serveChat(deps: ChatRouteDeps, body: unknown, requestId: s
   try {
     const access = await deps.keys.authenticate(req);
     const gone = new ClientGone();
-    // Headers known before the answer (the rate limits) wait on the reply and go out with it in one
-    // writeHead: set on the raw response, each would be validated and merged again there.
     // The client went away before the answer was complete: stop the upstream call too.
     reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) gone.abort();
     });
+    // Headers known before the answer (the rate limits) wait on the reply and go out with it in one
+    // writeHead: set on the raw response, each would be validated and merged again there.
     await deps.chat.handle(body, { requestId, keyId: access.keyId, signal: gone, access, setHeader: (n, v) => void reply.header(n, v) }, reply);
   } catch (err) {
     failChat(deps, err, requestId, reply);

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Inject, Injectable } from '@nestjs/common';
-import type { AppConfig, FailoverSpec, ModelSpec, RouteSpec } from '../../../../libs/config/src';
+import { implicitRoute, type AppConfig, type FailoverSpec, type ModelSpec, type RouteSpec } from '../../../../libs/config/src';
 import { GatewayError, type ChatChunk, type ChatRequest, type ChatResponse, type Clock, type Random, type Usage } from '../../../../libs/core/src';
 import { ProviderError, ProviderRegistry } from '../../../../libs/providers/src';
 import { extractPromptContext } from '../../../../libs/router/src';
@@ -72,6 +72,9 @@ export interface RouterStreamReport {
  */
 @Injectable()
 export class ChatService {
+  /** The route a request naming a configured model directly gets (one per model). */
+  private readonly implicitRoutes = new Map<string, RouteSpec>();
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -143,7 +146,13 @@ export class ChatService {
     const route = this.config.routes.get(name);
     if (route) return route;
     if (this.config.models.has(name)) {
-      return { name, candidates: [name], qualityFloor: 0, discount: 0.99, validators: [], implicit: true };
+      // One route object per model, kept: per-route caches (planRoute's candidates) key on it.
+      let implicit = this.implicitRoutes.get(name);
+      if (!implicit) {
+        implicit = implicitRoute(name);
+        this.implicitRoutes.set(name, implicit);
+      }
+      return implicit;
     }
     throw GatewayError.notFound(`The model or route '${name}' does not exist.`, 'model_not_found', 'model');
   }

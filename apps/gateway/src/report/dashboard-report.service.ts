@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AppConfig, RouteSpec } from '../../../../libs/config/src';
+import { implicitRoute, type AppConfig, type RouteSpec } from '../../../../libs/config/src';
 import { GatewayError, type Clock } from '../../../../libs/core/src';
 import type { AttemptRecord } from '../../../../libs/storage/src';
 import { DashboardRepository, type Bucketing, type RecentRequestRow } from '../../../../libs/storage/src/repositories/dashboard.repository';
@@ -57,7 +57,7 @@ export class DashboardReportService {
   routeNamed(name: string): RouteSpec {
     const route = this.config.routes.get(name);
     if (route) return route;
-    if (this.config.models.has(name)) return { name, candidates: [name], qualityFloor: 0, discount: 0.99, validators: [], implicit: true };
+    if (this.config.models.has(name)) return implicitRoute(name);
     throw GatewayError.notFound(`The route '${name}' does not exist.`, 'route_not_found', 'route');
   }
 

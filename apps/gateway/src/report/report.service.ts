@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AppConfig, RouteConstraints, RouteSpec } from '../../../../libs/config/src';
+import { implicitRoute, type AppConfig, type RouteConstraints, type RouteSpec } from '../../../../libs/config/src';
 import type { ArmState } from '../../../../libs/router/src';
 import { ReportRepository } from '../../../../libs/storage/src';
 import type { JobQueue } from '../../../../libs/queue/src';
@@ -51,7 +51,7 @@ export class ReportService {
     // Models called directly by name appear as one-model routes.
     for (const u of usage) {
       if (!this.config.routes.has(u.route) && this.config.models.has(u.route) && !routes.some((r) => r.name === u.route)) {
-        routes.push({ name: u.route, candidates: [u.route], qualityFloor: 0, discount: 0.99, validators: [], implicit: true });
+        routes.push(implicitRoute(u.route));
       }
     }
     return {
