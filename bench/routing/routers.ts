@@ -25,7 +25,8 @@ import {
   type Decision,
   type Observation,
   type RoutePolicy,
-  provenArm,
+  nextRefutedMarker,
+  type RefutedMarker,
 } from '../../libs/router/src';
 
 /** What a benchmark feeds a router for one request. */
@@ -108,14 +109,15 @@ export class HierarchicalRouter implements BenchRouter {
     /** With options, a drop detector per arm (route level and context level) shrinks old evidence on an alarm. */
     private readonly drift?: DriftDetectorOptions,
     /**
-     * With the detector: for this many of the context's requests after a context-level alarm, the
-     * alarmed model is passed to `decide` as `refutedModelId` (pooled stand-ins for a refuted anchor); 0 = never.
+     * With the detector: for this many of the context's scores after a context-level alarm on its
+     * anchor, the alarmed model is passed to `decide` as `refutedModelId` (pooled stand-ins for a
+     * refuted anchor; `nextRefutedMarker`, as the gateway's worker keeps it); 0 = never.
      */
     private readonly refutedFor = 0,
   ) {}
   private readonly dropStatistics = new Map<string, number>();
-  /** Per context: the model of its last alarm and how many of the context's requests the marker still lasts. */
-  private readonly refuted = new Map<string, { modelId: string; left: number }>();
+  /** Per context: its refuted anchor and how many of the context's scores the marker still lasts. */
+  private readonly refuted = new Map<string, RefutedMarker>();
   alarms = 0;
   /** Bench diagnostics (adapt-diagnose.ts): sees each decision and each drift alarm (context key '' = route level). */
   onDecision?: (request: RouteRequest, decision: Decision) => void;
@@ -123,7 +125,6 @@ export class HierarchicalRouter implements BenchRouter {
   choose(request: RouteRequest) {
     const contextArms = this.contextArms.get(request.contextKey) ?? EMPTY;
     const marker = this.refuted.get(request.contextKey);
-    if (marker && --marker.left <= 0) this.refuted.delete(request.contextKey);
     return timed(() => {
       const d = decide(request.candidates, this.routeArms, this.policy, this.random, {
         contextKey: request.contextKey,
@@ -146,11 +147,13 @@ export class HierarchicalRouter implements BenchRouter {
     const key = `${contextKey}\u0000${obs.modelId}`;
     const r = guardAgainstDrop(arms, obs.modelId, obs.reward, this.dropStatistics.get(key) ?? 0, this.drift);
     this.dropStatistics.set(key, r.statistic);
+    if (contextKey !== '' && this.refutedFor > 0) {
+      const marker = nextRefutedMarker(this.refuted.get(contextKey), obs.modelId, r.alarm ? arms.find((a) => a.modelId === obs.modelId) : undefined, this.policy, this.refutedFor);
+      if (marker) this.refuted.set(contextKey, marker);
+      else this.refuted.delete(contextKey);
+    }
     if (r.alarm) {
       this.alarms++;
-      // Only a refuted anchor matters: the alarmed model was proven in the context before the alarm.
-      const before = arms.find((a) => a.modelId === obs.modelId);
-      if (contextKey !== '' && this.refutedFor > 0 && before && provenArm(before, this.policy)) this.refuted.set(contextKey, { modelId: obs.modelId, left: this.refutedFor });
       this.onAlarm?.(contextKey, obs.modelId);
     }
     return r.arms;

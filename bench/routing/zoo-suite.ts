@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { seededRandom } from '../../libs/core/src';
-import { FEATURE_NAMES, type RoutePolicy } from '../../libs/router/src';
+import { FEATURE_NAMES, REFUTED_MARKER_SCORES, type RoutePolicy } from '../../libs/router/src';
 import { quantile, requestsToAdapt, requestsToAdaptVsBefore, requestsToAdaptVsTwin } from './metrics';
 import { ProgressBar } from './progress';
 import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, RandomRouter, ThompsonRouter, WordLearnerRouter, type BenchRouter } from './routers';
@@ -35,8 +35,8 @@ export const ZOO_TUNING = {
     keepOnAlarm: Number(process.env.ZOO_DRIFT_KEEP ?? 0.05),
     ...(process.env.ZOO_DRIFT_MAX_KEPT ? { maxKeptEvidence: Number(process.env.ZOO_DRIFT_MAX_KEPT) } : {}),
   },
-  /** With the detector: a context's requests for which its last alarmed model stays marked refuted (`DecisionOptions.refutedModelId`); 0 = off. */
-  refutedFor: Number(process.env.ZOO_REFUTED_FOR ?? 2000),
+  /** With the detector: a context's scores for which its refuted anchor stays marked (`nextRefutedMarker`, the gateway's default); 0 = off. */
+  refutedFor: Number(process.env.ZOO_REFUTED_FOR ?? REFUTED_MARKER_SCORES),
 };
 
 /** Cold-start prior from the price tier: dearer models are assumed better, weakly (4 pseudo-observations). */

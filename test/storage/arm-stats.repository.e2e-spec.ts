@@ -156,6 +156,43 @@ describe('storage on the real Postgres', () => {
     expect(row.observations).toBe(80);
   });
 
+  it("marks a context's proven anchor refuted on its drift alarm, for as many of the context's scores as asked", async () => {
+    const refute = { policy: { qualityFloor: 0.6, floorConfidence: 0.9, priorSuccesses: 1, priorFailures: 1 }, lasts: 30 };
+    const at = (route: string, i: number, modelId: string, reward: number, withRefute = true) => ({
+      ...score(`${route}-${i}`, modelId, reward),
+      route,
+      contextKey: 'code|short',
+      discount: 1,
+      ...(withRefute ? { refute } : {}),
+    });
+    const marked = async (route: string) =>
+      (await arms.changesAfter(null)).rows.filter((r) => r.route === route && r.refuted_left > 0).map((r) => ({ context: r.context_key, model: r.model_id, left: r.refuted_left }));
+    // 'ma' is proven in the context (60 of 60), then every answer fails: the alarm fires within 20.
+    await arms.recordScores([...Array.from({ length: 60 }, (_, i) => at('r5', i, 'ma', 1)), at('r5', 60, 'mb', 1)]);
+    expect(await marked('r5')).toEqual([]);
+    await arms.recordScores(Array.from({ length: 20 }, (_, i) => at('r5', 100 + i, 'ma', 0)));
+    const [marker] = await marked('r5');
+    // On the context's row of the refuted model only, never on the route level; counted down by the scores after the alarm.
+    expect(marker).toMatchObject({ context: 'code|short', model: 'ma' });
+    expect(marker.left).toBeGreaterThan(10);
+    expect(marker.left).toBeLessThan(30);
+    expect(await marked('r5')).toHaveLength(1);
+    // Feedback on a score of the marked model keeps the marker as it was.
+    await arms.applyFeedback('r5-119', 1, null, new Date());
+    expect(await marked('r5')).toEqual([marker]);
+    // Each later score of the context counts it down, whichever model answered; it ends at 0.
+    await arms.recordScores(Array.from({ length: 5 }, (_, i) => at('r5', 200 + i, 'mb', 1)));
+    expect(await marked('r5')).toEqual([{ ...marker, left: marker.left - 5 }]);
+    await arms.recordScores(Array.from({ length: marker.left - 5 }, (_, i) => at('r5', 300 + i, 'mb', 1)));
+    expect(await marked('r5')).toEqual([]);
+
+    // The same scores without `refute` (no safe exploration on the route): the alarm marks nothing.
+    await arms.recordScores([...Array.from({ length: 60 }, (_, i) => at('r6', i, 'ma', 1, false)), ...Array.from({ length: 20 }, (_, i) => at('r6', 100 + i, 'ma', 0, false))]);
+    const shed = (await arms.changesAfter(null)).rows.find((r) => r.route === 'r6' && r.context_key === 'code|short' && r.model_id === 'ma')!;
+    expect(shed.successes).toBeLessThan(10);
+    expect(await marked('r6')).toEqual([]);
+  });
+
   it('writes request records idempotently and rolls their cost up per day', async () => {
     const row = (id: string, cost: number): NewRequestRow => ({
       id,

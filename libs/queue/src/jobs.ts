@@ -35,6 +35,12 @@ export const scoreResponseJobSchema = z.object({
       offset: z.number().finite().optional(),
     })
     .optional(),
+  /**
+   * For a route with safe exploration (`floor_confidence`) and the contexts learner: its floor and
+   * confidence, which tell a drift alarm on the context's proven anchor from any other (libs/router
+   * nextRefutedMarker). Absent (older jobs, other routes): no anchor is marked refuted.
+   */
+  refute: z.object({ qualityFloor: z.number().min(0).max(1), floorConfidence: z.number().gt(0.5).lt(1) }).optional(),
   validators: z.array(validatorConfigSchema),
   request: z.object({
     responseFormat: z

@@ -8,3 +8,4 @@ export * from './hashed-logistic';
 export * from './drift-detector';
 export * from './safe-exploration';
 export * from './mixture-floor';
+export * from './refuted-anchor';

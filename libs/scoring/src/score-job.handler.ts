@@ -40,6 +40,8 @@ export class ScoreJobHandler {
         discount: d.discount,
         feedbackWeight: d.feedbackWeight,
         ...(d.words ? { words: d.words } : {}),
+        // The contexts learner's Beta prior (planRoute's policy): what provenArm weighs the evidence on.
+        ...(d.refute ? { refute: { policy: { ...d.refute, priorSuccesses: 1, priorFailures: 1 } } } : {}),
         scoredAt: new Date(this.clock.now()),
       });
       if (result.status === 'recorded') this.onStatsChanged();

@@ -79,6 +79,11 @@ export interface ArmStatsTable {
   observations: number;
   /** Silent-regression statistic of the arm (libs/router drift-detector); 0 when new. */
   drift_statistic: ColumnType<number, number | undefined, number>;
+  /**
+   * On the row of a context's refuted anchor (libs/router `nextRefutedMarker`): how many more of the
+   * context's scores the marker lasts; 0 elsewhere.
+   */
+  refuted_left: ColumnType<number, number | undefined, number>;
   updated_at: Timestamp;
   /** Id of the transaction that last wrote the row (xid8, as text); see `ArmStatsRepository.changesAfter`. */
   txid: ColumnType<string, string | undefined, string>;

@@ -110,6 +110,7 @@ export class ChatService {
         arms: this.learned.armsFor(route.name),
         contextKey: promptContext.contextKey,
         contextArms: this.learned.armsFor(route.name, promptContext.contextKey),
+        refutedModelId: this.learned.refutedIn(route.name, promptContext.contextKey),
         ...(route.learner === 'hashed_words' ? { wordArms: this.learned.wordArmsFor(route.name, route.candidates, route.priorQuality) } : {}),
         spentTodayUsd: this.spend.spentToday(route.name),
         random: this.random,
@@ -455,6 +456,9 @@ export class ChatService {
       completionTokens: served.usage?.completion_tokens ?? 0,
       discount: plan.route.discount,
       ...(plan.route.feedbackWeight === undefined ? {} : { feedbackWeight: plan.route.feedbackWeight }),
+      ...(plan.route.floorConfidence === undefined || plan.route.learner === 'hashed_words'
+        ? {}
+        : { refute: { qualityFloor: plan.route.qualityFloor, floorConfidence: plan.route.floorConfidence } }),
       ...(plan.features
         ? { words: wordEvidence(plan.features, plan.route.priorQuality?.[served.model.id], plan.wordOffsetLogits?.[plan.route.candidates.indexOf(served.model.id)]) }
         : {}),

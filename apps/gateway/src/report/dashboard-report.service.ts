@@ -145,6 +145,8 @@ export class DashboardReportService {
                 context_key: e.contextKey,
                 tier: tier?.name ?? null,
                 quality_floor: limits.qualityFloor,
+                // A model proven here until its drift alarm: models proven across the route stand in for it.
+                refuted_anchor: contextual ? (this.learned.refutedIn(route.name, e.contextKey) ?? null) : null,
                 decision: currentDecision(
                   { qualityFloor: limits.qualityFloor, relativeFloor: route.relativeFloor },
                   models.map((m) => ({ model: m.model, meanQuality: m.mean_quality, expectedCostUsd: m.expected_cost_usd, excludedBecause: m.excluded_because ?? undefined })),

@@ -47,7 +47,7 @@ describe('LearnedState reads', () => {
   it('starts each read where the previous one ended, and coalesces calls made during a read into one more', async () => {
     const asked: Array<string | null> = [];
     let next = 10;
-    const row = { route: 'r', context_key: '', model_id: 'a', successes: 1, failures: 0, completion_tokens: 3, cost_usd: 0, observations: 1, drift_statistic: 0, updated_at: new Date(), txid: '9' };
+    const row = { route: 'r', context_key: '', model_id: 'a', successes: 1, failures: 0, completion_tokens: 3, cost_usd: 0, observations: 1, drift_statistic: 0, refuted_left: 0, updated_at: new Date(), txid: '9' };
     const repository = {
       changesAfter: async (horizon: string | null) => {
         asked.push(horizon);
@@ -70,5 +70,31 @@ describe('LearnedState reads', () => {
     await Promise.all([state.refresh(), state.refresh(), state.refresh()]);
     expect(asked).toEqual(['12', '13']);
     expect(state.armsFor('r').get('a')?.observations).toBe(13);
+  });
+
+  it("holds a context's refuted anchor while its row carries the marker, and drops it when the row is written without", async () => {
+    const base = { route: 'r', context_key: 'code|short', successes: 1, failures: 0, completion_tokens: 3, cost_usd: 0, observations: 1, drift_statistic: 0, updated_at: new Date(), txid: '9' };
+    let rows: unknown[] = [
+      { ...base, model_id: 'a', refuted_left: 12 },
+      { ...base, model_id: 'b', refuted_left: 0 },
+      { ...base, context_key: '', model_id: 'a', refuted_left: 0 },
+    ];
+    const repository = {
+      changesAfter: async () => ({ rows, horizon: '1' }),
+      wordChangesAfter: async () => ({ rows: [], horizon: '1' }),
+    } as unknown as ArmStatsRepository;
+    const state = new LearnedState(repository);
+    expect(state.refutedIn('r', 'code|short')).toBeUndefined();
+    await state.refresh();
+    expect(state.refutedIn('r', 'code|short')).toBe('a');
+    expect(state.refutedIn('r', '')).toBeUndefined();
+    expect(state.refutedIn('r', 'math|short')).toBeUndefined();
+    // Another model's row written without a marker leaves a's in place; a's own row without it ends it.
+    rows = [{ ...base, model_id: 'b', refuted_left: 0 }];
+    await state.refresh();
+    expect(state.refutedIn('r', 'code|short')).toBe('a');
+    rows = [{ ...base, model_id: 'a', refuted_left: 0 }];
+    await state.refresh();
+    expect(state.refutedIn('r', 'code|short')).toBeUndefined();
   });
 });

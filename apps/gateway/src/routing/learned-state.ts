@@ -11,6 +11,8 @@ import { toArmState, toWordArm, type ArmStatsRepository } from '../../../../libs
  */
 export class LearnedState {
   private readonly arms = new Map<string, Map<string, ArmState>>();
+  /** Per `route\u0000context`: its refuted anchor while the marker lasts (`arm_stats.refuted_left`). */
+  private readonly refuted = new Map<string, string>();
   private readonly words = new Map<string, Map<string, LogisticArmState>>();
   /** A model's word model before its first score (built once: 2 x 4,096 numbers, not per request). */
   private readonly untrainedWords = new Map<string, LogisticArmState>();
@@ -31,6 +33,14 @@ export class LearnedState {
 
   armsFor(route: string, contextKey = ''): ReadonlyMap<string, ArmState> {
     return this.arms.get(`${route}\u0000${contextKey}`) ?? new Map();
+  }
+
+  /**
+   * The model marked as the context's refuted anchor (libs/router nextRefutedMarker, kept by the
+   * worker), for decide's `refutedModelId`; undefined when none.
+   */
+  refutedIn(route: string, contextKey: string): string | undefined {
+    return this.refuted.size === 0 ? undefined : this.refuted.get(`${route}\u0000${contextKey}`);
   }
 
   /**
@@ -86,6 +96,9 @@ export class LearnedState {
           let route = this.arms.get(key);
           if (!route) this.arms.set(key, (route = new Map()));
           route.set(row.model_id, toArmState(row));
+          // The worker writes every row of a context with its marker, so each row says whether it holds it.
+          if (row.refuted_left > 0) this.refuted.set(key, row.model_id);
+          else if (this.refuted.get(key) === row.model_id) this.refuted.delete(key);
         }
         for (const row of words.rows) {
           const key = `${row.route}\u0000${row.model_id}`;

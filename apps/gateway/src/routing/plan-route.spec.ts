@@ -98,6 +98,27 @@ describe('planRoute', () => {
     expect(safe).toBeLessThan(plain / 2);
   });
 
+  it("passes the context's refuted anchor to the bandit: models proven across the route stand in for it", () => {
+    const three = new Map<string, ModelSpec>([
+      ['cheap', { id: 'cheap', providerId: 'p', upstream: 'c', inputPer1M: 0.1, outputPer1M: 0.4, contextWindow: 1000, timeouts: {} }],
+      ['mid', { id: 'mid', providerId: 'p', upstream: 'm', inputPer1M: 0.3, outputPer1M: 1.2, contextWindow: 1000, timeouts: {} }],
+      ['dear', { id: 'dear', providerId: 'p', upstream: 'd', inputPer1M: 3, outputPer1M: 12, contextWindow: 1000, timeouts: {} }],
+    ]);
+    const safeRoute: RouteSpec = { name: 'r3', candidates: ['cheap', 'mid', 'dear'], qualityFloor: 0.6, floorConfidence: 0.9, discount: 0.99, validators: [], implicit: false };
+    const arm = (modelId: string, successes: number, failures: number) => ({ modelId, successes, failures, completionTokens: 0, costUsd: 0, observations: successes + failures });
+    const arms = new Map([arm('cheap', 800, 200), arm('mid', 700, 300), arm('dear', 90, 10)].map((a) => [a.modelId, a]));
+    // mid anchored this context until its alarm; its new scores are bad; cheap is thin here, dear proven.
+    const contextArms = new Map([arm('cheap', 25, 20), arm('mid', 14, 16), arm('dear', 180, 20)].map((a) => [a.modelId, a]));
+    const chosen = (refutedModelId: string | undefined, seed: number) =>
+      plan({ route: safeRoute, models: three, arms, contextKey: 'k', contextArms, refutedModelId, random: seededRandom(seed) }).decision;
+    let dearWithout = 0;
+    for (let seed = 1; seed <= 100; seed++) {
+      expect(chosen('mid', seed)).toMatchObject({ modelId: 'cheap', reason: 'constraint' });
+      if (chosen(undefined, seed).modelId === 'dear') dearWithout++;
+    }
+    expect(dearWithout).toBeGreaterThan(30);
+  });
+
   it('passes the route\'s cost weight to the bandit: with no weight the best clearing model wins', () => {
     const arms = new Map([
       ['small', { modelId: 'small', successes: 900, failures: 100, completionTokens: 3000, costUsd: 0, observations: 1000 }],

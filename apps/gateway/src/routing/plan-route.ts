@@ -79,6 +79,8 @@ export interface PlanInput {
   /** The request's prompt context and what the router learned for it (libs/router extractPromptContext). */
   contextKey?: string;
   contextArms?: ReadonlyMap<string, ArmState>;
+  /** The context's refuted anchor (LearnedState.refutedIn), for decide's `refutedModelId`; the contexts learner only. */
+  refutedModelId?: string;
   /** For a route with `learner: hashed_words`: its word model per candidate (LearnedState.wordArmsFor). */
   wordArms?: readonly LogisticArmState[];
   spentTodayUsd: number;
@@ -228,7 +230,12 @@ export function planRoute(input: PlanInput): RoutePlan {
       decision = decide(candidates, logisticArmsAsBeta(wordArms, features, WORD_MODEL.varianceScale, offsets), policy, input.random, { budgetPressure: pressure, triedArms: input.arms });
     }
   } else {
-    decision = decide(candidates, input.arms, policy, input.random, { contextKey: input.contextKey, contextArms: input.contextArms, budgetPressure: pressure });
+    decision = decide(candidates, input.arms, policy, input.random, {
+      contextKey: input.contextKey,
+      contextArms: input.contextArms,
+      budgetPressure: pressure,
+      refutedModelId: input.refutedModelId,
+    });
   }
   const models = rankedModels ?? decision.ranked.map((id) => input.models.get(id)!);
   // The word learner's usual plan as one literal (the conditional spreads cost about 1 us), same keys.

@@ -10,7 +10,10 @@ import {
   fadeLogisticArm,
   floatsToBytes,
   guardAgainstDrop,
+  nextRefutedMarker,
   type ArmState,
+  type ProofPolicy,
+  type RefutedMarker,
   type LogisticArmState,
 } from '../../../router/src';
 import { combineReward, DEFAULT_FEEDBACK_WEIGHT } from '../../../scoring/src/score-response';
@@ -30,6 +33,12 @@ export interface ScoreToRecord {
   feedbackWeight?: number;
   /** For a route with `learner: hashed_words`: the prompt's hashed-word buckets, and the model's prior quality. */
   words?: WordEvidence;
+  /**
+   * For a route with safe exploration (`floor_confidence`): how a drift alarm on the context's proven
+   * anchor is told from any other (`nextRefutedMarker`), and how many of the context's scores the
+   * marker lasts. Without it no marker is set (one already set still counts down).
+   */
+  refute?: { policy: ProofPolicy; lasts?: number };
   scoredAt: Date;
 }
 
@@ -141,14 +150,21 @@ export class ArmStatsRepository {
           const rows = stored.get(key) ?? [];
           let arms = rows.map(toArmState);
           const drift = new Map(rows.map((r) => [r.model_id, r.drift_statistic]));
+          let marker = contextKey === '' ? undefined : storedMarker(rows);
           for (const score of batch) {
             const reward = rewards.get(score.requestId)!;
             // A silent regression shrinks the arm's old evidence before the new score is added.
             const guarded = guardAgainstDrop(arms, score.modelId, reward, drift.get(score.modelId) ?? 0);
             drift.set(score.modelId, guarded.statistic);
+            // An alarm on the context's proven anchor marks it refuted (the gateway's decisions then
+            // let models proven across the route stand in); every score of the context counts it down.
+            if (contextKey !== '') {
+              const alarmed = guarded.alarm && score.refute ? arms.find((a) => a.modelId === score.modelId) : undefined;
+              marker = nextRefutedMarker(marker, score.modelId, alarmed, score.refute?.policy ?? NO_PROOF, score.refute?.lasts);
+            }
             arms = applyObservation(guarded.arms, { modelId: score.modelId, reward, costUsd: score.costUsd, completionTokens: score.completionTokens }, score.discount);
           }
-          updates.push({ route, contextKey, arms, drift });
+          updates.push({ route, contextKey, arms, drift, refuted: marker });
         }
         await writeArms(trx, updates);
       }
@@ -215,6 +231,7 @@ export class ArmStatsRepository {
           contextKey: row.context_key,
           arms: [applyRewardCorrection(toArmState(row), score.reward, reward)],
           drift: new Map([[row.model_id, row.drift_statistic]]),
+          refuted: row.refuted_left > 0 ? { modelId: row.model_id, left: row.refuted_left } : undefined,
         })),
       );
       if (score.features) {
@@ -293,11 +310,23 @@ interface ArmsToWrite extends ArmKey {
   arms: ArmState[];
   /** Each model's drift statistic (libs/router drift-detector). */
   drift: ReadonlyMap<string, number>;
+  /** The context's refuted anchor, written on its row (`refuted_left`); every other row written gets 0. */
+  refuted: RefutedMarker | undefined;
+}
+
+/** For a score without `refute`: no arm is proven under it, so `nextRefutedMarker` only counts down. */
+const NO_PROOF: ProofPolicy = { qualityFloor: 1, priorSuccesses: 1, priorFailures: 1 };
+
+/** The context's marker as its rows hold it (the longest-lived, should two rows ever hold one). */
+function storedMarker(rows: readonly ArmStatsRow[]): RefutedMarker | undefined {
+  let marker: RefutedMarker | undefined;
+  for (const r of rows) if (r.refuted_left > 0 && (marker === undefined || r.refuted_left > marker.left)) marker = { modelId: r.model_id, left: r.refuted_left };
+  return marker;
 }
 
 /** Upserts the arms of several (route, context) keys in one statement. */
 async function writeArms(trx: Transaction<Database>, sets: ArmsToWrite[]): Promise<void> {
-  const values = sets.flatMap(({ route, contextKey, arms, drift }) =>
+  const values = sets.flatMap(({ route, contextKey, arms, drift, refuted }) =>
     arms.map((a) => ({
       route,
       context_key: contextKey,
@@ -308,6 +337,7 @@ async function writeArms(trx: Transaction<Database>, sets: ArmsToWrite[]): Promi
       cost_usd: a.costUsd,
       observations: a.observations,
       drift_statistic: drift.get(a.modelId) ?? 0,
+      refuted_left: refuted?.modelId === a.modelId ? refuted.left : 0,
       updated_at: sql<Date>`clock_timestamp()`,
       txid: sql<string>`pg_current_xact_id()`,
     })),
@@ -324,6 +354,7 @@ async function writeArms(trx: Transaction<Database>, sets: ArmsToWrite[]): Promi
         cost_usd: eb.ref('excluded.cost_usd'),
         observations: eb.ref('excluded.observations'),
         drift_statistic: eb.ref('excluded.drift_statistic'),
+        refuted_left: eb.ref('excluded.refuted_left'),
         updated_at: eb.ref('excluded.updated_at'),
         txid: eb.ref('excluded.txid'),
       })),
