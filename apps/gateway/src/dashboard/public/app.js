@@ -125,7 +125,7 @@
         cell(tr, fmt(m.evidence, 1));
         cell(tr, usd(m.expected_cost_usd));
         cell(tr, ctx.decision.favoured_model === m.model ? (ctx.decision.floor_unmet ? 'yes (best known; none clears the floor)' : 'yes') : '');
-        cell(tr, m.excluded_because || '');
+        cell(tr, m.excluded_because || (ctx.refuted_anchor === m.model ? 'refuted anchor (drift alarm)' : ''));
         tbody.appendChild(tr);
       });
     });
