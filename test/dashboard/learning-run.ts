@@ -51,7 +51,7 @@ export async function startLearningRun(options: { requests: number; env?: Record
       const closing = stack.close();
       const bound = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000).unref());
       if ((await Promise.race([closing, bound])) === 'timeout') {
-        process.stderr.write('learning-run: stack.close() took over 30 s; dropping the database anyway\n');
+        process.stderr.write(`learning-run: stack.close() took over 30 s; dropping the database anyway; open handles: ${openHandles()}\n`);
         await stack.database.drop().catch(() => undefined);
       }
       await upstream.close();
@@ -75,4 +75,22 @@ export function adminGet(run: LearningRun, path: string, key = ADMIN_KEY): Promi
 /** A response body read as the type the endpoint documents. */
 export async function json<T>(res: Response): Promise<T> {
   return (await res.json()) as T;
+}
+
+/**
+ * What keeps a stuck close busy, for the message above: the process's open handles by kind, and for
+ * sockets their local and remote ports (the gateway's own port on either side points at a connection
+ * its close is waiting for).
+ */
+function openHandles(): string {
+  const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
+  const kinds = new Map<string, number>();
+  const sockets: string[] = [];
+  for (const h of handles) {
+    const kind = (h as object)?.constructor?.name ?? typeof h;
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    const s = h as { localPort?: number; remotePort?: number; destroyed?: boolean };
+    if (kind === 'Socket' && s.localPort !== undefined) sockets.push(`${s.localPort}->${s.remotePort ?? '?'}${s.destroyed ? ' (destroyed)' : ''}`);
+  }
+  return `${[...kinds].map(([k, n]) => `${k} x${n}`).join(', ')}; sockets ${sockets.join(' ') || 'none'}`;
 }
