@@ -51,7 +51,7 @@ export async function startLearningRun(options: { requests: number; env?: Record
       const closing = stack.close();
       const bound = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000).unref());
       if ((await Promise.race([closing, bound])) === 'timeout') {
-        process.stderr.write(`learning-run: stack.close() took over 30 s; dropping the database anyway; open handles: ${openHandles()}\n`);
+        process.stderr.write(`learning-run: stack.close() took over 30 s; dropping the database anyway; gateway ${stack.gateway.url}; open handles: ${openHandles()}\n`);
         await stack.database.drop().catch(() => undefined);
       }
       await upstream.close();
