@@ -179,3 +179,39 @@ describe('provenArm', () => {
     expect(provenArm(arm('a', 900, 100), { ...p, floorConfidence: undefined })).toBe(false);
   });
 });
+
+describe('safe exploration near the threshold (outrightMargin)', () => {
+  // strong is proven (mean 0.9); cheap's mean clears the floor of 0.8 by a little (0.805 on 400
+  // scores, posterior sd 0.02): unproven, but served outright whenever its draw clears the floor.
+  const arms = toMap([arm('strong', 900, 100), arm('cheap', 322, 78)]);
+
+  it('funds an unproven model whose mean clears the threshold by less than the margin', () => {
+    const share = (p: RoutePolicy, seed: number) => picks(p, [...arms.values()], 4000, seededRandom(seed));
+    const without = share(safe, 11);
+    const withMargin = share({ ...safe, outrightMargin: 1 }, 11);
+    // About half of cheap's draws clear 0.8; all of them are served without the margin.
+    expect(without).toBeGreaterThan(0.4);
+    // With it, each is kept with probability 0.1 / (0.9 - cheap's 10% quantile).
+    const a = 323;
+    const b = 79;
+    const keep = 0.1 / (0.9 - lowerQuantile(a, b, normalQuantile(0.9)));
+    expect(withMargin).toBeCloseTo(keep * without, 1);
+    expect(withMargin).toBeLessThan(without - 0.05);
+    // A margin the mean clears changes nothing: cheap at 0.8225 on 400 scores is 1.18 sd over the
+    // floor (unproven at 0.9, which needs 1.28), so it is still served outright with a margin of 1.
+    const clear = [arm('strong', 900, 100), arm('cheap', 328, 70)];
+    expect(lowerQuantile(329, 71, normalQuantile(0.9))).toBeLessThan(0.8);
+    expect(picks({ ...safe, outrightMargin: 1 }, clear, 2000, seededRandom(12))).toBe(picks(safe, clear, 2000, seededRandom(12)));
+  });
+
+  it('changes nothing when unset or 0: the same decisions from the same random stream', () => {
+    for (const m of [undefined, 0]) {
+      const r1 = seededRandom(9);
+      const r2 = seededRandom(9);
+      for (let k = 0; k < 500; k++) {
+        expect(decide(candidates, arms, { ...safe, outrightMargin: m }, r1)).toEqual(decide(candidates, arms, safe, r2));
+      }
+      expect(r1()).toBe(r2());
+    }
+  });
+});
