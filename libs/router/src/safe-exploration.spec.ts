@@ -215,3 +215,40 @@ describe('safe exploration near the threshold (outrightMargin)', () => {
     }
   });
 });
+
+describe('safe exploration with a shorter-memory view (recentOutrightDiscount)', () => {
+  // A context whose cheap model's long-memory mean clears the floor of 0.8 (0.805 on 400 scores:
+  // unproven, served outright), though its recent scores (the caller's shorter memory) read 0.75.
+  const route = toMap([arm('strong', 900, 100), arm('cheap', 805, 195)]);
+  const ctx = toMap([arm('strong', 900, 100), arm('cheap', 322, 78)]);
+  const recent = toMap([arm('strong', 90, 10), arm('cheap', 75, 25)]);
+  const policy: RoutePolicy = { ...safe, recentOutrightDiscount: 0.999 };
+  const share = (p: RoutePolicy, options: { recentContextArms?: ReadonlyMap<string, ArmState> }, seed: number) => {
+    const random = seededRandom(seed);
+    let cheap = 0;
+    for (let k = 0; k < 4000; k++) if (decide(candidates, route, p, random, { contextArms: ctx, ...options }).modelId === 'cheap') cheap++;
+    return cheap / 4000;
+  };
+
+  it('funds, not serves outright, a model whose recent mean is under the threshold', () => {
+    const without = share(safe, { recentContextArms: recent }, 21);
+    const withView = share(policy, { recentContextArms: recent }, 21);
+    expect(without).toBeGreaterThan(0.4);
+    // Funded: kept with probability (anchor mean 0.9 - 0.8) / (0.9 - cheap's 10% quantile in the context).
+    const keep = 0.1 / (0.9 - lowerQuantile(322 + 8 * 0.805, 78 + 8 * 0.195, normalQuantile(0.9)));
+    expect(withView).toBeLessThan(without - 0.05);
+    expect(withView).toBeCloseTo(Math.min(1, keep) * without, 1);
+    // Recent scores that clear the threshold change nothing.
+    const good = toMap([arm('strong', 90, 10), arm('cheap', 85, 15)]);
+    expect(share(policy, { recentContextArms: good }, 22)).toBe(share(safe, {}, 22));
+  });
+
+  it('changes nothing when unset: the same decisions from the same random stream, the view not read', () => {
+    const r1 = seededRandom(9);
+    const r2 = seededRandom(9);
+    for (let k = 0; k < 500; k++) {
+      expect(decide(candidates, route, safe, r1, { contextArms: ctx, recentContextArms: recent })).toEqual(decide(candidates, route, safe, r2, { contextArms: ctx }));
+    }
+    expect(r1()).toBe(r2());
+  });
+});
