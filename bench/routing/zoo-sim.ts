@@ -182,14 +182,14 @@ export function buildScenario(zoo: Zoo, name: ScenarioName, withChange = true): 
 }
 
 /** Per-request draws shared by every router in a scenario and seed (common random numbers). */
-interface Draws {
+export interface Draws {
   taskClass: string[];
   template: number[];
   uniforms: Float64Array;
 }
-const UNIFORMS_PER_REQUEST = 3 + SIM.maxAttempts * 2;
+export const UNIFORMS_PER_REQUEST = 3 + SIM.maxAttempts * 2;
 
-function drawRequests(seed: number): Draws {
+export function drawRequests(seed: number): Draws {
   const random = seededRandom(seed);
   const classes = Object.keys(SIM.taskMix);
   const taskClass: string[] = [];

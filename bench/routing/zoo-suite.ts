@@ -26,7 +26,13 @@ export const ZOO_TUNING = {
   budgetOverClairvoyant: 1.02,
   budgetFloorSlack: 0.05,
   /** Safe exploration (`RoutePolicy.floorConfidence`). */
-  safe: { floorConfidence: Number(process.env.ZOO_SAFE_CONFIDENCE ?? 0.9) },
+  safe: {
+    floorConfidence: Number(process.env.ZOO_SAFE_CONFIDENCE ?? 0.9),
+    /** `RoutePolicy.outrightMargin` (round 12c); unset by default. */
+    ...(process.env.ZOO_OUTRIGHT_MARGIN ? { outrightMargin: Number(process.env.ZOO_OUTRIGHT_MARGIN) } : {}),
+    /** `RoutePolicy.recentOutrightDiscount` (round 12c); unset by default. */
+    ...(process.env.ZOO_RECENT_OUTRIGHT ? { recentOutrightDiscount: Number(process.env.ZOO_RECENT_OUTRIGHT) } : {}),
+  } as Partial<RoutePolicy>,
   /** A mixture under the floor (`RoutePolicy.mixtureConfidence`), on top of safe exploration. */
   mixture: { mixtureConfidence: Number(process.env.ZOO_MIXTURE_CONFIDENCE ?? 0.99), mixtureExploreShare: Number(process.env.ZOO_MIXTURE_EXPLORE ?? 0.2) },
   drift: {

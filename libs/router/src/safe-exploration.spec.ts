@@ -179,3 +179,76 @@ describe('provenArm', () => {
     expect(provenArm(arm('a', 900, 100), { ...p, floorConfidence: undefined })).toBe(false);
   });
 });
+
+describe('safe exploration near the threshold (outrightMargin)', () => {
+  // strong is proven (mean 0.9); cheap's mean clears the floor of 0.8 by a little (0.805 on 400
+  // scores, posterior sd 0.02): unproven, but served outright whenever its draw clears the floor.
+  const arms = toMap([arm('strong', 900, 100), arm('cheap', 322, 78)]);
+
+  it('funds an unproven model whose mean clears the threshold by less than the margin', () => {
+    const share = (p: RoutePolicy, seed: number) => picks(p, [...arms.values()], 4000, seededRandom(seed));
+    const without = share(safe, 11);
+    const withMargin = share({ ...safe, outrightMargin: 1 }, 11);
+    // About half of cheap's draws clear 0.8; all of them are served without the margin.
+    expect(without).toBeGreaterThan(0.4);
+    // With it, each is kept with probability 0.1 / (0.9 - cheap's 10% quantile).
+    const a = 323;
+    const b = 79;
+    const keep = 0.1 / (0.9 - lowerQuantile(a, b, normalQuantile(0.9)));
+    expect(withMargin).toBeCloseTo(keep * without, 1);
+    expect(withMargin).toBeLessThan(without - 0.05);
+    // A margin the mean clears changes nothing: cheap at 0.8225 on 400 scores is 1.18 sd over the
+    // floor (unproven at 0.9, which needs 1.28), so it is still served outright with a margin of 1.
+    const clear = [arm('strong', 900, 100), arm('cheap', 328, 70)];
+    expect(lowerQuantile(329, 71, normalQuantile(0.9))).toBeLessThan(0.8);
+    expect(picks({ ...safe, outrightMargin: 1 }, clear, 2000, seededRandom(12))).toBe(picks(safe, clear, 2000, seededRandom(12)));
+  });
+
+  it('changes nothing when unset or 0: the same decisions from the same random stream', () => {
+    for (const m of [undefined, 0]) {
+      const r1 = seededRandom(9);
+      const r2 = seededRandom(9);
+      for (let k = 0; k < 500; k++) {
+        expect(decide(candidates, arms, { ...safe, outrightMargin: m }, r1)).toEqual(decide(candidates, arms, safe, r2));
+      }
+      expect(r1()).toBe(r2());
+    }
+  });
+});
+
+describe('safe exploration with a shorter-memory view (recentOutrightDiscount)', () => {
+  // A context whose cheap model's long-memory mean clears the floor of 0.8 (0.805 on 400 scores:
+  // unproven, served outright), though its recent scores (the caller's shorter memory) read 0.75.
+  const route = toMap([arm('strong', 900, 100), arm('cheap', 805, 195)]);
+  const ctx = toMap([arm('strong', 900, 100), arm('cheap', 322, 78)]);
+  const recent = toMap([arm('strong', 90, 10), arm('cheap', 75, 25)]);
+  const policy: RoutePolicy = { ...safe, recentOutrightDiscount: 0.999 };
+  const share = (p: RoutePolicy, options: { recentContextArms?: ReadonlyMap<string, ArmState> }, seed: number) => {
+    const random = seededRandom(seed);
+    let cheap = 0;
+    for (let k = 0; k < 4000; k++) if (decide(candidates, route, p, random, { contextArms: ctx, ...options }).modelId === 'cheap') cheap++;
+    return cheap / 4000;
+  };
+
+  it('funds, not serves outright, a model whose recent mean is under the threshold', () => {
+    const without = share(safe, { recentContextArms: recent }, 21);
+    const withView = share(policy, { recentContextArms: recent }, 21);
+    expect(without).toBeGreaterThan(0.4);
+    // Funded: kept with probability (anchor mean 0.9 - 0.8) / (0.9 - cheap's 10% quantile in the context).
+    const keep = 0.1 / (0.9 - lowerQuantile(322 + 8 * 0.805, 78 + 8 * 0.195, normalQuantile(0.9)));
+    expect(withView).toBeLessThan(without - 0.05);
+    expect(withView).toBeCloseTo(Math.min(1, keep) * without, 1);
+    // Recent scores that clear the threshold change nothing.
+    const good = toMap([arm('strong', 90, 10), arm('cheap', 85, 15)]);
+    expect(share(policy, { recentContextArms: good }, 22)).toBe(share(safe, {}, 22));
+  });
+
+  it('changes nothing when unset: the same decisions from the same random stream, the view not read', () => {
+    const r1 = seededRandom(9);
+    const r2 = seededRandom(9);
+    for (let k = 0; k < 500; k++) {
+      expect(decide(candidates, route, safe, r1, { contextArms: ctx, recentContextArms: recent })).toEqual(decide(candidates, route, safe, r2, { contextArms: ctx }));
+    }
+    expect(r1()).toBe(r2());
+  });
+});
