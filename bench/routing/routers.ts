@@ -100,8 +100,6 @@ export class ThompsonRouter implements BenchRouter {
 export class HierarchicalRouter implements BenchRouter {
   private routeArms = new Map<string, ArmState>();
   private contextArms = new Map<string, Map<string, ArmState>>();
-  /** With `policy.recentOutrightDiscount`: the context arms on that shorter memory (no drift guard). */
-  private recentArms = new Map<string, Map<string, ArmState>>();
   constructor(
     readonly name: string,
     private readonly policy: RoutePolicy,
@@ -133,7 +131,6 @@ export class HierarchicalRouter implements BenchRouter {
         contextArms,
         budgetPressure: request.budgetPressure,
         ...(marker ? { refutedModelId: marker.modelId } : {}),
-        ...(this.policy.recentOutrightDiscount !== undefined ? { recentContextArms: this.recentArms.get(request.contextKey) ?? EMPTY } : {}),
       });
       this.onDecision?.(request, d);
       return d;
@@ -144,8 +141,6 @@ export class HierarchicalRouter implements BenchRouter {
     this.routeArms = toMap(applyObservation(route, obs, this.discount));
     const ctx = this.guard(contextKey, [...(this.contextArms.get(contextKey) ?? EMPTY).values()], obs);
     this.contextArms.set(contextKey, toMap(applyObservation(ctx, obs, this.contextDiscount)));
-    const recentDiscount = this.policy.recentOutrightDiscount;
-    if (recentDiscount !== undefined) this.recentArms.set(contextKey, toMap(applyObservation([...(this.recentArms.get(contextKey) ?? EMPTY).values()], obs, recentDiscount)));
   }
   private guard(contextKey: string, arms: ArmState[], obs: Observation): ArmState[] {
     if (!this.drift) return arms;

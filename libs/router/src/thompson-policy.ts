@@ -79,15 +79,6 @@ export interface RoutePolicy {
    */
   outrightMargin?: number;
   /**
-   * With `floorConfidence` and `DecisionOptions.recentContextArms`: the discount (per scored answer of
-   * the context) of the caller's second, shorter-memory view of the context's arms. An unproven model
-   * whose context mean clears the threshold is served outright only when its mean on that view (on the
-   * same prior) clears it too; otherwise it is explored as funded. Aimed at a model whose long-memory
-   * mean still carries an old stretch of good scores (docs/benchmarks.md, round 12c). Unset: no view
-   * (the rule as before; `recentContextArms` is not read).
-   */
-  recentOutrightDiscount?: number;
-  /**
    * With `floorConfidence` and context arms: when the context's usual anchor (its cheapest model proven
    * in the context) is not eligible (circuit open, price cap...), the request goes to the cheapest
    * eligible model proven on the route's pooled evidence and not shown to miss the floor in this
@@ -188,12 +179,6 @@ export interface DecisionOptions {
    * one, serves. Unset: no marker (the rule as before).
    */
   refutedModelId?: string;
-  /**
-   * With `RoutePolicy.recentOutrightDiscount`: the context's arms on the caller's shorter memory (the
-   * same scores as `contextArms`, discounted by that factor), read only for the outright test of
-   * safe exploration.
-   */
-  recentContextArms?: ReadonlyMap<string, ArmState>;
   /**
    * Filled with `Decision.ranked` as indices into `candidates` (its length set to the ranked count), for
    * a caller that keeps per-candidate data by index: no lookup of each ranked id.
@@ -362,19 +347,7 @@ export function decide(
     standIn = replaced !== undefined;
     // Margin in units of the lower quantile's distance from the mean (z standard deviations).
     const outrightShare = policy.outrightMargin ? policy.outrightMargin / zProven : 0;
-    const recentArms = policy.recentOutrightDiscount !== undefined && contextArms ? options.recentContextArms : undefined;
-    let recentMeans: Float64Array | undefined;
-    if (recentArms !== undefined) {
-      // The same prior as the context's (the route's mean on `strength` pseudo-observations), the view's scores on top.
-      recentMeans = scratch.recentMeans;
-      for (let i = 0; i < n; i++) {
-        const recent = recentArms.get(candidates[i].modelId);
-        const strength = Math.min(policy.contextPriorStrength ?? DEFAULT_CONTEXT_PRIOR_STRENGTH, routeA[i] + routeB[i]);
-        const a = (strength * routeA[i]) / (routeA[i] + routeB[i]) + successesOf(recent);
-        recentMeans[i] = a / (strength + successesOf(recent) + failuresOf(recent));
-      }
-    }
-    order = replaced ?? fundExploration(order, greedy, means, lower, threshold, random, outrightShare, recentMeans);
+    order = replaced ?? fundExploration(order, greedy, means, lower, threshold, random, outrightShare);
   }
   const chosen = order[0];
   let reason: DecisionReason;
@@ -534,8 +507,6 @@ function fundExploration(
   random: Random,
   /** `RoutePolicy.outrightMargin` / z: the explored model is taken outright when mean - this x (mean - lower) clears the threshold. */
   outrightShare = 0,
-  /** `RoutePolicy.recentOutrightDiscount`: each candidate's mean on the shorter-memory view, which must clear the threshold too for an outright choice. */
-  recentMeans?: ArrayLike<number>,
 ): number[] {
   if (lower[order[0]] >= threshold) return order;
   // The anchor: the first proven model of the order, else the greedy choice (a loop, not a closure per request).
@@ -554,7 +525,7 @@ function fundExploration(
   // An anchor that does not clear the threshold itself cannot be kept safe by withholding exploration.
   if (anchorMean < threshold) return order;
   const mean = means[explored];
-  const outright = (outrightShare > 0 ? mean - outrightShare * (mean - lower[explored]) >= threshold : mean >= threshold) && (recentMeans === undefined || recentMeans[explored] >= threshold);
+  const outright = outrightShare > 0 ? mean - outrightShare * (mean - lower[explored]) >= threshold : mean >= threshold;
   const keep = outright ? 1 : (anchorMean - threshold) / (anchorMean - lower[explored]);
   const first = keep >= 1 || random() < keep ? explored : anchor;
   return first === order[0] ? order : moveToFront(order, first === anchor ? front : order.indexOf(first));
@@ -622,7 +593,6 @@ class DecideScratch {
   readonly lower: Float64Array;
   readonly eligibleNow: Uint8Array;
   readonly evidenceOf: Float64Array;
-  readonly recentMeans: Float64Array;
   /** `EXPLAINED_COLUMNS` numbers per candidate, copied into the decision (a plain array of doubles: one allocation, no boxing). */
   readonly explained: number[];
   constructor(readonly size: number) {
@@ -637,7 +607,6 @@ class DecideScratch {
     this.lower = new Float64Array(size);
     this.eligibleNow = new Uint8Array(size);
     this.evidenceOf = new Float64Array(size);
-    this.recentMeans = new Float64Array(size);
     this.explained = Array.from({ length: EXPLAINED_COLUMNS * size }, () => 0.5);
   }
 }
