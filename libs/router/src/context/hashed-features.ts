@@ -45,29 +45,13 @@ export function hashedPromptFeatures(request: ChatRequest, options: HashedFeatur
   buffer[n++] = 0;
   n = hashWords(system, 0, Math.min(system.length, SYSTEM_HEAD_CHARS), bits, buffer, n);
   n = hashWords(lastUser, Math.max(0, lastUser.length - HASH_TAIL_CHARS), lastUser.length, bits, buffer, n);
-  // The structural tokens' buckets (`#len0`..`#len7`, `#multi`, `#tools`, `#json`), hashed once per `bits`.
-  const tokens = structuralBuckets(bits);
-  if (n < MAX_HASHED_FEATURES) buffer[n++] = tokens[Math.min(7, Math.max(0, Math.floor(Math.log2(Math.max(1, promptChars) / 64))))];
-  if (depth > 1 && n < MAX_HASHED_FEATURES) buffer[n++] = tokens[MULTI];
-  if (((request.tools?.length ?? 0) > 0 || request.functions !== undefined) && n < MAX_HASHED_FEATURES) buffer[n++] = tokens[TOOLS];
+  const structural = [`#len${Math.min(7, Math.max(0, Math.floor(Math.log2(Math.max(1, promptChars) / 64))))}`];
+  if (depth > 1) structural.push('#multi');
+  if ((request.tools?.length ?? 0) > 0 || request.functions !== undefined) structural.push('#tools');
   const format = request.response_format?.type;
-  if ((format === 'json_object' || format === 'json_schema') && n < MAX_HASHED_FEATURES) buffer[n++] = tokens[JSON_FORMAT];
-  return uniqueSorted(buffer, n, bits);
-}
-
-const STRUCTURAL_TOKENS = ['#len0', '#len1', '#len2', '#len3', '#len4', '#len5', '#len6', '#len7', '#multi', '#tools', '#json'];
-const MULTI = 8;
-const TOOLS = 9;
-const JSON_FORMAT = 10;
-const structuralByBits: Int32Array[] = [];
-
-function structuralBuckets(bits: number): Int32Array {
-  let buckets = structuralByBits[bits];
-  if (buckets === undefined) {
-    buckets = Int32Array.from(STRUCTURAL_TOKENS, (token) => bucketOf(hashString(token), bits));
-    structuralByBits[bits] = buckets;
-  }
-  return buckets;
+  if (format === 'json_object' || format === 'json_schema') structural.push('#json');
+  for (const token of structural) if (n < MAX_HASHED_FEATURES) buffer[n++] = bucketOf(hashString(token), bits);
+  return uniqueSorted(buffer, n);
 }
 
 /** Same as `hashedPromptFeatures` for one plain text (the bias and the words only). */
@@ -77,7 +61,7 @@ export function hashedTextFeatures(text: string, options: HashedFeatureOptions =
   let n = 0;
   buffer[n++] = 0;
   n = hashWords(text, Math.max(0, text.length - HASH_TAIL_CHARS), text.length, bits, buffer, n);
-  return uniqueSorted(buffer, n, bits);
+  return uniqueSorted(buffer, n);
 }
 
 /** The value of every active feature: the vector has unit norm whatever the prompt's length. */
@@ -87,40 +71,26 @@ export function featureScale(features: ArrayLike<number>): number {
 
 function hashWords(text: string, from: number, to: number, bits: number, out: Int32Array, start: number): number {
   const modulus = 2 ** bits - 1;
-  const limit = out.length;
   let n = start;
-  let i = from;
-  // Word by word: the separators skipped in one loop, a word's characters hashed in another (one test
-  // per character fewer than a single loop with the word's state; the same words and hashes).
-  while (i < to && n < limit) {
-    let c = text.charCodeAt(i);
-    if (!isWordChar(c)) {
-      i++;
-      continue;
-    }
-    let hash = FNV_OFFSET_INT;
-    let length = 0;
-    let nonAscii = false;
-    for (;;) {
-      if (c >= 65 && c <= 90) c += 32;
-      else if (c >= 0x80) nonAscii = true;
+  let hash = FNV_OFFSET;
+  let length = 0;
+  let nonAscii = false;
+  for (let i = from; i <= to && n < out.length; i++) {
+    let c = i < to ? text.charCodeAt(i) : 32;
+    if (c >= 65 && c <= 90) c += 32;
+    const wordChar = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c >= 0x80;
+    if (wordChar) {
       hash = Math.imul(hash ^ c, FNV_PRIME);
       length++;
-      if (++i >= to) break;
-      c = text.charCodeAt(i);
-      if (!isWordChar(c)) break;
+      if (c >= 0x80) nonAscii = true;
+      continue;
     }
     if (length >= 3 || (nonAscii && length > 0)) out[n++] = bucketIn(hash >>> 0, modulus);
+    hash = FNV_OFFSET;
+    length = 0;
+    nonAscii = false;
   }
   return n;
-}
-
-/** FNV_OFFSET as a signed 32-bit integer (the same bits; hashed values are read as unsigned at the end). */
-const FNV_OFFSET_INT = FNV_OFFSET | 0;
-
-/** Lower-cased ASCII letters and digits, upper-case ASCII letters, and anything outside ASCII. */
-function isWordChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c >= 0x80;
 }
 
 function hashString(s: string): number {
@@ -151,38 +121,12 @@ function bucketIn(hash: number, modulus: number): number {
  */
 const scratch = new Int32Array(MAX_HASHED_FEATURES);
 
-function uniqueSorted(buffer: Int32Array, n: number, bits: number): Int32Array {
-  // The repeats go first (a prompt repeats its words: sorting them all cost more than hashing), by a
-  // mark per bucket that holds the number of the request that last set it; the set sorted is the same.
-  const marks = marksFor(bits);
-  if (markedRequest === 0x3fffffff) {
-    for (const m of marksByBits) m?.fill(0);
-    markedRequest = 0;
-  }
-  const request = ++markedRequest;
+function uniqueSorted(buffer: Int32Array, n: number): Int32Array {
+  if (n <= INSERTION_SORT_MAX) insertionSort(buffer, n);
+  else buffer.subarray(0, n).sort();
   let k = 0;
-  for (let i = 0; i < n; i++) {
-    const bucket = buffer[i];
-    if (marks[bucket] === request) continue;
-    marks[bucket] = request;
-    buffer[k++] = bucket;
-  }
-  if (k <= INSERTION_SORT_MAX) insertionSort(buffer, k);
-  else buffer.subarray(0, k).sort();
+  for (let i = 0; i < n; i++) if (i === 0 || buffer[i] !== buffer[i - 1]) buffer[k++] = buffer[i];
   return buffer.slice(0, k);
-}
-
-/** `uniqueSorted`'s marks, one per bucket, for every `bits` used: a request number, so nothing is cleared between requests (kept below 2^30, a small integer). */
-const marksByBits: Uint32Array[] = [];
-let markedRequest = 0;
-
-function marksFor(bits: number): Uint32Array {
-  let marks = marksByBits[bits];
-  if (marks === undefined) {
-    marks = new Uint32Array(2 ** bits);
-    marksByBits[bits] = marks;
-  }
-  return marks;
 }
 
 /** Up to this many buckets an insertion sort in place beats the typed array's sort (a copy and a merge sort). */
