@@ -317,6 +317,27 @@ export function pooledContextBeliefsInto(
   }
 }
 
+/**
+ * `pooledContextBeliefsInto` with the prior qualities by index (`priors[i]` is `modelIds[i]`'s, undefined
+ * for none), as a caller that keeps them per route has them: no lookup by id in an object with one key
+ * per model (a megamorphic keyed load per model and request; routing round 12). The same numbers.
+ */
+export function pooledContextBeliefsByIndexInto(
+  modelIds: readonly string[],
+  routeArms: readonly (ArmState | undefined)[],
+  contextArms: ReadonlyMap<string, ArmState> | undefined,
+  priors: readonly (number | undefined)[],
+  options: PooledPriorOptions,
+  logits: Float64Array,
+  variances: Float64Array,
+): void {
+  const w = options.priorQualityWeight ?? DEFAULT_PRIOR_QUALITY_WEIGHT;
+  const cap = options.contextPriorStrength ?? DEFAULT_CONTEXT_PRIOR_STRENGTH;
+  for (let i = 0; i < modelIds.length; i++) {
+    pooledLogitInto(routeArms[i], contextArms === undefined ? undefined : contextArms.get(modelIds[i]), priors[i], w, cap, logits, variances, i);
+  }
+}
+
 /** The one computation behind `pooledContextBelief(s)`: writes the logit and the variance at index `i`. */
 function pooledLogitInto(
   routeArm: ArmState | undefined,

@@ -6,7 +6,7 @@ import {
   hashedPromptFeatures,
   logisticArmsAsBeta,
   logisticArmsAsBetaInto,
-  pooledContextBeliefsInto,
+  pooledContextBeliefsByIndexInto,
   WORD_MODEL,
   type ArmState,
   type Candidate,
@@ -136,24 +136,28 @@ export function planRoute(input: PlanInput): RoutePlan {
   const needs = requiredCapabilities(request);
   const words = route.learner === 'hashed_words';
   const n = route.candidates.length;
-  const candidates = candidatesOf(route);
-  // Each candidate's route arm and model, looked up once per request (a Map lookup per use was a good
-  // part of a decision at 48 models; docs/benchmarks.md, routing round 10b).
+  const cached = routeCacheOf(route, input.models);
+  const candidates = cached.candidates;
+  // Each candidate's route arm, looked up once per request (a Map lookup per use was a good part of a
+  // decision at 48 models; docs/benchmarks.md, routing round 10b); its model and prior quality are
+  // the route's cache's (round 12).
   const candidateArms: (ArmState | undefined)[] = new Array(n);
-  const candidateModels: ModelSpec[] = new Array(n);
+  const candidateModels = cached.models;
+  const priors = cached.priors;
+  let anyEligible = false;
   for (let i = 0; i < n; i++) {
     const id = route.candidates[i];
-    const model = input.models.get(id)!;
+    const model = candidateModels[i];
     const arm = input.arms.get(id);
     candidateArms[i] = arm;
-    candidateModels[i] = model;
     // Shrunk towards the route's typical answer size, so an untried model is priced for answers like
     // the route's, not for a guess that could make it look dearer than it is.
     const weight = arm ? arm.successes + arm.failures : 0;
     const typicalCompletion = ((arm === undefined ? 0 : arm.completionTokens) + routeTypical) / (weight + 1);
     const tokens = promptTokensFor(request, model, promptTokens);
     const expected = priceUsd(model, tokens, maxTokens ? Math.min(maxTokens, typicalCompletion) : typicalCompletion);
-    const worstCase = priceUsd(model, tokens, maxTokens ?? typicalCompletion);
+    // Without max tokens both prices are of the same numbers: computed once.
+    const worstCase = maxTokens === undefined ? expected : priceUsd(model, tokens, maxTokens ?? typicalCompletion);
     const lacking = missingCapability(request, model, needs);
     let excludedBecause: string | undefined;
     if (allowedProviders !== undefined && !allowedProviders.includes(model.providerId)) excludedBecause = 'provider_not_allowed';
@@ -165,15 +169,16 @@ export function planRoute(input: PlanInput): RoutePlan {
     const c = candidates[i];
     c.expectedCostUsd = expected;
     c.eligible = excludedBecause === undefined;
+    if (c.eligible) anyEligible = true;
     c.excludedBecause = excludedBecause;
     // The word learner carries the price prior in each model's bias weight instead.
-    c.priorQuality = words ? undefined : route.priorQuality?.[id];
+    c.priorQuality = words ? undefined : priors[i];
     // Observed first, else the configured guess, else unknown (presumed fast, so it gets observed).
     c.expectedTtftMs = maxTtftMs === undefined ? undefined : (observations?.expectedTtftMs(id) ?? model.expectedTtftMs);
   }
   // When health rules out every model left, they are tried anyway (as probes) rather than refused unseen.
   const health = (c: Candidate) => c.excludedBecause === 'circuit_open' || c.excludedBecause === 'schema_failures';
-  if (!candidates.some((c) => c.eligible)) for (const c of candidates.filter(health)) Object.assign(c, { eligible: true, excludedBecause: undefined });
+  if (!anyEligible) for (const c of candidates.filter(health)) Object.assign(c, { eligible: true, excludedBecause: undefined });
   if (!candidates.some((c) => c.eligible)) throw noEligibleModel(route, candidates);
   let untriedCap: number | undefined;
   if (route.maxUntriedShare !== undefined) {
@@ -206,7 +211,7 @@ export function planRoute(input: PlanInput): RoutePlan {
     // tell nothing (docs/benchmarks.md, routing round 9).
     if (wordScratch.length < n) growWordScratch(n);
     const { logits: offsetLogits, variances: offsetVariances } = wordScratch;
-    pooledContextBeliefsInto(route.candidates, candidateArms, input.contextArms, route.priorQuality, { contextPriorStrength: policy.contextPriorStrength }, offsetLogits, offsetVariances);
+    pooledContextBeliefsByIndexInto(route.candidates, candidateArms, input.contextArms, priors, { contextPriorStrength: policy.contextPriorStrength }, offsetLogits, offsetVariances);
     wordOffsetLogits = new Array<number>(n);
     for (let i = 0; i < n; i++) wordOffsetLogits[i] = offsetLogits[i];
     // Object literals, not spreads: spreading the options into a new object with one more key cost
@@ -269,16 +274,50 @@ const EMPTY_ARMS: ReadonlyMap<string, ArmState> = new Map();
  * Each route's candidates, one object per model, rewritten by every request on the route: planRoute
  * never yields between writing and reading them, and its decision keeps only their ids (decide copies
  * the rest for its explanation). A new object per model and request was the largest allocation left
- * on the decision path (docs/benchmarks.md, routing round 11).
+ * on the decision path (docs/benchmarks.md, routing round 11). With them, by candidate index, each
+ * candidate's ModelSpec in the models map they were looked up in (a Map lookup by a string per model
+ * and request, and a string comparison when the map's key is another string object than the route's
+ * id) and its prior quality (`route.priorQuality[id]`, a lookup in an object with one key per model):
+ * the same values, looked up again when the route's ids, the models map or the priors object change
+ * (the configuration's maps and records are not changed in place; routing round 12).
  */
-const routeCandidates = new WeakMap<RouteSpec, Candidate[]>();
+interface RouteCache {
+  candidates: Candidate[];
+  modelsMap: ReadonlyMap<string, ModelSpec>;
+  models: ModelSpec[];
+  priorSource: Readonly<Record<string, number>> | undefined;
+  priors: (number | undefined)[];
+}
 
-function candidatesOf(route: RouteSpec): Candidate[] {
-  const cached = routeCandidates.get(route);
-  if (cached !== undefined && sameIds(cached, route.candidates)) return cached;
-  const fresh = route.candidates.map((modelId): Candidate => ({ modelId, expectedCostUsd: 0, eligible: true, excludedBecause: undefined, priorQuality: undefined, expectedTtftMs: undefined }));
-  routeCandidates.set(route, fresh);
-  return fresh;
+const routeCaches = new WeakMap<RouteSpec, RouteCache>();
+
+function routeCacheOf(route: RouteSpec, models: ReadonlyMap<string, ModelSpec>): RouteCache {
+  let cached = routeCaches.get(route);
+  if (cached === undefined || !sameIds(cached.candidates, route.candidates)) {
+    cached = {
+      candidates: route.candidates.map((modelId): Candidate => ({ modelId, expectedCostUsd: 0, eligible: true, excludedBecause: undefined, priorQuality: undefined, expectedTtftMs: undefined })),
+      modelsMap: models,
+      models: route.candidates.map((id) => models.get(id)!),
+      priorSource: route.priorQuality,
+      priors: priorsOf(route),
+    };
+    routeCaches.set(route, cached);
+    return cached;
+  }
+  if (cached.modelsMap !== models) {
+    cached.modelsMap = models;
+    cached.models = route.candidates.map((id) => models.get(id)!);
+  }
+  if (cached.priorSource !== route.priorQuality) {
+    cached.priorSource = route.priorQuality;
+    cached.priors = priorsOf(route);
+  }
+  return cached;
+}
+
+function priorsOf(route: RouteSpec): (number | undefined)[] {
+  const priors = route.priorQuality;
+  return route.candidates.map((id) => priors?.[id]);
 }
 
 function sameIds(candidates: readonly Candidate[], ids: readonly string[]): boolean {

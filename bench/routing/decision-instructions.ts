@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+import { seededRandom } from '../../libs/core/src';
+import type { planRoute as PlanRoute } from '../../apps/gateway/src/routing/plan-route';
+import type { extractPromptContext as ExtractPromptContext } from '../../libs/router/src';
+import type { estimatePromptTokens as EstimatePromptTokens } from '../../apps/gateway/src/routing/estimate-tokens';
+import type { loadRoutingYaml as LoadRoutingYaml } from './load-routing';
+import { randomArms, requestFor, scaleRouterYaml, trainedWordArms, type ScaleCell } from './decision-scale';
+
+/**
+ * A fixed amount of decision work for an instruction counter (valgrind's callgrind, whose counts do not
+ * depend on what else the machine runs): the scale bench's decisions (`decision-scale.ts`, one context,
+ * `extractPromptContext` + `planRoute`) of this build or another's, `warmup` calls then `calls` more.
+ * Run it twice, with `calls` and with 0, and the difference of the two totals over `calls` is the
+ * instructions per decision (the start-up, the set-up of the arms and the compilation cancel out):
+ *
+ *   valgrind --tool=callgrind --smc-check=all-non-file --callgrind-out-file=/dev/null \
+ *     node dist/bench/routing/decision-instructions.js [dist, or - for this build] [calls=20000] [models=48] [learner=hashed_words] [warmup=5000] [part=decision|plan|context]
+ *
+ * `part` plan: planRoute only is called in the counted calls (the context is extracted in the warm-up
+ * and for the counted calls' requests beforehand); context: extractPromptContext only.
+ */
+interface Build {
+  planRoute: typeof PlanRoute;
+  extractPromptContext: typeof ExtractPromptContext;
+  estimatePromptTokens: typeof EstimatePromptTokens;
+  loadRoutingYaml: typeof LoadRoutingYaml;
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+function loadBuild(dist: string): Build {
+  return {
+    planRoute: require(resolve(dist, 'apps/gateway/src/routing/plan-route')).planRoute,
+    extractPromptContext: require(resolve(dist, 'libs/router/src')).extractPromptContext,
+    estimatePromptTokens: require(resolve(dist, 'apps/gateway/src/routing/estimate-tokens')).estimatePromptTokens,
+    loadRoutingYaml: require(resolve(dist, 'bench/routing/load-routing')).loadRoutingYaml,
+  };
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+function main(): void {
+  const [distArg, callsArg, modelsArg, learnerArg, warmupArg, partArg] = process.argv.slice(2);
+  const build = loadBuild(distArg && distArg !== '-' ? distArg : resolve(__dirname, '../..'));
+  const calls = Number(callsArg ?? 20_000);
+  const n = Number(modelsArg ?? 48);
+  const learner: ScaleCell['learner'] = learnerArg === 'prompt_contexts' ? 'prompt_contexts' : 'hashed_words';
+  const warmup = Number(warmupArg ?? 5000);
+  const part = partArg ?? 'decision';
+  const config = build.loadRoutingYaml(scaleRouterYaml(n, learner));
+  const route = config.routes.get('scale')!;
+  const random = seededRandom(31 + n * 7 + 1);
+  const ids = route.candidates;
+  const routeArms = randomArms(ids, random);
+  const contextArms = randomArms(ids, random);
+  const requests = Array.from({ length: 512 }, (_, i) => requestFor(i, random));
+  const wordArms = learner === 'hashed_words' ? trainedWordArms(ids, requests, 300, random) : undefined;
+  const observations = { expectedTtftMs: () => undefined, spentTodayByTier: () => 0, dayElapsedFraction: () => 0.5 };
+  const keys = requests.map((request) => `${build.extractPromptContext(request, {}).contextKey}|ctx0`);
+  const tokens = requests.map((request) => build.estimatePromptTokens(request));
+  let sink = 0;
+  const plan = (i: number, contextKey: string) => {
+    const request = requests[i % requests.length];
+    const planned = build.planRoute({
+      route,
+      models: config.models,
+      request,
+      promptTokens: part === 'plan' ? tokens[i % requests.length] : build.estimatePromptTokens(request),
+      arms: routeArms,
+      contextKey,
+      contextArms,
+      ...(wordArms ? { wordArms } : {}),
+      spentTodayUsd: 0,
+      random,
+      observations,
+    });
+    sink += planned.models.length;
+  };
+  const decision = (i: number) => {
+    const request = requests[i % requests.length];
+    const context = build.extractPromptContext(request, {});
+    plan(i, `${context.contextKey}|ctx0`);
+  };
+  for (let i = 0; i < warmup; i++) decision(i);
+  if (part === 'plan') for (let i = warmup; i < warmup + calls; i++) plan(i, keys[i % requests.length]);
+  else if (part === 'context') for (let i = warmup; i < warmup + calls; i++) sink += build.extractPromptContext(requests[i % requests.length], {}).contextKey.length;
+  else for (let i = warmup; i < warmup + calls; i++) decision(i);
+  if (sink < 0) console.log(sink);
+}
+
+main();
