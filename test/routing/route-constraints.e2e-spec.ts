@@ -142,8 +142,11 @@ routes:
     // The route's floor keeps the half-right cheap model for a few explorations only ...
     expect(share(untiered, 'us-cheap')).toBeLessThanOrEqual(0.2);
     expect(share(untiered, 'eu-mid')).toBeGreaterThanOrEqual(0.7);
-    // ... while the free tier's floor of 0.4 is cleared by it, so it gets most of that tier.
-    expect(share(free, 'us-cheap')).toBeGreaterThanOrEqual(0.7);
+    // ... while the free tier's floor of 0.4 is cleared by it, so it gets most of that tier. Its
+    // context starts from the route's thin evidence about us-cheap (a broad posterior whose draw is
+    // under 0.4 about a quarter of the time), so its expected share over these 40 is about 0.7-0.75:
+    // asserting 0.7 failed in 2 of 11 runs (0.65, 0.675); "most" is what the tier's floor changes.
+    expect(share(free, 'us-cheap')).toBeGreaterThan(0.5);
     // The capped tier's max price leaves only the cheap model; the eu tier only the eu provider.
     expect(share(capped, 'us-cheap')).toBe(1);
     expect(new Set(capped.map((s) => s.reason))).toEqual(new Set(['constraint']));
