@@ -33,6 +33,31 @@ describe('LearnedState word models', () => {
     expect(state.wordArmsFor('r', ['a'])[0].mean[0]).toBeCloseTo(-0.25, 6);
   });
 
+  it("keeps one answer per route for the same candidates until a read brings a new word model of the route", async () => {
+    let stored: Array<WordArmRow & { version: string }> = [];
+    const repository = {
+      changesAfter: async () => ({ rows: [], horizon: '1' }),
+      wordChangesAfter: async () => ({ rows: stored, horizon: '1' }),
+    } as unknown as ArmStatsRepository;
+    const state = new LearnedState(repository);
+    const candidates = ['a', 'b'];
+    const priors = { a: 0.7 };
+    const first = state.wordArmsFor('r', candidates, priors);
+    expect(first.map((arm) => arm.observations)).toEqual([0, 0]);
+    expect(state.wordArmsFor('r', candidates, priors)).toBe(first);
+    // Other candidates or priors objects are answered afresh.
+    expect(state.wordArmsFor('r', ['a', 'b'], priors)).not.toBe(first);
+    const again = state.wordArmsFor('r', candidates, priors);
+    expect(again).toEqual(first);
+    await state.refresh(); // no word model changed: the same answer
+    expect(state.wordArmsFor('r', candidates, priors)).toBe(again);
+    stored = [wordRow('b', 3, 0.5, '2026-11-21 12:00:00.000003+00')];
+    await state.refresh();
+    const after = state.wordArmsFor('r', candidates, priors);
+    expect(after.map((arm) => arm.observations)).toEqual([0, 3]);
+    expect(after[0]).toBe(first[0]);
+  });
+
   it('gives a model without a stored word model the untrained one, with its prior, the same object each time', () => {
     const state = new LearnedState({} as ArmStatsRepository);
     const [a, b] = state.wordArmsFor('r', ['a', 'b'], { a: 0.8 });

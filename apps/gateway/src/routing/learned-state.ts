@@ -16,6 +16,8 @@ export class LearnedState {
   private readonly words = new Map<string, Map<string, LogisticArmState>>();
   /** A model's word model before its first score (built once: 2 x 4,096 numbers, not per request). */
   private readonly untrainedWords = new Map<string, LogisticArmState>();
+  /** `wordArmsFor`'s last answer per route, for the same candidates and priors objects. */
+  private readonly wordArmsByRoute = new Map<string, { candidates: readonly string[]; priors?: Readonly<Record<string, number>>; arms: readonly LogisticArmState[] }>();
   /** The version (write time to the microsecond) of each word model held, per `route\u0000model`. */
   private readonly wordVersions = new Map<string, string>();
   /** Where the next read starts (`ArmStatsRepository.changesAfter`); null before the first. */
@@ -47,9 +49,13 @@ export class LearnedState {
    * The route's word models for these candidates; a candidate without one yet gets the untrained model
    * with its prior quality (`priors`, the route's price-tier priors).
    */
-  wordArmsFor(route: string, candidates: readonly string[], priors?: Readonly<Record<string, number>>): LogisticArmState[] {
+  wordArmsFor(route: string, candidates: readonly string[], priors?: Readonly<Record<string, number>>): readonly LogisticArmState[] {
+    // One array per route, kept until a read brings a new word model of the route (the request path
+    // asks on every request: a lookup per candidate and a new array each time, at dozens of models).
+    const cached = this.wordArmsByRoute.get(route);
+    if (cached && cached.candidates === candidates && cached.priors === priors) return cached.arms;
     const stored = this.words.get(route);
-    return candidates.map((id) => {
+    const arms = candidates.map((id) => {
       const arm = stored?.get(id);
       if (arm) return arm;
       const prior = priors?.[id];
@@ -58,6 +64,8 @@ export class LearnedState {
       if (!untrained) this.untrainedWords.set(key, (untrained = emptyWordArm(id, prior)));
       return untrained;
     });
+    this.wordArmsByRoute.set(route, { candidates, priors, arms });
+    return arms;
   }
 
   /** Every (route, context) the router holds beliefs for. */
@@ -107,6 +115,7 @@ export class LearnedState {
           let route = this.words.get(row.route);
           if (!route) this.words.set(row.route, (route = new Map()));
           route.set(row.model_id, toWordArm(row));
+          this.wordArmsByRoute.delete(row.route);
         }
         this.horizon = arms.horizon;
         this.wordHorizon = words.horizon;
