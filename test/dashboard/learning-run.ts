@@ -46,8 +46,10 @@ export async function startLearningRun(options: { requests: number; env?: Record
     upstream,
     served,
     async close() {
-      // Under a heavily loaded machine this teardown once outlived jest's 60 s hook timeout (cause not
-      // found; alone it takes ~40 ms). Bound the gateway's part so the database is dropped regardless.
+      // This teardown used to outlive 30 s in full runs: a keep-alive connection busy when the close
+      // began stayed open for the gateway's 65 s keep-alive timeout (its close now closes such
+      // connections as they become idle; test/gateway/graceful-close). Still bounded, so the database
+      // is dropped regardless, and the message says what is left open.
       const closing = stack.close();
       const bound = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000).unref());
       if ((await Promise.race([closing, bound])) === 'timeout') {

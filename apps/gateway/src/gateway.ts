@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomFillSync } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../../../libs/config/src';
@@ -12,6 +12,9 @@ import { logRequest, registerRequestLogging, requestLogger } from './metrics/req
 import { rawChatHandler } from './chat/raw-chat-route';
 import { GatewayModule } from './gateway.module';
 import { createRuntime, type GatewayRuntime, type RuntimeOverrides } from './runtime';
+
+/** While the gateway closes: how often keep-alive connections that have become idle are closed. */
+const CLOSE_SWEEP_MS = 50;
 
 export interface RunningGateway {
   app: NestFastifyApplication;
@@ -95,7 +98,16 @@ async function listen(config: AppConfig, runtime: GatewayRuntime): Promise<Runni
     url: `http://${config.host}:${port}`,
     close() {
       closing ??= (async () => {
-        await app.close();
+        // Node's server.close() closes the keep-alive connections idle at that moment only: one with
+        // a request in flight stays open after its answer for the whole keep-alive timeout (65 s), and
+        // the close waits for it. Closed as each becomes idle instead; streams in flight finish.
+        const server = app.getHttpServer() as Server;
+        const sweep = setInterval(() => server.closeIdleConnections(), CLOSE_SWEEP_MS);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(sweep);
+        }
         await runtime.close();
       })();
       return closing;
