@@ -1,11 +1,7 @@
 import { Session } from 'node:inspector';
-import { resolve } from 'node:path';
 import { PerformanceObserver, performance, type PerformanceEntry } from 'node:perf_hooks';
 import { seededRandom } from '../../libs/core/src';
-import type { planRoute as PlanRoute } from '../../apps/gateway/src/routing/plan-route';
-import type { extractPromptContext as ExtractPromptContext } from '../../libs/router/src';
-import type { estimatePromptTokens as EstimatePromptTokens } from '../../apps/gateway/src/routing/estimate-tokens';
-import type { loadRoutingYaml as LoadRoutingYaml } from './load-routing';
+import { loadDecisionBuild, type DecisionBuild } from './decision-build';
 import { randomArms, requestFor, scaleRouterYaml, trainedWordArms, type ScaleCell } from './decision-scale';
 import { quantile } from './metrics';
 
@@ -23,26 +19,9 @@ import { quantile } from './metrics';
  * three: the p99 of that is what the code costs per call without the interruptions (GC, the scheduler,
  * other processes) that seldom land on the same call twice.
  */
-interface Build {
-  planRoute: typeof PlanRoute;
-  extractPromptContext: typeof ExtractPromptContext;
-  estimatePromptTokens: typeof EstimatePromptTokens;
-  loadRoutingYaml: typeof LoadRoutingYaml;
-}
-
-/* eslint-disable @typescript-eslint/no-require-imports */
-function loadBuild(dist: string): Build {
-  return {
-    planRoute: require(resolve(dist, 'apps/gateway/src/routing/plan-route')).planRoute,
-    extractPromptContext: require(resolve(dist, 'libs/router/src')).extractPromptContext,
-    estimatePromptTokens: require(resolve(dist, 'apps/gateway/src/routing/estimate-tokens')).estimatePromptTokens,
-    loadRoutingYaml: require(resolve(dist, 'bench/routing/load-routing')).loadRoutingYaml,
-  };
-}
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** One decision of the scale bench's kind per call, as `runScaleSuite` makes them (one context). */
-function decider(build: Build, n: number, learner: ScaleCell['learner']): (i: number) => number {
+function decider(build: DecisionBuild, n: number, learner: ScaleCell['learner']): (i: number) => number {
   const config = build.loadRoutingYaml(scaleRouterYaml(n, learner));
   const route = config.routes.get('scale')!;
   const random = seededRandom(31 + n * 7 + 1);
@@ -149,7 +128,7 @@ async function gcDuringCalls(decide: (i: number) => number, calls: number): Prom
 }
 
 /** p50 and p99 over calls of each call's fastest time in `replays` identical runs of `calls` decisions (after 2,000 of warm-up). */
-function fastestOfReplays(build: Build, n: number, learner: ScaleCell['learner'], calls: number, replays: number): { p50us: number; p99us: number } {
+function fastestOfReplays(build: DecisionBuild, n: number, learner: ScaleCell['learner'], calls: number, replays: number): { p50us: number; p99us: number } {
   const fastest = new Float64Array(calls).fill(Infinity);
   for (let r = 0; r < replays; r++) {
     const decide = decider(build, n, learner);
@@ -167,7 +146,7 @@ function fastestOfReplays(build: Build, n: number, learner: ScaleCell['learner']
 
 async function main(): Promise<void> {
   const [distArg, callsArg, sizesArg, learnersArg] = process.argv.slice(2);
-  const build = loadBuild(distArg && distArg !== '-' ? distArg : resolve(__dirname, '../..'));
+  const build = loadDecisionBuild(distArg);
   const calls = Number(callsArg ?? 20_000);
   const sizes = (sizesArg ?? '8,24,48').split(',').map(Number);
   const learners = (learnersArg ?? 'hashed_words,prompt_contexts').split(',') as ScaleCell['learner'][];

@@ -1,9 +1,5 @@
-import { resolve } from 'node:path';
 import { seededRandom } from '../../libs/core/src';
-import type { planRoute as PlanRoute } from '../../apps/gateway/src/routing/plan-route';
-import type { extractPromptContext as ExtractPromptContext } from '../../libs/router/src';
-import type { estimatePromptTokens as EstimatePromptTokens } from '../../apps/gateway/src/routing/estimate-tokens';
-import type { loadRoutingYaml as LoadRoutingYaml } from './load-routing';
+import { loadDecisionBuild, type DecisionBuild } from './decision-build';
 import { randomArms, requestFor, scaleRouterYaml, trainedWordArms, type ScaleCell } from './decision-scale';
 
 /**
@@ -19,27 +15,10 @@ import { randomArms, requestFor, scaleRouterYaml, trainedWordArms, type ScaleCel
  * `part` plan: planRoute only is called in the counted calls (the context is extracted in the warm-up
  * and for the counted calls' requests beforehand); context: extractPromptContext only.
  */
-interface Build {
-  planRoute: typeof PlanRoute;
-  extractPromptContext: typeof ExtractPromptContext;
-  estimatePromptTokens: typeof EstimatePromptTokens;
-  loadRoutingYaml: typeof LoadRoutingYaml;
-}
-
-/* eslint-disable @typescript-eslint/no-require-imports */
-function loadBuild(dist: string): Build {
-  return {
-    planRoute: require(resolve(dist, 'apps/gateway/src/routing/plan-route')).planRoute,
-    extractPromptContext: require(resolve(dist, 'libs/router/src')).extractPromptContext,
-    estimatePromptTokens: require(resolve(dist, 'apps/gateway/src/routing/estimate-tokens')).estimatePromptTokens,
-    loadRoutingYaml: require(resolve(dist, 'bench/routing/load-routing')).loadRoutingYaml,
-  };
-}
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 function main(): void {
   const [distArg, callsArg, modelsArg, learnerArg, warmupArg, partArg] = process.argv.slice(2);
-  const build = loadBuild(distArg && distArg !== '-' ? distArg : resolve(__dirname, '../..'));
+  const build = loadDecisionBuild(distArg);
   const calls = Number(callsArg ?? 20_000);
   const n = Number(modelsArg ?? 48);
   const learner: ScaleCell['learner'] = learnerArg === 'prompt_contexts' ? 'prompt_contexts' : 'hashed_words';
