@@ -1,8 +1,7 @@
 import { Session } from 'node:inspector';
 import { PerformanceObserver, performance, type PerformanceEntry } from 'node:perf_hooks';
-import { seededRandom } from '../../libs/core/src';
-import { loadDecisionBuild, type DecisionBuild } from './decision-build';
-import { randomArms, requestFor, scaleRouterYaml, trainedWordArms, type ScaleCell } from './decision-scale';
+import { loadDecisionBuild, scaleDecisions, type DecisionBuild } from './decision-build';
+import type { ScaleCell } from './decision-scale';
 import { quantile } from './metrics';
 
 /**
@@ -22,33 +21,8 @@ import { quantile } from './metrics';
 
 /** One decision of the scale bench's kind per call, as `runScaleSuite` makes them (one context). */
 function decider(build: DecisionBuild, n: number, learner: ScaleCell['learner']): (i: number) => number {
-  const config = build.loadRoutingYaml(scaleRouterYaml(n, learner));
-  const route = config.routes.get('scale')!;
-  const random = seededRandom(31 + n * 7 + 1);
-  const ids = route.candidates;
-  const routeArms = randomArms(ids, random);
-  const contextArms = randomArms(ids, random);
-  const requests = Array.from({ length: 512 }, (_, i) => requestFor(i, random));
-  const wordArms = learner === 'hashed_words' ? trainedWordArms(ids, requests, 300, random) : undefined;
-  const observations = { expectedTtftMs: () => undefined, spentTodayByTier: () => 0, dayElapsedFraction: () => 0.5 };
-  return (i) => {
-    const request = requests[i % requests.length];
-    const context = build.extractPromptContext(request, {});
-    const plan = build.planRoute({
-      route,
-      models: config.models,
-      request,
-      promptTokens: build.estimatePromptTokens(request),
-      arms: routeArms,
-      contextKey: `${context.contextKey}|ctx0`,
-      contextArms,
-      ...(wordArms ? { wordArms } : {}),
-      spentTodayUsd: 0,
-      random,
-      observations,
-    });
-    return plan.models.length;
-  };
+  const decisions = scaleDecisions(build, n, learner);
+  return (i) => decisions.plan(i, decisions.contextKey(i)).models.length;
 }
 
 interface SamplingNode {

@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
+import { seededRandom } from '../../libs/core/src';
 import type { planRoute as PlanRoute } from '../../apps/gateway/src/routing/plan-route';
 import type { extractPromptContext as ExtractPromptContext } from '../../libs/router/src';
 import type { estimatePromptTokens as EstimatePromptTokens } from '../../apps/gateway/src/routing/estimate-tokens';
 import type { loadRoutingYaml as LoadRoutingYaml } from './load-routing';
+import { randomArms, requestFor, scaleRouterYaml, trainedWordArms, type ScaleCell } from './decision-scale';
 
 /** The decision path of one build (this one, or another's compiled tree), for the A/B decision benches. */
 export interface DecisionBuild {
@@ -24,3 +26,39 @@ export function loadDecisionBuild(distArg: string | undefined): DecisionBuild {
   };
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * The scale bench's decisions (`decision-scale.ts`, one context) on `build`: `n` models, 512 requests,
+ * random route and context arms (and trained word models for the word learner). `plan(i, contextKey,
+ * promptTokens?)` plans request i; `contextKey(i)` is its context as the gateway keys it.
+ */
+export function scaleDecisions(build: DecisionBuild, n: number, learner: ScaleCell['learner']) {
+  const config = build.loadRoutingYaml(scaleRouterYaml(n, learner));
+  const route = config.routes.get('scale')!;
+  const random = seededRandom(31 + n * 7 + 1);
+  const ids = route.candidates;
+  const routeArms = randomArms(ids, random);
+  const contextArms = randomArms(ids, random);
+  const requests = Array.from({ length: 512 }, (_, i) => requestFor(i, random));
+  const wordArms = learner === 'hashed_words' ? trainedWordArms(ids, requests, 300, random) : undefined;
+  const observations = { expectedTtftMs: () => undefined, spentTodayByTier: () => 0, dayElapsedFraction: () => 0.5 };
+  const request = (i: number) => requests[i % requests.length];
+  return {
+    requests,
+    contextKey: (i: number) => `${build.extractPromptContext(request(i), {}).contextKey}|ctx0`,
+    plan: (i: number, contextKey: string, promptTokens = build.estimatePromptTokens(request(i))) =>
+      build.planRoute({
+        route,
+        models: config.models,
+        request: request(i),
+        promptTokens,
+        arms: routeArms,
+        contextKey,
+        contextArms,
+        ...(wordArms ? { wordArms } : {}),
+        spentTodayUsd: 0,
+        random,
+        observations,
+      }),
+  };
+}

@@ -1,6 +1,5 @@
-import { seededRandom } from '../../libs/core/src';
-import { loadDecisionBuild, type DecisionBuild } from './decision-build';
-import { randomArms, requestFor, scaleRouterYaml, trainedWordArms, type ScaleCell } from './decision-scale';
+import { loadDecisionBuild, scaleDecisions } from './decision-build';
+import type { ScaleCell } from './decision-scale';
 
 /**
  * A fixed amount of decision work for an instruction counter (valgrind's callgrind, whose counts do not
@@ -24,42 +23,14 @@ function main(): void {
   const learner: ScaleCell['learner'] = learnerArg === 'prompt_contexts' ? 'prompt_contexts' : 'hashed_words';
   const warmup = Number(warmupArg ?? 5000);
   const part = partArg ?? 'decision';
-  const config = build.loadRoutingYaml(scaleRouterYaml(n, learner));
-  const route = config.routes.get('scale')!;
-  const random = seededRandom(31 + n * 7 + 1);
-  const ids = route.candidates;
-  const routeArms = randomArms(ids, random);
-  const contextArms = randomArms(ids, random);
-  const requests = Array.from({ length: 512 }, (_, i) => requestFor(i, random));
-  const wordArms = learner === 'hashed_words' ? trainedWordArms(ids, requests, 300, random) : undefined;
-  const observations = { expectedTtftMs: () => undefined, spentTodayByTier: () => 0, dayElapsedFraction: () => 0.5 };
-  const keys = requests.map((request) => `${build.extractPromptContext(request, {}).contextKey}|ctx0`);
+  const decisions = scaleDecisions(build, n, learner);
+  const { requests } = decisions;
+  const keys = requests.map((_, i) => decisions.contextKey(i));
   const tokens = requests.map((request) => build.estimatePromptTokens(request));
   let sink = 0;
-  const plan = (i: number, contextKey: string) => {
-    const request = requests[i % requests.length];
-    const planned = build.planRoute({
-      route,
-      models: config.models,
-      request,
-      promptTokens: part === 'plan' ? tokens[i % requests.length] : build.estimatePromptTokens(request),
-      arms: routeArms,
-      contextKey,
-      contextArms,
-      ...(wordArms ? { wordArms } : {}),
-      spentTodayUsd: 0,
-      random,
-      observations,
-    });
-    sink += planned.models.length;
-  };
-  const decision = (i: number) => {
-    const request = requests[i % requests.length];
-    const context = build.extractPromptContext(request, {});
-    plan(i, `${context.contextKey}|ctx0`);
-  };
+  const decision = (i: number) => (sink += decisions.plan(i, decisions.contextKey(i)).models.length);
   for (let i = 0; i < warmup; i++) decision(i);
-  if (part === 'plan') for (let i = warmup; i < warmup + calls; i++) plan(i, keys[i % requests.length]);
+  if (part === 'plan') for (let i = warmup; i < warmup + calls; i++) sink += decisions.plan(i, keys[i % requests.length], tokens[i % requests.length]).models.length;
   else if (part === 'context') for (let i = warmup; i < warmup + calls; i++) sink += build.extractPromptContext(requests[i % requests.length], {}).contextKey.length;
   else for (let i = warmup; i < warmup + calls; i++) decision(i);
   if (sink < 0) console.log(sink);
