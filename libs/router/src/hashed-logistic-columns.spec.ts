@@ -9,7 +9,7 @@ import {
   logisticArmsAsBetaList,
   pooledContextBelief,
   pooledContextBeliefs,
-  pooledContextBeliefsInto,
+  pooledContextBeliefsByIndexInto,
   WORDS_LOG_ODDS_BOUND,
   type LogisticArmState,
   type LogitBelief,
@@ -114,7 +114,7 @@ describe('word beliefs in columns', () => {
       const cap = [2, 8, 20][Math.floor(random() * 3)];
       const logits = new Float64Array(ids.length);
       const variances = new Float64Array(ids.length);
-      pooledContextBeliefsInto(ids, ids.map((id) => routeArms.get(id)), contextArms, priors, { contextPriorStrength: cap }, logits, variances);
+      pooledContextBeliefsByIndexInto(ids, ids.map((id) => routeArms.get(id)), contextArms, ids.map((id) => priors?.[id]), { contextPriorStrength: cap }, logits, variances);
       const list = pooledContextBeliefs(ids, routeArms, contextArms, priors, { contextPriorStrength: cap });
       ids.forEach((id, i) => {
         const want = previousPooledBelief(routeArms.get(id), contextArms?.get(id), priors?.[id], cap);

@@ -297,30 +297,9 @@ export function pooledContextBeliefs(
 
 /**
  * `pooledContextBeliefs` without an object per model (the same numbers): model i's route arm is
- * `routeArms[i]` (looked up once by the caller), its logit and variance go to `logits[i]` and
- * `variances[i]`.
- */
-export function pooledContextBeliefsInto(
-  modelIds: readonly string[],
-  routeArms: readonly (ArmState | undefined)[],
-  contextArms: ReadonlyMap<string, ArmState> | undefined,
-  priors: Readonly<Record<string, number>> | undefined,
-  options: PooledPriorOptions,
-  logits: Float64Array,
-  variances: Float64Array,
-): void {
-  const w = options.priorQualityWeight ?? DEFAULT_PRIOR_QUALITY_WEIGHT;
-  const cap = options.contextPriorStrength ?? DEFAULT_CONTEXT_PRIOR_STRENGTH;
-  for (let i = 0; i < modelIds.length; i++) {
-    const id = modelIds[i];
-    pooledLogitInto(routeArms[i], contextArms === undefined ? undefined : contextArms.get(id), priors === undefined ? undefined : priors[id], w, cap, logits, variances, i);
-  }
-}
-
-/**
- * `pooledContextBeliefsInto` with the prior qualities by index (`priors[i]` is `modelIds[i]`'s, undefined
- * for none), as a caller that keeps them per route has them: no lookup by id in an object with one key
- * per model (a megamorphic keyed load per model and request; routing round 12). The same numbers.
+ * `routeArms[i]` (looked up once by the caller), its prior quality `priors[i]` (undefined for none: no
+ * lookup by id in an object with one key per model, a megamorphic keyed load per model and request;
+ * routing round 12), and its logit and variance go to `logits[i]` and `variances[i]`.
  */
 export function pooledContextBeliefsByIndexInto(
   modelIds: readonly string[],
