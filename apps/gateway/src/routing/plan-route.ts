@@ -157,7 +157,7 @@ export function planRoute(input: PlanInput): RoutePlan {
     const tokens = promptTokensFor(request, model, promptTokens);
     const expected = priceUsd(model, tokens, maxTokens ? Math.min(maxTokens, typicalCompletion) : typicalCompletion);
     // Without max tokens both prices are of the same numbers: computed once.
-    const worstCase = maxTokens === undefined ? expected : priceUsd(model, tokens, maxTokens ?? typicalCompletion);
+    const worstCase = maxTokens === undefined ? expected : priceUsd(model, tokens, maxTokens);
     const lacking = missingCapability(request, model, needs);
     let excludedBecause: string | undefined;
     if (allowedProviders !== undefined && !allowedProviders.includes(model.providerId)) excludedBecause = 'provider_not_allowed';
@@ -178,8 +178,10 @@ export function planRoute(input: PlanInput): RoutePlan {
   }
   // When health rules out every model left, they are tried anyway (as probes) rather than refused unseen.
   const health = (c: Candidate) => c.excludedBecause === 'circuit_open' || c.excludedBecause === 'schema_failures';
-  if (!anyEligible) for (const c of candidates.filter(health)) Object.assign(c, { eligible: true, excludedBecause: undefined });
-  if (!candidates.some((c) => c.eligible)) throw noEligibleModel(route, candidates);
+  if (!anyEligible) {
+    for (const c of candidates.filter(health)) Object.assign(c, { eligible: true, excludedBecause: undefined });
+    if (!candidates.some((c) => c.eligible)) throw noEligibleModel(route, candidates);
+  }
   let untriedCap: number | undefined;
   if (route.maxUntriedShare !== undefined) {
     for (let i = 0; i < n; i++) if ((candidateArms[i]?.observations ?? 0) === 0) untriedCap = route.maxUntriedShare;
