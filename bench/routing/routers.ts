@@ -148,7 +148,8 @@ export class HierarchicalRouter implements BenchRouter {
     const r = guardAgainstDrop(arms, obs.modelId, obs.reward, this.dropStatistics.get(key) ?? 0, this.drift);
     this.dropStatistics.set(key, r.statistic);
     if (contextKey !== '' && this.refutedFor > 0) {
-      const marker = nextRefutedMarker(this.refuted.get(contextKey), obs.modelId, r.alarm ? arms.find((a) => a.modelId === obs.modelId) : undefined, this.policy, this.refutedFor);
+      const armBefore = r.alarm ? arms.find((a) => a.modelId === obs.modelId) : undefined;
+      const marker = nextRefutedMarker(this.refuted.get(contextKey), armBefore && { modelId: obs.modelId, armBefore, policy: this.policy, lasts: this.refutedFor });
       if (marker) this.refuted.set(contextKey, marker);
       else this.refuted.delete(contextKey);
     }

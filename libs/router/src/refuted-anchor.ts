@@ -23,23 +23,26 @@ export interface ProofPolicy {
   priorFailures: number;
 }
 
+/** A drift alarm in a context: the scored model, its context arm as it was before the alarming score, and the route's proof rule. */
+export interface ContextAlarm {
+  modelId: string;
+  armBefore: ArmState;
+  policy: ProofPolicy;
+  /** How many of the context's scores a marker set by this alarm lasts; default `REFUTED_MARKER_SCORES`, 0 = none. */
+  lasts?: number;
+}
+
 /**
- * A context's marker after one more of its scores, for `decide`'s `refutedModelId`. `alarmedArm` is the
- * scored model's context arm as it was before this score, when this score fired the model's drift
- * alarm there. A model proven in the context before its alarm (its anchor, `provenArm`) becomes the
- * marker for the next `lasts` scores; an alarm on any other model changes nothing (round 11b: marking
- * every alarmed model let a below-floor model stand in after false alarms). Otherwise an existing
- * marker counts down by one and ends at 0. Pure: the bench keeps the marker in memory, the gateway's
- * worker in the context's arm rows (`arm_stats.refuted_left`).
+ * A context's marker after one more of its scores, for `decide`'s `refutedModelId`. With `alarm` (this
+ * score fired the scored model's drift alarm in the context): a model proven in the context before its
+ * alarm (its anchor, `provenArm`) becomes the marker for the next `lasts` scores; an alarm on any other
+ * model changes nothing (round 11b: marking every alarmed model let a below-floor model stand in after
+ * false alarms). Otherwise an existing marker counts down by one and ends at 0. Pure: the bench keeps
+ * the marker in memory, the gateway's worker in the context's arm rows (`arm_stats.refuted_left`).
  */
-export function nextRefutedMarker(
-  marker: RefutedMarker | undefined,
-  scoredModelId: string,
-  alarmedArm: ArmState | undefined,
-  policy: ProofPolicy,
-  lasts: number = REFUTED_MARKER_SCORES,
-): RefutedMarker | undefined {
-  if (alarmedArm !== undefined && lasts > 0 && provenArm(alarmedArm, policy)) return { modelId: scoredModelId, left: lasts };
+export function nextRefutedMarker(marker: RefutedMarker | undefined, alarm?: ContextAlarm): RefutedMarker | undefined {
+  const lasts = alarm?.lasts ?? REFUTED_MARKER_SCORES;
+  if (alarm !== undefined && lasts > 0 && provenArm(alarm.armBefore, alarm.policy)) return { modelId: alarm.modelId, left: lasts };
   if (marker === undefined || marker.left <= 1) return undefined;
   return { modelId: marker.modelId, left: marker.left - 1 };
 }

@@ -159,8 +159,8 @@ export class ArmStatsRepository {
             // An alarm on the context's proven anchor marks it refuted (the gateway's decisions then
             // let models proven across the route stand in); every score of the context counts it down.
             if (contextKey !== '') {
-              const alarmed = guarded.alarm && score.refute ? arms.find((a) => a.modelId === score.modelId) : undefined;
-              marker = nextRefutedMarker(marker, score.modelId, alarmed, score.refute?.policy ?? NO_PROOF, score.refute?.lasts);
+              const armBefore = guarded.alarm && score.refute ? arms.find((a) => a.modelId === score.modelId) : undefined;
+              marker = nextRefutedMarker(marker, armBefore && score.refute ? { modelId: score.modelId, armBefore, ...score.refute } : undefined);
             }
             arms = applyObservation(guarded.arms, { modelId: score.modelId, reward, costUsd: score.costUsd, completionTokens: score.completionTokens }, score.discount);
           }
@@ -313,9 +313,6 @@ interface ArmsToWrite extends ArmKey {
   /** The context's refuted anchor, written on its row (`refuted_left`); every other row written gets 0. */
   refuted: RefutedMarker | undefined;
 }
-
-/** For a score without `refute`: no arm is proven under it, so `nextRefutedMarker` only counts down. */
-const NO_PROOF: ProofPolicy = { qualityFloor: 1, priorSuccesses: 1, priorFailures: 1 };
 
 /** The context's marker as its rows hold it (the longest-lived, should two rows ever hold one). */
 function storedMarker(rows: readonly ArmStatsRow[]): RefutedMarker | undefined {
