@@ -83,6 +83,8 @@ export interface RouteSpec extends RouteConstraints {
   maxUntriedShare?: number;
   /** Safe exploration: confidence a model must be proven at before it serves freely (RoutePolicy.floorConfidence). */
   floorConfidence?: number;
+  /** With `floorConfidence`: an unproven model is only explored as funded, never served outright (RoutePolicy.outrightMargin). */
+  strictFloor?: boolean;
   /** A model clears the floor only if it also reaches this fraction of the best model's quality. */
   relativeFloor?: number;
   /** Observations' worth of the route-level belief a prompt context starts from (8 when unset). */

@@ -60,6 +60,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(bad), LOCAL_KEY: 'k' })).toThrow(/routes\.0\.learner/);
   });
 
+  it('reads strict_floor (off unless set) and refuses it without floor_confidence', () => {
+    expect(loadConfig({ ROUTER_CONFIG: writeConfig(valid), LOCAL_KEY: 'k' }).routes.get('support')?.strictFloor).toBeUndefined();
+    const strict = valid.replace('cost_weight: 50', 'cost_weight: 50\n    floor_confidence: 0.9\n    strict_floor: true');
+    expect(loadConfig({ ROUTER_CONFIG: writeConfig(strict), LOCAL_KEY: 'k' }).routes.get('support')).toMatchObject({ floorConfidence: 0.9, strictFloor: true });
+    const alone = valid.replace('cost_weight: 50', 'cost_weight: 50\n    strict_floor: true');
+    expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(alone), LOCAL_KEY: 'k' })).toThrow(/routes\.0\.strict_floor: route "support": strict_floor needs floor_confidence/);
+  });
+
   it('lists every problem with its path', () => {
     const path = writeConfig(`
 providers:

@@ -71,6 +71,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         validators: r.validators,
         maxUntriedShare: r.max_untried_share,
         ...optional('floorConfidence', r.floor_confidence),
+        ...(r.strict_floor ? { strictFloor: true } : {}),
         ...optional('relativeFloor', r.relative_floor),
         contextPriorStrength: r.context_prior_strength,
         learner: r.learner,

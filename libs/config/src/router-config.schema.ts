@@ -129,6 +129,13 @@ export const routeConfigSchema = z
      */
     floor_confidence: z.number().gt(0.5).lt(1).optional(),
     /**
+     * With `floor_confidence`: an unproven model is never served outright, even while its posterior mean
+     * clears the floor; it is explored only as far as a proven model's surplus over the floor pays for it
+     * (RoutePolicy.outrightMargin at the confidence's z). Fewer windows below the floor for some cost
+     * (docs/routing.md). Needs `floor_confidence`.
+     */
+    strict_floor: z.boolean().default(false),
+    /**
      * A model clears the floor only if it also reaches this fraction of the best model's quality
      * (e.g. 0.95: a cheaper model serves a context while it is within 5% of the best). Unset: absolute
      * floor only. The RouteLLM replay traces its quality/cost curve with this (docs/benchmarks.md).
@@ -206,6 +213,9 @@ export const routerConfigSchema = z
           ctx.addIssue({ code: 'custom', path, message: `${what} allows providers [${allowed.join(', ')}] but none of its candidates is served by them (they use: ${offered})` });
         }
       };
+      if (r.strict_floor && r.floor_confidence === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['routes', i, 'strict_floor'], message: `route "${r.name}": strict_floor needs floor_confidence (the confidence a model must be proven at), e.g. 0.9` });
+      }
       checkAllowed(r.allowed_providers, ['routes', i, 'allowed_providers'], `route "${r.name}"`);
       for (const [tier, t] of Object.entries(r.tiers ?? {})) {
         checkAllowed(t.allowed_providers, ['routes', i, 'tiers', tier, 'allowed_providers'], `tier "${tier}" of route "${r.name}"`);

@@ -122,6 +122,7 @@ export class ReportService {
             price_prior: route.priorQuality !== undefined,
             // How it learns (docs/routing.md): null = the option is off.
             floor_confidence: route.floorConfidence ?? null,
+            strict_floor: route.strictFloor === true,
             relative_floor: route.relativeFloor ?? null,
             context_prior_strength: route.contextPriorStrength ?? CONTEXT_PRIOR_STRENGTH,
             feedback_weight: route.feedbackWeight ?? DEFAULT_FEEDBACK_WEIGHT,

@@ -98,6 +98,25 @@ describe('planRoute', () => {
     expect(safe).toBeLessThan(plain / 2);
   });
 
+  it('with strict_floor, an unproven model whose mean clears the floor is only explored as funded, not served outright', () => {
+    // small: 18 of 20 passed (mean 0.86 over the 0.8 floor, not proven at 0.9); big: proven with a thin surplus (0.85).
+    const arms = new Map([
+      ['small', { modelId: 'small', successes: 18, failures: 2, completionTokens: 60, costUsd: 0, observations: 20 }],
+      ['big', { modelId: 'big', successes: 850, failures: 150, completionTokens: 3000, costUsd: 0, observations: 1000 }],
+    ]);
+    const smallShare = (r: RouteSpec) => {
+      const random = seededRandom(9);
+      let n = 0;
+      for (let i = 0; i < 1000; i++) if (plan({ route: r, arms, random }).decision.modelId === 'small') n++;
+      return n / 1000;
+    };
+    const safe = smallShare({ ...route, floorConfidence: 0.9 });
+    const strict = smallShare({ ...route, floorConfidence: 0.9, strictFloor: true });
+    expect(safe).toBeGreaterThan(0.5);
+    expect(strict).toBeGreaterThan(0.05); // still explored, paid for by big's surplus
+    expect(strict).toBeLessThan(safe * 0.7);
+  });
+
   it("passes the context's refuted anchor to the bandit: models proven across the route stand in for it", () => {
     const three = new Map<string, ModelSpec>([
       ['cheap', { id: 'cheap', providerId: 'p', upstream: 'c', inputPer1M: 0.1, outputPer1M: 0.4, contextWindow: 1000, timeouts: {} }],
