@@ -79,39 +79,39 @@ describe('planRoute', () => {
     expect(big()).toBeCloseTo((10 * 10 + 256 * 30) / 1e6, 12); // nothing seen: the default guess
   });
 
+  /** Route-level arms of `small` and `big` from their (successes, failures). */
+  const twoArms = (small: [number, number], big: [number, number]) =>
+    new Map(
+      (
+        [
+          ['small', small],
+          ['big', big],
+        ] as const
+      ).map(([modelId, [successes, failures]]) => [modelId, { modelId, successes, failures, completionTokens: 3 * (successes + failures), costUsd: 0, observations: successes + failures }]),
+    );
+  /** Share of `requests` decisions that go to `small`, from one seeded random source. */
+  const smallShare = (r: RouteSpec, arms: ReturnType<typeof twoArms>, seed: number, requests: number) => {
+    const random = seededRandom(seed);
+    let n = 0;
+    for (let i = 0; i < requests; i++) if (plan({ route: r, arms, random }).decision.modelId === 'small') n++;
+    return n / requests;
+  };
+
   it('with floor_confidence, a cheap model not yet proven to clear the floor serves far less often', () => {
     // small: 7 of 9 scored answers passed (mean just under the 0.8 floor, draws often above it);
     // big: proven (990 of 1000).
-    const arms = new Map([
-      ['small', { modelId: 'small', successes: 7, failures: 2, completionTokens: 27, costUsd: 0, observations: 9 }],
-      ['big', { modelId: 'big', successes: 990, failures: 10, completionTokens: 3000, costUsd: 0, observations: 1000 }],
-    ]);
-    const smallShare = (r: RouteSpec) => {
-      const random = seededRandom(5);
-      let n = 0;
-      for (let i = 0; i < 400; i++) if (plan({ route: r, arms, random }).decision.modelId === 'small') n++;
-      return n / 400;
-    };
-    const plain = smallShare(route);
-    const safe = smallShare({ ...route, floorConfidence: 0.9 });
+    const arms = twoArms([7, 2], [990, 10]);
+    const plain = smallShare(route, arms, 5, 400);
+    const safe = smallShare({ ...route, floorConfidence: 0.9 }, arms, 5, 400);
     expect(plain).toBeGreaterThan(0.2);
     expect(safe).toBeLessThan(plain / 2);
   });
 
   it('with strict_floor, an unproven model whose mean clears the floor is only explored as funded, not served outright', () => {
     // small: 18 of 20 passed (mean 0.86 over the 0.8 floor, not proven at 0.9); big: proven with a thin surplus (0.85).
-    const arms = new Map([
-      ['small', { modelId: 'small', successes: 18, failures: 2, completionTokens: 60, costUsd: 0, observations: 20 }],
-      ['big', { modelId: 'big', successes: 850, failures: 150, completionTokens: 3000, costUsd: 0, observations: 1000 }],
-    ]);
-    const smallShare = (r: RouteSpec) => {
-      const random = seededRandom(9);
-      let n = 0;
-      for (let i = 0; i < 1000; i++) if (plan({ route: r, arms, random }).decision.modelId === 'small') n++;
-      return n / 1000;
-    };
-    const safe = smallShare({ ...route, floorConfidence: 0.9 });
-    const strict = smallShare({ ...route, floorConfidence: 0.9, strictFloor: true });
+    const arms = twoArms([18, 2], [850, 150]);
+    const safe = smallShare({ ...route, floorConfidence: 0.9 }, arms, 9, 1000);
+    const strict = smallShare({ ...route, floorConfidence: 0.9, strictFloor: true }, arms, 9, 1000);
     expect(safe).toBeGreaterThan(0.5);
     expect(strict).toBeGreaterThan(0.05); // still explored, paid for by big's surplus
     expect(strict).toBeLessThan(safe * 0.7);
