@@ -29,7 +29,9 @@ describe('the word learner through HTTP, the real queue and the real worker', ()
     upstream = await startFakeOpenAI((body) => {
       const messages = body.messages as Array<{ content: string }>;
       const isLaw = LAW.some((p) => messages[messages.length - 1].content.startsWith(p));
-      const passes = body.model === 'strong-upstream' || !isLaw;
+      // The same ticket text, told apart only by the caller's tags: the cheap model fails the legal desk's.
+      const legalDesk = ((body.metadata as { tags?: string } | undefined)?.tags ?? '').includes('legal');
+      const passes = body.model === 'strong-upstream' || !(isLaw || legalDesk);
       return { kind: 'text', content: passes ? 'ANSWER: 42' : 'I am not sure.' };
     });
     const route = `    learner: hashed_words\n    validators: [{ type: regex, pattern: "^ANSWER: \\\\d+$" }]\n`;
@@ -80,5 +82,21 @@ describe('the word learner through HTTP, the real queue and the real worker', ()
     // The words tell the cheap model's law from its geography, which their one context cannot: they weigh more.
     expect(auto.models.find((m) => m.model === 'cheap')!.word_model!.words_log_odds).toBeGreaterThan(0);
     expect(auto.models.find((m) => m.model === 'cheap')!.word_model!.words_log_odds).toBe(words.find((w) => w.modelId === 'cheap')!.wordsLogOdds);
+  });
+
+  it("learns per call site from the caller's tags (metadata.tags) when the text is the same", async () => {
+    const order = seededRandom(4);
+    const served: Array<{ desk: 'legal' | 'faq'; model: string }> = [];
+    for (let i = 0; i < 600; i++) {
+      const desk = order() < 0.5 ? 'legal' : 'faq';
+      const { response } = await stack.client.chat.completions
+        .create({ model: 'auto', messages: [{ role: 'user', content: `Summarize ticket ${i} for the customer` }], metadata: { tags: `${desk},web` } })
+        .withResponse();
+      served.push({ desk, model: response.headers.get('x-router-model')! });
+    }
+    const late = served.slice(300);
+    const share = (desk: string, model: string) => late.filter((s) => s.desk === desk && s.model === model).length / late.filter((s) => s.desk === desk).length;
+    expect(share('legal', 'strong')).toBeGreaterThanOrEqual(0.8);
+    expect(share('faq', 'cheap')).toBeGreaterThanOrEqual(0.8);
   });
 });

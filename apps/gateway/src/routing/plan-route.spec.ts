@@ -307,12 +307,12 @@ describe('planRoute constraints', () => {
      * Word models as the worker would have trained them: small fails on law prompts, passes on geography;
      * each scored against the context's belief (from `scored`, as planRoute's `wordOffsetLogits` give it).
      */
-    function trained() {
+    function trained(hard: (i: number) => ChatRequest = law, easy: (i: number) => ChatRequest = geo) {
       const small = emptyLogisticArm('small', { bits: WORD_MODEL.bits, priorPrecision: WORD_MODEL.priorPrecision });
       const big = emptyLogisticArm('big', { bits: WORD_MODEL.bits, priorPrecision: WORD_MODEL.priorPrecision });
       const [smallContext, bigContext] = pooledContextBeliefs(['small', 'big'], scored, undefined, undefined, { contextPriorStrength: CONTEXT_PRIOR_STRENGTH });
       for (let i = 0; i < 400; i++) {
-        const f = hashedPromptFeatures(i % 2 === 0 ? law(i) : geo(i), { bits: WORD_MODEL.bits });
+        const f = hashedPromptFeatures(i % 2 === 0 ? hard(i) : easy(i), { bits: WORD_MODEL.bits });
         scoreAgainstContext(small, f, i % 2 === 0 ? 0 : 1, smallContext.logit);
         applyLogisticObservation(small, f, i % 2 === 0 ? 0 : 1);
         scoreAgainstContext(big, f, 1, bigContext.logit);
@@ -334,6 +334,17 @@ describe('planRoute constraints', () => {
       // The contexts learner, on the same route-level evidence (small: 50%), cannot tell the two apart.
       const byContext = (r: ChatRequest) => planRoute({ route: { ...words, learner: 'prompt_contexts' }, models, request: r, promptTokens: 20, arms: scored, spentTodayUsd: 0, random }).decision.modelId;
       expect(Array.from({ length: 50 }, (_, i) => byContext(geo(i))).filter((m) => m === 'small').length).toBeLessThan(10);
+    });
+
+    it("tells the same text apart by the caller's tags (metadata.tags): one call site to the strong model, another to the cheap one", () => {
+      const ticket = (tags: string) => (i: number) => request({ messages: [{ role: 'user', content: `Summarize the ticket number ${i}` }], metadata: { tags } });
+      const wordArms = trained(ticket('legal,web'), ticket('faq,web'));
+      const random = seededRandom(6);
+      const chosen = (r: ChatRequest) => planRoute({ route: words, models, request: r, promptTokens: 20, arms: scored, wordArms, spentTodayUsd: 0, random }).decision.modelId;
+      const legal = Array.from({ length: 50 }, (_, i) => chosen(ticket('web, legal')(1000 + i)));
+      const faq = Array.from({ length: 50 }, (_, i) => chosen(ticket('faq')(1000 + i)));
+      expect(legal.filter((m) => m === 'big').length).toBeGreaterThanOrEqual(45);
+      expect(faq.filter((m) => m === 'small').length).toBeGreaterThanOrEqual(45);
     });
 
     it('hands the prompt\'s buckets and each candidate\'s context belief to the score job, and only for a word route', () => {

@@ -1,5 +1,5 @@
 import type { ChatRequest } from '../../../core/src';
-import { featureScale, hashedPromptFeatures, hashedTextFeatures } from './hashed-features';
+import { featureScale, hashedPromptFeatures, hashedTextFeatures, TAG_TOKEN_COPIES } from './hashed-features';
 
 const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'm', messages: [{ role: 'user', content }], ...extra });
 
@@ -28,6 +28,21 @@ describe('hashedPromptFeatures', () => {
     const plain = hashedPromptFeatures(ask('list the files'));
     const tooled = hashedPromptFeatures(ask('list the files', { response_format: { type: 'json_object' } }));
     expect(tooled.length).toBe(plain.length + 1);
+  });
+
+  it("adds TAG_TOKEN_COPIES tokens per caller tag (metadata.tags), so the same text from two call sites differs by its tags alone", () => {
+    const plain = hashedPromptFeatures(ask('summarize this ticket'));
+    const withTier = hashedPromptFeatures(ask('summarize this ticket', { metadata: { tier: 'pro' } }));
+    expect(Array.from(withTier)).toEqual(Array.from(plain));
+    const checkout = hashedPromptFeatures(ask('summarize this ticket', { metadata: { tags: 'checkout' } }));
+    const support = hashedPromptFeatures(ask('summarize this ticket', { metadata: { tags: 'support, Support' } }));
+    const both = hashedPromptFeatures(ask('summarize this ticket', { metadata: { tags: 'checkout,support' } }));
+    expect(checkout.length).toBe(plain.length + TAG_TOKEN_COPIES);
+    expect(support.length).toBe(plain.length + TAG_TOKEN_COPIES);
+    expect(Array.from(checkout)).not.toEqual(Array.from(support));
+    expect(new Set([...checkout, ...support])).toEqual(new Set(both));
+    // A tag is its own token: the tag "summarize" is not the word "summarize".
+    expect(hashedPromptFeatures(ask('summarize this ticket', { metadata: { tags: 'summarize' } })).length).toBe(plain.length + TAG_TOKEN_COPIES);
   });
 
   it('reads only the tail of a very long prompt', () => {

@@ -1,2 +1,3 @@
 export * from './prompt-features';
 export * from './hashed-features';
+export * from './caller-tags';

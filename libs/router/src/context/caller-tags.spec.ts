@@ -1,0 +1,19 @@
+import { callerTags, MAX_CALLER_TAG_CHARS, MAX_CALLER_TAGS } from './caller-tags';
+
+describe('callerTags', () => {
+  it("reads metadata.tags as comma-separated tags: trimmed, lower-cased, without empties or repeats", () => {
+    expect(callerTags({ metadata: { tags: ' Summarize, mobile,,summarize ,MOBILE ,checkout' } })).toEqual(['summarize', 'mobile', 'checkout']);
+  });
+
+  it('gives none without metadata, without tags or with an empty string', () => {
+    expect(callerTags({})).toEqual([]);
+    expect(callerTags({ metadata: { tier: 'pro' } })).toEqual([]);
+    expect(callerTags({ metadata: { tags: ' , ' } })).toEqual([]);
+  });
+
+  it('bounds how many tags and how long each one', () => {
+    const many = Array.from({ length: 40 }, (_, i) => `t${i}`).join(',');
+    expect(callerTags({ metadata: { tags: many } })).toHaveLength(MAX_CALLER_TAGS);
+    expect(callerTags({ metadata: { tags: 'x'.repeat(500) } })[0]).toHaveLength(MAX_CALLER_TAG_CHARS);
+  });
+});
