@@ -188,4 +188,14 @@ routes:
     const slow = route.models.find((m: { model: string }) => m.model === 'slow-cheap');
     expect(slow.expected_ttft_ms).toBeGreaterThanOrEqual(400);
   });
+
+  it("keeps a tier the route does not configure out of the prompt context, so clients cannot grow the route's contexts", async () => {
+    await sendMany(3, 'tiered', { tier: 'made-up-tier' });
+    await send('fast', { tier: 'pro' });
+    await send('tiered', { tier: 'free' });
+    await stack.gateway.runtime.records.flush();
+    const keys = (await stack.database.handle.db.selectFrom('requests').select(['route', 'context_key']).execute()).map((r) => `${r.route} ${r.context_key}`);
+    expect(keys.filter((k) => k.includes('made-up-tier') || k.includes('tier=pro'))).toEqual([]);
+    expect(keys.some((k) => k.startsWith('tiered ') && k.endsWith('|tier=free'))).toBe(true);
+  });
 });

@@ -7,6 +7,7 @@ import { extractPromptContext } from '../../../../libs/router/src';
 import type { JobQueue, QueuedJob, ScoreResponseJob } from '../../../../libs/queue/src';
 import type { NewRequestRow } from '../../../../libs/storage/src';
 import { RecordWriter } from '../records/record-writer';
+import { callerContextFor } from '../routing/caller-context';
 import { estimatePromptTokens } from '../routing/estimate-tokens';
 import { LearnedState } from '../routing/learned-state';
 import { costUsd } from '../routing/cost';
@@ -99,7 +100,7 @@ export class ChatService {
       row.streamed = request.stream === true;
       const route = this.resolveRoute(request.model);
       row.route = route.name;
-      const promptContext = extractPromptContext(request, { tier: request.metadata?.tier });
+      const promptContext = extractPromptContext(request, callerContextFor(route, request));
       row.context_key = promptContext.contextKey;
       const exclude = (m: ModelSpec) => this.attempts.health.exclusion(route.name, m);
       const plan = planRoute({
