@@ -47,6 +47,12 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
     });
     const body = JSON.parse(raw) as Record<string, unknown>;
     requests.push(body);
+    if (body.metadata != null && body.store !== true) {
+      // OpenAI's answer to metadata on a completion it is not asked to store.
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: "The 'metadata' parameter is only allowed when 'store' is enabled.", type: 'invalid_request_error', param: 'metadata', code: null } }));
+      return;
+    }
     const behavior = behaviorFor(body, calls++);
     const model = String(body.model);
     const id = `chatcmpl-fake${calls}`;

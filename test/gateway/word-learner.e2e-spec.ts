@@ -30,7 +30,8 @@ describe('the word learner through HTTP, the real queue and the real worker', ()
       const messages = body.messages as Array<{ content: string }>;
       const isLaw = LAW.some((p) => messages[messages.length - 1].content.startsWith(p));
       // The same ticket text, told apart only by the caller's tags: the cheap model fails the legal desk's.
-      const legalDesk = ((body.metadata as { tags?: string } | undefined)?.tags ?? '').includes('legal');
+      // (metadata stays in the gateway without `store`; the fake knows the desk from the request's user.)
+      const legalDesk = body.user === 'legal-desk';
       const passes = body.model === 'strong-upstream' || !(isLaw || legalDesk);
       return { kind: 'text', content: passes ? 'ANSWER: 42' : 'I am not sure.' };
     });
@@ -90,7 +91,7 @@ describe('the word learner through HTTP, the real queue and the real worker', ()
     for (let i = 0; i < 600; i++) {
       const desk = order() < 0.5 ? 'legal' : 'faq';
       const { response } = await stack.client.chat.completions
-        .create({ model: 'auto', messages: [{ role: 'user', content: `Summarize ticket ${i} for the customer` }], metadata: { tags: `${desk},web` } })
+        .create({ model: 'auto', messages: [{ role: 'user', content: `Summarize ticket ${i} for the customer` }], metadata: { tags: `${desk},web` }, user: `${desk}-desk` })
         .withResponse();
       served.push({ desk, model: response.headers.get('x-router-model')! });
     }

@@ -72,11 +72,18 @@ export class OpenAICompatibleProvider implements ChatProvider {
     };
   }
 
-  /** Applies per-provider quirks: fields the upstream rejects are dropped, renamed fields mapped. */
+  /**
+   * Applies per-provider quirks: fields the upstream rejects are dropped, renamed fields mapped. And
+   * `metadata` goes out only with `store: true`: OpenAI answers 400 ("The 'metadata' parameter is only
+   * allowed when 'store' is enabled") otherwise, while callers of the gateway also use it for routing
+   * (`metadata.tier`, `metadata.tags`: docs/routing.md), so it is the gateway's to read there.
+   */
   private prepare(request: ChatRequest): Record<string, unknown> {
+    const unstoredMetadata = request.metadata != null && request.store !== true;
     // Callers pass a fresh object; without quirks it goes out as is (no second copy, no `delete`).
-    if (!this.settings.dropFields?.length && !this.settings.renameFields) return request as unknown as Record<string, unknown>;
+    if (!this.settings.dropFields?.length && !this.settings.renameFields && !unstoredMetadata) return request as unknown as Record<string, unknown>;
     const body: Record<string, unknown> = { ...request };
+    if (unstoredMetadata) delete body.metadata;
     for (const field of this.settings.dropFields ?? []) delete body[field];
     for (const [from, to] of Object.entries(this.settings.renameFields ?? {})) {
       if (from in body) {
