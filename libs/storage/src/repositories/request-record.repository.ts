@@ -17,7 +17,8 @@ export class RequestRecordRepository {
     // The whole batch as one JSON parameter, unpacked by Postgres: building a 200-row insert value by
     // value was ~5% of the gateway's CPU. Columns the row leaves out get the table's defaults;
     // `attempts` is read as text (its JSON, whether the row holds it as a string or an array) and cast.
-    // Each rollup takes only the rows its insert wrote (RETURNING), per UTC day.
+    // Each rollup takes only the rows its insert wrote (RETURNING), per UTC day, in key order: two batches
+    // that share rollup rows lock them in the same order, so they wait for each other instead of deadlocking.
     const spend = records.flatMap((r, i) => {
       const s = spendOf[i];
       return s ? [{ request_id: r.id, created_at: r.created_at, tenant_id: s.tenantId, key_id: s.keyId, route: s.route, model_id: s.modelId, cost_usd: s.costUsd }] : [];
@@ -43,6 +44,7 @@ export class RequestRecordRepository {
         FROM inserted
         WHERE route IS NOT NULL AND model_id IS NOT NULL
         GROUP BY 1, 2, 3
+        ORDER BY 1, 2, 3
         ON CONFLICT (day, route, model_id) DO UPDATE
           SET cost_usd = spend_daily.cost_usd + excluded.cost_usd, requests = spend_daily.requests + excluded.requests
       ), ledger AS (
@@ -57,6 +59,7 @@ export class RequestRecordRepository {
         SELECT (created_at AT TIME ZONE 'UTC')::date, tenant_id, coalesce(key_id, ''), route, coalesce(model_id, ''), sum(cost_usd), count(*)::integer
         FROM ledger
         GROUP BY 1, 2, 3, 4, 5
+        ORDER BY 1, 2, 3, 4, 5
         ON CONFLICT (day, tenant_id, key_id, route, model_id) DO UPDATE
           SET cost_usd = spend_rollup_daily.cost_usd + excluded.cost_usd, requests = spend_rollup_daily.requests + excluded.requests
       )
