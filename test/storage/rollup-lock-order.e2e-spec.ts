@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { RequestRecordRepository, type NewRequestRow } from '../../libs/storage/src';
 import { seededRandom } from '../../libs/core/src';
 import { createTestDatabase } from '../support/test-database';
@@ -54,10 +55,9 @@ describe('request batches written concurrently', () => {
       await Promise.all(batches.map((batch) => records.insertBatch(batch, spend(batch))));
       written += batches.length * 150;
     }
-    const db = testDb.handle.db;
-    const daily = await db.selectFrom('spend_daily').select((eb) => [eb.fn.sum<number>('requests').as('n')]).executeTakeFirstOrThrow();
-    const rollup = await db.selectFrom('spend_rollup_daily').select((eb) => [eb.fn.sum<number>('requests').as('n')]).executeTakeFirstOrThrow();
-    expect(Number(daily.n)).toBe(written);
-    expect(Number(rollup.n)).toBe(written);
+    const requestsIn = async (table: 'spend_daily' | 'spend_rollup_daily') =>
+      Number((await sql<{ n: string }>`SELECT sum(requests) AS n FROM ${sql.table(table)}`.execute(testDb.handle.db)).rows[0].n);
+    expect(await requestsIn('spend_daily')).toBe(written);
+    expect(await requestsIn('spend_rollup_daily')).toBe(written);
   });
 });
