@@ -1,6 +1,6 @@
 import { seededRandom } from '../../libs/core/src';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
-import { GATEWAY_KEY, startStack, type Stack } from '../support/stack';
+import { eventually, GATEWAY_KEY, startStack, type Stack } from '../support/stack';
 
 const ADMIN_KEY = 'admin-test-key-0123456789abcdef';
 
@@ -71,10 +71,10 @@ routes:
     reason: string;
   }
 
-  async function send(route: string, options: { tier?: string; stream?: boolean; maxTokens?: number } = {}, i = 0): Promise<Sent> {
+  async function send(route: string, options: { tier?: string; stream?: boolean; maxTokens?: number; key?: string } = {}, i = 0): Promise<Sent> {
     const res = await fetch(`${stack.gateway.url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${GATEWAY_KEY}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${options.key ?? GATEWAY_KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         model: route,
         messages: [{ role: 'user', content: `question ${i}` }],
@@ -88,7 +88,7 @@ routes:
     return { model: res.headers.get('x-router-model')!, provider: res.headers.get('x-router-provider')!, reason: res.headers.get('x-router-reason')! };
   }
 
-  async function sendMany(n: number, route: string, options: { tier?: string; stream?: boolean; maxTokens?: number } = {}): Promise<Sent[]> {
+  async function sendMany(n: number, route: string, options: Parameters<typeof send>[1] = {}): Promise<Sent[]> {
     const out: Sent[] = [];
     for (let i = 0; i < n; i++) out.push(await send(route, options, i));
     return out;
@@ -190,12 +190,38 @@ routes:
   });
 
   it("keeps a tier the route does not configure out of the prompt context, so clients cannot grow the route's contexts", async () => {
+    const before = (await stack.database.handle.db.selectFrom('requests').select('id').execute()).length;
     await sendMany(3, 'tiered', { tier: 'made-up-tier' });
     await send('fast', { tier: 'pro' });
     await send('tiered', { tier: 'free' });
-    await stack.gateway.runtime.records.flush();
-    const keys = (await stack.database.handle.db.selectFrom('requests').select(['route', 'context_key']).execute()).map((r) => `${r.route} ${r.context_key}`);
+    const keys = await eventually(async () => {
+      await stack.gateway.runtime.records.flush();
+      const rows = await stack.database.handle.db.selectFrom('requests').select(['route', 'context_key']).execute();
+      expect(rows.length).toBeGreaterThanOrEqual(before + 5);
+      return rows.map((r) => `${r.route} ${r.context_key}`);
+    });
     expect(keys.filter((k) => k.includes('made-up-tier') || k.includes('tier=pro'))).toEqual([]);
     expect(keys.some((k) => k.startsWith('tiered ') && k.endsWith('|tier=free'))).toBe(true);
+  });
+
+  it("holds a gateway key with a tier to that tier, whatever tier its requests' metadata claims", async () => {
+    const res = await fetch(`${stack.gateway.url}/v1/admin/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'capped-app', tier: 'capped' }),
+    });
+    expect(res.status).toBe(201);
+    const { key, id } = (await res.json()) as { key: string; id: string };
+    // `strict` (floor 1) would send them to the dearest models; the key's `capped` tier allows only the cheap one.
+    const sent = await sendMany(10, 'tiered', { tier: 'strict', maxTokens: 50, key });
+    expect(share(sent, 'us-cheap')).toBe(1);
+    // A record is queued as its answer ends, so wait for all ten.
+    const contexts = await eventually(async () => {
+      await stack.gateway.runtime.records.flush();
+      const rows = await stack.database.handle.db.selectFrom('requests').select('context_key').where('key_id', '=', id).execute();
+      expect(rows).toHaveLength(10);
+      return rows;
+    });
+    expect(contexts.every((r) => r.context_key.endsWith('|tier=capped'))).toBe(true);
   });
 });

@@ -100,7 +100,8 @@ export class ChatService {
       row.streamed = request.stream === true;
       const route = this.resolveRoute(request.model);
       row.route = route.name;
-      const promptContext = extractPromptContext(request, callerContextFor(route, request));
+      const caller = callerContextFor(route, request, ctx.access);
+      const promptContext = extractPromptContext(request, caller);
       row.context_key = promptContext.contextKey;
       const exclude = (m: ModelSpec) => this.attempts.health.exclusion(route.name, m);
       const plan = planRoute({
@@ -108,6 +109,7 @@ export class ChatService {
         models: this.config.models,
         request,
         promptTokens: estimatePromptTokens(request),
+        caller,
         arms: this.learned.armsFor(route.name),
         contextKey: promptContext.contextKey,
         contextArms: this.learned.armsFor(route.name, promptContext.contextKey),

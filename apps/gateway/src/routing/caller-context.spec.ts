@@ -13,4 +13,17 @@ describe('callerContextFor', () => {
     expect(callerContextFor({}, { metadata: { tier: 'pro' } }).tier).toBeUndefined();
     expect(callerContextFor({}, {})).toEqual({ tier: undefined, tags: [] });
   });
+
+  it("holds a key with a tier to that tier: the request's metadata cannot claim another", () => {
+    const twoTiers = { tiers: new Map<string, TierSpec>([['pro', { name: 'pro' } as TierSpec], ['free', { name: 'free' } as TierSpec]]) };
+    expect(callerContextFor(twoTiers, { metadata: { tier: 'pro' } }, { tier: 'free', tags: [] }).tier).toBe('free');
+    // A key tier the route does not configure: the route's constraints, not the request's claim.
+    expect(callerContextFor(tiered, { metadata: { tier: 'pro' } }, { tier: 'free', tags: [] }).tier).toBeUndefined();
+    // A key without a tier leaves it to the request.
+    expect(callerContextFor(tiered, { metadata: { tier: 'pro' } }, { tier: null, tags: [] }).tier).toBe('pro');
+  });
+
+  it("puts the key's tags before the request's", () => {
+    expect(callerContextFor({}, { metadata: { tags: 'web' } }, { tier: null, tags: ['Team-A'] }).tags).toEqual(['team-a', 'web']);
+  });
 });

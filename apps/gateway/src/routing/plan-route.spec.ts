@@ -1,6 +1,6 @@
 import type { ModelSpec, RouteSpec } from '../../../../libs/config/src';
 import { GatewayError, seededRandom, type ChatRequest } from '../../../../libs/core/src';
-import { applyLogisticObservation, emptyLogisticArm, hashedPromptFeatures, pooledContextBeliefs, scoreAgainstContext, WORD_MODEL, WORDS_LOG_ODDS_BOUND } from '../../../../libs/router/src';
+import { applyLogisticObservation, emptyLogisticArm, hashedPromptFeatures, pooledContextBeliefs, scoreAgainstContext, TAG_TOKEN_COPIES, WORD_MODEL, WORDS_LOG_ODDS_BOUND } from '../../../../libs/router/src';
 import { CONTEXT_PRIOR_STRENGTH, planRoute } from './plan-route';
 
 const models = new Map<string, ModelSpec>([
@@ -190,6 +190,16 @@ describe('planRoute constraints', () => {
     expect(other.models.map((m) => m.id).sort()).toEqual(['big', 'eu', 'small']);
   });
 
+  it("applies the caller's resolved tier (its key's) rather than the request's metadata.tier", () => {
+    const tiers = new Map([['free', { name: 'free', qualityFloor: 0.5, maxPriceUsdPerRequest: 0.001 }]]);
+    const tiered = { ...base, tiers };
+    const fromKey = planWith(tiered, { request: request({ max_tokens: 100 }), caller: { tier: 'free', tags: [] } });
+    expect(fromKey.tier?.name).toBe('free');
+    expect(excluded(fromKey, 'big')).toBe('max_price_per_request');
+    const claimed = planWith(tiered, { request: request({ metadata: { tier: 'free' }, max_tokens: 100 }), caller: { tier: undefined, tags: [] } });
+    expect(claimed.tier).toBeUndefined();
+  });
+
   it("refuses a tier that has spent its own daily budget while the route's is not spent", () => {
     const tiers = new Map([['free', { name: 'free', qualityFloor: 0.8, budgetUsdPerDay: 1 }]]);
     const tiered = { ...base, budgetUsdPerDay: 100, tiers };
@@ -352,6 +362,10 @@ describe('planRoute constraints', () => {
       const wordPlan = planRoute({ route: words, models, request: geo(1), promptTokens: 20, arms: scored, contextKey: 'k', contextArms, wordArms: trained(), spentTodayUsd: 0, random: seededRandom(1) });
       expect(Array.from(wordPlan.features!)).toEqual(Array.from(hashedPromptFeatures(geo(1), { bits: WORD_MODEL.bits })));
       expect(wordPlan.wordOffsetLogits).toEqual(pooledContextBeliefs(words.candidates, scored, contextArms, words.priorQuality, { contextPriorStrength: CONTEXT_PRIOR_STRENGTH }).map((b) => b.logit));
+      // The caller's tags (its key's and the request's, callerContextFor) are tokens of the prompt too.
+      const tagged = planRoute({ route: words, models, request: geo(1), promptTokens: 20, caller: { tags: ['team-a'] }, arms: scored, wordArms: trained(), spentTodayUsd: 0, random: seededRandom(1) });
+      expect(Array.from(tagged.features!)).toEqual(Array.from(hashedPromptFeatures(geo(1), { bits: WORD_MODEL.bits, tags: ['team-a'] })));
+      expect(tagged.features!.length).toBe(wordPlan.features!.length + TAG_TOKEN_COPIES);
       expect(plan({}).features).toBeUndefined();
       expect(plan({}).wordOffsetLogits).toBeUndefined();
     });

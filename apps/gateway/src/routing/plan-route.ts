@@ -10,10 +10,12 @@ import {
   pooledContextBeliefsByIndexInto,
   WORD_MODEL,
   type ArmState,
+  type CallerContext,
   type Candidate,
   type Decision,
   type LogisticArmState,
 } from '../../../../libs/router/src';
+import { callerContextFor } from './caller-context';
 import { capabilityError, missingCapability, requiredCapabilities } from './capabilities';
 import { promptTokensFor } from './estimate-tokens';
 import { routeSignalsFor } from './route-signals-registry';
@@ -55,7 +57,7 @@ export interface RouteObservations {
 
 export interface RoutePlan {
   route: RouteSpec;
-  /** The request's tier (`metadata.tier`) when the route configures it: its constraints applied. */
+  /** The caller's tier (its key's, else `metadata.tier`) when the route configures it: its constraints applied. */
   tier?: TierSpec;
   decision: Decision;
   /** The chosen model first, then the order to fall back in. */
@@ -76,6 +78,8 @@ export interface PlanInput {
   models: ReadonlyMap<string, ModelSpec>;
   request: ChatRequest;
   promptTokens: number;
+  /** Who the caller is (callerContextFor: its tier and tags, its key's included); by default from the request alone. */
+  caller?: CallerContext;
   arms: ReadonlyMap<string, ArmState>;
   /** The request's prompt context and what the router learned for it (libs/router extractPromptContext). */
   contextKey?: string;
@@ -101,15 +105,15 @@ export function priceUsd(model: ModelSpec, promptTokens: number, completionToken
 /**
  * Turns a route into this request's candidates (each with its expected cost and whether a constraint
  * rules it out), then lets the bandit choose. Fails with a client error when no candidate can serve.
- * A request whose `metadata.tier` names one of the route's tiers is held to that tier's constraints
+ * A request whose caller's tier (its key's, else `metadata.tier`: callerContextFor) names one of the route's tiers is held to that tier's constraints
  * (its floor, price cap, TTFT tolerance, providers, cost weight) and to its own daily budget as well
  * as the route's.
  */
 export function planRoute(input: PlanInput): RoutePlan {
   const { route, request, promptTokens } = input;
   const observations = input.observations ?? routeSignalsFor(input.models);
-  const tierName = route.tiers === undefined ? undefined : request.metadata?.tier;
-  const tier = tierName === undefined ? undefined : route.tiers?.get(tierName);
+  const caller = input.caller ?? callerContextFor(route, request);
+  const tier = caller.tier === undefined ? undefined : route.tiers?.get(caller.tier);
   const limits: RouteConstraints = tier ?? route;
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
   let budgetLeft = route.budgetUsdPerDay === undefined ? Infinity : route.budgetUsdPerDay - input.spentTodayUsd;
@@ -209,7 +213,7 @@ export function planRoute(input: PlanInput): RoutePlan {
   if (words) {
     // The word model's belief about this very prompt, as Beta evidence; the untried cap counts the
     // route's scored answers.
-    features = hashedPromptFeatures(request, { bits: WORD_MODEL.bits });
+    features = hashedPromptFeatures(request, { bits: WORD_MODEL.bits, tags: caller.tags });
     // Each model's words are weighed against the contexts learner's belief for this context (route
     // evidence shrunk into the context's prior, plus the context's own) by how well each predicted the
     // model's outcomes so far (LogisticArmState.wordsLogOdds): the context pools prompts whose words

@@ -11,6 +11,11 @@ describe('callerTags', () => {
     expect(callerTags({ metadata: { tags: ' , ' } })).toEqual([]);
   });
 
+  it("puts the gateway key's tags first, normalised the same way", () => {
+    expect(callerTags({ metadata: { tags: 'web,Checkout' } }, ['Checkout', ' team-a '])).toEqual(['checkout', 'team-a', 'web']);
+    expect(callerTags({}, ['team-a'])).toEqual(['team-a']);
+  });
+
   it('bounds how many tags and how long each one', () => {
     const many = Array.from({ length: 40 }, (_, i) => `t${i}`).join(',');
     expect(callerTags({ metadata: { tags: many } })).toHaveLength(MAX_CALLER_TAGS);

@@ -33,6 +33,8 @@ export const MAX_HASHED_FEATURES = 512;
 
 export interface HashedFeatureOptions {
   bits?: number;
+  /** The caller's tags (`callerTags`: its key's and the request's); unset: the request's `metadata.tags`. */
+  tags?: readonly string[];
 }
 
 export function hashedPromptFeatures(request: ChatRequest, options: HashedFeatureOptions = {}): Int32Array {
@@ -63,8 +65,9 @@ export function hashedPromptFeatures(request: ChatRequest, options: HashedFeatur
   if (format === 'json_object' || format === 'json_schema') structural.push('#json');
   for (const token of structural) if (n < MAX_HASHED_FEATURES) buffer[n++] = bucketOf(hashString(token), bits);
   // The caller's tags (metadata.tags): tokens apart from any word of the text.
-  if (request.metadata != null) {
-    for (const tag of callerTags(request)) for (const seed of TAG_HASH_SEEDS) if (n < MAX_HASHED_FEATURES) buffer[n++] = bucketOf(hashString(tag, seed), bits);
+  const tags = options.tags ?? (request.metadata != null ? callerTags(request) : undefined);
+  if (tags !== undefined) {
+    for (const tag of tags) for (const seed of TAG_HASH_SEEDS) if (n < MAX_HASHED_FEATURES) buffer[n++] = bucketOf(hashString(tag, seed), bits);
   }
   return uniqueSorted(buffer, n);
 }
