@@ -1,5 +1,5 @@
 import { seededRandom } from '../../core/src';
-import { sampleBeta, sampleGamma } from './beta-sampler';
+import { sampleBeta, sampleBetasInto, sampleGamma } from './beta-sampler';
 
 describe('sampleBeta', () => {
   it.each([
@@ -79,6 +79,25 @@ describe('sampleBeta and sampleGamma draws', () => {
       const b = shape();
       expect(Object.is(sampleBeta(a, b, mine), previousSampleBeta(a, b, theirs))).toBe(true);
       expect(Object.is(sampleGamma(a, mine), previousSampleGamma(a, theirs))).toBe(true);
+    }
+    expect(mine()).toBe(theirs());
+  });
+});
+
+describe('sampleBetasInto', () => {
+  it('draws what sampleBeta draws in index order where asked, 0 elsewhere', () => {
+    const shapes = seededRandom(13);
+    const mine = seededRandom(14);
+    const theirs = seededRandom(14);
+    for (let c = 0; c < 200; c++) {
+      const n = 1 + Math.floor(shapes() * 60);
+      const alpha = Float64Array.from({ length: n }, () => 0.01 + 300 * shapes());
+      const beta = Float64Array.from({ length: n }, () => 0.01 + 300 * shapes());
+      const draw = Uint8Array.from({ length: n }, () => (shapes() < 0.8 ? 1 : 0));
+      const out = new Float64Array(n + 3).fill(-1);
+      sampleBetasInto(alpha, beta, draw, n, mine, out);
+      for (let i = 0; i < n; i++) expect(Object.is(out[i], draw[i] === 1 ? sampleBeta(alpha[i], beta[i], theirs) : 0)).toBe(true);
+      expect(out[n]).toBe(-1);
     }
     expect(mine()).toBe(theirs());
   });

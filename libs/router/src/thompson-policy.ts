@@ -1,6 +1,6 @@
 import type { Random } from '../../core/src';
 import { armWeight, failuresOf, successesOf, type ArmState } from './arm-state';
-import { sampleBeta } from './beta-sampler';
+import { sampleBetasInto } from './beta-sampler';
 import { firstRankedIndex, rankOrder } from './ranking';
 import { DEFAULT_MIXTURE_EXPLORE_SHARE, mixtureOrder } from './mixture-floor';
 import { lowerQuantile, normalQuantile } from './safe-exploration';
@@ -281,13 +281,10 @@ export function decide(
     posteriorA[i] = a;
     posteriorB[i] = b;
     means[i] = mean;
-    const sampled = eligible ? sampleBeta(a, b, random) : 0;
-    sampledQuality[i] = sampled;
     if (eligible) eligibleIdx[eligibleCount++] = i;
     eligibleNow[i] = eligible ? 1 : 0;
     const e = EXPLAINED_COLUMNS * i;
     explained[e] = mean;
-    explained[e + 1] = sampled;
     explained[e + 2] = evidence;
     explained[e + 3] = c.expectedCostUsd;
     explained[e + 4] = tooSlow ? TOO_SLOW : eligible ? ELIGIBLE : EXCLUDED;
@@ -306,6 +303,12 @@ export function decide(
     }
   }
 
+  // The draws, one per eligible candidate in index order (the same draws as drawing in the loop above,
+  // which takes no other random number): in a loop of their own, into which the compiler inlines the
+  // sampler, instead of a call from this large function with its two shapes and its draw boxed (three
+  // heap numbers per model; routing round 13).
+  sampleBetasInto(posteriorA, posteriorB, eligibleNow, n, random, sampledQuality);
+  for (let i = 0; i < n; i++) explained[EXPLAINED_COLUMNS * i + 1] = sampledQuality[i];
   eligibleIdx.length = eligibleCount;
   if (eligibleIdx.length === 0) {
     throw new Error('decide() needs at least one eligible candidate');
