@@ -332,7 +332,9 @@ export function decide(
   let standIn = false;
   if (cap !== undefined) order = capUntried(order, untried, cap, random);
   let bestMean = 0;
-  for (const i of eligibleIdx) if (means[i] > bestMean) bestMean = means[i];
+  // Indexed loops over the eligible indices, not for-of: the same values without an iterator per loop
+  // (about 30 instructions an element instead of 10; routing round 13).
+  for (let k = 0; k < eligibleIdx.length; k++) if (means[eligibleIdx[k]] > bestMean) bestMean = means[eligibleIdx[k]];
   let mixed: number[] | undefined;
   if (policy.mixtureConfidence !== undefined) {
     const threshold = Math.max(floor, relative * bestMean);
@@ -367,7 +369,10 @@ export function decide(
     for (let k = 0; k < order.length; k++) rankedIndices[k] = order[k];
   }
   let floorUnmet = true;
-  for (const i of eligibleIdx) if (means[i] >= floor && means[i] >= relative * bestMean) floorUnmet = false;
+  for (let k = 0; k < eligibleIdx.length; k++) {
+    const mean = means[eligibleIdx[k]];
+    if (mean >= floor && mean >= relative * bestMean) floorUnmet = false;
+  }
   const decision = new LazyDecision(ranked[0], reason, ranked, floorUnmet, candidates, explained.slice(0, EXPLAINED_COLUMNS * n), exclusions, contextArms !== undefined);
   if (options.contextKey !== undefined) decision.contextKey = options.contextKey;
   return decision;
