@@ -394,9 +394,27 @@ function armBetaInto(
       variance += xx / precision[k];
     }
   } else if (inverseScale !== 0) {
-    // One division fewer per term, the same numbers (WORD_MODEL.varianceScale is 0.25).
+    // One division fewer per term, the same numbers (WORD_MODEL.varianceScale is 0.25). Four terms per
+    // pass, added in the same order (the same sums, bit for bit): the optimising compiler checks the
+    // three arrays' shapes and reloads their storage once per pass instead of once per term (about
+    // 40 instructions a term before; routing round 13).
     const inverse = inverseScale;
-    for (let j = 0; j < n; j++) {
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const k0 = features[j];
+      const k1 = features[j + 1];
+      const k2 = features[j + 2];
+      const k3 = features[j + 3];
+      logit += mean[k0] * x;
+      variance += xx / (prior + (precision[k0] - prior) * inverse);
+      logit += mean[k1] * x;
+      variance += xx / (prior + (precision[k1] - prior) * inverse);
+      logit += mean[k2] * x;
+      variance += xx / (prior + (precision[k2] - prior) * inverse);
+      logit += mean[k3] * x;
+      variance += xx / (prior + (precision[k3] - prior) * inverse);
+    }
+    for (; j < n; j++) {
       const k = features[j];
       logit += mean[k] * x;
       variance += xx / (prior + (precision[k] - prior) * inverse);

@@ -28,7 +28,9 @@ export function firstRankedIndex(beliefs: readonly Rankable[], idx: readonly num
   const threshold = Math.max(floor, relative * bestOf(idx, quality));
   let bestClear = -1;
   let bestRest = -1;
-  for (const i of idx) {
+  // Indexed loops over `idx`, not for-of: no iterator per loop (routing round 13).
+  for (let k = 0; k < idx.length; k++) {
+    const i = idx[k];
     if (quality[i] >= threshold) {
       if (bestClear < 0 || compareClear(beliefs, quality, costWeight, i, bestClear) < 0) bestClear = i;
     } else if (bestRest < 0 || compareRest(beliefs, quality, cheapestFirst, i, bestRest) < 0) bestRest = i;
@@ -150,7 +152,7 @@ function binaryInsertionSort(order: number[], from: number, to: number, primary:
 
 function bestOf(idx: readonly number[], quality: ArrayLike<number>): number {
   let best = 0;
-  for (const i of idx) if (quality[i] > best) best = quality[i];
+  for (let k = 0; k < idx.length; k++) if (quality[idx[k]] > best) best = quality[idx[k]];
   return best;
 }
 

@@ -1,6 +1,6 @@
 import type { ModelSpec, RouteSpec } from '../../../../libs/config/src';
 import { GatewayError, seededRandom, type ChatRequest } from '../../../../libs/core/src';
-import { applyLogisticObservation, emptyLogisticArm, hashedPromptFeatures, pooledContextBeliefs, scoreAgainstContext, TAG_TOKEN_COPIES, WORD_MODEL, WORDS_LOG_ODDS_BOUND } from '../../../../libs/router/src';
+import { applyLogisticObservation, emptyLogisticArm, hashedPromptFeatures, pooledContextBeliefs, scoreAgainstContext, TAG_TOKEN_COPIES, WORD_MODEL, WORDS_LOG_ODDS_BOUND, type LogisticArmState } from '../../../../libs/router/src';
 import { CONTEXT_PRIOR_STRENGTH, planRoute } from './plan-route';
 
 const models = new Map<string, ModelSpec>([
@@ -368,6 +368,20 @@ describe('planRoute constraints', () => {
       expect(tagged.features!.length).toBe(wordPlan.features!.length + TAG_TOKEN_COPIES);
       expect(plan({}).features).toBeUndefined();
       expect(plan({}).wordOffsetLogits).toBeUndefined();
+    });
+
+    it('plans a route the same whatever word arms its previous requests had (in order, none, reordered, replaced)', () => {
+      const [small, big] = trained();
+      const other = emptyLogisticArm('small', { bits: WORD_MODEL.bits, priorQuality: 0.2 });
+      const given: LogisticArmState[][] = [[], [small, big], [small, big], [], [big, small], [small, big], [small], [other, big], [small, big]];
+      const planOn = (route: RouteSpec, wordArms: LogisticArmState[], i: number) => {
+        const random = seededRandom(100 + i);
+        const p = planRoute({ route, models, request: geo(i), promptTokens: 20, arms: scored, wordArms, spentTodayUsd: 0, random });
+        return { decision: JSON.stringify(p.decision), models: p.models.map((m) => m.id), next: random() };
+      };
+      const shared = { ...words };
+      // One route object across the requests (its cache remembers the last arms in order), against a fresh one per request.
+      given.forEach((wordArms, i) => expect(planOn(shared, wordArms, i)).toEqual(planOn({ ...words }, wordArms, i)));
     });
 
     it('bounds an untrained model by max_untried_share, counting scored answers rather than the word prior', () => {

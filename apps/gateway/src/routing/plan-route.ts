@@ -226,7 +226,7 @@ export function planRoute(input: PlanInput): RoutePlan {
     // Object literals, not spreads: spreading the options into a new object with one more key cost
     // about 2 us per request (measured at 8 models).
     const wordArms = input.wordArms ?? [];
-    if (inCandidateOrder(wordArms, candidates)) {
+    if (inCandidateOrderCached(cached, wordArms, candidates)) {
       // The usual case (LearnedState.wordArmsFor): one belief per candidate, by index, in two columns.
       const { successes, failures } = wordScratch;
       logisticArmsAsBetaInto(wordArms, features, WORD_MODEL.varianceScale, offsetLogits, offsetVariances, successes, failures);
@@ -296,6 +296,13 @@ interface RouteCache {
   models: ModelSpec[];
   priorSource: Readonly<Record<string, number>> | undefined;
   priors: (number | undefined)[];
+  /**
+   * The word arms last found in the candidates' order (`inCandidateOrder`): the same objects, in the same
+   * places, are in that order still (a model's id is not reassigned), so the check is an identity
+   * comparison per model instead of a string comparison (the arms' ids and the route's are different
+   * string objects: a string comparison per model and request; routing round 13).
+   */
+  wordArmsInOrder: LogisticArmState[];
 }
 
 const routeCaches = new WeakMap<RouteSpec, RouteCache>();
@@ -309,6 +316,7 @@ function routeCacheOf(route: RouteSpec, models: ReadonlyMap<string, ModelSpec>):
       models: route.candidates.map((id) => models.get(id)!),
       priorSource: route.priorQuality,
       priors: priorsOf(route),
+      wordArmsInOrder: [],
     };
     routeCaches.set(route, cached);
     return cached;
@@ -332,6 +340,20 @@ function priorsOf(route: RouteSpec): (number | undefined)[] {
 function sameIds(candidates: readonly Candidate[], ids: readonly string[]): boolean {
   if (candidates.length !== ids.length) return false;
   for (let i = 0; i < ids.length; i++) if (candidates[i].modelId !== ids[i]) return false;
+  return true;
+}
+
+/** `inCandidateOrder`, remembered in the route's cache by the arms' identities. */
+function inCandidateOrderCached(cached: RouteCache, wordArms: readonly LogisticArmState[], candidates: readonly Candidate[]): boolean {
+  if (wordArms.length === candidates.length && sameObjects(cached.wordArmsInOrder, wordArms)) return true;
+  if (!inCandidateOrder(wordArms, candidates)) return false;
+  cached.wordArmsInOrder = wordArms.slice();
+  return true;
+}
+
+function sameObjects<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 

@@ -1,5 +1,5 @@
 import type { ChatRequest } from '../../../core/src';
-import { classifyTask, detectScript, extractPromptContext, FEATURE_NAMES, lengthBucket } from './prompt-features';
+import { classifyTask, countMatches, detectScript, extractPromptContext, FEATURE_NAMES, lengthBucket } from './prompt-features';
 
 const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'm', messages: [{ role: 'user', content }], ...extra });
 
@@ -61,5 +61,26 @@ describe('extractPromptContext', () => {
 
   it('buckets lengths at fixed thresholds', () => {
     expect([0, 299, 300, 1199, 1200, 7999, 8000].map(lengthBucket)).toEqual(['short', 'short', 'medium', 'medium', 'long', 'long', 'very_long']);
+  });
+});
+
+describe('countMatches', () => {
+  const count = (pattern: RegExp, text: string) => {
+    pattern.lastIndex = 0;
+    let n = 0;
+    while (pattern.exec(text) !== null) n++;
+    return n;
+  };
+  const texts = ['', 'x = 1; y = 2 + 3 * 4', 'const f = () => { return null; } ++i; a === b', 'prove the theorem; therefore, it is valid', 'no symbols here', '[] {} {  } !== =>'];
+
+  it('counts what an exec loop counts, up to the limit, and leaves lastIndex at 0', () => {
+    for (const pattern of [/[=+\-*/^]|\d/g, /\b(return|const|null)\b|=>|!==|===|\+\+|\[\]|\{\s*\}/g, /\b(therefore|valid|prove)\b/gi]) {
+      for (const text of texts) {
+        const all = count(pattern, text);
+        expect(countMatches(pattern, text)).toBe(all);
+        for (const limit of [1, 2, 3]) expect(countMatches(pattern, text, limit)).toBe(Math.min(limit, all));
+        expect(pattern.lastIndex).toBe(0);
+      }
+    }
   });
 });

@@ -155,13 +155,14 @@ export function classifyTask(text: string, depth = 1): TaskClass {
   const length = text.length;
   if (length === 0) return 'general';
   if (TRANSLATION_WORDS.test(text)) return 'translation';
-  const codeTokens = countMatches(CODE_TOKENS, text);
+  // Counted up to what the rules below compare them with: the same class, without scanning on.
+  const codeTokens = countMatches(CODE_TOKENS, text, 3);
   if (CODE_FENCE.test(text) || codeTokens >= 3 || (codeTokens >= 1 && CODE_WORDS.test(text))) return 'code';
   const mathSymbols = countMatches(MATH_SYMBOLS, text);
   const mathDensity = mathSymbols / length;
   if (mathDensity > 0.06 || (mathSymbols >= 2 && MATH_WORDS.test(text))) return 'math';
   if (EXTRACTION_WORDS.test(text)) return 'extraction';
-  if (MULTI_PREMISE.test(text) || countMatches(REASONING_WORDS, text) >= 2) return 'reasoning';
+  if (MULTI_PREMISE.test(text) || countMatches(REASONING_WORDS, text, 2) >= 2) return 'reasoning';
   if (CREATIVE_WORDS.test(text)) return 'creative';
   if (length < 80 && depth <= 2 && CHIT_CHAT.test(text)) return 'chit_chat';
   if (CODE_WORDS.test(text)) return 'code';
@@ -206,10 +207,15 @@ export function detectScript(text: string): Script {
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
-function countMatches(pattern: RegExp, text: string): number {
+/**
+ * Matches of a global `pattern` in `text`, counted up to `limit`. `test` moves `lastIndex` on as `exec`
+ * does, without building a match array per match (routing round 13).
+ */
+export function countMatches(pattern: RegExp, text: string, limit = Infinity): number {
   pattern.lastIndex = 0;
   let n = 0;
-  while (pattern.exec(text) !== null) n++;
+  while (n < limit && pattern.test(text)) n++;
+  pattern.lastIndex = 0;
   return n;
 }
 
