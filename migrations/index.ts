@@ -8,6 +8,7 @@ import * as wordArms from './20261121T220000-word-arms';
 import * as wordsLogOdds from './20261122T040000-words-log-odds';
 import * as armTxid from './20261122T050000-arm-txid';
 import * as armRefuted from './20261206T010000-arm-refuted';
+import * as requestTags from './20261206T030000-request-tags';
 
 /** Every migration, by name; names sort in the order they run. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '20261122T040000-words-log-odds': wordsLogOdds,
   '20261122T050000-arm-txid': armTxid,
   '20261206T010000-arm-refuted': armRefuted,
+  '20261206T030000-request-tags': requestTags,
 };

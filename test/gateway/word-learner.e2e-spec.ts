@@ -99,5 +99,19 @@ describe('the word learner through HTTP, the real queue and the real worker', ()
     const share = (desk: string, model: string) => late.filter((s) => s.desk === desk && s.model === model).length / late.filter((s) => s.desk === desk).length;
     expect(share('legal', 'strong')).toBeGreaterThanOrEqual(0.8);
     expect(share('faq', 'cheap')).toBeGreaterThanOrEqual(0.8);
+
+    // The report's breakdown by tag: each desk's requests, and which models served it.
+    await stack.gateway.runtime.records.flush();
+    const report = (await stack.client.get('/router/report')) as {
+      routes: Array<{ route: string; tags: Array<{ tag: string; requests: number; scored: number; models: Array<{ model: string; requests: number }> }> }>;
+    };
+    const tags = report.routes.find((r) => r.route === 'auto')!.tags;
+    const tag = (name: string) => tags.find((t) => t.tag === name)!;
+    expect(tag('web').requests).toBe(600);
+    expect(tag('legal').requests).toBe(served.filter((s) => s.desk === 'legal').length);
+    expect(tag('faq').requests).toBe(served.filter((s) => s.desk === 'faq').length);
+    const servedBy = (desk: string, model: string) => served.filter((s) => s.desk === desk && s.model === model).length;
+    expect(tag('legal').models).toEqual(expect.arrayContaining([expect.objectContaining({ model: 'strong', requests: servedBy('legal', 'strong') })]));
+    expect(tag('faq').models).toEqual(expect.arrayContaining([expect.objectContaining({ model: 'cheap', requests: servedBy('faq', 'cheap') })]));
   });
 });

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { RequestRecordRepository, type NewRequestRow } from '../../libs/storage/src';
+import { ReportRepository, RequestRecordRepository, type NewRequestRow } from '../../libs/storage/src';
 import { createTestDatabase } from '../support/test-database';
 
 /** Request records go in as one JSON batch (jsonb_to_recordset): every column must come back as it went in. */
@@ -40,6 +40,7 @@ describe('request records on the real Postgres', () => {
     decision_reason: 'explore',
     attempts: JSON.stringify(attempts),
     prompt_template: 'chatml',
+    tags: ['checkout', 'team-a'],
   };
   // A request refused before routing: no route, no context key, no prompt template.
   const refused: NewRequestRow = {
@@ -70,7 +71,7 @@ describe('request records on the real Postgres', () => {
     const a = await records.findById(served.id);
     expect(a).toMatchObject({ ...served, attempts: attempts, created_at: served.created_at });
     const b = await records.findById(refused.id);
-    expect(b).toMatchObject({ ...refused, context_key: '', prompt_template: null, attempts: [] });
+    expect(b).toMatchObject({ ...refused, context_key: '', prompt_template: null, attempts: [], tags: [] });
     const { rows } = await sql<{ cost_usd: number; requests: number }>`SELECT cost_usd, requests FROM spend_daily WHERE route = 'auto'`.execute(testDb.handle.db);
     expect(rows.map((r) => [Number(r.cost_usd), Number(r.requests)])).toEqual([[served.cost_usd, 1]]);
   });
@@ -92,5 +93,19 @@ describe('request records on the real Postgres', () => {
       ['2026-11-21', 0.5, 1],
       ['2026-11-22', 0.5, 1],
     ]);
+  });
+
+  it("aggregates the report's traffic, cost and reward per route, caller tag and model", async () => {
+    const tagged = (id: string, model: string, tags: string[], cost: number) => ({ ...served, id, route: 'tagged', model_id: model, tags, cost_usd: cost });
+    await records.insertBatch([tagged('t1', 'strong', ['legal', 'web'], 0.01), tagged('t2', 'strong', ['legal'], 0.02), tagged('t3', 'cheap', ['faq', 'web'], 0.001), tagged('t4', 'cheap', [], 0.001)]);
+    await sql`INSERT INTO scores (request_id, route, context_key, model_id, validator_reward, reward, results, scored_at)
+      VALUES ('t1', 'tagged', '', 'strong', 1, 1, '[]', now()), ('t3', 'tagged', '', 'cheap', 0, 0, '[]', now())`.execute(testDb.handle.db);
+    const rows = (await new ReportRepository(testDb.handle.db).tagUsage()).filter((r) => r.route === 'tagged');
+    const of = (tag: string, model: string) => rows.find((r) => r.tag === tag && r.model_id === model);
+    expect(rows).toHaveLength(4); // legal/strong, web/strong, web/cheap, faq/cheap; t4 has no tag
+    expect(of('legal', 'strong')).toMatchObject({ requests: 2, scored: 1, mean_reward: 1 });
+    expect(of('legal', 'strong')!.cost_usd).toBeCloseTo(0.03, 12);
+    expect(of('web', 'cheap')).toMatchObject({ requests: 1, scored: 1, mean_reward: 0 });
+    expect(of('faq', 'cheap')).toMatchObject({ requests: 1 });
   });
 });

@@ -37,6 +37,8 @@ export interface RequestsTable {
   attempts: Json<AttemptRecord[]>;
   /** The prompt template the request went out with (migration 20261121T153000-prompt-template). */
   prompt_template: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The caller's tags (migration 20261206T030000-request-tags); empty when it has none. */
+  tags: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface ValidatorResultRecord {

@@ -11,6 +11,7 @@ import { RouteSignals } from '../routing/route-signals';
 import { SpendTracker } from '../routing/spend-tracker';
 import { APP_CONFIG, JOB_QUEUE } from '../tokens';
 import { believedQuality, constraintsView, currentDecision, exclusions } from './explain-constraints';
+import { tagBreakdown } from './tag-breakdown';
 
 /** Normal-approximation 95% interval of a mean reward, clipped to [0, 1]. */
 export function rewardInterval(mean: number, variance: number, n: number): [number, number] | null {
@@ -36,10 +37,11 @@ export class ReportService {
 
   async build(window: number) {
     await this.learned.refresh();
-    const [usage, rewards, share, deadJobs] = await Promise.all([
+    const [usage, rewards, share, tagUsage, deadJobs] = await Promise.all([
       this.reports.usage(),
       this.reports.rewards(),
       this.reports.recentShare(window),
+      this.reports.tagUsage(),
       // Scoring jobs that failed for good (poison payloads, or out of retries); null when the queue does not answer.
       (this.queue.deadLetterCount?.() ?? Promise.resolve(0)).catch(() => null),
     ]);
@@ -129,7 +131,7 @@ export class ReportService {
             learner: route.learner ?? 'prompt_contexts',
           },
           decision,
-          /** Per `metadata.tier`: the tier's constraints (the route's where it says nothing), its spend and what it favours. */
+          /** Per `metadata.tier` (or the key's tier): the tier's constraints (the route's where it says nothing), its spend and what it favours. */
           tiers: [...(route.tiers?.values() ?? [])].map((tier) => ({
             tier: tier.name,
             constraints: constraintsView(tier),
@@ -137,6 +139,8 @@ export class ReportService {
             decision: explain(tier),
           })),
           models,
+          /** Per caller tag (its key's and its `metadata.tags`): requests, cost, reward and which models served it. */
+          tags: tagBreakdown(tagUsage, route.name),
         };
       }),
     };

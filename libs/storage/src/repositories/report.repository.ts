@@ -20,6 +20,19 @@ export interface ModelRewardRow {
   var_reward: number;
 }
 
+/** One (route, caller tag, model) of the report's breakdown by tag. */
+export interface TagUsageRow {
+  route: string;
+  tag: string;
+  model_id: string;
+  requests: number;
+  errors: number;
+  cost_usd: number;
+  scored: number;
+  /** Mean reward of the scored ones; null when none is scored. */
+  mean_reward: number | null;
+}
+
 /** Aggregates for the learning report; scans only what a report shows. */
 export class ReportRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -64,6 +77,28 @@ export class ReportRepository {
       .groupBy(['route', 'model_id'])
       .execute();
     return rows.map((r) => ({ route: r.route, model_id: r.model_id, scored: Number(r.scored), mean_reward: Number(r.mean_reward), var_reward: Number(r.var_reward) }));
+  }
+
+  /** Requests, cost and reward per route, caller tag (`requests.tags`) and model; a request with two tags counts under each. */
+  async tagUsage(): Promise<TagUsageRow[]> {
+    const rows = await sql<{ route: string; tag: string; model_id: string; requests: number; errors: number; cost_usd: number; scored: number; mean_reward: number | null }>`
+      select r.route, t.tag, r.model_id, count(*)::int as requests, (count(*) filter (where r.status = 'error'))::int as errors,
+        coalesce(sum(r.cost_usd), 0) as cost_usd, count(s.request_id)::int as scored, avg(s.reward) as mean_reward
+      from requests r
+      cross join lateral unnest(r.tags) as t(tag)
+      left join scores s on s.request_id = r.id
+      where r.route is not null and r.model_id is not null and cardinality(r.tags) > 0
+      group by r.route, t.tag, r.model_id`.execute(this.db);
+    return rows.rows.map((r) => ({
+      route: r.route,
+      tag: r.tag,
+      model_id: r.model_id,
+      requests: Number(r.requests),
+      errors: Number(r.errors),
+      cost_usd: Number(r.cost_usd),
+      scored: Number(r.scored),
+      mean_reward: r.mean_reward === null ? null : Number(r.mean_reward),
+    }));
   }
 
   /** Requests per model among the last `window` requests of each route that reached a model. */
