@@ -1,3 +1,4 @@
+import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { seededRandom, type ChatRequest } from '../../libs/core/src';
 import { extractPromptContext } from '../../libs/router/src';
 import { toWordArm } from '../../libs/storage/src';
@@ -43,24 +44,32 @@ describe('the word learner through HTTP, the real queue and the real worker', ()
     await upstream.close();
   });
 
+  /** 600 requests, each of one of two kinds drawn from `seed`, and the model that served each; `lateShare` reads the last 300. */
+  async function serve600<K extends string>(seed: number, kinds: [K, K], body: (kind: K, i: number) => ChatCompletionCreateParamsNonStreaming) {
+    const order = seededRandom(seed);
+    const served: Array<{ kind: K; model: string }> = [];
+    for (let i = 0; i < 600; i++) {
+      const kind = order() < 0.5 ? kinds[0] : kinds[1];
+      const { response } = await stack.client.chat.completions.create(body(kind, i)).withResponse();
+      served.push({ kind, model: response.headers.get('x-router-model')! });
+    }
+    const late = served.slice(300);
+    const lateShare = (kind: K, model: string) => late.filter((s) => s.kind === kind && s.model === model).length / late.filter((s) => s.kind === kind).length;
+    return { served, lateShare };
+  }
+
   it('is one prompt context for the contexts learner', () => {
     const key = (text: string) => extractPromptContext({ model: 'auto', messages: [{ role: 'user', content: text }] } as ChatRequest, {}).contextKey;
     expect(new Set([...LAW, ...GEO].map(key)).size).toBe(1);
   });
 
   it('learns per prompt from its words: law to the strong model, geography to the cheap one', async () => {
-    const order = seededRandom(3);
-    const served: Array<{ kind: 'law' | 'geo'; model: string }> = [];
-    for (let i = 0; i < 600; i++) {
-      const kind = order() < 0.5 ? 'law' : 'geo';
-      const text = `${(kind === 'law' ? LAW : GEO)[i % 3]} (case ${i})`;
-      const { response } = await stack.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: text }] }).withResponse();
-      served.push({ kind, model: response.headers.get('x-router-model')! });
-    }
-    const late = served.slice(300);
-    const share = (kind: string, model: string) => late.filter((s) => s.kind === kind && s.model === model).length / late.filter((s) => s.kind === kind).length;
-    expect(share('law', 'strong')).toBeGreaterThanOrEqual(0.85);
-    expect(share('geo', 'cheap')).toBeGreaterThanOrEqual(0.85);
+    const { served, lateShare } = await serve600(3, ['law', 'geo'], (kind, i) => ({
+      model: 'auto',
+      messages: [{ role: 'user', content: `${(kind === 'law' ? LAW : GEO)[i % 3]} (case ${i})` }],
+    }));
+    expect(lateShare('law', 'strong')).toBeGreaterThanOrEqual(0.85);
+    expect(lateShare('geo', 'cheap')).toBeGreaterThanOrEqual(0.85);
 
     // Every scored request taught its model's word model exactly once.
     await stack.gateway.runtime.records.flush();
@@ -86,19 +95,14 @@ describe('the word learner through HTTP, the real queue and the real worker', ()
   });
 
   it("learns per call site from the caller's tags (metadata.tags) when the text is the same", async () => {
-    const order = seededRandom(4);
-    const served: Array<{ desk: 'legal' | 'faq'; model: string }> = [];
-    for (let i = 0; i < 600; i++) {
-      const desk = order() < 0.5 ? 'legal' : 'faq';
-      const { response } = await stack.client.chat.completions
-        .create({ model: 'auto', messages: [{ role: 'user', content: `Summarize ticket ${i} for the customer` }], metadata: { tags: `${desk},web` }, user: `${desk}-desk` })
-        .withResponse();
-      served.push({ desk, model: response.headers.get('x-router-model')! });
-    }
-    const late = served.slice(300);
-    const share = (desk: string, model: string) => late.filter((s) => s.desk === desk && s.model === model).length / late.filter((s) => s.desk === desk).length;
-    expect(share('legal', 'strong')).toBeGreaterThanOrEqual(0.8);
-    expect(share('faq', 'cheap')).toBeGreaterThanOrEqual(0.8);
+    const { served, lateShare } = await serve600(4, ['legal', 'faq'], (desk, i) => ({
+      model: 'auto',
+      messages: [{ role: 'user', content: `Summarize ticket ${i} for the customer` }],
+      metadata: { tags: `${desk},web` },
+      user: `${desk}-desk`,
+    }));
+    expect(lateShare('legal', 'strong')).toBeGreaterThanOrEqual(0.8);
+    expect(lateShare('faq', 'cheap')).toBeGreaterThanOrEqual(0.8);
 
     // The report's breakdown by tag: each desk's requests, and which models served it.
     await stack.gateway.runtime.records.flush();
@@ -108,9 +112,9 @@ describe('the word learner through HTTP, the real queue and the real worker', ()
     const tags = report.routes.find((r) => r.route === 'auto')!.tags;
     const tag = (name: string) => tags.find((t) => t.tag === name)!;
     expect(tag('web').requests).toBe(600);
-    expect(tag('legal').requests).toBe(served.filter((s) => s.desk === 'legal').length);
-    expect(tag('faq').requests).toBe(served.filter((s) => s.desk === 'faq').length);
-    const servedBy = (desk: string, model: string) => served.filter((s) => s.desk === desk && s.model === model).length;
+    expect(tag('legal').requests).toBe(served.filter((s) => s.kind === 'legal').length);
+    expect(tag('faq').requests).toBe(served.filter((s) => s.kind === 'faq').length);
+    const servedBy = (desk: string, model: string) => served.filter((s) => s.kind === desk && s.model === model).length;
     expect(tag('legal').models).toEqual(expect.arrayContaining([expect.objectContaining({ model: 'strong', requests: servedBy('legal', 'strong') })]));
     expect(tag('faq').models).toEqual(expect.arrayContaining([expect.objectContaining({ model: 'cheap', requests: servedBy('faq', 'cheap') })]));
   });

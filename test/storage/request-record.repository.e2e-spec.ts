@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { ReportRepository, RequestRecordRepository, type NewRequestRow } from '../../libs/storage/src';
+import { seededRandom } from '../../libs/core/src';
 import { createTestDatabase } from '../support/test-database';
 
 /** Request records go in as one JSON batch (jsonb_to_recordset): every column must come back as it went in. */
@@ -107,5 +108,21 @@ describe('request records on the real Postgres', () => {
     expect(of('legal', 'strong')!.cost_usd).toBeCloseTo(0.03, 12);
     expect(of('web', 'cheap')).toMatchObject({ requests: 1, scored: 1, mean_reward: 0 });
     expect(of('faq', 'cheap')).toMatchObject({ requests: 1 });
+  });
+
+  // Batches written at once (a gateway's journal replay beside its live writer, or two gateways) share
+  // rollup rows; each statement updates them in key order, so two wait for each other, never deadlock.
+  it('writes concurrent batches over shared rollup rows without deadlock, every request counted once', async () => {
+    const random = seededRandom(7);
+    const row = (id: string): NewRequestRow => ({ ...served, id, route: `lock${Math.floor(random() * 60)}`, model_id: `m${Math.floor(random() * 3)}`, created_at: new Date('2026-12-06T10:00:00Z'), cost_usd: 0.001 });
+    const spend = (batch: NewRequestRow[]) => batch.map((r) => ({ tenantId: 't', keyId: 'k', route: r.route!, modelId: r.model_id!, costUsd: 0.001 }));
+    for (let round = 0; round < 8; round++) {
+      const batches = Array.from({ length: 6 }, (_, b) => Array.from({ length: 150 }, (_, i) => row(`lock-${round}-${b}-${i}`)));
+      await Promise.all(batches.map((batch) => records.insertBatch(batch, spend(batch))));
+    }
+    const requestsIn = async (table: 'spend_daily' | 'spend_rollup_daily') =>
+      Number((await sql<{ n: string }>`SELECT sum(requests) AS n FROM ${sql.table(table)} WHERE route LIKE 'lock%'`.execute(testDb.handle.db)).rows[0].n);
+    expect(await requestsIn('spend_daily')).toBe(8 * 6 * 150);
+    expect(await requestsIn('spend_rollup_daily')).toBe(8 * 6 * 150);
   });
 });
