@@ -78,6 +78,11 @@ describe('dashboard in a browser', () => {
 
     // Beliefs table favours the cheap model; recent requests are listed and open into a drill-down.
     await expect(page.locator('#decision').textContent()).resolves.toMatch(/^Now: cheap/);
+    // The breakdown by caller tag: two call sites, most requested first (100 of 300 are tagged mobile).
+    const tagRows = await page.locator('#tags tbody tr').allTextContents();
+    expect(tagRows).toHaveLength(2);
+    expect(tagRows[0]).toMatch(/^web200\$/);
+    expect(tagRows[1]).toMatch(/^mobile100\$/);
     expect(await page.locator('#recent tbody tr').count()).toBe(25);
     await page.locator('#recent tbody tr').first().click();
     await page.locator('#detail').waitFor({ state: 'visible' });

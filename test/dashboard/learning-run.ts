@@ -35,7 +35,8 @@ export async function startLearningRun(options: { requests: number; env?: Record
     const res = await fetch(`${stack.gateway.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${GATEWAY_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: `question ${i}` }], stream: i % 4 === 0 }),
+      // A caller tag on every request (two call sites), for the report's breakdown by tag.
+      body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: `question ${i}` }], stream: i % 4 === 0, metadata: { tags: i % 3 === 0 ? 'mobile' : 'web' } }),
     });
     served.push(res.headers.get('x-router-model') ?? 'none');
     await res.text();

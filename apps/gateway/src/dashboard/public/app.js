@@ -133,6 +133,23 @@
     $('decision').textContent = r ? 'Now: ' + (r.decision.favoured_model || 'none') + ' — ' + r.decision.why : '';
   }
 
+  /** The report's traffic, cost and reward per caller tag (key tags and metadata.tags) of the chosen route. */
+  function drawTags(report) {
+    var tbody = $('tags').tBodies[0];
+    tbody.textContent = '';
+    var r = (report.routes || []).filter(function (x) { return x.route === state.route; })[0];
+    ((r && r.tags) || []).forEach(function (t) {
+      var tr = document.createElement('tr');
+      cell(tr, t.tag);
+      cell(tr, String(t.requests));
+      cell(tr, usd(t.total_cost_usd));
+      cell(tr, usd(t.mean_cost_usd));
+      cell(tr, fmt(t.mean_reward, 3));
+      cell(tr, t.models.map(function (m) { return m.model + ' ' + Math.round(m.share * 100) + '%'; }).join(', '));
+      tbody.appendChild(tr);
+    });
+  }
+
   function drawRecent(recent) {
     var tbody = $('recent').tBodies[0];
     tbody.textContent = '';
@@ -186,6 +203,7 @@
       state.recent = res[3];
       drawSeries(state.series);
       drawBeliefs(state.beliefs, state.report);
+      drawTags(state.report);
       drawRecent(state.recent);
       state.loadedAt = Date.now();
       $('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
