@@ -212,13 +212,19 @@ export function drawRequests(seed: number): Draws {
   return { taskClass, template, uniforms };
 }
 
+/**
+ * ZOO_CALLER_TAGS=1: each request carries its call site as a caller tag (`metadata.tags`, here the true
+ * task class: an application knows which of its features sent a prompt), which the word learner hashes
+ * as tokens of their own (docs/routing.md, "The caller's tags"). Off by default.
+ */
+const CALLER_TAGS = process.env.ZOO_CALLER_TAGS === '1';
 const contextCache = new Map<string, PromptContext & { hashed: Int32Array }>();
 function contextOf(taskClass: string, template: number): PromptContext & { hashed: Int32Array } {
   const key = `${taskClass}/${template}`;
   let ctx = contextCache.get(key);
   if (!ctx) {
     const request: ChatRequest = { model: 'router', messages: [{ role: 'user', content: TEMPLATES[taskClass][template] }] };
-    ctx = { ...extractPromptContext(request), hashed: hashedPromptFeatures(request) };
+    ctx = { ...extractPromptContext(request), hashed: hashedPromptFeatures(request, CALLER_TAGS ? { tags: [taskClass] } : {}) };
     contextCache.set(key, ctx);
   }
   return ctx;
