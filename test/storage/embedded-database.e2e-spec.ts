@@ -21,8 +21,8 @@ describe('embedded default (PGlite over the Postgres protocol)', () => {
       expect((await arms.findScore('w'))?.features).toEqual([0, 7, 4095]);
       const [word] = (await arms.wordChangesAfter(null)).rows.map(toWordArm);
       expect(word).toMatchObject({ modelId: 'm', observations: 1 });
-      expect(word.mean[7]).toBeGreaterThan(0);
-      expect(word.mean[8]).toBe(0);
+      expect(word.weights[2 * 7]).toBeGreaterThan(0); // bucket 7's mean
+      expect(word.weights[2 * 8]).toBe(0);
       // Records and the spend rollup in one statement (a data-modifying WITH), as on Postgres.
       const records = new RequestRecordRepository(handle.db);
       const row = (id: string) => ({

@@ -58,12 +58,12 @@ describe('word models on the real Postgres', () => {
     await arms.recordScores([fading('f1', 'a', geo), fading('f2', 'b', law)]);
     const before = await wordArms('fading');
     const word = geo.find((k) => k !== 0 && !law.includes(k))!;
-    expect(before.get('a')!.precision[word]).toBeGreaterThan(1);
+    expect(before.get('a')!.weights[2 * word + 1]).toBeGreaterThan(1);
     await arms.recordScore(fading('f3', 'b', geo));
     const after = await wordArms('fading');
-    const [q, m] = [before.get('a')!.precision[word], before.get('a')!.mean[word]];
-    expect(after.get('a')!.precision[word]).toBeCloseTo(1 + 0.5 * (q - 1), 5);
-    expect(after.get('a')!.mean[word]).toBeCloseTo((0.5 * q * m) / (1 + 0.5 * (q - 1)), 5);
+    const [q, m] = [before.get('a')!.weights[2 * word + 1], before.get('a')!.weights[2 * word]];
+    expect(after.get('a')!.weights[2 * word + 1]).toBeCloseTo(1 + 0.5 * (q - 1), 5);
+    expect(after.get('a')!.weights[2 * word]).toBeCloseTo((0.5 * q * m) / (1 + 0.5 * (q - 1)), 5);
     expect(after.get('a')!.observations).toBe(1);
     // A bucket of the scored prompt that model a never saw stays at the prior.
     expect(after.get('b')!.observations).toBe(2);
@@ -74,7 +74,7 @@ describe('word models on the real Postgres', () => {
     const other = await wordArms('other');
     expect(other.get('cheap')!.observations).toBe(1);
     // The prior (0.6) sits in the bias weight; one success moves this prompt's belief above it.
-    expect(other.get('cheap')!.mean[0]).toBeGreaterThan(0);
+    expect(other.get('cheap')!.weights[0]).toBeGreaterThan(0);
     expect(belief(other.get('cheap')!, law)).toBeLessThan(belief(other.get('cheap')!, geo));
     expect((await wordArms('words')).get('cheap')!.observations).toBe(80);
   });
@@ -101,10 +101,10 @@ describe('word models on the real Postgres', () => {
     const after = (await wordArms('words')).get('cheap')!;
     expect(belief(after, geo)).toBeLessThan(belief(before, geo));
     expect(after.observations).toBe(before.observations);
-    expect(after.mean[geo[1]]).toBeCloseTo(before.mean[geo[1]] - (0.5 / Math.sqrt(geo.length)) / before.precision[geo[1]], 5);
+    expect(after.weights[2 * geo[1]]).toBeCloseTo(before.weights[2 * geo[1]] - (0.5 / Math.sqrt(geo.length)) / before.weights[2 * geo[1] + 1], 5);
     // A bucket the prompt does not have is untouched.
     const untouched = law.find((k) => !geo.includes(k))!;
-    expect(after.mean[untouched]).toBeCloseTo(before.mean[untouched], 6);
+    expect(after.weights[2 * untouched]).toBeCloseTo(before.weights[2 * untouched], 6);
   });
 
   it('hands the gateway only the word models written since its last read', async () => {

@@ -288,9 +288,10 @@ function wordWeightGap(
   let largest = 0;
   for (const arm of stored) {
     const other = twin.get(arm.modelId)!;
-    for (let k = 0; k < arm.mean.length; k++) {
-      gap = Math.max(gap, Math.abs(arm.mean[k] - other.mean[k]));
-      largest = Math.max(largest, Math.abs(arm.mean[k]));
+    // The means: every other number of the weights (bucket k's mean at 2k).
+    for (let k = 0; k < arm.weights.length; k += 2) {
+      gap = Math.max(gap, Math.abs(arm.weights[k] - other.weights[k]));
+      largest = Math.max(largest, Math.abs(arm.weights[k]));
     }
   }
   return { gap, largest };

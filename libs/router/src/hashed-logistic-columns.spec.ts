@@ -29,8 +29,8 @@ function previousArmAsBeta(arm: LogisticArmState, features: ArrayLike<number>, v
   let variance = 0;
   for (let i = 0; i < features.length; i++) {
     const k = features[i];
-    logit += arm.mean[k] * x;
-    variance += varianceScale === 1 ? xx / arm.precision[k] : xx / (prior + (arm.precision[k] - prior) / varianceScale);
+    logit += arm.weights[2 * k] * x;
+    variance += varianceScale === 1 ? xx / arm.weights[2 * k + 1] : xx / (prior + (arm.weights[2 * k + 1] - prior) / varianceScale);
   }
   if (offset !== undefined) {
     const w = 1 / (1 + Math.exp(-(arm.wordsLogOdds ?? 0)));

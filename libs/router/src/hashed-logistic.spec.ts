@@ -1,6 +1,8 @@
 import { seededRandom } from '../../core/src';
 import { hashedTextFeatures } from './context/hashed-features';
 import {
+  armMeans,
+  armPrecisions,
   applyLogisticCorrection,
   applyLogisticObservation,
   betaAsLogit,
@@ -88,8 +90,8 @@ describe('hashed logistic regression', () => {
     expect(back.priorPrecision).toBe(3);
     expect(back.observations).toBe(1);
     for (let i = 0; i < 64; i++) {
-      expect(back.mean[i]).toBeCloseTo(arm.mean[i], 5);
-      expect(back.precision[i]).toBeCloseTo(arm.precision[i], 4);
+      expect(armMeans(back)[i]).toBeCloseTo(armMeans(arm)[i], 5);
+      expect(armPrecisions(back)[i]).toBeCloseTo(armPrecisions(arm)[i], 4);
     }
     expect(() => parseLogisticArm({ ...serializeLogisticArm(arm), bits: 7 })).toThrow();
   });
@@ -99,23 +101,21 @@ describe('hashed logistic regression', () => {
     const before = emptyLogisticArm('m', { bits: 8, priorPrecision: 1 });
     applyLogisticObservation(before, hashedTextFeatures('other words entirely', { bits: 8 }), 1);
     const learnedOne = emptyLogisticArm('m', { bits: 8, priorPrecision: 1 });
-    learnedOne.mean.set(before.mean);
-    learnedOne.precision.set(before.precision);
+    learnedOne.weights.set(before.weights);
     const learnedZero = emptyLogisticArm('m', { bits: 8, priorPrecision: 1 });
-    learnedZero.mean.set(before.mean);
-    learnedZero.precision.set(before.precision);
+    learnedZero.weights.set(before.weights);
     applyLogisticObservation(learnedOne, f, 1);
     applyLogisticObservation(learnedZero, f, 0);
     const corrected = applyLogisticCorrection(learnedOne, f, 1, 0);
     for (let i = 0; i < 256; i++) {
-      expect(corrected.mean[i]).toBeCloseTo(learnedZero.mean[i], 12);
-      expect(corrected.precision[i]).toBe(learnedZero.precision[i]);
+      expect(armMeans(corrected)[i]).toBeCloseTo(armMeans(learnedZero)[i], 12);
+      expect(armPrecisions(corrected)[i]).toBe(armPrecisions(learnedZero)[i]);
     }
     // A thumbs-down lowers this prompt's belief; an unchanged reward changes nothing.
     expect(logisticBelief(corrected, f).logit).toBeLessThan(logisticBelief(before, f).logit + 1e-9);
-    const copy = Float64Array.from(corrected.mean);
+    const copy = armMeans(corrected);
     applyLogisticCorrection(corrected, f, 0.5, 0.5);
-    expect(corrected.mean).toEqual(copy);
+    expect(armMeans(corrected)).toEqual(copy);
   });
 
   it('tempers what the data taught, not the prior: an untrained model keeps its prior uncertainty', () => {
@@ -138,22 +138,22 @@ describe('hashed logistic regression', () => {
   it('fades another model\'s evidence on a prompt\'s buckets towards the prior, means and precisions', () => {
     const f = hashedTextFeatures('capital city of France', { bits: 8 });
     const arm = emptyLogisticArm('m', { bits: 8, priorPrecision: 1, priorQuality: 0.7 });
-    const bias = arm.mean[0];
+    const bias = armMeans(arm)[0];
     for (let i = 0; i < 50; i++) applyLogisticObservation(arm, f, 1);
     const before = logisticBelief(arm, f);
     const word = f[1];
-    const [q, m] = [arm.precision[word], arm.mean[word]];
+    const [q, m] = [armPrecisions(arm)[word], armMeans(arm)[word]];
     fadeLogisticArm(arm, f, 0.9);
-    expect(arm.precision[word]).toBeCloseTo(1 + 0.9 * (q - 1), 12);
-    expect(arm.mean[word]).toBeCloseTo((0.9 * q * m) / (1 + 0.9 * (q - 1)), 12);
+    expect(armPrecisions(arm)[word]).toBeCloseTo(1 + 0.9 * (q - 1), 12);
+    expect(armMeans(arm)[word]).toBeCloseTo((0.9 * q * m) / (1 + 0.9 * (q - 1)), 12);
     expect(logisticBelief(arm, f).variance).toBeGreaterThan(before.variance);
     const other = hashedTextFeatures('zebra quagga okapi', { bits: 8 }).filter((k) => !f.includes(k));
-    for (const k of other) expect([arm.mean[k], arm.precision[k]]).toEqual([0, 1]);
+    for (const k of other) expect([armMeans(arm)[k], armPrecisions(arm)[k]]).toEqual([0, 1]);
     for (let i = 0; i < 2000; i++) fadeLogisticArm(arm, f, 0.9);
     // Back to the prior: the words' weights at 0, every variance the prior's; the bias keeps its mean.
     expect(logisticBelief(arm, f).variance).toBeCloseTo(1, 6);
-    expect(arm.mean[word]).toBeCloseTo(0, 6);
-    expect(arm.mean[0]).not.toBe(bias); // learned from the 50 successes, and kept
+    expect(armMeans(arm)[word]).toBeCloseTo(0, 6);
+    expect(armMeans(arm)[0]).not.toBe(bias); // learned from the 50 successes, and kept
     expect(fadeLogisticArm(arm, f, 1)).toBe(arm);
   });
 
@@ -301,7 +301,7 @@ describe('word model against the context belief (two beliefs weighed by their od
   it('scores the words against the context: the odds go to whichever predicted the outcomes better, within the bound', () => {
     const f = hashedTextFeatures('What is 3 modulo 7', { bits: 10 });
     const arm = emptyLogisticArm('m', { bits: 10 });
-    arm.mean[f[1]] = 6; // the words believe about sigmoid(6 / sqrt(n)) on this prompt
+    arm.weights[2 * f[1]] = 6; // the words believe about sigmoid(6 / sqrt(n)) on this prompt
     const p = sigmoid(6 / Math.sqrt(f.length));
     scoreAgainstContext(arm, f, 1, 0);
     expect(arm.wordsLogOdds).toBeCloseTo(Math.log(p / 0.5), 12);
@@ -314,7 +314,7 @@ describe('word model against the context belief (two beliefs weighed by their od
   it('decides on the mixture of the two beliefs, by the odds; without a context belief, on the words alone', () => {
     const f = hashedTextFeatures('What is 3 modulo 7', { bits: 10 });
     const arm = emptyLogisticArm('m', { bits: 10 });
-    arm.mean[f[1]] = 3;
+    arm.weights[2 * f[1]] = 3;
     const words = logisticBelief(arm, f);
     const context = { logit: -1, variance: 0.05 };
     const [alone] = logisticArmsAsBetaList([arm], f);

@@ -18,19 +18,23 @@ import { DEFAULT_CONTEXT_PRIOR_STRENGTH, DEFAULT_PRIOR_QUALITY_WEIGHT } from './
  * weighed by how well each predicted the model's past outcomes (`wordsLogOdds`, `scoreAgainstContext`).
  *
  * Cost: O(active features) per model per decision or update (about 30-200 multiply-adds), no
- * allocation but the returned map. State: two Float64Array of 2^bits per (route, model); it is
- * mutated in place by `applyLogisticObservation` (copying 2 x 4,096 numbers per score would cost more
- * than the update). (De)serialise with `serializeLogisticArm` / `parseLogisticArm`.
+ * allocation but the returned map. State: one Float64Array of 2 x 2^bits per (route, model), each
+ * bucket's mean and precision side by side; it is mutated in place by `applyLogisticObservation`
+ * (copying 2 x 4,096 numbers per score would cost more than the update). (De)serialise with
+ * `serializeLogisticArm` / `parseLogisticArm`; `armMeans` / `armPrecisions` copy the two vectors out,
+ * `logisticArmFrom` builds an arm from them.
  */
 export interface LogisticArmState {
   modelId: string;
   bits: number;
   /** Prior precision of every weight (1 / prior variance). */
   priorPrecision: number;
-  /** Posterior mean of each bucket's weight. */
-  mean: Float64Array;
-  /** Posterior precision of each bucket's weight (prior included). */
-  precision: Float64Array;
+  /**
+   * Bucket k's posterior mean at 2k and its posterior precision (prior included) at 2k + 1: a decision
+   * reads both at a few random buckets, and side by side they share a cache line (two arrays of 2^bits
+   * each until routing round 13b; the stored form still has the two vectors, `serializeLogisticArm`).
+   */
+  weights: Float64Array;
   /** Undiscounted number of scored requests. */
   observations: number;
   /**
@@ -85,15 +89,58 @@ export function emptyLogisticArm(modelId: string, options: LogisticArmOptions = 
   const bits = options.bits ?? 12;
   const priorPrecision = options.priorPrecision ?? DEFAULT_LOGISTIC_PRIOR_PRECISION;
   const size = 2 ** bits;
-  const mean = new Float64Array(size);
-  const precision = new Float64Array(size).fill(priorPrecision);
+  const weights = new Float64Array(2 * size);
+  for (let k = 0; k < size; k++) weights[2 * k + 1] = priorPrecision;
   if (options.priorQuality !== undefined) {
     // The bias carries the prior: x_bias = 1/sqrt(count), so the bias weight is scaled up to match a
     // typical prompt of about 30 active buckets.
     const q = Math.min(0.99, Math.max(0.01, options.priorQuality));
-    mean[0] = Math.log(q / (1 - q)) * Math.sqrt(30);
+    weights[0] = Math.log(q / (1 - q)) * Math.sqrt(30);
   }
-  return { modelId, bits, priorPrecision, mean, precision, observations: 0 };
+  return { modelId, bits, priorPrecision, weights, observations: 0 };
+}
+
+/** An arm from its two vectors (each of 2^bits: the means and the precisions, as stored). */
+export function logisticArmFrom(fields: {
+  modelId: string;
+  bits: number;
+  priorPrecision: number;
+  mean: ArrayLike<number>;
+  precision: ArrayLike<number>;
+  observations: number;
+  wordsLogOdds?: number;
+}): LogisticArmState {
+  const size = 2 ** fields.bits;
+  if (fields.mean.length !== size || fields.precision.length !== size) throw new Error(`logistic arm ${fields.modelId}: expected ${size} weights`);
+  const weights = new Float64Array(2 * size);
+  for (let k = 0; k < size; k++) {
+    weights[2 * k] = fields.mean[k];
+    weights[2 * k + 1] = fields.precision[k];
+  }
+  return {
+    modelId: fields.modelId,
+    bits: fields.bits,
+    priorPrecision: fields.priorPrecision,
+    weights,
+    observations: fields.observations,
+    ...(fields.wordsLogOdds === undefined ? {} : { wordsLogOdds: fields.wordsLogOdds }),
+  };
+}
+
+/** A copy of the arm's posterior means, bucket by bucket (2^bits numbers). */
+export function armMeans(arm: LogisticArmState): Float64Array {
+  return everyOther(arm.weights, 0);
+}
+
+/** A copy of the arm's posterior precisions, bucket by bucket (2^bits numbers). */
+export function armPrecisions(arm: LogisticArmState): Float64Array {
+  return everyOther(arm.weights, 1);
+}
+
+function everyOther(weights: Float64Array, offset: number): Float64Array {
+  const out = new Float64Array(weights.length >> 1);
+  for (let k = 0; k < out.length; k++) out[k] = weights[2 * k + offset];
+  return out;
 }
 
 /** A (route, model)'s word model before any score (`learner: hashed_words`): WORD_MODEL's settings and the model's prior. */
@@ -120,11 +167,12 @@ export function applyLogisticObservation(arm: LogisticArmState, features: ArrayL
   // two, measured in the zoo (repeated prompts) and the RouteLLM replay (mostly distinct ones).
   const curvature = p * (1 - p) * x * x * Math.sqrt(features.length);
   const prior = arm.priorPrecision;
+  const weights = arm.weights;
   for (let i = 0; i < features.length; i++) {
-    const k = features[i];
-    const q = (discount < 1 ? prior + discount * (arm.precision[k] - prior) : arm.precision[k]) + curvature;
-    arm.precision[k] = q;
-    arm.mean[k] += ((y - p) * x) / q;
+    const k = 2 * features[i];
+    const q = (discount < 1 ? prior + discount * (weights[k + 1] - prior) : weights[k + 1]) + curvature;
+    weights[k + 1] = q;
+    weights[k] += ((y - p) * x) / q;
   }
   arm.observations++;
   return arm;
@@ -142,12 +190,13 @@ export function applyLogisticObservation(arm: LogisticArmState, features: ArrayL
 export function fadeLogisticArm(arm: LogisticArmState, features: ArrayLike<number>, discount: number): LogisticArmState {
   if (discount >= 1) return arm;
   const prior = arm.priorPrecision;
+  const weights = arm.weights;
   for (let i = 0; i < features.length; i++) {
     const k = features[i];
-    const q = arm.precision[k];
+    const q = weights[2 * k + 1];
     const faded = prior + discount * (q - prior);
-    if (k !== 0) arm.mean[k] = (discount * q * arm.mean[k]) / faded;
-    arm.precision[k] = faded;
+    if (k !== 0) weights[2 * k] = (discount * q * weights[2 * k]) / faded;
+    weights[2 * k + 1] = faded;
   }
   return arm;
 }
@@ -162,10 +211,11 @@ export function applyLogisticCorrection(arm: LogisticArmState, features: ArrayLi
   const x = featureScale(features);
   const delta = Math.min(1, Math.max(0, newReward)) - Math.min(1, Math.max(0, oldReward));
   if (delta === 0) return arm;
+  const weights = arm.weights;
   for (let i = 0; i < features.length; i++) {
     const k = features[i];
-    if (k < 0 || k >= arm.mean.length) continue;
-    arm.mean[k] += (delta * x) / arm.precision[k];
+    if (k < 0 || 2 * k >= weights.length) continue;
+    weights[2 * k] += (delta * x) / weights[2 * k + 1];
   }
   return arm;
 }
@@ -180,12 +230,13 @@ export function applyLogisticCorrection(arm: LogisticArmState, features: ArrayLi
 export function logisticBelief(arm: LogisticArmState, features: ArrayLike<number>, varianceScale = 1): { logit: number; variance: number } {
   const x = featureScale(features);
   const prior = arm.priorPrecision;
+  const weights = arm.weights;
   let logit = 0;
   let variance = 0;
   for (let i = 0; i < features.length; i++) {
-    const k = features[i];
-    logit += arm.mean[k] * x;
-    variance += (x * x) / (varianceScale === 1 ? arm.precision[k] : prior + (arm.precision[k] - prior) / varianceScale);
+    const k = 2 * features[i];
+    logit += weights[k] * x;
+    variance += (x * x) / (varianceScale === 1 ? weights[k + 1] : prior + (weights[k + 1] - prior) / varianceScale);
   }
   return { logit, variance };
 }
@@ -380,8 +431,9 @@ function armBetaInto(
   failures: Float64Array,
   i: number,
 ): void {
-  const mean = arm.mean;
-  const precision = arm.precision;
+  // Bucket k's mean at 2k, its precision at 2k + 1 (one cache line; routing round 13b). The features are
+  // bucket indices below 2^bits, so k << 1 and (k << 1) | 1 are 2k and 2k + 1, without overflow checks.
+  const weights = arm.weights;
   const prior = arm.priorPrecision;
   const xx = x * x;
   const n = features.length;
@@ -389,9 +441,9 @@ function armBetaInto(
   let variance = 0;
   if (varianceScale === 1) {
     for (let j = 0; j < n; j++) {
-      const k = features[j];
-      logit += mean[k] * x;
-      variance += xx / precision[k];
+      const k = features[j] << 1;
+      logit += weights[k] * x;
+      variance += xx / weights[k | 1];
     }
   } else if (inverseScale !== 0) {
     // One division fewer per term, the same numbers (WORD_MODEL.varianceScale is 0.25). Four terms per
@@ -401,29 +453,29 @@ function armBetaInto(
     const inverse = inverseScale;
     let j = 0;
     for (; j + 4 <= n; j += 4) {
-      const k0 = features[j];
-      const k1 = features[j + 1];
-      const k2 = features[j + 2];
-      const k3 = features[j + 3];
-      logit += mean[k0] * x;
-      variance += xx / (prior + (precision[k0] - prior) * inverse);
-      logit += mean[k1] * x;
-      variance += xx / (prior + (precision[k1] - prior) * inverse);
-      logit += mean[k2] * x;
-      variance += xx / (prior + (precision[k2] - prior) * inverse);
-      logit += mean[k3] * x;
-      variance += xx / (prior + (precision[k3] - prior) * inverse);
+      const k0 = features[j] << 1;
+      const k1 = features[j + 1] << 1;
+      const k2 = features[j + 2] << 1;
+      const k3 = features[j + 3] << 1;
+      logit += weights[k0] * x;
+      variance += xx / (prior + (weights[k0 | 1] - prior) * inverse);
+      logit += weights[k1] * x;
+      variance += xx / (prior + (weights[k1 | 1] - prior) * inverse);
+      logit += weights[k2] * x;
+      variance += xx / (prior + (weights[k2 | 1] - prior) * inverse);
+      logit += weights[k3] * x;
+      variance += xx / (prior + (weights[k3 | 1] - prior) * inverse);
     }
     for (; j < n; j++) {
-      const k = features[j];
-      logit += mean[k] * x;
-      variance += xx / (prior + (precision[k] - prior) * inverse);
+      const k = features[j] << 1;
+      logit += weights[k] * x;
+      variance += xx / (prior + (weights[k | 1] - prior) * inverse);
     }
   } else {
     for (let j = 0; j < n; j++) {
-      const k = features[j];
-      logit += mean[k] * x;
-      variance += xx / (prior + (precision[k] - prior) / varianceScale);
+      const k = features[j] << 1;
+      logit += weights[k] * x;
+      variance += xx / (prior + (weights[k | 1] - prior) / varianceScale);
     }
   }
   if (offsetLogits !== undefined && offsetVariances !== undefined) {
@@ -489,26 +541,22 @@ export function serializeLogisticArm(arm: LogisticArmState): SerializedLogisticA
     bits: arm.bits,
     priorPrecision: arm.priorPrecision,
     observations: arm.observations,
-    mean: encodeFloats(arm.mean),
-    precision: encodeFloats(arm.precision),
+    mean: encodeFloats(armMeans(arm)),
+    precision: encodeFloats(armPrecisions(arm)),
     ...(arm.wordsLogOdds === undefined ? {} : { wordsLogOdds: arm.wordsLogOdds }),
   };
 }
 
 export function parseLogisticArm(stored: SerializedLogisticArm): LogisticArmState {
-  const size = 2 ** stored.bits;
-  const mean = decodeFloats(stored.mean);
-  const precision = decodeFloats(stored.precision);
-  if (mean.length !== size || precision.length !== size) throw new Error(`logistic arm ${stored.modelId}: expected ${size} weights`);
-  return {
+  return logisticArmFrom({
     modelId: stored.modelId,
     bits: stored.bits,
     priorPrecision: stored.priorPrecision,
     observations: stored.observations,
-    mean,
-    precision,
+    mean: decodeFloats(stored.mean),
+    precision: decodeFloats(stored.precision),
     ...(stored.wordsLogOdds === undefined ? {} : { wordsLogOdds: stored.wordsLogOdds }),
-  };
+  });
 }
 
 /** A vector as little-endian Float32 bytes (half the size of Float64; the weights need no more). */
@@ -534,8 +582,9 @@ function decodeFloats(encoded: string): Float64Array {
 }
 
 function logitMean(arm: LogisticArmState, features: ArrayLike<number>, x: number): number {
+  const weights = arm.weights;
   let s = 0;
-  for (let i = 0; i < features.length; i++) s += arm.mean[features[i]] * x;
+  for (let i = 0; i < features.length; i++) s += weights[2 * features[i]] * x;
   return s;
 }
 

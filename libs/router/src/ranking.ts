@@ -47,12 +47,15 @@ export function firstRankedIndex(beliefs: readonly Rankable[], idx: readonly num
 export function rankOrder(beliefs: readonly Rankable[], idx: readonly number[], quality: ArrayLike<number>, floor: number, relative: number, cheapestFirst: boolean, costWeight?: number): number[] {
   const threshold = Math.max(floor, relative * bestOf(idx, quality));
   const n = idx.length;
-  const order: number[] = new Array(n);
-  // Clearing models fill `order` from the front, the rest from the back (reversed, fixed below).
+  // Sorted in a typed scratch column, then copied out: its loads need no hole or small-integer checks
+  // (routing round 13b). Clearing models fill it from the front, the rest from the back (reversed,
+  // fixed below).
   if (scratchCost.length < beliefs.length) {
     scratchCost = new Float64Array(beliefs.length * 2);
     scratchKey = new Float64Array(beliefs.length * 2);
   }
+  if (scratchOrder.length < n) scratchOrder = new Int32Array(n * 2);
+  const order = scratchOrder;
   const cost = scratchCost;
   const key = scratchKey;
   let clear = 0;
@@ -79,7 +82,9 @@ export function rankOrder(beliefs: readonly Rankable[], idx: readonly number[], 
   else insertionSort(order, 0, clear, key, cost, true);
   if (cheapestFirst) insertionSort(order, clear, n, cost, key);
   else insertionSort(order, clear, n, key, cost, true);
-  return order;
+  const out: number[] = new Array(n);
+  for (let k = 0; k < n; k++) out[k] = order[k];
+  return out;
 }
 
 /**
@@ -88,6 +93,7 @@ export function rankOrder(beliefs: readonly Rankable[], idx: readonly number[], 
  */
 let scratchCost = new Float64Array(64);
 let scratchKey = new Float64Array(64);
+let scratchOrder = new Int32Array(16);
 
 /**
  * Stable insertion sort of order[from, to) by the comparison `compareClear` / `compareRest` make, on
@@ -100,7 +106,7 @@ let scratchKey = new Float64Array(64);
  * branches are predictable: at 48 models about half the time of a binary search), or by a binary
  * search in a long range.
  */
-function insertionSort(order: number[], from: number, to: number, primary: Float64Array, secondary: Float64Array, primaryDescending = false): void {
+function insertionSort(order: Int32Array, from: number, to: number, primary: Float64Array, secondary: Float64Array, primaryDescending = false): void {
   if (to - from > LINEAR_INSERTION_MAX) {
     binaryInsertionSort(order, from, to, primary, secondary, primaryDescending);
     return;
@@ -130,7 +136,7 @@ function insertionSort(order: number[], from: number, to: number, primary: Float
 /** Above this many models the scan's quadratic moves cost more than the binary search's mispredictions. */
 const LINEAR_INSERTION_MAX = 96;
 
-function binaryInsertionSort(order: number[], from: number, to: number, primary: Float64Array, secondary: Float64Array, primaryDescending: boolean): void {
+function binaryInsertionSort(order: Int32Array, from: number, to: number, primary: Float64Array, secondary: Float64Array, primaryDescending: boolean): void {
   for (let a = from + 1; a < to; a++) {
     const i = order[a];
     const p = primary[i];

@@ -1,11 +1,11 @@
-import { floatsToBytes, emptyWordArm } from '../../../../libs/router/src';
+import { armMeans, armPrecisions, floatsToBytes, emptyWordArm } from '../../../../libs/router/src';
 import type { ArmStatsRepository, WordArmRow } from '../../../../libs/storage/src';
 import { LearnedState } from './learned-state';
 
 function wordRow(modelId: string, observations: number, bias: number, version: string): WordArmRow & { version: string } {
   const arm = emptyWordArm(modelId);
-  arm.mean[0] = bias;
-  return { route: 'r', model_id: modelId, bits: arm.bits, prior_precision: arm.priorPrecision, observations, mean: floatsToBytes(arm.mean), precision: floatsToBytes(arm.precision), words_log_odds: 0, updated_at: new Date('2026-11-21T12:00:00Z'), txid: '1', version };
+  arm.weights[0] = bias;
+  return { route: 'r', model_id: modelId, bits: arm.bits, prior_precision: arm.priorPrecision, observations, mean: floatsToBytes(armMeans(arm)), precision: floatsToBytes(armPrecisions(arm)), words_log_odds: 0, updated_at: new Date('2026-11-21T12:00:00Z'), txid: '1', version };
 }
 
 describe('LearnedState word models', () => {
@@ -24,13 +24,13 @@ describe('LearnedState word models', () => {
     await state.refresh();
     const first = state.wordArmsFor('r', ['a'])[0];
     expect(first.observations).toBe(1);
-    expect(first.mean[0]).toBeCloseTo(0.5, 6);
+    expect(first.weights[0]).toBeCloseTo(0.5, 6);
     await state.refresh(); // nothing new: kept as decoded, and the version was passed along
     expect(asked[1].get('r\u0000a')).toBe('2026-11-21 12:00:00.000001+00');
     expect(state.wordArmsFor('r', ['a'])[0]).toBe(first);
     stored = [wordRow('a', 1, -0.25, '2026-11-21 12:00:00.000002+00')]; // the same millisecond, a later write (a fade)
     await state.refresh();
-    expect(state.wordArmsFor('r', ['a'])[0].mean[0]).toBeCloseTo(-0.25, 6);
+    expect(state.wordArmsFor('r', ['a'])[0].weights[0]).toBeCloseTo(-0.25, 6);
   });
 
   it("keeps one answer per route for the same candidates until a read brings a new word model of the route", async () => {
@@ -62,8 +62,8 @@ describe('LearnedState word models', () => {
     const state = new LearnedState({} as ArmStatsRepository);
     const [a, b] = state.wordArmsFor('r', ['a', 'b'], { a: 0.8 });
     expect(a.observations).toBe(0);
-    expect(a.mean[0]).toBeGreaterThan(0);
-    expect(b.mean[0]).toBe(0);
+    expect(a.weights[0]).toBeGreaterThan(0);
+    expect(b.weights[0]).toBe(0);
     expect(state.wordArmsFor('r', ['a'], { a: 0.8 })[0]).toBe(a);
   });
 });

@@ -60,8 +60,8 @@ function referenceArmsAsBeta(arms: Iterable<LogisticArmState>, features: ArrayLi
     let variance = 0;
     for (let i = 0; i < features.length; i++) {
       const k = features[i];
-      logit += arm.mean[k] * x;
-      variance += (x * x) / (varianceScale === 1 ? arm.precision[k] : prior + (arm.precision[k] - prior) / varianceScale);
+      logit += arm.weights[2 * k] * x;
+      variance += (x * x) / (varianceScale === 1 ? arm.weights[2 * k + 1] : prior + (arm.weights[2 * k + 1] - prior) / varianceScale);
     }
     const p = Math.min(0.9999, Math.max(0.0001, 1 / (1 + Math.exp(-logit))));
     const strength = 1 / Math.max(1e-9, variance * p * (1 - p));

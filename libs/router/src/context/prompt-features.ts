@@ -58,8 +58,18 @@ export const FEATURE_NAMES: readonly string[] = [
 const CLASSIFY_TAIL_CHARS = 4000;
 
 const CODE_FENCE = /```|^\s{4,}\S.*[;{}]\s*$/m;
-const CODE_TOKENS =
-  /\b(function|def|class|return|import|const|let|var|public|static|void|int|printf|console\.log|SELECT|FROM|WHERE|#include|lambda|async|await|struct|fn|impl|elif|println|System\.out)\b|=>|!==|===|\+\+|\bnull\b|\[\]|\{\s*\}/g;
+/**
+ * Code tokens, counted as the matches of one pattern were until routing round 13b,
+ *   /\b(function|...|System\.out)\b|=>|!==|===|\+\+|\bnull\b|\[\]|\{\s*\}/g,
+ * in two parts: the words (CODE_TOKEN_WORDS, made of letters, `.` and `#`) and the symbols
+ * (CODE_TOKEN_SYMBOLS, made of `=>!+[]{}` and white space). No match of one part can start or end inside
+ * a match of the other (no character is in both sets), none is empty and no word match starts inside
+ * another, so the one pattern's matches are the two parts' matches together, and its count their sum
+ * (`countCodeTokens`). The symbols alone are a fast scan; the words alone cost about 80% of the whole.
+ */
+const CODE_TOKEN_WORDS =
+  /\b(?:function|def|class|return|import|const|let|var|public|static|void|int|printf|console\.log|SELECT|FROM|WHERE|#include|lambda|async|await|struct|fn|impl|elif|println|System\.out|null)\b/g;
+const CODE_TOKEN_SYMBOLS = /=>|!==|===|\+\+|\[\]|\{\s*\}/g;
 const CODE_WORDS = /\b(code|program|python|javascript|typescript|java|c\+\+|rust|golang|sql|regex|compile|debug|bug|stack trace|algorithm|function|api|script|refactor)\b/i;
 const MATH_SYMBOLS = /[=+\-*/^√∑∫π≤≥≠×÷]|\d/g;
 const MATH_WORDS =
@@ -156,7 +166,7 @@ export function classifyTask(text: string, depth = 1): TaskClass {
   if (length === 0) return 'general';
   if (TRANSLATION_WORDS.test(text)) return 'translation';
   // Counted up to what the rules below compare them with: the same class, without scanning on.
-  const codeTokens = countMatches(CODE_TOKENS, text, 3);
+  const codeTokens = countCodeTokens(text, 3);
   if (CODE_FENCE.test(text) || codeTokens >= 3 || (codeTokens >= 1 && CODE_WORDS.test(text))) return 'code';
   const mathSymbols = countMatches(MATH_SYMBOLS, text);
   const mathDensity = mathSymbols / length;
@@ -173,7 +183,7 @@ export function classifyTask(text: string, depth = 1): TaskClass {
 export function detectScript(text: string): Script {
   // Without a character outside ASCII every count but latin's is 0, and latin wins (it is also the
   // answer at 0): one native scan instead of a charCodeAt per character (routing round 12).
-  if (!NON_ASCII.test(text)) return 'latin';
+  if (!hasNonAscii(text)) return 'latin';
   let latin = 0;
   let cyrillic = 0;
   let cjk = 0;
@@ -205,7 +215,23 @@ export function detectScript(text: string): Script {
   return best[0];
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
+/**
+ * Whether a UTF-16 code unit of the text is outside ASCII, as /[^\x00-\x7f]/.test(text) (routing round
+ * 12) answers, from the text's UTF-8 length: each code unit below 0x80 is one byte, any other character
+ * two to four bytes per code unit or pair (a lone surrogate three), so the length in bytes equals the
+ * number of code units exactly when none is outside ASCII. Node computes it natively (one call instead
+ * of the regular expression's scan: about 250 instructions instead of 2,000 for 220 characters;
+ * routing round 13b).
+ */
+function hasNonAscii(text: string): boolean {
+  return Buffer.byteLength(text, 'utf8') !== text.length;
+}
+
+/** Matches of the code-token pattern (see CODE_TOKEN_WORDS) counted up to `limit`: the symbols first (a fast scan), then the words. */
+function countCodeTokens(text: string, limit: number): number {
+  const symbols = countMatches(CODE_TOKEN_SYMBOLS, text, limit);
+  return symbols >= limit ? symbols : symbols + countMatches(CODE_TOKEN_WORDS, text, limit - symbols);
+}
 
 /**
  * Matches of a global `pattern` in `text`, counted up to `limit`. `test` moves `lastIndex` on as `exec`

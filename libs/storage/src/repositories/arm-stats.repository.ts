@@ -4,12 +4,15 @@ import {
   applyLogisticObservation,
   applyObservation,
   applyRewardCorrection,
+  armMeans,
+  armPrecisions,
   bytesToFloats,
   emptyWordArm,
   scoreAgainstContext,
   fadeLogisticArm,
   floatsToBytes,
   guardAgainstDrop,
+  logisticArmFrom,
   nextRefutedMarker,
   type ArmState,
   type ProofPolicy,
@@ -376,8 +379,8 @@ async function writeWordArms(trx: Transaction<Database>, route: string, arms: Lo
         bits: a.bits,
         prior_precision: a.priorPrecision,
         observations: a.observations,
-        mean: floatsToBytes(a.mean),
-        precision: floatsToBytes(a.precision),
+        mean: floatsToBytes(armMeans(a)),
+        precision: floatsToBytes(armPrecisions(a)),
         words_log_odds: a.wordsLogOdds ?? 0,
         updated_at: sql<Date>`clock_timestamp()`,
         txid: sql<string>`pg_current_xact_id()`,
@@ -401,7 +404,7 @@ export function toWordArm(row: WordArmRow): LogisticArmState {
   const precision = bytesToFloats(row.precision);
   const size = 2 ** row.bits;
   if (mean.length !== size || precision.length !== size) throw new Error(`word model ${row.route}/${row.model_id}: expected ${size} weights`);
-  return { modelId: row.model_id, bits: row.bits, priorPrecision: row.prior_precision, observations: row.observations, mean, precision, wordsLogOdds: row.words_log_odds ?? 0 };
+  return logisticArmFrom({ modelId: row.model_id, bits: row.bits, priorPrecision: row.prior_precision, observations: row.observations, mean, precision, wordsLogOdds: row.words_log_odds ?? 0 });
 }
 
 export function toArmState(row: ArmStatsRow): ArmState {
