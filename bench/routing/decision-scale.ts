@@ -4,6 +4,7 @@ import { estimatePromptTokens } from '../../apps/gateway/src/routing/estimate-to
 import { planRoute } from '../../apps/gateway/src/routing/plan-route';
 import { loadRoutingYaml } from './load-routing';
 import { quantile } from './metrics';
+import { SAMPLE_PROMPTS } from '../../libs/router/src/spec-fixtures';
 
 /**
  * Decision time at the size the issue names: dozens of models, hundreds of prompt contexts. The
@@ -54,14 +55,7 @@ export function randomArms(modelIds: string[], random: Random): Map<string, ArmS
   );
 }
 
-const PROMPTS = [
-  'Write a Python function that parses an ISO 8601 date and returns the weekday.',
-  'What is 17 * 23 + 4? Show your steps.',
-  'Translate into French: the meeting moved to Thursday afternoon.',
-  'Extract the invoice number and total from: Invoice #4471, total due $1,240.50 by May 3.',
-  'hi! how are you today?',
-  'Explain why the sky is blue, in two sentences.',
-];
+const PROMPTS = SAMPLE_PROMPTS;
 
 export function requestFor(i: number, random: Random): ChatRequest {
   const text = PROMPTS[i % PROMPTS.length] + ' ' + 'context '.repeat(Math.floor(random() * 40));

@@ -18,3 +18,13 @@ export const cheapAndStrong: Candidate[] = [
   { modelId: 'cheap', expectedCostUsd: 0.0001, eligible: true },
   { modelId: 'strong', expectedCostUsd: 0.003, eligible: true },
 ];
+
+/** Six short prompts of different tasks: the scale bench's requests (bench/routing/decision-scale.ts) and the prompt-context specs. */
+export const SAMPLE_PROMPTS: readonly string[] = [
+  'Write a Python function that parses an ISO 8601 date and returns the weekday.',
+  'What is 17 * 23 + 4? Show your steps.',
+  'Translate into French: the meeting moved to Thursday afternoon.',
+  'Extract the invoice number and total from: Invoice #4471, total due $1,240.50 by May 3.',
+  'hi! how are you today?',
+  'Explain why the sky is blue, in two sentences.',
+];

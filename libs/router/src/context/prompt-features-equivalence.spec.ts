@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '../../../core/src';
 import { classifyTask, detectScript, type TaskClass } from './prompt-features';
+import { SAMPLE_PROMPTS } from '../spec-fixtures';
 
 /**
  * Routing round 13b counts the code tokens with two patterns instead of one and tells ASCII-only text
@@ -141,14 +142,7 @@ function realTexts(): string[] {
   return texts;
 }
 
-const SCALE_PROMPTS = [
-  'Write a Python function that parses an ISO 8601 date and returns the weekday.',
-  'What is 17 * 23 + 4? Show your steps.',
-  'Translate into French: the meeting moved to Thursday afternoon.',
-  'Extract the invoice number and total from: Invoice #4471, total due $1,240.50 by May 3.',
-  'hi! how are you today?',
-  'Explain why the sky is blue, in two sentences.',
-];
+const SCALE_PROMPTS = SAMPLE_PROMPTS;
 
 describe('the prompt context as before round 13b', () => {
   const check = (text: string) => {
