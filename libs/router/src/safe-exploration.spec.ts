@@ -204,6 +204,23 @@ describe('safe exploration near the threshold (outrightMargin)', () => {
     expect(picks({ ...safe, outrightMargin: 1 }, clear, 2000, seededRandom(12))).toBe(picks(safe, clear, 2000, seededRandom(12)));
   });
 
+  it('strictFloor funds every unproven model: the same decisions as the margin at the confidence\'s z', () => {
+    // cheap at 0.8225 is served outright without it (above); strict funds it like any unproven model.
+    const clear = toMap([arm('strong', 900, 100), arm('cheap', 328, 70)]);
+    const r1 = seededRandom(13);
+    const r2 = seededRandom(13);
+    let funded = 0;
+    for (let k = 0; k < 500; k++) {
+      const strict = decide(candidates, clear, { ...safe, strictFloor: true }, r1);
+      expect(strict).toEqual(decide(candidates, clear, { ...safe, outrightMargin: normalQuantile(0.9) }, r2));
+      if (strict.modelId === 'strong') funded++;
+    }
+    expect(r1()).toBe(r2());
+    expect(funded).toBeGreaterThan(0);
+    // Where funding bites (cheap at 0.805, above), strict serves it far less than plain safe exploration.
+    expect(picks({ ...safe, strictFloor: true }, [...arms.values()], 4000, seededRandom(11))).toBeLessThan(picks(safe, [...arms.values()], 4000, seededRandom(11)) - 0.05);
+  });
+
   it('changes nothing when unset or 0: the same decisions from the same random stream', () => {
     for (const m of [undefined, 0]) {
       const r1 = seededRandom(9);

@@ -79,6 +79,11 @@ export interface RoutePolicy {
    */
   outrightMargin?: number;
   /**
+   * With `floorConfidence`: no unproven model is served outright; each is explored only as funded by the
+   * anchor's surplus (the route's `strict_floor`; the same as `outrightMargin` at normalQuantile(floorConfidence)).
+   */
+  strictFloor?: boolean;
+  /**
    * With `floorConfidence` and context arms: when the context's usual anchor (its cheapest model proven
    * in the context) is not eligible (circuit open, price cap...), the request goes to the cheapest
    * eligible model proven on the route's pooled evidence and not shown to miss the floor in this
@@ -351,7 +356,7 @@ export function decide(
       contextArms && policy.pooledAnchorWhenDown !== false ? replaceAnchor(order, candidates, eligibleNow, posteriorA, posteriorB, lower, routeA, routeB, threshold, zProven, refuted, means) : undefined;
     standIn = replaced !== undefined;
     // Margin in units of the lower quantile's distance from the mean (z standard deviations).
-    const outrightShare = policy.outrightMargin ? policy.outrightMargin / zProven : 0;
+    const outrightShare = policy.strictFloor === true ? 1 : policy.outrightMargin ? policy.outrightMargin / zProven : 0;
     order = replaced ?? fundExploration(order, greedy, means, lower, threshold, random, outrightShare);
   }
   const chosen = order[0];

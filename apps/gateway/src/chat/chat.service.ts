@@ -101,7 +101,7 @@ export class ChatService {
       const route = this.resolveRoute(request.model);
       row.route = route.name;
       const caller = callerContextFor(route, request, ctx.access);
-      if (caller.tags !== undefined && caller.tags.length > 0) row.tags = caller.tags.slice();
+      if (caller.tags.length > 0) row.tags = caller.tags.slice();
       const promptContext = extractPromptContext(request, caller);
       row.context_key = promptContext.contextKey;
       const exclude = (m: ModelSpec) => this.attempts.health.exclusion(route.name, m);

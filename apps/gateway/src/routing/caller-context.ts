@@ -18,7 +18,7 @@ export function callerContextFor(
   route: Pick<RouteSpec, 'tiers'>,
   request: Pick<ChatRequest, 'metadata'>,
   access?: Pick<KeyAccess, 'tier' | 'tags'>,
-): CallerContext {
+): CallerContext & { tags: readonly string[] } {
   const tier = access?.tier ?? request.metadata?.tier;
   return { tier: tier !== undefined && route.tiers?.has(tier) === true ? tier : undefined, tags: callerTags(request, access?.tags) };
 }

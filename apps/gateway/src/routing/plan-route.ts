@@ -6,7 +6,6 @@ import {
   hashedPromptFeatures,
   logisticArmsAsBeta,
   logisticArmsAsBetaInto,
-  normalQuantile,
   pooledContextBeliefsByIndexInto,
   WORD_MODEL,
   type ArmState,
@@ -203,8 +202,7 @@ export function planRoute(input: PlanInput): RoutePlan {
     maxUntriedShare: untriedCap,
     warmupEvidence: UNTRIED_WARMUP_EVIDENCE,
     floorConfidence: route.floorConfidence,
-    // strict_floor: a margin of the whole z, so an unproven model is only ever explored as funded.
-    outrightMargin: route.strictFloor === true && route.floorConfidence !== undefined ? normalQuantile(route.floorConfidence) : undefined,
+    strictFloor: route.strictFloor,
   };
   let decision: Decision;
   let features: Int32Array | undefined;
