@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { seededRandom } from '../../libs/core/src';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
 import { eventually, GATEWAY_KEY, startStack, type Stack } from '../support/stack';
@@ -71,10 +72,14 @@ routes:
     reason: string;
   }
 
-  async function send(route: string, options: { tier?: string; stream?: boolean; maxTokens?: number; key?: string } = {}, i = 0): Promise<Sent> {
+  async function send(
+    route: string,
+    options: { tier?: string; stream?: boolean; maxTokens?: number; key?: string; headers?: Record<string, string> } = {},
+    i = 0,
+  ): Promise<Sent> {
     const res = await fetch(`${stack.gateway.url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${options.key ?? GATEWAY_KEY}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${options.key ?? GATEWAY_KEY}`, 'content-type': 'application/json', ...options.headers },
       body: JSON.stringify({
         model: route,
         messages: [{ role: 'user', content: `question ${i}` }],
@@ -223,5 +228,29 @@ routes:
       return rows;
     });
     expect(contexts.every((r) => r.context_key.endsWith('|tier=capped'))).toBe(true);
+  });
+
+  it('takes the tier and the tags from the x-router-tier and x-router-tags headers too', async () => {
+    // metadata claims `strict` (floor 1: the dearest models); the header's `capped` tier wins and allows only the cheap model.
+    const marker = 'header-tier-check';
+    const sent = await sendMany(6, 'tiered', {
+      tier: 'strict',
+      maxTokens: 50,
+      headers: { 'x-router-tier': 'capped', 'x-router-tags': `${marker}, Mobile` },
+    });
+    expect(share(sent, 'us-cheap')).toBe(1);
+    expect(new Set(sent.map((s) => s.reason))).toEqual(new Set(['constraint']));
+    const rows = await eventually(async () => {
+      await stack.gateway.runtime.records.flush();
+      const found = await stack.database.handle.db
+        .selectFrom('requests')
+        .select(['context_key', 'tags'])
+        .where(sql<boolean>`${marker} = any(tags)`)
+        .execute();
+      expect(found).toHaveLength(6);
+      return found;
+    });
+    expect(rows.every((r) => r.context_key.endsWith('|tier=capped'))).toBe(true);
+    expect(rows.every((r) => JSON.stringify(r.tags) === JSON.stringify([marker, 'mobile']))).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { openAccess, type KeyAccess } from './key-access';
 
 const ACCESS = Symbol('access');
 /** What the key check reads of a request: its headers (a Fastify request, or the raw chat route's). */
-export type KeyedRequest = { headers: { authorization?: string } };
+export type KeyedRequest = { headers: { authorization?: string; [name: string]: string | string[] | undefined } };
 type WithAccess = KeyedRequest & { [ACCESS]?: KeyAccess };
 
 /** `Authorization: Bearer <key>`, as the OpenAI SDK sends it; the key itself is never kept or logged. */

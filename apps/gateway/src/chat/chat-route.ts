@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../../../libs/core/src';
 import type { GatewayKeyGuard, KeyedRequest } from '../auth/gateway-key.guard';
 import { isRecorded, sendError, toGatewayError } from '../errors/openai-error.filter';
+import { callerHeadersOf } from '../routing/caller-context';
 import type { ChatReply } from './chat-reply';
 import type { ChatService } from './chat.service';
 import { ClientGone } from './request-context';
@@ -44,7 +45,12 @@ export async function serveChat(deps: ChatRouteDeps, body: unknown, requestId: s
     });
     // Headers known before the answer (the rate limits) wait on the reply and go out with it in one
     // writeHead: set on the raw response, each would be validated and merged again there.
-    await deps.chat.handle(body, { requestId, keyId: access.keyId, signal: gone, access, setHeader: (n, v) => void reply.header(n, v) }, reply);
+    const callerHeaders = callerHeadersOf(req.headers);
+    await deps.chat.handle(
+      body,
+      { requestId, keyId: access.keyId, signal: gone, access, setHeader: (n, v) => void reply.header(n, v), ...(callerHeaders ? { callerHeaders } : {}) },
+      reply,
+    );
   } catch (err) {
     failChat(deps, err, requestId, reply);
   }

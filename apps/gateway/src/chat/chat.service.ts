@@ -100,7 +100,7 @@ export class ChatService {
       row.streamed = request.stream === true;
       const route = this.resolveRoute(request.model);
       row.route = route.name;
-      const caller = callerContextFor(route, request, ctx.access);
+      const caller = callerContextFor(route, request, ctx.access, ctx.callerHeaders);
       if (caller.tags.length > 0) row.tags = caller.tags.slice();
       const promptContext = extractPromptContext(request, caller);
       row.context_key = promptContext.contextKey;

@@ -1,4 +1,5 @@
 import type { KeyAccess } from '../auth/key-access';
+import type { CallerHeaders } from '../routing/caller-context';
 
 /** Who is asking and how to stop work for them. */
 export interface RequestContext {
@@ -8,6 +9,8 @@ export interface RequestContext {
   signal: ClientSignal;
   /** The key's tenant, tier, allowed routes and models, and rate limits (set by the key guard). */
   access?: KeyAccess;
+  /** The request's `x-router-tier` / `x-router-tags` headers, when it sends either (`callerHeadersOf`). */
+  callerHeaders?: CallerHeaders;
   /** Sets a response header before the answer starts (rate-limit headers). */
   setHeader?: (name: string, value: string) => void;
 }

@@ -1,5 +1,5 @@
 import type { TierSpec } from '../../../../libs/config/src';
-import { callerContextFor } from './caller-context';
+import { callerContextFor, callerHeadersOf } from './caller-context';
 
 describe('callerContextFor', () => {
   const tiered = { tiers: new Map<string, TierSpec>([['pro', { name: 'pro' } as TierSpec]]) };
@@ -25,5 +25,33 @@ describe('callerContextFor', () => {
 
   it("puts the key's tags before the request's", () => {
     expect(callerContextFor({}, { metadata: { tags: 'web' } }, { tier: null, tags: ['Team-A'] }).tags).toEqual(['team-a', 'web']);
+  });
+
+  it("takes the x-router-tier header over metadata.tier, and a key's tier over both", () => {
+    const twoTiers = { tiers: new Map<string, TierSpec>([['pro', { name: 'pro' } as TierSpec], ['free', { name: 'free' } as TierSpec]]) };
+    expect(callerContextFor(twoTiers, { metadata: { tier: 'pro' } }, undefined, { tier: 'free' }).tier).toBe('free');
+    expect(callerContextFor(twoTiers, { metadata: { tier: 'pro' } }, { tier: null, tags: [] }, { tier: 'free' }).tier).toBe('free');
+    expect(callerContextFor(twoTiers, {}, { tier: 'pro', tags: [] }, { tier: 'free' }).tier).toBe('pro');
+    // A header tier the route does not configure is dropped like a metadata one.
+    expect(callerContextFor(twoTiers, {}, undefined, { tier: 'made-up' }).tier).toBeUndefined();
+  });
+
+  it("puts the header's tags between the key's and the request's", () => {
+    expect(callerContextFor({}, { metadata: { tags: 'web,desk-b' } }, { tier: null, tags: ['team-a'] }, { tags: 'Desk-B, checkout' }).tags).toEqual([
+      'team-a',
+      'desk-b',
+      'checkout',
+      'web',
+    ]);
+  });
+});
+
+describe('callerHeadersOf', () => {
+  it('reads the two headers, and nothing when neither is sent', () => {
+    expect(callerHeadersOf({ authorization: 'Bearer x' })).toBeUndefined();
+    expect(callerHeadersOf({ 'x-router-tier': '  ', 'x-router-tags': '' })).toBeUndefined();
+    expect(callerHeadersOf({ 'x-router-tier': ' pro ' })).toEqual({ tier: 'pro' });
+    expect(callerHeadersOf({ 'x-router-tags': 'a,b' })).toEqual({ tags: 'a,b' });
+    expect(callerHeadersOf({ 'x-router-tier': ['free', 'pro'], 'x-router-tags': ['a', 'b'] })).toEqual({ tier: 'free', tags: 'a,b' });
   });
 });

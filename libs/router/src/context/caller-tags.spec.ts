@@ -16,6 +16,12 @@ describe('callerTags', () => {
     expect(callerTags({}, ['team-a'])).toEqual(['team-a']);
   });
 
+  it("reads the x-router-tags header's tags after the key's and before the request's", () => {
+    expect(callerTags({ metadata: { tags: 'web' } }, ['team-a'], ' Desk-B ,web')).toEqual(['team-a', 'desk-b', 'web']);
+    expect(callerTags({}, [], 'desk-b')).toEqual(['desk-b']);
+    expect(callerTags({}, [], ' , ')).toEqual([]);
+  });
+
   it('bounds how many tags and how long each one', () => {
     const many = Array.from({ length: 40 }, (_, i) => `t${i}`).join(',');
     expect(callerTags({ metadata: { tags: many } })).toHaveLength(MAX_CALLER_TAGS);
