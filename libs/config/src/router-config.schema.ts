@@ -116,8 +116,9 @@ export const routeConfigSchema = z
     quality_floor: z.number().min(0).max(1).default(0.8),
     ...routeConstraints,
     /**
-     * Cold start: an untried model (less than 20 observations' worth of evidence) that wins the draw is
-     * taken only with this probability while a tried one can serve, so its traffic share stays below it.
+     * Cold start: an untried model (less than one observation's worth of evidence) that wins the draw is
+     * taken only with this probability while a tried one can serve, so its traffic share stays below it
+     * until its first score; off once every candidate has been scored (UNTRIED_WARMUP_EVIDENCE, docs/routing.md).
      */
     max_untried_share: z.number().min(0).max(1).default(0.1),
     /** Cold start: each model's prior quality from its price relative to the route's other candidates. */
