@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { loadConfigOrExit, wellKnownKeyVariables } from '../../../libs/config/src';
+import { authSummary } from './auth/auth-summary';
 import { startGateway } from './gateway';
 import { jsonLog } from './runtime';
 
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     config: config.source,
     storage: runtime.database.kind === 'embedded' ? `embedded Postgres (PGlite) in ${config.dataDir}` : 'Postgres',
     queue: config.redisUrl && !config.inlineWorker ? 'BullMQ on Redis' : 'in-process',
-    auth: config.gatewayKeyHashes.length > 0 ? `${config.gatewayKeyHashes.length} gateway key(s)` : 'none (set GATEWAY_API_KEYS)',
+    auth: authSummary(config),
   });
   if (config.routes.size === 0 && config.models.size === 0) {
     jsonLog('warn', 'no models to serve yet', {
