@@ -1,0 +1,62 @@
+import OpenAI, { APIError } from 'openai';
+import { startFakeAnthropic, type FakeUpstream } from '../fakes/fake-anthropic.server';
+import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.server';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
+import { startStack, type Stack } from '../support/stack';
+
+/**
+ * What an application written against OpenAI does through the gateway with the official SDK, whichever
+ * provider answers: an OpenAI-compatible upstream, Anthropic or Gemini (fakes speaking each wire format).
+ */
+describe('OpenAI compatibility through the gateway, with the official openai SDK', () => {
+  let openai: FakeOpenAI;
+  let anthropic: FakeUpstream;
+  let gemini: FakeGemini;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    openai = await startFakeOpenAI();
+    anthropic = await startFakeAnthropic();
+    gemini = await startFakeGemini();
+    const yaml = `
+providers:
+  - { id: oai, kind: openai-compatible, base_url: "${openai.url}" }
+  - { id: claude-api, preset: anthropic, base_url: "${anthropic.url}" }
+  - { id: google, preset: gemini, base_url: "${gemini.url}" }
+models:
+  - { id: gpt, provider: oai, upstream: gpt-4o-mini, input_per_1m: 0.15, output_per_1m: 0.6, context_window: 128000 }
+  - { id: sonnet, catalog: claude-sonnet-4 }
+  - { id: flash, catalog: gemini-2.5-flash }
+routes:
+  - { name: mixed, candidates: [gpt, sonnet, flash], quality_floor: 0.5 }
+`;
+    stack = await startStack({ yaml, queue: 'in-process', env: { ANTHROPIC_API_KEY: 'sk-ant-test', GEMINI_API_KEY: 'AIza-test' } });
+  });
+  afterAll(async () => {
+    await stack.close();
+    await openai.close();
+    await anthropic.close();
+    await gemini.close();
+  });
+
+  async function rejection(promise: Promise<unknown>): Promise<APIError> {
+    try {
+      await promise;
+    } catch (err) {
+      if (err instanceof APIError) return err;
+      throw err;
+    }
+    throw new Error('expected the gateway to refuse');
+  }
+
+  it('retrieves one model or route with models.retrieve, and 404s an unknown one as OpenAI does', async () => {
+    const model = await stack.client.models.retrieve('sonnet');
+    expect(model).toMatchObject({ id: 'sonnet', object: 'model', owned_by: 'claude-api', x_router: { type: 'model', provider_kind: 'anthropic' } });
+    expect(typeof model.created).toBe('number');
+    const route = await stack.client.models.retrieve('mixed');
+    expect(route).toMatchObject({ id: 'mixed', object: 'model', owned_by: 'router', x_router: { type: 'route', candidates: ['gpt', 'sonnet', 'flash'] } });
+    const missing = await rejection(stack.client.models.retrieve('gpt-17'));
+    expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(missing).toMatchObject({ status: 404, code: 'model_not_found', param: 'model', type: 'invalid_request_error' });
+  });
+});
