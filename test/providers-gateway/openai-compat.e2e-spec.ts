@@ -59,4 +59,21 @@ routes:
     expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
     expect(missing).toMatchObject({ status: 404, code: 'model_not_found', param: 'model', type: 'invalid_request_error' });
   });
+
+  it.each([
+    // 25 uncached + 200 cache writes + 1800 cache reads; Gemini's thoughts are reasoning tokens
+    ['sonnet', 'cached-usage', { prompt_tokens: 2025, completion_tokens: 4, total_tokens: 2029, prompt_tokens_details: { cached_tokens: 1800 } }],
+    ['flash', 'cached-usage', { prompt_tokens: 2100, completion_tokens: 4, total_tokens: 2104, prompt_tokens_details: { cached_tokens: 2048 } }],
+    ['flash', 'text', { prompt_tokens: 8, completion_tokens: 30, total_tokens: 38, completion_tokens_details: { reasoning_tokens: 21 } }],
+  ])('%s streams the same usage details as it answers unstreamed (%s)', async (model, fixture, expected) => {
+    const messages = [{ role: 'user' as const, content: `Hi [fixture:${fixture}]` }];
+    const plain = await stack.client.chat.completions.create({ model, messages });
+    expect(plain.usage).toMatchObject(expected);
+    const stream = await stack.client.chat.completions.create({ model, messages, stream: true, stream_options: { include_usage: true } });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    const last = chunks.at(-1)!;
+    expect(last.choices).toEqual([]);
+    expect(last.usage).toEqual(plain.usage);
+  });
 });
