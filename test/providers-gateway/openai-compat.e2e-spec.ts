@@ -76,4 +76,30 @@ routes:
     expect(last.choices).toEqual([]);
     expect(last.usage).toEqual(plain.usage);
   });
+
+  it('streams n > 1 choices, each with its own finish_reason, as the unstreamed answer has them', async () => {
+    openai.setBehavior(() => ({ kind: 'text', content: 'two ways to say it' }));
+    const params = { model: 'gpt', n: 2, messages: [{ role: 'user' as const, content: 'Say it twice' }] };
+    const plain = await stack.client.chat.completions.create(params);
+    expect(plain.choices.map((c) => [c.index, c.message.content, c.finish_reason])).toEqual([
+      [0, 'two ways to say it', 'stop'],
+      [1, 'two ways to say it', 'stop'],
+    ]);
+    const stream = await stack.client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } });
+    const text = ['', ''];
+    const finish: Array<string | null> = [null, null];
+    for await (const chunk of stream) {
+      for (const choice of chunk.choices) {
+        text[choice.index] += choice.delta.content ?? '';
+        if (choice.finish_reason) finish[choice.index] = choice.finish_reason;
+      }
+    }
+    expect(text).toEqual(['two ways to say it', 'two ways to say it']);
+    expect(finish).toEqual(['stop', 'stop']);
+    const final = await stack.client.chat.completions.stream(params).finalChatCompletion();
+    expect(final.choices.map((c) => [c.index, c.message.content, c.finish_reason])).toEqual([
+      [0, 'two ways to say it', 'stop'],
+      [1, 'two ways to say it', 'stop'],
+    ]);
+  });
 });

@@ -242,8 +242,15 @@ export class ChatService {
           part.add(chunk);
           acc.add(chunk);
           created ??= chunk.created;
-          if (chunk.choices?.some((c) => c.finish_reason)) finish = chunk;
-          else if ((chunk.choices?.length ?? 0) > 0 && !ctx.signal.aborted) {
+          if (chunk.choices?.some((c) => c.finish_reason)) {
+            // The last finish chunk is held back to carry x_router; with n > 1 every choice finishes in
+            // its own chunk, so one held earlier goes out now.
+            if (finish && !ctx.signal.aborted) {
+              const drained = this.writeChunk(raw, this.forClient(finish, ctx, firstModel, created, failovers > 0));
+              if (drained) await drained;
+            }
+            finish = chunk;
+          } else if ((chunk.choices?.length ?? 0) > 0 && !ctx.signal.aborted) {
             const drained = this.writeChunk(raw, this.forClient(chunk, ctx, firstModel, created, failovers > 0));
             if (drained) await drained;
           }
