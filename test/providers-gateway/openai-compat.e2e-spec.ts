@@ -27,8 +27,13 @@ models:
   - { id: gpt, provider: oai, upstream: gpt-4o-mini, input_per_1m: 0.15, output_per_1m: 0.6, context_window: 128000 }
   - { id: sonnet, catalog: claude-sonnet-4 }
   - { id: flash, catalog: gemini-2.5-flash }
+  - { id: sonnet-cheap, catalog: claude-sonnet-4, input_per_1m: 0.01, output_per_1m: 0.01 }
+  - { id: flash-cheap, catalog: gemini-2.5-flash, input_per_1m: 0.02, output_per_1m: 0.02 }
 routes:
   - { name: mixed, candidates: [gpt, sonnet, flash], quality_floor: 0.5 }
+  # the bandit tries the native adapters first: they are the cheapest, and any model clears the floor
+  - { name: natives-first, candidates: [sonnet-cheap, flash-cheap, gpt], quality_floor: 0 }
+  - { name: natives-only, candidates: [sonnet-cheap, flash-cheap], quality_floor: 0 }
 `;
     stack = await startStack({ yaml, queue: 'in-process', env: { ANTHROPIC_API_KEY: 'sk-ant-test', GEMINI_API_KEY: 'AIza-test' } });
   });
@@ -101,5 +106,24 @@ routes:
       [0, 'two ways to say it', 'stop'],
       [1, 'two ways to say it', 'stop'],
     ]);
+  });
+
+  it('serves a parameter some candidates cannot honour (logprobs) from one that can, instead of a 400 that depends on the draw', async () => {
+    openai.setBehavior(() => ({ kind: 'text', content: 'with logprobs' }));
+    const params = { model: 'natives-first', logprobs: true, top_logprobs: 2, messages: [{ role: 'user' as const, content: 'hi' }] };
+    const { data, response } = await stack.client.chat.completions.create(params).withResponse();
+    expect(data.choices[0].message.content).toBe('with logprobs');
+    expect(response.headers.get('x-router-model')).toBe('gpt');
+    expect(response.headers.get('x-router-models')!.split(',').sort()).toEqual(['flash-cheap', 'gpt', 'sonnet-cheap']);
+    expect(openai.requests.at(-1)).toMatchObject({ logprobs: true, top_logprobs: 2 });
+
+    const stream = await stack.client.chat.completions.create({ ...params, stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    expect(text).toBe('with logprobs');
+
+    // No candidate can: the 400 names the parameter, whichever the bandit drew first.
+    const refused = await rejection(stack.client.chat.completions.create({ ...params, model: 'natives-only' }));
+    expect(refused).toMatchObject({ status: 400, code: 'unsupported_parameter', param: 'logprobs', type: 'invalid_request_error' });
   });
 });
