@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 export type Behavior =
   | { kind: 'text'; content: string; chunks?: number; chunkDelayMs?: number; finishReason?: 'stop' | 'length' }
   | { kind: 'tool_call'; name: string; arguments: string }
-  | { kind: 'error'; status: number; message?: string; retryAfter?: string }
+  /** OpenAI's error body; `type` defaults to server_error, `code` and `param` to null. */
+  | { kind: 'error'; status: number; message?: string; retryAfter?: string; type?: string; code?: string; param?: string }
   | { kind: 'hang' }
   /** Closes the connection before sending anything (a reset before the first byte). */
   | { kind: 'reset' }
@@ -67,7 +68,7 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (behavior.retryAfter) headers['retry-after'] = behavior.retryAfter;
       res.writeHead(behavior.status, headers);
-      res.end(JSON.stringify({ error: { message: behavior.message ?? `fake error ${behavior.status}`, type: 'server_error', param: null, code: null } }));
+      res.end(JSON.stringify({ error: { message: behavior.message ?? `fake error ${behavior.status}`, type: behavior.type ?? 'server_error', param: behavior.param ?? null, code: behavior.code ?? null } }));
       return;
     }
     if (behavior.kind !== 'text' && behavior.kind !== 'tool_call') {

@@ -126,4 +126,27 @@ routes:
     const refused = await rejection(stack.client.chat.completions.create({ ...params, model: 'natives-only' }));
     expect(refused).toMatchObject({ status: 400, code: 'unsupported_parameter', param: 'logprobs', type: 'invalid_request_error' });
   });
+
+  it.each([
+    [
+      'a string too long',
+      { message: "Invalid 'messages[0].content': string too long. Expected a string with maximum length 1048576.", code: 'string_above_max_length', param: 'messages[0].content' },
+    ],
+    [
+      'an invalid tool schema',
+      { message: "Invalid schema for function 'f': 'strng' is not valid under any of the given schemas.", code: 'invalid_function_parameters', param: 'tools[0].function.parameters' },
+    ],
+    [
+      'a prompt over the context window',
+      { message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.", code: 'context_length_exceeded', param: 'messages' },
+    ],
+  ])("keeps an OpenAI-compatible upstream's 400 code and param (%s)", async (_name, error) => {
+    openai.setBehavior(() => ({ kind: 'error', status: 400, type: 'invalid_request_error', ...error }));
+    for (const stream of [false, true]) {
+      const err = await rejection(stack.client.chat.completions.create({ model: 'gpt', messages: [{ role: 'user', content: 'x' }], stream }));
+      expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(err).toMatchObject({ status: 400, type: 'invalid_request_error', code: error.code, param: error.param });
+      expect(err.message).toContain(error.message);
+    }
+  });
 });
