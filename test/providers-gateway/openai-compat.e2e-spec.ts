@@ -1,4 +1,7 @@
 import OpenAI, { APIError } from 'openai';
+import { LengthFinishReasonError } from 'openai/error';
+import { zodResponseFormat } from 'openai/helpers/zod';
+import { z } from 'zod';
 import { startFakeAnthropic, type FakeUpstream } from '../fakes/fake-anthropic.server';
 import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.server';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
@@ -148,5 +151,20 @@ routes:
       expect(err).toMatchObject({ status: 400, type: 'invalid_request_error', code: error.code, param: error.param });
       expect(err.message).toContain(error.message);
     }
+  });
+
+  it('returns structured output cut short by max_tokens as OpenAI does (finish_reason length), instead of retrying it into a 502', async () => {
+    openai.setBehavior(() => ({ kind: 'text', content: '{"city": "Ly', finishReason: 'length' }));
+    const City = z.object({ city: z.string(), population: z.number() });
+    const params = { model: 'gpt', max_tokens: 5, messages: [{ role: 'user' as const, content: 'A French city' }], response_format: zodResponseFormat(City, 'city') };
+    const before = openai.requests.length;
+    const cut = await stack.client.chat.completions.create(params);
+    expect(cut.choices[0]).toMatchObject({ finish_reason: 'length', message: { content: '{"city": "Ly' } });
+    expect(openai.requests.length - before).toBe(1);
+    await expect(stack.client.chat.completions.parse(params)).rejects.toBeInstanceOf(LengthFinishReasonError);
+
+    // Gemini spent the whole budget thinking: no content at all, finish_reason length.
+    const thought = await stack.client.chat.completions.create({ ...params, model: 'flash', messages: [{ role: 'user', content: 'A French city [fixture:max-tokens-in-tool]' }] });
+    expect(thought.choices[0]).toMatchObject({ finish_reason: 'length', message: { content: null } });
   });
 });
