@@ -37,6 +37,7 @@ routes:
   # the bandit tries the native adapters first: they are the cheapest, and any model clears the floor
   - { name: natives-first, candidates: [sonnet-cheap, flash-cheap, gpt], quality_floor: 0 }
   - { name: natives-only, candidates: [sonnet-cheap, flash-cheap], quality_floor: 0 }
+  - { name: claude-first, candidates: [sonnet-cheap, gpt], quality_floor: 0 }
 `;
     stack = await startStack({ yaml, queue: 'in-process', env: { ANTHROPIC_API_KEY: 'sk-ant-test', GEMINI_API_KEY: 'AIza-test' } });
   });
@@ -166,5 +167,19 @@ routes:
     // Gemini spent the whole budget thinking: no content at all, finish_reason length.
     const thought = await stack.client.chat.completions.create({ ...params, model: 'flash', messages: [{ role: 'user', content: 'A French city [fixture:max-tokens-in-tool]' }] });
     expect(thought.choices[0]).toMatchObject({ finish_reason: 'length', message: { content: null } });
+  });
+
+  it('serves a whitespace stop sequence, which the Messages API refuses, from a model that takes it', async () => {
+    openai.setBehavior(() => ({ kind: 'text', content: 'first line' }));
+    const params = { model: 'claude-first', stop: ['\n'], messages: [{ role: 'user' as const, content: 'One line please' }] };
+    const before = anthropic.requests.length;
+    const { data, response } = await stack.client.chat.completions.create(params).withResponse();
+    expect(data.choices[0].message.content).toBe('first line');
+    expect(response.headers.get('x-router-models')).toBe('sonnet-cheap,gpt');
+    expect(anthropic.requests.length).toBe(before);
+    expect(openai.requests.at(-1)).toMatchObject({ stop: ['\n'] });
+
+    const refused = await rejection(stack.client.chat.completions.create({ ...params, model: 'sonnet', stop: '\n\n' }));
+    expect(refused).toMatchObject({ status: 400, code: 'unsupported_value', param: 'stop' });
   });
 });
