@@ -60,6 +60,11 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
         if (req.method !== 'POST' || req.url !== '/v1/messages') {
           return sendJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: `No route ${req.method} ${req.url}` } });
         }
+        const stops = (body as { stop_sequences?: unknown } | undefined)?.stop_sequences;
+        if (Array.isArray(stops) && stops.some((stop) => typeof stop !== 'string' || stop.trim() === '')) {
+          // As the Messages API answers a stop sequence that is empty or only whitespace.
+          return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'stop_sequences: each stop sequence must contain non-whitespace' } });
+        }
         const meta = readMeta(dir, fixture);
         const status = meta.status ?? 200;
         const wantsStream = (body as { stream?: unknown } | undefined)?.stream === true;

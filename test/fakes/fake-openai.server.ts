@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 export type Behavior =
   | { kind: 'text'; content: string; chunks?: number; chunkDelayMs?: number; finishReason?: 'stop' | 'length' }
   | { kind: 'tool_call'; name: string; arguments: string }
-  | { kind: 'error'; status: number; message?: string; retryAfter?: string }
+  /** OpenAI's error body; `type` defaults to server_error, `code` and `param` to null. */
+  | { kind: 'error'; status: number; message?: string; retryAfter?: string; type?: string; code?: string; param?: string }
   | { kind: 'hang' }
   /** Closes the connection before sending anything (a reset before the first byte). */
   | { kind: 'reset' }
@@ -67,7 +68,7 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (behavior.retryAfter) headers['retry-after'] = behavior.retryAfter;
       res.writeHead(behavior.status, headers);
-      res.end(JSON.stringify({ error: { message: behavior.message ?? `fake error ${behavior.status}`, type: 'server_error', param: null, code: null } }));
+      res.end(JSON.stringify({ error: { message: behavior.message ?? `fake error ${behavior.status}`, type: behavior.type ?? 'server_error', param: behavior.param ?? null, code: behavior.code ?? null } }));
       return;
     }
     if (behavior.kind !== 'text' && behavior.kind !== 'tool_call') {
@@ -75,7 +76,9 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
       return;
     }
     const completionTokens = behavior.kind === 'text' ? Math.max(1, Math.ceil(behavior.content.length / 4)) : 9;
-    const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+    // `n` choices, each with its own index (OpenAI bills the completion tokens of all of them).
+    const choiceIndices = Array.from({ length: typeof body.n === 'number' && body.n > 1 ? body.n : 1 }, (_, i) => i);
+    const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens * choiceIndices.length, total_tokens: promptTokens + completionTokens * choiceIndices.length };
     const toolCall = behavior.kind === 'tool_call' ? { id: 'call_fake1', type: 'function', function: { name: behavior.name, arguments: behavior.arguments } } : undefined;
     const finishReason = behavior.kind === 'tool_call' ? 'tool_calls' : (behavior.finishReason ?? 'stop');
     if (!body.stream) {
@@ -86,14 +89,12 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
           object: 'chat.completion',
           created,
           model,
-          choices: [
-            {
-              index: 0,
-              message: { role: 'assistant', content: behavior.kind === 'text' ? behavior.content : null, refusal: null, ...(toolCall ? { tool_calls: [toolCall] } : {}) },
-              logprobs: null,
-              finish_reason: finishReason,
-            },
-          ],
+          choices: choiceIndices.map((index) => ({
+            index,
+            message: { role: 'assistant', content: behavior.kind === 'text' ? behavior.content : null, refusal: null, ...(toolCall ? { tool_calls: [toolCall] } : {}) },
+            logprobs: null,
+            finish_reason: finishReason,
+          })),
           usage,
           system_fingerprint: 'fp_fake',
         }),
@@ -108,14 +109,19 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
       res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_fake', ...chunk })}\n\n`);
     };
     const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
-    send({ choices: [{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }], ...(includeUsage ? { usage: null } : {}) });
+    // With n > 1, every chunk carries one choice, named by its index; the choices' chunks interleave.
+    for (const index of choiceIndices) {
+      send({ choices: [{ index, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }], ...(includeUsage ? { usage: null } : {}) });
+    }
     if (behavior.kind === 'text') {
       const n = behavior.chunks ?? 3;
       const size = Math.ceil(behavior.content.length / n);
       for (let i = 0; i < n; i++) {
         if (behavior.chunkDelayMs) await new Promise((r) => setTimeout(r, behavior.chunkDelayMs));
         const piece = behavior.content.slice(i * size, (i + 1) * size);
-        send({ choices: [{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }], ...(includeUsage ? { usage: null } : {}) });
+        for (const index of choiceIndices) {
+          send({ choices: [{ index, delta: { content: piece }, logprobs: null, finish_reason: null }], ...(includeUsage ? { usage: null } : {}) });
+        }
       }
     } else if (toolCall) {
       send({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: toolCall.id, type: 'function', function: { name: toolCall.function.name, arguments: '' } }] }, logprobs: null, finish_reason: null }] });
@@ -124,7 +130,9 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
         send({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: args.slice(i, i + 5) } }] }, logprobs: null, finish_reason: null }] });
       }
     }
-    send({ choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason }], ...(includeUsage ? { usage: null } : {}) });
+    for (const index of choiceIndices) {
+      send({ choices: [{ index, delta: {}, logprobs: null, finish_reason: finishReason }], ...(includeUsage ? { usage: null } : {}) });
+    }
     if (includeUsage) send({ choices: [], usage });
     res.end('data: [DONE]\n\n');
   });

@@ -63,6 +63,11 @@ export class ProviderError extends Error {
     readonly retryAfterMs?: number,
     /** True when content had already been produced before the failure (mid-stream). */
     readonly midStream = false,
+    /**
+     * The `code` and `param` of an OpenAI-format error body (an OpenAI-compatible upstream's): what a
+     * client calling that host directly would read, kept for a client error it must fix itself.
+     */
+    readonly openaiError?: { code: string | null; param: string | null },
   ) {
     super(message);
     this.name = 'ProviderError';

@@ -54,8 +54,8 @@ export interface RunArgs<T> {
 /**
  * Runs a request along a fallback chain until a model answers acceptably: retries on the same model
  * with backoff and jitter (429 honouring retry-after, 5xx, connection errors, timeouts), hands over
- * to the next model when another could serve, and stops at once on a client error every model would
- * reject. Every try is appended to `attempts`; deployment health learns from each result.
+ * to the next model when another could serve (a model whose adapter cannot translate the request
+ * included), and stops at once on a client error every model would reject. Every try is appended to `attempts`; deployment health learns from each result.
  */
 @Injectable()
 export class AttemptRunner implements OnModuleDestroy {
@@ -93,6 +93,7 @@ export class AttemptRunner implements OnModuleDestroy {
     let lastError: ProviderError | undefined;
     let lastRejection: Rejection | undefined;
     let lastModel = chain[0];
+    let refused: GatewayError | undefined;
     for (const [index, model] of chain.entries()) {
       let waited = 0;
       for (let retry = 0; ; retry++) {
@@ -140,6 +141,14 @@ export class AttemptRunner implements OnModuleDestroy {
           if (rejection.retrySameModel && retry < Math.max(1, policy.retries)) continue;
           break;
         } catch (err) {
+          if (err instanceof GatewayError && err.status === 400) {
+            // The adapter cannot put this request to its provider (a parameter it has no counterpart
+            // for, such as logprobs on Anthropic): no call was made, and another model may serve it.
+            Object.assign(attempt, { status: 'error', errorKind: 'unsupported_request', latencyMs: this.clock.now() - startedAt, message: err.message.slice(0, 300) });
+            attempts.push(attempt);
+            refused ??= err;
+            break;
+          }
           if (!(err instanceof ProviderError)) throw err;
           abort.abort();
           Object.assign(attempt, {
@@ -162,6 +171,8 @@ export class AttemptRunner implements OnModuleDestroy {
         }
       }
     }
+    // Every model refused the request before calling its provider: the first refusal says why.
+    if (refused && !lastError && !lastRejection) throw refused;
     throw this.exhausted(attempts, lastError, lastModel, lastRejection);
   }
 

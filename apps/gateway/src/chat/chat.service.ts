@@ -242,8 +242,15 @@ export class ChatService {
           part.add(chunk);
           acc.add(chunk);
           created ??= chunk.created;
-          if (chunk.choices?.some((c) => c.finish_reason)) finish = chunk;
-          else if ((chunk.choices?.length ?? 0) > 0 && !ctx.signal.aborted) {
+          if (chunk.choices?.some((c) => c.finish_reason)) {
+            // The last finish chunk is held back to carry x_router; with n > 1 every choice finishes in
+            // its own chunk, so one held earlier goes out now.
+            if (finish && !ctx.signal.aborted) {
+              const drained = this.writeChunk(raw, this.forClient(finish, ctx, firstModel, created, failovers > 0));
+              if (drained) await drained;
+            }
+            finish = chunk;
+          } else if ((chunk.choices?.length ?? 0) > 0 && !ctx.signal.aborted) {
             const drained = this.writeChunk(raw, this.forClient(chunk, ctx, firstModel, created, failovers > 0));
             if (drained) await drained;
           }
@@ -502,11 +509,23 @@ function totalCost(attempts: AttemptLog[]): number {
   return attempts.reduce((sum, a) => sum + a.costUsd, 0);
 }
 
+/**
+ * Adds one streamed part's usage to the request's, details included (cached prompt tokens, reasoning
+ * tokens...), so that the usage chunk says what the unstreamed answer's `usage` would.
+ */
 function addUsage(total: Usage, part: Usage | undefined): void {
   if (!part) return;
   total.prompt_tokens += part.prompt_tokens ?? 0;
   total.completion_tokens += part.completion_tokens ?? 0;
   total.total_tokens += part.total_tokens ?? 0;
+  if (part.prompt_tokens_details) total.prompt_tokens_details = addCounts(total.prompt_tokens_details, part.prompt_tokens_details);
+  if (part.completion_tokens_details) total.completion_tokens_details = addCounts(total.completion_tokens_details, part.completion_tokens_details);
+}
+
+function addCounts<T extends object>(total: T | undefined, part: T): T {
+  const sum: Record<string, number> = { ...(total as Record<string, number> | undefined) };
+  for (const [key, value] of Object.entries(part)) if (typeof value === 'number') sum[key] = (sum[key] ?? 0) + value;
+  return sum as T;
 }
 
 /** What the worker needs to teach the served model's word model (`learner: hashed_words`). */

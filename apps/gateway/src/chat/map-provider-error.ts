@@ -14,12 +14,13 @@ export function mapProviderError(err: ProviderError, modelId: string): GatewayEr
       return new GatewayError(504, `${from} did not answer in time.`, 'timeout_error', 'upstream_timeout');
     case 'connection':
       return new GatewayError(502, `${from} could not be reached: ${err.message}`, 'api_error', 'upstream_unreachable');
+    // An OpenAI-compatible upstream's own code and param win: they are what OpenAI would have said.
     case 'bad_request':
-      return new GatewayError(400, err.message, 'invalid_request_error', 'upstream_rejected_request');
+      return new GatewayError(400, err.message, 'invalid_request_error', err.openaiError?.code ?? 'upstream_rejected_request', err.openaiError?.param ?? null);
     case 'context_length':
-      return new GatewayError(400, err.message, 'invalid_request_error', 'context_length_exceeded', 'messages');
+      return new GatewayError(400, err.message, 'invalid_request_error', 'context_length_exceeded', err.openaiError?.param ?? 'messages');
     case 'content_policy':
-      return new GatewayError(400, err.message, 'invalid_request_error', 'content_policy_violation');
+      return new GatewayError(400, err.message, 'invalid_request_error', err.openaiError?.code ?? 'content_policy_violation', err.openaiError?.param ?? null);
     case 'auth':
       return new GatewayError(502, `${from}: the gateway's credentials for its provider were rejected.`, 'api_error', 'upstream_auth_failed');
     case 'not_found':

@@ -1,27 +1,52 @@
-import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
-import { DEFAULT_CAPABILITIES, type AppConfig } from '../../../../libs/config/src';
+import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
+import { DEFAULT_CAPABILITIES, type AppConfig, type ModelSpec, type RouteSpec } from '../../../../libs/config/src';
+import { GatewayError } from '../../../../libs/core/src';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { APP_CONFIG } from '../tokens';
 
-/** `GET /v1/models`: the routes and the concrete models a client may name, in OpenAI's list format. */
+/**
+ * `GET /v1/models` and `GET /v1/models/{id}`: the routes and the concrete models a client may name, in
+ * OpenAI's model format (https://platform.openai.com/docs/api-reference/models).
+ */
 @Controller('v1')
 @UseGuards(GatewayKeyGuard)
 export class ModelsController {
   private readonly startedAt = Math.floor(Date.now() / 1000);
+  private readonly kinds: Map<string, string>;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.kinds = new Map(config.providers.map((p) => [p.id, p.kind]));
+  }
 
   @Get('models')
   list() {
-    const routes = [...this.config.routes.values()].map((r) => ({
+    const routes = [...this.config.routes.values()].map((r) => this.routeEntry(r));
+    const models = [...this.config.models.values()].map((m) => this.modelEntry(m));
+    return { object: 'list', data: [...routes, ...models] };
+  }
+
+  /** A route wins over a model of the same name, as it does for chat completions. */
+  @Get('models/:id')
+  retrieve(@Param('id') id: string) {
+    const route = this.config.routes.get(id);
+    if (route) return this.routeEntry(route);
+    const model = this.config.models.get(id);
+    if (model) return this.modelEntry(model);
+    throw GatewayError.notFound(`The model '${id}' does not exist.`, 'model_not_found', 'model');
+  }
+
+  private routeEntry(r: RouteSpec) {
+    return {
       id: r.name,
       object: 'model' as const,
       created: this.startedAt,
       owned_by: 'router',
       x_router: { type: 'route', candidates: r.candidates, quality_floor: r.qualityFloor, budget_usd_per_day: r.budgetUsdPerDay ?? null },
-    }));
-    const kinds = new Map(this.config.providers.map((p) => [p.id, p.kind]));
-    const models = [...this.config.models.values()].map((m) => ({
+    };
+  }
+
+  private modelEntry(m: ModelSpec) {
+    return {
       id: m.id,
       object: 'model' as const,
       created: this.startedAt,
@@ -29,7 +54,7 @@ export class ModelsController {
       x_router: {
         type: 'model',
         provider: m.providerId,
-        provider_kind: kinds.get(m.providerId) ?? null,
+        provider_kind: this.kinds.get(m.providerId) ?? null,
         upstream: m.upstream,
         family: m.family ?? null,
         context_window: m.contextWindow,
@@ -39,7 +64,6 @@ export class ModelsController {
         capabilities: m.capabilities ?? DEFAULT_CAPABILITIES,
         prompt_template: m.promptTemplate?.name ?? null,
       },
-    }));
-    return { object: 'list', data: [...routes, ...models] };
+    };
   }
 }

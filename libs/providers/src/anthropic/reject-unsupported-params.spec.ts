@@ -5,7 +5,7 @@ const base: ChatRequest = { model: 'claude', messages: [{ role: 'user', content:
 
 describe('rejectUnsupportedAnthropicParams', () => {
   it('accepts what Anthropic can honour, including best-effort seed and zero penalties', () => {
-    expect(() => rejectUnsupportedAnthropicParams({ ...base, n: 1, seed: 7, presence_penalty: 0, frequency_penalty: 0, logprobs: false, temperature: 1 })).not.toThrow();
+    expect(() => rejectUnsupportedAnthropicParams({ ...base, n: 1, seed: 7, presence_penalty: 0, frequency_penalty: 0, logprobs: false, temperature: 1, stop: ['\nEND'] })).not.toThrow();
   });
 
   it.each<[Partial<ChatRequest>, string]>([
@@ -18,6 +18,8 @@ describe('rejectUnsupportedAnthropicParams', () => {
     [{ modalities: ['text', 'audio'] }, 'modalities'],
     [{ reasoning_effort: 'high' }, 'reasoning_effort'],
     [{ temperature: 1.5 }, 'temperature'],
+    [{ stop: '\n' }, 'stop'],
+    [{ stop: ['END', ' \n'] }, 'stop'],
   ])('rejects %j with param %s', (extra, param) => {
     expect(() => rejectUnsupportedAnthropicParams({ ...base, ...extra } as ChatRequest)).toThrow(
       expect.objectContaining({ status: 400, type: 'invalid_request_error', param }),

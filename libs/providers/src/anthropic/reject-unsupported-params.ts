@@ -1,7 +1,8 @@
 import { GatewayError, type ChatRequest } from '../../../core/src';
 
 /**
- * Parameters the Messages API cannot honour are refused with a 400 naming the parameter, never dropped.
+ * Parameters the Messages API cannot honour are refused with a 400 naming the parameter, never dropped
+ * (on a route, the next model then serves the request).
  * Accepted but not sent: `seed` (OpenAI documents it as best-effort, so ignoring it keeps the contract),
  * `stream_options` (the adapter always reports usage), and gateway-side fields (`store`, `metadata`,
  * `service_tier`, `prompt_cache_key`, `safety_identifier`).
@@ -11,6 +12,11 @@ export function rejectUnsupportedAnthropicParams(request: ChatRequest): void {
   if (request.n != null && request.n > 1) throw unsupported('n', 'n > 1 (several choices)');
   if (request.temperature != null && request.temperature > 1) {
     throw GatewayError.invalidRequest('Anthropic models accept a temperature between 0 and 1.', 'temperature', 'unsupported_value');
+  }
+  const stops = typeof request.stop === 'string' ? [request.stop] : (request.stop ?? []);
+  if (stops.some((stop) => stop.trim() === '')) {
+    // https://docs.anthropic.com/en/api/messages: the API answers "each stop sequence must contain non-whitespace".
+    throw GatewayError.invalidRequest('Anthropic models accept only stop sequences with a non-whitespace character (not "\\n" alone).', 'stop', 'unsupported_value');
   }
   if (request.logprobs) throw unsupported('logprobs', 'logprobs');
   if (request.top_logprobs != null) throw unsupported('top_logprobs', 'top_logprobs');

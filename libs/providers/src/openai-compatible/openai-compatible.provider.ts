@@ -1,8 +1,9 @@
 import type { ChatChunk, ChatRequest, ChatResponse } from '../../../core/src';
 import { ProviderError, type ChatProvider, type ProviderCall } from '../provider';
 import { parseSse } from '../http/sse';
-import { errorFromResponse, postJson, readText, toProviderError } from '../http/upstream-client';
+import { postJson, readText, toProviderError } from '../http/upstream-client';
 import type { ProviderSettings } from '../provider-settings';
+import { openAIErrorFromResponse } from './map-openai-error';
 
 /**
  * Any upstream that speaks OpenAI's Chat Completions: OpenAI itself and the long tail of compatible
@@ -26,7 +27,7 @@ export class OpenAICompatibleProvider implements ChatProvider {
   async complete(call: ProviderCall): Promise<ChatResponse> {
     const body = this.prepare({ ...call.request, stream: false });
     const res = await postJson(this.url, this.headers, body, call);
-    if (res.status >= 400) throw await errorFromResponse(res, describeOpenAIError);
+    if (res.status >= 400) throw await openAIErrorFromResponse(res);
     const text = await readText(res.body);
     try {
       return JSON.parse(text) as ChatResponse;
@@ -46,7 +47,7 @@ export class OpenAICompatibleProvider implements ChatProvider {
     return {
       async *[Symbol.asyncIterator]() {
         const res = await postJson(url, headers, body, call);
-        if (res.status >= 400) throw await errorFromResponse(res, describeOpenAIError);
+        if (res.status >= 400) throw await openAIErrorFromResponse(res);
         let sawContent = false;
         try {
           for await (const event of parseSse(res.body)) {
@@ -92,15 +93,5 @@ export class OpenAICompatibleProvider implements ChatProvider {
       }
     }
     return body;
-  }
-}
-
-export function describeOpenAIError(text: string): string | undefined {
-  try {
-    const parsed = JSON.parse(text) as { error?: { message?: string } | string; message?: string };
-    if (typeof parsed.error === 'string') return parsed.error;
-    return parsed.error?.message ?? parsed.message;
-  } catch {
-    return text ? text.slice(0, 500) : undefined;
   }
 }
