@@ -33,4 +33,17 @@ describe('parseChatRequest', () => {
     expect(errorOf([1, 2]).code).toBe('invalid_body');
     expect(errorOf('text').status).toBe(400);
   });
+
+  it('refuses tool_choice without tools, and an empty tools array, as OpenAI does', () => {
+    const messages = [{ role: 'user', content: 'x' }];
+    const lone = errorOf({ model: 'auto', messages, tool_choice: 'auto' });
+    expect(lone.toBody()).toEqual({
+      error: { message: "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.", type: 'invalid_request_error', param: 'tool_choice', code: 'invalid_value' },
+    });
+    expect(errorOf({ model: 'auto', messages, tool_choice: { type: 'function', function: { name: 'f' } } }).param).toBe('tool_choice');
+    const empty = errorOf({ model: 'auto', messages, tools: [] });
+    expect([empty.status, empty.param, empty.code]).toEqual([400, 'tools', 'empty_array']);
+    const tool = { type: 'function', function: { name: 'f', parameters: { type: 'object' } } };
+    expect(parseChatRequest({ model: 'auto', messages, tools: [tool], tool_choice: 'required' })).toMatchObject({ tool_choice: 'required' });
+  });
 });

@@ -102,7 +102,22 @@ export function parseChatRequest(body: unknown): ChatRequest {
     const message = missing ? `Missing required parameter: '${param}'.` : `Invalid value for '${param ?? 'body'}': ${issue.message}`;
     throw GatewayError.invalidRequest(message, param, missing ? 'missing_required_parameter' : 'invalid_value');
   }
+  checkToolFields(parsed.data);
   return parsed.data as unknown as ChatRequest;
+}
+
+/**
+ * What OpenAI refuses about `tools` and `tool_choice` together, refused here for every provider: the
+ * native adapters would drop a lone `tool_choice` or an empty `tools`, so the answer would depend on
+ * which model the route drew. Same messages, params and status as OpenAI.
+ */
+function checkToolFields(request: { tools?: unknown[]; tool_choice?: unknown }): void {
+  if (request.tools !== undefined && request.tools.length === 0) {
+    throw GatewayError.invalidRequest("Invalid 'tools': empty array. Expected an array with minimum length 1, but got an empty array instead.", 'tools', 'empty_array');
+  }
+  if (request.tool_choice !== undefined && request.tools === undefined) {
+    throw GatewayError.invalidRequest("Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.", 'tool_choice', 'invalid_value');
+  }
 }
 
 function isMissing(body: unknown, path: Array<string | number>): boolean {
