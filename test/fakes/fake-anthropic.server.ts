@@ -65,6 +65,8 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
           // As the Messages API answers a stop sequence that is empty or only whitespace.
           return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'stop_sequences: each stop sequence must contain non-whitespace' } });
         }
+        const refusal = refuseWhitespaceText(body);
+        if (refusal) return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: refusal } });
         const meta = readMeta(dir, fixture);
         const status = meta.status ?? 200;
         const wantsStream = (body as { stream?: unknown } | undefined)?.stream === true;
@@ -133,4 +135,26 @@ function readMeta(dir: string, fixture: string): FixtureMeta {
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
+}
+
+/**
+ * What the Messages API answers about white space in `messages`: a text block that is empty or only
+ * white space, and a final assistant turn (a prefill) whose text ends in white space, are refused.
+ */
+function refuseWhitespaceText(body: unknown): string | undefined {
+  const messages = (body as { messages?: unknown } | undefined)?.messages;
+  if (!Array.isArray(messages)) return undefined;
+  for (const [i, message] of messages.entries()) {
+    const content = (message as { content?: unknown }).content;
+    const blocks = typeof content === 'string' ? [{ type: 'text', text: content }] : Array.isArray(content) ? content : [];
+    for (const block of blocks as Array<{ type?: string; text?: unknown }>) {
+      if (block.type === 'text' && typeof block.text === 'string' && block.text.trim() === '') return `messages.${i}: text content blocks must contain non-whitespace text`;
+    }
+    const last = blocks[blocks.length - 1] as { type?: string; text?: unknown } | undefined;
+    const final = i === messages.length - 1 && (message as { role?: unknown }).role === 'assistant';
+    if (final && last?.type === 'text' && typeof last.text === 'string' && last.text !== last.text.trimEnd()) {
+      return 'messages: final assistant content cannot end with trailing whitespace';
+    }
+  }
+  return undefined;
 }

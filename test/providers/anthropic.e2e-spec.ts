@@ -235,6 +235,21 @@ describe('Anthropic provider against the fake Messages API', () => {
       expect((err as ProviderError).retryable).toBe(true);
     });
 
+    it("sends a history with white-space-only assistant text (other providers' models write it before tool calls) and a prefill ending in white space", async () => {
+      const history: ChatRequest['messages'] = [
+        { role: 'user', content: 'Weather in Paris? [fixture:text]' },
+        { role: 'assistant', content: '\n\n', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }] },
+        { role: 'tool', tool_call_id: 'call_1', content: 'sunny' },
+        { role: 'assistant', content: 'It is ' },
+      ];
+      const before = fake.requests.length;
+      const answer = await provider.complete({ request: { model: MODEL, messages: history, tools: [weatherTool] } as ChatRequest });
+      expect(answer.choices[0].finish_reason).toBe('stop');
+      const sent = fake.requests[before].body as { messages: Array<{ role: string; content: Array<{ type: string; text?: string }> }> };
+      expect(sent.messages[1].content.map((b) => b.type)).toEqual(['tool_use']);
+      expect(sent.messages[3].content).toEqual([{ type: 'text', text: 'It is' }]);
+    });
+
     it('refuses parameters it cannot honour before calling upstream', async () => {
       const before = fake.requests.length;
       await expect(provider.complete({ request: request('text', { n: 2 }) })).rejects.toMatchObject({ status: 400, param: 'n' });

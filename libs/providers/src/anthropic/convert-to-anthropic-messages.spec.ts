@@ -89,6 +89,32 @@ describe('convertToAnthropicMessages', () => {
     ]);
   });
 
+  it("leaves out an assistant turn's text that is only white space, which Anthropic refuses", () => {
+    const { messages } = convertToAnthropicMessages([
+      { role: 'user', content: 'Weather?' },
+      { role: 'assistant', content: '\n\n', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'call_1', content: 'sunny' },
+      { role: 'assistant', content: [{ type: 'text', text: ' ' }, { type: 'text', text: 'It is sunny.' }] },
+      { role: 'user', content: 'Thanks' },
+    ]);
+    expect(messages[1].content).toEqual([{ type: 'tool_use', id: 'call_1', name: 'weather', input: {} }]);
+    expect(messages[3].content).toEqual([{ type: 'text', text: 'It is sunny.' }]);
+  });
+
+  it('cuts the trailing white space of a final assistant turn (a prefill), which Anthropic refuses', () => {
+    const input = [
+      { role: 'user' as const, content: 'Write JSON.' },
+      { role: 'assistant' as const, content: '{\n  ' },
+    ];
+    const { messages } = convertToAnthropicMessages(input);
+    expect(messages[1].content).toEqual([{ type: 'text', text: '{' }]);
+    // The client's messages are left as they were.
+    expect(input[1].content).toBe('{\n  ');
+    // An earlier assistant turn keeps its text as it is.
+    const earlier = convertToAnthropicMessages([...input, { role: 'user', content: 'Go on.' }]);
+    expect(earlier.messages[1].content).toEqual([{ type: 'text', text: '{\n  ' }]);
+  });
+
   it('sends inline PDFs as documents', () => {
     const { messages } = convertToAnthropicMessages([
       { role: 'user', content: [{ type: 'file', file: { file_data: 'data:application/pdf;base64,JVBE', filename: 'a.pdf' } }] },

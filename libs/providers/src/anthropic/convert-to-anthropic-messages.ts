@@ -58,12 +58,15 @@ export function convertToAnthropicMessages(messages: ChatMessage[]): AnthropicPr
       }
       case 'assistant': {
         const blocks: ContentBlockParam[] = [];
+        // Anthropic refuses a text block that is empty or only white space ("text content blocks must
+        // contain non-whitespace text"); other providers' models often answer "\n\n" before their tool
+        // calls, and that history must still reach a Claude model the route draws later.
         if (typeof message.content === 'string') {
-          if (message.content) blocks.push({ type: 'text', text: message.content });
+          if (hasText(message.content)) blocks.push({ type: 'text', text: message.content });
         } else if (message.content) {
           for (const part of message.content) {
             const text = part.type === 'text' ? part.text : part.refusal;
-            if (text) blocks.push({ type: 'text', text });
+            if (hasText(text)) blocks.push({ type: 'text', text });
           }
         }
         (message.tool_calls ?? []).forEach((call, j) => {
@@ -91,7 +94,24 @@ export function convertToAnthropicMessages(messages: ChatMessage[]): AnthropicPr
         throw GatewayError.invalidRequest('The deprecated `function` role is not supported; use `tool` messages.', `${param}.role`);
     }
   });
+  trimFinalAssistantText(out);
   return { system, messages: out };
+}
+
+function hasText(text: string | null | undefined): text is string {
+  return text != null && text.trim() !== '';
+}
+
+/**
+ * A conversation that ends on an assistant turn asks the model to continue it (a prefill), and
+ * Anthropic refuses one whose text ends in white space ("final assistant content cannot end with
+ * trailing whitespace"), which OpenAI accepts: the trailing white space is cut.
+ */
+function trimFinalAssistantText(out: MessageParam[]): void {
+  const last = out[out.length - 1];
+  if (last?.role !== 'assistant' || !Array.isArray(last.content)) return;
+  const block = last.content[last.content.length - 1];
+  if (block?.type === 'text') block.text = block.text.trimEnd();
 }
 
 function convertUserPart(part: ChatCompletionContentPart, param: string): ContentBlockParam {
