@@ -140,6 +140,14 @@ prompt_templates:
     });
   });
 
+  it("lets a Claude model write up to its own output limit when the client sets none, as an OpenAI model would", async () => {
+    await stack.client.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'Hi [fixture:text]' }] });
+    // claude-sonnet-4's max_output_tokens in the catalog (Anthropic requires a max_tokens on every request).
+    expect((anthropic.requests.at(-1)!.body as { max_tokens: number }).max_tokens).toBe(64000);
+    await stack.client.chat.completions.create({ model: 'sonnet', max_completion_tokens: 300, messages: [{ role: 'user', content: 'Hi [fixture:text]' }] });
+    expect((anthropic.requests.at(-1)!.body as { max_tokens: number }).max_tokens).toBe(300);
+  });
+
   it("applies the model's prompt template only to requests that go to it, and records its name", async () => {
     const messages = [
       { role: 'system' as const, content: 'You are a geography tutor.' },

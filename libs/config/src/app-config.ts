@@ -9,6 +9,8 @@ export interface ModelSpec {
   inputPer1M: number;
   outputPer1M: number;
   contextWindow: number;
+  /** The most tokens the model writes in one answer, when known (`max_output_tokens`). */
+  maxOutputTokens?: number;
   timeouts: TimeoutSpec;
   /** Price of a prompt-cache hit per 1M tokens, when it differs from inputPer1M. */
   cachedInputPer1M?: number;

@@ -7,10 +7,11 @@ type ResolvedModelConfig = RouterConfigFile['models'][number];
 export function modelExtras(
   m: ResolvedModelConfig,
   templates: RouterConfigFile['prompt_templates'],
-): Pick<ModelSpec, 'cachedInputPer1M' | 'capabilities' | 'tokenizer' | 'family' | 'promptTemplate'> {
+): Pick<ModelSpec, 'cachedInputPer1M' | 'maxOutputTokens' | 'capabilities' | 'tokenizer' | 'family' | 'promptTemplate'> {
   const template = templates.find((t) => t.models.includes(m.id)) ?? templates.find((t) => t.families.includes(m.family));
   return {
     ...(m.cached_input_per_1m !== undefined ? { cachedInputPer1M: m.cached_input_per_1m } : {}),
+    ...(m.max_output_tokens !== undefined ? { maxOutputTokens: m.max_output_tokens } : {}),
     capabilities: { ...m.capabilities },
     tokenizer: m.tokenizer,
     family: m.family,

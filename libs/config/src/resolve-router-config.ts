@@ -27,6 +27,7 @@ interface ModelInput {
   output_per_1m?: number;
   cached_input_per_1m?: number;
   context_window?: number;
+  max_output_tokens?: number;
   capabilities?: Partial<ModelCapabilitiesConfig>;
   tokenizer?: 'o200k_base' | 'estimate';
   family?: string;
@@ -157,6 +158,7 @@ function resolveModel<M extends ModelInput>(
   const output = required('output_per_1m', m.output_per_1m ?? entry?.output);
   const contextWindow = required('context_window', m.context_window ?? entry?.context_window);
   const cached = m.cached_input_per_1m ?? entry?.cached_input;
+  const maxOutput = m.max_output_tokens ?? entry?.max_output_tokens;
   const providerId = provider ?? '';
   return {
     ...m,
@@ -166,6 +168,7 @@ function resolveModel<M extends ModelInput>(
     output_per_1m: output ?? 0,
     ...(cached !== undefined ? { cached_input_per_1m: cached } : {}),
     context_window: contextWindow ?? 1,
+    ...(maxOutput !== undefined ? { max_output_tokens: maxOutput } : {}),
     capabilities: { ...(entry?.capabilities ?? DEFAULT_CAPABILITIES), ...m.capabilities },
     tokenizer: m.tokenizer ?? entry?.tokenizer ?? (O200K_UPSTREAM.test(upstream ?? '') ? 'o200k_base' : 'estimate'),
     family: m.family ?? presetOf.get(providerId) ?? kindOf.get(providerId) ?? providerId,

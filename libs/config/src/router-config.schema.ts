@@ -70,6 +70,11 @@ export const modelConfigSchema = z
     /** A zero price on a provider that is not on this machine is refused unless the model says it is free. */
     free: z.boolean().optional(),
     context_window: z.number().int().positive().optional(),
+    /**
+     * The most tokens the model writes in one answer (from the catalog, or given here). Sent as the
+     * limit to providers that need one on every request (Anthropic) when the client sets none.
+     */
+    max_output_tokens: z.number().int().positive().optional(),
     capabilities: capabilitiesSchema.partial().optional(),
     tokenizer: tokenizerSchema.optional(),
     /** For prompt templates; by default the provider's preset (or kind). */

@@ -12,6 +12,11 @@ export interface ProviderCall {
    */
   abort?: AbortController;
   timeouts?: ProviderTimeouts;
+  /**
+   * The model's own output limit (`ModelSpec.maxOutputTokens`), for a provider that needs a limit on
+   * every request (Anthropic) when the client sets none: OpenAI's models then write up to theirs.
+   */
+  maxOutputTokens?: number;
 }
 
 export interface ProviderTimeouts {

@@ -126,6 +126,7 @@ export class AttemptRunner implements OnModuleDestroy {
             idleMs: timeouts.idleMs,
             totalMs: timeouts.totalMs,
           },
+          maxOutputTokens: model.maxOutputTokens,
         };
         try {
           const response = await args.call({ model, call: providerCall, abort, timeouts, startedAt });

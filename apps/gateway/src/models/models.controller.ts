@@ -58,6 +58,7 @@ export class ModelsController {
         upstream: m.upstream,
         family: m.family ?? null,
         context_window: m.contextWindow,
+        max_output_tokens: m.maxOutputTokens ?? null,
         input_per_1m: m.inputPer1M,
         output_per_1m: m.outputPer1M,
         cached_input_per_1m: m.cachedInputPer1M ?? null,

@@ -34,6 +34,9 @@ describe('convertToAnthropicRequest', () => {
 
   it('defaults max_tokens and falls back to the legacy max_tokens', () => {
     expect(convertToAnthropicRequest({ model: 'm', messages: user }).body.max_tokens).toBe(DEFAULT_ANTHROPIC_MAX_TOKENS);
+    // The model's own limit when it is known, the client's when it sets one.
+    expect(convertToAnthropicRequest({ model: 'm', messages: user }, 64000).body.max_tokens).toBe(64000);
+    expect(convertToAnthropicRequest({ model: 'm', messages: user, max_completion_tokens: 50 }, 64000).body.max_tokens).toBe(50);
     expect(convertToAnthropicRequest({ model: 'm', messages: user, max_tokens: 12, stop: ['a', 'b'] }).body).toMatchObject({
       max_tokens: 12,
       stop_sequences: ['a', 'b'],

@@ -5,7 +5,10 @@ import { convertToAnthropicMessages } from './convert-to-anthropic-messages';
 import { convertToAnthropicTools } from './convert-to-anthropic-tools';
 import { rejectUnsupportedAnthropicParams } from './reject-unsupported-params';
 
-/** Anthropic requires `max_tokens`; this is sent when the client sets neither limit. */
+/**
+ * Anthropic requires `max_tokens`. When the client sets neither limit, the model's own output limit
+ * is sent (from the catalog or the config: an OpenAI model would write up to its own), else this.
+ */
 export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
 
 export const JSON_OBJECT_INSTRUCTION = 'Respond with a single valid JSON object and nothing else: no prose, no code fences.';
@@ -28,7 +31,7 @@ export interface AnthropicRequest {
  * https://docs.anthropic.com/en/docs/test-and-evaluate/strengthen-guardrails/increase-consistency#specify-the-desired-output-format
  * `response_format: json_object` adds a system instruction to answer with JSON only.
  */
-export function convertToAnthropicRequest(request: ChatRequest): AnthropicRequest {
+export function convertToAnthropicRequest(request: ChatRequest, modelMaxOutputTokens?: number): AnthropicRequest {
   rejectUnsupportedAnthropicParams(request);
   const { system, messages } = convertToAnthropicMessages(request.messages);
   let { tools, tool_choice } = convertToAnthropicTools(request);
@@ -59,7 +62,7 @@ export function convertToAnthropicRequest(request: ChatRequest): AnthropicReques
   const stop = typeof request.stop === 'string' ? [request.stop] : (request.stop ?? undefined);
   const body: AnthropicRequestBody = {
     model: request.model,
-    max_tokens: request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
+    max_tokens: request.max_completion_tokens ?? request.max_tokens ?? modelMaxOutputTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
     messages,
     ...(system.length > 0 ? { system } : {}),
     ...(request.temperature != null ? { temperature: request.temperature } : {}),
