@@ -32,6 +32,12 @@ describe('convertToAnthropicRequest', () => {
     });
   });
 
+  it("sends OpenAI's end-user id as metadata.user_id: safety_identifier first, then user", () => {
+    expect(convertToAnthropicRequest({ model: 'm', messages: user, safety_identifier: 'hash-1', user: 'user-42' }).body.metadata).toEqual({ user_id: 'hash-1' });
+    expect(convertToAnthropicRequest({ model: 'm', messages: user, user: 'user-42' }).body.metadata).toEqual({ user_id: 'user-42' });
+    expect(convertToAnthropicRequest({ model: 'm', messages: user }).body.metadata).toBeUndefined();
+  });
+
   it('defaults max_tokens and falls back to the legacy max_tokens', () => {
     expect(convertToAnthropicRequest({ model: 'm', messages: user }).body.max_tokens).toBe(DEFAULT_ANTHROPIC_MAX_TOKENS);
     // The model's own limit when it is known, the client's when it sets one.

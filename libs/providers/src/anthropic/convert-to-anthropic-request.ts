@@ -60,6 +60,7 @@ export function convertToAnthropicRequest(request: ChatRequest, modelMaxOutputTo
   }
 
   const stop = typeof request.stop === 'string' ? [request.stop] : (request.stop ?? undefined);
+  const userId = endUser(request);
   const body: AnthropicRequestBody = {
     model: request.model,
     max_tokens: request.max_completion_tokens ?? request.max_tokens ?? modelMaxOutputTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
@@ -68,9 +69,14 @@ export function convertToAnthropicRequest(request: ChatRequest, modelMaxOutputTo
     ...(request.temperature != null ? { temperature: request.temperature } : {}),
     ...(request.top_p != null ? { top_p: request.top_p } : {}),
     ...(stop && stop.length > 0 ? { stop_sequences: stop } : {}),
-    ...(request.user ? { metadata: { user_id: request.user } } : {}),
+    // OpenAI's end-user id: `safety_identifier` (which replaces `user`), else `user`.
+    ...(userId ? { metadata: { user_id: userId } } : {}),
     ...(tools ? { tools } : {}),
     ...(tool_choice ? { tool_choice } : {}),
   };
   return { body, ...(jsonTool ? { jsonTool } : {}) };
+}
+
+function endUser(request: ChatRequest): string | undefined {
+  return request.safety_identifier || request.user || undefined;
 }
