@@ -51,7 +51,7 @@ models:
     await gemini.close();
   });
 
-  async function complete(streamed: boolean, body: ChatCompletionCreateParamsNonStreaming): Promise<ChatCompletion> {
+  async function complete(streamed: boolean, body: Omit<ChatCompletionCreateParamsNonStreaming, 'stream'>): Promise<ChatCompletion> {
     return streamed ? stack.client.chat.completions.stream(body).finalChatCompletion() : stack.client.chat.completions.create(body);
   }
 
