@@ -7,6 +7,13 @@
  * Files under test/fixtures/gemini/: `<name>.json` (generateContent body), `<name>.sse.txt` (stream),
  * optional `<name>.meta.json` `{ status, headers }`; an error status always replays `<name>.json`.
  * Streams are written in small slices so events split across TCP chunks.
+ *
+ * Thought signatures, as the real API checks them (https://ai.google.dev/gemini-api/docs/thought-signatures):
+ * a `thoughtSignature` sent back must be one this fake issued (in any fixture it replayed) or one of
+ * Google's documented dummies, else 400 "Corrupted thought signature"; and for a model that requires
+ * them (default: names starting `gemini-3`), the first functionCall part of every model step of the
+ * current turn (since the last user content that is not only function responses) must carry one, else
+ * 400 "Function call is missing a thought_signature in functionCall parts...".
  */
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +21,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const GEMINI_FIXTURES_DIR = join(__dirname, '..', 'fixtures', 'gemini');
+
+/** The values Google documents for function calls whose signature is unknown (history from another model). */
+export const DUMMY_THOUGHT_SIGNATURES = ['skip_thought_signature_validator', 'context_engineering_is_the_way_to_go'];
 
 export interface RecordedGeminiRequest {
   method: string;
@@ -43,10 +53,14 @@ const ROUTE = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateConten
 /** Dynamic mode: text to answer a non-streamed request with, per upstream model (undefined: use the fixture). */
 export type AnswerFor = (model: string, body: unknown) => string | undefined;
 
-export async function startFakeGemini(options: { fixturesDir?: string; sliceBytes?: number; answer?: AnswerFor } = {}): Promise<FakeGemini> {
+export async function startFakeGemini(
+  options: { fixturesDir?: string; sliceBytes?: number; answer?: AnswerFor; requiresThoughtSignatures?: (model: string) => boolean } = {},
+): Promise<FakeGemini> {
   const dir = options.fixturesDir ?? GEMINI_FIXTURES_DIR;
   const sliceBytes = options.sliceBytes ?? 48;
+  const requiresThoughtSignatures = options.requiresThoughtSignatures ?? ((model: string) => model.startsWith('gemini-3'));
   const requests: RecordedGeminiRequest[] = [];
+  const issuedSignatures = new Set<string>(DUMMY_THOUGHT_SIGNATURES);
 
   const server: Server = createServer((req, res) => {
     const pieces: Buffer[] = [];
@@ -78,6 +92,8 @@ export async function startFakeGemini(options: { fixturesDir?: string; sliceByte
         if (streaming && route[3] !== '?alt=sse') {
           return sendJson(res, 400, { error: { code: 400, message: 'This fake only serves alt=sse streams.', status: 'INVALID_ARGUMENT' } });
         }
+        const signatureProblem = checkThoughtSignatures(body, issuedSignatures, requiresThoughtSignatures(decodeURIComponent(route[1])));
+        if (signatureProblem) return sendJson(res, 400, { error: { code: 400, message: signatureProblem, status: 'INVALID_ARGUMENT' } });
         const answer = streaming ? undefined : options.answer?.(decodeURIComponent(route[1]), body);
         if (answer !== undefined) {
           const outputTokens = Math.max(1, Math.ceil(answer.length / 4));
@@ -95,6 +111,9 @@ export async function startFakeGemini(options: { fixturesDir?: string; sliceByte
         if (streaming && status < 400 && existsSync(ssePath)) {
           res.writeHead(status, { 'content-type': 'text/event-stream', ...meta.headers });
           const text = readFileSync(ssePath);
+          for (const line of text.toString('utf8').split('\n')) {
+            if (line.startsWith('data: ')) collectSignatures(JSON.parse(line.slice(6)), issuedSignatures);
+          }
           for (let i = 0; i < text.length; i += sliceBytes) {
             res.write(text.subarray(i, i + sliceBytes));
             await new Promise((resolve) => setImmediate(resolve));
@@ -103,7 +122,9 @@ export async function startFakeGemini(options: { fixturesDir?: string; sliceByte
         }
         if (existsSync(jsonPath)) {
           res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...meta.headers });
-          return res.end(readFileSync(jsonPath));
+          const json = readFileSync(jsonPath);
+          collectSignatures(JSON.parse(json.toString('utf8')), issuedSignatures);
+          return res.end(json);
         }
         return sendJson(res, 404, { error: { code: 404, message: `No fixture "${fixture}" (${streaming ? 'stream' : 'json'})`, status: 'NOT_FOUND' } });
       })();
@@ -143,4 +164,43 @@ function readMeta(dir: string, fixture: string): FixtureMeta {
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
+}
+
+type RequestPart = { text?: unknown; functionCall?: { name?: unknown }; functionResponse?: unknown; thoughtSignature?: unknown };
+
+/** Gemini's answer to a request whose thought signatures it would refuse, or undefined. */
+function checkThoughtSignatures(body: unknown, issued: Set<string>, required: boolean): string | undefined {
+  const contents = (body as { contents?: Array<{ role?: string; parts?: RequestPart[] }> } | undefined)?.contents ?? [];
+  for (const content of contents) {
+    for (const part of content.parts ?? []) {
+      if (part.thoughtSignature !== undefined && !issued.has(String(part.thoughtSignature))) return 'Corrupted thought signature.';
+    }
+  }
+  if (!required) return undefined;
+  let turnStart = 0;
+  contents.forEach((content, i) => {
+    if (content.role === 'user' && (content.parts ?? []).some((part) => part.functionResponse === undefined)) turnStart = i;
+  });
+  for (let i = turnStart; i < contents.length; i++) {
+    if (contents[i].role !== 'model') continue;
+    const first = (contents[i].parts ?? []).find((part) => part.functionCall !== undefined);
+    if (first && first.thoughtSignature === undefined) {
+      return (
+        'Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing ' +
+        `thought_signature may lead to degraded model performance. Additional data, function call \`${String(first.functionCall?.name)}\` , position ${i + 1}. ` +
+        'Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.'
+      );
+    }
+  }
+  return undefined;
+}
+
+function collectSignatures(value: unknown, into: Set<string>): void {
+  if (Array.isArray(value)) value.forEach((item) => collectSignatures(item, into));
+  else if (typeof value === 'object' && value !== null) {
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === 'thoughtSignature' && typeof inner === 'string') into.add(inner);
+      else collectSignatures(inner, into);
+    }
+  }
 }

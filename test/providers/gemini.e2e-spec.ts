@@ -1,6 +1,8 @@
 import type { ChatChunk, ChatRequest } from '../../libs/core/src';
 import { closeUpstreamAgent, ProviderError, ProviderRegistry, type ChatProvider } from '../../libs/providers/src';
-import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.server';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GEMINI_FIXTURES_DIR, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.server';
 
 const MODEL = 'gemini-2.5-flash';
 const created = expect.any(Number);
@@ -281,7 +283,8 @@ describe('Gemini provider against the fake Gemini API', () => {
       expect(last.body).toEqual({
         contents: [
           { role: 'user', parts: [{ text: 'Weather in Paris?' }] },
-          { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { location: 'Paris' } } }] },
+          // a call this provider never returned: Google's dummy signature
+          { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { location: 'Paris' } }, thoughtSignature: 'skip_thought_signature_validator' }] },
           {
             role: 'user',
             parts: [
@@ -313,6 +316,44 @@ describe('Gemini provider against the fake Gemini API', () => {
       const last = fake.requests[fake.requests.length - 1];
       expect(last.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
       expect(last.body).toEqual({ contents: [{ role: 'user', parts: [{ text: 'Hello [fixture:text]' }] }], generationConfig: { candidateCount: 2 } });
+    });
+  });
+
+  describe('thought signatures', () => {
+    const G3 = 'gemini-3-flash-preview';
+    const issued = (JSON.parse(readFileSync(join(GEMINI_FIXTURES_DIR, 'thinking-tool-call.json'), 'utf8')) as {
+      candidates: Array<{ content: { parts: Array<{ thoughtSignature: string }> } }>;
+    }).candidates[0].content.parts[0].thoughtSignature;
+    async function firstTurnCallId(on: ChatProvider, streamed: boolean): Promise<string> {
+      const req = { ...request('thinking-tool-call'), model: G3, tools: [weatherTool] };
+      return streamed
+        ? (await collect(on.stream({ request: { ...req, stream: true } }))).flatMap((c) => c.choices[0]?.delta.tool_calls ?? [])[0].id!
+        : (await on.complete({ request: req })).choices[0].message.tool_calls![0].id;
+    }
+    const secondTurn = (id: string): ChatRequest => ({
+      model: G3,
+      tools: [weatherTool],
+      messages: [
+        { role: 'user', content: 'Weather in SF?' },
+        { role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name: 'get_weather', arguments: '{"location":"San Francisco, CA","unit":"celsius"}' } }] },
+        { role: 'tool', tool_call_id: id, content: '{"temperature":18}' },
+      ],
+    });
+    const sentSignature = () => (fake.requests.at(-1)!.body as { contents: Array<{ parts: Array<{ thoughtSignature?: string }> }> }).contents[1].parts[0].thoughtSignature;
+
+    it.each([false, true])('hands the signature back with the call it came with (streamed first turn: %s)', async (streamed) => {
+      const id = await firstTurnCallId(provider, streamed);
+      const answer = await provider.complete({ request: secondTurn(id) });
+      expect(answer.choices[0].message.content).toBe('Hello! How can I help you today?');
+      expect(sentSignature()).toBe(issued);
+    });
+
+    it('after a restart (a new provider without the signature) sends the dummy, and Gemini 3 still answers', async () => {
+      const id = await firstTurnCallId(provider, false);
+      const restarted = new ProviderRegistry([{ id: 'gemini', kind: 'gemini', baseUrl: fake.url, apiKey: 'AIza-test' }]).get('gemini');
+      const answer = await restarted.complete({ request: secondTurn(id) });
+      expect(answer.choices[0].message.content).toBe('Hello! How can I help you today?');
+      expect(sentSignature()).toBe('skip_thought_signature_validator');
     });
   });
 });

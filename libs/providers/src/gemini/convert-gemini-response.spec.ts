@@ -66,4 +66,30 @@ describe('convertGeminiResponse', () => {
     expect(geminiResponseId({}, '{"candidates":[]}')).toMatch(/^gemini-[0-9a-f]{24}$/);
     expect(geminiResponseId({ responseId: 'x' }, '')).toBe('x');
   });
+
+  it('reports the thoughtSignature of each signed function call under the id minted for it, and leaves it out of the answer', () => {
+    const signatures: Array<[string, string]> = [];
+    const res = convertGeminiResponse(
+      {
+        candidates: [
+          {
+            content: {
+              parts: [
+                { text: 'Checking.', thoughtSignature: 'TEXT_SIG' },
+                { functionCall: { name: 'get_weather', args: { city: 'Paris' } }, thoughtSignature: 'SIG_1' },
+                { functionCall: { name: 'get_weather', args: { city: 'Rome' } } },
+              ],
+            },
+            finishReason: 'STOP',
+          },
+        ],
+      },
+      'resp-3',
+      { ...context, onThoughtSignature: (id, signature) => signatures.push([id, signature]) },
+    );
+    const ids = res.choices[0].message.tool_calls!.map((call) => call.id);
+    expect(ids[0]).toBe(mintToolCallId({ responseId: 'resp-3', candidateIndex: 0, toolIndex: 0, name: 'get_weather', args: '{"city":"Paris"}' }));
+    expect(signatures).toEqual([[ids[0], 'SIG_1']]);
+    expect(JSON.stringify(res)).not.toContain('SIG');
+  });
 });

@@ -10,15 +10,28 @@ export interface GeminiResponseContext {
   created: number;
   /** The requested model, used when the response has no `modelVersion`. */
   model: string;
+  /** Told the thoughtSignature of each function call, with the tool call id minted for it. */
+  onThoughtSignature?: (toolCallId: string, signature: string) => void;
 }
 
-/** What one candidate (or one streamed piece of it) says: text, and function calls with minted ids. */
+export interface ToolCallSignature {
+  toolCallId: string;
+  signature: string;
+}
+
+/**
+ * What one candidate (or one streamed piece of it) says: text, function calls with minted ids, and the
+ * thoughtSignature Gemini put on a functionCall part (thinking models; in a parallel set only the first
+ * call has one), for the gateway to hand back with that call next turn. Signatures on text parts are not
+ * kept: Gemini does not require them back.
+ */
 export function readCandidate(
   candidate: GeminiCandidate,
   position: { responseId: string; candidateIndex: number; firstToolIndex: number },
-): { text: string; toolCalls: ChatToolCall[] } {
+): { text: string; toolCalls: ChatToolCall[]; thoughtSignatures: ToolCallSignature[] } {
   let text = '';
   const toolCalls: ChatToolCall[] = [];
+  const thoughtSignatures: ToolCallSignature[] = [];
   for (const part of candidate.content?.parts ?? []) {
     if (part.thought) continue; // thought summaries are not part of the answer
     if (typeof part.text === 'string') text += part.text;
@@ -27,9 +40,10 @@ export function readCandidate(
       const toolIndex = position.firstToolIndex + toolCalls.length;
       const id = mintToolCallId({ responseId: position.responseId, candidateIndex: position.candidateIndex, toolIndex, name: part.functionCall.name, args });
       toolCalls.push({ id, type: 'function', function: { name: part.functionCall.name, arguments: args } });
+      if (part.thoughtSignature) thoughtSignatures.push({ toolCallId: id, signature: part.thoughtSignature });
     }
   }
-  return { text, toolCalls };
+  return { text, toolCalls, thoughtSignatures };
 }
 
 /** Gemini's `responseId`, or a hash of the body when an older endpoint leaves it out. */
@@ -46,7 +60,8 @@ export function convertGeminiResponse(response: GeminiResponse, responseId: stri
     model: response.modelVersion ?? context.model,
     choices: (response.candidates ?? []).map((candidate, position) => {
       const candidateIndex = candidate.index ?? position;
-      const { text, toolCalls } = readCandidate(candidate, { responseId, candidateIndex, firstToolIndex: 0 });
+      const { text, toolCalls, thoughtSignatures } = readCandidate(candidate, { responseId, candidateIndex, firstToolIndex: 0 });
+      for (const { toolCallId, signature } of thoughtSignatures) context.onThoughtSignature?.(toolCallId, signature);
       return {
         index: candidateIndex,
         message: { role: 'assistant', content: text || null, refusal: null, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) },

@@ -58,7 +58,11 @@ describe('convertToGeminiContents', () => {
       { role: 'user', parts: [{ text: 'Weather?' }] },
       {
         role: 'model',
-        parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }, { functionCall: { name: 'get_time', args: {} } }],
+        parts: [
+          // no signature known for these calls: Google's documented dummy on the first of the step
+          { functionCall: { name: 'get_weather', args: { city: 'Paris' } }, thoughtSignature: 'skip_thought_signature_validator' },
+          { functionCall: { name: 'get_time', args: {} } },
+        ],
       },
       {
         role: 'user',
@@ -68,6 +72,49 @@ describe('convertToGeminiContents', () => {
         ],
       },
     ]);
+  });
+
+  describe('thought signatures', () => {
+    const weather = (id: string, city: string) => ({ id, type: 'function' as const, function: { name: 'get_weather', arguments: JSON.stringify({ city }) } });
+    const conversation = [
+      { role: 'user' as const, content: 'Paris and Rome, then Oslo?' },
+      { role: 'assistant' as const, content: null, tool_calls: [weather('call_p', 'Paris'), weather('call_r', 'Rome')] },
+      { role: 'tool' as const, tool_call_id: 'call_p', content: '{"temp":18}' },
+      { role: 'tool' as const, tool_call_id: 'call_r', content: '{"temp":22}' },
+      { role: 'assistant' as const, content: 'Now Oslo.', tool_calls: [weather('call_o', 'Oslo')] },
+      { role: 'tool' as const, tool_call_id: 'call_o', content: '{"temp":4}' },
+    ];
+    const modelParts = (signatures: Record<string, string>) =>
+      convertToGeminiContents(conversation, { thoughtSignatureFor: (id) => signatures[id] })
+        .contents.filter((c) => c.role === 'model')
+        .map((c) => c.parts);
+
+    it('puts each known signature on its functionCall part, and none on the unsigned calls of a parallel step', () => {
+      expect(modelParts({ call_p: 'SIG_STEP1', call_o: 'SIG_STEP2' })).toEqual([
+        [
+          { functionCall: { name: 'get_weather', args: { city: 'Paris' } }, thoughtSignature: 'SIG_STEP1' },
+          { functionCall: { name: 'get_weather', args: { city: 'Rome' } } },
+        ],
+        [{ text: 'Now Oslo.' }, { functionCall: { name: 'get_weather', args: { city: 'Oslo' } }, thoughtSignature: 'SIG_STEP2' }],
+      ]);
+    });
+
+    it('signs the first call of every step whose signature is unknown with the dummy, so Gemini 3 accepts foreign history', () => {
+      expect(modelParts({ call_o: 'SIG_STEP2' })).toEqual([
+        [
+          { functionCall: { name: 'get_weather', args: { city: 'Paris' } }, thoughtSignature: 'skip_thought_signature_validator' },
+          { functionCall: { name: 'get_weather', args: { city: 'Rome' } } },
+        ],
+        [{ text: 'Now Oslo.' }, { functionCall: { name: 'get_weather', args: { city: 'Oslo' } }, thoughtSignature: 'SIG_STEP2' }],
+      ]);
+    });
+
+    it('does not change the rest of the request', () => {
+      const unsigned = convertToGeminiContents(conversation).contents;
+      const signed = convertToGeminiContents(conversation, { thoughtSignatureFor: () => 'SIG' }).contents;
+      const strip = (contents: typeof signed) => contents.map((c) => ({ ...c, parts: c.parts.map((p) => ('functionCall' in p ? { functionCall: p.functionCall } : p)) }));
+      expect(strip(signed)).toEqual(strip(unsigned));
+    });
   });
 
   it('rejects a tool result without a matching tool call', () => {

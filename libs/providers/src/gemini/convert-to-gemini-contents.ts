@@ -4,6 +4,18 @@ import type { GeminiContent, GeminiPart } from './gemini-api';
 import { parseDataUrl } from '../shared/parse-data-url';
 import { parseToolArguments } from '../shared/parse-tool-arguments';
 
+/**
+ * Google's documented stand-in for the signature of a function call whose own is unknown (history from
+ * another model or provider): https://ai.google.dev/gemini-api/docs/thought-signatures#faqs. Of the two
+ * values the Gemini API FAQ gives, this is the one Vertex AI documents too.
+ */
+export const SKIP_THOUGHT_SIGNATURE_VALIDATOR = 'skip_thought_signature_validator';
+
+export interface GeminiContentsOptions {
+  /** The thoughtSignature Gemini gave with the tool call of this id, if known for the model being called. */
+  thoughtSignatureFor?: (toolCallId: string) => string | undefined;
+}
+
 export interface GeminiPrompt {
   systemInstruction?: { parts: Array<{ text: string }> };
   contents: GeminiContent[];
@@ -25,7 +37,11 @@ const MIME_BY_EXTENSION: Record<string, string> = {
  * https://ai.google.dev/api/generate-content#request-body
  *
  * - `system` / `developer` messages join `systemInstruction`, wherever they appear.
- * - assistant -> role `model`; its tool_calls -> `functionCall` parts.
+ * - assistant -> role `model`; its tool_calls -> `functionCall` parts, each with the thoughtSignature
+ *   Gemini gave with it when known (`thoughtSignatureFor`). Gemini 3 answers 400 when the first function
+ *   call of a step comes back without one; so when that one is unknown (the calls came from another
+ *   provider or model, or the gateway no longer holds the signature), it gets Google's dummy value.
+ *   Later calls of a parallel set carry none, as Gemini sent them.
  * - `tool` messages -> `functionResponse` parts in a user turn. Gemini matches responses by function
  *   name, which OpenAI tool messages lack: it is recovered from the earlier assistant tool_call with the
  *   same id. A JSON-object result is sent as the `response` itself, anything else as `{ content: text }`.
@@ -33,7 +49,7 @@ const MIME_BY_EXTENSION: Record<string, string> = {
  * - Consecutive same-role turns are merged, so parallel function responses share one turn.
  * - The `name` field has no Gemini counterpart and is not sent.
  */
-export function convertToGeminiContents(messages: ChatMessage[]): GeminiPrompt {
+export function convertToGeminiContents(messages: ChatMessage[], options: GeminiContentsOptions = {}): GeminiPrompt {
   const system: string[] = [];
   const contents: GeminiContent[] = [];
   const toolNames = new Map<string, string>();
@@ -70,7 +86,9 @@ export function convertToGeminiContents(messages: ChatMessage[]): GeminiPrompt {
         (message.tool_calls ?? []).forEach((call, j) => {
           if (call.type !== 'function') throw GatewayError.invalidRequest('Custom tool calls are not supported by this provider.', `${param}.tool_calls[${j}]`);
           toolNames.set(call.id, call.function.name);
-          parts.push({ functionCall: { name: call.function.name, args: parseToolArguments(call.function.arguments, `${param}.tool_calls[${j}].function.arguments`) } });
+          const functionCall = { name: call.function.name, args: parseToolArguments(call.function.arguments, `${param}.tool_calls[${j}].function.arguments`) };
+          const thoughtSignature = options.thoughtSignatureFor?.(call.id) ?? (j === 0 ? SKIP_THOUGHT_SIGNATURE_VALIDATOR : undefined);
+          parts.push(thoughtSignature ? { functionCall, thoughtSignature } : { functionCall });
         });
         push('model', parts);
         return;

@@ -1,6 +1,6 @@
 import type { ChatRequest } from '../../../core/src';
 import { convertJsonSchemaToGemini } from './convert-json-schema-to-gemini';
-import { convertToGeminiContents } from './convert-to-gemini-contents';
+import { convertToGeminiContents, type GeminiContentsOptions } from './convert-to-gemini-contents';
 import { convertToGeminiTools } from './convert-to-gemini-tools';
 import type { GeminiGenerationConfig, GeminiRequestBody } from './gemini-api';
 import { rejectUnsupportedGeminiParams } from './reject-unsupported-params';
@@ -11,9 +11,9 @@ import { rejectUnsupportedGeminiParams } from './reject-unsupported-params';
  * `response_format` json_object -> `responseMimeType: application/json`; json_schema -> the same plus
  * `responseSchema`, converted to the subset Gemini accepts (see convertJsonSchemaToGemini).
  */
-export function convertToGeminiRequest(request: ChatRequest): GeminiRequestBody {
+export function convertToGeminiRequest(request: ChatRequest, options: GeminiContentsOptions = {}): GeminiRequestBody {
   rejectUnsupportedGeminiParams(request);
-  const { systemInstruction, contents } = convertToGeminiContents(request.messages);
+  const { systemInstruction, contents } = convertToGeminiContents(request.messages, options);
   const tools = convertToGeminiTools(request);
   const stop = typeof request.stop === 'string' ? [request.stop] : (request.stop ?? undefined);
   const format = request.response_format;

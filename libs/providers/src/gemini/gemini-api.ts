@@ -14,7 +14,8 @@ export type GeminiPart =
   | { text: string }
   | { inlineData: GeminiInlineData }
   | { fileData: { fileUri: string; mimeType?: string } }
-  | { functionCall: { name: string; args: Record<string, unknown> } }
+  /** `thoughtSignature` sits beside `functionCall`, on the part: https://ai.google.dev/gemini-api/docs/thought-signatures */
+  | { functionCall: { name: string; args: Record<string, unknown> }; thoughtSignature?: string }
   | { functionResponse: { name: string; response: Record<string, unknown> } };
 
 export interface GeminiContent {
@@ -94,6 +95,7 @@ const responsePartSchema = z
   .object({
     text: z.string().optional(),
     thought: z.boolean().optional(),
+    thoughtSignature: z.string().optional(),
     functionCall: z.object({ name: z.string(), args: z.record(z.unknown()).nullish() }).passthrough().optional(),
   })
   .passthrough();

@@ -4,12 +4,12 @@ import { ProviderError } from '../provider';
 import { transformGeminiStream } from './gemini-stream';
 import { mintToolCallId } from './mint-tool-call-id';
 
-async function run(events: object[]): Promise<ChatChunk[]> {
+async function run(events: object[], onThoughtSignature?: (toolCallId: string, signature: string) => void): Promise<ChatChunk[]> {
   async function* source(): AsyncGenerator<SseEvent> {
     for (const e of events) yield { data: JSON.stringify(e) };
   }
   const out: ChatChunk[] = [];
-  for await (const c of transformGeminiStream(source(), { created: 5, model: 'gemini-2.5-flash' })) out.push(c);
+  for await (const c of transformGeminiStream(source(), { created: 5, model: 'gemini-2.5-flash', onThoughtSignature })) out.push(c);
   return out;
 }
 
@@ -70,5 +70,21 @@ describe('transformGeminiStream', () => {
   it('reports a stream cut before any finishReason', async () => {
     const err = await run([{ candidates: [{ content: { parts: [{ text: 'Hi' }] } }], responseId: 'r1' }]).catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'malformed_response', midStream: true });
+  });
+
+  it('reports the thoughtSignature of a signed function call with the id its chunk carries', async () => {
+    const reported: Array<[string, string]> = [];
+    const events = [
+      { candidates: [{ content: { parts: [{ functionCall: { name: 'f', args: { a: 1 } }, thoughtSignature: 'SIG_1' }] } }], responseId: 'r1' },
+      { candidates: [{ content: { parts: [{ functionCall: { name: 'f', args: { a: 2 } } }] }, finishReason: 'STOP' }], responseId: 'r1' },
+    ];
+    const chunks = await run(events, (id, signature) => reported.push([id, signature]));
+    const ids = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []).map((call) => call.id);
+    expect(ids).toEqual([
+      mintToolCallId({ responseId: 'r1', candidateIndex: 0, toolIndex: 0, name: 'f', args: '{"a":1}' }),
+      mintToolCallId({ responseId: 'r1', candidateIndex: 0, toolIndex: 1, name: 'f', args: '{"a":2}' }),
+    ]);
+    expect(reported).toEqual([[ids[0], 'SIG_1']]);
+    expect(JSON.stringify(chunks)).not.toContain('SIG_1');
   });
 });

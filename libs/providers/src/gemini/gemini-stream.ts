@@ -14,6 +14,8 @@ export interface GeminiStreamContext {
   created: number;
   /** The requested model, used until a response names its `modelVersion`. */
   model: string;
+  /** Told the thoughtSignature of each function call, with the tool call id minted for it, before its chunk. */
+  onThoughtSignature?: (toolCallId: string, signature: string) => void;
 }
 
 /**
@@ -22,7 +24,8 @@ export interface GeminiStreamContext {
  *
  * Every event is a whole GenerateContentResponse holding the next piece of each candidate. Per candidate:
  * a first chunk with `role: assistant`, then text as `content` deltas; function calls arrive whole, so
- * each becomes one tool-call delta with its minted id, name and complete arguments; a `finishReason`
+ * each becomes one tool-call delta with its minted id, name and complete arguments (its thoughtSignature,
+ * on the same part, goes to `onThoughtSignature`); a `finishReason`
  * gives the finish chunk. After the stream, a last chunk with `choices: []` carries the final usage.
  * An `{ "error": ... }` event after HTTP 200 is thrown as a ProviderError; a stream that ends before
  * any candidate finished was cut short (`malformed_response`).
@@ -72,7 +75,8 @@ export async function* transformGeminiStream(events: AsyncIterable<SseEvent>, co
         sentAnything = true;
         yield chunk(index, { role: 'assistant', content: '' });
       }
-      const { text, toolCalls } = readCandidate(candidate, { responseId: id, candidateIndex: index, firstToolIndex: state.toolCount });
+      const { text, toolCalls, thoughtSignatures } = readCandidate(candidate, { responseId: id, candidateIndex: index, firstToolIndex: state.toolCount });
+      for (const { toolCallId, signature } of thoughtSignatures) context.onThoughtSignature?.(toolCallId, signature);
       if (text) yield chunk(index, { content: text });
       for (const call of toolCalls) {
         if (call.type !== 'function') continue;

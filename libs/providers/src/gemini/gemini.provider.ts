@@ -5,9 +5,10 @@ import { errorFromResponse, postJson, readText, toProviderError, type UpstreamRe
 import type { ProviderSettings } from '../provider-settings';
 import { convertGeminiResponse, geminiResponseId } from './convert-gemini-response';
 import { convertToGeminiRequest } from './convert-to-gemini-request';
-import { geminiResponseSchema, type GeminiError } from './gemini-api';
+import { geminiResponseSchema, type GeminiError, type GeminiRequestBody } from './gemini-api';
 import { transformGeminiStream } from './gemini-stream';
 import { parseGeminiError, refineGeminiError } from './map-gemini-error';
+import { InMemoryThoughtSignatureStore, type ThoughtSignatureStore } from './thought-signature-store';
 
 export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
 
@@ -17,6 +18,10 @@ export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.co
  * `chatPath` defaults to `/v1beta/models`. The key goes in `x-goog-api-key`.
  * https://ai.google.dev/api/generate-content
  * `dropFields` / `renameFields` apply to OpenAI-format bodies and are not used here.
+ *
+ * Thought signatures: Gemini's thinking models put a `thoughtSignature` on function calls and Gemini 3
+ * wants it back with the call next turn; OpenAI's format has no field for it. The provider keeps each one
+ * (see ThoughtSignatureStore) under the tool call id it minted, which the client sends back.
  */
 export class GeminiProvider implements ChatProvider {
   readonly id: string;
@@ -26,6 +31,7 @@ export class GeminiProvider implements ChatProvider {
   constructor(
     settings: ProviderSettings,
     private readonly clock: Clock = systemClock,
+    private readonly thoughtSignatures: ThoughtSignatureStore = new InMemoryThoughtSignatureStore(),
   ) {
     this.id = settings.id;
     this.modelsUrl = `${(settings.baseUrl || GEMINI_DEFAULT_BASE_URL).replace(/\/+$/, '')}${settings.chatPath ?? '/v1beta/models'}`;
@@ -35,7 +41,7 @@ export class GeminiProvider implements ChatProvider {
   }
 
   async complete(call: ProviderCall): Promise<ChatResponse> {
-    const body = convertToGeminiRequest(call.request);
+    const body = this.requestBody(call);
     const res = await postJson(this.url(call.request.model, 'generateContent'), this.headers, body, call);
     if (res.status >= 400) throw await geminiErrorFromResponse(res);
     const text = await readText(res.body);
@@ -51,7 +57,11 @@ export class GeminiProvider implements ChatProvider {
     if (!parsed.data.candidates?.length && blockReason) {
       throw new ProviderError('content_policy', `Gemini blocked the prompt (${blockReason}).`, res.status);
     }
-    return convertGeminiResponse(parsed.data, geminiResponseId(parsed.data, text), { created: this.nowSeconds(), model: call.request.model });
+    return convertGeminiResponse(parsed.data, geminiResponseId(parsed.data, text), {
+      created: this.nowSeconds(),
+      model: call.request.model,
+      onThoughtSignature: this.signatureKeeper(call),
+    });
   }
 
   stream(call: ProviderCall): AsyncIterable<ChatChunk> {
@@ -59,12 +69,13 @@ export class GeminiProvider implements ChatProvider {
     return {
       async *[Symbol.asyncIterator]() {
         // A request we cannot translate rejects the first next() with a GatewayError, before any HTTP call.
-        const body = convertToGeminiRequest(call.request);
+        const body = provider.requestBody(call);
         const res = await postJson(provider.url(call.request.model, 'streamGenerateContent', 'alt=sse'), provider.headers, body, call);
         if (res.status >= 400) throw await geminiErrorFromResponse(res);
         let sentAnything = false;
         try {
-          for await (const chunk of transformGeminiStream(parseSse(res.body), { created: provider.nowSeconds(), model: call.request.model })) {
+          const context = { created: provider.nowSeconds(), model: call.request.model, onThoughtSignature: provider.signatureKeeper(call) };
+          for await (const chunk of transformGeminiStream(parseSse(res.body), context)) {
             sentAnything = true;
             yield chunk;
           }
@@ -78,14 +89,27 @@ export class GeminiProvider implements ChatProvider {
     };
   }
 
+  private requestBody(call: ProviderCall): GeminiRequestBody {
+    const model = upstreamName(call.request.model);
+    return convertToGeminiRequest(call.request, { thoughtSignatureFor: (toolCallId) => this.thoughtSignatures.recall(toolCallId, model) });
+  }
+
+  private signatureKeeper(call: ProviderCall): (toolCallId: string, signature: string) => void {
+    const model = upstreamName(call.request.model);
+    return (toolCallId, signature) => this.thoughtSignatures.remember(toolCallId, model, signature);
+  }
+
   private url(model: string, method: string, query?: string): string {
-    const name = model.replace(/^models\//, '');
-    return `${this.modelsUrl}/${encodeURIComponent(name)}:${method}${query ? `?${query}` : ''}`;
+    return `${this.modelsUrl}/${encodeURIComponent(upstreamName(model))}:${method}${query ? `?${query}` : ''}`;
   }
 
   private nowSeconds(): number {
     return Math.floor(this.clock.now() / 1000);
   }
+}
+
+function upstreamName(model: string): string {
+  return model.replace(/^models\//, '');
 }
 
 async function geminiErrorFromResponse(res: UpstreamResponse): Promise<ProviderError> {
