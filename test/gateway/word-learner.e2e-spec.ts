@@ -3,7 +3,7 @@ import { seededRandom, type ChatRequest } from '../../libs/core/src';
 import { extractPromptContext } from '../../libs/router/src';
 import { toWordArm } from '../../libs/storage/src';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
-import { routerYaml, startStack, type Stack } from '../support/stack';
+import { eventually, routerYaml, startStack, type Stack } from '../support/stack';
 
 const LAW = [
   'The plaintiff sued the defendant for breach of contract; who bears the burden of proof',
@@ -104,14 +104,17 @@ describe('the word learner through HTTP, the real queue and the real worker', ()
     expect(lateShare('legal', 'strong')).toBeGreaterThanOrEqual(0.8);
     expect(lateShare('faq', 'cheap')).toBeGreaterThanOrEqual(0.8);
 
-    // The report's breakdown by tag: each desk's requests, and which models served it.
-    await stack.gateway.runtime.records.flush();
-    const report = (await stack.client.get('/router/report')) as {
-      routes: Array<{ route: string; tags: Array<{ tag: string; requests: number; scored: number; models: Array<{ model: string; requests: number }> }> }>;
-    };
-    const tags = report.routes.find((r) => r.route === 'auto')!.tags;
+    // The report's breakdown by tag: each desk's requests, and which models served it. A record is
+    // queued as its answer ends, which can be just after the client has read it: wait for all 600.
+    type TagRow = { tag: string; requests: number; scored: number; models: Array<{ model: string; requests: number }> };
+    const tags = await eventually(async () => {
+      await stack.gateway.runtime.records.flush();
+      const report = (await stack.client.get('/router/report')) as { routes: Array<{ route: string; tags: TagRow[] }> };
+      const rows = report.routes.find((r) => r.route === 'auto')!.tags;
+      expect(rows.find((t) => t.tag === 'web')?.requests).toBe(600);
+      return rows;
+    });
     const tag = (name: string) => tags.find((t) => t.tag === name)!;
-    expect(tag('web').requests).toBe(600);
     expect(tag('legal').requests).toBe(served.filter((s) => s.kind === 'legal').length);
     expect(tag('faq').requests).toBe(served.filter((s) => s.kind === 'faq').length);
     const servedBy = (desk: string, model: string) => served.filter((s) => s.kind === desk && s.model === model).length;
