@@ -1,4 +1,4 @@
-import { APIError } from 'openai';
+import { rejection } from '../support/sdk-rejection';
 import { startFakeAnthropic, type FakeUpstream } from '../fakes/fake-anthropic.server';
 import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.server';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
@@ -38,16 +38,6 @@ routes:
     await anthropic.close();
     await gemini.close();
   });
-
-  async function rejection(promise: Promise<unknown>): Promise<APIError> {
-    try {
-      await promise;
-    } catch (err) {
-      if (err instanceof APIError) return err;
-      throw err;
-    }
-    throw new Error('expected the gateway to refuse');
-  }
 
   it('lists every configured model with its provider and capabilities', async () => {
     const list = await stack.client.models.list();

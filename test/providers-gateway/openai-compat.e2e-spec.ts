@@ -1,4 +1,5 @@
-import OpenAI, { APIError } from 'openai';
+import OpenAI from 'openai';
+import { rejection } from '../support/sdk-rejection';
 import { LengthFinishReasonError } from 'openai/error';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
@@ -47,16 +48,6 @@ routes:
     await anthropic.close();
     await gemini.close();
   });
-
-  async function rejection(promise: Promise<unknown>): Promise<APIError> {
-    try {
-      await promise;
-    } catch (err) {
-      if (err instanceof APIError) return err;
-      throw err;
-    }
-    throw new Error('expected the gateway to refuse');
-  }
 
   it('retrieves one model or route with models.retrieve, and 404s an unknown one as OpenAI does', async () => {
     const model = await stack.client.models.retrieve('sonnet');
