@@ -324,11 +324,11 @@ describe('sampleGamma', () => {
   });
 });
 
-/** The Box-Muller sampler before routing round 14, for its distribution. */
-function previousSampleGamma(shape: number, random: Random): number {
+/** Marsaglia and Tsang's gamma, written plainly, with the normal sampler given (and the shape < 1 boost). */
+function plainMarsagliaTsang(shape: number, random: Random, normal: (random: Random) => number): number {
   if (shape < 1) {
     const u = random() || Number.MIN_VALUE;
-    return previousSampleGamma(shape + 1, random) * Math.pow(u, 1 / shape);
+    return plainMarsagliaTsang(shape + 1, random, normal) * Math.pow(u, 1 / shape);
   }
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
@@ -336,9 +336,7 @@ function previousSampleGamma(shape: number, random: Random): number {
     let x: number;
     let v: number;
     do {
-      let u = 0;
-      while (u === 0) u = random();
-      x = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+      x = normal(random);
       v = 1 + c * x;
     } while (v <= 0);
     v = v * v * v;
@@ -346,6 +344,18 @@ function previousSampleGamma(shape: number, random: Random): number {
     if (u < 1 - 0.0331 * x * x * x * x) return d * v;
     if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
   }
+}
+
+/** The Box-Muller normal of the sampler before routing round 14. */
+function boxMuller(random: Random): number {
+  let u = 0;
+  while (u === 0) u = random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+/** The sampler before routing round 14, for its distribution. */
+function previousSampleGamma(shape: number, random: Random): number {
+  return plainMarsagliaTsang(shape, random, boxMuller);
 }
 
 describe('against the previous (Box-Muller) sampler', () => {
@@ -373,24 +383,7 @@ describe('against the previous (Box-Muller) sampler', () => {
  * (routing rounds 13, 14).
  */
 function composedSampleGamma(shape: number, random: Random): number {
-  if (shape < 1) {
-    const u = random() || Number.MIN_VALUE;
-    return composedSampleGamma(shape + 1, random) * Math.pow(u, 1 / shape);
-  }
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number;
-    let v: number;
-    do {
-      x = sampleNormal(random);
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = random();
-    if (u < 1 - 0.0331 * x * x * x * x) return d * v;
-    if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
-  }
+  return plainMarsagliaTsang(shape, random, sampleNormal);
 }
 
 /** Cheng's BB written as R's rbeta writes it (a do-while on the exact test), with the constants in full. */

@@ -46,11 +46,7 @@ export async function serveChat(deps: ChatRouteDeps, body: unknown, requestId: s
     // Headers known before the answer (the rate limits) wait on the reply and go out with it in one
     // writeHead: set on the raw response, each would be validated and merged again there.
     const callerHeaders = callerHeadersOf(req.headers);
-    await deps.chat.handle(
-      body,
-      { requestId, keyId: access.keyId, signal: gone, access, setHeader: (n, v) => void reply.header(n, v), ...(callerHeaders ? { callerHeaders } : {}) },
-      reply,
-    );
+    await deps.chat.handle(body, { requestId, keyId: access.keyId, signal: gone, access, setHeader: (n, v) => void reply.header(n, v), callerHeaders }, reply);
   } catch (err) {
     failChat(deps, err, requestId, reply);
   }
