@@ -11,7 +11,9 @@ import { recordDecision, type DecisionBuild, type RecordedDecision } from './dec
  * record <dist> 2000` from round 14's build; round 9's own dist with round 14's `beta-sampler.js` in place of
  * its own makes all 2,000 of them (`... check <that dist>`). Round 14 changed the draws, so the fixture
  * recorded before it (round 9's draws) was replaced; this build must make every decision again, number
- * for number, with the same random draws.
+ * for number, with the same random draws. Re-recorded in session 13, when the sampler stopped drawing 0.5
+ * for Beta draws whose two gammas underflow (18 of the 2,000 digests moved, 2 choices); round 9's dist with
+ * that `beta-sampler.js` again makes all 2,000.
  */
 describe('planRoute decides as the build before round 10b did', () => {
   const fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures/word-decisions.json'), 'utf8')) as { seed: number; decisions: RecordedDecision[] };

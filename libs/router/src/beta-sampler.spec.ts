@@ -274,6 +274,26 @@ describe('sampleBeta', () => {
     expect(Math.abs(variance / trueVariance - 1)).toBeLessThan(0.05);
   });
 
+  it.each([
+    [1e-3, 1e-3],
+    [1e-3, 4e-3],
+    [0.02, 2e-3],
+    [5e-4, 3],
+  ])('draws Beta(%p, %p) whose gammas underflow (the share below each of 1e-300 ... 1 - 1e-9 against its CDF)', (a, b) => {
+    // At shapes near 0 most of the mass sits within 1e-300 of 0 or of 1, where both gammas of the ratio
+    // underflow; the draw is then taken from their logarithms. It was drawn as 0.5 until session 13.
+    const random = seededRandom(Math.round(1e5 * a + 1e3 * b));
+    const n = 20_000;
+    const sample = draws(n, () => sampleBeta(a, b, random));
+    expect(sample.filter((x) => !(x >= 0 && x <= 1)).length).toBe(0);
+    for (const t of [1e-300, 1e-200, 1e-100, 1e-30, 1e-5, 0.5, 1 - 1e-9]) {
+      const p = betaCdf(a, b, t);
+      const share = sample.filter((x) => x <= t).length / n;
+      expect(Math.abs(share - p)).toBeLessThan(4.5 * Math.sqrt((p * (1 - p)) / n) + 1 / n);
+    }
+    if (a === b) expect(sample.filter((x) => x === 0.5).length).toBe(0);
+  });
+
   it('the same test rejects Marsaglia and Tsang without their rejection step (d v kept whatever u says)', () => {
     // The cube of a shifted normal alone is Wilson and Hilferty's approximation: close, not exact.
     const random = seededRandom(1003);
@@ -383,7 +403,20 @@ describe('against the previous (Box-Muller) sampler', () => {
  * (routing rounds 13, 14).
  */
 function composedSampleGamma(shape: number, random: Random): number {
-  return plainMarsagliaTsang(shape, random, sampleNormal);
+  const [x, logX] = composedGammaAndLog(shape, random);
+  return x >= 2 ** -900 ? x : Math.exp(logX);
+}
+
+/** A gamma draw and its logarithm; below 1 the boost's, log Gamma(shape + 1) + log(U) / shape, where the draw is tiny. */
+function composedGammaAndLog(shape: number, random: Random): [number, number] {
+  if (shape >= 1) {
+    const x = plainMarsagliaTsang(shape, random, sampleNormal);
+    return [x, Math.log(x)];
+  }
+  const u = random() || Number.MIN_VALUE;
+  const g = plainMarsagliaTsang(shape + 1, random, sampleNormal);
+  const x = g * Math.pow(u, 1 / shape);
+  return [x, x >= 2 ** -900 ? Math.log(x) : Math.log(g) + Math.log(u) / shape];
 }
 
 /** Cheng's BB written as R's rbeta writes it (a do-while on the exact test), with the constants in full. */
@@ -414,9 +447,9 @@ function plainChengBB(aa: number, bb: number, random: Random): number {
 
 function composedSampleBeta(alpha: number, beta: number, random: Random): number {
   if (alpha > 1 && beta > 1) return plainChengBB(alpha, beta, random);
-  const x = composedSampleGamma(alpha, random);
-  const y = composedSampleGamma(beta, random);
-  return x + y === 0 ? 0.5 : x / (x + y);
+  const [x, logX] = composedGammaAndLog(alpha, random);
+  const [y, logY] = composedGammaAndLog(beta, random);
+  return x >= 2 ** -900 && y >= 2 ** -900 ? x / (x + y) : 1 / (1 + Math.exp(logY - logX));
 }
 
 describe('sampleBeta and sampleGamma draws', () => {

@@ -68,10 +68,29 @@ function normalBeyondRectangle(layer: number, u: number, random: Random): number
 /** Gamma(shape, 1) by Marsaglia and Tsang (2000), with the shape < 1 boost. */
 export function sampleGamma(shape: number, random: Random): number {
   if (shape < 1) {
-    const u = random() || Number.MIN_VALUE;
-    return sampleGamma(shape + 1, random) * Math.pow(u, 1 / shape);
+    const x = boostedGammaOrLog(shape, random);
+    return x < 0 ? Math.exp(x) : x;
   }
   return marsagliaTsang(shape, random);
+}
+
+/**
+ * Below this a gamma variate is carried as its logarithm: a product or ratio of such numbers loses its
+ * significant bits to subnormals, then to 0 (2^-900, far above the smallest normal double, 2^-1022).
+ */
+const TINY_GAMMA = 2 ** -900;
+
+/**
+ * Gamma(shape, 1) for shape < 1 by the boost Gamma(shape + 1) U^(1 / shape), as a number when it is at
+ * least `TINY_GAMMA`, else as its (negative) logarithm, log Gamma(shape + 1) + log(U) / shape. Small
+ * shapes make the tiny case common: at shape 1e-3 half of the draws are below 1e-300 (U < 0.5 gives
+ * U^1000 < 1e-301), and their ratio is still a well-defined Beta draw.
+ */
+function boostedGammaOrLog(shape: number, random: Random): number {
+  const u = random() || Number.MIN_VALUE;
+  const g = marsagliaTsang(shape + 1, random);
+  const x = g * Math.pow(u, 1 / shape);
+  return x >= TINY_GAMMA ? x : Math.log(g) + Math.log(u) / shape;
 }
 
 /**
@@ -112,9 +131,17 @@ const ONE_PLUS_LOG_5 = 1 + Math.log(5);
  */
 export function sampleBeta(alpha: number, beta: number, random: Random): number {
   if (alpha > 1 && beta > 1) return chengBB(alpha, beta, random);
-  const x = alpha < 1 ? sampleGamma(alpha, random) : marsagliaTsang(alpha, random);
-  const y = beta < 1 ? sampleGamma(beta, random) : marsagliaTsang(beta, random);
-  return x + y === 0 ? 0.5 : x / (x + y);
+  const x = alpha < 1 ? boostedGammaOrLog(alpha, random) : marsagliaTsang(alpha, random);
+  const y = beta < 1 ? boostedGammaOrLog(beta, random) : marsagliaTsang(beta, random);
+  if (x >= TINY_GAMMA && y >= TINY_GAMMA) return x / (x + y);
+  // X / (X + Y) = 1 / (1 + e^(log Y - log X)): exact where the gammas themselves underflow (cold arms'
+  // shapes near 0; the ratio was 0 / 0 there, and drawn as 0.5 until session 13).
+  return 1 / (1 + Math.exp(logOfGamma(y) - logOfGamma(x)));
+}
+
+/** The logarithm of a gamma variate that `boostedGammaOrLog` or `marsagliaTsang` returned (negative: a logarithm already). */
+function logOfGamma(x: number): number {
+  return x < 0 ? x : Math.log(x);
 }
 
 /**
