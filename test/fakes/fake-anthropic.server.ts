@@ -65,6 +65,11 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
           // As the Messages API answers a stop sequence that is empty or only whitespace.
           return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'stop_sequences: each stop sequence must contain non-whitespace' } });
         }
+        const sampling = body as { temperature?: unknown; top_p?: unknown } | undefined;
+        if (sampling?.temperature != null && sampling.top_p != null) {
+          // As current Claude models (Sonnet 4.5, Haiku 4.5, Opus 4.1 and later) answer both.
+          return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: '`temperature` and `top_p` cannot both be specified for this model. Please use only one.' } });
+        }
         const refusal = refuseWhitespaceText(body);
         if (refusal) return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: refusal } });
         const meta = readMeta(dir, fixture);

@@ -312,6 +312,14 @@ describe('Anthropic provider against the fake Messages API', () => {
       });
     });
 
+    it('answers a request with both temperature and top_p, sending temperature (current Claude models refuse both)', async () => {
+      const answer = await provider.complete({ request: request('text', { temperature: 0.3, top_p: 0.8 }) });
+      expect(answer.choices[0].message.content).toEqual(expect.any(String));
+      const last = fake.requests[fake.requests.length - 1];
+      expect(last.body).toMatchObject({ temperature: 0.3 });
+      expect(last.body).not.toHaveProperty('top_p');
+    });
+
     it('sends the json_schema fallback tool, forced', async () => {
       await provider.complete({
         request: request('json-schema', { response_format: { type: 'json_schema', json_schema: { name: 'city_info', description: 'A city', schema: { type: 'object', properties: { city: { type: 'string' } } } } } }),

@@ -25,11 +25,23 @@ describe('convertToAnthropicRequest', () => {
         system: [{ type: 'text', text: 'sys' }],
         messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
         temperature: 0.2,
-        top_p: 0.9,
         stop_sequences: ['END'],
         metadata: { user_id: 'user-42' },
       },
     });
+  });
+
+  it('sends temperature or top_p, and temperature alone when both are set (current Claude models refuse both)', () => {
+    const sampling = (extra: Partial<ChatRequest>) => {
+      // The SDK's types no longer name them (its API version refuses them); the version the gateway sends takes them.
+      const { temperature, top_p } = convertToAnthropicRequest({ model: 'm', messages: user, ...extra }).body as { temperature?: number; top_p?: number };
+      return { temperature, top_p };
+    };
+    expect(sampling({ temperature: 0.2, top_p: 0.9 })).toEqual({ temperature: 0.2, top_p: undefined });
+    expect(sampling({ top_p: 0.9 })).toEqual({ temperature: undefined, top_p: 0.9 });
+    expect(sampling({ temperature: 0, top_p: null })).toEqual({ temperature: 0, top_p: undefined });
+    expect(sampling({ temperature: null, top_p: 0.5 })).toEqual({ temperature: undefined, top_p: 0.5 });
+    expect(sampling({})).toEqual({ temperature: undefined, top_p: undefined });
   });
 
   it("sends OpenAI's end-user id as metadata.user_id: safety_identifier first, then user", () => {

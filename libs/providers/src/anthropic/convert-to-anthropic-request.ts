@@ -66,8 +66,7 @@ export function convertToAnthropicRequest(request: ChatRequest, modelMaxOutputTo
     max_tokens: request.max_completion_tokens ?? request.max_tokens ?? modelMaxOutputTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
     messages,
     ...(system.length > 0 ? { system } : {}),
-    ...(request.temperature != null ? { temperature: request.temperature } : {}),
-    ...(request.top_p != null ? { top_p: request.top_p } : {}),
+    ...samplingOf(request),
     ...(stop && stop.length > 0 ? { stop_sequences: stop } : {}),
     // OpenAI's end-user id: `safety_identifier` (which replaces `user`), else `user`.
     ...(userId ? { metadata: { user_id: userId } } : {}),
@@ -75,6 +74,18 @@ export function convertToAnthropicRequest(request: ChatRequest, modelMaxOutputTo
     ...(tool_choice ? { tool_choice } : {}),
   };
   return { body, ...(jsonTool ? { jsonTool } : {}) };
+}
+
+/**
+ * `temperature` and `top_p`. Claude models since Sonnet 4.5, Haiku 4.5 and Opus 4.1 answer a request
+ * with both with a 400 ("`temperature` and `top_p` cannot both be specified for this model"), and
+ * Anthropic advises one or the other for all of them; OpenAI takes both. With both, temperature is
+ * sent: it is the one OpenAI's clients set far more often, and an answer is better than a 400 for a
+ * parameter OpenAI would have accepted.
+ */
+function samplingOf(request: ChatRequest): { temperature?: number; top_p?: number } {
+  if (request.temperature != null) return { temperature: request.temperature };
+  return request.top_p != null ? { top_p: request.top_p } : {};
 }
 
 function endUser(request: ChatRequest): string | undefined {
