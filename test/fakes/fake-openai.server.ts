@@ -30,6 +30,25 @@ export interface FakeOpenAI {
 }
 
 /**
+ * OpenAI's answer when a reasoning model (o-series, gpt-5) is sent a parameter it refuses: `max_tokens`
+ * (it takes `max_completion_tokens`), a temperature or top_p other than the default 1, penalties,
+ * logprobs or logit_bias; null when it takes the request.
+ */
+function reasoningModelRefusal(body: Record<string, unknown>): { message: string; type: string; param: string; code: string } | null {
+  if (!/^(o[1-9]|gpt-5)/.test(String(body.model))) return null;
+  for (const param of ['max_tokens', 'presence_penalty', 'frequency_penalty', 'logprobs', 'top_logprobs', 'logit_bias']) {
+    if (body[param] === undefined) continue;
+    const hint = param === 'max_tokens' ? " Use 'max_completion_tokens' instead." : '';
+    return { message: `Unsupported parameter: '${param}' is not supported with this model.${hint}`, type: 'invalid_request_error', param, code: 'unsupported_parameter' };
+  }
+  for (const param of ['temperature', 'top_p']) {
+    if (body[param] == null || body[param] === 1) continue;
+    return { message: `Unsupported value: '${param}' does not support ${String(body[param])} with this model. Only the default (1) value is supported.`, type: 'invalid_request_error', param, code: 'unsupported_value' };
+  }
+  return null;
+}
+
+/**
  * An OpenAI-compatible upstream on 127.0.0.1 that answers in OpenAI's exact wire format
  * (https://platform.openai.com/docs/api-reference/chat), streamed as server-sent events or not.
  */
@@ -52,6 +71,12 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
       // OpenAI's answer to metadata on a completion it is not asked to store.
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: "The 'metadata' parameter is only allowed when 'store' is enabled.", type: 'invalid_request_error', param: 'metadata', code: null } }));
+      return;
+    }
+    const refused = reasoningModelRefusal(body);
+    if (refused) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: refused }));
       return;
     }
     const behavior = behaviorFor(body, calls++);

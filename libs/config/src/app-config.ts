@@ -1,3 +1,4 @@
+import type { ParamRules } from '../../providers/src/catalog/param-rules';
 import type { ProviderSettings } from '../../providers/src/provider-settings';
 import type { PromptTransformConfig } from './prompt-template.schema';
 import type { ValidatorConfig } from './router-config.schema';
@@ -16,6 +17,8 @@ export interface ModelSpec {
   cachedInputPer1M?: number;
   /** What the model supports; absent means everything (a request is never excluded for it). */
   capabilities?: ModelCapabilities;
+  /** Request parameters the model refuses or names differently (`drop_params`, `rename_params`); absent: none. */
+  paramRules?: ParamRules;
   /** How prompt tokens are counted before the call: exactly (`o200k_base`) or estimated. */
   tokenizer?: 'o200k_base' | 'estimate';
   /** For prompt templates that apply to a family; by default the provider's preset or kind. */

@@ -60,6 +60,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(bad), LOCAL_KEY: 'k' })).toThrow(/routes\.0\.learner/);
   });
 
+  it("reads a model's drop_params and rename_params, and refuses a parameter that may not be dropped", () => {
+    const adapted = valid.replace('context_window: 8000 }', 'context_window: 8000, drop_params: [temperature, top_p], rename_params: { max_tokens: max_completion_tokens } }');
+    const models = loadConfig({ ROUTER_CONFIG: writeConfig(adapted), LOCAL_KEY: 'k' }).models;
+    expect(models.get('small')?.paramRules).toEqual({ drop: ['temperature', 'top_p'], rename: { max_tokens: 'max_completion_tokens' } });
+    expect(models.get('big')?.paramRules).toBeUndefined();
+    const bad = valid.replace('context_window: 8000 }', 'context_window: 8000, drop_params: [messages] }');
+    expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(bad), LOCAL_KEY: 'k' })).toThrow(/models\.0\.drop_params\.0/);
+  });
+
   it('reads strict_floor (off unless set) and refuses it without floor_confidence', () => {
     expect(loadConfig({ ROUTER_CONFIG: writeConfig(valid), LOCAL_KEY: 'k' }).routes.get('support')?.strictFloor).toBeUndefined();
     const strict = valid.replace('cost_weight: 50', 'cost_weight: 50\n    floor_confidence: 0.9\n    strict_floor: true');

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { findCatalogModel, isPresetId, MODEL_CATALOG, PROVIDER_PRESETS, resolvePreset, type ProviderPreset } from '../../providers/src';
+import type { DroppableParam } from '../../providers/src/catalog/param-rules';
 import type { ModelCapabilitiesConfig, PromptTemplateConfig } from './prompt-template.schema';
 
 /** A provider as written in the file: a `preset`, or `kind` and `base_url`, each field overridable. */
@@ -29,6 +30,8 @@ interface ModelInput {
   context_window?: number;
   max_output_tokens?: number;
   capabilities?: Partial<ModelCapabilitiesConfig>;
+  drop_params?: DroppableParam[];
+  rename_params?: Partial<Record<DroppableParam, DroppableParam>>;
   tokenizer?: 'o200k_base' | 'estimate';
   family?: string;
 }
@@ -159,6 +162,8 @@ function resolveModel<M extends ModelInput>(
   const contextWindow = required('context_window', m.context_window ?? entry?.context_window);
   const cached = m.cached_input_per_1m ?? entry?.cached_input;
   const maxOutput = m.max_output_tokens ?? entry?.max_output_tokens;
+  const dropParams = m.drop_params ?? entry?.drop_params;
+  const renameParams = m.rename_params ?? entry?.rename_params;
   const providerId = provider ?? '';
   return {
     ...m,
@@ -169,6 +174,8 @@ function resolveModel<M extends ModelInput>(
     ...(cached !== undefined ? { cached_input_per_1m: cached } : {}),
     context_window: contextWindow ?? 1,
     ...(maxOutput !== undefined ? { max_output_tokens: maxOutput } : {}),
+    ...(dropParams !== undefined ? { drop_params: dropParams } : {}),
+    ...(renameParams !== undefined ? { rename_params: renameParams } : {}),
     capabilities: { ...(entry?.capabilities ?? DEFAULT_CAPABILITIES), ...m.capabilities },
     tokenizer: m.tokenizer ?? entry?.tokenizer ?? (O200K_UPSTREAM.test(upstream ?? '') ? 'o200k_base' : 'estimate'),
     family: m.family ?? presetOf.get(providerId) ?? kindOf.get(providerId) ?? providerId,

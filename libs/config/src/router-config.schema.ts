@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { paramRulesSchema } from '../../providers/src/catalog/param-rules';
 import { capabilitiesSchema, promptTemplateConfigSchema, tokenizerSchema } from './prompt-template.schema';
 import { resolveRouterConfig } from './resolve-router-config';
 
@@ -76,6 +77,11 @@ export const modelConfigSchema = z
      */
     max_output_tokens: z.number().int().positive().optional(),
     capabilities: capabilitiesSchema.partial().optional(),
+    /**
+     * Request parameters the model refuses (left out of its calls) or takes under another name; from
+     * the catalog unless given here (an empty list clears the catalog's). See docs/providers.md.
+     */
+    ...paramRulesSchema,
     tokenizer: tokenizerSchema.optional(),
     /** For prompt templates; by default the provider's preset (or kind). */
     family: z.string().min(1).optional(),

@@ -7,4 +7,5 @@ export { AnthropicProvider } from './anthropic/anthropic.provider';
 export { GeminiProvider } from './gemini/gemini.provider';
 export * from './presets/provider-presets';
 export * from './catalog/model-catalog';
+export * from './catalog/param-rules';
 export * from './catalog/estimate-prompt-tokens';

@@ -1,5 +1,6 @@
 import type { ModelSpec } from '../../../../libs/config/src';
 import type { ChatRequest } from '../../../../libs/core/src';
+import { applyParamRules } from './apply-param-rules';
 import { applyPromptTemplate } from './apply-prompt-template';
 
 export interface AdaptedRequest {
@@ -8,9 +9,12 @@ export interface AdaptedRequest {
   promptTemplate: string | null;
 }
 
-/** The request as this model should see it: its upstream name and its prompt template, if it has one. */
+/**
+ * The request as this model should see it: its upstream name, the parameters it takes (`paramRules`:
+ * those it refuses left out, those it names differently renamed) and its prompt template, if it has one.
+ */
 export function adaptRequest(request: ChatRequest, model: ModelSpec): AdaptedRequest {
-  const forModel: ChatRequest = { ...request, model: model.upstream };
+  const forModel: ChatRequest = { ...applyParamRules(request, model.paramRules).request, model: model.upstream };
   if (!model.promptTemplate) return { request: forModel, promptTemplate: null };
   return { request: applyPromptTemplate(forModel, model.promptTemplate, model), promptTemplate: model.promptTemplate.name };
 }

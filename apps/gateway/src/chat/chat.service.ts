@@ -19,6 +19,7 @@ import { markRecorded } from '../errors/openai-error.filter';
 import { BudgetService } from '../budget/budget.service';
 import { RequestEvents } from '../events/request-events';
 import { countsAgainstDeployment, deploymentKey, schemaKey } from '../health-breaker/deployment-health';
+import { applyParamRules } from './apply-param-rules';
 import { promptTemplateFor } from './adapt-request';
 import { AttemptRunner, type AttemptLog, type Rejection } from './attempt-runner';
 import type { ChatReply } from './chat-reply';
@@ -189,7 +190,7 @@ export class ChatService {
     const cost = this.costOf(served, plan);
     const body: ChatResponse = { ...response, id: ctx.requestId, model: model.id };
     attempts[attempts.length - 1].costUsd = cost;
-    void reply.headers(this.routerHeaders(ctx, plan, model, attempts)).header('x-router-cost-usd', totalCost(attempts).toFixed(8)).send(body);
+    void reply.headers(this.routerHeaders(ctx, plan, model, attempts, request)).header('x-router-cost-usd', totalCost(attempts).toFixed(8)).send(body);
     this.finishServed(row, attempts, served, plan, request, cost, startedAt);
   }
 
@@ -219,7 +220,7 @@ export class ChatService {
       'cache-control': 'no-cache',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
-      ...this.routerHeaders(ctx, plan, firstModel, attempts),
+      ...this.routerHeaders(ctx, plan, firstModel, attempts, request),
     });
     const acc = new StreamAccumulator();
     const servedBy: string[] = [];
@@ -355,9 +356,12 @@ export class ChatService {
     return { attempts: attempts.length, fallbacks: Math.max(0, models.length - 1), models };
   }
 
-  private routerHeaders(ctx: RequestContext, plan: RoutePlan, model: ModelSpec, attempts: AttemptLog[]): Record<string, string> {
+  private routerHeaders(ctx: RequestContext, plan: RoutePlan, model: ModelSpec, attempts: AttemptLog[], request: ChatRequest): Record<string, string> {
     const summary = this.attemptSummary(attempts);
+    // The parameters the serving model does not take, left out of its call (`paramRules`).
+    const ignored = model.paramRules ? applyParamRules(request, model.paramRules).ignored : [];
     return {
+      ...(ignored.length > 0 ? { 'x-router-ignored-params': ignored.join(',') } : {}),
       'x-request-id': ctx.requestId,
       'x-router-route': plan.route.name,
       'x-router-model': model.id,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Usage } from '../../../core/src';
 import catalogJson from './model-catalog.json';
+import { paramRulesSchema } from './param-rules';
 
 /**
  * Well-known models with list prices (USD per 1M tokens) and capabilities, as data
@@ -21,7 +22,9 @@ const modelSchema = z.object({
   /** A gpt-tokenizer encoding for exact counts, or `estimate`. */
   tokenizer: z.enum(['o200k_base', 'estimate']),
   capabilities: z.object({ tools: z.boolean(), vision: z.boolean(), json_schema: z.boolean(), reasoning: z.boolean() }),
-});
+  /** Request parameters the model refuses or names differently (`param-rules.ts`). */
+  ...paramRulesSchema,
+}).strict();
 
 const catalogSchema = z.object({
   prices_as_of: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),

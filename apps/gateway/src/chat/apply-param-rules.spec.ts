@@ -1,0 +1,35 @@
+import type { ChatRequest } from '../../../../libs/core/src';
+import { applyParamRules } from './apply-param-rules';
+
+const base: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
+// OpenAI's reasoning models (the catalog's o4-mini).
+const reasoning = { drop: ['temperature', 'top_p', 'presence_penalty', 'logprobs'] as const, rename: { max_tokens: 'max_completion_tokens' as const } };
+
+describe('applyParamRules', () => {
+  it('leaves out what the model refuses and names each in ignored', () => {
+    const { request, ignored } = applyParamRules({ ...base, temperature: 0.2, top_p: 0.9, seed: 3 }, { drop: [...reasoning.drop], rename: {} });
+    expect(request).toEqual({ ...base, seed: 3 });
+    expect(ignored).toEqual(['temperature', 'top_p']);
+  });
+
+  it('moves a parameter to the name the model takes; a value under that name already wins', () => {
+    expect(applyParamRules({ ...base, max_tokens: 50 }, { drop: [], rename: reasoning.rename }).request).toEqual({ ...base, max_completion_tokens: 50 });
+    expect(applyParamRules({ ...base, max_tokens: 50, max_completion_tokens: 80 }, { drop: [], rename: reasoning.rename }).request).toEqual({ ...base, max_completion_tokens: 80 });
+    expect(applyParamRules({ ...base, max_tokens: 50 }, { drop: [], rename: reasoning.rename }).ignored).toEqual([]);
+  });
+
+  it('leaves out a parameter sent as null without naming it ignored, and moves no null', () => {
+    const { request, ignored } = applyParamRules({ ...base, temperature: null, max_tokens: null }, { drop: [...reasoning.drop], rename: reasoning.rename });
+    expect(request).toEqual(base);
+    expect(ignored).toEqual([]);
+  });
+
+  it('does not change the request it is given, and returns it as is when no rule applies', () => {
+    const given = { ...base, temperature: 0.2, max_tokens: 10 };
+    const copy = structuredClone(given);
+    applyParamRules(given, { drop: [...reasoning.drop], rename: reasoning.rename });
+    expect(given).toEqual(copy);
+    expect(applyParamRules(given, undefined).request).toBe(given);
+    expect(applyParamRules(base, { drop: [...reasoning.drop], rename: reasoning.rename }).request).toBe(base);
+  });
+});

@@ -1,0 +1,36 @@
+import type { ParamRules } from '../../../../libs/providers/src';
+import type { ChatRequest } from '../../../../libs/core/src';
+
+export interface ParamsApplied {
+  request: ChatRequest;
+  /** The parameters the request set that the model does not take, left out of the call (for `x-router-ignored-params`). */
+  ignored: string[];
+}
+
+/**
+ * The request as a model with `rules` takes it: each parameter it names differently moved to that name
+ * (unless the request sets that name too, which then wins), each it refuses left out. A parameter sent
+ * as null goes too (a model that refuses a parameter may refuse its presence), without being named as
+ * ignored. The request is not changed; without rules, or when it has none of the parameters, the same
+ * object comes back.
+ */
+export function applyParamRules(request: ChatRequest, rules: ParamRules | undefined): ParamsApplied {
+  if (!rules) return { request, ignored: [] };
+  const fields = request as unknown as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  const ignored: string[] = [];
+  for (const [from, to] of Object.entries(rules.rename)) {
+    if (fields[from] === undefined || to === undefined) continue;
+    out ??= { ...fields };
+    if (out[to] == null && out[from] !== null) out[to] = out[from];
+    delete out[from];
+  }
+  for (const name of rules.drop) {
+    const value = (out ?? fields)[name];
+    if (value === undefined) continue;
+    out ??= { ...fields };
+    delete out[name];
+    if (value !== null) ignored.push(name);
+  }
+  return { request: (out ?? fields) as unknown as ChatRequest, ignored };
+}

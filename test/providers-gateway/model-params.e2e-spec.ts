@@ -1,0 +1,70 @@
+import OpenAI from 'openai';
+import { rejection } from '../support/sdk-rejection';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
+import { startStack, type Stack } from '../support/stack';
+
+/**
+ * Request parameters a model refuses or names differently (`drop_params`, `rename_params` in the model
+ * catalog and config): an app written for gpt-4o sends `max_tokens` and a temperature, and whichever
+ * model the router picks answers it. The fake answers as OpenAI's reasoning models do: a 400 for
+ * `max_tokens` and for a temperature other than 1.
+ */
+describe('parameters a model does not take, through the gateway', () => {
+  let upstream: FakeOpenAI;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    upstream = await startFakeOpenAI();
+    const yaml = `
+providers:
+  - { id: oa, preset: openai, base_url: "${upstream.url}" }
+models:
+  - { id: o4, catalog: o4-mini }
+  - { id: mini, catalog: gpt-4o-mini }
+  - { id: o4-as-is, catalog: o4-mini, drop_params: [], rename_params: {} }
+routes:
+  - { name: reasoning, candidates: [o4], quality_floor: 0 }
+  - { name: plain, candidates: [mini], quality_floor: 0 }
+  - { name: unadapted, candidates: [o4-as-is], quality_floor: 0 }
+`;
+    stack = await startStack({ yaml, queue: 'in-process', env: { OPENAI_API_KEY: 'sk-test' } });
+  });
+  afterAll(async () => {
+    await stack.close();
+    await upstream.close();
+  });
+
+  const ask = { messages: [{ role: 'user' as const, content: 'Hi' }], max_tokens: 50, temperature: 0.2, top_p: 0.9, seed: 7 };
+
+  it('answers on a reasoning model: max_tokens sent as max_completion_tokens, the sampling parameters left out and named', async () => {
+    const { data, response } = await stack.client.chat.completions.create({ model: 'reasoning', ...ask }).withResponse();
+    expect(data.choices[0].message.content).toBe('Hello!');
+    expect(response.headers.get('x-router-model')).toBe('o4');
+    expect(response.headers.get('x-router-ignored-params')).toBe('temperature,top_p');
+    const sent = upstream.requests.at(-1)!;
+    expect(sent).toMatchObject({ model: 'o4-mini', max_completion_tokens: 50, seed: 7 });
+    for (const name of ['max_tokens', 'temperature', 'top_p']) expect(sent).not.toHaveProperty(name);
+  });
+
+  it('streams on a reasoning model the same way, the header on the stream', async () => {
+    const { data: stream, response } = await stack.client.chat.completions.create({ model: 'reasoning', ...ask, stream: true }).withResponse();
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    expect(text).toBe('Hello!');
+    expect(response.headers.get('x-router-ignored-params')).toBe('temperature,top_p');
+    expect(upstream.requests.at(-1)).toMatchObject({ model: 'o4-mini', max_completion_tokens: 50, stream: true });
+    expect(upstream.requests.at(-1)).not.toHaveProperty('temperature');
+  });
+
+  it('sends a model that takes them every parameter as given, with no header', async () => {
+    const { response } = await stack.client.chat.completions.create({ model: 'plain', ...ask }).withResponse();
+    expect(response.headers.get('x-router-ignored-params')).toBeNull();
+    expect(upstream.requests.at(-1)).toMatchObject({ model: 'gpt-4o-mini', max_tokens: 50, temperature: 0.2, top_p: 0.9 });
+  });
+
+  it("without the catalog's rules (cleared in the config) the upstream's 400 reaches the client in OpenAI's form", async () => {
+    const err = await rejection(stack.client.chat.completions.create({ model: 'unadapted', ...ask }));
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err).toMatchObject({ status: 400, param: 'max_tokens', code: 'unsupported_parameter' });
+  });
+});
