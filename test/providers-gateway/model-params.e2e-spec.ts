@@ -62,6 +62,13 @@ routes:
     expect(upstream.requests.at(-1)).toMatchObject({ model: 'gpt-4o-mini', max_tokens: 50, temperature: 0.2, top_p: 0.9 });
   });
 
+  it('lists them on the model in GET /v1/models/{id}', async () => {
+    const o4 = (await stack.client.models.retrieve('o4')) as unknown as { x_router: Record<string, unknown> };
+    expect(o4.x_router).toMatchObject({ drop_params: expect.arrayContaining(['temperature', 'top_p', 'logit_bias']), rename_params: { max_tokens: 'max_completion_tokens' } });
+    const mini = (await stack.client.models.retrieve('mini')) as unknown as { x_router: Record<string, unknown> };
+    expect(mini.x_router).toMatchObject({ drop_params: [], rename_params: {} });
+  });
+
   it("without the catalog's rules (cleared in the config) the upstream's 400 reaches the client in OpenAI's form", async () => {
     const err = await rejection(stack.client.chat.completions.create({ model: 'unadapted', ...ask }));
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);

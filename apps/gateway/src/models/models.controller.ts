@@ -63,6 +63,9 @@ export class ModelsController {
         output_per_1m: m.outputPer1M,
         cached_input_per_1m: m.cachedInputPer1M ?? null,
         capabilities: m.capabilities ?? DEFAULT_CAPABILITIES,
+        // Request parameters left out of this model's calls, and those sent under another name (docs/providers.md).
+        drop_params: m.paramRules?.drop ?? [],
+        rename_params: m.paramRules?.rename ?? {},
         prompt_template: m.promptTemplate?.name ?? null,
       },
     };
