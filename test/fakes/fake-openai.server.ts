@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 export type Behavior =
   | { kind: 'text'; content: string; chunks?: number; chunkDelayMs?: number; finishReason?: 'stop' | 'length' }
   | { kind: 'tool_call'; name: string; arguments: string }
+  /** A call to a custom tool: free-text `input`, streamed in pieces under `custom.input`. */
+  | { kind: 'custom_tool_call'; name: string; input: string }
   /** OpenAI's error body; `type` defaults to server_error, `code` and `param` to null. */
   | { kind: 'error'; status: number; message?: string; retryAfter?: string; type?: string; code?: string; param?: string }
   | { kind: 'hang' }
@@ -96,7 +98,7 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
       res.end(JSON.stringify({ error: { message: behavior.message ?? `fake error ${behavior.status}`, type: behavior.type ?? 'server_error', param: behavior.param ?? null, code: behavior.code ?? null } }));
       return;
     }
-    if (behavior.kind !== 'text' && behavior.kind !== 'tool_call') {
+    if (behavior.kind !== 'text' && behavior.kind !== 'tool_call' && behavior.kind !== 'custom_tool_call') {
       misbehave(behavior, body, res, id, created, model);
       return;
     }
@@ -104,8 +106,13 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
     // `n` choices, each with its own index (OpenAI bills the completion tokens of all of them).
     const choiceIndices = Array.from({ length: typeof body.n === 'number' && body.n > 1 ? body.n : 1 }, (_, i) => i);
     const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens * choiceIndices.length, total_tokens: promptTokens + completionTokens * choiceIndices.length };
-    const toolCall = behavior.kind === 'tool_call' ? { id: 'call_fake1', type: 'function', function: { name: behavior.name, arguments: behavior.arguments } } : undefined;
-    const finishReason = behavior.kind === 'tool_call' ? 'tool_calls' : (behavior.finishReason ?? 'stop');
+    const toolCall =
+      behavior.kind === 'tool_call'
+        ? { id: 'call_fake1', type: 'function', function: { name: behavior.name, arguments: behavior.arguments } }
+        : behavior.kind === 'custom_tool_call'
+          ? { id: 'call_fake1', type: 'custom', custom: { name: behavior.name, input: behavior.input } }
+          : undefined;
+    const finishReason = behavior.kind === 'text' ? (behavior.finishReason ?? 'stop') : 'tool_calls';
     if (!body.stream) {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
@@ -148,7 +155,14 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
           send({ choices: [{ index, delta: { content: piece }, logprobs: null, finish_reason: null }], ...(includeUsage ? { usage: null } : {}) });
         }
       }
-    } else if (toolCall) {
+    } else if (toolCall?.type === 'custom') {
+      // As OpenAI streams a custom tool call: the name first, then the input in pieces.
+      send({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: toolCall.id, type: 'custom', custom: { name: toolCall.custom!.name, input: '' } }] }, logprobs: null, finish_reason: null }] });
+      const input = toolCall.custom!.input;
+      for (let i = 0; i < input.length; i += 5) {
+        send({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, custom: { input: input.slice(i, i + 5) } }] }, logprobs: null, finish_reason: null }] });
+      }
+    } else if (toolCall?.function) {
       send({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: toolCall.id, type: 'function', function: { name: toolCall.function.name, arguments: '' } }] }, logprobs: null, finish_reason: null }] });
       const args = toolCall.function.arguments;
       for (let i = 0; i < args.length; i += 5) {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { startFakeAnthropic, type FakeUpstream } from '../fakes/fake-anthropic.server';
 import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.server';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
-import { startStack, type Stack } from '../support/stack';
+import { eventually, startStack, type Stack } from '../support/stack';
 
 /**
  * What an application written against OpenAI does through the gateway with the official SDK, whichever
@@ -25,10 +25,13 @@ describe('OpenAI compatibility through the gateway, with the official openai SDK
     const yaml = `
 providers:
   - { id: oai, kind: openai-compatible, base_url: "${openai.url}" }
+  # OpenAI itself (its preset): takes allowed_tools and custom tools as they are
+  - { id: oai-native, preset: openai, base_url: "${openai.url}" }
   - { id: claude-api, preset: anthropic, base_url: "${anthropic.url}" }
   - { id: google, preset: gemini, base_url: "${gemini.url}" }
 models:
   - { id: gpt, provider: oai, upstream: gpt-4o-mini, input_per_1m: 0.15, output_per_1m: 0.6, context_window: 128000 }
+  - { id: gpt-native, provider: oai-native, upstream: gpt-5-mini, input_per_1m: 0.25, output_per_1m: 2, context_window: 400000 }
   - { id: sonnet, catalog: claude-sonnet-4 }
   - { id: flash, catalog: gemini-2.5-flash }
   - { id: sonnet-cheap, catalog: claude-sonnet-4, input_per_1m: 0.01, output_per_1m: 0.01 }
@@ -39,8 +42,9 @@ routes:
   - { name: natives-first, candidates: [sonnet-cheap, flash-cheap, gpt], quality_floor: 0 }
   - { name: natives-only, candidates: [sonnet-cheap, flash-cheap], quality_floor: 0 }
   - { name: claude-first, candidates: [sonnet-cheap, gpt], quality_floor: 0 }
+  - { name: every-kind, candidates: [sonnet-cheap, flash-cheap, gpt, gpt-native], quality_floor: 0, failover: { max_models: 4 } }
 `;
-    stack = await startStack({ yaml, queue: 'in-process', env: { ANTHROPIC_API_KEY: 'sk-ant-test', GEMINI_API_KEY: 'AIza-test' } });
+    stack = await startStack({ yaml, queue: 'in-process', env: { ANTHROPIC_API_KEY: 'sk-ant-test', GEMINI_API_KEY: 'AIza-test', OPENAI_API_KEY: 'sk-test' } });
   });
   afterAll(async () => {
     await stack.close();
@@ -172,5 +176,125 @@ routes:
 
     const refused = await rejection(stack.client.chat.completions.create({ ...params, model: 'sonnet', stop: '\n\n' }));
     expect(refused).toMatchObject({ status: 400, code: 'unsupported_value', param: 'stop' });
+  });
+
+  describe("OpenAI's newer tool forms: allowed_tools and custom tools", () => {
+    const weather = { type: 'function' as const, function: { name: 'get_weather', description: 'Current weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } };
+    const time = { type: 'function' as const, function: { name: 'get_time', parameters: { type: 'object', properties: { zone: { type: 'string' } } } } };
+    const sql = { type: 'custom' as const, custom: { name: 'run_sql', description: 'One read-only SQL query', format: { type: 'grammar' as const, grammar: { definition: 'start: "SELECT " /[^;]+/', syntax: 'lark' as const } } } };
+    const allowWeather = (mode: 'auto' | 'required') => ({ type: 'allowed_tools' as const, allowed_tools: { mode, tools: [{ type: 'function', function: { name: 'get_weather' } }] } });
+    const ask = (fixture = 'tool-call') => [{ role: 'user' as const, content: `Weather in Paris? [fixture:${fixture}]` }];
+
+    it('passes allowed_tools through unchanged to OpenAI, with the whole tools list', async () => {
+      openai.setBehavior(() => ({ kind: 'tool_call', name: 'get_weather', arguments: '{"city":"Paris"}' }));
+      const params = { model: 'gpt-native', messages: ask(), tools: [weather, time], tool_choice: allowWeather('required') };
+      const answer = await stack.client.chat.completions.create(params);
+      expect(answer.choices[0]).toMatchObject({ finish_reason: 'tool_calls', message: { tool_calls: [{ type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] } });
+      expect(openai.requests.at(-1)).toMatchObject({ model: 'gpt-5-mini', tools: [weather, time], tool_choice: allowWeather('required') });
+    });
+
+    it('offers only the allowed tools to an OpenAI-compatible host not known to take allowed_tools', async () => {
+      openai.setBehavior(() => ({ kind: 'tool_call', name: 'get_weather', arguments: '{"city":"Paris"}' }));
+      for (const stream of [false, true]) {
+        const response = await stack.client.chat.completions.create({ model: 'gpt', messages: ask(), tools: [weather, time], tool_choice: allowWeather('required'), stream });
+        if (stream) for await (const _chunk of response as AsyncIterable<unknown>) void _chunk;
+        const sent = openai.requests.at(-1)!;
+        expect(sent).toMatchObject({ model: 'gpt-4o-mini', tools: [weather], tool_choice: 'required' });
+      }
+    });
+
+    it('translates allowed_tools for Claude (only those tools; required -> any) and Gemini (ANY limited to the names)', async () => {
+      const onClaude = await stack.client.chat.completions.create({ model: 'sonnet', messages: ask(), tools: [weather, time], tool_choice: allowWeather('required') });
+      expect(onClaude.choices[0].message.tool_calls?.[0]).toMatchObject({ type: 'function', function: { name: 'get_weather' } });
+      expect(anthropic.requests.at(-1)!.body).toMatchObject({ tools: [{ name: 'get_weather' }], tool_choice: { type: 'any' } });
+      expect((anthropic.requests.at(-1)!.body as { tools: unknown[] }).tools).toHaveLength(1);
+
+      const streamed = await stack.client.chat.completions.create({ model: 'sonnet', messages: ask(), tools: [weather, time], tool_choice: allowWeather('auto'), stream: true });
+      let name = '';
+      for await (const chunk of streamed) name += chunk.choices[0]?.delta?.tool_calls?.[0]?.function?.name ?? '';
+      expect(name).toBe('get_weather');
+      expect(anthropic.requests.at(-1)!.body).toMatchObject({ tools: [{ name: 'get_weather' }], tool_choice: { type: 'auto' } });
+
+      const onGemini = await stack.client.chat.completions.create({ model: 'flash', messages: ask(), tools: [weather, time], tool_choice: allowWeather('required') });
+      expect(onGemini.choices[0].message.tool_calls?.[0]).toMatchObject({ type: 'function', function: { name: 'get_weather' } });
+      const geminiBody = gemini.requests.at(-1)!.body as { tools: Array<{ functionDeclarations: Array<{ name: string }> }>; toolConfig: unknown };
+      expect(geminiBody.toolConfig).toEqual({ functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['get_weather'] } });
+      expect(geminiBody.tools[0].functionDeclarations.map((d) => d.name)).toEqual(['get_weather', 'get_time']);
+    });
+
+    it("answers an allowed_tools entry that names no declared tool with OpenAI's 400, whichever provider would serve", async () => {
+      const before = [openai.requests.length, anthropic.requests.length, gemini.requests.length];
+      const choice = { type: 'allowed_tools' as const, allowed_tools: { mode: 'auto' as const, tools: [{ type: 'function', function: { name: 'get_weather' } }, { type: 'function', function: { name: 'get_news' } }] } };
+      for (const [model, stream] of [['mixed', false], ['gpt-native', true], ['sonnet', false]] as const) {
+        const err = await rejection(stack.client.chat.completions.create({ model, messages: ask(), tools: [weather, time], tool_choice: choice, stream }));
+        expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+        expect(err).toMatchObject({ status: 400, type: 'invalid_request_error', param: 'tool_choice', code: null });
+        expect(err.message).toContain("Tool choice 'get_news' not found in 'tools' parameter.");
+      }
+      expect([openai.requests.length, anthropic.requests.length, gemini.requests.length]).toEqual(before);
+    });
+
+    it("serves custom tools from a model that takes them, streamed and not, in OpenAI's shape", async () => {
+      openai.setBehavior(() => ({ kind: 'custom_tool_call', name: 'run_sql', input: 'SELECT count(*) FROM users' }));
+      const params = { model: 'every-kind', messages: [{ role: 'user' as const, content: 'How many users?' }], tools: [weather, sql], tool_choice: { type: 'custom' as const, custom: { name: 'run_sql' } } };
+      const before = [openai.requests.length, anthropic.requests.length, gemini.requests.length];
+      const { data, response } = await stack.client.chat.completions.create(params).withResponse();
+      expect(response.headers.get('x-router-model')).toBe('gpt-native');
+      expect(data.choices[0]).toMatchObject({
+        finish_reason: 'tool_calls',
+        message: { content: null, tool_calls: [{ id: 'call_fake1', type: 'custom', custom: { name: 'run_sql', input: 'SELECT count(*) FROM users' } }] },
+      });
+      // Claude, Gemini and the compatible host without custom tools refused it before any call.
+      expect([openai.requests.length - before[0], anthropic.requests.length - before[1], gemini.requests.length - before[2]]).toEqual([1, 0, 0]);
+      expect(openai.requests.at(-1)).toMatchObject({ model: 'gpt-5-mini', tools: [weather, sql], tool_choice: { type: 'custom', custom: { name: 'run_sql' } } });
+
+      // Recorded, billed and scored: the free-text input is no JSON, and passes the tool check.
+      const requestId = response.headers.get('x-request-id')!;
+      const score = await eventually(() => stack.database.handle.db.selectFrom('scores').select(['reward', 'results']).where('request_id', '=', requestId).executeTakeFirstOrThrow());
+      expect(score.reward).toBe(1);
+      expect(score.results).toContainEqual({ validator: 'tool_arguments', passed: true });
+      const row = await stack.database.handle.db.selectFrom('requests').select(['status', 'model_id', 'finish_reason', 'completion_tokens']).where('id', '=', requestId).executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: 'success', model_id: 'gpt-native', finish_reason: 'tool_calls', completion_tokens: 9 });
+
+      const stream = await stack.client.chat.completions.create({ ...params, stream: true }).withResponse();
+      const deltas: Array<Record<string, unknown>> = [];
+      let finish: string | null = null;
+      for await (const chunk of stream.data) {
+        for (const call of chunk.choices[0]?.delta?.tool_calls ?? []) deltas.push(call as unknown as Record<string, unknown>);
+        finish = chunk.choices[0]?.finish_reason ?? finish;
+      }
+      expect(deltas[0]).toEqual({ index: 0, id: 'call_fake1', type: 'custom', custom: { name: 'run_sql', input: '' } });
+      expect(deltas.map((d) => (d.custom as { input: string }).input).join('')).toBe('SELECT count(*) FROM users');
+      expect(finish).toBe('tool_calls');
+      const streamedId = stream.response.headers.get('x-request-id')!;
+      const streamedScore = await eventually(() => stack.database.handle.db.selectFrom('scores').select(['reward', 'results']).where('request_id', '=', streamedId).executeTakeFirstOrThrow());
+      expect(streamedScore.results).toContainEqual({ validator: 'tool_arguments', passed: true });
+      expect(streamedScore.reward).toBe(1);
+    });
+
+    it('answers custom tools with a 400 naming them when no candidate takes them', async () => {
+      for (const model of ['natives-only', 'gpt', 'sonnet', 'flash']) {
+        const err = await rejection(stack.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'How many users?' }], tools: [weather, sql] }));
+        expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+        expect(err).toMatchObject({ status: 400, type: 'invalid_request_error', code: 'unsupported_parameter', param: 'tools[1]' });
+      }
+    });
+
+    it("accepts a later turn with the assistant's custom tool call and the tool's result", async () => {
+      openai.setBehavior(() => ({ kind: 'text', content: 'There are 42 users.' }));
+      const messages = [
+        { role: 'user' as const, content: 'How many users?' },
+        { role: 'assistant' as const, content: null, tool_calls: [{ id: 'call_fake1', type: 'custom' as const, custom: { name: 'run_sql', input: 'SELECT count(*) FROM users' } }] },
+        { role: 'tool' as const, tool_call_id: 'call_fake1', content: '42' },
+      ];
+      const { data, response } = await stack.client.chat.completions.create({ model: 'every-kind', messages, tools: [weather, sql] }).withResponse();
+      expect(data.choices[0].message.content).toBe('There are 42 users.');
+      expect(response.headers.get('x-router-model')).toBe('gpt-native');
+      expect(openai.requests.at(-1)).toMatchObject({ model: 'gpt-5-mini', messages });
+
+      // Without custom tools declared, the history alone still keeps the request from Claude.
+      const err = await rejection(stack.client.chat.completions.create({ model: 'sonnet', messages, tools: [weather] }));
+      expect(err).toMatchObject({ status: 400, code: 'unsupported_parameter', param: 'messages[1].tool_calls[0]' });
+    });
   });
 });

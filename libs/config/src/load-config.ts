@@ -49,6 +49,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     headers: p.headers,
     dropFields: p.drop_fields,
     renameFields: p.rename_fields,
+    ...(p.tool_forms?.length ? { toolForms: p.tool_forms } : {}),
   }));
   const models = new Map<string, ModelSpec>(
     file.models.map((m) => [

@@ -44,6 +44,20 @@ providers:
     expect(ollama.apiKey).toBeUndefined();
   });
 
+  it("takes the tool forms a host accepts from its preset or from tool_forms", () => {
+    const config = loadConfig({
+      ...keys,
+      ROUTER_CONFIG: writeConfig(`
+providers:
+  - { id: oai, preset: openai }
+  - { id: local, kind: openai-compatible, base_url: "http://127.0.0.1:8000/v1", tool_forms: [allowed_tools] }
+  - { id: proxy, preset: openai, base_url: "http://127.0.0.1:9/v1", tool_forms: [] }
+`),
+    });
+    expect(config.providers.map((p) => p.toolForms)).toEqual([['allowed_tools', 'custom_tools'], ['allowed_tools'], undefined]);
+    expect(problemsOf(() => parseRouterConfig('providers: [{ id: x, kind: openai-compatible, base_url: "http://x", tool_forms: [grammar] }]', 't'))).toMatch(/providers\.0\.tool_forms\.0/);
+  });
+
   it("requires the preset's key variable, and reports unknown presets and missing variables", () => {
     expect(problemsOf(() => loadConfig({ ROUTER_CONFIG: writeConfig('providers: [{ id: claude, preset: anthropic }]') }))).toContain(
       'providers.0.api_key_env: environment variable ANTHROPIC_API_KEY is not set',

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { findCatalogModel, isPresetId, MODEL_CATALOG, PROVIDER_PRESETS, resolvePreset, type ProviderPreset } from '../../providers/src';
+import { findCatalogModel, isPresetId, MODEL_CATALOG, PROVIDER_PRESETS, resolvePreset, type ProviderPreset, type ToolForm } from '../../providers/src';
 import type { DroppableParam } from '../../providers/src/catalog/param-rules';
 import type { ModelCapabilitiesConfig, PromptTemplateConfig } from './prompt-template.schema';
 
@@ -15,6 +15,7 @@ interface ProviderInput {
   headers?: Record<string, string>;
   drop_fields?: string[];
   rename_fields?: Record<string, string>;
+  tool_forms?: ToolForm[];
   variables?: Record<string, string>;
 }
 
@@ -114,6 +115,7 @@ function resolveProvider<P extends ProviderInput>(p: P, problem: (field: string,
       headers: p.headers,
       dropFields: p.drop_fields,
       renameFields: p.rename_fields,
+      toolForms: p.tool_forms,
       variables: p.variables,
     });
     return {
@@ -126,6 +128,7 @@ function resolveProvider<P extends ProviderInput>(p: P, problem: (field: string,
       headers: settings.headers,
       drop_fields: settings.dropFields,
       rename_fields: settings.renameFields,
+      tool_forms: settings.toolForms,
     };
   } catch (err) {
     problem('variables', (err as Error).message);

@@ -31,6 +31,8 @@ export const providerConfigSchema = z
     headers: z.record(z.string()).optional(),
     drop_fields: z.array(z.string()).optional(),
     rename_fields: z.record(z.string()).optional(),
+    /** OpenAI's newer tool forms this host takes as they are (docs/providers.md); the preset's otherwise. */
+    tool_forms: z.array(z.enum(['allowed_tools', 'custom_tools'])).optional(),
   })
   .strict();
 

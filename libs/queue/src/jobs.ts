@@ -50,12 +50,17 @@ export const scoreResponseJobSchema = z.object({
         z.object({ type: z.literal('json_schema'), schema: z.record(z.unknown()).optional(), strict: z.boolean().optional() }),
       ])
       .optional(),
-    tools: z.array(z.object({ name: z.string(), parameters: z.record(z.unknown()).optional() })).optional(),
+    // Custom tools first: a union keeps the first member that fits, and `type` is optional on functions (older jobs).
+    tools: z
+      .array(z.union([z.object({ type: z.literal('custom'), name: z.string() }), z.object({ type: z.literal('function').optional(), name: z.string(), parameters: z.record(z.unknown()).optional() })]))
+      .optional(),
   }),
   response: z.object({
     content: z.string().nullable(),
     refusal: z.string().nullable().optional(),
-    toolCalls: z.array(z.object({ name: z.string(), arguments: z.string() })),
+    toolCalls: z.array(
+      z.union([z.object({ type: z.literal('custom'), name: z.string(), input: z.string() }), z.object({ type: z.literal('function').optional(), name: z.string(), arguments: z.string() })]),
+    ),
     finishReason: z.string().nullable(),
   }),
 });

@@ -43,6 +43,26 @@ describe('scoreResponse', () => {
     expect(scoreResponse(call('{}', 'missing'), []).results.at(-1)?.detail).toBe('unknown tool "missing"');
   });
 
+  it('scores custom tool calls: free-text input, not JSON; the name must be a declared custom tool', () => {
+    const request: ScoringInput['request'] = { tools: [{ name: 'weather', parameters: schema }, { type: 'custom', name: 'run_sql' }] };
+    const custom = (name: string, input: string) => answer(null, { toolCalls: [{ type: 'custom', name, input }], finishReason: 'tool_calls' }, request);
+    expect(scoreResponse(custom('run_sql', 'SELECT count(*) FROM users'), [])).toEqual({
+      reward: 1,
+      results: [
+        { validator: 'non_empty', passed: true, detail: undefined },
+        { validator: 'truncation', passed: true, detail: undefined },
+        { validator: 'tool_arguments', passed: true },
+      ],
+    });
+    expect(scoreResponse(custom('weather', 'Oslo'), []).results.at(-1)?.detail).toBe('unknown custom tool "weather"');
+    // a function call to a custom tool's name is no better
+    const asFunction = answer(null, { toolCalls: [{ name: 'run_sql', arguments: '{}' }], finishReason: 'tool_calls' }, request);
+    expect(scoreResponse(asFunction, []).results.at(-1)?.detail).toBe('unknown tool "run_sql"');
+    // mixed with a function call, each is checked its own way
+    const both = answer(null, { toolCalls: [{ type: 'custom', name: 'run_sql', input: 'not json {' }, { name: 'weather', arguments: '{"city":"Oslo"}' }], finishReason: 'tool_calls' }, request);
+    expect(scoreResponse(both, []).reward).toBe(1);
+  });
+
   it('applies configured regex, contains, max_length and refusal validators', () => {
     expect(scoreResponse(answer('Order #123 shipped'), [{ type: 'regex', pattern: '#\\d+', expect: 'match' }]).reward).toBe(1);
     expect(scoreResponse(answer('no order'), [{ type: 'regex', pattern: '#\\d+', expect: 'match' }]).reward).toBe(0);

@@ -6,6 +6,7 @@ import { ProviderError, ProviderRegistry } from '../../../../libs/providers/src'
 import { extractPromptContext } from '../../../../libs/router/src';
 import type { JobQueue, QueuedJob, ScoreResponseJob } from '../../../../libs/queue/src';
 import type { NewRequestRow } from '../../../../libs/storage/src';
+import type { ScoredTool, ScoredToolCall } from '../../../../libs/scoring/src';
 import { RecordWriter } from '../records/record-writer';
 import { callerContextFor } from '../routing/caller-context';
 import { estimatePromptTokens } from '../routing/estimate-tokens';
@@ -39,7 +40,7 @@ interface Served {
   usage: Usage | undefined;
   content: string | null;
   refusal: string | null;
-  toolCalls: Array<{ name: string; arguments: string }>;
+  toolCalls: ScoredToolCall[];
   finishReason: string | null;
   ttftMs: number | null;
 }
@@ -380,7 +381,7 @@ export class ChatService {
       usage: response.usage,
       content: choice?.message?.content ?? null,
       refusal: choice?.message?.refusal ?? null,
-      toolCalls: (choice?.message?.tool_calls ?? []).flatMap((c) => (c.type === 'function' ? [{ name: c.function.name, arguments: c.function.arguments }] : [])),
+      toolCalls: (choice?.message?.tool_calls ?? []).map((c): ScoredToolCall => (c.type === 'custom' ? { type: 'custom', name: c.custom.name, input: c.custom.input } : { name: c.function.name, arguments: c.function.arguments })),
       finishReason: choice?.finish_reason ?? null,
       ttftMs: null,
     };
@@ -455,7 +456,7 @@ export class ChatService {
             : format?.type === 'json_object'
               ? { type: 'json_object' }
               : undefined,
-        tools: request.tools?.flatMap((t) => (t.type === 'function' ? [{ name: t.function.name, parameters: t.function.parameters as Record<string, unknown> | undefined }] : [])),
+        tools: request.tools?.map((t): ScoredTool => (t.type === 'custom' ? { type: 'custom', name: t.custom.name } : { name: t.function.name, parameters: t.function.parameters as Record<string, unknown> | undefined })),
       },
       response: { content: served.content, refusal: served.refusal, toolCalls: served.toolCalls, finishReason: served.finishReason },
     };

@@ -46,4 +46,58 @@ describe('parseChatRequest', () => {
     const tool = { type: 'function', function: { name: 'f', parameters: { type: 'object' } } };
     expect(parseChatRequest({ model: 'auto', messages, tools: [tool], tool_choice: 'required' })).toMatchObject({ tool_choice: 'required' });
   });
+
+  describe("OpenAI's newer tool forms", () => {
+    const messages = [{ role: 'user', content: 'x' }];
+    const weather = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } };
+    const time = { type: 'function', function: { name: 'get_time' } };
+    const sql = { type: 'custom', custom: { name: 'run_sql', description: 'One SQL query', format: { type: 'grammar', grammar: { definition: 'start: "SELECT" /.+/', syntax: 'lark' } } } };
+    const shell = { type: 'custom', custom: { name: 'shell', format: { type: 'text' } } };
+    const allowed = (mode: string, ...names: Array<[string, string]>) => ({
+      type: 'allowed_tools',
+      allowed_tools: { mode, tools: names.map(([type, name]) => ({ type, [type]: { name } })) },
+    });
+
+    it('accepts an allowed_tools tool_choice naming declared tools, and keeps it as it is', () => {
+      const choice = allowed('required', ['function', 'get_time'], ['custom', 'shell']);
+      expect(parseChatRequest({ model: 'auto', messages, tools: [weather, time, shell], tool_choice: choice }).tool_choice).toEqual(choice);
+      expect(parseChatRequest({ model: 'auto', messages, tools: [weather], tool_choice: allowed('auto', ['function', 'get_weather']) }).tool_choice).toMatchObject({ type: 'allowed_tools' });
+    });
+
+    it('refuses an allowed_tools entry that names no declared tool, as OpenAI refuses an unknown tool choice', () => {
+      const err = errorOf({ model: 'auto', messages, tools: [weather, time], tool_choice: allowed('auto', ['function', 'get_time'], ['function', 'get_news']) });
+      expect(err.toBody()).toEqual({
+        error: { message: "Tool choice 'get_news' not found in 'tools' parameter.", type: 'invalid_request_error', param: 'tool_choice', code: null },
+      });
+      // the name exists, but as a function, not a custom tool
+      expect(errorOf({ model: 'auto', messages, tools: [weather], tool_choice: allowed('auto', ['custom', 'get_weather']) }).message).toContain("'get_weather' not found");
+      expect(errorOf({ model: 'auto', messages, tools: [weather], tool_choice: allowed('sometimes', ['function', 'get_weather']) }).param).toBe('tool_choice');
+      const empty = errorOf({ model: 'auto', messages, tools: [weather], tool_choice: { type: 'allowed_tools', allowed_tools: { mode: 'auto', tools: [] } } });
+      expect([empty.status, empty.param, empty.code]).toEqual([400, 'tool_choice.allowed_tools.tools', 'empty_array']);
+    });
+
+    it('accepts custom tools (free text or a grammar) and a custom tool_choice', () => {
+      const request = parseChatRequest({ model: 'auto', messages, tools: [weather, sql, shell], tool_choice: { type: 'custom', custom: { name: 'run_sql' } } });
+      expect(request.tools).toEqual([weather, sql, shell]);
+      expect(request.tool_choice).toEqual({ type: 'custom', custom: { name: 'run_sql' } });
+      expect(errorOf({ model: 'auto', messages, tools: [weather], tool_choice: { type: 'custom', custom: { name: 'run_sql' } } }).message).toBe(
+        "Tool choice 'run_sql' not found in 'tools' parameter.",
+      );
+      const badSyntax = { type: 'custom', custom: { name: 'q', format: { type: 'grammar', grammar: { definition: 'x', syntax: 'ebnf' } } } };
+      expect(errorOf({ model: 'auto', messages, tools: [badSyntax] }).param).toBe('tools[0].custom.format.grammar.syntax');
+      expect(errorOf({ model: 'auto', messages, tools: [{ type: 'custom', custom: { name: 'bad name!' } }] }).param).toBe('tools[0].custom.name');
+    });
+
+    it("accepts a later turn: the assistant's custom tool call and the tool's result", () => {
+      const history = [
+        { role: 'user', content: 'How many users?' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'custom', custom: { name: 'run_sql', input: 'SELECT count(*) FROM users' } }] },
+        { role: 'tool', tool_call_id: 'call_1', content: '42' },
+      ];
+      const request = parseChatRequest({ model: 'auto', messages: history, tools: [sql] });
+      expect(request.messages).toEqual(history);
+      const missingInput = [history[0], { role: 'assistant', tool_calls: [{ id: 'call_1', type: 'custom', custom: { name: 'run_sql' } }] }];
+      expect(errorOf({ model: 'auto', messages: missingInput, tools: [sql] }).param).toBe('messages[1].tool_calls[0].custom.input');
+    });
+  });
 });

@@ -15,13 +15,22 @@ const refusalPart = z.object({ type: z.literal('refusal'), refusal: z.string() }
 const userContent = z.union([z.string(), z.array(z.discriminatedUnion('type', [textPart, imagePart, audioPart, filePart])).min(1)]);
 const textContent = z.union([z.string(), z.array(textPart).min(1)]);
 
-const toolCall = z
+const functionToolCall = z
   .object({
     id: z.string().min(1),
     type: z.literal('function'),
     function: z.object({ name: z.string().min(1), arguments: z.string() }).passthrough(),
   })
   .passthrough();
+/** A call to a custom tool: free-text `input` instead of JSON `arguments`. */
+const customToolCall = z
+  .object({
+    id: z.string().min(1),
+    type: z.literal('custom'),
+    custom: z.object({ name: z.string().min(1), input: z.string() }).passthrough(),
+  })
+  .passthrough();
+const toolCall = z.discriminatedUnion('type', [functionToolCall, customToolCall]);
 
 const message = z.discriminatedUnion('role', [
   z.object({ role: z.literal('system'), content: textContent, name: z.string().optional() }).passthrough(),
@@ -39,12 +48,14 @@ const message = z.discriminatedUnion('role', [
   z.object({ role: z.literal('tool'), content: textContent, tool_call_id: z.string().min(1) }).passthrough(),
 ]);
 
+const toolName = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, underscores or dashes');
+
 const functionTool = z
   .object({
     type: z.literal('function'),
     function: z
       .object({
-        name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, underscores or dashes'),
+        name: toolName,
         description: z.string().optional(),
         parameters: z.record(z.unknown()).optional(),
         strict: z.boolean().nullable().optional(),
@@ -52,6 +63,34 @@ const functionTool = z
       .passthrough(),
   })
   .passthrough();
+
+/** A custom tool: the model writes free text, or text in a grammar (Lark or a regex). */
+const customTool = z
+  .object({
+    type: z.literal('custom'),
+    custom: z
+      .object({
+        name: toolName,
+        description: z.string().optional(),
+        format: z
+          .discriminatedUnion('type', [
+            z.object({ type: z.literal('text') }).passthrough(),
+            z.object({ type: z.literal('grammar'), grammar: z.object({ definition: z.string(), syntax: z.enum(['lark', 'regex']) }).passthrough() }).passthrough(),
+          ])
+          .optional(),
+      })
+      .passthrough(),
+  })
+  .passthrough();
+
+const namedFunction = z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) });
+const namedCustom = z.object({ type: z.literal('custom'), custom: z.object({ name: z.string() }) });
+
+/** Restricts the model to some of the declared tools while the whole list is still sent (prompt caching). */
+const allowedToolsChoice = z.object({
+  type: z.literal('allowed_tools'),
+  allowed_tools: z.object({ mode: z.enum(['auto', 'required']), tools: z.array(z.discriminatedUnion('type', [namedFunction.passthrough(), namedCustom.passthrough()])) }),
+});
 
 const responseFormat = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text') }),
@@ -68,10 +107,8 @@ export const chatRequestSchema = z
     messages: z.array(message).min(1).max(10_000),
     stream: z.boolean().nullable().optional(),
     stream_options: z.object({ include_usage: z.boolean().optional() }).passthrough().nullable().optional(),
-    tools: z.array(functionTool).max(128).optional(),
-    tool_choice: z
-      .union([z.enum(['none', 'auto', 'required']), z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) })])
-      .optional(),
+    tools: z.array(z.discriminatedUnion('type', [functionTool, customTool])).max(128).optional(),
+    tool_choice: z.union([z.enum(['none', 'auto', 'required']), namedFunction, namedCustom, allowedToolsChoice]).optional(),
     parallel_tool_calls: z.boolean().optional(),
     response_format: responseFormat.optional(),
     max_tokens: z.number().int().positive().nullable().optional(),
@@ -106,18 +143,46 @@ export function parseChatRequest(body: unknown): ChatRequest {
   return parsed.data as unknown as ChatRequest;
 }
 
+type ToolRef = { type: 'function'; function: { name: string } } | { type: 'custom'; custom: { name: string } };
+
 /**
  * What OpenAI refuses about `tools` and `tool_choice` together, refused here for every provider: the
- * native adapters would drop a lone `tool_choice` or an empty `tools`, so the answer would depend on
- * which model the route drew. Same messages, params and status as OpenAI.
+ * native adapters would drop a lone `tool_choice` or an empty `tools`, and translate an allowed_tools
+ * choice by its names, so the answer would depend on which model the route drew. Same messages,
+ * params and status as OpenAI.
  */
-function checkToolFields(request: { tools?: unknown[]; tool_choice?: unknown }): void {
+function checkToolFields(request: { tools?: ToolRef[]; tool_choice?: string | ToolRef | { type: 'allowed_tools'; allowed_tools: { tools: ToolRef[] } } }): void {
   if (request.tools !== undefined && request.tools.length === 0) {
     throw GatewayError.invalidRequest("Invalid 'tools': empty array. Expected an array with minimum length 1, but got an empty array instead.", 'tools', 'empty_array');
   }
-  if (request.tool_choice !== undefined && request.tools === undefined) {
+  const choice = request.tool_choice;
+  if (choice === undefined) return;
+  if (request.tools === undefined) {
     throw GatewayError.invalidRequest("Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.", 'tool_choice', 'invalid_value');
   }
+  if (typeof choice === 'string' || choice.type === 'function') return;
+  const declared = new Set(request.tools.map(toolKey));
+  const named = choice.type === 'allowed_tools' ? choice.allowed_tools.tools : [choice];
+  if (choice.type === 'allowed_tools' && named.length === 0) {
+    throw GatewayError.invalidRequest(
+      "Invalid 'tool_choice.allowed_tools.tools': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+      'tool_choice.allowed_tools.tools',
+      'empty_array',
+    );
+  }
+  const unknown = named.find((ref) => !declared.has(toolKey(ref)));
+  // OpenAI's words for a tool choice naming no declared tool, as public captures of its Responses API
+  // show them (param `tool_choice`, no code); not checked against a live Chat Completions answer.
+  if (unknown) throw GatewayError.invalidRequest(`Tool choice '${toolRefName(unknown)}' not found in 'tools' parameter.`, 'tool_choice');
+}
+
+function toolRefName(ref: ToolRef): string {
+  return ref.type === 'function' ? ref.function.name : ref.custom.name;
+}
+
+/** A tool, or a reference to one, by kind and name: a function and a custom tool may share a name. */
+function toolKey(ref: ToolRef): string {
+  return `${ref.type}:${toolRefName(ref)}`;
 }
 
 function isMissing(body: unknown, path: Array<string | number>): boolean {

@@ -71,7 +71,7 @@ export function convertToAnthropicMessages(messages: ChatMessage[]): AnthropicPr
         }
         (message.tool_calls ?? []).forEach((call, j) => {
           if (call.type !== 'function') {
-            throw GatewayError.invalidRequest('Custom tool calls are not supported by this provider.', `${param}.tool_calls[${j}]`);
+            throw GatewayError.invalidRequest('Custom tool calls are not supported by Anthropic models.', `${param}.tool_calls[${j}]`, 'unsupported_parameter');
           }
           blocks.push({
             type: 'tool_use',

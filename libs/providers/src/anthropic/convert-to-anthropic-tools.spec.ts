@@ -46,12 +46,22 @@ describe('convertToAnthropicTools', () => {
     });
   });
 
-  it('rejects custom tools and allowed_tools choices', () => {
+  it('offers Claude only the allowed tools: allowed_tools auto -> auto, required -> any', () => {
+    const now: ChatTool = { type: 'function', function: { name: 'now' } };
+    const allowed = (mode: 'auto' | 'required') => ({ type: 'allowed_tools' as const, allowed_tools: { mode, tools: [{ type: 'function', function: { name: 'get_weather' } }] } });
+    expect(convertToAnthropicTools({ tools: [now, weather], tool_choice: allowed('auto') })).toEqual({ tools: [anthropicWeather], tool_choice: { type: 'auto' } });
+    expect(convertToAnthropicTools({ tools: [now, weather], tool_choice: allowed('required'), parallel_tool_calls: false })).toEqual({
+      tools: [anthropicWeather],
+      tool_choice: { type: 'any', disable_parallel_tool_use: true },
+    });
+  });
+
+  it('refuses custom tools and a custom tool_choice (a 400 the route answers with another model)', () => {
     expect(() => convertToAnthropicTools({ tools: [{ type: 'custom', custom: { name: 'grammar' } }] })).toThrow(
-      expect.objectContaining({ status: 400, param: 'tools[0]' }),
+      expect.objectContaining({ status: 400, param: 'tools[0]', code: 'unsupported_parameter' }),
     );
-    expect(() =>
-      convertToAnthropicTools({ tools: [weather], tool_choice: { type: 'allowed_tools', allowed_tools: { mode: 'auto', tools: [] } } }),
-    ).toThrow(expect.objectContaining({ status: 400, param: 'tool_choice' }));
+    expect(() => convertToAnthropicTools({ tools: [weather], tool_choice: { type: 'custom', custom: { name: 'grammar' } } })).toThrow(
+      expect.objectContaining({ status: 400, param: 'tool_choice' }),
+    );
   });
 });

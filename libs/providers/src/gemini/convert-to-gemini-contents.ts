@@ -84,7 +84,7 @@ export function convertToGeminiContents(messages: ChatMessage[], options: Gemini
           }
         }
         (message.tool_calls ?? []).forEach((call, j) => {
-          if (call.type !== 'function') throw GatewayError.invalidRequest('Custom tool calls are not supported by this provider.', `${param}.tool_calls[${j}]`);
+          if (call.type !== 'function') throw GatewayError.invalidRequest('Custom tool calls are not supported by Gemini models.', `${param}.tool_calls[${j}]`, 'unsupported_parameter');
           toolNames.set(call.id, call.function.name);
           const functionCall = { name: call.function.name, args: parseToolArguments(call.function.arguments, `${param}.tool_calls[${j}].function.arguments`) };
           const thoughtSignature = options.thoughtSignatureFor?.(call.id) ?? (j === 0 ? SKIP_THOUGHT_SIGNATURE_VALIDATOR : undefined);

@@ -24,7 +24,15 @@ describe('resolvePreset', () => {
       baseUrl: 'https://api.openai.com/v1',
       apiKey: 'sk-1',
       authHeader: 'authorization',
+      toolForms: ['allowed_tools', 'custom_tools'],
     });
+  });
+
+  it("lists OpenAI's newer tool forms for OpenAI alone; a config can say otherwise", () => {
+    const withForms = Object.keys(PROVIDER_PRESETS).filter((id) => resolvePreset(id, { variables: { resource: 'r', deployment: 'd' } }).toolForms !== undefined);
+    expect(withForms).toEqual(['openai']);
+    expect(resolvePreset('vllm', { toolForms: ['allowed_tools'] }).toolForms).toEqual(['allowed_tools']);
+    expect(resolvePreset('openai', { toolForms: [] }).toolForms).toBeUndefined();
   });
 
   it('lets overrides win and keeps the quirks as data', () => {

@@ -1,4 +1,4 @@
-import type { ProviderSettings } from '../provider-settings';
+import type { ProviderSettings, ToolForm } from '../provider-settings';
 
 /**
  * Well-known upstreams as data. An OpenAI-compatible host is configuration, not code: its quirks are
@@ -19,6 +19,8 @@ export interface ProviderPreset {
   headers?: Record<string, string>;
   dropFields?: string[];
   renameFields?: Record<string, string>;
+  /** OpenAI's newer tool forms the host takes as they are (allowed_tools, custom tools); absent: none. */
+  toolForms?: ToolForm[];
   variables?: Record<string, string>;
   docs: string;
 }
@@ -34,6 +36,9 @@ export const PROVIDER_PRESETS = {
     baseUrl: 'https://api.openai.com/v1',
     apiKeyEnv: 'OPENAI_API_KEY',
     authHeader: 'authorization',
+    // https://platform.openai.com/docs/api-reference/chat/create: tool_choice allowed_tools, custom tools.
+    // Other hosts, Azure's pinned api-version included, are not documented to take them.
+    toolForms: ['allowed_tools', 'custom_tools'],
     docs: 'https://platform.openai.com/docs/api-reference/chat',
   },
   azure: {
@@ -201,6 +206,7 @@ export function resolvePreset(presetId: string, overrides: PresetOverrides = {},
   const headers = { ...preset.headers, ...overrides.headers };
   const dropFields = overrides.dropFields ?? [...(preset.dropFields ?? []), ...(overrides.extraDropFields ?? [])];
   const renameFields = { ...preset.renameFields, ...overrides.renameFields };
+  const toolForms = overrides.toolForms ?? preset.toolForms ?? [];
   return {
     id: overrides.id ?? presetId,
     kind: preset.kind,
@@ -211,5 +217,6 @@ export function resolvePreset(presetId: string, overrides: PresetOverrides = {},
     ...(Object.keys(headers).length > 0 ? { headers } : {}),
     ...(dropFields.length > 0 ? { dropFields: [...new Set(dropFields)] } : {}),
     ...(Object.keys(renameFields).length > 0 ? { renameFields } : {}),
+    ...(toolForms.length > 0 ? { toolForms } : {}),
   };
 }

@@ -51,21 +51,34 @@ export function jsonConforms(input: ScoringInput): ValidatorResult | undefined {
   return { validator: name, passed, detail: passed ? undefined : ajv.errorsText(validate.errors) };
 }
 
-/** Each tool call names a declared tool and its arguments are JSON valid against that tool's parameters. */
+/**
+ * Each tool call names a declared tool of its kind; a function call's arguments are JSON valid against
+ * that tool's parameters. A custom tool's input is free text: nothing to parse (a grammar is the
+ * upstream's to enforce while it samples).
+ */
 export function toolArgumentsValid(input: ScoringInput): ValidatorResult | undefined {
   if (input.response.toolCalls.length === 0) return undefined;
-  const tools = new Map((input.request.tools ?? []).map((t) => [t.name, t]));
+  const functions = new Map<string, Record<string, unknown> | undefined>();
+  const customs = new Set<string>();
+  for (const tool of input.request.tools ?? []) {
+    if (tool.type === 'custom') customs.add(tool.name);
+    else functions.set(tool.name, tool.parameters);
+  }
   for (const call of input.response.toolCalls) {
-    const tool = tools.get(call.name);
-    if (!tool) return { validator: 'tool_arguments', passed: false, detail: `unknown tool "${call.name}"` };
+    if (call.type === 'custom') {
+      if (!customs.has(call.name)) return { validator: 'tool_arguments', passed: false, detail: `unknown custom tool "${call.name}"` };
+      continue;
+    }
+    if (!functions.has(call.name)) return { validator: 'tool_arguments', passed: false, detail: `unknown tool "${call.name}"` };
     let args: unknown;
     try {
       args = JSON.parse(call.arguments || '{}');
     } catch {
       return { validator: 'tool_arguments', passed: false, detail: `arguments of "${call.name}" are not valid JSON` };
     }
-    if (!tool.parameters) continue;
-    const validate = compile(tool.parameters);
+    const parameters = functions.get(call.name);
+    if (!parameters) continue;
+    const validate = compile(parameters);
     if (typeof validate === 'string') return { validator: 'tool_arguments', passed: false, detail: validate };
     if (!validate(args)) {
       return { validator: 'tool_arguments', passed: false, detail: `"${call.name}": ${ajv.errorsText(validate.errors)}` };
