@@ -76,6 +76,13 @@ describe('parseChatRequest', () => {
       expect([empty.status, empty.param, empty.code]).toEqual([400, 'tool_choice.allowed_tools.tools', 'empty_array']);
     });
 
+    it('refuses a named function tool_choice that names no declared function, for every provider', () => {
+      // Each adapter would do something else with it (OpenAI a 400, Anthropic its own 400, Gemini an unknown allowed name).
+      expect(parseChatRequest({ model: 'auto', messages, tools: [weather], tool_choice: { type: 'function', function: { name: 'get_weather' } } }).tool_choice).toEqual({ type: 'function', function: { name: 'get_weather' } });
+      const err = errorOf({ model: 'auto', messages, tools: [weather, shell], tool_choice: { type: 'function', function: { name: 'shell' } } });
+      expect([err.status, err.message, err.param]).toEqual([400, "Tool choice 'shell' not found in 'tools' parameter.", 'tool_choice']);
+    });
+
     it('accepts custom tools (free text or a grammar) and a custom tool_choice', () => {
       const request = parseChatRequest({ model: 'auto', messages, tools: [weather, sql, shell], tool_choice: { type: 'custom', custom: { name: 'run_sql' } } });
       expect(request.tools).toEqual([weather, sql, shell]);

@@ -160,7 +160,7 @@ function checkToolFields(request: { tools?: ToolRef[]; tool_choice?: string | To
   if (request.tools === undefined) {
     throw GatewayError.invalidRequest("Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.", 'tool_choice', 'invalid_value');
   }
-  if (typeof choice === 'string' || choice.type === 'function') return;
+  if (typeof choice === 'string') return;
   const declared = new Set(request.tools.map(toolKey));
   const named = choice.type === 'allowed_tools' ? choice.allowed_tools.tools : [choice];
   if (choice.type === 'allowed_tools' && named.length === 0) {
