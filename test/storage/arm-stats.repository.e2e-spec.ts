@@ -34,6 +34,11 @@ describe('storage on the real Postgres', () => {
     expect(rows).toEqual([expect.objectContaining({ model_id: 'm1', successes: 1, failures: 0, observations: 1 })]);
   });
 
+  it("records a score whose validator detail holds text Postgres refuses (a model's tool name with NUL)", async () => {
+    const odd = { ...score('odd-text', 'm-odd', 0), route: 'odd', results: [{ validator: 'tool_arguments', passed: false, detail: 'unknown tool "a\u0000b\ud800"' }] };
+    expect((await arms.recordScore(odd)).status).toBe('recorded');
+  });
+
   it('decays every arm of the route and credits the scored one', async () => {
     await arms.recordScore(score('b', 'm2', 0));
     const rows = new Map((await arms.changesAfter(null)).rows.map((r) => [r.model_id, r]));

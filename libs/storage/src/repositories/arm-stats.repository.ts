@@ -21,6 +21,7 @@ import {
 } from '../../../router/src';
 import { combineReward, DEFAULT_FEEDBACK_WEIGHT } from '../../../scoring/src/score-response';
 import type { ArmStatsRow, Database, ValidatorResultRecord, WordArmRow } from '../database';
+import { toPostgresJson } from '../postgres-json';
 
 export interface ScoreToRecord {
   requestId: string;
@@ -285,7 +286,7 @@ async function insertScores(trx: Transaction<Database>, scores: ScoreToRecord[])
   const { rows: inserted } = await sql<{ request_id: string }>`
     INSERT INTO scores (request_id, route, context_key, model_id, validator_reward, feedback_weight, reward, results, scored_at, features)
     SELECT request_id, route, context_key, model_id, validator_reward, feedback_weight, validator_reward, results, scored_at, features
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(request_id text, route text, context_key text, model_id text,
+    FROM jsonb_to_recordset(${toPostgresJson(rows)}::jsonb) AS r(request_id text, route text, context_key text, model_id text,
       validator_reward double precision, feedback_weight double precision, results jsonb, scored_at timestamptz, features integer[])
     ON CONFLICT (request_id) DO NOTHING
     RETURNING request_id`.execute(trx);
