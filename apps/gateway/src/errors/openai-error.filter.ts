@@ -25,6 +25,9 @@ export function toGatewayError(err: unknown): GatewayError {
   const fastifyError = err as { statusCode?: number; code?: string; message?: string };
   if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     const status = fastifyError.statusCode;
+    if (fastifyError.code === 'FST_ERR_BAD_URL' || fastifyError.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+      return new GatewayError(status, `The URL is not valid: ${fastifyError.message}`, 'invalid_request_error', 'invalid_url');
+    }
     if (status === 413) return new GatewayError(413, 'The request body is too large.', 'invalid_request_error', 'request_too_large');
     if (status === 415) return new GatewayError(415, 'Send the body as application/json.', 'invalid_request_error', 'unsupported_media_type');
     if (fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
@@ -36,6 +39,14 @@ export function toGatewayError(err: unknown): GatewayError {
     return new GatewayError(status, fastifyError.message ?? 'Bad request.', 'invalid_request_error', fastifyError.code ?? null);
   }
   return GatewayError.internal();
+}
+
+/**
+ * A URL that decodes to a NUL character (`%00`) names nothing: no id, route or filter holds one, and
+ * Postgres refuses it in a query (a 500 from every lookup it reached).
+ */
+export function urlError(url: string): GatewayError | undefined {
+  return url.includes('%00') ? GatewayError.invalidRequest('The URL is not valid: it holds an encoded NUL character (%00).', null, 'invalid_url') : undefined;
 }
 
 export function sendError(reply: ChatReply, error: GatewayError, requestId: string): void {
