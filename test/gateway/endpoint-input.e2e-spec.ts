@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { request } from 'undici';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
 import { GATEWAY_KEY, routerYaml, startStack, type Stack } from '../support/stack';
@@ -86,6 +87,30 @@ describe('bad input on the admin, report, feedback and model endpoints', () => {
     ['a path parameter past the length limit', `/v1/models/${'x'.repeat(300)}`, 414],
   ])('%s gets an OpenAI-format error, not Fastify\'s', async (_name, path, status) => {
     expectClientError(await call('GET', path, { key: GATEWAY_KEY }), status, null);
+  });
+
+  /** What the server writes back to raw bytes, until it closes the connection. */
+  function rawExchange(bytes: string): Promise<string> {
+    const { hostname, port } = new URL(stack.gateway.url);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => socket.write(bytes));
+      let answer = '';
+      socket.on('data', (d) => (answer += d));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', reject);
+    });
+  }
+
+  it.each([
+    ['headers past the size limit', `GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'k'.repeat(20_000)}\r\n\r\n`, 431],
+    ['a request line that is not HTTP', 'GARBAGE\r\n\r\n', 400],
+  ])("%s: the connection's error is in OpenAI's format too", async (_name, bytes, status) => {
+    const answer = await rawExchange(bytes);
+    const [head, body] = answer.split('\r\n\r\n');
+    expect(head.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`);
+    expect(head).toMatch(/content-type: application\/json/i);
+    const json = JSON.parse(body) as OpenAIError;
+    expect(json.error).toMatchObject({ message: expect.any(String), type: 'invalid_request_error', param: null, code: expect.any(String) });
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomFillSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -8,7 +9,7 @@ import type { AppConfig } from '../../../libs/config/src';
 import { GatewayKeyGuard } from './auth/gateway-key.guard';
 import { registerChatRoute } from './chat/chat-route';
 import { ChatService } from './chat/chat.service';
-import { OpenAIErrorFilter, sendError, toGatewayError, urlError } from './errors/openai-error.filter';
+import { clientErrorResponse, OpenAIErrorFilter, sendError, toGatewayError, urlError } from './errors/openai-error.filter';
 import { logRequest, registerRequestLogging, requestLogger } from './metrics/request-logging';
 import { rawChatHandler } from './chat/raw-chat-route';
 import { GatewayModule } from './gateway.module';
@@ -57,6 +58,12 @@ async function listen(config: AppConfig, runtime: GatewayRuntime): Promise<Runni
     logger: false,
     // A URL Fastify's router cannot take (bad percent-encoding, a path parameter past its limit), in OpenAI's format.
     frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => sendError(reply, toGatewayError(err), String(req.id)),
+    // ...and a request Node's parser refused (headers too large, not HTTP), as Fastify's default does but in OpenAI's format.
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket: Duplex) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorResponse(err.code));
+      socket.destroy(err);
+    },
     keepAliveTimeout: 65_000,
     serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
       const server = createServer((req, res) => {

@@ -49,6 +49,22 @@ export function urlError(url: string): GatewayError | undefined {
   return url.includes('%00') ? GatewayError.invalidRequest('The URL is not valid: it holds an encoded NUL character (%00).', null, 'invalid_url') : undefined;
 }
 
+/**
+ * The raw HTTP answer to a connection whose request Node could not parse (Fastify's
+ * `clientErrorHandler`): headers past the size limit (431), a body not sent in time (408), anything
+ * else malformed (400). No request exists yet, so no request id.
+ */
+export function clientErrorResponse(nodeErrorCode: string | undefined): string {
+  const [status, reason, message, code] =
+    nodeErrorCode === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'The request headers are too large.', 'headers_too_large']
+      : nodeErrorCode === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'The request was not received in time.', 'request_timeout']
+        : [400, 'Bad Request', 'The request is not valid HTTP.', 'invalid_http'];
+  const body = JSON.stringify(new GatewayError(status, message, 'invalid_request_error', code).toBody());
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`;
+}
+
 export function sendError(reply: ChatReply, error: GatewayError, requestId: string): void {
   if (reply.sent || reply.raw.headersSent) {
     if (!reply.raw.writableEnded) reply.raw.end();
