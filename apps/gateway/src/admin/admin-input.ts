@@ -1,4 +1,5 @@
 import { z, type ZodType } from 'zod';
+import { MAX_COUNTER_USD } from '../../../../libs/budget/src/money';
 import { GatewayError } from '../../../../libs/core/src';
 import { isStorableText } from '../../../../libs/storage/src/storable-text';
 
@@ -8,6 +9,9 @@ const id = z.string().min(1).max(200).regex(/^[A-Za-z0-9._:\/-]+$/, 'use letters
 /** Limits are stored as Postgres `integer`: a larger one would fail the insert (a 500) instead of the request (a 400). */
 const MAX_PER_MINUTE = 2_147_483_647;
 const perMinute = z.number().int().positive().max(MAX_PER_MINUTE, `at most ${MAX_PER_MINUTE}`);
+
+/** Budget counters are exact integer nano-dollars up to MAX_COUNTER_USD; past it a reservation fails (a 500) or miscounts. */
+const limitUsd = z.number().positive().max(MAX_COUNTER_USD, `at most ${MAX_COUNTER_USD}`);
 
 export const newTenantSchema = z.object({ id, name: text(1, 200).optional(), rpm: perMinute.optional(), tpm: perMinute.optional() }).strict();
 
@@ -31,8 +35,8 @@ export const newBudgetSchema = z
     subject: id,
     period: z.enum(['day', 'week', 'month', 'rolling']),
     window_seconds: z.number().int().min(60).max(366 * 86_400).optional(),
-    hard_limit_usd: z.number().positive().finite().optional(),
-    soft_limit_usd: z.number().positive().finite().optional(),
+    hard_limit_usd: limitUsd.optional(),
+    soft_limit_usd: limitUsd.optional(),
   })
   .strict()
   .superRefine((b, ctx) => {
