@@ -77,6 +77,15 @@ describe('bad input on the admin, report, feedback and model endpoints', () => {
     expectClientError(await call('GET', `/v1/admin/spend?to=${day}`), 400, 'to');
   });
 
+  it("a spend range whose 'from' is after its 'to' is a 400, not an empty list", async () => {
+    expectClientError(await call('GET', '/v1/admin/spend?from=2026-12-02&to=2026-12-01'), 400, 'from');
+  });
+
+  it('a budget whose soft limit is above its hard cap (an alert that cannot fire) is a 400', async () => {
+    const res = await call('POST', '/v1/admin/budgets', { body: { scope: 'route', subject: 'auto', period: 'day', hard_limit_usd: 1, soft_limit_usd: 5 } });
+    expectClientError(res, 400, 'soft_limit_usd');
+  });
+
   it('a real leap day is a day', async () => {
     expect((await call('GET', '/v1/admin/spend?from=2024-02-29&to=2024-02-29')).status).toBe(200);
   });

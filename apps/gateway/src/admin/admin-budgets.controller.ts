@@ -58,6 +58,7 @@ export class AdminBudgetsController {
     const fromDay = singleQueryValue(from, 'from') ?? today;
     const toDay = singleQueryValue(to, 'to') ?? today;
     if (!isCalendarDay(fromDay) || !isCalendarDay(toDay)) throw GatewayError.invalidRequest("'from' and 'to' must be days as YYYY-MM-DD.", isCalendarDay(fromDay) ? 'to' : 'from', 'invalid_value');
+    if (fromDay > toDay) throw GatewayError.invalidRequest(`'from' (${fromDay}) is after 'to' (${toDay}).`, 'from', 'invalid_value');
     const filter = { tenantId: singleQueryValue(tenantId, 'tenant_id'), keyId: singleQueryValue(keyId, 'key_id'), route: singleQueryValue(route, 'route') };
     const rows = await this.budgets.spend({ ...filter, fromDay, toDay });
     const total = rows.reduce((s, r) => s + r.cost_usd, 0);

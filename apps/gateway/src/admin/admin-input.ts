@@ -41,6 +41,10 @@ export const newBudgetSchema = z
   .strict()
   .superRefine((b, ctx) => {
     if (b.hard_limit_usd === undefined && b.soft_limit_usd === undefined) ctx.addIssue({ code: 'custom', path: ['hard_limit_usd'], message: 'set hard_limit_usd, soft_limit_usd or both' });
+    // Spend stops at the hard cap: a soft limit above it would never alert.
+    if (b.hard_limit_usd !== undefined && b.soft_limit_usd !== undefined && b.soft_limit_usd > b.hard_limit_usd) {
+      ctx.addIssue({ code: 'custom', path: ['soft_limit_usd'], message: 'must not be above hard_limit_usd' });
+    }
     if (b.period === 'rolling' && b.window_seconds === undefined) ctx.addIssue({ code: 'custom', path: ['window_seconds'], message: 'a rolling budget needs window_seconds' });
     if (b.period !== 'rolling' && b.window_seconds !== undefined) ctx.addIssue({ code: 'custom', path: ['window_seconds'], message: 'only a rolling budget takes window_seconds' });
   });
