@@ -1,7 +1,7 @@
 import { z, type ZodType } from 'zod';
 import { MAX_COUNTER_USD } from '../../../../libs/budget/src/money';
 import { GatewayError } from '../../../../libs/core/src';
-import { isStorableText } from '../../../../libs/storage/src/storable-text';
+import { isStorableText } from '../../../../libs/storage/src';
 
 /** Free text stored as sent: Postgres refuses NUL (a 500 after the fact), so it is refused here. */
 const text = (min: number, max: number) => z.string().min(min).max(max).refine(isStorableText, 'must not hold a NUL character or an unpaired surrogate');
