@@ -45,6 +45,11 @@ describe('withRedactedErrors', () => {
     expect(err).toMatchObject({ kind: 'server_error', midStream: true, message: 'stream broke for [redacted]' });
   });
 
+  it("leaves a placeholder key (a local server's EMPTY) alone rather than cut words out of messages", async () => {
+    const provider = failing(new ProviderError('bad_request', 'EMPTY messages are not allowed'));
+    expect(withRedactedErrors(provider, 'EMPTY')).toBe(provider);
+  });
+
   it('passes answers, and errors that do not hold the key, through unchanged', async () => {
     const answer = { id: 'r' } as ChatResponse;
     const ok: ChatProvider = { id: 'p', complete: () => Promise.resolve(answer), stream: () => failing(null).stream(call) };

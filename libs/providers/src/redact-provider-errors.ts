@@ -3,6 +3,9 @@ import { ProviderError, type ChatProvider, type ProviderCall } from './provider'
 
 const REDACTED = '[redacted]';
 
+/** Shorter keys are placeholders (a local server's `EMPTY`, `none`): taking them out would cut words out of messages. */
+const MIN_SECRET_CHARS = 8;
+
 /** `text` without any occurrence of `secret`. */
 export function redactSecret(text: string, secret: string): string {
   return text.includes(secret) ? text.split(secret).join(REDACTED) : text;
@@ -21,6 +24,7 @@ function redacted(err: unknown, secret: string): unknown {
  * chunk's `next()`, get one rejection handler.
  */
 export function withRedactedErrors(provider: ChatProvider, secret: string): ChatProvider {
+  if (secret.length < MIN_SECRET_CHARS) return provider;
   const rethrow = (err: unknown): never => {
     throw redacted(err, secret);
   };
