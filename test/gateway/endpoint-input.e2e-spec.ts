@@ -19,7 +19,7 @@ describe('bad input on the admin, report, feedback and model endpoints', () => {
   beforeAll(async () => {
     upstream = await startFakeOpenAI(() => ({ kind: 'text', content: 'ANSWER: 42' }));
     stack = await startStack({
-      yaml: routerYaml(upstream.url),
+      yaml: routerYaml(upstream.url, '    budget_usd_per_day: 5'),
       queue: 'in-process',
       env: { ADMIN_API_KEY: ADMIN_KEY },
       log: (level, message, fields) => {
@@ -84,6 +84,14 @@ describe('bad input on the admin, report, feedback and model endpoints', () => {
   it('a budget whose soft limit is above its hard cap (an alert that cannot fire) is a 400', async () => {
     const res = await call('POST', '/v1/admin/budgets', { body: { scope: 'route', subject: 'auto', period: 'day', hard_limit_usd: 1, soft_limit_usd: 5 } });
     expectClientError(res, 400, 'soft_limit_usd');
+  });
+
+  it("deleting a budget that comes from router.yaml says so, instead of that it does not exist", async () => {
+    const listed = (await call('GET', '/v1/admin/budgets')) as unknown as { json: { data: Array<{ id: string; source: string }> } };
+    expect(listed.json.data).toContainEqual(expect.objectContaining({ id: 'config_auto', source: 'config' }));
+    const res = await call('DELETE', '/v1/admin/budgets/config_auto');
+    expectClientError(res, 409, 'id');
+    expect(res.json.error.message).toMatch(/router\.yaml/);
   });
 
   it('a real leap day is a day', async () => {
