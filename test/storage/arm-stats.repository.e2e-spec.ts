@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { ArmStatsRepository, RequestRecordRepository, type NewRequestRow } from '../../libs/storage/src';
 import { SpendLedgerRepository } from '../../libs/storage/src/repositories/spend-ledger.repository';
 import { createTestDatabase } from '../support/test-database';
@@ -34,6 +35,11 @@ describe('storage on the real Postgres', () => {
     expect(rows).toEqual([expect.objectContaining({ model_id: 'm1', successes: 1, failures: 0, observations: 1 })]);
   });
 
+  it("records a score whose validator detail holds text Postgres refuses (a model's tool name with NUL)", async () => {
+    const odd = { ...score('odd-text', 'm-odd', 0), route: 'odd', results: [{ validator: 'tool_arguments', passed: false, detail: 'unknown tool "a\u0000b\ud800"' }] };
+    expect((await arms.recordScore(odd)).status).toBe('recorded');
+  });
+
   it('decays every arm of the route and credits the scored one', async () => {
     await arms.recordScore(score('b', 'm2', 0));
     const rows = new Map((await arms.changesAfter(null)).rows.map((r) => [r.model_id, r]));
@@ -50,6 +56,18 @@ describe('storage on the real Postgres', () => {
     expect(await arms.applyFeedback('c', 0, null, new Date())).toEqual({ status: 'stored' });
     expect(await arms.recordScore(score('c', 'm1', 1))).toEqual({ status: 'recorded', reward: 0.5 });
     expect(await arms.findScore('c')).toMatchObject({ validator_reward: 1, feedback: 0, reward: 0.5 });
+  });
+
+  it('keeps the latest verdict when an older feedback job runs after a newer one (a retry, or two workers)', async () => {
+    await arms.recordScore({ ...score('late', 'm-late', 1), route: 'late-route' });
+    const newer = new Date('2026-12-06T10:00:02.000Z');
+    const older = new Date('2026-12-06T10:00:01.000Z');
+    expect(await arms.applyFeedback('late', 0, 'newer', newer)).toEqual({ status: 'applied', reward: 0.5 });
+    expect(await arms.applyFeedback('late', 1, 'older', older)).toEqual({ status: 'stale' });
+    expect(await arms.findScore('late')).toMatchObject({ feedback: 0, reward: 0.5 });
+    const { rows } = await sql<{ score: number; comment: string }>`SELECT score, comment FROM feedback WHERE request_id = 'late'`.execute(testDb.handle.db);
+    expect(rows).toEqual([{ score: 0, comment: 'newer' }]);
+    expect((await arms.changesAfter(null)).rows.find((r) => r.model_id === 'm-late')).toMatchObject({ successes: 0.5, failures: 0.5 });
   });
 
   it("weighs feedback by the route's feedback_weight, kept with the score for feedback that comes later", async () => {

@@ -84,6 +84,24 @@ describe('request records on the real Postgres', () => {
     expect(rows.map((r) => Number(r.requests))).toEqual([1]);
   });
 
+  it("writes a record holding text Postgres refuses (NUL, an emoji cut in half) with U+FFFD in its place, and the rest of its batch", async () => {
+    const cut = 'cut \u{1F9EA}'.slice(0, 5);
+    const odd: NewRequestRow = {
+      ...refused,
+      id: 'chatcmpl-odd-text',
+      error_message: `The model 'gpt\u0000x' does not exist; ${cut}`,
+      attempts: JSON.stringify([{ ...attempts[0], message: `upstream said ${cut} and \u0000` }]),
+      tags: ['a\u0000b', 'x\ud800'],
+    };
+    expect(await records.insertBatch([odd, { ...refused, id: 'chatcmpl-beside-odd' }])).toBe(2);
+    expect(await records.findById(odd.id)).toMatchObject({
+      error_message: "The model 'gpt\ufffdx' does not exist; cut \ufffd",
+      attempts: [{ message: 'upstream said cut \ufffd and \ufffd' }],
+      tags: ['a\ufffdb', 'x\ufffd'],
+    });
+    expect(await records.findById('chatcmpl-beside-odd')).toBeDefined();
+  });
+
   it('rolls spend up per UTC day, and an id repeated within one batch counts once', async () => {
     const at = (id: string, iso: string) => ({ ...served, id, route: 'days', created_at: new Date(iso), cost_usd: 0.5 });
     const batch = [at('d1', '2026-11-21T23:59:59.900Z'), at('d2', '2026-11-22T00:00:00.100Z'), at('d2', '2026-11-22T00:00:00.100Z')];

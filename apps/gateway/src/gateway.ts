@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 import { randomFillSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../../../libs/config/src';
 import { GatewayKeyGuard } from './auth/gateway-key.guard';
 import { registerChatRoute } from './chat/chat-route';
 import { ChatService } from './chat/chat.service';
-import { OpenAIErrorFilter } from './errors/openai-error.filter';
+import { clientErrorResponse, OpenAIErrorFilter, sendError, toGatewayError, urlError } from './errors/openai-error.filter';
 import { logRequest, registerRequestLogging, requestLogger } from './metrics/request-logging';
 import { rawChatHandler } from './chat/raw-chat-route';
 import { GatewayModule } from './gateway.module';
@@ -54,6 +56,14 @@ async function listen(config: AppConfig, runtime: GatewayRuntime): Promise<Runni
     bodyLimit: config.bodyLimitBytes,
     genReqId: (req: { url?: string }) => newRequestId(req.url),
     logger: false,
+    // A URL Fastify's router cannot take (bad percent-encoding, a path parameter past its limit), in OpenAI's format.
+    frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => sendError(reply, toGatewayError(err), String(req.id)),
+    // ...and a request Node's parser refused (headers too large, not HTTP), as Fastify's default does but in OpenAI's format.
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket: Duplex) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorResponse(err.code));
+      socket.destroy(err);
+    },
     keepAliveTimeout: 65_000,
     serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
       const server = createServer((req, res) => {
@@ -72,6 +82,12 @@ async function listen(config: AppConfig, runtime: GatewayRuntime): Promise<Runni
   const fastify = app.getHttpAdapter().getInstance();
   const logger = requestLogger(config);
   registerRequestLogging(fastify, logger);
+  fastify.addHook('onRequest', (req, reply, done) => {
+    // Chat completions read no path or query parameter, and a refusal there needs its request record: not checked.
+    const error = req.url.startsWith('/v1/chat/completions') ? undefined : urlError(req.url);
+    if (error) sendError(reply, error, String(req.id));
+    else done();
+  });
   const chat = app.get(ChatService);
   const onUnexpected = (err: unknown) => runtime.log('error', 'unexpected error', { error: (err as Error)?.message, stack: (err as Error)?.stack });
   const chatDeps = { chat, keys: app.get(GatewayKeyGuard), onUnexpected };

@@ -36,6 +36,13 @@ describe('loadConfig', () => {
     expect(config.inlineWorker).toBe(true);
   });
 
+  it('refuses a daily budget past what the budget counters hold (about 9 million USD)', () => {
+    const huge = valid.replace('budget_usd_per_day: 3', 'budget_usd_per_day: 1e308');
+    expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(huge), LOCAL_KEY: 'k' })).toThrow(/routes\.0\.budget_usd_per_day: at most 9007199/);
+    const largest = valid.replace('budget_usd_per_day: 3', 'budget_usd_per_day: 9007199');
+    expect(loadConfig({ ROUTER_CONFIG: writeConfig(largest), LOCAL_KEY: 'k' }).routes.get('support')?.budgetUsdPerDay).toBe(9007199);
+  });
+
   it('reads feedback_weight (0.5 unless set) and refuses one outside 0..1', () => {
     expect(loadConfig({ ROUTER_CONFIG: writeConfig(valid), LOCAL_KEY: 'k' }).routes.get('support')?.feedbackWeight).toBe(0.5);
     const weighted = valid.replace('cost_weight: 50', 'cost_weight: 50\n    feedback_weight: 1');

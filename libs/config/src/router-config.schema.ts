@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_COUNTER_USD } from '../../budget/src/money';
 import { paramRulesSchema } from '../../providers/src/catalog/param-rules';
 import { capabilitiesSchema, promptTemplateConfigSchema, tokenizerSchema } from './prompt-template.schema';
 import { resolveRouterConfig } from './resolve-router-config';
@@ -104,7 +105,7 @@ export const modelConfigSchema = z
  * the requests whose `metadata.tier` names the tier. See docs/routing.md.
  */
 const routeConstraints = {
-  budget_usd_per_day: z.number().positive().optional(),
+  budget_usd_per_day: z.number().positive().max(MAX_COUNTER_USD, `at most ${MAX_COUNTER_USD} (what the budget counters hold)`).optional(),
   max_price_per_request_usd: z.number().positive().optional(),
   /** Models whose expected time to first token is above this get traffic only when no faster one can serve. */
   max_ttft_ms: z.number().int().positive().optional(),

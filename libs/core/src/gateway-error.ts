@@ -56,6 +56,15 @@ export class GatewayError extends Error {
     return new GatewayError(429, message, 'insufficient_quota', 'budget_exceeded', null, retryAfterSeconds);
   }
 
+  /**
+   * The client closed its connection before the answer was complete: no one reads this error, but the
+   * request record keeps it (status 499, nginx's "client closed request"), so that neither the upstream
+   * nor the gateway is blamed for the disconnect.
+   */
+  static clientClosed(): GatewayError {
+    return new GatewayError(499, 'The client closed the connection before the answer was complete.', 'invalid_request_error', 'client_closed_request');
+  }
+
   static internal(message = 'The gateway failed to process the request.'): GatewayError {
     return new GatewayError(500, message, 'server_error', 'internal_error');
   }

@@ -3,6 +3,7 @@ import type { ProviderSettings } from './provider-settings';
 import { OpenAICompatibleProvider } from './openai-compatible/openai-compatible.provider';
 import { AnthropicProvider } from './anthropic/anthropic.provider';
 import { GeminiProvider } from './gemini/gemini.provider';
+import { withRedactedErrors } from './redact-provider-errors';
 
 export type ProviderFactory = (settings: ProviderSettings) => ChatProvider;
 
@@ -29,7 +30,8 @@ export class ProviderRegistry {
     for (const s of settings) {
       const factory = factories.get(s.kind);
       if (!factory) throw new Error(`Unknown provider kind "${s.kind}" for provider "${s.id}".`);
-      this.providers.set(s.id, factory(s));
+      const provider = factory(s);
+      this.providers.set(s.id, s.apiKey ? withRedactedErrors(provider, s.apiKey) : provider);
     }
   }
 

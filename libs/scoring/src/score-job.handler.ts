@@ -4,7 +4,7 @@ import type { ArmStatsRepository, RecordOutcome, ScoreToRecord } from '../../sto
 import { scoreResponse } from './score-response';
 
 export interface ScoreJobResult {
-  status: 'recorded' | 'duplicate' | 'applied' | 'stored';
+  status: 'recorded' | 'duplicate' | 'applied' | 'stored' | 'stale';
   reward?: number;
 }
 

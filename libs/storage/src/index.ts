@@ -5,3 +5,4 @@ export * from './repositories/request-record.repository';
 export * from './repositories/arm-stats.repository';
 export * from './repositories/spend.repository';
 export * from './repositories/report.repository';
+export * from './storable-text';

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards 
 import { GatewayError } from '../../../../libs/core/src';
 import { AdminKeyGuard } from '../auth/admin-key.guard';
 import { BudgetService } from '../budget/budget.service';
-import { DAY, newBudgetSchema, parseBody } from './admin-input';
+import { isCalendarDay, newBudgetSchema, parseBody, singleQueryValue } from './admin-input';
 
 @Controller('v1/admin')
 @UseGuards(AdminKeyGuard)
@@ -24,11 +24,11 @@ export class AdminBudgetsController {
 
   /** Every budget with spend and remaining in its current period; `?scope=&subject=` to filter. */
   @Get('budgets')
-  async list(@Query('scope') scope?: string, @Query('subject') subject?: string) {
+  async list(@Query('scope') scope?: string | string[], @Query('subject') subject?: string | string[]) {
     if (scope !== undefined && scope !== 'key' && scope !== 'tenant' && scope !== 'route') {
       throw GatewayError.invalidRequest("'scope' must be key, tenant or route.", 'scope', 'invalid_value');
     }
-    return { object: 'list', data: await this.budgets.statuses({ scope, subject }) };
+    return { object: 'list', data: await this.budgets.statuses({ scope, subject: singleQueryValue(subject, 'subject') }) };
   }
 
   /** Soft limits only alert: the budgets past theirs (and hard caps reached). */
@@ -47,12 +47,20 @@ export class AdminBudgetsController {
 
   /** Recorded spend from the ledger's daily rollups; `from`/`to` are UTC days (default today). */
   @Get('spend')
-  async spend(@Query('tenant_id') tenantId?: string, @Query('key_id') keyId?: string, @Query('route') route?: string, @Query('from') from?: string, @Query('to') to?: string) {
+  async spend(
+    @Query('tenant_id') tenantId?: string | string[],
+    @Query('key_id') keyId?: string | string[],
+    @Query('route') route?: string | string[],
+    @Query('from') from?: string | string[],
+    @Query('to') to?: string | string[],
+  ) {
     const today = this.budgets.today();
-    const fromDay = from ?? today;
-    const toDay = to ?? today;
-    if (!DAY.test(fromDay) || !DAY.test(toDay)) throw GatewayError.invalidRequest("'from' and 'to' must be days as YYYY-MM-DD.", DAY.test(fromDay) ? 'to' : 'from', 'invalid_value');
-    const rows = await this.budgets.spend({ tenantId, keyId, route, fromDay, toDay });
+    const fromDay = singleQueryValue(from, 'from') ?? today;
+    const toDay = singleQueryValue(to, 'to') ?? today;
+    if (!isCalendarDay(fromDay) || !isCalendarDay(toDay)) throw GatewayError.invalidRequest("'from' and 'to' must be days as YYYY-MM-DD.", isCalendarDay(fromDay) ? 'to' : 'from', 'invalid_value');
+    if (fromDay > toDay) throw GatewayError.invalidRequest(`'from' (${fromDay}) is after 'to' (${toDay}).`, 'from', 'invalid_value');
+    const filter = { tenantId: singleQueryValue(tenantId, 'tenant_id'), keyId: singleQueryValue(keyId, 'key_id'), route: singleQueryValue(route, 'route') };
+    const rows = await this.budgets.spend({ ...filter, fromDay, toDay });
     const total = rows.reduce((s, r) => s + r.cost_usd, 0);
     return { object: 'list', from: fromDay, to: toDay, total_usd: total, requests: rows.reduce((s, r) => s + r.requests, 0), data: rows };
   }

@@ -1,21 +1,28 @@
 import { z, type ZodType } from 'zod';
+import { MAX_COUNTER_USD } from '../../../../libs/budget/src/money';
 import { GatewayError } from '../../../../libs/core/src';
+import { isStorableText } from '../../../../libs/storage/src';
 
+/** Free text stored as sent: Postgres refuses NUL (a 500 after the fact), so it is refused here. */
+const text = (min: number, max: number) => z.string().min(min).max(max).refine(isStorableText, 'must not hold a NUL character or an unpaired surrogate');
 const id = z.string().min(1).max(200).regex(/^[A-Za-z0-9._:\/-]+$/, 'use letters, digits and . _ : / -');
 /** Limits are stored as Postgres `integer`: a larger one would fail the insert (a 500) instead of the request (a 400). */
 const MAX_PER_MINUTE = 2_147_483_647;
 const perMinute = z.number().int().positive().max(MAX_PER_MINUTE, `at most ${MAX_PER_MINUTE}`);
 
-export const newTenantSchema = z.object({ id, name: z.string().min(1).max(200).optional(), rpm: perMinute.optional(), tpm: perMinute.optional() }).strict();
+/** Budget counters are exact integer nano-dollars up to MAX_COUNTER_USD; past it a reservation fails (a 500) or miscounts. */
+const limitUsd = z.number().positive().max(MAX_COUNTER_USD, `at most ${MAX_COUNTER_USD}`);
+
+export const newTenantSchema = z.object({ id, name: text(1, 200).optional(), rpm: perMinute.optional(), tpm: perMinute.optional() }).strict();
 
 export const newKeySchema = z
   .object({
     tenant_id: id.default('default'),
-    name: z.string().max(200).optional(),
-    tier: z.string().min(1).max(100).optional(),
+    name: text(0, 200).optional(),
+    tier: text(1, 100).optional(),
     allowed_routes: z.array(id).optional(),
     allowed_models: z.array(id).optional(),
-    tags: z.array(z.string().min(1).max(100)).max(50).optional(),
+    tags: z.array(text(1, 100)).max(50).optional(),
     rpm: perMinute.optional(),
     tpm: perMinute.optional(),
     expires_at: z.string().datetime({ offset: true }).optional(),
@@ -28,12 +35,16 @@ export const newBudgetSchema = z
     subject: id,
     period: z.enum(['day', 'week', 'month', 'rolling']),
     window_seconds: z.number().int().min(60).max(366 * 86_400).optional(),
-    hard_limit_usd: z.number().positive().finite().optional(),
-    soft_limit_usd: z.number().positive().finite().optional(),
+    hard_limit_usd: limitUsd.optional(),
+    soft_limit_usd: limitUsd.optional(),
   })
   .strict()
   .superRefine((b, ctx) => {
     if (b.hard_limit_usd === undefined && b.soft_limit_usd === undefined) ctx.addIssue({ code: 'custom', path: ['hard_limit_usd'], message: 'set hard_limit_usd, soft_limit_usd or both' });
+    // Spend stops at the hard cap: a soft limit above it would never alert.
+    if (b.hard_limit_usd !== undefined && b.soft_limit_usd !== undefined && b.soft_limit_usd > b.hard_limit_usd) {
+      ctx.addIssue({ code: 'custom', path: ['soft_limit_usd'], message: 'must not be above hard_limit_usd' });
+    }
     if (b.period === 'rolling' && b.window_seconds === undefined) ctx.addIssue({ code: 'custom', path: ['window_seconds'], message: 'a rolling budget needs window_seconds' });
     if (b.period !== 'rolling' && b.window_seconds !== undefined) ctx.addIssue({ code: 'custom', path: ['window_seconds'], message: 'only a rolling budget takes window_seconds' });
   });
@@ -47,4 +58,20 @@ export function parseBody<T>(schema: ZodType<T, z.ZodTypeDef, unknown>, body: un
   throw GatewayError.invalidRequest(`Invalid request body: ${message}`, first?.path.join('.') || null, 'invalid_value');
 }
 
-export const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A UTC day as YYYY-MM-DD that exists (no 2026-02-30) and Postgres takes as a `date` (year 1 on). */
+export function isCalendarDay(day: string): boolean {
+  if (!DAY.test(day) || day < '0001') return false;
+  const date = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
+}
+
+/**
+ * A query parameter given at most once: Fastify hands a repeated one (`?a=1&a=2`) over as an array,
+ * which would otherwise reach the database as a filter value.
+ */
+export function singleQueryValue(value: string | string[] | undefined, name: string): string | undefined {
+  if (Array.isArray(value)) throw GatewayError.invalidRequest(`Give '${name}' once.`, name, 'invalid_value');
+  return value;
+}

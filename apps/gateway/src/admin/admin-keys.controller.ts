@@ -3,7 +3,7 @@ import type { ApiKeyRow } from '../../../../libs/storage/src/repositories/api-ke
 import { AccessService } from '../auth/access.service';
 import { AdminKeyGuard } from '../auth/admin-key.guard';
 import { BudgetService } from '../budget/budget.service';
-import { newKeySchema, parseBody } from './admin-input';
+import { newKeySchema, parseBody, singleQueryValue } from './admin-input';
 
 /** A key as the admin API shows it: never the key or its digest. */
 function view(row: ApiKeyRow) {
@@ -51,8 +51,8 @@ export class AdminKeysController {
   }
 
   @Get()
-  async list(@Query('tenant_id') tenantId?: string) {
-    return { object: 'list', data: (await this.access.listKeys(tenantId)).map(view) };
+  async list(@Query('tenant_id') tenantId?: string | string[]) {
+    return { object: 'list', data: (await this.access.listKeys(singleQueryValue(tenantId, 'tenant_id'))).map(view) };
   }
 
   @Get(':id')

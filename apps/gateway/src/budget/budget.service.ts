@@ -488,6 +488,9 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
   }
 
   async removeBudget(id: string): Promise<void> {
+    if (this.budgets.some((b) => b.id === id && b.source === 'config')) {
+      throw new GatewayError(409, `Budget '${id}' comes from router.yaml (budget_usd_per_day); change or remove it there.`, 'invalid_request_error', 'budget_from_config', 'id');
+    }
     if (!(await this.repository.remove(id, new Date(this.clock.now())))) {
       throw GatewayError.notFound(`Budget '${id}' does not exist.`, 'budget_not_found', 'id');
     }

@@ -97,7 +97,7 @@ export class AttemptRunner implements OnModuleDestroy {
     for (const [index, model] of chain.entries()) {
       let waited = 0;
       for (let retry = 0; ; retry++) {
-        if (ctx.signal.aborted) throw GatewayError.internal('The client went away.');
+        if (ctx.signal.aborted) throw GatewayError.clientClosed();
         const startedAt = this.clock.now();
         const timeouts = effectiveTimeouts(model, policy);
         // One controller per attempt, aborted by a failure of this attempt or by the client going away
@@ -160,11 +160,13 @@ export class AttemptRunner implements OnModuleDestroy {
             message: err.message.slice(0, 300),
           });
           attempts.push(attempt);
+          // A call cut short by the client's disconnect says nothing about the deployment.
+          if (ctx.signal.aborted) throw GatewayError.clientClosed();
           if (countsAgainstDeployment(err)) this.health.deployments.recordFailure(deploymentKey(model));
           lastError = err;
           lastRejection = undefined;
           lastModel = model;
-          if (!err.fallbackable || ctx.signal.aborted) throw this.exhausted(attempts, err, model, undefined);
+          if (!err.fallbackable) throw this.exhausted(attempts, err, model, undefined);
           const delay = retryDelayMs(err, retry, policy, this.random);
           if (delay === undefined) break;
           await this.sleep(delay, ctx.signal);

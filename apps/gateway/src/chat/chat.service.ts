@@ -270,7 +270,7 @@ export class ChatService {
         if (providerError && countsAgainstDeployment(providerError) && !ctx.signal.aborted) this.attempts.health.deployments.recordFailure(deploymentKey(model));
         const canContinue = providerError !== undefined && !ctx.signal.aborted && remaining.length > 0 && part.calls().length === 0 && acc.calls().length === 0;
         if (!canContinue) {
-          failure = providerError ? mapProviderError(providerError, model.id) : GatewayError.internal('The stream failed.');
+          failure = ctx.signal.aborted ? GatewayError.clientClosed() : providerError ? mapProviderError(providerError, model.id) : GatewayError.internal('The stream failed.');
           break;
         }
         try {

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { GatewayError } from '../../../../libs/core/src';
+import { singleQueryValue } from '../admin/admin-input';
 import type { Bucketing } from '../../../../libs/storage/src/repositories/dashboard.repository';
 import { DashboardReportService } from '../report/dashboard-report.service';
 import { DashboardKeyGuard } from './dashboard-key.guard';
@@ -11,7 +12,8 @@ function intParam(value: string | undefined, name: string, fallback: number, min
   return n;
 }
 
-function routeParam(value: string | undefined): string | undefined {
+function routeParam(given: string | string[] | undefined): string | undefined {
+  const value = singleQueryValue(given, 'route');
   if (value === undefined || value === '') return undefined;
   if (value.length > 200) throw GatewayError.invalidRequest("'route' is too long.", 'route', 'invalid_value');
   return value;
@@ -29,7 +31,7 @@ export class DashboardApiController {
    */
   @Get('timeseries')
   timeseries(
-    @Query('route') route?: string,
+    @Query('route') route?: string | string[],
     @Query('limit') limit?: string,
     @Query('buckets') buckets?: string,
     @Query('bucket_size') size?: string,
@@ -49,7 +51,7 @@ export class DashboardApiController {
 
   /** `GET /v1/router/requests?route=&limit=`: the latest requests, newest first. */
   @Get('requests')
-  recent(@Query('route') route?: string, @Query('limit') limit?: string) {
+  recent(@Query('route') route?: string | string[], @Query('limit') limit?: string) {
     return this.reports.recent(routeParam(route), intParam(limit, 'limit', 50, 1, 1000));
   }
 

@@ -25,6 +25,9 @@ export function toGatewayError(err: unknown): GatewayError {
   const fastifyError = err as { statusCode?: number; code?: string; message?: string };
   if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     const status = fastifyError.statusCode;
+    if (fastifyError.code === 'FST_ERR_BAD_URL' || fastifyError.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+      return new GatewayError(status, `The URL is not valid: ${fastifyError.message}`, 'invalid_request_error', 'invalid_url');
+    }
     if (status === 413) return new GatewayError(413, 'The request body is too large.', 'invalid_request_error', 'request_too_large');
     if (status === 415) return new GatewayError(415, 'Send the body as application/json.', 'invalid_request_error', 'unsupported_media_type');
     if (fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
@@ -36,6 +39,30 @@ export function toGatewayError(err: unknown): GatewayError {
     return new GatewayError(status, fastifyError.message ?? 'Bad request.', 'invalid_request_error', fastifyError.code ?? null);
   }
   return GatewayError.internal();
+}
+
+/**
+ * A URL that decodes to a NUL character (`%00`) names nothing: no id, route or filter holds one, and
+ * Postgres refuses it in a query (a 500 from every lookup it reached).
+ */
+export function urlError(url: string): GatewayError | undefined {
+  return url.includes('%00') ? GatewayError.invalidRequest('The URL is not valid: it holds an encoded NUL character (%00).', null, 'invalid_url') : undefined;
+}
+
+/**
+ * The raw HTTP answer to a connection whose request Node could not parse (Fastify's
+ * `clientErrorHandler`): headers past the size limit (431), a body not sent in time (408), anything
+ * else malformed (400). No request exists yet, so no request id.
+ */
+export function clientErrorResponse(nodeErrorCode: string | undefined): string {
+  const [status, reason, message, code] =
+    nodeErrorCode === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'The request headers are too large.', 'headers_too_large']
+      : nodeErrorCode === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'The request was not received in time.', 'request_timeout']
+        : [400, 'Bad Request', 'The request is not valid HTTP.', 'invalid_http'];
+  const body = JSON.stringify(new GatewayError(status, message, 'invalid_request_error', code).toBody());
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`;
 }
 
 export function sendError(reply: ChatReply, error: GatewayError, requestId: string): void {

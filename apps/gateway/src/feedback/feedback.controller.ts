@@ -2,16 +2,19 @@ import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/com
 import { z } from 'zod';
 import { GatewayError, type Clock } from '../../../../libs/core/src';
 import type { JobQueue } from '../../../../libs/queue/src';
-import { RequestRecordRepository } from '../../../../libs/storage/src';
+import { isStorableText, RequestRecordRepository } from '../../../../libs/storage/src';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { RecordWriter } from '../records/record-writer';
 import { CLOCK, JOB_QUEUE } from '../tokens';
 
+/** Looked up and stored as sent: Postgres refuses a NUL in either (a 500, or a job that never succeeds). */
+const storable = (min: number, max: number) => z.string().min(min).max(max).refine(isStorableText, 'must not hold a NUL character or an unpaired surrogate');
+
 const feedbackSchema = z
   .object({
-    request_id: z.string().min(1).max(200),
+    request_id: storable(1, 200),
     score: z.union([z.number().min(0).max(1), z.boolean()]),
-    comment: z.string().max(2000).optional(),
+    comment: storable(0, 2000).optional(),
   })
   .strict();
 

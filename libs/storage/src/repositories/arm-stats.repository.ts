@@ -21,6 +21,7 @@ import {
 } from '../../../router/src';
 import { combineReward, DEFAULT_FEEDBACK_WEIGHT } from '../../../scoring/src/score-response';
 import type { ArmStatsRow, Database, ValidatorResultRecord, WordArmRow } from '../database';
+import { toPostgresJson } from '../postgres-json';
 
 export interface ScoreToRecord {
   requestId: string;
@@ -55,7 +56,8 @@ export interface WordEvidence {
 
 export type RecordOutcome = { status: 'recorded'; reward: number } | { status: 'duplicate' };
 
-export type FeedbackOutcome = { status: 'applied'; reward: number } | { status: 'stored' };
+/** `stale`: a later verdict on the request is already stored (this job was retried, or overtaken), so nothing changed. */
+export type FeedbackOutcome = { status: 'applied'; reward: number } | { status: 'stored' } | { status: 'stale' };
 
 /** The learned statistics per (route, context, model), and the scores and feedback that feed them. */
 export class ArmStatsRepository {
@@ -215,11 +217,14 @@ export class ArmStatsRepository {
   async applyFeedback(requestId: string, value: number, comment: string | null, at: Date): Promise<FeedbackOutcome> {
     return this.db.transaction().execute(async (trx) => {
       await lockAll(trx, [`request:${requestId}`]);
-      await trx
+      // The latest verdict wins by when it was given, not by when its job ran.
+      const stored = await trx
         .insertInto('feedback')
         .values({ request_id: requestId, score: value, comment, created_at: at })
-        .onConflict((oc) => oc.column('request_id').doUpdateSet({ score: value, comment, created_at: at }))
-        .execute();
+        .onConflict((oc) => oc.column('request_id').doUpdateSet({ score: value, comment, created_at: at }).where('feedback.created_at', '<=', at))
+        .returning('request_id')
+        .executeTakeFirst();
+      if (!stored) return { status: 'stale' as const };
       const score = await trx.selectFrom('scores').selectAll().where('request_id', '=', requestId).executeTakeFirst();
       if (!score) return { status: 'stored' as const };
       await lockAll(trx, [`route:${score.route}`]);
@@ -285,7 +290,7 @@ async function insertScores(trx: Transaction<Database>, scores: ScoreToRecord[])
   const { rows: inserted } = await sql<{ request_id: string }>`
     INSERT INTO scores (request_id, route, context_key, model_id, validator_reward, feedback_weight, reward, results, scored_at, features)
     SELECT request_id, route, context_key, model_id, validator_reward, feedback_weight, validator_reward, results, scored_at, features
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(request_id text, route text, context_key text, model_id text,
+    FROM jsonb_to_recordset(${toPostgresJson(rows)}::jsonb) AS r(request_id text, route text, context_key text, model_id text,
       validator_reward double precision, feedback_weight double precision, results jsonb, scored_at timestamptz, features integer[])
     ON CONFLICT (request_id) DO NOTHING
     RETURNING request_id`.execute(trx);

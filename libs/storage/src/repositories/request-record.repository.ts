@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, NewRequestRow, RequestRow } from '../database';
+import { toPostgresJson } from '../postgres-json';
 import type { RecordSpend } from './spend-ledger.repository';
 
 export class RequestRecordRepository {
@@ -32,7 +33,7 @@ export class RequestRecordRepository {
           error_message, coalesce(streamed, false), coalesce(prompt_tokens, 0), coalesce(completion_tokens, 0), coalesce(cached_tokens, 0),
           coalesce(cost_usd, 0), coalesce(latency_ms, 0), ttft_ms, finish_reason, decision_reason, coalesce(attempts, '[]')::jsonb, prompt_template,
           coalesce(tags, '{}')
-        FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(id text, created_at timestamptz, route text,
+        FROM jsonb_to_recordset(${toPostgresJson(records)}::jsonb) AS r(id text, created_at timestamptz, route text,
           context_key text, model_id text, provider_id text, key_id text, status text, http_status integer, error_type text,
           error_message text, streamed boolean, prompt_tokens integer, completion_tokens integer, cached_tokens integer,
           cost_usd double precision, latency_ms double precision, ttft_ms double precision, finish_reason text, decision_reason text,
@@ -51,7 +52,7 @@ export class RequestRecordRepository {
       ), ledger AS (
         INSERT INTO spend_ledger (request_id, created_at, tenant_id, key_id, route, model_id, cost_usd)
         SELECT request_id, created_at, tenant_id, key_id, route, model_id, cost_usd
-        FROM jsonb_to_recordset(${JSON.stringify(spend)}::jsonb) AS s(request_id text, created_at timestamptz, tenant_id text, key_id text,
+        FROM jsonb_to_recordset(${toPostgresJson(spend)}::jsonb) AS s(request_id text, created_at timestamptz, tenant_id text, key_id text,
           route text, model_id text, cost_usd double precision)
         ON CONFLICT (request_id) DO NOTHING
         RETURNING created_at, tenant_id, key_id, route, model_id, cost_usd

@@ -1,0 +1,152 @@
+import { connect } from 'node:net';
+import { request } from 'undici';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
+import { GATEWAY_KEY, routerYaml, startStack, type Stack } from '../support/stack';
+
+const ADMIN_KEY = 'admin-key-0123456789abcdef';
+
+type OpenAIError = { error: { message: string; type: string; param: string | null; code: string | null } };
+
+/**
+ * The endpoints besides chat completions (admin, reports, dashboard, feedback, models) answer bad
+ * paths, query strings and bodies with an OpenAI-format 4xx, never a 500 or Fastify's own error shape.
+ */
+describe('bad input on the admin, report, feedback and model endpoints', () => {
+  let upstream: FakeOpenAI;
+  let stack: Stack;
+  const unexpected: string[] = [];
+
+  beforeAll(async () => {
+    upstream = await startFakeOpenAI(() => ({ kind: 'text', content: 'ANSWER: 42' }));
+    stack = await startStack({
+      yaml: routerYaml(upstream.url, '    budget_usd_per_day: 5'),
+      queue: 'in-process',
+      env: { ADMIN_API_KEY: ADMIN_KEY },
+      log: (level, message, fields) => {
+        if (level === 'error') unexpected.push(`${message} ${JSON.stringify(fields)}`);
+      },
+    });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await upstream?.close();
+  });
+
+  async function call(method: 'GET' | 'POST' | 'DELETE', path: string, options: { body?: unknown; key?: string } = {}) {
+    const res = await request(`${stack.gateway.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${options.key ?? ADMIN_KEY}`, ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    return { status: res.statusCode, json: (await res.body.json()) as OpenAIError };
+  }
+
+  function expectClientError(res: { status: number; json: OpenAIError }, status: number, param?: string | null) {
+    expect(res.status).toBe(status);
+    expect(Object.keys(res.json.error).sort()).toEqual(['code', 'message', 'param', 'type']);
+    expect(res.json.error).toMatchObject({ message: expect.any(String), type: 'invalid_request_error', code: expect.any(String) });
+    if (param !== undefined) expect(res.json.error.param).toBe(param);
+  }
+
+  it.each([
+    ['GET', '/v1/router/requests/%00'],
+    ['GET', '/v1/admin/keys/%00'],
+    ['DELETE', '/v1/admin/keys/%00'],
+    ['GET', '/v1/admin/tenants/%00'],
+    ['DELETE', '/v1/admin/budgets/a%00b'],
+    ['GET', '/v1/admin/keys?tenant_id=%00'],
+    ['GET', '/v1/admin/spend?key_id=x%00'],
+  ] as const)('a NUL character in the URL: %s %s is a 400', async (method, path) => {
+    expectClientError(await call(method, path), 400);
+  });
+
+  it.each([
+    ['/v1/admin/keys?tenant_id=a&tenant_id=b', 'tenant_id'],
+    ['/v1/admin/spend?tenant_id=a&tenant_id=b', 'tenant_id'],
+    ['/v1/admin/spend?key_id=a&key_id=b', 'key_id'],
+    ['/v1/admin/spend?route=a&route=b', 'route'],
+    ['/v1/admin/budgets?subject=a&subject=b', 'subject'],
+    ['/v1/router/requests?route=auto&route=auto', 'route'],
+    ['/v1/router/timeseries?route=auto&route=x', 'route'],
+  ])('a query parameter given twice: %s is a 400 naming it', async (path, param) => {
+    expectClientError(await call('GET', path), 400, param);
+  });
+
+  it.each(['2026-13-01', '2026-02-30', '0000-01-01', '2026-04-31'])('a day that is not on the calendar, %s, is a 400', async (day) => {
+    expectClientError(await call('GET', `/v1/admin/spend?from=${day}`), 400, 'from');
+    expectClientError(await call('GET', `/v1/admin/spend?to=${day}`), 400, 'to');
+  });
+
+  it("a spend range whose 'from' is after its 'to' is a 400, not an empty list", async () => {
+    expectClientError(await call('GET', '/v1/admin/spend?from=2026-12-02&to=2026-12-01'), 400, 'from');
+  });
+
+  it('a budget whose soft limit is above its hard cap (an alert that cannot fire) is a 400', async () => {
+    const res = await call('POST', '/v1/admin/budgets', { body: { scope: 'route', subject: 'auto', period: 'day', hard_limit_usd: 1, soft_limit_usd: 5 } });
+    expectClientError(res, 400, 'soft_limit_usd');
+  });
+
+  it("deleting a budget that comes from router.yaml says so, instead of that it does not exist", async () => {
+    const listed = (await call('GET', '/v1/admin/budgets')) as unknown as { json: { data: Array<{ id: string; source: string }> } };
+    expect(listed.json.data).toContainEqual(expect.objectContaining({ id: 'config_auto', source: 'config' }));
+    const res = await call('DELETE', '/v1/admin/budgets/config_auto');
+    expectClientError(res, 409, 'id');
+    expect(res.json.error.message).toMatch(/router\.yaml/);
+  });
+
+  it('a real leap day is a day', async () => {
+    expect((await call('GET', '/v1/admin/spend?from=2024-02-29&to=2024-02-29')).status).toBe(200);
+  });
+
+  it.each([
+    ['a malformed percent-encoding', '/v1/router/requests/%ZZ', 400],
+    ['an encoded lone surrogate', '/v1/models/%ED%A0%80', 400],
+    ['a path parameter past the length limit', `/v1/models/${'x'.repeat(300)}`, 414],
+  ])('%s gets an OpenAI-format error, not Fastify\'s', async (_name, path, status) => {
+    expectClientError(await call('GET', path, { key: GATEWAY_KEY }), status, null);
+  });
+
+  /** What the server writes back to raw bytes, until it closes the connection. */
+  function rawExchange(bytes: string): Promise<string> {
+    const { hostname, port } = new URL(stack.gateway.url);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => socket.write(bytes));
+      let answer = '';
+      socket.on('data', (d) => (answer += d));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', reject);
+    });
+  }
+
+  it.each([
+    ['headers past the size limit', `GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'k'.repeat(20_000)}\r\n\r\n`, 431],
+    ['a request line that is not HTTP', 'GARBAGE\r\n\r\n', 400],
+  ])("%s: the connection's error is in OpenAI's format too", async (_name, bytes, status) => {
+    const answer = await rawExchange(bytes);
+    const [head, body] = answer.split('\r\n\r\n');
+    expect(head.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`);
+    expect(head).toMatch(/content-type: application\/json/i);
+    const json = JSON.parse(body) as OpenAIError;
+    expect(json.error).toMatchObject({ message: expect.any(String), type: 'invalid_request_error', param: null, code: expect.any(String) });
+  });
+
+  it.each([
+    ['/v1/admin/tenants', { id: 'with-nul', name: 'a\u0000b' }, 'name'],
+    ['/v1/admin/keys', { name: 'a\u0000b' }, 'name'],
+    ['/v1/admin/keys', { tier: 'pro\u0000' }, 'tier'],
+    ['/v1/admin/keys', { tags: ['ok', 'a\u0000b'] }, 'tags.1'],
+    ['/v1/admin/keys', { tags: ['\ud800'] }, 'tags.0'],
+  ])('an admin body with text Postgres cannot store: POST %s %j is a 400 naming the field', async (path, body, param) => {
+    expectClientError(await call('POST', path, { body }), 400, param);
+  });
+
+  it('feedback with a NUL in its request id or comment is a 400', async () => {
+    expectClientError(await call('POST', '/v1/feedback', { key: GATEWAY_KEY, body: { request_id: 'chatcmpl-\u0000', score: 1 } }), 400, 'request_id');
+    const served = await stack.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] });
+    expectClientError(await call('POST', '/v1/feedback', { key: GATEWAY_KEY, body: { request_id: served.id, score: 1, comment: 'bad\u0000' } }), 400, 'comment');
+  });
+
+  it('logged no unexpected error', () => {
+    expect(unexpected).toEqual([]);
+  });
+});
