@@ -126,7 +126,7 @@ function bucketOf(hash: number, bits: number): number {
 }
 
 /**
- * 2^bits - 1. `2 ** bits` is a call to the C library's pow (about 300 instructions, twice per request);
+ * 2^bits - 1. `2 ** bits` is a call to V8's pow (about 300 instructions, twice per request);
  * for an integer 0 <= bits <= 30 a shift gives the same number (routing round 15).
  */
 export function bucketModulus(bits: number): number {
