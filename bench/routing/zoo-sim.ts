@@ -224,7 +224,9 @@ function contextOf(taskClass: string, template: number): PromptContext & { hashe
   let ctx = contextCache.get(key);
   if (!ctx) {
     const request: ChatRequest = { model: 'router', messages: [{ role: 'user', content: TEMPLATES[taskClass][template] }] };
-    ctx = { ...extractPromptContext(request), hashed: hashedPromptFeatures(request, CALLER_TAGS ? { tags: [taskClass] } : {}) };
+    // By name: the context's vector is an accessor (extractPromptContext), which a spread would drop.
+    const context = extractPromptContext(request);
+    ctx = { features: context.features, contextKey: context.contextKey, vector: context.vector, hashed: hashedPromptFeatures(request, CALLER_TAGS ? { tags: [taskClass] } : {}) };
     contextCache.set(key, ctx);
   }
   return ctx;

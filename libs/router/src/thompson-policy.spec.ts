@@ -1,6 +1,7 @@
 import { seededRandom, type Random } from '../../core/src';
 import { applyObservation, type ArmState } from './arm-state';
-import { decide, type Candidate, type RoutePolicy } from './thompson-policy';
+import { lowerQuantile, normalQuantile } from './safe-exploration';
+import { decide, lowerQuantilesUntilProven, type Candidate, type RoutePolicy } from './thompson-policy';
 
 const policy: RoutePolicy = { qualityFloor: 0.8, priorSuccesses: 1, priorFailures: 1 };
 const candidates: Candidate[] = [
@@ -65,5 +66,36 @@ describe('cost-aware Thompson sampling', () => {
     const a = run(200, { cheap: 0.5, strong: 0.9 }, [], seededRandom(42), 0.99).picks;
     const b = run(200, { cheap: 0.5, strong: 0.9 }, [], seededRandom(42), 0.99).picks;
     expect(a).toEqual(b);
+  });
+});
+
+describe('lowerQuantilesUntilProven', () => {
+  it("computes the sampled order's lower quantiles up to its first proven model (all when none is), and leaves the rest", () => {
+    const random = seededRandom(15);
+    let partial = 0;
+    let none = 0;
+    for (let c = 0; c < 2000; c++) {
+      const n = 1 + Math.floor(random() * 48);
+      const a = Float64Array.from({ length: n }, () => (random() < 0.05 ? 0 : 400 * random()));
+      const b = Float64Array.from({ length: n }, () => (random() < 0.05 ? 0 : 400 * random()));
+      const order = Array.from({ length: n }, (_, i) => i)
+        .sort(() => random() - 0.5)
+        .slice(0, 1 + Math.floor(random() * n));
+      const z = normalQuantile([0.8, 0.9, 0.99][Math.floor(random() * 3)]);
+      const threshold = random();
+      const lower = new Float64Array(n).fill(NaN);
+      lowerQuantilesUntilProven(order, a, b, z, threshold, lower);
+      const first = order.findIndex((i) => lowerQuantile(a[i], b[i], z) >= threshold);
+      const end = first < 0 ? order.length : first + 1;
+      if (first < 0) none++;
+      else if (end < order.length) partial++;
+      for (let i = 0; i < n; i++) {
+        const k = order.indexOf(i);
+        if (k >= 0 && k < end) expect(Object.is(lower[i], lowerQuantile(a[i], b[i], z))).toBe(true);
+        else expect(lower[i]).toBeNaN();
+      }
+    }
+    expect(partial).toBeGreaterThan(100);
+    expect(none).toBeGreaterThan(100);
   });
 });

@@ -349,11 +349,16 @@ export function decide(
   if (mixed === undefined && policy.floorConfidence !== undefined) {
     const threshold = Math.max(floor, relative * bestMean);
     const zProven = normalQuantile(policy.floorConfidence);
-    for (let i = 0; i < n; i++) lower[i] = lowerQuantile(posteriorA[i], posteriorB[i], zProven);
+    // replaceAnchor reads every candidate's lower quantile; fundExploration alone reads only the sampled
+    // order's up to its first proven model (all of it when none is), so only those are computed then:
+    // the same numbers where they are read (routing round 15).
+    const standInsPossible = contextArms !== undefined && policy.pooledAnchorWhenDown !== false;
+    if (standInsPossible) for (let i = 0; i < n; i++) lower[i] = lowerQuantile(posteriorA[i], posteriorB[i], zProven);
+    else lowerQuantilesUntilProven(order, posteriorA, posteriorB, zProven, threshold, lower);
     let refuted = -1;
     if (options.refutedModelId !== undefined) for (let i = 0; i < n; i++) if (candidates[i].modelId === options.refutedModelId) refuted = i;
     const replaced =
-      contextArms && policy.pooledAnchorWhenDown !== false ? replaceAnchor(order, candidates, eligibleNow, posteriorA, posteriorB, lower, routeA, routeB, threshold, zProven, refuted, means) : undefined;
+      standInsPossible ? replaceAnchor(order, candidates, eligibleNow, posteriorA, posteriorB, lower, routeA, routeB, threshold, zProven, refuted, means) : undefined;
     standIn = replaced !== undefined;
     // Margin in units of the lower quantile's distance from the mean (z standard deviations).
     const outrightShare = policy.strictFloor === true ? 1 : policy.outrightMargin ? policy.outrightMargin / zProven : 0;
@@ -367,11 +372,17 @@ export function decide(
   else if (eligibleIdx.length < n && chosen !== firstRankedIndex(candidates, allIndices(n), means, floor, relative, cheapestFirst, costWeight)) reason = 'constraint';
   else reason = 'exploit';
   const ranked: string[] = new Array(order.length);
-  for (let k = 0; k < order.length; k++) ranked[k] = candidates[order[k]].modelId;
   const rankedIndices = options.rankedIndices;
   if (rankedIndices !== undefined) {
-    rankedIndices.length = order.length;
-    for (let k = 0; k < order.length; k++) rankedIndices[k] = order[k];
+    // The length set only when it changes (each set is a call into the runtime), both copies in one loop.
+    if (rankedIndices.length !== order.length) rankedIndices.length = order.length;
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k];
+      ranked[k] = candidates[i].modelId;
+      rankedIndices[k] = i;
+    }
+  } else {
+    for (let k = 0; k < order.length; k++) ranked[k] = candidates[order[k]].modelId;
   }
   let floorUnmet = true;
   for (let k = 0; k < eligibleIdx.length; k++) {
@@ -495,6 +506,22 @@ function moveToFront(order: number[], k: number): number[] {
   for (let j = k; j > 0; j--) order[j] = order[j - 1];
   order[0] = first;
   return order;
+}
+
+/**
+ * `lower[i] = lowerQuantile(posteriorA[i], posteriorB[i], z)` for the models of `order` from its front up
+ * to and including the first whose lower quantile clears `threshold` (the whole order when none does):
+ * every index `fundExploration` reads (the first proven model of the order, the models in front of it,
+ * and, when none is proven, the greedy choice's place in the order and those in front of it). Other
+ * entries of `lower` are left as they were.
+ */
+export function lowerQuantilesUntilProven(order: readonly number[], posteriorA: ArrayLike<number>, posteriorB: ArrayLike<number>, z: number, threshold: number, lower: Float64Array): void {
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k];
+    const q = lowerQuantile(posteriorA[i], posteriorB[i], z);
+    lower[i] = q;
+    if (q >= threshold) return;
+  }
 }
 
 /**

@@ -235,8 +235,10 @@ export function planRoute(input: PlanInput): RoutePlan {
         armFailures: failures,
         rankedIndices: wordScratch.ranked,
       });
-      rankedModels = new Array<ModelSpec>(wordScratch.ranked.length);
-      for (let k = 0; k < rankedModels.length; k++) rankedModels[k] = candidateModels[wordScratch.ranked[k]];
+      // The column read once, not through the module's variable per model (routing round 15).
+      const ranked = wordScratch.ranked;
+      rankedModels = new Array<ModelSpec>(ranked.length);
+      for (let k = 0; k < ranked.length; k++) rankedModels[k] = candidateModels[ranked[k]];
     } else {
       const offsets = new Map(route.candidates.map((id, i) => [id, { logit: offsetLogits[i], variance: offsetVariances[i] }]));
       decision = decide(candidates, logisticArmsAsBeta(wordArms, features, WORD_MODEL.varianceScale, offsets), policy, input.random, { budgetPressure: pressure, triedArms: input.arms });

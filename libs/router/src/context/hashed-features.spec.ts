@@ -1,5 +1,5 @@
 import type { ChatRequest } from '../../../core/src';
-import { featureScale, hashedPromptFeatures, hashedTextFeatures, TAG_TOKEN_COPIES } from './hashed-features';
+import { bucketModulus, featureScale, hashedPromptFeatures, hashedTextFeatures, TAG_TOKEN_COPIES } from './hashed-features';
 
 const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'm', messages: [{ role: 'user', content }], ...extra });
 
@@ -49,5 +49,11 @@ describe('hashedPromptFeatures', () => {
     const long = `${'alpha '.repeat(2000)}omega`;
     expect(hashedTextFeatures(long).length).toBe(3);
     expect(featureScale(hashedTextFeatures(long))).toBeCloseTo(1 / Math.sqrt(3));
+  });
+});
+
+describe('bucketModulus', () => {
+  it('is 2 ** bits - 1, by a shift for integer bits up to 30', () => {
+    for (const bits of [0, 1, 4, 12, 16, 30, 31, 32, 40, 53, 2.5, -1, 12.000001]) expect(Object.is(bucketModulus(bits), 2 ** bits - 1)).toBe(true);
   });
 });

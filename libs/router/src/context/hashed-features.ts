@@ -58,12 +58,15 @@ export function hashedPromptFeatures(request: ChatRequest, options: HashedFeatur
   buffer[n++] = 0;
   n = hashWords(system, 0, Math.min(system.length, SYSTEM_HEAD_CHARS), bits, buffer, n);
   n = hashWords(lastUser, Math.max(0, lastUser.length - HASH_TAIL_CHARS), lastUser.length, bits, buffer, n);
-  const structural = [`#len${Math.min(7, Math.max(0, Math.floor(Math.log2(Math.max(1, promptChars) / 64))))}`];
-  if (depth > 1) structural.push('#multi');
-  if ((request.tools?.length ?? 0) > 0 || request.functions !== undefined) structural.push('#tools');
+  // The structural tokens `#len<k>`, `#multi`, `#tools`, `#json`, in that order, from their hashes
+  // computed once (STRUCTURAL_HASHES; routing round 15).
+  const lengthToken = Math.min(7, Math.max(0, Math.floor(Math.log2(Math.max(1, promptChars) / 64))));
+  const modulus = bucketModulus(bits);
+  if (n < MAX_HASHED_FEATURES) buffer[n++] = bucketIn(LENGTH_TOKEN_HASHES[lengthToken], modulus);
+  if (depth > 1 && n < MAX_HASHED_FEATURES) buffer[n++] = bucketIn(MULTI_HASH, modulus);
+  if (((request.tools?.length ?? 0) > 0 || request.functions !== undefined) && n < MAX_HASHED_FEATURES) buffer[n++] = bucketIn(TOOLS_HASH, modulus);
   const format = request.response_format?.type;
-  if (format === 'json_object' || format === 'json_schema') structural.push('#json');
-  for (const token of structural) if (n < MAX_HASHED_FEATURES) buffer[n++] = bucketOf(hashString(token), bits);
+  if ((format === 'json_object' || format === 'json_schema') && n < MAX_HASHED_FEATURES) buffer[n++] = bucketIn(JSON_HASH, modulus);
   // The caller's tags (metadata.tags): tokens apart from any word of the text.
   const tags = options.tags ?? (request.metadata != null ? callerTags(request) : undefined);
   if (tags !== undefined) {
@@ -88,7 +91,7 @@ export function featureScale(features: ArrayLike<number>): number {
 }
 
 function hashWords(text: string, from: number, to: number, bits: number, out: Int32Array, start: number): number {
-  const modulus = 2 ** bits - 1;
+  const modulus = bucketModulus(bits);
   let n = start;
   let hash = FNV_OFFSET;
   let length = 0;
@@ -119,8 +122,22 @@ function hashString(s: string, seed = FNV_OFFSET): number {
 
 /** Buckets 1 .. 2^bits - 1 (0 is the bias). */
 function bucketOf(hash: number, bits: number): number {
-  return bucketIn(hash, 2 ** bits - 1);
+  return bucketIn(hash, bucketModulus(bits));
 }
+
+/**
+ * 2^bits - 1. `2 ** bits` is a call to V8's pow (about 300 instructions, twice per request);
+ * for an integer 0 <= bits <= 30 a shift gives the same number (routing round 15).
+ */
+export function bucketModulus(bits: number): number {
+  return bits >= 0 && bits <= 30 && (bits | 0) === bits ? (1 << bits) - 1 : 2 ** bits - 1;
+}
+
+/** The structural tokens' FNV-1a hashes: `#len0` .. `#len7` by index, then the flags. */
+const LENGTH_TOKEN_HASHES = Array.from({ length: 8 }, (_, k) => hashString(`#len${k}`));
+const MULTI_HASH = hashString('#multi');
+const TOOLS_HASH = hashString('#tools');
+const JSON_HASH = hashString('#json');
 
 /**
  * 1 + hash % modulus, for a hash in 0 .. 2^32 - 1. Computed as hash - floor(hash / modulus) x modulus,

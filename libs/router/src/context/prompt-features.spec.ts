@@ -1,5 +1,5 @@
 import type { ChatRequest } from '../../../core/src';
-import { classifyTask, countMatches, detectScript, extractPromptContext, FEATURE_NAMES, lengthBucket } from './prompt-features';
+import { classifyTask, countMatches, detectScript, extractPromptContext, FEATURE_NAMES, featureVector, lengthBucket } from './prompt-features';
 
 const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'm', messages: [{ role: 'user', content }], ...extra });
 
@@ -57,6 +57,20 @@ describe('extractPromptContext', () => {
     expect(ctx.vector.length).toBe(FEATURE_NAMES.length);
     const on = FEATURE_NAMES.filter((_, i) => ctx.vector[i] === 1);
     expect(on).toEqual(['bias', 'task:math', 'length:short']);
+  });
+
+  it('builds the vector when first read, the same numbers as featureVector, then keeps it; JSON as the plain context', () => {
+    const ctx = extractPromptContext({ model: 'x', messages: [{ role: 'system', content: 'You translate.' }, ...ask('Bonjour, traduis ceci en anglais').messages] });
+    expect(Object.keys(ctx)).toEqual(['features', 'contextKey']);
+    const vector = ctx.vector;
+    expect(Array.from(vector)).toEqual(Array.from(featureVector(ctx.features)));
+    expect(ctx.vector).toBe(vector);
+    const plain = JSON.parse(JSON.stringify(ctx));
+    expect(Object.keys(plain)).toEqual(['features', 'contextKey', 'vector']);
+    expect(plain).toEqual(JSON.parse(JSON.stringify({ features: ctx.features, contextKey: ctx.contextKey, vector: featureVector(ctx.features) })));
+    const replaced = new Float64Array(FEATURE_NAMES.length);
+    ctx.vector = replaced;
+    expect(ctx.vector).toBe(replaced);
   });
 
   it('buckets lengths at fixed thresholds', () => {

@@ -123,7 +123,37 @@ export function extractPromptContext(request: ChatRequest, caller: CallerContext
     tier: caller.tier,
     tags: caller.tags ?? [],
   };
-  return { features, contextKey: contextKeyOf(features), vector: featureVector(features) };
+  return new LazyPromptContext(features, contextKeyOf(features));
+}
+
+/**
+ * A prompt context whose `vector` is built when first read, then kept: the same numbers as building it
+ * with the rest. The gateway reads the features and the key only, and the vector (18 doubles, a typed
+ * array too large for V8's heap: an ArrayBuffer allocated with malloc and freed by the collector) was
+ * about 1% of a word learner's decision at 48 models (docs/benchmarks.md, routing round 15).
+ * `vector` is an accessor on the prototype, not an own key: copy it by name, not by a spread.
+ */
+class LazyPromptContext implements PromptContext {
+  #vector: Float64Array | undefined;
+
+  constructor(
+    public features: PromptFeatures,
+    public contextKey: string,
+  ) {}
+
+  get vector(): Float64Array {
+    if (this.#vector === undefined) this.#vector = featureVector(this.features);
+    return this.#vector;
+  }
+
+  set vector(value: Float64Array) {
+    this.#vector = value;
+  }
+
+  /** The plain context's keys, in its order: features, contextKey, vector. */
+  toJSON(): PromptContext {
+    return { features: this.features, contextKey: this.contextKey, vector: this.vector };
+  }
 }
 
 /**
