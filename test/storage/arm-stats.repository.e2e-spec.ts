@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { ArmStatsRepository, RequestRecordRepository, type NewRequestRow } from '../../libs/storage/src';
 import { SpendLedgerRepository } from '../../libs/storage/src/repositories/spend-ledger.repository';
+import { eventually } from '../support/stack';
 import { createTestDatabase } from '../support/test-database';
 
 describe('storage on the real Postgres', () => {
@@ -175,15 +176,11 @@ describe('storage on the real Postgres', () => {
     // Once no older transaction is in flight the horizon passes both writes and they are not read again:
     // at once on a quiet server; with other suites' transactions open, after those end (a few reads).
     let horizon = second.horizon;
-    let again: string[] = [];
-    for (let read = 0; read < 50; read++) {
+    await eventually(async () => {
       const next = await arms.changesAfter(horizon);
-      again = own(next.rows);
-      if (again.length === 0) break;
       horizon = next.horizon;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(again).toEqual([]);
+      expect(own(next.rows)).toEqual([]);
+    }, 5_000, 100);
   });
 
   it('notices a silent regression and sheds the arm\'s old evidence', async () => {

@@ -1,5 +1,6 @@
 import { hashedTextFeatures, logisticBelief, WORD_MODEL } from '../../libs/router/src';
 import { ArmStatsRepository, toWordArm, type ScoreToRecord } from '../../libs/storage/src';
+import { eventually } from '../support/stack';
 import { createTestDatabase } from '../support/test-database';
 
 /** The word models of `learner: hashed_words` routes, as the worker writes them, on the real Postgres. */
@@ -113,12 +114,13 @@ describe('word models on the real Postgres', () => {
     // Nothing is read again once no older transaction is in flight: at once on a quiet server. The
     // horizon is the cluster's oldest transaction, so while another suite on the same server holds one
     // open the rows come again until it ends (a few reads).
-    let after = await arms.wordChangesAfter(horizon);
-    for (let read = 0; read < 50 && after.rows.length > 0; read++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      after = await arms.wordChangesAfter(after.horizon);
-    }
-    expect(after.rows).toEqual([]);
+    let next = horizon;
+    const after = await eventually(async () => {
+      const read = await arms.wordChangesAfter(next);
+      next = read.horizon;
+      expect(read.rows).toEqual([]);
+      return read;
+    }, 5_000, 100);
     await arms.recordScore(score('late-1', 'strong', 1, geo));
     expect((await arms.wordChangesAfter(after.horizon)).rows.map((r) => `${r.route}/${r.model_id}`)).toEqual(['words/strong']);
   });

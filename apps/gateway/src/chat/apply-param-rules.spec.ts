@@ -1,5 +1,5 @@
 import type { ChatRequest } from '../../../../libs/core/src';
-import { applyParamRules } from './apply-param-rules';
+import { applyParamRules, ignoredParams } from './apply-param-rules';
 
 const base: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
 // OpenAI's reasoning models (the catalog's o4-mini).
@@ -22,6 +22,14 @@ describe('applyParamRules', () => {
     const { request, ignored } = applyParamRules({ ...base, temperature: null, max_tokens: null }, { drop: [...reasoning.drop], rename: reasoning.rename });
     expect(request).toEqual(base);
     expect(ignored).toEqual([]);
+  });
+
+  it('ignoredParams names what applyParamRules leaves out, without copying the request', () => {
+    const given = { ...base, temperature: 0.2, top_p: null, logprobs: true, seed: 1 };
+    const rules = { drop: [...reasoning.drop], rename: reasoning.rename };
+    expect(ignoredParams(given, rules)).toEqual(['temperature', 'logprobs']);
+    expect(ignoredParams(given, rules)).toEqual(applyParamRules(given, rules).ignored);
+    expect(ignoredParams(given, undefined)).toEqual([]);
   });
 
   it('does not change the request it is given, and returns it as is when no rule applies', () => {

@@ -1,6 +1,13 @@
 import type { ParamRules } from '../../../../libs/providers/src';
 import type { ChatRequest } from '../../../../libs/core/src';
 
+/** The parameters the request sets (not null) that a model with `rules` refuses: what its call leaves out. */
+export function ignoredParams(request: ChatRequest, rules: ParamRules | undefined): string[] {
+  if (!rules) return [];
+  const fields = request as unknown as Record<string, unknown>;
+  return rules.drop.filter((name) => fields[name] != null);
+}
+
 export interface ParamsApplied {
   request: ChatRequest;
   /** The parameters the request set that the model does not take, left out of the call (for `x-router-ignored-params`). */
@@ -18,7 +25,6 @@ export function applyParamRules(request: ChatRequest, rules: ParamRules | undefi
   if (!rules) return { request, ignored: [] };
   const fields = request as unknown as Record<string, unknown>;
   let out: Record<string, unknown> | undefined;
-  const ignored: string[] = [];
   for (const [from, to] of Object.entries(rules.rename)) {
     if (fields[from] === undefined || to === undefined) continue;
     out ??= { ...fields };
@@ -26,11 +32,9 @@ export function applyParamRules(request: ChatRequest, rules: ParamRules | undefi
     delete out[from];
   }
   for (const name of rules.drop) {
-    const value = (out ?? fields)[name];
-    if (value === undefined) continue;
+    if ((out ?? fields)[name] === undefined) continue;
     out ??= { ...fields };
     delete out[name];
-    if (value !== null) ignored.push(name);
   }
-  return { request: (out ?? fields) as unknown as ChatRequest, ignored };
+  return { request: (out ?? fields) as unknown as ChatRequest, ignored: ignoredParams(request, rules) };
 }

@@ -20,7 +20,7 @@ import { markRecorded } from '../errors/openai-error.filter';
 import { BudgetService } from '../budget/budget.service';
 import { RequestEvents } from '../events/request-events';
 import { countsAgainstDeployment, deploymentKey, schemaKey } from '../health-breaker/deployment-health';
-import { applyParamRules } from './apply-param-rules';
+import { ignoredParams } from './apply-param-rules';
 import { promptTemplateFor } from './adapt-request';
 import { AttemptRunner, type AttemptLog, type Rejection } from './attempt-runner';
 import type { ChatReply } from './chat-reply';
@@ -360,7 +360,7 @@ export class ChatService {
   private routerHeaders(ctx: RequestContext, plan: RoutePlan, model: ModelSpec, attempts: AttemptLog[], request: ChatRequest): Record<string, string> {
     const summary = this.attemptSummary(attempts);
     // The parameters the serving model does not take, left out of its call (`paramRules`).
-    const ignored = model.paramRules ? applyParamRules(request, model.paramRules).ignored : [];
+    const ignored = ignoredParams(request, model.paramRules);
     return {
       ...(ignored.length > 0 ? { 'x-router-ignored-params': ignored.join(',') } : {}),
       'x-request-id': ctx.requestId,
