@@ -21,6 +21,7 @@ describe('model catalog', () => {
       'mistral-large',
       'mistral-small',
       'llama-3.3-70b',
+      'gpt-6-luna',
       'gpt-6.2-sol',
       'claude-opus-5-5',
       'claude-sonnet-5-5',
@@ -62,6 +63,7 @@ describe('model catalog', () => {
     }
     // GPT-6's tokenizer is not published; Claude 4.7 and later count ~30% more tokens than Haiku 4.5.
     expect(findCatalogModel('gpt-6.2-sol')?.tokenizer).toBe('estimate');
+    expect(findCatalogModel('gpt-6-luna')?.tokenizer).toBe('estimate');
   });
 
   it('drops the sampling parameters the current Claude models refuse, and adapts OpenAI reasoning models', () => {
@@ -70,7 +72,7 @@ describe('model catalog', () => {
     }
     // Claude 4.5/4.6 take temperature (or top_p) alone; the adapter never sends both.
     expect(findCatalogModel('claude-sonnet-4-6')?.drop_params).toBeUndefined();
-    for (const id of ['o4-mini', 'gpt-6.2-sol']) {
+    for (const id of ['o4-mini', 'gpt-6-luna', 'gpt-6.2-sol']) {
       expect(findCatalogModel(id)).toMatchObject({ drop_params: expect.arrayContaining(['temperature', 'top_p', 'logprobs']), rename_params: { max_tokens: 'max_completion_tokens' } });
     }
   });
