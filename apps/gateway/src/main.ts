@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { loadConfigOrExit, wellKnownKeyVariables } from '../../../libs/config/src';
+import { loadConfigOrExit, shutdownWarnings, wellKnownKeyVariables } from '../../../libs/config/src';
 import { authSummary } from './auth/auth-summary';
 import { startGateway } from './gateway';
 import { jsonLog } from './runtime';
@@ -29,6 +29,9 @@ async function main(): Promise<void> {
     jsonLog('info', 'route', { route: route.name, candidates: route.candidates, quality_floor: route.qualityFloor, budget_usd_per_day: route.budgetUsdPerDay ?? null });
   }
   jsonLog('info', 'models', { models: [...config.models.keys()] });
+  for (const warning of shutdownWarnings(config, new Date().toISOString().slice(0, 10))) {
+    jsonLog('warn', 'model shutdown', { warning });
+  }
   let stopping = false;
   // Shutdown: stop listening at once, give in-flight requests and streams SHUTDOWN_DRAIN_MS to
   // finish (then cut what is left), flush records and jobs (or journal them under DATA_DIR), exit.

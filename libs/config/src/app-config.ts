@@ -27,6 +27,8 @@ export interface ModelSpec {
   promptTemplate?: PromptTemplateSpec;
   /** Time to first token assumed until the gateway has observed the model (`expected_ttft_ms`). */
   expectedTtftMs?: number;
+  /** The date its provider turns the model off (YYYY-MM-DD), from the model catalog's `shutdown`. */
+  shutdownDate?: string;
 }
 
 export interface ModelCapabilities { tools: boolean; vision: boolean; json_schema: boolean; reasoning: boolean }

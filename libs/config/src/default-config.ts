@@ -5,9 +5,9 @@ import { routerConfigSchema, type RouterConfigFile } from './router-config.schem
  * from its preset with a few of its catalog models, and one route, `auto`, spans them all.
  */
 const WELL_KNOWN: Array<{ keyEnv: string; preset: string; catalogModels: string[] }> = [
-  { keyEnv: 'OPENAI_API_KEY', preset: 'openai', catalogModels: ['gpt-4.1-nano', 'gpt-4o-mini', 'gpt-4.1-mini', 'gpt-4o'] },
-  { keyEnv: 'ANTHROPIC_API_KEY', preset: 'anthropic', catalogModels: ['claude-3-5-haiku', 'claude-sonnet-4'] },
-  { keyEnv: 'GEMINI_API_KEY', preset: 'gemini', catalogModels: ['gemini-2.0-flash', 'gemini-2.5-flash', 'gemini-2.5-pro'] },
+  { keyEnv: 'OPENAI_API_KEY', preset: 'openai', catalogModels: ['gpt-6-luna', 'gpt-4o-mini', 'gpt-4.1-mini', 'gpt-4o'] },
+  { keyEnv: 'ANTHROPIC_API_KEY', preset: 'anthropic', catalogModels: ['claude-haiku-5-5', 'claude-sonnet-5-5'] },
+  { keyEnv: 'GEMINI_API_KEY', preset: 'gemini', catalogModels: ['gemini-2.5-flash', 'gemini-2.5-pro'] },
   { keyEnv: 'DEEPSEEK_API_KEY', preset: 'deepseek', catalogModels: ['deepseek-chat'] },
   { keyEnv: 'MISTRAL_API_KEY', preset: 'mistral', catalogModels: ['mistral-small', 'mistral-large'] },
   { keyEnv: 'GROQ_API_KEY', preset: 'groq', catalogModels: ['llama-3.3-70b'] },

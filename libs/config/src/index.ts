@@ -6,3 +6,4 @@ export * from './price-prior';
 export * from './router-config.schema';
 export * from './prompt-template.schema';
 export { DEFAULT_CAPABILITIES } from './resolve-router-config';
+export * from './shutdown-warnings';

@@ -1,3 +1,4 @@
+import { findCatalogModel } from '../../providers/src/catalog/model-catalog';
 import { paramRulesOf } from '../../providers/src/catalog/param-rules';
 import type { ModelSpec } from './app-config';
 import type { RouterConfigFile } from './router-config.schema';
@@ -8,8 +9,11 @@ type ResolvedModelConfig = RouterConfigFile['models'][number];
 export function modelExtras(
   m: ResolvedModelConfig,
   templates: RouterConfigFile['prompt_templates'],
-): Pick<ModelSpec, 'cachedInputPer1M' | 'maxOutputTokens' | 'capabilities' | 'paramRules' | 'tokenizer' | 'family' | 'promptTemplate'> {
+): Pick<ModelSpec, 'cachedInputPer1M' | 'maxOutputTokens' | 'capabilities' | 'paramRules' | 'tokenizer' | 'family' | 'promptTemplate' | 'shutdownDate'> {
   const paramRules = paramRulesOf(m);
+  // The catalog's shutdown date applies only while the model calls the catalog's upstream.
+  const entry = m.catalog ? findCatalogModel(m.catalog) : undefined;
+  const shutdownDate = entry?.upstream === m.upstream ? entry.shutdown?.date : undefined;
   const template = templates.find((t) => t.models.includes(m.id)) ?? templates.find((t) => t.families.includes(m.family));
   return {
     ...(m.cached_input_per_1m !== undefined ? { cachedInputPer1M: m.cached_input_per_1m } : {}),
@@ -18,6 +22,7 @@ export function modelExtras(
     ...(paramRules ? { paramRules } : {}),
     tokenizer: m.tokenizer,
     family: m.family,
+    ...(shutdownDate ? { shutdownDate } : {}),
     ...(template ? { promptTemplate: { name: template.name, ...(template.system !== undefined ? { system: template.system } : {}), transforms: template.transforms } } : {}),
   };
 }

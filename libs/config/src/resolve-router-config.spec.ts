@@ -176,6 +176,26 @@ describe('the default configuration', () => {
     expect(providersOfAuto).toEqual(new Set(['anthropic', 'gemini', 'deepseek', 'mistral']));
     expect(config.models.get('deepseek-chat')?.capabilities?.json_schema).toBe(false);
   });
+
+  it('takes the current Claude Haiku and Sonnet, not the retired ones', () => {
+    const config = loadConfig({ ANTHROPIC_API_KEY: 'a', GEMINI_API_KEY: 'g' });
+    expect(config.routes.get('auto')?.candidates).toEqual(['claude-haiku-5-5', 'claude-sonnet-5-5', 'gemini-2.5-flash', 'gemini-2.5-pro']);
+    expect(config.models.get('claude-sonnet-5-5')?.paramRules?.drop).toEqual(['temperature', 'top_p']);
+    expect(['claude-haiku-5-5', 'claude-sonnet-5-5'].map((id) => config.models.get(id)?.shutdownDate)).toEqual([undefined, undefined]);
+  });
+
+  it('starts OpenAI at gpt-6-luna instead of gpt-4.1-nano, with the GPT-6 parameter rules', () => {
+    const config = loadConfig({ OPENAI_API_KEY: 'o' });
+    expect(config.routes.get('auto')?.candidates).toEqual(['gpt-6-luna', 'gpt-4o-mini', 'gpt-4.1-mini', 'gpt-4o']);
+    expect(config.models.get('gpt-6-luna')).toMatchObject({
+      inputPer1M: 0.1,
+      outputPer1M: 0.5,
+      cachedInputPer1M: 0.01,
+      tokenizer: 'estimate',
+      capabilities: { tools: false, vision: true, json_schema: true, reasoning: true },
+      paramRules: { drop: ['temperature', 'top_p', 'logprobs', 'top_logprobs'], rename: { max_tokens: 'max_completion_tokens' } },
+    });
+  });
 });
 
 describe('config/router.example.yaml', () => {

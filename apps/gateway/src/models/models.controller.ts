@@ -67,6 +67,8 @@ export class ModelsController {
         drop_params: m.paramRules?.drop ?? [],
         rename_params: m.paramRules?.rename ?? {},
         prompt_template: m.promptTemplate?.name ?? null,
+        // The date the provider turns the model off, when the catalog knows one (docs/providers.md).
+        shutdown_date: m.shutdownDate ?? null,
       },
     };
   }

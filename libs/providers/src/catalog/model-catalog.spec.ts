@@ -21,6 +21,13 @@ describe('model catalog', () => {
       'mistral-large',
       'mistral-small',
       'llama-3.3-70b',
+      'gpt-6-luna',
+      'gpt-6.2-sol',
+      'claude-opus-5-5',
+      'claude-sonnet-5-5',
+      'claude-haiku-5-5',
+      'claude-sonnet-4-6',
+      'claude-haiku-4-5',
     ]) {
       expect(ids).toContain(id);
     }
@@ -33,10 +40,64 @@ describe('model catalog', () => {
     }
   });
 
+  it('prices every model above zero, each checked on or before prices_as_of, the newest check being prices_as_of', () => {
+    for (const model of MODEL_CATALOG.models) {
+      expect({ id: model.id, input: model.input > 0, output: model.output > 0, cached: (model.cached_input ?? 1) > 0 }).toEqual({ id: model.id, input: true, output: true, cached: true });
+      expect(model.price_checked <= MODEL_CATALOG.prices_as_of).toBe(true);
+    }
+    expect(MODEL_CATALOG.models.map((m) => m.price_checked).sort().at(-1)).toBe(MODEL_CATALOG.prices_as_of);
+  });
+
+  it('gives every model param rules that can apply: nothing both dropped and renamed, nothing renamed to itself or to a dropped name', () => {
+    for (const model of MODEL_CATALOG.models) {
+      const drop = new Set(model.drop_params ?? []);
+      for (const [from, to] of Object.entries(model.rename_params ?? {})) {
+        expect({ id: model.id, from, dropped: drop.has(from as never), toDropped: drop.has(to as never), same: from === to }).toEqual({ id: model.id, from, dropped: false, toDropped: false, same: false });
+      }
+    }
+  });
+
+  it('counts tokens exactly only for OpenAI upstreams known to use o200k', () => {
+    for (const model of MODEL_CATALOG.models.filter((m) => m.tokenizer === 'o200k_base')) {
+      expect({ id: model.id, preset: model.preset, o200k: /^(gpt-4o|gpt-4\.1|gpt-5|o[1-9])/.test(model.upstream) }).toEqual({ id: model.id, preset: 'openai', o200k: true });
+    }
+    // GPT-6's tokenizer is not published; Claude 4.7 and later count ~30% more tokens than Haiku 4.5.
+    expect(findCatalogModel('gpt-6.2-sol')?.tokenizer).toBe('estimate');
+    expect(findCatalogModel('gpt-6-luna')?.tokenizer).toBe('estimate');
+  });
+
+  it('drops the sampling parameters the current Claude models refuse, and adapts OpenAI reasoning models', () => {
+    for (const id of ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5']) {
+      expect(findCatalogModel(id)?.drop_params).toEqual(expect.arrayContaining(['temperature', 'top_p']));
+    }
+    // Claude 4.5/4.6 take temperature (or top_p) alone; the adapter never sends both.
+    expect(findCatalogModel('claude-sonnet-4-6')?.drop_params).toBeUndefined();
+    for (const id of ['o4-mini', 'gpt-6-luna', 'gpt-6.2-sol']) {
+      expect(findCatalogModel(id)).toMatchObject({ drop_params: expect.arrayContaining(['temperature', 'top_p', 'logprobs']), rename_params: { max_tokens: 'max_completion_tokens' } });
+    }
+  });
+
+  it('records shutdown dates with the provider page that gives them', () => {
+    expect(findCatalogModel('claude-3-5-haiku')?.shutdown).toMatchObject({ date: '2026-02-19', source: expect.stringMatching(/^https:\/\/platform\.claude\.com\//) });
+    expect(findCatalogModel('gemini-2.0-flash')?.shutdown?.date).toBe('2026-06-01');
+    expect(findCatalogModel('claude-opus-5-5')?.shutdown).toBeUndefined();
+  });
+
   it('rejects duplicate ids and malformed entries', () => {
     const first = catalogJson.models[0];
     expect(() => parseModelCatalog({ ...catalogJson, models: [first, first] })).toThrow('twice');
     expect(() => parseModelCatalog({ ...catalogJson, models: [{ ...first, input: -1 }] })).toThrow();
+    expect(() => parseModelCatalog({ ...catalogJson, models: [{ ...first, output: 0 }] })).toThrow();
+    expect(() => parseModelCatalog({ ...catalogJson, models: [{ ...first, tokenizer: 'cl100k_base' }] })).toThrow();
+    expect(() => parseModelCatalog({ ...catalogJson, models: [{ ...first, drop_params: ['messages'] }] })).toThrow();
+    expect(() => parseModelCatalog({ ...catalogJson, models: [{ ...first, price_checked: '2026-13-01' }] })).toThrow();
+    expect(() => parseModelCatalog({ ...catalogJson, models: [{ ...first, shutdown: { date: '2026-01-01', source: 'not a url' } }] })).toThrow();
+  });
+
+  it('refuses a price checked after prices_as_of, or a prices_as_of newer than every check', () => {
+    const first = catalogJson.models[0];
+    expect(() => parseModelCatalog({ ...catalogJson, models: [{ ...first, price_checked: '2027-01-01' }] })).toThrow('after prices_as_of');
+    expect(() => parseModelCatalog({ ...catalogJson, prices_as_of: '2027-01-01' })).toThrow('not the newest price_checked');
   });
 
   it('computes list-price cost with cached tokens', () => {
