@@ -70,6 +70,12 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
           // As current Claude models (Sonnet 4.5, Haiku 4.5, Opus 4.1 and later) answer both.
           return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: '`temperature` and `top_p` cannot both be specified for this model. Please use only one.' } });
         }
+        const choice = (body as { tool_choice?: { type?: unknown } } | undefined)?.tool_choice;
+        const model0 = String((body as { model?: unknown } | undefined)?.model ?? '');
+        if (/^claude-(opus|sonnet)-5/.test(model0) && (choice?.type === 'any' || choice?.type === 'tool')) {
+          // As Opus 5.5 and Sonnet 5.5 answer a forced tool choice: their thinking is always on.
+          return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'Thinking may not be enabled when tool_choice forces tool use.' } });
+        }
         const refusal = refuseWhitespaceText(body);
         if (refusal) return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: refusal } });
         const meta = readMeta(dir, fixture);

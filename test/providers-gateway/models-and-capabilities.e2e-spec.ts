@@ -24,11 +24,14 @@ models:
   - { id: deepseek-chat, catalog: deepseek-chat }
   - { id: haiku, catalog: claude-3-5-haiku, context_window: 400 }
   - { id: flash, catalog: gemini-2.0-flash, capabilities: { tools: false } }
+  - { id: sonnet5, catalog: claude-sonnet-5-5 }
 routes:
   - name: auto
     candidates: [deepseek-chat, haiku, flash]
   - name: small
     candidates: [deepseek-chat, haiku]
+  - name: agents
+    candidates: [sonnet5, deepseek-chat]
 `;
     stack = await startStack({ yaml, queue: 'in-process', env: { DEEPSEEK_API_KEY: 'sk-ds', ANTHROPIC_API_KEY: 'sk-ant-test', GEMINI_API_KEY: 'AIza-test' } });
   });
@@ -77,6 +80,26 @@ routes:
     expect(err.param).toBe('messages');
     expect(err.message).toContain('This request needs image input (vision), but model "deepseek-chat" does not support it.');
     expect(openai.requests.length).toBe(sent);
+  });
+
+  it('sends a forced tool call only to models that take one (Sonnet 5.5 refuses it), and tool_choice auto to it as well', async () => {
+    const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } }];
+    const messages = [{ role: 'user' as const, content: 'weather? [fixture:text]' }];
+    const forced = ['required' as const, { type: 'function' as const, function: { name: 'get_weather' } }];
+    for (let i = 0; i < 8; i++) {
+      const { response } = await stack.client.chat.completions.create({ model: 'agents', messages, tools, tool_choice: forced[i % 2], user: `u${i}` }).withResponse();
+      expect(response.headers.get('x-router-model')).toBe('deepseek-chat');
+    }
+    expect(anthropic.requests.filter((r) => (r.body as { model?: string }).model === 'claude-sonnet-5-5')).toEqual([]);
+    // Unforced, Sonnet 5.5 takes the same tools.
+    const { response } = await stack.client.chat.completions.create({ model: 'sonnet5', messages, tools, tool_choice: 'auto' }).withResponse();
+    expect(response.headers.get('x-router-model')).toBe('sonnet5');
+    expect(anthropic.requests.at(-1)?.body).toMatchObject({ model: 'claude-sonnet-5-5', tool_choice: { type: 'auto' } });
+    const err = await rejection(stack.client.chat.completions.create({ model: 'sonnet5', messages, tools, tool_choice: 'required' }));
+    expect(err.status).toBe(400);
+    expect(err.code).toBe('unsupported_capability');
+    expect(err.param).toBe('tool_choice');
+    expect(err.message).toContain('This request needs a forced tool call (tool_choice required or naming a tool), but model "sonnet5" does not support it.');
   });
 
   it('keeps a long prompt away from a model whose context window it exceeds, and refuses when none can hold it', async () => {

@@ -31,7 +31,7 @@ export interface ModelSpec {
   shutdownDate?: string;
 }
 
-export interface ModelCapabilities { tools: boolean; vision: boolean; json_schema: boolean; reasoning: boolean }
+export interface ModelCapabilities { tools: boolean; vision: boolean; json_schema: boolean; reasoning: boolean; forced_tool_choice: boolean }
 
 export interface PromptTemplateSpec {
   name: string;

@@ -1,8 +1,12 @@
 import { z } from 'zod';
 
-/** What a model can do; a request that needs something a model lacks never goes to it. */
+/**
+ * What a model can do; a request that needs something a model lacks never goes to it. `forced_tool_choice`:
+ * the model honours a tool choice that forces a call (`required`, a named tool, `allowed_tools` in mode
+ * `required`); some answer it with an error (docs/providers.md).
+ */
 export const capabilitiesSchema = z
-  .object({ tools: z.boolean(), vision: z.boolean(), json_schema: z.boolean(), reasoning: z.boolean() })
+  .object({ tools: z.boolean(), vision: z.boolean(), json_schema: z.boolean(), reasoning: z.boolean(), forced_tool_choice: z.boolean() })
   .strict();
 
 export const tokenizerSchema = z.enum(['o200k_base', 'estimate']);

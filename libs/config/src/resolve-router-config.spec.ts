@@ -87,7 +87,7 @@ models:
         outputPer1M: 15,
         cachedInputPer1M: 0.3,
         contextWindow: 200000,
-        capabilities: { tools: true, vision: true, json_schema: true, reasoning: true },
+        capabilities: { tools: true, vision: true, json_schema: true, reasoning: true, forced_tool_choice: true },
         tokenizer: 'estimate',
         family: 'anthropic',
       }),
@@ -95,7 +95,7 @@ models:
     expect(config.models.get('mini')).toEqual(
       expect.objectContaining({ providerId: 'oa', upstream: 'gpt-4o-mini', inputPer1M: 0.1, outputPer1M: 0.6, cachedInputPer1M: 0.075, tokenizer: 'o200k_base' }),
     );
-    expect(config.models.get('mini')?.capabilities).toEqual({ tools: true, vision: false, json_schema: true, reasoning: false });
+    expect(config.models.get('mini')?.capabilities).toEqual({ tools: true, vision: false, json_schema: true, reasoning: false, forced_tool_choice: true });
   });
 
   it('reports an unknown catalog id, a catalog model without a matching provider, and missing fields', () => {
@@ -181,6 +181,7 @@ describe('the default configuration', () => {
     const config = loadConfig({ ANTHROPIC_API_KEY: 'a', GEMINI_API_KEY: 'g' });
     expect(config.routes.get('auto')?.candidates).toEqual(['claude-haiku-5-5', 'claude-sonnet-5-5', 'gemini-2.5-flash', 'gemini-2.5-pro']);
     expect(config.models.get('claude-sonnet-5-5')?.paramRules?.drop).toEqual(['temperature', 'top_p']);
+    expect(config.models.get('claude-sonnet-5-5')?.capabilities?.forced_tool_choice).toBe(false);
     expect(['claude-haiku-5-5', 'claude-sonnet-5-5'].map((id) => config.models.get(id)?.shutdownDate)).toEqual([undefined, undefined]);
   });
 

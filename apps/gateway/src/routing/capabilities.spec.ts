@@ -5,7 +5,7 @@ import { costUsd } from './cost';
 import { estimatePromptTokens, promptTokensFor } from './estimate-tokens';
 import { planRoute } from './plan-route';
 
-const all = { tools: true, vision: true, json_schema: true, reasoning: false };
+const all = { tools: true, vision: true, json_schema: true, reasoning: false, forced_tool_choice: true };
 const spec = (id: string, extra: Partial<ModelSpec> = {}): ModelSpec => ({ id, providerId: 'p', upstream: id, inputPer1M: 1, outputPer1M: 2, contextWindow: 100_000, timeouts: {}, capabilities: all, ...extra });
 const tool = { type: 'function' as const, function: { name: 'f', parameters: { type: 'object', properties: {} } } };
 const image = { role: 'user' as const, content: [{ type: 'text' as const, text: 'what is this?' }, { type: 'image_url' as const, image_url: { url: 'data:image/png;base64,AAAA' } }] };
@@ -21,6 +21,24 @@ describe('requiredCapabilities / missingCapability', () => {
     expect(requiredCapabilities(request({ response_format: { type: 'json_object' } }))).toEqual([]);
   });
 
+  it('needs forced_tool_choice when tool_choice forces a call: required, a named tool, allowed_tools in mode required', () => {
+    const forced = [
+      'required' as const,
+      { type: 'function' as const, function: { name: 'f' } },
+      { type: 'allowed_tools' as const, allowed_tools: { mode: 'required' as const, tools: [{ type: 'function' as const, function: { name: 'f' } }] } },
+    ];
+    for (const tool_choice of forced) {
+      expect(requiredCapabilities(request({ tools: [tool], tool_choice } as Partial<ChatRequest>))).toEqual(['tools', 'forced_tool_choice']);
+    }
+    const free = [undefined, 'auto' as const, 'none' as const, { type: 'allowed_tools' as const, allowed_tools: { mode: 'auto' as const, tools: [{ type: 'function' as const, function: { name: 'f' } }] } }];
+    for (const tool_choice of free) {
+      expect(requiredCapabilities(request({ tools: [tool], ...(tool_choice ? { tool_choice } : {}) } as Partial<ChatRequest>))).toEqual(['tools']);
+    }
+    const noForcing = spec('m', { capabilities: { ...all, forced_tool_choice: false } });
+    expect(missingCapability(request({ tools: [tool], tool_choice: 'required' }), noForcing)).toBe('capability:forced_tool_choice');
+    expect(missingCapability(request({ tools: [tool], tool_choice: 'auto' }), noForcing)).toBeUndefined();
+  });
+
   it('names the first capability the model lacks; a model without capabilities lacks none', () => {
     expect(missingCapability(request({ tools: [tool] }), spec('m', { capabilities: { ...all, tools: false } }))).toBe('capability:tools');
     expect(missingCapability(request({ tools: [tool] }), spec('m'))).toBeUndefined();
@@ -30,7 +48,7 @@ describe('requiredCapabilities / missingCapability', () => {
 
 describe('planRoute with capabilities and per-model token counts', () => {
   const models = new Map<string, ModelSpec>([
-    ['text-only', spec('text-only', { capabilities: { tools: true, vision: false, json_schema: false, reasoning: false }, inputPer1M: 0.1 })],
+    ['text-only', spec('text-only', { capabilities: { ...all, vision: false, json_schema: false }, inputPer1M: 0.1 })],
     ['no-tools', spec('no-tools', { capabilities: { ...all, tools: false } })],
     ['full', spec('full', { inputPer1M: 5 })],
   ]);
@@ -44,6 +62,19 @@ describe('planRoute with capabilities and per-model token counts', () => {
     const withSchema = plan(request({ tools: [tool], response_format: schemaFormat }));
     expect(withSchema.models.map((m) => m.id)).toEqual(['full']);
     expect(withSchema.decision.beliefs.find((b) => b.modelId === 'text-only')?.excludedBecause).toBe('capability:json_schema');
+  });
+
+  it('routes a forced tool call past models that refuse one, and says so when none takes it', () => {
+    const forcing = new Map<string, ModelSpec>([
+      ['no-forcing', spec('no-forcing', { capabilities: { ...all, forced_tool_choice: false }, inputPer1M: 0.1 })],
+      ['full', spec('full', { inputPer1M: 5 })],
+    ]);
+    const both = { ...route, candidates: ['no-forcing', 'full'] };
+    expect(plan(request({ tools: [tool], tool_choice: 'required' }), both, forcing).models.map((m) => m.id)).toEqual(['full']);
+    expect(plan(request({ tools: [tool], tool_choice: 'auto' }), both, forcing).models.map((m) => m.id).sort()).toEqual(['full', 'no-forcing']);
+    expect(() => plan(request({ tools: [tool], tool_choice: { type: 'function', function: { name: 'f' } } }), { ...route, candidates: ['no-forcing'] }, forcing)).toThrow(
+      'This request needs a forced tool call (tool_choice required or naming a tool), but no model of route "auto" supports it (no-forcing lacks forced_tool_choice).',
+    );
   });
 
   it('answers a clear 400 naming the missing capability when no candidate has it', () => {

@@ -4,13 +4,25 @@ import type { Candidate } from '../../../../libs/router/src';
 
 export type Capability = keyof ModelCapabilities;
 
-/** What serving this request takes: tools when it defines any, vision for image parts, json_schema for that response format. */
+/**
+ * What serving this request takes: tools when it defines any (forced_tool_choice too when its tool_choice
+ * forces a call), vision for image parts, json_schema for that response format.
+ */
 export function requiredCapabilities(request: ChatRequest): Capability[] {
   const needs: Capability[] = [];
-  if ((request.tools?.length ?? 0) > 0) needs.push('tools');
+  if ((request.tools?.length ?? 0) > 0) {
+    needs.push('tools');
+    if (forcesToolCall(request.tool_choice)) needs.push('forced_tool_choice');
+  }
   if (request.messages.some((m) => Array.isArray(m.content) && m.content.some((part) => part.type === 'image_url'))) needs.push('vision');
   if (request.response_format?.type === 'json_schema') needs.push('json_schema');
   return needs;
+}
+
+/** `required`, a named tool (function or custom), or `allowed_tools` in mode `required`: the model must call a tool. */
+export function forcesToolCall(choice: ChatRequest['tool_choice']): boolean {
+  if (choice === undefined || typeof choice === 'string') return choice === 'required';
+  return choice.type === 'allowed_tools' ? choice.allowed_tools.mode === 'required' : true;
 }
 
 /**
@@ -33,6 +45,7 @@ const DESCRIPTIONS: Record<Capability, { text: string; param: string }> = {
   vision: { text: 'image input (vision)', param: 'messages' },
   json_schema: { text: "structured output (response_format json_schema)", param: 'response_format' },
   reasoning: { text: 'reasoning', param: 'model' },
+  forced_tool_choice: { text: 'a forced tool call (tool_choice required or naming a tool)', param: 'tool_choice' },
 };
 
 /**

@@ -77,6 +77,11 @@ describe('model catalog', () => {
     }
   });
 
+  it('marks the Claude models that answer a forced tool choice with an error; the rest take one', () => {
+    expect(['claude-opus-5-5', 'claude-sonnet-5-5'].map((id) => findCatalogModel(id)?.capabilities.forced_tool_choice)).toEqual([false, false]);
+    expect(['claude-haiku-5-5', 'claude-sonnet-4-6', 'gpt-4o'].map((id) => findCatalogModel(id)?.capabilities.forced_tool_choice)).toEqual([true, true, true]);
+  });
+
   it('records shutdown dates with the provider page that gives them', () => {
     expect(findCatalogModel('claude-3-5-haiku')?.shutdown).toMatchObject({ date: '2026-02-19', source: expect.stringMatching(/^https:\/\/platform\.claude\.com\//) });
     expect(findCatalogModel('gemini-2.0-flash')?.shutdown?.date).toBe('2026-06-01');
