@@ -2,7 +2,7 @@ import { rejection } from '../support/sdk-rejection';
 import { startFakeAnthropic, type FakeUpstream } from '../fakes/fake-anthropic.server';
 import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.server';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
-import { startStack, type Stack } from '../support/stack';
+import { eventually, startStack, type Stack } from '../support/stack';
 
 /** `GET /v1/models` with capabilities, and requests kept away from models that cannot serve them. */
 describe('models, capabilities and context windows through the gateway', () => {
@@ -25,6 +25,7 @@ models:
   - { id: haiku, catalog: claude-3-5-haiku, context_window: 400 }
   - { id: flash, catalog: gemini-2.0-flash, capabilities: { tools: false } }
   - { id: sonnet5, catalog: claude-sonnet-5-5 }
+  - { id: ds-long, catalog: deepseek-chat, long_context: { above_prompt_tokens: 10, input_per_1m: 1, output_per_1m: 2 } }
 routes:
   - name: auto
     candidates: [deepseek-chat, haiku, flash]
@@ -100,6 +101,23 @@ routes:
     expect(err.code).toBe('unsupported_capability');
     expect(err.param).toBe('tool_choice');
     expect(err.message).toContain('This request needs a forced tool call (tool_choice required or naming a tool), but model "sonnet5" does not support it.');
+  });
+
+  it("bills a call whose prompt is over the model's long-context line at that tier, and lists the tier", async () => {
+    // The fake bills 12 prompt tokens a call: over ds-long's line of 10.
+    const { data, response } = await stack.client.chat.completions.create({ model: 'ds-long', messages: [{ role: 'user', content: 'hi [fixture:text]' }] }).withResponse();
+    expect(data.usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 4 });
+    expect(Number(response.headers.get('x-router-cost-usd'))).toBeCloseTo((12 * 1 + 4 * 2) / 1e6, 12);
+    const row = await eventually(async () => {
+      const found = await stack.gateway.runtime.requests.findById(data.id);
+      if (!found) throw new Error('not yet recorded');
+      return found;
+    });
+    expect(row.cost_usd).toBeCloseTo((12 * 1 + 4 * 2) / 1e6, 12);
+    const listed = (await stack.client.models.retrieve('ds-long')) as unknown as { x_router: { long_context: unknown; input_per_1m: number } };
+    expect(listed.x_router).toMatchObject({ input_per_1m: 0.28, long_context: { above_prompt_tokens: 10, input_per_1m: 1, output_per_1m: 2, cached_input_per_1m: null } });
+    const plain = (await stack.client.models.retrieve('deepseek-chat')) as unknown as { x_router: { long_context: unknown } };
+    expect(plain.x_router.long_context).toBeNull();
   });
 
   it('keeps a long prompt away from a model whose context window it exceeds, and refuses when none can hold it', async () => {

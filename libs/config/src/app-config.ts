@@ -27,9 +27,13 @@ export interface ModelSpec {
   promptTemplate?: PromptTemplateSpec;
   /** Time to first token assumed until the gateway has observed the model (`expected_ttft_ms`). */
   expectedTtftMs?: number;
+  /** Prices for the whole request when its prompt has more than `abovePromptTokens` tokens (`long_context`). */
+  longContext?: LongContextPrices;
   /** The date its provider turns the model off (YYYY-MM-DD), from the model catalog's `shutdown`. */
   shutdownDate?: string;
 }
+
+export interface LongContextPrices { abovePromptTokens: number; inputPer1M: number; outputPer1M: number; cachedInputPer1M?: number }
 
 export interface ModelCapabilities { tools: boolean; vision: boolean; json_schema: boolean; reasoning: boolean; forced_tool_choice: boolean }
 

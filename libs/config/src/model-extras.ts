@@ -9,7 +9,7 @@ type ResolvedModelConfig = RouterConfigFile['models'][number];
 export function modelExtras(
   m: ResolvedModelConfig,
   templates: RouterConfigFile['prompt_templates'],
-): Pick<ModelSpec, 'cachedInputPer1M' | 'maxOutputTokens' | 'capabilities' | 'paramRules' | 'tokenizer' | 'family' | 'promptTemplate' | 'shutdownDate'> {
+): Pick<ModelSpec, 'cachedInputPer1M' | 'maxOutputTokens' | 'capabilities' | 'paramRules' | 'tokenizer' | 'family' | 'promptTemplate' | 'shutdownDate' | 'longContext'> {
   const paramRules = paramRulesOf(m);
   // The catalog's shutdown date applies only while the model calls the catalog's upstream.
   const entry = m.catalog ? findCatalogModel(m.catalog) : undefined;
@@ -23,6 +23,16 @@ export function modelExtras(
     tokenizer: m.tokenizer,
     family: m.family,
     ...(shutdownDate ? { shutdownDate } : {}),
+    ...(m.long_context
+      ? {
+          longContext: {
+            abovePromptTokens: m.long_context.above_prompt_tokens,
+            inputPer1M: m.long_context.input_per_1m,
+            outputPer1M: m.long_context.output_per_1m,
+            ...(m.long_context.cached_input_per_1m !== undefined ? { cachedInputPer1M: m.long_context.cached_input_per_1m } : {}),
+          },
+        }
+      : {}),
     ...(template ? { promptTemplate: { name: template.name, ...(template.system !== undefined ? { system: template.system } : {}), transforms: template.transforms } } : {}),
   };
 }

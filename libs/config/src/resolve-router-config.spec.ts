@@ -67,6 +67,26 @@ providers:
     expect(problemsOf(() => parseRouterConfig('providers: [{ id: az, preset: azure }]', 't'))).toMatch(/providers\.0\.variables: .*needs variables\.resource/);
   });
 
+  it("takes the catalog's long-prompt tier with its prices, not under a negotiated price; a configured tier wins", () => {
+    const config = loadConfig({
+      ...keys,
+      GEMINI_API_KEY: 'g',
+      ROUTER_CONFIG: writeConfig(`
+providers:
+  - { id: google, preset: gemini }
+models:
+  - { id: pro, catalog: gemini-2.5-pro }
+  - { id: pro-deal, catalog: gemini-2.5-pro, input_per_1m: 1 }
+  - { id: pro-own, catalog: gemini-2.5-pro, long_context: { above_prompt_tokens: 128000, input_per_1m: 2, output_per_1m: 12 } }
+  - { id: flash, catalog: gemini-2.5-flash }
+`),
+    });
+    expect(config.models.get('pro')?.longContext).toEqual({ abovePromptTokens: 200_000, inputPer1M: 2.5, outputPer1M: 15, cachedInputPer1M: 0.25 });
+    expect(config.models.get('pro-deal')?.longContext).toBeUndefined();
+    expect(config.models.get('pro-own')?.longContext).toEqual({ abovePromptTokens: 128_000, inputPer1M: 2, outputPer1M: 12 });
+    expect(config.models.get('flash')?.longContext).toBeUndefined();
+  });
+
   it('takes provider, upstream, prices, context window and capabilities from the catalog; explicit fields win', () => {
     const config = loadConfig({
       ...keys,

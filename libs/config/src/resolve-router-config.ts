@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { findCatalogModel, isPresetId, MODEL_CATALOG, PROVIDER_PRESETS, resolvePreset, type ProviderPreset, type ToolForm } from '../../providers/src';
+import { findCatalogModel, isPresetId, type CatalogModel, MODEL_CATALOG, PROVIDER_PRESETS, resolvePreset, type ProviderPreset, type ToolForm } from '../../providers/src';
 import type { DroppableParam } from '../../providers/src/catalog/param-rules';
 import type { ModelCapabilitiesConfig, PromptTemplateConfig } from './prompt-template.schema';
 
@@ -19,6 +19,13 @@ interface ProviderInput {
   variables?: Record<string, string>;
 }
 
+interface LongContextConfig {
+  above_prompt_tokens: number;
+  input_per_1m: number;
+  output_per_1m: number;
+  cached_input_per_1m?: number;
+}
+
 /** A model as written in the file: a `catalog` id, or every field by hand; explicit fields win over the catalog. */
 interface ModelInput {
   id: string;
@@ -30,6 +37,7 @@ interface ModelInput {
   cached_input_per_1m?: number;
   context_window?: number;
   max_output_tokens?: number;
+  long_context?: LongContextConfig;
   capabilities?: Partial<ModelCapabilitiesConfig>;
   drop_params?: DroppableParam[];
   rename_params?: Partial<Record<DroppableParam, DroppableParam>>;
@@ -167,6 +175,7 @@ function resolveModel<M extends ModelInput>(
   const maxOutput = m.max_output_tokens ?? entry?.max_output_tokens;
   const dropParams = m.drop_params ?? entry?.drop_params;
   const renameParams = m.rename_params ?? entry?.rename_params;
+  const longContext = m.long_context ?? catalogLongContext(m, entry);
   const providerId = provider ?? '';
   return {
     ...m,
@@ -179,9 +188,26 @@ function resolveModel<M extends ModelInput>(
     ...(maxOutput !== undefined ? { max_output_tokens: maxOutput } : {}),
     ...(dropParams !== undefined ? { drop_params: dropParams } : {}),
     ...(renameParams !== undefined ? { rename_params: renameParams } : {}),
+    ...(longContext !== undefined ? { long_context: longContext } : {}),
     capabilities: { ...(entry?.capabilities ?? DEFAULT_CAPABILITIES), ...m.capabilities },
     tokenizer: m.tokenizer ?? entry?.tokenizer ?? (O200K_UPSTREAM.test(upstream ?? '') ? 'o200k_base' : 'estimate'),
     family: m.family ?? presetOf.get(providerId) ?? kindOf.get(providerId) ?? providerId,
+  };
+}
+
+/**
+ * The catalog's long-prompt tier, while the model takes the catalog's upstream and prices: a model
+ * configured at a negotiated price, or calling another upstream, states its own tier or has none.
+ */
+function catalogLongContext(m: ModelInput, entry: CatalogModel | undefined): LongContextConfig | undefined {
+  const tier = entry?.long_context;
+  if (!tier || (m.upstream !== undefined && m.upstream !== entry.upstream)) return undefined;
+  if (m.input_per_1m !== undefined || m.output_per_1m !== undefined || m.cached_input_per_1m !== undefined) return undefined;
+  return {
+    above_prompt_tokens: tier.above_prompt_tokens,
+    input_per_1m: tier.input,
+    output_per_1m: tier.output,
+    ...(tier.cached_input !== undefined ? { cached_input_per_1m: tier.cached_input } : {}),
   };
 }
 

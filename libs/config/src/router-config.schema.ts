@@ -81,6 +81,20 @@ export const modelConfigSchema = z
     max_output_tokens: z.number().int().positive().optional(),
     capabilities: capabilitiesSchema.partial().optional(),
     /**
+     * Prices for the whole request when its prompt has more than `above_prompt_tokens` tokens (some
+     * providers bill long prompts at a dearer tier). From the catalog while the model takes the
+     * catalog's upstream and prices; given here, it wins. See docs/providers.md.
+     */
+    long_context: z
+      .object({
+        above_prompt_tokens: z.number().int().positive(),
+        input_per_1m: z.number().nonnegative(),
+        output_per_1m: z.number().nonnegative(),
+        cached_input_per_1m: z.number().nonnegative().optional(),
+      })
+      .strict()
+      .optional(),
+    /**
      * Request parameters the model refuses (left out of its calls) or takes under another name; from
      * the catalog unless given here (an empty list clears the catalog's). See docs/providers.md.
      */

@@ -62,6 +62,10 @@ export class ModelsController {
         input_per_1m: m.inputPer1M,
         output_per_1m: m.outputPer1M,
         cached_input_per_1m: m.cachedInputPer1M ?? null,
+        // The whole call's prices when its prompt is longer than the line (docs/providers.md).
+        long_context: m.longContext
+          ? { above_prompt_tokens: m.longContext.abovePromptTokens, input_per_1m: m.longContext.inputPer1M, output_per_1m: m.longContext.outputPer1M, cached_input_per_1m: m.longContext.cachedInputPer1M ?? null }
+          : null,
         capabilities: m.capabilities ?? DEFAULT_CAPABILITIES,
         // Request parameters left out of this model's calls, and those sent under another name (docs/providers.md).
         drop_params: m.paramRules?.drop ?? [],

@@ -1,7 +1,7 @@
 import type { ModelSpec, RouteSpec } from '../../../../libs/config/src';
 import { GatewayError, seededRandom, type ChatRequest } from '../../../../libs/core/src';
 import { missingCapability, requiredCapabilities } from './capabilities';
-import { costUsd } from './cost';
+import { callPriceUsd, costUsd } from './cost';
 import { estimatePromptTokens, promptTokensFor } from './estimate-tokens';
 import { planRoute } from './plan-route';
 
@@ -77,6 +77,21 @@ describe('planRoute with capabilities and per-model token counts', () => {
     );
   });
 
+  it('prices a long prompt at the long-context tier against the per-request price cap', () => {
+    const tiered = new Map<string, ModelSpec>([
+      ['tiered', spec('tiered', { inputPer1M: 0.1, outputPer1M: 0.5, contextWindow: 1_000_000, longContext: { abovePromptTokens: 100_000, inputPer1M: 0.5, outputPer1M: 2.5 } })],
+      ['flat', spec('flat', { inputPer1M: 0.2, outputPer1M: 1, contextWindow: 1_000_000 })],
+    ]);
+    const capped = { ...route, candidates: ['tiered', 'flat'], maxPriceUsdPerRequest: 0.04 };
+    // About 120,000 prompt tokens: 0.012 USD at the base price, 0.06 at the tier; flat costs 0.024.
+    const long = request({ messages: [{ role: 'user', content: 'abcd'.repeat(120_000) }], max_tokens: 100 });
+    const result = plan(long, capped, tiered);
+    expect(result.models.map((m) => m.id)).toEqual(['flat']);
+    expect(result.decision.beliefs.find((b) => b.modelId === 'tiered')?.excludedBecause).toBe('max_price_per_request');
+    const short = request({ messages: [{ role: 'user', content: 'abcd'.repeat(50_000) }], max_tokens: 100 });
+    expect(plan(short, capped, tiered).models.map((m) => m.id).sort()).toEqual(['flat', 'tiered']);
+  });
+
   it('answers a clear 400 naming the missing capability when no candidate has it', () => {
     const narrow = { ...route, candidates: ['text-only'] };
     let error: GatewayError | undefined;
@@ -113,6 +128,18 @@ describe('planRoute with capabilities and per-model token counts', () => {
 });
 
 describe('costUsd', () => {
+  it('bills a call whose prompt is over the long-context line at that tier, the whole call', () => {
+    const longContext = { abovePromptTokens: 200_000, inputPer1M: 2.5, outputPer1M: 15, cachedInputPer1M: 0.25 };
+    const model = spec('pro', { inputPer1M: 1.25, outputPer1M: 10, cachedInputPer1M: 0.125, longContext });
+    expect(costUsd(model, 200_000, 1000, 100_000)).toBeCloseTo((100_000 * 1.25 + 100_000 * 0.125 + 1000 * 10) / 1e6, 12);
+    expect(costUsd(model, 200_001, 1000, 100_000)).toBeCloseTo((100_001 * 2.5 + 100_000 * 0.25 + 1000 * 15) / 1e6, 12);
+    expect(callPriceUsd(model, 200_001, 1000)).toBeCloseTo((200_001 * 2.5 + 1000 * 15) / 1e6, 12);
+    expect(callPriceUsd(model, 1000, 1000)).toBeCloseTo((1000 * 1.25 + 1000 * 10) / 1e6, 12);
+    // A tier without a cache price bills cache hits at its input price.
+    const haiku = spec('haiku', { inputPer1M: 0.1, outputPer1M: 0.5, longContext: { abovePromptTokens: 100_000, inputPer1M: 0.5, outputPer1M: 2.5 } });
+    expect(costUsd(haiku, 150_000, 0, 50_000)).toBeCloseTo((150_000 * 0.5) / 1e6, 12);
+  });
+
   it('bills cache hits at the cached-input price when the model has one', () => {
     const model = spec('m', { inputPer1M: 3, outputPer1M: 15, cachedInputPer1M: 0.3 });
     expect(costUsd(model, 1000, 100, 800)).toBeCloseTo((200 * 3 + 800 * 0.3 + 100 * 15) / 1e6, 12);

@@ -16,6 +16,7 @@ import {
 } from '../../../../libs/router/src';
 import { callerContextFor } from './caller-context';
 import { capabilityError, missingCapability, requiredCapabilities } from './capabilities';
+import { callPriceUsd } from './cost';
 import { promptTokensFor } from './estimate-tokens';
 import { routeSignalsFor } from './route-signals-registry';
 
@@ -97,6 +98,10 @@ export interface PlanInput {
   observations?: RouteObservations;
 }
 
+/**
+ * Tokens at the model's base list prices. For sums over many calls (reports); one call's expected
+ * price, with the long-prompt tier, is callPriceUsd.
+ */
 export function priceUsd(model: ModelSpec, promptTokens: number, completionTokens: number): number {
   return (promptTokens * model.inputPer1M + completionTokens * model.outputPer1M) / 1_000_000;
 }
@@ -159,9 +164,9 @@ export function planRoute(input: PlanInput): RoutePlan {
     const weight = arm ? arm.successes + arm.failures : 0;
     const typicalCompletion = ((arm === undefined ? 0 : arm.completionTokens) + routeTypical) / (weight + 1);
     const tokens = promptTokensFor(request, model, promptTokens);
-    const expected = priceUsd(model, tokens, maxTokens ? Math.min(maxTokens, typicalCompletion) : typicalCompletion);
+    const expected = callPriceUsd(model, tokens, maxTokens ? Math.min(maxTokens, typicalCompletion) : typicalCompletion);
     // Without max tokens both prices are of the same numbers: computed once.
-    const worstCase = maxTokens === undefined ? expected : priceUsd(model, tokens, maxTokens);
+    const worstCase = maxTokens === undefined ? expected : callPriceUsd(model, tokens, maxTokens);
     const lacking = missingCapability(request, model, needs);
     let excludedBecause: string | undefined;
     if (allowedProviders !== undefined && !allowedProviders.includes(model.providerId)) excludedBecause = 'provider_not_allowed';

@@ -1,5 +1,5 @@
 import { PROVIDER_PRESETS } from '../presets/provider-presets';
-import { costUsd, findCatalogModel, MODEL_CATALOG, parseModelCatalog } from './model-catalog';
+import { findCatalogModel, MODEL_CATALOG, parseModelCatalog } from './model-catalog';
 import catalogJson from './model-catalog.json';
 
 describe('model catalog', () => {
@@ -105,12 +105,12 @@ describe('model catalog', () => {
     expect(() => parseModelCatalog({ ...catalogJson, prices_as_of: '2027-01-01' })).toThrow('not the newest price_checked');
   });
 
-  it('computes list-price cost with cached tokens', () => {
-    const model = findCatalogModel('gpt-4o');
-    expect(model).toBeDefined();
-    // 1M uncached at 2.50 + 1M cached at 1.25 + 1M output at 10
-    expect(costUsd(model!, { prompt_tokens: 2_000_000, completion_tokens: 1_000_000, prompt_tokens_details: { cached_tokens: 1_000_000 } })).toBeCloseTo(13.75, 10);
-    expect(costUsd(findCatalogModel('mistral-small')!, { prompt_tokens: 1000, completion_tokens: 1000, prompt_tokens_details: { cached_tokens: 500 } })).toBeCloseTo(0.0004, 10);
+  it('states a dearer tier for long prompts where the provider bills one, and refuses a cheaper one', () => {
+    expect(findCatalogModel('gemini-2.5-pro')?.long_context).toEqual({ above_prompt_tokens: 200_000, input: 2.5, output: 15, cached_input: 0.25 });
+    expect(findCatalogModel('claude-haiku-5-5')?.long_context).toMatchObject({ above_prompt_tokens: 100_000, input: 0.5, output: 2.5 });
+    expect(findCatalogModel('gpt-6-luna')?.long_context?.above_prompt_tokens).toBe(272_000);
+    const pro = catalogJson.models.find((m: { id: string }) => m.id === 'gemini-2.5-pro')!;
+    expect(() => parseModelCatalog({ ...catalogJson, models: [{ ...pro, long_context: { ...pro.long_context, output: 5 } }] })).toThrow('cheaper than its base prices');
     expect(findCatalogModel('nope')).toBeUndefined();
   });
 });

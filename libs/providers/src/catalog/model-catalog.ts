@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Usage } from '../../../core/src';
 import catalogJson from './model-catalog.json';
 import { paramRulesSchema } from './param-rules';
 
@@ -15,6 +14,14 @@ const shutdownSchema = z.object({
   /** The provider's page that gives the date. */
   source: z.string().url(),
   note: z.string().optional(),
+}).strict();
+
+/** A provider's dearer tier for long prompts, billed on the whole request (per 1M tokens). */
+const longContextSchema = z.object({
+  above_prompt_tokens: z.number().int().positive(),
+  input: z.number().positive(),
+  output: z.number().positive(),
+  cached_input: z.number().positive().optional(),
 }).strict();
 
 const modelSchema = z.object({
@@ -37,6 +44,8 @@ const modelSchema = z.object({
   /** The date these prices were last read on the provider's official pages (at most `prices_as_of`). */
   price_checked: isoDate,
   shutdown: shutdownSchema.optional(),
+  /** Prices for the whole request when its prompt has more than `above_prompt_tokens` tokens. */
+  long_context: longContextSchema.optional(),
 }).strict();
 
 const catalogSchema = z.object({
@@ -58,6 +67,10 @@ export function parseModelCatalog(json: unknown): ModelCatalog {
   for (const model of catalog.models) {
     if (seen.has(model.id)) throw new Error(`Model catalog lists "${model.id}" twice.`);
     seen.add(model.id);
+    const tier = model.long_context;
+    if (tier && (tier.input < model.input || tier.output < model.output || (tier.cached_input ?? tier.input) < (model.cached_input ?? model.input))) {
+      throw new Error(`Model catalog: "${model.id}" has a long_context tier cheaper than its base prices.`);
+    }
     if (model.price_checked > catalog.prices_as_of) {
       throw new Error(`Model catalog: "${model.id}" has price_checked ${model.price_checked}, after prices_as_of ${catalog.prices_as_of}.`);
     }
@@ -75,15 +88,4 @@ const byId = new Map(MODEL_CATALOG.models.map((m) => [m.id, m]));
 
 export function findCatalogModel(id: string): CatalogModel | undefined {
   return byId.get(id);
-}
-
-/**
- * List-price cost of a call in USD. Cache hits (`prompt_tokens_details.cached_tokens`) are billed at
- * `cached_input` when the model has one; reasoning tokens are already inside `completion_tokens`.
- */
-export function costUsd(model: CatalogModel, usage: Pick<Usage, 'prompt_tokens' | 'completion_tokens' | 'prompt_tokens_details'>): number {
-  const cached = Math.min(usage.prompt_tokens_details?.cached_tokens ?? 0, usage.prompt_tokens);
-  const uncached = usage.prompt_tokens - cached;
-  const cachedPrice = model.cached_input ?? model.input;
-  return (uncached * model.input + cached * cachedPrice + usage.completion_tokens * model.output) / 1_000_000;
 }
