@@ -140,6 +140,27 @@ describe('bad input on the admin, report, feedback and model endpoints', () => {
     expectClientError(await call('POST', path, { body }), 400, param);
   });
 
+  it.each([
+    ['/v1/feedback', GATEWAY_KEY, '{"request_id": "chatcmpl-x", "score": 1, "__proto__": {"a": 1}}', '__proto__'],
+    ['/v1/admin/keys', ADMIN_KEY, '{"name": "k", "tags": [{"__proto__": {}}]}', 'tags[0].__proto__'],
+    ['/v1/admin/tenants', ADMIN_KEY, '{"id": "t", "constructor": {"prototype": {}}}', 'constructor.prototype'],
+  ])('a body with a "__proto__"-style key: POST %s is a 400 naming where, not "invalid JSON"', async (path, key, body, param) => {
+    const res = await request(`${stack.gateway.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
+    const json = (await res.body.json()) as OpenAIError;
+    expectClientError({ status: res.statusCode, json }, 400, param);
+    expect(json.error.code).toBe('forbidden_key');
+  });
+
+  it.each([
+    ['/v1/feedback', GATEWAY_KEY],
+    ['/v1/admin/tenants', ADMIN_KEY],
+  ])('a form-encoded body to POST %s is a 415: bodies are parsed as JSON only', async (path, key) => {
+    const res = await request(`${stack.gateway.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'id=t&__proto__[a]=1' });
+    const json = (await res.body.json()) as OpenAIError;
+    expectClientError({ status: res.statusCode, json }, 415, null);
+    expect(json.error.code).toBe('unsupported_media_type');
+  });
+
   it('feedback with a NUL in its request id or comment is a 400', async () => {
     expectClientError(await call('POST', '/v1/feedback', { key: GATEWAY_KEY, body: { request_id: 'chatcmpl-\u0000', score: 1 } }), 400, 'request_id');
     const served = await stack.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] });
