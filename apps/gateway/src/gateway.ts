@@ -12,6 +12,7 @@ import { ChatService } from './chat/chat.service';
 import { clientErrorResponse, OpenAIErrorFilter, sendError, toGatewayError, urlError } from './errors/openai-error.filter';
 import { logRequest, registerRequestLogging, requestLogger } from './metrics/request-logging';
 import { rawChatHandler } from './chat/raw-chat-route';
+import { decodeRequestBody } from './input/decode-request-body';
 import { parseJsonBody } from './input/parse-json-body';
 import { GatewayModule } from './gateway.module';
 import { createRuntime, type GatewayRuntime, type RuntimeOverrides } from './runtime';
@@ -88,6 +89,18 @@ async function listen(config: AppConfig, runtime: GatewayRuntime): Promise<Runni
     const error = req.url.startsWith('/v1/chat/completions') ? undefined : urlError(req.url);
     if (error) sendError(reply, error, String(req.id));
     else done();
+  });
+  // A body with a Content-Encoding is decoded before it is parsed, within the body limit (the raw
+  // chat route leaves such a request to Fastify). A request without a body is left alone.
+  fastify.addHook('preParsing', (req, _reply, payload, done) => {
+    const encoding = req.headers['content-encoding'];
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
+    if (encoding === undefined || !hasBody) return done(null, payload);
+    try {
+      done(null, decodeRequestBody(payload, encoding, config.bodyLimitBytes) ?? payload);
+    } catch (err) {
+      done(err as Error, payload);
+    }
   });
   // Every JSON body is read as the raw chat route reads it (parseJsonBody). Registered before Nest's
   // init, so Nest adds no parser of its own: a form-encoded body is a 415, not a second way in.
