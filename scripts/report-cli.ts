@@ -1,3 +1,4 @@
+import { parseDecimalInteger } from '../libs/core/src/decimal-integer';
 import { renderReport, type RecentReport, type SeriesReport, type SummaryReport } from './report/render-report';
 
 const USAGE = `Usage: npm run report -- [--url http://127.0.0.1:8080] [--key <admin key>] [--route <name>] [--window 2000] [--buckets 12] [--recent 15] [--json]
@@ -25,8 +26,8 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       return v;
     };
     const int = (min: number, max: number) => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${arg} must be an integer from ${min} to ${max}`);
+      const n = parseDecimalInteger(value());
+      if (n === undefined || n < min || n > max) throw new Error(`${arg} must be an integer from ${min} to ${max}`);
       return n;
     };
     try {

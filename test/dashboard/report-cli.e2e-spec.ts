@@ -38,6 +38,8 @@ describe('npm run report', () => {
 
   it('rejects bad arguments and takes the key from ADMIN_API_KEY', () => {
     expect(parseArgs(['--window', '0'], {})).toEqual({ error: '--window must be an integer from 1 to 100000' });
+    for (const n of ['0x10', '1e3', ' 5', '']) expect(parseArgs(['--window', n], {})).toEqual({ error: '--window must be an integer from 1 to 100000' });
+    expect((parseArgs(['--window', '016'], {}) as CliOptions).window).toBe(16);
     expect(parseArgs(['--bogus'], {})).toEqual({ error: 'unknown argument --bogus' });
     expect(parseArgs(['--url'], {})).toEqual({ error: '--url needs a value' });
     expect((parseArgs([], { ADMIN_API_KEY: 'k' }) as CliOptions).key).toBe('k');

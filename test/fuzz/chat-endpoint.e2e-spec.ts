@@ -1,3 +1,4 @@
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
 import { GATEWAY_KEY, routerYaml, startStack, type Stack } from '../support/stack';
@@ -20,7 +21,8 @@ describe('fuzz: the chat completions endpoint', () => {
     await upstream?.close();
   });
 
-  type Payload = { body: string | Buffer; contentType: string };
+  /** `encoding`: sent as Content-Encoding; `expectCode`: the error code the body must get. */
+  type Payload = { body: string | Buffer; contentType: string; encoding?: string; expectCode?: string };
 
   const edgeStrings = fc.constantFrom('', '\u0000', '\uD800', '\uDFFF', '\uFEFF', '\u202E', '🧪👩‍👩‍👧', 'é', '\r\n', '"', '\\', '</script>', '%00', 'null', '__proto__', 'constructor');
   const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), edgeStrings);
@@ -62,6 +64,30 @@ describe('fuzz: the chat completions endpoint', () => {
   });
 
   const json = (v: unknown): Payload => ({ body: JSON.stringify(v) ?? 'null', contentType: 'application/json' });
+
+  /** The body with a `__proto__` key (or `constructor.prototype`) in one of its objects, picked by `at`. */
+  const poisoned = fc.tuple(chatBody, fc.nat(), fc.boolean()).map(([body, at, viaConstructor]): Payload => {
+    const copy = JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
+    const objects: Array<Record<string, unknown>> = [];
+    const visit = (v: unknown) => {
+      if (v === null || typeof v !== 'object') return;
+      if (!Array.isArray(v)) objects.push(v as Record<string, unknown>);
+      Object.values(v).forEach(visit);
+    };
+    visit(copy);
+    const target = objects[at % objects.length];
+    const [key, value] = viaConstructor ? ['constructor', { prototype: { polluted: true } }] : ['__proto__', { polluted: true }];
+    Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true });
+    return { body: JSON.stringify(copy), contentType: 'application/json', expectCode: 'forbidden_key' };
+  });
+  const encoders: Record<string, (b: Buffer) => Buffer> = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync, identity: (b) => b };
+  /** Compressed bodies, honestly or not: a coding applied or not, a coding the gateway does not take. */
+  const encoded = fc
+    .tuple(chatBody.map(json), fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'GZIP', 'zstd', 'gzip, br', 'compress'), fc.boolean())
+    .map(([payload, encoding, honest]): Payload => {
+      const encode = encoders[encoding.toLowerCase()];
+      return { ...payload, body: honest && encode ? encode(Buffer.from(payload.body)) : payload.body, encoding };
+    });
   const payload: fc.Arbitrary<Payload> = fc.oneof(
     { weight: 6, arbitrary: chatBody.map(json) },
     { weight: 2, arbitrary: fc.anything().map(json) },
@@ -81,19 +107,25 @@ describe('fuzz: the chat completions endpoint', () => {
       })),
     },
     { weight: 1, arbitrary: fc.integer({ min: 1, max: 12_000 }).map((n) => json({ model: 'auto', messages: Array.from({ length: n }, () => ({ role: 'user', content: 'hi' })) })) },
+    { weight: 1, arbitrary: poisoned },
+    { weight: 1, arbitrary: encoded },
   );
 
   it('answers every generated request with 2xx or an OpenAI-format 4xx, never 5xx', async () => {
     const fastify = stack.gateway.app.getHttpAdapter().getInstance();
     const statuses = new Map<number, number>();
     const details = await fc.check(
-      fc.asyncProperty(payload, async ({ body, contentType }) => {
+      fc.asyncProperty(payload, async ({ body, contentType, encoding, expectCode }) => {
         const res = await fastify.inject({
           method: 'POST',
           url: '/v1/chat/completions',
-          headers: { 'content-type': contentType, authorization: `Bearer ${GATEWAY_KEY}` },
+          headers: { 'content-type': contentType, authorization: `Bearer ${GATEWAY_KEY}`, ...(encoding === undefined ? {} : { 'content-encoding': encoding }) },
           payload: body,
         });
+        if (({} as Record<string, unknown>).polluted !== undefined) throw new Error('Object.prototype was polluted');
+        if (expectCode !== undefined && (res.statusCode !== 400 || (JSON.parse(res.body) as { error: { code: string } }).error.code !== expectCode)) {
+          throw new Error(`expected a 400 ${expectCode}, got HTTP ${res.statusCode}: ${res.body.slice(0, 300)}`);
+        }
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
         if (res.statusCode >= 500) throw new Error(`HTTP ${res.statusCode}: ${res.body.slice(0, 300)}`);
         if (res.statusCode >= 400) {

@@ -32,6 +32,7 @@ describe('fuzz: the model, report, dashboard and admin endpoints', () => {
 
   const edge = fc.constantFrom(
     ...['', '%00', 'a%00b', '%ZZ', '%ED%A0%80', '%F0%9F%A7%AA', '%20', '-1', '0', '1e308', 'NaN', 'Infinity', '0x10', '[]', '{}', 'null', 'true'],
+    ...['16', '016', '1e3', '%205%20', '+5', '5.0', '0b11', '0o7', '-0', '1_000', '99999999999999999999'],
     ...['9999-99-99', '2026-02-30', '2024-02-29', '0000-01-01', '0001-01-01', "'%3B%20DROP%20TABLE%20requests%3B--", '__proto__', 'constructor', 'x'.repeat(300)],
     ...['auto', 'cheap', 'default', 'key', 'tenant', 'route', 'day', 'rolling'],
   );
@@ -92,6 +93,20 @@ describe('fuzz: the model, report, dashboard and admin endpoints', () => {
     if (typeof error?.message !== 'string' || typeof error.type !== 'string' || !('param' in error) || !('code' in error)) throw new Error(`${what}: not an OpenAI error: ${body.slice(0, 300)}`);
   }
 
+  /** The whole-number query parameters of each path: an answer of 200 means each was plain decimal digits. */
+  const integerParams: Record<string, string[]> = {
+    '/v1/router/report': ['window'],
+    '/v1/router/timeseries': ['limit', 'buckets', 'bucket_size', 'bucket_seconds'],
+    '/v1/router/requests': ['limit'],
+  };
+  function checkIntegers(path: string, query: string, status: number): void {
+    if (status !== 200) return;
+    const params = new URLSearchParams(query);
+    for (const name of integerParams[path] ?? []) {
+      for (const value of params.getAll(name)) if (!/^[0-9]+$/.test(value)) throw new Error(`${path}?${query}: '${name}=${value}' was taken`);
+    }
+  }
+
   function report<T>(details: fc.RunDetails<T>): void {
     if (details.failed) throw new Error(`after ${details.numRuns} runs (seed ${details.seed}): ${String(details.errorInstance)}`);
   }
@@ -105,6 +120,7 @@ describe('fuzz: the model, report, dashboard and admin endpoints', () => {
         const res = await fastify.inject({ method, url, headers: { authorization: `Bearer ${key}` } });
         statuses.add(res.statusCode);
         checkAnswer(`${method} ${url}`, res.statusCode, res.body);
+        checkIntegers(path, q, res.statusCode);
       }),
       { numRuns: 2000, seed: 20261206, endOnFailure: true },
     );

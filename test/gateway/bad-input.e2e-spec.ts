@@ -49,6 +49,24 @@ describe('bad input and upstream failures get OpenAI-format errors, and every re
     expect(res.headers['x-request-id']).toMatch(/^chatcmpl-/);
   });
 
+  const hi = '[{"role": "user", "content": "hi"}]';
+  it.each([
+    ['at the top level', `{"model": "auto", "messages": ${hi}, "__proto__": {"a": 1}}`, '__proto__', '__proto__'],
+    ['in a message', '{"model": "auto", "messages": [{"role": "user", "content": "hi", "__proto__": {"a": 1}}]}', 'messages[0].__proto__', '__proto__'],
+    ['in a content part', '{"model": "auto", "messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}, {"type": "text", "__proto__": null}]}]}', 'messages[0].content[1].__proto__', '__proto__'],
+    ['in metadata', `{"model": "auto", "messages": ${hi}, "metadata": {"__proto__": {"isAdmin": true}}}`, 'metadata.__proto__', '__proto__'],
+    ['written with escapes', `{"model": "auto", "messages": ${hi}, "\\u005f_proto__": {}}`, '__proto__', '__proto__'],
+    ['as constructor.prototype', `{"model": "auto", "messages": ${hi}, "metadata": {"constructor": {"prototype": {"a": 1}}}}`, 'metadata.constructor.prototype', 'constructor.prototype'],
+  ])('a "__proto__"-style key %s is a 400 that names the key and where, not "invalid JSON"', async (_name, body, param, key) => {
+    expect(() => JSON.parse(body)).not.toThrow();
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({ type: 'invalid_request_error', code: 'forbidden_key', param });
+    expect(res.json.error.message).toContain(`'${key}'`);
+    expect(res.json.error.message).not.toMatch(/parse|not valid JSON/i);
+    expect(Object.getPrototypeOf({}).isAdmin).toBeUndefined();
+  });
+
   it('an oversized body gets a 413', async () => {
     const res = await post(valid({ messages: [{ role: 'user', content: 'x'.repeat(100_000) }] }));
     expect(res.status).toBe(413);

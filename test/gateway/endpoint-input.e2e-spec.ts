@@ -94,6 +94,33 @@ describe('bad input on the admin, report, feedback and model endpoints', () => {
     expect(res.json.error.message).toMatch(/router\.yaml/);
   });
 
+  // Number() read '0x10' as 16, '1e3' as 1000, ' 5 ' as 5 and '' as 0 (the default on the dashboard's endpoints).
+  const integerParams = [
+    ['/v1/router/report', 'window'],
+    ['/v1/router/timeseries', 'limit'],
+    ['/v1/router/timeseries', 'buckets'],
+    ['/v1/router/timeseries', 'bucket_size'],
+    ['/v1/router/timeseries', 'bucket_seconds'],
+    ['/v1/router/requests', 'limit'],
+  ] as const;
+  it.each(integerParams.flatMap(([path, name]) => ['0x10', '1e3', '%205%20', '', '+5', '5.0', '0b11', '-0'].map((value) => [path, name, value] as const)))(
+    'an integer query parameter written other than in decimal digits: %s?%s=%s is a 400 naming it',
+    async (path, name, value) => {
+      const res = await call('GET', `${path}?${name}=${value}`);
+      expectClientError(res, 400, name);
+      expect(res.json.error.message).toContain(`'${name}'`);
+    },
+  );
+
+  it.each(integerParams)('%s?%s= takes plain decimal digits, leading zeros too', async (path, name) => {
+    expect((await call('GET', `${path}?${name}=16`)).status).toBe(200);
+    expect((await call('GET', `${path}?${name}=016`)).status).toBe(200);
+  });
+
+  it("the report's window given twice is a 400 naming it", async () => {
+    expectClientError(await call('GET', '/v1/router/report?window=5&window=6'), 400, 'window');
+  });
+
   it('a real leap day is a day', async () => {
     expect((await call('GET', '/v1/admin/spend?from=2024-02-29&to=2024-02-29')).status).toBe(200);
   });
@@ -138,6 +165,27 @@ describe('bad input on the admin, report, feedback and model endpoints', () => {
     ['/v1/admin/keys', { tags: ['\ud800'] }, 'tags.0'],
   ])('an admin body with text Postgres cannot store: POST %s %j is a 400 naming the field', async (path, body, param) => {
     expectClientError(await call('POST', path, { body }), 400, param);
+  });
+
+  it.each([
+    ['/v1/feedback', GATEWAY_KEY, '{"request_id": "chatcmpl-x", "score": 1, "__proto__": {"a": 1}}', '__proto__'],
+    ['/v1/admin/keys', ADMIN_KEY, '{"name": "k", "tags": [{"__proto__": {}}]}', 'tags[0].__proto__'],
+    ['/v1/admin/tenants', ADMIN_KEY, '{"id": "t", "constructor": {"prototype": {}}}', 'constructor.prototype'],
+  ])('a body with a "__proto__"-style key: POST %s is a 400 naming where, not "invalid JSON"', async (path, key, body, param) => {
+    const res = await request(`${stack.gateway.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
+    const json = (await res.body.json()) as OpenAIError;
+    expectClientError({ status: res.statusCode, json }, 400, param);
+    expect(json.error.code).toBe('forbidden_key');
+  });
+
+  it.each([
+    ['/v1/feedback', GATEWAY_KEY],
+    ['/v1/admin/tenants', ADMIN_KEY],
+  ])('a form-encoded body to POST %s is a 415: bodies are parsed as JSON only', async (path, key) => {
+    const res = await request(`${stack.gateway.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'id=t&__proto__[a]=1' });
+    const json = (await res.body.json()) as OpenAIError;
+    expectClientError({ status: res.statusCode, json }, 415, null);
+    expect(json.error.code).toBe('unsupported_media_type');
   });
 
   it('feedback with a NUL in its request id or comment is a 400', async () => {

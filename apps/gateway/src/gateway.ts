@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { errorCodes, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AppConfig } from '../../../libs/config/src';
 import { GatewayKeyGuard } from './auth/gateway-key.guard';
 import { registerChatRoute } from './chat/chat-route';
@@ -12,6 +12,8 @@ import { ChatService } from './chat/chat.service';
 import { clientErrorResponse, OpenAIErrorFilter, sendError, toGatewayError, urlError } from './errors/openai-error.filter';
 import { logRequest, registerRequestLogging, requestLogger } from './metrics/request-logging';
 import { rawChatHandler } from './chat/raw-chat-route';
+import { decodeRequestBody } from './input/decode-request-body';
+import { parseJsonBody } from './input/parse-json-body';
 import { GatewayModule } from './gateway.module';
 import { createRuntime, type GatewayRuntime, type RuntimeOverrides } from './runtime';
 
@@ -87,6 +89,28 @@ async function listen(config: AppConfig, runtime: GatewayRuntime): Promise<Runni
     const error = req.url.startsWith('/v1/chat/completions') ? undefined : urlError(req.url);
     if (error) sendError(reply, error, String(req.id));
     else done();
+  });
+  // A body with a Content-Encoding is decoded before it is parsed, within the body limit (the raw
+  // chat route leaves such a request to Fastify). A request without a body is left alone.
+  fastify.addHook('preParsing', (req, _reply, payload, done) => {
+    const encoding = req.headers['content-encoding'];
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
+    if (encoding === undefined || !hasBody) return done(null, payload);
+    try {
+      done(null, decodeRequestBody(payload, encoding, config.bodyLimitBytes) ?? payload);
+    } catch (err) {
+      done(err as Error, payload);
+    }
+  });
+  // Every JSON body is read as the raw chat route reads it (parseJsonBody). Registered before Nest's
+  // init, so Nest adds no parser of its own: a form-encoded body is a 415, not a second way in.
+  app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, (_req, body: Buffer, done) => {
+    if (body.length === 0) return done(new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY(), undefined);
+    try {
+      done(null, parseJsonBody(body.toString('utf8')));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
   });
   const chat = app.get(ChatService);
   const onUnexpected = (err: unknown) => runtime.log('error', 'unexpected error', { error: (err as Error)?.message, stack: (err as Error)?.stack });

@@ -107,6 +107,26 @@ routes:
     expect(text).toContain('env PORT');
   });
 
+  it.each([
+    ['PORT', '0x1F90'],
+    ['PORT', ''],
+    ['PORT', ' 8080 '],
+    ['PORT', '8e3'],
+    ['BODY_LIMIT_BYTES', '4e6'],
+    ['STATS_REFRESH_MS', '+500'],
+    ['WORKER_CONCURRENCY', '6.0'],
+    ['RECORD_FLUSH_MS', '0b11'],
+  ])('refuses %s=%j: whole-number settings are decimal digits', (name, value) => {
+    expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(valid), LOCAL_KEY: 'k', [name]: value })).toThrow(`env ${name}: must be a whole number in decimal digits`);
+  });
+
+  it('reads whole-number settings in decimal digits, and defaults them when unset', () => {
+    const config = loadConfig({ ROUTER_CONFIG: writeConfig(valid), LOCAL_KEY: 'k', PORT: '08081', BODY_LIMIT_BYTES: '65536' });
+    expect(config).toMatchObject({ port: 8081, bodyLimitBytes: 65_536 });
+    expect(loadConfig({ ROUTER_CONFIG: writeConfig(valid), LOCAL_KEY: 'k' })).toMatchObject({ port: 8080, bodyLimitBytes: 4 * 1024 * 1024 });
+    expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(valid), LOCAL_KEY: 'k', PORT: '70000' })).toThrow('env PORT');
+  });
+
   it('reports cross-references and missing key variables', () => {
     const path = writeConfig(valid.replace('candidates: [small, big]', 'candidates: [small, huge]'));
     expect(() => loadConfig({ ROUTER_CONFIG: path, LOCAL_KEY: 'k' })).toThrow(/routes\.0\.candidates\.1: unknown model "huge"/);

@@ -1,3 +1,4 @@
 export * from './chat.types';
 export * from './gateway-error';
 export * from './clock';
+export * from './decimal-integer';

@@ -77,13 +77,15 @@ describe('rawChatHandler', () => {
     expect(res.headers['x-delegated']).toBe('yes');
   });
 
-  it('answers malformed and poisoned JSON itself, as Fastify would (400 invalid_json), and records it', async () => {
-    for (const bad of ['{"model":', '{"__proto__":{"a":1}}', '{"constructor":{"prototype":{"a":1}}}']) {
-      const res = await send('/v1/chat/completions', { headers: json, body: bad });
-      expect(res.status).toBe(400);
-      expect(res.json.error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_json' });
-      expect(rejected.at(-1)).toMatchObject({ code: 'invalid_json', requestId: res.headers['x-request-id'] });
-    }
+  it.each([
+    ['{"model":', 'invalid_json', null],
+    ['{"__proto__":{"a":1}}', 'forbidden_key', '__proto__'],
+    ['{"constructor":{"prototype":{"a":1}}}', 'forbidden_key', 'constructor.prototype'],
+  ])('answers %s itself, as Fastify would (400 %s), and records it', async (bad, code, param) => {
+    const res = await send('/v1/chat/completions', { headers: json, body: bad });
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({ type: 'invalid_request_error', code, param });
+    expect(rejected.at(-1)).toMatchObject({ code, requestId: res.headers['x-request-id'] });
   });
 
   it('checks the key: a bad one gets a 401 in OpenAI\'s format', async () => {

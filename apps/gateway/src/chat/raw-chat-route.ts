@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorCodes } from 'fastify';
-import secureJsonParse from 'secure-json-parse';
 import type { KeyedRequest } from '../auth/gateway-key.guard';
+import { parseJsonBody } from '../input/parse-json-body';
 import type { ChatReply } from './chat-reply';
 import { failChat, serveChat, type ChatRouteDeps } from './chat-route';
 
@@ -15,8 +15,6 @@ export interface RawChatDeps extends ChatRouteDeps {
 const CHAT_PATH = '/v1/chat/completions';
 /** What Fastify's default JSON parser accepts: `application/json`, with or without parameters. */
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
-/** Fastify's defaults (onProtoPoisoning / onConstructorPoisoning 'error'): such a body is invalid JSON. */
-const PARSE_OPTIONS = { protoAction: 'error', constructorAction: 'error' } as const;
 
 /**
  * `POST /v1/chat/completions` served straight from Node's HTTP server, in front of Fastify (its
@@ -65,11 +63,7 @@ export function rawChatHandler(deps: RawChatDeps): (req: IncomingMessage, res: S
       try {
         if (received !== length) throw new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH();
         const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, received).toString('utf8');
-        try {
-          body = secureJsonParse(text, PARSE_OPTIONS);
-        } catch {
-          throw new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY();
-        }
+        body = parseJsonBody(text);
       } catch (err) {
         failChat(deps, err, id, reply);
         return;

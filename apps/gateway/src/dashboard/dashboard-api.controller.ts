@@ -2,15 +2,9 @@ import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { GatewayError } from '../../../../libs/core/src';
 import { singleQueryValue } from '../admin/admin-input';
 import type { Bucketing } from '../../../../libs/storage/src/repositories/dashboard.repository';
+import { queryInteger } from '../input/query-integer';
 import { DashboardReportService } from '../report/dashboard-report.service';
 import { DashboardKeyGuard } from './dashboard-key.guard';
-
-function intParam(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw GatewayError.invalidRequest(`'${name}' must be an integer from ${min} to ${max}.`, name, 'invalid_value');
-  return n;
-}
 
 function routeParam(given: string | string[] | undefined): string | undefined {
   const value = singleQueryValue(given, 'route');
@@ -32,27 +26,28 @@ export class DashboardApiController {
   @Get('timeseries')
   timeseries(
     @Query('route') route?: string | string[],
-    @Query('limit') limit?: string,
-    @Query('buckets') buckets?: string,
-    @Query('bucket_size') size?: string,
-    @Query('bucket_seconds') seconds?: string,
+    @Query('limit') limit?: string | string[],
+    @Query('buckets') buckets?: string | string[],
+    @Query('bucket_size') size?: string | string[],
+    @Query('bucket_seconds') seconds?: string | string[],
   ) {
-    const n = intParam(limit, 'limit', 2000, 1, 100_000);
-    if ([buckets, size, seconds].filter(Boolean).length > 1) {
+    const n = queryInteger(limit, 'limit', { min: 1, max: 100_000, fallback: 2000 });
+    if ([buckets, size, seconds].filter((v) => v !== undefined).length > 1) {
       throw GatewayError.invalidRequest("Give one of 'buckets', 'bucket_size' or 'bucket_seconds'.", 'buckets', 'invalid_value');
     }
-    const bucketing: Bucketing = seconds
-      ? { by: 'time', seconds: intParam(seconds, 'bucket_seconds', 60, 1, 86_400) }
-      : size
-        ? { by: 'requests', size: intParam(size, 'bucket_size', 100, 1, 100_000) }
-        : { by: 'count', buckets: intParam(buckets, 'buckets', 20, 1, 500) };
+    const bucketing: Bucketing =
+      seconds !== undefined
+        ? { by: 'time', seconds: queryInteger(seconds, 'bucket_seconds', { min: 1, max: 86_400, fallback: 60 }) }
+        : size !== undefined
+          ? { by: 'requests', size: queryInteger(size, 'bucket_size', { min: 1, max: 100_000, fallback: 100 }) }
+          : { by: 'count', buckets: queryInteger(buckets, 'buckets', { min: 1, max: 500, fallback: 20 }) };
     return this.reports.series(routeParam(route), n, bucketing);
   }
 
   /** `GET /v1/router/requests?route=&limit=`: the latest requests, newest first. */
   @Get('requests')
-  recent(@Query('route') route?: string | string[], @Query('limit') limit?: string) {
-    return this.reports.recent(routeParam(route), intParam(limit, 'limit', 50, 1, 1000));
+  recent(@Query('route') route?: string | string[], @Query('limit') limit?: string | string[]) {
+    return this.reports.recent(routeParam(route), queryInteger(limit, 'limit', { min: 1, max: 1000, fallback: 50 }));
   }
 
   /** `GET /v1/router/requests/:id`: one request with its attempts, score and feedback. */
