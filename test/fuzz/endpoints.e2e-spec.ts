@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
-import { GATEWAY_KEY, routerYaml, startStack, type Stack } from '../support/stack';
+import { collectErrorLogs, GATEWAY_KEY, routerYaml, type Stack, startStack } from '../support/stack';
 
 const ADMIN_KEY = 'admin-key-0123456789abcdef';
 
@@ -20,9 +20,7 @@ describe('fuzz: the model, report, dashboard and admin endpoints', () => {
       yaml: routerYaml(upstream.url),
       queue: 'in-process',
       env: { ADMIN_API_KEY: ADMIN_KEY },
-      log: (level, message, fields) => {
-        if (level === 'error') unexpected.push(`${message} ${JSON.stringify(fields).slice(0, 300)}`);
-      },
+      log: collectErrorLogs(unexpected),
     });
   });
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
-import { GATEWAY_KEY, routerYaml, startStack, type Stack } from '../support/stack';
+import { collectErrorLogs, GATEWAY_KEY, routerYaml, type Stack, startStack } from '../support/stack';
 
 const ADMIN_KEY = 'admin-key-0123456789abcdef';
 const LIMIT = 65_536;
@@ -27,9 +27,7 @@ describe('request bodies with a Content-Encoding', () => {
       yaml: routerYaml(upstream.url),
       queue: 'in-process',
       env: { ADMIN_API_KEY: ADMIN_KEY, BODY_LIMIT_BYTES: String(LIMIT) },
-      log: (level, message, fields) => {
-        if (level === 'error') unexpected.push(`${message} ${JSON.stringify(fields)}`);
-      },
+      log: collectErrorLogs(unexpected),
     });
     requestId = (await stack.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] })).id;
   });

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { request } from 'undici';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
-import { GATEWAY_KEY, routerYaml, startStack, type Stack } from '../support/stack';
+import { collectErrorLogs, GATEWAY_KEY, routerYaml, type Stack, startStack } from '../support/stack';
 
 const ADMIN_KEY = 'admin-key-0123456789abcdef';
 
@@ -22,9 +22,7 @@ describe('bad input on the admin, report, feedback and model endpoints', () => {
       yaml: routerYaml(upstream.url, '    budget_usd_per_day: 5'),
       queue: 'in-process',
       env: { ADMIN_API_KEY: ADMIN_KEY },
-      log: (level, message, fields) => {
-        if (level === 'error') unexpected.push(`${message} ${JSON.stringify(fields)}`);
-      },
+      log: collectErrorLogs(unexpected),
     });
   });
   afterAll(async () => {

@@ -101,6 +101,13 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_
   }
 }
 
+/** A stack's `log` that keeps each error line in `into` (fields cut at 300 characters), for suites that assert none was logged. */
+export function collectErrorLogs(into: string[]): NonNullable<Parameters<typeof startStack>[0]['log']> {
+  return (level, message, fields) => {
+    if (level === 'error') into.push(`${message} ${JSON.stringify(fields).slice(0, 300)}`);
+  };
+}
+
 export function routerYaml(upstreamUrl: string, extra = ''): string {
   return `
 providers:
