@@ -76,6 +76,11 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
           // As Opus 5.5 and Sonnet 5.5 answer a forced tool choice: their thinking is always on.
           return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'Thinking may not be enabled when tool_choice forces tool use.' } });
         }
+        const sent = (body as { messages?: Array<{ role?: unknown }> } | undefined)?.messages;
+        if (/^claude-(opus|sonnet)-4-[6-9]|^claude-[a-z]+-[5-9]/.test(model0) && sent?.[sent.length - 1]?.role === 'assistant') {
+          // As Claude 4.6 and later answer a prefill (Anthropic's migration guide: "Prefill removal").
+          return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'This model does not support assistant message prefill. The conversation must end with a user message.' } });
+        }
         const refusal = refuseWhitespaceText(body);
         if (refusal) return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: refusal } });
         const meta = readMeta(dir, fixture);

@@ -103,6 +103,22 @@ routes:
     expect(err.message).toContain('This request needs a forced tool call (tool_choice required or naming a tool), but model "sonnet5" does not support it.');
   });
 
+  it('sends a conversation that ends on an assistant message only to models that take a prefill (Claude 4.6 and later refuse one)', async () => {
+    const prefill = [{ role: 'user' as const, content: 'Name a colour. [fixture:text]' }, { role: 'assistant' as const, content: 'The colour is' }];
+    const toSonnet = () => anthropic.requests.filter((r) => (r.body as { model?: string }).model === 'claude-sonnet-5-5').length;
+    const before = toSonnet();
+    for (let i = 0; i < 6; i++) {
+      const { response } = await stack.client.chat.completions.create({ model: 'agents', messages: prefill, user: `p${i}` }).withResponse();
+      expect(response.headers.get('x-router-model')).toBe('deepseek-chat');
+    }
+    expect(toSonnet()).toBe(before);
+    const err = await rejection(stack.client.chat.completions.create({ model: 'sonnet5', messages: prefill }));
+    expect(err.status).toBe(400);
+    expect(err.code).toBe('unsupported_capability');
+    expect(err.param).toBe('messages');
+    expect(err.message).toContain('This request needs a conversation that ends on an assistant message (a prefill), but model "sonnet5" does not support it.');
+  });
+
   it("bills a call whose prompt is over the model's long-context line at that tier, and lists the tier", async () => {
     // The fake bills 12 prompt tokens a call: over ds-long's line of 10.
     const { data, response } = await stack.client.chat.completions.create({ model: 'ds-long', messages: [{ role: 'user', content: 'hi [fixture:text]' }] }).withResponse();

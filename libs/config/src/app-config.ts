@@ -35,7 +35,7 @@ export interface ModelSpec {
 
 export interface LongContextPrices { abovePromptTokens: number; inputPer1M: number; outputPer1M: number; cachedInputPer1M?: number }
 
-export interface ModelCapabilities { tools: boolean; vision: boolean; json_schema: boolean; reasoning: boolean; forced_tool_choice: boolean }
+export interface ModelCapabilities { tools: boolean; vision: boolean; json_schema: boolean; reasoning: boolean; forced_tool_choice: boolean; assistant_prefill: boolean }
 
 export interface PromptTemplateSpec {
   name: string;

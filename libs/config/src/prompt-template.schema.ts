@@ -3,10 +3,11 @@ import { z } from 'zod';
 /**
  * What a model can do; a request that needs something a model lacks never goes to it. `forced_tool_choice`:
  * the model honours a tool choice that forces a call (`required`, a named tool, `allowed_tools` in mode
- * `required`); some answer it with an error (docs/providers.md).
+ * `required`); some answer it with an error. `assistant_prefill`: the model takes a conversation that ends
+ * on an assistant message (Claude 4.6 and later refuse one). See docs/providers.md.
  */
 export const capabilitiesSchema = z
-  .object({ tools: z.boolean(), vision: z.boolean(), json_schema: z.boolean(), reasoning: z.boolean(), forced_tool_choice: z.boolean() })
+  .object({ tools: z.boolean(), vision: z.boolean(), json_schema: z.boolean(), reasoning: z.boolean(), forced_tool_choice: z.boolean(), assistant_prefill: z.boolean() })
   .strict();
 
 export const tokenizerSchema = z.enum(['o200k_base', 'estimate']);

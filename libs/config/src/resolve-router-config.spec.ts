@@ -107,7 +107,7 @@ models:
         outputPer1M: 15,
         cachedInputPer1M: 0.3,
         contextWindow: 200000,
-        capabilities: { tools: true, vision: true, json_schema: true, reasoning: true, forced_tool_choice: true },
+        capabilities: { tools: true, vision: true, json_schema: true, reasoning: true, forced_tool_choice: true, assistant_prefill: true },
         tokenizer: 'estimate',
         family: 'anthropic',
       }),
@@ -115,7 +115,7 @@ models:
     expect(config.models.get('mini')).toEqual(
       expect.objectContaining({ providerId: 'oa', upstream: 'gpt-4o-mini', inputPer1M: 0.1, outputPer1M: 0.6, cachedInputPer1M: 0.075, tokenizer: 'o200k_base' }),
     );
-    expect(config.models.get('mini')?.capabilities).toEqual({ tools: true, vision: false, json_schema: true, reasoning: false, forced_tool_choice: true });
+    expect(config.models.get('mini')?.capabilities).toEqual({ tools: true, vision: false, json_schema: true, reasoning: false, forced_tool_choice: true, assistant_prefill: true });
   });
 
   it('reports an unknown catalog id, a catalog model without a matching provider, and missing fields', () => {

@@ -63,7 +63,7 @@ export type ResolvedRouterConfig<C extends { providers: ProviderInput[]; models:
 };
 
 /** What a model without catalog entry or explicit capabilities is assumed to support (permissive: as before capabilities existed). */
-export const DEFAULT_CAPABILITIES: ModelCapabilitiesConfig = { tools: true, vision: true, json_schema: true, reasoning: false, forced_tool_choice: true };
+export const DEFAULT_CAPABILITIES: ModelCapabilitiesConfig = { tools: true, vision: true, json_schema: true, reasoning: false, forced_tool_choice: true, assistant_prefill: true };
 
 /** Upstream names that use OpenAI's o200k encoding (GPT-4o, GPT-4.1, GPT-5, o-series). */
 const O200K_UPSTREAM = /^(gpt-4o|gpt-4\.1|gpt-5|chatgpt-4o|o[1-9])/;

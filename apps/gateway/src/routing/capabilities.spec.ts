@@ -5,7 +5,7 @@ import { callPriceUsd, costUsd } from './cost';
 import { estimatePromptTokens, promptTokensFor } from './estimate-tokens';
 import { planRoute } from './plan-route';
 
-const all = { tools: true, vision: true, json_schema: true, reasoning: false, forced_tool_choice: true };
+const all = { tools: true, vision: true, json_schema: true, reasoning: false, forced_tool_choice: true, assistant_prefill: true };
 const spec = (id: string, extra: Partial<ModelSpec> = {}): ModelSpec => ({ id, providerId: 'p', upstream: id, inputPer1M: 1, outputPer1M: 2, contextWindow: 100_000, timeouts: {}, capabilities: all, ...extra });
 const tool = { type: 'function' as const, function: { name: 'f', parameters: { type: 'object', properties: {} } } };
 const image = { role: 'user' as const, content: [{ type: 'text' as const, text: 'what is this?' }, { type: 'image_url' as const, image_url: { url: 'data:image/png;base64,AAAA' } }] };
@@ -37,6 +37,15 @@ describe('requiredCapabilities / missingCapability', () => {
     const noForcing = spec('m', { capabilities: { ...all, forced_tool_choice: false } });
     expect(missingCapability(request({ tools: [tool], tool_choice: 'required' }), noForcing)).toBe('capability:forced_tool_choice');
     expect(missingCapability(request({ tools: [tool], tool_choice: 'auto' }), noForcing)).toBeUndefined();
+  });
+
+  it('needs assistant_prefill when the conversation ends on an assistant message, and only then', () => {
+    const prefill = [{ role: 'user' as const, content: 'Name a colour.' }, { role: 'assistant' as const, content: 'The colour is' }];
+    expect(requiredCapabilities(request({ messages: prefill }))).toEqual(['assistant_prefill']);
+    expect(requiredCapabilities(request({ messages: [...prefill, { role: 'user', content: 'Go on.' }] }))).toEqual([]);
+    const noPrefill = spec('m', { capabilities: { ...all, assistant_prefill: false } });
+    expect(missingCapability(request({ messages: prefill }), noPrefill)).toBe('capability:assistant_prefill');
+    expect(missingCapability(request(), noPrefill)).toBeUndefined();
   });
 
   it('names the first capability the model lacks; a model without capabilities lacks none', () => {

@@ -6,7 +6,8 @@ export type Capability = keyof ModelCapabilities;
 
 /**
  * What serving this request takes: tools when it defines any (forced_tool_choice too when its tool_choice
- * forces a call), vision for image parts, json_schema for that response format.
+ * forces a call), vision for image parts, json_schema for that response format, assistant_prefill when the
+ * conversation ends on an assistant message.
  */
 export function requiredCapabilities(request: ChatRequest): Capability[] {
   const needs: Capability[] = [];
@@ -16,6 +17,7 @@ export function requiredCapabilities(request: ChatRequest): Capability[] {
   }
   if (request.messages.some((m) => Array.isArray(m.content) && m.content.some((part) => part.type === 'image_url'))) needs.push('vision');
   if (request.response_format?.type === 'json_schema') needs.push('json_schema');
+  if (request.messages[request.messages.length - 1]?.role === 'assistant') needs.push('assistant_prefill');
   return needs;
 }
 
@@ -46,6 +48,7 @@ const DESCRIPTIONS: Record<Capability, { text: string; param: string }> = {
   json_schema: { text: "structured output (response_format json_schema)", param: 'response_format' },
   reasoning: { text: 'reasoning', param: 'model' },
   forced_tool_choice: { text: 'a forced tool call (tool_choice required or naming a tool)', param: 'tool_choice' },
+  assistant_prefill: { text: 'a conversation that ends on an assistant message (a prefill)', param: 'messages' },
 };
 
 /**

@@ -77,6 +77,12 @@ describe('model catalog', () => {
     }
   });
 
+  it('marks the Claude models that refuse a final assistant message (4.6 and later); the rest take one', () => {
+    const refuse = ['claude-sonnet-4-6', 'claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5'];
+    expect(refuse.map((id) => findCatalogModel(id)?.capabilities.assistant_prefill)).toEqual([false, false, false, false]);
+    expect(['claude-haiku-4-5', 'claude-sonnet-4', 'gpt-4o', 'gemini-2.5-pro'].map((id) => findCatalogModel(id)?.capabilities.assistant_prefill)).toEqual([true, true, true, true]);
+  });
+
   it('marks the Claude models that answer a forced tool choice with an error; the rest take one', () => {
     expect(['claude-opus-5-5', 'claude-sonnet-5-5'].map((id) => findCatalogModel(id)?.capabilities.forced_tool_choice)).toEqual([false, false]);
     expect(['claude-haiku-5-5', 'claude-sonnet-4-6', 'gpt-4o'].map((id) => findCatalogModel(id)?.capabilities.forced_tool_choice)).toEqual([true, true, true]);

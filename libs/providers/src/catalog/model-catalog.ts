@@ -38,7 +38,7 @@ const modelSchema = z.object({
   max_output_tokens: z.number().int().positive().optional(),
   /** A gpt-tokenizer encoding for exact counts, or `estimate`. */
   tokenizer: z.enum(['o200k_base', 'estimate']),
-  capabilities: z.object({ tools: z.boolean(), vision: z.boolean(), json_schema: z.boolean(), reasoning: z.boolean(), forced_tool_choice: z.boolean().default(true) }).strict(),
+  capabilities: z.object({ tools: z.boolean(), vision: z.boolean(), json_schema: z.boolean(), reasoning: z.boolean(), forced_tool_choice: z.boolean().default(true), assistant_prefill: z.boolean().default(true) }).strict(),
   /** Request parameters the model refuses or names differently (`param-rules.ts`). */
   ...paramRulesSchema,
   /** The date these prices were last read on the provider's official pages (at most `prices_as_of`). */
