@@ -55,6 +55,7 @@ routes:
       x_router: { provider: 'claude-api', provider_kind: 'anthropic', context_window: 400, input_per_1m: 0.8, cached_input_per_1m: 0.08, capabilities: { tools: true, vision: true, json_schema: true }, shutdown_date: '2026-02-19' },
     });
     expect(byId.get('deepseek-chat')?.x_router.shutdown_date).toBeNull();
+    expect(byId.get('sonnet5')?.x_router).toMatchObject({ token_scale: 1.3, capabilities: { forced_tool_choice: false, assistant_prefill: false } });
     expect(byId.get('flash')).toMatchObject({ owned_by: 'google', x_router: { provider_kind: 'gemini', capabilities: { tools: false, vision: true, json_schema: true } } });
     expect(byId.get('auto')).toMatchObject({ x_router: { type: 'route', candidates: ['deepseek-chat', 'haiku', 'flash'] } });
   });
@@ -131,7 +132,7 @@ routes:
     });
     expect(row.cost_usd).toBeCloseTo((12 * 1 + 4 * 2) / 1e6, 12);
     const listed = (await stack.client.models.retrieve('ds-long')) as unknown as { x_router: { long_context: unknown; input_per_1m: number } };
-    expect(listed.x_router).toMatchObject({ input_per_1m: 0.28, long_context: { above_prompt_tokens: 10, input_per_1m: 1, output_per_1m: 2, cached_input_per_1m: null } });
+    expect(listed.x_router).toMatchObject({ input_per_1m: 0.28, token_scale: 1, long_context: { above_prompt_tokens: 10, input_per_1m: 1, output_per_1m: 2, cached_input_per_1m: null } });
     const plain = (await stack.client.models.retrieve('deepseek-chat')) as unknown as { x_router: { long_context: unknown } };
     expect(plain.x_router.long_context).toBeNull();
   });

@@ -21,6 +21,8 @@ export interface ModelSpec {
   paramRules?: ParamRules;
   /** How prompt tokens are counted before the call: exactly (`o200k_base`) or estimated. */
   tokenizer?: 'o200k_base' | 'estimate';
+  /** With the estimate: the model's tokens per estimated token (`token_scale`); absent: 1. */
+  tokenScale?: number;
   /** For prompt templates that apply to a family; by default the provider's preset or kind. */
   family?: string;
   /** The prompt template applied when a request goes to this model (model-level wins over family). */

@@ -9,7 +9,7 @@ type ResolvedModelConfig = RouterConfigFile['models'][number];
 export function modelExtras(
   m: ResolvedModelConfig,
   templates: RouterConfigFile['prompt_templates'],
-): Pick<ModelSpec, 'cachedInputPer1M' | 'maxOutputTokens' | 'capabilities' | 'paramRules' | 'tokenizer' | 'family' | 'promptTemplate' | 'shutdownDate' | 'longContext'> {
+): Pick<ModelSpec, 'cachedInputPer1M' | 'maxOutputTokens' | 'capabilities' | 'paramRules' | 'tokenizer' | 'family' | 'promptTemplate' | 'shutdownDate' | 'longContext' | 'tokenScale'> {
   const paramRules = paramRulesOf(m);
   // The catalog's shutdown date applies only while the model calls the catalog's upstream.
   const entry = m.catalog ? findCatalogModel(m.catalog) : undefined;
@@ -21,6 +21,7 @@ export function modelExtras(
     capabilities: { ...m.capabilities },
     ...(paramRules ? { paramRules } : {}),
     tokenizer: m.tokenizer,
+    ...(m.token_scale !== undefined && m.token_scale !== 1 ? { tokenScale: m.token_scale } : {}),
     family: m.family,
     ...(shutdownDate ? { shutdownDate } : {}),
     ...(m.long_context

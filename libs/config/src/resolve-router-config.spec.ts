@@ -87,6 +87,22 @@ models:
     expect(config.models.get('flash')?.longContext).toBeUndefined();
   });
 
+  it("takes the catalog's token_scale for its upstream only; a configured one wins", () => {
+    const config = loadConfig({
+      ...keys,
+      ROUTER_CONFIG: writeConfig(`
+providers:
+  - { id: claude, preset: anthropic }
+models:
+  - { id: s55, catalog: claude-sonnet-5-5 }
+  - { id: s55-other, catalog: claude-sonnet-5-5, upstream: claude-sonnet-4-5 }
+  - { id: s55-own, catalog: claude-sonnet-5-5, token_scale: 1.1 }
+  - { id: s46, catalog: claude-sonnet-4-6 }
+`),
+    });
+    expect(['s55', 's55-other', 's55-own', 's46'].map((id) => config.models.get(id)?.tokenScale)).toEqual([1.3, undefined, 1.1, undefined]);
+  });
+
   it('takes provider, upstream, prices, context window and capabilities from the catalog; explicit fields win', () => {
     const config = loadConfig({
       ...keys,
@@ -202,6 +218,7 @@ describe('the default configuration', () => {
     expect(config.routes.get('auto')?.candidates).toEqual(['claude-haiku-5-5', 'claude-sonnet-5-5', 'gemini-2.5-flash', 'gemini-2.5-pro']);
     expect(config.models.get('claude-sonnet-5-5')?.paramRules?.drop).toEqual(['temperature', 'top_p']);
     expect(config.models.get('claude-sonnet-5-5')?.capabilities?.forced_tool_choice).toBe(false);
+    expect(config.models.get('claude-sonnet-5-5')?.tokenScale).toBe(1.3);
     expect(['claude-haiku-5-5', 'claude-sonnet-5-5'].map((id) => config.models.get(id)?.shutdownDate)).toEqual([undefined, undefined]);
   });
 

@@ -42,6 +42,7 @@ interface ModelInput {
   drop_params?: DroppableParam[];
   rename_params?: Partial<Record<DroppableParam, DroppableParam>>;
   tokenizer?: 'o200k_base' | 'estimate';
+  token_scale?: number;
   family?: string;
 }
 
@@ -176,6 +177,8 @@ function resolveModel<M extends ModelInput>(
   const dropParams = m.drop_params ?? entry?.drop_params;
   const renameParams = m.rename_params ?? entry?.rename_params;
   const longContext = m.long_context ?? catalogLongContext(m, entry);
+  // The catalog's scale belongs to its upstream's tokenizer.
+  const tokenScale = m.token_scale ?? (m.upstream === undefined || m.upstream === entry?.upstream ? entry?.token_scale : undefined);
   const providerId = provider ?? '';
   return {
     ...m,
@@ -189,6 +192,7 @@ function resolveModel<M extends ModelInput>(
     ...(dropParams !== undefined ? { drop_params: dropParams } : {}),
     ...(renameParams !== undefined ? { rename_params: renameParams } : {}),
     ...(longContext !== undefined ? { long_context: longContext } : {}),
+    ...(tokenScale !== undefined ? { token_scale: tokenScale } : {}),
     capabilities: { ...(entry?.capabilities ?? DEFAULT_CAPABILITIES), ...m.capabilities },
     tokenizer: m.tokenizer ?? entry?.tokenizer ?? (O200K_UPSTREAM.test(upstream ?? '') ? 'o200k_base' : 'estimate'),
     family: m.family ?? presetOf.get(providerId) ?? kindOf.get(providerId) ?? providerId,

@@ -100,6 +100,12 @@ export const modelConfigSchema = z
      */
     ...paramRulesSchema,
     tokenizer: tokenizerSchema.optional(),
+    /**
+     * With `tokenizer: estimate`, the model's tokens per token of the chars/4 estimate (Claude 4.7 and
+     * later count about 1.3); from the catalog unless given here. Scales the estimate used for the
+     * context-window check, the price cap and the bandit's expected cost; billing uses reported usage.
+     */
+    token_scale: z.number().min(0.5).max(3).optional(),
     /** For prompt templates; by default the provider's preset (or kind). */
     family: z.string().min(1).optional(),
     /**

@@ -62,6 +62,8 @@ export class ModelsController {
         input_per_1m: m.inputPer1M,
         output_per_1m: m.outputPer1M,
         cached_input_per_1m: m.cachedInputPer1M ?? null,
+        // Prompt tokens are estimated as chars/4 times this for models without an exact tokenizer.
+        token_scale: m.tokenScale ?? 1,
         // The whole call's prices when its prompt is longer than the line (docs/providers.md).
         long_context: m.longContext
           ? { above_prompt_tokens: m.longContext.abovePromptTokens, input_per_1m: m.longContext.inputPer1M, output_per_1m: m.longContext.outputPer1M, cached_input_per_1m: m.longContext.cachedInputPer1M ?? null }

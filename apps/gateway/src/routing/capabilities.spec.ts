@@ -126,6 +126,10 @@ describe('planRoute with capabilities and per-model token counts', () => {
     const exact = promptTokensFor(long, spec('x', { tokenizer: 'o200k_base' }), rough);
     expect(exact).toBeGreaterThan(2900);
     expect(promptTokensFor(long, spec('x', { tokenizer: 'estimate' }), rough)).toBe(rough);
+    // A model whose tokenizer counts more than the estimate (Claude 4.7 and later): scaled.
+    expect(promptTokensFor(long, spec('x', { tokenizer: 'estimate', tokenScale: 1.3 }), rough)).toBe(Math.ceil(rough * 1.3));
+    // The exact count is exact: no scale applies to it.
+    expect(promptTokensFor(long, spec('x', { tokenizer: 'o200k_base', tokenScale: 1.3 }), rough)).toBe(exact);
     const tight = new Map<string, ModelSpec>([
       ['gpt', spec('gpt', { tokenizer: 'o200k_base', contextWindow: 2500 })],
       ['other', spec('other', { tokenizer: 'estimate', contextWindow: 2500 })],

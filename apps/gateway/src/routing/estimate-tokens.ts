@@ -16,11 +16,12 @@ const exactCounts = new WeakMap<ChatRequest, number>();
 
 /**
  * This request's prompt tokens as `model` will count them: exactly with OpenAI's o200k encoding
- * (gpt-tokenizer) for models that use it, otherwise `fallback` (the request's estimate). Exact
- * counts are computed once per request, however many candidates share the encoding.
+ * (gpt-tokenizer) for models that use it, otherwise `fallback` (the request's estimate) times the
+ * model's `tokenScale`. Exact counts are computed once per request, however many candidates share the
+ * encoding.
  */
 export function promptTokensFor(request: ChatRequest, model: ModelSpec, fallback: number): number {
-  if (model.tokenizer !== 'o200k_base') return fallback;
+  if (model.tokenizer !== 'o200k_base') return model.tokenScale === undefined ? fallback : Math.ceil(fallback * model.tokenScale);
   let exact = exactCounts.get(request);
   if (exact === undefined) {
     exact = countPromptTokens(request, 'o200k_base') + responseFormatTokens(request);

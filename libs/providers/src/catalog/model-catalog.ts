@@ -38,6 +38,8 @@ const modelSchema = z.object({
   max_output_tokens: z.number().int().positive().optional(),
   /** A gpt-tokenizer encoding for exact counts, or `estimate`. */
   tokenizer: z.enum(['o200k_base', 'estimate']),
+  /** With `estimate`: the model's tokens per token of the chars/4 estimate, where its tokenizer is known to count more. */
+  token_scale: z.number().min(0.5).max(3).optional(),
   capabilities: z.object({ tools: z.boolean(), vision: z.boolean(), json_schema: z.boolean(), reasoning: z.boolean(), forced_tool_choice: z.boolean().default(true), assistant_prefill: z.boolean().default(true) }).strict(),
   /** Request parameters the model refuses or names differently (`param-rules.ts`). */
   ...paramRulesSchema,
