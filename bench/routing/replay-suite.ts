@@ -26,20 +26,11 @@ export const REPLAY_TUNING = {
    */
   logisticPriorPrecision: Number(process.env.REPLAY_LOGISTIC_PRIOR ?? WORD_MODEL.priorPrecision),
   logisticVarianceScale: Number(process.env.REPLAY_LOGISTIC_VARIANCE ?? WORD_MODEL.varianceScale),
-  /** REPLAY_LOGISTIC_BIAS_PRIOR: the bias as a feature of its own with this prior precision (routing round 16b); unset: one of the buckets. */
   /** REPLAY_LOGISTIC_DISCOUNT: the word models forget as the gateway's do under a route's discount (unset: no forgetting, as before). */
   logisticDiscount: process.env.REPLAY_LOGISTIC_DISCOUNT === undefined ? undefined : Number(process.env.REPLAY_LOGISTIC_DISCOUNT),
-  /** REPLAY_LOGISTIC_IW_CLIP: importance-weighted updates (1 / the decision's propensity, clipped here; propensity by REPLAY_LOGISTIC_IW_DRAWS redraws, default 32). */
-  logisticImportanceClip: process.env.REPLAY_LOGISTIC_IW_CLIP === undefined ? undefined : Number(process.env.REPLAY_LOGISTIC_IW_CLIP),
-  logisticPropensityDraws: process.env.REPLAY_LOGISTIC_IW_CLIP === undefined ? undefined : Number(process.env.REPLAY_LOGISTIC_IW_DRAWS ?? 32),
-  /** REPLAY_LOGISTIC_SHARED_PRIOR: a word model shared by the route's models added to each one's (prior precision; routing round 16b). */
-  logisticSharedPrecision: process.env.REPLAY_LOGISTIC_SHARED_PRIOR === undefined ? undefined : Number(process.env.REPLAY_LOGISTIC_SHARED_PRIOR),
-  logisticBiasPrecision: process.env.REPLAY_LOGISTIC_BIAS_PRIOR === undefined ? undefined : Number(process.env.REPLAY_LOGISTIC_BIAS_PRIOR),
   /** Each model's words weighed against the context's belief, as the gateway runs them (REPLAY_LOGISTIC_POOLED=0: the words alone, as before round 9). */
   logisticPooled: process.env.REPLAY_LOGISTIC_POOLED !== '0',
   hashBits: Number(process.env.REPLAY_HASH_BITS ?? WORD_MODEL.bits),
-  /** REPLAY_BIGRAMS=1: adjacent word pairs hashed too (routing round 16b). */
-  hashBigrams: process.env.REPLAY_BIGRAMS === '1',
   /** `RoutePolicy.mixtureConfidence` of the mixture row (the zoo's setting). */
   mixtureConfidence: Number(process.env.REPLAY_MIXTURE_CONFIDENCE ?? 0.99),
 };
@@ -97,11 +88,7 @@ export function replayRouters(): ReplayRouterSpec[] {
         new LogisticThompsonRouter('logistic', { qualityFloor: 0, priorSuccesses: 1e-3, priorFailures: 1e-3, costWeight: k / d.strongCost }, random, {
           bits: t.hashBits,
           priorPrecision: t.logisticPriorPrecision,
-          biasPrecision: t.logisticBiasPrecision,
-          sharedPrecision: t.logisticSharedPrecision,
           discount: t.logisticDiscount,
-          propensityDraws: t.logisticPropensityDraws,
-          importanceClip: t.logisticImportanceClip,
           varianceScale: t.logisticVarianceScale,
           pooled: t.logisticPooled,
           contextPriorStrength: t.contextPriorStrength,
@@ -114,11 +101,7 @@ export function replayRouters(): ReplayRouterSpec[] {
         new LogisticThompsonRouter('logistic-floor', { ...policyFor(k), priorSuccesses: 1e-3, priorFailures: 1e-3 }, random, {
           bits: t.hashBits,
           priorPrecision: t.logisticPriorPrecision,
-          biasPrecision: t.logisticBiasPrecision,
-          sharedPrecision: t.logisticSharedPrecision,
           discount: t.logisticDiscount,
-          propensityDraws: t.logisticPropensityDraws,
-          importanceClip: t.logisticImportanceClip,
           varianceScale: t.logisticVarianceScale,
           pooled: t.logisticPooled,
           contextPriorStrength: t.contextPriorStrength,
@@ -140,11 +123,7 @@ export function replayRouters(): ReplayRouterSpec[] {
           new LogisticThompsonRouter('logistic-call', { qualityFloor: 0, priorSuccesses: 1e-3, priorFailures: 1e-3, costWeight: k }, random, {
             bits: t.hashBits,
             priorPrecision: t.logisticPriorPrecision,
-            biasPrecision: t.logisticBiasPrecision,
-          sharedPrecision: t.logisticSharedPrecision,
-          discount: t.logisticDiscount,
-          propensityDraws: t.logisticPropensityDraws,
-          importanceClip: t.logisticImportanceClip,
+            discount: t.logisticDiscount,
             varianceScale: t.logisticVarianceScale,
             pooled: t.logisticPooled,
             contextPriorStrength: t.contextPriorStrength,
@@ -161,7 +140,7 @@ export function replayRouters(): ReplayRouterSpec[] {
 
 /** Prices every strong call at 1 and every weak call at 0 before the inner router decides. */
 class PerCallCost implements BenchRouter {
-  constructor(readonly inner: BenchRouter) {}
+  constructor(private readonly inner: BenchRouter) {}
   get name(): string {
     return this.inner.name;
   }
@@ -203,7 +182,7 @@ export function runReplaySuite(root: string, seeds: number[]): ReplaySuiteResult
   // ROUTING_REPLAY_ONLY (comma-separated dataset names / router name parts) narrows a run while tuning.
   const only = (process.env.ROUTING_REPLAY_ONLY ?? '').split(',').filter((x) => x.length > 0);
   const pick = (name: string) => only.length === 0 || only.some((o) => name.includes(o));
-  const hashing = { bits: REPLAY_TUNING.hashBits, bigrams: REPLAY_TUNING.hashBigrams };
+  const hashing = { bits: REPLAY_TUNING.hashBits };
   const loaders = [() => prepare(loadMmlu(root), hashing), () => prepare(loadGsm8k(root), hashing), () => prepare(loadMtBench(root), hashing)];
   const names = ['MMLU', 'GSM8K', 'MT-Bench'];
   const wantedData = names.filter(pick);

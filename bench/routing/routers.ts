@@ -1,4 +1,4 @@
-import { seededRandom, type Random } from '../../libs/core/src';
+import type { Random } from '../../libs/core/src';
 import {
   applyLinearObservation,
   applyObservation,
@@ -10,7 +10,6 @@ import {
   applyLogisticObservation,
   fadeLogisticArm,
   emptyLogisticArm,
-  logisticBelief,
   logisticArmsAsBeta,
   logisticArmsAsBetaList,
   pooledContextBelief,
@@ -208,26 +207,12 @@ export class PooledOffsets {
   }
 }
 
-/** The sum of word models' logits (independent Gaussians) as Beta evidence of the same mean and logit variance. */
-function sumAsBeta(modelId: string, arms: LogisticArmState[], features: Int32Array, varianceScale: number): ArmState {
-  let logit = 0;
-  let variance = 0;
-  for (const a of arms) {
-    const b = logisticBelief(a, features, varianceScale);
-    logit += b.logit;
-    variance += b.variance;
-  }
-  const p = Math.min(0.9999, Math.max(0.0001, 1 / (1 + Math.exp(-logit))));
-  const strength = 1 / Math.max(1e-9, variance * p * (1 - p));
-  return { modelId, successes: p * strength, failures: (1 - p) * strength, completionTokens: 0, costUsd: 0, observations: 0 };
-}
-
 /**
  * Hashed logistic Thompson sampling: one online Bayesian logistic regression per model on the prompt's
  * hashed words (`hashed-logistic.ts`), its beliefs handed to the same `decide` as Beta evidence.
  */
 export class LogisticThompsonRouter implements BenchRouter {
-  readonly arms = new Map<string, LogisticArmState>();
+  private arms = new Map<string, LogisticArmState>();
   private readonly pooled: PooledOffsets | undefined;
   constructor(
     readonly name: string,
@@ -237,21 +222,15 @@ export class LogisticThompsonRouter implements BenchRouter {
      * `pooled`: each model's words weighed against the context's belief by their odds, as the gateway's
      * word learner runs (the contexts learner's Beta arms, neutral prior Beta(1, 1), the same discount).
      */
-    private readonly options: { bits?: number; priorPrecision?: number; biasPrecision?: number; sharedPrecision?: number; propensityDraws?: number; importanceClip?: number; varianceScale?: number; discount?: number; pooled?: boolean; contextPriorStrength?: number } = {},
+    private readonly options: { bits?: number; priorPrecision?: number; varianceScale?: number; discount?: number; pooled?: boolean; contextPriorStrength?: number } = {},
   ) {
     this.pooled = options.pooled ? new PooledOffsets(options.discount ?? 1, { priorQualityWeight: 2, contextPriorStrength: options.contextPriorStrength }) : undefined;
-    this.shared =
-      options.sharedPrecision === undefined ? undefined : emptyLogisticArm('#shared', { bits: options.bits, priorPrecision: options.sharedPrecision, biasPrecision: options.biasPrecision === undefined ? undefined : options.sharedPrecision });
   }
-  private readonly shared: LogisticArmState | undefined;
   choose(request: RouteRequest) {
     for (const c of request.candidates) if (!this.arms.has(c.modelId)) this.arms.set(c.modelId, this.empty(c.modelId));
     const t0 = process.hrtime.bigint();
     const pooled = this.pooled;
-    const shared = this.shared;
-    const beta = shared
-      ? new Map(request.candidates.map((c) => [c.modelId, sumAsBeta(c.modelId, [this.arms.get(c.modelId)!, shared], request.hashed, this.options.varianceScale ?? 1)]))
-      : pooled
+    const beta = pooled
       ? new Map(
           logisticArmsAsBetaList(
             request.candidates.map((c) => this.arms.get(c.modelId)!),
@@ -262,40 +241,18 @@ export class LogisticThompsonRouter implements BenchRouter {
         )
       : logisticArmsAsBeta(this.arms.values(), request.hashed, this.options.varianceScale);
     const d = decide(request.candidates, beta, this.policy, this.random, { budgetPressure: request.budgetPressure });
-    const decisionNs = Number(process.hrtime.bigint() - t0);
-    const draws = this.options.propensityDraws;
-    if (draws !== undefined) {
-      // The chance that the same beliefs pick the same model again (Monte Carlo on a random source of its own).
-      let same = 0;
-      for (let r = 0; r < draws; r++) if (decide(request.candidates, beta, this.policy, this.propensityRandom, { budgetPressure: request.budgetPressure }).ranked[0] === d.ranked[0]) same++;
-      this.propensity = { modelId: d.ranked[0], p: (same + 0.5) / (draws + 1) };
-    }
-    return { ranked: d.ranked, decisionNs };
+    return { ranked: d.ranked, decisionNs: Number(process.hrtime.bigint() - t0) };
   }
-  private propensity: { modelId: string; p: number } | undefined;
-  private readonly propensityRandom = seededRandom(0x1badf00d);
   observe(contextKey: string, _vector: Float64Array, obs: Observation, hashed: Int32Array): void {
     const arm = this.arms.get(obs.modelId) ?? this.empty(obs.modelId);
-    // Importance-weighted regression: an answer the policy was unlikely to observe counts 1 / propensity times (clipped).
-    const clip = this.options.importanceClip;
-    const weight = clip !== undefined && this.propensity?.modelId === obs.modelId ? Math.min(clip, 1 / this.propensity.p) : 1;
-    const shared = this.shared;
-    if (shared) {
-      // The additive model: the route's shared word model and this model's own, each updated with the other's logit as offset.
-      const own = logisticBelief(arm, hashed).logit;
-      const common = logisticBelief(shared, hashed).logit;
-      applyLogisticObservation(shared, hashed, obs.reward, this.options.discount, own);
-      this.arms.set(obs.modelId, applyLogisticObservation(arm, hashed, obs.reward, this.options.discount, common));
-      return;
-    }
     // As the worker does: the other models' evidence on this prompt fades (a no-op without a discount).
     if (this.options.discount !== undefined) for (const [id, other] of this.arms) if (id !== obs.modelId) fadeLogisticArm(other, hashed, this.options.discount);
     if (this.pooled) scoreAgainstContext(arm, hashed, obs.reward, this.pooled.belief(contextKey, obs.modelId).logit, this.options.discount);
-    this.arms.set(obs.modelId, applyLogisticObservation(arm, hashed, obs.reward, this.options.discount, 0, weight));
+    this.arms.set(obs.modelId, applyLogisticObservation(arm, hashed, obs.reward, this.options.discount));
     this.pooled?.observe(contextKey, obs);
   }
   private empty(modelId: string): LogisticArmState {
-    return emptyLogisticArm(modelId, { bits: this.options.bits, priorPrecision: this.options.priorPrecision, biasPrecision: this.options.biasPrecision });
+    return emptyLogisticArm(modelId, { bits: this.options.bits, priorPrecision: this.options.priorPrecision });
   }
 }
 

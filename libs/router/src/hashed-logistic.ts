@@ -27,14 +27,8 @@ import { DEFAULT_CONTEXT_PRIOR_STRENGTH, DEFAULT_PRIOR_QUALITY_WEIGHT } from './
 export interface LogisticArmState {
   modelId: string;
   bits: number;
-  /** Prior precision of every weight (1 / prior variance); of the word weights when `biasPrecision` is set. */
+  /** Prior precision of every weight (1 / prior variance). */
   priorPrecision: number;
-  /**
-   * Set: the bias (bucket 0) is a feature of its own, of value 1 whatever the prompt's length, with this
-   * prior precision, and the n - 1 word buckets each have 1/sqrt(n - 1). Unset: the bias is one of the
-   * prompt's n buckets, each 1/sqrt(n) (before routing round 16b).
-   */
-  biasPrecision?: number;
   /**
    * Bucket k's posterior mean at 2k and its posterior precision (prior included) at 2k + 1: a decision
    * reads both at a few random buckets, and side by side they share a cache line (two arrays of 2^bits
@@ -64,7 +58,7 @@ export const WORDS_LOG_ODDS_BOUND = 8;
  */
 export function scoreAgainstContext(arm: LogisticArmState, features: ArrayLike<number>, reward: number, offsetLogit: number, discount = 1): LogisticArmState {
   const y = Math.min(1, Math.max(0, reward));
-  const words = clampP(sigmoid(logitMean(arm, features)));
+  const words = clampP(sigmoid(logitMean(arm, features, featureScale(features))));
   const context = clampP(sigmoid(offsetLogit));
   const gain = y * Math.log(words / context) + (1 - y) * Math.log((1 - words) / (1 - context));
   const odds = discount * (arm.wordsLogOdds ?? 0) + gain;
@@ -79,8 +73,6 @@ function clampP(p: number): number {
 export interface LogisticArmOptions {
   bits?: number;
   priorPrecision?: number;
-  /** The bias as a feature of its own with this prior precision (`LogisticArmState.biasPrecision`). */
-  biasPrecision?: number;
   /** Prior mean success of the model (e.g. from its price tier): sets the bias weight's prior mean. */
   priorQuality?: number;
 }
@@ -99,15 +91,13 @@ export function emptyLogisticArm(modelId: string, options: LogisticArmOptions = 
   const size = 2 ** bits;
   const weights = new Float64Array(2 * size);
   for (let k = 0; k < size; k++) weights[2 * k + 1] = priorPrecision;
-  const biasPrecision = options.biasPrecision;
-  if (biasPrecision !== undefined) weights[1] = biasPrecision;
   if (options.priorQuality !== undefined) {
-    // The bias carries the prior. Its own feature (value 1): the prior's logit. One of the buckets
-    // (x_bias = 1/sqrt(count)): scaled up to match a typical prompt of about 30 active buckets.
+    // The bias carries the prior: x_bias = 1/sqrt(count), so the bias weight is scaled up to match a
+    // typical prompt of about 30 active buckets.
     const q = Math.min(0.99, Math.max(0.01, options.priorQuality));
-    weights[0] = Math.log(q / (1 - q)) * (biasPrecision === undefined ? Math.sqrt(30) : 1);
+    weights[0] = Math.log(q / (1 - q)) * Math.sqrt(30);
   }
-  return { modelId, bits, priorPrecision, ...(biasPrecision === undefined ? {} : { biasPrecision }), weights, observations: 0 };
+  return { modelId, bits, priorPrecision, weights, observations: 0 };
 }
 
 /** An arm from its two vectors (each of 2^bits: the means and the precisions, as stored). */
@@ -161,14 +151,12 @@ export function emptyWordArm(modelId: string, priorQuality?: number): LogisticAr
 /**
  * Adds one scored response (reward 0..1) of this arm on a request with these active buckets. With
  * `discount` < 1 the precision of the touched weights first decays towards the prior (forgetting is
- * per weight, on use: a weight nobody touches keeps its evidence). `offsetLogit` is added to the arm's
- * logit (another model's share of the prediction, e.g. a word model shared by the route's models).
+ * per weight, on use: a weight nobody touches keeps its evidence).
  */
-export function applyLogisticObservation(arm: LogisticArmState, features: ArrayLike<number>, reward: number, discount = 1, offsetLogit = 0, weight = 1): LogisticArmState {
-  const start = wordsStart(arm, features);
-  const x = wordScale(features, start);
+export function applyLogisticObservation(arm: LogisticArmState, features: ArrayLike<number>, reward: number, discount = 1): LogisticArmState {
+  const x = featureScale(features);
   const y = Math.min(1, Math.max(0, reward));
-  const p = sigmoid(offsetLogit + logitMean(arm, features));
+  const p = sigmoid(logitMean(arm, features, x));
   // Each active bucket gains p (1 - p) / sqrt(n), not its share p (1 - p) x^2 = p (1 - p) / n. A diagonal
   // posterior cannot tell whether a prompt's n buckets always come together. If they do (a prompt seen
   // again and again), the exact gain is the whole curvature p (1 - p): with the share, such a prompt was
@@ -177,21 +165,14 @@ export function applyLogisticObservation(arm: LogisticArmState, features: ArrayL
   // If they do not (prompts sharing a word or two), the share is the right one, and the whole curvature
   // generalises a failure through the shared words too confidently. sqrt(n) is the geometric mean of the
   // two, measured in the zoo (repeated prompts) and the RouteLLM replay (mostly distinct ones).
-  const curvature = weight * p * (1 - p) * x * x * Math.sqrt(features.length - start);
+  const curvature = p * (1 - p) * x * x * Math.sqrt(features.length);
   const prior = arm.priorPrecision;
   const weights = arm.weights;
-  if (start === 1) {
-    // The bias, a feature of its own (value 1, in every prompt): the whole curvature.
-    const biasPrior = arm.biasPrecision!;
-    const q = (discount < 1 ? biasPrior + discount * (weights[1] - biasPrior) : weights[1]) + weight * p * (1 - p);
-    weights[1] = q;
-    weights[0] += (weight * (y - p)) / q;
-  }
-  for (let i = start; i < features.length; i++) {
+  for (let i = 0; i < features.length; i++) {
     const k = 2 * features[i];
     const q = (discount < 1 ? prior + discount * (weights[k + 1] - prior) : weights[k + 1]) + curvature;
     weights[k + 1] = q;
-    weights[k] += (weight * (y - p) * x) / q;
+    weights[k] += ((y - p) * x) / q;
   }
   arm.observations++;
   return arm;
@@ -208,10 +189,10 @@ export function applyLogisticObservation(arm: LogisticArmState, features: ArrayL
  */
 export function fadeLogisticArm(arm: LogisticArmState, features: ArrayLike<number>, discount: number): LogisticArmState {
   if (discount >= 1) return arm;
+  const prior = arm.priorPrecision;
   const weights = arm.weights;
   for (let i = 0; i < features.length; i++) {
     const k = features[i];
-    const prior = k === 0 && arm.biasPrecision !== undefined ? arm.biasPrecision : arm.priorPrecision;
     const q = weights[2 * k + 1];
     const faded = prior + discount * (q - prior);
     if (k !== 0) weights[2 * k] = (discount * q * weights[2 * k]) / faded;
@@ -227,13 +208,11 @@ export function fadeLogisticArm(arm: LogisticArmState, features: ArrayLike<numbe
  * precision now (the curvature term does not depend on the reward, so the precision is unchanged).
  */
 export function applyLogisticCorrection(arm: LogisticArmState, features: ArrayLike<number>, oldReward: number, newReward: number): LogisticArmState {
-  const start = wordsStart(arm, features);
-  const x = wordScale(features, start);
+  const x = featureScale(features);
   const delta = Math.min(1, Math.max(0, newReward)) - Math.min(1, Math.max(0, oldReward));
   if (delta === 0) return arm;
   const weights = arm.weights;
-  if (start === 1) weights[0] += delta / weights[1];
-  for (let i = start; i < features.length; i++) {
+  for (let i = 0; i < features.length; i++) {
     const k = features[i];
     if (k < 0 || 2 * k >= weights.length) continue;
     weights[2 * k] += (delta * x) / weights[2 * k + 1];
@@ -249,18 +228,12 @@ export function applyLogisticCorrection(arm: LogisticArmState, features: ArrayLi
  * never tried; docs/benchmarks.md, routing round 5).
  */
 export function logisticBelief(arm: LogisticArmState, features: ArrayLike<number>, varianceScale = 1): { logit: number; variance: number } {
-  const start = wordsStart(arm, features);
-  const x = wordScale(features, start);
+  const x = featureScale(features);
   const prior = arm.priorPrecision;
   const weights = arm.weights;
   let logit = 0;
   let variance = 0;
-  if (start === 1) {
-    const biasPrior = arm.biasPrecision!;
-    logit = weights[0];
-    variance = 1 / (varianceScale === 1 ? weights[1] : biasPrior + (weights[1] - biasPrior) / varianceScale);
-  }
-  for (let i = start; i < features.length; i++) {
+  for (let i = 0; i < features.length; i++) {
     const k = 2 * features[i];
     logit += weights[k] * x;
     variance += (x * x) / (varianceScale === 1 ? weights[k + 1] : prior + (weights[k + 1] - prior) / varianceScale);
@@ -317,7 +290,7 @@ export function logisticArmsAsBetaInto(
   let i = 0;
   // Two arms per pass over the prompt's buckets when the scale's inverse is exact (the gateway's 0.25):
   // each bucket index is read once for both (routing round 15).
-  if (inverse !== 0 && !arms.some((a) => a.biasPrecision !== undefined)) for (; i + 2 <= arms.length; i += 2) armPairBetaInto(arms[i], arms[i + 1], features, x, inverse, logits, offsetVariances, successes, failures, i);
+  if (inverse !== 0) for (; i + 2 <= arms.length; i += 2) armPairBetaInto(arms[i], arms[i + 1], features, x, inverse, logits, offsetVariances, successes, failures, i);
   for (; i < arms.length; i++) armBetaInto(arms[i], features, x, varianceScale, inverse, logits, offsetVariances, successes, failures, i);
 }
 
@@ -466,21 +439,12 @@ function armBetaInto(
   // bucket indices below 2^bits, so k << 1 and (k << 1) | 1 are 2k and 2k + 1, without overflow checks.
   const weights = arm.weights;
   const prior = arm.priorPrecision;
+  const xx = x * x;
   const n = features.length;
   let logit = 0;
   let variance = 0;
-  let j = 0;
-  if (arm.biasPrecision !== undefined && n > 0 && features[0] === 0) {
-    // The bias, a feature of its own (value 1); the words each 1/sqrt(n - 1).
-    const biasPrior = arm.biasPrecision;
-    logit = weights[0];
-    variance = 1 / (varianceScale === 1 ? weights[1] : biasPrior + (weights[1] - biasPrior) / varianceScale);
-    x = wordScale(features, 1);
-    j = 1;
-  }
-  const xx = x * x;
   if (varianceScale === 1) {
-    for (; j < n; j++) {
+    for (let j = 0; j < n; j++) {
       const k = features[j] << 1;
       logit += weights[k] * x;
       variance += xx / weights[k | 1];
@@ -491,6 +455,7 @@ function armBetaInto(
     // three arrays' shapes and reloads their storage once per pass instead of once per term (about
     // 40 instructions a term before; routing round 13).
     const inverse = inverseScale;
+    let j = 0;
     for (; j + 4 <= n; j += 4) {
       const k0 = features[j] << 1;
       const k1 = features[j + 1] << 1;
@@ -511,7 +476,7 @@ function armBetaInto(
       variance += xx / (prior + (weights[k | 1] - prior) * inverse);
     }
   } else {
-    for (; j < n; j++) {
+    for (let j = 0; j < n; j++) {
       const k = features[j] << 1;
       logit += weights[k] * x;
       variance += xx / (prior + (weights[k | 1] - prior) / varianceScale);
@@ -695,23 +660,11 @@ function decodeFloats(encoded: string): Float64Array {
   return bytesToFloats(Buffer.from(encoded, 'base64'));
 }
 
-function logitMean(arm: LogisticArmState, features: ArrayLike<number>): number {
-  const start = wordsStart(arm, features);
-  const x = wordScale(features, start);
+function logitMean(arm: LogisticArmState, features: ArrayLike<number>, x: number): number {
   const weights = arm.weights;
-  let s = start === 1 ? weights[0] : 0;
-  for (let i = start; i < features.length; i++) s += weights[2 * features[i]] * x;
+  let s = 0;
+  for (let i = 0; i < features.length; i++) s += weights[2 * features[i]] * x;
   return s;
-}
-
-/** 1 when the bias is a feature of its own (`biasPrecision`) and the request has it (bucket 0 first), else 0. */
-function wordsStart(arm: LogisticArmState, features: ArrayLike<number>): number {
-  return arm.biasPrecision !== undefined && features.length > 0 && features[0] === 0 ? 1 : 0;
-}
-
-/** The value of each of the buckets from `start` on: unit norm over them. */
-function wordScale(features: ArrayLike<number>, start: number): number {
-  return start === 0 ? featureScale(features) : features.length > 1 ? 1 / Math.sqrt(features.length - 1) : 0;
 }
 
 function sigmoid(z: number): number {

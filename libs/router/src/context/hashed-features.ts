@@ -35,8 +35,6 @@ export interface HashedFeatureOptions {
   bits?: number;
   /** The caller's tags (`callerTags`: its key's and the request's); unset: the request's `metadata.tags`. */
   tags?: readonly string[];
-  /** Also hash each pair of adjacent words as a token of its own (bench experiment, routing round 16b). */
-  bigrams?: boolean;
 }
 
 export function hashedPromptFeatures(request: ChatRequest, options: HashedFeatureOptions = {}): Int32Array {
@@ -58,9 +56,8 @@ export function hashedPromptFeatures(request: ChatRequest, options: HashedFeatur
   const buffer = scratch;
   let n = 0;
   buffer[n++] = 0;
-  const bigrams = options.bigrams === true;
-  n = hashWords(system, 0, Math.min(system.length, SYSTEM_HEAD_CHARS), bits, buffer, n, bigrams);
-  n = hashWords(lastUser, Math.max(0, lastUser.length - HASH_TAIL_CHARS), lastUser.length, bits, buffer, n, bigrams);
+  n = hashWords(system, 0, Math.min(system.length, SYSTEM_HEAD_CHARS), bits, buffer, n);
+  n = hashWords(lastUser, Math.max(0, lastUser.length - HASH_TAIL_CHARS), lastUser.length, bits, buffer, n);
   // The structural tokens `#len<k>`, `#multi`, `#tools`, `#json`, in that order, from their hashes
   // computed once (STRUCTURAL_HASHES; routing round 15).
   const lengthToken = Math.min(7, Math.max(0, Math.floor(Math.log2(Math.max(1, promptChars) / 64))));
@@ -93,13 +90,12 @@ export function featureScale(features: ArrayLike<number>): number {
   return features.length === 0 ? 0 : 1 / Math.sqrt(features.length);
 }
 
-function hashWords(text: string, from: number, to: number, bits: number, out: Int32Array, start: number, bigrams = false): number {
+function hashWords(text: string, from: number, to: number, bits: number, out: Int32Array, start: number): number {
   const modulus = bucketModulus(bits);
   let n = start;
   let hash = FNV_OFFSET;
   let length = 0;
   let nonAscii = false;
-  let previous = 0;
   for (let i = from; i <= to && n < out.length; i++) {
     let c = i < to ? text.charCodeAt(i) : 32;
     if (c >= 65 && c <= 90) c += 32;
@@ -110,13 +106,7 @@ function hashWords(text: string, from: number, to: number, bits: number, out: In
       if (c >= 0x80) nonAscii = true;
       continue;
     }
-    if (length >= 3 || (nonAscii && length > 0)) {
-      out[n++] = bucketIn(hash >>> 0, modulus);
-      if (bigrams) {
-        if (previous !== 0 && n < out.length) out[n++] = bucketIn(Math.imul(previous ^ (hash >>> 0), FNV_PRIME) >>> 0, modulus);
-        previous = (hash >>> 0) | 1;
-      }
-    }
+    if (length >= 3 || (nonAscii && length > 0)) out[n++] = bucketIn(hash >>> 0, modulus);
     hash = FNV_OFFSET;
     length = 0;
     nonAscii = false;
