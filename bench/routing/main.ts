@@ -14,7 +14,8 @@ function main(): void {
   const started = process.hrtime.bigint();
   const suites = (process.argv[2] ?? 'replay,zoo,scale').split(',');
   if (suites.includes('replay')) {
-    const replay = runReplaySuite(`${DATASETS}/routellm-evals`, [1, 2, 3]);
+    const seeds = (process.env.ROUTING_REPLAY_SEEDS ?? '1,2,3').split(',').map(Number);
+    const replay = runReplaySuite(`${DATASETS}/routellm-evals`, seeds);
     console.log(`## RouteLLM replay (online from cold start, mean of seeds ${replay.seeds.join(', ')}; MT-Bench replayed ${replay.epochs['MT-Bench']}x)\n`);
     const rows = replay.summaries.map((s) => {
       const single = s.points.length === 1;

@@ -19,16 +19,18 @@ export const REPLAY_TUNING = {
    */
   costWeights: [0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3, 0.4, 0.6],
   /** Per-call `costWeight` sweep: the quality gain one strong call must buy (RouteLLM's threshold on the win probability). */
-  callWeights: [0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2, 0.3],
+  callWeights: (process.env.REPLAY_CALL_WEIGHTS ?? '0,0.01,0.02,0.03,0.04,0.05,0.06,0.08,0.1,0.12,0.15,0.2,0.3').split(',').map(Number),
   /**
    * Hashed logistic model: prior precision of each weight and the tempering of what the data taught;
    * by default the settings the gateway's `learner: hashed_words` runs with (WORD_MODEL).
    */
   logisticPriorPrecision: Number(process.env.REPLAY_LOGISTIC_PRIOR ?? WORD_MODEL.priorPrecision),
   logisticVarianceScale: Number(process.env.REPLAY_LOGISTIC_VARIANCE ?? WORD_MODEL.varianceScale),
+  /** REPLAY_LOGISTIC_DISCOUNT: the word models forget as the gateway's do under a route's discount (unset: no forgetting, as before). */
+  logisticDiscount: process.env.REPLAY_LOGISTIC_DISCOUNT === undefined ? undefined : Number(process.env.REPLAY_LOGISTIC_DISCOUNT),
   /** Each model's words weighed against the context's belief, as the gateway runs them (REPLAY_LOGISTIC_POOLED=0: the words alone, as before round 9). */
   logisticPooled: process.env.REPLAY_LOGISTIC_POOLED !== '0',
-  hashBits: WORD_MODEL.bits,
+  hashBits: Number(process.env.REPLAY_HASH_BITS ?? WORD_MODEL.bits),
   /** `RoutePolicy.mixtureConfidence` of the mixture row (the zoo's setting). */
   mixtureConfidence: Number(process.env.REPLAY_MIXTURE_CONFIDENCE ?? 0.99),
 };
@@ -86,6 +88,7 @@ export function replayRouters(): ReplayRouterSpec[] {
         new LogisticThompsonRouter('logistic', { qualityFloor: 0, priorSuccesses: 1e-3, priorFailures: 1e-3, costWeight: k / d.strongCost }, random, {
           bits: t.hashBits,
           priorPrecision: t.logisticPriorPrecision,
+          discount: t.logisticDiscount,
           varianceScale: t.logisticVarianceScale,
           pooled: t.logisticPooled,
           contextPriorStrength: t.contextPriorStrength,
@@ -98,6 +101,7 @@ export function replayRouters(): ReplayRouterSpec[] {
         new LogisticThompsonRouter('logistic-floor', { ...policyFor(k), priorSuccesses: 1e-3, priorFailures: 1e-3 }, random, {
           bits: t.hashBits,
           priorPrecision: t.logisticPriorPrecision,
+          discount: t.logisticDiscount,
           varianceScale: t.logisticVarianceScale,
           pooled: t.logisticPooled,
           contextPriorStrength: t.contextPriorStrength,
@@ -119,9 +123,10 @@ export function replayRouters(): ReplayRouterSpec[] {
           new LogisticThompsonRouter('logistic-call', { qualityFloor: 0, priorSuccesses: 1e-3, priorFailures: 1e-3, costWeight: k }, random, {
             bits: t.hashBits,
             priorPrecision: t.logisticPriorPrecision,
+            discount: t.logisticDiscount,
             varianceScale: t.logisticVarianceScale,
-          pooled: t.logisticPooled,
-          contextPriorStrength: t.contextPriorStrength,
+            pooled: t.logisticPooled,
+            contextPriorStrength: t.contextPriorStrength,
           }),
         ),
     },
@@ -177,14 +182,17 @@ export function runReplaySuite(root: string, seeds: number[]): ReplaySuiteResult
   // ROUTING_REPLAY_ONLY (comma-separated dataset names / router name parts) narrows a run while tuning.
   const only = (process.env.ROUTING_REPLAY_ONLY ?? '').split(',').filter((x) => x.length > 0);
   const pick = (name: string) => only.length === 0 || only.some((o) => name.includes(o));
-  const loaders = [() => prepare(loadMmlu(root)), () => prepare(loadGsm8k(root)), () => prepare(loadMtBench(root))];
+  const hashing = { bits: REPLAY_TUNING.hashBits };
+  const loaders = [() => prepare(loadMmlu(root), hashing), () => prepare(loadGsm8k(root), hashing), () => prepare(loadMtBench(root), hashing)];
   const names = ['MMLU', 'GSM8K', 'MT-Bench'];
   const wantedData = names.filter(pick);
   const datasets = loaders.filter((_, i) => wantedData.length === 0 || wantedData.includes(names[i])).map((load) => load());
   // MT-Bench has 160 (question, turn) pairs: too few to learn anything online, so it is replayed 10 times over.
   const epochs: Record<string, number> = { MMLU: 1, GSM8K: 1, 'MT-Bench': 10 };
+  // ROUTING_REPLAY_ROUTERS (router names, `;`-separated, exact): the rows whose names have commas.
+  const exact = (process.env.ROUTING_REPLAY_ROUTERS ?? '').split(';').filter((x) => x.length > 0);
   const allRouters = replayRouters();
-  const wantedRouters = allRouters.filter((r) => pick(r.name));
+  const wantedRouters = allRouters.filter((r) => (exact.length > 0 ? exact.includes(r.name) : pick(r.name)));
   const routers = wantedRouters.length === 0 ? allRouters : wantedRouters;
   const total = datasets.length * routers.reduce((n, r) => n + r.knobs.length * seeds.length, 0);
   const progress = new ProgressBar('RouteLLM replay', total);

@@ -1,9 +1,15 @@
 import { seededRandom, type Random } from '../../libs/core/src';
-import { extractPromptContext, hashedPromptFeatures, type Candidate, type PromptContext } from '../../libs/router/src';
+import { extractPromptContext, hashedPromptFeatures, type Candidate, type HashedFeatureOptions, type PromptContext } from '../../libs/router/src';
 import { apgr, cpt, firstReaching, type CurvePoint } from './metrics';
 import type { ProgressBar } from './progress';
 import type { BenchRouter } from './routers';
 import { costOf, STRONG, WEAK, type ReplayDataset } from './routellm-data';
+
+/** REPLAY_FULL_INFORMATION=1: every router also learns the outcome of the model it did not pick (a diagnostic, routing round 16b). */
+const FULL_INFORMATION = process.env.REPLAY_FULL_INFORMATION === '1';
+
+/** REPLAY_SCORE_FROM=f: count only the requests after the first f of the run (a diagnostic of the learned state; the always-* anchors stay whole-run). */
+const SCORE_FROM = Number(process.env.REPLAY_SCORE_FROM ?? 0);
 
 /** Builds a router for one knob value (the quality floor or the chance of the strong model) and seed. */
 export type KnobRouterFactory = (knob: number, random: Random, dataset: PreparedDataset) => BenchRouter;
@@ -42,9 +48,9 @@ export interface PreparedDataset {
   weakCostRatio: number;
 }
 
-export function prepare(dataset: ReplayDataset): PreparedDataset {
+export function prepare(dataset: ReplayDataset, hashing: HashedFeatureOptions = {}): PreparedDataset {
   const contexts = dataset.items.map((i) => extractPromptContext(i.request));
-  const hashed = dataset.items.map((i) => hashedPromptFeatures(i.request));
+  const hashed = dropCommon(dataset.items.map((i) => hashedPromptFeatures(i.request, hashing)));
   const n = dataset.items.length;
   let weak = 0;
   let strong = 0;
@@ -70,6 +76,7 @@ export function replayOnce(p: PreparedDataset, router: BenchRouter, seed: number
   let strongCalls = 0;
   let cost = 0;
   let n = 0;
+  let seen = 0;
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(shuffle() * (i + 1));
@@ -87,6 +94,12 @@ export function replayOnce(p: PreparedDataset, router: BenchRouter, seed: number
       const reward = item.reward[model];
       const costUsd = costOf(item, model);
       router.observe(context.contextKey, context.vector, { modelId: model, reward, costUsd, completionTokens: item.outputTokens[model] }, hashed);
+      if (FULL_INFORMATION) {
+        // Diagnostic: the other model's outcome too, as if both had answered (the learner's ceiling without exploration).
+        const other = model === STRONG ? WEAK : STRONG;
+        router.observe(context.contextKey, context.vector, { modelId: other, reward: item.reward[other], costUsd: costOf(item, other), completionTokens: item.outputTokens[other] }, hashed);
+      }
+      if (seen++ < SCORE_FROM * order.length * epochs) continue;
       quality += p.dataset.qualityOf(reward);
       cost += costUsd;
       if (model === STRONG) strongCalls++;
@@ -144,4 +157,16 @@ export function summarize(p: PreparedDataset, name: string, points: SweepPoint[]
     weakQuality: p.weakQuality,
     strongQuality: p.strongQuality,
   };
+}
+
+/**
+ * REPLAY_DROP_COMMON=f: leaves out the buckets (but the bias) found in more than a share f of the
+ * dataset's prompts, counted over the whole dataset beforehand (stop words; a diagnostic, routing round 16b).
+ */
+function dropCommon(hashed: Int32Array[]): Int32Array[] {
+  const share = Number(process.env.REPLAY_DROP_COMMON ?? 1);
+  if (!(share < 1)) return hashed;
+  const df = new Map<number, number>();
+  for (const h of hashed) for (const k of h) df.set(k, (df.get(k) ?? 0) + 1);
+  return hashed.map((h) => h.filter((k) => k === 0 || (df.get(k) ?? 0) <= share * hashed.length));
 }
