@@ -19,6 +19,7 @@
  * route's discount (default 0.99, the product's).
  */
 import { seededRandom } from '../../libs/core/src';
+import { GEOGRAPHY_PROMPTS as GEO, LAW_PROMPTS as LAW } from '../../libs/router/src/spec-fixtures';
 import { loadRoutingYaml } from './load-routing';
 import { quantile } from './metrics';
 import { ProgressBar } from './progress';
@@ -26,16 +27,6 @@ import type { ReplayItem } from './routellm-data';
 import { formatTable } from './table';
 import { replayLikeTheGateway } from './e2e/library-twin';
 
-const LAW = [
-  'The plaintiff sued the defendant for breach of contract; who bears the burden of proof',
-  'Under the statute, is the landlord liable to the tenant for the damages',
-  'Can the court enforce an oral agreement to sell land under the statute of frauds',
-];
-const GEO = [
-  'What is the capital city of the country north of Spain',
-  'Which river flows through the capital of Egypt and into which sea',
-  'Name the highest mountain range on the continent of South America',
-];
 /** Words every prompt of both kinds carries (a system-like preamble in the user message). */
 const PREAMBLE = 'Please answer the following question of the quiz with what you know about the topic and the facts: ';
 

@@ -1,6 +1,7 @@
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { seededRandom, type ChatRequest } from '../../libs/core/src';
 import { extractPromptContext } from '../../libs/router/src';
+import { GEOGRAPHY_PROMPTS as GEO, LAW_PROMPTS as LAW } from '../../libs/router/src/spec-fixtures';
 import { toWordArm } from '../../libs/storage/src';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
 import { eventually, routerYaml, startStack, type Stack } from '../support/stack';
@@ -8,16 +9,6 @@ import { eventually, routerYaml, startStack, type Stack } from '../support/stack
 /** 600 requests, each after the scores of all before it are in: about 30-60 s per test. */
 const LEARNING_TEST_MS = 180_000;
 
-const LAW = [
-  'The plaintiff sued the defendant for breach of contract; who bears the burden of proof',
-  'Under the statute, is the landlord liable to the tenant for the damages',
-  'Can the court enforce an oral agreement to sell land under the statute of frauds',
-];
-const GEO = [
-  'What is the capital city of the country north of Spain',
-  'Which river flows through the capital of Egypt and into which sea',
-  'Name the highest mountain range on the continent of South America',
-];
 
 /**
  * `learner: hashed_words` end to end: HTTP through the gateway, records in Postgres, scoring jobs on

@@ -28,3 +28,18 @@ export const SAMPLE_PROMPTS: readonly string[] = [
   'hi! how are you today?',
   'Explain why the sky is blue, in two sentences.',
 ];
+
+/**
+ * Two kinds of prompt in one prompt context, told apart only by their words: the word learner's e2e
+ * (test/gateway/word-learner.e2e-spec.ts) and the path-dependence bench (bench/routing/word-path.ts).
+ */
+export const LAW_PROMPTS: readonly string[] = [
+  'The plaintiff sued the defendant for breach of contract; who bears the burden of proof',
+  'Under the statute, is the landlord liable to the tenant for the damages',
+  'Can the court enforce an oral agreement to sell land under the statute of frauds',
+];
+export const GEOGRAPHY_PROMPTS: readonly string[] = [
+  'What is the capital city of the country north of Spain',
+  'Which river flows through the capital of Egypt and into which sea',
+  'Name the highest mountain range on the continent of South America',
+];
