@@ -59,6 +59,8 @@ describe('request logs and health probes', () => {
     expect(chat!.req!.id).toBe(requestId);
     expect(chat!.res!.statusCode).toBe(200);
     expect((chat as { level?: unknown }).level).toBe('info');
+    // The same ISO time as the gateway's other log lines (jsonLog), not pino's epoch milliseconds.
+    expect((chat as { time?: unknown }).time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     expect((chat!.res as { headers?: Record<string, string> }).headers?.['x-request-id']).toBe(requestId);
     expect(chat!.req!.headers.authorization).toBe('[redacted]');
     expect(chat!.req!.headers['x-api-key']).toBe('[redacted]');

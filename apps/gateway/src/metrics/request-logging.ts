@@ -24,9 +24,17 @@ export function requestLogLevel(statusCode: number): Level {
 
 export function requestLogger(config: AppConfig, destination: NodeJS.WritableStream = process.stdout): Logger {
   const level = config.logLevel === 'silent' ? 'silent' : config.logLevel;
-  // Level names, not pino's numbers: the same `"level":"info"` as the gateway's other log lines.
+  // Level names and ISO times, not pino's numbers: the same `"level":"info","time":"2026-...Z"` as the
+  // gateway's other log lines (jsonLog).
   return pino(
-    { level, messageKey: 'msg', base: undefined, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, formatters: { level: (label) => ({ level: label }) } },
+    {
+      level,
+      messageKey: 'msg',
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      formatters: { level: (label) => ({ level: label }) },
+    },
     destination,
   );
 }
