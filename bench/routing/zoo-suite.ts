@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { seededRandom } from '../../libs/core/src';
-import { DRIFT_DEFAULTS, FEATURE_NAMES, REFUTED_MARKER_SCORES, type RoutePolicy } from '../../libs/router/src';
+import { FEATURE_NAMES, REFUTED_MARKER_SCORES, type RoutePolicy } from '../../libs/router/src';
 import { quantile, requestsToAdapt, requestsToAdaptVsBefore, requestsToAdaptVsTwin } from './metrics';
 import { ProgressBar } from './progress';
 import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, RandomRouter, ThompsonRouter, WordLearnerRouter, type BenchRouter } from './routers';
@@ -35,7 +35,7 @@ export const ZOO_TUNING = {
   mixture: { mixtureConfidence: Number(process.env.ZOO_MIXTURE_CONFIDENCE ?? 0.99), mixtureExploreShare: Number(process.env.ZOO_MIXTURE_EXPLORE ?? 0.2) },
   drift: {
     slack: Number(process.env.ZOO_DRIFT_SLACK ?? 0.05),
-    threshold: Number(process.env.ZOO_DRIFT_THRESHOLD ?? DRIFT_DEFAULTS.threshold),
+    threshold: Number(process.env.ZOO_DRIFT_THRESHOLD ?? 15),
     keepOnAlarm: Number(process.env.ZOO_DRIFT_KEEP ?? 0.05),
     ...(process.env.ZOO_DRIFT_MAX_KEPT ? { maxKeptEvidence: Number(process.env.ZOO_DRIFT_MAX_KEPT) } : {}),
   },

@@ -14,13 +14,7 @@ import { armWeight, type ArmState } from './arm-state';
 export interface DriftDetectorOptions {
   /** Drop smaller than this is ignored (reward units); default 0.05. */
   slack?: number;
-  /**
-   * Alarm level of the statistic; default 20: about one false alarm per 400,000 scores of a steady
-   * p=0.6 arm (measured with the arm's discounted mean, as the router keeps it), and a 0.15 drop found
-   * after 100-350 scores. 15 (until round 17) fired about once per 24,000 scores: a zoo run's code
-   * anchor gets that many, and a false alarm there could leave the context's cheap model under the
-   * floor on 30 kept scores for the rest of the run (docs/benchmarks.md, Routing, round 17).
-   */
+  /** Alarm level of the statistic; default 15 (about one false alarm per 20,000 scores of a p=0.5 arm). */
   threshold?: number;
   /** No test before the arm has this much evidence (its mean means little before); default 30. */
   minEvidence?: number;
@@ -34,7 +28,7 @@ export interface DriftDetectorOptions {
   maxKeptEvidence?: number;
 }
 
-export const DRIFT_DEFAULTS: Required<DriftDetectorOptions> = { slack: 0.05, threshold: 20, minEvidence: 30, keepOnAlarm: 0.05, maxKeptEvidence: 30 };
+export const DRIFT_DEFAULTS: Required<DriftDetectorOptions> = { slack: 0.05, threshold: 15, minEvidence: 30, keepOnAlarm: 0.05, maxKeptEvidence: 30 };
 
 export interface DriftCheck {
   /** The statistic to store for the arm (0 after an alarm). */
