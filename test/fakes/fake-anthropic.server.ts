@@ -71,13 +71,13 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
           return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: '`temperature` and `top_p` cannot both be specified for this model. Please use only one.' } });
         }
         const choice = (body as { tool_choice?: { type?: unknown } } | undefined)?.tool_choice;
-        const model0 = String((body as { model?: unknown } | undefined)?.model ?? '');
-        if (/^claude-(opus|sonnet)-5/.test(model0) && (choice?.type === 'any' || choice?.type === 'tool')) {
+        const model = String((body as { model?: unknown } | undefined)?.model ?? '');
+        if (/^claude-(opus|sonnet)-5/.test(model) && (choice?.type === 'any' || choice?.type === 'tool')) {
           // As Opus 5.5 and Sonnet 5.5 answer a forced tool choice: their thinking is always on.
           return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'Thinking may not be enabled when tool_choice forces tool use.' } });
         }
         const sent = (body as { messages?: Array<{ role?: unknown }> } | undefined)?.messages;
-        if (/^claude-(opus|sonnet)-4-[6-9]|^claude-[a-z]+-[5-9]/.test(model0) && sent?.[sent.length - 1]?.role === 'assistant') {
+        if (/^claude-(opus|sonnet)-4-[6-9]|^claude-[a-z]+-[5-9]/.test(model) && sent?.[sent.length - 1]?.role === 'assistant') {
           // As Claude 4.6 and later answer a prefill (Anthropic's migration guide: "Prefill removal").
           return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'This model does not support assistant message prefill. The conversation must end with a user message.' } });
         }
@@ -86,7 +86,6 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
         const meta = readMeta(dir, fixture);
         const status = meta.status ?? 200;
         const wantsStream = (body as { stream?: unknown } | undefined)?.stream === true;
-        const model = String((body as { model?: unknown } | undefined)?.model ?? '');
         const answer = wantsStream ? undefined : options.answer?.(model, body);
         if (answer !== undefined) {
           const usage = { input_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: Math.max(1, Math.ceil(answer.length / 4)) };

@@ -176,9 +176,10 @@ function resolveModel<M extends ModelInput>(
   const maxOutput = m.max_output_tokens ?? entry?.max_output_tokens;
   const dropParams = m.drop_params ?? entry?.drop_params;
   const renameParams = m.rename_params ?? entry?.rename_params;
-  const longContext = m.long_context ?? catalogLongContext(m, entry);
-  // The catalog's scale belongs to its upstream's tokenizer.
-  const tokenScale = m.token_scale ?? (m.upstream === undefined || m.upstream === entry?.upstream ? entry?.token_scale : undefined);
+  // The catalog's tier and token scale describe its own upstream: a model calling another has neither.
+  const catalogUpstream = entry !== undefined && (m.upstream === undefined || m.upstream === entry.upstream) ? entry : undefined;
+  const longContext = m.long_context ?? catalogLongContext(m, catalogUpstream);
+  const tokenScale = m.token_scale ?? catalogUpstream?.token_scale;
   const providerId = provider ?? '';
   return {
     ...m,
@@ -200,12 +201,12 @@ function resolveModel<M extends ModelInput>(
 }
 
 /**
- * The catalog's long-prompt tier, while the model takes the catalog's upstream and prices: a model
- * configured at a negotiated price, or calling another upstream, states its own tier or has none.
+ * The long-prompt tier of the catalog entry whose upstream the model calls, while the model also takes
+ * the entry's prices: a model configured at a negotiated price states its own tier or has none.
  */
 function catalogLongContext(m: ModelInput, entry: CatalogModel | undefined): LongContextConfig | undefined {
   const tier = entry?.long_context;
-  if (!tier || (m.upstream !== undefined && m.upstream !== entry.upstream)) return undefined;
+  if (!tier) return undefined;
   if (m.input_per_1m !== undefined || m.output_per_1m !== undefined || m.cached_input_per_1m !== undefined) return undefined;
   return {
     above_prompt_tokens: tier.above_prompt_tokens,

@@ -1,12 +1,9 @@
-import type { ModelSpec } from '../../../../libs/config/src';
+import type { LongContextPrices, ModelSpec } from '../../../../libs/config/src';
 
-/** The per-1M-token prices one call pays: the long-prompt tier's when its prompt is over the tier's line. */
-export function ratesFor(model: ModelSpec, promptTokens: number): { input: number; output: number; cachedInput: number } {
+/** The model's long-prompt tier when this prompt is over its line (the whole call is billed at it), else undefined. */
+function tierFor(model: ModelSpec, promptTokens: number): LongContextPrices | undefined {
   const tier = model.longContext;
-  if (tier !== undefined && promptTokens > tier.abovePromptTokens) {
-    return { input: tier.inputPer1M, output: tier.outputPer1M, cachedInput: tier.cachedInputPer1M ?? tier.inputPer1M };
-  }
-  return { input: model.inputPer1M, output: model.outputPer1M, cachedInput: model.cachedInputPer1M ?? model.inputPer1M };
+  return tier !== undefined && promptTokens > tier.abovePromptTokens ? tier : undefined;
 }
 
 /**
@@ -16,8 +13,11 @@ export function ratesFor(model: ModelSpec, promptTokens: number): { input: numbe
  */
 export function costUsd(model: ModelSpec, promptTokens: number, completionTokens: number, cachedTokens = 0): number {
   const cached = Math.min(Math.max(cachedTokens, 0), promptTokens);
-  const rates = ratesFor(model, promptTokens);
-  return ((promptTokens - cached) * rates.input + cached * rates.cachedInput + completionTokens * rates.output) / 1_000_000;
+  const tier = tierFor(model, promptTokens);
+  const input = tier ? tier.inputPer1M : model.inputPer1M;
+  const cachedPrice = (tier ? tier.cachedInputPer1M : model.cachedInputPer1M) ?? input;
+  const output = tier ? tier.outputPer1M : model.outputPer1M;
+  return ((promptTokens - cached) * input + cached * cachedPrice + completionTokens * output) / 1_000_000;
 }
 
 /**
@@ -25,9 +25,8 @@ export function costUsd(model: ModelSpec, promptTokens: number, completionTokens
  * included. Hot path: planRoute prices every candidate of every request with it.
  */
 export function callPriceUsd(model: ModelSpec, promptTokens: number, completionTokens: number): number {
-  const tier = model.longContext;
-  if (tier !== undefined && promptTokens > tier.abovePromptTokens) {
-    return (promptTokens * tier.inputPer1M + completionTokens * tier.outputPer1M) / 1_000_000;
-  }
-  return (promptTokens * model.inputPer1M + completionTokens * model.outputPer1M) / 1_000_000;
+  const tier = tierFor(model, promptTokens);
+  return tier
+    ? (promptTokens * tier.inputPer1M + completionTokens * tier.outputPer1M) / 1_000_000
+    : (promptTokens * model.inputPer1M + completionTokens * model.outputPer1M) / 1_000_000;
 }
