@@ -20,7 +20,7 @@ export const SCENARIOS: ScenarioName[] = [
 export const ZOO_TUNING = {
   discount: Number(process.env.ZOO_DISCOUNT ?? 0.9999),
   contextDiscount: Number(process.env.ZOO_CONTEXT_DISCOUNT ?? 0.9999),
-  contextPriorStrength: 8,
+  contextPriorStrength: Number(process.env.ZOO_CONTEXT_PRIOR_STRENGTH ?? 8),
   maxUntriedShare: 0.05,
   /** Budget for the paced run: this multiple of the clairvoyant policy's spend over the same requests. */
   budgetOverClairvoyant: 1.02,
