@@ -224,6 +224,20 @@ describe('the Responses API through the gateway, with the official openai SDK', 
     expect(events.at(-1)).toBe('response.incomplete');
   });
 
+  it('ends a stream that fails midway with an error event and response.failed, and records the failure', async () => {
+    upstream.setBehavior(() => ({ kind: 'cut', content: 'one two three four five six', afterChunks: 2 }));
+    const { data: stream, response } = await stack.client.responses.create({ model: 'cheap', input: 'count', stream: true }).withResponse();
+    const events: ResponseStreamEvent[] = [];
+    for await (const event of stream) events.push(event);
+    expect(events.map((e) => e.type).slice(-2)).toEqual(['error', 'response.failed']);
+    const failed = events.at(-1) as Extract<ResponseStreamEvent, { type: 'response.failed' }>;
+    expect(failed.response.status).toBe('failed');
+    expect(failed.response.error).toMatchObject({ code: 'upstream_unreachable' });
+    expect(failed.response.output).toEqual([expect.objectContaining({ type: 'message', status: 'incomplete' })]);
+    const id = response.headers.get('x-request-id')!;
+    expect(await recorded(id)).toMatchObject({ status: 'error', http_status: 200, streamed: true, error_type: 'upstream_unreachable' });
+  });
+
   it('refuses what a stateless gateway cannot do with a 400 naming the param', async () => {
     await expect(stack.client.responses.create({ model: 'cheap', input: 'again', previous_response_id: 'resp_123' })).rejects.toMatchObject({
       status: 400,

@@ -57,8 +57,6 @@ interface OpenedStream {
   buffered: ChatChunk[];
 }
 
-export type { RouterStreamReport } from './client-format';
-
 /**
  * One chat completion from request to record: validate, resolve the route, let the bandit choose,
  * call the provider along the fallback chain (retries, fallbacks, mid-stream failover, inline checks),

@@ -108,7 +108,8 @@ export type ResponsesBody = Omit<z.infer<typeof requestSchema>, 'input' | 'tools
 const STATEFUL = ['previous_response_id', 'conversation', 'prompt'] as const;
 /** Fields of the Responses API the gateway does not serve. */
 const UNSERVED = ['top_logprobs', 'context_management', 'moderation', 'prompt_cache_retention', 'prompt_cache_options'] as const;
-const KNOWN = new Set<string>(Object.keys(requestSchema.shape));
+/** Every field the API defines: a stateful or unserved one that says nothing (null) is no request for it. */
+const KNOWN = new Set<string>([...Object.keys(requestSchema.shape), ...STATEFUL, ...UNSERVED]);
 
 export function parseResponsesRequest(body: unknown): ResponsesBody {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
