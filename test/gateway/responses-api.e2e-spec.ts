@@ -264,12 +264,16 @@ describe('the Responses API through the gateway, with the official openai SDK', 
     expect(await bad({ model: 'cheap' })).toMatchObject({ status: 400, body: { error: { param: 'input', code: 'missing_required_parameter' } } });
     expect(await bad({ model: 'cheap', input: 42 })).toMatchObject({ status: 400, body: { error: { param: 'input' } } });
     expect(await bad({ model: 'cheap', input: [{ type: 'item_reference', id: 'msg_1' }] })).toMatchObject({ status: 400, body: { error: { param: 'input[0].type' } } });
-    expect(await bad({ model: 'cheap', input: [{ role: 'user', content: [{ type: 'input_text' }] }] })).toMatchObject({ status: 400, body: { error: { param: 'input[0].content' } } });
+    expect(await bad({ model: 'cheap', input: [{ role: 'user', content: [{ type: 'input_text' }] }] })).toMatchObject({ status: 400, body: { error: { param: 'input[0].content[0].text', code: 'missing_required_parameter' } } });
     expect(await bad({ model: 'cheap', input: [{ role: 'tool', content: 'x' }] })).toMatchObject({ status: 400, body: { error: { param: 'input[0].role' } } });
     expect(await bad({ model: 'cheap', input: [{ type: 'function_call_output', output: 'x' }] })).toMatchObject({ status: 400, body: { error: { param: 'input[0].call_id' } } });
     expect(await bad({ model: 'cheap', input: 'x', n: 2 })).toMatchObject({ status: 400, body: { error: { param: 'n', code: 'unknown_parameter' } } });
     expect(await bad({ model: 'cheap', input: 'x', text: { format: { type: 'json_schema', name: 'a' } } })).toMatchObject({ status: 400, body: { error: { param: 'text.format.schema' } } });
     expect(await bad({ model: 'nope', input: 'x' })).toMatchObject({ status: 404, body: { error: { param: 'model', code: 'model_not_found' } } });
+    const notJson = await fetch(`${stack.gateway.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.client.apiKey}` }, body: '{"model":' });
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toMatchObject({ error: { type: 'invalid_request_error', code: 'invalid_json' } });
+    expect(await recorded(notJson.headers.get('x-request-id')!)).toMatchObject({ status: 'error', http_status: 400, error_type: 'invalid_json' });
     const refused = await bad({ model: 'cheap', input: 'x', previous_response_id: 'resp_1' });
     expect(refused.id).toMatch(/^resp_/);
     expect(await recorded(refused.id!)).toMatchObject({ status: 'error', http_status: 400, error_type: 'unsupported_parameter' });

@@ -15,21 +15,17 @@ const inputImage = z
 const outputText = z.object({ type: z.literal('output_text'), text: z.string() }).passthrough();
 const refusal = z.object({ type: z.literal('refusal'), refusal: z.string() }).passthrough();
 
-const inputMessage = z
-  .object({
-    type: z.literal('message').optional(),
-    role: z.enum(['user', 'system', 'developer']),
-    content: z.union([z.string(), z.array(z.discriminatedUnion('type', [inputText, inputImage])).min(1)]),
-  })
-  .passthrough();
+/**
+ * A message's content is a string or a list of parts: one schema for each, picked by what was sent,
+ * so that a bad part is named by its path (`input[0].content[1].type`) rather than "invalid input".
+ */
+function messageSchemas<R extends z.ZodTypeAny, P extends z.ZodTypeAny>(role: R, parts: P) {
+  const message = <C extends z.ZodTypeAny>(content: C) => z.object({ type: z.literal('message').optional(), role, content }).passthrough();
+  return { text: message(z.string()), parts: message(parts) };
+}
+const inputMessage = messageSchemas(z.enum(['user', 'system', 'developer']), z.array(z.discriminatedUnion('type', [inputText, inputImage])).min(1));
 /** An earlier answer sent back: an easy message or the output item as the API gave it (id, status). */
-const assistantMessage = z
-  .object({
-    type: z.literal('message').optional(),
-    role: z.literal('assistant'),
-    content: z.union([z.string(), z.array(z.discriminatedUnion('type', [outputText, refusal]))]),
-  })
-  .passthrough();
+const assistantMessage = messageSchemas(z.literal('assistant'), z.array(z.discriminatedUnion('type', [outputText, refusal])));
 const functionCall = z
   .object({ type: z.literal('function_call'), call_id: z.string().min(1), name: z.string().min(1), arguments: z.string() })
   .passthrough();
@@ -37,8 +33,8 @@ const functionCallOutput = z
   .object({ type: z.literal('function_call_output'), call_id: z.string().min(1), output: z.union([z.string(), z.array(inputText)]) })
   .passthrough();
 
-export type InputMessage = z.infer<typeof inputMessage> & { type: 'message' };
-export type AssistantMessage = z.infer<typeof assistantMessage> & { type: 'message' };
+export type InputMessage = z.infer<typeof inputMessage.text | typeof inputMessage.parts> & { type: 'message' };
+export type AssistantMessage = z.infer<typeof assistantMessage.text | typeof assistantMessage.parts> & { type: 'message' };
 export type FunctionCallItem = z.infer<typeof functionCall>;
 export type FunctionCallOutputItem = z.infer<typeof functionCallOutput>;
 export type InputItem = InputMessage | AssistantMessage | FunctionCallItem | FunctionCallOutputItem;
@@ -151,12 +147,13 @@ function parseInputItem(item: unknown, index: number): InputItem {
   if (item === null || typeof item !== 'object' || Array.isArray(item)) {
     throw GatewayError.invalidRequest(`Invalid type for 'input[${index}]': expected an object.`, `input[${index}]`, 'invalid_type');
   }
-  const type = (item as { type?: unknown }).type;
+  const { type, role, content } = item as { type?: unknown; role?: unknown; content?: unknown };
+  const message = role === 'assistant' ? assistantMessage : inputMessage;
   const schema =
     type === undefined || type === 'message'
-      ? (item as { role?: unknown }).role === 'assistant'
-        ? assistantMessage
-        : inputMessage
+      ? Array.isArray(content)
+        ? message.parts
+        : message.text
       : type === 'function_call'
         ? functionCall
         : type === 'function_call_output'
