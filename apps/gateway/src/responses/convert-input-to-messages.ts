@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../../../../libs/core/src';
-import type { AssistantMessage, FunctionCallOutputItem, InputItem, InputMessage } from './parse-responses-request';
+import type { AssistantMessage, FunctionCallOutputItem, InputItem, InstructionMessage, UserMessage } from './parse-responses-request';
 
 type ChatAssistantMessage = Extract<ChatMessage, { role: 'assistant' }>;
 type ChatUserPart = Exclude<Extract<ChatMessage, { role: 'user' }>['content'], string>[number];
@@ -24,7 +24,7 @@ export function convertInputToMessages(input: string | InputItem[], instructions
   for (const item of input) {
     switch (item.type) {
       case 'message':
-        messages.push(item.role === 'assistant' ? assistantMessage(item as AssistantMessage) : inputMessage(item as InputMessage));
+        messages.push(item.role === 'assistant' ? assistantMessage(item as AssistantMessage) : item.role === 'user' ? userMessage(item as UserMessage) : instructionMessage(item as InstructionMessage));
         break;
       case 'function_call': {
         const call = { id: item.call_id, type: 'function' as const, function: { name: item.name, arguments: item.arguments } };
@@ -41,17 +41,15 @@ export function convertInputToMessages(input: string | InputItem[], instructions
   return messages;
 }
 
-function inputMessage(item: InputMessage): ChatMessage {
-  if (typeof item.content === 'string') return { role: item.role, content: item.content };
-  if (item.role === 'user') return { role: 'user', content: item.content.map(userPart) };
-  // System and developer messages take text only.
-  const text = item.content.map((part) => (part.type === 'input_text' ? { type: 'text' as const, text: part.text } : undefined));
-  if (text.every((part) => part !== undefined)) return { role: item.role, content: text as Array<{ type: 'text'; text: string }> };
-  // An image in a system message: the chat schema refuses it and names the message.
-  return { role: item.role, content: item.content.map(userPart) } as unknown as ChatMessage;
+function userMessage(item: UserMessage): ChatMessage {
+  return { role: 'user', content: typeof item.content === 'string' ? item.content : item.content.map(userPart) };
 }
 
-function userPart(part: InputMessage['content'][number] & object): ChatUserPart {
+function instructionMessage(item: InstructionMessage): ChatMessage {
+  return { role: item.role, content: typeof item.content === 'string' ? item.content : item.content.map((part) => ({ type: 'text', text: part.text })) };
+}
+
+function userPart(part: Exclude<UserMessage['content'], string>[number]): ChatUserPart {
   if (part.type === 'input_text') return { type: 'text', text: part.text };
   return { type: 'image_url', image_url: { url: part.image_url, ...(part.detail ? { detail: part.detail } : {}) } };
 }

@@ -64,6 +64,7 @@ describe('parseResponsesRequest', () => {
     [{ model: 'm', input: [{ role: 'user', content: [{ type: 'input_text', text: 'a' }, { type: 'input_file', file_id: 'file_1' }] }] }, 'input[0].content[1].type', 'invalid_value'],
     [{ model: 'm', input: [{ role: 'user', content: [{ type: 'input_text' }] }] }, 'input[0].content[0].text', 'missing_required_parameter'],
     [{ model: 'm', input: [{ role: 'user', content: 42 }] }, 'input[0].content', 'invalid_value'],
+    [{ model: 'm', input: [{ role: 'system', content: [{ type: 'input_image', image_url: 'https://x/a.png' }] }] }, 'input[0].content[0].type', 'invalid_value'],
     [{ model: 'm', input: [{ type: 'function_call', name: 'f', arguments: '{}' }] }, 'input[0].call_id', 'missing_required_parameter'],
     [{ model: 'm', input: [{ type: 'function_call_output', call_id: 'c', output: 3 }] }, 'input[0].output', 'invalid_value'],
     [{ model: 'm', input: 'x', tools: [{ type: 'file_search', vector_store_ids: ['vs_1'] }] }, 'tools[0].type', 'unsupported_value'],

@@ -23,7 +23,9 @@ function messageSchemas<R extends z.ZodTypeAny, P extends z.ZodTypeAny>(role: R,
   const message = <C extends z.ZodTypeAny>(content: C) => z.object({ type: z.literal('message').optional(), role, content }).passthrough();
   return { text: message(z.string()), parts: message(parts) };
 }
-const inputMessage = messageSchemas(z.enum(['user', 'system', 'developer']), z.array(z.discriminatedUnion('type', [inputText, inputImage])).min(1));
+const userMessage = messageSchemas(z.literal('user'), z.array(z.discriminatedUnion('type', [inputText, inputImage])).min(1));
+/** System and developer messages take text only (as in Chat Completions). */
+const instructionMessage = messageSchemas(z.enum(['system', 'developer']), z.array(z.discriminatedUnion('type', [inputText])).min(1));
 /** An earlier answer sent back: an easy message or the output item as the API gave it (id, status). */
 const assistantMessage = messageSchemas(z.literal('assistant'), z.array(z.discriminatedUnion('type', [outputText, refusal])));
 const functionCall = z
@@ -33,11 +35,12 @@ const functionCallOutput = z
   .object({ type: z.literal('function_call_output'), call_id: z.string().min(1), output: z.union([z.string(), z.array(inputText)]) })
   .passthrough();
 
-export type InputMessage = z.infer<typeof inputMessage.text | typeof inputMessage.parts> & { type: 'message' };
+export type UserMessage = z.infer<typeof userMessage.text | typeof userMessage.parts> & { type: 'message' };
+export type InstructionMessage = z.infer<typeof instructionMessage.text | typeof instructionMessage.parts> & { type: 'message' };
 export type AssistantMessage = z.infer<typeof assistantMessage.text | typeof assistantMessage.parts> & { type: 'message' };
 export type FunctionCallItem = z.infer<typeof functionCall>;
 export type FunctionCallOutputItem = z.infer<typeof functionCallOutput>;
-export type InputItem = InputMessage | AssistantMessage | FunctionCallItem | FunctionCallOutputItem;
+export type InputItem = UserMessage | InstructionMessage | AssistantMessage | FunctionCallItem | FunctionCallOutputItem;
 
 const functionTool = z
   .object({
@@ -148,7 +151,7 @@ function parseInputItem(item: unknown, index: number): InputItem {
     throw GatewayError.invalidRequest(`Invalid type for 'input[${index}]': expected an object.`, `input[${index}]`, 'invalid_type');
   }
   const { type, role, content } = item as { type?: unknown; role?: unknown; content?: unknown };
-  const message = role === 'assistant' ? assistantMessage : inputMessage;
+  const message = role === 'assistant' ? assistantMessage : role === 'system' || role === 'developer' ? instructionMessage : userMessage;
   const schema =
     type === undefined || type === 'message'
       ? Array.isArray(content)
