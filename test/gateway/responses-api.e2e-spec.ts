@@ -81,6 +81,15 @@ describe('the Responses API through the gateway, with the official openai SDK', 
     // created_at is when the gateway took the request (the upstream's own timestamp is not the response's).
     expect(data.created_at).toBe(Math.floor(new Date(record.created_at).getTime() / 1000));
     expect(await scored(data.id)).toMatchObject({ validator_reward: 1 });
+    // The response's id is the request id feedback names.
+    expect(await stack.client.post('/feedback', { body: { request_id: data.id, score: false } })).toMatchObject({ request_id: data.id, status: 'accepted' });
+    expect(
+      await eventually(async () => {
+        const score = await stack.gateway.runtime.arms.findScore(data.id);
+        if (score?.feedback == null) throw new Error('feedback not applied yet');
+        return score;
+      }),
+    ).toMatchObject({ validator_reward: 1, feedback: 0 });
   });
 
   it('streams text as Responses events, in order and numbered, through create({ stream: true })', async () => {
@@ -110,6 +119,9 @@ describe('the Responses API through the gateway, with the official openai SDK', 
     expect(done.text).toBe('one two three four');
     const completed = events.at(-1) as Extract<ResponseStreamEvent, { type: 'response.completed' }>;
     expect(completed.response).toMatchObject({ id: response.headers.get('x-request-id'), status: 'completed', model: 'cheap', usage: { input_tokens: 12, output_tokens: 5, total_tokens: 17 } });
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(response.headers.get('x-router-model')).toBe('cheap');
+    expect(response.headers.get('x-router-reason')).toBe('only_candidate');
     expect(completed.response.output).toEqual([{ type: 'message', id: added.item.id, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'one two three four', annotations: [] }] }]);
     // The cost of the whole request travels beside the final response, as on a chat stream's last chunk.
     expect((completed as unknown as { x_router: { cost_usd: number } }).x_router.cost_usd).toBeCloseTo((12 * 0.1 + 5 * 0.4) / 1e6, 12);
