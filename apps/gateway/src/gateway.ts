@@ -13,6 +13,7 @@ import { clientErrorResponse, OpenAIErrorFilter, sendError, toGatewayError, urlE
 import { logRequest, registerRequestLogging, requestLogger } from './metrics/request-logging';
 import { rawChatHandler } from './chat/raw-chat-route';
 import { decodeRequestBody } from './input/decode-request-body';
+import { registerResponsesRoute } from './responses/responses-route';
 import { parseJsonBody } from './input/parse-json-body';
 import { GatewayModule } from './gateway.module';
 import { createRuntime, type GatewayRuntime, type RuntimeOverrides } from './runtime';
@@ -37,7 +38,7 @@ function newRequestId(url: string | undefined): string {
     idOffset = 0;
   }
   const hex = idPool.toString('hex', idOffset, (idOffset += 12));
-  return url?.startsWith('/v1/chat/completions') ? `chatcmpl-${hex}` : `req_${hex}`;
+  return url?.startsWith('/v1/chat/completions') ? `chatcmpl-${hex}` : url?.startsWith('/v1/responses') ? `resp_${hex}` : `req_${hex}`;
 }
 
 /** Builds and starts the gateway on `config.host:config.port` (port 0 picks a free one). */
@@ -116,6 +117,7 @@ async function listen(config: AppConfig, runtime: GatewayRuntime): Promise<Runni
   const onUnexpected = (err: unknown) => runtime.log('error', 'unexpected error', { error: (err as Error)?.message, stack: (err as Error)?.stack });
   const chatDeps = { chat, keys: app.get(GatewayKeyGuard), onUnexpected };
   registerChatRoute(fastify, chatDeps);
+  registerResponsesRoute(fastify, chatDeps);
   rawChat = rawChatHandler({
     ...chatDeps,
     bodyLimitBytes: config.bodyLimitBytes,

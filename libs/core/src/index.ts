@@ -2,3 +2,4 @@ export * from './chat.types';
 export * from './gateway-error';
 export * from './clock';
 export * from './decimal-integer';
+export * from './responses.types';

@@ -4,6 +4,7 @@ import type { GatewayKeyGuard, KeyedRequest } from '../auth/gateway-key.guard';
 import { isRecorded, sendError, toGatewayError } from '../errors/openai-error.filter';
 import { callerHeadersOf } from '../routing/caller-context';
 import type { ChatReply } from './chat-reply';
+import type { ClientFormat } from './client-format';
 import type { ChatService } from './chat.service';
 import { ClientGone } from './request-context';
 
@@ -34,8 +35,11 @@ export function registerChatRoute(fastify: FastifyInstance, deps: ChatRouteDeps)
   });
 }
 
-/** One chat completion: the key check, the client's disconnect wired to the upstream call, errors in OpenAI's format. */
-export async function serveChat(deps: ChatRouteDeps, body: unknown, requestId: string, req: KeyedRequest, reply: ChatReply): Promise<void> {
+/**
+ * One chat completion (or another API's request served as one: `format`): the key check, the
+ * client's disconnect wired to the upstream call, errors in OpenAI's format.
+ */
+export async function serveChat(deps: ChatRouteDeps, body: unknown, requestId: string, req: KeyedRequest, reply: ChatReply, format?: ClientFormat): Promise<void> {
   try {
     const access = await deps.keys.authenticate(req);
     const gone = new ClientGone();
@@ -46,7 +50,7 @@ export async function serveChat(deps: ChatRouteDeps, body: unknown, requestId: s
     // Headers known before the answer (the rate limits) wait on the reply and go out with it in one
     // writeHead: set on the raw response, each would be validated and merged again there.
     const callerHeaders = callerHeadersOf(req.headers);
-    await deps.chat.handle(body, { requestId, keyId: access.keyId, signal: gone, access, setHeader: (n, v) => void reply.header(n, v), callerHeaders }, reply);
+    await deps.chat.handle(body, { requestId, keyId: access.keyId, signal: gone, access, setHeader: (n, v) => void reply.header(n, v), callerHeaders }, reply, format);
   } catch (err) {
     failChat(deps, err, requestId, reply);
   }

@@ -24,13 +24,13 @@ import { ignoredParams } from './apply-param-rules';
 import { promptTemplateFor } from './adapt-request';
 import { AttemptRunner, type AttemptLog, type Rejection } from './attempt-runner';
 import type { ChatReply } from './chat-reply';
+import { chatFormat, type AnswerFormat, type ClientFormat, type RouterStreamReport, type StreamWriter } from './client-format';
 import { continuationRequest } from './continuation';
 import { buildChain, resolveFailover } from './failover-policy';
 import { guardStream, hasContent } from './guard-stream';
 import { inlineRejection } from './inline-checks';
 import { ClientGone, type RequestContext } from './request-context';
 import { mapProviderError } from './map-provider-error';
-import { parseChatRequest } from './parse-chat-request';
 import { takeRouterExtension } from './router-extension';
 import { StreamAccumulator } from './stream-accumulator';
 
@@ -55,17 +55,6 @@ interface Failover {
 interface OpenedStream {
   iterator: AsyncIterator<ChatChunk>;
   buffered: ChatChunk[];
-}
-
-/** The extension field on a stream's final chunk (and the shape of the x-router-* headers). */
-export interface RouterStreamReport {
-  attempts: number;
-  fallbacks: number;
-  failovers: number;
-  models: string[];
-  served_by: string[];
-  /** What the whole request cost, every attempt included (USD). */
-  cost_usd: number;
 }
 
 /**
@@ -93,12 +82,13 @@ export class ChatService {
     private readonly budget: BudgetService,
   ) {}
 
-  async handle(body: unknown, ctx: RequestContext, reply: ChatReply): Promise<void> {
+  /** `format`: the API the client speaks (Chat Completions unless said otherwise); the pipeline is the same. */
+  async handle(body: unknown, ctx: RequestContext, reply: ChatReply, format: ClientFormat = chatFormat): Promise<void> {
     const startedAt = this.clock.now();
     const row = this.newRow(ctx, startedAt);
     const attempts: AttemptLog[] = [];
     try {
-      const { request, extension } = takeRouterExtension(parseChatRequest(body), this.config.models);
+      const { request, extension } = takeRouterExtension(format.read(body), this.config.models);
       row.streamed = request.stream === true;
       const route = this.resolveRoute(request.model);
       row.route = route.name;
@@ -130,8 +120,9 @@ export class ChatService {
       const allowed = (plan.tier ?? plan.route).allowedProviders;
       const outOfBounds = (m: ModelSpec) => exclude(m) !== undefined || (allowed !== undefined && !allowed.includes(m.providerId));
       const failover: Failover = { policy, chain: buildChain(plan, policy, this.config.models, outOfBounds) };
-      if (request.stream) await this.stream(request, plan, ctx, reply, row, attempts, startedAt, failover);
-      else await this.complete(request, plan, ctx, reply, row, attempts, startedAt, failover);
+      const answer = format.answer(request);
+      if (request.stream) await this.stream(request, plan, ctx, reply, row, attempts, startedAt, failover, answer);
+      else await this.complete(request, plan, ctx, reply, row, attempts, startedAt, failover, answer);
     } catch (err) {
       if (!(err instanceof GatewayError)) {
         this.log('error', 'chat completion failed unexpectedly', { requestId: ctx.requestId, error: (err as Error)?.message, stack: (err as Error)?.stack });
@@ -164,7 +155,7 @@ export class ChatService {
     throw GatewayError.notFound(`The model or route '${name}' does not exist.`, 'model_not_found', 'model');
   }
 
-  private async complete(request: ChatRequest, plan: RoutePlan, ctx: RequestContext, reply: ChatReply, row: NewRequestRow, attempts: AttemptLog[], startedAt: number, failover: Failover): Promise<void> {
+  private async complete(request: ChatRequest, plan: RoutePlan, ctx: RequestContext, reply: ChatReply, row: NewRequestRow, attempts: AttemptLog[], startedAt: number, failover: Failover, answer: AnswerFormat): Promise<void> {
     const wantsSchema = request.response_format?.type === 'json_schema';
     const { response, model } = await this.attempts.run<ChatResponse>({
       chain: failover.chain,
@@ -191,11 +182,11 @@ export class ChatService {
     const cost = this.costOf(served, plan);
     const body: ChatResponse = { ...response, id: ctx.requestId, model: model.id };
     attempts[attempts.length - 1].costUsd = cost;
-    void reply.headers(this.routerHeaders(ctx, plan, model, attempts, request)).header('x-router-cost-usd', totalCost(attempts).toFixed(8)).send(body);
+    void reply.headers(this.routerHeaders(ctx, plan, model, attempts, request)).header('x-router-cost-usd', totalCost(attempts).toFixed(8)).send(answer.body(body, Math.floor(startedAt / 1000)));
     this.finishServed(row, attempts, served, plan, request, cost, startedAt);
   }
 
-  private async stream(request: ChatRequest, plan: RoutePlan, ctx: RequestContext, reply: ChatReply, row: NewRequestRow, attempts: AttemptLog[], startedAt: number, failover: Failover): Promise<void> {
+  private async stream(request: ChatRequest, plan: RoutePlan, ctx: RequestContext, reply: ChatReply, row: NewRequestRow, attempts: AttemptLog[], startedAt: number, failover: Failover, answer: AnswerFormat): Promise<void> {
     const open = (chain: ModelSpec[], req: ChatRequest, continuation: boolean) =>
       this.attempts.run<OpenedStream>({
         chain,
@@ -211,7 +202,6 @@ export class ChatService {
     let segment = await open(failover.chain, request, false);
     const ttftMs = this.clock.now() - startedAt;
     const firstModel = segment.model;
-    const includeUsage = request.stream_options?.include_usage === true;
     const raw = reply.raw;
     const early = reply.getHeaders();
     reply.hijack();
@@ -223,6 +213,9 @@ export class ChatService {
       'x-accel-buffering': 'no',
       ...this.routerHeaders(ctx, plan, firstModel, attempts, request),
     });
+    const writer = answer.stream({ requestId: ctx.requestId, model: firstModel.id, createdAt: Math.floor(startedAt / 1000) });
+    const opening = writer.start();
+    if (opening) await this.writeText(raw, opening);
     const acc = new StreamAccumulator();
     const servedBy: string[] = [];
     const usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
@@ -248,12 +241,12 @@ export class ChatService {
             // The last finish chunk is held back to carry x_router; with n > 1 every choice finishes in
             // its own chunk, so one held earlier goes out now.
             if (finish && !ctx.signal.aborted) {
-              const drained = this.writeChunk(raw, this.forClient(finish, ctx, firstModel, created, failovers > 0));
+              const drained = this.writeChunk(raw, writer, this.forClient(finish, ctx, firstModel, created, failovers > 0));
               if (drained) await drained;
             }
             finish = chunk;
           } else if ((chunk.choices?.length ?? 0) > 0 && !ctx.signal.aborted) {
-            const drained = this.writeChunk(raw, this.forClient(chunk, ctx, firstModel, created, failovers > 0));
+            const drained = this.writeChunk(raw, writer, this.forClient(chunk, ctx, firstModel, created, failovers > 0));
             if (drained) await drained;
           }
           next = buffered.length > 0 ? { done: false, value: buffered.shift()! } : await iterator.next();
@@ -288,16 +281,10 @@ export class ChatService {
     const report: RouterStreamReport = { ...this.attemptSummary(attempts), failovers, served_by: servedBy, cost_usd: totalCost(attempts) };
     if (!raw.destroyed) {
       if (failure) {
-        raw.write(`data: ${JSON.stringify({ ...failure.toBody(), x_router: report })}\n\n`);
+        raw.write(writer.fail(failure, report));
       } else {
-        const last = this.forClient(finish ?? { id: '', object: 'chat.completion.chunk', created: created ?? 0, model: '', choices: [] }, ctx, firstModel, created, false);
-        if (includeUsage) {
-          await this.writeChunk(raw, last);
-          await this.writeChunk(raw, { id: ctx.requestId, object: 'chat.completion.chunk', created: created ?? 0, model: firstModel.id, choices: [], usage, x_router: report } as ChatChunk);
-        } else {
-          await this.writeChunk(raw, last && ({ ...last, x_router: report } as ChatChunk));
-        }
-        raw.write('data: [DONE]\n\n');
+        const last = finish && this.forClient(finish, ctx, firstModel, created, false);
+        await this.writeText(raw, writer.end(last, usage, report, created));
       }
       raw.end();
     }
@@ -345,10 +332,15 @@ export class ChatService {
     return out;
   }
 
-  /** Writes one event; returns a promise only when the client is slower than the stream (wait for it to drain). */
-  private writeChunk(raw: ChatReply['raw'], chunk: ChatChunk | undefined): Promise<unknown> | undefined {
+  /** Writes one chunk in the client's format; returns a promise only when the client is slower than the stream (wait for it to drain). */
+  private writeChunk(raw: ChatReply['raw'], writer: StreamWriter, chunk: ChatChunk | undefined): Promise<unknown> | undefined {
     if (!chunk || raw.destroyed) return undefined;
-    if (raw.write(`data: ${JSON.stringify(chunk)}\n\n`)) return undefined;
+    return this.writeText(raw, writer.chunk(chunk));
+  }
+
+  private writeText(raw: ChatReply['raw'], text: string): Promise<unknown> | undefined {
+    if (text === '' || raw.destroyed) return undefined;
+    if (raw.write(text)) return undefined;
     return Promise.race([once(raw, 'drain'), once(raw, 'close')]);
   }
 

@@ -132,15 +132,21 @@ export function parseChatRequest(body: unknown): ChatRequest {
   // Text messages and plain parameters need no copy: checked by hand, passed on as they are.
   if (isPlainChatRequest(body as Record<string, unknown>)) return body as ChatRequest;
   const parsed = chatRequestSchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const param = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || null;
-    const missing = (issue.code === 'invalid_type' && issue.received === 'undefined') || (issue.code === 'invalid_union' && isMissing(body, issue.path));
-    const message = missing ? `Missing required parameter: '${param}'.` : `Invalid value for '${param ?? 'body'}': ${issue.message}`;
-    throw GatewayError.invalidRequest(message, param, missing ? 'missing_required_parameter' : 'invalid_value');
-  }
+  if (!parsed.success) throw issueError(parsed.error.issues[0], body);
   checkToolFields(parsed.data);
   return parsed.data as unknown as ChatRequest;
+}
+
+/**
+ * A validation issue as OpenAI reports it: the path in `param` (`messages[0].content`), a missing
+ * field as `missing_required_parameter`. `within` is where `body` sits in the request, when it is a part of it.
+ */
+export function issueError(issue: z.ZodIssue, body: unknown, within: Array<string | number> = []): GatewayError {
+  const path = [...within, ...issue.path];
+  const param = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || null;
+  const missing = (issue.code === 'invalid_type' && issue.received === 'undefined') || (issue.code === 'invalid_union' && isMissing(body, issue.path));
+  const message = missing ? `Missing required parameter: '${param}'.` : `Invalid value for '${param ?? 'body'}': ${issue.message}`;
+  return GatewayError.invalidRequest(message, param, missing ? 'missing_required_parameter' : 'invalid_value');
 }
 
 type ToolRef = { type: 'function'; function: { name: string } } | { type: 'custom'; custom: { name: string } };

@@ -1,0 +1,76 @@
+import type { ChatResponse } from '../../../../libs/core/src';
+import { chatResponseToResponse } from './chat-response-to-response';
+import { parseResponsesRequest } from './parse-responses-request';
+
+const completion = (message: Record<string, unknown>, finish = 'stop'): ChatResponse =>
+  ({
+    id: 'resp_abc',
+    object: 'chat.completion',
+    created: 1_700_000_000,
+    model: 'cheap',
+    choices: [{ index: 0, message: { role: 'assistant', refusal: null, ...message }, logprobs: null, finish_reason: finish }],
+    usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+  }) as ChatResponse;
+
+describe('chatResponseToResponse', () => {
+  it('gives the text as one message item, with the usage, status and the request echoed', () => {
+    const body = parseResponsesRequest({ model: 'auto', input: 'Hi', instructions: 'Be kind', temperature: 0.2, metadata: { a: 'b' } });
+    expect(chatResponseToResponse(body, completion({ content: 'Hello!' }), 1_800_000_000)).toEqual({
+      id: 'resp_abc',
+      object: 'response',
+      created_at: 1_800_000_000,
+      status: 'completed',
+      background: false,
+      error: null,
+      incomplete_details: null,
+      instructions: 'Be kind',
+      max_output_tokens: null,
+      model: 'cheap',
+      output: [{ type: 'message', id: 'msg_abc_0', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Hello!', annotations: [] }] }],
+      parallel_tool_calls: true,
+      previous_response_id: null,
+      reasoning: { effort: null, summary: null },
+      store: false,
+      temperature: 0.2,
+      text: { format: { type: 'text' } },
+      tool_choice: 'auto',
+      tools: [],
+      top_p: 1,
+      truncation: 'disabled',
+      usage: { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 15 },
+      metadata: { a: 'b' },
+    });
+  });
+
+  it('gives each function call an item after the text, with its call id, and no message when there is no text', () => {
+    const body = parseResponsesRequest({ model: 'm', input: 'x', tools: [{ type: 'function', name: 'f', parameters: null, strict: null }] });
+    const calls = [
+      { id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } },
+      { id: 'call_2', type: 'function', function: { name: 'f', arguments: '{"a":2}' } },
+    ];
+    const withText = chatResponseToResponse(body, completion({ content: 'Calling.', tool_calls: calls }, 'tool_calls'), 1);
+    expect(withText.output.map((item) => [item.type, item.id])).toEqual([
+      ['message', 'msg_abc_0'],
+      ['function_call', 'fc_abc_1'],
+      ['function_call', 'fc_abc_2'],
+    ]);
+    const only = chatResponseToResponse(body, completion({ content: null, tool_calls: calls.slice(0, 1) }, 'tool_calls'), 1);
+    expect(only.output).toEqual([{ type: 'function_call', id: 'fc_abc_0', call_id: 'call_1', name: 'f', arguments: '{"a":1}', status: 'completed' }]);
+    expect(only.status).toBe('completed');
+    expect(only.tools).toEqual([{ type: 'function', name: 'f', description: null, parameters: null, strict: null }]);
+  });
+
+  it('says incomplete, for max_output_tokens, when the answer was cut by the limit', () => {
+    const body = parseResponsesRequest({ model: 'm', input: 'x', max_output_tokens: 5 });
+    const response = chatResponseToResponse(body, completion({ content: 'A long' }, 'length'), 1);
+    expect(response).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, max_output_tokens: 5 });
+    expect(response.output[0]).toMatchObject({ type: 'message', status: 'incomplete' });
+  });
+
+  it('gives a refusal as a refusal part', () => {
+    const body = parseResponsesRequest({ model: 'm', input: 'x' });
+    expect(chatResponseToResponse(body, completion({ content: null, refusal: 'I cannot help.' }), 1).output).toEqual([
+      { type: 'message', id: 'msg_abc_0', status: 'completed', role: 'assistant', content: [{ type: 'refusal', refusal: 'I cannot help.' }] },
+    ]);
+  });
+});

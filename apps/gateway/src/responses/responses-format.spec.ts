@@ -1,0 +1,20 @@
+import { GatewayError, type ChatResponse } from '../../../../libs/core/src';
+import { responsesFormat } from './responses-format';
+
+describe('responsesFormat', () => {
+  it('reads a Responses body as the chat request, and answers it in the Responses format', () => {
+    const format = responsesFormat();
+    const request = format.read({ model: 'auto', input: 'Hi', max_output_tokens: 20 });
+    expect(request).toEqual({ model: 'auto', messages: [{ role: 'user', content: 'Hi' }], max_completion_tokens: 20 });
+    const completion = { id: 'resp_1', object: 'chat.completion', created: 1, model: 'cheap', choices: [{ index: 0, message: { role: 'assistant', content: 'Hello', refusal: null }, logprobs: null, finish_reason: 'stop' }] } as ChatResponse;
+    expect(format.answer(request).body(completion, 5)).toMatchObject({ id: 'resp_1', object: 'response', created_at: 5, max_output_tokens: 20, output: [{ type: 'message', content: [{ text: 'Hello' }] }] });
+  });
+
+  it('refuses a bad body before anything is translated', () => {
+    expect(() => responsesFormat().read({ model: 'auto', input: 'x', previous_response_id: 'resp_0' })).toThrow(GatewayError);
+  });
+
+  it('cannot answer a request it has not read', () => {
+    expect(() => responsesFormat().answer({ model: 'auto', messages: [] })).toThrow('answer() before read()');
+  });
+});

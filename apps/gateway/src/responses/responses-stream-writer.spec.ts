@@ -1,0 +1,147 @@
+import { GatewayError, type ChatChunk } from '../../../../libs/core/src';
+import type { RouterStreamReport } from '../chat/client-format';
+import { parseResponsesRequest } from './parse-responses-request';
+import { ResponsesStreamWriter } from './responses-stream-writer';
+
+type Event = { type: string; sequence_number: number } & Record<string, unknown>;
+
+const chunk = (delta: Record<string, unknown>, finish: string | null = null): ChatChunk =>
+  ({ id: 'resp_abc', object: 'chat.completion.chunk', created: 1, model: 'cheap', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] }) as ChatChunk;
+const report: RouterStreamReport = { attempts: 1, fallbacks: 0, failovers: 0, models: ['cheap'], served_by: ['cheap'], cost_usd: 0.001 };
+const usage = { prompt_tokens: 10, completion_tokens: 4, total_tokens: 14 };
+
+/** The events in the text the writer wrote, each checked to be `event: <type>` then its data. */
+function events(text: string): Event[] {
+  return text
+    .split('\n\n')
+    .filter((block) => block !== '')
+    .map((block) => {
+      const [eventLine, dataLine, ...rest] = block.split('\n');
+      expect(rest).toEqual([]);
+      const event = JSON.parse(dataLine.replace(/^data: /, '')) as Event;
+      expect(eventLine).toBe(`event: ${event.type}`);
+      return event;
+    });
+}
+
+function writer(body: Record<string, unknown> = { model: 'auto', input: 'x' }): ResponsesStreamWriter {
+  return new ResponsesStreamWriter(parseResponsesRequest(body), { requestId: 'resp_abc', model: 'cheap', createdAt: 1_800_000_000 });
+}
+
+describe('ResponsesStreamWriter', () => {
+  it('writes a text answer as the Responses API streams one, numbered from 0', () => {
+    const w = writer();
+    const text = [w.start(), w.chunk(chunk({ role: 'assistant', content: '' })), w.chunk(chunk({ content: 'Hel' })), w.chunk(chunk({ content: 'lo' })), w.end(chunk({}, 'stop'), usage, report)].join('');
+    const all = events(text);
+    expect(all.map((e) => e.type)).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.delta',
+      'response.output_text.delta',
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.completed',
+    ]);
+    expect(all.map((e) => e.sequence_number)).toEqual(all.map((_, i) => i));
+    expect(all[0].response).toMatchObject({ id: 'resp_abc', object: 'response', status: 'in_progress', created_at: 1_800_000_000, model: 'cheap', output: [] });
+    expect(all[2]).toMatchObject({ output_index: 0, item: { type: 'message', id: 'msg_abc_0', status: 'in_progress', role: 'assistant', content: [] } });
+    expect(all[3]).toMatchObject({ item_id: 'msg_abc_0', output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
+    expect(all[4]).toMatchObject({ item_id: 'msg_abc_0', output_index: 0, content_index: 0, delta: 'Hel' });
+    expect(all[6]).toMatchObject({ item_id: 'msg_abc_0', text: 'Hello' });
+    expect(all[7]).toMatchObject({ part: { type: 'output_text', text: 'Hello', annotations: [] } });
+    const message = { type: 'message', id: 'msg_abc_0', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Hello', annotations: [] }] };
+    expect(all[8]).toMatchObject({ output_index: 0, item: message });
+    expect(all[9]).toMatchObject({
+      response: { status: 'completed', output: [message], usage: { input_tokens: 10, output_tokens: 4, total_tokens: 14 } },
+      x_router: report,
+    });
+  });
+
+  it('closes the message when a tool call starts, streams each call by its own item, and closes them at the end', () => {
+    const w = writer({ model: 'auto', input: 'x', tools: [{ type: 'function', name: 'weather', parameters: null, strict: null }] });
+    const text = [
+      w.start(),
+      w.chunk(chunk({ content: 'Checking.' })),
+      w.chunk(chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'weather', arguments: '' } }] })),
+      w.chunk(chunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] })),
+      w.chunk(chunk({ tool_calls: [{ index: 1, id: 'call_2', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' } }] })),
+      w.chunk(chunk({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] })),
+      w.end(chunk({}, 'tool_calls'), usage, report),
+    ].join('');
+    const all = events(text);
+    expect(all.map((e) => e.type).slice(2)).toEqual([
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.delta',
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.output_item.added',
+      'response.function_call_arguments.delta',
+      'response.output_item.added',
+      'response.function_call_arguments.delta',
+      'response.function_call_arguments.delta',
+      'response.function_call_arguments.done',
+      'response.output_item.done',
+      'response.function_call_arguments.done',
+      'response.output_item.done',
+      'response.completed',
+    ]);
+    const deltas = all.filter((e) => e.type === 'response.function_call_arguments.delta');
+    expect(deltas.map((e) => [e.item_id, e.output_index, e.delta])).toEqual([
+      ['fc_abc_1', 1, '{"city":'],
+      ['fc_abc_2', 2, '{"city":"Oslo"}'],
+      ['fc_abc_1', 1, '"Paris"}'],
+    ]);
+    const done = all.filter((e) => e.type === 'response.function_call_arguments.done');
+    expect(done.map((e) => [e.item_id, e.name, e.arguments])).toEqual([
+      ['fc_abc_1', 'weather', '{"city":"Paris"}'],
+      ['fc_abc_2', 'weather', '{"city":"Oslo"}'],
+    ]);
+    const completed = all.at(-1)!.response as { output: unknown[] };
+    expect(completed.output).toEqual([
+      { type: 'message', id: 'msg_abc_0', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Checking.', annotations: [] }] },
+      { type: 'function_call', id: 'fc_abc_1', call_id: 'call_1', name: 'weather', arguments: '{"city":"Paris"}', status: 'completed' },
+      { type: 'function_call', id: 'fc_abc_2', call_id: 'call_2', name: 'weather', arguments: '{"city":"Oslo"}', status: 'completed' },
+    ]);
+  });
+
+  it('reads text in the held-back finish chunk, and ends incomplete when the limit cut the answer', () => {
+    const w = writer({ model: 'auto', input: 'x', max_output_tokens: 3 });
+    const all = events([w.start(), w.chunk(chunk({ content: 'A lo' })), w.end(chunk({ content: 'ng' }, 'length'), usage, report)].join(''));
+    expect(all.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta)).toEqual(['A lo', 'ng']);
+    expect(all.find((e) => e.type === 'response.output_item.done')).toMatchObject({ item: { status: 'incomplete' } });
+    expect(all.at(-1)).toMatchObject({ type: 'response.incomplete', response: { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, max_output_tokens: 3 } });
+  });
+
+  it('streams a refusal as a refusal part', () => {
+    const w = writer();
+    const all = events([w.start(), w.chunk(chunk({ refusal: 'I cannot' })), w.chunk(chunk({ refusal: ' help.' })), w.end(chunk({}, 'stop'), usage, report)].join(''));
+    expect(all.map((e) => e.type).slice(2, -1)).toEqual([
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.refusal.delta',
+      'response.refusal.delta',
+      'response.refusal.done',
+      'response.content_part.done',
+      'response.output_item.done',
+    ]);
+    expect(all.find((e) => e.type === 'response.refusal.done')).toMatchObject({ refusal: 'I cannot help.' });
+  });
+
+  it('says a stream failed as OpenAI does: an error event, then response.failed with what was written', () => {
+    const w = writer();
+    const error = new GatewayError(502, 'Model "cheap" failed upstream: boom', 'api_error', 'upstream_error');
+    const all = events([w.start(), w.chunk(chunk({ content: 'Half' })), w.fail(error, report)].join(''));
+    expect(all.map((e) => e.type).slice(-5)).toEqual(['response.output_text.done', 'response.content_part.done', 'response.output_item.done', 'error', 'response.failed']);
+    expect(all.at(-2)).toMatchObject({ type: 'error', code: 'upstream_error', message: 'Model "cheap" failed upstream: boom', param: null });
+    expect(all.at(-1)).toMatchObject({
+      response: { status: 'failed', error: { code: 'upstream_error', message: 'Model "cheap" failed upstream: boom' }, output: [{ type: 'message', status: 'incomplete', content: [{ text: 'Half' }] }] },
+      x_router: report,
+    });
+    expect(all.map((e) => e.sequence_number)).toEqual(all.map((_, i) => i));
+  });
+});

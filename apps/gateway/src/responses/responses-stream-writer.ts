@@ -1,0 +1,186 @@
+import type { ChatChunk, GatewayError, ResponsesFunctionCall, ResponsesOutputMessage, Usage } from '../../../../libs/core/src';
+import type { RouterStreamReport, StreamOpening, StreamWriter } from '../chat/client-format';
+import { buildResponse, itemId } from './build-response';
+import { mapFinishReason } from './map-finish-reason';
+import type { ResponsesBody } from './parse-responses-request';
+import type { ResponsesWireEvent, ResponsesWireItem } from './responses-wire';
+import { toResponsesUsage } from './to-responses-usage';
+
+type TextPart = { type: 'output_text'; text: string; annotations: [] };
+type RefusalPart = { type: 'refusal'; refusal: string };
+type MessageItem = Omit<ResponsesOutputMessage, 'content'> & { content: Array<TextPart | RefusalPart> };
+type CallItem = ResponsesFunctionCall & { id: string; status: 'in_progress' | 'completed' | 'incomplete' };
+
+/** A message being written: its place in the output and which of its parts is which. */
+interface OpenMessage {
+  index: number;
+  item: MessageItem;
+  text?: number;
+  refusal?: number;
+}
+
+/**
+ * Chat chunks as the Responses API's stream (https://platform.openai.com/docs/api-reference/responses-streaming):
+ * `response.created` and `response.in_progress` first; the text as a message item
+ * (`output_item.added`, `content_part.added`, `output_text.delta`...); each tool call as a
+ * `function_call` item (`output_item.added`, `function_call_arguments.delta`...); at the end every
+ * open item is closed (`*.done`) and `response.completed` (or `response.incomplete`) carries the
+ * whole response with its usage, and the gateway's `x_router` report beside it. Every event has a
+ * `sequence_number`, counted from 0. A chat answer's text comes before its tool calls: the message
+ * is closed when the first call starts; a call is closed at the end (calls may stream interleaved).
+ */
+export class ResponsesStreamWriter implements StreamWriter {
+  private sequence = 0;
+  private readonly output: ResponsesWireItem[] = [];
+  private message: OpenMessage | undefined;
+  /** Open function calls by their chat tool-call index. */
+  private readonly calls = new Map<number, { index: number; item: CallItem }>();
+  private finishReason: string | null = null;
+
+  constructor(
+    private readonly body: ResponsesBody,
+    private readonly opening: StreamOpening,
+  ) {}
+
+  start(): string {
+    const response = this.response('in_progress', null);
+    return this.events([
+      { type: 'response.created', response },
+      { type: 'response.in_progress', response },
+    ]);
+  }
+
+  chunk(chunk: ChatChunk): string {
+    return this.events(this.translate(chunk));
+  }
+
+  end(last: ChatChunk | undefined, usage: Usage, report: RouterStreamReport): string {
+    const events = last ? this.translate(last) : [];
+    const ending = mapFinishReason(this.finishReason);
+    const itemStatus = ending.status === 'completed' ? 'completed' : 'incomplete';
+    events.push(...this.closeMessage(itemStatus), ...this.closeCalls(itemStatus));
+    const response = { ...this.response(ending.status, ending.incomplete_details), usage: toResponsesUsage(usage) };
+    events.push({ type: ending.status === 'completed' ? 'response.completed' : 'response.incomplete', response, x_router: report });
+    return this.events(events);
+  }
+
+  /**
+   * OpenAI's way to say a stream failed: an `error` event, then `response.failed` with what had
+   * been written, its open items `incomplete`.
+   */
+  fail(error: GatewayError, report: RouterStreamReport): string {
+    const events = [...this.closeMessage('incomplete'), ...this.closeCalls('incomplete')];
+    events.push({ type: 'error', code: error.code, message: error.message, param: error.param });
+    const response = { ...this.response('failed', null), error: { code: error.code ?? error.type, message: error.message } };
+    events.push({ type: 'response.failed', response, x_router: report });
+    return this.events(events);
+  }
+
+  private translate(chunk: ChatChunk): ResponsesWireEvent[] {
+    const events: ResponsesWireEvent[] = [];
+    for (const choice of chunk.choices ?? []) {
+      // The Responses API has one answer per request.
+      if (choice.index !== 0) continue;
+      const delta = choice.delta ?? {};
+      if (delta.content) events.push(...this.addText('text', delta.content));
+      if (delta.refusal) events.push(...this.addText('refusal', delta.refusal));
+      for (const call of delta.tool_calls ?? []) {
+        let open = this.calls.get(call.index);
+        if (!open) {
+          events.push(...this.closeMessage('completed'));
+          const index = this.output.length;
+          const item: CallItem = { type: 'function_call', id: itemId(this.opening.requestId, 'fc', index), call_id: call.id ?? '', name: call.function?.name ?? '', arguments: '', status: 'in_progress' };
+          this.output.push(item);
+          open = { index, item };
+          this.calls.set(call.index, open);
+          events.push({ type: 'response.output_item.added', output_index: index, item: { ...item } });
+        } else if (call.function?.name) {
+          open.item.name += call.function.name;
+        }
+        const piece = call.function?.arguments;
+        if (piece) {
+          open.item.arguments += piece;
+          events.push({ type: 'response.function_call_arguments.delta', item_id: open.item.id, output_index: open.index, delta: piece });
+        }
+      }
+      if (choice.finish_reason) this.finishReason = choice.finish_reason;
+    }
+    return events;
+  }
+
+  /** A piece of text or refusal, in the open message (opened, with its part, if need be). */
+  private addText(kind: 'text' | 'refusal', piece: string): ResponsesWireEvent[] {
+    const events: ResponsesWireEvent[] = [];
+    let message = this.message;
+    if (!message) {
+      const index = this.output.length;
+      const item: MessageItem = { type: 'message', id: itemId(this.opening.requestId, 'msg', index), status: 'in_progress', role: 'assistant', content: [] };
+      this.output.push(item);
+      message = this.message = { index, item };
+      events.push({ type: 'response.output_item.added', output_index: index, item: { ...item, content: [] } });
+    }
+    const where = { item_id: message.item.id, output_index: message.index };
+    let partIndex = message[kind];
+    if (partIndex === undefined) {
+      partIndex = message[kind] = message.item.content.length;
+      const part: TextPart | RefusalPart = kind === 'text' ? { type: 'output_text', text: '', annotations: [] } : { type: 'refusal', refusal: '' };
+      message.item.content.push(part);
+      events.push({ type: 'response.content_part.added', ...where, content_index: partIndex, part: { ...part } });
+    }
+    const part = message.item.content[partIndex];
+    if (part.type === 'output_text') {
+      part.text += piece;
+      events.push({ type: 'response.output_text.delta', ...where, content_index: partIndex, delta: piece, logprobs: [] });
+    } else {
+      part.refusal += piece;
+      events.push({ type: 'response.refusal.delta', ...where, content_index: partIndex, delta: piece });
+    }
+    return events;
+  }
+
+  private closeMessage(status: 'completed' | 'incomplete'): ResponsesWireEvent[] {
+    const message = this.message;
+    if (!message) return [];
+    this.message = undefined;
+    const where = { item_id: message.item.id, output_index: message.index };
+    const events: ResponsesWireEvent[] = [];
+    message.item.content.forEach((part, contentIndex) => {
+      if (part.type === 'output_text') events.push({ type: 'response.output_text.done', ...where, content_index: contentIndex, text: part.text, logprobs: [] });
+      else events.push({ type: 'response.refusal.done', ...where, content_index: contentIndex, refusal: part.refusal });
+      events.push({ type: 'response.content_part.done', ...where, content_index: contentIndex, part: { ...part } });
+    });
+    message.item.status = status;
+    events.push({ type: 'response.output_item.done', output_index: message.index, item: { ...message.item, content: message.item.content.map((p) => ({ ...p })) } });
+    return events;
+  }
+
+  private closeCalls(status: 'completed' | 'incomplete'): ResponsesWireEvent[] {
+    const events: ResponsesWireEvent[] = [];
+    const open = [...this.calls.values()].sort((a, b) => a.index - b.index);
+    this.calls.clear();
+    for (const { index, item } of open) {
+      events.push({ type: 'response.function_call_arguments.done', item_id: item.id, output_index: index, name: item.name, arguments: item.arguments });
+      item.status = status;
+      events.push({ type: 'response.output_item.done', output_index: index, item: { ...item } });
+    }
+    return events;
+  }
+
+  private response(status: 'in_progress' | 'completed' | 'incomplete' | 'failed', incompleteDetails: ReturnType<typeof mapFinishReason>['incomplete_details']) {
+    return buildResponse(this.body, {
+      id: this.opening.requestId,
+      createdAt: this.opening.createdAt,
+      model: this.opening.model,
+      status,
+      incompleteDetails: incompleteDetails,
+      output: this.output.map((item) => (item.type === 'message' ? { ...item, content: item.content.map((p) => ({ ...p })) } : { ...item })),
+    });
+  }
+
+  /** Server-sent events as OpenAI writes them: the type as the event name, the sequence number in the data. */
+  private events(events: ResponsesWireEvent[]): string {
+    let text = '';
+    for (const event of events) text += `event: ${event.type}\ndata: ${JSON.stringify({ ...event, sequence_number: this.sequence++ })}\n\n`;
+    return text;
+  }
+}
