@@ -99,7 +99,10 @@ export function recordDecision(build: DecisionBuild, seed: number, index: number
     ...(random() < 0.7 ? { floorConfidence: pick([0.8, 0.9]) } : {}),
     ...(random() < 0.6 ? { maxUntriedShare: pick([0.1, 0.3]) } : {}),
     ...(random() < 0.3 ? { maxTtftMs: 800 } : {}),
-    ...(random() < 0.3 ? { contextPriorStrength: pick([2, 8, 20]) } : {}),
+    // Unset, the strength was 8 when the fixture was recorded; since routing round 18 it is 32 with
+    // floorConfidence (a deliberate change, its specs in contextual-decide and plan-route), so the cases
+    // state the old default: the same draws, the same decisions, the fixture still valid.
+    contextPriorStrength: random() < 0.3 ? pick([2, 8, 20]) : 8,
     ...(random() < 0.2 ? { allowedProviders: ['p'] } : {}),
     ...(random() < 0.2 ? { maxPriceUsdPerRequest: 0.0005 + 0.01 * random() } : {}),
     ...(random() < 0.6 ? { priorQuality: Object.fromEntries(candidates.filter(() => random() < 0.8).map((id) => [id, 0.3 + 0.69 * random()])) } : {}),

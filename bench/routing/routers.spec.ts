@@ -33,12 +33,14 @@ describe('HierarchicalRouter with the drift detector and the refuted-anchor mark
   const none = new Float64Array(0);
   const hashed = new Int32Array(0);
   /** Dear picks in context b over the 1,000 requests after its anchor (mid) drops from 0.75 to 0.3. */
-  function dearAfterDrop(refutedFor: number): number {
+  function dearAfterDrop(refutedFor: number, contextPriorStrength: number | 'default' = 8): number {
     // The router's seed: 14 since routing round 14's sampler (5 before; with round 14's draws seed 5 reads
     // 389 dear picks without the marker). Router seeds 1-40, without / with the marker: more than 500 dear
     // picks on 16 / 2 (Box-Muller sampler) and 12 / 1 (round 14's), median 402 / 14 and 355 / 14; both
     // assertions hold on 13 and 10 of the 40. Seed 14: 616 / 21 and 712 / 13.
-    const router = new HierarchicalRouter('h', { qualityFloor: 0.6, priorSuccesses: 1, priorFailures: 1, floorConfidence: 0.9 }, 0.9999, seededRandom(14), 0.9999, {}, refutedFor);
+    // The context prior at 8 unless told (the default with safe exploration is 32 since routing round 18).
+    const policy = { qualityFloor: 0.6, priorSuccesses: 1, priorFailures: 1, floorConfidence: 0.9, ...(contextPriorStrength === 'default' ? {} : { contextPriorStrength }) };
+    const router = new HierarchicalRouter('h', policy, 0.9999, seededRandom(14), 0.9999, {}, refutedFor);
     const random = seededRandom(11);
     const score = (context: string, modelId: string, quality: number) =>
       router.observe(context, none, { modelId, reward: random() < quality ? 1 : 0, costUsd: 0, completionTokens: 0 });
@@ -65,5 +67,12 @@ describe('HierarchicalRouter with the drift detector and the refuted-anchor mark
     // only as funded); with it, cheap serves once mid's new scores bear the alarm out.
     expect(without).toBeGreaterThan(500);
     expect(withMarker).toBeLessThan(100);
+  });
+
+  it("with safe exploration's default context prior (32), the route's belief carries the thin cheap model without the marker too", () => {
+    // cheap's 40 unlucky scores in b weigh against 32 observations of its route belief (0.64): its context
+    // mean stays near the floor instead of under it, so it keeps being tried and proves itself in b.
+    expect(dearAfterDrop(0, 'default')).toBeLessThan(250);
+    expect(dearAfterDrop(0, 8)).toBeGreaterThan(500);
   });
 });

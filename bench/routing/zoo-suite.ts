@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { seededRandom } from '../../libs/core/src';
-import { FEATURE_NAMES, REFUTED_MARKER_SCORES, type RoutePolicy } from '../../libs/router/src';
+import { defaultContextPriorStrength, FEATURE_NAMES, REFUTED_MARKER_SCORES, type RoutePolicy } from '../../libs/router/src';
 import { quantile, requestsToAdapt, requestsToAdaptVsBefore, requestsToAdaptVsTwin } from './metrics';
 import { ProgressBar } from './progress';
 import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, RandomRouter, ThompsonRouter, WordLearnerRouter, type BenchRouter } from './routers';
@@ -20,7 +20,8 @@ export const SCENARIOS: ScenarioName[] = [
 export const ZOO_TUNING = {
   discount: Number(process.env.ZOO_DISCOUNT ?? 0.9999),
   contextDiscount: Number(process.env.ZOO_CONTEXT_DISCOUNT ?? 0.9999),
-  contextPriorStrength: Number(process.env.ZOO_CONTEXT_PRIOR_STRENGTH ?? 8),
+  /** Unset: the library's default for the row (`defaultContextPriorStrength`: 8, or 32 with safe exploration; round 18). */
+  contextPriorStrength: process.env.ZOO_CONTEXT_PRIOR_STRENGTH ? Number(process.env.ZOO_CONTEXT_PRIOR_STRENGTH) : undefined,
   maxUntriedShare: 0.05,
   /** Budget for the paced run: this multiple of the clairvoyant policy's spend over the same requests. */
   budgetOverClairvoyant: 1.02,
@@ -67,7 +68,7 @@ function policy(setup: ScenarioSetup, extra: Partial<RoutePolicy> = {}): RoutePo
 export function contextualPolicy(setup: ScenarioSetup, paced: boolean, safe = false, mixture = false): RoutePolicy {
   return policy(setup, {
     ...(mixture ? ZOO_TUNING.mixture : {}),
-    contextPriorStrength: ZOO_TUNING.contextPriorStrength,
+    contextPriorStrength: ZOO_TUNING.contextPriorStrength ?? defaultContextPriorStrength(safe ? ZOO_TUNING.safe.floorConfidence : undefined),
     maxUntriedShare: ZOO_TUNING.maxUntriedShare,
     ...(paced ? { budgetFloorSlack: ZOO_TUNING.budgetFloorSlack } : {}),
     ...(safe ? ZOO_TUNING.safe : {}),

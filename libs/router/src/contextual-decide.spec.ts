@@ -1,7 +1,7 @@
 import { seededRandom, type Random } from '../../core/src';
 import { applyObservation, type ArmState } from './arm-state';
 import { arm, cheapAndStrong, toMap } from './spec-fixtures';
-import { decide, type Candidate, type RoutePolicy } from './thompson-policy';
+import { decide, DEFAULT_CONTEXT_PRIOR_STRENGTH, defaultContextPriorStrength, SAFE_CONTEXT_PRIOR_STRENGTH, type Candidate, type RoutePolicy } from './thompson-policy';
 
 const candidates = cheapAndStrong;
 const policy: RoutePolicy = { qualityFloor: 0.8, priorSuccesses: 1, priorFailures: 1 };
@@ -41,6 +41,18 @@ describe('contextual decisions', () => {
     expect(cheap?.contextEvidence).toBe(0);
     const strong = decide(candidates, route, { ...policy, contextPriorStrength: 8 }, seededRandom(1), { contextArms: toMap([arm('cheap', 2, 38)]) });
     expect(strong.beliefs.find((b) => b.modelId === 'cheap')?.meanQuality).toBeCloseTo((8 * (91 / 102) + 2) / 48, 6);
+  });
+
+  it('shrinks a context to 8 observations of the route by default, 32 with safe exploration', () => {
+    const route = toMap([arm('cheap', 90, 10), arm('strong', 99, 1)]);
+    const contextArms = toMap([arm('cheap', 2, 38)]);
+    const cheapMean = (p: RoutePolicy) => decide(candidates, route, p, seededRandom(1), { contextArms }).beliefs.find((b) => b.modelId === 'cheap')?.meanQuality;
+    expect(cheapMean(policy)).toBeCloseTo((DEFAULT_CONTEXT_PRIOR_STRENGTH * (91 / 102) + 2) / (DEFAULT_CONTEXT_PRIOR_STRENGTH + 40), 6);
+    expect(cheapMean({ ...policy, floorConfidence: 0.9 })).toBeCloseTo((SAFE_CONTEXT_PRIOR_STRENGTH * (91 / 102) + 2) / (SAFE_CONTEXT_PRIOR_STRENGTH + 40), 6);
+    // A route's own setting wins either way.
+    expect(cheapMean({ ...policy, floorConfidence: 0.9, contextPriorStrength: 4 })).toBeCloseTo((4 * (91 / 102) + 2) / 44, 6);
+    expect([DEFAULT_CONTEXT_PRIOR_STRENGTH, SAFE_CONTEXT_PRIOR_STRENGTH]).toEqual([8, 32]);
+    expect([defaultContextPriorStrength(undefined), defaultContextPriorStrength(0.9)]).toEqual([8, 32]);
   });
 
   it('uses the per-candidate prior quality on a cold route', () => {

@@ -81,7 +81,9 @@ describe('safe exploration (floorConfidence)', () => {
 });
 
 describe('safe exploration when the context anchor is down (pooledAnchorWhenDown)', () => {
-  const policy: RoutePolicy = { qualityFloor: 0.6, priorSuccesses: 1, priorFailures: 1, floorConfidence: 0.9 };
+  // The context prior at 8, not safe exploration's default 32 (under which the route's belief alone
+  // carries the thin model here): the stand-in rule's own effect, on context evidence that outweighs the prior.
+  const policy: RoutePolicy = { qualityFloor: 0.6, priorSuccesses: 1, priorFailures: 1, floorConfidence: 0.9, contextPriorStrength: 8 };
   const down = [
     { modelId: 'cheap', expectedCostUsd: 0.0001, eligible: false, excludedBecause: 'circuit open' },
     { modelId: 'mid', expectedCostUsd: 0.0003, eligible: true },
@@ -127,7 +129,9 @@ describe('safe exploration when the context anchor is down (pooledAnchorWhenDown
 });
 
 describe('safe exploration after the context anchor is refuted (refutedModelId)', () => {
-  const policy: RoutePolicy = { qualityFloor: 0.6, priorSuccesses: 1, priorFailures: 1, floorConfidence: 0.9 };
+  // The context prior at 8, not safe exploration's default 32 (under which the route's belief alone
+  // carries the thin model here): the stand-in rule's own effect, on context evidence that outweighs the prior.
+  const policy: RoutePolicy = { qualityFloor: 0.6, priorSuccesses: 1, priorFailures: 1, floorConfidence: 0.9, contextPriorStrength: 8 };
   const cands = [
     { modelId: 'cheap', expectedCostUsd: 0.0001, eligible: true },
     { modelId: 'mid', expectedCostUsd: 0.0003, eligible: true },

@@ -36,7 +36,8 @@ export interface RoutePolicy {
   priorQualityWeight?: number;
   /**
    * Hierarchical sharing: at most this many pseudo-observations of the route-level posterior become
-   * the prior of a context's arm (fewer when the route itself has less evidence); default 8.
+   * the prior of a context's arm (fewer when the route itself has less evidence); default
+   * `defaultContextPriorStrength(floorConfidence)`: 8, or 32 with safe exploration.
    */
   contextPriorStrength?: number;
   /**
@@ -193,6 +194,22 @@ export interface DecisionOptions {
 
 export const DEFAULT_PRIOR_QUALITY_WEIGHT = 4;
 export const DEFAULT_CONTEXT_PRIOR_STRENGTH = 8;
+/**
+ * The context prior's strength with safe exploration (`floorConfidence`). Safe exploration serves an
+ * unproven model only as funded, so a cheaper model whose context estimate fell low on thin evidence
+ * (after a false drift alarm, or an unlucky start) is tried about 1% of the time, about what the
+ * discount takes away, and stays distrusted for thousands of requests while a dear model serves
+ * (docs/benchmarks.md, routing rounds 16c and 17). A stronger pull towards the route's belief keeps a
+ * thin context estimate near what the route knows until the context's own evidence outweighs it; the
+ * proof still needs the context's own evidence (32 pseudo-observations alone prove nothing at 0.9).
+ * Without safe exploration the draws explore anyway, and 32 costs floor windows there (round 18).
+ */
+export const SAFE_CONTEXT_PRIOR_STRENGTH = 32;
+
+/** The context prior's strength when a policy does not set one: `SAFE_CONTEXT_PRIOR_STRENGTH` with safe exploration, else `DEFAULT_CONTEXT_PRIOR_STRENGTH`. */
+export function defaultContextPriorStrength(floorConfidence: number | undefined): number {
+  return floorConfidence === undefined ? DEFAULT_CONTEXT_PRIOR_STRENGTH : SAFE_CONTEXT_PRIOR_STRENGTH;
+}
 const DEFAULT_WARMUP_EVIDENCE = 20;
 const LATENCY_EXCLUSION = 'expected time to first token above the route maximum';
 
@@ -272,7 +289,7 @@ export function decide(
     let contextEvidence: number | undefined;
     if (contextArms) {
       const contextArm = contextArms.get(c.modelId);
-      const strength = Math.min(policy.contextPriorStrength ?? DEFAULT_CONTEXT_PRIOR_STRENGTH, a + b);
+      const strength = Math.min(policy.contextPriorStrength ?? defaultContextPriorStrength(policy.floorConfidence), a + b);
       const routeMean = a / (a + b);
       a = strength * routeMean + successesOf(contextArm);
       b = strength * (1 - routeMean) + failuresOf(contextArm);

@@ -1,6 +1,6 @@
 import type { ModelSpec, RouteConstraints, RouteSpec, TierSpec } from '../../../../libs/config/src';
 import type { ArmState } from '../../../../libs/router/src';
-import { CONTEXT_PRIOR_STRENGTH } from '../routing/plan-route';
+import { contextPriorStrengthOf } from '../routing/plan-route';
 import { tierOf } from '../routing/route-signals';
 
 /** Pseudo-observations behind a price prior: thompson-policy's default `priorQualityWeight`. */
@@ -21,7 +21,7 @@ export function constraintsView(limits: RouteConstraints) {
 /**
  * Posterior mean quality as decide() computes it: the route-level arm on top of the model's price prior
  * (or the neutral Beta(1, 1)); for a context, the context's own evidence on top of at most
- * the route's context_prior_strength (CONTEXT_PRIOR_STRENGTH unless set) observations' worth of that
+ * the route's context_prior_strength (`contextPriorStrengthOf`) observations' worth of that
  * route-level belief.
  */
 export function believedQuality(route: RouteSpec, modelId: string, routeArm: ArmState | undefined, contextArm?: ArmState | null): number {
@@ -31,7 +31,7 @@ export function believedQuality(route: RouteSpec, modelId: string, routeArm: Arm
   a += routeArm?.successes ?? 0;
   b += routeArm?.failures ?? 0;
   if (contextArm === undefined) return a / (a + b);
-  const strength = Math.min(route.contextPriorStrength ?? CONTEXT_PRIOR_STRENGTH, a + b);
+  const strength = Math.min(contextPriorStrengthOf(route), a + b);
   const mean = a / (a + b);
   a = strength * mean + (contextArm?.successes ?? 0);
   b = strength * (1 - mean) + (contextArm?.failures ?? 0);

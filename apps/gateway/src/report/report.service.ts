@@ -6,7 +6,7 @@ import type { JobQueue } from '../../../../libs/queue/src';
 import { AttemptRunner } from '../chat/attempt-runner';
 import { LearnedState } from '../routing/learned-state';
 import { DEFAULT_FEEDBACK_WEIGHT } from '../../../../libs/scoring/src/score-response';
-import { CONTEXT_PRIOR_STRENGTH, DEFAULT_COMPLETION_TOKENS, priceUsd } from '../routing/plan-route';
+import { contextPriorStrengthOf, DEFAULT_COMPLETION_TOKENS, priceUsd } from '../routing/plan-route';
 import { RouteSignals } from '../routing/route-signals';
 import { SpendTracker } from '../routing/spend-tracker';
 import { APP_CONFIG, JOB_QUEUE } from '../tokens';
@@ -126,7 +126,7 @@ export class ReportService {
             floor_confidence: route.floorConfidence ?? null,
             strict_floor: route.strictFloor === true,
             relative_floor: route.relativeFloor ?? null,
-            context_prior_strength: route.contextPriorStrength ?? CONTEXT_PRIOR_STRENGTH,
+            context_prior_strength: contextPriorStrengthOf(route),
             feedback_weight: route.feedbackWeight ?? DEFAULT_FEEDBACK_WEIGHT,
             learner: route.learner ?? 'prompt_contexts',
           },

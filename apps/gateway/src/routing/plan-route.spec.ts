@@ -1,7 +1,7 @@
 import type { ModelSpec, RouteSpec } from '../../../../libs/config/src';
 import { GatewayError, seededRandom, type ChatRequest } from '../../../../libs/core/src';
-import { applyLogisticObservation, emptyLogisticArm, hashedPromptFeatures, pooledContextBeliefs, scoreAgainstContext, TAG_TOKEN_COPIES, WORD_MODEL, WORDS_LOG_ODDS_BOUND, type LogisticArmState } from '../../../../libs/router/src';
-import { CONTEXT_PRIOR_STRENGTH, planRoute } from './plan-route';
+import { applyLogisticObservation, DEFAULT_CONTEXT_PRIOR_STRENGTH, emptyLogisticArm, hashedPromptFeatures, pooledContextBeliefs, scoreAgainstContext, TAG_TOKEN_COPIES, WORD_MODEL, WORDS_LOG_ODDS_BOUND, type LogisticArmState } from '../../../../libs/router/src';
+import { contextPriorStrengthOf, planRoute } from './plan-route';
 
 const models = new Map<string, ModelSpec>([
   ['small', { id: 'small', providerId: 'p', upstream: 's', inputPer1M: 0.1, outputPer1M: 0.4, contextWindow: 1000, timeouts: {} }],
@@ -126,7 +126,9 @@ describe('planRoute', () => {
       ['mid', { id: 'mid', providerId: 'p', upstream: 'm', inputPer1M: 0.3, outputPer1M: 1.2, contextWindow: 1000, timeouts: {} }],
       ['dear', { id: 'dear', providerId: 'p', upstream: 'd', inputPer1M: 3, outputPer1M: 12, contextWindow: 1000, timeouts: {} }],
     ]);
-    const safeRoute: RouteSpec = { name: 'r3', candidates: ['cheap', 'mid', 'dear'], qualityFloor: 0.6, floorConfidence: 0.9, discount: 0.99, validators: [], implicit: false };
+    // The context prior at 8 (the default with safe exploration is 32, under which cheap's route belief
+    // alone would carry it here): the marker's own effect, on a context whose evidence outweighs the prior.
+    const safeRoute: RouteSpec = { name: 'r3', candidates: ['cheap', 'mid', 'dear'], qualityFloor: 0.6, floorConfidence: 0.9, contextPriorStrength: 8, discount: 0.99, validators: [], implicit: false };
     const arm = (modelId: string, successes: number, failures: number) => ({ modelId, successes, failures, completionTokens: 0, costUsd: 0, observations: successes + failures });
     const arms = new Map([arm('cheap', 800, 200), arm('mid', 700, 300), arm('dear', 90, 10)].map((a) => [a.modelId, a]));
     // mid anchored this context until its alarm; its new scores are bad; cheap is thin here, dear proven.
@@ -323,7 +325,7 @@ describe('planRoute constraints', () => {
     function trained(hard: (i: number) => ChatRequest = law, easy: (i: number) => ChatRequest = geo) {
       const small = emptyLogisticArm('small', { bits: WORD_MODEL.bits, priorPrecision: WORD_MODEL.priorPrecision });
       const big = emptyLogisticArm('big', { bits: WORD_MODEL.bits, priorPrecision: WORD_MODEL.priorPrecision });
-      const [smallContext, bigContext] = pooledContextBeliefs(['small', 'big'], scored, undefined, undefined, { contextPriorStrength: CONTEXT_PRIOR_STRENGTH });
+      const [smallContext, bigContext] = pooledContextBeliefs(['small', 'big'], scored, undefined, undefined, { contextPriorStrength: DEFAULT_CONTEXT_PRIOR_STRENGTH });
       for (let i = 0; i < 400; i++) {
         const f = hashedPromptFeatures(i % 2 === 0 ? hard(i) : easy(i), { bits: WORD_MODEL.bits });
         scoreAgainstContext(small, f, i % 2 === 0 ? 0 : 1, smallContext.logit);
@@ -364,7 +366,7 @@ describe('planRoute constraints', () => {
       const contextArms = new Map([['small', { modelId: 'small', successes: 9, failures: 1, completionTokens: 0, costUsd: 0, observations: 10 }]]);
       const wordPlan = planRoute({ route: words, models, request: geo(1), promptTokens: 20, arms: scored, contextKey: 'k', contextArms, wordArms: trained(), spentTodayUsd: 0, random: seededRandom(1) });
       expect(Array.from(wordPlan.features!)).toEqual(Array.from(hashedPromptFeatures(geo(1), { bits: WORD_MODEL.bits })));
-      expect(wordPlan.wordOffsetLogits).toEqual(pooledContextBeliefs(words.candidates, scored, contextArms, words.priorQuality, { contextPriorStrength: CONTEXT_PRIOR_STRENGTH }).map((b) => b.logit));
+      expect(wordPlan.wordOffsetLogits).toEqual(pooledContextBeliefs(words.candidates, scored, contextArms, words.priorQuality, { contextPriorStrength: DEFAULT_CONTEXT_PRIOR_STRENGTH }).map((b) => b.logit));
       // The caller's tags (its key's and the request's, callerContextFor) are tokens of the prompt too.
       const tagged = planRoute({ route: words, models, request: geo(1), promptTokens: 20, caller: { tags: ['team-a'] }, arms: scored, wordArms: trained(), spentTodayUsd: 0, random: seededRandom(1) });
       expect(Array.from(tagged.features!)).toEqual(Array.from(hashedPromptFeatures(geo(1), { bits: WORD_MODEL.bits, tags: ['team-a'] })));
@@ -398,5 +400,12 @@ describe('planRoute constraints', () => {
       expect(share).toBeGreaterThan(0.03);
       expect(share).toBeLessThan(0.2);
     });
+  });
+
+  it('takes the context prior strength of the route, else 8, or 32 with safe exploration', () => {
+    expect(contextPriorStrengthOf({})).toBe(8);
+    expect(contextPriorStrengthOf({ floorConfidence: 0.9 })).toBe(32);
+    expect(contextPriorStrengthOf({ floorConfidence: 0.9, contextPriorStrength: 2 })).toBe(2);
+    expect(contextPriorStrengthOf({ contextPriorStrength: 16 })).toBe(16);
   });
 });

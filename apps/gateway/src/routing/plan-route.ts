@@ -3,6 +3,7 @@ import { GatewayError, type ChatRequest, type Random } from '../../../../libs/co
 import { pressureFor } from '../../../../libs/budget/src/pacing';
 import {
   decide,
+  defaultContextPriorStrength,
   hashedPromptFeatures,
   logisticArmsAsBeta,
   logisticArmsAsBetaInto,
@@ -23,9 +24,13 @@ import { routeSignalsFor } from './route-signals-registry';
 /**
  * How many observations' worth of the route-level belief a prompt context starts from, unless the
  * route sets `context_prior_strength`: enough that a new context routes like its route, few enough that
- * its own evidence soon dominates.
+ * its own evidence soon dominates; 8, or 32 on a route with safe exploration (`floor_confidence`),
+ * where a context's thin, low estimate of a cheaper model is otherwise seldom re-tried
+ * (`defaultContextPriorStrength`, docs/benchmarks.md routing round 18).
  */
-export const CONTEXT_PRIOR_STRENGTH = 8;
+export function contextPriorStrengthOf(route: Pick<RouteSpec, 'contextPriorStrength' | 'floorConfidence'>): number {
+  return route.contextPriorStrength ?? defaultContextPriorStrength(route.floorConfidence);
+}
 
 /**
  * `max_untried_share` bounds a model that has no scored answer on the route yet (until its first
@@ -200,7 +205,7 @@ export function planRoute(input: PlanInput): RoutePlan {
     qualityFloor: limits.qualityFloor,
     priorSuccesses: words ? 1e-3 : 1,
     priorFailures: words ? 1e-3 : 1,
-    contextPriorStrength: route.contextPriorStrength ?? CONTEXT_PRIOR_STRENGTH,
+    contextPriorStrength: contextPriorStrengthOf(route),
     relativeFloor: route.relativeFloor,
     costWeight: limits.costWeight,
     maxTtftMs,
