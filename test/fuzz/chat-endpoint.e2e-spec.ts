@@ -2,6 +2,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
 import { GATEWAY_KEY, routerYaml, startStack, type Stack } from '../support/stack';
+import { expectOkOrOpenAIError } from './openai-answer';
 
 /**
  * Property: whatever arrives at POST /v1/chat/completions (random JSON, deep nesting, huge strings,
@@ -127,13 +128,7 @@ describe('fuzz: the chat completions endpoint', () => {
           throw new Error(`expected a 400 ${expectCode}, got HTTP ${res.statusCode}: ${res.body.slice(0, 300)}`);
         }
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-        if (res.statusCode >= 500) throw new Error(`HTTP ${res.statusCode}: ${res.body.slice(0, 300)}`);
-        if (res.statusCode >= 400) {
-          const error = (JSON.parse(res.body) as { error?: { message?: unknown; type?: unknown } }).error;
-          if (typeof error?.message !== 'string' || typeof error.type !== 'string') throw new Error(`not an OpenAI error: ${res.body.slice(0, 300)}`);
-        } else if (res.statusCode !== 200) {
-          throw new Error(`unexpected HTTP ${res.statusCode}`);
-        }
+        expectOkOrOpenAIError(res);
       }),
       { numRuns: 1500, seed: 20261121, endOnFailure: true },
     );

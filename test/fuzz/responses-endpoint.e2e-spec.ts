@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
 import { GATEWAY_KEY, routerYaml, startStack, type Stack } from '../support/stack';
+import { expectOkOrOpenAIError } from './openai-answer';
 
 /**
  * Property: whatever arrives at POST /v1/responses (random items, parts, tools, formats, wrong types,
@@ -76,13 +77,7 @@ describe('fuzz: the Responses API endpoint', () => {
           payload: JSON.stringify(value) ?? 'null',
         });
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-        if (res.statusCode >= 500) throw new Error(`HTTP ${res.statusCode}: ${res.body.slice(0, 300)}`);
-        if (res.statusCode >= 400) {
-          const error = (JSON.parse(res.body) as { error?: { message?: unknown; type?: unknown } }).error;
-          if (typeof error?.message !== 'string' || typeof error.type !== 'string') throw new Error(`not an OpenAI error: ${res.body.slice(0, 300)}`);
-        } else if (res.statusCode !== 200) {
-          throw new Error(`unexpected HTTP ${res.statusCode}`);
-        }
+        expectOkOrOpenAIError(res);
       }),
       { numRuns: 1000, seed: 20261206, endOnFailure: true },
     );
