@@ -22,10 +22,12 @@ models:
   - { id: o4, catalog: o4-mini }
   - { id: mini, catalog: gpt-4o-mini }
   - { id: o4-as-is, catalog: o4-mini, drop_params: [], rename_params: {} }
+  - { id: mini-capped, catalog: gpt-4o-mini, drop_params: [max_completion_tokens, reasoning_effort, temperature] }
 routes:
   - { name: reasoning, candidates: [o4], quality_floor: 0 }
   - { name: plain, candidates: [mini], quality_floor: 0 }
   - { name: unadapted, candidates: [o4-as-is], quality_floor: 0 }
+  - { name: capped, candidates: [mini-capped], quality_floor: 0 }
 `;
     stack = await startStack({ yaml, queue: 'in-process', env: { OPENAI_API_KEY: 'sk-test' } });
   });
@@ -54,6 +56,22 @@ routes:
     expect(response.headers.get('x-router-ignored-params')).toBe('temperature,top_p');
     expect(upstream.requests.at(-1)).toMatchObject({ model: 'o4-mini', max_completion_tokens: 50, stream: true });
     expect(upstream.requests.at(-1)).not.toHaveProperty('temperature');
+  });
+
+  it('names the parameters left out by the Responses API\'s names on POST /v1/responses, streamed or not', async () => {
+    const ask = { model: 'capped', input: 'Hi', max_output_tokens: 50, reasoning: { effort: 'low' as const }, temperature: 0.2 };
+    const { data, response } = await stack.client.responses.create(ask).withResponse();
+    expect(data.output_text).toBe('Hello!');
+    expect(response.headers.get('x-router-ignored-params')).toBe('max_output_tokens,reasoning.effort,temperature');
+    for (const name of ['max_completion_tokens', 'reasoning_effort', 'temperature']) expect(upstream.requests.at(-1)).not.toHaveProperty(name);
+    const { data: stream, response: streamed } = await stack.client.responses.create({ ...ask, stream: true }).withResponse();
+    for await (const event of stream) void event;
+    expect(streamed.headers.get('x-router-ignored-params')).toBe('max_output_tokens,reasoning.effort,temperature');
+    // The chat route names the same parameters by the chat names.
+    const { response: chat } = await stack.client.chat.completions
+      .create({ model: 'capped', messages: [{ role: 'user', content: 'Hi' }], max_completion_tokens: 50, reasoning_effort: 'low', temperature: 0.2 })
+      .withResponse();
+    expect(chat.headers.get('x-router-ignored-params')).toBe('max_completion_tokens,reasoning_effort,temperature');
   });
 
   it('sends a model that takes them every parameter as given, with no header', async () => {

@@ -182,7 +182,7 @@ export class ChatService {
     const cost = this.costOf(served, plan);
     const body: ChatResponse = { ...response, id: ctx.requestId, model: model.id };
     attempts[attempts.length - 1].costUsd = cost;
-    void reply.headers(this.routerHeaders(ctx, plan, model, attempts, request)).header('x-router-cost-usd', totalCost(attempts).toFixed(8)).send(answer.body(body, Math.floor(startedAt / 1000)));
+    void reply.headers(this.routerHeaders(ctx, plan, model, attempts, request, answer)).header('x-router-cost-usd', totalCost(attempts).toFixed(8)).send(answer.body(body, Math.floor(startedAt / 1000)));
     this.finishServed(row, attempts, served, plan, request, cost, startedAt);
   }
 
@@ -211,7 +211,7 @@ export class ChatService {
       'cache-control': 'no-cache',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
-      ...this.routerHeaders(ctx, plan, firstModel, attempts, request),
+      ...this.routerHeaders(ctx, plan, firstModel, attempts, request, answer),
     });
     const writer = answer.stream({ requestId: ctx.requestId, model: firstModel.id, createdAt: Math.floor(startedAt / 1000) });
     const opening = writer.start();
@@ -349,10 +349,12 @@ export class ChatService {
     return { attempts: attempts.length, fallbacks: Math.max(0, models.length - 1), models };
   }
 
-  private routerHeaders(ctx: RequestContext, plan: RoutePlan, model: ModelSpec, attempts: AttemptLog[], request: ChatRequest): Record<string, string> {
+  private routerHeaders(ctx: RequestContext, plan: RoutePlan, model: ModelSpec, attempts: AttemptLog[], request: ChatRequest, answer: AnswerFormat): Record<string, string> {
     const summary = this.attemptSummary(attempts);
-    // The parameters the serving model does not take, left out of its call (`paramRules`).
-    const ignored = ignoredParams(request, model.paramRules);
+    // The parameters the serving model does not take, left out of its call (`paramRules`), by the client's names.
+    const chatNames = ignoredParams(request, model.paramRules);
+    const paramName = answer.paramName;
+    const ignored = paramName === undefined ? chatNames : chatNames.map((n) => paramName(n));
     return {
       ...(ignored.length > 0 ? { 'x-router-ignored-params': ignored.join(',') } : {}),
       'x-request-id': ctx.requestId,

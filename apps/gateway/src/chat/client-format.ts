@@ -30,6 +30,8 @@ export interface AnswerFormat {
   body(response: ChatResponse, createdAt: number): object;
   /** One stream's writer; what it needs to remember between chunks lives in it. */
   stream(opening: StreamOpening): StreamWriter;
+  /** The client's name for a chat request parameter, for `x-router-ignored-params`; unset: the chat name. */
+  paramName?(chatName: string): string;
 }
 
 export interface StreamOpening {

@@ -1,5 +1,5 @@
 import { GatewayError, type ChatResponse } from '../../../../libs/core/src';
-import { responsesFormat } from './responses-format';
+import { responsesFormat, responsesParamName } from './responses-format';
 
 describe('responsesFormat', () => {
   it('reads a Responses body as the chat request, and answers it in the Responses format', () => {
@@ -16,5 +16,16 @@ describe('responsesFormat', () => {
 
   it('cannot answer a request it has not read', () => {
     expect(() => responsesFormat().answer({ model: 'auto', messages: [] })).toThrow('answer() before read()');
+  });
+
+  it("names a chat parameter by the Responses API's name (x-router-ignored-params), the rest as they are", () => {
+    expect(['max_completion_tokens', 'max_tokens', 'reasoning_effort', 'verbosity', 'temperature', 'top_p'].map(responsesParamName)).toEqual([
+      'max_output_tokens',
+      'max_output_tokens',
+      'reasoning.effort',
+      'text.verbosity',
+      'temperature',
+      'top_p',
+    ]);
   });
 });

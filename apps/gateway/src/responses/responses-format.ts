@@ -23,7 +23,21 @@ export function responsesFormat(): ClientFormat {
       return {
         body: (response, createdAt) => chatResponseToResponse(read, response, createdAt),
         stream: (opening) => new ResponsesStreamWriter(read, opening),
+        paramName: responsesParamName,
       };
     },
   };
+}
+
+/** The chat request parameters that the Responses API names otherwise (`toChatRequest` maps them the other way). */
+const RESPONSES_NAMES: Readonly<Record<string, string>> = {
+  max_completion_tokens: 'max_output_tokens',
+  max_tokens: 'max_output_tokens',
+  reasoning_effort: 'reasoning.effort',
+  verbosity: 'text.verbosity',
+};
+
+/** A chat request parameter by its Responses API name, for `x-router-ignored-params`: the name the client sent. */
+export function responsesParamName(chatName: string): string {
+  return RESPONSES_NAMES[chatName] ?? chatName;
 }
