@@ -313,7 +313,11 @@ export function betaAsLogit(a: number, b: number): LogitBelief {
 export interface PooledPriorOptions {
   /** Pseudo-observations of the model's prior quality at the route level (decide's priorQualityWeight). */
   priorQualityWeight?: number;
-  /** At most this many observations of the route's belief start a context (decide's contextPriorStrength). */
+  /**
+   * At most this many observations of the route's belief start a context (decide's contextPriorStrength);
+   * default `DEFAULT_CONTEXT_PRIOR_STRENGTH`. These beliefs do not see the policy, so a caller with safe
+   * exploration passes the route's strength (the gateway's `contextPriorStrengthOf`, 32 there unless set).
+   */
   contextPriorStrength?: number;
 }
 

@@ -2,7 +2,7 @@ import type { ChatResponse } from '../../../../libs/core/src';
 import { buildResponse, itemId } from './build-response';
 import { mapFinishReason } from './map-finish-reason';
 import type { ResponsesBody } from './parse-responses-request';
-import type { ResponsesWireItem, ResponsesWireObject } from './responses-wire';
+import type { ResponsesMessageItem, ResponsesWireItem, ResponsesWireObject } from './responses-wire';
 import { toResponsesUsage } from './to-responses-usage';
 
 /**
@@ -12,10 +12,11 @@ import { toResponsesUsage } from './to-responses-usage';
 export function chatResponseToResponse(body: ResponsesBody, response: ChatResponse, createdAt: number): ResponsesWireObject {
   const choice = response.choices?.[0];
   const ending = mapFinishReason(choice?.finish_reason);
-  const itemStatus = ending.status === 'completed' ? 'completed' : 'incomplete';
+  // An item's status is the response's: completed, or incomplete when the answer was cut short.
+  const itemStatus = ending.status;
   const output: ResponsesWireItem[] = [];
   const message = choice?.message;
-  const content: Array<{ type: 'output_text'; text: string; annotations: [] } | { type: 'refusal'; refusal: string }> = [];
+  const content: ResponsesMessageItem['content'] = [];
   if (message?.content) content.push({ type: 'output_text', text: message.content, annotations: [] });
   if (message?.refusal) content.push({ type: 'refusal', refusal: message.refusal });
   if (content.length > 0) output.push({ type: 'message', id: itemId(response.id, 'msg', 0), status: itemStatus, role: 'assistant', content });

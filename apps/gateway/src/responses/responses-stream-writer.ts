@@ -1,20 +1,16 @@
-import type { ChatChunk, GatewayError, ResponsesFunctionCall, ResponsesOutputMessage, Usage } from '../../../../libs/core/src';
+import type { ChatChunk, GatewayError, Usage } from '../../../../libs/core/src';
 import type { RouterStreamReport, StreamOpening, StreamWriter } from '../chat/client-format';
 import { buildResponse, itemId } from './build-response';
 import { mapFinishReason } from './map-finish-reason';
 import type { ResponsesBody } from './parse-responses-request';
-import type { ResponsesWireEvent, ResponsesWireItem } from './responses-wire';
+import type { ResponsesCallItem, ResponsesMessageItem, ResponsesRefusalPart, ResponsesTextPart, ResponsesWireEvent, ResponsesWireItem } from './responses-wire';
 import { toResponsesUsage } from './to-responses-usage';
 
-type TextPart = { type: 'output_text'; text: string; annotations: [] };
-type RefusalPart = { type: 'refusal'; refusal: string };
-type MessageItem = Omit<ResponsesOutputMessage, 'content'> & { content: Array<TextPart | RefusalPart> };
-type CallItem = ResponsesFunctionCall & { id: string; status: 'in_progress' | 'completed' | 'incomplete' };
 
 /** A message being written: its place in the output and which of its parts is which. */
 interface OpenMessage {
   index: number;
-  item: MessageItem;
+  item: ResponsesMessageItem;
   text?: number;
   refusal?: number;
 }
@@ -34,7 +30,7 @@ export class ResponsesStreamWriter implements StreamWriter {
   private readonly output: ResponsesWireItem[] = [];
   private message: OpenMessage | undefined;
   /** Open function calls by their chat tool-call index. */
-  private readonly calls = new Map<number, { index: number; item: CallItem }>();
+  private readonly calls = new Map<number, { index: number; item: ResponsesCallItem }>();
   private finishReason: string | null = null;
 
   constructor(
@@ -57,8 +53,7 @@ export class ResponsesStreamWriter implements StreamWriter {
   end(last: ChatChunk | undefined, usage: Usage, report: RouterStreamReport): string {
     const events = last ? this.translate(last) : [];
     const ending = mapFinishReason(this.finishReason);
-    const itemStatus = ending.status === 'completed' ? 'completed' : 'incomplete';
-    events.push(...this.closeMessage(itemStatus), ...this.closeCalls(itemStatus));
+    events.push(...this.closeMessage(ending.status), ...this.closeCalls(ending.status));
     const response = { ...this.response(ending.status, ending.incomplete_details), usage: toResponsesUsage(usage) };
     events.push({ type: ending.status === 'completed' ? 'response.completed' : 'response.incomplete', response, x_router: report });
     return this.events(events);
@@ -89,7 +84,7 @@ export class ResponsesStreamWriter implements StreamWriter {
         if (!open) {
           events.push(...this.closeMessage('completed'));
           const index = this.output.length;
-          const item: CallItem = { type: 'function_call', id: itemId(this.opening.requestId, 'fc', index), call_id: call.id ?? '', name: call.function?.name ?? '', arguments: '', status: 'in_progress' };
+          const item: ResponsesCallItem = { type: 'function_call', id: itemId(this.opening.requestId, 'fc', index), call_id: call.id ?? '', name: call.function?.name ?? '', arguments: '', status: 'in_progress' };
           this.output.push(item);
           open = { index, item };
           this.calls.set(call.index, open);
@@ -114,7 +109,7 @@ export class ResponsesStreamWriter implements StreamWriter {
     let message = this.message;
     if (!message) {
       const index = this.output.length;
-      const item: MessageItem = { type: 'message', id: itemId(this.opening.requestId, 'msg', index), status: 'in_progress', role: 'assistant', content: [] };
+      const item: ResponsesMessageItem = { type: 'message', id: itemId(this.opening.requestId, 'msg', index), status: 'in_progress', role: 'assistant', content: [] };
       this.output.push(item);
       message = this.message = { index, item };
       events.push({ type: 'response.output_item.added', output_index: index, item: { ...item, content: [] } });
@@ -123,7 +118,7 @@ export class ResponsesStreamWriter implements StreamWriter {
     let partIndex = message[kind];
     if (partIndex === undefined) {
       partIndex = message[kind] = message.item.content.length;
-      const part: TextPart | RefusalPart = kind === 'text' ? { type: 'output_text', text: '', annotations: [] } : { type: 'refusal', refusal: '' };
+      const part: ResponsesTextPart | ResponsesRefusalPart = kind === 'text' ? { type: 'output_text', text: '', annotations: [] } : { type: 'refusal', refusal: '' };
       message.item.content.push(part);
       events.push({ type: 'response.content_part.added', ...where, content_index: partIndex, part: { ...part } });
     }
@@ -150,7 +145,7 @@ export class ResponsesStreamWriter implements StreamWriter {
       events.push({ type: 'response.content_part.done', ...where, content_index: contentIndex, part: { ...part } });
     });
     message.item.status = status;
-    events.push({ type: 'response.output_item.done', output_index: message.index, item: { ...message.item, content: message.item.content.map((p) => ({ ...p })) } });
+    events.push({ type: 'response.output_item.done', output_index: message.index, item: copyItem(message.item) });
     return events;
   }
 
@@ -173,7 +168,7 @@ export class ResponsesStreamWriter implements StreamWriter {
       model: this.opening.model,
       status,
       incompleteDetails: incompleteDetails,
-      output: this.output.map((item) => (item.type === 'message' ? { ...item, content: item.content.map((p) => ({ ...p })) } : { ...item })),
+      output: this.output.map(copyItem),
     });
   }
 
@@ -183,4 +178,9 @@ export class ResponsesStreamWriter implements StreamWriter {
     for (const event of events) text += `event: ${event.type}\ndata: ${JSON.stringify({ ...event, sequence_number: this.sequence++ })}\n\n`;
     return text;
   }
+}
+
+/** A copy of an item as it stands, for an event (the writer keeps appending to its own). */
+function copyItem<T extends ResponsesWireItem>(item: T): T {
+  return item.type === 'message' ? { ...item, content: item.content.map((p) => ({ ...p })) } : { ...item };
 }

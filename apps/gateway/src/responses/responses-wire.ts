@@ -12,7 +12,15 @@ export type ResponsesWireObject = Omit<ResponsesObject, 'output_text' | 'usage' 
   store: boolean;
 };
 
-export type ResponsesWireItem = ResponsesOutputMessage | (ResponsesFunctionCall & { id: string; status: 'in_progress' | 'completed' | 'incomplete' });
+export type ResponsesItemStatus = 'in_progress' | 'completed' | 'incomplete';
+export type ResponsesTextPart = { type: 'output_text'; text: string; annotations: [] };
+export type ResponsesRefusalPart = { type: 'refusal'; refusal: string };
+/** A message item as the gateway writes it: its parts text and refusal only. */
+export type ResponsesMessageItem = Omit<ResponsesOutputMessage, 'content'> & { content: Array<ResponsesTextPart | ResponsesRefusalPart> };
+/** A function call item, with the id and status the gateway always gives it. */
+export type ResponsesCallItem = ResponsesFunctionCall & { id: string; status: ResponsesItemStatus };
+
+export type ResponsesWireItem = ResponsesOutputMessage | ResponsesCallItem;
 
 export interface ResponsesWireUsage {
   input_tokens: number;
