@@ -20,3 +20,17 @@ export type ChatResponse = ChatCompletion;
 export type ChatChunk = ChatCompletionChunk;
 export type Usage = CompletionUsage;
 export type FinishReason = ChatCompletion.Choice['finish_reason'];
+
+/**
+ * A model's reasoning as Anthropic returns it, carried on the assistant message in LiteLLM's shape
+ * (`thinking_blocks`). A client sends the assistant message back as it received it, and the blocks
+ * go back to Anthropic unmodified: a tool call's thinking must come back with its tool result.
+ * https://platform.claude.com/docs/build-with-claude/thinking-tool-workflows
+ */
+export type ChatThinkingBlock = { type: 'thinking'; thinking: string; signature: string } | { type: 'redacted_thinking'; data: string };
+
+/** The fields an assistant message (or a stream delta) may carry beside OpenAI's: the reasoning text to show, and the blocks to echo. */
+export interface ChatReasoningFields {
+  reasoning_content?: string;
+  thinking_blocks?: ChatThinkingBlock[];
+}

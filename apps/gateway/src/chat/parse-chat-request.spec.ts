@@ -16,6 +16,23 @@ describe('parseChatRequest', () => {
     expect(request).toMatchObject({ model: 'auto', logprobs: true });
   });
 
+  it("keeps an assistant message's thinking_blocks and reasoning_content as the client echoed them, for the adapter", () => {
+    const assistant = {
+      role: 'assistant',
+      content: null,
+      reasoning_content: 'The user wants the weather.',
+      thinking_blocks: [
+        { type: 'redacted_thinking', data: 'EmwKAhgB' },
+        { type: 'thinking', thinking: 'The user wants the weather.', signature: 'sig-1' },
+      ],
+      tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{}' } }],
+    };
+    const body = { model: 'auto', messages: [{ role: 'user', content: 'Weather?' }, assistant, { role: 'tool', tool_call_id: 'toolu_1', content: '18C' }] };
+    expect(parseChatRequest(body).messages[1]).toEqual(assistant);
+    const textOnly = { model: 'auto', messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello', thinking_blocks: assistant.thinking_blocks }, { role: 'user', content: 'Bye' }] };
+    expect(parseChatRequest(textOnly).messages[1]).toEqual(textOnly.messages[1]);
+  });
+
   it('names a missing parameter', () => {
     const err = errorOf({ model: 'auto' });
     expect(err.status).toBe(400);

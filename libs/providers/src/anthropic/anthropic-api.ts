@@ -21,9 +21,15 @@ export type AnthropicUsage = z.infer<typeof anthropicUsageSchema>;
 
 const textBlockSchema = z.object({ type: z.literal('text'), text: z.string() }).passthrough();
 const toolUseBlockSchema = z.object({ type: z.literal('tool_use'), id: z.string(), name: z.string(), input: z.unknown() }).passthrough();
-/** Blocks we do not translate (thinking, server tools...) are kept loosely and skipped. */
+/**
+ * The model's reasoning; in a stream a thinking block starts empty and fills from `thinking_delta` and
+ * `signature_delta` events. https://platform.claude.com/docs/build-with-claude/thinking
+ */
+const thinkingBlockSchema = z.object({ type: z.literal('thinking'), thinking: z.string(), signature: z.string().optional() }).passthrough();
+const redactedThinkingBlockSchema = z.object({ type: z.literal('redacted_thinking'), data: z.string() }).passthrough();
+/** Blocks we do not translate (server tools...) are kept loosely and skipped. */
 const otherBlockSchema = z.object({ type: z.string() }).passthrough();
-const contentBlockSchema = z.union([textBlockSchema, toolUseBlockSchema, otherBlockSchema]);
+const contentBlockSchema = z.union([textBlockSchema, toolUseBlockSchema, thinkingBlockSchema, redactedThinkingBlockSchema, otherBlockSchema]);
 export type AnthropicContentBlock = z.infer<typeof contentBlockSchema>;
 
 export const anthropicMessageSchema = z
@@ -55,6 +61,8 @@ export const anthropicStreamEventSchema = z.discriminatedUnion('type', [
     delta: z.union([
       z.object({ type: z.literal('text_delta'), text: z.string() }),
       z.object({ type: z.literal('input_json_delta'), partial_json: z.string() }),
+      z.object({ type: z.literal('thinking_delta'), thinking: z.string() }),
+      z.object({ type: z.literal('signature_delta'), signature: z.string() }),
       z.object({ type: z.string() }).passthrough(),
     ]),
   }),

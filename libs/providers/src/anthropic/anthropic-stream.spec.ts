@@ -83,4 +83,45 @@ describe('transformAnthropicStream', () => {
     const err = await run([start]).catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'malformed_response', midStream: true });
   });
+
+  it('streams thinking as reasoning_content and sends the ended blocks, signatures included, in one chunk before the finish', async () => {
+    const chunks = await run([
+      start,
+      { type: 'content_block_start', index: 0, content_block: { type: 'redacted_thinking', data: 'EmwKAhgB' } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'content_block_start', index: 1, content_block: { type: 'thinking', thinking: '', signature: '' } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'thinking_delta', thinking: 'The user wants ' } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'thinking_delta', thinking: 'the weather.' } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'signature_delta', signature: 'sig-1' } },
+      { type: 'content_block_stop', index: 1 },
+      { type: 'content_block_start', index: 2, content_block: { type: 'tool_use', id: 'toolu_a', name: 'get_weather', input: {} } },
+      { type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '{}' } },
+      { type: 'content_block_stop', index: 2 },
+      { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 42 } },
+      { type: 'message_stop' },
+    ]);
+    expect(chunks.slice(1, -1)).toEqual([
+      delta({ reasoning_content: 'The user wants ' }),
+      delta({ reasoning_content: 'the weather.' }),
+      delta({ tool_calls: [{ index: 0, id: 'toolu_a', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+      delta({ tool_calls: [{ index: 0, function: { arguments: '{}' } }] }),
+      delta({
+        thinking_blocks: [
+          { type: 'redacted_thinking', data: 'EmwKAhgB' },
+          { type: 'thinking', thinking: 'The user wants the weather.', signature: 'sig-1' },
+        ],
+      }),
+      delta({}, 'tool_calls'),
+    ]);
+  });
+
+  it('sends no thinking block that did not end, and nothing about thinking when there was none', async () => {
+    const cut = await run([
+      start,
+      { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: 'partial', signature: '' } },
+      { type: 'message_delta', delta: { stop_reason: 'max_tokens' }, usage: { output_tokens: 9 } },
+      { type: 'message_stop' },
+    ]);
+    expect(cut.slice(1, -1)).toEqual([delta({ reasoning_content: 'partial' }), delta({}, 'length')]);
+  });
 });

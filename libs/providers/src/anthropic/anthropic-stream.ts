@@ -1,12 +1,13 @@
-import type { ChatChunk, FinishReason, Usage } from '../../../core/src';
-
-type ChunkDelta = ChatChunk['choices'][number]['delta'];
+import type { ChatChunk, ChatReasoningFields, ChatThinkingBlock, FinishReason, Usage } from '../../../core/src';
 import { ProviderError } from '../provider';
 import type { SseEvent } from '../http/sse';
 import { anthropicStreamEventSchema, type AnthropicStreamEvent, type AnthropicUsage } from './anthropic-api';
 import { finishReason } from './convert-anthropic-response';
 import { anthropicStreamError } from './map-anthropic-error';
 import { mapAnthropicUsage } from './map-anthropic-usage';
+import { toClientThinkingBlock } from './map-thinking-blocks';
+
+type ChunkDelta = ChatChunk['choices'][number]['delta'] & ChatReasoningFields;
 
 export interface AnthropicStreamContext {
   /** Unix seconds, stamped on every chunk. */
@@ -16,7 +17,8 @@ export interface AnthropicStreamContext {
 
 const KNOWN_EVENTS = new Set<string>(anthropicStreamEventSchema.options.map((o) => o.shape.type.value));
 
-type Block = { kind: 'text' } | { kind: 'tool'; toolIndex: number } | { kind: 'json' } | { kind: 'ignored' };
+/** A thinking block is kept whole until its end: the client gets it, signature included, to send back. */
+type Block = { kind: 'text' } | { kind: 'tool'; toolIndex: number } | { kind: 'json' } | { kind: 'thinking'; block: ChatThinkingBlock } | { kind: 'ignored' };
 
 /**
  * Anthropic stream events -> OpenAI `chat.completion.chunk`s, one chunk out per content event in.
@@ -26,6 +28,11 @@ type Block = { kind: 'text' } | { kind: 'tool'; toolIndex: number } | { kind: 'j
  * - text deltas -> `content`; a `tool_use` block start -> a tool call delta with index, id, name and
  *   empty arguments, then each `input_json_delta` -> an `arguments` fragment for that index;
  * - the `json_schema` fallback tool's input fragments are sent as `content` instead;
+ * - thinking deltas -> `reasoning_content`; each `thinking` / `redacted_thinking` block, once ended,
+ *   is kept with its signature, and all of them go out together as `thinking_blocks` in one chunk just
+ *   before the finish chunk. One delta with the whole list, because the openai SDK's stream helper
+ *   keeps only the last value of a field it does not know, and a client that concatenates arrays gets
+ *   the same list; a stream that fails before its end has sent no blocks to echo;
  * - `message_delta` -> the finish chunk; `message_stop` -> a last chunk with `choices: []` and `usage`;
  * - an `error` event -> a thrown {@link ProviderError} (midStream once anything was sent).
  * A stream that ends before `message_stop` was cut short: `malformed_response`.
@@ -39,6 +46,7 @@ export async function* transformAnthropicStream(events: AsyncIterable<SseEvent>,
   let sawJsonTool = false;
   let sentAnything = false;
   const blocks = new Map<number, Block>();
+  const thinking: ChatThinkingBlock[] = [];
 
   const chunk = (delta: ChunkDelta, finish: FinishReason | null = null): ChatChunk => ({
     id,
@@ -74,7 +82,9 @@ export async function* transformAnthropicStream(events: AsyncIterable<SseEvent>,
             yield chunk({ tool_calls: [{ index: toolIndex, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }] });
           }
         } else {
-          blocks.set(event.index, { kind: 'ignored' });
+          const thought = toClientThinkingBlock(block);
+          blocks.set(event.index, thought ? { kind: 'thinking', block: thought } : { kind: 'ignored' });
+          if (thought?.type === 'thinking' && thought.thinking) yield chunk({ reasoning_content: thought.thinking });
         }
         break;
       }
@@ -87,12 +97,25 @@ export async function* transformAnthropicStream(events: AsyncIterable<SseEvent>,
           if (!delta.partial_json) break;
           if (block?.kind === 'tool') yield chunk({ tool_calls: [{ index: block.toolIndex, function: { arguments: delta.partial_json } }] });
           else if (block?.kind === 'json') yield chunk({ content: delta.partial_json });
+        } else if (block?.kind === 'thinking' && block.block.type === 'thinking') {
+          if (delta.type === 'thinking_delta' && 'thinking' in delta && typeof delta.thinking === 'string' && delta.thinking) {
+            block.block.thinking += delta.thinking;
+            yield chunk({ reasoning_content: delta.thinking });
+          } else if (delta.type === 'signature_delta' && 'signature' in delta && typeof delta.signature === 'string') {
+            block.block.signature += delta.signature;
+          }
         }
+        break;
+      }
+      case 'content_block_stop': {
+        const block = blocks.get(event.index);
+        if (block?.kind === 'thinking') thinking.push(block.block);
         break;
       }
       case 'message_delta':
         stopReason = event.delta.stop_reason ?? stopReason;
         usage = { ...usage, ...definedOnly(event.usage ?? {}) };
+        if (thinking.length > 0) yield chunk({ thinking_blocks: thinking.splice(0) });
         yield chunk({}, finishReason(stopReason, sawJsonTool && toolCount === 0));
         break;
       case 'message_stop': {
@@ -102,7 +125,6 @@ export async function* transformAnthropicStream(events: AsyncIterable<SseEvent>,
       }
       case 'error':
         throw anthropicStreamError(event.error, sentAnything);
-      case 'content_block_stop':
       case 'ping':
         break;
     }

@@ -1,5 +1,6 @@
-import type { ChatResponse, ChatToolCall, FinishReason } from '../../../core/src';
+import type { ChatReasoningFields, ChatResponse, ChatThinkingBlock, ChatToolCall, FinishReason } from '../../../core/src';
 import type { AnthropicMessage } from './anthropic-api';
+import { reasoningFields, toClientThinkingBlock } from './map-thinking-blocks';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason';
 import { mapAnthropicUsage } from './map-anthropic-usage';
 
@@ -10,12 +11,19 @@ export interface AnthropicResponseContext {
   jsonTool?: string;
 }
 
-/** An Anthropic Message -> an OpenAI `chat.completion`. Thinking and server-tool blocks are not returned. */
+/**
+ * An Anthropic Message -> an OpenAI `chat.completion`. Thinking blocks go on the message as
+ * `thinking_blocks` (with `reasoning_content` to show), for the client to send back; server-tool
+ * blocks are not returned.
+ */
 export function convertAnthropicResponse(message: AnthropicMessage, context: AnthropicResponseContext): ChatResponse {
   const texts: string[] = [];
   const toolCalls: ChatToolCall[] = [];
+  const thinking: ChatThinkingBlock[] = [];
   let structured: string | undefined;
   for (const block of message.content) {
+    const thought = toClientThinkingBlock(block);
+    if (thought) thinking.push(thought);
     if (block.type === 'text' && 'text' in block && typeof block.text === 'string') texts.push(block.text);
     if (block.type === 'tool_use' && 'input' in block && typeof block.id === 'string' && typeof block.name === 'string') {
       const args = JSON.stringify(block.input ?? {});
@@ -23,6 +31,13 @@ export function convertAnthropicResponse(message: AnthropicMessage, context: Ant
       else toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: args } });
     }
   }
+  const assistant: ChatResponse['choices'][number]['message'] & ChatReasoningFields = {
+    role: 'assistant',
+    content: structured ?? (texts.length > 0 ? texts.join('') : null),
+    refusal: null,
+    ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+    ...reasoningFields(thinking),
+  };
   return {
     id: message.id,
     object: 'chat.completion',
@@ -31,12 +46,7 @@ export function convertAnthropicResponse(message: AnthropicMessage, context: Ant
     choices: [
       {
         index: 0,
-        message: {
-          role: 'assistant',
-          content: structured ?? (texts.length > 0 ? texts.join('') : null),
-          refusal: null,
-          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-        },
+        message: assistant,
         finish_reason: finishReason(message.stop_reason, structured !== undefined && toolCalls.length === 0),
         logprobs: null,
       },

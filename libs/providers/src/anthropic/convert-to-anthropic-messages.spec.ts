@@ -77,6 +77,25 @@ describe('convertToAnthropicMessages', () => {
     ]);
   });
 
+  it("puts an assistant message's echoed thinking blocks first in its turn, verbatim, before its text and tool calls", () => {
+    const thinking = [
+      { type: 'redacted_thinking' as const, data: 'EmwKAhgB' },
+      { type: 'thinking' as const, thinking: 'The user wants the weather.', signature: 'sig-1' },
+    ];
+    const echoed = {
+      role: 'assistant' as const,
+      content: 'Checking.',
+      reasoning_content: 'The user wants the weather.',
+      thinking_blocks: thinking,
+      tool_calls: [{ id: 'toolu_1', type: 'function' as const, function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+    };
+    const { messages } = convertToAnthropicMessages([{ role: 'user', content: 'Weather in Paris?' }, echoed, { role: 'tool', tool_call_id: 'toolu_1', content: '18C' }]);
+    expect(messages[1]).toEqual({
+      role: 'assistant',
+      content: [...thinking, { type: 'text', text: 'Checking.' }, { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } }],
+    });
+  });
+
   it('merges consecutive user messages and skips empty assistant text', () => {
     const { messages } = convertToAnthropicMessages([
       { role: 'user', content: 'a' },

@@ -9,6 +9,7 @@ import type {
 import { GatewayError, type ChatMessage } from '../../../core/src';
 import type { ChatCompletionContentPart } from 'openai/resources/chat/completions';
 import { parseDataUrl } from '../shared/parse-data-url';
+import { convertEchoedThinking } from './convert-echoed-thinking';
 import { parseToolArguments } from '../shared/parse-tool-arguments';
 
 export interface AnthropicPrompt {
@@ -27,6 +28,8 @@ type ImageMediaType = (typeof IMAGE_MEDIA_TYPES)[number];
  *   a single top-level system prompt).
  * - `tool` messages become `tool_result` blocks in a user turn; consecutive same-role turns are merged,
  *   so parallel tool results share one user turn, before any text that follows them.
+ * - An assistant message's thinking (`thinking_blocks`, as the gateway returned it) goes first in its
+ *   turn, verbatim, before its text and tool calls (convert-echoed-thinking.ts).
  * - The `name` field has no Anthropic counterpart and is not sent.
  */
 export function convertToAnthropicMessages(messages: ChatMessage[]): AnthropicPrompt {
@@ -57,7 +60,7 @@ export function convertToAnthropicMessages(messages: ChatMessage[]): AnthropicPr
         return;
       }
       case 'assistant': {
-        const blocks: ContentBlockParam[] = [];
+        const blocks: ContentBlockParam[] = convertEchoedThinking(message, param);
         // Anthropic refuses a text block that is empty or only white space ("text content blocks must
         // contain non-whitespace text"); other providers' models often answer "\n\n" before their tool
         // calls, and that history must still reach a Claude model the route draws later.

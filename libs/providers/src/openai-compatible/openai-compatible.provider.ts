@@ -5,6 +5,7 @@ import { postJson, readText, toProviderError } from '../http/upstream-client';
 import type { ProviderSettings } from '../provider-settings';
 import { openAIErrorFromResponse } from './map-openai-error';
 import { adaptToolForms } from './adapt-tool-forms';
+import { dropThinkingBlocks } from './drop-thinking-blocks';
 
 /**
  * Any upstream that speaks OpenAI's Chat Completions: OpenAI itself and the long tail of compatible
@@ -79,10 +80,13 @@ export class OpenAICompatibleProvider implements ChatProvider {
    * `metadata` goes out only with `store: true`: OpenAI answers 400 ("The 'metadata' parameter is only
    * allowed when 'store' is enabled") otherwise, while callers of the gateway also use it for routing
    * (`metadata.tier`, `metadata.tags`: docs/routing.md), so it is the gateway's to read there.
-   * OpenAI's newer tool forms go out only to a host that takes them (adapt-tool-forms.ts).
+   * OpenAI's newer tool forms go out only to a host that takes them (adapt-tool-forms.ts), and Claude's
+   * thinking blocks a client echoed back do not go out at all (drop-thinking-blocks.ts).
    */
   private prepare(fromClient: ChatRequest): Record<string, unknown> {
-    const request = adaptToolForms(fromClient, this.settings.toolForms ?? []);
+    const adapted = adaptToolForms(fromClient, this.settings.toolForms ?? []);
+    const messages = dropThinkingBlocks(adapted.messages);
+    const request = messages === adapted.messages ? adapted : { ...adapted, messages };
     const unstoredMetadata = request.metadata != null && request.store !== true;
     // Callers pass a fresh object; without quirks it goes out as is (no second copy, no `delete`).
     if (!this.settings.dropFields?.length && !this.settings.renameFields && !unstoredMetadata) return request as unknown as Record<string, unknown>;

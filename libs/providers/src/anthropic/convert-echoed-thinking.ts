@@ -1,0 +1,45 @@
+import type { RedactedThinkingBlockParam, ThinkingBlockParam } from '@anthropic-ai/sdk/resources/messages';
+import { GatewayError, type ChatMessage } from '../../../core/src';
+
+type EchoedThinking = ThinkingBlockParam | RedactedThinkingBlockParam;
+
+/**
+ * The thinking blocks an assistant message carries back, as Anthropic blocks, in their order and
+ * unmodified (Anthropic checks each signature, and its model must find its thinking before the tool
+ * calls it made: https://platform.claude.com/docs/build-with-claude/thinking#preserving-thinking-blocks).
+ *
+ * - `thinking_blocks` (what the gateway returns, LiteLLM's shape): `{ type: 'thinking', thinking,
+ *   signature }` or `{ type: 'redacted_thinking', data }`; a block of another shape is a 400 naming it.
+ * - else OpenRouter's `reasoning_details`: a `reasoning.text` with a signature is a thinking block, a
+ *   `reasoning.encrypted` a redacted one; details Anthropic cannot check (no signature, summaries) are
+ *   left out, as they may come from another provider's model.
+ */
+export function convertEchoedThinking(message: ChatMessage, param: string): EchoedThinking[] {
+  const fields = message as { thinking_blocks?: unknown; reasoning_details?: unknown };
+  if (fields.thinking_blocks != null) return fromThinkingBlocks(fields.thinking_blocks, `${param}.thinking_blocks`);
+  if (Array.isArray(fields.reasoning_details)) return fromReasoningDetails(fields.reasoning_details);
+  return [];
+}
+
+function fromThinkingBlocks(value: unknown, param: string): EchoedThinking[] {
+  if (!Array.isArray(value)) throw GatewayError.invalidRequest(`Invalid value for '${param}': expected an array of thinking blocks, as the assistant message carried them.`, param);
+  return value.map((block: unknown, i) => {
+    const b = (block ?? {}) as Record<string, unknown>;
+    if (b.type === 'thinking' && typeof b.thinking === 'string' && typeof b.signature === 'string') return { type: 'thinking', thinking: b.thinking, signature: b.signature };
+    if (b.type === 'redacted_thinking' && typeof b.data === 'string') return { type: 'redacted_thinking', data: b.data };
+    throw GatewayError.invalidRequest(
+      `Invalid value for '${param}[${i}]': expected { type: 'thinking', thinking, signature } or { type: 'redacted_thinking', data }, sent back as received.`,
+      `${param}[${i}]`,
+    );
+  });
+}
+
+function fromReasoningDetails(details: unknown[]): EchoedThinking[] {
+  const out: EchoedThinking[] = [];
+  for (const detail of details) {
+    const d = (detail ?? {}) as Record<string, unknown>;
+    if (d.type === 'reasoning.text' && typeof d.text === 'string' && typeof d.signature === 'string' && d.signature) out.push({ type: 'thinking', thinking: d.text, signature: d.signature });
+    else if (d.type === 'reasoning.encrypted' && typeof d.data === 'string') out.push({ type: 'redacted_thinking', data: d.data });
+  }
+  return out;
+}
