@@ -7,6 +7,13 @@
  * Files under test/fixtures/anthropic/: `<name>.json` (non-streamed body), `<name>.sse.txt` (stream),
  * optional `<name>.meta.json` `{ status, headers }`; an error status always replays `<name>.json`.
  * Streams are written in small slices so events split across TCP chunks, as they do in the wild.
+ *
+ * Thinking, as the Messages API checks it: every thinking block sent back must be one this server
+ * issued (its signature, with the same text; a redacted block's data), first in its assistant turn;
+ * and for the always-thinking models (claude-opus-5*, claude-sonnet-5*) the assistant turn answered by
+ * a tool result must start with its thinking. Otherwise a 400 in Anthropic's words
+ * (https://platform.claude.com/docs/build-with-claude/thinking#preserving-thinking-blocks).
+ * The `thinking-tool-call` fixture answers with a redacted and a signed thinking block before its tool call.
  */
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -42,6 +49,7 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
   const dir = options.fixturesDir ?? ANTHROPIC_FIXTURES_DIR;
   const sliceBytes = options.sliceBytes ?? 48;
   const requests: RecordedRequest[] = [];
+  const issued: IssuedThinking = { signatures: new Map(), redacted: new Set() };
 
   const server: Server = createServer((req, res) => {
     const pieces: Buffer[] = [];
@@ -81,7 +89,7 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
           // As Claude 4.6 and later answer a prefill (Anthropic's migration guide: "Prefill removal").
           return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'This model does not support assistant message prefill. The conversation must end with a user message.' } });
         }
-        const refusal = refuseWhitespaceText(body);
+        const refusal = refuseWhitespaceText(body) ?? refuseThinking(body, ALWAYS_THINKING.test(model), issued);
         if (refusal) return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: refusal } });
         const meta = readMeta(dir, fixture);
         const status = meta.status ?? 200;
@@ -96,6 +104,7 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
         if (wantsStream && status < 400 && existsSync(ssePath)) {
           res.writeHead(status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': `req_${fixture}`, ...meta.headers });
           const text = readFileSync(ssePath);
+          rememberThinking(issued, streamedBlocks(text.toString('utf8')));
           for (let i = 0; i < text.length; i += sliceBytes) {
             res.write(text.subarray(i, i + sliceBytes));
             await new Promise((resolve) => setImmediate(resolve));
@@ -104,7 +113,9 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
         }
         if (existsSync(jsonPath)) {
           res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${fixture}`, ...meta.headers });
-          return res.end(readFileSync(jsonPath));
+          const json = readFileSync(jsonPath);
+          if (status < 400) rememberThinking(issued, (JSON.parse(json.toString('utf8')) as { content?: ContentBlock[] }).content ?? []);
+          return res.end(json);
         }
         return sendJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: `No fixture "${fixture}" (${wantsStream ? 'stream' : 'json'})` } });
       })();
@@ -170,6 +181,80 @@ function refuseWhitespaceText(body: unknown): string | undefined {
     if (final && last?.type === 'text' && typeof last.text === 'string' && last.text !== last.text.trimEnd()) {
       return 'messages: final assistant content cannot end with trailing whitespace';
     }
+  }
+  return undefined;
+}
+
+/** Models whose thinking is always on (Opus / Sonnet 5.x), as the checks above treat them. */
+const ALWAYS_THINKING = /^claude-(opus|sonnet)-5/;
+
+type ContentBlock = { type?: string; thinking?: unknown; signature?: unknown; data?: unknown };
+
+/** What this server has answered with: each signature with its thinking text, each redacted block's data. */
+interface IssuedThinking {
+  signatures: Map<string, string>;
+  redacted: Set<string>;
+}
+
+function rememberThinking(issued: IssuedThinking, blocks: ContentBlock[]): void {
+  for (const block of blocks) {
+    if (block.type === 'thinking' && typeof block.signature === 'string' && typeof block.thinking === 'string') issued.signatures.set(block.signature, block.thinking);
+    if (block.type === 'redacted_thinking' && typeof block.data === 'string') issued.redacted.add(block.data);
+  }
+}
+
+/** The thinking blocks a recorded stream carries, put together from their start and delta events. */
+function streamedBlocks(sse: string): ContentBlock[] {
+  const blocks = new Map<number, ContentBlock>();
+  for (const line of sse.split('\n')) {
+    if (!line.startsWith('data: ')) continue;
+    const event = JSON.parse(line.slice(6)) as { type: string; index?: number; content_block?: ContentBlock; delta?: { type: string; thinking?: string; signature?: string } };
+    if (event.type === 'content_block_start' && event.content_block) blocks.set(event.index!, { ...event.content_block });
+    const block = event.index === undefined ? undefined : blocks.get(event.index);
+    if (event.type !== 'content_block_delta' || !block) continue;
+    if (event.delta?.type === 'thinking_delta') block.thinking = `${String(block.thinking ?? '')}${event.delta.thinking ?? ''}`;
+    if (event.delta?.type === 'signature_delta') block.signature = `${String(block.signature ?? '')}${event.delta.signature ?? ''}`;
+  }
+  return [...blocks.values()];
+}
+
+/**
+ * What the Messages API answers about thinking blocks sent back: one it did not issue, or whose text
+ * changed, or out of first place in its turn; and, when thinking is on, a tool call's turn without it.
+ */
+function refuseThinking(body: unknown, thinkingOn: boolean, issued: IssuedThinking): string | undefined {
+  const messages = (body as { messages?: unknown } | undefined)?.messages;
+  if (!Array.isArray(messages)) return undefined;
+  const blocksOf = (message: unknown): ContentBlock[] => {
+    const content = (message as { content?: unknown }).content;
+    return Array.isArray(content) ? (content as ContentBlock[]) : typeof content === 'string' ? [{ type: 'text' }] : [];
+  };
+  const isThinking = (block: ContentBlock | undefined) => block?.type === 'thinking' || block?.type === 'redacted_thinking';
+  for (const [i, message] of messages.entries()) {
+    if ((message as { role?: unknown }).role !== 'assistant') continue;
+    const blocks = blocksOf(message);
+    for (const [j, block] of blocks.entries()) {
+      if (block.type === 'thinking') {
+        if (typeof block.signature !== 'string') return `messages.${i}.content.${j}.thinking.signature: Field required`;
+        if (issued.signatures.get(block.signature) !== block.thinking) return `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`;
+      }
+      if (block.type === 'redacted_thinking' && (typeof block.data !== 'string' || !issued.redacted.has(block.data))) return `messages.${i}.content.${j}: Invalid \`data\` in \`redacted_thinking\` block`;
+    }
+    if (blocks.some(isThinking) && !isThinking(blocks[0])) {
+      return `messages.${i}.content.0: If an assistant message contains any thinking blocks, the first block must be \`thinking\` or \`redacted_thinking\`. Found \`${blocks[0]?.type}\`.`;
+    }
+  }
+  if (!thinkingOn) return undefined;
+  const last = messages.length - 1;
+  const answersTool = blocksOf(messages[last]).some((b) => b.type === 'tool_result');
+  const turn = last - 1;
+  const calls = turn >= 0 ? blocksOf(messages[turn]) : [];
+  if (answersTool && (messages[turn] as { role?: unknown }).role === 'assistant' && calls.some((b) => b.type === 'tool_use') && !isThinking(calls[0])) {
+    return (
+      `messages.${turn}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${calls[0]?.type}\`. When \`thinking\` is enabled, a final \`assistant\` message ` +
+      'must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous turns. ' +
+      'To avoid this requirement, disable `thinking`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking'
+    );
   }
   return undefined;
 }

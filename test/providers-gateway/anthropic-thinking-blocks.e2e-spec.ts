@@ -1,0 +1,130 @@
+import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChatReasoningFields, ChatThinkingBlock } from '../../libs/core/src';
+import { ANTHROPIC_FIXTURES_DIR, startFakeAnthropic, type FakeUpstream } from '../fakes/fake-anthropic.server';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
+import { rejection } from '../support/sdk-rejection';
+import { startStack, type Stack } from '../support/stack';
+
+/**
+ * Tool use on an always-thinking Claude model (Opus 5.5) through the gateway, with the official openai
+ * SDK used as an application does: the assistant message appended to the conversation as received,
+ * then the tool's result. Anthropic answers 400 when that assistant turn comes back without its
+ * thinking blocks, or with a block it did not issue
+ * (https://platform.claude.com/docs/build-with-claude/thinking-tool-workflows); the fake does the same.
+ */
+describe('Anthropic thinking blocks through the gateway, with the official openai SDK', () => {
+  let anthropic: FakeUpstream;
+  let openai: FakeOpenAI;
+  let stack: Stack;
+
+  const tools: ChatCompletionTool[] = [
+    { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' }, unit: { type: 'string' } }, required: ['location'] } } },
+  ];
+  const ask: ChatCompletionMessageParam = { role: 'user', content: 'Weather in SF? [fixture:thinking-tool-call]' };
+  const fixture = JSON.parse(readFileSync(join(ANTHROPIC_FIXTURES_DIR, 'thinking-tool-call.json'), 'utf8')) as { content: Array<{ type: string; thinking?: string }> };
+  const issuedBlocks = fixture.content.filter((b) => b.type === 'thinking' || b.type === 'redacted_thinking') as ChatThinkingBlock[];
+  const issuedText = fixture.content.find((b) => b.type === 'thinking')!.thinking!;
+
+  beforeAll(async () => {
+    anthropic = await startFakeAnthropic();
+    openai = await startFakeOpenAI(() => ({ kind: 'text', content: 'It is 18 degrees.' }));
+    const yaml = `
+providers:
+  - { id: claude, preset: anthropic, base_url: "${anthropic.url}" }
+  - { id: oai, kind: openai-compatible, base_url: "${openai.url}" }
+models:
+  - { id: opus5, catalog: claude-opus-5-5 }
+  - { id: gpt, provider: oai, upstream: gpt-4o-mini, input_per_1m: 0.15, output_per_1m: 0.6, context_window: 128000 }
+`;
+    stack = await startStack({ yaml, queue: 'in-process', env: { ANTHROPIC_API_KEY: 'sk-ant-test' } });
+  });
+  afterAll(async () => {
+    await stack.close();
+    await anthropic.close();
+    await openai.close();
+  });
+
+  /** Streamed through the SDK's own helper, which accumulates the deltas into the final message. */
+  async function complete(streamed: boolean, body: Omit<ChatCompletionCreateParamsNonStreaming, 'stream'>): Promise<ChatCompletion> {
+    return streamed ? stack.client.chat.completions.stream(body).finalChatCompletion() : stack.client.chat.completions.create(body);
+  }
+
+  /** What an application appends after a tool call: the assistant message as received, then the tool's result. */
+  function continueWith(messages: ChatCompletionMessageParam[], answer: ChatCompletion, assistant = answer.choices[0].message as ChatCompletionMessageParam): ChatCompletionMessageParam[] {
+    const call = answer.choices[0].message.tool_calls![0];
+    return [...messages, assistant, { role: 'tool', tool_call_id: call.id, content: '{"temperature":18}' }];
+  }
+
+  const sentAssistantTurn = () => (anthropic.requests.at(-1)!.body as { messages: Array<{ role: string; content: Array<{ type: string }> }> }).messages[1];
+
+  describe.each([false, true])('streamed: %s', (streamed) => {
+    it('returns the thinking blocks on the assistant message, and a tool round trip that echoes the message succeeds', async () => {
+      const first = await complete(streamed, { model: 'opus5', messages: [ask], tools });
+      expect(first.choices[0].finish_reason).toBe('tool_calls');
+      const message = first.choices[0].message as typeof first.choices[0]['message'] & ChatReasoningFields;
+      expect(message.thinking_blocks).toEqual(issuedBlocks);
+      // Streamed, the SDK's helper keeps only the last reasoning_content fragment: it is for display.
+      if (!streamed) expect(message.reasoning_content).toBe(issuedText);
+
+      const second = await complete(streamed, { model: 'opus5', messages: continueWith([ask], first), tools });
+      expect(second.choices[0].message.content).toBe('Hello! How can I help you today?');
+      expect(sentAssistantTurn().content).toEqual([
+        ...issuedBlocks,
+        { type: 'text', text: "I'll check the weather." },
+        { type: 'tool_use', id: 'toolu_01ThinkWeather', name: 'get_weather', input: { location: 'San Francisco, CA', unit: 'celsius' } },
+      ]);
+    });
+
+    it('answers a round trip that drops the thinking blocks with a clear OpenAI-format 400', async () => {
+      const first = await complete(streamed, { model: 'opus5', messages: [ask], tools });
+      const { content, tool_calls } = first.choices[0].message;
+      const err = await rejection(complete(streamed, { model: 'opus5', messages: continueWith([ask], first, { role: 'assistant', content, tool_calls }), tools }));
+      expect(err.status).toBe(400);
+      expect(err.type).toBe('invalid_request_error');
+      expect(err.code).toBe('upstream_rejected_request');
+      expect(err.message).toContain('a final `assistant` message must start with a thinking block');
+    });
+
+    it('answers a round trip whose thinking was altered with a clear OpenAI-format 400', async () => {
+      const first = await complete(streamed, { model: 'opus5', messages: [ask], tools });
+      const altered = { ...first.choices[0].message, thinking_blocks: issuedBlocks.map((b) => (b.type === 'thinking' ? { ...b, thinking: `${b.thinking} (edited)` } : b)) };
+      const err = await rejection(complete(streamed, { model: 'opus5', messages: continueWith([ask], first, altered as ChatCompletionMessageParam), tools }));
+      expect(err.status).toBe(400);
+      expect(err.message).toContain('Invalid `signature` in `thinking` block');
+    });
+
+    it('sends none of the thinking to an OpenAI-compatible model that continues the conversation', async () => {
+      const first = await complete(streamed, { model: 'opus5', messages: [ask], tools });
+      const second = await complete(streamed, { model: 'gpt', messages: continueWith([ask], first), tools });
+      expect(second.choices[0].message.content).toBe('It is 18 degrees.');
+      const assistant = (openai.requests.at(-1)!.messages as Array<Record<string, unknown>>)[1];
+      expect(assistant).toMatchObject({ role: 'assistant', tool_calls: [{ id: 'toolu_01ThinkWeather' }] });
+      expect(Object.keys(assistant)).not.toEqual(expect.arrayContaining(['thinking_blocks']));
+      expect(assistant.reasoning_content).toBeUndefined();
+    });
+  });
+
+  it('streams reasoning_content as it comes and the whole blocks once, so a client adding up deltas gets them too', async () => {
+    const stream = await stack.client.chat.completions.create({ model: 'opus5', messages: [ask], tools, stream: true });
+    let reasoning = '';
+    const blocks: ChatThinkingBlock[] = [];
+    for await (const chunk of stream) {
+      const delta = (chunk.choices[0]?.delta ?? {}) as ChatReasoningFields;
+      reasoning += delta.reasoning_content ?? '';
+      blocks.push(...(delta.thinking_blocks ?? []));
+    }
+    expect(reasoning).toBe(issuedText);
+    expect(blocks).toEqual(issuedBlocks);
+  });
+
+  it('serves the Responses API from the same model: the thinking stays out of its output', async () => {
+    const responseTools = [{ type: 'function' as const, name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } }, strict: false }];
+    const answer = await stack.client.responses.create({ model: 'opus5', input: 'Weather in SF? [fixture:thinking-tool-call]', tools: responseTools });
+    expect(answer.output.map((item) => item.type)).toEqual(['message', 'function_call']);
+    expect(answer.output_text).toBe("I'll check the weather.");
+    const streamed = await stack.client.responses.stream({ model: 'opus5', input: 'Weather in SF? [fixture:thinking-tool-call]', tools: responseTools }).finalResponse();
+    expect(streamed.output.map((item) => item.type)).toEqual(['message', 'function_call']);
+  });
+});
