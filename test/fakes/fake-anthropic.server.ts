@@ -10,8 +10,9 @@
  *
  * Thinking, as the Messages API checks it: every thinking block sent back must be one this server
  * issued (its signature, with the same text; a redacted block's data), first in its assistant turn;
- * and for the always-thinking models (claude-opus-5*, claude-sonnet-5*) the assistant turn answered by
- * a tool result must start with its thinking. Otherwise a 400 in Anthropic's words
+ * the assistant turn answered by a tool result must start with its thinking when thinking is on (always
+ * for claude-opus-5* and claude-sonnet-5*, else when the request turns it on) and hold none when it is
+ * off. Otherwise a 400 in Anthropic's words
  * (https://platform.claude.com/docs/build-with-claude/thinking#preserving-thinking-blocks).
  * The `thinking-tool-call` fixture answers with a redacted and a signed thinking block before its tool call.
  */
@@ -89,7 +90,8 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
           // As Claude 4.6 and later answer a prefill (Anthropic's migration guide: "Prefill removal").
           return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'This model does not support assistant message prefill. The conversation must end with a user message.' } });
         }
-        const refusal = refuseWhitespaceText(body) ?? refuseThinking(body, ALWAYS_THINKING.test(model), issued);
+        const thinkingOn = ALWAYS_THINKING.test(model) || ['enabled', 'adaptive'].includes(String((body as { thinking?: { type?: unknown } } | undefined)?.thinking?.type));
+        const refusal = refuseWhitespaceText(body) ?? refuseThinking(body, thinkingOn, issued);
         if (refusal) return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: refusal } });
         const meta = readMeta(dir, fixture);
         const status = meta.status ?? 200;
@@ -220,7 +222,8 @@ function streamedBlocks(sse: string): ContentBlock[] {
 
 /**
  * What the Messages API answers about thinking blocks sent back: one it did not issue, or whose text
- * changed, or out of first place in its turn; and, when thinking is on, a tool call's turn without it.
+ * changed, or out of first place in its turn; and, in the turn a tool result answers, none when
+ * thinking is on, or some when it is off.
  */
 function refuseThinking(body: unknown, thinkingOn: boolean, issued: IssuedThinking): string | undefined {
   const messages = (body as { messages?: unknown } | undefined)?.messages;
@@ -244,12 +247,15 @@ function refuseThinking(body: unknown, thinkingOn: boolean, issued: IssuedThinki
       return `messages.${i}.content.0: If an assistant message contains any thinking blocks, the first block must be \`thinking\` or \`redacted_thinking\`. Found \`${blocks[0]?.type}\`.`;
     }
   }
-  if (!thinkingOn) return undefined;
   const last = messages.length - 1;
-  const answersTool = blocksOf(messages[last]).some((b) => b.type === 'tool_result');
   const turn = last - 1;
-  const calls = turn >= 0 ? blocksOf(messages[turn]) : [];
-  if (answersTool && (messages[turn] as { role?: unknown }).role === 'assistant' && calls.some((b) => b.type === 'tool_use') && !isThinking(calls[0])) {
+  const answersTool = turn >= 0 && blocksOf(messages[last]).some((b) => b.type === 'tool_result') && (messages[turn] as { role?: unknown }).role === 'assistant';
+  const calls = answersTool ? blocksOf(messages[turn]) : [];
+  if (!thinkingOn) {
+    if (!calls.some(isThinking)) return undefined;
+    return `messages.${turn}.content.0: When thinking is disabled, an \`assistant\` message in the final position cannot contain \`thinking\`. To use thinking blocks, enable \`thinking\` in your request.`;
+  }
+  if (calls.some((b) => b.type === 'tool_use') && !isThinking(calls[0])) {
     return (
       `messages.${turn}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${calls[0]?.type}\`. When \`thinking\` is enabled, a final \`assistant\` message ` +
       'must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous turns. ' +

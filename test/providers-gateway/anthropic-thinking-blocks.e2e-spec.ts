@@ -36,6 +36,7 @@ providers:
   - { id: oai, kind: openai-compatible, base_url: "${openai.url}" }
 models:
   - { id: opus5, catalog: claude-opus-5-5 }
+  - { id: haiku45, catalog: claude-haiku-4-5 }
   - { id: gpt, provider: oai, upstream: gpt-4o-mini, input_per_1m: 0.15, output_per_1m: 0.6, context_window: 128000 }
 `;
     stack = await startStack({ yaml, queue: 'in-process', env: { ANTHROPIC_API_KEY: 'sk-ant-test' } });
@@ -95,6 +96,14 @@ models:
       expect(err.message).toContain('Invalid `signature` in `thinking` block');
     });
 
+    it('sends none of the thinking to a Claude model whose thinking is off that continues the conversation (it would refuse it)', async () => {
+      const first = await complete(streamed, { model: 'opus5', messages: [ask], tools });
+      const second = await complete(streamed, { model: 'haiku45', messages: continueWith([ask], first), tools });
+      expect(second.choices[0].message.content).toBe('Hello! How can I help you today?');
+      expect((anthropic.requests.at(-1)!.body as { model: string }).model).toBe('claude-haiku-4-5-20251001');
+      expect(sentAssistantTurn().content.map((b) => b.type)).toEqual(['text', 'tool_use']);
+    });
+
     it('sends none of the thinking to an OpenAI-compatible model that continues the conversation', async () => {
       const first = await complete(streamed, { model: 'opus5', messages: [ask], tools });
       const second = await complete(streamed, { model: 'gpt', messages: continueWith([ask], first), tools });
@@ -140,5 +149,24 @@ models:
     );
     expect(err.status).toBe(400);
     expect(err.message).toContain('must start with a thinking block');
+  });
+
+  it('has a fake Anthropic that refuses thinking in a tool-result turn when thinking is off, as the real API does', async () => {
+    await complete(false, { model: 'opus5', messages: [ask], tools }); // the fake has issued the fixture's blocks
+    const res = await fetch(`${anthropic.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'claude-haiku-4-5-20251001',
+        max_tokens: 100,
+        messages: [
+          { role: 'user', content: 'Weather?' },
+          { role: 'assistant', content: [...issuedBlocks, { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} }] },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '18C' }] },
+        ],
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('When thinking is disabled, an `assistant` message in the final position cannot contain `thinking`');
   });
 });

@@ -55,7 +55,8 @@ routes:
       x_router: { provider: 'claude-api', provider_kind: 'anthropic', context_window: 400, input_per_1m: 0.8, cached_input_per_1m: 0.08, capabilities: { tools: true, vision: true, json_schema: true }, shutdown_date: '2026-02-19' },
     });
     expect(byId.get('deepseek-chat')?.x_router.shutdown_date).toBeNull();
-    expect(byId.get('sonnet5')?.x_router).toMatchObject({ token_scale: 1.3, capabilities: { forced_tool_choice: false, assistant_prefill: false } });
+    expect(byId.get('sonnet5')?.x_router).toMatchObject({ token_scale: 1.3, thinking: 'always', capabilities: { forced_tool_choice: false, assistant_prefill: false } });
+    expect([byId.get('haiku')?.x_router.thinking, byId.get('deepseek-chat')?.x_router.thinking]).toEqual(['off', null]);
     expect(byId.get('flash')).toMatchObject({ owned_by: 'google', x_router: { provider_kind: 'gemini', capabilities: { tools: false, vision: true, json_schema: true } } });
     expect(byId.get('auto')).toMatchObject({ x_router: { type: 'route', candidates: ['deepseek-chat', 'haiku', 'flash'] } });
   });

@@ -1,4 +1,5 @@
 import type { ParamRules } from '../../providers/src/catalog/param-rules';
+import type { ThinkingMode } from '../../providers/src/catalog/thinking-mode';
 import type { ProviderSettings } from '../../providers/src/provider-settings';
 import type { PromptTransformConfig } from './prompt-template.schema';
 import type { ValidatorConfig } from './router-config.schema';
@@ -33,6 +34,8 @@ export interface ModelSpec {
   longContext?: LongContextPrices;
   /** The date its provider turns the model off (YYYY-MM-DD), from the model catalog's `shutdown`. */
   shutdownDate?: string;
+  /** Whether the model thinks on the gateway's calls (`thinking`, from the catalog or the config); unset: not known. */
+  thinking?: ThinkingMode;
 }
 
 export interface LongContextPrices { abovePromptTokens: number; inputPer1M: number; outputPer1M: number; cachedInputPer1M?: number }

@@ -103,6 +103,23 @@ models:
     expect(['s55', 's55-other', 's55-own', 's46'].map((id) => config.models.get(id)?.tokenScale)).toEqual([1.3, undefined, 1.1, undefined]);
   });
 
+  it("takes the catalog's thinking for its upstream only; a configured one wins; a hand-written model has none", () => {
+    const config = loadConfig({
+      ...keys,
+      ROUTER_CONFIG: writeConfig(`
+providers:
+  - { id: claude, preset: anthropic }
+models:
+  - { id: o55, catalog: claude-opus-5-5 }
+  - { id: o55-other, catalog: claude-opus-5-5, upstream: claude-opus-4-1 }
+  - { id: h45, catalog: claude-haiku-4-5 }
+  - { id: h45-thinking, catalog: claude-haiku-4-5, thinking: always }
+  - { id: raw, provider: claude, upstream: claude-opus-5-5, input_per_1m: 4, output_per_1m: 20, context_window: 1000000 }
+`),
+    });
+    expect(['o55', 'o55-other', 'h45', 'h45-thinking', 'raw'].map((id) => config.models.get(id)?.thinking)).toEqual(['always', undefined, 'off', 'always', undefined]);
+  });
+
   it('takes provider, upstream, prices, context window and capabilities from the catalog; explicit fields win', () => {
     const config = loadConfig({
       ...keys,
@@ -219,6 +236,7 @@ describe('the default configuration', () => {
     expect(config.models.get('claude-sonnet-5-5')?.paramRules?.drop).toEqual(['temperature', 'top_p']);
     expect(config.models.get('claude-sonnet-5-5')?.capabilities?.forced_tool_choice).toBe(false);
     expect(config.models.get('claude-sonnet-5-5')?.tokenScale).toBe(1.3);
+    expect(['claude-haiku-5-5', 'claude-sonnet-5-5'].map((id) => config.models.get(id)?.thinking)).toEqual(['off', 'always']);
     expect(['claude-haiku-5-5', 'claude-sonnet-5-5'].map((id) => config.models.get(id)?.shutdownDate)).toEqual([undefined, undefined]);
   });
 

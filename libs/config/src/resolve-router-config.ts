@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { findCatalogModel, isPresetId, type CatalogModel, MODEL_CATALOG, PROVIDER_PRESETS, resolvePreset, type ProviderPreset, type ToolForm } from '../../providers/src';
 import type { DroppableParam } from '../../providers/src/catalog/param-rules';
+import type { ThinkingMode } from '../../providers/src/catalog/thinking-mode';
 import type { ModelCapabilitiesConfig, PromptTemplateConfig } from './prompt-template.schema';
 
 /** A provider as written in the file: a `preset`, or `kind` and `base_url`, each field overridable. */
@@ -44,6 +45,7 @@ interface ModelInput {
   tokenizer?: 'o200k_base' | 'estimate';
   token_scale?: number;
   family?: string;
+  thinking?: ThinkingMode;
 }
 
 type ResolvedProvider<P extends ProviderInput> = Omit<P, 'kind' | 'base_url'> & { kind: string; base_url: string };
@@ -180,6 +182,7 @@ function resolveModel<M extends ModelInput>(
   const catalogUpstream = entry !== undefined && (m.upstream === undefined || m.upstream === entry.upstream) ? entry : undefined;
   const longContext = m.long_context ?? catalogLongContext(m, catalogUpstream);
   const tokenScale = m.token_scale ?? catalogUpstream?.token_scale;
+  const thinking = m.thinking ?? catalogUpstream?.thinking;
   const providerId = provider ?? '';
   return {
     ...m,
@@ -194,6 +197,7 @@ function resolveModel<M extends ModelInput>(
     ...(renameParams !== undefined ? { rename_params: renameParams } : {}),
     ...(longContext !== undefined ? { long_context: longContext } : {}),
     ...(tokenScale !== undefined ? { token_scale: tokenScale } : {}),
+    ...(thinking !== undefined ? { thinking } : {}),
     capabilities: { ...(entry?.capabilities ?? DEFAULT_CAPABILITIES), ...m.capabilities },
     tokenizer: m.tokenizer ?? entry?.tokenizer ?? (O200K_UPSTREAM.test(upstream ?? '') ? 'o200k_base' : 'estimate'),
     family: m.family ?? presetOf.get(providerId) ?? kindOf.get(providerId) ?? providerId,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_COUNTER_USD } from '../../budget/src/money';
 import { paramRulesSchema } from '../../providers/src/catalog/param-rules';
+import { thinkingSchema } from '../../providers/src/catalog/thinking-mode';
 import { capabilitiesSchema, promptTemplateConfigSchema, tokenizerSchema } from './prompt-template.schema';
 import { resolveRouterConfig } from './resolve-router-config';
 
@@ -108,6 +109,8 @@ export const modelConfigSchema = z
     token_scale: z.number().min(0.5).max(3).optional(),
     /** For prompt templates; by default the provider's preset (or kind). */
     family: z.string().min(1).optional(),
+    /** Whether the model thinks on the gateway's calls (`always` / `off`); from the catalog unless given here. See docs/providers.md. */
+    thinking: thinkingSchema.optional(),
     /**
      * Time to first token assumed before the gateway has observed the model on streamed requests
      * (routes' `max_ttft_ms`); observations soon outweigh it. See docs/routing.md.

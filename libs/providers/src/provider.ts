@@ -1,4 +1,5 @@
 import type { ChatChunk, ChatRequest, ChatResponse } from '../../core/src';
+import type { ThinkingMode } from './catalog/thinking-mode';
 
 /** What the gateway hands an adapter: an OpenAI-format request whose `model` is already the upstream name. */
 export interface ProviderCall {
@@ -17,6 +18,8 @@ export interface ProviderCall {
    * every request (Anthropic) when the client sets none: OpenAI's models then write up to theirs.
    */
   maxOutputTokens?: number;
+  /** Whether the model thinks on this call (`ModelSpec.thinking`); unset: not known. */
+  thinking?: ThinkingMode;
 }
 
 export interface ProviderTimeouts {

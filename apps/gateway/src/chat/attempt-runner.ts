@@ -127,6 +127,7 @@ export class AttemptRunner implements OnModuleDestroy {
             totalMs: timeouts.totalMs,
           },
           maxOutputTokens: model.maxOutputTokens,
+          ...(model.thinking ? { thinking: model.thinking } : {}),
         };
         try {
           const response = await args.call({ model, call: providerCall, abort, timeouts, startedAt });

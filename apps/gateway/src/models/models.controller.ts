@@ -64,6 +64,8 @@ export class ModelsController {
         cached_input_per_1m: m.cachedInputPer1M ?? null,
         // Prompt tokens are estimated as chars/4 times this for models without an exact tokenizer.
         token_scale: m.tokenScale ?? 1,
+        // Whether the model thinks on the gateway's calls: echoed Claude thinking goes only to one that may (docs/providers.md).
+        thinking: m.thinking ?? null,
         // The whole call's prices when its prompt is longer than the line (docs/providers.md).
         long_context: m.longContext
           ? { above_prompt_tokens: m.longContext.abovePromptTokens, input_per_1m: m.longContext.inputPer1M, output_per_1m: m.longContext.outputPer1M, cached_input_per_1m: m.longContext.cachedInputPer1M ?? null }

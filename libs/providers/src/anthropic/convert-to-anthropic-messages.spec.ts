@@ -94,6 +94,13 @@ describe('convertToAnthropicMessages', () => {
       role: 'assistant',
       content: [...thinking, { type: 'text', text: 'Checking.' }, { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } }],
     });
+    const conversation = [{ role: 'user' as const, content: 'Weather in Paris?' }, echoed, { role: 'tool' as const, tool_call_id: 'toolu_1', content: '18C' }];
+    expect(convertToAnthropicMessages(conversation, 'always').messages[1]).toEqual(messages[1]);
+    // A model whose thinking is off refuses thinking in the turn a tool result answers.
+    expect(convertToAnthropicMessages(conversation, 'off').messages[1]).toEqual({
+      role: 'assistant',
+      content: [{ type: 'text', text: 'Checking.' }, { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } }],
+    });
   });
 
   it('merges consecutive user messages and skips empty assistant text', () => {

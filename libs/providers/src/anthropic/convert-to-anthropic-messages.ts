@@ -8,6 +8,7 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages';
 import { GatewayError, type ChatMessage } from '../../../core/src';
 import type { ChatCompletionContentPart } from 'openai/resources/chat/completions';
+import type { ThinkingMode } from '../catalog/thinking-mode';
 import { parseDataUrl } from '../shared/parse-data-url';
 import { convertEchoedThinking } from './convert-echoed-thinking';
 import { parseToolArguments } from '../shared/parse-tool-arguments';
@@ -29,10 +30,12 @@ type ImageMediaType = (typeof IMAGE_MEDIA_TYPES)[number];
  * - `tool` messages become `tool_result` blocks in a user turn; consecutive same-role turns are merged,
  *   so parallel tool results share one user turn, before any text that follows them.
  * - An assistant message's thinking (`thinking_blocks`, as the gateway returned it) goes first in its
- *   turn, verbatim, before its text and tool calls (convert-echoed-thinking.ts).
+ *   turn, verbatim, before its text and tool calls (convert-echoed-thinking.ts); not to a model whose
+ *   `thinking` is `off`, which refuses thinking in the turn a tool result answers (a conversation the
+ *   router moved from a model that thinks). Older turns' thinking it would ignore anyway.
  * - The `name` field has no Anthropic counterpart and is not sent.
  */
-export function convertToAnthropicMessages(messages: ChatMessage[]): AnthropicPrompt {
+export function convertToAnthropicMessages(messages: ChatMessage[], thinking?: ThinkingMode): AnthropicPrompt {
   const system: TextBlockParam[] = [];
   const out: MessageParam[] = [];
   const push = (role: 'user' | 'assistant', blocks: ContentBlockParam[]) => {
@@ -60,7 +63,7 @@ export function convertToAnthropicMessages(messages: ChatMessage[]): AnthropicPr
         return;
       }
       case 'assistant': {
-        const blocks: ContentBlockParam[] = convertEchoedThinking(message, param);
+        const blocks: ContentBlockParam[] = thinking === 'off' ? [] : convertEchoedThinking(message, param);
         // Anthropic refuses a text block that is empty or only white space ("text content blocks must
         // contain non-whitespace text"); other providers' models often answer "\n\n" before their tool
         // calls, and that history must still reach a Claude model the route draws later.

@@ -1,5 +1,6 @@
 import type { Tool } from '@anthropic-ai/sdk/resources/messages';
 import { GatewayError, type ChatRequest } from '../../../core/src';
+import type { ThinkingMode } from '../catalog/thinking-mode';
 import type { AnthropicRequestBody } from './anthropic-api';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages';
 import { convertToAnthropicTools } from './convert-to-anthropic-tools';
@@ -30,10 +31,11 @@ export interface AnthropicRequest {
  * own, so the model may still call them).
  * https://docs.anthropic.com/en/docs/test-and-evaluate/strengthen-guardrails/increase-consistency#specify-the-desired-output-format
  * `response_format: json_object` adds a system instruction to answer with JSON only.
+ * `thinking`: whether the model thinks on this call (convertToAnthropicMessages).
  */
-export function convertToAnthropicRequest(request: ChatRequest, modelMaxOutputTokens?: number): AnthropicRequest {
+export function convertToAnthropicRequest(request: ChatRequest, modelMaxOutputTokens?: number, thinking?: ThinkingMode): AnthropicRequest {
   rejectUnsupportedAnthropicParams(request);
-  const { system, messages } = convertToAnthropicMessages(request.messages);
+  const { system, messages } = convertToAnthropicMessages(request.messages, thinking);
   let { tools, tool_choice } = convertToAnthropicTools(request);
   let jsonTool: string | undefined;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import catalogJson from './model-catalog.json';
 import { paramRulesSchema } from './param-rules';
+import { thinkingSchema } from './thinking-mode';
 
 /**
  * Well-known models with list prices (USD per 1M tokens) and capabilities, as data
@@ -40,6 +41,8 @@ const modelSchema = z.object({
   tokenizer: z.enum(['o200k_base', 'estimate']),
   /** With `estimate`: the model's tokens per token of the chars/4 estimate, where its tokenizer is known to count more. */
   token_scale: z.number().min(0.5).max(3).optional(),
+  /** Whether the model thinks on the gateway's calls (thinking-mode.ts); unset: not known. */
+  thinking: thinkingSchema.optional(),
   capabilities: z.object({ tools: z.boolean(), vision: z.boolean(), json_schema: z.boolean(), reasoning: z.boolean(), forced_tool_choice: z.boolean().default(true), assistant_prefill: z.boolean().default(true) }).strict(),
   /** Request parameters the model refuses or names differently (`param-rules.ts`). */
   ...paramRulesSchema,

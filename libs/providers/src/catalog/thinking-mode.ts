@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+/**
+ * Whether a model thinks on the gateway's calls: `always` (Claude Opus / Sonnet 5.5, whose thinking
+ * is always on) or `off` (the gateway turns thinking on for no other Claude model). The Anthropic
+ * adapter sends the thinking blocks a client echoed back only to a model that may think: one whose
+ * thinking is off refuses them in the turn a tool result answers ("When thinking is disabled, an
+ * `assistant` message in the final position cannot contain `thinking`"). Unset: not known, and they
+ * are sent.
+ */
+export const thinkingSchema = z.enum(['always', 'off']);
+export type ThinkingMode = z.infer<typeof thinkingSchema>;
