@@ -78,14 +78,31 @@ models:
       ]);
     });
 
-    it('answers a round trip that drops the thinking blocks with a clear OpenAI-format 400', async () => {
+    it('answers a round trip that drops the thinking blocks with a clear OpenAI-format 400, without calling Anthropic (which would refuse it)', async () => {
       const first = await complete(streamed, { model: 'opus5', messages: [ask], tools });
       const { content, tool_calls } = first.choices[0].message;
-      const err = await rejection(complete(streamed, { model: 'opus5', messages: continueWith([ask], first, { role: 'assistant', content, tool_calls }), tools }));
-      expect(err.status).toBe(400);
-      expect(err.type).toBe('invalid_request_error');
-      expect(err.code).toBe('upstream_rejected_request');
-      expect(err.message).toContain('a final `assistant` message must start with a thinking block');
+      const dropped = continueWith([ask], first, { role: 'assistant', content, tool_calls });
+      const calls = anthropic.requests.length;
+      const err = await rejection(complete(streamed, { model: 'opus5', messages: dropped, tools }));
+      expect([err.status, err.type, err.code, err.param]).toEqual([400, 'invalid_request_error', 'missing_thinking_blocks', 'messages']);
+      expect(err.message).toContain('messages[1] has tool calls without the thinking they were made with (thinking_blocks), and model "opus5" always thinks');
+      expect(anthropic.requests.length).toBe(calls);
+      // The gateway's refusal stands for Anthropic's: the fake, asked directly, refuses the same turn.
+      const res = await fetch(`${anthropic.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'claude-opus-5-5',
+          max_tokens: 100,
+          messages: [
+            { role: 'user', content: 'Weather?' },
+            { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} }] },
+            { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '18C' }] },
+          ],
+        }),
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain('a final `assistant` message must start with a thinking block');
     });
 
     it('answers a round trip whose thinking was altered with a clear OpenAI-format 400', async () => {
@@ -137,7 +154,7 @@ models:
     expect(streamed.output.map((item) => item.type)).toEqual(['message', 'function_call']);
 
     // Reasoning items are not carried on this API yet: a tool round trip to an always-thinking model
-    // is a clear 400 naming the missing thinking, not a 500.
+    // is the gateway's clear 400 naming the missing thinking (Anthropic would refuse it), not a 500.
     const call = answer.output.find((item) => item.type === 'function_call')!;
     if (call.type !== 'function_call') throw new Error('expected a function call');
     const err = await rejection(
@@ -147,8 +164,8 @@ models:
         input: [{ role: 'user', content: 'Weather in SF? [fixture:thinking-tool-call]' }, call, { type: 'function_call_output', call_id: call.call_id, output: '{"temperature":18}' }],
       }),
     );
-    expect(err.status).toBe(400);
-    expect(err.message).toContain('must start with a thinking block');
+    expect([err.status, err.code]).toEqual([400, 'missing_thinking_blocks']);
+    expect(err.message).toContain('and model "opus5" always thinks: Anthropic refuses a tool result whose assistant turn does not start with its thinking');
   });
 
   it('has a fake Anthropic that refuses thinking in a tool-result turn when thinking is off, as the real API does', async () => {

@@ -409,3 +409,66 @@ describe('planRoute constraints', () => {
     expect(contextPriorStrengthOf({ contextPriorStrength: 16 })).toBe(16);
   });
 });
+
+describe('planRoute on a tool continuation whose tool-call turn has no thinking', () => {
+  const spec = (id: string, extra: Partial<ModelSpec>): ModelSpec => ({ id, providerId: 'p', upstream: id, inputPer1M: 1, outputPer1M: 2, contextWindow: 100_000, timeouts: {}, ...extra });
+  const thinkers = new Map<string, ModelSpec>([
+    // The cheapest, and believed as good: the route's choice whenever it is eligible.
+    ['opus', spec('opus', { thinking: 'always', inputPer1M: 0.1, outputPer1M: 0.1 })],
+    ['sonnet', spec('sonnet', { thinking: 'always', inputPer1M: 0.2, outputPer1M: 0.2 })],
+    ['haiku', spec('haiku', { thinking: 'off', inputPer1M: 5, outputPer1M: 5 })],
+    ['gpt', spec('gpt', { inputPer1M: 10, outputPer1M: 10 })],
+  ]);
+  const mixed: RouteSpec = { ...route, candidates: ['opus', 'gpt'], priorQuality: { opus: 0.99, gpt: 0.99 } };
+  const call = { id: 'call_1', type: 'function' as const, function: { name: 'f', arguments: '{}' } };
+  const continuation = (assistant: Record<string, unknown> = {}) =>
+    request({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: null, tool_calls: [call], ...assistant }, { role: 'tool', tool_call_id: 'call_1', content: '18C' }] } as Partial<ChatRequest>);
+  const planFor = (r: RouteSpec, req: ChatRequest, extra: Partial<Parameters<typeof planRoute>[0]> = {}) =>
+    planRoute({ route: r, models: thinkers, request: req, promptTokens: 100, arms: new Map(), spentTodayUsd: 0, random: seededRandom(5), ...extra });
+
+  it('leaves out the models that always think, whatever the draw, and says why', () => {
+    for (let seed = 0; seed < 20; seed++) {
+      const result = planFor(mixed, continuation(), { random: seededRandom(seed) });
+      expect(result.models.map((m) => m.id)).toEqual(['gpt']);
+      expect(result.decision.reason).toBe('constraint');
+      expect(result.decision.beliefs.map((b) => [b.modelId, b.eligible, b.excludedBecause])).toEqual([
+        ['opus', false, 'missing_thinking_blocks'],
+        ['gpt', true, undefined],
+      ]);
+    }
+    // Thinking off, or not known: eligible.
+    const others = planFor({ ...mixed, candidates: ['opus', 'haiku', 'gpt'] }, continuation());
+    expect(others.models.map((m) => m.id).sort()).toEqual(['gpt', 'haiku']);
+  });
+
+  it('keeps them when the turn carries its thinking, or the request answers no tool call', () => {
+    const withBlocks = planFor(mixed, continuation({ thinking_blocks: [{ type: 'thinking', thinking: 't', signature: 's' }] }));
+    expect(withBlocks.decision.modelId).toBe('opus');
+    expect(withBlocks.models.map((m) => m.id)).toEqual(['opus', 'gpt']);
+    expect(planFor(mixed, request()).decision.modelId).toBe('opus');
+  });
+
+  it('answers a clear 400 naming the message when every candidate always thinks', () => {
+    let error: GatewayError | undefined;
+    try {
+      planFor({ ...mixed, candidates: ['opus', 'sonnet'] }, continuation());
+    } catch (err) {
+      error = err as GatewayError;
+    }
+    expect(error).toBeInstanceOf(GatewayError);
+    expect([error!.status, error!.type, error!.code, error!.param]).toEqual([400, 'invalid_request_error', 'missing_thinking_blocks', 'messages']);
+    expect(error!.message).toMatch(/^messages\[1\] has tool calls without the thinking they were made with \(thinking_blocks\), and every model of route "r" always thinks \(opus, sonnet\)/);
+    const implicit = { ...route, name: 'opus', candidates: ['opus'], implicit: true };
+    expect(() => planFor(implicit, continuation())).toThrow('and model "opus" always thinks: Anthropic refuses');
+  });
+
+  it('tries a model health rules out rather than one that would refuse the request; with other reasons, lists each', () => {
+    const open = (m: ModelSpec) => (m.id === 'gpt' ? 'circuit_open' : undefined);
+    expect(planFor(mixed, continuation(), { exclude: open }).models.map((m) => m.id)).toEqual(['gpt']);
+    const noTools = new Map([...thinkers, ['gpt', spec('gpt', { capabilities: { tools: false, vision: true, json_schema: true, reasoning: false, forced_tool_choice: true, assistant_prefill: true } })]]);
+    const tool = { type: 'function' as const, function: { name: 'f', parameters: { type: 'object', properties: {} } } };
+    expect(() => planFor(mixed, { ...continuation(), tools: [tool] }, { models: noTools })).toThrow(
+      'No model of route "r" can serve this request (opus: missing_thinking_blocks, gpt: capability:tools).',
+    );
+  });
+});

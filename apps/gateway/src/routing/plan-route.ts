@@ -20,6 +20,7 @@ import { capabilityError, missingCapability, requiredCapabilities } from './capa
 import { callPriceUsd } from './cost';
 import { promptTokensFor } from './estimate-tokens';
 import { routeSignalsFor } from './route-signals-registry';
+import { MISSING_THINKING, missingThinkingError, refusesToolTurn, toolTurnWithoutThinking } from './tool-turn-without-thinking';
 
 /**
  * How many observations' worth of the route-level belief a prompt context starts from, unless the
@@ -148,6 +149,7 @@ export function planRoute(input: PlanInput): RoutePlan {
   const maxTtftMs = limits.maxTtftMs;
   const routeTypical = typicalCompletionTokens(input.arms, observations?.servedCompletionTokens?.(route.name));
   const needs = requiredCapabilities(request);
+  const toolTurn = toolTurnWithoutThinking(request.messages);
   const words = route.learner === 'hashed_words';
   const n = route.candidates.length;
   const cached = routeCacheOf(route, input.models);
@@ -176,6 +178,7 @@ export function planRoute(input: PlanInput): RoutePlan {
     let excludedBecause: string | undefined;
     if (allowedProviders !== undefined && !allowedProviders.includes(model.providerId)) excludedBecause = 'provider_not_allowed';
     else if (lacking) excludedBecause = lacking;
+    else if (refusesToolTurn(model, toolTurn)) excludedBecause = MISSING_THINKING;
     else if (tokens + (maxTokens ?? 0) > model.contextWindow) excludedBecause = 'context_window';
     else if (limits.maxPriceUsdPerRequest !== undefined && worstCase > limits.maxPriceUsdPerRequest) excludedBecause = 'max_price_per_request';
     else if (expected > budgetLeft) excludedBecause = budgetLabel;
@@ -194,7 +197,7 @@ export function planRoute(input: PlanInput): RoutePlan {
   const health = (c: Candidate) => c.excludedBecause === 'circuit_open' || c.excludedBecause === 'schema_failures';
   if (!anyEligible) {
     for (const c of candidates.filter(health)) Object.assign(c, { eligible: true, excludedBecause: undefined });
-    if (!candidates.some((c) => c.eligible)) throw noEligibleModel(route, candidates);
+    if (!candidates.some((c) => c.eligible)) throw noEligibleModel(route, candidates, toolTurn);
   }
   let untriedCap: number | undefined;
   if (route.maxUntriedShare !== undefined) {
@@ -388,8 +391,9 @@ export function typicalCompletionTokens(arms: ReadonlyMap<string, ArmState>, ser
   return weight >= 1 ? tokens / weight : (served ?? DEFAULT_COMPLETION_TOKENS);
 }
 
-function noEligibleModel(route: RouteSpec, candidates: Candidate[]): GatewayError {
+function noEligibleModel(route: RouteSpec, candidates: Candidate[], toolTurn: number): GatewayError {
   const reasons = new Set(candidates.map((c) => c.excludedBecause));
+  if (reasons.has(MISSING_THINKING) && reasons.size === 1) return missingThinkingError(route, candidates, toolTurn);
   if (reasons.has('daily_budget') && reasons.size === 1) {
     return GatewayError.budgetExceeded(`Route "${route.name}" has too little of its daily budget left for this request.`, secondsToUtcMidnight());
   }
