@@ -6,7 +6,8 @@ import { z } from 'zod';
  * adapter sends the thinking blocks a client echoed back only to a model that may think: one whose
  * thinking is off refuses them in the turn a tool result answers ("When thinking is disabled, an
  * `assistant` message in the final position cannot contain `thinking`"). Unset: not known, and they
- * are sent.
+ * are sent. The router sends an `always` model no tool result whose assistant turn lacks them
+ * (apps/gateway/src/routing/tool-turn-without-thinking.ts).
  */
 export const thinkingSchema = z.enum(['always', 'off']);
 export type ThinkingMode = z.infer<typeof thinkingSchema>;
