@@ -87,22 +87,6 @@ models:
       expect([err.status, err.type, err.code, err.param]).toEqual([400, 'invalid_request_error', 'missing_thinking_blocks', 'messages']);
       expect(err.message).toContain('messages[1] has tool calls without the thinking they were made with (thinking_blocks), and model "opus5" always thinks');
       expect(anthropic.requests.length).toBe(calls);
-      // The gateway's refusal stands for Anthropic's: the fake, asked directly, refuses the same turn.
-      const res = await fetch(`${anthropic.url}/v1/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          model: 'claude-opus-5-5',
-          max_tokens: 100,
-          messages: [
-            { role: 'user', content: 'Weather?' },
-            { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} }] },
-            { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '18C' }] },
-          ],
-        }),
-      });
-      expect(res.status).toBe(400);
-      expect(((await res.json()) as { error: { message: string } }).error.message).toContain('a final `assistant` message must start with a thinking block');
     });
 
     it('answers a round trip whose thinking was altered with a clear OpenAI-format 400', async () => {
@@ -168,22 +152,29 @@ models:
     expect(err.message).toContain('and model "opus5" always thinks: Anthropic refuses a tool result whose assistant turn does not start with its thinking');
   });
 
-  it('has a fake Anthropic that refuses thinking in a tool-result turn when thinking is off, as the real API does', async () => {
-    await complete(false, { model: 'opus5', messages: [ask], tools }); // the fake has issued the fixture's blocks
+  /** Asks the fake directly for a tool result answering `assistant` (its blocks, then a tool call): its error message, if it refuses. */
+  async function fakeRefusal(model: string, assistant: ChatThinkingBlock[]): Promise<string | undefined> {
     const res = await fetch(`${anthropic.url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        model: 'claude-haiku-4-5-20251001',
+        model,
         max_tokens: 100,
         messages: [
           { role: 'user', content: 'Weather?' },
-          { role: 'assistant', content: [...issuedBlocks, { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} }] },
+          { role: 'assistant', content: [...assistant, { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} }] },
           { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '18C' }] },
         ],
       }),
     });
-    expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('When thinking is disabled, an `assistant` message in the final position cannot contain `thinking`');
+    return res.status === 400 ? ((await res.json()) as { error: { message: string } }).error.message : undefined;
+  }
+
+  it('has a fake Anthropic that refuses thinking in a tool-result turn when thinking is off, and its absence when always on, as the real API does', async () => {
+    await complete(false, { model: 'opus5', messages: [ask], tools }); // the fake has issued the fixture's blocks
+    expect(await fakeRefusal('claude-haiku-4-5-20251001', issuedBlocks)).toContain('When thinking is disabled, an `assistant` message in the final position cannot contain `thinking`');
+    // What the gateway's missing_thinking_blocks stands for.
+    expect(await fakeRefusal('claude-opus-5-5', [])).toContain('a final `assistant` message must start with a thinking block');
+    expect(await fakeRefusal('claude-opus-5-5', issuedBlocks)).toBeUndefined();
   });
 });
