@@ -278,6 +278,9 @@ export interface SimOptions {
   priorQuality?: (arm: ArmTimeline) => number | undefined;
 }
 
+/** The request `simulate` is serving (bench only: the adaptation measure's null run reads it, zoo-suite's ROUTING_ZOO_NULL). */
+export const simClock = { request: 0 };
+
 /**
  * Runs one router over one scenario. Each request is served by the first ranked model that does not
  * fail (up to SIM.maxAttempts); errors are health, not quality: they are not scored, and 3 5xx in a
@@ -297,6 +300,7 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
   const consecutive5xx = new Map<string, number>();
   const openUntil = new Map<string, number>();
   for (let i = 0; i < n; i++) {
+    simClock.request = i;
     while (pendingHead < pending.length && pending[pendingHead].due <= i) {
       const p = pending[pendingHead++];
       if (router !== 'clairvoyant') router.observe(p.contextKey, p.vector, p.obs, p.hashed);

@@ -4,7 +4,7 @@ import { defaultContextPriorStrength, FEATURE_NAMES, REFUTED_MARKER_SCORES, type
 import { quantile, requestsToAdapt, requestsToAdaptVsBefore, requestsToAdaptVsTwin } from './metrics';
 import { ProgressBar } from './progress';
 import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, RandomRouter, ThompsonRouter, WordLearnerRouter, type BenchRouter } from './routers';
-import { buildScenario, classWindowQualities, observedFloor, SIM, simulate, type ScenarioName, type ScenarioSetup, type SimOptions, type SimRun, type Zoo } from './zoo-sim';
+import { buildScenario, classWindowQualities, observedFloor, SIM, simClock, simulate, type ScenarioName, type ScenarioSetup, type SimOptions, type SimRun, type Zoo } from './zoo-sim';
 
 export const SCENARIOS: ScenarioName[] = [
   'stationary',
@@ -44,6 +44,16 @@ export const ZOO_TUNING = {
   refutedFor: Number(process.env.ZOO_REFUTED_FOR ?? REFUTED_MARKER_SCORES),
 };
 
+/**
+ * ROUTING_ZOO_NULL=1 (bench only, a check of the adaptation measure): the "changed" run is the
+ * no-change twin itself, the same requests and router, whose router draws from another random stream
+ * from the change point on (NULL_SEED_OFFSET). The two runs are the same up to the change and differ by
+ * chance alone after it, so the adaptation vs twin the null reads is the measure's noise floor, with no
+ * change to adapt to (docs/benchmarks.md, round 19).
+ */
+const NULL_CHANGE = process.env.ROUTING_ZOO_NULL === '1';
+const NULL_SEED_OFFSET = 1_000_003;
+
 /** Cold-start prior from the price tier: dearer models are assumed better, weakly (4 pseudo-observations). */
 export function priorFromPrice(usdPerQuery: number): number {
   const tier = Math.log10(usdPerQuery / 0.00005);
@@ -75,7 +85,15 @@ export function contextualPolicy(setup: ScenarioSetup, paced: boolean, safe = fa
   });
 }
 
-const routerRandom = (seed: number) => seededRandom(seed * 7919 + 17);
+const routerRandom = (seed: number) => {
+  const own = seededRandom(seed * 7919 + 17);
+  if (!NULL_CHANGE) return own;
+  // The null run's router: its own stream until the change point, another one from there on.
+  const other = seededRandom(seed * 7919 + 17 + NULL_SEED_OFFSET);
+  return () => (nullSwitch.at !== undefined && simClock.request >= nullSwitch.at ? other() : own());
+};
+/** Set while the null run is simulated: the request from which its router draws from the other stream. */
+const nullSwitch: { at?: number } = {};
 
 function zooRouters(): ZooRouterSpec[] {
   const t = ZOO_TUNING;
@@ -210,10 +228,17 @@ export function runZooSuite(zooPath: string, seeds: number[]): ZooRow[] {
             const twinSetup = buildScenario(zoo, name, false);
             const twinOptions = { ...(spec.options?.(twinSetup) ?? {}), ...(spec.paced ? { budgetUsd: twinClair.spend * ZOO_TUNING.budgetOverClairvoyant } : {}) };
             twin = { run: simulate(twinSetup, spec.make(twinSetup, seed), seed, twinOptions), clair: twinClair };
+            // The measure's null: no change at all, the same requests, another router random stream.
+            if (NULL_CHANGE) {
+              nullSwitch.at = setup.changeAt;
+              run = simulate(twinSetup, spec.make(twinSetup, seed), seed, twinOptions);
+              nullSwitch.at = undefined;
+              for (let i = 0; i < (setup.changeAt ?? 0); i++) if (run.cost[i] !== twin.run.cost[i]) throw new Error(`null run differs from its twin before the change (request ${i})`);
+            }
           }
           progress.tick();
         }
-        perRouter[r].push(measure(name, spec, setup, run, clair, twin));
+        perRouter[r].push(measure(name, spec, setup, run, NULL_CHANGE && twin ? twin.clair : clair, twin));
       });
     }
     routers.forEach((_, r) => rows.push(average(perRouter[r])));
