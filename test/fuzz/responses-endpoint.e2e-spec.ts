@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { encodeThinkingBlocks } from '../../apps/gateway/src/responses/reasoning-encrypted-content';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
 import { GATEWAY_KEY, routerYaml, startStack, type Stack } from '../support/stack';
 import { expectOkOrOpenAIError } from './openai-answer';
@@ -35,6 +36,23 @@ describe('fuzz: the Responses API endpoint', () => {
     fc.record({ type: fc.constant('function_call'), call_id: fc.oneof(text, weird), name: fc.oneof(text, weird), arguments: fc.oneof(text, weird) }, { requiredKeys: ['type'] }),
     fc.record({ type: fc.constant('function_call_output'), call_id: fc.oneof(text, weird), output: fc.oneof(text, fc.array(part, { maxLength: 2 }), weird) }, { requiredKeys: ['type'] }),
     fc.record({ type: fc.oneof(fc.constantFrom('item_reference', 'reasoning', 'web_search_call'), text), id: text }),
+    // Reasoning sent back: the gateway's own encrypted_content (valid, altered, random after its prefix), another server's, or junk.
+    fc.record(
+      {
+        type: fc.constant('reasoning'),
+        id: fc.oneof(text, weird),
+        summary: fc.oneof(fc.array(fc.record({ type: fc.constantFrom('summary_text', 'text'), text: fc.oneof(text, weird) }), { maxLength: 2 }), weird),
+        encrypted_content: fc.oneof(
+          fc.constant(encodeThinkingBlocks([{ type: 'thinking', thinking: 'Hmm.', signature: 'sig' }])),
+          fc.string().map((tail) => `bandit-router.thinking.v1:${tail}`),
+          fc.base64String().map((tail) => `bandit-router.thinking.v1:${tail}`),
+          fc.anything().map((value) => `bandit-router.thinking.v1:${Buffer.from(JSON.stringify(value) ?? '').toString('base64')}`),
+          text,
+          weird,
+        ),
+      },
+      { requiredKeys: ['type'] },
+    ),
     weird,
   );
   const tool = fc.oneof(

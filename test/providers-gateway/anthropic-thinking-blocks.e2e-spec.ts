@@ -1,4 +1,5 @@
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import type { Response, ResponseCreateParamsNonStreaming, ResponseInputItem } from 'openai/resources/responses/responses';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChatReasoningFields, ChatThinkingBlock } from '../../libs/core/src';
@@ -129,27 +130,63 @@ models:
     expect(blocks).toEqual(issuedBlocks);
   });
 
-  it('serves the Responses API from the same model, the thinking left out; its tool round trip is a clear 400 (no reasoning items yet)', async () => {
+  describe.each([false, true])('Responses API, streamed: %s', (streamed) => {
     const responseTools = [{ type: 'function' as const, name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } }, strict: false }];
-    const answer = await stack.client.responses.create({ model: 'opus5', input: 'Weather in SF? [fixture:thinking-tool-call]', tools: responseTools });
-    expect(answer.output.map((item) => item.type)).toEqual(['message', 'function_call']);
-    expect(answer.output_text).toBe("I'll check the weather.");
-    const streamed = await stack.client.responses.stream({ model: 'opus5', input: 'Weather in SF? [fixture:thinking-tool-call]', tools: responseTools }).finalResponse();
-    expect(streamed.output.map((item) => item.type)).toEqual(['message', 'function_call']);
+    const question = { role: 'user' as const, content: 'Weather in SF? [fixture:thinking-tool-call]' };
 
-    // Reasoning items are not carried on this API yet: a tool round trip to an always-thinking model
-    // is the gateway's clear 400 naming the missing thinking (Anthropic would refuse it), not a 500.
-    const call = answer.output.find((item) => item.type === 'function_call')!;
-    if (call.type !== 'function_call') throw new Error('expected a function call');
-    const err = await rejection(
-      stack.client.responses.create({
-        model: 'opus5',
-        tools: responseTools,
-        input: [{ role: 'user', content: 'Weather in SF? [fixture:thinking-tool-call]' }, call, { type: 'function_call_output', call_id: call.call_id, output: '{"temperature":18}' }],
-      }),
-    );
-    expect([err.status, err.code]).toEqual([400, 'missing_thinking_blocks']);
-    expect(err.message).toContain('and model "opus5" always thinks: Anthropic refuses a tool result whose assistant turn does not start with its thinking');
+    /** Streamed through the SDK's own helper, which accumulates the events into the final response. */
+    async function respond(body: Omit<ResponseCreateParamsNonStreaming, 'stream'>): Promise<Response> {
+      return streamed ? stack.client.responses.stream(body).finalResponse() : stack.client.responses.create(body);
+    }
+
+    /** What a stateless client sends next (store: false): the input so far, the output as received, the tool's result. */
+    function continueWith(answer: Response, output: ResponseInputItem[] = answer.output as ResponseInputItem[]): ResponseInputItem[] {
+      const call = answer.output.find((item) => item.type === 'function_call');
+      if (call?.type !== 'function_call') throw new Error('expected a function call');
+      return [question, ...output, { type: 'function_call_output', call_id: call.call_id, output: '{"temperature":18}' }];
+    }
+
+    it('returns the thinking as a reasoning item with encrypted_content, and a tool round trip that echoes the output succeeds', async () => {
+      const first = await respond({ model: 'opus5', input: [question], tools: responseTools, store: false, include: ['reasoning.encrypted_content'] });
+      expect(first.output.map((item) => item.type)).toEqual(['reasoning', 'message', 'function_call']);
+      expect(first.output_text).toBe("I'll check the weather.");
+      const reasoning = first.output[0];
+      if (reasoning.type !== 'reasoning') throw new Error('expected a reasoning item');
+      expect(reasoning.id).toMatch(/^rs_/);
+      expect(reasoning.summary).toEqual([{ type: 'summary_text', text: issuedText }]);
+      expect(reasoning.encrypted_content).toEqual(expect.any(String));
+
+      const second = await respond({ model: 'opus5', input: continueWith(first), tools: responseTools, store: false, include: ['reasoning.encrypted_content'] });
+      expect(second.output_text).toBe('Hello! How can I help you today?');
+      expect(sentAssistantTurn().content).toEqual([
+        ...issuedBlocks,
+        { type: 'text', text: "I'll check the weather." },
+        { type: 'tool_use', id: 'toolu_01ThinkWeather', name: 'get_weather', input: { location: 'San Francisco, CA', unit: 'celsius' } },
+      ]);
+    });
+
+    it('writes encrypted_content without include asking for it: a client that does not ask can continue the cycle too', async () => {
+      const first = await respond({ model: 'opus5', input: [question], tools: responseTools });
+      expect(first.output[0]).toMatchObject({ type: 'reasoning', encrypted_content: expect.any(String) });
+      const second = await respond({ model: 'opus5', input: continueWith(first), tools: responseTools });
+      expect(second.output_text).toBe('Hello! How can I help you today?');
+    });
+
+    it('answers a round trip that drops the reasoning item with the clear 400, without calling Anthropic', async () => {
+      const first = await respond({ model: 'opus5', input: [question], tools: responseTools, store: false });
+      const calls = anthropic.requests.length;
+      const err = await rejection(respond({ model: 'opus5', tools: responseTools, input: continueWith(first, first.output.filter((item) => item.type !== 'reasoning') as ResponseInputItem[]) }));
+      expect([err.status, err.code]).toEqual([400, 'missing_thinking_blocks']);
+      expect(err.message).toContain('and model "opus5" always thinks: Anthropic refuses a tool result whose assistant turn does not start with its thinking');
+      expect(anthropic.requests.length).toBe(calls);
+    });
+
+    it('answers a reasoning item whose encrypted_content was altered with a 400 naming it', async () => {
+      const first = await respond({ model: 'opus5', input: [question], tools: responseTools });
+      const output = first.output.map((item) => (item.type === 'reasoning' ? { ...item, encrypted_content: `${item.encrypted_content!.slice(0, -10)}x` } : item)) as ResponseInputItem[];
+      const err = await rejection(respond({ model: 'opus5', tools: responseTools, input: continueWith(first, output) }));
+      expect([err.status, err.param]).toEqual([400, 'input[1].encrypted_content']);
+    });
   });
 
   /** Asks the fake directly for a tool result answering `assistant` (its blocks, then a tool call): its error message, if it refuses. */

@@ -9,6 +9,7 @@ import type {
   ResponseFunctionToolCall,
   ResponseOutputItem,
   ResponseOutputMessage,
+  ResponseReasoningItem,
   ResponseStreamEvent,
   ResponseUsage,
 } from 'openai/resources/responses/responses';
@@ -19,5 +20,6 @@ export type ResponsesObject = Response;
 export type ResponsesOutputItem = ResponseOutputItem;
 export type ResponsesOutputMessage = ResponseOutputMessage;
 export type ResponsesFunctionCall = ResponseFunctionToolCall;
+export type ResponsesReasoningItem = ResponseReasoningItem;
 export type ResponsesStreamEvent = ResponseStreamEvent;
 export type ResponsesUsage = ResponseUsage;

@@ -49,10 +49,10 @@ export function buildResponse(body: ResponsesBody, state: ResponseState): Respon
 }
 
 /**
- * Output item ids, from the response's: `msg_<hex>_<index>` for a message, `fc_<hex>_<index>` for a
- * function call, unique within the response and the same however many times it is built.
+ * Output item ids, from the response's: `rs_<hex>_<index>` for a reasoning item, `msg_<hex>_<index>`
+ * for a message, `fc_<hex>_<index>` for a function call, unique within the response and the same however many times it is built.
  */
-export function itemId(responseId: string, kind: 'msg' | 'fc', outputIndex: number): string {
+export function itemId(responseId: string, kind: 'rs' | 'msg' | 'fc', outputIndex: number): string {
   const hex = responseId.startsWith('resp_') ? responseId.slice(5) : responseId;
   return `${kind}_${hex}_${outputIndex}`;
 }

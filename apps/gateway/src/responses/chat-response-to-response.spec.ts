@@ -1,6 +1,7 @@
 import type { ChatResponse } from '../../../../libs/core/src';
 import { chatResponseToResponse } from './chat-response-to-response';
 import { parseResponsesRequest } from './parse-responses-request';
+import { decodeThinkingBlocks } from './reasoning-encrypted-content';
 
 const completion = (message: Record<string, unknown>, finish = 'stop'): ChatResponse =>
   ({
@@ -72,5 +73,36 @@ describe('chatResponseToResponse', () => {
     expect(chatResponseToResponse(body, completion({ content: null, refusal: 'I cannot help.' }), 1).output).toEqual([
       { type: 'message', id: 'msg_abc_0', status: 'completed', role: 'assistant', content: [{ type: 'refusal', refusal: 'I cannot help.' }] },
     ]);
+  });
+
+  describe('reasoning', () => {
+    const blocks = [
+      { type: 'thinking', thinking: 'Need the weather.', signature: 'sig1' },
+      { type: 'redacted_thinking', data: 'opaque' },
+    ];
+    const calls = [{ id: 'toolu_1', type: 'function', function: { name: 'f', arguments: '{}' } }];
+
+    it('puts a reasoning item first, its readable thinking the summary and the blocks, exactly, its encrypted_content (whatever include says)', () => {
+      const body = parseResponsesRequest({ model: 'm', input: 'x' });
+      const response = chatResponseToResponse(body, completion({ content: 'Checking.', tool_calls: calls, reasoning_content: 'Need the weather.', thinking_blocks: blocks }, 'tool_calls'), 1);
+      expect(response.output.map((item) => [item.type, item.id])).toEqual([
+        ['reasoning', 'rs_abc_0'],
+        ['message', 'msg_abc_1'],
+        ['function_call', 'fc_abc_2'],
+      ]);
+      const reasoning = response.output[0];
+      if (reasoning.type !== 'reasoning') throw new Error('expected a reasoning item');
+      expect(reasoning).toEqual({ type: 'reasoning', id: 'rs_abc_0', summary: [{ type: 'summary_text', text: 'Need the weather.' }], encrypted_content: expect.any(String) });
+      expect(decodeThinkingBlocks(reasoning.encrypted_content, 'p')).toEqual(blocks);
+    });
+
+    it('gives thinking that was all redacted an empty summary, and reasoning without blocks (DeepSeek’s) no encrypted_content', () => {
+      const body = parseResponsesRequest({ model: 'm', input: 'x' });
+      const redacted = chatResponseToResponse(body, completion({ content: 'Hi', thinking_blocks: [blocks[1]] }), 1).output[0];
+      expect(redacted).toMatchObject({ type: 'reasoning', summary: [] });
+      expect(decodeThinkingBlocks((redacted as { encrypted_content: string }).encrypted_content, 'p')).toEqual([blocks[1]]);
+      expect(chatResponseToResponse(body, completion({ content: 'Hi', reasoning_content: 'Hmm.' }), 1).output[0]).toEqual({ type: 'reasoning', id: 'rs_abc_0', summary: [{ type: 'summary_text', text: 'Hmm.' }] });
+      expect(chatResponseToResponse(body, completion({ content: 'Hi', thinking_blocks: [] }), 1).output.map((item) => item.type)).toEqual(['message']);
+    });
   });
 });

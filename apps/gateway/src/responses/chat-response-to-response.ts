@@ -1,13 +1,16 @@
-import type { ChatResponse } from '../../../../libs/core/src';
+import type { ChatReasoningFields, ChatResponse } from '../../../../libs/core/src';
 import { buildResponse, itemId } from './build-response';
 import { mapFinishReason } from './map-finish-reason';
 import type { ResponsesBody } from './parse-responses-request';
 import type { ResponsesMessageItem, ResponsesWireItem, ResponsesWireObject } from './responses-wire';
+import { toReasoningItem } from './to-reasoning-item';
 import { toResponsesUsage } from './to-responses-usage';
 
 /**
- * A chat completion as the Responses object (`createdAt`: when the request came, in seconds): its text (and refusal) one `message` item, each of its
- * function calls a `function_call` item after it, as the Responses API orders them.
+ * A chat completion as the Responses object (`createdAt`: when the request came, in seconds): its
+ * reasoning (`reasoning_content`, Claude's `thinking_blocks`) a `reasoning` item first, its text (and
+ * refusal) one `message` item, each of its function calls a `function_call` item after it, as the
+ * Responses API orders them.
  */
 export function chatResponseToResponse(body: ResponsesBody, response: ChatResponse, createdAt: number): ResponsesWireObject {
   const choice = response.choices?.[0];
@@ -15,11 +18,14 @@ export function chatResponseToResponse(body: ResponsesBody, response: ChatRespon
   // An item's status is the response's: completed, or incomplete when the answer was cut short.
   const itemStatus = ending.status;
   const output: ResponsesWireItem[] = [];
-  const message = choice?.message;
+  const message = choice?.message as (NonNullable<typeof choice>['message'] & ChatReasoningFields) | undefined;
+  const blocks = message?.thinking_blocks;
+  // reasoning_content is the readable thinking already joined (none when it was all redacted).
+  if (message?.reasoning_content || (blocks && blocks.length > 0)) output.push(toReasoningItem(itemId(response.id, 'rs', 0), message?.reasoning_content ?? '', blocks));
   const content: ResponsesMessageItem['content'] = [];
   if (message?.content) content.push({ type: 'output_text', text: message.content, annotations: [] });
   if (message?.refusal) content.push({ type: 'refusal', refusal: message.refusal });
-  if (content.length > 0) output.push({ type: 'message', id: itemId(response.id, 'msg', 0), status: itemStatus, role: 'assistant', content });
+  if (content.length > 0) output.push({ type: 'message', id: itemId(response.id, 'msg', output.length), status: itemStatus, role: 'assistant', content });
   for (const call of message?.tool_calls ?? []) {
     // Custom tools cannot be declared through /v1/responses, so no custom call can come back.
     if (call.type !== 'function') continue;

@@ -1,5 +1,7 @@
+import { GatewayError, type ChatThinkingBlock } from '../../../../libs/core/src';
 import { convertInputToMessages } from './convert-input-to-messages';
 import { parseResponsesRequest } from './parse-responses-request';
+import { encodeThinkingBlocks } from './reasoning-encrypted-content';
 
 const input = (items: unknown[]) => parseResponsesRequest({ model: 'm', input: items }).input;
 
@@ -71,5 +73,75 @@ describe('convertInputToMessages', () => {
     );
     expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
     expect(messages[3]).toEqual({ role: 'assistant', content: null, tool_calls: [{ id: 'c2', type: 'function', function: { name: 'b', arguments: '{}' } }] });
+  });
+
+  describe('reasoning items', () => {
+    const first: ChatThinkingBlock[] = [{ type: 'thinking', thinking: 'Paris first.', signature: 'sig1' }];
+    const second: ChatThinkingBlock[] = [{ type: 'redacted_thinking', data: 'opaque' }];
+    const reasoning = (blocks: ChatThinkingBlock[] | string | null) => ({
+      type: 'reasoning',
+      id: 'rs_1',
+      summary: [{ type: 'summary_text', text: 'Thinking…' }],
+      encrypted_content: typeof blocks === 'string' || blocks === null ? blocks : encodeThinkingBlocks(blocks),
+    });
+    const call = (id: string) => ({ type: 'function_call', call_id: id, name: 'weather', arguments: '{}' });
+    const chatCall = (id: string) => ({ id, type: 'function', function: { name: 'weather', arguments: '{}' } });
+
+    it('gives the gateway’s thinking blocks to the assistant message it precedes, its text and calls one turn', () => {
+      const messages = convertInputToMessages(
+        input([
+          { role: 'user', content: 'Weather?' },
+          reasoning(first),
+          { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Checking.' }] },
+          call('c1'),
+          call('c2'),
+          { type: 'function_call_output', call_id: 'c1', output: '18' },
+          { type: 'function_call_output', call_id: 'c2', output: '9' },
+          reasoning(second),
+          call('c3'),
+          { type: 'function_call_output', call_id: 'c3', output: 'ok' },
+        ]),
+        undefined,
+      );
+      expect(messages).toEqual([
+        { role: 'user', content: 'Weather?' },
+        { role: 'assistant', content: 'Checking.', thinking_blocks: first, tool_calls: [chatCall('c1'), chatCall('c2')] },
+        { role: 'tool', tool_call_id: 'c1', content: '18' },
+        { role: 'tool', tool_call_id: 'c2', content: '9' },
+        { role: 'assistant', content: null, tool_calls: [chatCall('c3')], thinking_blocks: second },
+        { role: 'tool', tool_call_id: 'c3', content: 'ok' },
+      ]);
+    });
+
+    it('gives a reasoning item after its turn’s items (nothing of the assistant after it) to that turn, several in their order', () => {
+      const messages = convertInputToMessages(input([{ role: 'user', content: 'Go' }, reasoning(first), call('c1'), reasoning(second), { type: 'function_call_output', call_id: 'c1', output: 'ok' }]), undefined);
+      expect(messages[1]).toEqual({ role: 'assistant', content: null, tool_calls: [chatCall('c1')], thinking_blocks: [...first, ...second] });
+      const last = convertInputToMessages(input([{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }, reasoning(second)]), undefined);
+      expect(last[1]).toEqual({ role: 'assistant', content: 'Hello', thinking_blocks: second });
+    });
+
+    it('leaves out a reasoning item that is not the gateway’s (OpenAI’s, none) or belongs to no assistant turn', () => {
+      const messages = convertInputToMessages(
+        input([reasoning(first), { role: 'user', content: 'Hi' }, reasoning('gAAAAABopenai'), { role: 'assistant', content: 'Hello' }, reasoning(null), call('c1'), { role: 'user', content: 'More' }]),
+        'Be brief',
+      );
+      expect(messages).toEqual([
+        { role: 'system', content: 'Be brief' },
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: 'Hello', tool_calls: [chatCall('c1')] },
+        { role: 'user', content: 'More' },
+      ]);
+    });
+
+    it('refuses the gateway’s own encrypted_content when altered, naming the item', () => {
+      const altered = `${encodeThinkingBlocks(first).slice(0, -8)}AAAA`;
+      try {
+        convertInputToMessages(input([{ role: 'user', content: 'Hi' }, { role: 'user', content: 'Again' }, reasoning(altered), call('c1')]), undefined);
+        throw new Error('expected a refusal');
+      } catch (err) {
+        expect(err).toBeInstanceOf(GatewayError);
+        expect(err).toMatchObject({ status: 400, param: 'input[2].encrypted_content' });
+      }
+    });
   });
 });

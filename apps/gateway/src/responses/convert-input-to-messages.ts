@@ -1,7 +1,8 @@
-import type { ChatMessage } from '../../../../libs/core/src';
+import type { ChatMessage, ChatReasoningFields, ChatThinkingBlock } from '../../../../libs/core/src';
 import type { AssistantMessage, FunctionCallOutputItem, InputItem, InstructionMessage, UserMessage } from './parse-responses-request';
+import { decodeThinkingBlocks } from './reasoning-encrypted-content';
 
-type ChatAssistantMessage = Extract<ChatMessage, { role: 'assistant' }>;
+type ChatAssistantMessage = Extract<ChatMessage, { role: 'assistant' }> & ChatReasoningFields;
 type ChatUserPart = Exclude<Extract<ChatMessage, { role: 'user' }>['content'], string>[number];
 
 /**
@@ -12,7 +13,12 @@ type ChatUserPart = Exclude<Extract<ChatMessage, { role: 'user' }>['content'], s
  * - `input_text` / `output_text` parts become text parts, `input_image` an image_url part;
  * - `function_call` items join the assistant message just before them (an answer's text and its
  *   calls are one chat turn; parallel calls are one message), else open one;
- * - `function_call_output` items become tool messages.
+ * - `function_call_output` items become tool messages;
+ * - a `reasoning` item with the gateway's `encrypted_content` gives its thinking blocks to the
+ *   assistant message it precedes (that message's text and calls are the turn it thought for); one
+ *   after the turn's items, with nothing of the assistant's after it, to that turn. A reasoning item
+ *   without the gateway's `encrypted_content` (another server's, or none) carries nothing a model here
+ *   can use and is left out.
  */
 export function convertInputToMessages(input: string | InputItem[], instructions: string | null | undefined): ChatMessage[] {
   const messages: ChatMessage[] = [];
@@ -21,24 +27,50 @@ export function convertInputToMessages(input: string | InputItem[], instructions
     messages.push({ role: 'user', content: input });
     return messages;
   }
-  for (const item of input) {
+  /** Thinking read from reasoning items, waiting for the assistant message it belongs to. */
+  let thinking: ChatThinkingBlock[] = [];
+  /** Waiting thinking goes to the assistant message just before, if any (else it belongs to no turn). */
+  const closeTurn = () => {
+    const previous = messages[messages.length - 1];
+    if (thinking.length > 0 && previous?.role === 'assistant') withThinking(previous, thinking);
+    thinking = [];
+  };
+  input.forEach((item, index) => {
     switch (item.type) {
+      case 'reasoning':
+        thinking.push(...(decodeThinkingBlocks(item.encrypted_content, `input[${index}].encrypted_content`) ?? []));
+        break;
       case 'message':
-        messages.push(item.role === 'assistant' ? assistantMessage(item as AssistantMessage) : item.role === 'user' ? userMessage(item as UserMessage) : instructionMessage(item as InstructionMessage));
+        if (item.role === 'assistant') {
+          messages.push(withThinking(assistantMessage(item as AssistantMessage), thinking));
+          thinking = [];
+        } else {
+          closeTurn();
+          messages.push(item.role === 'user' ? userMessage(item as UserMessage) : instructionMessage(item as InstructionMessage));
+        }
         break;
       case 'function_call': {
         const call = { id: item.call_id, type: 'function' as const, function: { name: item.name, arguments: item.arguments } };
         const previous = messages[messages.length - 1];
-        if (previous?.role === 'assistant') (previous.tool_calls ??= []).push(call);
-        else messages.push({ role: 'assistant', content: null, tool_calls: [call] });
+        if (previous?.role === 'assistant') withThinking(previous, thinking).tool_calls = [...(previous.tool_calls ?? []), call];
+        else messages.push(withThinking({ role: 'assistant', content: null, tool_calls: [call] }, thinking));
+        thinking = [];
         break;
       }
       case 'function_call_output':
+        closeTurn();
         messages.push({ role: 'tool', tool_call_id: item.call_id, content: toolOutput(item.output) });
         break;
     }
-  }
+  });
+  closeTurn();
   return messages;
+}
+
+/** The message with the blocks added after any it has (a turn's thinking keeps its order). */
+function withThinking(message: ChatAssistantMessage, blocks: ChatThinkingBlock[]): ChatAssistantMessage {
+  if (blocks.length > 0) message.thinking_blocks = [...(message.thinking_blocks ?? []), ...blocks];
+  return message;
 }
 
 function userMessage(item: UserMessage): ChatMessage {

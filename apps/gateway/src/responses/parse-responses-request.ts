@@ -35,12 +35,26 @@ const functionCallOutput = z
   .object({ type: z.literal('function_call_output'), call_id: z.string().min(1), output: z.union([z.string(), z.array(inputText)]) })
   .passthrough();
 
+/**
+ * An earlier answer's reasoning, sent back as the response gave it: only its `encrypted_content` is
+ * read (convert-input-to-messages.ts); its summary is for display.
+ */
+const reasoning = z
+  .object({
+    type: z.literal('reasoning'),
+    id: z.string().optional(),
+    summary: z.array(z.object({ type: z.literal('summary_text'), text: z.string() }).passthrough()),
+    encrypted_content: z.string().nullable().optional(),
+  })
+  .passthrough();
+
 export type UserMessage = z.infer<typeof userMessage.text | typeof userMessage.parts> & { type: 'message' };
 export type InstructionMessage = z.infer<typeof instructionMessage.text | typeof instructionMessage.parts> & { type: 'message' };
 export type AssistantMessage = z.infer<typeof assistantMessage.text | typeof assistantMessage.parts> & { type: 'message' };
 export type FunctionCallItem = z.infer<typeof functionCall>;
 export type FunctionCallOutputItem = z.infer<typeof functionCallOutput>;
-export type InputItem = UserMessage | InstructionMessage | AssistantMessage | FunctionCallItem | FunctionCallOutputItem;
+export type ReasoningItem = z.infer<typeof reasoning>;
+export type InputItem = UserMessage | InstructionMessage | AssistantMessage | FunctionCallItem | FunctionCallOutputItem | ReasoningItem;
 
 const functionTool = z
   .object({
@@ -161,11 +175,13 @@ function parseInputItem(item: unknown, index: number): InputItem {
         ? functionCall
         : type === 'function_call_output'
           ? functionCallOutput
-          : undefined;
+          : type === 'reasoning'
+            ? reasoning
+            : undefined;
   if (!schema) {
     const stateful = type === 'item_reference' ? ' (items are not stored: send the item itself)' : '';
     throw GatewayError.invalidRequest(
-      `Invalid value for 'input[${index}].type': ${JSON.stringify(type)} is not supported${stateful}. This gateway's Responses API takes 'message', 'function_call' and 'function_call_output' items.`,
+      `Invalid value for 'input[${index}].type': ${JSON.stringify(type)} is not supported${stateful}. This gateway's Responses API takes 'message', 'function_call', 'function_call_output' and 'reasoning' items.`,
       `input[${index}].type`,
       'invalid_value',
     );

@@ -1,6 +1,7 @@
 import { GatewayError, type ChatChunk } from '../../../../libs/core/src';
 import type { RouterStreamReport } from '../chat/client-format';
 import { parseResponsesRequest } from './parse-responses-request';
+import { decodeThinkingBlocks } from './reasoning-encrypted-content';
 import { ResponsesStreamWriter } from './responses-stream-writer';
 
 type Event = { type: string; sequence_number: number } & Record<string, unknown>;
@@ -143,5 +144,116 @@ describe('ResponsesStreamWriter', () => {
       x_router: report,
     });
     expect(all.map((e) => e.sequence_number)).toEqual(all.map((_, i) => i));
+  });
+
+  describe('reasoning', () => {
+    const blocks = [
+      { type: 'thinking', thinking: 'Need the weather.', signature: 'sig1' },
+      { type: 'redacted_thinking', data: 'opaque' },
+    ];
+    const toolsBody = { model: 'auto', input: 'x', tools: [{ type: 'function', name: 'weather', parameters: null, strict: null }] };
+
+    it('streams the thinking as a reasoning item first, its summary by deltas, and closes it with the blocks in encrypted_content', () => {
+      const w = writer(toolsBody);
+      const all = events(
+        [
+          w.start(),
+          w.chunk(chunk({ role: 'assistant', reasoning_content: 'Need the ' })),
+          w.chunk(chunk({ reasoning_content: 'weather.' })),
+          w.chunk(chunk({ content: 'Checking.' })),
+          w.chunk(chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{}' } }] })),
+          w.chunk(chunk({ thinking_blocks: blocks })),
+          w.end(chunk({}, 'tool_calls'), usage, report),
+        ].join(''),
+      );
+      expect(all.map((e) => [e.type, e.output_index])).toEqual([
+        ['response.created', undefined],
+        ['response.in_progress', undefined],
+        ['response.output_item.added', 0],
+        ['response.reasoning_summary_part.added', 0],
+        ['response.reasoning_summary_text.delta', 0],
+        ['response.reasoning_summary_text.delta', 0],
+        ['response.reasoning_summary_text.done', 0],
+        ['response.reasoning_summary_part.done', 0],
+        ['response.output_item.added', 1],
+        ['response.content_part.added', 1],
+        ['response.output_text.delta', 1],
+        ['response.output_text.done', 1],
+        ['response.content_part.done', 1],
+        ['response.output_item.done', 1],
+        ['response.output_item.added', 2],
+        ['response.function_call_arguments.delta', 2],
+        ['response.output_item.done', 0],
+        ['response.function_call_arguments.done', 2],
+        ['response.output_item.done', 2],
+        ['response.completed', undefined],
+      ]);
+      expect(all.map((e) => e.sequence_number)).toEqual(all.map((_, i) => i));
+      expect(all[2].item).toEqual({ type: 'reasoning', id: 'rs_abc_0', summary: [] });
+      expect(all[3]).toMatchObject({ item_id: 'rs_abc_0', summary_index: 0, part: { type: 'summary_text', text: '' } });
+      expect(all[4]).toMatchObject({ item_id: 'rs_abc_0', summary_index: 0, delta: 'Need the ' });
+      expect(all[7]).toMatchObject({ item_id: 'rs_abc_0', summary_index: 0, part: { type: 'summary_text', text: 'Need the weather.' } });
+      expect(all[8].item).toMatchObject({ id: 'msg_abc_1' });
+      const reasoning = { type: 'reasoning', id: 'rs_abc_0', summary: [{ type: 'summary_text', text: 'Need the weather.' }], encrypted_content: expect.any(String) };
+      expect(all[16].item).toEqual(reasoning);
+      expect(decodeThinkingBlocks((all[16].item as { encrypted_content: string }).encrypted_content, 'p')).toEqual(blocks);
+      const completed = all.at(-1)!.response as { output: Array<{ type: string; id: string }> };
+      expect(completed.output[0]).toEqual(reasoning);
+      expect(completed.output.map((item) => item.id)).toEqual(['rs_abc_0', 'msg_abc_1', 'fc_abc_2']);
+    });
+
+    it('opens the item when the blocks come with no readable thinking before them (all redacted), after what was written', () => {
+      const w = writer();
+      const all = events([w.start(), w.chunk(chunk({ content: 'Hi' })), w.chunk(chunk({ thinking_blocks: [blocks[1]] })), w.end(chunk({}, 'stop'), usage, report)].join(''));
+      const completed = all.at(-1)!.response as { output: Array<{ type: string; id: string; summary?: unknown[]; encrypted_content?: string }> };
+      expect(completed.output.map((item) => [item.type, item.id])).toEqual([
+        ['message', 'msg_abc_0'],
+        ['reasoning', 'rs_abc_1'],
+      ]);
+      expect(completed.output[1].summary).toEqual([]);
+      expect(decodeThinkingBlocks(completed.output[1].encrypted_content, 'p')).toEqual([blocks[1]]);
+      expect(all.filter((e) => e.type === 'response.output_item.added').map((e) => e.output_index)).toEqual([0, 1]);
+    });
+
+    it('writes reasoning that comes after the text began (not Claude’s order) as a new summary part', () => {
+      const w = writer();
+      const all = events([w.start(), w.chunk(chunk({ reasoning_content: 'A' })), w.chunk(chunk({ content: 'Hi' })), w.chunk(chunk({ reasoning_content: 'B' })), w.end(chunk({}, 'stop'), usage, report)].join(''));
+      expect(all.filter((e) => e.type.startsWith('response.reasoning_summary')).map((e) => [e.type, e.summary_index])).toEqual([
+        ['response.reasoning_summary_part.added', 0],
+        ['response.reasoning_summary_text.delta', 0],
+        ['response.reasoning_summary_text.done', 0],
+        ['response.reasoning_summary_part.done', 0],
+        ['response.reasoning_summary_part.added', 1],
+        ['response.reasoning_summary_text.delta', 1],
+        ['response.reasoning_summary_text.done', 1],
+        ['response.reasoning_summary_part.done', 1],
+      ]);
+      expect((all.at(-1)!.response as { output: unknown[] }).output[0]).toEqual({
+        type: 'reasoning',
+        id: 'rs_abc_0',
+        summary: [
+          { type: 'summary_text', text: 'A' },
+          { type: 'summary_text', text: 'B' },
+        ],
+      });
+    });
+
+    it('closes a reasoning item without blocks when the stream fails (none come before the end)', () => {
+      const w = writer();
+      const error = new GatewayError(502, 'boom', 'api_error', 'upstream_error');
+      const all = events([w.start(), w.chunk(chunk({ reasoning_content: 'Hmm' })), w.fail(error, report)].join(''));
+      expect(all.map((e) => e.type).slice(2)).toEqual([
+        'response.output_item.added',
+        'response.reasoning_summary_part.added',
+        'response.reasoning_summary_text.delta',
+        'response.reasoning_summary_text.done',
+        'response.reasoning_summary_part.done',
+        'response.output_item.done',
+        'error',
+        'response.failed',
+      ]);
+      expect(all.at(-1)).toMatchObject({ response: { output: [{ type: 'reasoning', id: 'rs_abc_0', summary: [{ type: 'summary_text', text: 'Hmm' }] }] } });
+      expect((all.at(-1)!.response as { output: Array<Record<string, unknown>> }).output[0].encrypted_content).toBeUndefined();
+    });
   });
 });

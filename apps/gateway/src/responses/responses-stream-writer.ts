@@ -1,11 +1,11 @@
-import type { ChatChunk, GatewayError, Usage } from '../../../../libs/core/src';
+import type { ChatChunk, ChatReasoningFields, ChatThinkingBlock, GatewayError, Usage } from '../../../../libs/core/src';
 import type { RouterStreamReport, StreamOpening, StreamWriter } from '../chat/client-format';
 import { buildResponse, itemId } from './build-response';
 import { mapFinishReason } from './map-finish-reason';
 import type { ResponsesBody } from './parse-responses-request';
-import type { ResponsesCallItem, ResponsesMessageItem, ResponsesRefusalPart, ResponsesTextPart, ResponsesWireEvent, ResponsesWireItem } from './responses-wire';
+import type { ResponsesCallItem, ResponsesMessageItem, ResponsesReasoningWireItem, ResponsesRefusalPart, ResponsesTextPart, ResponsesWireEvent, ResponsesWireItem } from './responses-wire';
+import { toReasoningItem } from './to-reasoning-item';
 import { toResponsesUsage } from './to-responses-usage';
-
 
 /** A message being written: its place in the output and which of its parts is which. */
 interface OpenMessage {
@@ -13,6 +13,14 @@ interface OpenMessage {
   item: ResponsesMessageItem;
   text?: number;
   refusal?: number;
+}
+
+/** The reasoning item being written: its place, the summary part still growing (if one is), its blocks. */
+interface OpenReasoning {
+  index: number;
+  item: ResponsesReasoningWireItem;
+  openPart?: number;
+  blocks?: ChatThinkingBlock[];
 }
 
 /**
@@ -24,11 +32,19 @@ interface OpenMessage {
  * whole response with its usage, and the gateway's `x_router` report beside it. Every event has a
  * `sequence_number`, counted from 0. A chat answer's text comes before its tool calls: the message
  * is closed when the first call starts; a call is closed at the end (calls may stream interleaved).
+ *
+ * Reasoning (`delta.reasoning_content`, before the text) is a `reasoning` item whose summary part
+ * grows by `reasoning_summary_text.delta`; the part is closed when the text or a call starts (reasoning
+ * after that, not Claude's order, would be a new part), the item
+ * only at the end: Claude's thinking blocks come in one `delta.thinking_blocks` just before the finish
+ * chunk, and go in the item's `encrypted_content` (to-reasoning-item.ts). Blocks with no readable text
+ * before them (all redacted) open the item then, after the items already written.
  */
 export class ResponsesStreamWriter implements StreamWriter {
   private sequence = 0;
   private readonly output: ResponsesWireItem[] = [];
   private message: OpenMessage | undefined;
+  private reasoning: OpenReasoning | undefined;
   /** Open function calls by their chat tool-call index. */
   private readonly calls = new Map<number, { index: number; item: ResponsesCallItem }>();
   private finishReason: string | null = null;
@@ -53,7 +69,7 @@ export class ResponsesStreamWriter implements StreamWriter {
   end(last: ChatChunk | undefined, usage: Usage, report: RouterStreamReport): string {
     const events = last ? this.translate(last) : [];
     const ending = mapFinishReason(this.finishReason);
-    events.push(...this.closeMessage(ending.status), ...this.closeCalls(ending.status));
+    events.push(...this.closeReasoning(), ...this.closeMessage(ending.status), ...this.closeCalls(ending.status));
     const response = { ...this.response(ending.status, ending.incomplete_details), usage: toResponsesUsage(usage) };
     events.push({ type: ending.status === 'completed' ? 'response.completed' : 'response.incomplete', response, x_router: report });
     return this.events(events);
@@ -64,7 +80,7 @@ export class ResponsesStreamWriter implements StreamWriter {
    * been written, its open items `incomplete`.
    */
   fail(error: GatewayError, report: RouterStreamReport): string {
-    const events = [...this.closeMessage('incomplete'), ...this.closeCalls('incomplete')];
+    const events = [...this.closeReasoning(), ...this.closeMessage('incomplete'), ...this.closeCalls('incomplete')];
     events.push({ type: 'error', code: error.code, message: error.message, param: error.param });
     const response = { ...this.response('failed', null), error: { code: error.code ?? error.type, message: error.message } };
     events.push({ type: 'response.failed', response, x_router: report });
@@ -76,13 +92,18 @@ export class ResponsesStreamWriter implements StreamWriter {
     for (const choice of chunk.choices ?? []) {
       // The Responses API has one answer per request.
       if (choice.index !== 0) continue;
-      const delta = choice.delta ?? {};
+      const delta = (choice.delta ?? {}) as ChatChunk['choices'][number]['delta'] & ChatReasoningFields;
+      if (delta.reasoning_content) events.push(...this.addReasoning(delta.reasoning_content));
+      if (delta.thinking_blocks && delta.thinking_blocks.length > 0) {
+        const reasoning = this.openReasoning(events);
+        reasoning.blocks = [...(reasoning.blocks ?? []), ...delta.thinking_blocks];
+      }
       if (delta.content) events.push(...this.addText('text', delta.content));
       if (delta.refusal) events.push(...this.addText('refusal', delta.refusal));
       for (const call of delta.tool_calls ?? []) {
         let open = this.calls.get(call.index);
         if (!open) {
-          events.push(...this.closeMessage('completed'));
+          events.push(...this.closeSummary(), ...this.closeMessage('completed'));
           const index = this.output.length;
           const item: ResponsesCallItem = { type: 'function_call', id: itemId(this.opening.requestId, 'fc', index), call_id: call.id ?? '', name: call.function?.name ?? '', arguments: '', status: 'in_progress' };
           this.output.push(item);
@@ -103,9 +124,60 @@ export class ResponsesStreamWriter implements StreamWriter {
     return events;
   }
 
+  /** The reasoning item, opened (its `output_item.added` pushed on `events`) if need be. */
+  private openReasoning(events: ResponsesWireEvent[]): OpenReasoning {
+    if (this.reasoning) return this.reasoning;
+    const index = this.output.length;
+    const item = toReasoningItem(itemId(this.opening.requestId, 'rs', index), '', undefined);
+    this.output.push(item);
+    events.push({ type: 'response.output_item.added', output_index: index, item: copyItem(item) });
+    return (this.reasoning = { index, item });
+  }
+
+  /** A piece of readable reasoning, in the reasoning item's summary part (both opened if need be). */
+  private addReasoning(piece: string): ResponsesWireEvent[] {
+    const events: ResponsesWireEvent[] = [];
+    const reasoning = this.openReasoning(events);
+    let summaryIndex = reasoning.openPart;
+    if (summaryIndex === undefined) {
+      summaryIndex = reasoning.openPart = reasoning.item.summary.length;
+      reasoning.item.summary.push({ type: 'summary_text', text: '' });
+      events.push({ type: 'response.reasoning_summary_part.added', item_id: reasoning.item.id, output_index: reasoning.index, summary_index: summaryIndex, part: { type: 'summary_text', text: '' } });
+    }
+    reasoning.item.summary[summaryIndex].text += piece;
+    events.push({ type: 'response.reasoning_summary_text.delta', item_id: reasoning.item.id, output_index: reasoning.index, summary_index: summaryIndex, delta: piece });
+    return events;
+  }
+
+  /** The summary's text is complete once the answer itself starts (the item waits for its blocks). */
+  private closeSummary(): ResponsesWireEvent[] {
+    const reasoning = this.reasoning;
+    const summaryIndex = reasoning?.openPart;
+    if (!reasoning || summaryIndex === undefined) return [];
+    reasoning.openPart = undefined;
+    const where = { item_id: reasoning.item.id, output_index: reasoning.index, summary_index: summaryIndex };
+    const { text } = reasoning.item.summary[summaryIndex];
+    return [
+      { type: 'response.reasoning_summary_text.done', ...where, text },
+      { type: 'response.reasoning_summary_part.done', ...where, part: { type: 'summary_text', text } },
+    ];
+  }
+
+  private closeReasoning(): ResponsesWireEvent[] {
+    const reasoning = this.reasoning;
+    if (!reasoning) return [];
+    const events = this.closeSummary();
+    this.reasoning = undefined;
+    // Its summary as streamed; its encrypted_content from the blocks, which came last.
+    const item = { ...toReasoningItem(reasoning.item.id, '', reasoning.blocks), summary: reasoning.item.summary };
+    this.output[reasoning.index] = item;
+    events.push({ type: 'response.output_item.done', output_index: reasoning.index, item: copyItem(item) });
+    return events;
+  }
+
   /** A piece of text or refusal, in the open message (opened, with its part, if need be). */
   private addText(kind: 'text' | 'refusal', piece: string): ResponsesWireEvent[] {
-    const events: ResponsesWireEvent[] = [];
+    const events: ResponsesWireEvent[] = this.closeSummary();
     let message = this.message;
     if (!message) {
       const index = this.output.length;
@@ -182,5 +254,7 @@ export class ResponsesStreamWriter implements StreamWriter {
 
 /** A copy of an item as it stands, for an event (the writer keeps appending to its own). */
 function copyItem<T extends ResponsesWireItem>(item: T): T {
-  return item.type === 'message' ? { ...item, content: item.content.map((p) => ({ ...p })) } : { ...item };
+  if (item.type === 'message') return { ...item, content: item.content.map((p) => ({ ...p })) };
+  if (item.type === 'reasoning') return { ...item, summary: item.summary.map((p) => ({ ...p })) };
+  return { ...item };
 }

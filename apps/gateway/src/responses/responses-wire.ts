@@ -1,4 +1,4 @@
-import type { ResponsesFunctionCall, ResponsesObject, ResponsesOutputMessage } from '../../../../libs/core/src';
+import type { ResponsesFunctionCall, ResponsesObject, ResponsesOutputMessage, ResponsesReasoningItem } from '../../../../libs/core/src';
 
 /**
  * The Responses object as the gateway sends it: the SDK's `Response` without `output_text` (the
@@ -20,7 +20,15 @@ export type ResponsesMessageItem = Omit<ResponsesOutputMessage, 'content'> & { c
 /** A function call item, with the id and status the gateway always gives it. */
 export type ResponsesCallItem = ResponsesFunctionCall & { id: string; status: ResponsesItemStatus };
 
-export type ResponsesWireItem = ResponsesOutputMessage | ResponsesCallItem;
+/**
+ * A reasoning item as the gateway writes it: the readable thinking as one `summary_text` part (none
+ * when the thinking was redacted), and Claude's blocks in `encrypted_content` (reasoning-encrypted-content.ts)
+ * when the answer carried them; no `status`, no `content`.
+ */
+export type ResponsesReasoningWireItem = Omit<ResponsesReasoningItem, 'status' | 'content'> & { summary: ResponsesSummaryPart[] };
+export type ResponsesSummaryPart = { type: 'summary_text'; text: string };
+
+export type ResponsesWireItem = ResponsesReasoningWireItem | ResponsesOutputMessage | ResponsesCallItem;
 
 export interface ResponsesWireUsage {
   input_tokens: number;
