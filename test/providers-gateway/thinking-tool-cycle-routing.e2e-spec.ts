@@ -77,6 +77,7 @@ routes:
     for (let i = 0; i < 3; i++) {
       const { headers } = await send(false, { model: 'agent', messages: [{ role: 'user', content: 'Hello' }] });
       expect(headers.get('x-router-model')).toBe('opus5');
+      expect(headers.has('x-router-excluded')).toBe(false);
     }
   });
 
@@ -88,6 +89,7 @@ routes:
         const { completion, headers } = await send(streamed, { model: 'agent', messages, tools });
         expect(completion.choices[0].message.content).toBe('It is 18 degrees.');
         expect([headers.get('x-router-model'), headers.get('x-router-reason'), headers.get('x-router-models')]).toEqual(['gpt', 'constraint', 'gpt']);
+        expect(headers.get('x-router-excluded')).toBe('opus5=missing_thinking_blocks');
       }
       expect(anthropic.requests.length).toBe(claudeCalls);
     });

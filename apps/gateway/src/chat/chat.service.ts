@@ -368,6 +368,7 @@ export class ChatService {
       'x-router-attempts': String(summary.attempts),
       'x-router-fallbacks': String(summary.fallbacks),
       'x-router-models': summary.models.join(','),
+      ...(plan.excluded ? { 'x-router-excluded': plan.excluded } : {}),
     };
   }
 

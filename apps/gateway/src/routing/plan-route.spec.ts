@@ -24,6 +24,8 @@ describe('planRoute', () => {
     expect(result.models.map((m) => m.id)).toEqual(['big']);
     expect(result.decision.reason).toBe('constraint');
     expect(result.decision.beliefs.find((b) => b.modelId === 'small')?.excludedBecause).toBe('context_window');
+    expect(result.excluded).toBe('small=context_window');
+    expect(plan({}).excluded).toBeUndefined();
   });
 
   it("keeps each plan's explanation when the next request on the same route plans again (the route's candidates are reused)", () => {
@@ -178,6 +180,7 @@ describe('planRoute constraints', () => {
       expect(result.models.map((m) => m.id)).toEqual(['eu']);
       expect(excluded(result, 'small')).toBe('provider_not_allowed');
       expect(excluded(result, 'big')).toBe('provider_not_allowed');
+      expect(result.excluded).toBe('small=provider_not_allowed,big=provider_not_allowed');
       expect(result.decision.reason).toBe('constraint');
     }
   });

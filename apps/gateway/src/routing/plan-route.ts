@@ -68,6 +68,11 @@ export interface RoutePlan {
   decision: Decision;
   /** The chosen model first, then the order to fall back in. */
   models: ModelSpec[];
+  /**
+   * The candidates this request's own constraints left out, as `model=reason` joined by commas (the
+   * `x-router-excluded` header), in the route's order; undefined when none was.
+   */
+  excluded?: string;
   promptTokens: number;
   /** For a route with `learner: hashed_words`: the prompt's hashed-word buckets, for its score job. */
   features?: Int32Array;
@@ -161,6 +166,7 @@ export function planRoute(input: PlanInput): RoutePlan {
   const candidateModels = cached.models;
   const priors = cached.priors;
   let anyEligible = false;
+  let anyExcluded = false;
   for (let i = 0; i < n; i++) {
     const id = route.candidates[i];
     const model = candidateModels[i];
@@ -188,6 +194,7 @@ export function planRoute(input: PlanInput): RoutePlan {
     c.eligible = excludedBecause === undefined;
     if (c.eligible) anyEligible = true;
     c.excludedBecause = excludedBecause;
+    if (excludedBecause !== undefined) anyExcluded = true;
     // The word learner carries the price prior in each model's bias weight instead.
     c.priorQuality = words ? undefined : priors[i];
     // Observed first, else the configured guess, else unknown (presumed fast, so it gets observed).
@@ -199,6 +206,7 @@ export function planRoute(input: PlanInput): RoutePlan {
     for (const c of candidates.filter(health)) Object.assign(c, { eligible: true, excludedBecause: undefined });
     if (!candidates.some((c) => c.eligible)) throw noEligibleModel(route, candidates, toolTurn);
   }
+  const excluded = anyExcluded ? exclusionsOf(candidates) : undefined;
   let untriedCap: number | undefined;
   if (route.maxUntriedShare !== undefined) {
     for (let i = 0; i < n; i++) if ((candidateArms[i]?.observations ?? 0) === 0) untriedCap = route.maxUntriedShare;
@@ -266,13 +274,14 @@ export function planRoute(input: PlanInput): RoutePlan {
   }
   const models = rankedModels ?? decision.ranked.map((id) => input.models.get(id)!);
   // The word learner's usual plan as one literal (the conditional spreads cost about 1 us), same keys.
-  if (tier === undefined && features !== undefined && wordOffsetLogits !== undefined) return { route, decision, models, promptTokens, features, wordOffsetLogits };
+  if (tier === undefined && features !== undefined && wordOffsetLogits !== undefined) return { route, decision, models, promptTokens, features, wordOffsetLogits, excluded };
   return {
     route,
     ...(tier ? { tier } : {}),
     decision,
     models,
     promptTokens,
+    ...(excluded ? { excluded } : {}),
     ...(features ? { features } : {}),
     ...(wordOffsetLogits ? { wordOffsetLogits } : {}),
   };
@@ -389,6 +398,13 @@ export function typicalCompletionTokens(arms: ReadonlyMap<string, ArmState>, ser
     weight += arm.successes + arm.failures;
   }
   return weight >= 1 ? tokens / weight : (served ?? DEFAULT_COMPLETION_TOKENS);
+}
+
+/** `model=reason` for each candidate left out (after health's relaxation), joined by commas. */
+export function exclusionsOf(candidates: readonly Candidate[]): string | undefined {
+  let out = '';
+  for (const c of candidates) if (c.excludedBecause !== undefined) out += `${out ? ',' : ''}${c.modelId}=${c.excludedBecause}`;
+  return out || undefined;
 }
 
 function noEligibleModel(route: RouteSpec, candidates: Candidate[], toolTurn: number): GatewayError {
