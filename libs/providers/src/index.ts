@@ -4,6 +4,7 @@ export * from './provider.registry';
 export * from './http/sse';
 export { closeUpstreamAgent } from './http/upstream-client';
 export { AnthropicProvider } from './anthropic/anthropic.provider';
+export { carriesEchoedThinking } from './anthropic/convert-echoed-thinking';
 export { GeminiProvider } from './gemini/gemini.provider';
 export * from './presets/provider-presets';
 export * from './catalog/model-catalog';

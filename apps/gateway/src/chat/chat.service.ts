@@ -14,7 +14,7 @@ import { LearnedState } from '../routing/learned-state';
 import { costUsd } from '../routing/cost';
 import { planRoute, type RoutePlan } from '../routing/plan-route';
 import { SpendTracker } from '../routing/spend-tracker';
-import { refusesToolTurn, toolTurnWithoutThinking } from '../routing/tool-turn-without-thinking';
+import { refusesToolTurn } from '../routing/tool-turn-without-thinking';
 import type { GatewayRuntime } from '../runtime';
 import { APP_CONFIG, CLOCK, JOB_QUEUE, LOG, RANDOM } from '../tokens';
 import { markRecorded } from '../errors/openai-error.filter';
@@ -120,8 +120,7 @@ export class ChatService {
       // The request's own x_router.fallbacks may not leave the providers its route (or tier) allows, nor
       // go to a model that refuses its tool turn (planRoute's exclusion, for the fallbacks too).
       const allowed = (plan.tier ?? plan.route).allowedProviders;
-      const toolTurn = toolTurnWithoutThinking(request.messages);
-      const outOfBounds = (m: ModelSpec) => exclude(m) !== undefined || (allowed !== undefined && !allowed.includes(m.providerId)) || refusesToolTurn(m, toolTurn);
+      const outOfBounds = (m: ModelSpec) => exclude(m) !== undefined || (allowed !== undefined && !allowed.includes(m.providerId)) || refusesToolTurn(m, plan.toolTurn);
       const failover: Failover = { policy, chain: buildChain(plan, policy, this.config.models, outOfBounds) };
       const answer = format.answer(request);
       if (request.stream) await this.stream(request, plan, ctx, reply, row, attempts, startedAt, failover, answer);

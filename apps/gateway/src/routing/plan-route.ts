@@ -73,6 +73,8 @@ export interface RoutePlan {
    * `x-router-excluded` header), in the route's order; undefined when none was.
    */
   excluded?: string;
+  /** `toolTurnWithoutThinking` of the request (-1: none), which the fallbacks are held to as the candidates were. */
+  toolTurn: number;
   promptTokens: number;
   /** For a route with `learner: hashed_words`: the prompt's hashed-word buckets, for its score job. */
   features?: Int32Array;
@@ -274,13 +276,14 @@ export function planRoute(input: PlanInput): RoutePlan {
   }
   const models = rankedModels ?? decision.ranked.map((id) => input.models.get(id)!);
   // The word learner's usual plan as one literal (the conditional spreads cost about 1 us), same keys.
-  if (tier === undefined && features !== undefined && wordOffsetLogits !== undefined) return { route, decision, models, promptTokens, features, wordOffsetLogits, excluded };
+  if (tier === undefined && features !== undefined && wordOffsetLogits !== undefined) return { route, decision, models, promptTokens, features, wordOffsetLogits, excluded, toolTurn };
   return {
     route,
     ...(tier ? { tier } : {}),
     decision,
     models,
     promptTokens,
+    toolTurn,
     ...(excluded ? { excluded } : {}),
     ...(features ? { features } : {}),
     ...(wordOffsetLogits ? { wordOffsetLogits } : {}),

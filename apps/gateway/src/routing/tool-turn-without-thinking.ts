@@ -1,5 +1,6 @@
 import type { ModelSpec, RouteSpec } from '../../../../libs/config/src';
 import { GatewayError, type ChatMessage } from '../../../../libs/core/src';
+import { carriesEchoedThinking } from '../../../../libs/providers/src';
 import type { Candidate } from '../../../../libs/router/src';
 
 /**
@@ -12,8 +13,8 @@ import type { Candidate } from '../../../../libs/router/src';
  * https://platform.claude.com/docs/build-with-claude/thinking-tool-workflows). That happens when the
  * tool cycle began on a model without Claude's thinking, and the router keeps it off such a model.
  *
- * Thinking is what the Anthropic adapter would send back (convertEchoedThinking): a non-empty
- * `thinking_blocks`, else a signed `reasoning.text` or a `reasoning.encrypted` in `reasoning_details`.
+ * Thinking is what the Anthropic adapter would send back (`carriesEchoedThinking`, beside its
+ * `convertEchoedThinking`).
  * Runs on every request: scans back from the last message only, and allocates nothing.
  */
 export function toolTurnWithoutThinking(messages: readonly ChatMessage[]): number {
@@ -23,20 +24,7 @@ export function toolTurnWithoutThinking(messages: readonly ChatMessage[]): numbe
   if (i < 0) return -1;
   const turn = messages[i];
   if (turn.role !== 'assistant' || (turn.tool_calls?.length ?? 0) === 0) return -1;
-  return carriesThinking(turn) ? -1 : i;
-}
-
-function carriesThinking(message: ChatMessage): boolean {
-  const { thinking_blocks: blocks, reasoning_details: details } = message as { thinking_blocks?: unknown; reasoning_details?: unknown };
-  // A malformed value counts: sent on, the adapter's 400 names it.
-  if (blocks != null) return !Array.isArray(blocks) || blocks.length > 0;
-  if (!Array.isArray(details)) return false;
-  for (const detail of details as unknown[]) {
-    const d = (detail ?? {}) as { type?: unknown; text?: unknown; signature?: unknown; data?: unknown };
-    if (d.type === 'reasoning.text' && typeof d.text === 'string' && typeof d.signature === 'string' && d.signature !== '') return true;
-    if (d.type === 'reasoning.encrypted' && typeof d.data === 'string') return true;
-  }
-  return false;
+  return carriesEchoedThinking(turn) ? -1 : i;
 }
 
 /** Why a model is not eligible for a request whose tool turn has no thinking (`excludedBecause`). */

@@ -34,12 +34,30 @@ function fromThinkingBlocks(value: unknown, param: string): EchoedThinking[] {
   });
 }
 
+/**
+ * Whether the message carries thinking to send back (what `convertEchoedThinking` returns blocks for, or
+ * names in a 400 when malformed), without building the blocks: for the router, on every request whose
+ * conversation ends on a tool result (apps/gateway/src/routing/tool-turn-without-thinking.ts).
+ */
+export function carriesEchoedThinking(message: ChatMessage): boolean {
+  const { thinking_blocks: blocks, reasoning_details: details } = message as { thinking_blocks?: unknown; reasoning_details?: unknown };
+  if (blocks != null) return !Array.isArray(blocks) || blocks.length > 0;
+  return Array.isArray(details) && details.some((d: unknown) => fromReasoningDetail(d) !== undefined);
+}
+
 function fromReasoningDetails(details: unknown[]): EchoedThinking[] {
   const out: EchoedThinking[] = [];
   for (const detail of details) {
-    const d = (detail ?? {}) as Record<string, unknown>;
-    if (d.type === 'reasoning.text' && typeof d.text === 'string' && typeof d.signature === 'string' && d.signature) out.push({ type: 'thinking', thinking: d.text, signature: d.signature });
-    else if (d.type === 'reasoning.encrypted' && typeof d.data === 'string') out.push({ type: 'redacted_thinking', data: d.data });
+    const block = fromReasoningDetail(detail);
+    if (block) out.push(block);
   }
   return out;
+}
+
+/** One of OpenRouter's `reasoning_details` as a block Anthropic can check; undefined for any other. */
+function fromReasoningDetail(detail: unknown): EchoedThinking | undefined {
+  const d = (detail ?? {}) as Record<string, unknown>;
+  if (d.type === 'reasoning.text' && typeof d.text === 'string' && typeof d.signature === 'string' && d.signature) return { type: 'thinking', thinking: d.text, signature: d.signature };
+  if (d.type === 'reasoning.encrypted' && typeof d.data === 'string') return { type: 'redacted_thinking', data: d.data };
+  return undefined;
 }
