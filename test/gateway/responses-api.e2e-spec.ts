@@ -1,8 +1,9 @@
 import { zodTextFormat } from 'openai/helpers/zod';
-import type { ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
+import type { ResponseCreateParamsNonStreaming, ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { z } from 'zod';
 import { startFakeAnthropic, type FakeUpstream } from '../fakes/fake-anthropic.server';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
+import { rejection } from '../support/sdk-rejection';
 import { eventually, routerYaml, startStack, type Stack } from '../support/stack';
 
 /**
@@ -298,6 +299,30 @@ describe('the Responses API through the gateway, with the official openai SDK', 
     expect(chat).toMatchObject({ status: 400, code: 'spicy_prompt' });
   });
 
+  /** The SDK's error for a Responses request, made not streamed and streamed (refused before the stream's headers). */
+  const refusedBoth = (body: Omit<ResponseCreateParamsNonStreaming, 'stream'>) =>
+    Promise.all([rejection(stack.client.responses.create({ ...body, stream: false })), rejection(stack.client.responses.create({ ...body, stream: true }))]);
+
+  it('names the Responses parameter, not the chat one, in an error about the chat request (validation, an upstream 400), streamed and not', async () => {
+    // Chat refuses an empty tool content: its messages[2].content is the client's input[2].output.
+    const input: ResponseInputItem[] = [{ role: 'user', content: 'Weather?' }, { type: 'function_call', call_id: 'c1', name: 'get_weather', arguments: '{}' }, { type: 'function_call_output', call_id: 'c1', output: [] }];
+    for (const err of await refusedBoth({ model: 'cheap', input })) {
+      expect(err).toMatchObject({ status: 400, type: 'invalid_request_error', param: 'input[2].output', message: expect.stringContaining("'input[2].output'") });
+      expect(err.message).not.toContain('messages');
+    }
+    const validation = (await rejection(stack.client.responses.create({ model: 'cheap', input }))).requestID!;
+    expect(await recorded(validation)).toMatchObject({ status: 'error', http_status: 400 });
+
+    // An upstream's 400 names its chat request's parameters; the client reads its own.
+    upstream.setBehavior(() => ({ kind: 'error', status: 400, message: "Invalid 'messages[1].content': too long for max_tokens.", type: 'invalid_request_error', code: 'too_long', param: 'messages[1].content' }));
+    for (const err of await refusedBoth({ model: 'strong', instructions: 'Be brief.', input: [{ role: 'user', content: 'x' }], max_output_tokens: 10 })) {
+      expect(err).toMatchObject({ status: 400, code: 'too_long', param: 'input[0].content', error: { message: "Invalid 'input[0].content': too long for max_output_tokens." } });
+    }
+    // The chat route says what it always said.
+    const chat = await rejection(stack.client.chat.completions.create({ model: 'strong', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'x' }] }));
+    expect(chat).toMatchObject({ status: 400, param: 'messages[1].content', error: { message: "Invalid 'messages[1].content': too long for max_tokens." } });
+  });
+
   it('answers 404 to retrieving, listing input items of, or deleting a response: none is kept', async () => {
     upstream.setBehavior(() => ({ kind: 'text', content: 'ok' }));
     const made = await stack.client.responses.create({ model: 'cheap', input: 'x' });
@@ -358,5 +383,23 @@ models:
     expect(streamed.output_text).toBe(result.output_text);
     expect(streamed.output[1]).toMatchObject({ call_id: 'toolu_01WeatherA', name: 'get_weather' });
     expect(JSON.parse((streamed.output[1] as { arguments: string }).arguments)).toEqual({ location: 'San Francisco, CA', unit: 'celsius' });
+  });
+
+  it("names the Responses parameter in the adapter's 400s, streamed and not, without calling Anthropic", async () => {
+    const calls = anthropic.requests.length;
+    const refusedBoth = (body: Omit<ResponseCreateParamsNonStreaming, 'stream'>) =>
+      Promise.all([rejection(stack.client.responses.create({ ...body, stream: false })), rejection(stack.client.responses.create({ ...body, stream: true }))]);
+    // The image is the second part of the first input item (messages[1].content[1] of the chat request, after the instructions).
+    const image: ResponseInputItem[] = [{ role: 'user', content: [{ type: 'input_text', text: 'What is this?' }, { type: 'input_image', image_url: 'ftp://example.com/cat.png', detail: 'auto' }] }];
+    for (const err of await refusedBoth({ model: 'sonnet', instructions: 'Be brief.', input: image })) {
+      expect(err).toMatchObject({ status: 400, param: 'input[0].content[1]', message: expect.stringContaining('http(s) URLs') });
+    }
+    const tools = [{ type: 'function' as const, name: 'city', parameters: { type: 'object', properties: {} }, strict: null }];
+    const format = { type: 'json_schema' as const, name: 'city', schema: { type: 'object', properties: { name: { type: 'string' } } } };
+    for (const err of await refusedBoth({ model: 'sonnet', input: 'A city', tools, text: { format } })) {
+      expect(err).toMatchObject({ status: 400, param: 'text.format', error: { message: 'text.format.name "city" collides with a tool of the same name.' } });
+    }
+    // The adapter refuses before any call; a Responses client sent no chat request to name.
+    expect(anthropic.requests.length).toBe(calls);
   });
 });

@@ -178,6 +178,11 @@ models:
       const err = await rejection(respond({ model: 'opus5', tools: responseTools, input: continueWith(first, first.output.filter((item) => item.type !== 'reasoning') as ResponseInputItem[]) }));
       expect([err.status, err.code]).toEqual([400, 'missing_thinking_blocks']);
       expect(err.message).toContain('and model "opus5" always thinks: Anthropic refuses a tool result whose assistant turn does not start with its thinking');
+      // Named as the client sent it: the turn's first item (its message item), not the chat request's messages[1].
+      expect(err.param).toBe('input');
+      expect(err.message).toMatch(/^400 input\[1\] begins a turn with function calls but comes without the reasoning item they were made with/);
+      expect(err.message).toContain("Send the response's output items back as you received them, reasoning items included");
+      expect(err.message).not.toMatch(/messages|thinking_blocks/);
       expect(anthropic.requests.length).toBe(calls);
     });
 

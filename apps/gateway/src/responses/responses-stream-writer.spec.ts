@@ -146,6 +146,15 @@ describe('ResponsesStreamWriter', () => {
     expect(all.map((e) => e.sequence_number)).toEqual(all.map((_, i) => i));
   });
 
+  it('names the Responses parameter in the error event, as the format maps it', () => {
+    const w = new ResponsesStreamWriter(parseResponsesRequest({ model: 'auto', input: 'x' }), { requestId: 'resp_abc', model: 'cheap', createdAt: 1 }, (error) =>
+      new GatewayError(error.status, error.message.replace('max_tokens', 'max_output_tokens'), error.type, error.code, 'max_output_tokens'),
+    );
+    const all = events([w.start(), w.fail(GatewayError.invalidRequest('max_tokens is too large.', 'max_tokens', 'bad'), report)].join(''));
+    expect(all.at(-2)).toMatchObject({ type: 'error', code: 'bad', message: 'max_output_tokens is too large.', param: 'max_output_tokens' });
+    expect(all.at(-1)).toMatchObject({ response: { status: 'failed', error: { code: 'bad', message: 'max_output_tokens is too large.' } } });
+  });
+
   describe('reasoning', () => {
     const blocks = [
       { type: 'thinking', thinking: 'Need the weather.', signature: 'sig1' },

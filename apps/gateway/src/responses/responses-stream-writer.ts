@@ -52,6 +52,8 @@ export class ResponsesStreamWriter implements StreamWriter {
   constructor(
     private readonly body: ResponsesBody,
     private readonly opening: StreamOpening,
+    /** The error as the Responses client names its request (responses-error.ts). */
+    private readonly clientError: (error: GatewayError) => GatewayError = (error) => error,
   ) {}
 
   start(): string {
@@ -79,7 +81,8 @@ export class ResponsesStreamWriter implements StreamWriter {
    * OpenAI's way to say a stream failed: an `error` event, then `response.failed` with what had
    * been written, its open items `incomplete`.
    */
-  fail(error: GatewayError, report: RouterStreamReport): string {
+  fail(chatError: GatewayError, report: RouterStreamReport): string {
+    const error = this.clientError(chatError);
     const events = [...this.closeReasoning(), ...this.closeMessage('incomplete'), ...this.closeCalls('incomplete')];
     events.push({ type: 'error', code: error.code, message: error.message, param: error.param });
     const response = { ...this.response('failed', null), error: { code: error.code ?? error.type, message: error.message } };
