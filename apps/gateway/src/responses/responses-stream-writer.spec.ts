@@ -160,7 +160,8 @@ describe('ResponsesStreamWriter', () => {
       { type: 'thinking', thinking: 'Need the weather.', signature: 'sig1' },
       { type: 'redacted_thinking', data: 'opaque' },
     ];
-    const toolsBody = { model: 'auto', input: 'x', tools: [{ type: 'function', name: 'weather', parameters: null, strict: null }] };
+    const toolsBody = { model: 'auto', input: 'x', tools: [{ type: 'function', name: 'weather', parameters: null, strict: null }], reasoning: { summary: 'detailed' } };
+    const summaryBody = { model: 'auto', input: 'x', reasoning: { summary: 'auto' } };
 
     it('streams the thinking as a reasoning item first, its summary by deltas, and closes it with the blocks in encrypted_content', () => {
       const w = writer(toolsBody);
@@ -224,8 +225,33 @@ describe('ResponsesStreamWriter', () => {
       expect(all.filter((e) => e.type === 'response.output_item.added').map((e) => e.output_index)).toEqual([0, 1]);
     });
 
+    it('writes no summary when the request asked for none, as OpenAI: the item first, its summary []', () => {
+      const w = writer({ model: 'auto', input: 'x' });
+      const all = events(
+        [w.start(), w.chunk(chunk({ reasoning_content: 'Need the ' })), w.chunk(chunk({ reasoning_content: 'weather.' })), w.chunk(chunk({ content: 'Hi' })), w.chunk(chunk({ thinking_blocks: blocks })), w.end(chunk({}, 'stop'), usage, report)].join(''),
+      );
+      expect(all.map((e) => [e.type, e.output_index])).toEqual([
+        ['response.created', undefined],
+        ['response.in_progress', undefined],
+        ['response.output_item.added', 0],
+        ['response.output_item.added', 1],
+        ['response.content_part.added', 1],
+        ['response.output_text.delta', 1],
+        ['response.output_item.done', 0],
+        ['response.output_text.done', 1],
+        ['response.content_part.done', 1],
+        ['response.output_item.done', 1],
+        ['response.completed', undefined],
+      ]);
+      const reasoning = { type: 'reasoning', id: 'rs_abc_0', summary: [], encrypted_content: expect.any(String) };
+      expect(all[6].item).toEqual(reasoning);
+      expect((all.at(-1)!.response as { output: unknown[]; reasoning: unknown }).output[0]).toEqual(reasoning);
+      expect((all.at(-1)!.response as { reasoning: unknown }).reasoning).toEqual({ effort: null, summary: null });
+      expect((events([writer(summaryBody).start()].join(''))[0].response as { reasoning: unknown }).reasoning).toEqual({ effort: null, summary: 'auto' });
+    });
+
     it('writes reasoning that comes after the text began (not Claude’s order) as a new summary part', () => {
-      const w = writer();
+      const w = writer(summaryBody);
       const all = events([w.start(), w.chunk(chunk({ reasoning_content: 'A' })), w.chunk(chunk({ content: 'Hi' })), w.chunk(chunk({ reasoning_content: 'B' })), w.end(chunk({}, 'stop'), usage, report)].join(''));
       expect(all.filter((e) => e.type.startsWith('response.reasoning_summary')).map((e) => [e.type, e.summary_index])).toEqual([
         ['response.reasoning_summary_part.added', 0],
@@ -248,7 +274,7 @@ describe('ResponsesStreamWriter', () => {
     });
 
     it('closes a reasoning item without blocks when the stream fails (none come before the end)', () => {
-      const w = writer();
+      const w = writer(summaryBody);
       const error = new GatewayError(502, 'boom', 'api_error', 'upstream_error');
       const all = events([w.start(), w.chunk(chunk({ reasoning_content: 'Hmm' })), w.fail(error, report)].join(''));
       expect(all.map((e) => e.type).slice(2)).toEqual([

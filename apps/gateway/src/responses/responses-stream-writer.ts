@@ -4,7 +4,7 @@ import { buildResponse, itemId } from './build-response';
 import { mapFinishReason } from './map-finish-reason';
 import type { ResponsesBody } from './parse-responses-request';
 import type { ResponsesCallItem, ResponsesMessageItem, ResponsesReasoningWireItem, ResponsesRefusalPart, ResponsesTextPart, ResponsesWireEvent, ResponsesWireItem } from './responses-wire';
-import { toReasoningItem } from './to-reasoning-item';
+import { summaryRequested, toReasoningItem } from './to-reasoning-item';
 import { toResponsesUsage } from './to-responses-usage';
 
 /** A message being written: its place in the output and which of its parts is which. */
@@ -34,7 +34,8 @@ interface OpenReasoning {
  * is closed when the first call starts; a call is closed at the end (calls may stream interleaved).
  *
  * Reasoning (`delta.reasoning_content`, before the text) is a `reasoning` item whose summary part
- * grows by `reasoning_summary_text.delta`; the part is closed when the text or a call starts (reasoning
+ * grows by `reasoning_summary_text.delta` when the request asked for a summary (else the item is
+ * opened and its summary stays `[]`); the part is closed when the text or a call starts (reasoning
  * after that, not Claude's order, would be a new part), the item
  * only at the end: Claude's thinking blocks come in one `delta.thinking_blocks` just before the finish
  * chunk, and go in the item's `encrypted_content` (to-reasoning-item.ts). Blocks with no readable text
@@ -48,13 +49,17 @@ export class ResponsesStreamWriter implements StreamWriter {
   /** Open function calls by their chat tool-call index. */
   private readonly calls = new Map<number, { index: number; item: ResponsesCallItem }>();
   private finishReason: string | null = null;
+  /** Whether the request asked for the reasoning's summary (to-reasoning-item.ts). */
+  private readonly summarize: boolean;
 
   constructor(
     private readonly body: ResponsesBody,
     private readonly opening: StreamOpening,
     /** The error as the Responses client names its request (responses-error.ts). */
     private readonly clientError: (error: GatewayError) => GatewayError = (error) => error,
-  ) {}
+  ) {
+    this.summarize = summaryRequested(body);
+  }
 
   start(): string {
     const response = this.response('in_progress', null);
@@ -137,10 +142,14 @@ export class ResponsesStreamWriter implements StreamWriter {
     return (this.reasoning = { index, item });
   }
 
-  /** A piece of readable reasoning, in the reasoning item's summary part (both opened if need be). */
+  /**
+   * A piece of readable reasoning, in the reasoning item's summary part (both opened if need be); when
+   * the request asked for no summary, only the item is opened (its `summary` stays `[]`, as OpenAI's).
+   */
   private addReasoning(piece: string): ResponsesWireEvent[] {
     const events: ResponsesWireEvent[] = [];
     const reasoning = this.openReasoning(events);
+    if (!this.summarize) return events;
     let summaryIndex = reasoning.openPart;
     if (summaryIndex === undefined) {
       summaryIndex = reasoning.openPart = reasoning.item.summary.length;
