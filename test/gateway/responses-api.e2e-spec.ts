@@ -385,6 +385,73 @@ models:
     expect(JSON.parse((streamed.output[1] as { arguments: string }).arguments)).toEqual({ location: 'San Francisco, CA', unit: 'celsius' });
   });
 
+  /** A streamed response's events, through create({ stream: true }). */
+  async function streamEvents(body: Omit<ResponseCreateParamsNonStreaming, 'stream'>): Promise<ResponseStreamEvent[]> {
+    const events: ResponseStreamEvent[] = [];
+    for await (const event of await stack.client.responses.create({ ...body, stream: true })) events.push(event);
+    return events;
+  }
+  const completedOf = (events: ResponseStreamEvent[]) => (events.at(-1) as Extract<ResponseStreamEvent, { type: 'response.completed' }>).response;
+  /** Output items without their ids (which come from each response's own id). */
+  const withoutIds = (output: Array<{ id?: string }>) => output.map(({ id: _id, ...item }) => item);
+
+  it('puts the reasoning item first when the thinking was all redacted (no readable text), streamed as not, and the chat stream is as before', async () => {
+    const body = { model: 'sonnet', input: 'Think hard [fixture:redacted-thinking]' };
+    const plain = await stack.client.responses.create(body);
+    expect(plain.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
+    expect(plain.output[0]).toMatchObject({ type: 'reasoning', summary: [], encrypted_content: expect.any(String) });
+    expect(plain.output_text).toBe('The answer is 42.');
+
+    const events = await streamEvents(body);
+    const added = events.flatMap((e) => (e.type === 'response.output_item.added' ? [[e.output_index, e.item.type]] : []));
+    expect(added).toEqual([
+      [0, 'reasoning'],
+      [1, 'message'],
+    ]);
+    // The reasoning item is added before any of the text is written.
+    expect(events.findIndex((e) => e.type === 'response.output_item.added' && e.item.type === 'reasoning')).toBeLessThan(events.findIndex((e) => e.type === 'response.output_text.delta'));
+    expect(events.filter((e) => e.type.startsWith('response.reasoning_summary'))).toEqual([]);
+    expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+    expect(withoutIds(completedOf(events).output)).toEqual(withoutIds(plain.output));
+
+    // The chat stream of the same answer carries nothing new: its deltas as they always were.
+    const res = await fetch(`${stack.gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.client.apiKey}` },
+      body: JSON.stringify({ model: 'sonnet', stream: true, messages: [{ role: 'user', content: body.input }] }),
+    });
+    const deltas = (await res.text())
+      .split('\n\n')
+      .filter((block) => block.startsWith('data: {'))
+      .map((block) => (JSON.parse(block.slice('data: '.length)) as { choices: Array<{ delta: Record<string, unknown> }> }).choices[0]?.delta)
+      .filter((delta) => delta !== undefined);
+    expect(deltas).toEqual([{ role: 'assistant', content: '' }, { content: 'The answer' }, { content: ' is 42.' }, { thinking_blocks: [{ type: 'redacted_thinking', data: expect.any(String) }] }, {}]);
+  });
+
+  it('writes the reasoning summary only when reasoning.summary asks, as OpenAI, streamed as not', async () => {
+    const tools = [{ type: 'function' as const, name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } }, strict: null }];
+    const body = { model: 'sonnet', input: 'Weather in SF? [fixture:thinking-tool-call]', tools };
+    const thinking = 'The user asks for the weather in San Francisco. I should call get_weather with the location, in celsius.';
+    for (const [reasoning, summary] of [
+      [undefined, []],
+      [{ summary: null }, []],
+      [{ summary: 'auto' as const }, [{ type: 'summary_text', text: thinking }]],
+      [{ summary: 'detailed' as const }, [{ type: 'summary_text', text: thinking }]],
+    ] as const) {
+      const plain = await stack.client.responses.create({ ...body, ...(reasoning ? { reasoning } : {}) });
+      expect(plain.output.map((item) => item.type)).toEqual(['reasoning', 'message', 'function_call']);
+      expect(plain.output[0]).toMatchObject({ summary, encrypted_content: expect.any(String) });
+      expect(plain.reasoning).toMatchObject({ summary: reasoning && 'summary' in reasoning ? reasoning.summary : null });
+      const events = await streamEvents({ ...body, ...(reasoning ? { reasoning } : {}) });
+      // The reasoning item as the non-streamed one (the fixture's streamed call arguments are spaced otherwise).
+      expect(completedOf(events).output.map((item) => item.type)).toEqual(['reasoning', 'message', 'function_call']);
+      expect(withoutIds(completedOf(events).output.slice(0, 1))).toEqual(withoutIds(plain.output.slice(0, 1)));
+      const summaryEvents = events.filter((e) => e.type.startsWith('response.reasoning_summary')).map((e) => e.type);
+      if (summary.length === 0) expect(summaryEvents).toEqual([]);
+      else expect(summaryEvents).toEqual(['response.reasoning_summary_part.added', ...summaryEvents.slice(1, -2), 'response.reasoning_summary_text.done', 'response.reasoning_summary_part.done']);
+    }
+  });
+
   it("names the Responses parameter in the adapter's 400s, streamed and not, without calling Anthropic", async () => {
     const calls = anthropic.requests.length;
     const refusedBoth = (body: Omit<ResponseCreateParamsNonStreaming, 'stream'>) =>
@@ -398,6 +465,9 @@ models:
     const format = { type: 'json_schema' as const, name: 'city', schema: { type: 'object', properties: { name: { type: 'string' } } } };
     for (const err of await refusedBoth({ model: 'sonnet', input: 'A city', tools, text: { format } })) {
       expect(err).toMatchObject({ status: 400, param: 'text.format', error: { message: 'text.format.name "city" collides with a tool of the same name.' } });
+    }
+    for (const err of await refusedBoth({ model: 'sonnet', input: 'x', reasoning: { effort: 'low' } })) {
+      expect(err).toMatchObject({ status: 400, param: 'reasoning.effort', code: 'unsupported_parameter', error: { message: 'reasoning.effort is not supported by Anthropic models.' } });
     }
     // The adapter refuses before any call; a Responses client sent no chat request to name.
     expect(anthropic.requests.length).toBe(calls);

@@ -1,4 +1,4 @@
-import { GatewayError, type ChatChunk } from '../../../../libs/core/src';
+import { GatewayError, THOUGHT_BEFORE, type ChatChunk } from '../../../../libs/core/src';
 import type { RouterStreamReport } from '../chat/client-format';
 import { parseResponsesRequest } from './parse-responses-request';
 import { decodeThinkingBlocks } from './reasoning-encrypted-content';
@@ -212,7 +212,34 @@ describe('ResponsesStreamWriter', () => {
       expect(completed.output.map((item) => item.id)).toEqual(['rs_abc_0', 'msg_abc_1', 'fc_abc_2']);
     });
 
-    it('opens the item when the blocks come with no readable thinking before them (all redacted), after what was written', () => {
+    it('opens the item first when a delta says thinking came before it with no readable text (all redacted), as the non-streamed output orders it', () => {
+      const w = writer();
+      const all = events(
+        [w.start(), w.chunk(chunk({ role: 'assistant', content: '' })), w.chunk(chunk({ content: 'Hi', [THOUGHT_BEFORE]: true })), w.chunk(chunk({ thinking_blocks: [blocks[1]] })), w.end(chunk({}, 'stop'), usage, report)].join(''),
+      );
+      expect(all.map((e) => [e.type, e.output_index])).toEqual([
+        ['response.created', undefined],
+        ['response.in_progress', undefined],
+        ['response.output_item.added', 0],
+        ['response.output_item.added', 1],
+        ['response.content_part.added', 1],
+        ['response.output_text.delta', 1],
+        ['response.output_item.done', 0],
+        ['response.output_text.done', 1],
+        ['response.content_part.done', 1],
+        ['response.output_item.done', 1],
+        ['response.completed', undefined],
+      ]);
+      expect(all[2].item).toEqual({ type: 'reasoning', id: 'rs_abc_0', summary: [] });
+      const completed = all.at(-1)!.response as { output: Array<{ type: string; id: string; summary?: unknown[]; encrypted_content?: string }> };
+      expect(completed.output.map((item) => [item.type, item.id])).toEqual([
+        ['reasoning', 'rs_abc_0'],
+        ['message', 'msg_abc_1'],
+      ]);
+      expect(decodeThinkingBlocks(completed.output[0].encrypted_content, 'p')).toEqual([blocks[1]]);
+    });
+
+    it('opens the item when the blocks come with no readable thinking or mark before them, after what was written', () => {
       const w = writer();
       const all = events([w.start(), w.chunk(chunk({ content: 'Hi' })), w.chunk(chunk({ thinking_blocks: [blocks[1]] })), w.end(chunk({}, 'stop'), usage, report)].join(''));
       const completed = all.at(-1)!.response as { output: Array<{ type: string; id: string; summary?: unknown[]; encrypted_content?: string }> };

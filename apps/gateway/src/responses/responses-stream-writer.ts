@@ -1,4 +1,4 @@
-import type { ChatChunk, ChatReasoningFields, ChatThinkingBlock, GatewayError, Usage } from '../../../../libs/core/src';
+import { THOUGHT_BEFORE, type ChatChunk, type ChatReasoningFields, type ChatThinkingBlock, type GatewayError, type Usage } from '../../../../libs/core/src';
 import type { RouterStreamReport, StreamOpening, StreamWriter } from '../chat/client-format';
 import { buildResponse, itemId } from './build-response';
 import { mapFinishReason } from './map-finish-reason';
@@ -38,8 +38,10 @@ interface OpenReasoning {
  * opened and its summary stays `[]`); the part is closed when the text or a call starts (reasoning
  * after that, not Claude's order, would be a new part), the item
  * only at the end: Claude's thinking blocks come in one `delta.thinking_blocks` just before the finish
- * chunk, and go in the item's `encrypted_content` (to-reasoning-item.ts). Blocks with no readable text
- * before them (all redacted) open the item then, after the items already written.
+ * chunk, and go in the item's `encrypted_content` (to-reasoning-item.ts). Thinking with no readable
+ * text (all redacted) opens the item on the delta marked `THOUGHT_BEFORE` (the Anthropic adapter marks
+ * the first one after a thinking block ends), so it still comes before the text and calls; blocks from
+ * an upstream that marks nothing open it when they come, after the items already written.
  */
 export class ResponsesStreamWriter implements StreamWriter {
   private sequence = 0;
@@ -101,6 +103,8 @@ export class ResponsesStreamWriter implements StreamWriter {
       // The Responses API has one answer per request.
       if (choice.index !== 0) continue;
       const delta = (choice.delta ?? {}) as ChatChunk['choices'][number]['delta'] & ChatReasoningFields;
+      // Thinking came before this delta (it may have streamed no text: all redacted): its item goes first.
+      if (delta[THOUGHT_BEFORE]) this.openReasoning(events);
       if (delta.reasoning_content) events.push(...this.addReasoning(delta.reasoning_content));
       if (delta.thinking_blocks && delta.thinking_blocks.length > 0) {
         const reasoning = this.openReasoning(events);
