@@ -271,7 +271,7 @@ describe('the Responses API through the gateway, with the official openai SDK', 
   it('answers bad input with a 400 in OpenAI format, never a 500, and records it', async () => {
     const bad = async (body: Record<string, unknown>) => {
       const res = await fetch(`${stack.gateway.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.client.apiKey}` }, body: JSON.stringify(body) });
-      return { status: res.status, body: (await res.json()) as { error: { type: string; param: string | null; code: string | null } }, id: res.headers.get('x-request-id') };
+      return { status: res.status, body: (await res.json()) as { error: { type: string; message: string; param: string | null; code: string | null } }, id: res.headers.get('x-request-id') };
     };
     expect(await bad({ input: 'x' })).toMatchObject({ status: 400, body: { error: { type: 'invalid_request_error', param: 'model', code: 'missing_required_parameter' } } });
     expect(await bad({ model: 'cheap' })).toMatchObject({ status: 400, body: { error: { param: 'input', code: 'missing_required_parameter' } } });
@@ -281,6 +281,9 @@ describe('the Responses API through the gateway, with the official openai SDK', 
     expect(await bad({ model: 'cheap', input: [{ role: 'tool', content: 'x' }] })).toMatchObject({ status: 400, body: { error: { param: 'input[0].role' } } });
     expect(await bad({ model: 'cheap', input: [{ type: 'function_call_output', output: 'x' }] })).toMatchObject({ status: 400, body: { error: { param: 'input[0].call_id' } } });
     expect(await bad({ model: 'cheap', input: 'x', n: 2 })).toMatchObject({ status: 400, body: { error: { param: 'n', code: 'unknown_parameter' } } });
+    // A chat parameter sent to the Responses API is its own unknown parameter, named as sent.
+    expect(await bad({ model: 'cheap', input: 'x', max_tokens: 5 })).toMatchObject({ status: 400, body: { error: { param: 'max_tokens', code: 'unknown_parameter', message: "Unknown parameter: 'max_tokens'." } } });
+    expect(await bad({ model: 'cheap', messages: [] })).toMatchObject({ status: 400, body: { error: { param: 'messages', code: 'unknown_parameter' } } });
     expect(await bad({ model: 'cheap', input: 'x', text: { format: { type: 'json_schema', name: 'a' } } })).toMatchObject({ status: 400, body: { error: { param: 'text.format.schema' } } });
     expect(await bad({ model: 'nope', input: 'x' })).toMatchObject({ status: 404, body: { error: { param: 'model', code: 'model_not_found' } } });
     const notJson = await fetch(`${stack.gateway.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.client.apiKey}` }, body: '{"model":' });

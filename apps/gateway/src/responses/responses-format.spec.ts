@@ -30,6 +30,19 @@ describe('responsesFormat', () => {
     expect(format.error!(routing)).toMatchObject({ param: 'text.format', message: 'This request needs structured output (text.format json_schema), but no.', code: 'unsupported_capability' });
   });
 
+  it("leaves an error about the Responses body itself as it is: 'messages' or 'max_tokens' sent to it are its own unknown parameters", () => {
+    for (const name of ['messages', 'max_tokens']) {
+      const format = responsesFormat();
+      let refused: unknown;
+      try {
+        format.read({ model: 'auto', input: 'x', [name]: 1 });
+      } catch (err) {
+        refused = err;
+      }
+      expect(format.error!(refused as GatewayError)).toMatchObject({ param: name, code: 'unknown_parameter', message: `Unknown parameter: '${name}'.` });
+    }
+  });
+
   it('cannot answer a request it has not read', () => {
     expect(() => responsesFormat().answer({ model: 'auto', messages: [] })).toThrow('answer() before read()');
   });

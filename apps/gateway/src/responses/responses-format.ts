@@ -16,8 +16,9 @@ import { toChatRequest } from './to-chat-request';
  */
 export function responsesFormat(): ClientFormat {
   let body: ResponsesBody | undefined;
-  let origins: MessageOrigin[] = [];
-  const clientError = (error: GatewayError) => toResponsesError(error, origins);
+  /** Set once the body is translated: an error before that is about the Responses body itself, named as sent. */
+  let origins: MessageOrigin[] | undefined;
+  const clientError = (error: GatewayError) => (origins ? toResponsesError(error, origins) : error);
   return {
     read(raw) {
       body = parseResponsesRequest(raw);
