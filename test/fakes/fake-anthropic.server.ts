@@ -14,7 +14,8 @@
  * for claude-opus-5* and claude-sonnet-5*, else when the request turns it on) and hold none when it is
  * off. Otherwise a 400 in Anthropic's words
  * (https://platform.claude.com/docs/build-with-claude/thinking#preserving-thinking-blocks).
- * The `thinking-tool-call` fixture answers with a redacted and a signed thinking block before its tool call.
+ * The `thinking-tool-call` fixture answers with a redacted and a signed thinking block before its tool call;
+ * `redacted-thinking` with one redacted block (no readable thinking) before its text.
  */
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

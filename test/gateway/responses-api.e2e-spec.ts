@@ -1,8 +1,9 @@
 import { zodTextFormat } from 'openai/helpers/zod';
-import type { ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
+import type { ResponseCreateParamsNonStreaming, ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { z } from 'zod';
 import { startFakeAnthropic, type FakeUpstream } from '../fakes/fake-anthropic.server';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
+import { rejection } from '../support/sdk-rejection';
 import { eventually, routerYaml, startStack, type Stack } from '../support/stack';
 
 /**
@@ -270,7 +271,7 @@ describe('the Responses API through the gateway, with the official openai SDK', 
   it('answers bad input with a 400 in OpenAI format, never a 500, and records it', async () => {
     const bad = async (body: Record<string, unknown>) => {
       const res = await fetch(`${stack.gateway.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.client.apiKey}` }, body: JSON.stringify(body) });
-      return { status: res.status, body: (await res.json()) as { error: { type: string; param: string | null; code: string | null } }, id: res.headers.get('x-request-id') };
+      return { status: res.status, body: (await res.json()) as { error: { type: string; message: string; param: string | null; code: string | null } }, id: res.headers.get('x-request-id') };
     };
     expect(await bad({ input: 'x' })).toMatchObject({ status: 400, body: { error: { type: 'invalid_request_error', param: 'model', code: 'missing_required_parameter' } } });
     expect(await bad({ model: 'cheap' })).toMatchObject({ status: 400, body: { error: { param: 'input', code: 'missing_required_parameter' } } });
@@ -280,6 +281,9 @@ describe('the Responses API through the gateway, with the official openai SDK', 
     expect(await bad({ model: 'cheap', input: [{ role: 'tool', content: 'x' }] })).toMatchObject({ status: 400, body: { error: { param: 'input[0].role' } } });
     expect(await bad({ model: 'cheap', input: [{ type: 'function_call_output', output: 'x' }] })).toMatchObject({ status: 400, body: { error: { param: 'input[0].call_id' } } });
     expect(await bad({ model: 'cheap', input: 'x', n: 2 })).toMatchObject({ status: 400, body: { error: { param: 'n', code: 'unknown_parameter' } } });
+    // A chat parameter sent to the Responses API is its own unknown parameter, named as sent.
+    expect(await bad({ model: 'cheap', input: 'x', max_tokens: 5 })).toMatchObject({ status: 400, body: { error: { param: 'max_tokens', code: 'unknown_parameter', message: "Unknown parameter: 'max_tokens'." } } });
+    expect(await bad({ model: 'cheap', messages: [] })).toMatchObject({ status: 400, body: { error: { param: 'messages', code: 'unknown_parameter' } } });
     expect(await bad({ model: 'cheap', input: 'x', text: { format: { type: 'json_schema', name: 'a' } } })).toMatchObject({ status: 400, body: { error: { param: 'text.format.schema' } } });
     expect(await bad({ model: 'nope', input: 'x' })).toMatchObject({ status: 404, body: { error: { param: 'model', code: 'model_not_found' } } });
     const notJson = await fetch(`${stack.gateway.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.client.apiKey}` }, body: '{"model":' });
@@ -296,6 +300,30 @@ describe('the Responses API through the gateway, with the official openai SDK', 
     await expect(stack.client.responses.create({ model: 'strong', input: 'x' })).rejects.toMatchObject({ status: 400, code: 'spicy_prompt', message: expect.stringContaining('too spicy') });
     const chat = await stack.client.chat.completions.create({ model: 'strong', messages: [{ role: 'user', content: 'x' }] }).catch((err: unknown) => err);
     expect(chat).toMatchObject({ status: 400, code: 'spicy_prompt' });
+  });
+
+  /** The SDK's error for a Responses request, made not streamed and streamed (refused before the stream's headers). */
+  const refusedBoth = (body: Omit<ResponseCreateParamsNonStreaming, 'stream'>) =>
+    Promise.all([rejection(stack.client.responses.create({ ...body, stream: false })), rejection(stack.client.responses.create({ ...body, stream: true }))]);
+
+  it('names the Responses parameter, not the chat one, in an error about the chat request (validation, an upstream 400), streamed and not', async () => {
+    // Chat refuses an empty tool content: its messages[2].content is the client's input[2].output.
+    const input: ResponseInputItem[] = [{ role: 'user', content: 'Weather?' }, { type: 'function_call', call_id: 'c1', name: 'get_weather', arguments: '{}' }, { type: 'function_call_output', call_id: 'c1', output: [] }];
+    for (const err of await refusedBoth({ model: 'cheap', input })) {
+      expect(err).toMatchObject({ status: 400, type: 'invalid_request_error', param: 'input[2].output', message: expect.stringContaining("'input[2].output'") });
+      expect(err.message).not.toContain('messages');
+    }
+    const validation = (await rejection(stack.client.responses.create({ model: 'cheap', input }))).requestID!;
+    expect(await recorded(validation)).toMatchObject({ status: 'error', http_status: 400 });
+
+    // An upstream's 400 names its chat request's parameters; the client reads its own.
+    upstream.setBehavior(() => ({ kind: 'error', status: 400, message: "Invalid 'messages[1].content': too long for max_tokens.", type: 'invalid_request_error', code: 'too_long', param: 'messages[1].content' }));
+    for (const err of await refusedBoth({ model: 'strong', instructions: 'Be brief.', input: [{ role: 'user', content: 'x' }], max_output_tokens: 10 })) {
+      expect(err).toMatchObject({ status: 400, code: 'too_long', param: 'input[0].content', error: { message: "Invalid 'input[0].content': too long for max_output_tokens." } });
+    }
+    // The chat route says what it always said.
+    const chat = await rejection(stack.client.chat.completions.create({ model: 'strong', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'x' }] }));
+    expect(chat).toMatchObject({ status: 400, param: 'messages[1].content', error: { message: "Invalid 'messages[1].content': too long for max_tokens." } });
   });
 
   it('answers 404 to retrieving, listing input items of, or deleting a response: none is kept', async () => {
@@ -358,5 +386,93 @@ models:
     expect(streamed.output_text).toBe(result.output_text);
     expect(streamed.output[1]).toMatchObject({ call_id: 'toolu_01WeatherA', name: 'get_weather' });
     expect(JSON.parse((streamed.output[1] as { arguments: string }).arguments)).toEqual({ location: 'San Francisco, CA', unit: 'celsius' });
+  });
+
+  /** A streamed response's events, through create({ stream: true }). */
+  async function streamEvents(body: Omit<ResponseCreateParamsNonStreaming, 'stream'>): Promise<ResponseStreamEvent[]> {
+    const events: ResponseStreamEvent[] = [];
+    for await (const event of await stack.client.responses.create({ ...body, stream: true })) events.push(event);
+    return events;
+  }
+  const completedOf = (events: ResponseStreamEvent[]) => (events.at(-1) as Extract<ResponseStreamEvent, { type: 'response.completed' }>).response;
+  /** Output items without their ids (which come from each response's own id). */
+  const withoutIds = (output: Array<{ id?: string }>) => output.map(({ id: _id, ...item }) => item);
+
+  it('puts the reasoning item first when the thinking was all redacted (no readable text), streamed as not, and the chat stream is as before', async () => {
+    const body = { model: 'sonnet', input: 'Think hard [fixture:redacted-thinking]' };
+    const plain = await stack.client.responses.create(body);
+    expect(plain.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
+    expect(plain.output[0]).toMatchObject({ type: 'reasoning', summary: [], encrypted_content: expect.any(String) });
+    expect(plain.output_text).toBe('The answer is 42.');
+
+    const events = await streamEvents(body);
+    const added = events.flatMap((e) => (e.type === 'response.output_item.added' ? [[e.output_index, e.item.type]] : []));
+    expect(added).toEqual([
+      [0, 'reasoning'],
+      [1, 'message'],
+    ]);
+    // The reasoning item is added before any of the text is written.
+    expect(events.findIndex((e) => e.type === 'response.output_item.added' && e.item.type === 'reasoning')).toBeLessThan(events.findIndex((e) => e.type === 'response.output_text.delta'));
+    expect(events.filter((e) => e.type.startsWith('response.reasoning_summary'))).toEqual([]);
+    expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+    expect(withoutIds(completedOf(events).output)).toEqual(withoutIds(plain.output));
+
+    // The chat stream of the same answer carries nothing new: its deltas as they always were.
+    const res = await fetch(`${stack.gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.client.apiKey}` },
+      body: JSON.stringify({ model: 'sonnet', stream: true, messages: [{ role: 'user', content: body.input }] }),
+    });
+    const deltas = (await res.text())
+      .split('\n\n')
+      .filter((block) => block.startsWith('data: {'))
+      .map((block) => (JSON.parse(block.slice('data: '.length)) as { choices: Array<{ delta: Record<string, unknown> }> }).choices[0]?.delta)
+      .filter((delta) => delta !== undefined);
+    expect(deltas).toEqual([{ role: 'assistant', content: '' }, { content: 'The answer' }, { content: ' is 42.' }, { thinking_blocks: [{ type: 'redacted_thinking', data: expect.any(String) }] }, {}]);
+  });
+
+  it('writes the reasoning summary only when reasoning.summary asks, as OpenAI, streamed as not', async () => {
+    const tools = [{ type: 'function' as const, name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } }, strict: null }];
+    const body = { model: 'sonnet', input: 'Weather in SF? [fixture:thinking-tool-call]', tools };
+    const thinking = 'The user asks for the weather in San Francisco. I should call get_weather with the location, in celsius.';
+    for (const [reasoning, summary] of [
+      [undefined, []],
+      [{ summary: null }, []],
+      [{ summary: 'auto' as const }, [{ type: 'summary_text', text: thinking }]],
+      [{ summary: 'detailed' as const }, [{ type: 'summary_text', text: thinking }]],
+    ] as const) {
+      const plain = await stack.client.responses.create({ ...body, ...(reasoning ? { reasoning } : {}) });
+      expect(plain.output.map((item) => item.type)).toEqual(['reasoning', 'message', 'function_call']);
+      expect(plain.output[0]).toMatchObject({ summary, encrypted_content: expect.any(String) });
+      expect(plain.reasoning).toMatchObject({ summary: reasoning && 'summary' in reasoning ? reasoning.summary : null });
+      const events = await streamEvents({ ...body, ...(reasoning ? { reasoning } : {}) });
+      // The reasoning item as the non-streamed one (the fixture's streamed call arguments are spaced otherwise).
+      expect(completedOf(events).output.map((item) => item.type)).toEqual(['reasoning', 'message', 'function_call']);
+      expect(withoutIds(completedOf(events).output.slice(0, 1))).toEqual(withoutIds(plain.output.slice(0, 1)));
+      const summaryEvents = events.filter((e) => e.type.startsWith('response.reasoning_summary')).map((e) => e.type);
+      if (summary.length === 0) expect(summaryEvents).toEqual([]);
+      else expect(summaryEvents).toEqual(['response.reasoning_summary_part.added', ...summaryEvents.slice(1, -2), 'response.reasoning_summary_text.done', 'response.reasoning_summary_part.done']);
+    }
+  });
+
+  it("names the Responses parameter in the adapter's 400s, streamed and not, without calling Anthropic", async () => {
+    const calls = anthropic.requests.length;
+    const refusedBoth = (body: Omit<ResponseCreateParamsNonStreaming, 'stream'>) =>
+      Promise.all([rejection(stack.client.responses.create({ ...body, stream: false })), rejection(stack.client.responses.create({ ...body, stream: true }))]);
+    // The image is the second part of the first input item (messages[1].content[1] of the chat request, after the instructions).
+    const image: ResponseInputItem[] = [{ role: 'user', content: [{ type: 'input_text', text: 'What is this?' }, { type: 'input_image', image_url: 'ftp://example.com/cat.png', detail: 'auto' }] }];
+    for (const err of await refusedBoth({ model: 'sonnet', instructions: 'Be brief.', input: image })) {
+      expect(err).toMatchObject({ status: 400, param: 'input[0].content[1]', message: expect.stringContaining('http(s) URLs') });
+    }
+    const tools = [{ type: 'function' as const, name: 'city', parameters: { type: 'object', properties: {} }, strict: null }];
+    const format = { type: 'json_schema' as const, name: 'city', schema: { type: 'object', properties: { name: { type: 'string' } } } };
+    for (const err of await refusedBoth({ model: 'sonnet', input: 'A city', tools, text: { format } })) {
+      expect(err).toMatchObject({ status: 400, param: 'text.format', error: { message: 'text.format.name "city" collides with a tool of the same name.' } });
+    }
+    for (const err of await refusedBoth({ model: 'sonnet', input: 'x', reasoning: { effort: 'low' } })) {
+      expect(err).toMatchObject({ status: 400, param: 'reasoning.effort', code: 'unsupported_parameter', error: { message: 'reasoning.effort is not supported by Anthropic models.' } });
+    }
+    // The adapter refuses before any call; a Responses client sent no chat request to name.
+    expect(anthropic.requests.length).toBe(calls);
   });
 });

@@ -147,7 +147,7 @@ models:
     }
 
     it('returns the thinking as a reasoning item with encrypted_content, and a tool round trip that echoes the output succeeds', async () => {
-      const first = await respond({ model: 'opus5', input: [question], tools: responseTools, store: false, include: ['reasoning.encrypted_content'] });
+      const first = await respond({ model: 'opus5', input: [question], tools: responseTools, store: false, include: ['reasoning.encrypted_content'], reasoning: { summary: 'auto' } });
       expect(first.output.map((item) => item.type)).toEqual(['reasoning', 'message', 'function_call']);
       expect(first.output_text).toBe("I'll check the weather.");
       const reasoning = first.output[0];
@@ -155,6 +155,7 @@ models:
       expect(reasoning.id).toMatch(/^rs_/);
       expect(reasoning.summary).toEqual([{ type: 'summary_text', text: issuedText }]);
       expect(reasoning.encrypted_content).toEqual(expect.any(String));
+      expect(first.reasoning).toMatchObject({ summary: 'auto' });
 
       const second = await respond({ model: 'opus5', input: continueWith(first), tools: responseTools, store: false, include: ['reasoning.encrypted_content'] });
       expect(second.output_text).toBe('Hello! How can I help you today?');
@@ -168,6 +169,9 @@ models:
     it('writes encrypted_content without include asking for it: a client that does not ask can continue the cycle too', async () => {
       const first = await respond({ model: 'opus5', input: [question], tools: responseTools });
       expect(first.output[0]).toMatchObject({ type: 'reasoning', encrypted_content: expect.any(String) });
+      // No summary without reasoning.summary, as OpenAI answers.
+      expect(first.output[0]).toMatchObject({ summary: [] });
+      expect(first.reasoning).toMatchObject({ summary: null });
       const second = await respond({ model: 'opus5', input: continueWith(first), tools: responseTools });
       expect(second.output_text).toBe('Hello! How can I help you today?');
     });
@@ -178,6 +182,11 @@ models:
       const err = await rejection(respond({ model: 'opus5', tools: responseTools, input: continueWith(first, first.output.filter((item) => item.type !== 'reasoning') as ResponseInputItem[]) }));
       expect([err.status, err.code]).toEqual([400, 'missing_thinking_blocks']);
       expect(err.message).toContain('and model "opus5" always thinks: Anthropic refuses a tool result whose assistant turn does not start with its thinking');
+      // Named as the client sent it: the turn's first item (its message item), not the chat request's messages[1].
+      expect(err.param).toBe('input');
+      expect(err.message).toMatch(/^400 input\[1\] begins a turn with function calls but comes without the reasoning item they were made with/);
+      expect(err.message).toContain("Send the response's output items back as you received them, reasoning items included");
+      expect(err.message).not.toMatch(/messages|thinking_blocks/);
       expect(anthropic.requests.length).toBe(calls);
     });
 
@@ -187,6 +196,30 @@ models:
       const err = await rejection(respond({ model: 'opus5', tools: responseTools, input: continueWith(first, output) }));
       expect([err.status, err.param]).toEqual([400, 'input[1].encrypted_content']);
     });
+  });
+
+  it('streams no Responses reasoning summary events unless reasoning.summary asks', async () => {
+    const typesOf = async (body: Omit<ResponseCreateParamsNonStreaming, 'stream'>) => {
+      const types: string[] = [];
+      for await (const event of await stack.client.responses.create({ ...body, stream: true })) types.push(event.type);
+      return types;
+    };
+    const body = {
+      model: 'opus5',
+      input: [{ role: 'user' as const, content: 'Weather in SF? [fixture:thinking-tool-call]' }],
+      tools: [{ type: 'function' as const, name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } }, strict: false }],
+    };
+    const plain = await typesOf(body);
+    expect(plain.filter((t) => t.startsWith('response.reasoning_summary'))).toEqual([]);
+    expect(plain.indexOf('response.output_item.added')).toBeLessThan(plain.indexOf('response.content_part.added'));
+    const summarized = await typesOf({ ...body, reasoning: { summary: 'detailed' } });
+    expect(summarized.filter((t) => t.startsWith('response.reasoning_summary'))).toEqual([
+      'response.reasoning_summary_part.added',
+      ...summarized.filter((t) => t === 'response.reasoning_summary_text.delta'),
+      'response.reasoning_summary_text.done',
+      'response.reasoning_summary_part.done',
+    ]);
+    expect(summarized.filter((t) => t === 'response.reasoning_summary_text.delta').length).toBeGreaterThan(0);
   });
 
   /** Asks the fake directly for a tool result answering `assistant` (its blocks, then a tool call): its error message, if it refuses. */

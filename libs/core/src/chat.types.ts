@@ -29,8 +29,18 @@ export type FinishReason = ChatCompletion.Choice['finish_reason'];
  */
 export type ChatThinkingBlock = { type: 'thinking'; thinking: string; signature: string } | { type: 'redacted_thinking'; data: string };
 
+/**
+ * On a stream delta: the model thought before this delta, in blocks that come whole, in
+ * `thinking_blocks`, only just before the finish chunk, and it may have streamed no readable thinking
+ * (`reasoning_content`) for them (Claude's `redacted_thinking`). A symbol key, so `JSON.stringify`
+ * leaves it out and no Chat Completions client ever sees it: it is for the gateway's own writers (the
+ * Responses stream opens its `reasoning` item there, first in the output as the non-streamed answer has it).
+ */
+export const THOUGHT_BEFORE: unique symbol = Symbol('thought before');
+
 /** The fields an assistant message (or a stream delta) may carry beside OpenAI's: the reasoning text to show, and the blocks to echo. */
 export interface ChatReasoningFields {
   reasoning_content?: string;
   thinking_blocks?: ChatThinkingBlock[];
+  [THOUGHT_BEFORE]?: true;
 }

@@ -129,7 +129,8 @@ export class ChatService {
       if (!(err instanceof GatewayError)) {
         this.log('error', 'chat completion failed unexpectedly', { requestId: ctx.requestId, error: (err as Error)?.message, stack: (err as Error)?.stack });
       }
-      const error = err instanceof GatewayError ? err : GatewayError.internal();
+      const chatError = err instanceof GatewayError ? err : GatewayError.internal();
+      const error = format.error ? format.error(chatError) : chatError;
       row.cost_usd = totalCost(attempts);
       this.finishWithError(row, attempts, error, startedAt);
       throw markRecorded(error);

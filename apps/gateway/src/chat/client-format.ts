@@ -23,6 +23,11 @@ export interface ClientFormat {
   read(body: unknown): ChatRequest;
   /** How the answer to the request `read` gave is written. */
   answer(request: ChatRequest): AnswerFormat;
+  /**
+   * An error raised on the chat request (its validation, routing, a provider's refusal) as the client
+   * knows its request: the parameters it names are the client's. Unset: the error as it is.
+   */
+  error?(error: GatewayError): GatewayError;
 }
 
 export interface AnswerFormat {

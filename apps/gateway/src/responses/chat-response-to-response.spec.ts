@@ -83,7 +83,7 @@ describe('chatResponseToResponse', () => {
     const calls = [{ id: 'toolu_1', type: 'function', function: { name: 'f', arguments: '{}' } }];
 
     it('puts a reasoning item first, its readable thinking the summary and the blocks, exactly, its encrypted_content (whatever include says)', () => {
-      const body = parseResponsesRequest({ model: 'm', input: 'x' });
+      const body = parseResponsesRequest({ model: 'm', input: 'x', reasoning: { summary: 'auto' } });
       const response = chatResponseToResponse(body, completion({ content: 'Checking.', tool_calls: calls, reasoning_content: 'Need the weather.', thinking_blocks: blocks }, 'tool_calls'), 1);
       expect(response.output.map((item) => [item.type, item.id])).toEqual([
         ['reasoning', 'rs_abc_0'],
@@ -94,10 +94,23 @@ describe('chatResponseToResponse', () => {
       if (reasoning.type !== 'reasoning') throw new Error('expected a reasoning item');
       expect(reasoning).toEqual({ type: 'reasoning', id: 'rs_abc_0', summary: [{ type: 'summary_text', text: 'Need the weather.' }], encrypted_content: expect.any(String) });
       expect(decodeThinkingBlocks(reasoning.encrypted_content, 'p')).toEqual(blocks);
+      expect(response.reasoning).toEqual({ effort: null, summary: 'auto' });
+    });
+
+    it('writes no summary when the request asked for none (as OpenAI), the item and its encrypted_content still', () => {
+      const answer = completion({ content: 'Checking.', reasoning_content: 'Need the weather.', thinking_blocks: blocks });
+      for (const reasoning of [undefined, { effort: 'low' }, { summary: null }]) {
+        const response = chatResponseToResponse(parseResponsesRequest({ model: 'm', input: 'x', reasoning }), answer, 1);
+        expect(response.output[0]).toEqual({ type: 'reasoning', id: 'rs_abc_0', summary: [], encrypted_content: expect.any(String) });
+        expect(response.reasoning?.summary).toBeNull();
+      }
+      // generate_summary is summary's deprecated name.
+      const old = chatResponseToResponse(parseResponsesRequest({ model: 'm', input: 'x', reasoning: { generate_summary: 'concise' } }), answer, 1);
+      expect(old.output[0]).toMatchObject({ summary: [{ type: 'summary_text', text: 'Need the weather.' }] });
     });
 
     it('gives thinking that was all redacted an empty summary, and reasoning without blocks (DeepSeek’s) no encrypted_content', () => {
-      const body = parseResponsesRequest({ model: 'm', input: 'x' });
+      const body = parseResponsesRequest({ model: 'm', input: 'x', reasoning: { summary: 'detailed' } });
       const redacted = chatResponseToResponse(body, completion({ content: 'Hi', thinking_blocks: [blocks[1]] }), 1).output[0];
       expect(redacted).toMatchObject({ type: 'reasoning', summary: [] });
       expect(decodeThinkingBlocks((redacted as { encrypted_content: string }).encrypted_content, 'p')).toEqual([blocks[1]]);

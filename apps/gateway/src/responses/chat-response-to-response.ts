@@ -3,12 +3,13 @@ import { buildResponse, itemId } from './build-response';
 import { mapFinishReason } from './map-finish-reason';
 import type { ResponsesBody } from './parse-responses-request';
 import type { ResponsesMessageItem, ResponsesWireItem, ResponsesWireObject } from './responses-wire';
-import { toReasoningItem } from './to-reasoning-item';
+import { summaryRequested, toReasoningItem } from './to-reasoning-item';
 import { toResponsesUsage } from './to-responses-usage';
 
 /**
  * A chat completion as the Responses object (`createdAt`: when the request came, in seconds): its
- * reasoning (`reasoning_content`, Claude's `thinking_blocks`) a `reasoning` item first, its text (and
+ * reasoning (`reasoning_content`, Claude's `thinking_blocks`) a `reasoning` item first (its summary the
+ * readable thinking when the request asked for one, else empty), its text (and
  * refusal) one `message` item, each of its function calls a `function_call` item after it, as the
  * Responses API orders them.
  */
@@ -20,8 +21,9 @@ export function chatResponseToResponse(body: ResponsesBody, response: ChatRespon
   const output: ResponsesWireItem[] = [];
   const message = choice?.message as (NonNullable<typeof choice>['message'] & ChatReasoningFields) | undefined;
   const blocks = message?.thinking_blocks;
-  // reasoning_content is the readable thinking already joined (none when it was all redacted).
-  if (message?.reasoning_content || (blocks && blocks.length > 0)) output.push(toReasoningItem(itemId(response.id, 'rs', 0), message?.reasoning_content ?? '', blocks));
+  // reasoning_content is the readable thinking already joined (none when it was all redacted); the summary only when asked.
+  const summary = summaryRequested(body) ? (message?.reasoning_content ?? '') : '';
+  if (message?.reasoning_content || (blocks && blocks.length > 0)) output.push(toReasoningItem(itemId(response.id, 'rs', 0), summary, blocks));
   const content: ResponsesMessageItem['content'] = [];
   if (message?.content) content.push({ type: 'output_text', text: message.content, annotations: [] });
   if (message?.refusal) content.push({ type: 'refusal', refusal: message.refusal });

@@ -7,15 +7,15 @@ const input = (items: unknown[]) => parseResponsesRequest({ model: 'm', input: i
 
 describe('convertInputToMessages', () => {
   it('puts the instructions first, as a system message, before a string input as the user message', () => {
-    expect(convertInputToMessages('Hi', 'Be brief')).toEqual([
+    expect(convertInputToMessages('Hi', 'Be brief').messages).toEqual([
       { role: 'system', content: 'Be brief' },
       { role: 'user', content: 'Hi' },
     ]);
-    expect(convertInputToMessages('Hi', null)).toEqual([{ role: 'user', content: 'Hi' }]);
+    expect(convertInputToMessages('Hi', null).messages).toEqual([{ role: 'user', content: 'Hi' }]);
   });
 
   it('maps message parts: input_text and input_image for the user, output_text and refusal for the assistant', () => {
-    const messages = convertInputToMessages(
+    const { messages } = convertInputToMessages(
       input([
         { role: 'developer', content: [{ type: 'input_text', text: 'Rules' }] },
         { role: 'user', content: [{ type: 'input_text', text: 'What is this?' }, { type: 'input_image', image_url: 'https://x/cat.png', detail: 'low' }] },
@@ -35,7 +35,7 @@ describe('convertInputToMessages', () => {
   });
 
   it('joins function calls to the assistant message before them (parallel calls are one turn), and outputs become tool messages', () => {
-    const messages = convertInputToMessages(
+    const { messages } = convertInputToMessages(
       input([
         { role: 'user', content: 'Weather in Paris and Oslo?' },
         { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Checking.' }] },
@@ -62,7 +62,7 @@ describe('convertInputToMessages', () => {
   });
 
   it('opens an assistant message for a function call that follows a tool result or a user message', () => {
-    const messages = convertInputToMessages(
+    const { messages } = convertInputToMessages(
       input([
         { role: 'user', content: 'Go' },
         { type: 'function_call', call_id: 'c1', name: 'a', arguments: '{}' },
@@ -88,7 +88,7 @@ describe('convertInputToMessages', () => {
     const chatCall = (id: string) => ({ id, type: 'function', function: { name: 'weather', arguments: '{}' } });
 
     it('gives the gateway’s thinking blocks to the assistant message it precedes, its text and calls one turn', () => {
-      const messages = convertInputToMessages(
+      const { messages } = convertInputToMessages(
         input([
           { role: 'user', content: 'Weather?' },
           reasoning(first),
@@ -114,14 +114,14 @@ describe('convertInputToMessages', () => {
     });
 
     it('gives a reasoning item after its turn’s items (nothing of the assistant after it) to that turn, several in their order', () => {
-      const messages = convertInputToMessages(input([{ role: 'user', content: 'Go' }, reasoning(first), call('c1'), reasoning(second), { type: 'function_call_output', call_id: 'c1', output: 'ok' }]), undefined);
+      const { messages } = convertInputToMessages(input([{ role: 'user', content: 'Go' }, reasoning(first), call('c1'), reasoning(second), { type: 'function_call_output', call_id: 'c1', output: 'ok' }]), undefined);
       expect(messages[1]).toEqual({ role: 'assistant', content: null, tool_calls: [chatCall('c1')], thinking_blocks: [...first, ...second] });
-      const last = convertInputToMessages(input([{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }, reasoning(second)]), undefined);
+      const { messages: last } = convertInputToMessages(input([{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }, reasoning(second)]), undefined);
       expect(last[1]).toEqual({ role: 'assistant', content: 'Hello', thinking_blocks: second });
     });
 
     it('leaves out a reasoning item that is not the gateway’s (OpenAI’s, none) or belongs to no assistant turn', () => {
-      const messages = convertInputToMessages(
+      const { messages } = convertInputToMessages(
         input([reasoning(first), { role: 'user', content: 'Hi' }, reasoning('gAAAAABopenai'), { role: 'assistant', content: 'Hello' }, reasoning(null), call('c1'), { role: 'user', content: 'More' }]),
         'Be brief',
       );
@@ -131,6 +131,21 @@ describe('convertInputToMessages', () => {
         { role: 'assistant', content: 'Hello', tool_calls: [chatCall('c1')] },
         { role: 'user', content: 'More' },
       ]);
+    });
+
+    it('records where each message came from: the instructions, the first item of a turn, each call and thinking block its item', () => {
+      const { origins } = convertInputToMessages(
+        input([{ role: 'user', content: 'Go' }, reasoning(first), call('c1'), call('c2'), reasoning(second), { type: 'function_call_output', call_id: 'c1', output: 'ok' }, { role: 'assistant', content: 'Done' }, call('c3')]),
+        'Be brief',
+      );
+      expect(origins).toEqual([
+        { param: 'instructions', kind: 'whole' },
+        { param: 'input[0]', kind: 'message' },
+        { param: 'input[2]', kind: 'function_call', toolCalls: [2, 3], thinking: [1, 4] },
+        { param: 'input[5]', kind: 'function_call_output' },
+        { param: 'input[6]', kind: 'message', toolCalls: [7] },
+      ]);
+      expect(convertInputToMessages('Hi', null).origins).toEqual([{ param: 'input', kind: 'whole' }]);
     });
 
     it('refuses the gateway’s own encrypted_content when altered, naming the item', () => {

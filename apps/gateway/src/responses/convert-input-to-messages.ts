@@ -6,6 +6,28 @@ type ChatAssistantMessage = Extract<ChatMessage, { role: 'assistant' }> & ChatRe
 type ChatUserPart = Exclude<Extract<ChatMessage, { role: 'user' }>['content'], string>[number];
 
 /**
+ * Where one chat message came from in the Responses request, so that an error about the chat request
+ * can name what the client sent (responses-error.ts). `param` is the message as a whole: `instructions`,
+ * `input` (a string input), or `input[j]`, the first item that made it (an assistant turn's message
+ * item, else its first `function_call`).
+ */
+export interface MessageOrigin {
+  param: string;
+  /** What made the message: `instructions` or a string `input`, a `message` item, a `function_call_output` item, or `function_call` items alone. */
+  kind: 'whole' | 'message' | 'function_call_output' | 'function_call';
+  /** The `function_call` item (its index in `input`) of each of the message's tool calls, in order. */
+  toolCalls?: number[];
+  /** The `reasoning` item (its index in `input`) of each of the message's thinking blocks, in order. */
+  thinking?: number[];
+}
+
+/** The chat messages and, at the same index, where each came from. */
+export interface ConvertedInput {
+  messages: ChatMessage[];
+  origins: MessageOrigin[];
+}
+
+/**
  * The Responses API's `instructions` and `input` as Chat Completions messages
  * (https://platform.openai.com/docs/guides/migrate-to-responses):
  * - `instructions` becomes a system message, first;
@@ -20,57 +42,77 @@ type ChatUserPart = Exclude<Extract<ChatMessage, { role: 'user' }>['content'], s
  *   without the gateway's `encrypted_content` (another server's, or none) carries nothing a model here
  *   can use and is left out.
  */
-export function convertInputToMessages(input: string | InputItem[], instructions: string | null | undefined): ChatMessage[] {
+export function convertInputToMessages(input: string | InputItem[], instructions: string | null | undefined): ConvertedInput {
   const messages: ChatMessage[] = [];
-  if (instructions) messages.push({ role: 'system', content: instructions });
+  const origins: MessageOrigin[] = [];
+  const push = (message: ChatMessage, origin: MessageOrigin) => {
+    messages.push(message);
+    origins.push(origin);
+  };
+  if (instructions) push({ role: 'system', content: instructions }, { param: 'instructions', kind: 'whole' });
   if (typeof input === 'string') {
-    messages.push({ role: 'user', content: input });
-    return messages;
+    push({ role: 'user', content: input }, { param: 'input', kind: 'whole' });
+    return { messages, origins };
   }
-  /** Thinking read from reasoning items, waiting for the assistant message it belongs to. */
+  /** Thinking read from reasoning items, waiting for the assistant message it belongs to; `from`: each block's item. */
   let thinking: ChatThinkingBlock[] = [];
+  let from: number[] = [];
+  /** The waiting thinking, given to the assistant message at the end (and where each block came from). */
+  const giveThinking = () => {
+    const last = messages.length - 1;
+    withThinking(messages[last] as ChatAssistantMessage, origins[last], thinking, from);
+    thinking = [];
+    from = [];
+  };
   /** Waiting thinking goes to the assistant message just before, if any (else it belongs to no turn). */
   const closeTurn = () => {
-    const previous = messages[messages.length - 1];
-    if (thinking.length > 0 && previous?.role === 'assistant') withThinking(previous, thinking);
+    if (thinking.length > 0 && messages[messages.length - 1]?.role === 'assistant') giveThinking();
     thinking = [];
+    from = [];
   };
   input.forEach((item, index) => {
+    const param = `input[${index}]`;
     switch (item.type) {
-      case 'reasoning':
-        thinking.push(...(decodeThinkingBlocks(item.encrypted_content, `input[${index}].encrypted_content`) ?? []));
+      case 'reasoning': {
+        const blocks = decodeThinkingBlocks(item.encrypted_content, `${param}.encrypted_content`) ?? [];
+        thinking.push(...blocks);
+        from.push(...blocks.map(() => index));
         break;
+      }
       case 'message':
         if (item.role === 'assistant') {
-          messages.push(withThinking(assistantMessage(item as AssistantMessage), thinking));
-          thinking = [];
+          push(assistantMessage(item as AssistantMessage), { param, kind: 'message' });
+          giveThinking();
         } else {
           closeTurn();
-          messages.push(item.role === 'user' ? userMessage(item as UserMessage) : instructionMessage(item as InstructionMessage));
+          push(item.role === 'user' ? userMessage(item as UserMessage) : instructionMessage(item as InstructionMessage), { param, kind: 'message' });
         }
         break;
       case 'function_call': {
         const call = { id: item.call_id, type: 'function' as const, function: { name: item.name, arguments: item.arguments } };
         const previous = messages[messages.length - 1];
-        if (previous?.role === 'assistant') withThinking(previous, thinking).tool_calls = [...(previous.tool_calls ?? []), call];
-        else messages.push(withThinking({ role: 'assistant', content: null, tool_calls: [call] }, thinking));
-        thinking = [];
+        if (previous?.role === 'assistant') previous.tool_calls = [...(previous.tool_calls ?? []), call];
+        else push({ role: 'assistant', content: null, tool_calls: [call] }, { param, kind: 'function_call' });
+        const origin = origins[origins.length - 1];
+        origin.toolCalls = [...(origin.toolCalls ?? []), index];
+        giveThinking();
         break;
       }
       case 'function_call_output':
         closeTurn();
-        messages.push({ role: 'tool', tool_call_id: item.call_id, content: toolOutput(item.output) });
+        push({ role: 'tool', tool_call_id: item.call_id, content: toolOutput(item.output) }, { param, kind: 'function_call_output' });
         break;
     }
   });
   closeTurn();
-  return messages;
+  return { messages, origins };
 }
 
-/** The message with the blocks added after any it has (a turn's thinking keeps its order). */
-function withThinking(message: ChatAssistantMessage, blocks: ChatThinkingBlock[]): ChatAssistantMessage {
-  if (blocks.length > 0) message.thinking_blocks = [...(message.thinking_blocks ?? []), ...blocks];
-  return message;
+/** The message with the blocks added after any it has (a turn's thinking keeps its order), and their items on its origin. */
+function withThinking(message: ChatAssistantMessage, origin: MessageOrigin, blocks: ChatThinkingBlock[], from: number[]): void {
+  if (blocks.length === 0) return;
+  message.thinking_blocks = [...(message.thinking_blocks ?? []), ...blocks];
+  origin.thinking = [...(origin.thinking ?? []), ...from];
 }
 
 function userMessage(item: UserMessage): ChatMessage {

@@ -59,6 +59,8 @@ describe('parseResponsesRequest', () => {
     [{ model: 'm', input: [{ type: 'reasoning', id: 'rs_1' }] }, 'input[0].summary', 'missing_required_parameter'],
     [{ model: 'm', input: [{ type: 'reasoning', summary: [{ type: 'summary_text' }] }] }, 'input[0].summary[0].text', 'missing_required_parameter'],
     [{ model: 'm', input: [{ type: 'reasoning', summary: [], encrypted_content: 7 }] }, 'input[0].encrypted_content', 'invalid_value'],
+    [{ model: 'm', input: 'x', reasoning: { summary: 'brief' } }, 'reasoning.summary', 'invalid_value'],
+    [{ model: 'm', input: 'x', reasoning: { generate_summary: true } }, 'reasoning.generate_summary', 'invalid_value'],
     [{ model: 'm', input: [{ type: 'web_search_call', id: 'ws_1' }] }, 'input[0].type', 'invalid_value'],
     [{ model: 'm', input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0].type', 'invalid_value'],
     [{ model: 'm', input: [{ role: 'tool', content: 'x' }] }, 'input[0].role', 'invalid_value'],

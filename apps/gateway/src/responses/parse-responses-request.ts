@@ -87,6 +87,8 @@ const textFormat = z.discriminatedUnion('type', [
 ]);
 export type TextFormatParam = z.infer<typeof textFormat>;
 
+const reasoningSummary = z.enum(['auto', 'concise', 'detailed']).nullable().optional();
+
 const requestSchema = z.object({
   model: z.string().min(1),
   input: z.union([z.string(), z.array(z.unknown()).min(1)]),
@@ -103,7 +105,16 @@ const requestSchema = z.object({
   safety_identifier: z.string().nullable().optional(),
   prompt_cache_key: z.string().nullable().optional(),
   service_tier: z.enum(['auto', 'default', 'flex', 'scale', 'priority']).nullable().optional(),
-  reasoning: z.object({ effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).nullable().optional() }).passthrough().nullable().optional(),
+  reasoning: z
+    .object({
+      effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).nullable().optional(),
+      /** Asks for the reasoning's summary in the `reasoning` item (to-reasoning-item.ts); `generate_summary` is its deprecated name. */
+      summary: reasoningSummary,
+      generate_summary: reasoningSummary,
+    })
+    .passthrough()
+    .nullable()
+    .optional(),
   stream: z.boolean().nullable().optional(),
   stream_options: z.object({ include_obfuscation: z.boolean().optional() }).nullable().optional(),
   // Accepted and ignored: nothing is kept (stateless), nothing extra is returned, nothing is truncated.

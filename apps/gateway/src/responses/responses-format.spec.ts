@@ -14,6 +14,35 @@ describe('responsesFormat', () => {
     expect(() => responsesFormat().read({ model: 'auto', input: 'x', previous_response_id: 'resp_0' })).toThrow(GatewayError);
   });
 
+  it('names the Responses parameter in an error about the chat request it read: in validation, and in any error after', () => {
+    const format = responsesFormat();
+    const body = { model: 'auto', input: [{ role: 'user', content: 'Hi' }, { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' }, { type: 'function_call_output', call_id: 'c1', output: [] }] };
+    let refused: unknown;
+    try {
+      format.read(body);
+    } catch (err) {
+      refused = err;
+    }
+    // Chat takes no empty tool content; its error named messages[2].content.
+    expect(refused).toMatchObject({ status: 400, param: 'messages[2].content' });
+    expect(format.error!(refused as GatewayError)).toMatchObject({ status: 400, param: 'input[2].output', message: expect.stringContaining("'input[2].output'") });
+    const routing = GatewayError.invalidRequest('This request needs structured output (response_format json_schema), but no.', 'response_format', 'unsupported_capability');
+    expect(format.error!(routing)).toMatchObject({ param: 'text.format', message: 'This request needs structured output (text.format json_schema), but no.', code: 'unsupported_capability' });
+  });
+
+  it("leaves an error about the Responses body itself as it is: 'messages' or 'max_tokens' sent to it are its own unknown parameters", () => {
+    for (const name of ['messages', 'max_tokens']) {
+      const format = responsesFormat();
+      let refused: unknown;
+      try {
+        format.read({ model: 'auto', input: 'x', [name]: 1 });
+      } catch (err) {
+        refused = err;
+      }
+      expect(format.error!(refused as GatewayError)).toMatchObject({ param: name, code: 'unknown_parameter', message: `Unknown parameter: '${name}'.` });
+    }
+  });
+
   it('cannot answer a request it has not read', () => {
     expect(() => responsesFormat().answer({ model: 'auto', messages: [] })).toThrow('answer() before read()');
   });

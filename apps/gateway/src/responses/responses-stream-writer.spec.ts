@@ -1,4 +1,4 @@
-import { GatewayError, type ChatChunk } from '../../../../libs/core/src';
+import { GatewayError, THOUGHT_BEFORE, type ChatChunk } from '../../../../libs/core/src';
 import type { RouterStreamReport } from '../chat/client-format';
 import { parseResponsesRequest } from './parse-responses-request';
 import { decodeThinkingBlocks } from './reasoning-encrypted-content';
@@ -146,12 +146,22 @@ describe('ResponsesStreamWriter', () => {
     expect(all.map((e) => e.sequence_number)).toEqual(all.map((_, i) => i));
   });
 
+  it('names the Responses parameter in the error event, as the format maps it', () => {
+    const w = new ResponsesStreamWriter(parseResponsesRequest({ model: 'auto', input: 'x' }), { requestId: 'resp_abc', model: 'cheap', createdAt: 1 }, (error) =>
+      new GatewayError(error.status, error.message.replace('max_tokens', 'max_output_tokens'), error.type, error.code, 'max_output_tokens'),
+    );
+    const all = events([w.start(), w.fail(GatewayError.invalidRequest('max_tokens is too large.', 'max_tokens', 'bad'), report)].join(''));
+    expect(all.at(-2)).toMatchObject({ type: 'error', code: 'bad', message: 'max_output_tokens is too large.', param: 'max_output_tokens' });
+    expect(all.at(-1)).toMatchObject({ response: { status: 'failed', error: { code: 'bad', message: 'max_output_tokens is too large.' } } });
+  });
+
   describe('reasoning', () => {
     const blocks = [
       { type: 'thinking', thinking: 'Need the weather.', signature: 'sig1' },
       { type: 'redacted_thinking', data: 'opaque' },
     ];
-    const toolsBody = { model: 'auto', input: 'x', tools: [{ type: 'function', name: 'weather', parameters: null, strict: null }] };
+    const toolsBody = { model: 'auto', input: 'x', tools: [{ type: 'function', name: 'weather', parameters: null, strict: null }], reasoning: { summary: 'detailed' } };
+    const summaryBody = { model: 'auto', input: 'x', reasoning: { summary: 'auto' } };
 
     it('streams the thinking as a reasoning item first, its summary by deltas, and closes it with the blocks in encrypted_content', () => {
       const w = writer(toolsBody);
@@ -202,7 +212,34 @@ describe('ResponsesStreamWriter', () => {
       expect(completed.output.map((item) => item.id)).toEqual(['rs_abc_0', 'msg_abc_1', 'fc_abc_2']);
     });
 
-    it('opens the item when the blocks come with no readable thinking before them (all redacted), after what was written', () => {
+    it('opens the item first when a delta says thinking came before it with no readable text (all redacted), as the non-streamed output orders it', () => {
+      const w = writer();
+      const all = events(
+        [w.start(), w.chunk(chunk({ role: 'assistant', content: '' })), w.chunk(chunk({ content: 'Hi', [THOUGHT_BEFORE]: true })), w.chunk(chunk({ thinking_blocks: [blocks[1]] })), w.end(chunk({}, 'stop'), usage, report)].join(''),
+      );
+      expect(all.map((e) => [e.type, e.output_index])).toEqual([
+        ['response.created', undefined],
+        ['response.in_progress', undefined],
+        ['response.output_item.added', 0],
+        ['response.output_item.added', 1],
+        ['response.content_part.added', 1],
+        ['response.output_text.delta', 1],
+        ['response.output_item.done', 0],
+        ['response.output_text.done', 1],
+        ['response.content_part.done', 1],
+        ['response.output_item.done', 1],
+        ['response.completed', undefined],
+      ]);
+      expect(all[2].item).toEqual({ type: 'reasoning', id: 'rs_abc_0', summary: [] });
+      const completed = all.at(-1)!.response as { output: Array<{ type: string; id: string; summary?: unknown[]; encrypted_content?: string }> };
+      expect(completed.output.map((item) => [item.type, item.id])).toEqual([
+        ['reasoning', 'rs_abc_0'],
+        ['message', 'msg_abc_1'],
+      ]);
+      expect(decodeThinkingBlocks(completed.output[0].encrypted_content, 'p')).toEqual([blocks[1]]);
+    });
+
+    it('opens the item when the blocks come with no readable thinking or mark before them, after what was written', () => {
       const w = writer();
       const all = events([w.start(), w.chunk(chunk({ content: 'Hi' })), w.chunk(chunk({ thinking_blocks: [blocks[1]] })), w.end(chunk({}, 'stop'), usage, report)].join(''));
       const completed = all.at(-1)!.response as { output: Array<{ type: string; id: string; summary?: unknown[]; encrypted_content?: string }> };
@@ -215,8 +252,33 @@ describe('ResponsesStreamWriter', () => {
       expect(all.filter((e) => e.type === 'response.output_item.added').map((e) => e.output_index)).toEqual([0, 1]);
     });
 
+    it('writes no summary when the request asked for none, as OpenAI: the item first, its summary []', () => {
+      const w = writer({ model: 'auto', input: 'x' });
+      const all = events(
+        [w.start(), w.chunk(chunk({ reasoning_content: 'Need the ' })), w.chunk(chunk({ reasoning_content: 'weather.' })), w.chunk(chunk({ content: 'Hi' })), w.chunk(chunk({ thinking_blocks: blocks })), w.end(chunk({}, 'stop'), usage, report)].join(''),
+      );
+      expect(all.map((e) => [e.type, e.output_index])).toEqual([
+        ['response.created', undefined],
+        ['response.in_progress', undefined],
+        ['response.output_item.added', 0],
+        ['response.output_item.added', 1],
+        ['response.content_part.added', 1],
+        ['response.output_text.delta', 1],
+        ['response.output_item.done', 0],
+        ['response.output_text.done', 1],
+        ['response.content_part.done', 1],
+        ['response.output_item.done', 1],
+        ['response.completed', undefined],
+      ]);
+      const reasoning = { type: 'reasoning', id: 'rs_abc_0', summary: [], encrypted_content: expect.any(String) };
+      expect(all[6].item).toEqual(reasoning);
+      expect((all.at(-1)!.response as { output: unknown[]; reasoning: unknown }).output[0]).toEqual(reasoning);
+      expect((all.at(-1)!.response as { reasoning: unknown }).reasoning).toEqual({ effort: null, summary: null });
+      expect((events([writer(summaryBody).start()].join(''))[0].response as { reasoning: unknown }).reasoning).toEqual({ effort: null, summary: 'auto' });
+    });
+
     it('writes reasoning that comes after the text began (not Claude’s order) as a new summary part', () => {
-      const w = writer();
+      const w = writer(summaryBody);
       const all = events([w.start(), w.chunk(chunk({ reasoning_content: 'A' })), w.chunk(chunk({ content: 'Hi' })), w.chunk(chunk({ reasoning_content: 'B' })), w.end(chunk({}, 'stop'), usage, report)].join(''));
       expect(all.filter((e) => e.type.startsWith('response.reasoning_summary')).map((e) => [e.type, e.summary_index])).toEqual([
         ['response.reasoning_summary_part.added', 0],
@@ -239,7 +301,7 @@ describe('ResponsesStreamWriter', () => {
     });
 
     it('closes a reasoning item without blocks when the stream fails (none come before the end)', () => {
-      const w = writer();
+      const w = writer(summaryBody);
       const error = new GatewayError(502, 'boom', 'api_error', 'upstream_error');
       const all = events([w.start(), w.chunk(chunk({ reasoning_content: 'Hmm' })), w.fail(error, report)].join(''));
       expect(all.map((e) => e.type).slice(2)).toEqual([

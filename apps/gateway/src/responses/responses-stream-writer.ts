@@ -1,10 +1,10 @@
-import type { ChatChunk, ChatReasoningFields, ChatThinkingBlock, GatewayError, Usage } from '../../../../libs/core/src';
+import { THOUGHT_BEFORE, type ChatChunk, type ChatReasoningFields, type ChatThinkingBlock, type GatewayError, type Usage } from '../../../../libs/core/src';
 import type { RouterStreamReport, StreamOpening, StreamWriter } from '../chat/client-format';
 import { buildResponse, itemId } from './build-response';
 import { mapFinishReason } from './map-finish-reason';
 import type { ResponsesBody } from './parse-responses-request';
 import type { ResponsesCallItem, ResponsesMessageItem, ResponsesReasoningWireItem, ResponsesRefusalPart, ResponsesTextPart, ResponsesWireEvent, ResponsesWireItem } from './responses-wire';
-import { toReasoningItem } from './to-reasoning-item';
+import { summaryRequested, toReasoningItem } from './to-reasoning-item';
 import { toResponsesUsage } from './to-responses-usage';
 
 /** A message being written: its place in the output and which of its parts is which. */
@@ -34,11 +34,14 @@ interface OpenReasoning {
  * is closed when the first call starts; a call is closed at the end (calls may stream interleaved).
  *
  * Reasoning (`delta.reasoning_content`, before the text) is a `reasoning` item whose summary part
- * grows by `reasoning_summary_text.delta`; the part is closed when the text or a call starts (reasoning
+ * grows by `reasoning_summary_text.delta` when the request asked for a summary (else the item is
+ * opened and its summary stays `[]`); the part is closed when the text or a call starts (reasoning
  * after that, not Claude's order, would be a new part), the item
  * only at the end: Claude's thinking blocks come in one `delta.thinking_blocks` just before the finish
- * chunk, and go in the item's `encrypted_content` (to-reasoning-item.ts). Blocks with no readable text
- * before them (all redacted) open the item then, after the items already written.
+ * chunk, and go in the item's `encrypted_content` (to-reasoning-item.ts). Thinking with no readable
+ * text (all redacted) opens the item on the delta marked `THOUGHT_BEFORE` (the Anthropic adapter marks
+ * the first one after a thinking block ends), so it still comes before the text and calls; blocks from
+ * an upstream that marks nothing open it when they come, after the items already written.
  */
 export class ResponsesStreamWriter implements StreamWriter {
   private sequence = 0;
@@ -48,11 +51,17 @@ export class ResponsesStreamWriter implements StreamWriter {
   /** Open function calls by their chat tool-call index. */
   private readonly calls = new Map<number, { index: number; item: ResponsesCallItem }>();
   private finishReason: string | null = null;
+  /** Whether the request asked for the reasoning's summary (to-reasoning-item.ts). */
+  private readonly summarize: boolean;
 
   constructor(
     private readonly body: ResponsesBody,
     private readonly opening: StreamOpening,
-  ) {}
+    /** The error as the Responses client names its request (responses-error.ts). */
+    private readonly clientError: (error: GatewayError) => GatewayError = (error) => error,
+  ) {
+    this.summarize = summaryRequested(body);
+  }
 
   start(): string {
     const response = this.response('in_progress', null);
@@ -79,7 +88,8 @@ export class ResponsesStreamWriter implements StreamWriter {
    * OpenAI's way to say a stream failed: an `error` event, then `response.failed` with what had
    * been written, its open items `incomplete`.
    */
-  fail(error: GatewayError, report: RouterStreamReport): string {
+  fail(chatError: GatewayError, report: RouterStreamReport): string {
+    const error = this.clientError(chatError);
     const events = [...this.closeReasoning(), ...this.closeMessage('incomplete'), ...this.closeCalls('incomplete')];
     events.push({ type: 'error', code: error.code, message: error.message, param: error.param });
     const response = { ...this.response('failed', null), error: { code: error.code ?? error.type, message: error.message } };
@@ -93,6 +103,8 @@ export class ResponsesStreamWriter implements StreamWriter {
       // The Responses API has one answer per request.
       if (choice.index !== 0) continue;
       const delta = (choice.delta ?? {}) as ChatChunk['choices'][number]['delta'] & ChatReasoningFields;
+      // Thinking came before this delta (it may have streamed no text: all redacted): its item goes first.
+      if (delta[THOUGHT_BEFORE]) this.openReasoning(events);
       if (delta.reasoning_content) events.push(...this.addReasoning(delta.reasoning_content));
       if (delta.thinking_blocks && delta.thinking_blocks.length > 0) {
         const reasoning = this.openReasoning(events);
@@ -134,10 +146,14 @@ export class ResponsesStreamWriter implements StreamWriter {
     return (this.reasoning = { index, item });
   }
 
-  /** A piece of readable reasoning, in the reasoning item's summary part (both opened if need be). */
+  /**
+   * A piece of readable reasoning, in the reasoning item's summary part (both opened if need be); when
+   * the request asked for no summary, only the item is opened (its `summary` stays `[]`, as OpenAI's).
+   */
   private addReasoning(piece: string): ResponsesWireEvent[] {
     const events: ResponsesWireEvent[] = [];
     const reasoning = this.openReasoning(events);
+    if (!this.summarize) return events;
     let summaryIndex = reasoning.openPart;
     if (summaryIndex === undefined) {
       summaryIndex = reasoning.openPart = reasoning.item.summary.length;

@@ -2,7 +2,7 @@ import { parseChatRequest } from '../chat/parse-chat-request';
 import { parseResponsesRequest } from './parse-responses-request';
 import { toChatRequest } from './to-chat-request';
 
-const translate = (body: Record<string, unknown>) => toChatRequest(parseResponsesRequest(body));
+const translate = (body: Record<string, unknown>) => toChatRequest(parseResponsesRequest(body)).request;
 
 describe('toChatRequest', () => {
   it('asks for the same answer in Chat Completions terms', () => {

@@ -1,5 +1,5 @@
 import type { ChatRequest } from '../../../../libs/core/src';
-import { convertInputToMessages } from './convert-input-to-messages';
+import { convertInputToMessages, type MessageOrigin } from './convert-input-to-messages';
 import { convertResponsesTools, convertToolChoice } from './convert-responses-tools';
 import { convertTextFormat } from './convert-text-format';
 import type { ResponsesBody } from './parse-responses-request';
@@ -8,9 +8,11 @@ import type { ResponsesBody } from './parse-responses-request';
  * The chat request a Responses API request asks for: the same routing, providers and scoring serve
  * it. Fields the API accepts and ignores (`store`, `include`, `truncation`, `stream_options`) go
  * nowhere; `store` in particular must not reach an upstream that would keep the completion.
+ * `origins[i]` says where `messages[i]` came from (for errors about it: responses-error.ts).
  */
-export function toChatRequest(body: ResponsesBody): ChatRequest {
-  const request: ChatRequest = { model: body.model, messages: convertInputToMessages(body.input, body.instructions), ...(body.stream ? { stream: true } : {}) } as ChatRequest;
+export function toChatRequest(body: ResponsesBody): { request: ChatRequest; origins: MessageOrigin[] } {
+  const { messages, origins } = convertInputToMessages(body.input, body.instructions);
+  const request: ChatRequest = { model: body.model, messages, ...(body.stream ? { stream: true } : {}) } as ChatRequest;
   // An empty tool list means no tools to the Responses API; chat refuses one.
   if (body.tools && body.tools.length > 0) {
     request.tools = convertResponsesTools(body.tools);
@@ -30,5 +32,5 @@ export function toChatRequest(body: ResponsesBody): ChatRequest {
   if (body.service_tier != null) request.service_tier = body.service_tier;
   if (body.reasoning?.effort != null) request.reasoning_effort = body.reasoning.effort;
   if (body.x_router !== undefined) (request as ChatRequest & { x_router?: unknown }).x_router = body.x_router;
-  return request;
+  return { request, origins };
 }

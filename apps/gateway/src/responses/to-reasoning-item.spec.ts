@@ -1,5 +1,5 @@
 import { decodeThinkingBlocks } from './reasoning-encrypted-content';
-import { toReasoningItem } from './to-reasoning-item';
+import { summaryRequested, toReasoningItem } from './to-reasoning-item';
 
 describe('toReasoningItem', () => {
   it('gives the readable text as one summary part and the blocks as encrypted_content', () => {
@@ -13,5 +13,18 @@ describe('toReasoningItem', () => {
     expect(toReasoningItem('rs_1', '', [{ type: 'redacted_thinking', data: 'x' }]).summary).toEqual([]);
     expect(toReasoningItem('rs_1', 'Hmm.', undefined)).toEqual({ type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'Hmm.' }] });
     expect(toReasoningItem('rs_1', 'Hmm.', [])).not.toHaveProperty('encrypted_content');
+  });
+
+  it('knows whether the request asked for a summary: reasoning.summary, or its deprecated generate_summary', () => {
+    expect([undefined, null, {}, { effort: 'low' as const }, { summary: null }, { summary: 'auto' as const }, { summary: 'concise' as const }, { generate_summary: 'detailed' as const }].map((reasoning) => summaryRequested({ reasoning }))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+      true,
+    ]);
   });
 });

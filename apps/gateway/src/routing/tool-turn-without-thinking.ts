@@ -42,10 +42,14 @@ export function refusesToolTurn(model: Pick<ModelSpec, 'thinking'>, toolTurn: nu
 export function missingThinkingError(route: RouteSpec, candidates: readonly Candidate[], toolTurn: number): GatewayError {
   const which = route.implicit ? `model "${route.name}" always thinks` : `every model of route "${route.name}" always thinks (${candidates.map((c) => c.modelId).join(', ')})`;
   return GatewayError.invalidRequest(
-    `messages[${toolTurn}] has tool calls without the thinking they were made with (thinking_blocks), and ${which}: Anthropic refuses a tool result ` +
-      'whose assistant turn does not start with its thinking. Send the assistant message back as you received it, thinking_blocks included; ' +
+    `messages[${toolTurn}] ${MISSING_THINKING_WHAT}, and ${which}: Anthropic refuses a tool result ` +
+      `whose assistant turn does not start with its thinking. ${MISSING_THINKING_ADVICE}; ` +
       'a tool cycle begun on a model without Claude\'s thinking cannot continue on one that always thinks.',
     'messages',
     MISSING_THINKING,
   );
 }
+
+/** The chat words of that 400, which another API's format names its own way (responses/responses-error.ts). */
+export const MISSING_THINKING_WHAT = 'has tool calls without the thinking they were made with (thinking_blocks)';
+export const MISSING_THINKING_ADVICE = 'Send the assistant message back as you received it, thinking_blocks included';

@@ -1,4 +1,4 @@
-import type { ChatChunk } from '../../../core/src';
+import { THOUGHT_BEFORE, type ChatChunk, type ChatReasoningFields } from '../../../core/src';
 import type { SseEvent } from '../http/sse';
 import { ProviderError } from '../provider';
 import { transformAnthropicStream, type AnthropicStreamContext } from './anthropic-stream';
@@ -101,9 +101,10 @@ describe('transformAnthropicStream', () => {
       { type: 'message_stop' },
     ]);
     expect(chunks.slice(1, -1)).toEqual([
-      delta({ reasoning_content: 'The user wants ' }),
+      // Marked: a (redacted) thinking block ended before it.
+      delta({ reasoning_content: 'The user wants ', [THOUGHT_BEFORE]: true }),
       delta({ reasoning_content: 'the weather.' }),
-      delta({ tool_calls: [{ index: 0, id: 'toolu_a', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+      delta({ tool_calls: [{ index: 0, id: 'toolu_a', type: 'function', function: { name: 'get_weather', arguments: '' } }], [THOUGHT_BEFORE]: true }),
       delta({ tool_calls: [{ index: 0, function: { arguments: '{}' } }] }),
       delta({
         thinking_blocks: [
@@ -113,6 +114,30 @@ describe('transformAnthropicStream', () => {
       }),
       delta({}, 'tool_calls'),
     ]);
+  });
+
+  it('marks the first chunk after thinking that was all redacted, out of its JSON, so a writer knows of it before the text', async () => {
+    const chunks = await run([
+      start,
+      { type: 'content_block_start', index: 0, content_block: { type: 'redacted_thinking', data: 'EmwKAhgB' } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Hi' } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: ' there' } },
+      { type: 'content_block_stop', index: 1 },
+      { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 9 } },
+      { type: 'message_stop' },
+    ]);
+    expect(chunks.slice(1, -1)).toEqual([
+      delta({ content: 'Hi', [THOUGHT_BEFORE]: true }),
+      delta({ content: ' there' }),
+      delta({ thinking_blocks: [{ type: 'redacted_thinking', data: 'EmwKAhgB' }] }),
+      delta({}, 'stop'),
+    ]);
+    expect(chunks.map((c) => (c.choices[0]?.delta as ChatReasoningFields | undefined)?.[THOUGHT_BEFORE])).toEqual([undefined, true, undefined, undefined, undefined, undefined]);
+    // What a Chat Completions client reads is as before: the mark is not in the JSON.
+    expect(JSON.parse(JSON.stringify(chunks[1]))).toEqual(delta({ content: 'Hi' }));
+    expect(chunks.map((c) => JSON.stringify(c)).join('')).not.toContain('thought');
   });
 
   it('sends no thinking block that did not end, and nothing about thinking when there was none', async () => {

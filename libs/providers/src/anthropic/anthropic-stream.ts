@@ -1,4 +1,4 @@
-import type { ChatChunk, ChatReasoningFields, ChatThinkingBlock, FinishReason, Usage } from '../../../core/src';
+import { THOUGHT_BEFORE, type ChatChunk, type ChatReasoningFields, type ChatThinkingBlock, type FinishReason, type Usage } from '../../../core/src';
 import { ProviderError } from '../provider';
 import type { SseEvent } from '../http/sse';
 import { anthropicStreamEventSchema, type AnthropicStreamEvent, type AnthropicUsage } from './anthropic-api';
@@ -32,7 +32,9 @@ type Block = { kind: 'text' } | { kind: 'tool'; toolIndex: number } | { kind: 'j
  *   is kept with its signature, and all of them go out together as `thinking_blocks` in one chunk just
  *   before the finish chunk. One delta with the whole list, because the openai SDK's stream helper
  *   keeps only the last value of a field it does not know, and a client that concatenates arrays gets
- *   the same list; a stream that fails before its end has sent no blocks to echo;
+ *   the same list; a stream that fails before its end has sent no blocks to echo. The first chunk
+ *   after a thinking block ends is marked {@link THOUGHT_BEFORE} (a symbol key, not in its JSON), so
+ *   that a writer knows of thinking that streamed no text (all redacted) before the answer goes on;
  * - `message_delta` -> the finish chunk; `message_stop` -> a last chunk with `choices: []` and `usage`;
  * - an `error` event -> a thrown {@link ProviderError} (midStream once anything was sent).
  * A stream that ends before `message_stop` was cut short: `malformed_response`.
@@ -47,14 +49,16 @@ export async function* transformAnthropicStream(events: AsyncIterable<SseEvent>,
   let sentAnything = false;
   const blocks = new Map<number, Block>();
   const thinking: ChatThinkingBlock[] = [];
+  /** A thinking block ended since the last chunk. */
+  let thinkingEnded = false;
 
-  const chunk = (delta: ChunkDelta, finish: FinishReason | null = null): ChatChunk => ({
-    id,
-    object: 'chat.completion.chunk',
-    created: context.created,
-    model,
-    choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
-  });
+  const chunk = (delta: ChunkDelta, finish: FinishReason | null = null): ChatChunk => {
+    if (thinkingEnded) {
+      delta[THOUGHT_BEFORE] = true;
+      thinkingEnded = false;
+    }
+    return { id, object: 'chat.completion.chunk', created: context.created, model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] };
+  };
 
   for await (const sse of events) {
     const event = parseEvent(sse, sentAnything);
@@ -109,7 +113,10 @@ export async function* transformAnthropicStream(events: AsyncIterable<SseEvent>,
       }
       case 'content_block_stop': {
         const block = blocks.get(event.index);
-        if (block?.kind === 'thinking') thinking.push(block.block);
+        if (block?.kind === 'thinking') {
+          thinking.push(block.block);
+          thinkingEnded = true;
+        }
         break;
       }
       case 'message_delta':
