@@ -210,8 +210,12 @@ routes:
     });
   });
 
-  /** Asks the fake directly for a tool result answering `assistant` (its blocks, then a tool call): its error message, if it refuses. */
-  async function fakeRefusal(model: string, assistant: ChatThinkingBlock[]): Promise<string | undefined> {
+  /**
+   * Asks the fake directly for a tool result answering `assistant` (its blocks, then a tool call): its
+   * error message, if it refuses. `userText` follows the tool result in its user turn; `later` are
+   * messages after that turn.
+   */
+  async function fakeRefusal(model: string, assistant: ChatThinkingBlock[], userText?: string, later: unknown[] = []): Promise<string | undefined> {
     const res = await fetch(`${anthropic.url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -221,7 +225,8 @@ routes:
         messages: [
           { role: 'user', content: 'Weather?' },
           { role: 'assistant', content: [...assistant, { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} }] },
-          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '18C' }] },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '18C' }, ...(userText ? [{ type: 'text', text: userText }] : [])] },
+          ...later,
         ],
       }),
     });
@@ -234,5 +239,15 @@ routes:
     // What the gateway's missing_thinking_blocks stands for.
     expect(await fakeRefusal('claude-opus-5-5', [])).toContain('a final `assistant` message must start with a thinking block');
     expect(await fakeRefusal('claude-opus-5-5', issuedBlocks)).toBeUndefined();
+  });
+
+  it('has a fake Anthropic that holds a tool result followed by the user\'s text to the same rule, and a later turn after the cycle ended to none', async () => {
+    await complete(false, { model: 'opus5', messages: [ask], tools });
+    // The user turn still returns a tool result: the tool-use cycle (one assistant turn) goes on.
+    expect(await fakeRefusal('claude-opus-5-5', [], 'And in Paris?')).toContain('a final `assistant` message must start with a thinking block');
+    expect(await fakeRefusal('claude-opus-5-5', issuedBlocks, 'And in Paris?')).toBeUndefined();
+    // The cycle ended with an answer: its thinking is no longer required.
+    const later = [{ role: 'assistant', content: [{ type: 'text', text: 'It is 18C.' }] }, { role: 'user', content: 'And in Paris?' }];
+    expect(await fakeRefusal('claude-opus-5-5', [], undefined, later)).toBeUndefined();
   });
 });
