@@ -150,9 +150,10 @@ routes:
     expect(record.cost_usd).toBeCloseTo(record.attempts[0].costUsd + record.attempts[1].costUsd, 12);
   });
 
-  it('a stream that stalls after reasoning, before any answer, fails over mid-stream: the fallback answers the request afresh, in the same stream', async () => {
+  it('a stream that stalls after reasoning, before any answer, is answered afresh in the same stream: the same model while it has retries, then the fallback', async () => {
     // The reasoning reached the client, so it was the first token: the stall is an idle gap (mid-stream),
-    // not a missed first token (which would have retried cheap before any byte went out).
+    // not a missed first token. Nothing of the answer was written, so the request starts over: on cheap
+    // again (the route allows 1 retry), which stalls the same way, then on strong.
     primary = { kind: 'stall', content: '', afterChunks: 0, reasoning: ['Counting', ' slowly.'] };
     fallback = { kind: 'text', content: GOOD, reasoning: ['Easy.'] };
     const messages = [{ role: 'user' as const, content: 'count' }];
@@ -172,8 +173,8 @@ routes:
       reasoning += delta?.reasoning_content ?? '';
       text += delta?.content ?? '';
     }
-    // What the client was shown of the first model's thinking stays; the answer is the fallback's own.
-    expect([reasoning, text]).toEqual(['Counting slowly.Easy.', GOOD]);
+    // What the client was shown of each try's thinking stays; the answer is the fallback's own.
+    expect([reasoning, text]).toEqual(['Counting slowly.Counting slowly.Easy.', GOOD]);
     expect([ids.size, roles, finishes]).toEqual([1, 1, 1]);
     // Nothing of the answer had been written: no "continue" instruction, the client's own messages.
     const restarted = upstream.requests.at(-1)!;
@@ -181,9 +182,15 @@ routes:
     expect(restarted.messages).toEqual(messages);
     const record = await recordOf([...ids][0]);
     expect(record.status).toBe('success');
-    expect(record.attempts.map((a) => [a.modelId, a.errorKind ?? 'ok', a.midStream ?? false, a.continuation ?? false])).toEqual([
-      ['cheap', 'timeout', true, false],
-      ['strong', 'ok', false, true],
+    expect(record.attempts.map((a) => [a.modelId, a.retry, a.errorKind ?? 'ok', a.midStream ?? false, a.continuation ?? false])).toEqual([
+      ['cheap', 0, 'timeout', true, false],
+      ['cheap', 1, 'timeout', true, true],
+      ['strong', 0, 'ok', false, true],
+    ]);
+    expect(upstream.requests.slice(-3).map((r) => [r.model, r.messages])).toEqual([
+      ['cheap-upstream', messages],
+      ['cheap-upstream', messages],
+      ['strong-upstream', messages],
     ]);
     expect(record.ttft_ms).not.toBeNull();
   });

@@ -27,7 +27,7 @@ import { AttemptRunner, type AttemptLog, type Rejection } from './attempt-runner
 import type { ChatReply } from './chat-reply';
 import { chatFormat, type AnswerFormat, type ClientFormat, type RouterStreamReport, type StreamWriter } from './client-format';
 import { continuationRequest } from './continuation';
-import { buildChain, resolveFailover } from './failover-policy';
+import { buildChain, resolveFailover, retryDelayMs } from './failover-policy';
 import { guardStream, hasOutput } from './guard-stream';
 import { inlineRejection } from './inline-checks';
 import { ClientGone, type RequestContext } from './request-context';
@@ -201,7 +201,7 @@ export class ChatService {
   }
 
   private async stream(request: ChatRequest, plan: RoutePlan, ctx: RequestContext, reply: ChatReply, row: NewRequestRow, attempts: AttemptLog[], startedAt: number, failover: Failover, answer: AnswerFormat): Promise<void> {
-    const open = (chain: ModelSpec[], req: ChatRequest, continuation: boolean) =>
+    const open = (chain: ModelSpec[], req: ChatRequest, continuation: boolean, resume?: { retry: number; waitMs: number }) =>
       this.attempts.run<OpenedStream>({
         chain,
         policy: failover.policy,
@@ -210,6 +210,7 @@ export class ChatService {
         attempts,
         requestStartedAt: startedAt,
         continuation,
+        ...(resume ? { resume } : {}),
         call: ({ model: m, call, abort, timeouts, startedAt: callStartedAt }) =>
           this.openStream(guardStream(this.providers.get(m.providerId).stream(call)[Symbol.asyncIterator](), timeouts, abort, () => this.clock.now() - callStartedAt)),
       });
@@ -277,17 +278,21 @@ export class ChatService {
         const providerError = err instanceof ProviderError ? err : undefined;
         Object.assign(attempt, { status: 'error', errorKind: providerError?.kind ?? 'internal', midStream: true, message: (err as Error).message.slice(0, 300), latencyMs: this.clock.now() - startedAt - attempt.startedAtMs });
         if (providerError && countsAgainstDeployment(providerError) && !ctx.signal.aborted) this.attempts.health.deployments.recordFailure(deploymentKey(model));
-        const canContinue = providerError !== undefined && !ctx.signal.aborted && remaining.length > 0 && part.calls().length === 0 && acc.calls().length === 0;
+        // Nothing of the answer written yet (only reasoning): the request is answered afresh, by this
+        // model again while it has retries left (as before anything was sent), else by the next; a
+        // continuation would ask for the rest of an empty answer.
+        const restart = acc.content === '';
+        const retryIn = restart && providerError ? retryDelayMs(providerError, attempt.retry, failover.policy, this.random) : undefined;
+        const next = retryIn === undefined ? remaining : [model, ...remaining];
+        const canContinue = providerError !== undefined && !ctx.signal.aborted && next.length > 0 && part.calls().length === 0 && acc.calls().length === 0;
         if (!canContinue) {
           failure = ctx.signal.aborted ? GatewayError.clientClosed() : providerError ? mapProviderError(providerError, model.id) : GatewayError.internal('The stream failed.');
           break;
         }
         try {
-          // Nothing of the answer written yet (only reasoning, or nothing): the next model answers the
-          // request afresh; a continuation would ask it to continue an empty answer.
-          following = acc.content === '' ? 'restart' : 'continuation';
-          segment = await open(remaining, following === 'restart' ? request : continuationRequest(request, acc.content), true);
-          remaining = remaining.slice(segment.index + 1);
+          following = restart ? 'restart' : 'continuation';
+          segment = await open(next, restart ? request : continuationRequest(request, acc.content), true, retryIn === undefined ? undefined : { retry: attempt.retry + 1, waitMs: retryIn });
+          remaining = next.slice(segment.index + 1);
           failovers += 1;
         } catch (openErr) {
           failure = openErr instanceof GatewayError ? openErr : GatewayError.internal('The stream failed.');
