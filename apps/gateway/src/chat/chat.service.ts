@@ -283,16 +283,16 @@ export class ChatService {
         // continuation would ask for the rest of an empty answer.
         const restart = acc.content === '';
         const retryIn = restart && providerError ? retryDelayMs(providerError, attempt.retry, failover.policy, this.random) : undefined;
-        const next = retryIn === undefined ? remaining : [model, ...remaining];
-        const canContinue = providerError !== undefined && !ctx.signal.aborted && next.length > 0 && part.calls().length === 0 && acc.calls().length === 0;
+        const onward = retryIn === undefined ? remaining : [model, ...remaining];
+        const canContinue = providerError !== undefined && !ctx.signal.aborted && onward.length > 0 && part.calls().length === 0 && acc.calls().length === 0;
         if (!canContinue) {
           failure = ctx.signal.aborted ? GatewayError.clientClosed() : providerError ? mapProviderError(providerError, model.id) : GatewayError.internal('The stream failed.');
           break;
         }
         try {
           following = restart ? 'restart' : 'continuation';
-          segment = await open(next, restart ? request : continuationRequest(request, acc.content), true, retryIn === undefined ? undefined : { retry: attempt.retry + 1, waitMs: retryIn });
-          remaining = next.slice(segment.index + 1);
+          segment = await open(onward, restart ? request : continuationRequest(request, acc.content), true, retryIn === undefined ? undefined : { retry: attempt.retry + 1, waitMs: retryIn });
+          remaining = onward.slice(segment.index + 1);
           failovers += 1;
         } catch (openErr) {
           failure = openErr instanceof GatewayError ? openErr : GatewayError.internal('The stream failed.');
