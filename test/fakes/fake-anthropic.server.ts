@@ -14,6 +14,12 @@
  * for claude-opus-5* and claude-sonnet-5*, else when the request turns it on) and hold none when it is
  * off. Otherwise a 400 in Anthropic's words
  * (https://platform.claude.com/docs/build-with-claude/thinking#preserving-thinking-blocks).
+ * "Answered by a tool result": the last user turn holds a `tool_result`, whatever text follows it in
+ * that turn (a tool-use loop is one assistant turn, and a turn that returns a tool result continues it;
+ * the docs do not single out text beside the result, so this takes the strict reading). A conversation
+ * whose cycle ended (an assistant answer, then a new user turn) needs no earlier thinking: only the
+ * current tool-use cycle's is required
+ * (https://platform.claude.com/docs/build-with-claude/thinking-tool-workflows).
  * The `thinking-tool-call` fixture answers with a redacted and a signed thinking block before its tool call;
  * `redacted-thinking` with one redacted block (no readable thinking) before its text.
  */

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 /** What the fake upstream does for one request. */
 export type Behavior =
-  | { kind: 'text'; content: string; chunks?: number; chunkDelayMs?: number; finishReason?: 'stop' | 'length' }
+  /** `reasoning`: readable reasoning deltas sent before the answer, as DeepSeek streams them (`reasoning_content`). */
+  | { kind: 'text'; content: string; chunks?: number; chunkDelayMs?: number; finishReason?: 'stop' | 'length'; reasoning?: string[] }
   | { kind: 'tool_call'; name: string; arguments: string }
   /** A call to a custom tool: free-text `input`, streamed in pieces under `custom.input`. */
   | { kind: 'custom_tool_call'; name: string; input: string }
@@ -15,9 +16,9 @@ export type Behavior =
   /**
    * Sends `afterChunks` content chunks of `content`, then misbehaves: `cut` destroys the socket,
    * `end` ends the response cleanly without a finish chunk or [DONE], `stall` goes silent forever.
-   * Not streamed, the body is cut (or stalls) halfway.
+   * Not streamed, the body is cut (or stalls) halfway. Streamed, `reasoning` deltas go first.
    */
-  | { kind: 'cut' | 'end' | 'stall'; content: string; afterChunks: number; chunks?: number };
+  | { kind: 'cut' | 'end' | 'stall'; content: string; afterChunks: number; chunks?: number; reasoning?: string[] };
 
 export type BehaviorFor = (body: Record<string, unknown>, callIndex: number) => Behavior;
 
@@ -146,6 +147,7 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
       send({ choices: [{ index, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }], ...(includeUsage ? { usage: null } : {}) });
     }
     if (behavior.kind === 'text') {
+      for (const piece of behavior.reasoning ?? []) send({ choices: [{ index: 0, delta: { reasoning_content: piece }, logprobs: null, finish_reason: null }] });
       const n = behavior.chunks ?? 3;
       const size = Math.ceil(behavior.content.length / n);
       for (let i = 0; i < n; i++) {
@@ -191,6 +193,7 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const send = (chunk: Record<string, unknown>) => res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, ...chunk })}\n\n`);
     send({ choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
+    for (const piece of behavior.reasoning ?? []) send({ choices: [{ index: 0, delta: { reasoning_content: piece }, finish_reason: null }] });
     const n = behavior.chunks ?? 6;
     const size = Math.ceil(behavior.content.length / n);
     for (let i = 0; i < Math.min(n, behavior.afterChunks); i++) {

@@ -150,6 +150,51 @@ routes:
     expect(record.cost_usd).toBeCloseTo(record.attempts[0].costUsd + record.attempts[1].costUsd, 12);
   });
 
+  it('a stream that stalls after reasoning, before any answer, is answered afresh in the same stream: the same model while it has retries, then the fallback', async () => {
+    // The reasoning reached the client, so it was the first token: the stall is an idle gap (mid-stream),
+    // not a missed first token. Nothing of the answer was written, so the request starts over: on cheap
+    // again (the route allows 1 retry), which stalls the same way, then on strong.
+    primary = { kind: 'stall', content: '', afterChunks: 0, reasoning: ['Counting', ' slowly.'] };
+    fallback = { kind: 'text', content: GOOD, reasoning: ['Easy.'] };
+    const messages = [{ role: 'user' as const, content: 'count' }];
+    const stream = await stack.client.chat.completions.create({ model: 'chain', messages, stream: true });
+    let text = '';
+    let reasoning = '';
+    const ids = new Set<string>();
+    let roles = 0;
+    let finishes = 0;
+    for await (const chunk of stream) {
+      ids.add(chunk.id);
+      const delta = chunk.choices[0]?.delta as { role?: string; content?: string | null; reasoning_content?: string } | undefined;
+      if (delta?.role) roles++;
+      if (chunk.choices[0]?.finish_reason) finishes++;
+      // The answer never comes before the reasoning that precedes it.
+      if (delta?.reasoning_content) expect(text).toBe('');
+      reasoning += delta?.reasoning_content ?? '';
+      text += delta?.content ?? '';
+    }
+    // What the client was shown of each try's thinking stays; the answer is the fallback's own.
+    expect([reasoning, text]).toEqual(['Counting slowly.Counting slowly.Easy.', GOOD]);
+    expect([ids.size, roles, finishes]).toEqual([1, 1, 1]);
+    // Nothing of the answer had been written: no "continue" instruction, the client's own messages.
+    const restarted = upstream.requests.at(-1)!;
+    expect(restarted.model).toBe('strong-upstream');
+    expect(restarted.messages).toEqual(messages);
+    const record = await recordOf([...ids][0]);
+    expect(record.status).toBe('success');
+    expect(record.attempts.map((a) => [a.modelId, a.retry, a.errorKind ?? 'ok', a.midStream ?? false, a.continuation ?? false])).toEqual([
+      ['cheap', 0, 'timeout', true, false],
+      ['cheap', 1, 'timeout', true, true],
+      ['strong', 0, 'ok', false, true],
+    ]);
+    expect(upstream.requests.slice(-3).map((r) => [r.model, r.messages])).toEqual([
+      ['cheap-upstream', messages],
+      ['cheap-upstream', messages],
+      ['strong-upstream', messages],
+    ]);
+    expect(record.ttft_ms).not.toBeNull();
+  });
+
   it.each([
     ['cut', 'connection'],
     ['stall', 'timeout'],

@@ -30,7 +30,10 @@ describe('Anthropic thinking blocks through the gateway, with the official opena
 
   beforeAll(async () => {
     anthropic = await startFakeAnthropic();
-    openai = await startFakeOpenAI(() => ({ kind: 'text', content: 'It is 18 degrees.' }));
+    // deep-upstream shows some reasoning, then stalls before its answer (a mid-stream failure).
+    openai = await startFakeOpenAI((body) =>
+      body.model === 'deep-upstream' ? { kind: 'stall', content: '', afterChunks: 0, reasoning: ['Which city?'] } : { kind: 'text', content: 'It is 18 degrees.' },
+    );
     const yaml = `
 providers:
   - { id: claude, preset: anthropic, base_url: "${anthropic.url}" }
@@ -39,6 +42,9 @@ models:
   - { id: opus5, catalog: claude-opus-5-5 }
   - { id: haiku45, catalog: claude-haiku-4-5 }
   - { id: gpt, provider: oai, upstream: gpt-4o-mini, input_per_1m: 0.15, output_per_1m: 0.6, context_window: 128000 }
+  - { id: deep, provider: oai, upstream: deep-upstream, input_per_1m: 0.15, output_per_1m: 0.6, context_window: 128000 }
+routes:
+  - { name: deep-then-opus, candidates: [deep], failover: { fallbacks: [opus5], retries: 0, timeouts: { idle_ms: 300, ttft_ms: 60000 } } }
 `;
     stack = await startStack({ yaml, queue: 'in-process', env: { ANTHROPIC_API_KEY: 'sk-ant-test' } });
   });
@@ -115,6 +121,21 @@ models:
       expect(Object.keys(assistant)).not.toEqual(expect.arrayContaining(['thinking_blocks']));
       expect(assistant.reasoning_content).toBeUndefined();
     });
+  });
+
+  it('after a failover that restarts the answer (the first model had sent only reasoning), the answering model\'s thinking blocks reach the client and continue the tool cycle', async () => {
+    const stream = stack.client.chat.completions.stream({ model: 'deep-then-opus', messages: [ask], tools });
+    let shown = '';
+    stream.on('chunk', (chunk) => (shown += (chunk.choices[0]?.delta as ChatReasoningFields | undefined)?.reasoning_content ?? ''));
+    const first = await stream.finalChatCompletion();
+    expect(first.choices[0].finish_reason).toBe('tool_calls');
+    expect((first.choices[0].message as ChatReasoningFields).thinking_blocks).toEqual(issuedBlocks);
+    // What the client was shown: the first model's reasoning, then Claude's.
+    expect(shown).toBe(`Which city?${issuedText}`);
+    // Claude answered the client's own request, not a continuation of an empty answer.
+    expect((anthropic.requests.at(-1)!.body as { messages: unknown[] }).messages).toHaveLength(1);
+    const second = await complete(true, { model: 'opus5', messages: continueWith([ask], first), tools });
+    expect(second.choices[0].message.content).toBe('Hello! How can I help you today?');
   });
 
   it('streams reasoning_content as it comes and the whole blocks once, so a client adding up deltas gets them too', async () => {
@@ -222,8 +243,12 @@ models:
     expect(summarized.filter((t) => t === 'response.reasoning_summary_text.delta').length).toBeGreaterThan(0);
   });
 
-  /** Asks the fake directly for a tool result answering `assistant` (its blocks, then a tool call): its error message, if it refuses. */
-  async function fakeRefusal(model: string, assistant: ChatThinkingBlock[]): Promise<string | undefined> {
+  /**
+   * Asks the fake directly for a tool result answering `assistant` (its blocks, then a tool call): its
+   * error message, if it refuses. `userText` follows the tool result in its user turn; `later` are
+   * messages after that turn.
+   */
+  async function fakeRefusal(model: string, assistant: ChatThinkingBlock[], userText?: string, later: unknown[] = []): Promise<string | undefined> {
     const res = await fetch(`${anthropic.url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -233,7 +258,8 @@ models:
         messages: [
           { role: 'user', content: 'Weather?' },
           { role: 'assistant', content: [...assistant, { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} }] },
-          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '18C' }] },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '18C' }, ...(userText ? [{ type: 'text', text: userText }] : [])] },
+          ...later,
         ],
       }),
     });
@@ -246,5 +272,15 @@ models:
     // What the gateway's missing_thinking_blocks stands for.
     expect(await fakeRefusal('claude-opus-5-5', [])).toContain('a final `assistant` message must start with a thinking block');
     expect(await fakeRefusal('claude-opus-5-5', issuedBlocks)).toBeUndefined();
+  });
+
+  it('has a fake Anthropic that holds a tool result followed by the user\'s text to the same rule, and a later turn after the cycle ended to none', async () => {
+    await complete(false, { model: 'opus5', messages: [ask], tools });
+    // The user turn still returns a tool result: the tool-use cycle (one assistant turn) goes on.
+    expect(await fakeRefusal('claude-opus-5-5', [], 'And in Paris?')).toContain('a final `assistant` message must start with a thinking block');
+    expect(await fakeRefusal('claude-opus-5-5', issuedBlocks, 'And in Paris?')).toBeUndefined();
+    // The cycle ended with an answer: its thinking is no longer required.
+    const later = [{ role: 'assistant', content: [{ type: 'text', text: 'It is 18C.' }] }, { role: 'user', content: 'And in Paris?' }];
+    expect(await fakeRefusal('claude-opus-5-5', [], undefined, later)).toBeUndefined();
   });
 });

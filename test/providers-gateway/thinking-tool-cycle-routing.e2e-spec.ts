@@ -95,6 +95,34 @@ routes:
     });
   });
 
+  describe.each([false, true])('streamed: %s', (streamed) => {
+    it('holds a continuation whose tool results are followed by the user\'s text to the same rule (one user turn for Anthropic)', async () => {
+      const messages: ChatCompletionMessageParam[] = [...(await cycleBegunOnGpt('Weather in SF?')), { role: 'user', content: 'And in Paris?' }];
+      const claudeCalls = anthropic.requests.length;
+      for (let i = 0; i < 3; i++) {
+        const { headers } = await send(streamed, { model: 'agent', messages, tools });
+        expect([headers.get('x-router-model'), headers.get('x-router-reason'), headers.get('x-router-excluded')]).toEqual(['gpt', 'constraint', 'opus5=missing_thinking_blocks']);
+      }
+      expect(anthropic.requests.length).toBe(claudeCalls);
+      const err = await rejection(stack.client.chat.completions.create({ model: 'opus5', messages, tools, stream: streamed }));
+      expect([err.status, err.code, err.param]).toEqual([400, 'missing_thinking_blocks', 'messages']);
+      expect(err.message).toContain('messages[1] has tool calls without the thinking they were made with');
+    });
+
+    it('sends a later turn, after the cycle ended with an answer, to Opus 5.5 again: only the current cycle needs its thinking', async () => {
+      const cycle = await cycleBegunOnGpt('Weather in SF?');
+      const answered = await send(false, { model: 'gpt', messages: cycle, tools });
+      expect(answered.completion.choices[0].message.content).toBe('It is 18 degrees.');
+      const messages: ChatCompletionMessageParam[] = [...cycle, answered.completion.choices[0].message as ChatCompletionMessageParam, { role: 'user', content: 'Thanks. And tomorrow?' }];
+      const claudeCalls = anthropic.requests.length;
+      const { completion, headers } = await send(streamed, { model: 'agent', messages, tools });
+      expect(headers.get('x-router-model')).toBe('opus5');
+      expect(headers.has('x-router-excluded')).toBe(false);
+      expect(completion.choices[0].message.content).toBe('Hello! How can I help you today?');
+      expect(anthropic.requests.length).toBe(claudeCalls + 1);
+    });
+  });
+
   it('does not fall back to an always-thinking model, even one the request lists', async () => {
     const messages = await cycleBegunOnGpt('Weather in SF? [fail]');
     const claudeCalls = anthropic.requests.length;

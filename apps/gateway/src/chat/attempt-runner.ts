@@ -49,6 +49,11 @@ export interface RunArgs<T> {
   /** Checks a response before it is returned; a rejection moves on (a reward signal for the caller). */
   accept?: (value: T, model: ModelSpec, attempt: AttemptLog) => Rejection | undefined;
   continuation?: boolean;
+  /**
+   * The first model's next retry after its stream failed once answering had begun (a restart, see
+   * chat.service): its retry number, and the backoff to wait first (retryDelayMs).
+   */
+  resume?: { retry: number; waitMs: number };
 }
 
 /**
@@ -95,8 +100,13 @@ export class AttemptRunner implements OnModuleDestroy {
     let lastModel = chain[0];
     let refused: GatewayError | undefined;
     for (const [index, model] of chain.entries()) {
+      const resume = index === 0 ? args.resume : undefined;
       let waited = 0;
-      for (let retry = 0; ; retry++) {
+      if (resume) {
+        await this.sleep(resume.waitMs, ctx.signal);
+        waited = resume.waitMs;
+      }
+      for (let retry = resume?.retry ?? 0; ; retry++) {
         if (ctx.signal.aborted) throw GatewayError.clientClosed();
         const startedAt = this.clock.now();
         const timeouts = effectiveTimeouts(model, policy);

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Inject, Injectable } from '@nestjs/common';
 import { implicitRoute, type AppConfig, type FailoverSpec, type ModelSpec, type RouteSpec } from '../../../../libs/config/src';
-import { GatewayError, type ChatChunk, type ChatRequest, type ChatResponse, type Clock, type Random, type Usage } from '../../../../libs/core/src';
+import { GatewayError, type ChatChunk, type ChatReasoningFields, type ChatRequest, type ChatResponse, type Clock, type Random, type Usage } from '../../../../libs/core/src';
 import { ProviderError, ProviderRegistry } from '../../../../libs/providers/src';
 import { extractPromptContext } from '../../../../libs/router/src';
 import type { JobQueue, QueuedJob, ScoreResponseJob } from '../../../../libs/queue/src';
@@ -27,8 +27,8 @@ import { AttemptRunner, type AttemptLog, type Rejection } from './attempt-runner
 import type { ChatReply } from './chat-reply';
 import { chatFormat, type AnswerFormat, type ClientFormat, type RouterStreamReport, type StreamWriter } from './client-format';
 import { continuationRequest } from './continuation';
-import { buildChain, resolveFailover } from './failover-policy';
-import { guardStream, hasContent } from './guard-stream';
+import { buildChain, resolveFailover, retryDelayMs } from './failover-policy';
+import { guardStream, hasOutput } from './guard-stream';
 import { inlineRejection } from './inline-checks';
 import { ClientGone, type RequestContext } from './request-context';
 import { mapProviderError } from './map-provider-error';
@@ -52,10 +52,22 @@ interface Failover {
   chain: ModelSpec[];
 }
 
-/** A stream opened on one model: chunks read up to the first content, and the rest to come. */
+/** A stream opened on one model: chunks read up to the first output (hasOutput), and the rest to come. */
 interface OpenedStream {
   iterator: AsyncIterator<ChatChunk>;
   buffered: ChatChunk[];
+}
+
+/**
+ * How the model streaming now follows a failed one: not at all; `restart`, answering the client's
+ * request afresh because nothing of the answer had been written (at most reasoning); `continuation`,
+ * continuing the partial answer (continuationRequest).
+ */
+type Following = 'none' | 'restart' | 'continuation';
+
+/** Whether a chunk carries Claude's thinking blocks (the delta the Anthropic adapter sends before the finish). */
+function carriesThinkingBlocks(chunk: ChatChunk): boolean {
+  return chunk.choices.some((c) => ((c.delta as ChatReasoningFields | undefined)?.thinking_blocks?.length ?? 0) > 0);
 }
 
 /**
@@ -190,7 +202,7 @@ export class ChatService {
   }
 
   private async stream(request: ChatRequest, plan: RoutePlan, ctx: RequestContext, reply: ChatReply, row: NewRequestRow, attempts: AttemptLog[], startedAt: number, failover: Failover, answer: AnswerFormat): Promise<void> {
-    const open = (chain: ModelSpec[], req: ChatRequest, continuation: boolean) =>
+    const open = (chain: ModelSpec[], req: ChatRequest, continuation: boolean, resume?: { retry: number; waitMs: number }) =>
       this.attempts.run<OpenedStream>({
         chain,
         policy: failover.policy,
@@ -199,6 +211,7 @@ export class ChatService {
         attempts,
         requestStartedAt: startedAt,
         continuation,
+        ...(resume ? { resume } : {}),
         call: ({ model: m, call, abort, timeouts, startedAt: callStartedAt }) =>
           this.openStream(guardStream(this.providers.get(m.providerId).stream(call)[Symbol.asyncIterator](), timeouts, abort, () => this.clock.now() - callStartedAt)),
       });
@@ -224,6 +237,8 @@ export class ChatService {
     const usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
     let remaining = failover.chain.slice(segment.index + 1);
     let failovers = 0;
+    /** How the model now streaming follows the one before it (forClient). */
+    let following: Following = 'none';
     let failure: GatewayError | undefined;
     let finish: ChatChunk | undefined;
     let created: number | undefined;
@@ -244,12 +259,12 @@ export class ChatService {
             // The last finish chunk is held back to carry x_router; with n > 1 every choice finishes in
             // its own chunk, so one held earlier goes out now.
             if (finish && !ctx.signal.aborted) {
-              const drained = this.writeChunk(raw, writer, this.forClient(finish, ctx, firstModel, created, failovers > 0));
+              const drained = this.writeChunk(raw, writer, this.forClient(finish, ctx, firstModel, created, following));
               if (drained) await drained;
             }
             finish = chunk;
           } else if ((chunk.choices?.length ?? 0) > 0 && !ctx.signal.aborted) {
-            const drained = this.writeChunk(raw, writer, this.forClient(chunk, ctx, firstModel, created, failovers > 0));
+            const drained = this.writeChunk(raw, writer, this.forClient(chunk, ctx, firstModel, created, following));
             if (drained) await drained;
           }
           next = buffered.length > 0 ? { done: false, value: buffered.shift()! } : await iterator.next();
@@ -264,14 +279,21 @@ export class ChatService {
         const providerError = err instanceof ProviderError ? err : undefined;
         Object.assign(attempt, { status: 'error', errorKind: providerError?.kind ?? 'internal', midStream: true, message: (err as Error).message.slice(0, 300), latencyMs: this.clock.now() - startedAt - attempt.startedAtMs });
         if (providerError && countsAgainstDeployment(providerError) && !ctx.signal.aborted) this.attempts.health.deployments.recordFailure(deploymentKey(model));
-        const canContinue = providerError !== undefined && !ctx.signal.aborted && remaining.length > 0 && part.calls().length === 0 && acc.calls().length === 0;
+        // Nothing of the answer written yet (only reasoning): the request is answered afresh, by this
+        // model again while it has retries left (as before anything was sent), else by the next; a
+        // continuation would ask for the rest of an empty answer.
+        const restart = acc.content === '';
+        const retryIn = restart && providerError ? retryDelayMs(providerError, attempt.retry, failover.policy, this.random) : undefined;
+        const onward = retryIn === undefined ? remaining : [model, ...remaining];
+        const canContinue = providerError !== undefined && !ctx.signal.aborted && onward.length > 0 && part.calls().length === 0 && acc.calls().length === 0;
         if (!canContinue) {
           failure = ctx.signal.aborted ? GatewayError.clientClosed() : providerError ? mapProviderError(providerError, model.id) : GatewayError.internal('The stream failed.');
           break;
         }
         try {
-          segment = await open(remaining, continuationRequest(request, acc.content), true);
-          remaining = remaining.slice(segment.index + 1);
+          following = restart ? 'restart' : 'continuation';
+          segment = await open(onward, restart ? request : continuationRequest(request, acc.content), true, retryIn === undefined ? undefined : { retry: attempt.retry + 1, waitMs: retryIn });
+          remaining = onward.slice(segment.index + 1);
           failovers += 1;
         } catch (openErr) {
           failure = openErr instanceof GatewayError ? openErr : GatewayError.internal('The stream failed.');
@@ -286,7 +308,7 @@ export class ChatService {
       if (failure) {
         raw.write(writer.fail(failure, report));
       } else {
-        const last = finish && this.forClient(finish, ctx, firstModel, created, false);
+        const last = finish && this.forClient(finish, ctx, firstModel, created, 'none');
         await this.writeText(raw, writer.end(last, usage, report, created));
       }
       raw.end();
@@ -302,35 +324,42 @@ export class ChatService {
     this.finishServed(row, attempts, served, plan, request, attempts[attempts.length - 1].costUsd, startedAt);
   }
 
-  /** Reads up to the first content chunk, so that a failure before any content is an ordinary fallback. */
+  /**
+   * Reads up to the first chunk that shows the client something (hasOutput: answer or readable
+   * reasoning), so that a failure before it is an ordinary fallback; from there the client is sent
+   * what comes as it comes, and `ttft_ms` is this moment, as guardStream's first-token limit.
+   */
   private async openStream(iterator: AsyncIterator<ChatChunk>): Promise<OpenedStream> {
     const buffered: ChatChunk[] = [];
     for (;;) {
       const next = await iterator.next();
       if (next.done) {
-        if (buffered.some(hasContent)) return { iterator, buffered };
+        if (buffered.some(hasOutput)) return { iterator, buffered };
         throw new ProviderError('malformed_response', 'The upstream stream ended without any content.');
       }
       buffered.push(next.value);
-      if (hasContent(next.value)) return { iterator, buffered };
+      if (hasOutput(next.value)) return { iterator, buffered };
     }
   }
 
   /**
    * One consistent stream whatever model wrote each part: the request's id, the first model's name and
-   * creation time on every chunk; a continuing model's role-only opening chunk is dropped.
+   * creation time on every chunk; a following model's role-only opening chunk is dropped. Its
+   * `thinking_blocks` go on only after a restart (it answered the client's own request, so they belong
+   * with its answer); a continuation's were made for the continuation request, not the conversation
+   * the client will send back.
    */
-  private forClient(chunk: ChatChunk, ctx: RequestContext, model: ModelSpec, created: number | undefined, continuing: boolean): ChatChunk | undefined {
+  private forClient(chunk: ChatChunk, ctx: RequestContext, model: ModelSpec, created: number | undefined, following: Following): ChatChunk | undefined {
     if ((chunk.choices?.length ?? 0) === 0) return undefined;
     // `usage: undefined` leaves it out of the JSON; a `delete` would turn the copy into a slow dictionary object.
     const out: ChatChunk = { ...chunk, id: ctx.requestId, model: model.id, created: created ?? chunk.created, usage: undefined };
-    if (continuing) {
+    if (following !== 'none') {
       out.choices = out.choices.map((c) => {
         if (!c.delta?.role) return c;
         const { role: _role, ...delta } = c.delta;
         return { ...c, delta };
       });
-      if (!hasContent(out)) return undefined;
+      if (!hasOutput(out) && !(following === 'restart' && carriesThinkingBlocks(out))) return undefined;
     }
     return out;
   }

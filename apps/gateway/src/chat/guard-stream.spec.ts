@@ -1,8 +1,10 @@
 import type { ChatChunk } from '../../../../libs/core/src';
 import { ProviderError } from '../../../../libs/providers/src';
-import { guardStream } from './guard-stream';
+import { guardStream, hasContent, hasOutput } from './guard-stream';
 
 const chunk = (content: string): ChatChunk => ({ id: 'x', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta: { content }, finish_reason: null, logprobs: null }] });
+
+const withDelta = (delta: Record<string, unknown>): ChatChunk => ({ id: 'x', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta, finish_reason: null, logprobs: null }] });
 
 /** Yields the given chunks, then never answers again. */
 function thenSilence(chunks: ChatChunk[]): AsyncIterator<ChatChunk> {
@@ -25,6 +27,46 @@ describe('guardStream', () => {
     const abort = new AbortController();
     const guarded = guardStream(thenSilence([]), { ttftMs: 20, idleMs: 10_000 }, abort, () => 0);
     await expect(guarded.next()).rejects.toMatchObject({ kind: 'timeout', midStream: false });
+  });
+});
+
+describe('the first token: readable reasoning counts, a silent thinking phase does not', () => {
+  it('hasOutput: the answer, or reasoning the client can read (reasoning_content, OpenRouter\'s reasoning)', () => {
+    expect(hasOutput(withDelta({ reasoning_content: 'Let me think.' }))).toBe(true);
+    expect(hasOutput(withDelta({ reasoning: 'Let me think.' }))).toBe(true);
+    expect(hasOutput(chunk('a'))).toBe(true);
+    // Nothing to read: a role-only opening, empty reasoning (omitted thinking), the blocks alone, no choices.
+    expect(hasOutput(withDelta({ role: 'assistant', content: '' }))).toBe(false);
+    expect(hasOutput(withDelta({ reasoning_content: '' }))).toBe(false);
+    expect(hasOutput(withDelta({ thinking_blocks: [{ type: 'redacted_thinking', data: 'abc' }] }))).toBe(false);
+    expect(hasOutput({ ...chunk('a'), choices: [] })).toBe(false);
+    // Reasoning is output, not part of the answer.
+    expect(hasContent(withDelta({ reasoning_content: 'Let me think.' }))).toBe(false);
+  });
+
+  it.each([
+    ['reasoning_content', { reasoning_content: 'Let me think.' }],
+    ['reasoning', { reasoning: 'Let me think.' }],
+  ])('after readable %s the first-token limit is met: a stall is an idle gap, mid-stream', async (_name, delta) => {
+    const abort = new AbortController();
+    // A first-token limit that never expires in this test, a short idle one: which one fires says which applies.
+    const guarded = guardStream(thenSilence([withDelta({ role: 'assistant', content: '' }), withDelta(delta)]), { ttftMs: 60_000, idleMs: 20 }, abort, () => 0);
+    await guarded.next();
+    await guarded.next();
+    const err = await guarded.next().catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'timeout', midStream: true });
+    expect((err as Error).message).toMatch(/idle gap/);
+  });
+
+  it('a thinking phase that sends nothing readable is still waiting for its first token', async () => {
+    const abort = new AbortController();
+    const silent = [withDelta({ role: 'assistant', content: '' }), withDelta({ reasoning_content: '' }), withDelta({ thinking_blocks: [{ type: 'redacted_thinking', data: 'abc' }] })];
+    const guarded = guardStream(thenSilence(silent), { ttftMs: 20, idleMs: 60_000 }, abort, () => 0);
+    for (let i = 0; i < silent.length; i++) await guarded.next();
+    const err = await guarded.next().catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'timeout', midStream: false });
+    expect((err as Error).message).toMatch(/time to first token/);
+    expect(abort.signal.aborted).toBe(true);
   });
 });
 

@@ -14,6 +14,24 @@ export function hasContent(chunk: ChatChunk): boolean {
   return false;
 }
 
+/**
+ * True for a chunk that shows the client something: part of the answer (hasContent) or readable
+ * reasoning, `reasoning_content` (Claude's thinking through the Anthropic adapter, DeepSeek's) or
+ * `reasoning` (OpenRouter's), both passed on as they come. This is the stream's first token: what the
+ * time-to-first-token limit waits for and what `ttft_ms` measures. A thinking phase that sends nothing
+ * readable (Claude's omitted or redacted thinking, a role-only opening chunk) is not.
+ */
+export function hasOutput(chunk: ChatChunk): boolean {
+  if (hasContent(chunk)) return true;
+  const choices = chunk.choices;
+  if (!choices) return false;
+  for (const c of choices) {
+    const d = c.delta as (typeof c.delta & { reasoning_content?: unknown; reasoning?: unknown }) | undefined;
+    if (d && ((typeof d.reasoning_content === 'string' && d.reasoning_content !== '') || (typeof d.reasoning === 'string' && d.reasoning !== ''))) return true;
+  }
+  return false;
+}
+
 /** setTimeout's longest delay; a longer limit fires early and re-arms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -23,10 +41,11 @@ interface Waiter {
 }
 
 /**
- * Enforces the gateway-side stream timeouts on a provider's iterator: time to first token (first
- * content chunk, counted from `startedAt`), the longest gap between chunks once content flows, and
- * the whole call. On expiry the upstream call is aborted and the pending `next()` rejects with a
- * `timeout` ProviderError (mid-stream when content had been seen), so the caller can fail over.
+ * Enforces the gateway-side stream timeouts on a provider's iterator: time to first token (the first
+ * chunk that shows the client something, readable reasoning included: hasOutput; counted from
+ * `startedAt`), the longest gap between chunks once output flows, and the whole call. On expiry the
+ * upstream call is aborted and the pending `next()` rejects with a `timeout` ProviderError (mid-stream
+ * when output had been seen), so the caller can fail over.
  *
  * Per chunk it only moves a deadline: one timer serves the whole stream. When it fires before the
  * current deadline (an idle gap was reset by chunks since), it re-arms for the rest; so a stream of
@@ -45,7 +64,8 @@ export function guardStream(source: AsyncIterator<ChatChunk>, timeouts: TimeoutS
       },
     };
   }
-  let seenContent = false;
+  /** Whether output (hasOutput) has come: the first-token limit gives way to the idle one. */
+  let seenOutput = false;
   let waiter: Waiter | undefined;
   /** The current wait's limit: when it expires (performance.now() ms), what it is, and its length. */
   let deadline = 0;
@@ -69,7 +89,7 @@ export function guardStream(source: AsyncIterator<ChatChunk>, timeouts: TimeoutS
   };
 
   function timeoutError(): ProviderError {
-    return new ProviderError('timeout', `Upstream exceeded its ${what} (${Math.round(limitMs)} ms).`, undefined, undefined, seenContent);
+    return new ProviderError('timeout', `Upstream exceeded its ${what} (${Math.round(limitMs)} ms).`, undefined, undefined, seenOutput);
   }
 
   function arm(now: number): void {
@@ -83,11 +103,11 @@ export function guardStream(source: AsyncIterator<ChatChunk>, timeouts: TimeoutS
   /** The tightest limit for the wait starting now, as the limits stood when it started. */
   function setDeadline(now: number): void {
     let ms = Infinity;
-    if (!seenContent && ttftMs !== undefined && ttftMs - elapsedMs() < ms) {
+    if (!seenOutput && ttftMs !== undefined && ttftMs - elapsedMs() < ms) {
       ms = ttftMs - elapsedMs();
       what = 'time to first token';
     }
-    if (seenContent && idleMs !== undefined && idleMs < ms) {
+    if (seenOutput && idleMs !== undefined && idleMs < ms) {
       ms = idleMs;
       what = 'idle gap between chunks';
     }
@@ -103,7 +123,7 @@ export function guardStream(source: AsyncIterator<ChatChunk>, timeouts: TimeoutS
     const pending = waiter;
     if (!pending) return; // expired meanwhile: the caller already has the timeout
     waiter = undefined;
-    if (!result.done && !seenContent && hasContent(result.value)) seenContent = true;
+    if (!result.done && !seenOutput && hasOutput(result.value)) seenOutput = true;
     if (result.done) stop();
     pending.resolve(result);
   };

@@ -17,11 +17,23 @@ describe('toolTurnWithoutThinking', () => {
     expect(toolTurnWithoutThinking([ask, toolCall({ thinking_blocks: [signed] }), result(), { role: 'assistant', content: 'Done.' }, ask, toolCall(), result()])).toBe(5);
   });
 
+  it('finds it when the user writes after the tool results: Anthropic gets them in one user turn that still returns tool results', () => {
+    const more: ChatMessage = { role: 'user', content: 'And in Paris?' };
+    expect(toolTurnWithoutThinking([ask, toolCall(), result(), more])).toBe(1);
+    expect(toolTurnWithoutThinking([ask, toolCall(), result('call_1'), result('call_2'), more, { role: 'user', content: 'Quickly.' }])).toBe(1);
+    // System and developer messages go to Anthropic's top-level system: they do not end the turn either.
+    expect(toolTurnWithoutThinking([ask, toolCall(), result(), { role: 'system', content: 'Be brief.' }, more])).toBe(1);
+    expect(toolTurnWithoutThinking([ask, toolCall(), result(), { role: 'developer', content: 'Be brief.' }])).toBe(1);
+    expect(toolTurnWithoutThinking([ask, toolCall({ thinking_blocks: [signed] }), result(), more])).toBe(-1);
+  });
+
   it('is -1 when the request does not answer tool results', () => {
     expect(toolTurnWithoutThinking([])).toBe(-1);
     expect(toolTurnWithoutThinking([ask])).toBe(-1);
-    expect(toolTurnWithoutThinking([ask, toolCall(), result(), { role: 'user', content: 'And in Paris?' }])).toBe(-1);
+    expect(toolTurnWithoutThinking([ask, { role: 'system', content: 'Be brief.' }])).toBe(-1);
     expect(toolTurnWithoutThinking([ask, toolCall(), result(), { role: 'assistant', content: 'It is' }])).toBe(-1);
+    // A later turn, after the cycle ended with an answer: only the current cycle's thinking is required.
+    expect(toolTurnWithoutThinking([ask, toolCall(), result(), { role: 'assistant', content: 'It is 18C.' }, { role: 'user', content: 'And in Paris?' }])).toBe(-1);
     expect(toolTurnWithoutThinking([ask, toolCall()])).toBe(-1);
     // Tool messages after something other than a tool call (a malformed conversation: the provider says so).
     expect(toolTurnWithoutThinking([result()])).toBe(-1);

@@ -4,14 +4,20 @@ import { carriesEchoedThinking } from '../../../../libs/providers/src';
 import type { Candidate } from '../../../../libs/router/src';
 
 /**
- * The index of the assistant message whose tool calls this request answers (the conversation ends on
- * `tool` messages that follow it) when that message carries no Claude thinking to send back, else -1.
+ * The index of the assistant message whose tool calls this request answers, when that message carries
+ * no Claude thinking to send back, else -1. The request answers it when its last `tool` messages come
+ * after it with nothing but user, system or developer messages after them: Anthropic's wire has the
+ * tool results and the user's text in one user turn (our converter merges them, tool results first),
+ * and that turn still returns tool results, so the tool-use cycle, one assistant turn, is not over.
+ * A request after the cycle ended (an assistant message without tool calls since) answers none:
+ * Anthropic requires only the current cycle's thinking.
  *
- * A model whose thinking is always on (Claude Opus / Sonnet 5.5) refuses such a request: the turn a
- * tool result answers must start with its thinking blocks ("When thinking is enabled, a final
- * assistant message must start with a thinking block";
- * https://platform.claude.com/docs/build-with-claude/thinking-tool-workflows). That happens when the
- * tool cycle began on a model without Claude's thinking, and the router keeps it off such a model.
+ * A model whose thinking is always on (Claude Opus / Sonnet 5.5) refuses such a request: "when you
+ * return a tool result, the thinking blocks from the assistant message must come back with it"
+ * (https://platform.claude.com/docs/build-with-claude/thinking-tool-workflows; Anthropic's 400: "When
+ * `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the
+ * lastmost set of `tool_use` and `tool_result` blocks)"). That happens when the tool cycle began on a
+ * model without Claude's thinking, and the router keeps it off such a model.
  *
  * Thinking is what the Anthropic adapter would send back (`carriesEchoedThinking`, beside its
  * `convertEchoedThinking`).
@@ -19,12 +25,18 @@ import type { Candidate } from '../../../../libs/router/src';
  */
 export function toolTurnWithoutThinking(messages: readonly ChatMessage[]): number {
   let i = messages.length - 1;
+  while (i >= 0 && isUserSide(messages[i])) i--;
   if (i < 0 || messages[i].role !== 'tool') return -1;
   while (i >= 0 && messages[i].role === 'tool') i--;
   if (i < 0) return -1;
   const turn = messages[i];
   if (turn.role !== 'assistant' || (turn.tool_calls?.length ?? 0) === 0) return -1;
   return carriesEchoedThinking(turn) ? -1 : i;
+}
+
+/** A message that joins the user turn holding the tool results (system and developer ones go to Anthropic's top-level `system`). */
+function isUserSide(message: ChatMessage): boolean {
+  return message.role === 'user' || message.role === 'system' || message.role === 'developer';
 }
 
 /** Why a model is not eligible for a request whose tool turn has no thinking (`excludedBecause`). */

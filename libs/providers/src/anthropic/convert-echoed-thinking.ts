@@ -36,8 +36,8 @@ function fromThinkingBlocks(value: unknown, param: string): EchoedThinking[] {
 
 /**
  * Whether the message carries thinking to send back (what `convertEchoedThinking` returns blocks for, or
- * names in a 400 when malformed), without building the blocks: for the router, on every request whose
- * conversation ends on a tool result (apps/gateway/src/routing/tool-turn-without-thinking.ts).
+ * names in a 400 when malformed), without building the blocks: for the router, on every request that
+ * answers tool calls (apps/gateway/src/routing/tool-turn-without-thinking.ts).
  */
 export function carriesEchoedThinking(message: ChatMessage): boolean {
   const { thinking_blocks: blocks, reasoning_details: details } = message as { thinking_blocks?: unknown; reasoning_details?: unknown };
