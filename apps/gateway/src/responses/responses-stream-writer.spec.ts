@@ -212,24 +212,27 @@ describe('ResponsesStreamWriter', () => {
       expect(completed.output.map((item) => item.id)).toEqual(['rs_abc_0', 'msg_abc_1', 'fc_abc_2']);
     });
 
+    /** A reasoning item opened first (index 0) and closed once its blocks came, then one message with one text delta. */
+    const REASONING_OPEN_FIRST_EVENTS = [
+      ['response.created', undefined],
+      ['response.in_progress', undefined],
+      ['response.output_item.added', 0],
+      ['response.output_item.added', 1],
+      ['response.content_part.added', 1],
+      ['response.output_text.delta', 1],
+      ['response.output_item.done', 0],
+      ['response.output_text.done', 1],
+      ['response.content_part.done', 1],
+      ['response.output_item.done', 1],
+      ['response.completed', undefined],
+    ];
+
     it('opens the item first when a delta says thinking came before it with no readable text (all redacted), as the non-streamed output orders it', () => {
       const w = writer();
       const all = events(
         [w.start(), w.chunk(chunk({ role: 'assistant', content: '' })), w.chunk(chunk({ content: 'Hi', [THOUGHT_BEFORE]: true })), w.chunk(chunk({ thinking_blocks: [blocks[1]] })), w.end(chunk({}, 'stop'), usage, report)].join(''),
       );
-      expect(all.map((e) => [e.type, e.output_index])).toEqual([
-        ['response.created', undefined],
-        ['response.in_progress', undefined],
-        ['response.output_item.added', 0],
-        ['response.output_item.added', 1],
-        ['response.content_part.added', 1],
-        ['response.output_text.delta', 1],
-        ['response.output_item.done', 0],
-        ['response.output_text.done', 1],
-        ['response.content_part.done', 1],
-        ['response.output_item.done', 1],
-        ['response.completed', undefined],
-      ]);
+      expect(all.map((e) => [e.type, e.output_index])).toEqual(REASONING_OPEN_FIRST_EVENTS);
       expect(all[2].item).toEqual({ type: 'reasoning', id: 'rs_abc_0', summary: [] });
       const completed = all.at(-1)!.response as { output: Array<{ type: string; id: string; summary?: unknown[]; encrypted_content?: string }> };
       expect(completed.output.map((item) => [item.type, item.id])).toEqual([
@@ -257,19 +260,7 @@ describe('ResponsesStreamWriter', () => {
       const all = events(
         [w.start(), w.chunk(chunk({ reasoning_content: 'Need the ' })), w.chunk(chunk({ reasoning_content: 'weather.' })), w.chunk(chunk({ content: 'Hi' })), w.chunk(chunk({ thinking_blocks: blocks })), w.end(chunk({}, 'stop'), usage, report)].join(''),
       );
-      expect(all.map((e) => [e.type, e.output_index])).toEqual([
-        ['response.created', undefined],
-        ['response.in_progress', undefined],
-        ['response.output_item.added', 0],
-        ['response.output_item.added', 1],
-        ['response.content_part.added', 1],
-        ['response.output_text.delta', 1],
-        ['response.output_item.done', 0],
-        ['response.output_text.done', 1],
-        ['response.content_part.done', 1],
-        ['response.output_item.done', 1],
-        ['response.completed', undefined],
-      ]);
+      expect(all.map((e) => [e.type, e.output_index])).toEqual(REASONING_OPEN_FIRST_EVENTS);
       const reasoning = { type: 'reasoning', id: 'rs_abc_0', summary: [], encrypted_content: expect.any(String) };
       expect(all[6].item).toEqual(reasoning);
       expect((all.at(-1)!.response as { output: unknown[]; reasoning: unknown }).output[0]).toEqual(reasoning);
