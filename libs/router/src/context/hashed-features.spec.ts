@@ -1,5 +1,5 @@
 import type { ChatRequest } from '../../../core/src';
-import { bucketModulus, featureScale, hashedPromptFeatures, hashedTextFeatures, TAG_TOKEN_COPIES } from './hashed-features';
+import { asciiBytesInto, bucketModulus, featureScale, hashedPromptFeatures, hashedTextFeatures, TAG_TOKEN_COPIES } from './hashed-features';
 
 const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'm', messages: [{ role: 'user', content }], ...extra });
 
@@ -55,5 +55,36 @@ describe('hashedPromptFeatures', () => {
 describe('bucketModulus', () => {
   it('is 2 ** bits - 1, by a shift for integer bits up to 30', () => {
     for (const bits of [0, 1, 4, 12, 16, 30, 31, 32, 40, 53, 2.5, -1, 12.000001]) expect(Object.is(bucketModulus(bits), 2 ** bits - 1)).toBe(true);
+  });
+});
+
+describe('asciiBytesInto', () => {
+  const bytes = Buffer.alloc(60);
+
+  it("gives an ASCII text's length, its bytes written", () => {
+    expect(asciiBytesInto('Hello, World! 42', bytes)).toBe(16);
+    expect(bytes.subarray(0, 16).toString('latin1')).toBe('Hello, World! 42');
+    expect(asciiBytesInto('', bytes)).toBe(0);
+    expect(asciiBytesInto('\x00\x7f'.repeat(10), bytes)).toBe(20);
+  });
+
+  it('gives -1 for any code unit outside ASCII: two-byte, three-byte, a surrogate pair, a lone surrogate', () => {
+    for (const text of ['café', 'naïve text', '東京', 'x😀', 'a\ud800b', 'b\udc00', '\x80']) expect(asciiBytesInto(text, bytes)).toBe(-1);
+  });
+
+  it('gives -1 when the bytes could not hold three per code unit (so a cut write cannot pass for ASCII)', () => {
+    expect(asciiBytesInto('a'.repeat(20), bytes)).toBe(20);
+    expect(asciiBytesInto('a'.repeat(21), bytes)).toBe(-1);
+    // 'é' + 18 ASCII: 20 bytes for 19 code units would fill a 20-byte buffer cut after 19 of them.
+    expect(asciiBytesInto(`é${'a'.repeat(18)}`, Buffer.alloc(20))).toBe(-1);
+  });
+});
+
+describe('hashedTextFeatures on ASCII and non-ASCII texts', () => {
+  it('hashes the ASCII words of a text the same whether or not a non-ASCII character elsewhere sends it down the code-unit path', () => {
+    const ascii = hashedTextFeatures('Parse the ISO date; return WEEKDAY 2024 ok');
+    const mixed = hashedTextFeatures('Parse the ISO date; return WEEKDAY 2024 ok é');
+    const e = hashedTextFeatures('é');
+    expect(new Set([...ascii, ...e])).toEqual(new Set(mixed));
   });
 });
