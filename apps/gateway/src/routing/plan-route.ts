@@ -169,11 +169,15 @@ export function planRoute(input: PlanInput): RoutePlan {
   const priors = cached.priors;
   let anyEligible = false;
   let anyExcluded = false;
+  // `max_untried_share` is on while some candidate has no scored answer on the route (noted in the loop).
+  const maxUntriedShare = route.maxUntriedShare;
+  let untriedCap: number | undefined;
   for (let i = 0; i < n; i++) {
     const id = route.candidates[i];
     const model = candidateModels[i];
     const arm = input.arms.get(id);
     candidateArms[i] = arm;
+    if (maxUntriedShare !== undefined && (arm?.observations ?? 0) === 0) untriedCap = maxUntriedShare;
     // Shrunk towards the route's typical answer size, so an untried model is priced for answers like
     // the route's, not for a guess that could make it look dearer than it is.
     const weight = arm ? arm.successes + arm.failures : 0;
@@ -209,10 +213,6 @@ export function planRoute(input: PlanInput): RoutePlan {
     if (!candidates.some((c) => c.eligible)) throw noEligibleModel(route, candidates, toolTurn);
   }
   const excluded = anyExcluded ? exclusionsOf(candidates) : undefined;
-  let untriedCap: number | undefined;
-  if (route.maxUntriedShare !== undefined) {
-    for (let i = 0; i < n; i++) if ((candidateArms[i]?.observations ?? 0) === 0) untriedCap = route.maxUntriedShare;
-  }
   // The word learner's beliefs come with their own evidence: a near-zero Beta prior on top.
   const policy = {
     qualityFloor: limits.qualityFloor,
