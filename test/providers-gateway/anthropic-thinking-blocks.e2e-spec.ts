@@ -204,7 +204,7 @@ routes:
       expect([err.status, err.code]).toEqual([400, 'missing_thinking_blocks']);
       expect(err.message).toContain('and model "opus5" always thinks: Anthropic refuses a tool result whose assistant turn does not start with its thinking');
       // Named as the client sent it: the turn's first item (its message item), not the chat request's messages[1].
-      expect(err.param).toBe('input');
+      expect(err.param).toBe('input[1]');
       expect(err.message).toMatch(/^400 input\[1\] begins a turn with function calls but comes without the reasoning item they were made with/);
       expect(err.message).toContain("Send the response's output items back as you received them, reasoning items included");
       expect(err.message).not.toMatch(/messages|thinking_blocks/);
