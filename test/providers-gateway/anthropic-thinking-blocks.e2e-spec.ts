@@ -142,13 +142,17 @@ routes:
     const stream = await stack.client.chat.completions.create({ model: 'opus5', messages: [ask], tools, stream: true });
     let reasoning = '';
     const blocks: ChatThinkingBlock[] = [];
+    const kinds: string[] = [];
     for await (const chunk of stream) {
       const delta = (chunk.choices[0]?.delta ?? {}) as ChatReasoningFields;
       reasoning += delta.reasoning_content ?? '';
       blocks.push(...(delta.thinking_blocks ?? []));
+      kinds.push(chunk.choices[0]?.finish_reason ? 'finish' : delta.thinking_blocks ? 'blocks' : 'other');
     }
     expect(reasoning).toBe(issuedText);
     expect(blocks).toEqual(issuedBlocks);
+    // Once, whole, just before the finish chunk, however early the Responses stream gets them.
+    expect(kinds.slice(kinds.indexOf('blocks'))).toEqual(['blocks', 'finish']);
   });
 
   describe.each([false, true])('Responses API, streamed: %s', (streamed) => {

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Inject, Injectable } from '@nestjs/common';
 import { implicitRoute, type AppConfig, type FailoverSpec, type ModelSpec, type RouteSpec } from '../../../../libs/config/src';
-import { GatewayError, type ChatChunk, type ChatReasoningFields, type ChatRequest, type ChatResponse, type Clock, type Random, type Usage } from '../../../../libs/core/src';
+import { GatewayError, THOUGHT_BEFORE, type ChatChunk, type ChatReasoningFields, type ChatRequest, type ChatResponse, type Clock, type Random, type Usage } from '../../../../libs/core/src';
 import { ProviderError, ProviderRegistry } from '../../../../libs/providers/src';
 import { extractPromptContext } from '../../../../libs/router/src';
 import type { JobQueue, QueuedJob, ScoreResponseJob } from '../../../../libs/queue/src';
@@ -345,9 +345,11 @@ export class ChatService {
   /**
    * One consistent stream whatever model wrote each part: the request's id, the first model's name and
    * creation time on every chunk; a following model's role-only opening chunk is dropped. Its
-   * `thinking_blocks` go on only after a restart (it answered the client's own request, so they belong
-   * with its answer); a continuation's were made for the continuation request, not the conversation
-   * the client will send back.
+   * thinking blocks (`thinking_blocks`, and those its first answer delta carries in `THOUGHT_BEFORE`)
+   * go on only after a restart (it answered the client's own request, so they belong with its answer);
+   * a continuation's were made for the continuation request, whose transcript (the partial answer as
+   * an assistant turn, then the instruction to continue) is not the conversation the client will send
+   * back, and Anthropic refuses a block whose prefix changed (docs/fallbacks.md).
    */
   private forClient(chunk: ChatChunk, ctx: RequestContext, model: ModelSpec, created: number | undefined, following: Following): ChatChunk | undefined {
     if ((chunk.choices?.length ?? 0) === 0) return undefined;
@@ -355,9 +357,10 @@ export class ChatService {
     const out: ChatChunk = { ...chunk, id: ctx.requestId, model: model.id, created: created ?? chunk.created, usage: undefined };
     if (following !== 'none') {
       out.choices = out.choices.map((c) => {
-        if (!c.delta?.role) return c;
-        const { role: _role, ...delta } = c.delta;
-        return { ...c, delta };
+        const delta = c.delta as (typeof c.delta & ChatReasoningFields) | undefined;
+        if (!delta || (!delta.role && (following === 'restart' || delta[THOUGHT_BEFORE] === undefined))) return c;
+        const { role: _role, [THOUGHT_BEFORE]: thought, ...rest } = delta;
+        return { ...c, delta: following === 'restart' && thought ? { ...rest, [THOUGHT_BEFORE]: thought } : rest };
       });
       if (!hasOutput(out) && !(following === 'restart' && carriesThinkingBlocks(out))) return undefined;
     }
