@@ -249,7 +249,7 @@ export class ChatService {
     let created: number | undefined;
     /**
      * The thinking blocks of the answer the client was sent, from a model that answered its own request
-     * (not a continuation): if a continuation ends the answer, they go out in its place (forClient).
+     * (not a continuation): if a continuation ends the answer, they go out in place of its own (forClient leaves those out).
      */
     const answerThinking: ChatThinkingBlock[] = [];
     for (;;) {
