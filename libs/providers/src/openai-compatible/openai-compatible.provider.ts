@@ -1,11 +1,12 @@
-import type { ChatChunk, ChatRequest, ChatResponse } from '../../../core/src';
-import { ProviderError, type ChatProvider, type ProviderCall } from '../provider';
+import type { ChatChunk, ChatRequest, ChatResponse, EmbeddingsResponse } from '../../../core/src';
+import { ProviderError, type ChatProvider, type EmbeddingCall, type ProviderCall } from '../provider';
 import { parseSse } from '../http/sse';
 import { postJson, readText, toProviderError } from '../http/upstream-client';
 import type { ProviderSettings } from '../provider-settings';
 import { openAIErrorFromResponse } from './map-openai-error';
 import { adaptToolForms } from './adapt-tool-forms';
 import { dropThinkingBlocks } from './drop-thinking-blocks';
+import { parseOpenAIEmbeddings } from './parse-openai-embeddings';
 
 /**
  * Any upstream that speaks OpenAI's Chat Completions: OpenAI itself and the long tail of compatible
@@ -14,11 +15,13 @@ import { dropThinkingBlocks } from './drop-thinking-blocks';
 export class OpenAICompatibleProvider implements ChatProvider {
   readonly id: string;
   private readonly url: string;
+  private readonly embeddingsUrl: string;
   private readonly headers: Record<string, string>;
 
   constructor(private readonly settings: ProviderSettings) {
     this.id = settings.id;
     this.url = `${settings.baseUrl.replace(/\/+$/, '')}${settings.chatPath ?? '/chat/completions'}`;
+    this.embeddingsUrl = `${settings.baseUrl.replace(/\/+$/, '')}${settings.embeddingsPath ?? '/embeddings'}`;
     const authHeader = settings.authHeader ?? 'authorization';
     this.headers = { ...settings.headers };
     if (settings.apiKey) {
@@ -36,6 +39,17 @@ export class OpenAICompatibleProvider implements ChatProvider {
     } catch {
       throw new ProviderError('malformed_response', 'Upstream returned a body that is not JSON.', res.status);
     }
+  }
+
+  /**
+   * `POST {base}/embeddings`, the client's request as it is (its `model` the upstream's name): the
+   * host answers in the encoding asked for, or in floats when it ignores `encoding_format`.
+   * https://platform.openai.com/docs/api-reference/embeddings/create
+   */
+  async embed(call: EmbeddingCall): Promise<EmbeddingsResponse> {
+    const res = await postJson(this.embeddingsUrl, this.headers, call.request, call);
+    if (res.status >= 400) throw await openAIErrorFromResponse(res);
+    return parseOpenAIEmbeddings(await readText(res.body), res.status, call.request.model);
   }
 
   stream(call: ProviderCall): AsyncIterable<ChatChunk> {
