@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { BudgetService } from '../../apps/gateway/src/budget/budget.service';
 import { fakeGeminiVector, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.server';
+import { unitLength } from '../../libs/providers/src/gemini/convert-gemini-embeddings';
 import { fakeOpenAITokens, fakeOpenAIVector, startFakeOpenAIEmbeddings, type FakeOpenAIEmbeddings } from '../fakes/fake-openai-embeddings.server';
 import { ADMIN_KEY, admin, call, newKey } from '../budget/budget-support';
 import { rejection } from '../support/sdk-rejection';
@@ -224,21 +225,25 @@ describe('POST /v1/embeddings through the official openai SDK', () => {
         { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'defgh' }] }, outputDimensionality: 768 },
       ],
     });
-    expect(data.data.map((d) => d.embedding)).toEqual([fakeGeminiVector('abc', 768), fakeGeminiVector('defgh', 768)]);
+    // Shortened by outputDimensionality, then scaled back to unit length as OpenAI's vectors are (to float32).
+    const expected = [fakeGeminiVector('abc', 768), fakeGeminiVector('defgh', 768)].map((v) => unitLength(v).map(Math.fround));
+    expect(data.data.map((d) => d.embedding)).toEqual(expected);
     expect(response.headers.get('x-router-usage-estimated')).toBe('true');
     expect(data.usage).toEqual({ prompt_tokens: 1 + 2, total_tokens: 1 + 2 });
 
     const many = await client.embeddings.create({ model: 'gemini-embedding-001', input: Array.from({ length: 150 }, (_, i) => `text ${i}`), encoding_format: 'float', dimensions: 128 });
     expect(gemini.requests).toHaveLength(3);
     expect(many.data.map((d) => d.index)).toEqual(Array.from({ length: 150 }, (_, i) => i));
-    expect(many.data[149].embedding).toEqual(fakeGeminiVector('text 149', 128));
+    expect(many.data[149].embedding).toEqual(unitLength(fakeGeminiVector('text 149', 128)));
+    const full = await client.embeddings.create({ model: 'gemini-embedding-001', input: 'as is', encoding_format: 'float' });
+    expect(full.data[0].embedding).toEqual(fakeGeminiVector('as is', 3072));
 
     const ids = await rejection(client.embeddings.create({ model: 'gemini-embedding-001', input: [1, 2, 3] }));
     expect(ids.status).toBe(400);
     expect(ids.error).toMatchObject({ param: 'input' });
     const tooSmall = await rejection(client.embeddings.create({ model: 'gemini-embedding-001', input: 'x', dimensions: 64 }));
     expect(tooSmall.error).toMatchObject({ param: 'dimensions' });
-    expect(gemini.requests).toHaveLength(3);
+    expect(gemini.requests).toHaveLength(4);
   });
 
   it('GET /v1/models lists the embedding models and routes', async () => {

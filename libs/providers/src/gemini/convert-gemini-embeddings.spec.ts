@@ -14,6 +14,12 @@ describe('convertGeminiEmbeddings', () => {
     expect(convertGeminiEmbeddings(counted, 200, 0, 1).promptTokens).toBe(7);
   });
 
+  it('scales vectors to unit length when asked (Gemini truncated them), as OpenAI sends them', () => {
+    const text = JSON.stringify({ embeddings: [{ values: [3, 4] }, { values: [0, 0] }] });
+    expect(convertGeminiEmbeddings(text, 200, 0, 2, true).data.map((d) => d.embedding)).toEqual([[0.6, 0.8], [0, 0]]);
+    expect(convertGeminiEmbeddings(text, 200, 0, 2).data[0].embedding).toEqual([3, 4]);
+  });
+
   it('a count that does not match the request, or another shape, is malformed', () => {
     for (const [text, expected] of [
       [JSON.stringify({ embeddings: [{ values: [1] }] }), 2],

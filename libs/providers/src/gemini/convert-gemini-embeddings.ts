@@ -20,8 +20,14 @@ export interface GeminiEmbeddingsPart {
   promptTokens?: number;
 }
 
-/** One batch's vectors in OpenAI's shape, numbered from `firstIndex`; exactly `expected` of them or a malformed answer. */
-export function convertGeminiEmbeddings(text: string, status: number, firstIndex: number, expected: number): GeminiEmbeddingsPart {
+/**
+ * One batch's vectors in OpenAI's shape, numbered from `firstIndex`; exactly `expected` of them or a
+ * malformed answer. `normalize`: scaled to unit length. OpenAI's vectors always are, `dimensions` or
+ * not, and clients rely on it (a dot product as the cosine); Gemini's are at their full size only,
+ * and Google says to normalize those truncated by `outputDimensionality`
+ * (https://ai.google.dev/gemini-api/docs/embeddings#quality-for-smaller-dimensions).
+ */
+export function convertGeminiEmbeddings(text: string, status: number, firstIndex: number, expected: number, normalize = false): GeminiEmbeddingsPart {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -36,7 +42,16 @@ export function convertGeminiEmbeddings(text: string, status: number, firstIndex
   }
   const promptTokens = parsed.data.usageMetadata?.promptTokenCount;
   return {
-    data: embeddings.map((e, i) => ({ object: 'embedding', index: firstIndex + i, embedding: e.values })),
+    data: embeddings.map((e, i) => ({ object: 'embedding', index: firstIndex + i, embedding: normalize ? unitLength(e.values) : e.values })),
     ...(promptTokens == null ? {} : { promptTokens }),
   };
+}
+
+/** The vector scaled to length 1 (a zero vector as it is). */
+export function unitLength(values: number[]): number[] {
+  let sum = 0;
+  for (const v of values) sum += v * v;
+  if (sum === 0) return values;
+  const norm = Math.sqrt(sum);
+  return values.map((v) => v / norm);
 }

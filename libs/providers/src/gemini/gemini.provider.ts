@@ -1,7 +1,7 @@
 import { systemClock, type ChatChunk, type ChatResponse, type Clock, type EmbeddingItem, type EmbeddingsResponse } from '../../../core/src';
 import { ProviderError, type ChatProvider, type EmbeddingCall, type ProviderCall } from '../provider';
 import { parseSse } from '../http/sse';
-import { errorFromResponse, postJson, readText, toProviderError, type UpstreamResponse } from '../http/upstream-client';
+import { errorFromResponse, MAX_UPSTREAM_EMBEDDINGS_BYTES, postJson, readText, toProviderError, type UpstreamResponse } from '../http/upstream-client';
 import type { ProviderSettings } from '../provider-settings';
 import { convertGeminiEmbeddings } from './convert-gemini-embeddings';
 import { convertGeminiResponse, geminiResponseId } from './convert-gemini-response';
@@ -93,7 +93,7 @@ export class GeminiProvider implements ChatProvider {
 
   /**
    * OpenAI's embeddings through batchEmbedContents (convertToGeminiEmbedRequests), one call per batch of
-   * texts, in order. `usage` only when Gemini counted tokens for every batch (the Gemini API does not:
+   * texts, in order; vectors shortened by `dimensions` are scaled back to unit length, as OpenAI's are. `usage` only when Gemini counted tokens for every batch (the Gemini API does not:
    * the gateway then bills its own estimate and says so).
    */
   async embed(call: EmbeddingCall): Promise<EmbeddingsResponse> {
@@ -104,7 +104,7 @@ export class GeminiProvider implements ChatProvider {
     for (const batch of batches) {
       const res = await postJson(this.url(model, 'batchEmbedContents'), this.headers, batch, call);
       if (res.status >= 400) throw await geminiErrorFromResponse(res);
-      const part = convertGeminiEmbeddings(await readText(res.body), res.status, data.length, batch.requests.length);
+      const part = convertGeminiEmbeddings(await readText(res.body, MAX_UPSTREAM_EMBEDDINGS_BYTES), res.status, data.length, batch.requests.length, call.request.dimensions !== undefined);
       data.push(...part.data);
       promptTokens = promptTokens === undefined || part.promptTokens === undefined ? undefined : promptTokens + part.promptTokens;
     }

@@ -1,7 +1,7 @@
 import type { ChatChunk, ChatRequest, ChatResponse, EmbeddingsResponse } from '../../../core/src';
 import { ProviderError, type ChatProvider, type EmbeddingCall, type ProviderCall } from '../provider';
 import { parseSse } from '../http/sse';
-import { postJson, readText, toProviderError } from '../http/upstream-client';
+import { MAX_UPSTREAM_EMBEDDINGS_BYTES, postJson, readText, toProviderError } from '../http/upstream-client';
 import type { ProviderSettings } from '../provider-settings';
 import { openAIErrorFromResponse } from './map-openai-error';
 import { adaptToolForms } from './adapt-tool-forms';
@@ -49,7 +49,7 @@ export class OpenAICompatibleProvider implements ChatProvider {
   async embed(call: EmbeddingCall): Promise<EmbeddingsResponse> {
     const res = await postJson(this.embeddingsUrl, this.headers, call.request, call);
     if (res.status >= 400) throw await openAIErrorFromResponse(res);
-    return parseOpenAIEmbeddings(await readText(res.body), res.status, call.request.model);
+    return parseOpenAIEmbeddings(await readText(res.body, MAX_UPSTREAM_EMBEDDINGS_BYTES), res.status, call.request.model);
   }
 
   stream(call: ProviderCall): AsyncIterable<ChatChunk> {
