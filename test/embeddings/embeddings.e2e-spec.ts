@@ -14,7 +14,7 @@ function yaml(openai: string, openaiEu: string, gemini: string): string {
   return `
 providers:
   - { id: oai, kind: openai-compatible, base_url: "${openai}", api_key_env: FAKE_OPENAI_KEY }
-  - { id: oai-eu, kind: openai-compatible, base_url: "${openaiEu}" }
+  - { id: oai-eu, kind: openai-compatible, base_url: "${openaiEu}", drop_fields: [encoding_format, user] }
   - { id: google, kind: gemini, base_url: "${gemini}" }
   - { id: claude, kind: anthropic, base_url: "http://127.0.0.1:9" }
 models:
@@ -148,11 +148,13 @@ describe('POST /v1/embeddings through the official openai SDK', () => {
     expect(data.model).toBe('text-embedding-3-small');
 
     openai.setBehavior(() => ({ kind: 'error', status: 503, message: 'overloaded' }));
-    const ha = await client.embeddings.create({ model: 'docs-ha', input: 'routed' }).withResponse();
+    const ha = await client.embeddings.create({ model: 'docs-ha', input: 'routed', user: 'end-user-1' }).withResponse();
     expect(ha.response.headers.get('x-router-model')).toBe('text-embedding-3-small-eu');
     expect(ha.response.headers.get('x-router-attempts')).toBe('2');
     expect(openaiEu.calls).toHaveLength(1);
-    expect(openaiEu.calls[0].body.model).toBe('text-embedding-3-small');
+    // That host's drop_fields apply: it is asked for floats, and the SDK still gets what it asked for.
+    expect(openaiEu.calls[0].body).toEqual({ model: 'text-embedding-3-small', input: 'routed' });
+    expect(ha.data.data[0].embedding).toEqual(fakeOpenAIVector(0, 1536));
   });
 
   it('a 5xx is retried on the same model (never another model), and answered when the retry succeeds', async () => {

@@ -42,12 +42,14 @@ export class OpenAICompatibleProvider implements ChatProvider {
   }
 
   /**
-   * `POST {base}/embeddings`, the client's request as it is (its `model` the upstream's name): the
-   * host answers in the encoding asked for, or in floats when it ignores `encoding_format`.
+   * `POST {base}/embeddings`, the client's request as it is (its `model` the upstream's name) but for
+   * the fields this host rejects (`dropFields`: Mistral's `user`; `encoding_format` for a host that
+   * refuses base64): the host answers in the encoding asked for, or in floats, and the gateway gives
+   * the client the encoding it asked for either way.
    * https://platform.openai.com/docs/api-reference/embeddings/create
    */
   async embed(call: EmbeddingCall): Promise<EmbeddingsResponse> {
-    const res = await postJson(this.embeddingsUrl, this.headers, call.request, call);
+    const res = await postJson(this.embeddingsUrl, this.headers, this.withQuirks(call.request), call);
     if (res.status >= 400) throw await openAIErrorFromResponse(res);
     return parseOpenAIEmbeddings(await readText(res.body, MAX_UPSTREAM_EMBEDDINGS_BYTES), res.status, call.request.model);
   }
@@ -104,8 +106,13 @@ export class OpenAICompatibleProvider implements ChatProvider {
     const unstoredMetadata = request.metadata != null && request.store !== true;
     // Callers pass a fresh object; without quirks it goes out as is (no second copy, no `delete`).
     if (!this.settings.dropFields?.length && !this.settings.renameFields && !unstoredMetadata) return request as unknown as Record<string, unknown>;
+    return this.withQuirks(request, unstoredMetadata ? 'metadata' : undefined);
+  }
+
+  /** A copy without `omit` and the fields this host rejects, and with the ones it names differently renamed. */
+  private withQuirks(request: object, omit?: string): Record<string, unknown> {
     const body: Record<string, unknown> = { ...request };
-    if (unstoredMetadata) delete body.metadata;
+    if (omit !== undefined) delete body[omit];
     for (const field of this.settings.dropFields ?? []) delete body[field];
     for (const [from, to] of Object.entries(this.settings.renameFields ?? {})) {
       if (from in body) {
