@@ -29,6 +29,7 @@ routes:
 embedding_routes:
   - { name: docs, model: text-embedding-3-small }
   - { name: docs-ha, model: text-embedding-3-small, fallbacks: [text-embedding-3-small-eu], retries: 0 }
+  - { name: capped, model: text-embedding-3-small, budget_usd_per_day: 0.0001 }
 `;
 }
 
@@ -302,5 +303,12 @@ describe('POST /v1/embeddings through the official openai SDK', () => {
     // The same refusal as a chat request on the same key gets.
     const chat = await rejection(keyed.chat.completions.create({ model: 'small', max_tokens: 10_000, messages: [{ role: 'user', content: 'hi' }] }));
     expect([chat.status, (chat.error as { code: string }).code]).toEqual([429, 'budget_exceeded']);
+
+    // An embedding route's own budget_usd_per_day, as a chat route's.
+    const routeCapped = await rejection(client.embeddings.create({ model: 'capped', input: 'x'.repeat(40_000) }));
+    expect(routeCapped.status).toBe(429);
+    expect(routeCapped.error).toMatchObject({ code: 'budget_exceeded' });
+    expect((routeCapped.error as { message: string }).message).toContain("route 'capped'");
+    expect((await client.embeddings.create({ model: 'capped', input: 'fits' })).data).toHaveLength(1);
   });
 });

@@ -143,6 +143,8 @@ export interface EmbeddingRouteSpec {
   /** The same catalog model at other providers, tried after the model's retries. */
   fallbacks: string[];
   retries: number;
+  /** A hard daily budget on the route (`budget_usd_per_day`), as a chat route's. */
+  budgetUsdPerDay?: number;
 }
 
 /** The whole validated configuration, built once at start-up. */

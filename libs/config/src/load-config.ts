@@ -66,7 +66,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     file.models.filter((m) => m.type === 'embedding').map((m) => [m.id, embeddingModelSpec(m)]),
   );
   const embeddingRoutes = new Map<string, EmbeddingRouteSpec>(
-    file.embedding_routes.map((r) => [r.name, { name: r.name, model: r.model, fallbacks: r.fallbacks ?? [], retries: r.retries }]),
+    file.embedding_routes.map((r) => [r.name, { name: r.name, model: r.model, fallbacks: r.fallbacks ?? [], retries: r.retries, ...optional('budgetUsdPerDay', r.budget_usd_per_day) }]),
   );
   const routes = new Map<string, RouteSpec>(
     file.routes.map((r) => [

@@ -230,6 +230,8 @@ export const embeddingRouteConfigSchema = z
     fallbacks: z.array(id).optional(),
     /** Retries on the same model (429, 5xx, connection, timeout) before a fallback or the error. */
     retries: z.number().int().min(0).max(5).default(2),
+    /** A hard daily budget on this route, as a chat route's (docs/cost-control.md). */
+    budget_usd_per_day: routeConstraints.budget_usd_per_day,
   })
   .strict();
 

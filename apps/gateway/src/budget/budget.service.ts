@@ -31,7 +31,7 @@ import type { RequestContext } from '../chat/request-context';
 import type { RoutePlan } from '../routing/plan-route';
 import type { GatewayRuntime } from '../runtime';
 import { APP_CONFIG, CLOCK, DATABASE, LOG } from '../tokens';
-import { fromRow, routeBudgets, tierSubject, type BudgetDefinition, type BudgetScope } from './budget-definition';
+import { fromRouteConfig, fromRow, routeBudgets, tierSubject, type BudgetDefinition, type BudgetScope } from './budget-definition';
 
 export const COUNTER_STORE = Symbol('COUNTER_STORE');
 
@@ -154,7 +154,8 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
   /** Reloads budget definitions, seeds counters of budgets new to this process from the ledger, and re-reads spend. */
   async refresh(): Promise<void> {
     const rows = await this.repository.listActive();
-    const configured = [...this.config.routes.values()].flatMap(routeBudgets);
+    // Chat routes' (and their tiers') budget_usd_per_day, and embedding routes'.
+    const configured = [...[...this.config.routes.values()].flatMap(routeBudgets), ...[...this.config.embeddingRoutes.values()].flatMap((r) => fromRouteConfig(r) ?? [])];
     const budgets = [...configured, ...rows.map(fromRow)];
     const now = this.clock.now();
     for (const b of budgets) {

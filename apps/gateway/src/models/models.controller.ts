@@ -58,7 +58,7 @@ export class ModelsController {
       object: 'model' as const,
       created: this.startedAt,
       owned_by: 'router',
-      x_router: { type: 'embedding_route', model: r.model, fallbacks: r.fallbacks, retries: r.retries },
+      x_router: { type: 'embedding_route', model: r.model, fallbacks: r.fallbacks, retries: r.retries, budget_usd_per_day: r.budgetUsdPerDay ?? null },
     };
   }
 
