@@ -261,6 +261,8 @@ describe('config/router.example.yaml', () => {
     expect(config.models.get('sonnet')).toMatchObject({ inputPer1M: 2.7, outputPer1M: 15, providerId: 'anthropic' });
     expect(config.models.get('qwen-local')?.promptTemplate?.name).toBe('small-brief');
     expect(config.models.get('deepseek-chat')?.promptTemplate?.name).toBe('deepseek-json');
+    expect(config.embeddingRoutes.get('docs')).toMatchObject({ model: 'text-embedding-3-small', budgetUsdPerDay: 5 });
+    expect(config.embeddingModels.get('gemini-embedding-001')).toMatchObject({ providerId: 'gemini', inputPer1M: 0.15 });
   });
 });
 
