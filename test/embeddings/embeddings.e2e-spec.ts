@@ -285,6 +285,29 @@ describe('POST /v1/embeddings through the official openai SDK', () => {
     expect((recent.json.data as Array<{ id: string; kind: string }>).find((r) => r.id === id)?.kind).toBe('embeddings');
   });
 
+  it("a key's permissions and rate limits apply as for chat: allowed routes and models (403), tokens per minute counted on the input (429)", async () => {
+    const base = stack.gateway.url;
+    const routeOnly = await newKey(base, { allowed_routes: ['docs'] });
+    const restricted = new OpenAI({ baseURL: `${base}/v1`, apiKey: routeOnly.key, maxRetries: 0 });
+    expect((await restricted.embeddings.create({ model: 'docs', input: 'allowed' })).data).toHaveLength(1);
+    const other = await rejection(restricted.embeddings.create({ model: 'text-embedding-3-small', input: 'not allowed' }));
+    expect([other.status, (other.error as { code: string }).code]).toEqual([403, 'route_not_allowed']);
+    const modelOnly = await newKey(base, { allowed_models: ['gemini-embedding-001'] });
+    const wrongModel = await rejection(new OpenAI({ baseURL: `${base}/v1`, apiKey: modelOnly.key, maxRetries: 0 }).embeddings.create({ model: 'docs', input: 'x' }));
+    expect([wrongModel.status, (wrongModel.error as { code: string }).code]).toEqual([403, 'model_not_allowed']);
+
+    const limited = await newKey(base, { tpm: 1000 });
+    const keyed = new OpenAI({ baseURL: `${base}/v1`, apiKey: limited.key, maxRetries: 0 });
+    const { response } = await keyed.embeddings.create({ model: 'text-embedding-3-small', input: 'x'.repeat(2000) }).withResponse();
+    expect(response.headers.get('x-ratelimit-limit-tokens')).toBe('1000');
+    expect(response.headers.get('x-ratelimit-remaining-tokens')).toBe('500'); // 2000 characters: 500 estimated input tokens
+    const calls = openai.calls.length;
+    const limitedOut = await rejection(keyed.embeddings.create({ model: 'text-embedding-3-small', input: 'x'.repeat(4000) }));
+    expect(limitedOut.status).toBe(429);
+    expect(limitedOut.error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit_exceeded' });
+    expect(openai.calls).toHaveLength(calls);
+  });
+
   it("a key's budget caps embeddings as it caps chat: 429 budget_exceeded, insufficient_quota, with retry-after", async () => {
     const base = stack.gateway.url;
     await admin(base, 'POST', '/v1/admin/tenants', { id: 'rag' });
