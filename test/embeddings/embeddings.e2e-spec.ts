@@ -158,6 +158,25 @@ describe('POST /v1/embeddings through the official openai SDK', () => {
     expect(ha.data.data[0].embedding).toEqual(fakeOpenAIVector(0, 1536));
   });
 
+  it("a deployment whose circuit opened goes last: the same model's other deployment answers first", async () => {
+    openai.setBehavior(() => ({ kind: 'error', status: 503, message: 'down' }));
+    // retries: 0 on docs-ha: one failure per request; the breaker opens after 5 in a row.
+    for (let i = 0; i < 5; i++) await client.embeddings.create({ model: 'docs-ha', input: `warm ${i}` });
+    const before = openai.calls.length;
+    const { response } = await client.embeddings.create({ model: 'docs-ha', input: 'after' }).withResponse();
+    expect(response.headers.get('x-router-model')).toBe('text-embedding-3-small-eu');
+    expect(response.headers.get('x-router-attempts')).toBe('1');
+    expect(openai.calls).toHaveLength(before);
+    const report = await call(stack.gateway.url, 'GET', '/v1/router/report', GATEWAY_KEY);
+    const deployments = (report.json.health as { deployments: Array<{ deployment: string; state: string }> }).deployments;
+    expect(deployments.find((d) => d.deployment === 'oai/text-embedding-3-small')?.state).toBe('open');
+    // A model named directly has no other deployment: it is still tried (and fails as its upstream does).
+    const direct = await rejection(client.embeddings.create({ model: 'text-embedding-3-small', input: 'x' }));
+    expect(direct.status).toBe(503);
+    // Healthy again: the breaker closes after its cooldown, on the next success (not waited for here).
+    openai.setBehavior(() => ({ kind: 'ok' }));
+  });
+
   it('a 5xx is retried on the same model (never another model), and answered when the retry succeeds', async () => {
     let n = 0;
     openai.setBehavior(() => (n++ === 0 ? { kind: 'error', status: 500, message: 'boom' } : { kind: 'ok' }));

@@ -10,6 +10,7 @@ import { DEFAULT_FAILOVER, retryDelayMs } from '../chat/failover-policy';
 import { mapProviderError } from '../chat/map-provider-error';
 import { ClientGone, type RequestContext } from '../chat/request-context';
 import { markRecorded } from '../errors/openai-error.filter';
+import { countsAgainstDeployment, deploymentKey } from '../health-breaker/deployment-health';
 import { RequestEvents } from '../events/request-events';
 import { RecordWriter } from '../records/record-writer';
 import { SpendTracker } from '../routing/spend-tracker';
@@ -121,8 +122,12 @@ export class EmbeddingsService {
     const policy: FailoverSpec = { ...DEFAULT_FAILOVER, retries: target.retries };
     const expected = inputCount(request.input);
     let lastError: ProviderError | undefined;
-    let lastModel = target.chain[0];
-    for (const model of target.chain) {
+    // A deployment whose circuit is open (docs/fallbacks.md) is tried last, when the chain has another.
+    const health = this.attempts.health.deployments;
+    const open = (m: EmbeddingModelSpec) => !health.isAvailable(deploymentKey(m));
+    const chain = [...target.chain.filter((m) => !open(m)), ...target.chain.filter(open)];
+    let lastModel = chain[0];
+    for (const model of chain) {
       const provider = this.providers.get(model.providerId);
       if (!provider.embed) {
         // The config refuses such a model at start-up; kept for a provider kind registered without embeddings.
@@ -148,6 +153,7 @@ export class EmbeddingsService {
           const response = await provider.embed({ request: { ...request, model: model.upstream }, signal: abort.signal, abort, timeouts: model.timeouts });
           checkAnswer(response, expected);
           attempt.latencyMs = this.clock.now() - startedAt;
+          health.recordSuccess(deploymentKey(model));
           attempts.push(attempt);
           return { response, model };
         } catch (err) {
@@ -164,6 +170,7 @@ export class EmbeddingsService {
           Object.assign(attempt, { errorKind: err.kind, httpStatus: err.upstreamStatus, message: err.message.slice(0, 300) });
           attempts.push(attempt);
           if (ctx.signal.aborted) throw GatewayError.clientClosed();
+          if (countsAgainstDeployment(err)) health.recordFailure(deploymentKey(model));
           lastError = err;
           lastModel = model;
           if (!err.fallbackable) throw this.exhausted(attempts, err, model);
