@@ -281,7 +281,12 @@ describe('POST /v1/embeddings through the official openai SDK', () => {
     const { response } = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['spend one', 'spend two three'] }).withResponse();
     const id = response.headers.get('x-request-id')!;
     const refused = await call(stack.gateway.url, 'POST', '/v1/embeddings', GATEWAY_KEY, { model: 'nope', input: 'x' });
+    // Nothing is learned from embeddings: feedback on one is refused, before and after its record is written.
+    const feedback = () => call(stack.gateway.url, 'POST', '/v1/feedback', GATEWAY_KEY, { request_id: id, score: true });
+    const early = await feedback();
+    expect([early.status, early.json.error?.param, early.json.error?.code]).toEqual([400, 'request_id', 'feedback_not_applicable']);
     await flush(stack);
+    expect((await feedback()).json.error?.code).toBe('feedback_not_applicable');
     const tokens = fakeOpenAITokens('spend one') + fakeOpenAITokens('spend two three');
     const [record] = await rows<Record<string, unknown>>(stack, 'select * from requests where id = $1', [id]);
     expect(record).toMatchObject({ kind: 'embeddings', route: 'text-embedding-3-small', model_id: 'text-embedding-3-small', provider_id: 'oai', status: 'success', http_status: 200, prompt_tokens: tokens, completion_tokens: 0, streamed: false });

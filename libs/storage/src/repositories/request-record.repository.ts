@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, NewRequestRow, RequestRow } from '../database';
+import type { Database, NewRequestRow, RequestKind, RequestRow } from '../database';
 import { toPostgresJson } from '../postgres-json';
 import type { RecordSpend } from './spend-ledger.repository';
 
@@ -71,6 +71,12 @@ export class RequestRecordRepository {
 
   async findById(id: string): Promise<RequestRow | undefined> {
     return this.db.selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The kind of a written record; undefined when there is none with this id. */
+  async kindOf(id: string): Promise<RequestKind | undefined> {
+    const row = await this.db.selectFrom('requests').select('kind').where('id', '=', id).executeTakeFirst();
+    return row?.kind;
   }
 
   async exists(id: string): Promise<boolean> {
