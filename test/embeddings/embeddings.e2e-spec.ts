@@ -7,6 +7,7 @@ import { ADMIN_KEY, admin, call, newKey } from '../budget/budget-support';
 import { rejection } from '../support/sdk-rejection';
 import { GATEWAY_KEY, startStack, type Stack } from '../support/stack';
 import OpenAI from 'openai';
+import { request } from 'undici';
 
 const PROVIDER_KEY = 'sk-fake-provider-key-0123456789';
 
@@ -226,6 +227,14 @@ describe('POST /v1/embeddings through the official openai SDK', () => {
       expect([JSON.stringify(body).slice(0, 80), res.status, res.json.error?.param, res.json.error?.code]).toEqual([JSON.stringify(body).slice(0, 80), status, param, code]);
       expect(res.json.error?.type).toBe('invalid_request_error');
     }
+    // Bodies refused before the service: still OpenAI's format, never a 500.
+    const raw = async (body: string, type = 'application/json') => {
+      const res = await request(`${stack.gateway.url}/v1/embeddings`, { method: 'POST', headers: { authorization: `Bearer ${GATEWAY_KEY}`, 'content-type': type }, body });
+      return { status: res.statusCode, json: (await res.body.json()) as { error: { code: string | null; type: string } } };
+    };
+    expect(await raw('{"model": "text-embedding-3-small", "input": ')).toMatchObject({ status: 400, json: { error: { code: 'invalid_json', type: 'invalid_request_error' } } });
+    expect(await raw('[]')).toMatchObject({ status: 400, json: { error: { code: 'invalid_body' } } });
+    expect(await raw('model=x', 'application/x-www-form-urlencoded')).toMatchObject({ status: 415 });
     const claude = await call(stack.gateway.url, 'POST', '/v1/embeddings', GATEWAY_KEY, { model: 'claude-haiku', input: 'x' });
     expect(claude.json.error?.message).toContain("'claude-haiku'");
     const bad = await call(stack.gateway.url, 'POST', '/v1/embeddings', 'wrong-key', { model: 'text-embedding-3-small', input: 'x' });
