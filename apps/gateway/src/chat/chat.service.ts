@@ -172,6 +172,9 @@ export class ChatService {
       }
       return implicit;
     }
+    if (this.config.embeddingModels.has(name) || this.config.embeddingRoutes.has(name)) {
+      throw GatewayError.invalidRequest(`'${name}' is an embedding model or route: it creates embeddings (POST /v1/embeddings), not chat completions.`, 'model', 'model_not_chat');
+    }
     throw GatewayError.notFound(`The model or route '${name}' does not exist.`, 'model_not_found', 'model');
   }
 
