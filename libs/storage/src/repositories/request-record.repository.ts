@@ -79,11 +79,6 @@ export class RequestRecordRepository {
     return row?.kind;
   }
 
-  async exists(id: string): Promise<boolean> {
-    const row = await this.db.selectFrom('requests').select('id').where('id', '=', id).executeTakeFirst();
-    return row !== undefined;
-  }
-
   async count(): Promise<number> {
     const row = await this.db.selectFrom('requests').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(row.n);
