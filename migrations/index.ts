@@ -9,6 +9,7 @@ import * as wordsLogOdds from './20261122T040000-words-log-odds';
 import * as armTxid from './20261122T050000-arm-txid';
 import * as armRefuted from './20261206T010000-arm-refuted';
 import * as requestTags from './20261206T030000-request-tags';
+import * as requestKind from './20261206T200000-request-kind';
 
 /** Every migration, by name; names sort in the order they run. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '20261122T050000-arm-txid': armTxid,
   '20261206T010000-arm-refuted': armRefuted,
   '20261206T030000-request-tags': requestTags,
+  '20261206T200000-request-kind': requestKind,
 };

@@ -20,8 +20,19 @@
  * whose cycle ended (an assistant answer, then a new user turn) needs no earlier thinking: only the
  * current tool-use cycle's is required
  * (https://platform.claude.com/docs/build-with-claude/thinking-tool-workflows).
+ * Preserved thinking, as models that have it (Opus / Sonnet / Haiku 5.5, Fable, Mythos) check a block sent
+ * back: its prefix (the top-level `system`, `tools`, and every message before the block, the blocks
+ * before it in its own turn included) must be the one it was produced after, else a 400 ("The block is
+ * bound to a different conversation"), the API's default for accounts created since 2026-08-31
+ * (https://platform.claude.com/docs/build-with-claude/preserved-thinking,
+ * https://platform.claude.com/docs/build-with-claude/preserved-thinking/prefix-checks). A fixture's
+ * blocks are issued again on every request that replays it, so a block is valid after any prefix it
+ * was issued after. Only thinking blocks before it count as "before it in its own turn" (the gateway
+ * sends a turn's thinking first).
  * The `thinking-tool-call` fixture answers with a redacted and a signed thinking block before its tool call;
- * `redacted-thinking` with one redacted block (no readable thinking) before its text.
+ * `redacted-thinking` with one redacted block (no readable thinking) before its text;
+ * `thinking-then-overloaded` with a signed thinking block and the start of its text, then an
+ * `overloaded_error` event (a stream that breaks mid-answer).
  */
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -53,11 +64,14 @@ interface FixtureMeta {
 /** Dynamic mode: text to answer a non-streamed request with, per upstream model (undefined: use the fixture). */
 export type AnswerFor = (model: string, body: unknown) => string | undefined;
 
-export async function startFakeAnthropic(options: { fixturesDir?: string; sliceBytes?: number; answer?: AnswerFor } = {}): Promise<FakeUpstream> {
+/** A test's own fixture choice for a request (undefined: the usual choice, below). */
+export type FixtureFor = (body: unknown) => string | undefined;
+
+export async function startFakeAnthropic(options: { fixturesDir?: string; sliceBytes?: number; answer?: AnswerFor; fixture?: FixtureFor } = {}): Promise<FakeUpstream> {
   const dir = options.fixturesDir ?? ANTHROPIC_FIXTURES_DIR;
   const sliceBytes = options.sliceBytes ?? 48;
   const requests: RecordedRequest[] = [];
-  const issued: IssuedThinking = { signatures: new Map(), redacted: new Set() };
+  const issued: IssuedThinking = { signatures: new Map(), redacted: new Set(), prefixes: new Map() };
 
   const server: Server = createServer((req, res) => {
     const pieces: Buffer[] = [];
@@ -71,7 +85,7 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
         } catch {
           body = raw;
         }
-        const fixture = pickFixture(req.headers, body);
+        const fixture = options.fixture?.(body) ?? pickFixture(req.headers, body);
         requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, fixture });
         if (req.method !== 'POST' || req.url !== '/v1/messages') {
           return sendJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: `No route ${req.method} ${req.url}` } });
@@ -98,7 +112,7 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
           return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'This model does not support assistant message prefill. The conversation must end with a user message.' } });
         }
         const thinkingOn = ALWAYS_THINKING.test(model) || ['enabled', 'adaptive'].includes(String((body as { thinking?: { type?: unknown } } | undefined)?.thinking?.type));
-        const refusal = refuseWhitespaceText(body) ?? refuseThinking(body, thinkingOn, issued);
+        const refusal = refuseWhitespaceText(body) ?? refuseThinking(body, thinkingOn, issued) ?? (PRESERVED_THINKING.test(model) ? refuseChangedPrefix(body, issued) : undefined);
         if (refusal) return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: refusal } });
         const meta = readMeta(dir, fixture);
         const status = meta.status ?? 200;
@@ -113,7 +127,7 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
         if (wantsStream && status < 400 && existsSync(ssePath)) {
           res.writeHead(status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': `req_${fixture}`, ...meta.headers });
           const text = readFileSync(ssePath);
-          rememberThinking(issued, streamedBlocks(text.toString('utf8')));
+          rememberThinking(issued, streamedBlocks(text.toString('utf8')), body);
           for (let i = 0; i < text.length; i += sliceBytes) {
             res.write(text.subarray(i, i + sliceBytes));
             await new Promise((resolve) => setImmediate(resolve));
@@ -123,7 +137,7 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
         if (existsSync(jsonPath)) {
           res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${fixture}`, ...meta.headers });
           const json = readFileSync(jsonPath);
-          if (status < 400) rememberThinking(issued, (JSON.parse(json.toString('utf8')) as { content?: ContentBlock[] }).content ?? []);
+          if (status < 400) rememberThinking(issued, (JSON.parse(json.toString('utf8')) as { content?: ContentBlock[] }).content ?? [], body);
           return res.end(json);
         }
         return sendJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: `No fixture "${fixture}" (${wantsStream ? 'stream' : 'json'})` } });
@@ -199,17 +213,76 @@ const ALWAYS_THINKING = /^claude-(opus|sonnet)-5/;
 
 type ContentBlock = { type?: string; thinking?: unknown; signature?: unknown; data?: unknown };
 
-/** What this server has answered with: each signature with its thinking text, each redacted block's data. */
+/** Models with preserved thinking, which check a block's prefix when it comes back. */
+const PRESERVED_THINKING = /^claude-(opus-5-5|sonnet-5-5|haiku-5-5|fable-5|mythos-5)/;
+
+/**
+ * What this server has answered with: each signature with its thinking text, each redacted block's
+ * data, and each block's prefixes (prefixKey) it was issued after, by thinkingKey.
+ */
 interface IssuedThinking {
   signatures: Map<string, string>;
   redacted: Set<string>;
+  prefixes: Map<string, Set<string>>;
 }
 
-function rememberThinking(issued: IssuedThinking, blocks: ContentBlock[]): void {
+const isThinkingBlock = (block: ContentBlock | undefined) => block?.type === 'thinking' || block?.type === 'redacted_thinking';
+
+function thinkingKey(block: ContentBlock): string {
+  return block.type === 'thinking' ? `t:${String(block.signature)}` : `r:${String(block.data)}`;
+}
+
+/** A block's prefix: `system`, `tools`, the messages before its turn and the thinking before it in that turn, compared as written (a string or one text block alike). */
+function prefixKey(body: unknown, messages: unknown[], thinkingBefore: ContentBlock[]): string {
+  const { system, tools } = (body ?? {}) as { system?: unknown; tools?: unknown };
+  const asBlocks = (content: unknown) => (typeof content === 'string' ? [{ type: 'text', text: content }] : (content ?? []));
+  return JSON.stringify({
+    system: asBlocks(system),
+    tools: tools ?? [],
+    messages: messages.map((m) => ({ role: (m as { role?: unknown }).role, content: asBlocks((m as { content?: unknown }).content) })),
+    thinkingBefore: thinkingBefore.map(thinkingKey),
+  });
+}
+
+function rememberThinking(issued: IssuedThinking, blocks: ContentBlock[], body: unknown): void {
+  const messages = (body as { messages?: unknown[] } | undefined)?.messages ?? [];
+  const before: ContentBlock[] = [];
   for (const block of blocks) {
     if (block.type === 'thinking' && typeof block.signature === 'string' && typeof block.thinking === 'string') issued.signatures.set(block.signature, block.thinking);
     if (block.type === 'redacted_thinking' && typeof block.data === 'string') issued.redacted.add(block.data);
+    if (!isThinkingBlock(block)) continue;
+    const key = thinkingKey(block);
+    const prefixes = issued.prefixes.get(key) ?? new Set<string>();
+    prefixes.add(prefixKey(body, messages, before));
+    issued.prefixes.set(key, prefixes);
+    before.push(block);
   }
+}
+
+/**
+ * Preserved thinking's prefix check: the first thinking block sent back whose prefix is none it was
+ * issued after, in the API's words (its 400 may add what changed; this one does not).
+ */
+function refuseChangedPrefix(body: unknown, issued: IssuedThinking): string | undefined {
+  const messages = (body as { messages?: unknown } | undefined)?.messages;
+  if (!Array.isArray(messages)) return undefined;
+  for (const [i, message] of messages.entries()) {
+    const content = (message as { role?: unknown; content?: unknown }).content;
+    if ((message as { role?: unknown }).role !== 'assistant' || !Array.isArray(content)) continue;
+    const before: ContentBlock[] = [];
+    for (const [j, block] of (content as ContentBlock[]).entries()) {
+      if (!isThinkingBlock(block)) continue;
+      const prefixes = issued.prefixes.get(thinkingKey(block));
+      if (prefixes && !prefixes.has(prefixKey(body, messages.slice(0, i), before))) {
+        return (
+          `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block. The block is bound to a different conversation. ` +
+          'Remove the block, or set `thinking.block_binding.prefix_mismatch_behavior` to "drop_block".'
+        );
+      }
+      before.push(block);
+    }
+  }
+  return undefined;
 }
 
 /** The thinking blocks a recorded stream carries, put together from their start and delta events. */
@@ -239,7 +312,7 @@ function refuseThinking(body: unknown, thinkingOn: boolean, issued: IssuedThinki
     const content = (message as { content?: unknown }).content;
     return Array.isArray(content) ? (content as ContentBlock[]) : typeof content === 'string' ? [{ type: 'text' }] : [];
   };
-  const isThinking = (block: ContentBlock | undefined) => block?.type === 'thinking' || block?.type === 'redacted_thinking';
+  const isThinking = isThinkingBlock;
   for (const [i, message] of messages.entries()) {
     if ((message as { role?: unknown }).role !== 'assistant') continue;
     const blocks = blocksOf(message);

@@ -48,7 +48,17 @@ interface FixtureMeta {
   headers?: Record<string, string>;
 }
 
-const ROUTE = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)(\?.*)?$/;
+const ROUTE = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|batchEmbedContents)(\?.*)?$/;
+
+/** What the Gemini API's batchEmbedContents refuses beyond this many requests in one call. */
+export const FAKE_GEMINI_EMBED_BATCH_LIMIT = 100;
+/** gemini-embedding-001's own vector size, which the fake gives when outputDimensionality is unset. */
+export const FAKE_GEMINI_EMBED_DIMENSIONS = 3072;
+
+/** The fake's vector for one text: deterministic, float32-exact values, so a test can compare them. */
+export function fakeGeminiVector(text: string, dimensions: number): number[] {
+  return Array.from({ length: dimensions }, (_, j) => ((text.length + j) % 16) / 8 - 1);
+}
 
 /** Dynamic mode: text to answer a non-streamed request with, per upstream model (undefined: use the fixture). */
 export type AnswerFor = (model: string, body: unknown) => string | undefined;
@@ -88,6 +98,7 @@ export async function startFakeGemini(
         if (req.method !== 'POST' || !route) {
           return sendJson(res, 404, { error: { code: 404, message: `No route ${req.method} ${req.url}`, status: 'NOT_FOUND' } });
         }
+        if (route[2] === 'batchEmbedContents') return batchEmbed(res, decodeURIComponent(route[1]), body);
         const streaming = route[2] === 'streamGenerateContent';
         if (streaming && route[3] !== '?alt=sse') {
           return sendJson(res, 400, { error: { code: 400, message: 'This fake only serves alt=sse streams.', status: 'INVALID_ARGUMENT' } });
@@ -142,6 +153,28 @@ export async function startFakeGemini(
         server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
+}
+
+/**
+ * batchEmbedContents as the Gemini API answers it (https://ai.google.dev/api/embeddings): each request
+ * names the URL's model as `models/{model}` and has text parts; `outputDimensionality` sizes the vector;
+ * the answer is `{ embeddings: [{ values }] }` in request order, with no token count.
+ */
+function batchEmbed(res: ServerResponse, model: string, body: unknown): void {
+  const requests = (body as { requests?: unknown } | undefined)?.requests;
+  const invalid = (message: string) => sendJson(res, 400, { error: { code: 400, message, status: 'INVALID_ARGUMENT' } });
+  if (!Array.isArray(requests) || requests.length === 0) return invalid('* BatchEmbedContentsRequest.requests: contents is not specified');
+  if (requests.length > FAKE_GEMINI_EMBED_BATCH_LIMIT) return invalid(`* BatchEmbedContentsRequest.requests: at most ${FAKE_GEMINI_EMBED_BATCH_LIMIT} requests can be in one batch`);
+  const embeddings: Array<{ values: number[] }> = [];
+  for (const [i, r] of (requests as Array<{ model?: unknown; content?: { parts?: Array<{ text?: unknown }> }; outputDimensionality?: unknown }>).entries()) {
+    if (r.model !== `models/${model}`) return invalid(`* BatchEmbedContentsRequest.requests[${i}].model: model must be models/${model}, the model of the URL`);
+    const parts = r.content?.parts ?? [];
+    if (parts.length === 0 || parts.some((p) => typeof p.text !== 'string')) return invalid(`* BatchEmbedContentsRequest.requests[${i}].content: text parts only`);
+    const dims = r.outputDimensionality === undefined ? FAKE_GEMINI_EMBED_DIMENSIONS : Number(r.outputDimensionality);
+    if (!Number.isInteger(dims) || dims < 1 || dims > FAKE_GEMINI_EMBED_DIMENSIONS) return invalid(`* BatchEmbedContentsRequest.requests[${i}].output_dimensionality: out of range`);
+    embeddings.push({ values: fakeGeminiVector(parts.map((p) => String(p.text)).join(''), dims) });
+  }
+  sendJson(res, 200, { embeddings });
 }
 
 function pickFixture(headers: IncomingHttpHeaders, body: unknown): string {

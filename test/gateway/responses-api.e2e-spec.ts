@@ -395,6 +395,9 @@ models:
     return events;
   }
   const completedOf = (events: ResponseStreamEvent[]) => (events.at(-1) as Extract<ResponseStreamEvent, { type: 'response.completed' }>).response;
+  /** The stream's item events in order: type, output index, item type. */
+  const itemEvents = (events: ResponseStreamEvent[]) =>
+    events.flatMap((e) => (e.type === 'response.output_item.added' || e.type === 'response.output_item.done' ? [[e.type, e.output_index, e.item.type]] : []));
   /** Output items without their ids (which come from each response's own id). */
   const withoutIds = (output: Array<{ id?: string }>) => output.map(({ id: _id, ...item }) => item);
 
@@ -411,8 +414,14 @@ models:
       [0, 'reasoning'],
       [1, 'message'],
     ]);
-    // The reasoning item is added before any of the text is written.
-    expect(events.findIndex((e) => e.type === 'response.output_item.added' && e.item.type === 'reasoning')).toBeLessThan(events.findIndex((e) => e.type === 'response.output_text.delta'));
+    // The reasoning item is added, and done with its encrypted_content, before the message item is added, as OpenAI orders them.
+    expect(itemEvents(events)).toEqual([
+      ['response.output_item.added', 0, 'reasoning'],
+      ['response.output_item.done', 0, 'reasoning'],
+      ['response.output_item.added', 1, 'message'],
+      ['response.output_item.done', 1, 'message'],
+    ]);
+    expect(events.find((e) => e.type === 'response.output_item.done' && e.output_index === 0)).toMatchObject({ item: plain.output[0].type === 'reasoning' ? { encrypted_content: plain.output[0].encrypted_content } : {} });
     expect(events.filter((e) => e.type.startsWith('response.reasoning_summary'))).toEqual([]);
     expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
     expect(withoutIds(completedOf(events).output)).toEqual(withoutIds(plain.output));
@@ -449,6 +458,12 @@ models:
       // The reasoning item as the non-streamed one (the fixture's streamed call arguments are spaced otherwise).
       expect(completedOf(events).output.map((item) => item.type)).toEqual(['reasoning', 'message', 'function_call']);
       expect(withoutIds(completedOf(events).output.slice(0, 1))).toEqual(withoutIds(plain.output.slice(0, 1)));
+      // The reasoning item closes (its summary, then the item with its encrypted_content) before the message item opens.
+      expect(itemEvents(events).slice(0, 3)).toEqual([
+        ['response.output_item.added', 0, 'reasoning'],
+        ['response.output_item.done', 0, 'reasoning'],
+        ['response.output_item.added', 1, 'message'],
+      ]);
       const summaryEvents = events.filter((e) => e.type.startsWith('response.reasoning_summary')).map((e) => e.type);
       if (summary.length === 0) expect(summaryEvents).toEqual([]);
       else expect(summaryEvents).toEqual(['response.reasoning_summary_part.added', ...summaryEvents.slice(1, -2), 'response.reasoning_summary_text.done', 'response.reasoning_summary_part.done']);

@@ -142,13 +142,17 @@ routes:
     const stream = await stack.client.chat.completions.create({ model: 'opus5', messages: [ask], tools, stream: true });
     let reasoning = '';
     const blocks: ChatThinkingBlock[] = [];
+    const kinds: string[] = [];
     for await (const chunk of stream) {
       const delta = (chunk.choices[0]?.delta ?? {}) as ChatReasoningFields;
       reasoning += delta.reasoning_content ?? '';
       blocks.push(...(delta.thinking_blocks ?? []));
+      kinds.push(chunk.choices[0]?.finish_reason ? 'finish' : delta.thinking_blocks ? 'blocks' : 'other');
     }
     expect(reasoning).toBe(issuedText);
     expect(blocks).toEqual(issuedBlocks);
+    // Once, whole, just before the finish chunk, however early the Responses stream gets them.
+    expect(kinds.slice(kinds.indexOf('blocks'))).toEqual(['blocks', 'finish']);
   });
 
   describe.each([false, true])('Responses API, streamed: %s', (streamed) => {
@@ -204,7 +208,7 @@ routes:
       expect([err.status, err.code]).toEqual([400, 'missing_thinking_blocks']);
       expect(err.message).toContain('and model "opus5" always thinks: Anthropic refuses a tool result whose assistant turn does not start with its thinking');
       // Named as the client sent it: the turn's first item (its message item), not the chat request's messages[1].
-      expect(err.param).toBe('input');
+      expect(err.param).toBe('input[1]');
       expect(err.message).toMatch(/^400 input\[1\] begins a turn with function calls but comes without the reasoning item they were made with/);
       expect(err.message).toContain("Send the response's output items back as you received them, reasoning items included");
       expect(err.message).not.toMatch(/messages|thinking_blocks/);
@@ -246,17 +250,20 @@ routes:
   /**
    * Asks the fake directly for a tool result answering `assistant` (its blocks, then a tool call): its
    * error message, if it refuses. `userText` follows the tool result in its user turn; `later` are
-   * messages after that turn.
+   * messages after that turn. The blocks' prefix is, unless `first` replaces its message, the one the
+   * gateway's last request to the fake sent (where the fake issued them): its tools and first message.
    */
-  async function fakeRefusal(model: string, assistant: ChatThinkingBlock[], userText?: string, later: unknown[] = []): Promise<string | undefined> {
+  async function fakeRefusal(model: string, assistant: ChatThinkingBlock[], userText?: string, later: unknown[] = [], first?: unknown): Promise<string | undefined> {
+    const issuedAfter = [...anthropic.requests].reverse().find((r) => r.headers['x-api-key'] !== undefined)!.body as { tools: unknown; messages: unknown[] };
     const res = await fetch(`${anthropic.url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         model,
         max_tokens: 100,
+        tools: issuedAfter.tools,
         messages: [
-          { role: 'user', content: 'Weather?' },
+          first ?? issuedAfter.messages[0],
           { role: 'assistant', content: [...assistant, { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} }] },
           { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '18C' }, ...(userText ? [{ type: 'text', text: userText }] : [])] },
           ...later,
@@ -271,6 +278,16 @@ routes:
     expect(await fakeRefusal('claude-haiku-4-5-20251001', issuedBlocks)).toContain('When thinking is disabled, an `assistant` message in the final position cannot contain `thinking`');
     // What the gateway's missing_thinking_blocks stands for.
     expect(await fakeRefusal('claude-opus-5-5', [])).toContain('a final `assistant` message must start with a thinking block');
+    expect(await fakeRefusal('claude-opus-5-5', issuedBlocks)).toBeUndefined();
+  });
+
+  it('has a fake Anthropic that refuses, as preserved thinking does, a block whose prefix changed since it was issued', async () => {
+    await complete(false, { model: 'opus5', messages: [ask], tools });
+    const edited = { role: 'user', content: [{ type: 'text', text: 'Weather in SF, please? [fixture:thinking-tool-call]' }] };
+    expect(await fakeRefusal('claude-opus-5-5', issuedBlocks, undefined, [], edited)).toBe(
+      'messages.1.content.0: Invalid `signature` in `thinking` block. The block is bound to a different conversation. Remove the block, or set `thinking.block_binding.prefix_mismatch_behavior` to "drop_block".',
+    );
+    // The prefix as it was: valid, whatever comes after the block.
     expect(await fakeRefusal('claude-opus-5-5', issuedBlocks)).toBeUndefined();
   });
 

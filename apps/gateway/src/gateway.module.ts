@@ -5,6 +5,7 @@ import { GatewayKeyGuard } from './auth/gateway-key.guard';
 import { accessProviders, adminControllers } from './budget/access.providers';
 import { AttemptRunner } from './chat/attempt-runner';
 import { ChatService } from './chat/chat.service';
+import { EmbeddingsService } from './embeddings/embeddings.service';
 import { observabilityControllers, observabilityImports, observabilityProviders } from './dashboard/observability';
 import { RequestEvents } from './events/request-events';
 import { FeedbackController } from './feedback/feedback.controller';
@@ -43,6 +44,7 @@ export class GatewayModule {
         { provide: ReportRepository, useValue: runtime.reports },
         GatewayKeyGuard,
         ChatService,
+        EmbeddingsService,
         AttemptRunner,
         RequestEvents,
         RouteSignals,

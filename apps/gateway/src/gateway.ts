@@ -13,6 +13,8 @@ import { clientErrorResponse, OpenAIErrorFilter, sendError, toGatewayError, urlE
 import { logRequest, registerRequestLogging, requestLogger } from './metrics/request-logging';
 import { rawChatHandler } from './chat/raw-chat-route';
 import { decodeRequestBody } from './input/decode-request-body';
+import { registerEmbeddingsRoute } from './embeddings/embeddings-route';
+import { EmbeddingsService } from './embeddings/embeddings.service';
 import { registerResponsesRoute } from './responses/responses-route';
 import { parseJsonBody } from './input/parse-json-body';
 import { GatewayModule } from './gateway.module';
@@ -118,6 +120,7 @@ async function listen(config: AppConfig, runtime: GatewayRuntime): Promise<Runni
   const chatDeps = { chat, keys: app.get(GatewayKeyGuard), onUnexpected };
   registerChatRoute(fastify, chatDeps);
   registerResponsesRoute(fastify, chatDeps);
+  registerEmbeddingsRoute(fastify, { embeddings: app.get(EmbeddingsService), keys: chatDeps.keys, onUnexpected });
   rawChat = rawChatHandler({
     ...chatDeps,
     bodyLimitBytes: config.bodyLimitBytes,

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     queue: config.redisUrl && !config.inlineWorker ? 'BullMQ on Redis' : 'in-process',
     auth: authSummary(config),
   });
-  if (config.routes.size === 0 && config.models.size === 0) {
+  if (config.routes.size === 0 && config.models.size === 0 && config.embeddingModels.size === 0) {
     jsonLog('warn', 'no models to serve yet', {
       howto: `set one of ${wellKnownKeyVariables().join(', ')}, or point ROUTER_CONFIG at a YAML file (see config/router.example.yaml)`,
     });
@@ -29,6 +29,9 @@ async function main(): Promise<void> {
     jsonLog('info', 'route', { route: route.name, candidates: route.candidates, quality_floor: route.qualityFloor, budget_usd_per_day: route.budgetUsdPerDay ?? null });
   }
   jsonLog('info', 'models', { models: [...config.models.keys()] });
+  if (config.embeddingModels.size > 0) {
+    jsonLog('info', 'embeddings (POST /v1/embeddings)', { models: [...config.embeddingModels.keys()], routes: Object.fromEntries([...config.embeddingRoutes.values()].map((r) => [r.name, r.model])) });
+  }
   for (const warning of shutdownWarnings(config, new Date().toISOString().slice(0, 10))) {
     jsonLog('warn', 'model shutdown', { warning });
   }

@@ -117,6 +117,36 @@ export function implicitRoute(modelId: string): RouteSpec {
 }
 
 
+/** A model of `POST /v1/embeddings` (`type: embedding`, or a catalog embedding model). */
+export interface EmbeddingModelSpec {
+  id: string;
+  providerId: string;
+  upstream: string;
+  /** USD per 1M input tokens: an embedding call costs its input tokens at this price. */
+  inputPer1M: number;
+  /** The most tokens one input may have (the catalog's `max_input_tokens`, or `context_window`). */
+  maxInputTokens: number;
+  /** The model's own vector size, when known. */
+  dimensions?: number;
+  /** Set when the model takes the `dimensions` parameter: the smallest size it gives. */
+  minDimensions?: number;
+  /** The catalog id the model was configured from: two models with the same one are the same model. */
+  catalogId?: string;
+  timeouts: TimeoutSpec;
+  shutdownDate?: string;
+}
+
+/** An `embedding_routes` entry: a name that pins one embedding model (and the same model elsewhere). */
+export interface EmbeddingRouteSpec {
+  name: string;
+  model: string;
+  /** The same catalog model at other providers, tried after the model's retries. */
+  fallbacks: string[];
+  retries: number;
+  /** A hard daily budget on the route (`budget_usd_per_day`), as a chat route's. */
+  budgetUsdPerDay?: number;
+}
+
 /** The whole validated configuration, built once at start-up. */
 export interface AppConfig {
   host: string;
@@ -136,8 +166,11 @@ export interface AppConfig {
   workerConcurrency: number;
   queuePrefix: string;
   providers: ProviderSettings[];
+  /** Chat models (route candidates, or named directly); embedding models are in `embeddingModels`. */
   models: ReadonlyMap<string, ModelSpec>;
   routes: ReadonlyMap<string, RouteSpec>;
+  embeddingModels: ReadonlyMap<string, EmbeddingModelSpec>;
+  embeddingRoutes: ReadonlyMap<string, EmbeddingRouteSpec>;
   /** Where the routing config came from, for the start-up log. */
   source: string;
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { findCatalogEmbeddingModel } from '../../providers/src/catalog/model-catalog';
 import type { ProviderSettings } from '../../providers/src/provider-settings';
-import type { AppConfig, ModelSpec, RouteConstraints, RouteSpec, TierSpec } from './app-config';
+import type { AppConfig, EmbeddingModelSpec, EmbeddingRouteSpec, ModelSpec, RouteConstraints, RouteSpec, TierSpec } from './app-config';
 import { ConfigError } from './config-error';
 import { defaultRouterConfig } from './default-config';
 import { modelExtras } from './model-extras';
@@ -46,19 +47,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiKey: p.api_key_env ? env[p.api_key_env] : undefined,
     authHeader: p.auth_header,
     chatPath: p.chat_path,
+    ...(p.embeddings_path ? { embeddingsPath: p.embeddings_path } : {}),
     headers: p.headers,
     dropFields: p.drop_fields,
     renameFields: p.rename_fields,
     ...(p.tool_forms?.length ? { toolForms: p.tool_forms } : {}),
   }));
   const models = new Map<string, ModelSpec>(
-    file.models.map((m) => [
+    file.models.filter((m) => m.type !== 'embedding').map((m) => [
       m.id,
       { id: m.id, providerId: m.provider, upstream: m.upstream, inputPer1M: m.input_per_1m, outputPer1M: m.output_per_1m, contextWindow: m.context_window,
         timeouts: { firstByteMs: m.timeouts?.first_byte_ms, idleMs: m.timeouts?.idle_ms, totalMs: m.timeouts?.total_ms, connectMs: m.timeouts?.connect_ms, ttftMs: m.timeouts?.ttft_ms },
         ...modelExtras(m, file.prompt_templates),
         ...(m.expected_ttft_ms !== undefined ? { expectedTtftMs: m.expected_ttft_ms } : {}) },
     ]),
+  );
+  const embeddingModels = new Map<string, EmbeddingModelSpec>(
+    file.models.filter((m) => m.type === 'embedding').map((m) => [m.id, embeddingModelSpec(m)]),
+  );
+  const embeddingRoutes = new Map<string, EmbeddingRouteSpec>(
+    file.embedding_routes.map((r) => [r.name, { name: r.name, model: r.model, fallbacks: r.fallbacks ?? [], retries: r.retries, ...optional('budgetUsdPerDay', r.budget_usd_per_day) }]),
   );
   const routes = new Map<string, RouteSpec>(
     file.routes.map((r) => [
@@ -109,11 +117,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     providers,
     models,
     routes,
+    embeddingModels,
+    embeddingRoutes,
     source,
   };
 }
 
 type RouteConfig = RouterConfigFile['routes'][number];
+
+function embeddingModelSpec(m: RouterConfigFile['models'][number]): EmbeddingModelSpec {
+  const entry = m.catalog ? findCatalogEmbeddingModel(m.catalog) : undefined;
+  const shutdownDate = entry?.upstream === m.upstream ? entry.shutdown?.date : undefined;
+  return {
+    id: m.id,
+    providerId: m.provider,
+    upstream: m.upstream,
+    inputPer1M: m.input_per_1m,
+    maxInputTokens: m.context_window,
+    ...optional('dimensions', m.dimensions),
+    ...optional('minDimensions', m.min_dimensions),
+    ...optional('catalogId', m.catalog),
+    timeouts: { firstByteMs: m.timeouts?.first_byte_ms, idleMs: m.timeouts?.idle_ms, totalMs: m.timeouts?.total_ms, connectMs: m.timeouts?.connect_ms },
+    ...optional('shutdownDate', shutdownDate),
+  };
+}
 
 function routeConstraints(c: RouteConfig | (TierConfig & { quality_floor: number })): RouteConstraints {
   return {

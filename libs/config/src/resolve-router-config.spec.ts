@@ -261,5 +261,75 @@ describe('config/router.example.yaml', () => {
     expect(config.models.get('sonnet')).toMatchObject({ inputPer1M: 2.7, outputPer1M: 15, providerId: 'anthropic' });
     expect(config.models.get('qwen-local')?.promptTemplate?.name).toBe('small-brief');
     expect(config.models.get('deepseek-chat')?.promptTemplate?.name).toBe('deepseek-json');
+    expect(config.embeddingRoutes.get('docs')).toMatchObject({ model: 'text-embedding-3-small', budgetUsdPerDay: 5 });
+    expect(config.embeddingModels.get('gemini-embedding-001')).toMatchObject({ providerId: 'gemini', inputPer1M: 0.15 });
+  });
+});
+
+describe('embedding models and embedding routes', () => {
+  const load = (text: string) => loadConfig({ ...keys, ROUTER_CONFIG: writeConfig(text) });
+  const base = `
+providers:
+  - { id: openai, preset: openai }
+  - { id: azure-like, kind: openai-compatible, base_url: "https://embed.example.com/v1", embeddings_path: /vectors, api_key_env: OPENAI_API_KEY }
+  - { id: gemini, preset: gemini }
+  - { id: anthropic, preset: anthropic }
+models:
+  - { id: mini, catalog: gpt-4o-mini }
+  - { id: text-embedding-3-small, catalog: text-embedding-3-small, provider: openai }
+  - { id: small-elsewhere, catalog: text-embedding-3-small, provider: azure-like, upstream: my-deployment }
+  - { id: gemini-embedding-001, catalog: gemini-embedding-001 }
+  - { id: local-embed, type: embedding, provider: azure-like, upstream: nomic, input_per_1m: 0.01, dimensions: 768 }
+routes:
+  - { name: auto, candidates: [mini] }
+`;
+
+  it('fills an embedding model from the catalog and keeps it out of the chat models', () => {
+    const config = load(`${base}embedding_routes:\n  - { name: docs, model: text-embedding-3-small, fallbacks: [small-elsewhere] }\n`);
+    expect([...config.models.keys()]).toEqual(['mini']);
+    expect(config.embeddingModels.get('text-embedding-3-small')).toEqual({
+      id: 'text-embedding-3-small', providerId: 'openai', upstream: 'text-embedding-3-small', inputPer1M: 0.02, maxInputTokens: 8191, dimensions: 1536, minDimensions: 1, catalogId: 'text-embedding-3-small',
+      timeouts: { firstByteMs: undefined, idleMs: undefined, totalMs: undefined, connectMs: undefined },
+    });
+    // Another upstream name: the catalog's price stays, its sizes describe the catalog's upstream only.
+    expect(config.embeddingModels.get('small-elsewhere')).toMatchObject({ upstream: 'my-deployment', inputPer1M: 0.02, catalogId: 'text-embedding-3-small' });
+    expect(config.embeddingModels.get('small-elsewhere')?.dimensions).toBeUndefined();
+    expect(config.embeddingModels.get('gemini-embedding-001')).toMatchObject({ providerId: 'gemini', inputPer1M: 0.15, dimensions: 3072, minDimensions: 128, maxInputTokens: 2048 });
+    expect(config.embeddingModels.get('local-embed')).toMatchObject({ inputPer1M: 0.01, dimensions: 768 });
+    expect(config.embeddingModels.get('local-embed')?.minDimensions).toBeUndefined();
+    expect(config.embeddingRoutes.get('docs')).toEqual({ name: 'docs', model: 'text-embedding-3-small', fallbacks: ['small-elsewhere'], retries: 2 });
+    expect(config.providers.find((p) => p.id === 'azure-like')?.embeddingsPath).toBe('/vectors');
+  });
+
+  it('refuses, all at once: an embedding model as a chat candidate, a chat model pinned, another model as a fallback, a provider without embeddings, name clashes', () => {
+    const bad = `${base.replace('candidates: [mini]', 'candidates: [mini, text-embedding-3-small]')}
+  - { name: docs, candidates: [mini] }
+embedding_routes:
+  - { name: docs, model: mini }
+  - { name: rag, model: text-embedding-3-small, fallbacks: [gemini-embedding-001, local-embed] }
+  - { name: mini, model: local-embed }
+`;
+    const withClaude = bad.replace('models:\n', 'models:\n  - { id: claude-embed, type: embedding, provider: anthropic, upstream: x, input_per_1m: 1 }\n');
+    const problems = problemsOf(() => load(withClaude));
+    expect(problems).toContain('routes.0.candidates.1: "text-embedding-3-small" is an embedding model');
+    expect(problems).toContain('embedding_routes.0.model: "mini" is a chat model');
+    expect(problems).toContain('embedding_routes.0.name: embedding route name "docs" is also a route name');
+    expect(problems).toContain('embedding_routes.1.fallbacks.0: fallback "gemini-embedding-001" must name the same catalog model as "text-embedding-3-small" (catalog: text-embedding-3-small)');
+    expect(problems).toContain('embedding_routes.1.fallbacks.1: fallback "local-embed" must name the same catalog model');
+    expect(problems).toContain('embedding_routes.2.name: embedding route name "mini" is also a model id');
+    expect(problems).toContain('models.0.provider: embedding model "claude-embed": provider "anthropic" (kind anthropic) has no embeddings API');
+  });
+
+  it('an embedding model by hand needs its provider, upstream and input price; no output price', () => {
+    const problems = problemsOf(() => load(base.replace('{ id: local-embed, type: embedding, provider: azure-like, upstream: nomic, input_per_1m: 0.01, dimensions: 768 }', '{ id: local-embed, type: embedding, provider: azure-like }')));
+    expect(problems).toContain('models.4.upstream: required for an embedding model');
+    expect(problems).toContain('models.4.input_per_1m: required for an embedding model');
+    expect(problems).not.toContain('output_per_1m');
+  });
+
+  it('the default configuration serves the catalog embedding models of the enabled keys, outside the auto route', () => {
+    const config = loadConfig({ OPENAI_API_KEY: 'o', GEMINI_API_KEY: 'g', ANTHROPIC_API_KEY: 'a' });
+    expect([...config.embeddingModels.keys()]).toEqual(['text-embedding-3-small', 'text-embedding-3-large', 'gemini-embedding-001']);
+    expect(config.routes.get('auto')?.candidates.some((c) => c.includes('embedding'))).toBe(false);
   });
 });

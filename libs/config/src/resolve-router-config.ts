@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { findCatalogModel, isPresetId, type CatalogModel, MODEL_CATALOG, PROVIDER_PRESETS, resolvePreset, type ProviderPreset, type ToolForm } from '../../providers/src';
+import { findCatalogEmbeddingModel, findCatalogModel, isPresetId, type CatalogEmbeddingModel, type CatalogModel, MODEL_CATALOG, PROVIDER_PRESETS, resolvePreset, type ProviderPreset, type ToolForm } from '../../providers/src';
 import type { DroppableParam } from '../../providers/src/catalog/param-rules';
 import type { ThinkingMode } from '../../providers/src/catalog/thinking-mode';
 import type { ModelCapabilitiesConfig, PromptTemplateConfig } from './prompt-template.schema';
@@ -13,6 +13,7 @@ interface ProviderInput {
   api_key_env?: string;
   auth_header?: string;
   chat_path?: string;
+  embeddings_path?: string;
   headers?: Record<string, string>;
   drop_fields?: string[];
   rename_fields?: Record<string, string>;
@@ -31,6 +32,9 @@ interface LongContextConfig {
 interface ModelInput {
   id: string;
   catalog?: string;
+  type?: 'chat' | 'embedding';
+  dimensions?: number;
+  min_dimensions?: number;
   provider?: string;
   upstream?: string;
   input_per_1m?: number;
@@ -49,7 +53,9 @@ interface ModelInput {
 }
 
 type ResolvedProvider<P extends ProviderInput> = Omit<P, 'kind' | 'base_url'> & { kind: string; base_url: string };
-type ResolvedModel<M extends ModelInput> = Omit<M, 'provider' | 'upstream' | 'input_per_1m' | 'output_per_1m' | 'context_window' | 'capabilities' | 'tokenizer' | 'family'> & {
+type ResolvedModel<M extends ModelInput> = Omit<M, 'type' | 'provider' | 'upstream' | 'input_per_1m' | 'output_per_1m' | 'context_window' | 'capabilities' | 'tokenizer' | 'family'> & {
+  /** `embedding`: a model of POST /v1/embeddings (from its catalog entry, or given); never a route candidate. */
+  type: 'chat' | 'embedding';
   provider: string;
   upstream: string;
   input_per_1m: number;
@@ -155,9 +161,14 @@ function resolveModel<M extends ModelInput>(
   problem: (field: string, message: string) => void,
 ): ResolvedModel<M> {
   const entry = m.catalog ? findCatalogModel(m.catalog) : undefined;
-  if (m.catalog && !entry) {
-    problem('catalog', `unknown catalog model "${m.catalog}"; known: ${MODEL_CATALOG.models.map((c) => c.id).join(', ')}`);
+  const embeddingEntry = m.catalog && !entry ? findCatalogEmbeddingModel(m.catalog) : undefined;
+  if (m.catalog && !entry && !embeddingEntry) {
+    const known = [...MODEL_CATALOG.models, ...MODEL_CATALOG.embedding_models].map((c) => c.id).join(', ');
+    problem('catalog', `unknown catalog model "${m.catalog}"; known: ${known}`);
   }
+  if (embeddingEntry) return resolveEmbeddingModel(m, embeddingEntry, providerInputs, presetOf, kindOf, problem);
+  if (m.type === 'embedding') return resolveEmbeddingModel(m, undefined, providerInputs, presetOf, kindOf, problem);
+  if (entry && m.type !== undefined && m.type !== 'chat') problem('type', `catalog model "${entry.id}" is a chat model`);
   let provider = m.provider;
   if (!provider && entry) {
     const matching = providerInputs.filter((p) => p.preset === entry.preset);
@@ -186,6 +197,7 @@ function resolveModel<M extends ModelInput>(
   const providerId = provider ?? '';
   return {
     ...m,
+    type: 'chat',
     provider: providerId,
     upstream: upstream ?? '',
     input_per_1m: input ?? 0,
@@ -200,6 +212,57 @@ function resolveModel<M extends ModelInput>(
     ...(thinking !== undefined ? { thinking } : {}),
     capabilities: { ...(entry?.capabilities ?? DEFAULT_CAPABILITIES), ...m.capabilities },
     tokenizer: m.tokenizer ?? entry?.tokenizer ?? (O200K_UPSTREAM.test(upstream ?? '') ? 'o200k_base' : 'estimate'),
+    family: m.family ?? presetOf.get(providerId) ?? kindOf.get(providerId) ?? providerId,
+  };
+}
+
+/**
+ * An embedding model: from its catalog entry (`catalog: text-embedding-3-small`), explicit fields
+ * winning, or every field by hand with `type: embedding` (provider, upstream, input_per_1m; dimensions
+ * when known). Priced per input token only: output_per_1m is 0; context_window is the per-input limit.
+ */
+function resolveEmbeddingModel<M extends ModelInput>(
+  m: M,
+  entry: CatalogEmbeddingModel | undefined,
+  providerInputs: ProviderInput[],
+  presetOf: ReadonlyMap<string, string | undefined>,
+  kindOf: ReadonlyMap<string, string>,
+  problem: (field: string, message: string) => void,
+): ResolvedModel<M> {
+  if (entry && m.type === 'chat') problem('type', `catalog model "${entry.id}" is an embedding model`);
+  let provider = m.provider;
+  if (!provider && entry) {
+    const matching = providerInputs.filter((p) => p.preset === entry.preset);
+    if (matching.length === 1) provider = matching[0].id;
+    else if (matching.length === 0) problem('provider', `catalog model "${entry.id}" needs a provider with preset: ${entry.preset} (none is configured); or name one with provider:`);
+    else problem('provider', `several providers use preset ${entry.preset} (${matching.map((p) => p.id).join(', ')}); name one with provider:`);
+  }
+  const required = <T>(field: string, value: T | undefined): T | undefined => {
+    if (value === undefined && !entry) problem(field, `required for an embedding model (or give a catalog id)`);
+    return value;
+  };
+  const upstream = required('upstream', m.upstream ?? entry?.upstream);
+  required('provider', provider);
+  const input = required('input_per_1m', m.input_per_1m ?? entry?.input);
+  // The catalog's vector sizes describe its own upstream only.
+  const sameUpstream = entry !== undefined && (m.upstream === undefined || m.upstream === entry.upstream) ? entry : undefined;
+  const dimensions = m.dimensions ?? sameUpstream?.dimensions;
+  const minDimensions = m.min_dimensions ?? (m.dimensions === undefined ? sameUpstream?.min_dimensions : undefined);
+  if (minDimensions !== undefined && dimensions === undefined) problem('min_dimensions', 'give dimensions (the model\'s own vector size) too');
+  if (minDimensions !== undefined && dimensions !== undefined && minDimensions > dimensions) problem('min_dimensions', `above dimensions (${dimensions})`);
+  const providerId = provider ?? '';
+  return {
+    ...m,
+    type: 'embedding',
+    provider: providerId,
+    upstream: upstream ?? '',
+    input_per_1m: input ?? 0,
+    output_per_1m: m.output_per_1m ?? 0,
+    context_window: m.context_window ?? sameUpstream?.max_input_tokens ?? 8191,
+    ...(dimensions !== undefined ? { dimensions } : {}),
+    ...(minDimensions !== undefined ? { min_dimensions: minDimensions } : {}),
+    capabilities: { ...DEFAULT_CAPABILITIES, tools: false, vision: false, json_schema: false },
+    tokenizer: 'estimate',
     family: m.family ?? presetOf.get(providerId) ?? kindOf.get(providerId) ?? providerId,
   };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_COUNTER_USD } from '../../budget/src/money';
 import { paramRulesSchema } from '../../providers/src/catalog/param-rules';
 import { thinkingSchema } from '../../providers/src/catalog/thinking-mode';
+import { providerKindServesEmbeddings } from '../../providers/src/provider.registry';
 import { capabilitiesSchema, promptTemplateConfigSchema, tokenizerSchema } from './prompt-template.schema';
 import { resolveRouterConfig } from './resolve-router-config';
 
@@ -30,6 +31,8 @@ export const providerConfigSchema = z
     api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name').optional(),
     auth_header: z.string().optional(),
     chat_path: z.string().startsWith('/').optional(),
+    /** OpenAI-compatible hosts: the embeddings path after base_url (`/embeddings` by default). */
+    embeddings_path: z.string().startsWith('/').optional(),
     headers: z.record(z.string()).optional(),
     drop_fields: z.array(z.string()).optional(),
     rename_fields: z.record(z.string()).optional(),
@@ -67,6 +70,15 @@ export const modelConfigSchema = z
     id,
     /** An id of the model catalog (libs/providers): fills provider, upstream, prices, context window, capabilities. */
     catalog: z.string().min(1).optional(),
+    /**
+     * `embedding`: a model of POST /v1/embeddings (a catalog embedding model is one already). Priced per
+     * input token (`input_per_1m`); never a route candidate. See docs/providers.md (Embeddings).
+     */
+    type: z.enum(['chat', 'embedding']).optional(),
+    /** Embedding models: the model's own vector size (from the catalog unless given). */
+    dimensions: z.number().int().positive().optional(),
+    /** Embedding models that take the `dimensions` parameter: the smallest size they give (from the catalog unless given). */
+    min_dimensions: z.number().int().positive().optional(),
     provider: id.optional(),
     upstream: z.string().min(1).optional(),
     input_per_1m: z.number().nonnegative().optional(),
@@ -205,11 +217,30 @@ export const routeConfigSchema = z
   })
   .strict();
 
+/**
+ * A name for `POST /v1/embeddings` that pins one embedding model: vectors of different models live in
+ * different spaces, so nothing is learned and nothing falls back to another model. `fallbacks`: the
+ * same catalog model at other providers (each names the same `catalog` id), tried after the model's
+ * retries. See docs/routing.md (Embeddings).
+ */
+export const embeddingRouteConfigSchema = z
+  .object({
+    name: id,
+    model: id,
+    fallbacks: z.array(id).optional(),
+    /** Retries on the same model (429, 5xx, connection, timeout) before a fallback or the error. */
+    retries: z.number().int().min(0).max(5).default(2),
+    /** A hard daily budget on this route, as a chat route's (docs/cost-control.md). */
+    budget_usd_per_day: routeConstraints.budget_usd_per_day,
+  })
+  .strict();
+
 export const routerConfigSchema = z
   .object({
     providers: z.array(providerConfigSchema).default([]),
     models: z.array(modelConfigSchema).default([]),
     routes: z.array(routeConfigSchema).default([]),
+    embedding_routes: z.array(embeddingRouteConfigSchema).default([]),
     prompt_templates: z.array(promptTemplateConfigSchema).default([]),
   })
   .strict()
@@ -225,19 +256,49 @@ export const routerConfigSchema = z
     duplicates(cfg.providers.map((p) => p.id), 'providers');
     duplicates(cfg.models.map((m) => m.id), 'models');
     duplicates(cfg.routes.map((r) => r.name), 'routes');
+    duplicates(cfg.embedding_routes.map((r) => r.name), 'embedding_routes');
     const providers = new Set(cfg.providers.map((p) => p.id));
-    const models = new Set(cfg.models.map((m) => m.id));
+    const embeddingModels = new Set(cfg.models.filter((m) => m.type === 'embedding').map((m) => m.id));
+    // Route candidates and fallbacks are chat models: an embedding model there is named as such.
+    const models = new Set(cfg.models.filter((m) => m.type !== 'embedding').map((m) => m.id));
+    const unknownChatModel = (c: string) => (embeddingModels.has(c) ? `"${c}" is an embedding model (served by POST /v1/embeddings, named there or in embedding_routes), not a chat model` : `unknown model "${c}"`);
     cfg.models.forEach((m, i) => {
+      const provider = cfg.providers.find((p) => p.id === m.provider);
       if (!providers.has(m.provider)) ctx.addIssue({ code: 'custom', path: ['models', i, 'provider'], message: `unknown provider "${m.provider}"` });
-      for (const problem of pricingProblems(m, cfg.providers.find((p) => p.id === m.provider)?.base_url)) ctx.addIssue({ code: 'custom', path: ['models', i, problem.field], message: problem.message });
+      else if (m.type === 'embedding' && provider && !providerKindServesEmbeddings(provider.kind)) {
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'provider'], message: `embedding model "${m.id}": provider "${m.provider}" (kind ${provider.kind}) has no embeddings API` });
+      }
+      // An embedding model has no output tokens: only its input price is checked.
+      for (const problem of pricingProblems(m, provider?.base_url, m.type === 'embedding' ? ['input_per_1m'] : undefined)) ctx.addIssue({ code: 'custom', path: ['models', i, problem.field], message: problem.message });
+    });
+    const routeNames = new Set(cfg.routes.map((r) => r.name));
+    const catalogOf = new Map(cfg.models.map((m) => [m.id, m.catalog]));
+    cfg.embedding_routes.forEach((r, i) => {
+      if (models.has(r.name) || embeddingModels.has(r.name)) ctx.addIssue({ code: 'custom', path: ['embedding_routes', i, 'name'], message: `embedding route name "${r.name}" is also a model id` });
+      if (routeNames.has(r.name)) ctx.addIssue({ code: 'custom', path: ['embedding_routes', i, 'name'], message: `embedding route name "${r.name}" is also a route name` });
+      const isEmbedding = (id: string, path: Array<string | number>) => {
+        if (embeddingModels.has(id)) return true;
+        ctx.addIssue({ code: 'custom', path, message: models.has(id) ? `"${id}" is a chat model; an embedding route pins an embedding model` : `unknown embedding model "${id}"` });
+        return false;
+      };
+      if (!isEmbedding(r.model, ['embedding_routes', i, 'model'])) return;
+      const catalog = catalogOf.get(r.model);
+      r.fallbacks?.forEach((f, j) => {
+        const path = ['embedding_routes', i, 'fallbacks', j];
+        if (!isEmbedding(f, path)) return;
+        // Vectors of different models are not comparable: only the catalog can say two are the same model.
+        if (catalog === undefined || catalogOf.get(f) !== catalog) {
+          ctx.addIssue({ code: 'custom', path, message: `fallback "${f}" must name the same catalog model as "${r.model}"${catalog ? ` (catalog: ${catalog})` : ' (which names none)'}: embeddings of different models live in different vector spaces` });
+        }
+      });
     });
     cfg.routes.forEach((r, i) => {
-      if (models.has(r.name)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'name'], message: `route name "${r.name}" is also a model id` });
+      if (models.has(r.name) || embeddingModels.has(r.name)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'name'], message: `route name "${r.name}" is also a model id` });
       r.failover?.fallbacks?.forEach((c, j) => {
-        if (!models.has(c)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'failover', 'fallbacks', j], message: `unknown model "${c}"` });
+        if (!models.has(c)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'failover', 'fallbacks', j], message: unknownChatModel(c) });
       });
       r.candidates.forEach((c, j) => {
-        if (!models.has(c)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'candidates', j], message: `unknown model "${c}"` });
+        if (!models.has(c)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'candidates', j], message: unknownChatModel(c) });
       });
       const providerOf = new Map(cfg.models.map((m) => [m.id, m.provider]));
       const checkAllowed = (allowed: string[] | undefined, path: Array<string | number>, what: string) => {
@@ -270,6 +331,7 @@ export const routerConfigSchema = z
   });
 
 export type RouterConfigFile = z.infer<typeof routerConfigSchema>;
+export type EmbeddingRouteConfig = z.infer<typeof embeddingRouteConfigSchema>;
 export type ValidatorConfig = z.infer<typeof validatorConfigSchema>;
 export type FailoverConfig = z.infer<typeof failoverConfigSchema>;
 export type TierConfig = z.infer<typeof tierConfigSchema>;
@@ -287,6 +349,7 @@ export const MIN_NONZERO_PRICE_PER_1M = 0.001;
 export function pricingProblems(
   m: { input_per_1m: number; output_per_1m: number; free?: boolean },
   providerBaseUrl: string | undefined,
+  fields: ReadonlyArray<'input_per_1m' | 'output_per_1m'> = ['input_per_1m', 'output_per_1m'],
 ): Array<{ field: string; message: string }> {
   const problems: Array<{ field: string; message: string }> = [];
   let local = false;
@@ -295,7 +358,7 @@ export function pricingProblems(
   } catch {
     local = false;
   }
-  for (const field of ['input_per_1m', 'output_per_1m'] as const) {
+  for (const field of fields) {
     const price = m[field];
     if (!Number.isFinite(price) || price < 0) problems.push({ field, message: `price must be a finite, non-negative USD amount per 1M tokens (got ${price})` });
     else if (price > MAX_PRICE_PER_1M) problems.push({ field, message: `price ${price} USD per 1M tokens looks mispriced (above ${MAX_PRICE_PER_1M})` });

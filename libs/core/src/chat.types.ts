@@ -30,11 +30,14 @@ export type FinishReason = ChatCompletion.Choice['finish_reason'];
 export type ChatThinkingBlock = { type: 'thinking'; thinking: string; signature: string } | { type: 'redacted_thinking'; data: string };
 
 /**
- * On a stream delta: the model thought before this delta, in blocks that come whole, in
- * `thinking_blocks`, only just before the finish chunk, and it may have streamed no readable thinking
- * (`reasoning_content`) for them (Claude's `redacted_thinking`). A symbol key, so `JSON.stringify`
- * leaves it out and no Chat Completions client ever sees it: it is for the gateway's own writers (the
- * Responses stream opens its `reasoning` item there, first in the output as the non-streamed answer has it).
+ * On a stream delta, the first of the answer (text or a tool call): the thinking blocks the model
+ * completed before it, whole, signed. The chat stream still sends them to its clients once, in
+ * `thinking_blocks` just before the finish chunk (a stream that fails before its end has sent no blocks
+ * to echo); this mark carries them as soon as they are complete, for the gateway's own writers (the
+ * Responses stream closes its `reasoning` item, with its `encrypted_content`, before the message item
+ * opens, as OpenAI orders them). A symbol key, so `JSON.stringify` leaves it out and no Chat Completions
+ * client ever sees it. Blocks completed after the answer began (thinking between tool calls) come only
+ * in `thinking_blocks`.
  */
 export const THOUGHT_BEFORE: unique symbol = Symbol('thought before');
 
@@ -42,5 +45,5 @@ export const THOUGHT_BEFORE: unique symbol = Symbol('thought before');
 export interface ChatReasoningFields {
   reasoning_content?: string;
   thinking_blocks?: ChatThinkingBlock[];
-  [THOUGHT_BEFORE]?: true;
+  [THOUGHT_BEFORE]?: ChatThinkingBlock[];
 }

@@ -3,3 +3,4 @@ export * from './gateway-error';
 export * from './clock';
 export * from './decimal-integer';
 export * from './responses.types';
+export * from './embeddings.types';

@@ -17,6 +17,8 @@ export interface ProviderSettings {
   authHeader?: string;
   /** Path appended to baseUrl for chat; defaults to the family's own. */
   chatPath?: string;
+  /** Path appended to baseUrl for embeddings (OpenAI-compatible hosts); `/embeddings` by default. */
+  embeddingsPath?: string;
   headers?: Record<string, string>;
   /** Quirks: request fields this upstream rejects, and fields it names differently. */
   dropFields?: string[];

@@ -14,8 +14,17 @@ const factories = new Map<string, ProviderFactory>([
   ['gemini', (s) => new GeminiProvider(s)],
 ]);
 
-export function registerProviderKind(kind: string, factory: ProviderFactory): void {
+/** Families with an embeddings API (their adapters implement `embed`); Anthropic has none. */
+const embeddingKinds = new Set(['openai-compatible', 'gemini']);
+
+export function registerProviderKind(kind: string, factory: ProviderFactory, options: { embeddings?: boolean } = {}): void {
   factories.set(kind, factory);
+  if (options.embeddings) embeddingKinds.add(kind);
+}
+
+/** Whether providers of this kind serve `POST /v1/embeddings` (checked when the config is loaded). */
+export function providerKindServesEmbeddings(kind: string): boolean {
+  return embeddingKinds.has(kind);
 }
 
 export function providerKinds(): string[] {

@@ -1,4 +1,4 @@
-import type { ChatChunk, ChatRequest, ChatResponse } from '../../core/src';
+import type { ChatChunk, ChatRequest, ChatResponse, EmbeddingsRequest, EmbeddingsResponse } from '../../core/src';
 import type { ThinkingMode } from './catalog/thinking-mode';
 
 /** What the gateway hands an adapter: an OpenAI-format request whose `model` is already the upstream name. */
@@ -46,6 +46,21 @@ export interface ChatProvider {
   readonly id: string;
   complete(call: ProviderCall): Promise<ChatResponse>;
   stream(call: ProviderCall): AsyncIterable<ChatChunk>;
+  /**
+   * OpenAI's Embeddings API, for a family that has one (absent: the family has none, as Anthropic).
+   * Answers in OpenAI's format, each vector as floats or base64 (the gateway gives the client the
+   * encoding it asked for); `usage` absent when the upstream reports no token count. A request the
+   * adapter cannot put to its API (token ids to Gemini) rejects with a GatewayError 400, no call made.
+   */
+  embed?(call: EmbeddingCall): Promise<EmbeddingsResponse>;
+}
+
+/** One embeddings call: the client's request with `model` already the upstream name. */
+export interface EmbeddingCall {
+  request: EmbeddingsRequest;
+  signal?: AbortSignal;
+  abort?: AbortController;
+  timeouts?: ProviderTimeouts;
 }
 
 export type ProviderErrorKind =

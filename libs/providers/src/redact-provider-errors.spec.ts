@@ -45,6 +45,14 @@ describe('withRedactedErrors', () => {
     expect(err).toMatchObject({ kind: 'server_error', midStream: true, message: 'stream broke for [redacted]' });
   });
 
+  it('and out of a failed embeddings call; a provider without embed gets none', async () => {
+    const embedding: ChatProvider = { ...failing(echoed), embed: () => Promise.reject(echoed) };
+    const err = await withRedactedErrors(embedding, KEY).embed!({ request: { model: 'm', input: 'x' } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect((err as ProviderError).message).toBe('Invalid key. Received API Key = [redacted]');
+    expect(withRedactedErrors(failing(echoed), KEY).embed).toBeUndefined();
+  });
+
   it("leaves a placeholder key (a local server's EMPTY) alone rather than cut words out of messages", async () => {
     const provider = failing(new ProviderError('bad_request', 'EMPTY messages are not allowed'));
     expect(withRedactedErrors(provider, 'EMPTY')).toBe(provider);

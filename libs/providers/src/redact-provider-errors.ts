@@ -1,5 +1,5 @@
 import type { ChatChunk } from '../../core/src';
-import { ProviderError, type ChatProvider, type ProviderCall } from './provider';
+import { ProviderError, type ChatProvider, type EmbeddingCall, type ProviderCall } from './provider';
 
 const REDACTED = '[redacted]';
 
@@ -28,9 +28,11 @@ export function withRedactedErrors(provider: ChatProvider, secret: string): Chat
   const rethrow = (err: unknown): never => {
     throw redacted(err, secret);
   };
+  const embed = provider.embed?.bind(provider);
   return {
     id: provider.id,
     complete: (call: ProviderCall) => provider.complete(call).catch(rethrow),
+    ...(embed ? { embed: (call: EmbeddingCall) => embed(call).catch(rethrow) } : {}),
     stream: (call: ProviderCall) => {
       const source = provider.stream(call);
       return {

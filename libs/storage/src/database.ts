@@ -39,7 +39,14 @@ export interface RequestsTable {
   prompt_template: ColumnType<string | null, string | null | undefined, string | null>;
   /** The caller's tags (migration 20261206T030000-request-tags); empty when it has none. */
   tags: ColumnType<string[], string[] | undefined, string[]>;
+  /**
+   * `chat` (routed, scored) or `embeddings` (POST /v1/embeddings: never scored, left out of the
+   * learning reports); migration 20261206T200000-request-kind.
+   */
+  kind: ColumnType<RequestKind, RequestKind | undefined, RequestKind>;
 }
+
+export type RequestKind = 'chat' | 'embeddings';
 
 export interface ValidatorResultRecord {
   validator: string;

@@ -22,7 +22,7 @@ export function fromRow(row: BudgetRow): BudgetDefinition {
 }
 
 /** A route's `budget_usd_per_day` is a hard daily cap like any other route budget. */
-export function fromRouteConfig(route: RouteSpec): BudgetDefinition | undefined {
+export function fromRouteConfig(route: Pick<RouteSpec, 'name' | 'budgetUsdPerDay'>): BudgetDefinition | undefined {
   if (route.budgetUsdPerDay === undefined) return undefined;
   return { id: `config_${route.name}`, scope: 'route', subject: route.name, period: { kind: 'day' }, hardLimitUsd: route.budgetUsdPerDay, softLimitUsd: null, source: 'config' };
 }

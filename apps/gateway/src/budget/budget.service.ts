@@ -13,6 +13,7 @@ import {
   rateWindow,
   roundNano,
   worstCaseOverModels,
+  type PricedModel,
   type CounterLine,
   type CounterStore,
   type Lease,
@@ -20,7 +21,7 @@ import {
   type PeriodWindow,
   type TryAddResult,
 } from '../../../../libs/budget/src';
-import type { AppConfig } from '../../../../libs/config/src';
+import type { AppConfig, EmbeddingModelSpec } from '../../../../libs/config/src';
 import { GatewayError, type ChatRequest, type Clock } from '../../../../libs/core/src';
 import type { DatabaseHandle, NewRequestRow } from '../../../../libs/storage/src';
 import { BudgetRepository } from '../../../../libs/storage/src/repositories/budget.repository';
@@ -30,7 +31,7 @@ import type { RequestContext } from '../chat/request-context';
 import type { RoutePlan } from '../routing/plan-route';
 import type { GatewayRuntime } from '../runtime';
 import { APP_CONFIG, CLOCK, DATABASE, LOG } from '../tokens';
-import { fromRow, routeBudgets, tierSubject, type BudgetDefinition, type BudgetScope } from './budget-definition';
+import { fromRouteConfig, fromRow, routeBudgets, tierSubject, type BudgetDefinition, type BudgetScope } from './budget-definition';
 
 export const COUNTER_STORE = Symbol('COUNTER_STORE');
 
@@ -153,7 +154,8 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
   /** Reloads budget definitions, seeds counters of budgets new to this process from the ledger, and re-reads spend. */
   async refresh(): Promise<void> {
     const rows = await this.repository.listActive();
-    const configured = [...this.config.routes.values()].flatMap(routeBudgets);
+    // Chat routes' (and their tiers') budget_usd_per_day, and embedding routes'.
+    const configured = [...[...this.config.routes.values()].flatMap(routeBudgets), ...[...this.config.embeddingRoutes.values()].flatMap((r) => fromRouteConfig(r) ?? [])];
     const budgets = [...configured, ...rows.map(fromRow)];
     const now = this.clock.now();
     for (const b of budgets) {
@@ -217,21 +219,60 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
     const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
     const now = this.clock.now();
     await this.checkRateLimits(ctx, access, plan.promptTokens + (maxTokens ?? DEFAULT_RESERVED_COMPLETION_TOKENS), now);
-
-    const budgets = this.applicable(access, route, plan.tier?.name);
-    const windows = budgets.map((b) => periodWindow(b.period, now));
-    const keysOf = budgets.map((b, i) => windows[i].buckets.map((bucket) => budgetKey(b.id, bucket)));
-    const reserveKeys = keysOf.map((keys) => keys[keys.length - 1]);
-    const leaseId = reserveKeys.join('\u0000');
     // The reservation covers every model the request may end up on: the plan's ranking and the
     // route's configured fallbacks. Near a cap, the dearest models leave the plan (when the route has
     // no fixed fallback list) before the request is refused: the cheaper ones may still fit.
     const fixed = (plan.route.failover?.fallbacks ?? []).flatMap((id) => this.config.models.get(id) ?? []);
-    let models = plan.models;
+    plan.models = await this.reserveWorstCase(ctx, access, route, plan.tier?.name, plan.models, fixed, plan.promptTokens, maxTokens, now);
+  }
+
+  /**
+   * `reserve` for a POST /v1/embeddings call: the same key permissions (its route, or the model it
+   * names, and its models), rate limits (its input tokens) and budgets (key, tenant, route), its worst
+   * case being its input tokens at the dearest of the models it may be served by (no output tokens).
+   */
+  async reserveEmbeddings(ctx: RequestContext, route: string, models: EmbeddingModelSpec[], promptTokens: number): Promise<EmbeddingModelSpec[]> {
+    const access = ctx.access ?? openAccess(ctx.keyId);
+    if (access.allowedRoutes && !access.allowedRoutes.includes(route)) {
+      throw GatewayError.forbidden(`This API key may not use route '${route}'.`, 'route_not_allowed');
+    }
+    const allowedModels = access.allowedModels;
+    const allowed = allowedModels ? models.filter((m) => allowedModels.includes(m.id)) : models;
+    if (allowed.length === 0) throw GatewayError.forbidden(`This API key may not use any model of route '${route}'.`, 'model_not_allowed');
+    const now = this.clock.now();
+    await this.checkRateLimits(ctx, access, promptTokens, now);
+    const priced = allowed.map((m) => ({ spec: m, inputPer1M: m.inputPer1M, outputPer1M: 0, contextWindow: m.maxInputTokens }));
+    // Every model left is the same model at another provider: none is dropped to fit a budget.
+    await this.reserveWorstCase(ctx, access, route, undefined, priced, priced, promptTokens, 0, now);
+    return allowed;
+  }
+
+  /**
+   * Reserves the worst-case cost over `models` and `fixed` in every budget that applies, all or none.
+   * Near a cap, when `fixed` is empty, the dearest of `models` leave before the request is refused
+   * (429 budget_exceeded); returns the models kept.
+   */
+  private async reserveWorstCase<M extends PricedModel>(
+    ctx: RequestContext,
+    access: KeyAccess,
+    route: string,
+    tier: string | undefined,
+    planned: M[],
+    fixed: PricedModel[],
+    promptTokens: number,
+    maxTokens: number | undefined,
+    now: number,
+  ): Promise<M[]> {
+    const budgets = this.applicable(access, route, tier);
+    const windows = budgets.map((b) => periodWindow(b.period, now));
+    const keysOf = budgets.map((b, i) => windows[i].buckets.map((bucket) => budgetKey(b.id, bucket)));
+    const reserveKeys = keysOf.map((keys) => keys[keys.length - 1]);
+    const leaseId = reserveKeys.join('\u0000');
+    let models = planned;
     let worstNano = 0;
     let leases: Lease[] = [];
     for (;;) {
-      worstNano = ceilNano(worstCaseOverModels([...models, ...fixed], plan.promptTokens, maxTokens));
+      worstNano = ceilNano(worstCaseOverModels([...models, ...fixed], promptTokens, maxTokens));
       if (budgets.length === 0) break;
       // Most requests fit in budget this process has leased already: no round trip.
       let local = this.leases.tryCharge(reserveKeys, worstNano);
@@ -250,7 +291,7 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
         break;
       }
       if (models.length > 1 && fixed.length === 0) {
-        const cost = (m: (typeof models)[number]) => worstCaseOverModels([m], plan.promptTokens, maxTokens);
+        const cost = (m: (typeof models)[number]) => worstCaseOverModels([m], promptTokens, maxTokens);
         const dearest = models.reduce((a, m) => (cost(m) > cost(a) ? m : a));
         models = models.filter((m) => m !== dearest);
         continue;
@@ -262,8 +303,8 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
         retryAfter,
       );
     }
-    plan.models = models;
     this.reservations.set(ctx.requestId, { access, route, reservedNano: worstNano, leases, budgetIds: budgets.map((b) => b.id), createdAt: now });
+    return models;
   }
 
   /**

@@ -62,6 +62,34 @@ describe('prompt transforms', () => {
     ]);
   });
 
+  it('appends to the last user message, and keeps it on each user message a turn with thinking blocks answered (Anthropic binds them to their prefix)', () => {
+    const thinking = [{ type: 'thinking' as const, thinking: 'Hmm.', signature: 'sig' }];
+    const call = { id: 'c1', type: 'function' as const, function: { name: 'f', arguments: '{}' } };
+    const messages = [
+      { role: 'system', content: 's' },
+      { role: 'user', content: 'q1' },
+      { role: 'assistant', content: null, tool_calls: [call], thinking_blocks: thinking },
+      { role: 'tool', tool_call_id: 'c1', content: '18' },
+      { role: 'assistant', content: 'It is 18.', thinking_blocks: thinking },
+      { role: 'user', content: [{ type: 'text', text: 'q2' }] },
+      { role: 'assistant', content: 'No thinking here.' },
+      { role: 'user', content: 'q3' },
+    ] as ChatRequest['messages'];
+    expect(appendToLastUser(messages, 'R').map((m) => m.content)).toEqual([
+      's',
+      'q1\n\nR',
+      null,
+      '18',
+      'It is 18.',
+      [{ type: 'text', text: 'q2' }],
+      'No thinking here.',
+      'q3\n\nR',
+    ]);
+    // Signed reasoning_details count as thinking too, as the Anthropic adapter sends them back.
+    const details = [{ role: 'user', content: 'q1' }, { role: 'assistant', content: 'A', reasoning_details: [{ type: 'reasoning.text', text: 'Hmm.', signature: 'sig' }] }, { role: 'user', content: 'q2' }] as ChatRequest['messages'];
+    expect(appendToLastUser(details, 'R').map((m) => m.content)).toEqual(['q1\n\nR', 'A', 'q2\n\nR']);
+  });
+
   it('appends to the last user message and replaces text in the chosen roles only', () => {
     expect(appendToLastUser([{ role: 'user', content: 'a' }, { role: 'user', content: 'b' }], 'c')).toEqual([{ role: 'user', content: 'a' }, { role: 'user', content: 'b\n\nc' }]);
     const replaced = replaceText(base.messages, /Always be polite and thorough\./g, 'Be short.', ['system']);

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Inject, Injectable } from '@nestjs/common';
 import { implicitRoute, type AppConfig, type FailoverSpec, type ModelSpec, type RouteSpec } from '../../../../libs/config/src';
-import { GatewayError, type ChatChunk, type ChatReasoningFields, type ChatRequest, type ChatResponse, type Clock, type Random, type Usage } from '../../../../libs/core/src';
+import { GatewayError, THOUGHT_BEFORE, type ChatChunk, type ChatReasoningFields, type ChatRequest, type ChatThinkingBlock, type ChatResponse, type Clock, type Random, type Usage } from '../../../../libs/core/src';
 import { ProviderError, ProviderRegistry } from '../../../../libs/providers/src';
 import { extractPromptContext } from '../../../../libs/router/src';
 import type { JobQueue, QueuedJob, ScoreResponseJob } from '../../../../libs/queue/src';
@@ -64,6 +64,11 @@ interface OpenedStream {
  * continuing the partial answer (continuationRequest).
  */
 type Following = 'none' | 'restart' | 'continuation';
+
+/** The thinking blocks a chunk's answer delta says were completed before it (THOUGHT_BEFORE), if any. */
+function thoughtBefore(chunk: ChatChunk): ChatThinkingBlock[] | undefined {
+  return (chunk.choices?.find((c) => c.index === 0)?.delta as ChatReasoningFields | undefined)?.[THOUGHT_BEFORE];
+}
 
 /** Whether a chunk carries Claude's thinking blocks (the delta the Anthropic adapter sends before the finish). */
 function carriesThinkingBlocks(chunk: ChatChunk): boolean {
@@ -167,6 +172,9 @@ export class ChatService {
       }
       return implicit;
     }
+    if (this.config.embeddingModels.has(name) || this.config.embeddingRoutes.has(name)) {
+      throw GatewayError.invalidRequest(`'${name}' is an embedding model or route: it creates embeddings (POST /v1/embeddings), not chat completions.`, 'model', 'model_not_chat');
+    }
     throw GatewayError.notFound(`The model or route '${name}' does not exist.`, 'model_not_found', 'model');
   }
 
@@ -242,6 +250,11 @@ export class ChatService {
     let failure: GatewayError | undefined;
     let finish: ChatChunk | undefined;
     let created: number | undefined;
+    /**
+     * The thinking blocks of the answer the client was sent, from a model that answered its own request
+     * (not a continuation): if a continuation ends the answer, they go out in place of its own (forClient leaves those out).
+     */
+    const answerThinking: ChatThinkingBlock[] = [];
     for (;;) {
       const attempt = attempts[attempts.length - 1];
       const model = segment.model;
@@ -253,6 +266,7 @@ export class ChatService {
         while (!next.done) {
           const chunk = next.value;
           part.add(chunk);
+          if (following !== 'continuation') answerThinking.push(...(thoughtBefore(chunk) ?? []));
           acc.add(chunk);
           created ??= chunk.created;
           if (chunk.choices?.some((c) => c.finish_reason)) {
@@ -308,6 +322,12 @@ export class ChatService {
       if (failure) {
         raw.write(writer.fail(failure, report));
       } else {
+        // The answer ended on a continuation, whose own blocks were left out: the blocks of the model that
+        // began it go out where the chat stream sends blocks, just before the finish (docs/fallbacks.md).
+        if (following === 'continuation' && answerThinking.length > 0) {
+          const drained = this.writeChunk(raw, writer, this.thinkingChunk(answerThinking, ctx, firstModel, created ?? Math.floor(startedAt / 1000)));
+          if (drained) await drained;
+        }
         const last = finish && this.forClient(finish, ctx, firstModel, created, 'none');
         await this.writeText(raw, writer.end(last, usage, report, created));
       }
@@ -345,9 +365,12 @@ export class ChatService {
   /**
    * One consistent stream whatever model wrote each part: the request's id, the first model's name and
    * creation time on every chunk; a following model's role-only opening chunk is dropped. Its
-   * `thinking_blocks` go on only after a restart (it answered the client's own request, so they belong
-   * with its answer); a continuation's were made for the continuation request, not the conversation
-   * the client will send back.
+   * thinking blocks (`thinking_blocks`, and those its first answer delta carries in `THOUGHT_BEFORE`)
+   * go on only after a restart (it answered the client's own request, so they belong with its answer);
+   * a continuation's were made for the continuation request, whose transcript (the partial answer as
+   * an assistant turn, then the instruction to continue) is not the conversation the client will send
+   * back, and Anthropic refuses a block whose prefix changed (docs/fallbacks.md). The blocks of the
+   * model that began the answer go out instead (`stream`, thinkingChunk).
    */
   private forClient(chunk: ChatChunk, ctx: RequestContext, model: ModelSpec, created: number | undefined, following: Following): ChatChunk | undefined {
     if ((chunk.choices?.length ?? 0) === 0) return undefined;
@@ -355,13 +378,20 @@ export class ChatService {
     const out: ChatChunk = { ...chunk, id: ctx.requestId, model: model.id, created: created ?? chunk.created, usage: undefined };
     if (following !== 'none') {
       out.choices = out.choices.map((c) => {
-        if (!c.delta?.role) return c;
-        const { role: _role, ...delta } = c.delta;
-        return { ...c, delta };
+        const delta = c.delta as (typeof c.delta & ChatReasoningFields) | undefined;
+        if (!delta || (!delta.role && (following === 'restart' || delta[THOUGHT_BEFORE] === undefined))) return c;
+        const { role: _role, [THOUGHT_BEFORE]: thought, ...rest } = delta;
+        return { ...c, delta: following === 'restart' && thought ? { ...rest, [THOUGHT_BEFORE]: thought } : rest };
       });
       if (!hasOutput(out) && !(following === 'restart' && carriesThinkingBlocks(out))) return undefined;
     }
     return out;
+  }
+
+  /** The chat stream's `thinking_blocks` delta, as the Anthropic adapter writes it before the finish. */
+  private thinkingChunk(blocks: ChatThinkingBlock[], ctx: RequestContext, model: ModelSpec, created: number): ChatChunk {
+    const delta: ChatChunk['choices'][number]['delta'] & ChatReasoningFields = { thinking_blocks: blocks };
+    return { id: ctx.requestId, object: 'chat.completion.chunk', created, model: model.id, choices: [{ index: 0, delta, finish_reason: null, logprobs: null }] };
   }
 
   /** Writes one chunk in the client's format; returns a promise only when the client is slower than the stream (wait for it to drain). */

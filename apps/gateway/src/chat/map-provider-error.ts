@@ -2,7 +2,8 @@ import { GatewayError } from '../../../../libs/core/src';
 import type { ProviderError } from '../../../../libs/providers/src';
 
 /** How an upstream failure reaches the client: an OpenAI-format error whose status says whose fault it is. */
-export function mapProviderError(err: ProviderError, modelId: string): GatewayError {
+/** `promptParam`: the request field that holds the prompt, named by a context-length error (`input` for embeddings). */
+export function mapProviderError(err: ProviderError, modelId: string, promptParam = 'messages'): GatewayError {
   const retryAfter = err.retryAfterMs === undefined ? undefined : Math.ceil(err.retryAfterMs / 1000);
   const from = `Model "${modelId}"`;
   switch (err.kind) {
@@ -18,7 +19,7 @@ export function mapProviderError(err: ProviderError, modelId: string): GatewayEr
     case 'bad_request':
       return new GatewayError(400, err.message, 'invalid_request_error', err.openaiError?.code ?? 'upstream_rejected_request', err.openaiError?.param ?? null);
     case 'context_length':
-      return new GatewayError(400, err.message, 'invalid_request_error', 'context_length_exceeded', err.openaiError?.param ?? 'messages');
+      return new GatewayError(400, err.message, 'invalid_request_error', 'context_length_exceeded', err.openaiError?.param ?? promptParam);
     case 'content_policy':
       return new GatewayError(400, err.message, 'invalid_request_error', err.openaiError?.code ?? 'content_policy_violation', err.openaiError?.param ?? null);
     case 'auth':

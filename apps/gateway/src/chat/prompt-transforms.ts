@@ -1,5 +1,6 @@
 import type { PromptTransformConfig } from '../../../../libs/config/src';
 import type { ChatMessage, ChatRequest } from '../../../../libs/core/src';
+import { carriesEchoedThinking } from '../../../../libs/providers/src';
 
 /**
  * Message transforms of prompt templates (docs/providers.md, "Prompt adaptation"). Each is a pure
@@ -50,12 +51,23 @@ export function systemToUser(messages: Messages): Messages {
   return rest.map((m, i) => (i === first && m.role === 'user' ? { ...m, content: prependText(m.content, system) } : m));
 }
 
+/**
+ * Appends text to the last user message, and keeps it on every user message that was the last one when
+ * an assistant turn carrying thinking blocks was made (the last user message before that turn): the
+ * request that made those blocks had the text there, and Anthropic binds a thinking block to its prefix,
+ * refusing it when an earlier message changed (preserved thinking,
+ * https://platform.claude.com/docs/build-with-claude/preserved-thinking/prefix-checks). Without thinking
+ * in the conversation, only the last user message has it, as before.
+ */
 export function appendToLastUser(messages: Messages, text: string): Messages {
+  const targets = new Set<number>();
   let last = -1;
   messages.forEach((m, i) => {
     if (m.role === 'user') last = i;
+    else if (m.role === 'assistant' && last >= 0 && carriesEchoedThinking(m)) targets.add(last);
   });
-  return messages.map((m, i) => (i === last && m.role === 'user' ? { ...m, content: appendText(m.content, text) } : m));
+  if (last >= 0) targets.add(last);
+  return messages.map((m, i) => (targets.has(i) && m.role === 'user' ? { ...m, content: appendText(m.content, text) } : m));
 }
 
 /** Regular-expression replacement in the text (string content and text parts) of messages of the given roles. */

@@ -40,8 +40,10 @@ export class FeedbackController {
     }
     const { request_id: requestId, comment } = parsed.data;
     const score = typeof parsed.data.score === 'boolean' ? Number(parsed.data.score) : parsed.data.score;
-    if (!this.records.isPending(requestId) && !(await this.requests.exists(requestId))) {
-      throw GatewayError.notFound(`No request with id '${requestId}'.`, 'request_not_found', 'request_id');
+    const kind = this.records.pendingKind(requestId) ?? (await this.requests.kindOf(requestId));
+    if (kind === undefined) throw GatewayError.notFound(`No request with id '${requestId}'.`, 'request_not_found', 'request_id');
+    if (kind === 'embeddings') {
+      throw GatewayError.invalidRequest(`Request '${requestId}' is an embeddings call: nothing is learned from embeddings, so it takes no feedback.`, 'request_id', 'feedback_not_applicable');
     }
     const at = new Date(this.clock.now()).toISOString();
     await this.queue.add({ name: 'apply-feedback', data: { requestId, score, comment: comment ?? null, at } });

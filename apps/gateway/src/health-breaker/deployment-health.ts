@@ -8,7 +8,8 @@ export const DEPLOYMENT_BREAKER = { failureThreshold: 5, cooldownMs: 10_000, max
 /** Three schema failures in a row on a model for a route route it away from that route for a while. */
 export const SCHEMA_BREAKER = { failureThreshold: 3, cooldownMs: 30_000, maxCooldownMs: 600_000 };
 
-export function deploymentKey(model: ModelSpec): string {
+/** A chat or an embedding model on its provider (model ids are unique across both). */
+export function deploymentKey(model: Pick<ModelSpec, 'providerId' | 'id'>): string {
   return `${model.providerId}/${model.id}`;
 }
 
@@ -35,11 +36,11 @@ export class DeploymentHealth {
   readonly deployments: SharedHealth;
   readonly schemas: SharedHealth;
 
-  constructor(config: Pick<AppConfig, 'redisUrl' | 'queuePrefix' | 'models'>, clock: Clock, onError?: (err: unknown) => void) {
+  constructor(config: Pick<AppConfig, 'redisUrl' | 'queuePrefix' | 'models'> & Partial<Pick<AppConfig, 'embeddingModels'>>, clock: Clock, onError?: (err: unknown) => void) {
     const shared = (namespace: string) => (config.redisUrl ? { redisUrl: config.redisUrl, prefix: config.queuePrefix, namespace, onError } : undefined);
     this.deployments = new SharedHealth(clock, DEPLOYMENT_BREAKER, shared('deployment'));
     this.schemas = new SharedHealth(clock, SCHEMA_BREAKER, shared('schema'));
-    this.deployments.watch([...config.models.values()].map(deploymentKey));
+    this.deployments.watch([...config.models.values(), ...(config.embeddingModels?.values() ?? [])].map(deploymentKey));
   }
 
   /** Why the router must not send this model traffic on this route now, if it must not. */

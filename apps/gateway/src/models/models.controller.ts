@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
-import { DEFAULT_CAPABILITIES, type AppConfig, type ModelSpec, type RouteSpec } from '../../../../libs/config/src';
+import { DEFAULT_CAPABILITIES, type AppConfig, type EmbeddingModelSpec, type EmbeddingRouteSpec, type ModelSpec, type RouteSpec } from '../../../../libs/config/src';
 import { GatewayError } from '../../../../libs/core/src';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { APP_CONFIG } from '../tokens';
@@ -22,7 +22,9 @@ export class ModelsController {
   list() {
     const routes = [...this.config.routes.values()].map((r) => this.routeEntry(r));
     const models = [...this.config.models.values()].map((m) => this.modelEntry(m));
-    return { object: 'list', data: [...routes, ...models] };
+    const embeddingRoutes = [...this.config.embeddingRoutes.values()].map((r) => this.embeddingRouteEntry(r));
+    const embeddingModels = [...this.config.embeddingModels.values()].map((m) => this.embeddingModelEntry(m));
+    return { object: 'list', data: [...routes, ...models, ...embeddingRoutes, ...embeddingModels] };
   }
 
   /** A route wins over a model of the same name, as it does for chat completions. */
@@ -32,6 +34,10 @@ export class ModelsController {
     if (route) return this.routeEntry(route);
     const model = this.config.models.get(id);
     if (model) return this.modelEntry(model);
+    const embeddingRoute = this.config.embeddingRoutes.get(id);
+    if (embeddingRoute) return this.embeddingRouteEntry(embeddingRoute);
+    const embeddingModel = this.config.embeddingModels.get(id);
+    if (embeddingModel) return this.embeddingModelEntry(embeddingModel);
     throw GatewayError.notFound(`The model '${id}' does not exist.`, 'model_not_found', 'model');
   }
 
@@ -42,6 +48,40 @@ export class ModelsController {
       created: this.startedAt,
       owned_by: 'router',
       x_router: { type: 'route', candidates: r.candidates, quality_floor: r.qualityFloor, budget_usd_per_day: r.budgetUsdPerDay ?? null },
+    };
+  }
+
+  /** An embedding route pins one model (no learning, no fallback to another model): docs/routing.md. */
+  private embeddingRouteEntry(r: EmbeddingRouteSpec) {
+    return {
+      id: r.name,
+      object: 'model' as const,
+      created: this.startedAt,
+      owned_by: 'router',
+      x_router: { type: 'embedding_route', model: r.model, fallbacks: r.fallbacks, retries: r.retries, budget_usd_per_day: r.budgetUsdPerDay ?? null },
+    };
+  }
+
+  /** A model of POST /v1/embeddings, priced per input token. */
+  private embeddingModelEntry(m: EmbeddingModelSpec) {
+    return {
+      id: m.id,
+      object: 'model' as const,
+      created: this.startedAt,
+      owned_by: m.providerId,
+      x_router: {
+        type: 'embedding_model',
+        provider: m.providerId,
+        provider_kind: this.kinds.get(m.providerId) ?? null,
+        upstream: m.upstream,
+        catalog: m.catalogId ?? null,
+        input_per_1m: m.inputPer1M,
+        max_input_tokens: m.maxInputTokens,
+        dimensions: m.dimensions ?? null,
+        // null: the model takes no `dimensions` (or its sizes are not known); else the smallest it gives.
+        min_dimensions: m.minDimensions ?? null,
+        shutdown_date: m.shutdownDate ?? null,
+      },
     };
   }
 

@@ -1,4 +1,4 @@
-import type { NewRequestRow, RequestRecordRepository } from '../../../../libs/storage/src';
+import type { NewRequestRow, RequestKind, RequestRecordRepository } from '../../../../libs/storage/src';
 import type { RecordSpend } from '../../../../libs/storage/src/repositories/spend-ledger.repository';
 import { addJobs, withTimeout, type JobQueue, type QueuedJob } from '../../../../libs/queue/src';
 import { FileSpool } from '../../../../libs/spool/src';
@@ -61,7 +61,8 @@ export class RecordWriter {
   private flushing?: Promise<void>;
   /** Timed-out inserts that have not settled yet (each may hold a pooled connection). */
   private readonly outstanding = new Set<Promise<unknown>>();
-  private readonly ids = new Set<string>();
+  /** Ids of the records not yet written, with their kind (feedback tells an embeddings call apart before it is written). */
+  private readonly ids = new Map<string, RequestKind>();
   private readonly spool?: FileSpool<PendingRecord>;
   private toJournal: PendingRecord[] = [];
   private journalScheduled = false;
@@ -87,7 +88,7 @@ export class RecordWriter {
         if (seen.has(record.row.id)) continue;
         seen.add(record.row.id);
         this.buffer.push(record);
-        this.ids.add(record.row.id);
+        this.ids.set(record.row.id, record.row.kind ?? 'chat');
       }
       if (this.buffer.length > 0) this.scheduleRetry(0);
     }
@@ -99,7 +100,7 @@ export class RecordWriter {
       return;
     }
     this.buffer.push(record);
-    this.ids.add(record.row.id);
+    this.ids.set(record.row.id, record.row.kind ?? 'chat');
     this.journal(record);
     const max = this.options.maxPending ?? 100_000;
     while (this.buffer.length > max) {
@@ -117,6 +118,11 @@ export class RecordWriter {
   /** True while a record is buffered and not yet written. */
   isPending(id: string): boolean {
     return this.ids.has(id);
+  }
+
+  /** The kind of a record not yet written; undefined when none with this id is pending. */
+  pendingKind(id: string): RequestKind | undefined {
+    return this.ids.get(id);
   }
 
   /** Records accepted and not written yet, the batch being written included. */
@@ -206,7 +212,7 @@ export class RecordWriter {
     }
     // The record is written (re-inserting it is a no-op); only the job needs another try.
     if (failed.length > 0) {
-      for (const r of failed) this.ids.add(r.row.id);
+      for (const r of failed) this.ids.set(r.row.id, r.row.kind ?? 'chat');
       this.buffer = failed.concat(this.buffer);
       this.scheduleRetry(this.retryMs);
     }

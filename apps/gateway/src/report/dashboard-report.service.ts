@@ -30,6 +30,8 @@ function recentView(r: RecentRequestRow) {
     http_status: r.http_status,
     error_type: r.error_type,
     decision_reason: attempts.length > 1 ? 'fallback' : r.decision_reason,
+    /** `embeddings`: a POST /v1/embeddings call (a pinned model, no routing decision, never scored). */
+    kind: r.kind ?? 'chat',
     streamed: r.streamed,
     path: pathOf(attempts),
     attempts,

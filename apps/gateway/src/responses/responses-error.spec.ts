@@ -1,5 +1,5 @@
 import { GatewayError } from '../../../../libs/core/src';
-import { MISSING_THINKING_ADVICE, MISSING_THINKING_WHAT } from '../routing/tool-turn-without-thinking';
+import { MISSING_THINKING_ADVICE, MISSING_THINKING_WHAT, MissingThinkingError } from '../routing/tool-turn-without-thinking';
 import { parseResponsesRequest } from './parse-responses-request';
 import { encodeThinkingBlocks } from './reasoning-encrypted-content';
 import { toResponsesError, toResponsesParam } from './responses-error';
@@ -148,13 +148,20 @@ describe('toResponsesError', () => {
     });
   });
 
-  it("words the missing-thinking 400 for a Responses client: the turn's first item, reasoning items to send back", () => {
-    const error = GatewayError.invalidRequest(`messages[1] ${MISSING_THINKING_WHAT}, and model "opus5" always thinks. ${MISSING_THINKING_ADVICE}; more.`, 'messages', 'missing_thinking_blocks');
+  it("words the missing-thinking 400 for a Responses client: param and message name the turn's first item, reasoning items to send back", () => {
+    const error = new MissingThinkingError(`messages[1] ${MISSING_THINKING_WHAT}, and model "opus5" always thinks. ${MISSING_THINKING_ADVICE}; more.`, 1);
+    expect([error.status, error.code, error.param]).toEqual([400, 'missing_thinking_blocks', 'messages']);
     const mapped = toResponsesError(error, origins);
-    expect(mapped.param).toBe('input');
+    expect([mapped.status, mapped.type, mapped.code, mapped.param]).toEqual([400, 'invalid_request_error', 'missing_thinking_blocks', 'input[1]']);
     expect(mapped.message).toBe(
       "input[1] begins a turn with function calls but comes without the reasoning item they were made with (its encrypted_content), and model \"opus5\" always thinks. Send the response's output items back as you received them, reasoning items included; more.",
     );
+  });
+
+  it('names the function_call item that opens a turn of calls alone, after a message and its output', () => {
+    const later = originsOf({ input: [{ role: 'user', content: 'Weather?' }, call('c1'), { type: 'function_call_output', call_id: 'c1', output: '18' }, { role: 'user', content: 'And Paris?' }, call('c2'), { type: 'function_call_output', call_id: 'c2', output: '9' }] });
+    // messages: user, assistant(c1), tool, user, assistant(c2), tool.
+    expect(toResponsesError(new MissingThinkingError(`messages[4] ${MISSING_THINKING_WHAT}.`, 4), later).param).toBe('input[4]');
   });
 
   it("leaves prose alone: a bare 'messages' word, a quoted one becomes 'input'", () => {

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../../../libs/core/src';
-import { MISSING_THINKING_ADVICE, MISSING_THINKING_WHAT } from '../routing/tool-turn-without-thinking';
+import { MISSING_THINKING_ADVICE, MISSING_THINKING_WHAT, MissingThinkingError } from '../routing/tool-turn-without-thinking';
 import type { MessageOrigin } from './convert-input-to-messages';
 
 /**
@@ -7,11 +7,13 @@ import type { MessageOrigin } from './convert-input-to-messages';
  * knows its request: every chat parameter it names, in `param` and in the message, becomes the
  * Responses parameter it came from (`messages[3].content` -> `input[2].content`, `max_tokens` ->
  * `max_output_tokens`, `response_format.json_schema.schema` -> `text.format.schema`). `origins[i]`
- * is where `messages[i]` came from (convert-input-to-messages.ts). An error that names no chat
- * parameter is returned as it is.
+ * is where `messages[i]` came from (convert-input-to-messages.ts). The missing-thinking 400, whose chat
+ * `param` is the whole `messages`, names the turn's first item (`input[3]`), as the other errors about
+ * one input item do. An error that names no chat parameter is returned as it is.
  */
 export function toResponsesError(error: GatewayError, origins: readonly MessageOrigin[]): GatewayError {
-  const param = error.param === null ? null : toResponsesParam(error.param, origins);
+  const chatParam = error instanceof MissingThinkingError ? `messages[${error.turn}]` : error.param;
+  const param = chatParam === null ? null : toResponsesParam(chatParam, origins);
   let message = error.message.replace(CHAT_PARAM, (name) => toResponsesParam(name, origins)).replace(QUOTED_MESSAGES, "'input'");
   for (const [chat, responses] of CHAT_PHRASES) message = message.replace(chat, responses);
   if (param === error.param && message === error.message) return error;

@@ -227,19 +227,72 @@ describe('ResponsesStreamWriter', () => {
       ['response.completed', undefined],
     ];
 
-    it('opens the item first when a delta says thinking came before it with no readable text (all redacted), as the non-streamed output orders it', () => {
+    /** As OpenAI orders them: the reasoning item closed (its encrypted_content written) before the message item is added. */
+    const REASONING_CLOSED_FIRST_EVENTS = [
+      ['response.created', undefined],
+      ['response.in_progress', undefined],
+      ['response.output_item.added', 0],
+      ['response.output_item.done', 0],
+      ['response.output_item.added', 1],
+      ['response.content_part.added', 1],
+      ['response.output_text.delta', 1],
+      ['response.output_text.done', 1],
+      ['response.content_part.done', 1],
+      ['response.output_item.done', 1],
+      ['response.completed', undefined],
+    ];
+
+    it('closes the item with its encrypted_content before the message opens when the first answer delta carries the blocks completed before it (THOUGHT_BEFORE), all redacted too', () => {
       const w = writer();
       const all = events(
-        [w.start(), w.chunk(chunk({ role: 'assistant', content: '' })), w.chunk(chunk({ content: 'Hi', [THOUGHT_BEFORE]: true })), w.chunk(chunk({ thinking_blocks: [blocks[1]] })), w.end(chunk({}, 'stop'), usage, report)].join(''),
+        [w.start(), w.chunk(chunk({ role: 'assistant', content: '' })), w.chunk(chunk({ content: 'Hi', [THOUGHT_BEFORE]: [blocks[1]] })), w.chunk(chunk({ thinking_blocks: [blocks[1]] })), w.end(chunk({}, 'stop'), usage, report)].join(''),
       );
-      expect(all.map((e) => [e.type, e.output_index])).toEqual(REASONING_OPEN_FIRST_EVENTS);
+      expect(all.map((e) => [e.type, e.output_index])).toEqual(REASONING_CLOSED_FIRST_EVENTS);
       expect(all[2].item).toEqual({ type: 'reasoning', id: 'rs_abc_0', summary: [] });
+      const done = all[3].item as { type: string; id: string; summary: unknown[]; encrypted_content: string };
+      expect([done.type, done.id, done.summary]).toEqual(['reasoning', 'rs_abc_0', []]);
+      expect(decodeThinkingBlocks(done.encrypted_content, 'p')).toEqual([blocks[1]]);
       const completed = all.at(-1)!.response as { output: Array<{ type: string; id: string; summary?: unknown[]; encrypted_content?: string }> };
+      // The chat stream's thinking_blocks before the finish repeat the blocks: nothing is added twice.
       expect(completed.output.map((item) => [item.type, item.id])).toEqual([
         ['reasoning', 'rs_abc_0'],
         ['message', 'msg_abc_1'],
       ]);
-      expect(decodeThinkingBlocks(completed.output[0].encrypted_content, 'p')).toEqual([blocks[1]]);
+      expect(completed.output[0]).toEqual(done);
+    });
+
+    it('closes a summarized item before a tool call that carries the blocks, and writes blocks completed after the answer began as a reasoning item after it', () => {
+      const w = writer(toolsBody);
+      const later = { type: 'thinking' as const, thinking: 'Then this.', signature: 'sig2' };
+      const all = events(
+        [
+          w.start(),
+          w.chunk(chunk({ reasoning_content: 'Need the weather.' })),
+          w.chunk(chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{}' } }], [THOUGHT_BEFORE]: blocks })),
+          w.chunk(chunk({ thinking_blocks: [...blocks, later] })),
+          w.end(chunk({}, 'tool_calls'), usage, report),
+        ].join(''),
+      );
+      expect(all.map((e) => [e.type, e.output_index]).slice(2)).toEqual([
+        ['response.output_item.added', 0],
+        ['response.reasoning_summary_part.added', 0],
+        ['response.reasoning_summary_text.delta', 0],
+        ['response.reasoning_summary_text.done', 0],
+        ['response.reasoning_summary_part.done', 0],
+        ['response.output_item.done', 0],
+        ['response.output_item.added', 1],
+        ['response.function_call_arguments.delta', 1],
+        ['response.output_item.added', 2],
+        ['response.output_item.done', 2],
+        ['response.function_call_arguments.done', 1],
+        ['response.output_item.done', 1],
+        ['response.completed', undefined],
+      ]);
+      const output = (all.at(-1)!.response as { output: Array<{ type: string; summary?: unknown[]; encrypted_content?: string }> }).output;
+      expect(output.map((item) => item.type)).toEqual(['reasoning', 'function_call', 'reasoning']);
+      expect(output[0].summary).toEqual([{ type: 'summary_text', text: 'Need the weather.' }]);
+      expect(decodeThinkingBlocks(output[0].encrypted_content, 'p')).toEqual(blocks);
+      expect(decodeThinkingBlocks(output[2].encrypted_content, 'p')).toEqual([later]);
     });
 
     it('opens the item when the blocks come with no readable thinking or mark before them, after what was written', () => {

@@ -23,6 +23,11 @@ interface OpenReasoning {
   blocks?: ChatThinkingBlock[];
 }
 
+/** A thinking block's identity, to know one the writer has already placed (its signature, or a redacted block's data). */
+function blockKey(block: ChatThinkingBlock): string {
+  return block.type === 'thinking' ? `t:${block.signature}` : `r:${block.data}`;
+}
+
 /**
  * Chat chunks as the Responses API's stream (https://platform.openai.com/docs/api-reference/responses-streaming):
  * `response.created` and `response.in_progress` first; the text as a message item
@@ -36,12 +41,14 @@ interface OpenReasoning {
  * Reasoning (`delta.reasoning_content`, before the text) is a `reasoning` item whose summary part
  * grows by `reasoning_summary_text.delta` when the request asked for a summary (else the item is
  * opened and its summary stays `[]`); the part is closed when the text or a call starts (reasoning
- * after that, not Claude's order, would be a new part), the item
- * only at the end: Claude's thinking blocks come in one `delta.thinking_blocks` just before the finish
- * chunk, and go in the item's `encrypted_content` (to-reasoning-item.ts). Thinking with no readable
- * text (all redacted) opens the item on the delta marked `THOUGHT_BEFORE` (the Anthropic adapter marks
- * the first one after a thinking block ends), so it still comes before the text and calls; blocks from
- * an upstream that marks nothing open it when they come, after the items already written.
+ * after that, not Claude's order, would be a new part). Claude's thinking blocks go in the item's
+ * `encrypted_content` (to-reasoning-item.ts): the answer's first delta carries the blocks completed
+ * before it (`THOUGHT_BEFORE`, marked by the Anthropic adapter), and the item is closed there, with
+ * them, before the message or call item is added, as OpenAI orders its output (thinking that streamed
+ * no readable text, all redacted, opens the item there too). The chat stream's `thinking_blocks`
+ * before the finish repeat those blocks and add nothing; blocks not carried so (completed after the
+ * answer began, or from an upstream that marks nothing) are written when they come, in a reasoning
+ * item after the items already written. Reasoning with no blocks stays open until the end.
  */
 export class ResponsesStreamWriter implements StreamWriter {
   private sequence = 0;
@@ -53,6 +60,8 @@ export class ResponsesStreamWriter implements StreamWriter {
   private finishReason: string | null = null;
   /** Whether the request asked for the reasoning's summary (to-reasoning-item.ts). */
   private readonly summarize: boolean;
+  /** The thinking blocks already in a reasoning item (blockKey), which a later `thinking_blocks` delta repeats. */
+  private readonly placed = new Set<string>();
 
   constructor(
     private readonly body: ResponsesBody,
@@ -103,13 +112,16 @@ export class ResponsesStreamWriter implements StreamWriter {
       // The Responses API has one answer per request.
       if (choice.index !== 0) continue;
       const delta = (choice.delta ?? {}) as ChatChunk['choices'][number]['delta'] & ChatReasoningFields;
-      // Thinking came before this delta (it may have streamed no text: all redacted): its item goes first.
-      if (delta[THOUGHT_BEFORE]) this.openReasoning(events);
       if (delta.reasoning_content) events.push(...this.addReasoning(delta.reasoning_content));
-      if (delta.thinking_blocks && delta.thinking_blocks.length > 0) {
-        const reasoning = this.openReasoning(events);
-        reasoning.blocks = [...(reasoning.blocks ?? []), ...delta.thinking_blocks];
+      // The answer starts, and the thinking before it is complete (it may have streamed no text: all
+      // redacted): its item is closed, with its blocks, before the answer's item is added.
+      const before = delta[THOUGHT_BEFORE];
+      if (before && before.length > 0) {
+        this.addBlocks(events, before);
+        events.push(...this.closeReasoning());
       }
+      const blocks = delta.thinking_blocks?.filter((b) => !this.placed.has(blockKey(b)));
+      if (blocks && blocks.length > 0) this.addBlocks(events, blocks);
       if (delta.content) events.push(...this.addText('text', delta.content));
       if (delta.refusal) events.push(...this.addText('refusal', delta.refusal));
       for (const call of delta.tool_calls ?? []) {
@@ -146,6 +158,13 @@ export class ResponsesStreamWriter implements StreamWriter {
     return (this.reasoning = { index, item });
   }
 
+  /** Blocks for the reasoning item (opened if need be), written in its encrypted_content when it closes. */
+  private addBlocks(events: ResponsesWireEvent[], blocks: ChatThinkingBlock[]): void {
+    const reasoning = this.openReasoning(events);
+    reasoning.blocks = [...(reasoning.blocks ?? []), ...blocks];
+    for (const block of blocks) this.placed.add(blockKey(block));
+  }
+
   /**
    * A piece of readable reasoning, in the reasoning item's summary part (both opened if need be); when
    * the request asked for no summary, only the item is opened (its `summary` stays `[]`, as OpenAI's).
@@ -165,7 +184,7 @@ export class ResponsesStreamWriter implements StreamWriter {
     return events;
   }
 
-  /** The summary's text is complete once the answer itself starts (the item waits for its blocks). */
+  /** The summary's text is complete once the answer itself starts (the item may wait for its blocks). */
   private closeSummary(): ResponsesWireEvent[] {
     const reasoning = this.reasoning;
     const summaryIndex = reasoning?.openPart;
@@ -184,7 +203,7 @@ export class ResponsesStreamWriter implements StreamWriter {
     if (!reasoning) return [];
     const events = this.closeSummary();
     this.reasoning = undefined;
-    // Its summary as streamed; its encrypted_content from the blocks, which came last.
+    // Its summary as streamed; its encrypted_content from the blocks.
     const item = { ...toReasoningItem(reasoning.item.id, '', reasoning.blocks), summary: reasoning.item.summary };
     this.output[reasoning.index] = item;
     events.push({ type: 'response.output_item.done', output_index: reasoning.index, item: copyItem(item) });

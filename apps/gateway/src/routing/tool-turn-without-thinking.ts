@@ -50,15 +50,26 @@ export function refusesToolTurn(model: Pick<ModelSpec, 'thinking'>, toolTurn: nu
 /**
  * The 400 when every candidate refuses the tool turn: the gateway's own rather than Anthropic's, which
  * names the client's message and field (Anthropic's names its own content blocks) and costs no call.
+ * Its `param` is `messages`, as documented; `turn` keeps the message's index, for another API's format
+ * to name the client's own item (`input[3]` on the Responses API, responses/responses-error.ts).
  */
-export function missingThinkingError(route: RouteSpec, candidates: readonly Candidate[], toolTurn: number): GatewayError {
+export class MissingThinkingError extends GatewayError {
+  constructor(
+    message: string,
+    /** The index in `messages` of the assistant turn without its thinking. */
+    readonly turn: number,
+  ) {
+    super(400, message, 'invalid_request_error', MISSING_THINKING, 'messages');
+  }
+}
+
+export function missingThinkingError(route: RouteSpec, candidates: readonly Candidate[], toolTurn: number): MissingThinkingError {
   const which = route.implicit ? `model "${route.name}" always thinks` : `every model of route "${route.name}" always thinks (${candidates.map((c) => c.modelId).join(', ')})`;
-  return GatewayError.invalidRequest(
+  return new MissingThinkingError(
     `messages[${toolTurn}] ${MISSING_THINKING_WHAT}, and ${which}: Anthropic refuses a tool result ` +
       `whose assistant turn does not start with its thinking. ${MISSING_THINKING_ADVICE}; ` +
       'a tool cycle begun on a model without Claude\'s thinking cannot continue on one that always thinks.',
-    'messages',
-    MISSING_THINKING,
+    toolTurn,
   );
 }
 

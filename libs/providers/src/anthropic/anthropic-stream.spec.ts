@@ -100,23 +100,53 @@ describe('transformAnthropicStream', () => {
       { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 42 } },
       { type: 'message_stop' },
     ]);
+    const ended = [
+      { type: 'redacted_thinking', data: 'EmwKAhgB' },
+      { type: 'thinking', thinking: 'The user wants the weather.', signature: 'sig-1' },
+    ];
     expect(chunks.slice(1, -1)).toEqual([
-      // Marked: a (redacted) thinking block ended before it.
-      delta({ reasoning_content: 'The user wants ', [THOUGHT_BEFORE]: true }),
+      delta({ reasoning_content: 'The user wants ' }),
       delta({ reasoning_content: 'the weather.' }),
-      delta({ tool_calls: [{ index: 0, id: 'toolu_a', type: 'function', function: { name: 'get_weather', arguments: '' } }], [THOUGHT_BEFORE]: true }),
+      // The answer's first delta carries, out of its JSON, every block completed before it.
+      delta({ tool_calls: [{ index: 0, id: 'toolu_a', type: 'function', function: { name: 'get_weather', arguments: '' } }], [THOUGHT_BEFORE]: ended }),
       delta({ tool_calls: [{ index: 0, function: { arguments: '{}' } }] }),
-      delta({
-        thinking_blocks: [
-          { type: 'redacted_thinking', data: 'EmwKAhgB' },
-          { type: 'thinking', thinking: 'The user wants the weather.', signature: 'sig-1' },
-        ],
-      }),
+      delta({ thinking_blocks: ended }),
       delta({}, 'tool_calls'),
     ]);
   });
 
-  it('marks the first chunk after thinking that was all redacted, out of its JSON, so a writer knows of it before the text', async () => {
+  it('carries on the first answer delta only the blocks completed before the answer; one completed after it (between tool calls) comes only before the finish', async () => {
+    const chunks = await run([
+      start,
+      { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'First.' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'sig-1' } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Checking.' } },
+      { type: 'content_block_stop', index: 1 },
+      { type: 'content_block_start', index: 2, content_block: { type: 'thinking', thinking: '', signature: '' } },
+      { type: 'content_block_delta', index: 2, delta: { type: 'thinking_delta', thinking: 'Second.' } },
+      { type: 'content_block_delta', index: 2, delta: { type: 'signature_delta', signature: 'sig-2' } },
+      { type: 'content_block_stop', index: 2 },
+      { type: 'content_block_start', index: 3, content_block: { type: 'tool_use', id: 'toolu_a', name: 'get_weather', input: {} } },
+      { type: 'content_block_stop', index: 3 },
+      { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 42 } },
+      { type: 'message_stop' },
+    ]);
+    const first = { type: 'thinking', thinking: 'First.', signature: 'sig-1' };
+    const second = { type: 'thinking', thinking: 'Second.', signature: 'sig-2' };
+    expect(chunks.slice(1, -1)).toEqual([
+      delta({ reasoning_content: 'First.' }),
+      delta({ content: 'Checking.', [THOUGHT_BEFORE]: [first] }),
+      delta({ reasoning_content: 'Second.' }),
+      delta({ tool_calls: [{ index: 0, id: 'toolu_a', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+      delta({ thinking_blocks: [first, second] }),
+      delta({}, 'tool_calls'),
+    ]);
+  });
+
+  it('carries thinking that was all redacted on the first text delta, out of its JSON, so a writer knows of it before the text', async () => {
     const chunks = await run([
       start,
       { type: 'content_block_start', index: 0, content_block: { type: 'redacted_thinking', data: 'EmwKAhgB' } },
@@ -129,12 +159,12 @@ describe('transformAnthropicStream', () => {
       { type: 'message_stop' },
     ]);
     expect(chunks.slice(1, -1)).toEqual([
-      delta({ content: 'Hi', [THOUGHT_BEFORE]: true }),
+      delta({ content: 'Hi', [THOUGHT_BEFORE]: [{ type: 'redacted_thinking', data: 'EmwKAhgB' }] }),
       delta({ content: ' there' }),
       delta({ thinking_blocks: [{ type: 'redacted_thinking', data: 'EmwKAhgB' }] }),
       delta({}, 'stop'),
     ]);
-    expect(chunks.map((c) => (c.choices[0]?.delta as ChatReasoningFields | undefined)?.[THOUGHT_BEFORE])).toEqual([undefined, true, undefined, undefined, undefined, undefined]);
+    expect(chunks.map((c) => (c.choices[0]?.delta as ChatReasoningFields | undefined)?.[THOUGHT_BEFORE])).toEqual([undefined, [{ type: 'redacted_thinking', data: 'EmwKAhgB' }], undefined, undefined, undefined, undefined]);
     // What a Chat Completions client reads is as before: the mark is not in the JSON.
     expect(JSON.parse(JSON.stringify(chunks[1]))).toEqual(delta({ content: 'Hi' }));
     expect(chunks.map((c) => JSON.stringify(c)).join('')).not.toContain('thought');

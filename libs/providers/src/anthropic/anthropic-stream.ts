@@ -32,9 +32,11 @@ type Block = { kind: 'text' } | { kind: 'tool'; toolIndex: number } | { kind: 'j
  *   is kept with its signature, and all of them go out together as `thinking_blocks` in one chunk just
  *   before the finish chunk. One delta with the whole list, because the openai SDK's stream helper
  *   keeps only the last value of a field it does not know, and a client that concatenates arrays gets
- *   the same list; a stream that fails before its end has sent no blocks to echo. The first chunk
- *   after a thinking block ends is marked {@link THOUGHT_BEFORE} (a symbol key, not in its JSON), so
- *   that a writer knows of thinking that streamed no text (all redacted) before the answer goes on;
+ *   the same list; a stream that fails before its end has sent no blocks to echo. The answer's first
+ *   delta (text or a tool call) carries the blocks completed before it in {@link THOUGHT_BEFORE} (a
+ *   symbol key, not in its JSON): Anthropic ends each thinking block (`signature_delta`, then
+ *   `content_block_stop`) before the answer's first block starts, so a writer can close the thinking
+ *   before the answer goes on (the Responses stream's reasoning item), redacted thinking included;
  * - `message_delta` -> the finish chunk; `message_stop` -> a last chunk with `choices: []` and `usage`;
  * - an `error` event -> a thrown {@link ProviderError} (midStream once anything was sent).
  * A stream that ends before `message_stop` was cut short: `malformed_response`.
@@ -49,13 +51,13 @@ export async function* transformAnthropicStream(events: AsyncIterable<SseEvent>,
   let sentAnything = false;
   const blocks = new Map<number, Block>();
   const thinking: ChatThinkingBlock[] = [];
-  /** A thinking block ended since the last chunk. */
-  let thinkingEnded = false;
+  /** Whether the answer (text or a tool call) has begun; until it has, ended thinking blocks wait for its first delta. */
+  let answering = false;
 
   const chunk = (delta: ChunkDelta, finish: FinishReason | null = null): ChatChunk => {
-    if (thinkingEnded) {
-      delta[THOUGHT_BEFORE] = true;
-      thinkingEnded = false;
+    if (!answering && (delta.content || delta.tool_calls)) {
+      answering = true;
+      if (thinking.length > 0) delta[THOUGHT_BEFORE] = thinking.slice();
     }
     return { id, object: 'chat.completion.chunk', created: context.created, model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] };
   };
@@ -113,10 +115,7 @@ export async function* transformAnthropicStream(events: AsyncIterable<SseEvent>,
       }
       case 'content_block_stop': {
         const block = blocks.get(event.index);
-        if (block?.kind === 'thinking') {
-          thinking.push(block.block);
-          thinkingEnded = true;
-        }
+        if (block?.kind === 'thinking') thinking.push(block.block);
         break;
       }
       case 'message_delta':

@@ -53,6 +53,25 @@ const modelSchema = z.object({
   long_context: longContextSchema.optional(),
 }).strict();
 
+/**
+ * A model of `POST /v1/embeddings`: priced per input token only (USD per 1M). `min_dimensions` is set
+ * only for a model that takes the `dimensions` parameter (any size from it up to `dimensions`).
+ */
+const embeddingModelSchema = z.object({
+  id: z.string().min(1),
+  /** A key of PROVIDER_PRESETS. */
+  preset: z.string().min(1),
+  upstream: z.string().min(1),
+  input: z.number().positive(),
+  /** The most tokens one input may have. */
+  max_input_tokens: z.number().int().positive(),
+  /** The model's own vector size. */
+  dimensions: z.number().int().positive(),
+  min_dimensions: z.number().int().positive().optional(),
+  price_checked: isoDate,
+  shutdown: shutdownSchema.optional(),
+}).strict();
+
 const catalogSchema = z.object({
   /** The newest `price_checked` of the models. */
   prices_as_of: isoDate,
@@ -61,14 +80,26 @@ const catalogSchema = z.object({
   sources: z.array(z.string().url()).min(1),
   notes: z.array(z.string()).optional(),
   models: z.array(modelSchema).min(1),
+  embedding_models: z.array(embeddingModelSchema).default([]),
 });
 
 export type CatalogModel = z.infer<typeof modelSchema>;
+export type CatalogEmbeddingModel = z.infer<typeof embeddingModelSchema>;
 export type ModelCatalog = z.infer<typeof catalogSchema>;
 
 export function parseModelCatalog(json: unknown): ModelCatalog {
   const catalog = catalogSchema.parse(json);
   const seen = new Set<string>();
+  for (const model of catalog.embedding_models) {
+    if (seen.has(model.id)) throw new Error(`Model catalog lists "${model.id}" twice.`);
+    seen.add(model.id);
+    if (model.min_dimensions !== undefined && model.min_dimensions > model.dimensions) {
+      throw new Error(`Model catalog: "${model.id}" has min_dimensions above its dimensions.`);
+    }
+    if (model.price_checked > catalog.prices_as_of) {
+      throw new Error(`Model catalog: "${model.id}" has price_checked ${model.price_checked}, after prices_as_of ${catalog.prices_as_of}.`);
+    }
+  }
   for (const model of catalog.models) {
     if (seen.has(model.id)) throw new Error(`Model catalog lists "${model.id}" twice.`);
     seen.add(model.id);
@@ -93,4 +124,11 @@ const byId = new Map(MODEL_CATALOG.models.map((m) => [m.id, m]));
 
 export function findCatalogModel(id: string): CatalogModel | undefined {
   return byId.get(id);
+}
+
+const embeddingById = new Map(MODEL_CATALOG.embedding_models.map((m) => [m.id, m]));
+
+/** A catalog model of `POST /v1/embeddings` (ids are unique across chat and embedding models). */
+export function findCatalogEmbeddingModel(id: string): CatalogEmbeddingModel | undefined {
+  return embeddingById.get(id);
 }

@@ -1,9 +1,11 @@
-import { systemClock, type ChatChunk, type ChatResponse, type Clock } from '../../../core/src';
-import { ProviderError, type ChatProvider, type ProviderCall } from '../provider';
+import { systemClock, type ChatChunk, type ChatResponse, type Clock, type EmbeddingItem, type EmbeddingsResponse } from '../../../core/src';
+import { ProviderError, type ChatProvider, type EmbeddingCall, type ProviderCall } from '../provider';
 import { parseSse } from '../http/sse';
-import { errorFromResponse, postJson, readText, toProviderError, type UpstreamResponse } from '../http/upstream-client';
+import { errorFromResponse, MAX_UPSTREAM_EMBEDDINGS_BYTES, postJson, readText, toProviderError, type UpstreamResponse } from '../http/upstream-client';
 import type { ProviderSettings } from '../provider-settings';
+import { convertGeminiEmbeddings } from './convert-gemini-embeddings';
 import { convertGeminiResponse, geminiResponseId } from './convert-gemini-response';
+import { convertToGeminiEmbedRequests } from './convert-to-gemini-embed-request';
 import { convertToGeminiRequest } from './convert-to-gemini-request';
 import { geminiResponseSchema, type GeminiError, type GeminiRequestBody } from './gemini-api';
 import { transformGeminiStream } from './gemini-stream';
@@ -86,6 +88,31 @@ export class GeminiProvider implements ChatProvider {
           if (!res.body.destroyed) res.body.destroy();
         }
       },
+    };
+  }
+
+  /**
+   * OpenAI's embeddings through batchEmbedContents (convertToGeminiEmbedRequests), one call per batch of
+   * texts, in order; vectors shortened by `dimensions` are scaled back to unit length, as OpenAI's are. `usage` only when Gemini counted tokens for every batch (the Gemini API does not:
+   * the gateway then bills its own estimate and says so).
+   */
+  async embed(call: EmbeddingCall): Promise<EmbeddingsResponse> {
+    const model = upstreamName(call.request.model);
+    const batches = convertToGeminiEmbedRequests(call.request, model);
+    const data: EmbeddingItem[] = [];
+    let promptTokens: number | undefined = 0;
+    for (const batch of batches) {
+      const res = await postJson(this.url(model, 'batchEmbedContents'), this.headers, batch, call);
+      if (res.status >= 400) throw await geminiErrorFromResponse(res);
+      const part = convertGeminiEmbeddings(await readText(res.body, MAX_UPSTREAM_EMBEDDINGS_BYTES), res.status, data.length, batch.requests.length, call.request.dimensions !== undefined);
+      data.push(...part.data);
+      promptTokens = promptTokens === undefined || part.promptTokens === undefined ? undefined : promptTokens + part.promptTokens;
+    }
+    return {
+      object: 'list',
+      data,
+      model,
+      ...(promptTokens === undefined ? {} : { usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } }),
     };
   }
 

@@ -138,6 +138,11 @@ export async function postJson(
 
 /** Largest non-streamed upstream answer the gateway reads; beyond it the answer is malformed. */
 export const MAX_UPSTREAM_BODY_BYTES = 32 * 1024 * 1024;
+/**
+ * Largest embeddings answer: 2048 inputs of 3072 floats in JSON run past 100 MB (the openai SDK's
+ * base64 default is about a third of that).
+ */
+export const MAX_UPSTREAM_EMBEDDINGS_BYTES = 256 * 1024 * 1024;
 
 /**
  * Reads a whole body as text (at most `maxBytes`), mapping stalls and resets to ProviderErrors. On the

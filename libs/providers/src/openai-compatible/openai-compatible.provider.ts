@@ -1,11 +1,12 @@
-import type { ChatChunk, ChatRequest, ChatResponse } from '../../../core/src';
-import { ProviderError, type ChatProvider, type ProviderCall } from '../provider';
+import type { ChatChunk, ChatRequest, ChatResponse, EmbeddingsResponse } from '../../../core/src';
+import { ProviderError, type ChatProvider, type EmbeddingCall, type ProviderCall } from '../provider';
 import { parseSse } from '../http/sse';
-import { postJson, readText, toProviderError } from '../http/upstream-client';
+import { MAX_UPSTREAM_EMBEDDINGS_BYTES, postJson, readText, toProviderError } from '../http/upstream-client';
 import type { ProviderSettings } from '../provider-settings';
 import { openAIErrorFromResponse } from './map-openai-error';
 import { adaptToolForms } from './adapt-tool-forms';
 import { dropThinkingBlocks } from './drop-thinking-blocks';
+import { parseOpenAIEmbeddings } from './parse-openai-embeddings';
 
 /**
  * Any upstream that speaks OpenAI's Chat Completions: OpenAI itself and the long tail of compatible
@@ -14,11 +15,13 @@ import { dropThinkingBlocks } from './drop-thinking-blocks';
 export class OpenAICompatibleProvider implements ChatProvider {
   readonly id: string;
   private readonly url: string;
+  private readonly embeddingsUrl: string;
   private readonly headers: Record<string, string>;
 
   constructor(private readonly settings: ProviderSettings) {
     this.id = settings.id;
     this.url = `${settings.baseUrl.replace(/\/+$/, '')}${settings.chatPath ?? '/chat/completions'}`;
+    this.embeddingsUrl = `${settings.baseUrl.replace(/\/+$/, '')}${settings.embeddingsPath ?? '/embeddings'}`;
     const authHeader = settings.authHeader ?? 'authorization';
     this.headers = { ...settings.headers };
     if (settings.apiKey) {
@@ -36,6 +39,19 @@ export class OpenAICompatibleProvider implements ChatProvider {
     } catch {
       throw new ProviderError('malformed_response', 'Upstream returned a body that is not JSON.', res.status);
     }
+  }
+
+  /**
+   * `POST {base}/embeddings`, the client's request as it is (its `model` the upstream's name) but for
+   * the fields this host rejects (`dropFields`: Mistral's `user`; `encoding_format` for a host that
+   * refuses base64): the host answers in the encoding asked for, or in floats, and the gateway gives
+   * the client the encoding it asked for either way.
+   * https://platform.openai.com/docs/api-reference/embeddings/create
+   */
+  async embed(call: EmbeddingCall): Promise<EmbeddingsResponse> {
+    const res = await postJson(this.embeddingsUrl, this.headers, this.withQuirks(call.request), call);
+    if (res.status >= 400) throw await openAIErrorFromResponse(res);
+    return parseOpenAIEmbeddings(await readText(res.body, MAX_UPSTREAM_EMBEDDINGS_BYTES), res.status, call.request.model);
   }
 
   stream(call: ProviderCall): AsyncIterable<ChatChunk> {
@@ -90,8 +106,13 @@ export class OpenAICompatibleProvider implements ChatProvider {
     const unstoredMetadata = request.metadata != null && request.store !== true;
     // Callers pass a fresh object; without quirks it goes out as is (no second copy, no `delete`).
     if (!this.settings.dropFields?.length && !this.settings.renameFields && !unstoredMetadata) return request as unknown as Record<string, unknown>;
+    return this.withQuirks(request, unstoredMetadata ? 'metadata' : undefined);
+  }
+
+  /** A copy without `omit` and the fields this host rejects, and with the ones it names differently renamed. */
+  private withQuirks(request: object, omit?: string): Record<string, unknown> {
     const body: Record<string, unknown> = { ...request };
-    if (unstoredMetadata) delete body.metadata;
+    if (omit !== undefined) delete body[omit];
     for (const field of this.settings.dropFields ?? []) delete body[field];
     for (const [from, to] of Object.entries(this.settings.renameFields ?? {})) {
       if (from in body) {

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { AttemptRecord, Database, ValidatorResultRecord } from '../database';
+import type { AttemptRecord, Database, RequestKind, ValidatorResultRecord } from '../database';
 
 /**
  * How the requests of a route are grouped into time-series buckets: a fixed number of buckets of
@@ -41,6 +41,8 @@ export interface RecentRequestRow {
   http_status: number;
   error_type: string | null;
   decision_reason: string | null;
+  /** `embeddings` for POST /v1/embeddings calls (no decision, never scored), else `chat`. */
+  kind: RequestKind;
   streamed: boolean;
   prompt_tokens: number;
   completion_tokens: number;
@@ -77,7 +79,7 @@ export class DashboardRepository {
     const rows = await sql<SeriesCellRow>`
       with recent as (
         select id, created_at, model_id, status, decision_reason, cost_usd, prompt_tokens, completion_tokens, latency_ms, ttft_ms, attempts
-        from requests where route = ${route}
+        from requests where route = ${route} and kind = 'chat'
         order by created_at desc, id desc limit ${limit}::int
       ), numbered as (
         select recent.*, row_number() over (order by created_at, id) - 1 as seq, ntile(${tiles}::int) over (order by created_at, id) - 1 as tile from recent
@@ -128,6 +130,7 @@ export class DashboardRepository {
         'r.http_status',
         'r.error_type',
         'r.decision_reason',
+        'r.kind',
         'r.streamed',
         'r.prompt_tokens',
         'r.completion_tokens',
@@ -177,6 +180,7 @@ export class DashboardRepository {
       .selectFrom('requests as r')
       .select([(eb) => eb.fn.countAll<number>().as('pending'), (eb) => eb.fn.min('r.created_at').as('oldest')])
       .where('r.route', 'in', routes)
+      .where('r.kind', '=', 'chat')
       .where('r.created_at', '>', since)
       .where('r.status', '=', 'success')
       .where(({ not, exists, selectFrom }) => not(exists(selectFrom('scores as s').select('s.request_id').whereRef('s.request_id', '=', 'r.id'))))

@@ -51,6 +51,8 @@ export class ReportRepository {
       ])
       .where('route', 'is not', null)
       .where('model_id', 'is not', null)
+      // Embeddings calls are not routing decisions: the learning report leaves them out.
+      .where('kind', '=', 'chat')
       .groupBy(['route', 'model_id'])
       .execute();
     return rows.map((r) => ({
@@ -87,7 +89,7 @@ export class ReportRepository {
       from requests r
       cross join lateral unnest(r.tags) as t(tag)
       left join scores s on s.request_id = r.id
-      where r.route is not null and r.model_id is not null and cardinality(r.tags) > 0
+      where r.route is not null and r.model_id is not null and cardinality(r.tags) > 0 and r.kind = 'chat'
       group by r.route, t.tag, r.model_id`.execute(this.db);
     return rows.rows.map((r) => ({
       route: r.route,
@@ -106,7 +108,7 @@ export class ReportRepository {
     const rows = await sql<{ route: string; model_id: string; requests: number }>`
       select route, model_id, count(*)::int as requests from (
         select route, model_id, row_number() over (partition by route order by created_at desc, id desc) as rn
-        from requests where route is not null and model_id is not null
+        from requests where route is not null and model_id is not null and kind = 'chat'
       ) recent where rn <= ${window} group by route, model_id`.execute(this.db);
     return rows.rows.map((r) => ({ ...r, requests: Number(r.requests) }));
   }

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, NewRequestRow, RequestRow } from '../database';
+import type { Database, NewRequestRow, RequestKind, RequestRow } from '../database';
 import { toPostgresJson } from '../postgres-json';
 import type { RecordSpend } from './spend-ledger.repository';
 
@@ -28,16 +28,16 @@ export class RequestRecordRepository {
       WITH inserted AS (
         INSERT INTO requests (id, created_at, route, context_key, model_id, provider_id, key_id, status, http_status, error_type,
           error_message, streamed, prompt_tokens, completion_tokens, cached_tokens, cost_usd, latency_ms, ttft_ms, finish_reason,
-          decision_reason, attempts, prompt_template, tags)
+          decision_reason, attempts, prompt_template, tags, kind)
         SELECT id, created_at, route, coalesce(context_key, ''), model_id, provider_id, key_id, status, http_status, error_type,
           error_message, coalesce(streamed, false), coalesce(prompt_tokens, 0), coalesce(completion_tokens, 0), coalesce(cached_tokens, 0),
           coalesce(cost_usd, 0), coalesce(latency_ms, 0), ttft_ms, finish_reason, decision_reason, coalesce(attempts, '[]')::jsonb, prompt_template,
-          coalesce(tags, '{}')
+          coalesce(tags, '{}'), coalesce(kind, 'chat')
         FROM jsonb_to_recordset(${toPostgresJson(records)}::jsonb) AS r(id text, created_at timestamptz, route text,
           context_key text, model_id text, provider_id text, key_id text, status text, http_status integer, error_type text,
           error_message text, streamed boolean, prompt_tokens integer, completion_tokens integer, cached_tokens integer,
           cost_usd double precision, latency_ms double precision, ttft_ms double precision, finish_reason text, decision_reason text,
-          attempts text, prompt_template text, tags text[])
+          attempts text, prompt_template text, tags text[], kind text)
         ON CONFLICT (id) DO NOTHING
         RETURNING created_at, route, model_id, cost_usd
       ), rollup AS (
@@ -73,9 +73,10 @@ export class RequestRecordRepository {
     return this.db.selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async exists(id: string): Promise<boolean> {
-    const row = await this.db.selectFrom('requests').select('id').where('id', '=', id).executeTakeFirst();
-    return row !== undefined;
+  /** The kind of a written record; undefined when there is none with this id. */
+  async kindOf(id: string): Promise<RequestKind | undefined> {
+    const row = await this.db.selectFrom('requests').select('kind').where('id', '=', id).executeTakeFirst();
+    return row?.kind;
   }
 
   async count(): Promise<number> {

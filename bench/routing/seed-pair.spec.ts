@@ -1,0 +1,28 @@
+import { meanWithError, pairSeeds } from './seed-pair';
+import { parseSeedLine } from './seed-summary';
+
+const line = (seed: number, scenario: string, cost: number, windows: number) => parseSeedLine(`seed ${seed}\t${scenario}\tsafe + drift\t${cost.toFixed(1)}% / ${windows.toFixed(1)}%`)!;
+
+describe('zoo per-seed pairing', () => {
+  it('gives the mean and its standard error', () => {
+    expect(meanWithError([1, 3])).toEqual({ mean: 2, standardError: 1 });
+    expect(meanWithError([5])).toEqual({ mean: 5, standardError: 0 });
+  });
+
+  it('pairs the seeds both runs hold, per scenario, and reads the difference seed by seed', () => {
+    const base = [line(1, 'noisy_feedback', 10, 2), line(2, 'noisy_feedback', 100, 4), line(3, 'noisy_feedback', 30, 0), line(1, 'outage', 2, 1)];
+    // Seed 3 is missing from the variant: it is left out of both means.
+    const variant = [line(2, 'noisy_feedback', 90, 5), line(1, 'noisy_feedback', 8, 2), line(1, 'outage', 3, 1)];
+    const [noisy, outage] = pairSeeds(base, variant);
+    expect(noisy.scenario).toBe('noisy_feedback');
+    expect(noisy.seeds).toBe(2);
+    expect(noisy.baseCost).toBeCloseTo(0.55, 9);
+    expect(noisy.variantCost).toBeCloseTo(0.49, 9);
+    // Differences -0.02 and -0.10: mean -0.06, standard error 0.04.
+    expect(noisy.costDifference.mean).toBeCloseTo(-0.06, 9);
+    expect(noisy.costDifference.standardError).toBeCloseTo(0.04, 9);
+    expect(noisy.windowsDifference.mean).toBeCloseTo(0.005, 9);
+    expect(outage.seeds).toBe(1);
+    expect(outage.costDifference.mean).toBeCloseTo(0.01, 9);
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * Bench-only: two `zoo-per-seed.js` runs compared seed by seed (docs/benchmarks.md, rounds 20d and 21):
+ * per scenario and router, the mean of each run and the mean difference (variant - base) of the cost
+ * and of the windows below the floor with its standard error, over the seeds both runs hold. The zoo's
+ * per-seed costs spread over -5% to +200%, so two means over 72 seeds differ by several points by chance
+ * alone; the paired difference of the same seeds is the sharper reading.
+ *
+ *   node dist/bench/routing/seed-pair.js base.txt variant.txt
+ */
+import { readFileSync } from 'node:fs';
+import { parseSeedLine, type SeedLine } from './seed-summary';
+
+export interface PairedDifference {
+  scenario: string;
+  router: string;
+  seeds: number;
+  baseCost: number;
+  variantCost: number;
+  baseWindows: number;
+  variantWindows: number;
+  /** Mean over the shared seeds of variant - base, with its standard error. */
+  costDifference: { mean: number; standardError: number };
+  windowsDifference: { mean: number; standardError: number };
+}
+
+/** Mean and standard error of the mean (sample standard deviation / sqrt(n); 0 for one value). */
+export function meanWithError(values: readonly number[]): { mean: number; standardError: number } {
+  const n = values.length;
+  const mean = values.reduce((s, x) => s + x, 0) / n;
+  if (n < 2) return { mean, standardError: 0 };
+  const variance = values.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1);
+  return { mean, standardError: Math.sqrt(variance / n) };
+}
+
+/** One comparison per scenario and router present in both runs, over the seeds both hold, in the base's order. */
+export function pairSeeds(base: readonly SeedLine[], variant: readonly SeedLine[]): PairedDifference[] {
+  const key = (l: SeedLine) => `${l.scenario}\t${l.router}`;
+  const variantBySeed = new Map<string, SeedLine>();
+  for (const l of variant) variantBySeed.set(`${key(l)}\t${l.seed}`, l);
+  const groups = new Map<string, Array<[SeedLine, SeedLine]>>();
+  for (const b of base) {
+    const v = variantBySeed.get(`${key(b)}\t${b.seed}`);
+    if (!v) continue;
+    const group = groups.get(key(b));
+    if (group) group.push([b, v]);
+    else groups.set(key(b), [[b, v]]);
+  }
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  return [...groups.values()].map((pairs) => ({
+    scenario: pairs[0][0].scenario,
+    router: pairs[0][0].router,
+    seeds: pairs.length,
+    baseCost: mean(pairs.map(([b]) => b.costVsClairvoyant)),
+    variantCost: mean(pairs.map(([, v]) => v.costVsClairvoyant)),
+    baseWindows: mean(pairs.map(([b]) => b.windowsBelowFloor)),
+    variantWindows: mean(pairs.map(([, v]) => v.windowsBelowFloor)),
+    costDifference: meanWithError(pairs.map(([b, v]) => v.costVsClairvoyant - b.costVsClairvoyant)),
+    windowsDifference: meanWithError(pairs.map(([b, v]) => v.windowsBelowFloor - b.windowsBelowFloor)),
+  }));
+}
+
+function main(): void {
+  const [baseFile, variantFile] = process.argv.slice(2);
+  if (!baseFile || !variantFile) throw new Error('usage: seed-pair.js base.txt variant.txt');
+  const read = (file: string) => readFileSync(file, 'utf8').split('\n').flatMap((l) => parseSeedLine(l) ?? []);
+  const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+  const points = (d: { mean: number; standardError: number }, digits: number) => `${d.mean >= 0 ? '+' : ''}${(d.mean * 100).toFixed(digits)} +- ${(d.standardError * 100).toFixed(digits)}`;
+  for (const p of pairSeeds(read(baseFile), read(variantFile))) {
+    console.log(
+      `${p.scenario} | ${p.router} | ${p.seeds} seeds | base ${pct(p.baseCost)} / ${(p.baseWindows * 100).toFixed(2)}% | variant ${pct(p.variantCost)} / ${(p.variantWindows * 100).toFixed(2)}% | cost ${points(p.costDifference, 1)} points, windows ${points(p.windowsDifference, 2)} points`,
+    );
+  }
+}
+
+if (require.main === module) main();
