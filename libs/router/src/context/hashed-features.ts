@@ -94,7 +94,7 @@ export function featureScale(features: ArrayLike<number>): number {
  * The words of text[from, to) hashed into `out` from `start`; returns the new count. An ASCII text (the
  * usual case) is copied into a byte scratch by one native call and hashed from there (`hashAsciiWords`):
  * for ASCII each UTF-8 byte is the UTF-16 code unit, so the same hashes, without a `charCodeAt` per
- * character (about a third of hashing's instructions, more on a concatenated string; routing round 21b).
+ * character (about a third of hashing's instructions, more on a concatenated string; routing round 22).
  * Any other text is hashed code unit by code unit (`hashCodeUnits`).
  */
 function hashWords(text: string, from: number, to: number, bits: number, out: Int32Array, start: number): number {
