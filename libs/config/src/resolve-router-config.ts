@@ -169,13 +169,7 @@ function resolveModel<M extends ModelInput>(
   if (embeddingEntry) return resolveEmbeddingModel(m, embeddingEntry, providerInputs, presetOf, kindOf, problem);
   if (m.type === 'embedding') return resolveEmbeddingModel(m, undefined, providerInputs, presetOf, kindOf, problem);
   if (entry && m.type !== undefined && m.type !== 'chat') problem('type', `catalog model "${entry.id}" is a chat model`);
-  let provider = m.provider;
-  if (!provider && entry) {
-    const matching = providerInputs.filter((p) => p.preset === entry.preset);
-    if (matching.length === 1) provider = matching[0].id;
-    else if (matching.length === 0) problem('provider', `catalog model "${entry.id}" needs a provider with preset: ${entry.preset} (none is configured); or name one with provider:`);
-    else problem('provider', `several providers use preset ${entry.preset} (${matching.map((p) => p.id).join(', ')}); name one with provider:`);
-  }
+  const provider = m.provider ?? (entry && catalogProvider(entry, providerInputs, problem));
   const required = <T>(field: string, value: T | undefined): T | undefined => {
     if (value === undefined && !m.catalog) problem(field, `required (or give a catalog id)`);
     return value;
@@ -230,13 +224,7 @@ function resolveEmbeddingModel<M extends ModelInput>(
   problem: (field: string, message: string) => void,
 ): ResolvedModel<M> {
   if (entry && m.type === 'chat') problem('type', `catalog model "${entry.id}" is an embedding model`);
-  let provider = m.provider;
-  if (!provider && entry) {
-    const matching = providerInputs.filter((p) => p.preset === entry.preset);
-    if (matching.length === 1) provider = matching[0].id;
-    else if (matching.length === 0) problem('provider', `catalog model "${entry.id}" needs a provider with preset: ${entry.preset} (none is configured); or name one with provider:`);
-    else problem('provider', `several providers use preset ${entry.preset} (${matching.map((p) => p.id).join(', ')}); name one with provider:`);
-  }
+  const provider = m.provider ?? (entry && catalogProvider(entry, providerInputs, problem));
   const required = <T>(field: string, value: T | undefined): T | undefined => {
     if (value === undefined && !entry) problem(field, `required for an embedding model (or give a catalog id)`);
     return value;
@@ -285,4 +273,13 @@ function catalogLongContext(m: ModelInput, entry: CatalogModel | undefined): Lon
 
 function isLoopback(url: string): boolean {
   return /^https?:\/\/(127\.0\.0\.1|localhost)([:/]|$)/.test(url);
+}
+
+/** The one configured provider whose preset hosts a catalog model named without `provider:`; a problem when none or several do. */
+function catalogProvider(entry: { id: string; preset: string }, providerInputs: ProviderInput[], problem: (field: string, message: string) => void): string | undefined {
+  const matching = providerInputs.filter((p) => p.preset === entry.preset);
+  if (matching.length === 1) return matching[0].id;
+  if (matching.length === 0) problem('provider', `catalog model "${entry.id}" needs a provider with preset: ${entry.preset} (none is configured); or name one with provider:`);
+  else problem('provider', `several providers use preset ${entry.preset} (${matching.map((p) => p.id).join(', ')}); name one with provider:`);
+  return undefined;
 }

@@ -30,10 +30,11 @@ import { continuationRequest } from './continuation';
 import { buildChain, resolveFailover, retryDelayMs } from './failover-policy';
 import { guardStream, hasOutput } from './guard-stream';
 import { inlineRejection } from './inline-checks';
-import { ClientGone, type RequestContext } from './request-context';
+import type { RequestContext } from './request-context';
 import { mapProviderError } from './map-provider-error';
 import { takeRouterExtension } from './router-extension';
 import { StreamAccumulator } from './stream-accumulator';
+import { emptyRequestRow } from '../records/empty-request-row';
 
 
 interface Served {
@@ -103,7 +104,7 @@ export class ChatService {
   /** `format`: the API the client speaks (Chat Completions unless said otherwise); the pipeline is the same. */
   async handle(body: unknown, ctx: RequestContext, reply: ChatReply, format: ClientFormat = chatFormat): Promise<void> {
     const startedAt = this.clock.now();
-    const row = this.newRow(ctx, startedAt);
+    const row = emptyRequestRow('chat', ctx.requestId, ctx.keyId, startedAt);
     const attempts: AttemptLog[] = [];
     try {
       const { request, extension } = takeRouterExtension(format.read(body), this.config.models);
@@ -156,7 +157,7 @@ export class ChatService {
 
   /** A request rejected before it reached the handler (malformed JSON, oversized body): still recorded. */
   recordRejected(requestId: string, keyId: string | null, error: GatewayError): void {
-    const row = this.newRow({ requestId, keyId, signal: new ClientGone() }, this.clock.now());
+    const row = emptyRequestRow('chat', requestId, keyId, this.clock.now());
     this.finishWithError(row, [], error, this.clock.now());
   }
 
@@ -538,31 +539,6 @@ export class ChatService {
         : {}),
       validators: plan.route.validators,
       ...this.scoringInput(request, served),
-    };
-  }
-
-  private newRow(ctx: RequestContext, startedAt: number): NewRequestRow {
-    return {
-      id: ctx.requestId,
-      created_at: new Date(startedAt),
-      route: null,
-      model_id: null,
-      provider_id: null,
-      key_id: ctx.keyId,
-      status: 'error',
-      http_status: 500,
-      error_type: null,
-      error_message: null,
-      streamed: false,
-      prompt_tokens: 0,
-      completion_tokens: 0,
-      cached_tokens: 0,
-      cost_usd: 0,
-      latency_ms: 0,
-      ttft_ms: null,
-      finish_reason: null,
-      decision_reason: null,
-      attempts: '[]',
     };
   }
 }

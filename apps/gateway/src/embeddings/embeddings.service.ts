@@ -8,7 +8,7 @@ import { AttemptRunner, summarizeAttempts, type AttemptLog } from '../chat/attem
 import type { ChatReply } from '../chat/chat-reply';
 import { DEFAULT_FAILOVER, retryDelayMs } from '../chat/failover-policy';
 import { mapProviderError } from '../chat/map-provider-error';
-import { ClientGone, type RequestContext } from '../chat/request-context';
+import type { RequestContext } from '../chat/request-context';
 import { markRecorded } from '../errors/openai-error.filter';
 import { countsAgainstDeployment, deploymentKey } from '../health-breaker/deployment-health';
 import { RequestEvents } from '../events/request-events';
@@ -19,6 +19,7 @@ import { APP_CONFIG, CLOCK, LOG, RANDOM } from '../tokens';
 import { toClientEncoding } from './encode-embedding';
 import { estimateInputTokens, inputCount, parseEmbeddingsRequest } from './parse-embeddings-request';
 import { checkDimensions, resolveEmbeddingTarget, type EmbeddingTarget } from './resolve-embedding-target';
+import { emptyRequestRow } from '../records/empty-request-row';
 
 interface Served {
   response: EmbeddingsResponse;
@@ -49,7 +50,7 @@ export class EmbeddingsService {
 
   async handle(body: unknown, ctx: RequestContext, reply: ChatReply): Promise<void> {
     const startedAt = this.clock.now();
-    const row = this.newRow(ctx, startedAt);
+    const row = emptyRequestRow('embeddings', ctx.requestId, ctx.keyId, startedAt);
     const attempts: AttemptLog[] = [];
     try {
       const request = parseEmbeddingsRequest(body);
@@ -106,7 +107,7 @@ export class EmbeddingsService {
   /** A request refused before the handler saw it (malformed JSON, oversized body, bad key): still recorded. */
   recordRejected(requestId: string, error: GatewayError): void {
     const now = this.clock.now();
-    const row = this.newRow({ requestId, keyId: null, signal: new ClientGone() }, now);
+    const row = emptyRequestRow('embeddings', requestId, null, now);
     row.status = 'error';
     row.http_status = error.status;
     row.error_type = error.code ?? error.type;
@@ -197,32 +198,6 @@ export class EmbeddingsService {
     if (row.route && row.cost_usd) this.spend.add(row.route, row.cost_usd);
     this.records.add({ row, spend: this.budget.settle(row) });
     this.events.finished(row);
-  }
-
-  private newRow(ctx: RequestContext, startedAt: number): NewRequestRow {
-    return {
-      id: ctx.requestId,
-      created_at: new Date(startedAt),
-      kind: 'embeddings',
-      route: null,
-      model_id: null,
-      provider_id: null,
-      key_id: ctx.keyId,
-      status: 'error',
-      http_status: 500,
-      error_type: null,
-      error_message: null,
-      streamed: false,
-      prompt_tokens: 0,
-      completion_tokens: 0,
-      cached_tokens: 0,
-      cost_usd: 0,
-      latency_ms: 0,
-      ttft_ms: null,
-      finish_reason: null,
-      decision_reason: null,
-      attempts: '[]',
-    };
   }
 }
 
