@@ -31,6 +31,8 @@ export const ZOO_TUNING = {
     floorConfidence: Number(process.env.ZOO_SAFE_CONFIDENCE ?? 0.9),
     /** `RoutePolicy.outrightMargin` (round 12c); unset by default. */
     ...(process.env.ZOO_OUTRIGHT_MARGIN ? { outrightMargin: Number(process.env.ZOO_OUTRIGHT_MARGIN) } : {}),
+    /** `RoutePolicy.exploreCheaperShare` (round 21b); unset by default. */
+    ...(process.env.ZOO_EXPLORE_CHEAPER_SHARE ? { exploreCheaperShare: Number(process.env.ZOO_EXPLORE_CHEAPER_SHARE) } : {}),
   } as Partial<RoutePolicy>,
   /** A mixture under the floor (`RoutePolicy.mixtureConfidence`), on top of safe exploration. */
   mixture: { mixtureConfidence: Number(process.env.ZOO_MIXTURE_CONFIDENCE ?? 0.99), mixtureExploreShare: Number(process.env.ZOO_MIXTURE_EXPLORE ?? 0.2) },

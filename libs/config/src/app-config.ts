@@ -101,6 +101,8 @@ export interface RouteSpec extends RouteConstraints {
   floorConfidence?: number;
   /** With `floorConfidence`: an unproven model is only explored as funded, never served outright (RoutePolicy.outrightMargin). */
   strictFloor?: boolean;
+  /** With `floorConfidence`: a guaranteed share for cheaper unproven models (RoutePolicy.exploreCheaperShare), 0..0.5. */
+  exploreCheaperShare?: number;
   /** A model clears the floor only if it also reaches this fraction of the best model's quality. */
   relativeFloor?: number;
   /** Observations' worth of the route-level belief a prompt context starts from (8 when unset). */

@@ -84,6 +84,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(alone), LOCAL_KEY: 'k' })).toThrow(/routes\.0\.strict_floor: route "support": strict_floor needs floor_confidence/);
   });
 
+  it('reads explore_cheaper_share (off unless set, 0 is off), refuses it without floor_confidence or above 0.5', () => {
+    expect(loadConfig({ ROUTER_CONFIG: writeConfig(valid), LOCAL_KEY: 'k' }).routes.get('support')?.exploreCheaperShare).toBeUndefined();
+    const on = valid.replace('cost_weight: 50', 'cost_weight: 50\n    floor_confidence: 0.8\n    explore_cheaper_share: 0.3');
+    expect(loadConfig({ ROUTER_CONFIG: writeConfig(on), LOCAL_KEY: 'k' }).routes.get('support')).toMatchObject({ floorConfidence: 0.8, exploreCheaperShare: 0.3 });
+    const zero = valid.replace('cost_weight: 50', 'cost_weight: 50\n    floor_confidence: 0.8\n    explore_cheaper_share: 0');
+    expect(loadConfig({ ROUTER_CONFIG: writeConfig(zero), LOCAL_KEY: 'k' }).routes.get('support')?.exploreCheaperShare).toBeUndefined();
+    const alone = valid.replace('cost_weight: 50', 'cost_weight: 50\n    explore_cheaper_share: 0.3');
+    expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(alone), LOCAL_KEY: 'k' })).toThrow(
+      /routes\.0\.explore_cheaper_share: route "support": explore_cheaper_share needs floor_confidence/,
+    );
+    const high = valid.replace('cost_weight: 50', 'cost_weight: 50\n    floor_confidence: 0.8\n    explore_cheaper_share: 0.6');
+    expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(high), LOCAL_KEY: 'k' })).toThrow(/routes\.0\.explore_cheaper_share/);
+  });
+
   it('lists every problem with its path', () => {
     const path = writeConfig(`
 providers:

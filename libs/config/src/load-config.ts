@@ -81,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         maxUntriedShare: r.max_untried_share,
         ...optional('floorConfidence', r.floor_confidence),
         ...(r.strict_floor ? { strictFloor: true } : {}),
+        ...(r.explore_cheaper_share ? { exploreCheaperShare: r.explore_cheaper_share } : {}),
         ...optional('relativeFloor', r.relative_floor),
         contextPriorStrength: r.context_prior_strength,
         learner: r.learner,

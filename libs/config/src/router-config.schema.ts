@@ -186,6 +186,14 @@ export const routeConfigSchema = z
      */
     strict_floor: z.boolean().default(false),
     /**
+     * With `floor_confidence`: each unproven model costing at most half the context's cheapest proven
+     * model, and not refuted by its scores, is served on up to this share of requests whatever its draw,
+     * as far as the proven model's surplus over the floor pays (RoutePolicy.exploreCheaperShare; also
+     * an outright margin of 0.5). Against a cheap model starved by noisy, late or partial scores
+     * (docs/routing.md). 0..0.5; unset or 0: off. Needs `floor_confidence`.
+     */
+    explore_cheaper_share: z.number().min(0).max(0.5).optional(),
+    /**
      * A model clears the floor only if it also reaches this fraction of the best model's quality
      * (e.g. 0.95: a cheaper model serves a context while it is within 5% of the best). Unset: absolute
      * floor only. The RouteLLM replay traces its quality/cost curve with this (docs/benchmarks.md).
@@ -314,6 +322,9 @@ export const routerConfigSchema = z
       };
       if (r.strict_floor && r.floor_confidence === undefined) {
         ctx.addIssue({ code: 'custom', path: ['routes', i, 'strict_floor'], message: `route "${r.name}": strict_floor needs floor_confidence (the confidence a model must be proven at), e.g. 0.9` });
+      }
+      if (r.explore_cheaper_share && r.floor_confidence === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['routes', i, 'explore_cheaper_share'], message: `route "${r.name}": explore_cheaper_share needs floor_confidence (the confidence a model must be proven at), e.g. 0.8` });
       }
       checkAllowed(r.allowed_providers, ['routes', i, 'allowed_providers'], `route "${r.name}"`);
       for (const [tier, t] of Object.entries(r.tiers ?? {})) {

@@ -7,5 +7,6 @@ export * from './linear-thompson';
 export * from './hashed-logistic';
 export * from './drift-detector';
 export * from './safe-exploration';
+export * from './guaranteed-exploration';
 export * from './mixture-floor';
 export * from './refuted-anchor';

@@ -2,6 +2,7 @@ import type { Random } from '../../core/src';
 import { armWeight, failuresOf, successesOf, type ArmState } from './arm-state';
 import { sampleBetasInto } from './beta-sampler';
 import { firstRankedIndex, rankOrder } from './ranking';
+import { EXPLORE_CHEAPER_OUTRIGHT_MARGIN, guaranteedExploration } from './guaranteed-exploration';
 import { DEFAULT_MIXTURE_EXPLORE_SHARE, mixtureOrder } from './mixture-floor';
 import { lowerQuantile, normalQuantile } from './safe-exploration';
 
@@ -76,7 +77,7 @@ export interface RoutePolicy {
    * threshold by this many posterior standard deviations; closer to the threshold it is explored as
    * funded, like a model whose mean is under it (docs/benchmarks.md, round 12c). Between 0 and
    * normalQuantile(floorConfidence) (1.28 at 0.9, where every unproven model is funded). Unset: 0, the
-   * rule as before (the same decisions and random draws).
+   * rule as before (the same decisions and random draws); 0.5 with `exploreCheaperShare`.
    */
   outrightMargin?: number;
   /**
@@ -106,6 +107,15 @@ export interface RoutePolicy {
   mixtureConfidence?: number;
   /** With `mixtureConfidence`: share of requests on which the sampled choice, when cheaper than the anchor, is the mixture's cheap side; default 0.2. */
   mixtureExploreShare?: number;
+  /**
+   * With `floorConfidence`: each eligible unproven model costing at most half the context's home (its
+   * cheapest proven model) and not refuted is served on up to this share of requests whatever its draw,
+   * as far as the home's surplus over the threshold pays (see `guaranteed-exploration.ts`; the route's
+   * `explore_cheaper_share`, 0..0.5). Against starvation under noisy, late or partial scores. Sets
+   * `outrightMargin` to `EXPLORE_CHEAPER_OUTRIGHT_MARGIN` (0.5) unless it is set. Unset: off (the same
+   * decisions and random draws).
+   */
+  exploreCheaperShare?: number;
 }
 
 export type DecisionReason = 'exploit' | 'explore' | 'constraint' | 'only_candidate';
@@ -373,7 +383,8 @@ export function decide(
     // order's up to its first proven model (all of it when none is), so only those are computed then:
     // the same numbers where they are read (routing round 15).
     const standInsPossible = contextArms !== undefined && policy.pooledAnchorWhenDown !== false;
-    if (standInsPossible) for (let i = 0; i < n; i++) lower[i] = lowerQuantile(posteriorA[i], posteriorB[i], zProven);
+    const cheaperShare = policy.exploreCheaperShare;
+    if (standInsPossible || cheaperShare !== undefined) for (let i = 0; i < n; i++) lower[i] = lowerQuantile(posteriorA[i], posteriorB[i], zProven);
     else lowerQuantilesUntilProven(order, posteriorA, posteriorB, zProven, threshold, lower);
     let refuted = -1;
     if (options.refutedModelId !== undefined) for (let i = 0; i < n; i++) if (candidates[i].modelId === options.refutedModelId) refuted = i;
@@ -381,8 +392,17 @@ export function decide(
       standInsPossible ? replaceAnchor(order, candidates, eligibleNow, posteriorA, posteriorB, lower, routeA, routeB, threshold, zProven, refuted, means) : undefined;
     standIn = replaced !== undefined;
     // Margin in units of the lower quantile's distance from the mean (z standard deviations).
-    const outrightShare = policy.strictFloor === true ? 1 : policy.outrightMargin ? policy.outrightMargin / zProven : 0;
-    order = replaced ?? fundExploration(order, greedy, means, lower, threshold, random, outrightShare);
+    const margin = policy.outrightMargin ?? (cheaperShare !== undefined ? EXPLORE_CHEAPER_OUTRIGHT_MARGIN : undefined);
+    const outrightShare = policy.strictFloor === true ? 1 : margin ? margin / zProven : 0;
+    if (replaced !== undefined) order = replaced;
+    else {
+      const guaranteed =
+        cheaperShare === undefined ? undefined : guaranteedExploration(candidates, eligibleNow, means, lower, posteriorA, posteriorB, threshold, cheaperShare, random);
+      if (guaranteed !== undefined && guaranteed.explored >= 0) {
+        const k = order.indexOf(guaranteed.explored);
+        if (k > 0) order = moveToFront(order, k);
+      } else order = fundExploration(order, greedy, means, lower, threshold, random, outrightShare, guaranteed?.surplusLeft ?? 1);
+    }
   }
   const chosen = order[0];
   let reason: DecisionReason;
@@ -565,6 +585,8 @@ function fundExploration(
   random: Random,
   /** `RoutePolicy.outrightMargin` / z: the explored model is taken outright when mean - this x (mean - lower) clears the threshold. */
   outrightShare = 0,
+  /** Share of the anchor's surplus left for this exploration (`guaranteedExploration` spent the rest); 1 without it. */
+  surplusLeft = 1,
 ): number[] {
   if (lower[order[0]] >= threshold) return order;
   // The anchor: the first proven model of the order, else the greedy choice (a loop, not a closure per request).
@@ -584,7 +606,7 @@ function fundExploration(
   if (anchorMean < threshold) return order;
   const mean = means[explored];
   const outright = outrightShare > 0 ? mean - outrightShare * (mean - lower[explored]) >= threshold : mean >= threshold;
-  const keep = outright ? 1 : (anchorMean - threshold) / (anchorMean - lower[explored]);
+  const keep = outright ? 1 : (surplusLeft * (anchorMean - threshold)) / (anchorMean - lower[explored]);
   const first = keep >= 1 || random() < keep ? explored : anchor;
   return first === order[0] ? order : moveToFront(order, first === anchor ? front : order.indexOf(first));
 }

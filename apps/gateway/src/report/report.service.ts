@@ -125,6 +125,7 @@ export class ReportService {
             // How it learns (docs/routing.md): null = the option is off.
             floor_confidence: route.floorConfidence ?? null,
             strict_floor: route.strictFloor === true,
+            explore_cheaper_share: route.exploreCheaperShare ?? null,
             relative_floor: route.relativeFloor ?? null,
             context_prior_strength: contextPriorStrengthOf(route),
             feedback_weight: route.feedbackWeight ?? DEFAULT_FEEDBACK_WEIGHT,

@@ -122,6 +122,15 @@ describe('planRoute', () => {
     expect(strict).toBeLessThan(safe * 0.7);
   });
 
+  it('with explore_cheaper_share, a cheap unproven model is served on its guaranteed share, as far as the surplus pays', () => {
+    // small: 7 of 9 passed (mean under the 0.8 floor, not refuted at z = 1); big: proven (990 of 1000).
+    const arms = twoArms([7, 2], [990, 10]);
+    const safe = smallShare({ ...route, floorConfidence: 0.8 }, arms, 4, 2000);
+    const guaranteed = smallShare({ ...route, floorConfidence: 0.8, exploreCheaperShare: 0.3 }, arms, 4, 2000);
+    expect(guaranteed).toBeGreaterThan(safe + 0.1);
+    expect(guaranteed).toBeLessThan(0.5);
+  });
+
   it("passes the context's refuted anchor to the bandit: models proven across the route stand in for it", () => {
     const three = new Map<string, ModelSpec>([
       ['cheap', { id: 'cheap', providerId: 'p', upstream: 'c', inputPer1M: 0.1, outputPer1M: 0.4, contextWindow: 1000, timeouts: {} }],

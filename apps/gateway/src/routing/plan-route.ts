@@ -226,6 +226,7 @@ export function planRoute(input: PlanInput): RoutePlan {
     warmupEvidence: UNTRIED_WARMUP_EVIDENCE,
     floorConfidence: route.floorConfidence,
     strictFloor: route.strictFloor,
+    exploreCheaperShare: route.exploreCheaperShare,
   };
   let decision: Decision;
   let features: Int32Array | undefined;

@@ -1,0 +1,135 @@
+import { seededRandom, type Random } from '../../core/src';
+import { GUARANTEED_CHEAPER_BY, guaranteedExploration } from './guaranteed-exploration';
+import { lowerQuantile, normalQuantile } from './safe-exploration';
+import { arm, cheapAndStrong, toMap } from './spec-fixtures';
+import { decide, type RoutePolicy } from './thompson-policy';
+
+const threshold = 0.8;
+const z = normalQuantile(0.8);
+
+/** Beta posteriors (a, b) and costs per model, all eligible unless listed. */
+function setup(models: Array<{ a: number; b: number; cost: number; eligible?: boolean }>) {
+  const posteriorA = models.map((m) => m.a);
+  const posteriorB = models.map((m) => m.b);
+  return {
+    candidates: models.map((m) => ({ expectedCostUsd: m.cost })),
+    eligible: Uint8Array.from(models.map((m) => (m.eligible === false ? 0 : 1))),
+    means: models.map((m) => m.a / (m.a + m.b)),
+    lower: models.map((m) => lowerQuantile(m.a, m.b, z)),
+    posteriorA,
+    posteriorB,
+  };
+}
+
+function run(s: ReturnType<typeof setup>, share: number, random: Random) {
+  return guaranteedExploration(s.candidates, s.eligible, s.means, s.lower, s.posteriorA, s.posteriorB, threshold, share, random);
+}
+
+/** A random source that returns `u` and counts its calls. */
+function fixed(u: number): Random & { calls: number } {
+  const r = Object.assign(() => {
+    r.calls++;
+    return u;
+  }, { calls: 0 });
+  return r;
+}
+
+// home: proven at 0.8 (mean 0.9, lower about 0.89); cheap: unproven (mean 0.7), not refuted at z = 1.
+const home = { a: 900, b: 100, cost: 1 };
+const cheap = { a: 7, b: 3, cost: 0.1 };
+
+describe('guaranteedExploration', () => {
+  it('forces nothing, and draws nothing, without a proven home', () => {
+    const s = setup([{ a: 7, b: 3, cost: 1 }, cheap]);
+    const random = fixed(0);
+    expect(run(s, 0.3, random)).toEqual({ explored: -1, surplusLeft: 1 });
+    expect(random.calls).toBe(0);
+  });
+
+  it('forces nothing when the proven home is not eligible', () => {
+    const s = setup([{ ...home, eligible: false }, cheap]);
+    expect(run(s, 0.3, fixed(0))).toEqual({ explored: -1, surplusLeft: 1 });
+  });
+
+  it('does not explore a refuted model (upper quantile at z = 1 under the threshold), nor one costing more than half the home', () => {
+    const refuted = { a: 60, b: 40, cost: 0.1 };
+    expect(lowerQuantile(60, 40, -1)).toBeLessThan(threshold);
+    const random = fixed(0);
+    expect(run(setup([home, refuted]), 0.3, random)).toEqual({ explored: -1, surplusLeft: 1 });
+    expect(run(setup([home, { ...cheap, cost: GUARANTEED_CHEAPER_BY }]), 0.3, random)).toEqual({ explored: -1, surplusLeft: 1 });
+    expect(run(setup([home, { ...cheap, eligible: false }]), 0.3, random)).toEqual({ explored: -1, surplusLeft: 1 });
+    expect(random.calls).toBe(0);
+  });
+
+  it("bounds each model's share by the share and by the home's surplus, one draw per request", () => {
+    const s = setup([home, cheap]);
+    const surplus = s.means[0] - threshold;
+    const bySurplus = surplus / (s.means[0] - s.lower[1]);
+    expect(bySurplus).toBeGreaterThan(0.05);
+    expect(bySurplus).toBeLessThan(0.5);
+    // share 0.5: the surplus binds.
+    expect(run(s, 0.5, fixed(bySurplus - 1e-9)).explored).toBe(1);
+    expect(run(s, 0.5, fixed(bySurplus + 1e-9)).explored).toBe(-1);
+    // share 0.05: the share binds.
+    expect(run(s, 0.05, fixed(0.05 - 1e-9)).explored).toBe(1);
+    expect(run(s, 0.05, fixed(0.05 + 1e-9)).explored).toBe(-1);
+    const random = fixed(0.99);
+    run(s, 0.5, random);
+    expect(random.calls).toBe(1);
+  });
+
+  it('splits the surplus between k models, each in its own interval of the draw', () => {
+    const s = setup([home, cheap, { a: 8, b: 3, cost: 0.2 }]);
+    const surplus = s.means[0] - threshold;
+    const p1 = surplus / (2 * (s.means[0] - s.lower[1]));
+    const p2 = surplus / (2 * (s.means[0] - s.lower[2]));
+    expect(run(s, 0.5, fixed(p1 - 1e-9)).explored).toBe(1);
+    expect(run(s, 0.5, fixed(p1 + 1e-9)).explored).toBe(2);
+    expect(run(s, 0.5, fixed(p1 + p2 + 1e-9)).explored).toBe(-1);
+  });
+
+  it('leaves the ordinary funded exploration what the guaranteed shares did not spend', () => {
+    const s = setup([home, cheap]);
+    const surplus = s.means[0] - threshold;
+    const gap = s.means[0] - s.lower[1];
+    // The surplus binds: all of it is spent, none is left.
+    expect(run(s, 0.5, fixed(0.99)).surplusLeft).toBeCloseTo(0, 12);
+    // The share binds: 1 - 0.05 x gap / S of the surplus is left, over the 95% of requests that reach the rule.
+    expect(run(s, 0.05, fixed(0.99)).surplusLeft).toBeCloseTo((1 - (0.05 * gap) / surplus) / 0.95, 12);
+  });
+});
+
+describe('decide with exploreCheaperShare', () => {
+  const safe: RoutePolicy = { qualityFloor: threshold, priorSuccesses: 1, priorFailures: 1, floorConfidence: 0.8 };
+  // strong is proven (mean 0.9); cheap has thin evidence with a mean under the floor, not refuted.
+  const arms = toMap([arm('strong', 900, 100), arm('cheap', 6, 2)]);
+  const cheapShare = (policy: RoutePolicy, n: number, random: Random) => {
+    let k = 0;
+    for (let i = 0; i < n; i++) if (decide(cheapAndStrong, arms, policy, random).modelId === 'cheap') k++;
+    return k / n;
+  };
+
+  it("serves the cheap unproven model on the share its surplus pays for, whatever its draw, and no more", () => {
+    const mean = 901 / 1002;
+    const bySurplus = (mean - threshold) / (mean - lowerQuantile(7, 3, z));
+    const without = cheapShare(safe, 8000, seededRandom(5));
+    const withShare = cheapShare({ ...safe, exploreCheaperShare: 0.5 }, 8000, seededRandom(5));
+    expect(without).toBeLessThan(bySurplus - 0.05);
+    // The guaranteed share spends the whole surplus: nothing is left for the funded exploration.
+    expect(withShare).toBeGreaterThan(bySurplus - 0.02);
+    expect(withShare).toBeLessThan(bySurplus + 0.02);
+    // In expectation the mix still reaches the threshold even if cheap were as bad as its lower quantile.
+    expect(withShare * lowerQuantile(7, 3, z) + (1 - withShare) * mean).toBeGreaterThan(threshold - 0.005);
+  });
+
+  it('takes an outright margin of 0.5 unless one is set', () => {
+    const r1 = seededRandom(9);
+    const r2 = seededRandom(9);
+    const near = toMap([arm('strong', 900, 100), arm('cheap', 30, 6)]);
+    for (let i = 0; i < 500; i++) {
+      expect(decide(cheapAndStrong, near, { ...safe, exploreCheaperShare: 0.2 }, r1)).toEqual(
+        decide(cheapAndStrong, near, { ...safe, exploreCheaperShare: 0.2, outrightMargin: 0.5 }, r2),
+      );
+    }
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * A guaranteed share for cheaper unproven models (`RoutePolicy.exploreCheaperShare`, the route's
+ * `explore_cheaper_share`; docs/benchmarks.md, Routing, rounds 21 and 21b).
+ *
+ * Safe exploration explores an unproven model only on the requests whose draw puts it in front of the
+ * anchor. Under noisy, late or partial scores a cheap model that had a bad start is drawn ever less
+ * and may stay unproven for thousands of requests while a dear model serves (starvation). This rule
+ * serves each cheaper unproven model on a fixed share of requests whatever its draw, funded by the
+ * home's surplus over the threshold, so the mix still reaches the threshold in expectation.
+ */
+
+import type { Random } from '../../core/src';
+import { lowerQuantile } from './safe-exploration';
+
+/** Only models at most this fraction of the home's expected cost get a guaranteed share (round 21: without it the windows below the floor moved with the seeds). */
+export const GUARANTEED_CHEAPER_BY = 0.5;
+/** A model whose upper quantile at this many standard deviations is under the threshold is refuted: no guaranteed share. */
+export const GUARANTEED_REFUTE_Z = 1;
+/** `RoutePolicy.outrightMargin` when `exploreCheaperShare` is set and the margin is not (round 21's variant). */
+export const EXPLORE_CHEAPER_OUTRIGHT_MARGIN = 0.5;
+
+export interface GuaranteedExploration {
+  /** Index of the model served by its guaranteed share on this request, or -1. */
+  explored: number;
+  /** When none is: the share of the home's surplus left for the ordinary funded exploration (0..1). */
+  surplusLeft: number;
+}
+
+const NOTHING_GUARANTEED: GuaranteedExploration = Object.freeze({ explored: -1, surplusLeft: 1 });
+
+/**
+ * The home is the cheapest eligible proven model (lower quantile `lower` clears `threshold`), with
+ * surplus S = its mean - threshold; without a home or a surplus nothing is guaranteed. The k models
+ * with a guaranteed share are eligible, cost less than `GUARANTEED_CHEAPER_BY` x the home's, are
+ * unproven, and are not refuted (upper quantile at `GUARANTEED_REFUTE_Z` clears the threshold). Each
+ * is served on
+ *   p_m = min(share, S / (k x (home mean - lower_m)))
+ * of requests (one random draw, only when k > 0): even if each were as bad as its lower quantile, the
+ * guaranteed shares spend at most the whole surplus in expectation. When none is drawn, what they did
+ * not spend, in expectation over the requests that reach the ordinary rule, is left to it:
+ *   surplusLeft = (1 - sum p_m (home mean - lower_m) / S) / (1 - sum p_m).
+ */
+export function guaranteedExploration(
+  candidates: ReadonlyArray<{ expectedCostUsd: number }>,
+  /** 1 where the candidate is eligible for this decision. */
+  eligible: Uint8Array,
+  means: ArrayLike<number>,
+  /** Lower quantiles at the route's `floorConfidence`, for every candidate. */
+  lower: ArrayLike<number>,
+  posteriorA: ArrayLike<number>,
+  posteriorB: ArrayLike<number>,
+  threshold: number,
+  /** `RoutePolicy.exploreCheaperShare`: at most this share of requests per model. */
+  share: number,
+  random: Random,
+): GuaranteedExploration {
+  const n = candidates.length;
+  let home = -1;
+  for (let i = 0; i < n; i++) {
+    if (eligible[i] === 1 && lower[i] >= threshold && (home < 0 || candidates[i].expectedCostUsd < candidates[home].expectedCostUsd)) home = i;
+  }
+  if (home < 0) return NOTHING_GUARANTEED;
+  const homeMean = means[home];
+  const surplus = homeMean - threshold;
+  if (!(surplus > 0)) return NOTHING_GUARANTEED;
+  const maxCost = candidates[home].expectedCostUsd * GUARANTEED_CHEAPER_BY;
+  const explorable = (i: number) =>
+    eligible[i] === 1 &&
+    lower[i] < threshold &&
+    candidates[i].expectedCostUsd < maxCost &&
+    lowerQuantile(posteriorA[i], posteriorB[i], -GUARANTEED_REFUTE_Z) >= threshold;
+  let k = 0;
+  for (let i = 0; i < n; i++) if (explorable(i)) k++;
+  if (k === 0) return NOTHING_GUARANTEED;
+  // Each gap (home mean - lower) exceeds S, since lower < threshold: each p_m < 1 / k, their sum < 1.
+  const u = random();
+  let total = 0;
+  let spent = 0;
+  for (let i = 0; i < n; i++) {
+    if (!explorable(i)) continue;
+    const gap = homeMean - lower[i];
+    const p = Math.min(share, surplus / (k * gap));
+    total += p;
+    if (u < total) return { explored: i, surplusLeft: 0 };
+    spent += p * gap;
+  }
+  return { explored: -1, surplusLeft: Math.max(0, 1 - spent / surplus) / (1 - total) };
+}
