@@ -24,6 +24,7 @@ providers:
 models:
   - { id: opus-appended, catalog: claude-opus-5-5 }
   - { id: opus-rewritten, catalog: claude-opus-5-5 }
+  - { id: opus-plain, catalog: claude-opus-5-5 }
 prompt_templates:
   - name: reminder
     models: [opus-appended]
@@ -78,6 +79,24 @@ prompt_templates:
       // The reminder where it was when the first turn thought, and on the last user message, as always.
       expect(sent.messages[0].content[0].text).toBe('Weather in SF? [fixture:thinking-tool-call]\n\nAnswer in metric units.');
       expect(sent.messages[4].content[0].text).toBe('Thanks. And tomorrow?\n\nAnswer in metric units.');
+    });
+
+    it('sends a system message an agent adds after a thinking turn in that place, not into `system`, so the thinking sent back keeps its prefix', async () => {
+      const complete = (messages: ChatCompletionMessageParam[]) =>
+        streamed ? stack.client.chat.completions.stream({ model: 'opus-plain', messages, tools }).finalChatCompletion() : stack.client.chat.completions.create({ model: 'opus-plain', messages, tools });
+      const messages: ChatCompletionMessageParam[] = [
+        { role: 'system', content: 'You report the weather.' },
+        { role: 'user', content: 'Weather in SF? [fixture:thinking-tool-call]' },
+      ];
+      const first = await complete(messages);
+      const call = first.choices[0].message.tool_calls![0];
+      messages.push(first.choices[0].message as ChatCompletionMessageParam, { role: 'tool', tool_call_id: call.id, content: '{"temperature":18}' }, { role: 'system', content: 'Reminder: answer in one line.' });
+      const second = await complete(messages);
+      expect(second.choices[0].message.content).toBe('Hello! How can I help you today?');
+      const sent = anthropic.requests.at(-1)!.body as { system?: Array<{ text: string }>; messages: Array<{ role: string; content: Array<{ type: string; text?: string }> }> };
+      expect(sent.system!.map((b) => b.text)).toEqual(['You report the weather.']);
+      expect(sent.messages[2].content.map((b) => b.type)).toEqual(['tool_result', 'text']);
+      expect(sent.messages[2].content[1].text).toBe('Reminder: answer in one line.');
     });
 
     it('rewrites every turn the same way with a system template, replace (assistant text too) and system_to_user: the prefix never changes', async () => {

@@ -103,6 +103,37 @@ describe('convertToAnthropicMessages', () => {
     });
   });
 
+  it('keeps a system message that follows thinking sent back out of `system` (the prefix that thinking was made after), in a user turn where it stands', () => {
+    const thinking = [{ type: 'thinking' as const, thinking: 'Weather tool.', signature: 'sig-1' }];
+    const conversation = [
+      { role: 'system' as const, content: 'You report the weather.' },
+      { role: 'user' as const, content: 'Weather in Paris?' },
+      { role: 'developer' as const, content: 'Use metric units.' },
+      { role: 'assistant' as const, content: null, thinking_blocks: thinking, tool_calls: [{ id: 'toolu_1', type: 'function' as const, function: { name: 'get_weather', arguments: '{}' } }] },
+      { role: 'tool' as const, tool_call_id: 'toolu_1', content: '18C' },
+      { role: 'system' as const, content: 'Reminder: be brief.' },
+      { role: 'user' as const, content: 'And tomorrow?' },
+    ];
+    const sent = convertToAnthropicMessages(conversation, 'always');
+    // Before the thinking turn: the system prompt it was made after, unchanged.
+    expect(sent.system).toEqual([
+      { type: 'text', text: 'You report the weather.' },
+      { type: 'text', text: 'Use metric units.' },
+    ]);
+    expect(sent.messages[2]).toEqual({
+      role: 'user',
+      content: [
+        { type: 'tool_result', tool_use_id: 'toolu_1', content: '18C' },
+        { type: 'text', text: 'Reminder: be brief.' },
+        { type: 'text', text: 'And tomorrow?' },
+      ],
+    });
+    // No thinking goes to the model (it does not think): every system message is hoisted, as before.
+    const off = convertToAnthropicMessages(conversation, 'off');
+    expect(off.system.map((b) => b.text)).toEqual(['You report the weather.', 'Use metric units.', 'Reminder: be brief.']);
+    expect(off.messages[2].content).toHaveLength(2);
+  });
+
   it('merges consecutive user messages and skips empty assistant text', () => {
     const { messages } = convertToAnthropicMessages([
       { role: 'user', content: 'a' },

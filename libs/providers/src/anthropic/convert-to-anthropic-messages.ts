@@ -25,8 +25,11 @@ type ImageMediaType = (typeof IMAGE_MEDIA_TYPES)[number];
  * OpenAI messages -> Anthropic `system` + `messages`.
  * https://docs.anthropic.com/en/api/messages
  *
- * - `system` and `developer` messages become `system` text blocks, wherever they appear (Anthropic has
- *   a single top-level system prompt).
+ * - `system` and `developer` messages become `system` text blocks (Anthropic has a single top-level
+ *   system prompt), except one that comes after an assistant turn whose thinking is sent back: that one
+ *   becomes a text block in a user turn where it stands. Anthropic binds a thinking block to its prefix
+ *   (`system` included) and refuses it when that changed (preserved thinking), so a system message an
+ *   agent adds mid-conversation must not rewrite the `system` the earlier thinking was made after.
  * - `tool` messages become `tool_result` blocks in a user turn; consecutive same-role turns are merged,
  *   so parallel tool results share one user turn, before any text that follows them.
  * - An assistant message's thinking (`thinking_blocks`, as the gateway returned it) goes first in its
@@ -45,13 +48,17 @@ export function convertToAnthropicMessages(messages: ChatMessage[], thinking?: T
     else out.push({ role, content: blocks });
   };
 
+  // Whether an earlier assistant turn's thinking goes to the model (and so binds the prefix before it).
+  let thinkingSent = false;
   messages.forEach((message, i) => {
     const param = `messages[${i}]`;
     switch (message.role) {
       case 'system':
       case 'developer': {
         const text = typeof message.content === 'string' ? message.content : message.content.map((p) => p.text).join('\n');
-        if (text) system.push({ type: 'text', text });
+        if (!text) return;
+        if (thinkingSent) push('user', [{ type: 'text', text }]);
+        else system.push({ type: 'text', text });
         return;
       }
       case 'user': {
@@ -64,6 +71,7 @@ export function convertToAnthropicMessages(messages: ChatMessage[], thinking?: T
       }
       case 'assistant': {
         const blocks: ContentBlockParam[] = thinking === 'off' ? [] : convertEchoedThinking(message, param);
+        if (blocks.length > 0) thinkingSent = true;
         // Anthropic refuses a text block that is empty or only white space ("text content blocks must
         // contain non-whitespace text"); other providers' models often answer "\n\n" before their tool
         // calls, and that history must still reach a Claude model the route draws later.
