@@ -207,15 +207,7 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
   async reserve(ctx: RequestContext, plan: RoutePlan, request: ChatRequest): Promise<void> {
     const access = ctx.access ?? openAccess(ctx.keyId);
     const route = plan.route.name;
-    if (access.allowedRoutes && !access.allowedRoutes.includes(route)) {
-      throw GatewayError.forbidden(`This API key may not use route '${route}'.`, 'route_not_allowed');
-    }
-    const allowedModels = access.allowedModels;
-    if (allowedModels) {
-      const allowed = plan.models.filter((m) => allowedModels.includes(m.id));
-      if (allowed.length === 0) throw GatewayError.forbidden(`This API key may not use any model of route '${route}'.`, 'model_not_allowed');
-      plan.models = allowed;
-    }
+    plan.models = permittedModels(access, route, plan.models);
     const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
     const now = this.clock.now();
     await this.checkRateLimits(ctx, access, plan.promptTokens + (maxTokens ?? DEFAULT_RESERVED_COMPLETION_TOKENS), now);
@@ -233,12 +225,7 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
    */
   async reserveEmbeddings(ctx: RequestContext, route: string, models: EmbeddingModelSpec[], promptTokens: number): Promise<EmbeddingModelSpec[]> {
     const access = ctx.access ?? openAccess(ctx.keyId);
-    if (access.allowedRoutes && !access.allowedRoutes.includes(route)) {
-      throw GatewayError.forbidden(`This API key may not use route '${route}'.`, 'route_not_allowed');
-    }
-    const allowedModels = access.allowedModels;
-    const allowed = allowedModels ? models.filter((m) => allowedModels.includes(m.id)) : models;
-    if (allowed.length === 0) throw GatewayError.forbidden(`This API key may not use any model of route '${route}'.`, 'model_not_allowed');
+    const allowed = permittedModels(access, route, models);
     const now = this.clock.now();
     await this.checkRateLimits(ctx, access, promptTokens, now);
     const priced = allowed.map((m) => ({ spec: m, inputPer1M: m.inputPer1M, outputPer1M: 0, contextWindow: m.maxInputTokens }));
@@ -586,4 +573,16 @@ function describeScope(b: BudgetDefinition): string {
 
 function describePeriod(b: BudgetDefinition): string {
   return b.period.kind === 'rolling' ? `rolling ${b.period.windowSeconds}s` : { day: 'daily', week: 'weekly', month: 'monthly' }[b.period.kind];
+}
+
+/** The key's route and model permissions (403 route_not_allowed / model_not_allowed): the models of `route` it may use. */
+function permittedModels<M extends { id: string }>(access: KeyAccess, route: string, models: M[]): M[] {
+  if (access.allowedRoutes && !access.allowedRoutes.includes(route)) {
+    throw GatewayError.forbidden(`This API key may not use route '${route}'.`, 'route_not_allowed');
+  }
+  const allowedModels = access.allowedModels;
+  if (!allowedModels) return models;
+  const allowed = models.filter((m) => allowedModels.includes(m.id));
+  if (allowed.length === 0) throw GatewayError.forbidden(`This API key may not use any model of route '${route}'.`, 'model_not_allowed');
+  return allowed;
 }
