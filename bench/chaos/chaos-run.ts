@@ -58,7 +58,7 @@ export async function runChaos(client: OpenAI, model: string, requests: number, 
         else outcome.unclean.push(`response ${res.id}: empty`);
       }
     } catch (err) {
-      const e = err as { status?: number; code?: string | null; error?: { message?: string }; name?: string; message?: string };
+      const e = err as { status?: number; code?: string | null; error?: { message?: string }; name?: string; message?: string; cause?: { code?: string; message?: string } };
       if (typeof e.status === 'number' && e.status >= 400 && e.code) {
         const key = `${e.status} ${e.code}`;
         outcome.cleanErrors.set(key, (outcome.cleanErrors.get(key) ?? 0) + 1);
@@ -66,7 +66,9 @@ export async function runChaos(client: OpenAI, model: string, requests: number, 
         // An in-band error event after content had been streamed: still an OpenAI-format error.
         outcome.cleanErrors.set('in-band', (outcome.cleanErrors.get('in-band') ?? 0) + 1);
       } else {
-        outcome.unclean.push(`${e.name}: ${e.message}`);
+        // The SDK's "Connection error." says nothing of what broke: the socket's error is its cause.
+        const cause = e.cause ? ` (cause: ${e.cause.code ?? ''} ${e.cause.message ?? ''})` : '';
+        outcome.unclean.push(`${streamed ? 'stream' : 'response'} ${i}: ${e.name}: ${e.message}${cause}`);
       }
     }
   };
