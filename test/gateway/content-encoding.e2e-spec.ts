@@ -121,13 +121,11 @@ describe('request bodies with a Content-Encoding', () => {
   ] as const))('%s: a %s decompression bomb within the limit is a 413 on its decoded size, answered before it is decoded', async (endpoint, encoding, encode) => {
     const body = bomb(encoding, encode);
     expect(body.length).toBeLessThan(LIMIT);
-    const startedAt = performance.now();
     const res = await post(endpoint, body, encoding);
     expect(res.status).toBe(413);
     expect(errorOf(res.text)).toMatchObject({ type: 'invalid_request_error', code: 'request_too_large', param: null });
     expect(errorOf(res.text).message).toMatch(/decoded/);
-    // Decoding all 64 MB takes longer than this; the decoder stops at the limit.
-    expect(performance.now() - startedAt).toBeLessThan(2_000);
+    // That decoding stops at the limit (no timing here: decode-request-body.spec.ts counts what passes it).
   });
 
   it('a decoded body just within the limit is served', async () => {
