@@ -40,6 +40,8 @@ export interface FakeGemini {
   /** Base URL to put in ProviderSettings.baseUrl. */
   url: string;
   requests: RecordedGeminiRequest[];
+  /** A batchEmbedContents answer to give instead of the usual one (an error in Gemini's format), per call; undefined: as usual. */
+  setEmbedFailure(fn: EmbedFailure | undefined): void;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,11 @@ const ROUTE = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateConten
 export const FAKE_GEMINI_EMBED_BATCH_LIMIT = 100;
 /** gemini-embedding-001's own vector size, which the fake gives when outputDimensionality is unset. */
 export const FAKE_GEMINI_EMBED_DIMENSIONS = 3072;
+/** gemini-embedding-001's input limit; the fake counts a text's tokens as ceil(characters / 4). */
+export const FAKE_GEMINI_EMBED_MAX_TOKENS = 2048;
+
+/** What a batchEmbedContents call answers instead (status and body), or undefined to answer as usual. */
+export type EmbedFailure = (model: string, body: unknown) => { status: number; body: unknown; headers?: Record<string, string> } | undefined;
 
 /** The fake's vector for one text: deterministic, float32-exact values, so a test can compare them. */
 export function fakeGeminiVector(text: string, dimensions: number): number[] {
@@ -71,6 +78,7 @@ export async function startFakeGemini(
   const requiresThoughtSignatures = options.requiresThoughtSignatures ?? ((model: string) => model.startsWith('gemini-3'));
   const requests: RecordedGeminiRequest[] = [];
   const issuedSignatures = new Set<string>(DUMMY_THOUGHT_SIGNATURES);
+  let embedFailure: EmbedFailure | undefined;
 
   const server: Server = createServer((req, res) => {
     const pieces: Buffer[] = [];
@@ -98,7 +106,11 @@ export async function startFakeGemini(
         if (req.method !== 'POST' || !route) {
           return sendJson(res, 404, { error: { code: 404, message: `No route ${req.method} ${req.url}`, status: 'NOT_FOUND' } });
         }
-        if (route[2] === 'batchEmbedContents') return batchEmbed(res, decodeURIComponent(route[1]), body);
+        if (route[2] === 'batchEmbedContents') {
+          const failure = embedFailure?.(decodeURIComponent(route[1]), body);
+          if (failure) return sendJson(res, failure.status, failure.body, failure.headers);
+          return batchEmbed(res, decodeURIComponent(route[1]), body);
+        }
         const streaming = route[2] === 'streamGenerateContent';
         if (streaming && route[3] !== '?alt=sse') {
           return sendJson(res, 400, { error: { code: 400, message: 'This fake only serves alt=sse streams.', status: 'INVALID_ARGUMENT' } });
@@ -147,6 +159,9 @@ export async function startFakeGemini(
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    setEmbedFailure(fn) {
+      embedFailure = fn;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
@@ -158,7 +173,9 @@ export async function startFakeGemini(
 /**
  * batchEmbedContents as the Gemini API answers it (https://ai.google.dev/api/embeddings): each request
  * names the URL's model as `models/{model}` and has text parts; `outputDimensionality` sizes the vector;
- * the answer is `{ embeddings: [{ values }] }` in request order, with no token count.
+ * the answer is `{ embeddings: [{ values }] }` in request order, with no token count. A text over
+ * FAKE_GEMINI_EMBED_MAX_TOKENS is a 400 INVALID_ARGUMENT with the token-count message the Gemini API
+ * gives a prompt over a model's input limit.
  */
 function batchEmbed(res: ServerResponse, model: string, body: unknown): void {
   const requests = (body as { requests?: unknown } | undefined)?.requests;
@@ -170,9 +187,12 @@ function batchEmbed(res: ServerResponse, model: string, body: unknown): void {
     if (r.model !== `models/${model}`) return invalid(`* BatchEmbedContentsRequest.requests[${i}].model: model must be models/${model}, the model of the URL`);
     const parts = r.content?.parts ?? [];
     if (parts.length === 0 || parts.some((p) => typeof p.text !== 'string')) return invalid(`* BatchEmbedContentsRequest.requests[${i}].content: text parts only`);
+    const text = parts.map((p) => String(p.text)).join('');
+    const tokens = Math.ceil(text.length / 4);
+    if (tokens > FAKE_GEMINI_EMBED_MAX_TOKENS) return invalid(`The input token count (${tokens}) exceeds the maximum number of tokens allowed (${FAKE_GEMINI_EMBED_MAX_TOKENS}).`);
     const dims = r.outputDimensionality === undefined ? FAKE_GEMINI_EMBED_DIMENSIONS : Number(r.outputDimensionality);
     if (!Number.isInteger(dims) || dims < 1 || dims > FAKE_GEMINI_EMBED_DIMENSIONS) return invalid(`* BatchEmbedContentsRequest.requests[${i}].output_dimensionality: out of range`);
-    embeddings.push({ values: fakeGeminiVector(parts.map((p) => String(p.text)).join(''), dims) });
+    embeddings.push({ values: fakeGeminiVector(text, dims) });
   }
   sendJson(res, 200, { embeddings });
 }
@@ -194,8 +214,8 @@ function readMeta(dir: string, fixture: string): FixtureMeta {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as FixtureMeta) : {};
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
 

@@ -24,6 +24,8 @@ export interface FakeOpenAIEmbeddings {
 /** The vector size the fake gives a model when `dimensions` is unset (small, so tests stay quick). */
 export const FAKE_EMBEDDING_DIMENSIONS: Record<string, number> = { 'text-embedding-3-small': 1536, 'text-embedding-3-large': 3072, 'text-embedding-ada-002': 1536 };
 const OTHER_MODEL_DIMENSIONS = 8;
+/** The most tokens (fakeOpenAITokens) the fake takes in one input, as OpenAI's embedding models (8192). */
+export const FAKE_OPENAI_MAX_INPUT_TOKENS = 8192;
 
 /** The fake's vector for one input (float32-exact values), so a test can compare what it gets. */
 export function fakeOpenAIVector(inputIndex: number, dimensions: number): number[] {
@@ -44,7 +46,8 @@ function float32Base64(values: number[]): string {
 /**
  * OpenAI's `POST /v1/embeddings` on 127.0.0.1, in its exact wire format
  * (https://platform.openai.com/docs/api-reference/embeddings): validates as OpenAI does what the gateway
- * should never send (no model, an empty input, `dimensions` to ada-002), answers floats or base64 as
+ * should never send (no model, an empty input, `dimensions` to ada-002), refuses an input over
+ * FAKE_OPENAI_MAX_INPUT_TOKENS with OpenAI's context-length 400, answers floats or base64 as
  * `encoding_format` asks, and bills `usage.prompt_tokens` by fakeOpenAITokens.
  */
 export async function startFakeOpenAIEmbeddings(initial: (body: Record<string, unknown>, callIndex: number) => EmbeddingsBehavior = () => ({ kind: 'ok' })): Promise<FakeOpenAIEmbeddings> {
@@ -76,6 +79,11 @@ export async function startFakeOpenAIEmbeddings(initial: (body: Record<string, u
       const input = body.input;
       const inputs: Array<string | number[]> = typeof input === 'string' ? [input] : Array.isArray(input) && typeof input[0] === 'number' ? [input as number[]] : (input as Array<string | number[]>);
       if (!Array.isArray(inputs) || inputs.length === 0 || inputs.some((i) => i === '' || (Array.isArray(i) && i.length === 0))) return error(400, "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.");
+      // OpenAI's answer to an input over the model's limit, body as it sends it (code and param null).
+      const overLong = inputs.map(fakeOpenAITokens).find((n) => n > FAKE_OPENAI_MAX_INPUT_TOKENS);
+      if (overLong !== undefined) {
+        return error(400, `This model's maximum context length is ${FAKE_OPENAI_MAX_INPUT_TOKENS} tokens, however you requested ${overLong} tokens (${overLong} in your prompt; 0 for the completion). Please reduce your prompt; or completion length.`);
+      }
       if (body.dimensions !== undefined && model === 'text-embedding-ada-002') return error(400, 'This model does not support specifying dimensions.', null, null);
       const dims = typeof body.dimensions === 'number' ? body.dimensions : (FAKE_EMBEDDING_DIMENSIONS[model] ?? OTHER_MODEL_DIMENSIONS);
       const base64 = body.encoding_format === 'base64' && !behavior.floatsOnly;

@@ -3,6 +3,7 @@ import { GatewayError } from '../../../../libs/core/src';
 import type { GatewayKeyGuard, KeyedRequest } from '../auth/gateway-key.guard';
 import type { ChatReply } from '../chat/chat-reply';
 import { ClientGone } from '../chat/request-context';
+import { callerHeadersOf } from '../routing/caller-context';
 import { isRecorded, sendError, toGatewayError } from '../errors/openai-error.filter';
 import type { EmbeddingsService } from './embeddings.service';
 
@@ -35,7 +36,8 @@ async function serveEmbeddings(deps: EmbeddingsRouteDeps, body: unknown, request
     reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) gone.abort();
     });
-    await deps.embeddings.handle(body, { requestId, keyId: access.keyId, signal: gone, access, setHeader: (n, v) => void reply.header(n, v) }, reply);
+    const callerHeaders = callerHeadersOf(req.headers);
+    await deps.embeddings.handle(body, { requestId, keyId: access.keyId, signal: gone, access, setHeader: (n, v) => void reply.header(n, v), callerHeaders }, reply);
   } catch (err) {
     failEmbeddings(deps, err, requestId, reply);
   }

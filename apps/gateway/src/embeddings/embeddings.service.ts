@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig, EmbeddingModelSpec, FailoverSpec } from '../../../../libs/config/src';
 import { GatewayError, type Clock, type EmbeddingsRequest, type EmbeddingsResponse, type Random } from '../../../../libs/core/src';
 import { ProviderError, ProviderRegistry } from '../../../../libs/providers/src';
+import { callerTags } from '../../../../libs/router/src';
 import type { NewRequestRow } from '../../../../libs/storage/src';
 import { BudgetService } from '../budget/budget.service';
 import { AttemptRunner, summarizeAttempts, type AttemptLog } from '../chat/attempt-runner';
@@ -20,6 +21,8 @@ import { toClientEncoding } from './encode-embedding';
 import { estimateInputTokens, inputCount, parseEmbeddingsRequest } from './parse-embeddings-request';
 import { checkDimensions, resolveEmbeddingTarget, type EmbeddingTarget } from './resolve-embedding-target';
 import { emptyRequestRow } from '../records/empty-request-row';
+import { gatewayErrorInClientTerms, providerErrorInClientTerms } from './client-model-name';
+import { endsEmbeddingRequest } from './embedding-failover';
 
 interface Served {
   response: EmbeddingsResponse;
@@ -52,6 +55,10 @@ export class EmbeddingsService {
     const startedAt = this.clock.now();
     const row = emptyRequestRow('embeddings', ctx.requestId, ctx.keyId, startedAt);
     const attempts: AttemptLog[] = [];
+    // The caller's tags as chat records them: its key's, then its `x-router-tags` header's (an
+    // embeddings request has no `metadata`).
+    const tags = callerTags({}, ctx.access?.tags, ctx.callerHeaders?.tags);
+    if (tags.length > 0) row.tags = tags.slice();
     try {
       const request = parseEmbeddingsRequest(body);
       const target = resolveEmbeddingTarget(this.config, request.model);
@@ -164,7 +171,7 @@ export class EmbeddingsService {
             // The adapter cannot put this request to its provider (token ids to Gemini): no call was made.
             Object.assign(attempt, { errorKind: 'unsupported_request', message: err.message.slice(0, 300) });
             attempts.push(attempt);
-            throw err;
+            throw gatewayErrorInClientTerms(err, model.upstream, model.id);
           }
           if (!(err instanceof ProviderError)) throw err;
           abort.abort();
@@ -174,7 +181,7 @@ export class EmbeddingsService {
           if (countsAgainstDeployment(err)) health.recordFailure(deploymentKey(model));
           lastError = err;
           lastModel = model;
-          if (!err.fallbackable) throw this.exhausted(attempts, err, model);
+          if (endsEmbeddingRequest(err)) throw this.exhausted(attempts, err, model);
           const delay = retryDelayMs(err, retry, policy, this.random);
           if (delay === undefined) break;
           await this.attempts.sleep(delay, ctx.signal);
@@ -186,7 +193,8 @@ export class EmbeddingsService {
   }
 
   private exhausted(attempts: AttemptLog[], err: ProviderError, model: EmbeddingModelSpec): GatewayError {
-    const mapped = mapProviderError(err, model.id, 'input');
+    // The upstream's message names the model it was sent: the client is told the model it knows.
+    const mapped = mapProviderError(providerErrorInClientTerms(err, model.upstream, model.id), model.id, 'input');
     if (attempts.length <= 1) return mapped;
     return new GatewayError(mapped.status, `Every attempt failed (${summarizeAttempts(attempts)}). Last: ${mapped.message}`.slice(0, 1000), mapped.type, mapped.code, mapped.param, mapped.retryAfterSeconds);
   }
