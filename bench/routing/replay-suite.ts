@@ -3,7 +3,7 @@ import { FEATURE_NAMES, WORD_MODEL, type Observation, type RoutePolicy } from '.
 import { ProgressBar } from './progress';
 import { loadGsm8k, loadMmlu, loadMtBench, STRONG, WEAK } from './routellm-data';
 import { prepare, sweep, type KnobRouterFactory, type PreparedDataset, type ReplaySummary } from './routellm-replay';
-import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, LogisticThompsonRouter, RandomRouter, ThompsonRouter, type BenchRouter, type RouteRequest } from './routers';
+import { cheapExploreFromEnv, FixedRouter, HierarchicalRouter, LinearThompsonRouter, LogisticThompsonRouter, RandomRouter, ThompsonRouter, type BenchRouter, type RouteRequest } from './routers';
 
 /** Settings tuned on MMLU only; GSM8K and MT-Bench are replayed with exactly these. */
 export const REPLAY_TUNING = {
@@ -33,6 +33,8 @@ export const REPLAY_TUNING = {
   hashBits: Number(process.env.REPLAY_HASH_BITS ?? WORD_MODEL.bits),
   /** `RoutePolicy.mixtureConfidence` of the mixture row (the zoo's setting). */
   mixtureConfidence: Number(process.env.REPLAY_MIXTURE_CONFIDENCE ?? 0.99),
+  /** REPLAY_CHEAP_EXPLORE (and _BONUS, _VARIANCE, _EVIDENCE): directed exploration of the cheap model in the per-call word row (routing round 24; unset: as before). */
+  cheapExplore: cheapExploreFromEnv(),
 };
 
 const policyFor = (relativeFloor: number): RoutePolicy => ({
@@ -127,6 +129,7 @@ export function replayRouters(): ReplayRouterSpec[] {
             varianceScale: t.logisticVarianceScale,
             pooled: t.logisticPooled,
             contextPriorStrength: t.contextPriorStrength,
+            ...(t.cheapExplore === undefined ? {} : { cheapExplore: t.cheapExplore }),
           }),
         ),
     },

@@ -5,8 +5,15 @@ import type { ProgressBar } from './progress';
 import type { BenchRouter } from './routers';
 import { costOf, STRONG, WEAK, type ReplayDataset } from './routellm-data';
 
-/** REPLAY_FULL_INFORMATION=1: every router also learns the outcome of the model it did not pick (a diagnostic, routing round 16b). */
-const FULL_INFORMATION = process.env.REPLAY_FULL_INFORMATION === '1';
+/**
+ * REPLAY_FULL_INFORMATION=1: every router also learns the outcome of the model it did not pick (a
+ * diagnostic, routing round 16b); =weak / =strong: only when the model not picked is that one (round 24:
+ * which model's missing outcomes cost the partial-feedback row).
+ */
+const FULL_INFORMATION = process.env.REPLAY_FULL_INFORMATION;
+const learnsOther = (other: string) => FULL_INFORMATION === '1' || (FULL_INFORMATION === 'weak' && other === WEAK) || (FULL_INFORMATION === 'strong' && other === STRONG);
+/** REPLAY_FULL_INFORMATION_SHARE=f: with a one-model REPLAY_FULL_INFORMATION, that model's outcome is learned on a random share f of the requests only (its own random stream). */
+const FULL_INFORMATION_SHARE = Number(process.env.REPLAY_FULL_INFORMATION_SHARE ?? 1);
 
 /** REPLAY_SCORE_FROM=f: count only the requests after the first f of the run (a diagnostic of the learned state; the always-* anchors stay whole-run). */
 const SCORE_FROM = Number(process.env.REPLAY_SCORE_FROM ?? 0);
@@ -77,6 +84,7 @@ export function replayOnce(p: PreparedDataset, router: BenchRouter, seed: number
   let cost = 0;
   let n = 0;
   let seen = 0;
+  const freeDraw = seededRandom(seed ^ 0x2545f491);
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(shuffle() * (i + 1));
@@ -94,9 +102,9 @@ export function replayOnce(p: PreparedDataset, router: BenchRouter, seed: number
       const reward = item.reward[model];
       const costUsd = costOf(item, model);
       router.observe(context.contextKey, context.vector, { modelId: model, reward, costUsd, completionTokens: item.outputTokens[model] }, hashed);
-      if (FULL_INFORMATION) {
+      const other = model === STRONG ? WEAK : STRONG;
+      if (FULL_INFORMATION !== undefined && learnsOther(other) && (FULL_INFORMATION_SHARE >= 1 || freeDraw() < FULL_INFORMATION_SHARE)) {
         // Diagnostic: the other model's outcome too, as if both had answered (the learner's ceiling without exploration).
-        const other = model === STRONG ? WEAK : STRONG;
         router.observe(context.contextKey, context.vector, { modelId: other, reward: item.reward[other], costUsd: costOf(item, other), completionTokens: item.outputTokens[other] }, hashed);
       }
       if (seen++ < SCORE_FROM * order.length * epochs) continue;

@@ -1,6 +1,6 @@
 import { seededRandom } from '../../libs/core/src';
 import { hashedPromptFeatures, type Candidate } from '../../libs/router/src';
-import { HierarchicalRouter, WordLearnerRouter, type RouteRequest } from './routers';
+import { cheapExploreFromEnv, HierarchicalRouter, idsShare, LogisticThompsonRouter, WordLearnerRouter, type CheapExploreOptions, type RouteRequest } from './routers';
 
 describe('WordLearnerRouter (the gateway\'s hashed_words learner in the benches)', () => {
   const hashed = hashedPromptFeatures({ model: 'r', messages: [{ role: 'user', content: 'What is the capital of France?' }] });
@@ -74,5 +74,57 @@ describe('HierarchicalRouter with the drift detector and the refuted-anchor mark
     // mean stays near the floor instead of under it, so it keeps being tried and proves itself in b.
     expect(dearAfterDrop(0, 'default')).toBeLessThan(250);
     expect(dearAfterDrop(0, 8)).toBeGreaterThan(500);
+  });
+});
+
+describe('round 24: directed exploration of the cheap model (bench knobs)', () => {
+  it('is off unless REPLAY_CHEAP_EXPLORE is set, and rejects an unknown mode', () => {
+    expect(cheapExploreFromEnv({})).toBeUndefined();
+    expect(cheapExploreFromEnv({ REPLAY_CHEAP_EXPLORE: 'ucb', REPLAY_CHEAP_BONUS: '1.5' })).toMatchObject({ mode: 'ucb', bonus: 1.5, variance: 'mix', evidence: 0 });
+    expect(() => cheapExploreFromEnv({ REPLAY_CHEAP_EXPLORE: 'greedy' })).toThrow();
+  });
+
+  it("idsShare: the model with no regret when it also informs; the regret^2 / gain minimiser in between", () => {
+    // The cheap model has no regret: all of it.
+    expect(idsShare(0.1, 0, 0.01, 0.01)).toBe(1);
+    // The strong model has no regret and the cheap one teaches nothing more: none.
+    expect(idsShare(0, 0.1, 0.01, 0.01)).toBe(0);
+    // Equal regrets: the share goes to the more informative model.
+    expect(idsShare(0.05, 0.05, 0.001, 0.1)).toBe(1);
+    // The interior optimum q* = rs / (rw - rs) - 2 gs / (gw - gs), checked against a grid.
+    const rs = 0.02;
+    const rw = 0.1;
+    const gs = 0.001;
+    const gw = 0.2;
+    const ratio = (q: number) => (q * rw + (1 - q) * rs) ** 2 / (q * gw + (1 - q) * gs);
+    const q = idsShare(rs, rw, gs, gw);
+    expect(q).toBeGreaterThan(0);
+    expect(q).toBeLessThan(1);
+    for (let k = 0; k <= 1000; k++) expect(ratio(q)).toBeLessThanOrEqual(ratio(k / 1000) + 1e-12);
+  });
+
+  it('ucb sends a prompt to the cheap model that plain Thompson leaves to the strong one while the cheap model is unknown there', () => {
+    const hashed = hashedPromptFeatures({ model: 'r', messages: [{ role: 'user', content: 'Prove that the integral converges.' }] });
+    const candidates = (): Candidate[] => [
+      { modelId: 'cheap', expectedCostUsd: 0, eligible: true },
+      { modelId: 'strong', expectedCostUsd: 1, eligible: true },
+    ];
+    const cheapShare = (explore?: CheapExploreOptions) => {
+      const router = new LogisticThompsonRouter('w', { qualityFloor: 0, priorSuccesses: 1e-3, priorFailures: 1e-3, costWeight: 0.1 }, seededRandom(5), {
+        bits: 12,
+        priorPrecision: 1,
+        varianceScale: 0.25,
+        pooled: true,
+        contextPriorStrength: 2,
+        ...(explore ? { cheapExplore: explore } : {}),
+      });
+      // The strong model proven on the prompt, the cheap one failed it a few times.
+      for (let i = 0; i < 40; i++) router.observe('general', new Float64Array(0), { modelId: 'strong', reward: 1, costUsd: 1, completionTokens: 0 }, hashed);
+      for (let i = 0; i < 3; i++) router.observe('general', new Float64Array(0), { modelId: 'cheap', reward: 0, costUsd: 0, completionTokens: 0 }, hashed);
+      let cheap = 0;
+      for (let i = 0; i < 400; i++) if (router.choose({ contextKey: 'general', vector: new Float64Array(0), hashed, candidates: candidates() }).ranked[0] === 'cheap') cheap++;
+      return cheap / 400;
+    };
+    expect(cheapShare({ mode: 'ucb', bonus: 3, variance: 'mix', evidence: 0 })).toBeGreaterThan(cheapShare() + 0.1);
   });
 });

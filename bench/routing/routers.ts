@@ -12,6 +12,7 @@ import {
   emptyLogisticArm,
   logisticArmsAsBeta,
   logisticArmsAsBetaList,
+  logisticBelief,
   pooledContextBelief,
   scoreAgainstContext,
   type LogitBelief,
@@ -222,7 +223,16 @@ export class LogisticThompsonRouter implements BenchRouter {
      * `pooled`: each model's words weighed against the context's belief by their odds, as the gateway's
      * word learner runs (the contexts learner's Beta arms, neutral prior Beta(1, 1), the same discount).
      */
-    private readonly options: { bits?: number; priorPrecision?: number; varianceScale?: number; discount?: number; pooled?: boolean; contextPriorStrength?: number } = {},
+    private readonly options: {
+      bits?: number;
+      priorPrecision?: number;
+      varianceScale?: number;
+      discount?: number;
+      pooled?: boolean;
+      contextPriorStrength?: number;
+      /** Directed exploration of the cheaper model (routing round 24; bench only, unset: as before). */
+      cheapExplore?: CheapExploreOptions;
+    } = {},
   ) {
     this.pooled = options.pooled ? new PooledOffsets(options.discount ?? 1, { priorQualityWeight: 2, contextPriorStrength: options.contextPriorStrength }) : undefined;
   }
@@ -240,6 +250,11 @@ export class LogisticThompsonRouter implements BenchRouter {
           ).map((a) => [a.modelId, a]),
         )
       : logisticArmsAsBeta(this.arms.values(), request.hashed, this.options.varianceScale);
+    const explore = this.options.cheapExplore;
+    if (explore !== undefined && request.candidates.length === 2) {
+      const ranked = cheapDirected(request, beta, this.arms, explore, this.policy.costWeight ?? 0, this.options.varianceScale ?? 1, this.random);
+      if (ranked !== undefined) return { ranked, decisionNs: Number(process.hrtime.bigint() - t0) };
+    }
     const d = decide(request.candidates, beta, this.policy, this.random, { budgetPressure: request.budgetPressure });
     return { ranked: d.ranked, decisionNs: Number(process.hrtime.bigint() - t0) };
   }
@@ -322,6 +337,166 @@ export class WordLearnerRouter implements BenchRouter {
 }
 
 const EMPTY: ReadonlyMap<string, ArmState> = new Map();
+
+/**
+ * Routing round 24: directed exploration of the cheaper of two models (bench knobs, REPLAY_CHEAP_*).
+ * - `shift`: Thompson on both, the cheap model's logit moved up by `bonus` x its logit standard deviation.
+ * - `ucb`: the cheap model's upper quantile (logit mean + `bonus` sd, no draw), Thompson on the strong one.
+ * - `widen`: Thompson on both, the cheap model's logit variance times `bonus` (its mean unchanged).
+ * - `ids`: information-directed sampling between the two (Russo & Van Roy; Kirschner & Krause's
+ *   variance-based gain): Gaussian beliefs on each model's utility (success probability minus costWeight x
+ *   cost, by the delta method), regret of each against their expected maximum, gain 0.5 log(1 + bonus x
+ *   p (1 - p) v), and the mix of the two minimising regret^2 / gain.
+ * - `idsdet`: the model with the smaller regret^2 / gain, no draw.
+ * `variance`: `mix` the belief decide sees (the words weighed against the context), `words` the word
+ * model's own x^T Sigma x (tempered as decide's) for the bonus / gain.
+ * `evidence` > 0: the bonus (or gain scale) times evidence / (evidence + the cheap model's scored answers).
+ */
+export interface CheapExploreOptions {
+  mode: 'shift' | 'ucb' | 'widen' | 'ids' | 'idsdet' | 'share';
+  bonus: number;
+  variance: 'mix' | 'words';
+  evidence: number;
+  /**
+   * `share` (a diagnostic of the knob, not exploration): the per-call knob is read as a target share of
+   * strong calls; the strong model is taken when its gap over the cheap one (Thompson draws of the two
+   * logits, or the means with `draw` false; the cheap logit raised by `bonus` sd) is above a threshold
+   * that a stochastic-approximation quantile keeps at that share (`step` per decision).
+   */
+  draw?: boolean;
+  step?: number;
+}
+
+/** The share mode's threshold, per router (one run). */
+const shareThreshold = new WeakMap<object, { tau: number }>();
+
+export function cheapExploreFromEnv(env: NodeJS.ProcessEnv = process.env): CheapExploreOptions | undefined {
+  const mode = env.REPLAY_CHEAP_EXPLORE;
+  if (mode === undefined || mode === '') return undefined;
+  if (mode !== 'shift' && mode !== 'ucb' && mode !== 'widen' && mode !== 'ids' && mode !== 'idsdet' && mode !== 'share') throw new Error(`REPLAY_CHEAP_EXPLORE: ${mode}`);
+  const variance = env.REPLAY_CHEAP_VARIANCE ?? 'mix';
+  if (variance !== 'mix' && variance !== 'words') throw new Error(`REPLAY_CHEAP_VARIANCE: ${variance}`);
+  return {
+    mode,
+    bonus: Number(env.REPLAY_CHEAP_BONUS ?? (mode === 'share' ? 0 : 1)),
+    variance,
+    evidence: Number(env.REPLAY_CHEAP_EVIDENCE ?? 0),
+    draw: env.REPLAY_SHARE_DRAW !== '0',
+    step: Number(env.REPLAY_SHARE_STEP ?? 0.002),
+  };
+}
+
+/** Logit mean and variance of Beta evidence (s, f) as `betaInto` built it. */
+function logitOf(arm: ArmState | undefined): { p: number; logit: number; variance: number } {
+  const s = arm?.successes ?? 0.5;
+  const f = arm?.failures ?? 0.5;
+  const p = s / (s + f);
+  return { p, logit: Math.log(p / (1 - p)), variance: 1 / ((s + f) * p * (1 - p)) };
+}
+
+function betaFrom(modelId: string, logit: number, variance: number, observations: number): ArmState {
+  const p = Math.min(0.9999, Math.max(0.0001, 1 / (1 + Math.exp(-logit))));
+  const strength = 1 / Math.max(1e-9, variance * p * (1 - p));
+  return { modelId, successes: p * strength, failures: (1 - p) * strength, completionTokens: 0, costUsd: 0, observations };
+}
+
+function gaussian(random: Random): number {
+  const u = Math.max(1e-12, random());
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+function normalCdf(z: number): number {
+  // Abramowitz & Stegun 7.1.26 on erf.
+  const t = 1 / (1 + 0.3275911 * Math.abs(z) / Math.SQRT2);
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(z * z) / 2);
+  return z >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
+}
+
+/** The ranked pair, or undefined to leave the decision to `decide` with `beliefs` changed in place (shift, ucb). */
+function cheapDirected(
+  request: RouteRequest,
+  beliefs: Map<string, ArmState>,
+  arms: ReadonlyMap<string, LogisticArmState>,
+  o: CheapExploreOptions,
+  costWeight: number,
+  varianceScale: number,
+  random: Random,
+): string[] | undefined {
+  const [c0, c1] = request.candidates;
+  const cheap = c0.expectedCostUsd <= c1.expectedCostUsd ? c0 : c1;
+  const strong = cheap === c0 ? c1 : c0;
+  const w = logitOf(beliefs.get(cheap.modelId));
+  const s = logitOf(beliefs.get(strong.modelId));
+  const cheapArm = arms.get(cheap.modelId)!;
+  let bonus = o.bonus;
+  if (o.evidence > 0) bonus *= o.evidence / (o.evidence + cheapArm.observations);
+  const wordVariance = (arm: LogisticArmState, fallback: number) => (o.variance === 'words' ? logisticBelief(arm, request.hashed, varianceScale).variance : fallback);
+  const vw = wordVariance(cheapArm, w.variance);
+  if (o.mode === 'share') {
+    let state = shareThreshold.get(arms);
+    if (state === undefined) shareThreshold.set(arms, (state = { tau: 0 }));
+    const target = costWeight;
+    const lw = w.logit + bonus * Math.sqrt(vw) + (o.draw === false ? 0 : Math.sqrt(w.variance) * gaussian(random));
+    const ls = s.logit + (o.draw === false ? 0 : Math.sqrt(s.variance) * gaussian(random));
+    const gap = 1 / (1 + Math.exp(-ls)) - 1 / (1 + Math.exp(-lw));
+    const strongFirst = gap > state.tau;
+    const step = o.step ?? 0.002;
+    state.tau += strongFirst ? step * (1 - target) : -step * target;
+    return strongFirst ? [strong.modelId, cheap.modelId] : [cheap.modelId, strong.modelId];
+  }
+  if (o.mode === 'widen') {
+    beliefs.set(cheap.modelId, betaFrom(cheap.modelId, w.logit, w.variance * bonus, cheapArm.observations));
+    return undefined;
+  }
+  if (o.mode === 'shift' || o.mode === 'ucb') {
+    const logit = w.logit + bonus * Math.sqrt(vw);
+    beliefs.set(cheap.modelId, betaFrom(cheap.modelId, logit, o.mode === 'ucb' ? 1e-8 : w.variance, cheapArm.observations));
+    return undefined;
+  }
+  const vs = wordVariance(arms.get(strong.modelId)!, s.variance);
+  // Utilities in probability units, Gaussian by the delta method.
+  const uw = w.p - costWeight * cheap.expectedCostUsd;
+  const us = s.p - costWeight * strong.expectedCostUsd;
+  const sdw = w.p * (1 - w.p) * Math.sqrt(w.variance);
+  const sds = s.p * (1 - s.p) * Math.sqrt(s.variance);
+  const sd = Math.sqrt(sdw * sdw + sds * sds);
+  const d = us - uw;
+  const z = d / Math.max(1e-12, sd);
+  const best = uw + d * normalCdf(z) + sd * Math.exp(-(z * z) / 2) / Math.sqrt(2 * Math.PI);
+  const regretW = Math.max(0, best - uw);
+  const regretS = Math.max(0, best - us);
+  const gainW = 0.5 * Math.log(1 + bonus * w.p * (1 - w.p) * vw);
+  const gainS = 0.5 * Math.log(1 + bonus * s.p * (1 - s.p) * vs);
+  let q: number;
+  if (o.mode === 'idsdet') q = regretW * regretW * gainS < regretS * regretS * gainW ? 1 : 0;
+  else q = idsShare(regretS, regretW, gainS, gainW);
+  const cheapFirst = q >= 1 || (q > 0 && random() < q);
+  return cheapFirst ? [cheap.modelId, strong.modelId] : [strong.modelId, cheap.modelId];
+}
+
+/** The share q of the cheap model minimising (q rw + (1 - q) rs)^2 / (q gw + (1 - q) gs). */
+export function idsShare(rs: number, rw: number, gs: number, gw: number): number {
+  const ratio = (q: number) => {
+    const r = q * rw + (1 - q) * rs;
+    const g = q * gw + (1 - q) * gs;
+    return g <= 0 ? (r <= 0 ? 0 : Infinity) : (r * r) / g;
+  };
+  let best = 0;
+  let bestRatio = ratio(0);
+  const candidates = [1];
+  const b = rw - rs;
+  const dg = gw - gs;
+  if (b !== 0 && dg !== 0) candidates.push(rs / b - (2 * gs) / dg);
+  for (const q0 of candidates) {
+    const q = Math.min(1, Math.max(0, q0));
+    const r = ratio(q);
+    if (r < bestRatio) {
+      best = q;
+      bestRatio = r;
+    }
+  }
+  return best;
+}
 
 function toMap(arms: ArmState[]): Map<string, ArmState> {
   return new Map(arms.map((a) => [a.modelId, a]));
