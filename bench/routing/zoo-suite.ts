@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { seededRandom } from '../../libs/core/src';
-import { defaultContextPriorStrength, FEATURE_NAMES, GX_TUNING, REFUTED_MARKER_SCORES, type RoutePolicy } from '../../libs/router/src';
+import { defaultContextPriorStrength, FEATURE_NAMES, REFUTED_MARKER_SCORES, type RoutePolicy } from '../../libs/router/src';
 import { quantile, requestsToAdapt, requestsToAdaptVsBefore, requestsToAdaptVsTwin } from './metrics';
 import { ProgressBar } from './progress';
 import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, RandomRouter, ThompsonRouter, WordLearnerRouter, type BenchRouter } from './routers';
@@ -16,14 +16,6 @@ export const SCENARIOS: ScenarioName[] = [
   'noisy_feedback',
   'noisy_feedback_hard',
 ];
-
-// THROWAWAY round 23 knobs
-if (process.env.ZOO_GX_SPLIT) GX_TUNING.split = process.env.ZOO_GX_SPLIT;
-if (process.env.ZOO_GX_REFUTE_Z) GX_TUNING.refuteZ = Number(process.env.ZOO_GX_REFUTE_Z);
-if (process.env.ZOO_GX_CHEAPER) GX_TUNING.cheaperBy = Number(process.env.ZOO_GX_CHEAPER);
-if (process.env.ZOO_GX_FUND_Z) GX_TUNING.fundZ = Number(process.env.ZOO_GX_FUND_Z);
-if (process.env.ZOO_GX_REFUTE_MIN) GX_TUNING.refuteMinEvidence = Number(process.env.ZOO_GX_REFUTE_MIN);
-if (process.env.ZOO_GX_POWER) GX_TUNING.power = Number(process.env.ZOO_GX_POWER);
 
 export const ZOO_TUNING = {
   discount: Number(process.env.ZOO_DISCOUNT ?? 0.9999),

@@ -26,16 +26,6 @@ export interface GuaranteedExploration {
   surplusLeft: number;
 }
 
-/** THROWAWAY (round 23 knobs, bench only): unset = main's rule. */
-export const GX_TUNING: { split?: string; refuteZ?: number; cheaperBy?: number; fundZ?: number; power?: number; refuteMinEvidence?: number } = {};
-
-function normalCdf(x: number): number {
-  // Abramowitz-Stegun 7.1.26
-  const t = 1 / (1 + 0.3275911 * Math.abs(x) / Math.SQRT2);
-  const y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(x * x) / 2);
-  return x >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
-}
-
 const NOTHING_GUARANTEED: GuaranteedExploration = Object.freeze({ explored: -1, surplusLeft: 1 });
 
 /**
@@ -63,8 +53,6 @@ export function guaranteedExploration(
   /** `RoutePolicy.exploreCheaperShare`: at most this share of requests per model. */
   share: number,
   random: Random,
-  sampled?: ArrayLike<number>,
-  evidence?: ArrayLike<number>,
 ): GuaranteedExploration {
   const n = candidates.length;
   let home = -1;
@@ -75,50 +63,23 @@ export function guaranteedExploration(
   const homeMean = means[home];
   const surplus = homeMean - threshold;
   if (!(surplus > 0)) return NOTHING_GUARANTEED;
-  const cheaperBy = GX_TUNING.cheaperBy ?? GUARANTEED_CHEAPER_BY;
-  const refuteZ = GX_TUNING.refuteZ ?? GUARANTEED_REFUTE_Z;
-  const maxCost = candidates[home].expectedCostUsd * cheaperBy;
+  const maxCost = candidates[home].expectedCostUsd * GUARANTEED_CHEAPER_BY;
   const explorable = (i: number) =>
     eligible[i] === 1 &&
     lower[i] < threshold &&
     candidates[i].expectedCostUsd < maxCost &&
-    ((GX_TUNING.refuteMinEvidence !== undefined && evidence![i] < GX_TUNING.refuteMinEvidence) || lowerQuantile(posteriorA[i], posteriorB[i], -refuteZ) >= threshold);
+    lowerQuantile(posteriorA[i], posteriorB[i], -GUARANTEED_REFUTE_Z) >= threshold;
   let k = 0;
   for (let i = 0; i < n; i++) if (explorable(i)) k++;
   if (k === 0) return NOTHING_GUARANTEED;
-  const gapOf = (i: number) => (GX_TUNING.fundZ === undefined ? homeMean - lower[i] : Math.max(surplus, homeMean - lowerQuantile(posteriorA[i], posteriorB[i], GX_TUNING.fundZ)));
-  const split = GX_TUNING.split ?? 'equal';
-  if (split === 'thompson') {
-    let best = -1;
-    for (let i = 0; i < n; i++) if (explorable(i) && (best < 0 || sampled![i] > sampled![best])) best = i;
-    const gap = gapOf(best);
-    const p = Math.min(share, surplus / gap);
-    const u0 = random();
-    if (u0 < p) return { explored: best, surplusLeft: 0 };
-    return { explored: -1, surplusLeft: Math.max(0, 1 - (p * gap) / surplus) / (1 - p) };
-  }
-  const weight = new Float64Array(n);
-  let wsum = 0;
-  for (let i = 0; i < n; i++) {
-    if (!explorable(i)) continue;
-    let w = 1;
-    if (split === 'pclear') {
-      const a = posteriorA[i];
-      const b = posteriorB[i];
-      const m = a / (a + b);
-      const sd = Math.sqrt((m * (1 - m)) / (a + b + 1));
-      w = Math.pow(normalCdf((m - threshold) / sd), GX_TUNING.power ?? 1) + 1e-9;
-    }
-    weight[i] = w;
-    wsum += w;
-  }
+  // Each gap (home mean - lower) exceeds S, since lower < threshold: each p_m < 1 / k, their sum < 1.
   const u = random();
   let total = 0;
   let spent = 0;
   for (let i = 0; i < n; i++) {
     if (!explorable(i)) continue;
-    const gap = gapOf(i);
-    const p = Math.min(share, (surplus * weight[i]) / (wsum * gap));
+    const gap = homeMean - lower[i];
+    const p = Math.min(share, surplus / (k * gap));
     total += p;
     if (u < total) return { explored: i, surplusLeft: 0 };
     spent += p * gap;
