@@ -1,5 +1,5 @@
 import { seededRandom, type Random } from '../../core/src';
-import { GUARANTEED_CHEAPER_BY, guaranteedExploration } from './guaranteed-exploration';
+import { GUARANTEED_CHEAPER_BY, GUARANTEED_FUND_Z, guaranteedExploration } from './guaranteed-exploration';
 import { lowerQuantile, normalQuantile } from './safe-exploration';
 import { arm, cheapAndStrong, toMap } from './spec-fixtures';
 import { decide, type RoutePolicy } from './thompson-policy';
@@ -19,6 +19,12 @@ function setup(models: Array<{ a: number; b: number; cost: number; eligible?: bo
     posteriorA,
     posteriorB,
   };
+}
+
+/** The funding's gap for model i against the home (index 0): max(S, home mean - its quantile at GUARANTEED_FUND_Z). */
+function fundGap(s: ReturnType<typeof setup>, i: number): number {
+  const surplus = s.means[0] - threshold;
+  return Math.max(surplus, s.means[0] - lowerQuantile(s.posteriorA[i], s.posteriorB[i], GUARANTEED_FUND_Z));
 }
 
 function run(s: ReturnType<typeof setup>, share: number, random: Random) {
@@ -64,7 +70,7 @@ describe('guaranteedExploration', () => {
   it("bounds each model's share by the share and by the home's surplus, one draw per request", () => {
     const s = setup([home, cheap]);
     const surplus = s.means[0] - threshold;
-    const bySurplus = surplus / (s.means[0] - s.lower[1]);
+    const bySurplus = surplus / fundGap(s, 1);
     expect(bySurplus).toBeGreaterThan(0.05);
     expect(bySurplus).toBeLessThan(0.5);
     // share 0.5: the surplus binds.
@@ -81,17 +87,42 @@ describe('guaranteedExploration', () => {
   it('splits the surplus between k models, each in its own interval of the draw', () => {
     const s = setup([home, cheap, { a: 8, b: 3, cost: 0.2 }]);
     const surplus = s.means[0] - threshold;
-    const p1 = surplus / (2 * (s.means[0] - s.lower[1]));
-    const p2 = surplus / (2 * (s.means[0] - s.lower[2]));
+    const p1 = surplus / (2 * fundGap(s, 1));
+    const p2 = surplus / (2 * fundGap(s, 2));
     expect(run(s, 0.5, fixed(p1 - 1e-9)).explored).toBe(1);
     expect(run(s, 0.5, fixed(p1 + 1e-9)).explored).toBe(2);
     expect(run(s, 0.5, fixed(p1 + p2 + 1e-9)).explored).toBe(-1);
   });
 
+  it("funds each model as if it were as bad as its quantile GUARANTEED_FUND_Z below its mean, not the floorConfidence's lower quantile (round 23)", () => {
+    const s = setup([home, cheap]);
+    const surplus = s.means[0] - threshold;
+    const atFundZ = surplus / (s.means[0] - lowerQuantile(7, 3, GUARANTEED_FUND_Z));
+    const atFloorConfidence = surplus / (s.means[0] - s.lower[1]);
+    expect(GUARANTEED_FUND_Z).toBeLessThan(z);
+    expect(atFundZ).toBeGreaterThan(atFloorConfidence + 0.02);
+    // A draw between the two shares explores under the round-23 rule and would not have under round 21's.
+    expect(run(s, 0.5, fixed((atFundZ + atFloorConfidence) / 2)).explored).toBe(1);
+    expect(run(s, 0.5, fixed(atFundZ + 1e-9)).explored).toBe(-1);
+  });
+
+  it('never funds more than 1 / k per model: the gap is at least the surplus', () => {
+    // Unproven at 0.8 (lower quantile about 0.788) but its quantile at GUARANTEED_FUND_Z (about 0.805) clears the threshold.
+    const near = { a: 46.5, b: 9.5, cost: 0.1 };
+    expect(lowerQuantile(near.a, near.b, z)).toBeLessThan(threshold);
+    expect(lowerQuantile(near.a, near.b, GUARANTEED_FUND_Z)).toBeGreaterThan(threshold);
+    const s = setup([home, near, { ...near, cost: 0.2 }]);
+    expect(fundGap(s, 1)).toBeCloseTo(s.means[0] - threshold, 12);
+    // k = 2: each gets exactly half of the requests (share 0.5 does not bind below it), together all of them.
+    expect(run(s, 0.5, fixed(0.5 - 1e-9)).explored).toBe(1);
+    expect(run(s, 0.5, fixed(0.5 + 1e-9)).explored).toBe(2);
+    expect(run(s, 0.5, fixed(1 - 1e-9)).explored).toBe(2);
+  });
+
   it('leaves the ordinary funded exploration what the guaranteed shares did not spend', () => {
     const s = setup([home, cheap]);
     const surplus = s.means[0] - threshold;
-    const gap = s.means[0] - s.lower[1];
+    const gap = fundGap(s, 1);
     // The surplus binds: all of it is spent, none is left.
     expect(run(s, 0.5, fixed(0.99)).surplusLeft).toBeCloseTo(0, 12);
     // The share binds: 1 - 0.05 x gap / S of the surplus is left, over the 95% of requests that reach the rule.
@@ -111,15 +142,15 @@ describe('decide with exploreCheaperShare', () => {
 
   it("serves the cheap unproven model on the share its surplus pays for, whatever its draw, and no more", () => {
     const mean = 901 / 1002;
-    const bySurplus = (mean - threshold) / (mean - lowerQuantile(7, 3, z));
+    const bySurplus = (mean - threshold) / (mean - lowerQuantile(7, 3, GUARANTEED_FUND_Z));
     const without = cheapShare(safe, 8000, seededRandom(5));
     const withShare = cheapShare({ ...safe, exploreCheaperShare: 0.5 }, 8000, seededRandom(5));
     expect(without).toBeLessThan(bySurplus - 0.05);
     // The guaranteed share spends the whole surplus: nothing is left for the funded exploration.
     expect(withShare).toBeGreaterThan(bySurplus - 0.02);
     expect(withShare).toBeLessThan(bySurplus + 0.02);
-    // In expectation the mix still reaches the threshold even if cheap were as bad as its lower quantile.
-    expect(withShare * lowerQuantile(7, 3, z) + (1 - withShare) * mean).toBeGreaterThan(threshold - 0.005);
+    // In expectation the mix still reaches the threshold even if cheap were as bad as its quantile at GUARANTEED_FUND_Z.
+    expect(withShare * lowerQuantile(7, 3, GUARANTEED_FUND_Z) + (1 - withShare) * mean).toBeGreaterThan(threshold - 0.005);
   });
 
   it('takes an outright margin of 0.5 unless one is set', () => {
