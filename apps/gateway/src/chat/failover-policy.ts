@@ -28,7 +28,7 @@ export function resolveFailover(route: RouteSpec, extension: RouterExtension | u
 }
 
 /** A model's timeouts with the route's on top (the route knows its latency needs better than the catalogue). */
-export function effectiveTimeouts(model: ModelSpec, policy: FailoverSpec): TimeoutSpec {
+export function effectiveTimeouts(model: Pick<ModelSpec, 'timeouts'>, policy: FailoverSpec): TimeoutSpec {
   const pick = (k: keyof TimeoutSpec) => policy.timeouts[k] ?? model.timeouts[k];
   return { connectMs: pick('connectMs'), firstByteMs: pick('firstByteMs'), ttftMs: pick('ttftMs'), idleMs: pick('idleMs'), totalMs: pick('totalMs') };
 }

@@ -1,0 +1,29 @@
+import type { ModelSpec } from '../../../../libs/config/src';
+import type { ChatRequest } from '../../../../libs/core/src';
+import type { ProviderCall } from '../../../../libs/providers/src';
+import { adaptRequestForModel } from './adapt-request';
+import type { AttemptKind } from './attempt-runner';
+
+/**
+ * A chat completion's tries (AttemptRunner): the request adapted to each model (its upstream name,
+ * parameter rules and prompt template), with the model's output limit and thinking mode; a refusal by
+ * one model's adapter moves on to the next, which may serve the request.
+ */
+export const CHAT_ATTEMPTS: AttemptKind<ChatRequest, ModelSpec, ProviderCall> = {
+  providerCall: (request, model, abort, timeouts) => ({
+    request: adaptRequestForModel(request, model),
+    signal: abort.signal,
+    abort,
+    timeouts: {
+      connectMs: timeouts.connectMs,
+      firstByteMs: timeouts.firstByteMs,
+      idleMs: timeouts.idleMs,
+      totalMs: timeouts.totalMs,
+    },
+    maxOutputTokens: model.maxOutputTokens,
+    ...(model.thinking ? { thinking: model.thinking } : {}),
+  }),
+  promptParam: 'messages',
+  exhaustedLead: 'Every model tried failed',
+  refusalEnds: false,
+};

@@ -1,0 +1,26 @@
+import type { EmbeddingModelSpec } from '../../../../libs/config/src';
+import type { EmbeddingsRequest } from '../../../../libs/core/src';
+import type { EmbeddingCall } from '../../../../libs/providers/src';
+import type { AttemptKind } from '../chat/attempt-runner';
+
+/**
+ * An embeddings request's tries (AttemptRunner): the client's request under each model's upstream name.
+ * A request an adapter refuses (token ids to Gemini) ends at once with that 400, as embeddings always
+ * have (a chat request moves on to the next model instead); context-length errors name `input`.
+ */
+export const EMBEDDING_ATTEMPTS: AttemptKind<EmbeddingsRequest, EmbeddingModelSpec, EmbeddingCall> = {
+  providerCall: (request, model, abort, timeouts) => ({
+    request: { ...request, model: model.upstream },
+    signal: abort.signal,
+    abort,
+    timeouts: {
+      connectMs: timeouts.connectMs,
+      firstByteMs: timeouts.firstByteMs,
+      idleMs: timeouts.idleMs,
+      totalMs: timeouts.totalMs,
+    },
+  }),
+  promptParam: 'input',
+  exhaustedLead: 'Every attempt failed',
+  refusalEnds: true,
+};
