@@ -3,6 +3,7 @@ import type { ChatRequest } from '../../../../libs/core/src';
 import type { ProviderCall } from '../../../../libs/providers/src';
 import { adaptRequestForModel } from './adapt-request';
 import type { AttemptKind } from './attempt-runner';
+import { providerTimeouts } from './failover-policy';
 
 /**
  * A chat completion's tries (AttemptRunner): the request adapted to each model (its upstream name,
@@ -14,12 +15,7 @@ export const CHAT_ATTEMPTS: AttemptKind<ChatRequest, ModelSpec, ProviderCall> = 
     request: adaptRequestForModel(request, model),
     signal: abort.signal,
     abort,
-    timeouts: {
-      connectMs: timeouts.connectMs,
-      firstByteMs: timeouts.firstByteMs,
-      idleMs: timeouts.idleMs,
-      totalMs: timeouts.totalMs,
-    },
+    timeouts: providerTimeouts(timeouts),
     maxOutputTokens: model.maxOutputTokens,
     ...(model.thinking ? { thinking: model.thinking } : {}),
   }),

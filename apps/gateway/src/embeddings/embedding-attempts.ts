@@ -2,6 +2,7 @@ import type { EmbeddingModelSpec } from '../../../../libs/config/src';
 import type { EmbeddingsRequest } from '../../../../libs/core/src';
 import type { EmbeddingCall } from '../../../../libs/providers/src';
 import type { AttemptKind } from '../chat/attempt-runner';
+import { providerTimeouts } from '../chat/failover-policy';
 
 /**
  * An embeddings request's tries (AttemptRunner): the client's request under each model's upstream name.
@@ -13,12 +14,7 @@ export const EMBEDDING_ATTEMPTS: AttemptKind<EmbeddingsRequest, EmbeddingModelSp
     request: { ...request, model: model.upstream },
     signal: abort.signal,
     abort,
-    timeouts: {
-      connectMs: timeouts.connectMs,
-      firstByteMs: timeouts.firstByteMs,
-      idleMs: timeouts.idleMs,
-      totalMs: timeouts.totalMs,
-    },
+    timeouts: providerTimeouts(timeouts),
   }),
   promptParam: 'input',
   exhaustedLead: 'Every attempt failed',
