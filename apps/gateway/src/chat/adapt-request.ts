@@ -19,7 +19,7 @@ export function adaptRequest(request: ChatRequest, model: ModelSpec): AdaptedReq
   return { request: applyPromptTemplate(forModel, model.promptTemplate, model), promptTemplate: model.promptTemplate.name };
 }
 
-/** Called per attempt by the attempt runner. */
+/** Called per attempt by the attempt runner (CHAT_ATTEMPTS). */
 export function adaptRequestForModel(request: ChatRequest, model: ModelSpec): ChatRequest {
   return adaptRequest(request, model).request;
 }

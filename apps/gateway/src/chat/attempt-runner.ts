@@ -1,13 +1,13 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { AppConfig, FailoverSpec, ModelSpec, TimeoutSpec } from '../../../../libs/config/src';
-import { GatewayError, type ChatRequest, type Clock, type Random } from '../../../../libs/core/src';
-import { ProviderError, type ProviderCall } from '../../../../libs/providers/src';
+import { GatewayError, type Clock, type Random } from '../../../../libs/core/src';
+import { ProviderError } from '../../../../libs/providers/src';
 import type { AttemptRecord } from '../../../../libs/storage/src';
 import { countsAgainstDeployment, DeploymentHealth, deploymentKey } from '../health-breaker/deployment-health';
 import { APP_CONFIG, CLOCK, LOG, RANDOM } from '../tokens';
 import type { GatewayRuntime } from '../runtime';
-import { adaptRequestForModel } from './adapt-request';
 import { effectiveTimeouts, retryDelayMs } from './failover-policy';
+import { gatewayErrorInClientTerms, providerErrorInClientTerms } from './client-model-name';
 import { mapProviderError } from './map-provider-error';
 import type { ClientSignal, RequestContext } from './request-context';
 
@@ -38,16 +38,44 @@ export interface Rejection {
   retrySameModel: boolean;
 }
 
-export interface RunArgs<T> {
-  chain: ModelSpec[];
+/**
+ * What the runner reads of a model: its deployment (provider and id, for its health), its timeouts, and
+ * its upstream name (an error's text names it; the client is told the model it knows instead).
+ */
+export type AttemptModel = Pick<ModelSpec, 'id' | 'providerId' | 'upstream' | 'timeouts'>;
+
+/**
+ * What one kind of request (chat, embeddings) gives the runner: the provider call of one try, and how
+ * its errors read. One module-level constant per kind (chat/chat-attempts.ts, embeddings/embedding-attempts.ts),
+ * so the runner stays free of request and provider specifics at no cost per request.
+ */
+export interface AttemptKind<R, M extends AttemptModel, C> {
+  /** The provider call of one try: `request` as `model` takes it, aborted by `abort`, within `timeouts` (effectiveTimeouts). */
+  providerCall(request: R, model: M, abort: AbortController, timeouts: TimeoutSpec): C;
+  /** The request field holding the prompt, named by a context-length error (mapProviderError). */
+  promptParam: string;
+  /** How the client's error begins when more than one try failed: "<lead> (cheap (server_error), ...). Last: ...". */
+  exhaustedLead: string;
+  /**
+   * Whether a request an adapter cannot put to its provider (a GatewayError 400, no call made) ends the
+   * run with that error at once; otherwise the refusal is recorded and the next model tried.
+   */
+  refusalEnds: boolean;
+  /** Whether this upstream error ends the run at once (no retry, no other model): a client mistake. */
+  endsRun(err: ProviderError): boolean;
+}
+
+export interface RunArgs<T, R, M extends AttemptModel, C> {
+  kind: AttemptKind<R, M, C>;
+  chain: M[];
   policy: FailoverSpec;
-  request: ChatRequest;
+  request: R;
   ctx: RequestContext;
   attempts: AttemptLog[];
   requestStartedAt: number;
-  call: (args: { model: ModelSpec; call: ProviderCall; abort: AbortController; timeouts: TimeoutSpec; startedAt: number }) => Promise<T>;
+  call: (args: { model: M; call: C; abort: AbortController; timeouts: TimeoutSpec; startedAt: number }) => Promise<T>;
   /** Checks a response before it is returned; a rejection moves on (a reward signal for the caller). */
-  accept?: (value: T, model: ModelSpec, attempt: AttemptLog) => Rejection | undefined;
+  accept?: (value: T, model: M, attempt: AttemptLog) => Rejection | undefined;
   continuation?: boolean;
   /**
    * The first model's next retry after its stream failed once answering had begun (a restart, see
@@ -60,7 +88,9 @@ export interface RunArgs<T> {
  * Runs a request along a fallback chain until a model answers acceptably: retries on the same model
  * with backoff and jitter (429 honouring retry-after, 5xx, connection errors, timeouts), hands over
  * to the next model when another could serve (a model whose adapter cannot translate the request
- * included), and stops at once on a client error every model would reject. Every try is appended to `attempts`; deployment health learns from each result.
+ * included, unless the kind says a refusal ends the run), and stops at once on a client error every
+ * model would reject. Every try is appended to `attempts`; deployment health learns from each result.
+ * One loop for every kind of request (chat and embeddings): `kind` builds each try's provider call.
  */
 @Injectable()
 export class AttemptRunner implements OnModuleDestroy {
@@ -93,8 +123,8 @@ export class AttemptRunner implements OnModuleDestroy {
     });
   }
 
-  async run<T>(args: RunArgs<T>): Promise<{ response: T; model: ModelSpec; index: number }> {
-    const { chain, policy, ctx, attempts } = args;
+  async run<T, R, M extends AttemptModel, C>(args: RunArgs<T, R, M, C>): Promise<{ response: T; model: M; index: number }> {
+    const { kind, chain, policy, ctx, attempts } = args;
     let lastError: ProviderError | undefined;
     let lastRejection: Rejection | undefined;
     let lastModel = chain[0];
@@ -126,19 +156,7 @@ export class AttemptRunner implements OnModuleDestroy {
           ...(waited > 0 ? { waitedMs: waited } : {}),
           ...(args.continuation ? { continuation: true } : {}),
         };
-        const providerCall: ProviderCall = {
-          request: adaptRequestForModel(args.request, model),
-          signal: abort.signal,
-          abort,
-          timeouts: {
-            connectMs: timeouts.connectMs,
-            firstByteMs: timeouts.firstByteMs,
-            idleMs: timeouts.idleMs,
-            totalMs: timeouts.totalMs,
-          },
-          maxOutputTokens: model.maxOutputTokens,
-          ...(model.thinking ? { thinking: model.thinking } : {}),
-        };
+        const providerCall = kind.providerCall(args.request, model, abort, timeouts);
         try {
           const response = await args.call({ model, call: providerCall, abort, timeouts, startedAt });
           attempt.latencyMs = this.clock.now() - startedAt;
@@ -158,7 +176,8 @@ export class AttemptRunner implements OnModuleDestroy {
             // for, such as logprobs on Anthropic): no call was made, and another model may serve it.
             Object.assign(attempt, { status: 'error', errorKind: 'unsupported_request', latencyMs: this.clock.now() - startedAt, message: err.message.slice(0, 300) });
             attempts.push(attempt);
-            refused ??= err;
+            if (kind.refusalEnds) throw gatewayErrorInClientTerms(err, model.upstream, model.id);
+            refused ??= gatewayErrorInClientTerms(err, model.upstream, model.id);
             break;
           }
           if (!(err instanceof ProviderError)) throw err;
@@ -177,7 +196,7 @@ export class AttemptRunner implements OnModuleDestroy {
           lastError = err;
           lastRejection = undefined;
           lastModel = model;
-          if (!err.fallbackable) throw this.exhausted(attempts, err, model, undefined);
+          if (kind.endsRun(err)) throw this.exhausted(kind, attempts, err, model, undefined);
           const delay = retryDelayMs(err, retry, policy, this.random);
           if (delay === undefined) break;
           await this.sleep(delay, ctx.signal);
@@ -187,19 +206,20 @@ export class AttemptRunner implements OnModuleDestroy {
     }
     // Every model refused the request before calling its provider: the first refusal says why.
     if (refused && !lastError && !lastRejection) throw refused;
-    throw this.exhausted(attempts, lastError, lastModel, lastRejection);
+    throw this.exhausted(kind, attempts, lastError, lastModel, lastRejection);
   }
 
   /** One OpenAI-format error for the client, naming every model tried and how each failed. */
-  exhausted(attempts: AttemptLog[], lastError: ProviderError | undefined, lastModel: ModelSpec, rejection: Rejection | undefined): GatewayError {
+  exhausted(kind: Pick<AttemptKind<unknown, AttemptModel, unknown>, 'promptParam' | 'exhaustedLead'>, attempts: AttemptLog[], lastError: ProviderError | undefined, lastModel: AttemptModel, rejection: Rejection | undefined): GatewayError {
     const tried = summarizeAttempts(attempts);
     if (!lastError) {
       const why = rejection ? `${rejection.validator}: ${rejection.message}` : 'no model answered';
       return new GatewayError(502, `No model produced an acceptable answer (tried ${tried}); last: ${why}`.slice(0, 1000), 'api_error', 'upstream_invalid_output');
     }
-    const mapped = mapProviderError(lastError, lastModel.id);
+    // The upstream's text names the model it was sent (a deployment's name): the client is told the one it asked for.
+    const mapped = mapProviderError(providerErrorInClientTerms(lastError, lastModel.upstream, lastModel.id), lastModel.id, kind.promptParam);
     if (attempts.length <= 1) return mapped;
-    return new GatewayError(mapped.status, `Every model tried failed (${tried}). Last: ${mapped.message}`.slice(0, 1000), mapped.type, mapped.code, mapped.param, mapped.retryAfterSeconds);
+    return new GatewayError(mapped.status, `${kind.exhaustedLead} (${tried}). Last: ${mapped.message}`.slice(0, 1000), mapped.type, mapped.code, mapped.param, mapped.retryAfterSeconds);
   }
 }
 

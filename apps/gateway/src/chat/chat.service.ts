@@ -24,6 +24,7 @@ import { countsAgainstDeployment, deploymentKey, schemaKey } from '../health-bre
 import { ignoredParams } from './apply-param-rules';
 import { promptTemplateFor } from './adapt-request';
 import { AttemptRunner, type AttemptLog, type Rejection } from './attempt-runner';
+import { CHAT_ATTEMPTS } from './chat-attempts';
 import type { ChatReply } from './chat-reply';
 import { chatFormat, type AnswerFormat, type ClientFormat, type RouterStreamReport, type StreamWriter } from './client-format';
 import { continuationRequest } from './continuation';
@@ -181,7 +182,8 @@ export class ChatService {
 
   private async complete(request: ChatRequest, plan: RoutePlan, ctx: RequestContext, reply: ChatReply, row: NewRequestRow, attempts: AttemptLog[], startedAt: number, failover: Failover, answer: AnswerFormat): Promise<void> {
     const wantsSchema = request.response_format?.type === 'json_schema';
-    const { response, model } = await this.attempts.run<ChatResponse>({
+    const { response, model } = await this.attempts.run({
+      kind: CHAT_ATTEMPTS,
       chain: failover.chain,
       policy: failover.policy,
       request,
@@ -212,7 +214,8 @@ export class ChatService {
 
   private async stream(request: ChatRequest, plan: RoutePlan, ctx: RequestContext, reply: ChatReply, row: NewRequestRow, attempts: AttemptLog[], startedAt: number, failover: Failover, answer: AnswerFormat): Promise<void> {
     const open = (chain: ModelSpec[], req: ChatRequest, continuation: boolean, resume?: { retry: number; waitMs: number }) =>
-      this.attempts.run<OpenedStream>({
+      this.attempts.run({
+        kind: CHAT_ATTEMPTS,
         chain,
         policy: failover.policy,
         request: req,

@@ -1,28 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AppConfig, EmbeddingModelSpec, FailoverSpec } from '../../../../libs/config/src';
-import { GatewayError, type Clock, type EmbeddingsRequest, type EmbeddingsResponse, type Random } from '../../../../libs/core/src';
-import { ProviderError, ProviderRegistry } from '../../../../libs/providers/src';
+import type { AppConfig, EmbeddingModelSpec } from '../../../../libs/config/src';
+import { GatewayError, type Clock, type EmbeddingsRequest, type EmbeddingsResponse } from '../../../../libs/core/src';
+import { ProviderError, ProviderRegistry, type EmbeddingCall } from '../../../../libs/providers/src';
 import { callerTags } from '../../../../libs/router/src';
 import type { NewRequestRow } from '../../../../libs/storage/src';
 import { BudgetService } from '../budget/budget.service';
-import { AttemptRunner, summarizeAttempts, type AttemptLog } from '../chat/attempt-runner';
+import { AttemptRunner, type AttemptLog } from '../chat/attempt-runner';
 import type { ChatReply } from '../chat/chat-reply';
-import { DEFAULT_FAILOVER, retryDelayMs } from '../chat/failover-policy';
-import { mapProviderError } from '../chat/map-provider-error';
+import { DEFAULT_FAILOVER } from '../chat/failover-policy';
 import type { RequestContext } from '../chat/request-context';
 import { markRecorded } from '../errors/openai-error.filter';
-import { countsAgainstDeployment, deploymentKey } from '../health-breaker/deployment-health';
+import { deploymentKey } from '../health-breaker/deployment-health';
 import { RequestEvents } from '../events/request-events';
 import { RecordWriter } from '../records/record-writer';
 import { SpendTracker } from '../routing/spend-tracker';
 import type { GatewayRuntime } from '../runtime';
-import { APP_CONFIG, CLOCK, LOG, RANDOM } from '../tokens';
+import { APP_CONFIG, CLOCK, LOG } from '../tokens';
+import { EMBEDDING_ATTEMPTS } from './embedding-attempts';
 import { toClientEncoding } from './encode-embedding';
 import { estimateInputTokens, inputCount, parseEmbeddingsRequest } from './parse-embeddings-request';
 import { checkDimensions, resolveEmbeddingTarget, type EmbeddingTarget } from './resolve-embedding-target';
 import { emptyRequestRow } from '../records/empty-request-row';
-import { gatewayErrorInClientTerms, providerErrorInClientTerms } from './client-model-name';
-import { endsEmbeddingRequest } from './embedding-failover';
 
 interface Served {
   response: EmbeddingsResponse;
@@ -41,7 +39,6 @@ export class EmbeddingsService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(RANDOM) private readonly random: Random,
     private readonly providers: ProviderRegistry,
     private readonly spend: SpendTracker,
     private readonly records: RecordWriter,
@@ -123,80 +120,39 @@ export class EmbeddingsService {
   }
 
   /**
-   * Tries the chain's models in order, each with its retries (backoff with jitter; a 429's retry-after
-   * when short enough) on retryable errors; a client error every model would refuse stops at once.
+   * Tries the chain's models in order with the chat path's retry loop (AttemptRunner, EMBEDDING_ATTEMPTS):
+   * each with its retries (backoff with jitter; a 429's retry-after when short enough) on retryable
+   * errors, a malformed answer included (checkAnswer); a client error every model would refuse stops at once.
    */
   private async run(target: EmbeddingTarget, request: EmbeddingsRequest, ctx: RequestContext, attempts: AttemptLog[], requestStartedAt: number): Promise<Served> {
-    const policy: FailoverSpec = { ...DEFAULT_FAILOVER, retries: target.retries };
-    const expected = inputCount(request.input);
-    let lastError: ProviderError | undefined;
     // A deployment whose circuit is open (docs/fallbacks.md) is tried last, when the chain has another.
     const health = this.attempts.health.deployments;
     const open = (m: EmbeddingModelSpec) => !health.isAvailable(deploymentKey(m));
     const chain = [...target.chain.filter((m) => !open(m)), ...target.chain.filter(open)];
-    let lastModel = chain[0];
     for (const model of chain) {
-      const provider = this.providers.get(model.providerId);
-      if (!provider.embed) {
+      if (!this.providers.get(model.providerId).embed) {
         // The config refuses such a model at start-up; kept for a provider kind registered without embeddings.
         throw GatewayError.invalidRequest(`Model '${model.id}' is served by provider '${model.providerId}', which has no embeddings API.`, 'model', 'model_not_embedding');
       }
-      let waited = 0;
-      for (let retry = 0; ; retry++) {
-        if (ctx.signal.aborted) throw GatewayError.clientClosed();
-        const startedAt = this.clock.now();
-        const abort = new AbortController();
-        ctx.signal.addEventListener('abort', () => abort.abort(), { once: true });
-        const attempt: AttemptLog = {
-          modelId: model.id,
-          providerId: model.providerId,
-          status: 'success',
-          latencyMs: 0,
-          costUsd: 0,
-          retry,
-          startedAtMs: startedAt - requestStartedAt,
-          ...(waited > 0 ? { waitedMs: waited } : {}),
-        };
-        try {
-          const response = await provider.embed({ request: { ...request, model: model.upstream }, signal: abort.signal, abort, timeouts: model.timeouts });
-          checkAnswer(response, expected);
-          attempt.latencyMs = this.clock.now() - startedAt;
-          health.recordSuccess(deploymentKey(model));
-          attempts.push(attempt);
-          return { response, model };
-        } catch (err) {
-          attempt.latencyMs = this.clock.now() - startedAt;
-          attempt.status = 'error';
-          if (err instanceof GatewayError && err.status === 400) {
-            // The adapter cannot put this request to its provider (token ids to Gemini): no call was made.
-            Object.assign(attempt, { errorKind: 'unsupported_request', message: err.message.slice(0, 300) });
-            attempts.push(attempt);
-            throw gatewayErrorInClientTerms(err, model.upstream, model.id);
-          }
-          if (!(err instanceof ProviderError)) throw err;
-          abort.abort();
-          Object.assign(attempt, { errorKind: err.kind, httpStatus: err.upstreamStatus, message: err.message.slice(0, 300) });
-          attempts.push(attempt);
-          if (ctx.signal.aborted) throw GatewayError.clientClosed();
-          if (countsAgainstDeployment(err)) health.recordFailure(deploymentKey(model));
-          lastError = err;
-          lastModel = model;
-          if (endsEmbeddingRequest(err)) throw this.exhausted(attempts, err, model);
-          const delay = retryDelayMs(err, retry, policy, this.random);
-          if (delay === undefined) break;
-          await this.attempts.sleep(delay, ctx.signal);
-          waited = delay;
-        }
-      }
     }
-    throw this.exhausted(attempts, lastError!, lastModel);
+    const expected = inputCount(request.input);
+    return this.attempts.run({
+      kind: EMBEDDING_ATTEMPTS,
+      chain,
+      policy: { ...DEFAULT_FAILOVER, retries: target.retries },
+      request,
+      ctx,
+      attempts,
+      requestStartedAt,
+      call: ({ model, call }) => this.embed(model, call, expected),
+    });
   }
 
-  private exhausted(attempts: AttemptLog[], err: ProviderError, model: EmbeddingModelSpec): GatewayError {
-    // The upstream's message names the model it was sent: the client is told the model it knows.
-    const mapped = mapProviderError(providerErrorInClientTerms(err, model.upstream, model.id), model.id, 'input');
-    if (attempts.length <= 1) return mapped;
-    return new GatewayError(mapped.status, `Every attempt failed (${summarizeAttempts(attempts)}). Last: ${mapped.message}`.slice(0, 1000), mapped.type, mapped.code, mapped.param, mapped.retryAfterSeconds);
+  /** One try: the provider's answer, checked to hold one decodable vector per input. */
+  private async embed(model: EmbeddingModelSpec, call: EmbeddingCall, expected: number): Promise<EmbeddingsResponse> {
+    const response = await this.providers.get(model.providerId).embed!(call);
+    checkAnswer(response, expected);
+    return response;
   }
 
   /** The record and its spend entry (one write, journaled) to the background writer; every call that reserved has a spend entry. */

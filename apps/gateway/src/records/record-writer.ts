@@ -61,7 +61,11 @@ export class RecordWriter {
   private flushing?: Promise<void>;
   /** Timed-out inserts that have not settled yet (each may hold a pooled connection). */
   private readonly outstanding = new Set<Promise<unknown>>();
-  /** Ids of the records not yet written, with their kind (feedback tells an embeddings call apart before it is written). */
+  /**
+   * Ids of the records not yet written, with their kind (feedback tells an embeddings call apart before it is written).
+   * A row without `kind` is a chat record, as the column's default says: the row type is the insert type, where
+   * `kind` is optional, and a journal written before the column existed (20261206T200000-request-kind) has none.
+   */
   private readonly ids = new Map<string, RequestKind>();
   private readonly spool?: FileSpool<PendingRecord>;
   private toJournal: PendingRecord[] = [];

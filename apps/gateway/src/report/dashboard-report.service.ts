@@ -31,7 +31,7 @@ function recentView(r: RecentRequestRow) {
     error_type: r.error_type,
     decision_reason: attempts.length > 1 ? 'fallback' : r.decision_reason,
     /** `embeddings`: a POST /v1/embeddings call (a pinned model, no routing decision, never scored). */
-    kind: r.kind ?? 'chat',
+    kind: r.kind,
     streamed: r.streamed,
     path: pathOf(attempts),
     attempts,
