@@ -1,10 +1,9 @@
-import { Client } from 'pg';
 import OpenAI from 'openai';
-import { BudgetService } from '../../apps/gateway/src/budget/budget.service';
 import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.server';
 import { FAKE_OPENAI_MAX_INPUT_TOKENS, startFakeOpenAIEmbeddings, type FakeOpenAIEmbeddings } from '../fakes/fake-openai-embeddings.server';
 import { ADMIN_KEY, call, newKey } from '../budget/budget-support';
 import { rejection } from '../support/sdk-rejection';
+import { flush, rows } from './embeddings-support';
 import { GATEWAY_KEY, startStack, type Stack } from '../support/stack';
 
 const PROVIDER_KEY = 'sk-fake-provider-key-0123456789';
@@ -42,25 +41,6 @@ describe('POST /v1/embeddings: caller tags, client-facing model names, upstream 
   let stack: Stack;
   let client: OpenAI;
 
-  async function rows<T>(sqlText: string, params: unknown[]): Promise<T[]> {
-    const c = new Client({ connectionString: stack.database.url });
-    await c.connect();
-    try {
-      return (await c.query(sqlText, params)).rows as T[];
-    } finally {
-      await c.end();
-    }
-  }
-
-  async function flush(): Promise<void> {
-    await stack.gateway.runtime.records.flush();
-    for (let i = 0; i < 100 && stack.gateway.runtime.records.pendingCount > 0; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      await stack.gateway.runtime.records.flush();
-    }
-    await stack.gateway.app.get(BudgetService).flush();
-  }
-
   async function breaker(deployment: string): Promise<{ state: string; consecutive_failures: number } | undefined> {
     const report = await call(stack.gateway.url, 'GET', '/v1/router/report', GATEWAY_KEY);
     return (report.json.health as { deployments: Array<{ deployment: string; state: string; consecutive_failures: number }> }).deployments.find((d) => d.deployment === deployment);
@@ -94,13 +74,13 @@ describe('POST /v1/embeddings: caller tags, client-facing model names, upstream 
     const headerOnly = new OpenAI({ baseURL: `${stack.gateway.url}/v1`, apiKey: GATEWAY_KEY, maxRetries: 0, defaultHeaders: { 'x-router-tags': 'search' } });
     const refused = await rejection(headerOnly.embeddings.create({ model: 'nope', input: 'x' }).withResponse());
     expect(refused.status).toBe(404);
-    await flush();
-    const [record] = await rows<{ tags: string[]; kind: string }>('select tags, kind from requests where id = $1', [response.headers.get('x-request-id')]);
+    await flush(stack);
+    const [record] = await rows<{ tags: string[]; kind: string }>(stack, 'select tags, kind from requests where id = $1', [response.headers.get('x-request-id')]);
     expect(record).toEqual({ tags: ['team-rag', 'ingest', 'nightly'], kind: 'embeddings' });
-    const [untagged] = await rows<{ tags: string[] }>('select tags from requests where id = $1', [plain.response.headers.get('x-request-id')]);
+    const [untagged] = await rows<{ tags: string[] }>(stack, 'select tags from requests where id = $1', [plain.response.headers.get('x-request-id')]);
     expect(untagged.tags).toEqual([]);
     // A request the service refuses (an unknown model) keeps the tags it came with.
-    const [refusedRecord] = await rows<{ tags: string[]; http_status: number }>('select tags, http_status from requests where id = $1', [refused.headers?.get('x-request-id')]);
+    const [refusedRecord] = await rows<{ tags: string[]; http_status: number }>(stack, 'select tags, http_status from requests where id = $1', [refused.headers?.get('x-request-id')]);
     expect(refusedRecord).toEqual({ tags: ['search'], http_status: 404 });
   });
 
@@ -159,14 +139,14 @@ describe('POST /v1/embeddings: caller tags, client-facing model names, upstream 
     const ok = await client.embeddings.create({ model: 'docs-ha', input: 'short' }).withResponse();
     expect(ok.response.headers.get('x-router-model')).toBe('text-embedding-3-small');
 
-    await flush();
-    const [record] = await rows<Record<string, unknown>>('select * from requests where id = $1', [ids[0]]);
+    await flush(stack);
+    const [record] = await rows<Record<string, unknown>>(stack, 'select * from requests where id = $1', [ids[0]]);
     expect(record).toMatchObject({ kind: 'embeddings', route: 'docs-ha', status: 'error', http_status: 400, error_type: 'context_length_exceeded', cost_usd: 0 });
     expect(String(record.error_message)).toContain('maximum context length');
     const attempts = (typeof record.attempts === 'string' ? JSON.parse(record.attempts) : record.attempts) as Array<Record<string, unknown>>;
     expect(attempts).toHaveLength(1);
     expect(attempts[0]).toMatchObject({ modelId: 'text-embedding-3-small', status: 'error', errorKind: 'context_length', httpStatus: 400 });
-    const ledger = await rows<{ cost_usd: number; route: string }>('select cost_usd, route from spend_ledger where request_id = $1', [ids[0]]);
+    const ledger = await rows<{ cost_usd: number; route: string }>(stack, 'select cost_usd, route from spend_ledger where request_id = $1', [ids[0]]);
     expect(ledger).toHaveLength(1);
     expect(ledger[0].route).toBe('docs-ha');
     expect(Number(ledger[0].cost_usd)).toBe(0);

@@ -1,10 +1,9 @@
-import { Client } from 'pg';
-import { BudgetService } from '../../apps/gateway/src/budget/budget.service';
 import { fakeGeminiVector, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.server';
 import { unitLength } from '../../libs/providers/src/gemini/convert-gemini-embeddings';
 import { fakeOpenAITokens, fakeOpenAIVector, startFakeOpenAIEmbeddings, type FakeOpenAIEmbeddings } from '../fakes/fake-openai-embeddings.server';
 import { ADMIN_KEY, admin, call, newKey } from '../budget/budget-support';
 import { rejection } from '../support/sdk-rejection';
+import { flush, rows } from './embeddings-support';
 import { GATEWAY_KEY, startStack, type Stack } from '../support/stack';
 import OpenAI from 'openai';
 import { request } from 'undici';
@@ -35,25 +34,6 @@ embedding_routes:
 }
 
 const SMALL_PRICE = 0.02; // USD per 1M input tokens (catalog)
-
-async function rows<T>(stack: Stack, sql: string, params: unknown[]): Promise<T[]> {
-  const c = new Client({ connectionString: stack.database.url });
-  await c.connect();
-  try {
-    return (await c.query(sql, params)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
-
-async function flush(stack: Stack): Promise<void> {
-  await stack.gateway.runtime.records.flush();
-  for (let i = 0; i < 100 && stack.gateway.runtime.records.pendingCount > 0; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    await stack.gateway.runtime.records.flush();
-  }
-  await stack.gateway.app.get(BudgetService).flush();
-}
 
 describe('POST /v1/embeddings through the official openai SDK', () => {
   let openai: FakeOpenAIEmbeddings;
