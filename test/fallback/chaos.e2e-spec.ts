@@ -19,7 +19,9 @@ describe('chaos: random upstream failures never reach the client uncleanly, and 
   beforeAll(async () => {
     const random = seededRandom(5);
     upstream = await startFakeOpenAI(() => chaoticBehavior(random));
-    const timeouts = '{ first_byte_ms: 1000, idle_ms: 1000, ttft_ms: 1500, total_ms: 5000 }';
+    // Wide enough that a loaded machine's own stalls are not taken for the upstream's hangs (with 1 s /
+    // 5 s, runs at a load average of 9 served 1,947 and 1,959 of 2,000); the hangs still time out.
+    const timeouts = '{ first_byte_ms: 2500, idle_ms: 2500, ttft_ms: 3000, total_ms: 10000 }';
     stack = await startStack({
       queue: 'in-process',
       yaml: `
@@ -43,8 +45,9 @@ routes:
     const outcome = await runChaos(stack.client, 'chaos', REQUESTS, 50);
     expect(outcome.unclean).toEqual([]);
     expect(outcome.ok + [...outcome.cleanErrors.values()].reduce((a, b) => a + b, 0)).toBe(REQUESTS);
-    // Three models with a retry each: almost everything is served.
-    expect(outcome.ok).toBeGreaterThan(REQUESTS * 0.98);
+    // Three models with a retry each: almost everything is served (the errors are named if not).
+    const served = outcome.ok > REQUESTS * 0.98 ? 'over 98%' : `${outcome.ok} of ${REQUESTS}, errors ${JSON.stringify([...outcome.cleanErrors])}`;
+    expect(served).toBe('over 98%');
 
     await stack.gateway.runtime.records.flush();
     const rows = await stack.database.handle.db.selectFrom('requests').select(['id', 'status', 'cost_usd', 'attempts']).execute();
