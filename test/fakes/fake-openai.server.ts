@@ -15,10 +15,11 @@ export type Behavior =
   | { kind: 'reset' }
   /**
    * Sends `afterChunks` content chunks of `content`, then misbehaves: `cut` destroys the socket,
-   * `end` ends the response cleanly without a finish chunk or [DONE], `stall` goes silent forever.
+   * `end` ends the response cleanly without a finish chunk or [DONE], `stall` goes silent forever,
+   * `error_event` sends OpenAI's in-stream error event (`data: {"error": {...}}`, `message`) and ends.
    * Not streamed, the body is cut (or stalls) halfway. Streamed, `reasoning` deltas go first.
    */
-  | { kind: 'cut' | 'end' | 'stall'; content: string; afterChunks: number; chunks?: number; reasoning?: string[] };
+  | { kind: 'cut' | 'end' | 'stall' | 'error_event'; content: string; afterChunks: number; chunks?: number; reasoning?: string[]; message?: string };
 
 export type BehaviorFor = (body: Record<string, unknown>, callIndex: number) => Behavior;
 
@@ -177,10 +178,12 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
     if (includeUsage) send({ choices: [], usage });
     res.end('data: [DONE]\n\n');
   });
-  function misbehave(behavior: Extract<Behavior, { kind: 'cut' | 'end' | 'stall' }>, body: Record<string, unknown>, res: ServerResponse, id: string, created: number, model: string) {
+  function misbehave(behavior: Extract<Behavior, { kind: 'cut' | 'end' | 'stall' | 'error_event' }>, body: Record<string, unknown>, res: ServerResponse, id: string, created: number, model: string) {
     const stop = () => {
       if (behavior.kind === 'cut') res.socket?.destroy();
-      else if (behavior.kind === 'end') res.end();
+      else if (behavior.kind === 'error_event' && body.stream) {
+        res.end(`data: ${JSON.stringify({ error: { message: behavior.message ?? 'fake mid-stream error', type: 'server_error', param: null, code: null } })}\n\n`);
+      } else if (behavior.kind === 'end' || behavior.kind === 'error_event') res.end();
       // stall: say nothing more; close() destroys the socket
     };
     if (!body.stream) {

@@ -7,6 +7,8 @@ describe('inClientTerms', () => {
     expect(inClientTerms("Model 'gemini-embedding-001' takes text input only", 'gemini-embedding-001', 'docs-embed')).toBe("Model 'docs-embed' takes text input only");
     expect(inClientTerms('models/gemini-embedding-001 is not found for API version v1beta', 'gemini-embedding-001', 'docs-embed')).toBe('docs-embed is not found for API version v1beta');
     expect(inClientTerms('limit: 100, model: gemini-embedding-001\nPlease retry in 31s. (gemini-embedding-001)', 'gemini-embedding-001', 'x')).toBe('limit: 100, model: x\nPlease retry in 31s. (x)');
+    expect(inClientTerms('The server had an error while serving acme-7. Retry.', 'acme-7', 'fast')).toBe('The server had an error while serving fast. Retry.');
+    expect(inClientTerms('Rate limit reached for acme-7.', 'acme-7', 'fast')).toBe('Rate limit reached for fast.');
   });
 
   it('leaves longer names that contain it, and messages without it, as they are', () => {
