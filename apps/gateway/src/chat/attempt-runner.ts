@@ -7,7 +7,7 @@ import { countsAgainstDeployment, DeploymentHealth, deploymentKey } from '../hea
 import { APP_CONFIG, CLOCK, LOG, RANDOM } from '../tokens';
 import type { GatewayRuntime } from '../runtime';
 import { effectiveTimeouts, retryDelayMs } from './failover-policy';
-import { gatewayErrorInClientTerms, providerErrorInClientTerms } from './client-model-name';
+import { gatewayErrorInClientTerms } from './client-model-name';
 import { mapProviderError } from './map-provider-error';
 import type { ClientSignal, RequestContext } from './request-context';
 
@@ -176,8 +176,9 @@ export class AttemptRunner implements OnModuleDestroy {
             // for, such as logprobs on Anthropic): no call was made, and another model may serve it.
             Object.assign(attempt, { status: 'error', errorKind: 'unsupported_request', latencyMs: this.clock.now() - startedAt, message: err.message.slice(0, 300) });
             attempts.push(attempt);
-            if (kind.refusalEnds) throw gatewayErrorInClientTerms(err, model.upstream, model.id);
-            refused ??= gatewayErrorInClientTerms(err, model.upstream, model.id);
+            const refusal = gatewayErrorInClientTerms(err, model.upstream, model.id);
+            if (kind.refusalEnds) throw refusal;
+            refused ??= refusal;
             break;
           }
           if (!(err instanceof ProviderError)) throw err;
@@ -216,8 +217,7 @@ export class AttemptRunner implements OnModuleDestroy {
       const why = rejection ? `${rejection.validator}: ${rejection.message}` : 'no model answered';
       return new GatewayError(502, `No model produced an acceptable answer (tried ${tried}); last: ${why}`.slice(0, 1000), 'api_error', 'upstream_invalid_output');
     }
-    // The upstream's text names the model it was sent (a deployment's name): the client is told the one it asked for.
-    const mapped = mapProviderError(providerErrorInClientTerms(lastError, lastModel.upstream, lastModel.id), lastModel.id, kind.promptParam);
+    const mapped = mapProviderError(lastError, lastModel, kind.promptParam);
     if (attempts.length <= 1) return mapped;
     return new GatewayError(mapped.status, `${kind.exhaustedLead} (${tried}). Last: ${mapped.message}`.slice(0, 1000), mapped.type, mapped.code, mapped.param, mapped.retryAfterSeconds);
   }

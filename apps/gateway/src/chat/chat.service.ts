@@ -32,7 +32,6 @@ import { buildChain, resolveFailover, retryDelayMs } from './failover-policy';
 import { guardStream, hasOutput } from './guard-stream';
 import { inlineRejection } from './inline-checks';
 import type { RequestContext } from './request-context';
-import { providerErrorInClientTerms } from './client-model-name';
 import { mapProviderError } from './map-provider-error';
 import { takeRouterExtension } from './router-extension';
 import { StreamAccumulator } from './stream-accumulator';
@@ -306,7 +305,7 @@ export class ChatService {
         const onward = retryIn === undefined ? remaining : [model, ...remaining];
         const canContinue = providerError !== undefined && !ctx.signal.aborted && onward.length > 0 && part.calls().length === 0 && acc.calls().length === 0;
         if (!canContinue) {
-          failure = ctx.signal.aborted ? GatewayError.clientClosed() : providerError ? mapProviderError(providerErrorInClientTerms(providerError, model.upstream, model.id), model.id) : GatewayError.internal('The stream failed.');
+          failure = ctx.signal.aborted ? GatewayError.clientClosed() : providerError ? mapProviderError(providerError, model) : GatewayError.internal('The stream failed.');
           break;
         }
         try {

@@ -1,6 +1,5 @@
 import { GatewayError } from '../../../../libs/core/src';
-import { ProviderError } from '../../../../libs/providers/src';
-import { gatewayErrorInClientTerms, inClientTerms, providerErrorInClientTerms } from './client-model-name';
+import { gatewayErrorInClientTerms, inClientTerms } from './client-model-name';
 
 describe('inClientTerms', () => {
   it("replaces the upstream name, bare or as models/{name}, by the client's", () => {
@@ -25,13 +24,6 @@ describe('inClientTerms', () => {
 });
 
 describe('errors in client terms', () => {
-  it('a provider error keeps its kind, status, retry-after and OpenAI code and param', () => {
-    const err = new ProviderError('rate_limited', 'Quota exceeded, model: up-1', 429, 31_000, false, { code: 'x', param: null });
-    const renamed = providerErrorInClientTerms(err, 'up-1', 'mine');
-    expect(renamed).toMatchObject({ kind: 'rate_limited', message: 'Quota exceeded, model: mine', upstreamStatus: 429, retryAfterMs: 31_000, openaiError: { code: 'x', param: null } });
-    expect(providerErrorInClientTerms(err, 'other', 'mine')).toBe(err);
-  });
-
   it('a gateway error keeps its status, type, code and param', () => {
     const err = GatewayError.invalidRequest("Model 'up-1' takes text input only.", 'input', 'invalid_value');
     expect(gatewayErrorInClientTerms(err, 'up-1', 'mine')).toMatchObject({ status: 400, type: 'invalid_request_error', code: 'invalid_value', param: 'input', message: "Model 'mine' takes text input only." });

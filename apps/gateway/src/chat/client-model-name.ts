@@ -1,5 +1,4 @@
 import { GatewayError } from '../../../../libs/core/src';
-import { ProviderError } from '../../../../libs/providers/src';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -14,12 +13,6 @@ export function inClientTerms(message: string, upstream: string, clientModel: st
   if (upstream === clientModel || upstream === '' || !message.includes(upstream)) return message;
   const name = new RegExp(`(?<![\\w.-])(?:models/)?${escape(upstream)}(?![\\w-]|\\.\\w)`, 'g');
   return message.replace(name, clientModel);
-}
-
-/** The same provider error, its message in the client's terms (inClientTerms). */
-export function providerErrorInClientTerms(err: ProviderError, upstream: string, clientModel: string): ProviderError {
-  const message = inClientTerms(err.message, upstream, clientModel);
-  return message === err.message ? err : new ProviderError(err.kind, message, err.upstreamStatus, err.retryAfterMs, err.midStream, err.openaiError);
 }
 
 /** The same gateway error (an adapter's refusal), its message in the client's terms (inClientTerms). */
