@@ -121,13 +121,13 @@ describe.each([
     // the next request lease again on its own time, unless a lease in use keeps its room.
     const started = Date.now();
     let served = 0;
-    while (Date.now() - started < 6 * LEASE_SYNC_MS) {
+    // At least 11 requests whatever the machine's load (a loaded machine served 10 in the time), over at least 6 syncs.
+    while (Date.now() - started < 6 * LEASE_SYNC_MS || served <= 10) {
       const reply = await chat(base, key);
       expect(reply.status).toBe(200);
       served++;
       await new Promise((r) => setTimeout(r, 15));
     }
-    expect(served).toBeGreaterThan(10);
     expect(budgets.sharedReservations - before).toBeLessThanOrEqual(2);
     await flushAll(stack.gateway);
     const status = await admin<{ data: Array<{ spent_usd: number }> }>(base, 'GET', `/v1/admin/budgets?scope=key&subject=${id}`);
