@@ -1,0 +1,60 @@
+import OpenAI from 'openai';
+import { startFakeAnthropic, type FakeUpstream } from '../fakes/fake-anthropic.server';
+import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.server';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
+import { rejection } from '../support/sdk-rejection';
+import { GATEWAY_KEY, startStack, type Stack } from '../support/stack';
+
+/**
+ * Differences from OpenAI an application using the official openai SDK would hit, found by an audit of
+ * the gateway with the SDK against each adapter (fakes speaking each provider's wire format).
+ */
+describe('the official openai SDK against the gateway: audited differences', () => {
+  let openai: FakeOpenAI;
+  let anthropic: FakeUpstream;
+  let gemini: FakeGemini;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    openai = await startFakeOpenAI();
+    anthropic = await startFakeAnthropic();
+    gemini = await startFakeGemini();
+    const yaml = `
+providers:
+  - { id: oai, kind: openai-compatible, base_url: "${openai.url}" }
+  - { id: claude-api, preset: anthropic, base_url: "${anthropic.url}" }
+  - { id: google, preset: gemini, base_url: "${gemini.url}" }
+models:
+  - { id: gpt, provider: oai, upstream: gpt-4o-mini, input_per_1m: 0.15, output_per_1m: 0.6, context_window: 128000 }
+  - { id: sonnet, catalog: claude-sonnet-4 }
+  - { id: flash, catalog: gemini-2.5-flash }
+routes:
+  # a budget too small for any request: each is refused with a 429 budget_exceeded
+  - { name: spent, candidates: [gpt], quality_floor: 0, budget_usd_per_day: 0.000001 }
+`;
+    stack = await startStack({ yaml, queue: 'in-process', env: { ANTHROPIC_API_KEY: 'sk-ant-test', GEMINI_API_KEY: 'AIza-test' } });
+  });
+  afterAll(async () => {
+    await stack.close();
+    await openai.close();
+    await anthropic.close();
+    await gemini.close();
+  });
+
+  it("fails fast on a spent budget with the SDK's default retries, instead of sleeping until the budget resets", async () => {
+    // The SDK's defaults (maxRetries 2): it retries every 429, after waiting whatever `retry-after` says.
+    const client = new OpenAI({ baseURL: `${stack.gateway.url}/v1`, apiKey: GATEWAY_KEY });
+    const startedAt = Date.now();
+    const outcome = await Promise.race([
+      rejection(client.chat.completions.create({ model: 'spent', max_tokens: 100_000, messages: [{ role: 'user', content: 'Hi' }] })),
+      new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 5_000).unref()),
+    ]);
+    expect(outcome).toBeInstanceOf(OpenAI.RateLimitError);
+    const err = outcome as InstanceType<typeof OpenAI.RateLimitError>;
+    expect(err).toMatchObject({ status: 429, type: 'insufficient_quota', code: 'budget_exceeded' });
+    expect(Date.now() - startedAt).toBeLessThan(5_000);
+    // When the budget resets is still said, for a client that schedules its own retry.
+    expect(Number(err.headers?.get('retry-after'))).toBeGreaterThan(0);
+    expect(err.headers?.get('x-should-retry')).toBe('false');
+  });
+});
