@@ -95,6 +95,11 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
           // As the Messages API answers a stop sequence that is empty or only whitespace.
           return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'stop_sequences: each stop sequence must contain non-whitespace' } });
         }
+        const turns = (body as { messages?: unknown } | undefined)?.messages;
+        if (Array.isArray(turns) && turns.length === 0) {
+          // As the Messages API answers a request with only a `system` prompt (OpenAI answers one).
+          return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'messages: at least one message is required' } });
+        }
         const sampling = body as { temperature?: unknown; top_p?: unknown } | undefined;
         if (sampling?.temperature != null && sampling.top_p != null) {
           // As current Claude models (Sonnet 4.5, Haiku 4.5, Opus 4.1 and later) answer both.

@@ -57,4 +57,27 @@ routes:
     expect(Number(err.headers?.get('retry-after'))).toBeGreaterThan(0);
     expect(err.headers?.get('x-should-retry')).toBe('false');
   });
+  it.each(['sonnet', 'flash'])('answers a prompt given only as system messages on %s, as OpenAI does, streamed and not', async (model) => {
+    // Apps that put the whole prompt in a system (or developer) message: the Messages API refuses a
+    // request without messages, the Gemini API one without contents.
+    const messages = [
+      { role: 'system' as const, content: 'You write haiku.' },
+      { role: 'developer' as const, content: [{ type: 'text' as const, text: 'One about autumn. [fixture:text]' }] },
+    ];
+    const sent = () => (model === 'sonnet' ? anthropic.requests.at(-1)!.body : gemini.requests.at(-1)!.body) as Record<string, unknown>;
+    const plain = await stack.client.chat.completions.create({ model, messages });
+    expect(plain.choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: 'Hello! How can I help you today?' } });
+    const expected =
+      model === 'sonnet'
+        ? { messages: [{ role: 'user', content: [{ type: 'text', text: 'You write haiku.' }, { type: 'text', text: 'One about autumn. [fixture:text]' }] }] }
+        : { contents: [{ role: 'user', parts: [{ text: 'You write haiku.' }, { text: 'One about autumn. [fixture:text]' }] }] };
+    expect(sent()).toMatchObject(expected);
+    expect(sent()).not.toHaveProperty(model === 'sonnet' ? 'system' : 'systemInstruction');
+
+    const stream = await stack.client.chat.completions.create({ model, messages, stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    expect(text).toBe('Hello! How can I help you today?');
+    expect(sent()).toMatchObject(expected);
+  });
 });

@@ -18,6 +18,18 @@ describe('convertToAnthropicMessages', () => {
     });
   });
 
+  it('sends a prompt of system messages alone as the user turn, since the Messages API needs one message', () => {
+    expect(
+      convertToAnthropicMessages([
+        { role: 'system', content: 'You write haiku.' },
+        { role: 'developer', content: [{ type: 'text', text: 'One about autumn.' }] },
+      ]),
+    ).toEqual({
+      system: [],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'You write haiku.' }, { type: 'text', text: 'One about autumn.' }] }],
+    });
+  });
+
   it('converts text and images: data URLs to base64 sources, http URLs to url sources', () => {
     const { messages } = convertToAnthropicMessages([
       {

@@ -37,6 +37,7 @@ type ImageMediaType = (typeof IMAGE_MEDIA_TYPES)[number];
  *   `thinking` is `off`, which refuses thinking in the turn a tool result answers (a conversation the
  *   router moved from a model that thinks). Older turns' thinking it would ignore anyway.
  * - The `name` field has no Anthropic counterpart and is not sent.
+ * - A conversation of system messages alone (the whole prompt in them) is sent as one user turn.
  */
 export function convertToAnthropicMessages(messages: ChatMessage[], thinking?: ThinkingMode): AnthropicPrompt {
   const system: TextBlockParam[] = [];
@@ -109,6 +110,11 @@ export function convertToAnthropicMessages(messages: ChatMessage[], thinking?: T
     }
   });
   trimFinalAssistantText(out);
+  if (out.length === 0 && system.length > 0) {
+    // A prompt given only as system messages, which OpenAI answers: the Messages API refuses a request
+    // without messages ("messages: at least one message is required"), so the text is the user's turn.
+    return { system: [], messages: [{ role: 'user', content: system }] };
+  }
   return { system, messages: out };
 }
 
