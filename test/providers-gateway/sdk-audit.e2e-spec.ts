@@ -28,7 +28,10 @@ models:
   - { id: gpt, provider: oai, upstream: gpt-4o-mini, input_per_1m: 0.15, output_per_1m: 0.6, context_window: 128000 }
   - { id: sonnet, catalog: claude-sonnet-4 }
   - { id: flash, catalog: gemini-2.5-flash }
+  - { id: sonnet-cheap, catalog: claude-sonnet-4, input_per_1m: 0.01, output_per_1m: 0.01 }
 routes:
+  # the bandit tries Claude first: it is the cheapest, and any model clears the floor
+  - { name: claude-first, candidates: [sonnet-cheap, gpt], quality_floor: 0 }
   # a budget too small for any request: each is refused with a 429 budget_exceeded
   - { name: spent, candidates: [gpt], quality_floor: 0, budget_usd_per_day: 0.000001 }
 `;
@@ -79,5 +82,42 @@ routes:
     for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
     expect(text).toBe('Hello! How can I help you today?');
     expect(sent()).toMatchObject(expected);
+  });
+  it('leaves out user text parts that are empty or white space, which the Messages API refuses and OpenAI takes', async () => {
+    const before = anthropic.requests.length;
+    const content = [
+      { type: 'text' as const, text: '' },
+      { type: 'text' as const, text: 'Hi [fixture:text]' },
+      { type: 'text' as const, text: ' \n' },
+    ];
+    const answer = await stack.client.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content }] });
+    expect(answer.choices[0].message.content).toBe('Hello! How can I help you today?');
+    expect(anthropic.requests.length - before).toBe(1);
+    expect(anthropic.requests.at(-1)!.body).toMatchObject({ messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi [fixture:text]' }] }] });
+  });
+
+  it('serves a conversation whose last user message is empty from a model that takes it, not as a Claude prefill', async () => {
+    // Left out, the empty turn would end the conversation on the assistant's: Claude would continue
+    // that message (a prefill) instead of answering, and Claude 4.6 and later refuse a prefill.
+    openai.setBehavior(() => ({ kind: 'text', content: 'Anything else?' }));
+    const messages = [
+      { role: 'user' as const, content: 'Hi' },
+      { role: 'assistant' as const, content: 'Hello! How can I help you today?' },
+      { role: 'user' as const, content: '' },
+    ];
+    const before = anthropic.requests.length;
+    const { data, response } = await stack.client.chat.completions.create({ model: 'claude-first', messages }).withResponse();
+    expect(data.choices[0].message.content).toBe('Anything else?');
+    expect(response.headers.get('x-router-models')).toBe('sonnet-cheap,gpt');
+    expect(anthropic.requests.length).toBe(before);
+    expect(openai.requests.at(-1)).toMatchObject({ messages });
+
+    // Claude alone: a 400 naming the message, whitespace-only text the same.
+    for (const text of ['', '  ']) {
+      const err = await rejection(stack.client.chat.completions.create({ model: 'sonnet', messages: [...messages.slice(0, 2), { role: 'user', content: text }] }));
+      expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(err).toMatchObject({ status: 400, type: 'invalid_request_error', code: 'unsupported_value', param: 'messages[2].content' });
+    }
+    expect(anthropic.requests.length).toBe(before);
   });
 });
