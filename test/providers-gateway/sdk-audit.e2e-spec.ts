@@ -29,9 +29,11 @@ models:
   - { id: sonnet, catalog: claude-sonnet-4 }
   - { id: flash, catalog: gemini-2.5-flash }
   - { id: sonnet-cheap, catalog: claude-sonnet-4, input_per_1m: 0.01, output_per_1m: 0.01 }
+  - { id: mini, catalog: gpt-4o-mini, provider: oai }
 routes:
   # the bandit tries Claude first: it is the cheapest, and any model clears the floor
   - { name: claude-first, candidates: [sonnet-cheap, gpt], quality_floor: 0 }
+  - { name: mixed, candidates: [mini, sonnet, flash], quality_floor: 0 }
   # a budget too small for any request: each is refused with a 429 budget_exceeded
   - { name: spent, candidates: [gpt], quality_floor: 0, budget_usd_per_day: 0.000001 }
 `;
@@ -119,5 +121,32 @@ routes:
       expect(err).toMatchObject({ status: 400, type: 'invalid_request_error', code: 'unsupported_value', param: 'messages[2].content' });
     }
     expect(anthropic.requests.length).toBe(before);
+  });
+  it("asks each model for no more than it can write, instead of a 400 that depends on which model the route drew", async () => {
+    // An app written for a model that writes 32K tokens or more (gpt-4.1, o4-mini) sets max_tokens for
+    // it; gpt-4o-mini writes at most 16384 and Claude Sonnet 4 64000, and each refuses a larger limit.
+    openai.setBehavior(() => ({ kind: 'text', content: 'A long story.' }));
+    const asked = [
+      ['mini', { max_tokens: 32_768 }, () => openai.requests.at(-1)!.max_tokens, 16_384],
+      ['mini', { max_completion_tokens: 100_000 }, () => openai.requests.at(-1)!.max_completion_tokens, 16_384],
+      ['sonnet', { max_tokens: 100_000 }, () => (anthropic.requests.at(-1)!.body as { max_tokens: number }).max_tokens, 64_000],
+      ['flash', { max_completion_tokens: 100_000 }, () => (gemini.requests.at(-1)!.body as { generationConfig: { maxOutputTokens: number } }).generationConfig.maxOutputTokens, 65_536],
+    ] as const;
+    for (const [model, limit, sent, most] of asked) {
+      for (const stream of [false, true]) {
+        const answer = await stack.client.chat.completions.create({ model, ...limit, stream, messages: [{ role: 'user', content: 'Tell me a story [fixture:text]' }] });
+        if (stream) for await (const _chunk of answer as AsyncIterable<unknown>) void _chunk;
+        expect([model, stream, sent()]).toEqual([model, stream, most]);
+      }
+    }
+    // Within the limit, the client's value goes as it is.
+    await stack.client.chat.completions.create({ model: 'mini', max_tokens: 500, messages: [{ role: 'user', content: 'Hi' }] });
+    expect(openai.requests.at(-1)!.max_tokens).toBe(500);
+
+    // On a route, whichever model is drawn answers.
+    for (let i = 0; i < 6; i++) {
+      const { data } = await stack.client.chat.completions.create({ model: 'mixed', max_tokens: 32_768, messages: [{ role: 'user', content: 'Tell me a story [fixture:text]' }] }).withResponse();
+      expect(data.choices[0].finish_reason).toBe('stop');
+    }
   });
 });
