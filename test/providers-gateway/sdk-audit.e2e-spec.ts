@@ -34,6 +34,9 @@ routes:
   # the bandit tries Claude first: it is the cheapest, and any model clears the floor
   - { name: claude-first, candidates: [sonnet-cheap, gpt], quality_floor: 0 }
   - { name: mixed, candidates: [mini, sonnet, flash], quality_floor: 0 }
+  # the bandit tries the OpenAI-compatible model first: it is the cheapest
+  - { name: gpt-first, candidates: [gpt, sonnet], quality_floor: 0 }
+  - { name: claude-first-too, candidates: [sonnet-cheap, gpt], quality_floor: 0 }
   # a budget too small for any request: each is refused with a 429 budget_exceeded
   - { name: spent, candidates: [gpt], quality_floor: 0, budget_usd_per_day: 0.000001 }
 `;
@@ -147,6 +150,32 @@ routes:
     for (let i = 0; i < 6; i++) {
       const { data } = await stack.client.chat.completions.create({ model: 'mixed', max_tokens: 32_768, messages: [{ role: 'user', content: 'Tell me a story [fixture:text]' }] }).withResponse();
       expect(data.choices[0].finish_reason).toBe('stop');
+    }
+  });
+  it("serves a request from another provider when one's account cannot pay, and never answers it as the client's fault", async () => {
+    // Anthropic: 400 invalid_request_error "Your credit balance is too low" (a BadRequestError to the
+    // SDK, not failed over); OpenAI: 429 insufficient_quota (a RateLimitError, retried on the same model).
+    openai.setBehavior(() => ({ kind: 'text', content: 'Served elsewhere.' }));
+    const noCredit = [{ role: 'user' as const, content: 'Hi [fixture:credit-balance]' }];
+    const fromClaude = await stack.client.chat.completions.create({ model: 'claude-first-too', messages: noCredit }).withResponse();
+    expect(fromClaude.data.choices[0].message.content).toBe('Served elsewhere.');
+    expect(fromClaude.response.headers.get('x-router-models')).toBe('sonnet-cheap,gpt');
+
+    openai.setBehavior(() => ({ kind: 'error', status: 429, type: 'insufficient_quota', code: 'insufficient_quota', message: 'You exceeded your current quota, please check your plan and billing details.' }));
+    const before = openai.requests.length;
+    const fromOpenAI = await stack.client.chat.completions.create({ model: 'gpt-first', messages: [{ role: 'user', content: 'Hi [fixture:text]' }] }).withResponse();
+    expect(fromOpenAI.data.choices[0].message.content).toBe('Hello! How can I help you today?');
+    expect(fromOpenAI.response.headers.get('x-router-models')).toBe('gpt,sonnet');
+    expect(openai.requests.length - before).toBe(1);
+
+    // With no other model: the gateway's failure (502), not the client's, and not worth the SDK's retries.
+    for (const [model, content] of [['sonnet', 'Hi [fixture:credit-balance]'], ['gpt', 'Hi']] as const) {
+      const err = await rejection(stack.client.chat.completions.create({ model, messages: [{ role: 'user', content }] }));
+      expect(err).toBeInstanceOf(OpenAI.InternalServerError);
+      expect(err).toMatchObject({ status: 502, type: 'api_error', code: 'upstream_billing' });
+      expect(err.message).toContain(`Model "${model}"`);
+      expect(err.message).not.toMatch(/credit balance|your current quota/);
+      expect(err.headers?.get('x-should-retry')).toBe('false');
     }
   });
 });
