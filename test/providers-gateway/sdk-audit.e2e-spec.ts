@@ -36,6 +36,7 @@ routes:
   - { name: mixed, candidates: [mini, sonnet, flash], quality_floor: 0 }
   # the bandit tries the OpenAI-compatible model first: it is the cheapest
   - { name: gpt-first, candidates: [gpt, sonnet], quality_floor: 0 }
+  # the same as claude-first, with arms of its own (what claude-first learned does not move its first draw)
   - { name: claude-first-too, candidates: [sonnet-cheap, gpt], quality_floor: 0 }
   # a budget too small for any request: each is refused with a 429 budget_exceeded
   - { name: spent, candidates: [gpt], quality_floor: 0, budget_usd_per_day: 0.000001 }
