@@ -95,6 +95,18 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
           // As the Messages API answers a stop sequence that is empty or only whitespace.
           return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'stop_sequences: each stop sequence must contain non-whitespace' } });
         }
+        const turns = (body as { messages?: unknown } | undefined)?.messages;
+        if (Array.isArray(turns) && turns.length === 0) {
+          // As the Messages API answers a request with only a `system` prompt (OpenAI answers one).
+          return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'messages: at least one message is required' } });
+        }
+        const outputLimit = OUTPUT_LIMITS[String((body as { model?: unknown } | undefined)?.model)];
+        const maxTokens = (body as { max_tokens?: unknown } | undefined)?.max_tokens;
+        if (outputLimit !== undefined && typeof maxTokens === 'number' && maxTokens > outputLimit) {
+          // As the Messages API answers a max_tokens above the model's output limit.
+          const message = `max_tokens: ${maxTokens} > ${outputLimit}, which is the maximum allowed number of output tokens for ${String((body as { model: unknown }).model)}`;
+          return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message } });
+        }
         const sampling = body as { temperature?: unknown; top_p?: unknown } | undefined;
         if (sampling?.temperature != null && sampling.top_p != null) {
           // As current Claude models (Sonnet 4.5, Haiku 4.5, Opus 4.1 and later) answer both.
@@ -209,6 +221,9 @@ function refuseWhitespaceText(body: unknown): string | undefined {
 }
 
 /** Models whose thinking is always on (Opus / Sonnet 5.x), as the checks above treat them. */
+/** The most output tokens these models write in one answer (Anthropic's models overview). */
+const OUTPUT_LIMITS: Record<string, number> = { 'claude-sonnet-4-20250514': 64000, 'claude-3-5-haiku-20241022': 8192 };
+
 const ALWAYS_THINKING = /^claude-(opus|sonnet)-5/;
 
 type ContentBlock = { type?: string; thinking?: unknown; signature?: unknown; data?: unknown };

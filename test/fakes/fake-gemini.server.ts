@@ -115,6 +115,11 @@ export async function startFakeGemini(
         if (streaming && route[3] !== '?alt=sse') {
           return sendJson(res, 400, { error: { code: 400, message: 'This fake only serves alt=sse streams.', status: 'INVALID_ARGUMENT' } });
         }
+        const contents = (body as { contents?: unknown } | undefined)?.contents;
+        if (!Array.isArray(contents) || contents.length === 0) {
+          // As the Gemini API answers a request with only a `systemInstruction` (OpenAI answers one).
+          return sendJson(res, 400, { error: { code: 400, message: '* GenerateContentRequest.contents: contents is not specified\n', status: 'INVALID_ARGUMENT' } });
+        }
         const signatureProblem = checkThoughtSignatures(body, issuedSignatures, requiresThoughtSignatures(decodeURIComponent(route[1])));
         if (signatureProblem) return sendJson(res, 400, { error: { code: 400, message: signatureProblem, status: 'INVALID_ARGUMENT' } });
         const answer = streaming ? undefined : options.answer?.(decodeURIComponent(route[1]), body);

@@ -52,6 +52,20 @@ function reasoningModelRefusal(body: Record<string, unknown>): { message: string
   return null;
 }
 
+/** The most completion tokens these models write in one answer (OpenAI's model pages). */
+const OUTPUT_LIMITS: Record<string, number> = { 'gpt-4o': 16384, 'gpt-4o-mini': 16384 };
+
+/** OpenAI's answer to a `max_tokens` / `max_completion_tokens` above the model's output limit; null when within it. */
+function outputLimitRefusal(body: Record<string, unknown>): { message: string; type: string; param: string; code: string } | null {
+  const limit = OUTPUT_LIMITS[String(body.model)];
+  for (const param of ['max_tokens', 'max_completion_tokens']) {
+    const asked = body[param];
+    if (limit === undefined || typeof asked !== 'number' || asked <= limit) continue;
+    return { message: `${param} is too large: ${asked}. This model supports at most ${limit} completion tokens, whereas you provided ${asked}.`, type: 'invalid_request_error', param, code: 'invalid_value' };
+  }
+  return null;
+}
+
 /**
  * An OpenAI-compatible upstream on 127.0.0.1 that answers in OpenAI's exact wire format
  * (https://platform.openai.com/docs/api-reference/chat), streamed as server-sent events or not.
@@ -75,6 +89,12 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
       // OpenAI's answer to metadata on a completion it is not asked to store.
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: "The 'metadata' parameter is only allowed when 'store' is enabled.", type: 'invalid_request_error', param: 'metadata', code: null } }));
+      return;
+    }
+    const tooLong = outputLimitRefusal(body);
+    if (tooLong) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: tooLong }));
       return;
     }
     const refused = reasoningModelRefusal(body);

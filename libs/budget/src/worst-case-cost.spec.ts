@@ -13,6 +13,12 @@ describe('worstCaseCostUsd', () => {
     expect(worstCaseCostUsd(big, 1000, undefined)).toBeCloseTo((1000 * 10 + DEFAULT_RESERVED_COMPLETION_TOKENS * 30) / 1e6, 15);
   });
 
+  it("counts max tokens above the model's output limit as that limit, which is what its call asks for", () => {
+    const limited = { ...big, maxOutputTokens: 16_384 };
+    expect(worstCaseCostUsd(limited, 1000, 100_000)).toBeCloseTo((1000 * 10 + 16_384 * 30) / 1e6, 15);
+    expect(worstCaseCostUsd(limited, 1000, 500)).toBeCloseTo((1000 * 10 + 500 * 30) / 1e6, 15);
+  });
+
   it('takes the dearest model a request may fall back to', () => {
     expect(worstCaseOverModels([small, big], 100, 10)).toBe(worstCaseCostUsd(big, 100, 10));
     expect(worstCaseOverModels([], 100, 10)).toBe(0);

@@ -2,6 +2,8 @@ export interface PricedModel {
   inputPer1M: number;
   outputPer1M: number;
   contextWindow: number;
+  /** The most the model writes in one answer, when known: a larger max tokens is lowered to it for its call. */
+  maxOutputTokens?: number;
 }
 
 /**
@@ -12,10 +14,14 @@ export interface PricedModel {
  */
 export const DEFAULT_RESERVED_COMPLETION_TOKENS = 4096;
 
-/** The most a request can cost on this model: prompt tokens x input price + max tokens x output price. */
+/**
+ * The most a request can cost on this model: prompt tokens x input price + max tokens (no more than
+ * the model writes) x output price.
+ */
 export function worstCaseCostUsd(model: PricedModel, promptTokens: number, maxTokens: number | undefined): number {
   const remainder = Math.max(0, model.contextWindow - promptTokens);
-  const completion = maxTokens ?? Math.min(remainder, DEFAULT_RESERVED_COMPLETION_TOKENS);
+  const asked = maxTokens === undefined || model.maxOutputTokens === undefined ? maxTokens : Math.min(maxTokens, model.maxOutputTokens);
+  const completion = asked ?? Math.min(remainder, DEFAULT_RESERVED_COMPLETION_TOKENS);
   return (promptTokens * model.inputPer1M + completion * model.outputPer1M) / 1_000_000;
 }
 

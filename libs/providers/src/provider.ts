@@ -73,6 +73,7 @@ export type ProviderErrorKind =
   | 'context_length' // prompt too long for this model: another model may serve
   | 'content_policy'
   | 'auth' // our provider key is wrong: the client cannot fix it
+  | 'billing' // our provider account cannot pay (no credit, spend limit, quota used up): the client cannot fix it
   | 'not_found'
   | 'malformed_response'; // upstream sent something we cannot parse
 
@@ -103,7 +104,7 @@ export class ProviderError extends Error {
 
   /** Another model might serve this request even though this one refused it. */
   get fallbackable(): boolean {
-    return this.retryable || ['context_length', 'content_policy', 'auth', 'not_found'].includes(this.kind);
+    return this.retryable || ['context_length', 'content_policy', 'auth', 'billing', 'not_found'].includes(this.kind);
   }
 }
 
@@ -111,6 +112,7 @@ export class ProviderError extends Error {
 export function providerErrorKindForStatus(status: number): ProviderErrorKind {
   if (status === 429) return 'rate_limited';
   if (status === 401 || status === 403) return 'auth';
+  if (status === 402) return 'billing';
   if (status === 404) return 'not_found';
   if (status === 408) return 'timeout';
   if (status === 503 || status === 529) return 'overloaded';

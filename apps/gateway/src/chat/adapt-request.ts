@@ -2,6 +2,7 @@ import type { ModelSpec } from '../../../../libs/config/src';
 import type { ChatRequest } from '../../../../libs/core/src';
 import { applyParamRules } from './apply-param-rules';
 import { applyPromptTemplate } from './apply-prompt-template';
+import { capOutputTokens } from './cap-output-tokens';
 
 export interface AdaptedRequest {
   request: ChatRequest;
@@ -11,10 +12,11 @@ export interface AdaptedRequest {
 
 /**
  * The request as this model should see it: its upstream name, the parameters it takes (`paramRules`:
- * those it refuses left out, those it names differently renamed) and its prompt template, if it has one.
+ * those it refuses left out, those it names differently renamed), an output limit no larger than it
+ * writes (capOutputTokens) and its prompt template, if it has one.
  */
 export function adaptRequest(request: ChatRequest, model: ModelSpec): AdaptedRequest {
-  const forModel: ChatRequest = { ...applyParamRules(request, model.paramRules).request, model: model.upstream };
+  const forModel: ChatRequest = { ...capOutputTokens(applyParamRules(request, model.paramRules).request, model.maxOutputTokens), model: model.upstream };
   if (!model.promptTemplate) return { request: forModel, promptTemplate: null };
   return { request: applyPromptTemplate(forModel, model.promptTemplate, model), promptTemplate: model.promptTemplate.name };
 }

@@ -10,6 +10,12 @@ describe('mapProviderError', () => {
     expect(err.message).toBe('Model "fast" is rate limited upstream: Rate limit reached for fast.');
   });
 
+  it("answers a provider account that cannot pay as the gateway's failure, without the provider's text", () => {
+    const err = mapProviderError(new ProviderError('billing', 'Your credit balance is too low to access the Anthropic API.', 400), model);
+    expect(err).toMatchObject({ status: 502, type: 'api_error', code: 'upstream_billing', param: null });
+    expect(err.message).toBe('Model "fast": the gateway\'s account at its provider cannot pay for requests (no credit or quota left).');
+  });
+
   it("passes a client mistake's text on in the client's terms, with the prompt's param", () => {
     const err = mapProviderError(new ProviderError('context_length', 'acme-deploy-7 takes 8192 tokens', 400), model, 'input');
     expect(err).toMatchObject({ status: 400, code: 'context_length_exceeded', param: 'input', message: 'fast takes 8192 tokens' });

@@ -31,6 +31,8 @@ export function mapProviderError(err: ProviderError, model: Pick<ModelSpec, 'id'
       return new GatewayError(400, message, 'invalid_request_error', err.openaiError?.code ?? 'content_policy_violation', err.openaiError?.param ?? null);
     case 'auth':
       return new GatewayError(502, `${from}: the gateway's credentials for its provider were rejected.`, 'api_error', 'upstream_auth_failed');
+    case 'billing':
+      return new GatewayError(502, `${from}: the gateway's account at its provider cannot pay for requests (no credit or quota left).`, 'api_error', 'upstream_billing');
     case 'not_found':
       return new GatewayError(502, `${from} is not available at its provider.`, 'api_error', 'upstream_model_not_found');
     case 'malformed_response':

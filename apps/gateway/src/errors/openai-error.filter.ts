@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nest
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../../../libs/core/src';
 import type { ChatReply } from '../chat/chat-reply';
+import { retryHeaders } from './retry-headers';
 
 /** Converts whatever a handler threw into OpenAI's error format; unknown errors become a 500 without details. */
 export function toGatewayError(err: unknown): GatewayError {
@@ -71,7 +72,7 @@ export function sendError(reply: ChatReply, error: GatewayError, requestId: stri
     return;
   }
   void reply.code(error.status).header('x-request-id', requestId);
-  if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
+  for (const [name, value] of Object.entries(retryHeaders(error))) void reply.header(name, value);
   void reply.send(error.toBody());
 }
 

@@ -28,6 +28,17 @@ describe('planRoute', () => {
     expect(plan({}).excluded).toBeUndefined();
   });
 
+  it("counts a max_tokens above a model's output limit as that limit, which is what the model is asked for", () => {
+    const limited = new Map([...models, ['small', { ...models.get('small')!, maxOutputTokens: 100 }]]);
+    // 800 prompt tokens + 100 written fit small's 1000; the 4000 asked for would not.
+    const result = plan({ models: limited, promptTokens: 800, request: request({ max_tokens: 4000 }) });
+    expect(result.decision.beliefs.find((b) => b.modelId === 'small')).toMatchObject({ eligible: true });
+    expect(plan({ promptTokens: 800, request: request({ max_tokens: 4000 }) }).excluded).toBe('small=context_window');
+    // Priced for at most 100 output tokens, under a cap that 4000 would break.
+    const capped = plan({ models: limited, route: { ...route, maxPriceUsdPerRequest: 0.001 }, promptTokens: 800, request: request({ max_tokens: 4000 }) });
+    expect(capped.models.map((m) => m.id)).toEqual(['small']);
+  });
+
   it("keeps each plan's explanation when the next request on the same route plans again (the route's candidates are reused)", () => {
     const first = plan({ promptTokens: 2000 });
     const second = plan({ promptTokens: 10, request: request({ max_tokens: 5 }) });

@@ -183,15 +183,17 @@ export function planRoute(input: PlanInput): RoutePlan {
     const weight = arm ? arm.successes + arm.failures : 0;
     const typicalCompletion = ((arm === undefined ? 0 : arm.completionTokens) + routeTypical) / (weight + 1);
     const tokens = promptTokensFor(request, model, promptTokens);
-    const expected = callPriceUsd(model, tokens, maxTokens ? Math.min(maxTokens, typicalCompletion) : typicalCompletion);
+    // The model is asked for no more than it writes (capOutputTokens, per attempt).
+    const modelMaxTokens = maxTokens === undefined || model.maxOutputTokens === undefined ? maxTokens : Math.min(maxTokens, model.maxOutputTokens);
+    const expected = callPriceUsd(model, tokens, modelMaxTokens ? Math.min(modelMaxTokens, typicalCompletion) : typicalCompletion);
     // Without max tokens both prices are of the same numbers: computed once.
-    const worstCase = maxTokens === undefined ? expected : callPriceUsd(model, tokens, maxTokens);
+    const worstCase = modelMaxTokens === undefined ? expected : callPriceUsd(model, tokens, modelMaxTokens);
     const lacking = missingCapability(request, model, needs);
     let excludedBecause: string | undefined;
     if (allowedProviders !== undefined && !allowedProviders.includes(model.providerId)) excludedBecause = 'provider_not_allowed';
     else if (lacking) excludedBecause = lacking;
     else if (refusesToolTurn(model, toolTurn)) excludedBecause = MISSING_THINKING;
-    else if (tokens + (maxTokens ?? 0) > model.contextWindow) excludedBecause = 'context_window';
+    else if (tokens + (modelMaxTokens ?? 0) > model.contextWindow) excludedBecause = 'context_window';
     else if (limits.maxPriceUsdPerRequest !== undefined && worstCase > limits.maxPriceUsdPerRequest) excludedBecause = 'max_price_per_request';
     else if (expected > budgetLeft) excludedBecause = budgetLabel;
     else excludedBecause = input.exclude?.(model);

@@ -7,7 +7,7 @@ import { ANTHROPIC_VERSION, anthropicMessageSchema } from './anthropic-api';
 import { transformAnthropicStream } from './anthropic-stream';
 import { convertAnthropicResponse } from './convert-anthropic-response';
 import { convertToAnthropicRequest } from './convert-to-anthropic-request';
-import { describeAnthropicError } from './map-anthropic-error';
+import { describeAnthropicError, refineAnthropicError } from './map-anthropic-error';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
@@ -35,7 +35,7 @@ export class AnthropicProvider implements ChatProvider {
   async complete(call: ProviderCall): Promise<ChatResponse> {
     const { body, jsonTool } = convertToAnthropicRequest(call.request, call.maxOutputTokens, call.thinking);
     const res = await postJson(this.url, this.headers, body, call);
-    if (res.status >= 400) throw await errorFromResponse(res, describeAnthropicError);
+    if (res.status >= 400) throw refineAnthropicError(await errorFromResponse(res, describeAnthropicError));
     const text = await readText(res.body);
     let json: unknown;
     try {
@@ -56,7 +56,7 @@ export class AnthropicProvider implements ChatProvider {
         // A request we cannot translate rejects the first next() with a GatewayError, before any HTTP call.
         const { body, jsonTool } = convertToAnthropicRequest(call.request, call.maxOutputTokens, call.thinking);
         const res = await postJson(url, headers, { ...body, stream: true }, call);
-        if (res.status >= 400) throw await errorFromResponse(res, describeAnthropicError);
+        if (res.status >= 400) throw refineAnthropicError(await errorFromResponse(res, describeAnthropicError));
         let sentAnything = false;
         try {
           for await (const chunk of transformAnthropicStream(parseSse(res.body), { created: created(), ...(jsonTool ? { jsonTool } : {}) })) {

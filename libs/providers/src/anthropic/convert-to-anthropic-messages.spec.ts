@@ -18,6 +18,18 @@ describe('convertToAnthropicMessages', () => {
     });
   });
 
+  it('sends a prompt of system messages alone as the user turn, since the Messages API needs one message', () => {
+    expect(
+      convertToAnthropicMessages([
+        { role: 'system', content: 'You write haiku.' },
+        { role: 'developer', content: [{ type: 'text', text: 'One about autumn.' }] },
+      ]),
+    ).toEqual({
+      system: [],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'You write haiku.' }, { type: 'text', text: 'One about autumn.' }] }],
+    });
+  });
+
   it('converts text and images: data URLs to base64 sources, http URLs to url sources', () => {
     const { messages } = convertToAnthropicMessages([
       {
@@ -156,6 +168,46 @@ describe('convertToAnthropicMessages', () => {
     ]);
     expect(messages[1].content).toEqual([{ type: 'tool_use', id: 'call_1', name: 'weather', input: {} }]);
     expect(messages[3].content).toEqual([{ type: 'text', text: 'It is sunny.' }]);
+  });
+
+  it('leaves out user text that is empty or only white space, which Anthropic refuses and OpenAI takes', () => {
+    const { messages } = convertToAnthropicMessages([
+      { role: 'user', content: [{ type: 'text', text: '' }, { type: 'text', text: 'Hi' }, { type: 'text', text: ' \n' }] },
+      { role: 'assistant', content: 'Hello' },
+      { role: 'user', content: ' ' },
+      { role: 'assistant', content: 'Still here.' },
+      { role: 'user', content: 'Bye' },
+    ]);
+    expect(messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'Hi' }] },
+      { role: 'assistant', content: [{ type: 'text', text: 'Hello' }, { type: 'text', text: 'Still here.' }] },
+      { role: 'user', content: [{ type: 'text', text: 'Bye' }] },
+    ]);
+  });
+
+  it('refuses a last user message without text rather than make the conversation a prefill, unless a turn of its own role is before it', () => {
+    const asked = [
+      { role: 'user' as const, content: 'Hi' },
+      { role: 'assistant' as const, content: 'Hello' },
+    ];
+    for (const content of ['', '  ', [{ type: 'text' as const, text: '' }]]) {
+      expect(() => convertToAnthropicMessages([...asked, { role: 'user', content }])).toThrow(
+        expect.objectContaining({ status: 400, code: 'unsupported_value', param: 'messages[2].content' }),
+      );
+    }
+    expect(() => convertToAnthropicMessages([{ role: 'user', content: '' }])).toThrow(expect.objectContaining({ param: 'messages[0].content' }));
+    // After a tool result, the user turn it joins is still the last: nothing changes meaning.
+    const afterTool = convertToAnthropicMessages([
+      { role: 'user', content: 'Weather?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'call_1', content: 'sunny' },
+      { role: 'user', content: '' },
+    ]);
+    expect(afterTool.messages[2]).toEqual({ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: 'sunny' }] });
+    // With a system prompt only besides it, the prompt is the system's.
+    expect(convertToAnthropicMessages([{ role: 'system', content: 'Tell a joke.' }, { role: 'user', content: '' }]).messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'Tell a joke.' }] },
+    ]);
   });
 
   it('cuts the trailing white space of a final assistant turn (a prefill), which Anthropic refuses', () => {

@@ -36,7 +36,10 @@ type ImageMediaType = (typeof IMAGE_MEDIA_TYPES)[number];
  *   turn, verbatim, before its text and tool calls (convert-echoed-thinking.ts); not to a model whose
  *   `thinking` is `off`, which refuses thinking in the turn a tool result answers (a conversation the
  *   router moved from a model that thinks). Older turns' thinking it would ignore anyway.
+ * - User text that is empty or only white space is left out (Anthropic refuses it, OpenAI takes it); a
+ *   last user message left with nothing is refused (400 on its `content`) rather than turned into a prefill.
  * - The `name` field has no Anthropic counterpart and is not sent.
+ * - A conversation of system messages alone (the whole prompt in them) is sent as one user turn.
  */
 export function convertToAnthropicMessages(messages: ChatMessage[], thinking?: ThinkingMode): AnthropicPrompt {
   const system: TextBlockParam[] = [];
@@ -50,6 +53,8 @@ export function convertToAnthropicMessages(messages: ChatMessage[], thinking?: T
 
   // Whether an earlier assistant turn's thinking goes to the model (and so binds the prefix before it).
   let thinkingSent = false;
+  // The index of the last message when it is a user message with nothing to send.
+  let emptyLastUser: number | undefined;
   messages.forEach((message, i) => {
     const param = `messages[${i}]`;
     switch (message.role) {
@@ -62,11 +67,15 @@ export function convertToAnthropicMessages(messages: ChatMessage[], thinking?: T
         return;
       }
       case 'user': {
-        if (typeof message.content === 'string') {
-          push('user', message.content ? [{ type: 'text', text: message.content }] : []);
-          return;
-        }
-        push('user', message.content.map((part, j) => convertUserPart(part, `${param}.content[${j}]`)));
+        // Text that is empty or only white space is left out, as Anthropic refuses it.
+        const blocks =
+          typeof message.content === 'string'
+            ? hasText(message.content)
+              ? [{ type: 'text' as const, text: message.content }]
+              : []
+            : message.content.flatMap((part, j) => (part.type === 'text' && !hasText(part.text) ? [] : [convertUserPart(part, `${param}.content[${j}]`)]));
+        if (blocks.length === 0 && i === messages.length - 1) emptyLastUser = i;
+        push('user', blocks);
         return;
       }
       case 'assistant': {
@@ -108,7 +117,21 @@ export function convertToAnthropicMessages(messages: ChatMessage[], thinking?: T
         throw GatewayError.invalidRequest('The deprecated `function` role is not supported; use `tool` messages.', `${param}.role`);
     }
   });
+  if (emptyLastUser !== undefined && out[out.length - 1]?.role !== 'user' && (out.length > 0 || system.length === 0)) {
+    // Left out, it would end the conversation on the assistant's turn, which Claude continues (a
+    // prefill) instead of answering: refused, so a route serves it from a model that takes it.
+    throw GatewayError.invalidRequest(
+      'Anthropic models refuse a user message without text (empty or only white space).',
+      `messages[${emptyLastUser}].content`,
+      'unsupported_value',
+    );
+  }
   trimFinalAssistantText(out);
+  if (out.length === 0 && system.length > 0) {
+    // A prompt given only as system messages, which OpenAI answers: the Messages API refuses a request
+    // without messages ("messages: at least one message is required"), so the text is the user's turn.
+    return { system: [], messages: [{ role: 'user', content: system }] };
+  }
   return { system, messages: out };
 }
 

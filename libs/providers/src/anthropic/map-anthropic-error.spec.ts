@@ -1,4 +1,5 @@
-import { anthropicStreamError, describeAnthropicError, mapAnthropicErrorType } from './map-anthropic-error';
+import { ProviderError } from '../provider';
+import { anthropicStreamError, describeAnthropicError, mapAnthropicErrorType, refineAnthropicError } from './map-anthropic-error';
 
 describe('mapAnthropicErrorType', () => {
   it.each([
@@ -6,6 +7,7 @@ describe('mapAnthropicErrorType', () => {
     ['overloaded_error', 'overloaded'],
     ['authentication_error', 'auth'],
     ['permission_error', 'auth'],
+    ['billing_error', 'billing'],
     ['not_found_error', 'not_found'],
     ['invalid_request_error', 'bad_request'],
     ['request_too_large', 'bad_request'],
@@ -13,6 +15,25 @@ describe('mapAnthropicErrorType', () => {
     ['timeout_error', 'timeout'],
   ])('%s -> %s', (type, kind) => {
     expect(mapAnthropicErrorType(type)).toBe(kind);
+  });
+});
+
+describe('refineAnthropicError', () => {
+  it("makes the account's own limits, which Anthropic answers with a 400, a billing error", () => {
+    for (const message of [
+      'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
+      'You have reached your specified API usage limits. You will regain access on 2027-01-01 at 00:00 UTC.',
+      'You have reached your specified workspace API usage limits. You will regain access on 2027-01-01 at 00:00 UTC.',
+    ]) {
+      expect(refineAnthropicError(new ProviderError('bad_request', message, 400))).toMatchObject({ kind: 'billing', message, upstreamStatus: 400, fallbackable: true, retryable: false });
+    }
+  });
+
+  it('leaves any other error as it is', () => {
+    const other = new ProviderError('bad_request', 'messages: at least one message is required', 400);
+    expect(refineAnthropicError(other)).toBe(other);
+    const limited = new ProviderError('rate_limited', 'Your credit balance is too low', 429);
+    expect(refineAnthropicError(limited)).toBe(limited);
   });
 });
 

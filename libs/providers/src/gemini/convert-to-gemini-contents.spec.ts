@@ -18,6 +18,15 @@ describe('convertToGeminiContents', () => {
     });
   });
 
+  it('sends a prompt of system messages alone as the user turn, since the Gemini API needs contents', () => {
+    expect(
+      convertToGeminiContents([
+        { role: 'system', content: 'You write haiku.' },
+        { role: 'developer', content: [{ type: 'text', text: 'One about autumn.' }] },
+      ]),
+    ).toEqual({ contents: [{ role: 'user', parts: [{ text: 'You write haiku.' }, { text: 'One about autumn.' }] }] });
+  });
+
   it('maps images, audio and files to inlineData / fileData', () => {
     const { contents } = convertToGeminiContents([
       {

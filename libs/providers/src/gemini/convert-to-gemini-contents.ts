@@ -48,6 +48,7 @@ const MIME_BY_EXTENSION: Record<string, string> = {
  * - Images: data URLs -> `inlineData`, http(s) URLs -> `fileData` (MIME type guessed from the extension).
  * - Consecutive same-role turns are merged, so parallel function responses share one turn.
  * - The `name` field has no Gemini counterpart and is not sent.
+ * - A conversation of system messages alone (the whole prompt in them) is sent as one user turn.
  */
 export function convertToGeminiContents(messages: ChatMessage[], options: GeminiContentsOptions = {}): GeminiPrompt {
   const system: string[] = [];
@@ -106,7 +107,11 @@ export function convertToGeminiContents(messages: ChatMessage[], options: Gemini
         throw GatewayError.invalidRequest('The deprecated `function` role is not supported; use `tool` messages.', `${param}.role`);
     }
   });
-  return { ...(system.length > 0 ? { systemInstruction: { parts: system.map((text) => ({ text })) } } : {}), contents };
+  const parts = system.map((text) => ({ text }));
+  // A prompt given only as system messages, which OpenAI answers: the Gemini API refuses a request
+  // without contents ("contents is not specified"), so the text is the user's turn.
+  if (contents.length === 0 && parts.length > 0) return { contents: [{ role: 'user', parts }] };
+  return { ...(parts.length > 0 ? { systemInstruction: { parts } } : {}), contents };
 }
 
 function convertUserPart(part: ChatCompletionContentPart, param: string): GeminiPart {

@@ -26,6 +26,12 @@ describe('openAIErrorFromResponse', () => {
     expect(context).toMatchObject({ kind: 'context_length', openaiError: { code: 'context_length_exceeded', param: 'messages' } });
   });
 
+  it("makes OpenAI's insufficient_quota a billing error (no credit left), not a rate limit to wait out", async () => {
+    const body = { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } };
+    const err = await openAIErrorFromResponse(response(429, JSON.stringify(body)));
+    expect(err).toMatchObject({ kind: 'billing', upstreamStatus: 429, message: body.error.message, retryable: false, fallbackable: true });
+  });
+
   it('leaves other statuses, and bodies without code or param, to the status and the wording', async () => {
     expect((await openAIErrorFromResponse(response(429, JSON.stringify({ error: { message: 'slow down', code: 'rate_limit_exceeded' } })))).openaiError).toBeUndefined();
     const worded = await openAIErrorFromResponse(response(400, JSON.stringify({ error: { message: 'prompt is too long for the context window' } })));

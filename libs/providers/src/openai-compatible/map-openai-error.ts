@@ -50,6 +50,9 @@ export async function openAIErrorFromResponse(res: UpstreamResponse): Promise<Pr
     if (detail) return detail.message;
     return text ? text.slice(0, 500) : undefined;
   });
+  // OpenAI's 429 `insufficient_quota`: the gateway's account has no credit left, not a rate limit that
+  // passes (https://platform.openai.com/docs/guides/error-codes); another provider may serve.
+  if (detail?.code === 'insufficient_quota') return new ProviderError('billing', base.message, base.upstreamStatus, undefined, base.midStream);
   if (res.status !== 400 || !detail || (detail.code === null && detail.param === null)) return base;
   const kind = detail.code === null ? base.kind : kindForCode(detail.code);
   return new ProviderError(kind, base.message, base.upstreamStatus, base.retryAfterMs, base.midStream, { code: detail.code, param: detail.param });
