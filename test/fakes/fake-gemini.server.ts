@@ -8,6 +8,8 @@
  * optional `<name>.meta.json` `{ status, headers }`; an error status always replays `<name>.json`.
  * Streams are written in small slices so events split across TCP chunks.
  *
+ * A text part whose text is empty is refused as the real API refuses it (EMPTY_TEXT_REFUSAL).
+ *
  * Thought signatures, as the real API checks them (https://ai.google.dev/gemini-api/docs/thought-signatures):
  * a `thoughtSignature` sent back must be one this fake issued (in any fixture it replayed) or one of
  * Google's documented dummies, else 400 "Corrupted thought signature"; and for a model that requires
@@ -120,6 +122,10 @@ export async function startFakeGemini(
           // As the Gemini API answers a request with only a `systemInstruction` (OpenAI answers one).
           return sendJson(res, 400, { error: { code: 400, message: '* GenerateContentRequest.contents: contents is not specified\n', status: 'INVALID_ARGUMENT' } });
         }
+        if (hasEmptyTextPart(contents, (body as { systemInstruction?: { parts?: unknown } }).systemInstruction)) {
+          // As the Gemini API answers a part `{ text: "" }` (OpenAI takes empty text).
+          return sendJson(res, 400, { error: { code: 400, message: EMPTY_TEXT_REFUSAL, status: 'INVALID_ARGUMENT' } });
+        }
         const signatureProblem = checkThoughtSignatures(body, issuedSignatures, requiresThoughtSignatures(decodeURIComponent(route[1])));
         if (signatureProblem) return sendJson(res, 400, { error: { code: 400, message: signatureProblem, status: 'INVALID_ARGUMENT' } });
         const answer = streaming ? undefined : options.answer?.(decodeURIComponent(route[1]), body);
@@ -173,6 +179,16 @@ export async function startFakeGemini(
         server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
+}
+
+/** The Gemini API's 400 for a text part whose text is empty (reported for generativelanguage.googleapis.com and Vertex AI alike). */
+export const EMPTY_TEXT_REFUSAL =
+  'Unable to submit request because it has an empty text parameter. Add a value to the parameter and try again. Learn more: https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/gemini';
+
+/** Whether any content or the system instruction has a part `{ text: "" }`. */
+function hasEmptyTextPart(contents: unknown[], systemInstruction: { parts?: unknown } | undefined): boolean {
+  const partLists = [...contents.map((c) => (c as { parts?: unknown }).parts), systemInstruction?.parts];
+  return partLists.some((parts) => Array.isArray(parts) && parts.some((p) => (p as { text?: unknown }).text === ''));
 }
 
 /**

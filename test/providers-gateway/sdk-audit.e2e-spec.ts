@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { startFakeAnthropic, type FakeUpstream } from '../fakes/fake-anthropic.server';
-import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.server';
+import { EMPTY_TEXT_REFUSAL, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.server';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
 import { rejection } from '../support/sdk-rejection';
 import { GATEWAY_KEY, startStack, type Stack } from '../support/stack';
@@ -30,6 +30,7 @@ models:
   - { id: flash, catalog: gemini-2.5-flash }
   - { id: sonnet-cheap, catalog: claude-sonnet-4, input_per_1m: 0.01, output_per_1m: 0.01 }
   - { id: mini, catalog: gpt-4o-mini, provider: oai }
+  - { id: flash-cheap, catalog: gemini-2.5-flash, input_per_1m: 0.01, output_per_1m: 0.01 }
 routes:
   # the bandit tries Claude first: it is the cheapest, and any model clears the floor
   - { name: claude-first, candidates: [sonnet-cheap, gpt], quality_floor: 0 }
@@ -38,6 +39,8 @@ routes:
   - { name: gpt-first, candidates: [gpt, sonnet], quality_floor: 0 }
   # the same as claude-first, with arms of its own (what claude-first learned does not move its first draw)
   - { name: claude-first-too, candidates: [sonnet-cheap, gpt], quality_floor: 0 }
+  # the bandit tries Gemini first: it is the cheapest
+  - { name: gemini-first, candidates: [flash-cheap, gpt], quality_floor: 0 }
   # a budget too small for any request: each is refused with a 429 budget_exceeded
   - { name: spent, candidates: [gpt], quality_floor: 0, budget_usd_per_day: 0.000001 }
 `;
@@ -178,5 +181,54 @@ routes:
       expect(err.message).not.toMatch(/credit balance|your current quota/);
       expect(err.headers?.get('x-should-retry')).toBe('false');
     }
+  });
+  it('leaves out user text parts that are empty, which the Gemini API refuses and OpenAI takes, through chat and the Responses API', async () => {
+    // The Gemini API answers a part { text: "" } with a 400, as the fake does.
+    const direct = await fetch(`${gemini.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+      method: 'POST',
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: '' }, { text: 'Hi' }] }] }),
+    });
+    expect(direct.status).toBe(400);
+    expect(await direct.json()).toEqual({ error: { code: 400, message: EMPTY_TEXT_REFUSAL, status: 'INVALID_ARGUMENT' } });
+    const before = gemini.requests.length;
+    const content = [
+      { type: 'text' as const, text: '' },
+      { type: 'text' as const, text: 'Hi [fixture:text]' },
+    ];
+    const answer = await stack.client.chat.completions.create({ model: 'flash', messages: [{ role: 'user', content }] });
+    expect(answer.choices[0].message.content).toBe('Hello! How can I help you today?');
+    expect(gemini.requests.length - before).toBe(1);
+    expect(gemini.requests.at(-1)!.body).toMatchObject({ contents: [{ role: 'user', parts: [{ text: 'Hi [fixture:text]' }] }] });
+
+    const response = await stack.client.responses.create({
+      model: 'flash',
+      input: [{ role: 'user', content: [{ type: 'input_text', text: 'Hi [fixture:text]' }, { type: 'input_text', text: '' }] }],
+    });
+    expect(response.output_text).toBe('Hello! How can I help you today?');
+    expect(gemini.requests.at(-1)!.body).toMatchObject({ contents: [{ role: 'user', parts: [{ text: 'Hi [fixture:text]' }] }] });
+  });
+
+  it('serves a conversation whose last user message is empty from a model that takes it, instead of a Gemini request ending on the model turn', async () => {
+    // Left out, the empty turn would end the contents on the model's turn, which the Gemini API refuses.
+    openai.setBehavior(() => ({ kind: 'text', content: 'Anything else?' }));
+    const messages = [
+      { role: 'user' as const, content: 'Hi' },
+      { role: 'assistant' as const, content: 'Hello! How can I help you today?' },
+      { role: 'user' as const, content: [{ type: 'text' as const, text: '' }] },
+    ];
+    const before = gemini.requests.length;
+    const { data, response } = await stack.client.chat.completions.create({ model: 'gemini-first', messages }).withResponse();
+    expect(data.choices[0].message.content).toBe('Anything else?');
+    expect(response.headers.get('x-router-models')).toBe('flash-cheap,gpt');
+    expect(gemini.requests.length).toBe(before);
+    expect(openai.requests.at(-1)).toMatchObject({ messages });
+
+    // Gemini alone: a 400 naming the message, as a string or as parts.
+    for (const last of [{ role: 'user' as const, content: '' }, messages[2]]) {
+      const err = await rejection(stack.client.chat.completions.create({ model: 'flash', messages: [...messages.slice(0, 2), last] }));
+      expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(err).toMatchObject({ status: 400, type: 'invalid_request_error', code: 'unsupported_value', param: 'messages[2].content' });
+    }
+    expect(gemini.requests.length).toBe(before);
   });
 });

@@ -27,6 +27,40 @@ describe('convertToGeminiContents', () => {
     ).toEqual({ contents: [{ role: 'user', parts: [{ text: 'You write haiku.' }, { text: 'One about autumn.' }] }] });
   });
 
+  it('leaves out empty user text, which the Gemini API refuses', () => {
+    expect(
+      convertToGeminiContents([
+        { role: 'user', content: [{ type: 'text', text: '' }, { type: 'text', text: 'Hi' }, { type: 'text', text: ' ' }] },
+        { role: 'assistant', content: 'Hello' },
+        { role: 'user', content: [{ type: 'text', text: '' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] },
+      ]).contents,
+    ).toEqual([
+      { role: 'user', parts: [{ text: 'Hi' }, { text: ' ' }] },
+      { role: 'model', parts: [{ text: 'Hello' }] },
+      { role: 'user', parts: [{ inlineData: { mimeType: 'image/png', data: 'AAAA' } }] },
+    ]);
+  });
+
+  it('refuses a last user message left with nothing, which would end the contents on the model turn', () => {
+    const history = [
+      { role: 'user' as const, content: 'Hi' },
+      { role: 'assistant' as const, content: 'Hello' },
+    ];
+    for (const content of ['', [{ type: 'text' as const, text: '' }]]) {
+      expect(() => convertToGeminiContents([...history, { role: 'user', content }])).toThrow(
+        expect.objectContaining({ status: 400, param: 'messages[2].content', code: 'unsupported_value' }),
+      );
+      // Alone, there would be no contents at all.
+      expect(() => convertToGeminiContents([{ role: 'user', content }])).toThrow(expect.objectContaining({ param: 'messages[0].content' }));
+    }
+    // After a tool result the contents still end on the user's turn; after system messages alone, their text is the turn.
+    const call = { id: 'c1', type: 'function' as const, function: { name: 'f', arguments: '{}' } };
+    expect(
+      convertToGeminiContents([...history, { role: 'assistant', content: null, tool_calls: [call] }, { role: 'tool', tool_call_id: 'c1', content: 'ok' }, { role: 'user', content: '' }]).contents.at(-1),
+    ).toEqual({ role: 'user', parts: [{ functionResponse: { name: 'f', response: { content: 'ok' } } }] });
+    expect(convertToGeminiContents([{ role: 'system', content: 'Say hi.' }, { role: 'user', content: '' }])).toEqual({ contents: [{ role: 'user', parts: [{ text: 'Say hi.' }] }] });
+  });
+
   it('maps images, audio and files to inlineData / fileData', () => {
     const { contents } = convertToGeminiContents([
       {

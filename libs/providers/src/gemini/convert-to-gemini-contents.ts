@@ -49,11 +49,17 @@ const MIME_BY_EXTENSION: Record<string, string> = {
  * - Consecutive same-role turns are merged, so parallel function responses share one turn.
  * - The `name` field has no Gemini counterpart and is not sent.
  * - A conversation of system messages alone (the whole prompt in them) is sent as one user turn.
+ * - Empty user text is left out: the Gemini API refuses a part `{ text: "" }` ("Unable to submit request
+ *   because it has an empty text parameter"), OpenAI takes it. A last user message left with nothing is
+ *   refused (400 on its `content`): without it the contents would end on the model's turn, which the
+ *   Gemini API refuses too.
  */
 export function convertToGeminiContents(messages: ChatMessage[], options: GeminiContentsOptions = {}): GeminiPrompt {
   const system: string[] = [];
   const contents: GeminiContent[] = [];
   const toolNames = new Map<string, string>();
+  // The index of the last message when it is a user message with nothing to send.
+  let emptyLastUser: number | undefined;
   const push = (role: 'user' | 'model', parts: GeminiPart[]) => {
     if (parts.length === 0) return;
     const last = contents[contents.length - 1];
@@ -70,10 +76,17 @@ export function convertToGeminiContents(messages: ChatMessage[], options: Gemini
         if (text) system.push(text);
         return;
       }
-      case 'user':
-        if (typeof message.content === 'string') push('user', message.content ? [{ text: message.content }] : []);
-        else push('user', message.content.map((part, j) => convertUserPart(part, `${param}.content[${j}]`)));
+      case 'user': {
+        const parts =
+          typeof message.content === 'string'
+            ? message.content
+              ? [{ text: message.content }]
+              : []
+            : message.content.flatMap((part, j) => (part.type === 'text' && part.text === '' ? [] : [convertUserPart(part, `${param}.content[${j}]`)]));
+        if (parts.length === 0 && i === messages.length - 1) emptyLastUser = i;
+        push('user', parts);
         return;
+      }
       case 'assistant': {
         const parts: GeminiPart[] = [];
         if (typeof message.content === 'string') {
@@ -108,6 +121,9 @@ export function convertToGeminiContents(messages: ChatMessage[], options: Gemini
     }
   });
   const parts = system.map((text) => ({ text }));
+  if (emptyLastUser !== undefined && contents[contents.length - 1]?.role !== 'user' && (contents.length > 0 || parts.length === 0)) {
+    throw GatewayError.invalidRequest('Gemini models refuse a user message without text (empty).', `messages[${emptyLastUser}].content`, 'unsupported_value');
+  }
   // A prompt given only as system messages, which OpenAI answers: the Gemini API refuses a request
   // without contents ("contents is not specified"), so the text is the user's turn.
   if (contents.length === 0 && parts.length > 0) return { contents: [{ role: 'user', parts }] };
