@@ -134,7 +134,9 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
         : behavior.kind === 'custom_tool_call'
           ? { id: 'call_fake1', type: 'custom', custom: { name: behavior.name, input: behavior.input } }
           : undefined;
-    const finishReason = behavior.kind === 'text' ? (behavior.finishReason ?? 'stop') : 'tool_calls';
+    // OpenAI ends a call the request forced by naming the function with 'stop', a call the model chose with 'tool_calls'.
+    const namedChoice = (body.tool_choice as { type?: unknown } | undefined)?.type === 'function';
+    const finishReason = behavior.kind === 'text' ? (behavior.finishReason ?? 'stop') : namedChoice ? 'stop' : 'tool_calls';
     if (!body.stream) {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(

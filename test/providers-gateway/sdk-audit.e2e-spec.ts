@@ -231,4 +231,29 @@ routes:
     }
     expect(gemini.requests.length).toBe(before);
   });
+
+  it("says finish_reason 'stop' when tool_choice names the function, as OpenAI does, whichever provider answers", async () => {
+    // OpenAI: 'tool_calls' when the model chose to call (tool_choice auto or required), 'stop' when the
+    // request named the function; the Messages API says tool_use and Gemini nothing of the kind.
+    openai.setBehavior(() => ({ kind: 'tool_call', name: 'get_weather', arguments: '{"location":"Paris"}' }));
+    const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }];
+    const messages = [{ role: 'user' as const, content: 'Weather in SF? [fixture:tool-call]' }];
+    const named = { type: 'function' as const, function: { name: 'get_weather' } };
+    for (const model of ['gpt', 'sonnet', 'flash']) {
+      for (const [toolChoice, finish] of [[named, 'stop'], ['required', 'tool_calls'], ['auto', 'tool_calls']] as const) {
+        const plain = await stack.client.chat.completions.create({ model, messages, tools, tool_choice: toolChoice });
+        expect([model, toolChoice, plain.choices[0].finish_reason]).toEqual([model, toolChoice, finish]);
+        expect(plain.choices[0].message.tool_calls?.[0]).toMatchObject({ type: 'function', function: { name: 'get_weather' } });
+
+        const stream = await stack.client.chat.completions.create({ model, messages, tools, tool_choice: toolChoice, stream: true });
+        const finishes: string[] = [];
+        let called = false;
+        for await (const chunk of stream) {
+          if (chunk.choices[0]?.finish_reason) finishes.push(chunk.choices[0].finish_reason);
+          if (chunk.choices[0]?.delta.tool_calls?.length) called = true;
+        }
+        expect([model, toolChoice, finishes, called]).toEqual([model, toolChoice, [finish], true]);
+      }
+    }
+  });
 });

@@ -32,4 +32,16 @@ describe('chatFormat', () => {
     const error = new GatewayError(502, 'boom', 'api_error', 'upstream_error');
     expect(writer.fail(error, report)).toBe(`data: ${JSON.stringify({ error: { message: 'boom', type: 'api_error', param: null, code: 'upstream_error' }, x_router: report })}\n\n`);
   });
+
+  it("writes a tool_calls finish 'stop' when the request named the function, streamed and not, as OpenAI does", () => {
+    const named = request({ tool_choice: { type: 'function', function: { name: 'f' } } });
+    const calls = { ...last, choices: [{ ...last.choices[0], finish_reason: 'tool_calls' }] } as ChatChunk;
+    const stopped = `data: ${JSON.stringify({ ...last, x_router: report })}\n\ndata: [DONE]\n\n`;
+    expect(chatFormat.answer({ ...named, stream: true }).stream(opening).end(calls, usage, report, 7)).toBe(stopped);
+    expect(chatFormat.answer({ ...named, stream: true }).stream(opening).chunk(calls)).toBe(`data: ${JSON.stringify(last)}\n\n`);
+    const response = { id: 'chatcmpl-1', choices: [{ index: 0, message: { role: 'assistant', content: null }, finish_reason: 'tool_calls', logprobs: null }] } as never;
+    expect(chatFormat.answer(named).body(response, 9)).toMatchObject({ choices: [{ finish_reason: 'stop' }] });
+    // tool_choice auto or required: as the model answered.
+    expect(chatFormat.answer(request({ tool_choice: 'required' })).body(response, 9)).toBe(response);
+  });
 });

@@ -1,4 +1,5 @@
 import type { ChatChunk, ChatRequest, ChatResponse, GatewayError, Usage } from '../../../../libs/core/src';
+import { namesFunction, stopInsteadOfToolCalls, stopInsteadOfToolCallsInChunk } from './finish-reason-as-openai';
 import { parseChatRequest } from './parse-chat-request';
 
 /** The extension field on a stream's final chunk (and the shape of the x-router-* headers). */
@@ -68,6 +69,8 @@ class ChatStreamWriter implements StreamWriter {
   constructor(
     private readonly opening: StreamOpening,
     private readonly includeUsage: boolean,
+    /** How a chunk is written (its finish reason as OpenAI gives it for the request). */
+    private readonly asWritten: (chunk: ChatChunk) => ChatChunk,
   ) {}
 
   start(): string {
@@ -75,10 +78,11 @@ class ChatStreamWriter implements StreamWriter {
   }
 
   chunk(chunk: ChatChunk): string {
-    return dataEvent(chunk);
+    return dataEvent(this.asWritten(chunk));
   }
 
-  end(last: ChatChunk | undefined, usage: Usage, report: RouterStreamReport, created: number | undefined): string {
+  end(lastChunk: ChatChunk | undefined, usage: Usage, report: RouterStreamReport, created: number | undefined): string {
+    const last = lastChunk && this.asWritten(lastChunk);
     // x_router goes on the last chunk the client reads: the usage chunk when it asked for one.
     if (this.includeUsage) {
       const usageChunk = { id: this.opening.requestId, object: 'chat.completion.chunk', created: created ?? 0, model: this.opening.model, choices: [], usage, x_router: report };
@@ -92,17 +96,21 @@ class ChatStreamWriter implements StreamWriter {
   }
 }
 
-const chatAnswer: AnswerFormat = {
-  body: (response) => response,
-  stream: (opening) => new ChatStreamWriter(opening, false),
-};
-const chatAnswerWithUsage: AnswerFormat = {
-  body: (response) => response,
-  stream: (opening) => new ChatStreamWriter(opening, true),
-};
+/**
+ * The answer as it is, with the usage chunk when the request asked for one; when the request named
+ * the function to call, a `tool_calls` finish is written `stop`, as OpenAI writes it (finish-reason-as-openai.ts).
+ */
+function chatAnswer(request: ChatRequest): AnswerFormat {
+  const includeUsage = request.stream_options?.include_usage === true;
+  const named = namesFunction(request);
+  return {
+    body: (response) => (named ? stopInsteadOfToolCalls(response) : response),
+    stream: (opening) => new ChatStreamWriter(opening, includeUsage, named ? stopInsteadOfToolCallsInChunk : (chunk) => chunk),
+  };
+}
 
 /** `POST /v1/chat/completions`: the body is the chat request; the answer goes back as it is. */
 export const chatFormat: ClientFormat = {
   read: parseChatRequest,
-  answer: (request) => (request.stream_options?.include_usage === true ? chatAnswerWithUsage : chatAnswer),
+  answer: chatAnswer,
 };
