@@ -34,6 +34,15 @@ describe('convertInputToMessages', () => {
     ]);
   });
 
+  it('maps an input_file with its file_data to a chat file part, its filename kept', () => {
+    const pdf = 'data:application/pdf;base64,JVBERi0x';
+    const { messages } = convertInputToMessages(
+      input([{ role: 'user', content: [{ type: 'input_file', filename: 'a.pdf', file_data: pdf, file_id: null, detail: 'high' }, { type: 'input_file', file_data: pdf }] }]),
+      undefined,
+    );
+    expect(messages).toEqual([{ role: 'user', content: [{ type: 'file', file: { filename: 'a.pdf', file_data: pdf } }, { type: 'file', file: { file_data: pdf } }] }]);
+  });
+
   it('joins function calls to the assistant message before them (parallel calls are one turn), and outputs become tool messages', () => {
     const { messages } = convertInputToMessages(
       input([

@@ -32,7 +32,8 @@ export interface ConvertedInput {
  * (https://platform.openai.com/docs/guides/migrate-to-responses):
  * - `instructions` becomes a system message, first;
  * - a string input is one user message;
- * - `input_text` / `output_text` parts become text parts, `input_image` an image_url part;
+ * - `input_text` / `output_text` parts become text parts, `input_image` an image_url part, `input_file`
+ *   (inline `file_data`) a file part;
  * - `function_call` items join the assistant message just before them (an answer's text and its
  *   calls are one chat turn; parallel calls are one message), else open one;
  * - `function_call_output` items become tool messages;
@@ -124,8 +125,15 @@ function instructionMessage(item: InstructionMessage): ChatMessage {
 }
 
 function userPart(part: Exclude<UserMessage['content'], string>[number]): ChatUserPart {
-  if (part.type === 'input_text') return { type: 'text', text: part.text };
-  return { type: 'image_url', image_url: { url: part.image_url, ...(part.detail ? { detail: part.detail } : {}) } };
+  switch (part.type) {
+    case 'input_text':
+      return { type: 'text', text: part.text };
+    case 'input_image':
+      return { type: 'image_url', image_url: { url: part.image_url, ...(part.detail ? { detail: part.detail } : {}) } };
+    case 'input_file':
+      // Chat Completions' `file` part; its `detail` (how PDF pages are rendered at OpenAI) has no chat counterpart.
+      return { type: 'file', file: { ...(part.filename !== undefined ? { filename: part.filename } : {}), file_data: part.file_data } };
+  }
 }
 
 function assistantMessage(item: AssistantMessage): ChatAssistantMessage {

@@ -12,6 +12,23 @@ const inputText = z.object({ type: z.literal('input_text'), text: z.string() }).
 const inputImage = z
   .object({ type: z.literal('input_image'), image_url: z.string().min(1), detail: z.enum(['low', 'high', 'auto']).nullable().optional() })
   .passthrough();
+/**
+ * A file sent in the request (https://platform.openai.com/docs/guides/pdf-files): its content in
+ * `file_data`, a base64 data URL. A file by id or by URL is refused by name: nothing is uploaded to a
+ * stateless gateway, and it fetches nothing on a client's behalf.
+ */
+const fileElsewhere = (what: string) =>
+  `a file ${what} is not supported: this gateway's Responses API keeps no uploaded files and fetches none; send the file's content in 'file_data' (a base64 data URL).`;
+const inputFile = z
+  .object({
+    type: z.literal('input_file'),
+    file_id: z.null({ invalid_type_error: fileElsewhere('by id') }).optional(),
+    file_url: z.undefined({ invalid_type_error: fileElsewhere('by URL') }),
+    file_data: z.string().regex(/^data:[^;,]+;base64,/, "must be a base64 data URL ('data:application/pdf;base64,...')"),
+    filename: z.string().optional(),
+    detail: z.enum(['low', 'high', 'auto']).optional(),
+  })
+  .passthrough();
 const outputText = z.object({ type: z.literal('output_text'), text: z.string() }).passthrough();
 const refusal = z.object({ type: z.literal('refusal'), refusal: z.string() }).passthrough();
 
@@ -23,7 +40,7 @@ function messageSchemas<R extends z.ZodTypeAny, P extends z.ZodTypeAny>(role: R,
   const message = <C extends z.ZodTypeAny>(content: C) => z.object({ type: z.literal('message').optional(), role, content }).passthrough();
   return { text: message(z.string()), parts: message(parts) };
 }
-const userMessage = messageSchemas(z.literal('user'), z.array(z.discriminatedUnion('type', [inputText, inputImage])).min(1));
+const userMessage = messageSchemas(z.literal('user'), z.array(z.discriminatedUnion('type', [inputText, inputImage, inputFile])).min(1));
 /** System and developer messages take text only (as in Chat Completions). */
 const instructionMessage = messageSchemas(z.enum(['system', 'developer']), z.array(z.discriminatedUnion('type', [inputText])).min(1));
 /** An earlier answer sent back: an easy message or the output item as the API gave it (id, status). */
