@@ -229,6 +229,14 @@ routes:
       expect(err).toBeInstanceOf(OpenAI.BadRequestError);
       expect(err).toMatchObject({ status: 400, type: 'invalid_request_error', code: 'unsupported_value', param: 'messages[2].content' });
     }
+    // Through the Responses API, the 400 names the client's input item.
+    const input = [
+      { role: 'user' as const, content: 'Hi' },
+      { role: 'assistant' as const, content: 'Hello! How can I help you today?' },
+      { role: 'user' as const, content: [{ type: 'input_text' as const, text: '' }] },
+    ];
+    const viaResponses = await rejection(stack.client.responses.create({ model: 'flash', input }));
+    expect(viaResponses).toMatchObject({ status: 400, code: 'unsupported_value', param: 'input[2].content' });
     expect(gemini.requests.length).toBe(before);
   });
 
