@@ -1,4 +1,4 @@
-import { keepUnconfirmedRefuted, nextRefutedMarker, REFUTED_MARKER_SCORES } from './refuted-anchor';
+import { nextRefutedMarker, REFUTED_MARKER_SCORES } from './refuted-anchor';
 import { arm } from './spec-fixtures';
 
 describe('nextRefutedMarker', () => {
@@ -31,36 +31,5 @@ describe('nextRefutedMarker', () => {
 
   it('is off with a life of 0', () => {
     expect(nextRefutedMarker(undefined, { ...alarmOnMid, lasts: 0 })).toBeUndefined();
-  });
-});
-
-describe('keepUnconfirmedRefuted', () => {
-  // Candidates by index: 0 cheap, 1 the refuted anchor, 2 dear, 3 dearest.
-  const candidates = [{ expectedCostUsd: 0.0001 }, { expectedCostUsd: 0.0003 }, { expectedCostUsd: 0.003 }, { expectedCostUsd: 0.004 }];
-  const threshold = 0.6;
-  const unconfirmed = [0.5, 0.62, 0.9, 0.9];
-
-  it('moves the refuted anchor in front of a dearer first choice while its mean clears the threshold', () => {
-    expect(keepUnconfirmedRefuted([2, 0, 1, 3], candidates, 1, unconfirmed, threshold)).toEqual([1, 2, 0, 3]);
-    expect(keepUnconfirmedRefuted([3, 2, 1], candidates, 1, unconfirmed, threshold)).toEqual([1, 3, 2]);
-  });
-
-  it('leaves the order alone once the alarm is borne out, before a cheaper or equal first choice, and without the model', () => {
-    const confirmed = [0.5, 0.55, 0.9, 0.9];
-    const order = [2, 0, 1, 3];
-    expect(keepUnconfirmedRefuted(order, candidates, 1, confirmed, threshold)).toBe(order);
-    expect(keepUnconfirmedRefuted([0, 2, 1], candidates, 1, unconfirmed, threshold)).toEqual([0, 2, 1]);
-    expect(keepUnconfirmedRefuted([1, 2, 0], candidates, 1, unconfirmed, threshold)).toEqual([1, 2, 0]);
-    const sameCost = [{ expectedCostUsd: 0.0003 }, { expectedCostUsd: 0.0003 }];
-    expect(keepUnconfirmedRefuted([0, 1], sameCost, 1, [0.7, 0.62], threshold)).toEqual([0, 1]);
-    // Not in the order (not eligible), or no marker.
-    expect(keepUnconfirmedRefuted([2, 0, 3], candidates, 1, unconfirmed, threshold)).toEqual([2, 0, 3]);
-    expect(keepUnconfirmedRefuted([2, 0, 1], candidates, -1, unconfirmed, threshold)).toEqual([2, 0, 1]);
-  });
-
-  it('does not modify the order it is given', () => {
-    const order = [2, 0, 1, 3];
-    keepUnconfirmedRefuted(order, candidates, 1, unconfirmed, threshold);
-    expect(order).toEqual([2, 0, 1, 3]);
   });
 });

@@ -46,28 +46,3 @@ export function nextRefutedMarker(marker: RefutedMarker | undefined, alarm?: Con
   if (marker === undefined || marker.left <= 1) return undefined;
   return { modelId: marker.modelId, left: marker.left - 1 };
 }
-
-/**
- * A context's refuted anchor whose alarm its own scores have not borne out yet (its context mean, the
- * drift cut's kept evidence, the route's prior and the scores since, still clears the threshold) keeps
- * the requests the decision would otherwise give a dearer model: `order` (candidate indices, the
- * decision's final order) with `refuted` moved to the front when the front costs more than it. Otherwise,
- * and when `refuted` is not in `order` (-1, or not eligible), `order` itself.
- *
- * Why (docs/benchmarks.md, routing round 26): the cut leaves the anchor thin (30 evidence), hence
- * unproven, so the next model proven in the context, often ten times dearer, anchors it and serves
- * whenever the thin anchor's draw falls under the floor: 10-20% of the context for the few hundred
- * requests (a few thousand for an anchor 0.03 over the floor) until the anchor is proven again. Most
- * alarms on an anchor that serves for thousands of requests are false (the detector's rate is about one
- * per 20,000 scores), and a true one is borne out within about 15 of the anchor's scores (a drop of 0.15
- * takes its mean under the threshold), after which the stand-ins (`replaceAnchor`) take over as before.
- * Cheaper models the order puts first are left to the rules before (funded exploration, the share).
- * Pure (`order` is not modified); allocates only when it moves the model.
- */
-export function keepUnconfirmedRefuted(order: number[], candidates: readonly { expectedCostUsd: number }[], refuted: number, means: ArrayLike<number>, threshold: number): number[] {
-  if (refuted < 0 || order.length === 0 || !(means[refuted] >= threshold)) return order;
-  const front = order[0];
-  if (front === refuted || candidates[front].expectedCostUsd <= candidates[refuted].expectedCostUsd) return order;
-  if (!order.includes(refuted)) return order;
-  return [refuted, ...order.filter((i) => i !== refuted)];
-}

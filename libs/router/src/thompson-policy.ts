@@ -4,7 +4,6 @@ import { sampleBetasInto } from './beta-sampler';
 import { firstRankedIndex, rankOrder } from './ranking';
 import { EXPLORE_CHEAPER_OUTRIGHT_MARGIN, guaranteedExploration } from './guaranteed-exploration';
 import { DEFAULT_MIXTURE_EXPLORE_SHARE, mixtureOrder } from './mixture-floor';
-import { keepUnconfirmedRefuted } from './refuted-anchor';
 import { lowerQuantile, normalQuantile } from './safe-exploration';
 
 export interface Candidate {
@@ -193,9 +192,7 @@ export interface DecisionOptions {
    * (`replaceAnchor`): the context's own evidence about the models its anchor kept from serving is thin
    * and often biased low (an arm is sampled less whenever it looks worse), and proving a cheap model in
    * the context alone takes thousands of requests during which the next proven model, usually a dear
-   * one, serves. Before that (its mean still clears the threshold: the alarm not borne out, most often a
-   * false one), the model goes first whenever the decision would give the request to a dearer model
-   * (`keepUnconfirmedRefuted`, routing round 26). Unset: no marker (the rule as before).
+   * one, serves. Unset: no marker (the rule as before).
    */
   refutedModelId?: string;
   /**
@@ -406,8 +403,6 @@ export function decide(
         if (k > 0) order = moveToFront(order, k);
       } else order = fundExploration(order, greedy, means, lower, threshold, random, outrightShare, guaranteed?.surplusLeft ?? 1);
     }
-    // A refuted anchor not yet borne out keeps what a dearer model would take (routing round 26).
-    if (contextArms !== undefined && refuted >= 0) order = keepUnconfirmedRefuted(order, candidates, refuted, means, threshold);
   }
   const chosen = order[0];
   let reason: DecisionReason;
