@@ -8,12 +8,15 @@
  *   nice -n 19 node dist/bench/routing/adapt-diagnose.js [scenario] [seed] [block] [from] [to]
  *
  * DIAG_SAFE=0 / DIAG_DRIFT=0 turn safe exploration / the detector off; DIAG_POLICY='{...}' adds
- * RoutePolicy fields.
+ * RoutePolicy fields. Round 26: each bad window names the models that served its class under the floor
+ * (a cost window: every class's), and the no-change twin's bad windows and the vs-twin reading follow,
+ * with the window the reading ends on (DIAG_TWIN=0 skips the twin). `from` = `to` prints no blocks.
  */
 import { readFileSync } from 'node:fs';
 import { seededRandom } from '../../libs/core/src';
 import type { ArmBelief, RoutePolicy } from '../../libs/router/src';
 import { HierarchicalRouter } from './routers';
+import { requestsToAdaptVsTwin } from './metrics';
 import { buildScenario, SIM, simulate, type ScenarioName, type Zoo } from './zoo-sim';
 import { contextualPolicy, priorFromPrice, ZOO_TUNING } from './zoo-suite';
 
@@ -54,23 +57,65 @@ const served = (i: number): string => {
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
 const sum = (xs: Float64Array, a: number, b: number) => xs.slice(a, b).reduce((s, x) => s + x, 0);
 
-// The adaptation measure's windows after the change, with why each bad one is bad.
+// The adaptation measure's windows after the change, with why each bad one is bad and which models
+// served the class under the floor (or, for a cost window, the dearest share of the spend).
+/** The served models of `c`'s requests (every class when undefined) in [a, b), most first, as "model:count". */
+const servedIn = (r: { cost: Float64Array; taskClass: string[] }, arms: typeof setup.arms, a: number, b: number, c?: string): string => {
+  const counts = new Map<string, number>();
+  for (let i = a; i < b; i++) {
+    if (c !== undefined && r.taskClass[i] !== c) continue;
+    const m = r.cost[i] === 0 ? 'failed' : short(arms.find((x) => x.price(i) === r.cost[i])?.model ?? '?');
+    counts.set(m, (counts.get(m) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((x, y) => y[1] - x[1]).map(([m, n]) => `${m}:${n}`).join(' ');
+};
+/** Why the window at t is bad ('' when it is good), with the served models behind each reason. */
+const badWindow = (r: { cost: Float64Array; taskClass: string[]; trueQuality: Float64Array }, arms: typeof setup.arms, c0: { cost: Float64Array }, t: number): string => {
+  const why: string[] = [];
+  for (const c of Object.keys(SIM.taskMix)) {
+    let q = 0;
+    let k = 0;
+    for (let i = t; i < t + SIM.adaptWindow; i++) if (r.taskClass[i] === c) (q += r.trueQuality[i]), k++;
+    if (k > 0 && q / k < SIM.qualityFloor) why.push(`${c} ${(q / k).toFixed(3)} [${servedIn(r, arms, t, t + SIM.adaptWindow, c)}]`);
+  }
+  const ratio = sum(r.cost, t, t + SIM.adaptWindow) / sum(c0.cost, t, t + SIM.adaptWindow);
+  if (ratio > 1 + SIM.adaptCostTolerance) {
+    // The dear models' requests by class: where the extra spend went.
+    const dear = ['code', 'math', 'general'].map((c) => `${c} ${servedIn(r, arms, t, t + SIM.adaptWindow, c)}`).join('; ');
+    why.push(`cost x${ratio.toFixed(2)} [${dear}]`);
+  }
+  return why.join(', ');
+};
 if (setup.changeAt !== undefined) {
   const t0 = setup.changeAt;
   const reasons: string[] = [];
+  const bad: boolean[] = [];
+  const starts: number[] = [];
   for (let t = t0; t + SIM.adaptWindow <= Math.min(SIM.requests, t0 + SIM.adaptHorizon); t += 100) {
-    const why: string[] = [];
-    for (const c of Object.keys(SIM.taskMix)) {
-      let q = 0;
-      let k = 0;
-      for (let i = t; i < t + SIM.adaptWindow; i++) if (run.taskClass[i] === c) (q += run.trueQuality[i]), k++;
-      if (k > 0 && q / k < SIM.qualityFloor) why.push(`${c} ${(q / k).toFixed(3)}`);
-    }
-    const ratio = sum(run.cost, t, t + SIM.adaptWindow) / sum(clair.cost, t, t + SIM.adaptWindow);
-    if (ratio > 1 + SIM.adaptCostTolerance) why.push(`cost x${ratio.toFixed(2)}`);
-    if (why.length > 0) reasons.push(`+${t - t0}: ${why.join(', ')}`);
+    const why = badWindow(run, setup.arms, clair, t);
+    starts.push(t);
+    bad.push(why !== '');
+    if (why !== '') reasons.push(`+${t - t0}: ${why}`);
   }
   console.log(`bad windows after the change (${reasons.length}):\n  ${reasons.join('\n  ')}`);
+  // The no-change twin (DIAG_TWIN=0 skips it): the same router and seed without the change, and the
+  // measure's reading against it (requestsToAdaptVsTwin), with the window the reading ends on.
+  if (process.env.DIAG_TWIN !== '0') {
+    const twinSetup = buildScenario(zoo, scenario, false);
+    const twinRouter = new HierarchicalRouter('twin', policy, ZOO_TUNING.discount, seededRandom(seed * 7919 + 17), ZOO_TUNING.contextDiscount, process.env.DIAG_DRIFT === '0' ? undefined : ZOO_TUNING.drift, ZOO_TUNING.refutedFor);
+    const twinClair = simulate(twinSetup, 'clairvoyant', seed);
+    const twin = simulate(twinSetup, twinRouter, seed, { priorQuality: (a) => priorFromPrice(a.price(0)) });
+    const twinReasons: string[] = [];
+    const twinBad = starts.map((t) => {
+      const why = badWindow(twin, twinSetup.arms, twinClair, t);
+      if (why !== '') twinReasons.push(`+${t - t0}: ${why}`);
+      return why !== '';
+    });
+    console.log(`twin's bad windows (${twinReasons.length}):\n  ${twinReasons.join('\n  ')}`);
+    const reading = requestsToAdaptVsTwin(bad, twinBad, 100);
+    const last = reading / 100 - 1;
+    console.log(`vs twin ${reading}${reading > 0 ? `; ends on the window at +${starts[last] - t0}: ${badWindow(run, setup.arms, clair, starts[last]) || '(good)'}` : ''}`);
+  }
 }
 
 for (let b = from; b < to; b += block) {

@@ -24,5 +24,17 @@ describe('zoo per-seed pairing', () => {
     expect(noisy.windowsDifference.mean).toBeCloseTo(0.005, 9);
     expect(outage.seeds).toBe(1);
     expect(outage.costDifference.mean).toBeCloseTo(0.01, 9);
+    // Lines without an adaptation reading give none.
+    expect(noisy.adaptation).toBeUndefined();
+  });
+
+  it('pairs adaptation vs the twin where both runs read it', () => {
+    const adapt = (seed: number, twin: number) => parseSeedLine(`seed ${seed}\tsilent_regression\tsafe + drift\t1.0% / 1.0% ${twin} / 0 / ${twin}`)!;
+    const [sr] = pairSeeds([adapt(1, 0), adapt(2, 3000)], [adapt(1, 500), adapt(2, 2500)]);
+    expect(sr.adaptation?.seeds).toBe(2);
+    expect(sr.adaptation?.base).toBe(1500);
+    expect(sr.adaptation?.variant).toBe(1500);
+    // Differences +500 and -500: mean 0, standard error 500.
+    expect(sr.adaptation?.difference).toEqual({ mean: 0, standardError: 500 });
   });
 });

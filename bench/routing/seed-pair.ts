@@ -3,7 +3,8 @@
  * per scenario and router, the mean of each run and the mean difference (variant - base) of the cost
  * and of the windows below the floor with its standard error, over the seeds both runs hold. The zoo's
  * per-seed costs spread over -5% to +200%, so two means over 72 seeds differ by several points by chance
- * alone; the paired difference of the same seeds is the sharper reading.
+ * alone; the paired difference of the same seeds is the sharper reading. Where both runs read adaptation
+ * vs the twin, its paired difference too (round 26).
  *
  *   node dist/bench/routing/seed-pair.js base.txt variant.txt
  */
@@ -21,6 +22,11 @@ export interface PairedDifference {
   /** Mean over the shared seeds of variant - base, with its standard error. */
   costDifference: { mean: number; standardError: number };
   windowsDifference: { mean: number; standardError: number };
+  /**
+   * Adaptation vs the no-change twin (requests), over the shared seeds where both runs read it (round
+   * 26): the two means and the paired difference (variant - base) with its standard error.
+   */
+  adaptation?: { seeds: number; base: number; variant: number; difference: { mean: number; standardError: number } };
 }
 
 /** Mean and standard error of the mean (sample standard deviation / sqrt(n); 0 for one value). */
@@ -46,17 +52,30 @@ export function pairSeeds(base: readonly SeedLine[], variant: readonly SeedLine[
     else groups.set(key(b), [[b, v]]);
   }
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-  return [...groups.values()].map((pairs) => ({
-    scenario: pairs[0][0].scenario,
-    router: pairs[0][0].router,
-    seeds: pairs.length,
-    baseCost: mean(pairs.map(([b]) => b.costVsClairvoyant)),
-    variantCost: mean(pairs.map(([, v]) => v.costVsClairvoyant)),
-    baseWindows: mean(pairs.map(([b]) => b.windowsBelowFloor)),
-    variantWindows: mean(pairs.map(([, v]) => v.windowsBelowFloor)),
-    costDifference: meanWithError(pairs.map(([b, v]) => v.costVsClairvoyant - b.costVsClairvoyant)),
-    windowsDifference: meanWithError(pairs.map(([b, v]) => v.windowsBelowFloor - b.windowsBelowFloor)),
-  }));
+  return [...groups.values()].map((pairs) => {
+    const adapted = pairs.filter(([b, v]) => b.adaptationVsTwin !== undefined && v.adaptationVsTwin !== undefined);
+    const adaptation =
+      adapted.length === 0
+        ? undefined
+        : {
+            seeds: adapted.length,
+            base: mean(adapted.map(([b]) => b.adaptationVsTwin!)),
+            variant: mean(adapted.map(([, v]) => v.adaptationVsTwin!)),
+            difference: meanWithError(adapted.map(([b, v]) => v.adaptationVsTwin! - b.adaptationVsTwin!)),
+          };
+    return {
+      scenario: pairs[0][0].scenario,
+      router: pairs[0][0].router,
+      seeds: pairs.length,
+      baseCost: mean(pairs.map(([b]) => b.costVsClairvoyant)),
+      variantCost: mean(pairs.map(([, v]) => v.costVsClairvoyant)),
+      baseWindows: mean(pairs.map(([b]) => b.windowsBelowFloor)),
+      variantWindows: mean(pairs.map(([, v]) => v.windowsBelowFloor)),
+      costDifference: meanWithError(pairs.map(([b, v]) => v.costVsClairvoyant - b.costVsClairvoyant)),
+      windowsDifference: meanWithError(pairs.map(([b, v]) => v.windowsBelowFloor - b.windowsBelowFloor)),
+      ...(adaptation === undefined ? {} : { adaptation }),
+    };
+  });
 }
 
 function main(): void {
@@ -65,9 +84,12 @@ function main(): void {
   const read = (file: string) => readFileSync(file, 'utf8').split('\n').flatMap((l) => parseSeedLine(l) ?? []);
   const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
   const points = (d: { mean: number; standardError: number }, digits: number) => `${d.mean >= 0 ? '+' : ''}${(d.mean * 100).toFixed(digits)} +- ${(d.standardError * 100).toFixed(digits)}`;
+  const n = (x: number) => Math.round(x).toLocaleString('en-US');
   for (const p of pairSeeds(read(baseFile), read(variantFile))) {
+    const a = p.adaptation;
+    const adapt = a ? ` | adaptation vs twin ${n(a.base)} -> ${n(a.variant)}, paired ${a.difference.mean >= 0 ? '+' : ''}${n(a.difference.mean)} +- ${n(a.difference.standardError)}` : '';
     console.log(
-      `${p.scenario} | ${p.router} | ${p.seeds} seeds | base ${pct(p.baseCost)} / ${(p.baseWindows * 100).toFixed(2)}% | variant ${pct(p.variantCost)} / ${(p.variantWindows * 100).toFixed(2)}% | cost ${points(p.costDifference, 1)} points, windows ${points(p.windowsDifference, 2)} points`,
+      `${p.scenario} | ${p.router} | ${p.seeds} seeds | base ${pct(p.baseCost)} / ${(p.baseWindows * 100).toFixed(2)}% | variant ${pct(p.variantCost)} / ${(p.variantWindows * 100).toFixed(2)}% | cost ${points(p.costDifference, 1)} points, windows ${points(p.windowsDifference, 2)} points${adapt}`,
     );
   }
 }
