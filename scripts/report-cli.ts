@@ -32,7 +32,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     };
     try {
       if (arg === '--help' || arg === '-h') return { help: true };
-      else if (arg === '--url') options.url = value().replace(/\/+$/, '');
+      else if (arg === '--url') options.url = gatewayOrigin(value());
       else if (arg === '--key') options.key = value();
       else if (arg === '--route') options.route = value();
       else if (arg === '--window') options.window = int(1, 100_000);
@@ -47,8 +47,26 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
   return options;
 }
 
+/**
+ * The gateway's address as the report paths need it. The gateway logs its URL with `/v1` (the SDK's
+ * `baseURL`), so that is taken off rather than becoming a 404 for `/v1/v1/router/report`.
+ */
+function gatewayOrigin(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(`--url must be an http(s) URL such as http://127.0.0.1:8080 (got '${text}')`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--url must be an http(s) URL such as http://127.0.0.1:8080 (got '${text}')`);
+  return `${url.origin}${url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '')}`;
+}
+
 async function get<T>(options: CliOptions, path: string): Promise<T> {
-  const res = await fetch(`${options.url}${path}`, { headers: options.key ? { authorization: `Bearer ${options.key}` } : {} });
+  const res = await fetch(`${options.url}${path}`, { headers: options.key ? { authorization: `Bearer ${options.key}` } : {} }).catch((err: Error & { cause?: { code?: string; message?: string } }) => {
+    // undici's own message is only 'fetch failed'; the reason (ECONNREFUSED, ENOTFOUND, ...) is its cause.
+    throw new Error(`cannot reach the gateway at ${options.url}: ${err.cause?.code ?? err.cause?.message ?? err.message}`);
+  });
   const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
   if (!res.ok) throw new Error(`${path.split('?')[0]}: HTTP ${res.status}: ${body?.error?.message ?? 'no details'}`);
   return body as T;

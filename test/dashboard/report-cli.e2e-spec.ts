@@ -1,5 +1,17 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { parseArgs, runReport, type CliOptions } from '../../scripts/report-cli';
 import { ADMIN_KEY, startLearningRun, waitForScores, type LearningRun } from './learning-run';
+
+/** A port nothing listens on: one the system just handed out and that was closed again. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
 
 describe('npm run report', () => {
   let run: LearningRun;
@@ -34,6 +46,20 @@ describe('npm run report', () => {
     const json = JSON.parse(await runReport(options(['--url', run.stack.gateway.url, '--key', ADMIN_KEY, '--json', '--route', 'auto']))) as { series: { data: Array<{ route: string }> } };
     expect(json.series.data.map((d) => d.route)).toEqual(['auto']);
     await expect(runReport(options(['--url', run.stack.gateway.url, '--key', 'wrong-key']))).rejects.toThrow(/HTTP 401/);
+  });
+
+  // The gateway logs its URL as http://host:port/v1 (the SDK's baseURL): pasted here it was a 404 for
+  // '/v1/v1/router/report'; a gateway not listening was 'report failed: fetch failed'.
+  it('takes the URL the gateway logs (with /v1), and says which address it cannot reach and why', async () => {
+    for (const url of [`${run.stack.gateway.url}/v1`, `${run.stack.gateway.url}/v1/`, `${run.stack.gateway.url}/`]) {
+      expect(options(['--url', url]).url).toBe(run.stack.gateway.url);
+      await expect(runReport(options(['--url', url, '--key', ADMIN_KEY, '--json']))).resolves.toContain('"series"');
+    }
+    const closed = await closedPort();
+    await expect(runReport(options(['--url', `http://127.0.0.1:${closed}`, '--key', ADMIN_KEY]))).rejects.toThrow(`cannot reach the gateway at http://127.0.0.1:${closed}: ECONNREFUSED`);
+    for (const url of ['127.0.0.1:8080', 'gateway', 'ftp://127.0.0.1:8080']) {
+      expect(parseArgs(['--url', url], {})).toEqual({ error: `--url must be an http(s) URL such as http://127.0.0.1:8080 (got '${url}')` });
+    }
   });
 
   it('rejects bad arguments and takes the key from ADMIN_API_KEY', () => {

@@ -192,6 +192,45 @@ describe('bad input on the admin, report, feedback and model endpoints', () => {
     expectClientError(await call('POST', '/v1/feedback', { key: GATEWAY_KEY, body: { request_id: served.id, score: 1, comment: 'bad\u0000' } }), 400, 'comment');
   });
 
+  // Each was a 201: a budget that never capped anything, a key that could never be used, and no sign of either.
+  it.each([
+    [{ scope: 'key', subject: 'key_000000000000' }, 404, 'key_not_found'],
+    [{ scope: 'tenant', subject: 'no-such-tenant' }, 404, 'tenant_not_found'],
+    [{ scope: 'route', subject: 'atuo' }, 404, 'route_not_found'],
+  ] as const)('a budget on a subject that does not exist, %j, is a %s naming subject, not a budget that never applies', async (target, status, code) => {
+    const res = await call('POST', '/v1/admin/budgets', { body: { ...target, period: 'day', hard_limit_usd: 1 } });
+    expectClientError(res, status, 'subject');
+    expect(res.json.error.code).toBe(code);
+    const listed = (await call('GET', '/v1/admin/budgets')) as unknown as { json: { data: Array<{ subject: string }> } };
+    expect(listed.json.data.map((b) => b.subject)).not.toContain(target.subject);
+  });
+
+  it('a budget on an existing key, tenant, route, model or static key is created', async () => {
+    const key = (await call('POST', '/v1/admin/keys', { body: {} })) as unknown as { json: { id: string } };
+    const staticKeyId = ((await call('GET', '/v1/budgets', { key: GATEWAY_KEY })) as unknown as { json: { key_id: string } }).json.key_id;
+    for (const [scope, subject] of [['key', key.json.id], ['key', staticKeyId], ['tenant', 'default'], ['route', 'auto'], ['route', 'cheap']]) {
+      const res = await call('POST', '/v1/admin/budgets', { body: { scope, subject, period: 'month', soft_limit_usd: 100 } });
+      expect({ scope, subject, status: res.status }).toEqual({ scope, subject, status: 201 });
+    }
+  });
+
+  it.each([
+    [{ allowed_routes: ['auto', 'atuo'] }, 'allowed_routes.1', 'route_not_found'],
+    [{ allowed_models: ['chep'] }, 'allowed_models.0', 'model_not_found'],
+    [{ expires_at: '2020-01-01T00:00:00Z' }, 'expires_at', 'invalid_value'],
+  ])('a key that could never be used, %j, is a 400 naming the field', async (body, param, code) => {
+    const before = ((await call('GET', '/v1/admin/keys')) as unknown as { json: { data: unknown[] } }).json.data.length;
+    const res = await call('POST', '/v1/admin/keys', { body });
+    expectClientError(res, 400, param);
+    expect(res.json.error.code).toBe(code);
+    expect(((await call('GET', '/v1/admin/keys')) as unknown as { json: { data: unknown[] } }).json.data).toHaveLength(before);
+  });
+
+  it('a key limited to a configured route, a model named directly, and expiring later is created', async () => {
+    const res = await call('POST', '/v1/admin/keys', { body: { allowed_routes: ['auto', 'strong'], allowed_models: ['cheap'], expires_at: new Date(Date.now() + 86_400_000).toISOString() } });
+    expect(res.status).toBe(201);
+  });
+
   it('logged no unexpected error', () => {
     expect(unexpected).toEqual([]);
   });

@@ -118,6 +118,13 @@ export function implicitRoute(modelId: string): RouteSpec {
   return { name: modelId, candidates: [modelId], qualityFloor: 0, discount: 0.99, validators: [], implicit: true };
 }
 
+/**
+ * Whether a request's `model` may name `name` here: a route, a chat model (its implicit route), an
+ * embedding route or an embedding model. These are the names route budgets and keys' `allowed_routes` match.
+ */
+export function servesName(config: Pick<AppConfig, 'routes' | 'models' | 'embeddingRoutes' | 'embeddingModels'>, name: string): boolean {
+  return config.routes.has(name) || config.models.has(name) || config.embeddingRoutes.has(name) || config.embeddingModels.has(name);
+}
 
 /** A model of `POST /v1/embeddings` (`type: embedding`, or a catalog embedding model). */
 export interface EmbeddingModelSpec {

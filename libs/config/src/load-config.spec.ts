@@ -147,6 +147,42 @@ routes:
     expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(valid) })).toThrow(/providers\.0\.api_key_env: environment variable LOCAL_KEY is not set/);
   });
 
+  it('refuses a provider kind no adapter serves, naming it and the known kinds (the provider registry threw at start-up, with a stack trace)', () => {
+    const path = writeConfig(valid.replace('kind: openai-compatible', 'kind: openai-compatable'));
+    expect(() => loadConfig({ ROUTER_CONFIG: path, LOCAL_KEY: 'k' })).toThrow(/providers\.0\.kind: unknown kind "openai-compatable"; known: openai-compatible, anthropic, gemini/);
+  });
+
+  it('lists schema, reference, kind and key-variable problems in one run, never a key value', () => {
+    const path = writeConfig(`
+providers:
+  - { id: local, kind: openai-compatible, base_url: "http://127.0.0.1:9/v1", api_key_env: MISSING_KEY }
+  - { id: odd, kind: bogus-kind, base_url: "http://127.0.0.1:10/v1" }
+  - { id: remote, kind: openai-compatible, base_url: "https://api.example.com/v1", api_key_env: CANARY_KEY }
+models:
+  - { id: small, provider: nowhere, upstream: s, input_per_1m: 0.1, output_per_1m: 0.2, context_window: 8000 }
+  - { id: big, provider: remote, upstream: b, input_per_1m: 5, output_per_1m: 15, context_window: 128000 }
+routes:
+  - name: support
+    candidates: [small, big, huge]
+    quality_floor: 1.5
+`);
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ ROUTER_CONFIG: path, CANARY_KEY: 'sk-SECRET-canary-123' });
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems).toEqual([
+      'routes.0.quality_floor: Number must be less than or equal to 1',
+      'providers.1.kind: unknown kind "bogus-kind"; known: openai-compatible, anthropic, gemini',
+      'models.0.provider: unknown provider "nowhere"',
+      'routes.0.candidates.2: unknown model "huge"',
+      'providers.0.api_key_env: environment variable MISSING_KEY is not set',
+    ]);
+    expect(error!.message).not.toContain('canary');
+  });
+
   const constrained = `
 providers:
   - { id: us, kind: openai-compatible, base_url: "http://127.0.0.1:9/v1" }

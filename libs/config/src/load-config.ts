@@ -8,6 +8,7 @@ import { ConfigError } from './config-error';
 import { defaultRouterConfig } from './default-config';
 import { modelExtras } from './model-extras';
 import { pricePriors } from './price-prior';
+import { rawKeyVariableProblems, rawReferenceProblems } from './raw-references';
 import { routerConfigSchema, type RouterConfigFile, type TierConfig } from './router-config.schema';
 import { settingsSchema } from './settings.schema';
 
@@ -25,8 +26,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const path = env.ROUTER_CONFIG;
   const source = path ? `file ${path}` : 'built-in default';
   let file: RouterConfigFile | undefined;
+  let raw: unknown;
   try {
-    file = path ? parseRouterConfig(readConfigText(path), source) : defaultRouterConfig(env);
+    if (path) {
+      raw = parseYamlText(readConfigText(path), source);
+      file = validateRouterConfig(raw, source);
+    } else {
+      file = defaultRouterConfig(env);
+    }
   } catch (err) {
     if (err instanceof ConfigError) problems.push(...err.problems);
     else throw err;
@@ -37,6 +44,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         problems.push(`providers.${i}.api_key_env: environment variable ${p.api_key_env} is not set`);
       }
     });
+  } else {
+    // The file failed its schema: its key variables are still checked, so they are listed in the same run.
+    problems.push(...rawKeyVariableProblems(raw, env));
   }
   if (problems.length > 0 || !settings.success || !file) throw new ConfigError(source, problems);
   const s = settings.data;
@@ -188,16 +198,24 @@ function readConfigText(path: string): string {
 }
 
 export function parseRouterConfig(text: string, source: string): RouterConfigFile {
-  let raw: unknown;
+  return validateRouterConfig(parseYamlText(text, source), source);
+}
+
+function parseYamlText(text: string, source: string): unknown {
   try {
-    raw = parseYaml(text) ?? {};
+    return parseYaml(text) ?? {};
   } catch (err) {
     const where = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : '';
     throw new ConfigError(source, [`(yaml)${where}: ${(err as Error).message.split('\n')[0]}`]);
   }
+}
+
+function validateRouterConfig(raw: unknown, source: string): RouterConfigFile {
   const parsed = routerConfigSchema.safeParse(raw);
-  if (!parsed.success) throw ConfigError.fromZod(source, parsed.error.issues);
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  // Zod stops before the whole-file checks when a field fails: the references are read from the raw file too.
+  const problems = ConfigError.fromZod(source, parsed.error.issues).problems;
+  throw new ConfigError(source, [...new Set([...problems, ...rawReferenceProblems(raw)])]);
 }
 
 /** For a process's entry point: the configuration, or every problem on stderr and exit code 2. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { findCatalogEmbeddingModel, findCatalogModel, isPresetId, type CatalogEmbeddingModel, type CatalogModel, MODEL_CATALOG, PROVIDER_PRESETS, resolvePreset, type ProviderPreset, type ToolForm } from '../../providers/src';
+import { findCatalogEmbeddingModel, findCatalogModel, isPresetId, type CatalogEmbeddingModel, type CatalogModel, MODEL_CATALOG, PROVIDER_PRESETS, providerKinds, resolvePreset, type ProviderPreset, type ToolForm } from '../../providers/src';
 import type { DroppableParam } from '../../providers/src/catalog/param-rules';
 import type { ThinkingMode } from '../../providers/src/catalog/thinking-mode';
 import type { ModelCapabilitiesConfig, PromptTemplateConfig } from './prompt-template.schema';
@@ -112,7 +112,15 @@ export function resolveRouterConfig<C extends { providers: ProviderInput[]; mode
   return { ...cfg, providers, models };
 }
 
+/** A `kind` no adapter family is registered for: the provider registry would throw at start-up, after the config passed. */
+export function unknownKindProblem(kind: string): string | undefined {
+  const known = providerKinds();
+  return known.includes(kind) ? undefined : `unknown kind "${kind}"; known: ${known.join(', ')}`;
+}
+
 function resolveProvider<P extends ProviderInput>(p: P, problem: (field: string, message: string) => void): ResolvedProvider<P> {
+  const kindProblem = p.kind === undefined ? undefined : unknownKindProblem(p.kind);
+  if (kindProblem) problem('kind', kindProblem);
   if (!p.preset) {
     if (!p.kind) problem('kind', 'give a kind (or a preset)');
     if (!p.base_url) problem('base_url', 'give a base_url (or a preset)');
@@ -271,7 +279,7 @@ function catalogLongContext(m: ModelInput, entry: CatalogModel | undefined): Lon
   };
 }
 
-function isLoopback(url: string): boolean {
+export function isLoopback(url: string): boolean {
   return /^https?:\/\/(127\.0\.0\.1|localhost)([:/]|$)/.test(url);
 }
 

@@ -1,6 +1,6 @@
 import { hash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { AppConfig } from '../../../../libs/config/src';
+import { servesName, type AppConfig } from '../../../../libs/config/src';
 import { GatewayError, type Clock } from '../../../../libs/core/src';
 import type { DatabaseHandle } from '../../../../libs/storage/src';
 import { ApiKeyRepository, type ApiKeyRow, type ApiKeyWithTenant } from '../../../../libs/storage/src/repositories/api-key.repository';
@@ -129,6 +129,7 @@ export class AccessService implements OnModuleInit, OnModuleDestroy {
     if (!(await this.tenants.find(input.tenantId))) {
       throw GatewayError.notFound(`Tenant '${input.tenantId}' does not exist; create it first.`, 'tenant_not_found', 'tenant_id');
     }
+    this.checkNewKey(input);
     const key = `sk-gw-${randomBytes(24).toString('base64url')}`;
     const digest = sha256Hex(key);
     const row = await this.keys.insert({
@@ -148,6 +149,26 @@ export class AccessService implements OnModuleInit, OnModuleDestroy {
     return { key, row };
   }
 
+  /**
+   * A key limited to a route or model this gateway does not serve (a typo) could never be used there,
+   * and one that has already expired never at all: both are the admin's mistake, refused naming the field.
+   */
+  private checkNewKey(input: NewKeyInput): void {
+    input.allowedRoutes?.forEach((name, i) => {
+      if (!servesName(this.config, name)) {
+        throw GatewayError.invalidRequest(`allowed_routes.${i}: this gateway serves no route or model '${name}'.`, `allowed_routes.${i}`, 'route_not_found');
+      }
+    });
+    input.allowedModels?.forEach((name, i) => {
+      if (!this.config.models.has(name) && !this.config.embeddingModels.has(name)) {
+        throw GatewayError.invalidRequest(`allowed_models.${i}: this gateway serves no model '${name}'.`, `allowed_models.${i}`, 'model_not_found');
+      }
+    });
+    if (input.expiresAt && input.expiresAt.getTime() <= this.clock.now()) {
+      throw GatewayError.invalidRequest(`expires_at: ${input.expiresAt.toISOString()} has passed; the key would never work.`, 'expires_at', 'invalid_value');
+    }
+  }
+
   async revokeKey(id: string): Promise<ApiKeyRow> {
     this.revocations++;
     const row = await this.keys.revoke(id, new Date(this.clock.now()));
@@ -163,6 +184,16 @@ export class AccessService implements OnModuleInit, OnModuleDestroy {
 
   listKeys(tenantId?: string): Promise<ApiKeyRow[]> {
     return this.keys.list(tenantId);
+  }
+
+  /** Whether `id` names a key: one from GATEWAY_API_KEYS or one made through the admin API (revoked ones too). */
+  async keyExists(id: string): Promise<boolean> {
+    for (const access of this.staticKeys.values()) if (access.keyId === id) return true;
+    return (await this.keys.find(id)) !== undefined;
+  }
+
+  async tenantExists(id: string): Promise<boolean> {
+    return (await this.tenants.find(id)) !== undefined;
   }
 
   async getKey(id: string): Promise<ApiKeyRow> {

@@ -21,11 +21,12 @@ import {
   type PeriodWindow,
   type TryAddResult,
 } from '../../../../libs/budget/src';
-import type { AppConfig, EmbeddingModelSpec } from '../../../../libs/config/src';
+import { servesName, type AppConfig, type EmbeddingModelSpec } from '../../../../libs/config/src';
 import { GatewayError, type ChatRequest, type Clock } from '../../../../libs/core/src';
 import type { DatabaseHandle, NewRequestRow } from '../../../../libs/storage/src';
 import { BudgetRepository } from '../../../../libs/storage/src/repositories/budget.repository';
 import { SpendLedgerRepository, type RecordSpend, type SpendRow } from '../../../../libs/storage/src/repositories/spend-ledger.repository';
+import { AccessService } from '../auth/access.service';
 import { openAccess, type KeyAccess } from '../auth/key-access';
 import type { RequestContext } from '../chat/request-context';
 import type { RoutePlan } from '../routing/plan-route';
@@ -127,6 +128,7 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
     @Inject(DATABASE) database: DatabaseHandle,
     @Inject(LOG) private readonly log: GatewayRuntime['log'],
     @Inject(COUNTER_STORE) private readonly store: CounterStore,
+    private readonly access: AccessService,
   ) {
     this.repository = new BudgetRepository(database.db);
     this.ledgerRepository = new SpendLedgerRepository(database.db);
@@ -501,6 +503,7 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
   }
 
   async createBudget(input: NewBudgetInput): Promise<BudgetStatus> {
+    await this.checkSubject(input.scope, input.subject);
     const row = await this.repository.insert({
       id: `budget_${randomBytes(8).toString('hex')}`,
       scope: input.scope,
@@ -513,6 +516,22 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
     });
     await this.refresh();
     return (await this.statuses()).find((s) => s.id === row.id)!;
+  }
+
+  /**
+   * A budget applies only to requests of its subject: one on a key, tenant or route that does not
+   * exist (a typo) would be accepted and never cap anything, so it is refused naming `subject`.
+   */
+  private async checkSubject(scope: BudgetScope, subject: string): Promise<void> {
+    if (scope === 'key' && !(await this.access.keyExists(subject))) {
+      throw GatewayError.notFound(`Key '${subject}' does not exist; a budget on it would never apply.`, 'key_not_found', 'subject');
+    }
+    if (scope === 'tenant' && !(await this.access.tenantExists(subject))) {
+      throw GatewayError.notFound(`Tenant '${subject}' does not exist; a budget on it would never apply.`, 'tenant_not_found', 'subject');
+    }
+    if (scope === 'route' && !servesName(this.config, subject)) {
+      throw GatewayError.notFound(`This gateway serves no route or model '${subject}'; a budget on it would never apply.`, 'route_not_found', 'subject');
+    }
   }
 
   async removeBudget(id: string): Promise<void> {
