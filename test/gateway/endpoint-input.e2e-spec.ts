@@ -92,6 +92,20 @@ describe('bad input on the admin, report, feedback and model endpoints', () => {
     expect(res.json.error.message).toMatch(/router\.yaml/);
   });
 
+  it('a DELETE sent with a JSON content type and no body (as scripts often send it) is carried out, and a POST without its body is still a 400', async () => {
+    const created = await call('POST', '/v1/admin/budgets', { body: { scope: 'route', subject: 'auto', period: 'day', hard_limit_usd: 3 } });
+    expect(created.status).toBe(201);
+    const id = (created.json as unknown as { id: string }).id;
+    const headers = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
+    const deleted = await request(`${stack.gateway.url}/v1/admin/budgets/${id}`, { method: 'DELETE', headers });
+    await deleted.body.dump();
+    expect(deleted.statusCode).toBe(200);
+    const listed = (await call('GET', '/v1/admin/budgets')) as unknown as { json: { data: Array<{ id: string }> } };
+    expect(listed.json.data.map((b) => b.id)).not.toContain(id);
+    const post = await request(`${stack.gateway.url}/v1/admin/budgets`, { method: 'POST', headers });
+    expectClientError({ status: post.statusCode, json: (await post.body.json()) as OpenAIError }, 400);
+  });
+
   // Number() read '0x10' as 16, '1e3' as 1000, ' 5 ' as 5 and '' as 0 (the default on the dashboard's endpoints).
   const integerParams = [
     ['/v1/router/report', 'window'],

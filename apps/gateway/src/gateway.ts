@@ -107,8 +107,10 @@ async function listen(config: AppConfig, runtime: GatewayRuntime): Promise<Runni
   });
   // Every JSON body is read as the raw chat route reads it (parseJsonBody). Registered before Nest's
   // init, so Nest adds no parser of its own: a form-encoded body is a 415, not a second way in.
-  app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, (_req, body: Buffer, done) => {
-    if (body.length === 0) return done(new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY(), undefined);
+  app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, (req, body: Buffer, done) => {
+    // A DELETE carries no body, but scripts often send it with the JSON content type anyway (curl -H,
+    // HTTP clients that set it on every call): carried out, as a DELETE without the header is.
+    if (body.length === 0) return req.method === 'DELETE' ? done(null, undefined) : done(new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY(), undefined);
     try {
       done(null, parseJsonBody(body.toString('utf8')));
     } catch (err) {
