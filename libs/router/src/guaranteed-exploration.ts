@@ -33,10 +33,6 @@ export interface GuaranteedExploration {
   surplusLeft: number;
 }
 
-// Round 25 throwaway bench knobs (bench only; reverted by the next commit): GX_CAP=N no guaranteed share at context evidence >= N, GX_DECAY=N share x min(1, N / evidence)
-const SCRATCH_CAP = process.env.GX_CAP ? Number(process.env.GX_CAP) : undefined;
-const SCRATCH_DECAY = process.env.GX_DECAY ? Number(process.env.GX_DECAY) : undefined;
-
 const NOTHING_GUARANTEED: GuaranteedExploration = Object.freeze({ explored: -1, surplusLeft: 1 });
 
 /**
@@ -66,8 +62,6 @@ export function guaranteedExploration(
   /** `RoutePolicy.exploreCheaperShare`: at most this share of requests per model. */
   share: number,
   random: Random,
-  /** Each candidate's evidence in this context (observations behind its context posterior, beyond the prior). */
-  evidence?: ArrayLike<number>,
 ): GuaranteedExploration {
   const n = candidates.length;
   let home = -1;
@@ -83,7 +77,6 @@ export function guaranteedExploration(
     eligible[i] === 1 &&
     lower[i] < threshold &&
     candidates[i].expectedCostUsd < maxCost &&
-    (evidence === undefined || SCRATCH_CAP === undefined || evidence[i] < SCRATCH_CAP) &&
     lowerQuantile(posteriorA[i], posteriorB[i], -GUARANTEED_REFUTE_Z) >= threshold;
   let k = 0;
   for (let i = 0; i < n; i++) if (explorable(i)) k++;
@@ -95,7 +88,7 @@ export function guaranteedExploration(
   for (let i = 0; i < n; i++) {
     if (!explorable(i)) continue;
     const gap = Math.max(surplus, homeMean - lowerQuantile(posteriorA[i], posteriorB[i], GUARANTEED_FUND_Z));
-    const p = Math.min(SCRATCH_DECAY !== undefined && evidence !== undefined ? share * Math.min(1, SCRATCH_DECAY / Math.max(1, evidence[i])) : share, surplus / (k * gap));
+    const p = Math.min(share, surplus / (k * gap));
     total += p;
     if (u < total) return { explored: i, surplusLeft: 0 };
     spent += p * gap;
