@@ -1,5 +1,13 @@
 import { seededRandom, type Random } from '../../core/src';
-import { GUARANTEED_CHEAPER_BY, GUARANTEED_FUND_Z, guaranteedExploration } from './guaranteed-exploration';
+import {
+  GUARANTEED_CHEAPER_BY,
+  GUARANTEED_FUND_Z,
+  GUARANTEED_LATE_EVIDENCE,
+  GUARANTEED_REFUTE_Z,
+  GUARANTEED_REFUTE_Z_LATE,
+  guaranteedExploration,
+  guaranteedRefuteZ,
+} from './guaranteed-exploration';
 import { lowerQuantile, normalQuantile } from './safe-exploration';
 import { arm, cheapAndStrong, toMap } from './spec-fixtures';
 import { decide, type RoutePolicy } from './thompson-policy';
@@ -7,8 +15,8 @@ import { decide, type RoutePolicy } from './thompson-policy';
 const threshold = 0.8;
 const z = normalQuantile(0.8);
 
-/** Beta posteriors (a, b) and costs per model, all eligible unless listed. */
-function setup(models: Array<{ a: number; b: number; cost: number; eligible?: boolean }>) {
+/** Beta posteriors (a, b), costs and context evidence (0 unless listed) per model, all eligible unless listed. */
+function setup(models: Array<{ a: number; b: number; cost: number; eligible?: boolean; evidence?: number }>) {
   const posteriorA = models.map((m) => m.a);
   const posteriorB = models.map((m) => m.b);
   return {
@@ -18,6 +26,7 @@ function setup(models: Array<{ a: number; b: number; cost: number; eligible?: bo
     lower: models.map((m) => lowerQuantile(m.a, m.b, z)),
     posteriorA,
     posteriorB,
+    evidence: models.map((m) => m.evidence ?? 0),
   };
 }
 
@@ -28,7 +37,7 @@ function fundGap(s: ReturnType<typeof setup>, i: number): number {
 }
 
 function run(s: ReturnType<typeof setup>, share: number, random: Random) {
-  return guaranteedExploration(s.candidates, s.eligible, s.means, s.lower, s.posteriorA, s.posteriorB, threshold, share, random);
+  return guaranteedExploration(s.candidates, s.eligible, s.means, s.lower, s.posteriorA, s.posteriorB, s.evidence, threshold, share, random);
 }
 
 /** A random source that returns `u` and counts its calls. */
@@ -64,6 +73,21 @@ describe('guaranteedExploration', () => {
     expect(run(setup([home, refuted]), 0.3, random)).toEqual({ explored: -1, surplusLeft: 1 });
     expect(run(setup([home, { ...cheap, cost: GUARANTEED_CHEAPER_BY }]), 0.3, random)).toEqual({ explored: -1, surplusLeft: 1 });
     expect(run(setup([home, { ...cheap, eligible: false }]), 0.3, random)).toEqual({ explored: -1, surplusLeft: 1 });
+    expect(random.calls).toBe(0);
+  });
+
+  it('refutes a model with GUARANTEED_LATE_EVIDENCE context observations or more at GUARANTEED_REFUTE_Z_LATE (round 25)', () => {
+    expect(guaranteedRefuteZ(0)).toBe(GUARANTEED_REFUTE_Z);
+    expect(guaranteedRefuteZ(GUARANTEED_LATE_EVIDENCE - 1)).toBe(GUARANTEED_REFUTE_Z);
+    expect(guaranteedRefuteZ(GUARANTEED_LATE_EVIDENCE)).toBe(GUARANTEED_REFUTE_Z_LATE);
+    // Just under the threshold: its upper quantile clears it at z 1, not at z 0.5.
+    const lure = { a: 181, b: 51, cost: 0.1 };
+    expect(lowerQuantile(lure.a, lure.b, -GUARANTEED_REFUTE_Z)).toBeGreaterThan(threshold);
+    expect(lowerQuantile(lure.a, lure.b, -GUARANTEED_REFUTE_Z_LATE)).toBeLessThan(threshold);
+    // On thin evidence it keeps its share (round 23's rule); with GUARANTEED_LATE_EVIDENCE it is refuted, and nothing is drawn.
+    expect(run(setup([home, { ...lure, evidence: GUARANTEED_LATE_EVIDENCE - 1 }]), 0.3, fixed(0)).explored).toBe(1);
+    const random = fixed(0);
+    expect(run(setup([home, { ...lure, evidence: GUARANTEED_LATE_EVIDENCE }]), 0.3, random)).toEqual({ explored: -1, surplusLeft: 1 });
     expect(random.calls).toBe(0);
   });
 

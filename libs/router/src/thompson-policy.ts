@@ -397,7 +397,7 @@ export function decide(
     if (replaced !== undefined) order = replaced;
     else {
       const guaranteed =
-        cheaperShare === undefined ? undefined : guaranteedExploration(candidates, eligibleNow, means, lower, posteriorA, posteriorB, threshold, cheaperShare, random);
+        cheaperShare === undefined ? undefined : guaranteedExploration(candidates, eligibleNow, means, lower, posteriorA, posteriorB, evidenceOf, threshold, cheaperShare, random);
       if (guaranteed !== undefined && guaranteed.explored >= 0) {
         const k = order.indexOf(guaranteed.explored);
         if (k > 0) order = moveToFront(order, k);
