@@ -3,9 +3,10 @@ import { rejection } from '../support/sdk-rejection';
 import { LengthFinishReasonError } from 'openai/error';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
-import { startFakeAnthropic, type FakeUpstream } from '../fakes/fake-anthropic.server';
-import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.server';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
+import type { FakeUpstream } from '../fakes/fake-anthropic.server';
+import type { FakeGemini } from '../fakes/fake-gemini.server';
+import type { FakeOpenAI } from '../fakes/fake-openai.server';
+import { startThreeFakes, THREE_FAKES_ENV, type ThreeFakes } from '../support/three-fakes';
 import { eventually, startStack, type Stack } from '../support/stack';
 
 /**
@@ -13,27 +14,23 @@ import { eventually, startStack, type Stack } from '../support/stack';
  * provider answers: an OpenAI-compatible upstream, Anthropic or Gemini (fakes speaking each wire format).
  */
 describe('OpenAI compatibility through the gateway, with the official openai SDK', () => {
+  let fakes: ThreeFakes;
   let openai: FakeOpenAI;
   let anthropic: FakeUpstream;
   let gemini: FakeGemini;
   let stack: Stack;
 
   beforeAll(async () => {
-    openai = await startFakeOpenAI();
-    anthropic = await startFakeAnthropic();
-    gemini = await startFakeGemini();
+    fakes = await startThreeFakes();
+    ({ openai, anthropic, gemini } = fakes);
     const yaml = `
 providers:
-  - { id: oai, kind: openai-compatible, base_url: "${openai.url}" }
+${fakes.providersYaml}
   # OpenAI itself (its preset): takes allowed_tools and custom tools as they are
   - { id: oai-native, preset: openai, base_url: "${openai.url}" }
-  - { id: claude-api, preset: anthropic, base_url: "${anthropic.url}" }
-  - { id: google, preset: gemini, base_url: "${gemini.url}" }
 models:
-  - { id: gpt, provider: oai, upstream: gpt-4o-mini, input_per_1m: 0.15, output_per_1m: 0.6, context_window: 128000 }
+${fakes.modelsYaml}
   - { id: gpt-native, provider: oai-native, upstream: gpt-5-mini, input_per_1m: 0.25, output_per_1m: 2, context_window: 400000 }
-  - { id: sonnet, catalog: claude-sonnet-4 }
-  - { id: flash, catalog: gemini-2.5-flash }
   - { id: sonnet-cheap, catalog: claude-sonnet-4, input_per_1m: 0.01, output_per_1m: 0.01 }
   - { id: flash-cheap, catalog: gemini-2.5-flash, input_per_1m: 0.02, output_per_1m: 0.02 }
 routes:
@@ -44,13 +41,11 @@ routes:
   - { name: claude-first, candidates: [sonnet-cheap, gpt], quality_floor: 0 }
   - { name: every-kind, candidates: [sonnet-cheap, flash-cheap, gpt, gpt-native], quality_floor: 0, failover: { max_models: 4 } }
 `;
-    stack = await startStack({ yaml, queue: 'in-process', env: { ANTHROPIC_API_KEY: 'sk-ant-test', GEMINI_API_KEY: 'AIza-test', OPENAI_API_KEY: 'sk-test' } });
+    stack = await startStack({ yaml, queue: 'in-process', env: { ...THREE_FAKES_ENV, OPENAI_API_KEY: 'sk-test' } });
   });
   afterAll(async () => {
     await stack.close();
-    await openai.close();
-    await anthropic.close();
-    await gemini.close();
+    await fakes.close();
   });
 
   it('retrieves one model or route with models.retrieve, and 404s an unknown one as OpenAI does', async () => {

@@ -1,8 +1,9 @@
 import OpenAI from 'openai';
 import type { ResponseInputItem } from 'openai/resources/responses/responses';
-import { startFakeAnthropic, type FakeUpstream } from '../fakes/fake-anthropic.server';
-import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.server';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
+import type { FakeUpstream } from '../fakes/fake-anthropic.server';
+import type { FakeGemini } from '../fakes/fake-gemini.server';
+import type { FakeOpenAI } from '../fakes/fake-openai.server';
+import { startThreeFakes, THREE_FAKES_ENV, type ThreeFakes } from '../support/three-fakes';
 import { rejection } from '../support/sdk-rejection';
 import { startStack, type Stack } from '../support/stack';
 
@@ -12,32 +13,26 @@ import { startStack, type Stack } from '../support/stack';
  * provider's wire format).
  */
 describe('the official openai SDK against the gateway: audited differences of the Responses API', () => {
+  let fakes: ThreeFakes;
   let openai: FakeOpenAI;
   let anthropic: FakeUpstream;
   let gemini: FakeGemini;
   let stack: Stack;
 
   beforeAll(async () => {
-    openai = await startFakeOpenAI();
-    anthropic = await startFakeAnthropic();
-    gemini = await startFakeGemini();
+    fakes = await startThreeFakes();
+    ({ openai, anthropic, gemini } = fakes);
     const yaml = `
 providers:
-  - { id: oai, kind: openai-compatible, base_url: "${openai.url}" }
-  - { id: claude-api, preset: anthropic, base_url: "${anthropic.url}" }
-  - { id: google, preset: gemini, base_url: "${gemini.url}" }
+${fakes.providersYaml}
 models:
-  - { id: gpt, provider: oai, upstream: gpt-4o-mini, input_per_1m: 0.15, output_per_1m: 0.6, context_window: 128000 }
-  - { id: sonnet, catalog: claude-sonnet-4 }
-  - { id: flash, catalog: gemini-2.5-flash }
+${fakes.modelsYaml}
 `;
-    stack = await startStack({ yaml, queue: 'in-process', env: { ANTHROPIC_API_KEY: 'sk-ant-test', GEMINI_API_KEY: 'AIza-test' } });
+    stack = await startStack({ yaml, queue: 'in-process', env: THREE_FAKES_ENV });
   });
   afterAll(async () => {
     await stack.close();
-    await openai.close();
-    await anthropic.close();
-    await gemini.close();
+    await fakes.close();
   });
 
   const PDF = 'JVBERi0xLjQKJcTl8uXrpw==';

@@ -1,7 +1,8 @@
 import OpenAI from 'openai';
-import { startFakeAnthropic, type FakeUpstream } from '../fakes/fake-anthropic.server';
-import { EMPTY_TEXT_REFUSAL, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.server';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
+import type { FakeUpstream } from '../fakes/fake-anthropic.server';
+import { EMPTY_TEXT_REFUSAL, type FakeGemini } from '../fakes/fake-gemini.server';
+import type { FakeOpenAI } from '../fakes/fake-openai.server';
+import { startThreeFakes, THREE_FAKES_ENV, type ThreeFakes } from '../support/three-fakes';
 import { rejection } from '../support/sdk-rejection';
 import { GATEWAY_KEY, startStack, type Stack } from '../support/stack';
 
@@ -10,24 +11,20 @@ import { GATEWAY_KEY, startStack, type Stack } from '../support/stack';
  * the gateway with the SDK against each adapter (fakes speaking each provider's wire format).
  */
 describe('the official openai SDK against the gateway: audited differences', () => {
+  let fakes: ThreeFakes;
   let openai: FakeOpenAI;
   let anthropic: FakeUpstream;
   let gemini: FakeGemini;
   let stack: Stack;
 
   beforeAll(async () => {
-    openai = await startFakeOpenAI();
-    anthropic = await startFakeAnthropic();
-    gemini = await startFakeGemini();
+    fakes = await startThreeFakes();
+    ({ openai, anthropic, gemini } = fakes);
     const yaml = `
 providers:
-  - { id: oai, kind: openai-compatible, base_url: "${openai.url}" }
-  - { id: claude-api, preset: anthropic, base_url: "${anthropic.url}" }
-  - { id: google, preset: gemini, base_url: "${gemini.url}" }
+${fakes.providersYaml}
 models:
-  - { id: gpt, provider: oai, upstream: gpt-4o-mini, input_per_1m: 0.15, output_per_1m: 0.6, context_window: 128000 }
-  - { id: sonnet, catalog: claude-sonnet-4 }
-  - { id: flash, catalog: gemini-2.5-flash }
+${fakes.modelsYaml}
   - { id: sonnet-cheap, catalog: claude-sonnet-4, input_per_1m: 0.01, output_per_1m: 0.01 }
   - { id: mini, catalog: gpt-4o-mini, provider: oai }
   - { id: flash-cheap, catalog: gemini-2.5-flash, input_per_1m: 0.01, output_per_1m: 0.01 }
@@ -44,13 +41,11 @@ routes:
   # a budget too small for any request: each is refused with a 429 budget_exceeded
   - { name: spent, candidates: [gpt], quality_floor: 0, budget_usd_per_day: 0.000001 }
 `;
-    stack = await startStack({ yaml, queue: 'in-process', env: { ANTHROPIC_API_KEY: 'sk-ant-test', GEMINI_API_KEY: 'AIza-test' } });
+    stack = await startStack({ yaml, queue: 'in-process', env: THREE_FAKES_ENV });
   });
   afterAll(async () => {
     await stack.close();
-    await openai.close();
-    await anthropic.close();
-    await gemini.close();
+    await fakes.close();
   });
 
   it("fails fast on a spent budget with the SDK's default retries, instead of sleeping until the budget resets", async () => {
