@@ -230,6 +230,40 @@ describe('a key cap holds across two gateway processes sharing Redis and Postgre
   });
 });
 
+describe('budgets created through the admin API, two gateways sharing Redis and Postgres', () => {
+  let upstream: FakeOpenAI;
+  let stack: Stack;
+  let second: RunningGateway;
+
+  beforeAll(async () => {
+    upstream = await startFakeOpenAI(() => ({ kind: 'text', content: 'Hello!' }));
+    stack = await startStack({ yaml: budgetYaml(upstream.url), queue: 'in-process', env: { ADMIN_API_KEY: ADMIN_KEY, REDIS_URL, INLINE_WORKER: 'true' } });
+    second = await startGateway(stack.gateway.runtime.config, { log: () => undefined });
+  });
+  afterAll(async () => {
+    await second.close();
+    await stack.close();
+    await upstream.close();
+  });
+
+  it('the same budget POSTed 10 times at once, to both gateways, is created once; the others are 409 budget_exists naming it', async () => {
+    const { id } = await newKey(stack.gateway.url, { tenant_id: 'default' });
+    await second.app.get(BudgetService).refresh();
+    const body = { scope: 'key', subject: id, period: 'day', hard_limit_usd: CAP_USD };
+    const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => call(i % 2 === 0 ? stack.gateway.url : second.url, 'POST', '/v1/admin/budgets', ADMIN_KEY, body)));
+    const created = replies.filter((r) => r.status === 201);
+    expect(replies.map((r) => r.status).sort()).toEqual([201, ...Array.from({ length: 9 }, () => 409)]);
+    const budgetId = created[0].json.id as string;
+    for (const r of replies.filter((x) => x.status === 409)) {
+      expect(r.json.error).toMatchObject({ type: 'invalid_request_error', code: 'budget_exists', param: 'subject' });
+      expect(r.json.error?.message).toContain(budgetId);
+    }
+    const listed = await admin<{ data: Array<{ id: string }> }>(stack.gateway.url, 'GET', `/v1/admin/budgets?scope=key&subject=${id}`);
+    expect(listed.data.map((b) => b.id)).toEqual([budgetId]);
+  });
+
+});
+
 /** A new key of tenant "default" with a daily budget of `capUsd` on it. */
 async function keyWithDailyBudget(base: string, capUsd: number): Promise<{ id: string; key: string }> {
   const created = await newKey(base, { tenant_id: 'default' });

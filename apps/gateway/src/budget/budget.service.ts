@@ -504,18 +504,23 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
 
   async createBudget(input: NewBudgetInput): Promise<BudgetStatus> {
     await this.checkSubject(input.scope, input.subject);
-    const row = await this.repository.insert({
+    const windowSeconds = input.period === 'rolling' ? (input.windowSeconds ?? null) : null;
+    // A route's budget_usd_per_day is a daily route budget already: a second one would only confuse.
+    const configured = this.budgets.find((b) => b.source === 'config' && b.scope === input.scope && b.subject === input.subject && b.period.kind === input.period);
+    if (configured) throw budgetExists(configured.id, input, 'it comes from router.yaml (budget_usd_per_day): change it there');
+    const result = await this.repository.insertUnique({
       id: `budget_${randomBytes(8).toString('hex')}`,
       scope: input.scope,
       subject: input.subject,
       period: input.period,
-      window_seconds: input.period === 'rolling' ? (input.windowSeconds ?? null) : null,
+      window_seconds: windowSeconds,
       hard_limit_usd: input.hardLimitUsd ?? null,
       soft_limit_usd: input.softLimitUsd ?? null,
       created_at: new Date(this.clock.now()),
     });
+    if ('existing' in result) throw budgetExists(result.existing.id, input, 'delete it first to replace it');
     await this.refresh();
-    return (await this.statuses()).find((s) => s.id === row.id)!;
+    return (await this.statuses()).find((s) => s.id === result.created.id)!;
   }
 
   /**
@@ -580,6 +585,18 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
   today(): string {
     return new Date(this.clock.now()).toISOString().slice(0, 10);
   }
+}
+
+/** 409 for a second budget with the same scope, subject and period (and rolling window). */
+function budgetExists(existingId: string, input: NewBudgetInput, howToChange: string): GatewayError {
+  const period = input.period === 'rolling' ? `rolling ${input.windowSeconds}s` : input.period;
+  return new GatewayError(
+    409,
+    `A ${period} budget on ${input.scope} '${input.subject}' already exists: '${existingId}'; ${howToChange}.`,
+    'invalid_request_error',
+    'budget_exists',
+    'subject',
+  );
 }
 
 function describeScope(b: BudgetDefinition): string {
