@@ -116,6 +116,7 @@ describe('bad input on the admin, report, feedback and model endpoints', () => {
     expectClientError(again, 409, 'subject');
     expect(again.json.error.code).toBe('budget_exists');
     expect(again.json.error.message).toContain(`'${id}'`);
+    expect(again.json.error.message).toContain(`POST /v1/admin/budgets/${id}`);
     expect((await call('POST', '/v1/admin/budgets', { body: { ...body, window_seconds: 60 } })).status).toBe(201);
     const listed = (await call('GET', '/v1/admin/budgets?scope=route&subject=cheap')) as unknown as { json: { data: Array<{ id: string; window_seconds: number }> } };
     expect(listed.json.data.filter((b) => b.window_seconds === 3600).map((b) => b.id)).toEqual([id]);
@@ -127,6 +128,29 @@ describe('bad input on the admin, report, feedback and model endpoints', () => {
     expect(res.json.error.code).toBe('budget_exists');
     expect(res.json.error.message).toContain("'config_auto'");
     expect(res.json.error.message).toMatch(/router\.yaml/);
+  });
+
+  it('POST /v1/admin/budgets/{id} changes limits and answers the budget; a soft limit above the hard cap is a 400; a config budget 409; an unknown id 404', async () => {
+    const created = await call('POST', '/v1/admin/budgets', { body: { scope: 'route', subject: 'strong', period: 'month', hard_limit_usd: 10, soft_limit_usd: 5 } });
+    const id = (created.json as unknown as { id: string }).id;
+    const changed = await call('POST', `/v1/admin/budgets/${id}`, { body: { hard_limit_usd: 20 } });
+    expect(changed.status).toBe(200);
+    expect(changed.json).toMatchObject({ id, hard_limit_usd: 20, soft_limit_usd: 5, period: 'month', source: 'admin' });
+    expectClientError(await call('POST', `/v1/admin/budgets/${id}`, { body: { soft_limit_usd: 21 } }), 400, 'soft_limit_usd');
+    expectClientError(await call('POST', `/v1/admin/budgets/${id}`, { body: { hard_limit_usd: 4 } }), 400, 'hard_limit_usd');
+    expectClientError(await call('POST', `/v1/admin/budgets/${id}`, { body: { hard_limit_usd: -1 } }), 400, 'hard_limit_usd');
+    expectClientError(await call('POST', `/v1/admin/budgets/${id}`, { body: {} }), 400, 'hard_limit_usd');
+    expectClientError(await call('POST', `/v1/admin/budgets/${id}`, { body: { period: 'day' } }), 400);
+    expect((await call('POST', `/v1/admin/budgets/${id}`, { body: { hard_limit_usd: 4, soft_limit_usd: 3 } })).json).toMatchObject({ hard_limit_usd: 4, soft_limit_usd: 3 });
+    const listed = (await call('GET', '/v1/admin/budgets?scope=route&subject=strong')) as unknown as { json: { data: Array<{ id: string; hard_limit_usd: number }> } };
+    expect(listed.json.data.find((b) => b.id === id)?.hard_limit_usd).toBe(4);
+
+    const fromConfig = await call('POST', '/v1/admin/budgets/config_auto', { body: { hard_limit_usd: 9 } });
+    expectClientError(fromConfig, 409, 'id');
+    expect(fromConfig.json.error.code).toBe('budget_from_config');
+    const unknown = await call('POST', '/v1/admin/budgets/budget_0000000000000000', { body: { hard_limit_usd: 9 } });
+    expectClientError(unknown, 404, 'id');
+    expect(unknown.json.error.code).toBe('budget_not_found');
   });
 
   // Number() read '0x10' as 16, '1e3' as 1000, ' 5 ' as 5 and '' as 0 (the default on the dashboard's endpoints).

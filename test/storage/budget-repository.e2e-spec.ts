@@ -66,4 +66,18 @@ describe('budget repository and the budget-unique migration', () => {
     await budgets.remove(created[0], new Date());
     expect('created' in (await budgets.insertUnique(row('c_after', { subject: 'key_race' })))).toBe(true);
   });
+
+  it('updateLimits changes a live budget in one transaction; a refusal thrown by the change leaves it as it was', async () => {
+    await budgets.insert(row('u_1', { subject: 'key_u', soft_limit_usd: 5 }));
+    expect(await budgets.updateLimits('u_1', () => ({ hard_limit_usd: 20, soft_limit_usd: 5 }))).toMatchObject({ id: 'u_1', hard_limit_usd: 20 });
+    await expect(
+      budgets.updateLimits('u_1', () => {
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    expect((await budgets.listActive()).find((b) => b.id === 'u_1')).toMatchObject({ hard_limit_usd: 20, soft_limit_usd: 5 });
+    expect(await budgets.updateLimits('no_such', () => ({ hard_limit_usd: 1, soft_limit_usd: null }))).toBeUndefined();
+    await budgets.remove('u_1', new Date());
+    expect(await budgets.updateLimits('u_1', () => ({ hard_limit_usd: 1, soft_limit_usd: null }))).toBeUndefined();
+  });
 });

@@ -49,6 +49,14 @@ export const newBudgetSchema = z
     if (b.period !== 'rolling' && b.window_seconds !== undefined) ctx.addIssue({ code: 'custom', path: ['window_seconds'], message: 'only a rolling budget takes window_seconds' });
   });
 
+/** `POST /v1/admin/budgets/{id}`: new limits, checked against the budget's other limit by the service. */
+export const budgetLimitsSchema = z
+  .object({ hard_limit_usd: limitUsd.optional(), soft_limit_usd: limitUsd.optional() })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.hard_limit_usd === undefined && b.soft_limit_usd === undefined) ctx.addIssue({ code: 'custom', path: ['hard_limit_usd'], message: 'set hard_limit_usd, soft_limit_usd or both' });
+  });
+
 /** Validates an admin request body; every problem in one OpenAI-format 400. */
 export function parseBody<T>(schema: ZodType<T, z.ZodTypeDef, unknown>, body: unknown): T {
   const parsed = schema.safeParse(body ?? {});

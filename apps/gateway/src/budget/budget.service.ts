@@ -32,6 +32,7 @@ import type { RequestContext } from '../chat/request-context';
 import type { RoutePlan } from '../routing/plan-route';
 import type { GatewayRuntime } from '../runtime';
 import { APP_CONFIG, CLOCK, DATABASE, LOG } from '../tokens';
+import { changeLimits } from './budget-limits';
 import { fromRouteConfig, fromRow, routeBudgets, tierSubject, type BudgetDefinition, type BudgetScope } from './budget-definition';
 
 export const COUNTER_STORE = Symbol('COUNTER_STORE');
@@ -167,7 +168,13 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
       if (spent > 0) await this.store.seed(budgetKey(b.id, window.buckets[window.buckets.length - 1]), roundNano(spent), window.ttlMs);
       this.seeded.add(b.id);
     }
+    // Room leased under a budget's old limits would let requests past a lowered cap: give it back.
+    const changed = budgets.filter((b) => {
+      const before = this.budgets.find((old) => old.id === b.id);
+      return before !== undefined && (before.hardLimitUsd !== b.hardLimitUsd || before.softLimitUsd !== b.softLimitUsd);
+    });
     this.budgets = budgets;
+    if (changed.length > 0) await this.syncLeases(new Set(changed.flatMap((b) => periodWindow(b.period, now).buckets.map((bucket) => budgetKey(b.id, bucket)))));
     const sums = await this.store.sums(budgets.map((b) => periodWindow(b.period, now).buckets.map((bucket) => budgetKey(b.id, bucket))));
     budgets.forEach((b, i) => this.spentNano.set(b.id, sums[i]));
   }
@@ -518,9 +525,28 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
       soft_limit_usd: input.softLimitUsd ?? null,
       created_at: new Date(this.clock.now()),
     });
-    if ('existing' in result) throw budgetExists(result.existing.id, input, 'delete it first to replace it');
+    if ('existing' in result) throw budgetExists(result.existing.id, input, `change its limits with POST /v1/admin/budgets/${result.existing.id}`);
     await this.refresh();
     return (await this.statuses()).find((s) => s.id === result.created.id)!;
+  }
+
+  /**
+   * Changes a stored budget's hard and/or soft limit in place (one transaction), so there is no
+   * moment without a cap as with delete-then-create. Every gateway process picks the new limits up at
+   * its next refresh (this one at once) and gives back the room it leased under the old ones.
+   */
+  async updateBudgetLimits(id: string, change: { hardLimitUsd?: number; softLimitUsd?: number }): Promise<BudgetStatus> {
+    if (this.budgets.some((b) => b.id === id && b.source === 'config')) {
+      throw new GatewayError(409, `Budget '${id}' comes from router.yaml (budget_usd_per_day); change it there.`, 'invalid_request_error', 'budget_from_config', 'id');
+    }
+    const row = await this.repository.updateLimits(id, (current) => {
+      const next = changeLimits({ hardLimitUsd: current.hard_limit_usd, softLimitUsd: current.soft_limit_usd }, change);
+      if ('problem' in next) throw GatewayError.invalidRequest(`Invalid request body: ${next.field}: ${next.problem}`, next.field, 'invalid_value');
+      return { hard_limit_usd: next.hardLimitUsd, soft_limit_usd: next.softLimitUsd };
+    });
+    if (!row) throw GatewayError.notFound(`Budget '${id}' does not exist.`, 'budget_not_found', 'id');
+    await this.refresh();
+    return (await this.statuses()).find((s) => s.id === id)!;
   }
 
   /**

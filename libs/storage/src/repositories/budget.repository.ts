@@ -51,6 +51,20 @@ export class BudgetRepository {
     return query.executeTakeFirst();
   }
 
+  /**
+   * Changes a live budget's limits in one transaction: the row is locked, `change` computes the new
+   * limits from it (and may throw to refuse, which changes nothing), and the updated row is returned;
+   * undefined when no live budget has that id.
+   */
+  async updateLimits(id: string, change: (row: BudgetRow) => Pick<BudgetRow, 'hard_limit_usd' | 'soft_limit_usd'>): Promise<BudgetRow | undefined> {
+    return this.db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('budgets').selectAll().where('id', '=', id).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
+      if (!row) return undefined;
+      const limits = change(row);
+      return tx.updateTable('budgets').set(limits).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    });
+  }
+
   async listActive(): Promise<BudgetRow[]> {
     return this.db.selectFrom('budgets').selectAll().where('deleted_at', 'is', null).orderBy('created_at').execute();
   }
