@@ -153,6 +153,24 @@ describe('bad input on the admin, report, feedback and model endpoints', () => {
     expect(unknown.json.error.code).toBe('budget_not_found');
   });
 
+  it.each([
+    ['hard_limit_usd', 1e-12],
+    ['soft_limit_usd', 5e-10],
+  ])('a %s of %d, below one nano-dollar (what the counters hold), is a 400 naming it, on create and on change', async (field, limit) => {
+    const res = await call('POST', '/v1/admin/budgets', { body: { scope: 'route', subject: 'strong', period: 'week', [field]: limit } });
+    expectClientError(res, 400, field);
+    expect(res.json.error.message).toContain('nano-dollar');
+    const listed = (await call('GET', '/v1/admin/budgets?scope=route&subject=strong')) as unknown as { json: { data: Array<{ id: string; period: string }> } };
+    const target = listed.json.data.find((b) => b.period === 'day') ?? (await call('POST', '/v1/admin/budgets', { body: { scope: 'route', subject: 'strong', period: 'day', hard_limit_usd: 1 } })).json;
+    const id = (target as unknown as { id: string }).id;
+    expectClientError(await call('POST', `/v1/admin/budgets/${id}`, { body: { [field]: limit } }), 400, field);
+  });
+
+  it('a limit of exactly one nano-dollar is taken', async () => {
+    const res = await call('POST', '/v1/admin/budgets', { body: { scope: 'route', subject: 'strong', period: 'week', hard_limit_usd: 1e-9 } });
+    expect(res.status).toBe(201);
+  });
+
   // Number() read '0x10' as 16, '1e3' as 1000, ' 5 ' as 5 and '' as 0 (the default on the dashboard's endpoints).
   const integerParams = [
     ['/v1/router/report', 'window'],
