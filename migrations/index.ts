@@ -10,6 +10,7 @@ import * as armTxid from './20261122T050000-arm-txid';
 import * as armRefuted from './20261206T010000-arm-refuted';
 import * as requestTags from './20261206T030000-request-tags';
 import * as requestKind from './20261206T200000-request-kind';
+import * as budgetUnique from './20261207T013000-budget-unique';
 
 /** Every migration, by name; names sort in the order they run. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '20261206T010000-arm-refuted': armRefuted,
   '20261206T030000-request-tags': requestTags,
   '20261206T200000-request-kind': requestKind,
+  '20261207T013000-budget-unique': budgetUnique,
 };

@@ -230,6 +230,71 @@ describe('a key cap holds across two gateway processes sharing Redis and Postgre
   });
 });
 
+describe('budgets changed through the admin API, two gateways sharing Redis and Postgres', () => {
+  let upstream: FakeOpenAI;
+  let stack: Stack;
+  let second: RunningGateway;
+
+  beforeAll(async () => {
+    upstream = await startFakeOpenAI(() => ({ kind: 'text', content: 'Hello!' }));
+    stack = await startStack({ yaml: budgetYaml(upstream.url), queue: 'in-process', env: { ADMIN_API_KEY: ADMIN_KEY, REDIS_URL, INLINE_WORKER: 'true' } });
+    second = await startGateway(stack.gateway.runtime.config, { log: () => undefined });
+  });
+  afterAll(async () => {
+    await second.close();
+    await stack.close();
+    await upstream.close();
+  });
+
+  it('the same budget POSTed 10 times at once, to both gateways, is created once; the others are 409 budget_exists naming it', async () => {
+    const { id } = await newKey(stack.gateway.url, { tenant_id: 'default' });
+    await second.app.get(BudgetService).refresh();
+    const body = { scope: 'key', subject: id, period: 'day', hard_limit_usd: CAP_USD };
+    const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => call(i % 2 === 0 ? stack.gateway.url : second.url, 'POST', '/v1/admin/budgets', ADMIN_KEY, body)));
+    const created = replies.filter((r) => r.status === 201);
+    expect(replies.map((r) => r.status).sort()).toEqual([201, ...Array.from({ length: 9 }, () => 409)]);
+    const budgetId = created[0].json.id as string;
+    for (const r of replies.filter((x) => x.status === 409)) {
+      expect(r.json.error).toMatchObject({ type: 'invalid_request_error', code: 'budget_exists', param: 'subject' });
+      expect(r.json.error?.message).toContain(budgetId);
+    }
+    const listed = await admin<{ data: Array<{ id: string }> }>(stack.gateway.url, 'GET', `/v1/admin/budgets?scope=key&subject=${id}`);
+    expect(listed.data.map((b) => b.id)).toEqual([budgetId]);
+  });
+
+  it('a hard limit lowered below spend plus what the gateways leased binds on both at once; raised, it serves again', async () => {
+    const { id, key } = await newKey(stack.gateway.url, { tenant_id: 'default' });
+    // Room for 10 000 requests: each gateway leases room for hundreds of them in memory.
+    const budget = await admin<{ id: string }>(stack.gateway.url, 'POST', '/v1/admin/budgets', { scope: 'key', subject: id, period: 'day', hard_limit_usd: 10_000 * REQUEST_COST_USD });
+    await second.app.get(BudgetService).refresh();
+    const first = await Promise.all(Array.from({ length: 50 }, (_, i) => chat(i % 2 === 0 ? stack.gateway.url : second.url, key)));
+    expect(first.map((r) => r.status)).toEqual(first.map(() => 200));
+    // Lease syncs pass; each gateway keeps the room it leased (flushAll would give it back).
+    await new Promise((r) => setTimeout(r, 3 * LEASE_SYNC_MS));
+    expect(second.app.get(BudgetService).sharedReservations).toBeLessThan(25);
+
+    // Lowered to 52 requests' worth: 2 more, whichever gateway serves them.
+    const changed = await admin<{ id: string; hard_limit_usd: number }>(stack.gateway.url, 'POST', `/v1/admin/budgets/${budget.id}`, { hard_limit_usd: 52 * REQUEST_COST_USD });
+    expect(changed).toMatchObject({ id: budget.id, hard_limit_usd: 52 * REQUEST_COST_USD });
+    // The second gateway learns of the change on its next refresh (every STATS_REFRESH_MS).
+    await second.app.get(BudgetService).refresh();
+    const lowered = tally(await Promise.all(Array.from({ length: 100 }, (_, i) => chat(i % 2 === 0 ? stack.gateway.url : second.url, key))));
+    expect(lowered.other).toEqual([]);
+    expect(lowered.ok).toBe(2);
+    await flushAll(stack.gateway, second);
+    expect((await ledgerSpend(stack, 'key_id', id)).n).toBe(52);
+
+    await admin(stack.gateway.url, 'POST', `/v1/admin/budgets/${budget.id}`, { hard_limit_usd: 60 * REQUEST_COST_USD });
+    await second.app.get(BudgetService).refresh();
+    const raised = tally(await Promise.all(Array.from({ length: 100 }, (_, i) => chat(i % 2 === 0 ? stack.gateway.url : second.url, key))));
+    expect(raised.ok).toBe(8);
+    await flushAll(stack.gateway, second);
+    const spend = await ledgerSpend(stack, 'key_id', id);
+    expect(spend.n).toBe(60);
+    expect(spend.cost).toBeLessThanOrEqual(60 * REQUEST_COST_USD + 1e-12);
+  });
+});
+
 /** A new key of tenant "default" with a daily budget of `capUsd` on it. */
 async function keyWithDailyBudget(base: string, capUsd: number): Promise<{ id: string; key: string }> {
   const created = await newKey(base, { tenant_id: 'default' });

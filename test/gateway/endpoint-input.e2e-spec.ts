@@ -93,7 +93,8 @@ describe('bad input on the admin, report, feedback and model endpoints', () => {
   });
 
   it('a DELETE sent with a JSON content type and no body (as scripts often send it) is carried out, and a POST without its body is still a 400', async () => {
-    const created = await call('POST', '/v1/admin/budgets', { body: { scope: 'route', subject: 'auto', period: 'day', hard_limit_usd: 3 } });
+    // A daily route budget on 'auto' is config_auto (router.yaml): this one is weekly.
+    const created = await call('POST', '/v1/admin/budgets', { body: { scope: 'route', subject: 'auto', period: 'week', hard_limit_usd: 3 } });
     expect(created.status).toBe(201);
     const id = (created.json as unknown as { id: string }).id;
     const headers = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
@@ -104,6 +105,70 @@ describe('bad input on the admin, report, feedback and model endpoints', () => {
     expect(listed.json.data.map((b) => b.id)).not.toContain(id);
     const post = await request(`${stack.gateway.url}/v1/admin/budgets`, { method: 'POST', headers });
     expectClientError({ status: post.statusCode, json: (await post.body.json()) as OpenAIError }, 400);
+  });
+
+  it('a second budget with the same scope, subject and period is a 409 naming the first and how to change it; another period is a new budget', async () => {
+    const body = { scope: 'route', subject: 'cheap', period: 'rolling', window_seconds: 3600, hard_limit_usd: 2 };
+    const first = await call('POST', '/v1/admin/budgets', { body });
+    expect(first.status).toBe(201);
+    const id = (first.json as unknown as { id: string }).id;
+    const again = await call('POST', '/v1/admin/budgets', { body: { ...body, hard_limit_usd: 1 } });
+    expectClientError(again, 409, 'subject');
+    expect(again.json.error.code).toBe('budget_exists');
+    expect(again.json.error.message).toContain(`'${id}'`);
+    expect(again.json.error.message).toContain(`POST /v1/admin/budgets/${id}`);
+    expect((await call('POST', '/v1/admin/budgets', { body: { ...body, window_seconds: 60 } })).status).toBe(201);
+    const listed = (await call('GET', '/v1/admin/budgets?scope=route&subject=cheap')) as unknown as { json: { data: Array<{ id: string; window_seconds: number }> } };
+    expect(listed.json.data.filter((b) => b.window_seconds === 3600).map((b) => b.id)).toEqual([id]);
+  });
+
+  it("a stored budget duplicating router.yaml's budget_usd_per_day (config_auto) is a 409 saying to change router.yaml", async () => {
+    const res = await call('POST', '/v1/admin/budgets', { body: { scope: 'route', subject: 'auto', period: 'day', hard_limit_usd: 1 } });
+    expectClientError(res, 409, 'subject');
+    expect(res.json.error.code).toBe('budget_exists');
+    expect(res.json.error.message).toContain("'config_auto'");
+    expect(res.json.error.message).toMatch(/router\.yaml/);
+  });
+
+  it('POST /v1/admin/budgets/{id} changes limits and answers the budget; a soft limit above the hard cap is a 400; a config budget 409; an unknown id 404', async () => {
+    const created = await call('POST', '/v1/admin/budgets', { body: { scope: 'route', subject: 'strong', period: 'month', hard_limit_usd: 10, soft_limit_usd: 5 } });
+    const id = (created.json as unknown as { id: string }).id;
+    const changed = await call('POST', `/v1/admin/budgets/${id}`, { body: { hard_limit_usd: 20 } });
+    expect(changed.status).toBe(200);
+    expect(changed.json).toMatchObject({ id, hard_limit_usd: 20, soft_limit_usd: 5, period: 'month', source: 'admin' });
+    expectClientError(await call('POST', `/v1/admin/budgets/${id}`, { body: { soft_limit_usd: 21 } }), 400, 'soft_limit_usd');
+    expectClientError(await call('POST', `/v1/admin/budgets/${id}`, { body: { hard_limit_usd: 4 } }), 400, 'hard_limit_usd');
+    expectClientError(await call('POST', `/v1/admin/budgets/${id}`, { body: { hard_limit_usd: -1 } }), 400, 'hard_limit_usd');
+    expectClientError(await call('POST', `/v1/admin/budgets/${id}`, { body: {} }), 400, 'hard_limit_usd');
+    expectClientError(await call('POST', `/v1/admin/budgets/${id}`, { body: { period: 'day' } }), 400);
+    expect((await call('POST', `/v1/admin/budgets/${id}`, { body: { hard_limit_usd: 4, soft_limit_usd: 3 } })).json).toMatchObject({ hard_limit_usd: 4, soft_limit_usd: 3 });
+    const listed = (await call('GET', '/v1/admin/budgets?scope=route&subject=strong')) as unknown as { json: { data: Array<{ id: string; hard_limit_usd: number }> } };
+    expect(listed.json.data.find((b) => b.id === id)?.hard_limit_usd).toBe(4);
+
+    const fromConfig = await call('POST', '/v1/admin/budgets/config_auto', { body: { hard_limit_usd: 9 } });
+    expectClientError(fromConfig, 409, 'id');
+    expect(fromConfig.json.error.code).toBe('budget_from_config');
+    const unknown = await call('POST', '/v1/admin/budgets/budget_0000000000000000', { body: { hard_limit_usd: 9 } });
+    expectClientError(unknown, 404, 'id');
+    expect(unknown.json.error.code).toBe('budget_not_found');
+  });
+
+  it.each([
+    ['hard_limit_usd', 1e-12],
+    ['soft_limit_usd', 5e-10],
+  ])('a %s of %d, below one nano-dollar (what the counters hold), is a 400 naming it, on create and on change', async (field, limit) => {
+    const res = await call('POST', '/v1/admin/budgets', { body: { scope: 'route', subject: 'strong', period: 'week', [field]: limit } });
+    expectClientError(res, 400, field);
+    expect(res.json.error.message).toContain('nano-dollar');
+    const listed = (await call('GET', '/v1/admin/budgets?scope=route&subject=strong')) as unknown as { json: { data: Array<{ id: string; period: string }> } };
+    const target = listed.json.data.find((b) => b.period === 'day') ?? (await call('POST', '/v1/admin/budgets', { body: { scope: 'route', subject: 'strong', period: 'day', hard_limit_usd: 1 } })).json;
+    const id = (target as unknown as { id: string }).id;
+    expectClientError(await call('POST', `/v1/admin/budgets/${id}`, { body: { [field]: limit } }), 400, field);
+  });
+
+  it('a limit of exactly one nano-dollar is taken', async () => {
+    const res = await call('POST', '/v1/admin/budgets', { body: { scope: 'route', subject: 'strong', period: 'week', hard_limit_usd: 1e-9 } });
+    expect(res.status).toBe(201);
   });
 
   // Number() read '0x10' as 16, '1e3' as 1000, ' 5 ' as 5 and '' as 0 (the default on the dashboard's endpoints).

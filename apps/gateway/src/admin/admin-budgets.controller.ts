@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards 
 import { GatewayError } from '../../../../libs/core/src';
 import { AdminKeyGuard } from '../auth/admin-key.guard';
 import { BudgetService } from '../budget/budget.service';
-import { isCalendarDay, newBudgetSchema, parseBody, singleQueryValue } from './admin-input';
+import { budgetLimitsSchema, isCalendarDay, newBudgetSchema, parseBody, singleQueryValue } from './admin-input';
 
 @Controller('v1/admin')
 @UseGuards(AdminKeyGuard)
@@ -36,6 +36,14 @@ export class AdminBudgetsController {
   async alerts() {
     const all = await this.budgets.statuses();
     return { object: 'list', data: all.filter((b) => b.soft_limit_exceeded || b.hard_limit_reached) };
+  }
+
+  /** Changes a budget's limits in place (OpenAI's APIs modify an object with POST on its path). */
+  @Post('budgets/:id')
+  @HttpCode(200)
+  async update(@Param('id') id: string, @Body() body: unknown) {
+    const input = parseBody(budgetLimitsSchema, body);
+    return this.budgets.updateBudgetLimits(id, { hardLimitUsd: input.hard_limit_usd, softLimitUsd: input.soft_limit_usd });
   }
 
   @Delete('budgets/:id')

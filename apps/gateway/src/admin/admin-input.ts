@@ -1,5 +1,5 @@
 import { z, type ZodType } from 'zod';
-import { MAX_COUNTER_USD } from '../../../../libs/budget/src/money';
+import { MAX_COUNTER_USD, MIN_LIMIT_USD } from '../../../../libs/budget/src/money';
 import { GatewayError } from '../../../../libs/core/src';
 import { isStorableText } from '../../../../libs/storage/src';
 
@@ -10,8 +10,15 @@ const id = z.string().min(1).max(200).regex(/^[A-Za-z0-9._:\/-]+$/, 'use letters
 const MAX_PER_MINUTE = 2_147_483_647;
 const perMinute = z.number().int().positive().max(MAX_PER_MINUTE, `at most ${MAX_PER_MINUTE}`);
 
-/** Budget counters are exact integer nano-dollars up to MAX_COUNTER_USD; past it a reservation fails (a 500) or miscounts. */
-const limitUsd = z.number().positive().max(MAX_COUNTER_USD, `at most ${MAX_COUNTER_USD}`);
+/**
+ * Budget counters are exact integer nano-dollars up to MAX_COUNTER_USD; past it a reservation fails (a
+ * 500) or miscounts. Below one nano-dollar a hard cap is 0 in the counters and refuses every request.
+ */
+const limitUsd = z
+  .number()
+  .positive()
+  .min(MIN_LIMIT_USD, `at least ${MIN_LIMIT_USD} (one nano-dollar, the smallest amount the budget counters and ledger rollups count)`)
+  .max(MAX_COUNTER_USD, `at most ${MAX_COUNTER_USD}`);
 
 export const newTenantSchema = z.object({ id, name: text(1, 200).optional(), rpm: perMinute.optional(), tpm: perMinute.optional() }).strict();
 
@@ -47,6 +54,14 @@ export const newBudgetSchema = z
     }
     if (b.period === 'rolling' && b.window_seconds === undefined) ctx.addIssue({ code: 'custom', path: ['window_seconds'], message: 'a rolling budget needs window_seconds' });
     if (b.period !== 'rolling' && b.window_seconds !== undefined) ctx.addIssue({ code: 'custom', path: ['window_seconds'], message: 'only a rolling budget takes window_seconds' });
+  });
+
+/** `POST /v1/admin/budgets/{id}`: new limits, checked against the budget's other limit by the service. */
+export const budgetLimitsSchema = z
+  .object({ hard_limit_usd: limitUsd.optional(), soft_limit_usd: limitUsd.optional() })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.hard_limit_usd === undefined && b.soft_limit_usd === undefined) ctx.addIssue({ code: 'custom', path: ['hard_limit_usd'], message: 'set hard_limit_usd, soft_limit_usd or both' });
   });
 
 /** Validates an admin request body; every problem in one OpenAI-format 400. */

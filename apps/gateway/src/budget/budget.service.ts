@@ -32,6 +32,7 @@ import type { RequestContext } from '../chat/request-context';
 import type { RoutePlan } from '../routing/plan-route';
 import type { GatewayRuntime } from '../runtime';
 import { APP_CONFIG, CLOCK, DATABASE, LOG } from '../tokens';
+import { changeLimits } from './budget-limits';
 import { fromRouteConfig, fromRow, routeBudgets, tierSubject, type BudgetDefinition, type BudgetScope } from './budget-definition';
 
 export const COUNTER_STORE = Symbol('COUNTER_STORE');
@@ -167,7 +168,13 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
       if (spent > 0) await this.store.seed(budgetKey(b.id, window.buckets[window.buckets.length - 1]), roundNano(spent), window.ttlMs);
       this.seeded.add(b.id);
     }
+    // Room leased under a budget's old limits would let requests past a lowered cap: give it back.
+    const changed = budgets.filter((b) => {
+      const before = this.budgets.find((old) => old.id === b.id);
+      return before !== undefined && (before.hardLimitUsd !== b.hardLimitUsd || before.softLimitUsd !== b.softLimitUsd);
+    });
     this.budgets = budgets;
+    if (changed.length > 0) await this.syncLeases(new Set(changed.flatMap((b) => periodWindow(b.period, now).buckets.map((bucket) => budgetKey(b.id, bucket)))));
     const sums = await this.store.sums(budgets.map((b) => periodWindow(b.period, now).buckets.map((bucket) => budgetKey(b.id, bucket))));
     budgets.forEach((b, i) => this.spentNano.set(b.id, sums[i]));
   }
@@ -504,18 +511,42 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
 
   async createBudget(input: NewBudgetInput): Promise<BudgetStatus> {
     await this.checkSubject(input.scope, input.subject);
-    const row = await this.repository.insert({
+    const windowSeconds = input.period === 'rolling' ? (input.windowSeconds ?? null) : null;
+    // A route's budget_usd_per_day is a daily route budget already: a second one would only confuse.
+    const configured = this.budgets.find((b) => b.source === 'config' && b.scope === input.scope && b.subject === input.subject && b.period.kind === input.period);
+    if (configured) throw budgetExists(configured.id, input, 'it comes from router.yaml (budget_usd_per_day): change it there');
+    const result = await this.repository.insertUnique({
       id: `budget_${randomBytes(8).toString('hex')}`,
       scope: input.scope,
       subject: input.subject,
       period: input.period,
-      window_seconds: input.period === 'rolling' ? (input.windowSeconds ?? null) : null,
+      window_seconds: windowSeconds,
       hard_limit_usd: input.hardLimitUsd ?? null,
       soft_limit_usd: input.softLimitUsd ?? null,
       created_at: new Date(this.clock.now()),
     });
+    if ('existing' in result) throw budgetExists(result.existing.id, input, `change its limits with POST /v1/admin/budgets/${result.existing.id}`);
     await this.refresh();
-    return (await this.statuses()).find((s) => s.id === row.id)!;
+    return (await this.statuses()).find((s) => s.id === result.created.id)!;
+  }
+
+  /**
+   * Changes a stored budget's hard and/or soft limit in place (one transaction), so there is no
+   * moment without a cap as with delete-then-create. Every gateway process picks the new limits up at
+   * its next refresh (this one at once) and gives back the room it leased under the old ones.
+   */
+  async updateBudgetLimits(id: string, change: { hardLimitUsd?: number; softLimitUsd?: number }): Promise<BudgetStatus> {
+    if (this.budgets.some((b) => b.id === id && b.source === 'config')) {
+      throw new GatewayError(409, `Budget '${id}' comes from router.yaml (budget_usd_per_day); change it there.`, 'invalid_request_error', 'budget_from_config', 'id');
+    }
+    const row = await this.repository.updateLimits(id, (current) => {
+      const next = changeLimits({ hardLimitUsd: current.hard_limit_usd, softLimitUsd: current.soft_limit_usd }, change);
+      if ('problem' in next) throw GatewayError.invalidRequest(`Invalid request body: ${next.field}: ${next.problem}`, next.field, 'invalid_value');
+      return { hard_limit_usd: next.hardLimitUsd, soft_limit_usd: next.softLimitUsd };
+    });
+    if (!row) throw GatewayError.notFound(`Budget '${id}' does not exist.`, 'budget_not_found', 'id');
+    await this.refresh();
+    return (await this.statuses()).find((s) => s.id === id)!;
   }
 
   /**
@@ -580,6 +611,18 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
   today(): string {
     return new Date(this.clock.now()).toISOString().slice(0, 10);
   }
+}
+
+/** 409 for a second budget with the same scope, subject and period (and rolling window). */
+function budgetExists(existingId: string, input: NewBudgetInput, howToChange: string): GatewayError {
+  const period = input.period === 'rolling' ? `rolling ${input.windowSeconds}s` : input.period;
+  return new GatewayError(
+    409,
+    `A ${period} budget on ${input.scope} '${input.subject}' already exists: '${existingId}'; ${howToChange}.`,
+    'invalid_request_error',
+    'budget_exists',
+    'subject',
+  );
 }
 
 function describeScope(b: BudgetDefinition): string {
