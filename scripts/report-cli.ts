@@ -52,13 +52,8 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
  * `baseURL`), so that is taken off rather than becoming a 404 for `/v1/v1/router/report`.
  */
 function gatewayOrigin(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new Error(`--url must be an http(s) URL such as http://127.0.0.1:8080 (got '${text}')`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--url must be an http(s) URL such as http://127.0.0.1:8080 (got '${text}')`);
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new Error(`--url must be an http(s) URL such as http://127.0.0.1:8080 (got '${text}')`);
   return `${url.origin}${url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '')}`;
 }
 

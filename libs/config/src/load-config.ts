@@ -8,7 +8,7 @@ import { ConfigError } from './config-error';
 import { defaultRouterConfig } from './default-config';
 import { modelExtras } from './model-extras';
 import { pricePriors } from './price-prior';
-import { rawKeyVariableProblems, rawReferenceProblems } from './raw-references';
+import { keyVariableProblems, rawReferenceProblems } from './raw-references';
 import { routerConfigSchema, type RouterConfigFile, type TierConfig } from './router-config.schema';
 import { settingsSchema } from './settings.schema';
 
@@ -38,16 +38,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (err instanceof ConfigError) problems.push(...err.problems);
     else throw err;
   }
-  if (file) {
-    file.providers.forEach((p, i) => {
-      if (p.api_key_env && env[p.api_key_env] === undefined) {
-        problems.push(`providers.${i}.api_key_env: environment variable ${p.api_key_env} is not set`);
-      }
-    });
-  } else {
-    // The file failed its schema: its key variables are still checked, so they are listed in the same run.
-    problems.push(...rawKeyVariableProblems(raw, env));
-  }
+  // A file that failed its schema has its key variables checked too, so they are listed in the same run.
+  problems.push(...keyVariableProblems(file ?? raw, env));
   if (problems.length > 0 || !settings.success || !file) throw new ConfigError(source, problems);
   const s = settings.data;
   const providers: ProviderSettings[] = file.providers.map((p) => ({

@@ -1,5 +1,5 @@
 import { isPresetId, PROVIDER_PRESETS, type ProviderPreset } from '../../providers/src';
-import { isLoopback, unknownKindProblem } from './resolve-router-config';
+import { presetKeyVariable, unknownKindProblem } from './resolve-router-config';
 
 /**
  * When the routing file fails its schema, zod stops before the checks that need the whole file
@@ -35,12 +35,16 @@ export function rawReferenceProblems(raw: unknown): string[] {
   return problems;
 }
 
-/** The key variables the file's providers name (or their presets imply) that `env` does not set, with their paths. */
-export function rawKeyVariableProblems(raw: unknown, env: Record<string, string | undefined>): string[] {
+/**
+ * The key variables the file's providers name (or their presets imply) that `env` does not set, with
+ * their paths: of a validated file (whose providers carry the variable their preset implies), or of one
+ * that failed its schema, read as far as it can be.
+ */
+export function keyVariableProblems(file: unknown, env: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
-  list(record(raw)?.providers).forEach((p, i) => {
+  list(record(file)?.providers).forEach((p, i) => {
     const preset: ProviderPreset | undefined = isString(p?.preset) && isPresetId(p.preset) ? PROVIDER_PRESETS[p.preset] : undefined;
-    const variable = p?.api_key_env ?? (preset && !isLoopback(preset.baseUrl) ? preset.apiKeyEnv : undefined);
+    const variable = p?.api_key_env ?? (preset ? presetKeyVariable(preset) : undefined);
     if (isString(variable) && /^[A-Z_][A-Z0-9_]*$/.test(variable) && env[variable] === undefined) {
       problems.push(`providers.${i}.api_key_env: environment variable ${variable} is not set`);
     }

@@ -147,7 +147,7 @@ function resolveProvider<P extends ProviderInput>(p: P, problem: (field: string,
       ...p,
       kind: p.kind ?? settings.kind,
       base_url: settings.baseUrl,
-      api_key_env: p.api_key_env ?? (isLoopback(preset.baseUrl) ? undefined : preset.apiKeyEnv),
+      api_key_env: p.api_key_env ?? presetKeyVariable(preset),
       auth_header: settings.authHeader,
       chat_path: settings.chatPath,
       headers: settings.headers,
@@ -279,7 +279,12 @@ function catalogLongContext(m: ModelInput, entry: CatalogModel | undefined): Lon
   };
 }
 
-export function isLoopback(url: string): boolean {
+/** The key variable a preset implies when the provider names none: none for a preset served on this machine. */
+export function presetKeyVariable(preset: ProviderPreset): string | undefined {
+  return isLoopback(preset.baseUrl) ? undefined : preset.apiKeyEnv;
+}
+
+function isLoopback(url: string): boolean {
   return /^https?:\/\/(127\.0\.0\.1|localhost)([:/]|$)/.test(url);
 }
 

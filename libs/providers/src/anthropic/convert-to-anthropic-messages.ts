@@ -68,12 +68,8 @@ export function convertToAnthropicMessages(messages: ChatMessage[], thinking?: T
       }
       case 'user': {
         // Text that is empty or only white space is left out, as Anthropic refuses it.
-        const blocks =
-          typeof message.content === 'string'
-            ? hasText(message.content)
-              ? [{ type: 'text' as const, text: message.content }]
-              : []
-            : message.content.flatMap((part, j) => (part.type === 'text' && !hasText(part.text) ? [] : [convertUserPart(part, `${param}.content[${j}]`)]));
+        const parts = typeof message.content === 'string' ? [{ type: 'text' as const, text: message.content }] : message.content;
+        const blocks = parts.flatMap((part, j) => (part.type === 'text' && !hasText(part.text) ? [] : [convertUserPart(part, `${param}.content[${j}]`)]));
         if (blocks.length === 0 && i === messages.length - 1) emptyLastUser = i;
         push('user', blocks);
         return;

@@ -77,12 +77,8 @@ export function convertToGeminiContents(messages: ChatMessage[], options: Gemini
         return;
       }
       case 'user': {
-        const parts =
-          typeof message.content === 'string'
-            ? message.content
-              ? [{ text: message.content }]
-              : []
-            : message.content.flatMap((part, j) => (part.type === 'text' && part.text === '' ? [] : [convertUserPart(part, `${param}.content[${j}]`)]));
+        const given = typeof message.content === 'string' ? [{ type: 'text' as const, text: message.content }] : message.content;
+        const parts = given.flatMap((part, j) => (part.type === 'text' && part.text === '' ? [] : [convertUserPart(part, `${param}.content[${j}]`)]));
         if (parts.length === 0 && i === messages.length - 1) emptyLastUser = i;
         push('user', parts);
         return;
