@@ -244,6 +244,8 @@ describe('two gateway processes sharing Redis and Postgres', () => {
       expect(r.json.error).toMatchObject({ type: 'invalid_request_error', code: 'budget_exists', param: 'subject' });
       expect(r.json.error?.message).toContain(budgetId);
     }
+    // The budget may have been created by the second gateway: the first lists it after its next refresh.
+    await stack.gateway.app.get(BudgetService).refresh();
     const listed = await admin<{ data: Array<{ id: string }> }>(stack.gateway.url, 'GET', `/v1/admin/budgets?scope=key&subject=${id}`);
     expect(listed.data.map((b) => b.id)).toEqual([budgetId]);
   });
