@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway';
 import { AccessService } from '../../apps/gateway/src/auth/access.service';
 import { BudgetService } from '../../apps/gateway/src/budget/budget.service';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
-import { startStack, type Stack } from '../support/stack';
+import { GATEWAY_KEY, startStack, type Stack } from '../support/stack';
 import { REDIS_URL } from '../support/test-database';
 import { admin, ADMIN_KEY, budgetYaml, call, chat, newKey, REQUEST_COST_USD, type Reply } from '../budget/budget-support';
 
@@ -137,6 +138,8 @@ describe('admin changes to keys, tenants and budgets, on two gateway processes',
 
   it('changing a key: unknown 404, revoked 409, bad input 400 naming the param, in OpenAI format', async () => {
     expectError(await call(first(), 'POST', '/v1/admin/keys/key_000000000000', ADMIN_KEY, { rpm: 5 }), 404, 'key_not_found', 'id');
+    const staticKeyId = `key_${createHash('sha256').update(GATEWAY_KEY).digest('hex').slice(0, 12)}`;
+    expectError(await call(first(), 'POST', `/v1/admin/keys/${staticKeyId}`, ADMIN_KEY, { rpm: 5 }), 409, 'key_from_config', 'id');
     const { id } = await newKey(first(), {});
     await admin(first(), 'DELETE', `/v1/admin/keys/${id}`);
     expectError(await call(first(), 'POST', `/v1/admin/keys/${id}`, ADMIN_KEY, { rpm: 5 }), 409, 'key_revoked', 'id');

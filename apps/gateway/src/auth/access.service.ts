@@ -183,6 +183,9 @@ export class AccessService implements OnModuleInit, OnModuleDestroy {
     const row = await this.changingCache(() => this.keys.update(id, change), (cached) => cached.id === id);
     if (row) return row;
     const existing = await this.keys.find(id);
+    if (!existing && this.isStaticKey(id)) {
+      throw new GatewayError(409, `Key '${id}' comes from GATEWAY_API_KEYS and has no settings to change; create a key with POST /v1/admin/keys instead.`, 'invalid_request_error', 'key_from_config', 'id');
+    }
     if (!existing) throw GatewayError.notFound(`Key '${id}' does not exist.`, 'key_not_found', 'id');
     throw new GatewayError(409, `Key '${id}' is revoked and cannot be changed; create a new key.`, 'invalid_request_error', 'key_revoked', 'id');
   }
@@ -238,8 +241,12 @@ export class AccessService implements OnModuleInit, OnModuleDestroy {
 
   /** Whether `id` names a key: one from GATEWAY_API_KEYS or one made through the admin API (revoked ones too). */
   async keyExists(id: string): Promise<boolean> {
+    return this.isStaticKey(id) || (await this.keys.find(id)) !== undefined;
+  }
+
+  private isStaticKey(id: string): boolean {
     for (const access of this.staticKeys.values()) if (access.keyId === id) return true;
-    return (await this.keys.find(id)) !== undefined;
+    return false;
   }
 
   /** Whether `id` names a tenant not deleted (a budget on a deleted one would never apply). */
