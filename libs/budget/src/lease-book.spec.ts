@@ -32,6 +32,15 @@ describe('LeaseBook', () => {
     expect(book.unused(['a', 'b'])).toBe(15 + 5);
   });
 
+  it('tells the limit a lease was sized for, so one taken under a changed limit can be given back', () => {
+    const book = new LeaseBook();
+    expect(book.leasedUnderLimit('a')).toBeUndefined();
+    book.grant('a', 1000, 1, 20, { limitNano: 300, budgetId: 'rate-limit', worstNano: 1 });
+    book.grant('b', 1000, 1, 20);
+    expect(book.leasedUnderLimit('a')).toBe(300);
+    expect(book.leasedUnderLimit('b')).toBeUndefined();
+  });
+
   it('settling moves the charge from the reservation to the real cost', () => {
     const book = new LeaseBook();
     const lease = book.grant('a', 1000, 100, 300);

@@ -117,6 +117,11 @@ export class LeaseBook {
     }
   }
 
+  /** The limit the lease on `key` was sized for; undefined when there is no lease or it has no terms. */
+  leasedUnderLimit(key: string): number | null | undefined {
+    return this.leases.get(key)?.terms?.limitNano;
+  }
+
   /** Unused room of the leases on these keys (what this process could give back now). */
   unused(keys: readonly string[]): number {
     let total = 0;

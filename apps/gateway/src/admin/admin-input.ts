@@ -56,13 +56,51 @@ export const newBudgetSchema = z
     if (b.period !== 'rolling' && b.window_seconds !== undefined) ctx.addIssue({ code: 'custom', path: ['window_seconds'], message: 'only a rolling budget takes window_seconds' });
   });
 
-/** `POST /v1/admin/budgets/{id}`: new limits, checked against the budget's other limit by the service. */
+/**
+ * `POST /v1/admin/budgets/{id}`: new limits, checked against the budget's other limit by the service.
+ * `null` removes a limit (a soft-only or a hard-only budget, as creation allows); removing both is refused.
+ */
 export const budgetLimitsSchema = z
-  .object({ hard_limit_usd: limitUsd.optional(), soft_limit_usd: limitUsd.optional() })
+  .object({ hard_limit_usd: limitUsd.nullable().optional(), soft_limit_usd: limitUsd.nullable().optional() })
   .strict()
   .superRefine((b, ctx) => {
     if (b.hard_limit_usd === undefined && b.soft_limit_usd === undefined) ctx.addIssue({ code: 'custom', path: ['hard_limit_usd'], message: 'set hard_limit_usd, soft_limit_usd or both' });
+    if (b.hard_limit_usd === null && b.soft_limit_usd === null) ctx.addIssue({ code: 'custom', path: ['hard_limit_usd'], message: 'a budget needs a hard or a soft limit; to remove both, DELETE the budget' });
   });
+
+/** At least one field: an empty change is the caller's mistake, as for a budget's. */
+function someField(fields: readonly string[]) {
+  return (body: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    if (Object.values(body).every((v) => v === undefined)) ctx.addIssue({ code: 'custom', path: [], message: `set at least one of ${fields.join(', ')}` });
+  };
+}
+
+const KEY_FIELDS = ['name', 'tier', 'allowed_routes', 'allowed_models', 'tags', 'rpm', 'tpm', 'expires_at'] as const;
+
+/**
+ * `POST /v1/admin/keys/{id}`: the fields to change, as at creation; a missing field stays, `null`
+ * clears one (no name, no tier, every route, every model, no tags, no limit, no expiry). The tenant
+ * is not among them: a key's spend and budgets belong to its tenant.
+ */
+export const keyChangeSchema = z
+  .object({
+    name: text(0, 200).nullable().optional(),
+    tier: text(1, 100).nullable().optional(),
+    allowed_routes: z.array(id).nullable().optional(),
+    allowed_models: z.array(id).nullable().optional(),
+    tags: z.array(text(1, 100)).max(50).nullable().optional(),
+    rpm: perMinute.nullable().optional(),
+    tpm: perMinute.nullable().optional(),
+    expires_at: z.string().datetime({ offset: true }).nullable().optional(),
+  })
+  .strict()
+  .superRefine(someField(KEY_FIELDS));
+
+/** `POST /v1/admin/tenants/{id}`: a new name (it cannot be cleared: the column is the tenant's label), `null` rpm/tpm for no limit. */
+export const tenantChangeSchema = z
+  .object({ name: text(1, 200).optional(), rpm: perMinute.nullable().optional(), tpm: perMinute.nullable().optional() })
+  .strict()
+  .superRefine(someField(['name', 'rpm', 'tpm']));
 
 /** Validates an admin request body; every problem in one OpenAI-format 400. */
 export function parseBody<T>(schema: ZodType<T, z.ZodTypeDef, unknown>, body: unknown): T {
@@ -70,7 +108,14 @@ export function parseBody<T>(schema: ZodType<T, z.ZodTypeDef, unknown>, body: un
   if (parsed.success) return parsed.data;
   const first = parsed.error.issues[0];
   const message = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-  throw GatewayError.invalidRequest(`Invalid request body: ${message}`, first?.path.join('.') || null, 'invalid_value');
+  throw GatewayError.invalidRequest(`Invalid request body: ${message}`, issueParam(first), 'invalid_value');
+}
+
+/** The parameter an issue is about: its path, or for an unknown field (whose path is the body's) that field. */
+function issueParam(issue: z.ZodIssue | undefined): string | null {
+  if (!issue) return null;
+  if (issue.code === 'unrecognized_keys') return [...issue.path, issue.keys[0]].join('.');
+  return issue.path.join('.') || null;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import type { ApiKeyRow } from '../../../../libs/storage/src/repositories/api-key.repository';
 import { AccessService } from '../auth/access.service';
 import { AdminKeyGuard } from '../auth/admin-key.guard';
 import { BudgetService } from '../budget/budget.service';
-import { newKeySchema, parseBody, singleQueryValue } from './admin-input';
+import { keyChangeSchema, newKeySchema, parseBody, singleQueryValue } from './admin-input';
 
 /** A key as the admin API shows it: never the key or its digest. */
 function view(row: ApiKeyRow) {
@@ -59,6 +59,27 @@ export class AdminKeysController {
   async get(@Param('id') id: string) {
     const row = await this.access.getKey(id);
     return { ...view(row), budgets: await this.budgets.statuses({ scope: 'key', subject: id }) };
+  }
+
+  /**
+   * Changes a key in place (OpenAI's APIs modify an object with POST on its path): a missing field
+   * stays, `null` clears it. The key itself is unchanged and not in the response.
+   */
+  @Post(':id')
+  @HttpCode(200)
+  async update(@Param('id') id: string, @Body() body: unknown) {
+    const input = parseBody(keyChangeSchema, body);
+    const row = await this.access.updateKey(id, {
+      name: input.name,
+      tier: input.tier,
+      allowedRoutes: input.allowed_routes,
+      allowedModels: input.allowed_models,
+      tags: input.tags,
+      rpm: input.rpm,
+      tpm: input.tpm,
+      expiresAt: input.expires_at == null ? input.expires_at : new Date(input.expires_at),
+    });
+    return view(row);
   }
 
   @Delete(':id')

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { AccessService } from '../auth/access.service';
 import { AdminKeyGuard } from '../auth/admin-key.guard';
 import { BudgetService } from '../budget/budget.service';
-import { newTenantSchema, parseBody } from './admin-input';
+import { newTenantSchema, parseBody, tenantChangeSchema } from './admin-input';
 
 @Controller('v1/admin/tenants')
 @UseGuards(AdminKeyGuard)
@@ -28,5 +28,21 @@ export class AdminTenantsController {
   async get(@Param('id') id: string) {
     const tenant = await this.access.getTenant(id);
     return { ...tenant, budgets: await this.budgets.statuses({ scope: 'tenant', subject: id }) };
+  }
+
+  /** Changes a tenant's name or rate limits in place; `null` rpm/tpm: no limit. */
+  @Post(':id')
+  @HttpCode(200)
+  async update(@Param('id') id: string, @Body() body: unknown) {
+    return this.access.updateTenant(id, parseBody(tenantChangeSchema, body));
+  }
+
+  /** Marks the tenant deleted (409 while it has keys not revoked) and retires its tenant budgets. */
+  @Delete(':id')
+  async remove(@Param('id') id: string) {
+    const tenant = await this.access.deleteTenant(id);
+    // Its budgets were retired with it: this process drops them now, the others at their next refresh.
+    await this.budgets.refresh();
+    return tenant;
   }
 }

@@ -32,7 +32,7 @@ import type { RequestContext } from '../chat/request-context';
 import type { RoutePlan } from '../routing/plan-route';
 import type { GatewayRuntime } from '../runtime';
 import { APP_CONFIG, CLOCK, DATABASE, LOG } from '../tokens';
-import { changeLimits } from './budget-limits';
+import { changeLimits, type LimitsChange } from './budget-limits';
 import { fromRouteConfig, fromRow, routeBudgets, tierSubject, type BudgetDefinition, type BudgetScope } from './budget-definition';
 
 export const COUNTER_STORE = Symbol('COUNTER_STORE');
@@ -415,6 +415,13 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
       this.rateSums.clear();
       this.rateSumsBucket = window.bucket;
     }
+    // Room leased under another limit (the key's or tenant's was changed since) goes back first, so a
+    // lowered limit binds from this process's first request that sees it, as a budget's does.
+    const stale = lines.filter((l) => {
+      const leasedUnder = this.leases.leasedUnderLimit(l.keys[0]);
+      return leasedUnder !== undefined && leasedUnder !== l.limit;
+    });
+    if (stale.length > 0) await this.syncLeases(new Set(stale.map((l) => l.keys[0])));
     const items = lines.map((l) => ({ key: l.keys[0], amount: l.amount }));
     const leaseId = items.map((i) => i.key).join('\u0000');
     let local = this.leases.tryChargeFinal(items);
@@ -535,7 +542,7 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
    * moment without a cap as with delete-then-create. Every gateway process picks the new limits up at
    * its next refresh (this one at once) and gives back the room it leased under the old ones.
    */
-  async updateBudgetLimits(id: string, change: { hardLimitUsd?: number; softLimitUsd?: number }): Promise<BudgetStatus> {
+  async updateBudgetLimits(id: string, change: LimitsChange): Promise<BudgetStatus> {
     if (this.budgets.some((b) => b.id === id && b.source === 'config')) {
       throw new GatewayError(409, `Budget '${id}' comes from router.yaml (budget_usd_per_day); change it there.`, 'invalid_request_error', 'budget_from_config', 'id');
     }

@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Kysely, Selectable } from 'kysely';
+import type { ColumnType, Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { Database } from '../database';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -23,19 +23,37 @@ export interface ApiKeysTable {
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type NewApiKeyRow = Insertable<ApiKeysTable>;
+/** What the admin API may change on a key: never its id, tenant, digest or dates of creation and revocation. */
+export type ApiKeyChange = Pick<Updateable<ApiKeysTable>, 'name' | 'tier' | 'allowed_routes' | 'allowed_models' | 'tags' | 'rpm' | 'tpm' | 'expires_at'>;
 
 /** A key with its tenant's rate limits, as the request path needs it. */
 export type ApiKeyWithTenant = ApiKeyRow & { tenant_rpm: number | null; tenant_tpm: number | null };
 
+type Tables = { api_keys: ApiKeysTable; tenants: { id: string; rpm: number | null; tpm: number | null; deleted_at: Date | null } };
+
 export class ApiKeyRepository {
-  private readonly db: Kysely<Database & { api_keys: ApiKeysTable; tenants: { id: string; rpm: number | null; tpm: number | null } }>;
+  private readonly db: Kysely<Database & Tables>;
 
   constructor(db: Kysely<Database>) {
-    this.db = db.withTables<{ api_keys: ApiKeysTable; tenants: { id: string; rpm: number | null; tpm: number | null } }>();
+    this.db = db.withTables<Tables>();
   }
 
-  async insert(row: NewApiKeyRow): Promise<ApiKeyRow> {
-    return this.db.insertInto('api_keys').values(row).returningAll().executeTakeFirstOrThrow();
+  /**
+   * Inserts the key if its tenant exists and is not deleted (undefined otherwise), holding the tenant's
+   * row for share until the insert commits, so a concurrent tenant DELETE (which locks it for update)
+   * either sees this key or makes this insert see the tenant deleted.
+   */
+  async insertForLiveTenant(row: NewApiKeyRow): Promise<ApiKeyRow | undefined> {
+    return this.db.transaction().execute(async (tx) => {
+      const tenant = await tx.selectFrom('tenants').select('id').where('id', '=', row.tenant_id).where('deleted_at', 'is', null).forShare().executeTakeFirst();
+      if (!tenant) return undefined;
+      return tx.insertInto('api_keys').values(row).returningAll().executeTakeFirstOrThrow();
+    });
+  }
+
+  /** Changes a key not revoked; undefined when there is none (unknown or revoked). */
+  async update(id: string, change: ApiKeyChange): Promise<ApiKeyRow | undefined> {
+    return this.db.updateTable('api_keys').set(change).where('id', '=', id).where('revoked_at', 'is', null).returningAll().executeTakeFirst();
   }
 
   private withTenant() {
