@@ -1,6 +1,21 @@
 import type { ScoringInput, ValidatorConfig, ValidatorResult } from '../scoring-input';
 
-const REFUSAL = /\b(I can(?:no|')t (?:help|assist|comply)|I(?:'m| am) (?:sorry|unable)[^.]{0,40}\b(?:can(?:no|')t|unable)|I won't be able to|as an AI(?: language model)?, I)/i;
+/**
+ * An answer that declines, in its opening: "I can't help with that", "I'm sorry, but I cannot…",
+ * "I must decline". Apostrophes may be typographic (’), as some models write them. "I can't help but
+ * notice" is not a refusal.
+ */
+const A = "['\u2019]";
+const REFUSAL = new RegExp(
+  [
+    `\\bI(?: can(?:not|${A}t)| won${A}t| will not|(?: am|${A}m) (?:unable|not able) to) (?:help|assist|comply|fulfill?|do that)\\b(?! but\\b)`,
+    `\\bI(?:${A}m| am) (?:sorry|afraid)[^.]{0,40}\\b(?:can(?:not|${A}t)|unable|not able|won${A}t)\\b`,
+    `\\bI won${A}t be able to\\b`,
+    `\\bI (?:must|have to) (?:decline|refuse)\\b`,
+    `\\bas an AI(?: language model)?, I\\b`,
+  ].join('|'),
+  'i',
+);
 
 /** A validator that a route's config asks for, applied to the answer's text. */
 export function runConfiguredValidator(config: ValidatorConfig, input: ScoringInput): ValidatorResult {
