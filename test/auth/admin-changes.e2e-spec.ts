@@ -136,10 +136,11 @@ describe('admin changes to keys, tenants and budgets, on two gateway processes',
     expect(await alternate(2, key)).toEqual([200, 200]);
   });
 
-  it('changing a key: unknown 404, revoked 409, bad input 400 naming the param, in OpenAI format', async () => {
+  it('changing a key: unknown 404, revoked 409, a GATEWAY_API_KEYS key 409 (revoking it too), bad input 400 naming the param, in OpenAI format', async () => {
     expectError(await call(first(), 'POST', '/v1/admin/keys/key_000000000000', ADMIN_KEY, { rpm: 5 }), 404, 'key_not_found', 'id');
     const staticKeyId = `key_${createHash('sha256').update(GATEWAY_KEY).digest('hex').slice(0, 12)}`;
     expectError(await call(first(), 'POST', `/v1/admin/keys/${staticKeyId}`, ADMIN_KEY, { rpm: 5 }), 409, 'key_from_config', 'id');
+    expectError(await call(first(), 'DELETE', `/v1/admin/keys/${staticKeyId}`, ADMIN_KEY), 409, 'key_from_config', 'id');
     const { id } = await newKey(first(), {});
     await admin(first(), 'DELETE', `/v1/admin/keys/${id}`);
     expectError(await call(first(), 'POST', `/v1/admin/keys/${id}`, ADMIN_KEY, { rpm: 5 }), 409, 'key_revoked', 'id');

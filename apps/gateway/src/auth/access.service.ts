@@ -184,7 +184,7 @@ export class AccessService implements OnModuleInit, OnModuleDestroy {
     if (row) return row;
     const existing = await this.keys.find(id);
     if (!existing && this.isStaticKey(id)) {
-      throw new GatewayError(409, `Key '${id}' comes from GATEWAY_API_KEYS and has no settings to change; create a key with POST /v1/admin/keys instead.`, 'invalid_request_error', 'key_from_config', 'id');
+      throw keyFromConfig(id, 'has no settings to change; create a key with POST /v1/admin/keys instead');
     }
     if (!existing) throw GatewayError.notFound(`Key '${id}' does not exist.`, 'key_not_found', 'id');
     throw new GatewayError(409, `Key '${id}' is revoked and cannot be changed; create a new key.`, 'invalid_request_error', 'key_revoked', 'id');
@@ -229,6 +229,7 @@ export class AccessService implements OnModuleInit, OnModuleDestroy {
     const row = await this.changingCache(() => this.keys.revoke(id, new Date(this.clock.now())), (cached) => cached.id === id);
     if (!row) {
       const existing = await this.keys.find(id);
+      if (!existing && this.isStaticKey(id)) throw keyFromConfig(id, 'is revoked by removing it from GATEWAY_API_KEYS and restarting');
       if (!existing) throw GatewayError.notFound(`Key '${id}' does not exist.`, 'key_not_found', 'id');
       return existing;
     }
@@ -316,4 +317,8 @@ export class AccessService implements OnModuleInit, OnModuleDestroy {
 
 function tenantDeleted(id: string, param: string): GatewayError {
   return new GatewayError(409, `Tenant '${id}' has been deleted.`, 'invalid_request_error', 'tenant_deleted', param);
+}
+
+function keyFromConfig(id: string, what: string): GatewayError {
+  return new GatewayError(409, `Key '${id}' comes from GATEWAY_API_KEYS and ${what}.`, 'invalid_request_error', 'key_from_config', 'id');
 }
