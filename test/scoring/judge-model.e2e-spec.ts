@@ -85,9 +85,18 @@ describe.each(['bullmq', 'in-process'] as const)('the judge model on a route (%s
     const clientRequests = await db.selectFrom('requests').select((eb) => eb.fn.countAll<number>().as('n')).where('route', '=', 'judged').where('kind', '=', 'chat').executeTakeFirstOrThrow();
     const judgeCalls = await db.selectFrom('requests').select((eb) => eb.fn.countAll<number>().as('n')).where('route', '=', 'judged').where('kind', '=', 'judge').executeTakeFirstOrThrow();
     expect(Number(judgeCalls.n)).toBeGreaterThan(0);
-    const report = (await stack.client.get('/router/report')) as { routes: Array<{ route: string; models: Array<{ requests: number }> }> };
+    type RouteReport = { route: string; models: Array<{ requests: number }>; judge: Record<string, number | null> | null };
+    const report = (await stack.client.get('/router/report')) as { routes: RouteReport[] };
     const judged = report.routes.find((r) => r.route === 'judged')!;
     expect(judged.models.reduce((n, m) => n + m.requests, 0)).toBe(Number(clientRequests.n));
+    // The report tells what the judge did: every call ended in a verdict or a failure, and what the calls cost.
+    const { rows: spent } = await sql<{ cost: number }>`select sum(cost_usd) as cost from requests where kind = 'judge' and route = 'judged'`.execute(db);
+    expect(judged.judge).toMatchObject({ model: 'strong', sample_rate: 1, weight: 0.5, calls: Number(judgeCalls.n) });
+    expect(judged.judge!.judged! + judged.judge!.unavailable!).toBe(Number(judgeCalls.n));
+    expect(judged.judge!.judged).toBeGreaterThan(0);
+    expect(judged.judge!.mean_score).toBeGreaterThanOrEqual(1);
+    expect(judged.judge!.cost_usd).toBeCloseTo(Number(spent[0].cost), 12);
+    expect(report.routes.find((r) => r.route === 'auto')!.judge).toBeNull();
   });
 
   it('carries nothing for the judge on a request its sample rate leaves out', async () => {
