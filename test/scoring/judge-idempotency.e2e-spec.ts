@@ -1,4 +1,4 @@
-import { judgeModelCaller } from '../../apps/gateway/src/judge/call-judge-model';
+import { judgeCallWriter, judgeModelCaller } from '../../apps/gateway/src/judge/call-judge-model';
 import { loadConfig, type AppConfig } from '../../libs/config/src';
 import { systemClock } from '../../libs/core/src';
 import { ProviderRegistry } from '../../libs/providers/src';
@@ -28,7 +28,7 @@ describe('a judged score job handled twice (a retry, a duplicate)', () => {
   it('counts once and calls the judge once: a job whose score is recorded makes no second paid call', async () => {
     const arms = new ArmStatsRepository(database.handle.db);
     const requests = new RequestRecordRepository(database.handle.db);
-    const judge = new ModelJudge(judgeModelCaller(config.models, new ProviderRegistry(config.providers)), (row, spend) => requests.insertBatch([row], [spend]), systemClock);
+    const judge = new ModelJudge(judgeModelCaller(config.models, new ProviderRegistry(config.providers)), judgeCallWriter(requests), systemClock);
     const handler = new ScoreJobHandler(arms, systemClock, () => undefined, judge);
     const job: QueuedJob = {
       name: 'score-response',

@@ -7,7 +7,7 @@ import { ProviderRegistry } from '../../../libs/providers/src';
 import { ModelJudge } from '../../../libs/scoring/src/judge/model-judge';
 import { ScoreJobHandler } from '../../../libs/scoring/src/score-job.handler';
 import { ArmStatsRepository, migrateToLatest, openDatabase, RequestRecordRepository } from '../../../libs/storage/src';
-import { judgeModelCaller } from '../../gateway/src/judge/call-judge-model';
+import { judgeCallWriter, judgeModelCaller } from '../../gateway/src/judge/call-judge-model';
 import { WorkerModule } from './worker.module';
 
 export interface RunningWorker {
@@ -28,7 +28,7 @@ export async function startWorker(config: AppConfig, options: { clock?: Clock } 
   const clock = options.clock ?? systemClock;
   // Routes' judge models (route option `judge`) are called through the gateway's provider layer.
   const requests = new RequestRecordRepository(database.db);
-  const judge = new ModelJudge(judgeModelCaller(config.models, new ProviderRegistry(config.providers)), (row, spend) => requests.insertBatch([row], [spend]), clock);
+  const judge = new ModelJudge(judgeModelCaller(config.models, new ProviderRegistry(config.providers)), judgeCallWriter(requests), clock);
   const handler = new ScoreJobHandler(new ArmStatsRepository(database.db), clock, signal.changed, judge);
   const deadLetters = new DeadLetterQueue(config.redisUrl, config.queuePrefix);
   const app = await NestFactory.createApplicationContext(

@@ -1,7 +1,8 @@
 import type { ModelSpec } from '../../../../libs/config/src';
 import { GatewayError, type ChatRequest } from '../../../../libs/core/src';
 import { ProviderError, type ProviderRegistry } from '../../../../libs/providers/src';
-import { JudgeCallError, type CallJudgeModel } from '../../../../libs/scoring/src/judge/model-judge';
+import { JudgeCallError, type CallJudgeModel, type RecordJudgeCalls } from '../../../../libs/scoring/src/judge/model-judge';
+import type { RequestRecordRepository } from '../../../../libs/storage/src';
 import { adaptRequestForModel } from '../chat/adapt-request';
 import { providerTimeouts } from '../chat/failover-policy';
 import { costUsd } from '../routing/cost';
@@ -54,4 +55,9 @@ export function judgeFailureReason(err: unknown): string {
   if (err instanceof ProviderError) return `${err.kind}${err.upstreamStatus ? ` (HTTP ${err.upstreamStatus})` : ''}`;
   if (err instanceof GatewayError) return `the model's adapter refused the request (${err.code ?? err.type})`;
   return 'internal error';
+}
+
+/** Judge calls' records and spend entries, written as the gateway writes its own (one idempotent statement). */
+export function judgeCallWriter(requests: RequestRecordRepository): RecordJudgeCalls {
+  return (records) => requests.insertBatch(records.map((r) => r.row), records.map((r) => r.spend));
 }

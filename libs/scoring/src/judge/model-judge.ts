@@ -34,8 +34,17 @@ export class JudgeCallError extends Error {
   }
 }
 
-/** Writes a judge call's record and spend entry (RequestRecordRepository.insertBatch). */
-export type RecordJudgeCall = (row: NewRequestRow, spend: RecordSpend | undefined) => Promise<unknown>;
+/** A judge call's request record and, when the judged request had a payer, its spend entry. */
+export interface JudgeCallRecord {
+  row: NewRequestRow;
+  spend: RecordSpend | undefined;
+}
+
+/** Writes judge calls' records and spend entries, idempotently by record id (RequestRecordRepository.insertBatch). */
+export type RecordJudgeCalls = (records: JudgeCallRecord[]) => Promise<unknown>;
+
+/** Judge calls whose record could not be written yet, kept for the next write; beyond it the oldest are dropped. */
+export const MAX_UNWRITTEN_JUDGE_CALLS = 10_000;
 
 /**
  * The judge of a sampled score job: puts the fixed prompt (buildJudgeRequest) to the route's judge
@@ -44,9 +53,11 @@ export type RecordJudgeCall = (row: NewRequestRow, spend: RecordSpend | undefine
  * outcome: the response is then scored by its validators alone, never lost nor retried for the judge.
  */
 export class ModelJudge {
+  private unwritten: JudgeCallRecord[] = [];
+
   constructor(
     private readonly call: CallJudgeModel,
-    private readonly record: RecordJudgeCall,
+    private readonly record: RecordJudgeCalls,
     private readonly clock: Clock,
     private readonly callId: () => string = randomUUID,
   ) {}
@@ -94,8 +105,26 @@ export class ModelJudge {
     }
     row.latency_ms = this.clock.now() - startedAt;
     const spend: RecordSpend | undefined = judge.billing && { tenantId: judge.billing.tenantId, keyId: judge.billing.keyId, route: job.route, modelId: judge.modelId, costUsd: Number(row.cost_usd ?? 0) };
-    // A write that fails fails the job (the queue retries it): the score waits rather than the spend being lost.
-    await this.record(row, spend);
+    await this.write({ row, spend });
     return outcome;
+  }
+
+  /**
+   * Writes this call's record with any earlier ones whose write failed. A write that fails fails the
+   * job (the queue retries it, and the score waits), and the call stays here, written with the next
+   * call's record (ids make a second write a no-op): a paid call is not lost to a database outage
+   * unless this process ends first.
+   */
+  private async write(entry: JudgeCallRecord): Promise<void> {
+    const batch = [...this.unwritten, entry];
+    try {
+      await this.record(batch);
+      const written = new Set(batch);
+      this.unwritten = this.unwritten.filter((e) => !written.has(e));
+    } catch (err) {
+      this.unwritten.push(entry);
+      if (this.unwritten.length > MAX_UNWRITTEN_JUDGE_CALLS) this.unwritten.splice(0, this.unwritten.length - MAX_UNWRITTEN_JUDGE_CALLS);
+      throw err;
+    }
   }
 }
