@@ -3,6 +3,7 @@ import { loadConfig, type AppConfig } from '../../libs/config/src';
 import { systemClock } from '../../libs/core/src';
 import { ProviderRegistry } from '../../libs/providers/src';
 import type { QueuedJob } from '../../libs/queue/src';
+import { buildJudgeRequest } from '../../libs/scoring/src/judge/judge-prompt';
 import { ModelJudge } from '../../libs/scoring/src/judge/model-judge';
 import { ScoreJobHandler } from '../../libs/scoring/src/score-job.handler';
 import { ArmStatsRepository, RequestRecordRepository } from '../../libs/storage/src';
@@ -54,5 +55,16 @@ describe('a judged score job handled twice (a retry, a duplicate)', () => {
     expect(arm.successes).toBeCloseTo(2 / 9, 9);
     const judgeRecords = await database.handle.db.selectFrom('requests').select('id').where('kind', '=', 'judge').execute();
     expect(judgeRecords).toHaveLength(1);
+  });
+
+  it("asks a judge model without structured outputs for a JSON object, and the one with them for the verdict's schema", async () => {
+    const yaml = routerYaml(upstream.url).replace('context_window: 16000,', 'context_window: 16000, capabilities: { json_schema: false },');
+    const plain = loadConfig({ ...testSettings(yaml), DATABASE_URL: database.url });
+    const call = judgeModelCaller(plain.models, new ProviderRegistry(plain.providers));
+    const request = buildJudgeRequest({ conversation: [{ role: 'user', text: 'Hi' }], answer: 'Hello.', truncated: false }, { maxTokens: 64 });
+    expect(await call('cheap', request)).toMatchObject({ content: '{"score": 3, "reason": "Thin."}', providerId: 'fake' });
+    expect(upstream.requests.at(-1)).toMatchObject({ model: 'cheap-upstream', response_format: { type: 'json_object' } });
+    await call('strong', request);
+    expect(upstream.requests.at(-1)).toMatchObject({ model: 'strong-upstream', response_format: { type: 'json_schema', json_schema: { name: 'judge_verdict', strict: true } } });
   });
 });

@@ -13,7 +13,8 @@ export const JUDGE_TOTAL_TIMEOUT_MS = 60_000;
 /**
  * The judge's call as the gateway makes its own (CHAT_ATTEMPTS): the request adapted to the model
  * (upstream name, parameter rules, output cap, prompt template), the model's timeouts, its output limit
- * and thinking mode, through the provider registry's adapters; priced at the model's list prices on
+ * and thinking mode, through the provider registry's adapters (`response_format` json_object instead of
+ * json_schema for a model without structured outputs); priced at the model's list prices on
  * the usage the provider reports (estimated when it reports none). One try: a failure is the judge
  * being unavailable, and the score goes on without it. Used by the BullMQ worker and the in-process queue.
  */
@@ -22,10 +23,12 @@ export function judgeModelCaller(models: ReadonlyMap<string, ModelSpec>, provide
     const model = models.get(modelId);
     if (!model) throw new JudgeCallError(`judge model "${modelId}" is not configured in this process`);
     const timeouts = { ...model.timeouts, totalMs: model.timeouts.totalMs ?? JUDGE_TOTAL_TIMEOUT_MS };
+    // A model without structured outputs (its capabilities) is asked for a JSON object instead; the parser checks either.
+    const format: ChatRequest = model.capabilities?.json_schema === false && request.response_format?.type === 'json_schema' ? { ...request, response_format: { type: 'json_object' } } : request;
     const abort = new AbortController();
     try {
       const response = await providers.get(model.providerId).complete({
-        request: adaptRequestForModel(request, model),
+        request: adaptRequestForModel(format, model),
         signal: abort.signal,
         abort,
         timeouts: providerTimeouts(timeouts),
