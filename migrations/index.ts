@@ -12,6 +12,7 @@ import * as requestTags from './20261206T030000-request-tags';
 import * as requestKind from './20261206T200000-request-kind';
 import * as budgetUnique from './20261207T013000-budget-unique';
 import * as tenantDeleted from './20261207T030000-tenant-deleted';
+import * as requestKindJudge from './20261207T040000-request-kind-judge';
 
 /** Every migration, by name; names sort in the order they run. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '20261206T200000-request-kind': requestKind,
   '20261207T013000-budget-unique': budgetUnique,
   '20261207T030000-tenant-deleted': tenantDeleted,
+  '20261207T040000-request-kind-judge': requestKindJudge,
 };

@@ -4,6 +4,8 @@ import { closeUpstreamAgent, loadTokenizer, ProviderRegistry } from '../../../li
 import { join } from 'node:path';
 import { BullmqJobQueue, InProcessJobQueue, LearningSignalSubscriber, SpoolingJobQueue, throttle, withTimeout, type JobQueue } from '../../../libs/queue/src';
 import { ScoreJobHandler } from '../../../libs/scoring/src/score-job.handler';
+import { ModelJudge } from '../../../libs/scoring/src/judge/model-judge';
+import { judgeCallWriter, judgeModelCaller } from './judge/call-judge-model';
 import {
   ArmStatsRepository,
   migrateToLatest,
@@ -97,7 +99,8 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   // of the new statistics, at most every LEARNED_PUSH_MIN_MS; the poll below stays the backstop.
   const refreshSoon = throttle(() => void learned.refresh().catch(() => undefined), LEARNED_PUSH_MIN_MS);
   if (config.inlineWorker || !config.redisUrl) {
-    const handler = new ScoreJobHandler(arms, clock, refreshSoon);
+    const judge = new ModelJudge(judgeModelCaller(config.models, providers), judgeCallWriter(requests), clock);
+    const handler = new ScoreJobHandler(arms, clock, refreshSoon, judge);
     queue = new InProcessJobQueue((job) => handler.handle(job).then(() => undefined), {
       concurrency: config.workerConcurrency,
       onError: (job, err) => log('error', 'scoring job failed', { job: job.name, requestId: job.data.requestId, error: (err as Error).message }),

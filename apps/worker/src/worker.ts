@@ -3,8 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import type { AppConfig } from '../../../libs/config/src';
 import { systemClock, type Clock } from '../../../libs/core/src';
 import { DeadLetterQueue, LearningSignalPublisher } from '../../../libs/queue/src';
+import { ProviderRegistry } from '../../../libs/providers/src';
+import { ModelJudge } from '../../../libs/scoring/src/judge/model-judge';
 import { ScoreJobHandler } from '../../../libs/scoring/src/score-job.handler';
-import { ArmStatsRepository, migrateToLatest, openDatabase } from '../../../libs/storage/src';
+import { ArmStatsRepository, migrateToLatest, openDatabase, RequestRecordRepository } from '../../../libs/storage/src';
+import { judgeCallWriter, judgeModelCaller } from '../../gateway/src/judge/call-judge-model';
 import { WorkerModule } from './worker.module';
 
 export interface RunningWorker {
@@ -22,7 +25,11 @@ export async function startWorker(config: AppConfig, options: { clock?: Clock } 
   await migrateToLatest(database.db);
   // Gateways read the statistics as soon as a commit announces them (their poll is the backstop).
   const signal = new LearningSignalPublisher(config.redisUrl, config.queuePrefix);
-  const handler = new ScoreJobHandler(new ArmStatsRepository(database.db), options.clock ?? systemClock, signal.changed);
+  const clock = options.clock ?? systemClock;
+  // Routes' judge models (route option `judge`) are called through the gateway's provider layer.
+  const requests = new RequestRecordRepository(database.db);
+  const judge = new ModelJudge(judgeModelCaller(config.models, new ProviderRegistry(config.providers)), judgeCallWriter(requests), clock);
+  const handler = new ScoreJobHandler(new ArmStatsRepository(database.db), clock, signal.changed, judge);
   const deadLetters = new DeadLetterQueue(config.redisUrl, config.queuePrefix);
   const app = await NestFactory.createApplicationContext(
     WorkerModule.forRoot({ redisUrl: config.redisUrl, handler, concurrency: config.workerConcurrency, prefix: config.queuePrefix, deadLetters }),

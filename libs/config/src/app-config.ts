@@ -88,6 +88,8 @@ export interface RouteSpec extends RouteConstraints {
   /** Explicit feedback's share of the reward (0..1); 0.5 when the file leaves it out. */
   feedbackWeight?: number;
   validators: ValidatorConfig[];
+  /** LLM-as-a-judge on a sample of the route's answers; absent: none. */
+  judge?: JudgeSpec;
   failover?: FailoverSpec;
   /** A route made for a request that names a model directly. */
   implicit: boolean;
@@ -109,6 +111,18 @@ export interface RouteSpec extends RouteConstraints {
   contextPriorStrength?: number;
   /** What quality is learned from: prompt contexts (when unset) or the prompt's hashed words. */
   learner?: RouteLearner;
+}
+
+/** A route's judge model (route option `judge`, docs/routing.md). */
+export interface JudgeSpec {
+  /** A configured chat model id. */
+  modelId: string;
+  /** Share of served requests judged, 0..1. */
+  sampleRate: number;
+  /** The judge's share of the validator reward, 0..1. */
+  weight: number;
+  rubric?: string;
+  maxTokens: number;
 }
 
 export type RouteLearner = 'prompt_contexts' | 'hashed_words';

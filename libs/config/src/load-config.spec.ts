@@ -98,6 +98,27 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(high), LOCAL_KEY: 'k' })).toThrow(/routes\.0\.explore_cheaper_share/);
   });
 
+  it('reads a route judge (sample_rate 0.1, weight 0.5, max_tokens 256 unless set) and refuses an unknown model or a rate outside 0..1, listing both', () => {
+    expect(loadConfig({ ROUTER_CONFIG: writeConfig(valid), LOCAL_KEY: 'k' }).routes.get('support')?.judge).toBeUndefined();
+    const judged = valid.replace('cost_weight: 50', 'cost_weight: 50\n    judge: { model: big, rubric: "Polite and correct." }');
+    expect(loadConfig({ ROUTER_CONFIG: writeConfig(judged), LOCAL_KEY: 'k' }).routes.get('support')?.judge).toEqual({ modelId: 'big', sampleRate: 0.1, weight: 0.5, maxTokens: 256, rubric: 'Polite and correct.' });
+    const bad = valid.replace('cost_weight: 50', 'cost_weight: 50\n    judge: { model: ghost, sample_rate: 1.5, weight: -0.1 }');
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ ROUTER_CONFIG: writeConfig(bad), LOCAL_KEY: 'k' });
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const text = error!.problems.join('\n');
+    expect(text).toMatch(/routes\.0\.judge\.model: unknown model "ghost"/);
+    expect(text).toContain('routes.0.judge.sample_rate');
+    expect(text).toContain('routes.0.judge.weight');
+    // The reference check runs on a file that passes its schema too.
+    const unknownOnly = valid.replace('cost_weight: 50', 'cost_weight: 50\n    judge: { model: ghost }');
+    expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(unknownOnly), LOCAL_KEY: 'k' })).toThrow(/routes\.0\.judge\.model: unknown model "ghost"/);
+  });
+
   it('lists every problem with its path', () => {
     const path = writeConfig(`
 providers:

@@ -80,6 +80,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         discount: r.discount,
         feedbackWeight: r.feedback_weight,
         validators: r.validators,
+        ...(r.judge ? { judge: { modelId: r.judge.model, sampleRate: r.judge.sample_rate, weight: r.judge.weight, maxTokens: r.judge.max_tokens, ...optional('rubric', r.judge.rubric) } } : {}),
         maxUntriedShare: r.max_untried_share,
         ...optional('floorConfidence', r.floor_confidence),
         ...(r.strict_floor ? { strictFloor: true } : {}),

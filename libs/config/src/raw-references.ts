@@ -28,6 +28,7 @@ export function rawReferenceProblems(raw: unknown): string[] {
   list(file.routes).forEach((r, i) => {
     entries(r?.candidates).forEach((c, j) => knownModel(c, `routes.${i}.candidates.${j}`));
     entries(record(r?.failover)?.fallbacks).forEach((c, j) => knownModel(c, `routes.${i}.failover.fallbacks.${j}`));
+    knownModel(record(r?.judge)?.model, `routes.${i}.judge.model`);
   });
   list(file.embedding_routes).forEach((r, i) => {
     if (isString(r?.model) && !modelIds.has(r.model)) problems.push(`embedding_routes.${i}.model: unknown embedding model "${r.model}"`);

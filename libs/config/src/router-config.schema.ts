@@ -153,6 +153,21 @@ const routeConstraints = {
   cost_weight: z.number().nonnegative().optional(),
 };
 
+/** A route's judge model: which configured chat model grades its answers, how often and how much it counts. */
+export const judgeConfigSchema = z
+  .object({
+    model: id,
+    /** Share of the route's served requests whose answer is judged (decided in the gateway). */
+    sample_rate: z.number().min(0).max(1).default(0.1),
+    /** The judge's share of the validator reward when every validator passed: (1 - weight) + weight x grade. */
+    weight: z.number().min(0).max(1).default(0.5),
+    /** What a good answer is on this route, given to the judge with its instructions. */
+    rubric: z.string().min(1).max(4000).optional(),
+    /** The judge's output limit (its verdict is one short JSON object). */
+    max_tokens: z.number().int().min(16).max(4096).default(256),
+  })
+  .strict();
+
 /** A request tier's stricter (or looser) constraints; unset fields are the route's. */
 export const tierConfigSchema = z
   .object({ quality_floor: z.number().min(0).max(1).optional(), ...routeConstraints })
@@ -221,6 +236,11 @@ export const routeConfigSchema = z
      */
     feedback_weight: z.number().min(0).max(1).default(0.5),
     validators: z.array(validatorConfigSchema).default([]),
+    /**
+     * LLM-as-a-judge (docs/routing.md, Judge model): a configured chat model grades a sample of the
+     * route's answers 1-10 in the worker; its normalised grade is `weight` of the validators' reward.
+     */
+    judge: judgeConfigSchema.optional(),
     failover: failoverConfigSchema.optional(),
   })
   .strict();
@@ -320,6 +340,7 @@ export const routerConfigSchema = z
           ctx.addIssue({ code: 'custom', path, message: `${what} allows providers [${allowed.join(', ')}] but none of its candidates is served by them (they use: ${offered})` });
         }
       };
+      if (r.judge && !models.has(r.judge.model)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'judge', 'model'], message: unknownChatModel(r.judge.model) });
       if (r.strict_floor && r.floor_confidence === undefined) {
         ctx.addIssue({ code: 'custom', path: ['routes', i, 'strict_floor'], message: `route "${r.name}": strict_floor needs floor_confidence (the confidence a model must be proven at), e.g. 0.9` });
       }
@@ -346,6 +367,7 @@ export type EmbeddingRouteConfig = z.infer<typeof embeddingRouteConfigSchema>;
 export type ValidatorConfig = z.infer<typeof validatorConfigSchema>;
 export type FailoverConfig = z.infer<typeof failoverConfigSchema>;
 export type TierConfig = z.infer<typeof tierConfigSchema>;
+export type JudgeConfig = z.infer<typeof judgeConfigSchema>;
 
 /** USD per 1M tokens above which a price is taken for a typo (the dearest listed models are a few hundred). */
 export const MAX_PRICE_PER_1M = 1000;

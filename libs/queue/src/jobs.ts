@@ -42,6 +42,23 @@ export const scoreResponseJobSchema = z.object({
    */
   refute: z.object({ qualityFloor: z.number().min(0).max(1), floorConfidence: z.number().gt(0.5).lt(1) }).optional(),
   validators: z.array(validatorConfigSchema),
+  /**
+   * Only on a request the gateway sampled for its route's judge model (route option `judge`): what the
+   * judge needs, bounded (libs/scoring judgeTranscript), and who pays for its call. Absent: not judged.
+   */
+  judge: z
+    .object({
+      modelId: z.string().min(1),
+      weight: z.number().min(0).max(1),
+      rubric: z.string().max(4000).optional(),
+      maxTokens: z.number().int().positive(),
+      conversation: z.array(z.object({ role: z.string(), text: z.string().max(8000) })).max(50),
+      answer: z.string().max(16000),
+      truncated: z.boolean(),
+      /** The tenant and key of the judged request, whose spend ledger the judge's call goes to. */
+      billing: z.object({ tenantId: z.string().min(1), keyId: z.string().nullable() }).optional(),
+    })
+    .optional(),
   request: z.object({
     responseFormat: z
       .union([

@@ -1,2 +1,3 @@
 export * from './scoring-input';
 export * from './score-response';
+export * from './judge';

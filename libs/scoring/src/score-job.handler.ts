@@ -1,7 +1,10 @@
 import type { Clock } from '../../core/src';
 import type { QueuedJob } from '../../queue/src/jobs';
 import type { ArmStatsRepository, RecordOutcome, ScoreToRecord } from '../../storage/src/repositories/arm-stats.repository';
-import { scoreResponse } from './score-response';
+import { applyJudge, type JudgeOutcome } from './judge/combine-judge';
+import type { ModelJudge } from './judge/model-judge';
+import { scoreResponse, type ScoreOutcome } from './score-response';
+import type { ScoreResponseJob } from '../../queue/src/jobs';
 
 export interface ScoreJobResult {
   status: 'recorded' | 'duplicate' | 'applied' | 'stored' | 'stale';
@@ -20,6 +23,8 @@ export class ScoreJobHandler {
     private readonly arms: ArmStatsRepository,
     private readonly clock: Clock,
     private readonly onStatsChanged: () => void = () => undefined,
+    /** The judge of jobs the gateway sampled for it (route option `judge`); without one they are scored by their validators. */
+    private readonly judge?: ModelJudge,
   ) {
     this.batcher = new ScoreBatcher((scores) => arms.recordScores(scores));
   }
@@ -27,7 +32,8 @@ export class ScoreJobHandler {
   async handle(job: QueuedJob): Promise<ScoreJobResult> {
     if (job.name === 'score-response') {
       const d = job.data;
-      const outcome = scoreResponse({ request: d.request, response: d.response }, d.validators);
+      let outcome = scoreResponse({ request: d.request, response: d.response }, d.validators);
+      if (d.judge) outcome = applyJudge(outcome, await this.judged(d, outcome), d.judge.weight);
       const result = await this.batcher.submit({
         requestId: d.requestId,
         route: d.route,
@@ -51,6 +57,18 @@ export class ScoreJobHandler {
     const result = await this.arms.applyFeedback(d.requestId, d.score, d.comment, new Date(d.at));
     if (result.status === 'applied') this.onStatsChanged();
     return result;
+  }
+
+  /**
+   * The judge's outcome for a sampled job: not called when a validator already failed (the reward is
+   * 0 whatever it says) or when the request's score is already recorded (a duplicate or retried job:
+   * no second paid call for a score that will not count).
+   */
+  private async judged(job: ScoreResponseJob, outcome: ScoreOutcome): Promise<JudgeOutcome> {
+    if (outcome.reward === 0) return { kind: 'skipped', reason: 'a validator failed' };
+    if (!this.judge) return { kind: 'unavailable', reason: 'no judge in this process' };
+    if (await this.arms.hasScore(job.requestId)) return { kind: 'skipped', reason: 'already scored' };
+    return this.judge.judge(job);
   }
 }
 

@@ -46,7 +46,8 @@ export interface RequestsTable {
   kind: ColumnType<RequestKind, RequestKind | undefined, RequestKind>;
 }
 
-export type RequestKind = 'chat' | 'embeddings';
+/** `judge`: a judge model's call made by the scoring worker (route option `judge`): spend, never traffic. */
+export type RequestKind = 'chat' | 'embeddings' | 'judge';
 
 export interface ValidatorResultRecord {
   validator: string;

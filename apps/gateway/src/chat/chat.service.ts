@@ -6,7 +6,8 @@ import { ProviderError, ProviderRegistry } from '../../../../libs/providers/src'
 import { extractPromptContext } from '../../../../libs/router/src';
 import type { JobQueue, QueuedJob, ScoreResponseJob } from '../../../../libs/queue/src';
 import type { NewRequestRow } from '../../../../libs/storage/src';
-import type { ScoredTool, ScoredToolCall } from '../../../../libs/scoring/src';
+import type { RecordSpend } from '../../../../libs/storage/src/repositories/spend-ledger.repository';
+import { judgeTranscript, type ScoredTool, type ScoredToolCall } from '../../../../libs/scoring/src';
 import { RecordWriter } from '../records/record-writer';
 import { callerContextFor } from '../routing/caller-context';
 import { estimatePromptTokens } from '../routing/estimate-tokens';
@@ -484,8 +485,9 @@ export class ChatService {
     row.prompt_template = promptTemplateFor(served.model);
     this.applyUsage(row, served, total);
     this.spend.add(plan.route.name, total);
-    const job: QueuedJob = { name: 'score-response', data: this.scoreJob(row, served, plan, request, cost) };
-    this.records.add({ row, job, spend: this.budget.settle(row) });
+    const spend = this.budget.settle(row);
+    const job: QueuedJob = { name: 'score-response', data: { ...this.scoreJob(row, served, plan, request, cost), ...this.judgeSample(plan, request, served, spend) } };
+    this.records.add({ row, job, spend });
     this.events.finished(row);
   }
 
@@ -505,6 +507,26 @@ export class ChatService {
   private scoreRejected(row: NewRequestRow, served: Served, plan: RoutePlan, request: ChatRequest, attempt: AttemptLog, n: number, rejection: Rejection): void {
     const job: QueuedJob = { name: 'score-response', data: { ...this.scoreJob(row, served, plan, request, attempt.costUsd), requestId: `${row.id}-a${n}` } };
     this.queue.add(job).catch((err) => this.log('warn', 'could not enqueue the score of a rejected attempt', { requestId: row.id, validator: rejection.validator, error: (err as Error).message }));
+  }
+
+  /**
+   * Whether the route's judge grades this answer (its `sample_rate`, drawn from the injected random
+   * source) and, if so, what the worker needs for it: the conversation and the answer, bounded, and
+   * who pays for the judge's call. Nothing for a route without a judge, or a request not drawn.
+   */
+  private judgeSample(plan: RoutePlan, request: ChatRequest, served: Served, spend: RecordSpend | undefined): Pick<ScoreResponseJob, 'judge'> {
+    const judge = plan.route.judge;
+    if (!judge || !(this.random() < judge.sampleRate)) return {};
+    return {
+      judge: {
+        modelId: judge.modelId,
+        weight: judge.weight,
+        maxTokens: judge.maxTokens,
+        ...(judge.rubric === undefined ? {} : { rubric: judge.rubric }),
+        ...judgeTranscript(request.messages, served),
+        ...(spend ? { billing: { tenantId: spend.tenantId, keyId: spend.keyId } } : {}),
+      },
+    };
   }
 
   private scoringInput(request: ChatRequest, served: Served): Pick<ScoreResponseJob, 'request' | 'response'> {

@@ -42,6 +42,7 @@ export class FeedbackController {
     const score = typeof parsed.data.score === 'boolean' ? Number(parsed.data.score) : parsed.data.score;
     const kind = this.records.pendingKind(requestId) ?? (await this.requests.kindOf(requestId));
     if (kind === undefined) throw GatewayError.notFound(`No request with id '${requestId}'.`, 'request_not_found', 'request_id');
+    if (kind === 'judge') throw GatewayError.notFound(`No request with id '${requestId}'.`, 'request_not_found', 'request_id');
     if (kind === 'embeddings') {
       throw GatewayError.invalidRequest(`Request '${requestId}' is an embeddings call: nothing is learned from embeddings, so it takes no feedback.`, 'request_id', 'feedback_not_applicable');
     }

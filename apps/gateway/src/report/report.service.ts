@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { implicitRoute, type AppConfig, type RouteConstraints, type RouteSpec } from '../../../../libs/config/src';
+import { implicitRoute, type AppConfig, type JudgeSpec, type RouteConstraints, type RouteSpec } from '../../../../libs/config/src';
 import type { ArmState } from '../../../../libs/router/src';
-import { ReportRepository } from '../../../../libs/storage/src';
+import { ReportRepository, type JudgeSummaryRow } from '../../../../libs/storage/src';
 import type { JobQueue } from '../../../../libs/queue/src';
 import { AttemptRunner } from '../chat/attempt-runner';
 import { LearnedState } from '../routing/learned-state';
@@ -18,6 +18,20 @@ export function rewardInterval(mean: number, variance: number, n: number): [numb
   if (n === 0) return null;
   const half = n > 1 ? 1.96 * Math.sqrt(variance / n) : 1;
   return [Math.max(0, mean - half), Math.min(1, mean + half)];
+}
+
+/** A route's judge in the report: its settings and what it did. */
+function judgeView(judge: JudgeSpec, summary: JudgeSummaryRow | undefined) {
+  return {
+    model: judge.modelId,
+    sample_rate: judge.sampleRate,
+    weight: judge.weight,
+    judged: summary?.judged ?? 0,
+    mean_score: summary?.mean_score ?? null,
+    unavailable: summary?.unavailable ?? 0,
+    calls: summary?.calls ?? 0,
+    cost_usd: summary?.cost_usd ?? 0,
+  };
 }
 
 /** Kept here for callers that imported it from the report service. */
@@ -37,14 +51,16 @@ export class ReportService {
 
   async build(window: number) {
     await this.learned.refresh();
-    const [usage, rewards, share, tagUsage, deadJobs] = await Promise.all([
+    const [usage, rewards, share, tagUsage, deadJobs, judges] = await Promise.all([
       this.reports.usage(),
       this.reports.rewards(),
       this.reports.recentShare(window),
       this.reports.tagUsage(),
       // Scoring jobs that failed for good (poison payloads, or out of retries); null when the queue does not answer.
       (this.queue.deadLetterCount?.() ?? Promise.resolve(0)).catch(() => null),
+      [...this.config.routes.values()].some((r) => r.judge) ? this.reports.judgeSummary() : Promise.resolve([]),
     ]);
+    const judgeBy = new Map(judges.map((j) => [j.route, j]));
     const key = (route: string, model: string) => `${route}\u0000${model}`;
     const usageBy = new Map(usage.map((u) => [key(u.route, u.model_id), u]));
     const rewardBy = new Map(rewards.map((r) => [key(r.route, r.model_id), r]));
@@ -132,6 +148,12 @@ export class ReportService {
             learner: route.learner ?? 'prompt_contexts',
           },
           decision,
+          /**
+           * The route's judge model (route option `judge`), null without one: its settings, how many scores
+           * it graded (mean verdict 1..10), how many it could not (scored by the validators alone), and its
+           * calls' cost (spend, never traffic: `requests` above leaves them out).
+           */
+          judge: route.judge ? judgeView(route.judge, judgeBy.get(route.name)) : null,
           /** Per `metadata.tier` (or the key's tier): the tier's constraints (the route's where it says nothing), its spend and what it favours. */
           tiers: [...(route.tiers?.values() ?? [])].map((tier) => ({
             tier: tier.name,

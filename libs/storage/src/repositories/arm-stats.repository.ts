@@ -103,6 +103,12 @@ export class ArmStatsRepository {
     return { rows, horizon: next };
   }
 
+  /** Whether a response's score is already recorded (a retried or duplicated job's). */
+  async hasScore(requestId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('scores').select('request_id').where('request_id', '=', requestId).executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** Records one response's score; see {@link recordScores}. */
   async recordScore(score: ScoreToRecord): Promise<RecordOutcome> {
     return (await this.recordScores([score]))[0];

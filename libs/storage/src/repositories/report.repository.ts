@@ -33,6 +33,20 @@ export interface TagUsageRow {
   mean_reward: number | null;
 }
 
+/** Per route with a judge model: what its judge did (the `judge` entries of the scores, and its calls' records). */
+export interface JudgeSummaryRow {
+  route: string;
+  /** Scores with a verdict. */
+  judged: number;
+  /** Mean verdict (1..10); null when none. */
+  mean_score: number | null;
+  /** Scores whose judge failed (scored by their validators alone). */
+  unavailable: number;
+  /** Judge calls made (records of kind `judge`), and what they cost. */
+  calls: number;
+  cost_usd: number;
+}
+
 /** Aggregates for the learning report; scans only what a report shows. */
 export class ReportRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -100,6 +114,38 @@ export class ReportRepository {
       cost_usd: Number(r.cost_usd),
       scored: Number(r.scored),
       mean_reward: r.mean_reward === null ? null : Number(r.mean_reward),
+    }));
+  }
+
+  /**
+   * What each route's judge did: verdicts and failures from the scores' `judge` results (a verdict's
+   * detail begins "<score>/10", a failure's "judge unavailable:"), calls and cost from its records.
+   */
+  async judgeSummary(): Promise<JudgeSummaryRow[]> {
+    const { rows } = await sql<{ route: string; judged: number; mean_score: number | null; unavailable: number; calls: number; cost_usd: number }>`
+      with verdicts as (
+        select s.route, e->>'detail' as detail
+        from scores s cross join lateral jsonb_array_elements(s.results) as e
+        where s.results @> '[{"validator": "judge"}]' and e->>'validator' = 'judge'
+      ), by_score as (
+        select route, (count(*) filter (where detail ~ '^[0-9.]+/10'))::int as judged,
+          avg(substring(detail from '^([0-9.]+)/10')::double precision) as mean_score,
+          (count(*) filter (where detail like 'judge unavailable:%'))::int as unavailable
+        from verdicts group by route
+      ), by_call as (
+        select route, count(*)::int as calls, coalesce(sum(cost_usd), 0) as cost_usd
+        from requests where kind = 'judge' and route is not null group by route
+      )
+      select coalesce(v.route, c.route) as route, coalesce(v.judged, 0) as judged, v.mean_score, coalesce(v.unavailable, 0) as unavailable,
+        coalesce(c.calls, 0) as calls, coalesce(c.cost_usd, 0) as cost_usd
+      from by_score v full join by_call c on c.route = v.route`.execute(this.db);
+    return rows.map((r) => ({
+      route: r.route,
+      judged: Number(r.judged),
+      mean_score: r.mean_score === null ? null : Number(r.mean_score),
+      unavailable: Number(r.unavailable),
+      calls: Number(r.calls),
+      cost_usd: Number(r.cost_usd),
     }));
   }
 

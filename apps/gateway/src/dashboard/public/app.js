@@ -159,7 +159,7 @@
       cell(tr, new Date(r.created_at).toLocaleTimeString());
       cell(tr, r.model || '–');
       cell(tr, r.path || '–');
-      cell(tr, r.kind === 'embeddings' ? 'embeddings' : r.decision_reason || '–');
+      cell(tr, r.kind === 'embeddings' || r.kind === 'judge' ? r.kind : r.decision_reason || '–');
       cell(tr, r.status + ' ' + r.http_status);
       cell(tr, fmt(r.latency_ms, 0));
       cell(tr, fmt(r.ttft_ms, 0));

@@ -1,0 +1,66 @@
+import type { ModelSpec } from '../../../../libs/config/src';
+import { GatewayError, type ChatRequest } from '../../../../libs/core/src';
+import { ProviderError, type ProviderRegistry } from '../../../../libs/providers/src';
+import { JudgeCallError, type CallJudgeModel, type RecordJudgeCalls } from '../../../../libs/scoring/src/judge/model-judge';
+import type { RequestRecordRepository } from '../../../../libs/storage/src';
+import { adaptRequestForModel } from '../chat/adapt-request';
+import { providerTimeouts } from '../chat/failover-policy';
+import { costUsd } from '../routing/cost';
+
+/** The whole judge call's limit when its model sets none: a worker slot is not held longer. */
+export const JUDGE_TOTAL_TIMEOUT_MS = 60_000;
+
+/**
+ * The judge's call as the gateway makes its own (CHAT_ATTEMPTS): the request adapted to the model
+ * (upstream name, parameter rules, output cap, prompt template), the model's timeouts, its output limit
+ * and thinking mode, through the provider registry's adapters (`response_format` json_object instead of
+ * json_schema for a model without structured outputs); priced at the model's list prices on
+ * the usage the provider reports (estimated when it reports none). One try: a failure is the judge
+ * being unavailable, and the score goes on without it. Used by the BullMQ worker and the in-process queue.
+ */
+export function judgeModelCaller(models: ReadonlyMap<string, ModelSpec>, providers: ProviderRegistry): CallJudgeModel {
+  return async (modelId: string, request: ChatRequest) => {
+    const model = models.get(modelId);
+    if (!model) throw new JudgeCallError(`judge model "${modelId}" is not configured in this process`);
+    const timeouts = { ...model.timeouts, totalMs: model.timeouts.totalMs ?? JUDGE_TOTAL_TIMEOUT_MS };
+    // A model without structured outputs (its capabilities) is asked for a JSON object instead; the parser checks either.
+    const format: ChatRequest = model.capabilities?.json_schema === false && request.response_format?.type === 'json_schema' ? { ...request, response_format: { type: 'json_object' } } : request;
+    const abort = new AbortController();
+    try {
+      const response = await providers.get(model.providerId).complete({
+        request: adaptRequestForModel(format, model),
+        signal: abort.signal,
+        abort,
+        timeouts: providerTimeouts(timeouts),
+        maxOutputTokens: model.maxOutputTokens,
+        ...(model.thinking ? { thinking: model.thinking } : {}),
+      });
+      const choice = response.choices?.[0];
+      const content = choice?.message?.content ?? null;
+      const promptTokens = response.usage?.prompt_tokens ?? Math.ceil(JSON.stringify(request.messages).length / 4);
+      const completionTokens = response.usage?.completion_tokens ?? Math.ceil((content?.length ?? 0) / 4);
+      return {
+        content,
+        providerId: model.providerId,
+        costUsd: costUsd(model, promptTokens, completionTokens, response.usage?.prompt_tokens_details?.cached_tokens),
+        promptTokens,
+        completionTokens,
+        finishReason: choice?.finish_reason ?? null,
+      };
+    } catch (err) {
+      throw new JudgeCallError(judgeFailureReason(err), model.providerId);
+    }
+  };
+}
+
+/** Why a judge call failed, in words safe to store: the error's kind and status, never the provider's text. */
+export function judgeFailureReason(err: unknown): string {
+  if (err instanceof ProviderError) return `${err.kind}${err.upstreamStatus ? ` (HTTP ${err.upstreamStatus})` : ''}`;
+  if (err instanceof GatewayError) return `the model's adapter refused the request (${err.code ?? err.type})`;
+  return 'internal error';
+}
+
+/** Judge calls' records and spend entries, written as the gateway writes its own (one idempotent statement). */
+export function judgeCallWriter(requests: RequestRecordRepository): RecordJudgeCalls {
+  return (records) => requests.insertBatch(records.map((r) => r.row), records.map((r) => r.spend));
+}
