@@ -524,7 +524,7 @@ export class ChatService {
         maxTokens: judge.maxTokens,
         ...(judge.rubric === undefined ? {} : { rubric: judge.rubric }),
         ...judgeTranscript(request.messages, served),
-        ...(spend ? { billing: { tenantId: spend.tenantId, keyId: spend.keyId } } : {}),
+        ...(spend ? { billing: { tenantId: spend.tenantId, keyId: spend.keyId, ...(plan.tier ? { tier: plan.tier.name } : {}) } } : {}),
       },
     };
   }

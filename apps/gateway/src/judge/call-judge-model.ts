@@ -1,3 +1,4 @@
+import type { SettledSpendCounter } from '../../../../libs/budget/src';
 import type { ModelSpec } from '../../../../libs/config/src';
 import { GatewayError, type ChatRequest } from '../../../../libs/core/src';
 import { ProviderError, type ProviderRegistry } from '../../../../libs/providers/src';
@@ -60,7 +61,16 @@ export function judgeFailureReason(err: unknown): string {
   return 'internal error';
 }
 
-/** Judge calls' records and spend entries, written as the gateway writes its own (one idempotent statement). */
-export function judgeCallWriter(requests: RequestRecordRepository): RecordJudgeCalls {
-  return (records) => requests.insertBatch(records.map((r) => r.row), records.map((r) => r.spend));
+/**
+ * Judge calls' records and spend entries, written as the gateway writes its own (one idempotent
+ * statement); then their cost is counted in the budgets of the judged request (its key's, tenant's,
+ * route's and tier's shared counters), which no reservation covered: the request was served already.
+ * A failure of either fails the write, and ModelJudge writes the calls again with the next one (the
+ * records are a no-op then; the counters were not added to).
+ */
+export function judgeCallWriter(requests: RequestRecordRepository, budgets: SettledSpendCounter): RecordJudgeCalls {
+  return async (records) => {
+    await requests.insertBatch(records.map((r) => r.row), records.map((r) => r.spend));
+    await budgets.count(records.flatMap((r) => (r.spend ? [{ payer: { keyId: r.spend.keyId, tenantId: r.spend.tenantId, route: r.spend.route, tier: r.tier }, costUsd: r.spend.costUsd }] : [])));
+  };
 }
