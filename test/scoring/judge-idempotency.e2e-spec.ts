@@ -1,4 +1,4 @@
-import { judgeCallWriter, judgeModelCaller } from '../../apps/gateway/src/judge/call-judge-model';
+import { judgeCallWriter, judgeModelCaller } from '../../libs/scoring/src/judge/call-judge-model';
 import { budgetCounterKey, budgetsInForce, InProcessCounterStore, periodWindow, roundNano, SettledSpendCounter } from '../../libs/budget/src';
 import { loadConfig, type AppConfig } from '../../libs/config/src';
 import { systemClock } from '../../libs/core/src';

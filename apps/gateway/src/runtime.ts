@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { BullmqJobQueue, InProcessJobQueue, LearningSignalSubscriber, SpoolingJobQueue, throttle, withTimeout, type JobQueue } from '../../../libs/queue/src';
 import { ScoreJobHandler } from '../../../libs/scoring/src/score-job.handler';
 import { ModelJudge } from '../../../libs/scoring/src/judge/model-judge';
-import { judgeCallWriter, judgeModelCaller } from './judge/call-judge-model';
+import { judgeCallWriter, judgeModelCaller } from '../../../libs/scoring/src/judge/call-judge-model';
 import {
   ArmStatsRepository,
   migrateToLatest,

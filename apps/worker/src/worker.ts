@@ -9,7 +9,7 @@ import { ModelJudge } from '../../../libs/scoring/src/judge/model-judge';
 import { ScoreJobHandler } from '../../../libs/scoring/src/score-job.handler';
 import { ArmStatsRepository, migrateToLatest, openDatabase, RequestRecordRepository } from '../../../libs/storage/src';
 import { BudgetRepository } from '../../../libs/storage/src/repositories/budget.repository';
-import { judgeCallWriter, judgeModelCaller } from '../../gateway/src/judge/call-judge-model';
+import { judgeCallWriter, judgeModelCaller } from '../../../libs/scoring/src/judge/call-judge-model';
 import { WorkerModule } from './worker.module';
 
 export interface RunningWorker {
@@ -28,7 +28,7 @@ export async function startWorker(config: AppConfig, options: { clock?: Clock } 
   // Gateways read the statistics as soon as a commit announces them (their poll is the backstop).
   const signal = new LearningSignalPublisher(config.redisUrl, config.queuePrefix);
   const clock = options.clock ?? systemClock;
-  // Routes' judge models (route option `judge`) are called through the gateway's provider layer.
+  // Routes' judge models (route option `judge`) are called through the provider adapters, as the gateway calls models.
   const requests = new RequestRecordRepository(database.db);
   // Their cost counts in the judged request's budgets, in the Redis counters the gateways reserve in.
   const counters = new RedisCounterStore(config.redisUrl, `${config.queuePrefix}:budget`);

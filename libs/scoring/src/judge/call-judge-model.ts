@@ -1,12 +1,10 @@
-import type { SettledSpendCounter } from '../../../../libs/budget/src';
-import type { ModelSpec } from '../../../../libs/config/src';
-import { GatewayError, type ChatRequest } from '../../../../libs/core/src';
-import { ProviderError, type ProviderRegistry } from '../../../../libs/providers/src';
-import { JudgeCallError, type CallJudgeModel, type RecordJudgeCalls } from '../../../../libs/scoring/src/judge/model-judge';
-import type { RequestRecordRepository } from '../../../../libs/storage/src';
-import { adaptRequestForModel } from '../chat/adapt-request';
-import { providerTimeouts } from '../chat/failover-policy';
-import { costUsd } from '../routing/cost';
+import type { SettledSpendCounter } from '../../../budget/src';
+import type { ModelSpec } from '../../../config/src';
+import { GatewayError, type ChatRequest } from '../../../core/src';
+import { adaptRequestForModel, costUsd, providerTimeouts } from '../../../model-call/src';
+import { ProviderError, type ProviderRegistry } from '../../../providers/src';
+import type { RequestRecordRepository } from '../../../storage/src';
+import { JudgeCallError, type CallJudgeModel, type RecordJudgeCalls } from './model-judge';
 
 /** The whole judge call's limit when its model sets none: a worker slot is not held longer. */
 export const JUDGE_TOTAL_TIMEOUT_MS = 60_000;

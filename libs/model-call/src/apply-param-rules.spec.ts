@@ -1,4 +1,4 @@
-import type { ChatRequest } from '../../../../libs/core/src';
+import type { ChatRequest } from '../../core/src';
 import { applyParamRules, ignoredParams } from './apply-param-rules';
 
 const base: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
