@@ -21,6 +21,18 @@ describe('convertToGeminiRequest', () => {
     });
   });
 
+  it('maps reasoning_effort to thinkingConfig, with the thought summaries', () => {
+    expect(convertToGeminiRequest({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }], reasoning_effort: 'low' }).generationConfig).toEqual({
+      thinkingConfig: { includeThoughts: true, thinkingBudget: 1024 },
+    });
+  });
+
+  it('refuses a penalty, which Gemini 2.5 and later answer with a 400', () => {
+    expect(() => convertToGeminiRequest({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }], presence_penalty: 0.5 })).toThrow(
+      expect.objectContaining({ status: 400, param: 'presence_penalty', code: 'unsupported_parameter' }),
+    );
+  });
+
   it('sends no generationConfig when nothing is set', () => {
     expect(convertToGeminiRequest({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })).toEqual({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] });
   });

@@ -1,6 +1,7 @@
 import type { ChatRequest } from '../../../core/src';
 import { convertJsonSchemaToGemini } from './convert-json-schema-to-gemini';
 import { convertToGeminiContents, type GeminiContentsOptions } from './convert-to-gemini-contents';
+import { convertToGeminiThinking } from './convert-to-gemini-thinking';
 import { convertToGeminiTools } from './convert-to-gemini-tools';
 import type { GeminiGenerationConfig, GeminiRequestBody } from './gemini-api';
 import { rejectUnsupportedGeminiParams } from './reject-unsupported-params';
@@ -10,6 +11,7 @@ import { rejectUnsupportedGeminiParams } from './reject-unsupported-params';
  * https://ai.google.dev/api/generate-content#v1beta.GenerationConfig
  * `response_format` json_object -> `responseMimeType: application/json`; json_schema -> the same plus
  * `responseSchema`, converted to the subset Gemini accepts (see convertJsonSchemaToGemini).
+ * `reasoning_effort` (or a Responses request's `reasoning.summary`) -> `thinkingConfig` (convertToGeminiThinking).
  */
 export function convertToGeminiRequest(request: ChatRequest, options: GeminiContentsOptions = {}): GeminiRequestBody {
   rejectUnsupportedGeminiParams(request);
@@ -18,6 +20,7 @@ export function convertToGeminiRequest(request: ChatRequest, options: GeminiCont
   const stop = typeof request.stop === 'string' ? [request.stop] : (request.stop ?? undefined);
   const format = request.response_format;
   const maxTokens = request.max_completion_tokens ?? request.max_tokens;
+  const thinkingConfig = convertToGeminiThinking(request);
   const generationConfig: GeminiGenerationConfig = {
     ...(maxTokens != null ? { maxOutputTokens: maxTokens } : {}),
     ...(request.temperature != null ? { temperature: request.temperature } : {}),
@@ -25,12 +28,11 @@ export function convertToGeminiRequest(request: ChatRequest, options: GeminiCont
     ...(stop && stop.length > 0 ? { stopSequences: stop } : {}),
     ...(request.n != null && request.n !== 1 ? { candidateCount: request.n } : {}),
     ...(request.seed != null ? { seed: request.seed } : {}),
-    ...(request.presence_penalty ? { presencePenalty: request.presence_penalty } : {}),
-    ...(request.frequency_penalty ? { frequencyPenalty: request.frequency_penalty } : {}),
     ...(format?.type === 'json_object' || format?.type === 'json_schema' ? { responseMimeType: 'application/json' } : {}),
     ...(format?.type === 'json_schema' && format.json_schema.schema
       ? { responseSchema: convertJsonSchemaToGemini(format.json_schema.schema, 'response_format.json_schema.schema') }
       : {}),
+    ...(thinkingConfig ? { thinkingConfig } : {}),
   };
   return {
     contents,

@@ -1,0 +1,113 @@
+import OpenAI from 'openai';
+import type { FakeGemini } from '../fakes/fake-gemini.server';
+import type { FakeOpenAI } from '../fakes/fake-openai.server';
+import { startThreeFakes, THREE_FAKES_ENV, type ThreeFakes } from '../support/three-fakes';
+import { rejection } from '../support/sdk-rejection';
+import { startStack, type Stack } from '../support/stack';
+
+/**
+ * What each adapter does with each Chat Completions parameter (docs/providers.md, "Chat Completions
+ * parameters by provider"): the cases a third audit with the official openai SDK found answered
+ * wrongly (fakes speaking each provider's wire format, refusing what the provider refuses).
+ */
+describe('the official openai SDK against the gateway: request parameters by provider', () => {
+  let fakes: ThreeFakes;
+  let openai: FakeOpenAI;
+  let gemini: FakeGemini;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    fakes = await startThreeFakes();
+    ({ openai, gemini } = fakes);
+    const yaml = `
+providers:
+${fakes.providersYaml}
+models:
+${fakes.modelsYaml}
+  - { id: flash-cheap, catalog: gemini-2.5-flash, input_per_1m: 0.01, output_per_1m: 0.01 }
+routes:
+  # the bandit tries Gemini first: it is the cheapest
+  - { name: gemini-first, candidates: [flash-cheap, gpt], quality_floor: 0 }
+`;
+    stack = await startStack({ yaml, queue: 'in-process', env: THREE_FAKES_ENV });
+  });
+  afterAll(async () => {
+    await stack.close();
+    await fakes.close();
+  });
+
+  type Sent = { generationConfig?: Record<string, unknown> };
+  const sentToGemini = () => gemini.requests.at(-1)!.body as Sent;
+
+  it('serves a request with a penalty from a model that takes it, instead of the 400 Gemini 2.5 and later answer', async () => {
+    // The Gemini API has presencePenalty and frequencyPenalty, and its current models refuse both.
+    const direct = await fetch(`${gemini.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+      method: 'POST',
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }], generationConfig: { presencePenalty: 0.5 } }),
+    });
+    expect(direct.status).toBe(400);
+    expect(await direct.json()).toMatchObject({ error: { message: 'Penalty is not enabled for models/gemini-2.5-flash', status: 'INVALID_ARGUMENT' } });
+
+    openai.setBehavior(() => ({ kind: 'text', content: 'Served elsewhere.' }));
+    const before = gemini.requests.length;
+    for (const penalty of [{ presence_penalty: 0.6 }, { frequency_penalty: 0.4 }]) {
+      const { data, response } = await stack.client.chat.completions.create({ model: 'gemini-first', messages: [{ role: 'user', content: 'Hi' }], ...penalty }).withResponse();
+      expect(data.choices[0].message.content).toBe('Served elsewhere.');
+      expect(response.headers.get('x-router-models')).toBe('flash-cheap,gpt');
+      expect(openai.requests.at(-1)).toMatchObject(penalty);
+    }
+    // Gemini alone: a 400 naming the parameter, before any call.
+    const err = await rejection(stack.client.chat.completions.create({ model: 'flash', messages: [{ role: 'user', content: 'Hi' }], presence_penalty: 0.6 }));
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err).toMatchObject({ status: 400, type: 'invalid_request_error', code: 'unsupported_parameter', param: 'presence_penalty' });
+    expect(gemini.requests.length).toBe(before);
+
+    // A zero penalty is OpenAI's default: nothing to refuse, nothing sent.
+    const zero = await stack.client.chat.completions.create({ model: 'flash', messages: [{ role: 'user', content: 'Hi [fixture:text]' }], presence_penalty: 0, frequency_penalty: 0 });
+    expect(zero.choices[0].message.content).toBe('Hello! How can I help you today?');
+    expect(sentToGemini().generationConfig ?? {}).not.toHaveProperty('presencePenalty');
+  });
+
+  const THOUGHT = '**Answering a greeting**\n\nThe user says hello; a short, friendly reply offering help fits.';
+
+  it("maps reasoning_effort to Gemini's thinking and returns its thought summaries as reasoning_content, streamed and not", async () => {
+    const messages = [{ role: 'user' as const, content: 'Hi [fixture:thinking-text]' }];
+    const plain = await stack.client.chat.completions.create({ model: 'flash', messages, reasoning_effort: 'low' });
+    expect(plain.choices[0].message.content).toBe('Hello! How can I help you today?');
+    expect((plain.choices[0].message as { reasoning_content?: string }).reasoning_content).toBe(THOUGHT);
+    expect(sentToGemini().generationConfig).toEqual({ thinkingConfig: { includeThoughts: true, thinkingBudget: 1024 } });
+
+    const stream = await stack.client.chat.completions.create({ model: 'flash', messages, reasoning_effort: 'high', stream: true });
+    let reasoning = '';
+    let text = '';
+    for await (const chunk of stream) {
+      reasoning += (chunk.choices[0]?.delta as { reasoning_content?: string } | undefined)?.reasoning_content ?? '';
+      text += chunk.choices[0]?.delta?.content ?? '';
+    }
+    expect([reasoning, text]).toEqual([THOUGHT, 'Hello! How can I help you today?']);
+    expect(sentToGemini().generationConfig).toEqual({ thinkingConfig: { includeThoughts: true, thinkingBudget: 24576 } });
+
+    // Not asked: no thinkingConfig, and Gemini returns no thoughts.
+    const unasked = await stack.client.chat.completions.create({ model: 'flash', messages });
+    expect(unasked.choices[0].message).not.toHaveProperty('reasoning_content');
+    expect(sentToGemini()).not.toHaveProperty('generationConfig');
+  });
+
+  it('gives the reasoning summary a Responses request asks for from Gemini, as from Claude, streamed and not', async () => {
+    const input = 'Hi [fixture:thinking-text]';
+    const plain = await stack.client.responses.create({ model: 'flash', input, reasoning: { summary: 'auto' } });
+    expect(plain.output_text).toBe('Hello! How can I help you today?');
+    expect(plain.output[0]).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: THOUGHT }] });
+    expect(sentToGemini().generationConfig).toEqual({ thinkingConfig: { includeThoughts: true } });
+
+    const streamed = await stack.client.responses.stream({ model: 'flash', input, reasoning: { effort: 'medium', summary: 'detailed' } }).finalResponse();
+    expect(streamed.output_text).toBe('Hello! How can I help you today?');
+    expect(streamed.output[0]).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: THOUGHT }] });
+    expect(sentToGemini().generationConfig).toEqual({ thinkingConfig: { includeThoughts: true, thinkingBudget: 8192 } });
+
+    // No summary asked: none given, and none asked of Gemini.
+    const unasked = await stack.client.responses.create({ model: 'flash', input });
+    expect(unasked.output.map((item) => item.type)).toEqual(['message']);
+    expect(sentToGemini()).not.toHaveProperty('generationConfig');
+  });
+});
