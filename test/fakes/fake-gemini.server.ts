@@ -10,7 +10,8 @@
  *
  * A text part whose text is empty is refused as the real API refuses it (EMPTY_TEXT_REFUSAL), and so
  * are what the real API refuses in `generationConfig` (generationConfigProblem): a penalty (Gemini 2.5
- * and later), and a `thinkingConfig` with both a budget and a level, or a level for a Gemini 2.x model.
+ * and later), a JSON response with function tools (Gemini 2.x), and a `thinkingConfig` with both a
+ * budget and a level, or a level for a Gemini 2.x model.
  * Parts marked `thought` (thought summaries) are left out of the answer unless the request asks for
  * them with `thinkingConfig.includeThoughts`, as the real API leaves them out.
  *
@@ -130,7 +131,7 @@ export async function startFakeGemini(
           // As the Gemini API answers a part `{ text: "" }` (OpenAI takes empty text).
           return sendJson(res, 400, { error: { code: 400, message: EMPTY_TEXT_REFUSAL, status: 'INVALID_ARGUMENT' } });
         }
-        const configProblem = generationConfigProblem(decodeURIComponent(route[1]), (body as { generationConfig?: GenerationConfig }).generationConfig);
+        const configProblem = generationConfigProblem(decodeURIComponent(route[1]), body as { generationConfig?: GenerationConfig; tools?: unknown[] });
         if (configProblem) return sendJson(res, 400, { error: { code: 400, message: configProblem, status: 'INVALID_ARGUMENT' } });
         const withThoughts = (body as { generationConfig?: GenerationConfig }).generationConfig?.thinkingConfig?.includeThoughts === true;
         const signatureProblem = checkThoughtSignatures(body, issuedSignatures, requiresThoughtSignatures(decodeURIComponent(route[1])));
@@ -190,6 +191,7 @@ export async function startFakeGemini(
 }
 
 interface GenerationConfig {
+  responseMimeType?: unknown;
   presencePenalty?: unknown;
   frequencyPenalty?: unknown;
   thinkingConfig?: { includeThoughts?: unknown; thinkingBudget?: unknown; thinkingLevel?: unknown };
@@ -201,8 +203,12 @@ interface GenerationConfig {
  * them for every model). Thinking: a budget and a level together are refused, and a level on a
  * Gemini 2.x model, which takes budgets.
  */
-function generationConfigProblem(model: string, config: GenerationConfig | undefined): string | undefined {
+function generationConfigProblem(model: string, body: { generationConfig?: GenerationConfig; tools?: unknown[] }): string | undefined {
+  const config = body.generationConfig;
   if (!config) return undefined;
+  if (config.responseMimeType === 'application/json' && (body.tools ?? []).length > 0 && /^gemini-[12]\./.test(model)) {
+    return "Function calling with a response mime type: 'application/json' is unsupported";
+  }
   if (config.presencePenalty !== undefined || config.frequencyPenalty !== undefined) return `Penalty is not enabled for models/${model}`;
   const thinking = config.thinkingConfig;
   if (thinking?.thinkingBudget !== undefined && thinking.thinkingLevel !== undefined) return 'You can only set only one of thinking budget and thinking level.';

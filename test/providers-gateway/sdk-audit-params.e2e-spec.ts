@@ -28,6 +28,10 @@ ${fakes.modelsYaml}
 routes:
   # the bandit tries Gemini first: it is the cheapest
   - { name: gemini-first, candidates: [flash-cheap, gpt], quality_floor: 0 }
+  # the same, with arms of their own (what gemini-first learned does not move their first draw)
+  - { name: gemini-first-2, candidates: [flash-cheap, gpt], quality_floor: 0 }
+  - { name: gemini-first-3, candidates: [flash-cheap, gpt], quality_floor: 0 }
+  - { name: gemini-first-4, candidates: [flash-cheap, gpt], quality_floor: 0 }
 `;
     stack = await startStack({ yaml, queue: 'in-process', env: THREE_FAKES_ENV });
   });
@@ -50,8 +54,8 @@ routes:
 
     openai.setBehavior(() => ({ kind: 'text', content: 'Served elsewhere.' }));
     const before = gemini.requests.length;
-    for (const penalty of [{ presence_penalty: 0.6 }, { frequency_penalty: 0.4 }]) {
-      const { data, response } = await stack.client.chat.completions.create({ model: 'gemini-first', messages: [{ role: 'user', content: 'Hi' }], ...penalty }).withResponse();
+    for (const [model, penalty] of [['gemini-first', { presence_penalty: 0.6 }], ['gemini-first-4', { frequency_penalty: 0.4 }]] as const) {
+      const { data, response } = await stack.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Hi' }], ...penalty }).withResponse();
       expect(data.choices[0].message.content).toBe('Served elsewhere.');
       expect(response.headers.get('x-router-models')).toBe('flash-cheap,gpt');
       expect(openai.requests.at(-1)).toMatchObject(penalty);
@@ -109,5 +113,51 @@ routes:
     const unasked = await stack.client.responses.create({ model: 'flash', input });
     expect(unasked.output.map((item) => item.type)).toEqual(['message']);
     expect(sentToGemini()).not.toHaveProperty('generationConfig');
+  });
+
+  it('serves tools with a JSON answer from a model that takes both, instead of the 400 Gemini 2.x answers', async () => {
+    // An agent's tools and its structured final answer in one request (the Agents SDK sends both):
+    // OpenAI takes them, Gemini 2.x refuses function tools with a JSON response.
+    const direct = await fetch(`${gemini.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+      method: 'POST',
+      body: JSON.stringify({
+        contents: [{ role: 'user', parts: [{ text: 'Hi' }] }],
+        tools: [{ functionDeclarations: [{ name: 'get_time' }] }],
+        generationConfig: { responseMimeType: 'application/json' },
+      }),
+    });
+    expect(direct.status).toBe(400);
+    expect(await direct.json()).toMatchObject({ error: { message: "Function calling with a response mime type: 'application/json' is unsupported" } });
+
+    openai.setBehavior(() => ({ kind: 'text', content: '{"answer":"noon"}' }));
+    const tools = [{ type: 'function' as const, function: { name: 'get_time', parameters: { type: 'object', properties: {} } } }];
+    const response_format = {
+      type: 'json_schema' as const,
+      json_schema: { name: 'answer', strict: true, schema: { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false } },
+    };
+    const messages = [{ role: 'user' as const, content: 'What time is it?' }];
+    const before = gemini.requests.length;
+    for (const [model, stream] of [['gemini-first-2', false], ['gemini-first-3', true]] as const) {
+      const { data, response } = await stack.client.chat.completions.create({ model, messages, tools, response_format, stream }).withResponse();
+      let content = '';
+      if (stream) for await (const chunk of data as AsyncIterable<OpenAI.ChatCompletionChunk>) content += chunk.choices[0]?.delta?.content ?? '';
+      else content = (data as OpenAI.ChatCompletion).choices[0].message.content ?? '';
+      expect([stream, content]).toEqual([stream, '{"answer":"noon"}']);
+      expect(response.headers.get('x-router-models')).toBe('flash-cheap,gpt');
+    }
+    // Gemini alone: a 400 naming response_format, before any call; through the Responses API, text.format.
+    const err = await rejection(stack.client.chat.completions.create({ model: 'flash', messages, tools, response_format: { type: 'json_object' } }));
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err).toMatchObject({ status: 400, type: 'invalid_request_error', code: 'unsupported_parameter', param: 'response_format' });
+    const viaResponses = await rejection(
+      stack.client.responses.create({
+        model: 'flash',
+        input: 'What time is it?',
+        tools: [{ type: 'function', name: 'get_time', parameters: { type: 'object', properties: {} }, strict: false }],
+        text: { format: { type: 'json_object' } },
+      }),
+    );
+    expect(viaResponses).toMatchObject({ status: 400, code: 'unsupported_parameter', param: 'text.format' });
+    expect(gemini.requests.length).toBe(before);
   });
 });

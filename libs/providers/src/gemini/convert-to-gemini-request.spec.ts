@@ -50,4 +50,21 @@ describe('convertToGeminiRequest', () => {
       }).generationConfig,
     ).toEqual({ maxOutputTokens: 10, responseMimeType: 'application/json', responseSchema: { type: 'object', properties: { a: { type: 'string' } } } });
   });
+
+  it('refuses a JSON response with function tools on Gemini 2.x, which the API refuses, and sends both to later models', () => {
+    const tools = [{ type: 'function' as const, function: { name: 'get_time', parameters: { type: 'object', properties: {} } } }];
+    const json_schema = { name: 'answer', schema: { type: 'object', properties: { a: { type: 'string' } } } };
+    for (const response_format of [{ type: 'json_object' as const }, { type: 'json_schema' as const, json_schema }]) {
+      expect(() => convertToGeminiRequest({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], tools, response_format })).toThrow(
+        expect.objectContaining({ status: 400, param: 'response_format', code: 'unsupported_parameter' }),
+      );
+      const later = convertToGeminiRequest({ model: 'gemini-3-flash-preview', messages: [{ role: 'user', content: 'x' }], tools, response_format });
+      expect(later.tools).toHaveLength(1);
+      expect(later.generationConfig).toMatchObject({ responseMimeType: 'application/json' });
+    }
+    // Without tools, Gemini 2.x takes the JSON response.
+    expect(convertToGeminiRequest({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], response_format: { type: 'json_object' } }).generationConfig).toEqual({
+      responseMimeType: 'application/json',
+    });
+  });
 });

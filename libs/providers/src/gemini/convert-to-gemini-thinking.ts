@@ -1,5 +1,6 @@
 import { REASONING_SUMMARY, type ChatRequest, type ChatRequestMarks } from '../../../core/src';
 import type { GeminiThinkingConfig } from './gemini-api';
+import { isGemini2OrOlder } from './is-gemini-2-or-older';
 
 /**
  * The budgets Google gives OpenAI's efforts on its own OpenAI-compatible endpoint, for Gemini 2.x
@@ -29,13 +30,9 @@ export function convertToGeminiThinking(request: Pick<ChatRequest, 'model' | 're
   const summary = request[REASONING_SUMMARY] === true;
   if (effort == null) return summary ? { includeThoughts: true } : undefined;
   const includeThoughts = effort !== 'none' || summary;
-  const amount = takesThinkingBudget(request.model)
+  const amount = isGemini2OrOlder(request.model)
     ? { thinkingBudget: THINKING_BUDGET[effort] ?? THINKING_BUDGET.medium }
     : { thinkingLevel: effort === 'none' || effort === 'minimal' || effort === 'low' ? ('low' as const) : ('high' as const) };
   return { ...(includeThoughts ? { includeThoughts } : {}), ...amount };
 }
 
-/** Gemini 2.x (and older) models size thinking with `thinkingBudget`; later ones with `thinkingLevel`. */
-function takesThinkingBudget(model: string): boolean {
-  return /^(?:models\/)?gemini-[12]\./.test(model);
-}
