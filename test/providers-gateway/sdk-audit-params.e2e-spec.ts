@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import type { FakeUpstream } from '../fakes/fake-anthropic.server';
 import type { FakeGemini } from '../fakes/fake-gemini.server';
 import type { FakeOpenAI } from '../fakes/fake-openai.server';
 import { startThreeFakes, THREE_FAKES_ENV, type ThreeFakes } from '../support/three-fakes';
@@ -13,12 +14,13 @@ import { startStack, type Stack } from '../support/stack';
 describe('the official openai SDK against the gateway: request parameters by provider', () => {
   let fakes: ThreeFakes;
   let openai: FakeOpenAI;
+  let anthropic: FakeUpstream;
   let gemini: FakeGemini;
   let stack: Stack;
 
   beforeAll(async () => {
     fakes = await startThreeFakes();
-    ({ openai, gemini } = fakes);
+    ({ openai, anthropic, gemini } = fakes);
     const yaml = `
 providers:
 ${fakes.providersYaml}
@@ -159,5 +161,42 @@ routes:
     );
     expect(viaResponses).toMatchObject({ status: 400, code: 'unsupported_parameter', param: 'text.format' });
     expect(gemini.requests.length).toBe(before);
+  });
+
+  it('maps, drops or refuses the sampling and tool parameters as the table says, on Claude and on Gemini', async () => {
+    const hi = [{ role: 'user' as const, content: 'Hi [fixture:text]' }];
+    const sentToClaude = () => anthropic.requests.at(-1)!.body as Record<string, unknown>;
+
+    // Claude: temperature with top_p goes alone; seed has no counterpart; OpenAI's end-user id is metadata.user_id.
+    await stack.client.chat.completions.create({ model: 'sonnet', messages: hi, temperature: 0.3, top_p: 0.9, seed: 7, stop: ['END'], user: 'user-1' });
+    expect(sentToClaude()).toMatchObject({ temperature: 0.3, stop_sequences: ['END'], metadata: { user_id: 'user-1' } });
+    expect(sentToClaude()).not.toHaveProperty('top_p');
+    expect(sentToClaude()).not.toHaveProperty('seed');
+    // Gemini: each has a counterpart (temperature up to 2, as OpenAI).
+    await stack.client.chat.completions.create({ model: 'flash', messages: hi, temperature: 1.5, top_p: 0.9, seed: 7, stop: ['END'], n: 2 });
+    expect(sentToGemini().generationConfig).toEqual({ temperature: 1.5, topP: 0.9, seed: 7, stopSequences: ['END'], candidateCount: 2 });
+
+    // parallel_tool_calls: false is Claude's disable_parallel_tool_use; Gemini cannot be held to one call.
+    const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }];
+    const weather = [{ role: 'user' as const, content: 'Weather in SF? [fixture:tool-call]' }];
+    const called = await stack.client.chat.completions.create({ model: 'sonnet', messages: weather, tools, parallel_tool_calls: false });
+    expect(called.choices[0].message.tool_calls?.[0]).toMatchObject({ function: { name: 'get_weather' } });
+    expect(sentToClaude()).toMatchObject({ tool_choice: { type: 'auto', disable_parallel_tool_use: true } });
+
+    // Refused before any call, each naming its parameter (on a route, another candidate serves them).
+    const claudeCalls = anthropic.requests.length;
+    const geminiCalls = gemini.requests.length;
+    for (const [model, extra, param, code] of [
+      ['sonnet', { n: 2 }, 'n', 'unsupported_parameter'],
+      ['sonnet', { temperature: 1.5 }, 'temperature', 'unsupported_value'],
+      ['sonnet', { reasoning_effort: 'low' }, 'reasoning_effort', 'unsupported_parameter'],
+      ['flash', { tools, parallel_tool_calls: false }, 'parallel_tool_calls', 'unsupported_parameter'],
+      ['flash', { logit_bias: { '50256': -100 } }, 'logit_bias', 'unsupported_parameter'],
+    ] as const) {
+      const err = await rejection(stack.client.chat.completions.create({ model, messages: hi, ...extra } as OpenAI.ChatCompletionCreateParamsNonStreaming));
+      expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+      expect([model, err]).toMatchObject([model, { status: 400, type: 'invalid_request_error', param, code }]);
+    }
+    expect([anthropic.requests.length, gemini.requests.length]).toEqual([claudeCalls, geminiCalls]);
   });
 });
