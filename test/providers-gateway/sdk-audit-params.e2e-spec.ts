@@ -199,4 +199,27 @@ routes:
     }
     expect([anthropic.requests.length, gemini.requests.length]).toEqual([claudeCalls, geminiCalls]);
   });
+
+  it("names the fields that are not OpenAI's which Claude and Gemini leave out, and passes them to an OpenAI-compatible host", async () => {
+    // What the openai SDK sends with extra_body (vLLM's top_k, say).
+    const ask = (model: string, stream: boolean) =>
+      stack.client.chat.completions
+        .create({ model, messages: [{ role: 'user', content: 'Hi [fixture:text]' }], temperature: 0.2, top_k: 5, repetition_penalty: 1.1, stream } as OpenAI.ChatCompletionCreateParams)
+        .withResponse();
+    for (const model of ['sonnet', 'flash']) {
+      for (const stream of [false, true]) {
+        const { data, response } = await ask(model, stream);
+        if (stream) for await (const _chunk of data as AsyncIterable<unknown>) void _chunk;
+        expect([model, stream, response.headers.get('x-router-ignored-params')]).toEqual([model, stream, 'top_k,repetition_penalty']);
+      }
+    }
+    expect(anthropic.requests.at(-1)!.body).not.toHaveProperty('top_k');
+    expect(gemini.requests.at(-1)!.body).not.toHaveProperty('top_k');
+    expect(JSON.stringify(gemini.requests.at(-1)!.body)).not.toContain('top');
+
+    openai.setBehavior(() => ({ kind: 'text', content: 'Hello!' }));
+    const { response } = await ask('gpt', false);
+    expect(response.headers.get('x-router-ignored-params')).toBeNull();
+    expect(openai.requests.at(-1)).toMatchObject({ top_k: 5, repetition_penalty: 1.1, temperature: 0.2 });
+  });
 });
