@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { runScaleSuite, type ScaleCell } from './decision-scale';
+import { settleYoungGeneration } from './young-generation';
 
 /**
  * Decision time of this build against another's, in one process: `runScaleSuite` (the word learner by
@@ -32,6 +33,7 @@ function main(): void {
   const sizes = (sizesArg ?? '8,24,48').split(',').map(Number);
   const learner: ScaleCell['learner'] = learnerArg === 'prompt_contexts' ? 'prompt_contexts' : 'hashed_words';
   const cells = new Map<string, ScaleCell[]>();
+  settleYoungGeneration(); // its last growth would otherwise land in some round's timed decisions (round 27)
   for (let round = 0; round < rounds; round++) {
     for (const models of sizes) {
       for (const name of round % 2 ? (['this', 'other'] as const) : (['other', 'this'] as const)) {

@@ -1,4 +1,4 @@
-import { runScaleSuite, scaleRouterYaml } from './decision-scale';
+import { blockMedians, runScaleSuite, scaleRouterYaml } from './decision-scale';
 
 describe('decision time at scale', () => {
   it('builds a route of n candidates with prices rising from the first to the last', () => {
@@ -26,7 +26,13 @@ describe('decision time at scale', () => {
       // planRoute is part of each decision's time, so its order statistics cannot exceed the total's.
       expect(c.planP50us).toBeLessThanOrEqual(c.p50us);
       expect(c.planP99us).toBeLessThanOrEqual(c.p99us);
+      expect(c.blockP50us).toHaveLength(1); // 200 decisions: one block of SCALE_BLOCK
     }
+  });
+
+  it('takes the median of each block of timed decisions in the order they ran, the last block possibly shorter', () => {
+    expect(blockMedians([5, 1, 3, 20, 40, 30, 7], 3)).toEqual([3, 30, 7]);
+    expect(blockMedians([], 3)).toEqual([]);
   });
 
   it('times the word learner through the same planRoute (its plans carry the prompt\'s buckets)', () => {

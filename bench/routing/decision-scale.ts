@@ -23,9 +23,21 @@ export interface ScaleCell {
   /** planRoute alone. */
   planP50us: number;
   planP99us: number;
+  /** The decision's p50 in each block of SCALE_BLOCK timed decisions, in order: shows whether a cell's speed changes during the run. */
+  blockP50us: number[];
 }
 
 export const SCALE_GRID = { models: [8, 24, 48], contexts: [10, 300, 1000] };
+export const SCALE_BLOCK = 2000;
+
+/** The median of each block of `block` values, in order (the last block may be shorter). */
+export function blockMedians(values: number[], block: number): number[] {
+  const medians: number[] = [];
+  for (let start = 0; start < values.length; start += block) {
+    medians.push(quantile(values.slice(start, start + block).sort((a, b) => a - b), 0.5));
+  }
+  return medians;
+}
 
 /** A route with `n` candidates on one provider, prices spread over two orders of magnitude, every decision option on. */
 export function scaleRouterYaml(n: number, learner: ScaleCell['learner'] = 'prompt_contexts'): string {
@@ -125,6 +137,7 @@ export function runScaleSuite(decisions = 20_000, seed = 1, grid = SCALE_GRID, l
         total.push(Number(t2 - t0) / 1000);
         plan.push(Number(t2 - t1) / 1000);
       }
+      const blockP50us = blockMedians(total, SCALE_BLOCK);
       total.sort((a, b) => a - b);
       plan.sort((a, b) => a - b);
       cells.push({
@@ -136,6 +149,7 @@ export function runScaleSuite(decisions = 20_000, seed = 1, grid = SCALE_GRID, l
         p99us: quantile(total, 0.99),
         planP50us: quantile(plan, 0.5),
         planP99us: quantile(plan, 0.99),
+        blockP50us,
       });
     }
   }

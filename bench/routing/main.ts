@@ -3,6 +3,7 @@ import { runScaleSuite, SCALE_GRID } from './decision-scale';
 import { runReplaySuite } from './replay-suite';
 import { formatTable } from './table';
 import { runZooSuite } from './zoo-suite';
+import { settleYoungGeneration } from './young-generation';
 import { SIM } from './zoo-sim';
 
 /** The shared datasets sit beside the repository (`../shared/datasets`); ROUTING_DATASETS overrides. */
@@ -63,6 +64,7 @@ function main(): void {
   if (suites.includes('scale')) {
     // ROUTING_SCALE_LEARNERS=hashed_words (or prompt_contexts) runs only that learner's cells.
     const learners = (process.env.ROUTING_SCALE_LEARNERS ?? 'prompt_contexts,hashed_words').split(',');
+    settleYoungGeneration(); // its last growth would otherwise land in some cell's timed decisions (round 27)
     const cells = [
       ...(learners.includes('prompt_contexts') ? runScaleSuite() : []),
       ...(learners.includes('hashed_words') ? runScaleSuite(20_000, 1, { models: SCALE_GRID.models, contexts: [1] }, 'hashed_words') : []),

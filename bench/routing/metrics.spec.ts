@@ -1,4 +1,4 @@
-import { apgr, cpt, firstReaching, pgr, quantile, requestsToAdapt, requestsToAdaptVsBefore, requestsToAdaptVsTwin } from './metrics';
+import { apgr, correlation, cpt, firstReaching, pgr, quantile, requestsToAdapt, requestsToAdaptVsBefore, requestsToAdaptVsTwin } from './metrics';
 
 describe('RouteLLM metrics', () => {
   it('gives random routing an APGR of 0.5', () => {
@@ -63,5 +63,18 @@ describe('adaptation after a change', () => {
     // A twin at least as bad from the start: nothing to charge.
     expect(requestsToAdaptVsTwin(bad, bad, 100)).toBe(0);
     expect(requestsToAdaptVsTwin([false, false], [true, false], 100)).toBe(0);
+  });
+});
+
+describe('correlation', () => {
+  it('is 1 for series that rise together, -1 for opposite ones, NaN when one is constant', () => {
+    expect(correlation([1, 2, 3, 4], [10, 20, 30, 40])).toBeCloseTo(1, 12);
+    expect(correlation([1, 2, 3, 4], [8, 6, 4, 2])).toBeCloseTo(-1, 12);
+    expect(correlation([1, 2, 3, 4], [5, 5, 5, 5])).toBeNaN();
+    expect(correlation([1], [2])).toBeNaN();
+  });
+
+  it('is near 0 for series that do not move together', () => {
+    expect(correlation([1, 2, 3, 4], [1, -1, -1, 1])).toBeCloseTo(0, 12);
   });
 });

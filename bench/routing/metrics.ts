@@ -119,3 +119,21 @@ export function requestsToAdaptVsTwin(bad: readonly boolean[], twinBad: readonly
   }
   return k * step;
 }
+
+/** Pearson's correlation of two equally long series; NaN when either is constant or they are shorter than 2. */
+export function correlation(xs: number[], ys: number[]): number {
+  const n = Math.min(xs.length, ys.length);
+  if (n < 2) return NaN;
+  const mean = (v: number[]) => v.slice(0, n).reduce((a, b) => a + b, 0) / n;
+  const mx = mean(xs);
+  const my = mean(ys);
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    sxx += (xs[i] - mx) ** 2;
+    syy += (ys[i] - my) ** 2;
+  }
+  return sxx === 0 || syy === 0 ? NaN : sxy / Math.sqrt(sxx * syy);
+}

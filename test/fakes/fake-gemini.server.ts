@@ -8,7 +8,12 @@
  * optional `<name>.meta.json` `{ status, headers }`; an error status always replays `<name>.json`.
  * Streams are written in small slices so events split across TCP chunks.
  *
- * A text part whose text is empty is refused as the real API refuses it (EMPTY_TEXT_REFUSAL).
+ * A text part whose text is empty is refused as the real API refuses it (EMPTY_TEXT_REFUSAL), and so
+ * are what the real API refuses in `generationConfig` (generationConfigProblem): a penalty (Gemini 2.5
+ * and later), a JSON response with function tools (Gemini 2.x), and a `thinkingConfig` with both a
+ * budget and a level, or a level for a Gemini 2.x model.
+ * Parts marked `thought` (thought summaries) are left out of the answer unless the request asks for
+ * them with `thinkingConfig.includeThoughts`, as the real API leaves them out.
  *
  * Thought signatures, as the real API checks them (https://ai.google.dev/gemini-api/docs/thought-signatures):
  * a `thoughtSignature` sent back must be one this fake issued (in any fixture it replayed) or one of
@@ -126,6 +131,9 @@ export async function startFakeGemini(
           // As the Gemini API answers a part `{ text: "" }` (OpenAI takes empty text).
           return sendJson(res, 400, { error: { code: 400, message: EMPTY_TEXT_REFUSAL, status: 'INVALID_ARGUMENT' } });
         }
+        const configProblem = generationConfigProblem(decodeURIComponent(route[1]), body as { generationConfig?: GenerationConfig; tools?: unknown[] });
+        if (configProblem) return sendJson(res, 400, { error: { code: 400, message: configProblem, status: 'INVALID_ARGUMENT' } });
+        const withThoughts = (body as { generationConfig?: GenerationConfig }).generationConfig?.thinkingConfig?.includeThoughts === true;
         const signatureProblem = checkThoughtSignatures(body, issuedSignatures, requiresThoughtSignatures(decodeURIComponent(route[1])));
         if (signatureProblem) return sendJson(res, 400, { error: { code: 400, message: signatureProblem, status: 'INVALID_ARGUMENT' } });
         const answer = streaming ? undefined : options.answer?.(decodeURIComponent(route[1]), body);
@@ -144,7 +152,7 @@ export async function startFakeGemini(
         const ssePath = join(dir, `${fixture}.sse.txt`);
         if (streaming && status < 400 && existsSync(ssePath)) {
           res.writeHead(status, { 'content-type': 'text/event-stream', ...meta.headers });
-          const text = readFileSync(ssePath);
+          const text = Buffer.from(withThoughts ? readFileSync(ssePath, 'utf8') : withoutThoughtEvents(readFileSync(ssePath, 'utf8')), 'utf8');
           for (const line of text.toString('utf8').split('\n')) {
             if (line.startsWith('data: ')) collectSignatures(JSON.parse(line.slice(6)), issuedSignatures);
           }
@@ -158,7 +166,8 @@ export async function startFakeGemini(
           res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...meta.headers });
           const json = readFileSync(jsonPath);
           collectSignatures(JSON.parse(json.toString('utf8')), issuedSignatures);
-          return res.end(json);
+          const asRecorded = withThoughts || status >= 400 || !/"thought":\s*true/.test(json.toString('utf8'));
+          return res.end(asRecorded ? json : JSON.stringify(withoutThoughts(JSON.parse(json.toString('utf8')))));
         }
         return sendJson(res, 404, { error: { code: 404, message: `No fixture "${fixture}" (${streaming ? 'stream' : 'json'})`, status: 'NOT_FOUND' } });
       })();
@@ -179,6 +188,58 @@ export async function startFakeGemini(
         server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
+}
+
+interface GenerationConfig {
+  responseMimeType?: unknown;
+  presencePenalty?: unknown;
+  frequencyPenalty?: unknown;
+  thinkingConfig?: { includeThoughts?: unknown; thinkingBudget?: unknown; thinkingLevel?: unknown };
+}
+
+/**
+ * The Gemini API's 400 for a generationConfig it refuses, or undefined. Penalties: "Penalty is not
+ * enabled for models/gemini-2.5-flash" (reported for every Gemini 2.5 and 3 model; the fake refuses
+ * them for every model). Thinking: a budget and a level together are refused, and a level on a
+ * Gemini 2.x model, which takes budgets.
+ */
+function generationConfigProblem(model: string, body: { generationConfig?: GenerationConfig; tools?: unknown[] }): string | undefined {
+  const config = body.generationConfig;
+  if (!config) return undefined;
+  if (config.responseMimeType === 'application/json' && (body.tools ?? []).length > 0 && /^gemini-[12]\./.test(model)) {
+    return "Function calling with a response mime type: 'application/json' is unsupported";
+  }
+  if (config.presencePenalty !== undefined || config.frequencyPenalty !== undefined) return `Penalty is not enabled for models/${model}`;
+  const thinking = config.thinkingConfig;
+  if (thinking?.thinkingBudget !== undefined && thinking.thinkingLevel !== undefined) return 'You can only set only one of thinking budget and thinking level.';
+  if (thinking?.thinkingLevel !== undefined && /^gemini-[12]\./.test(model)) return 'Thinking level is not supported for this model.';
+  return undefined;
+}
+
+type ResponseBody = { candidates?: Array<{ content?: { parts?: Array<{ thought?: unknown }> }; finishReason?: unknown }> };
+
+/** A generateContent answer without its thought parts, as the API answers without `includeThoughts`. */
+function withoutThoughts<T extends ResponseBody>(response: T): T {
+  for (const candidate of response.candidates ?? []) {
+    if (candidate.content?.parts) candidate.content.parts = candidate.content.parts.filter((p) => p.thought !== true);
+  }
+  return response;
+}
+
+/**
+ * An SSE fixture without thought parts, and without the events left with nothing to say. A fixture
+ * with no thought part is sent as it is (some are written in the exact bytes a test needs).
+ */
+function withoutThoughtEvents(sse: string): string {
+  if (!/"thought":\s*true/.test(sse)) return sse;
+  const events = sse.split('\n\n').filter((e) => e.trim() !== '');
+  const kept = events.flatMap((event) => {
+    if (!event.startsWith('data: ')) return [event];
+    const response = withoutThoughts(JSON.parse(event.slice(6)) as ResponseBody);
+    const empty = (response.candidates ?? []).every((c) => (c.content?.parts ?? []).length === 0 && c.finishReason === undefined);
+    return (response.candidates ?? []).length > 0 && empty ? [] : [`data: ${JSON.stringify(response)}`];
+  });
+  return kept.map((e) => `${e}\n\n`).join('');
 }
 
 /** The Gemini API's 400 for a text part whose text is empty (reported for generativelanguage.googleapis.com and Vertex AI alike). */

@@ -47,3 +47,16 @@ export interface ChatReasoningFields {
   thinking_blocks?: ChatThinkingBlock[];
   [THOUGHT_BEFORE]?: ChatThinkingBlock[];
 }
+
+/**
+ * On a chat request translated from the Responses API: the client asked for the reasoning's summary
+ * (`reasoning.summary`), which Chat Completions has no field for. An adapter whose provider returns
+ * its thinking only when asked (Gemini's `thinkingConfig.includeThoughts`) reads it; Claude's thinking
+ * comes whenever the model thinks. A symbol key, so `JSON.stringify` leaves it out of every upstream body.
+ */
+export const REASONING_SUMMARY: unique symbol = Symbol('reasoning summary');
+
+/** The gateway's own marks on a chat request, beside OpenAI's fields. */
+export interface ChatRequestMarks {
+  [REASONING_SUMMARY]?: true;
+}

@@ -1,4 +1,4 @@
-import type { ChatRequest } from '../../core/src';
+import { REASONING_SUMMARY, type ChatRequest, type ChatRequestMarks } from '../../core/src';
 import { applyParamRules, ignoredParams } from './apply-param-rules';
 
 const base: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
@@ -16,6 +16,17 @@ describe('applyParamRules', () => {
     expect(applyParamRules({ ...base, max_tokens: 50 }, { drop: [], rename: reasoning.rename }).request).toEqual({ ...base, max_completion_tokens: 50 });
     expect(applyParamRules({ ...base, max_tokens: 50, max_completion_tokens: 80 }, { drop: [], rename: reasoning.rename }).request).toEqual({ ...base, max_completion_tokens: 80 });
     expect(applyParamRules({ ...base, max_tokens: 50 }, { drop: [], rename: reasoning.rename }).ignored).toEqual([]);
+  });
+
+  it("a model that refuses reasoning_effort gets no Responses request's ask for a reasoning summary either", () => {
+    const asked: ChatRequest & ChatRequestMarks = { ...base, reasoning_effort: 'low', [REASONING_SUMMARY]: true };
+    const cannotThink = applyParamRules(asked, { drop: ['reasoning_effort'], rename: {} });
+    expect((cannotThink.request as ChatRequestMarks)[REASONING_SUMMARY]).toBeUndefined();
+    expect(cannotThink.request).toEqual(base);
+    expect(cannotThink.ignored).toEqual(['reasoning_effort']);
+    expect(asked[REASONING_SUMMARY]).toBe(true); // the request itself is not changed
+    const thinks = applyParamRules(asked, { drop: ['temperature'], rename: {} });
+    expect((thinks.request as ChatRequestMarks)[REASONING_SUMMARY]).toBe(true);
   });
 
   it('leaves out a parameter sent as null without naming it ignored, and moves no null', () => {

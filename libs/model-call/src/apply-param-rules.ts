@@ -1,5 +1,5 @@
 import type { ParamRules } from '../../providers/src';
-import type { ChatRequest } from '../../core/src';
+import { REASONING_SUMMARY, type ChatRequest, type ChatRequestMarks } from '../../core/src';
 
 /** The parameters the request sets (not null) that a model with `rules` refuses: what its call leaves out. */
 export function ignoredParams(request: ChatRequest, rules: ParamRules | undefined): string[] {
@@ -35,6 +35,12 @@ export function applyParamRules(request: ChatRequest, rules: ParamRules | undefi
     if ((out ?? fields)[name] === undefined) continue;
     out ??= { ...fields };
     delete out[name];
+  }
+  // A model that refuses reasoning_effort cannot think: a Responses request's ask for a reasoning
+  // summary (which an adapter turns into a thinking request) is left out with it.
+  if (rules.drop.includes('reasoning_effort') && (request as ChatRequestMarks)[REASONING_SUMMARY]) {
+    out ??= { ...fields };
+    delete (out as ChatRequestMarks)[REASONING_SUMMARY];
   }
   return { request: (out ?? fields) as unknown as ChatRequest, ignored: ignoredParams(request, rules) };
 }

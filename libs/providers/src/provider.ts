@@ -47,6 +47,13 @@ export interface ChatProvider {
   complete(call: ProviderCall): Promise<ChatResponse>;
   stream(call: ProviderCall): AsyncIterable<ChatChunk>;
   /**
+   * The request's top-level fields this adapter leaves out of its call without a word (fields that are
+   * not OpenAI's, for an adapter that builds its provider's body from the fields it knows), for the
+   * gateway to name in `x-router-ignored-params`. Absent: the adapter sends them all on (an
+   * OpenAI-compatible host answers for itself).
+   */
+  leftOut?(request: ChatRequest): string[];
+  /**
    * OpenAI's Embeddings API, for a family that has one (absent: the family has none, as Anthropic).
    * Answers in OpenAI's format, each vector as floats or base64 (the gateway gives the client the
    * encoding it asked for); `usage` absent when the upstream reports no token count. A request the

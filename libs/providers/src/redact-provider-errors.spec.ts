@@ -53,6 +53,12 @@ describe('withRedactedErrors', () => {
     expect(withRedactedErrors(failing(echoed), KEY).embed).toBeUndefined();
   });
 
+  it("keeps the provider's leftOut (the fields it does not send), and has none when the provider has none", () => {
+    const leaving: ChatProvider = { ...failing(echoed), leftOut: () => ['top_k'] };
+    expect(withRedactedErrors(leaving, KEY).leftOut!({ model: 'm', messages: [] })).toEqual(['top_k']);
+    expect(withRedactedErrors(failing(echoed), KEY).leftOut).toBeUndefined();
+  });
+
   it("leaves a placeholder key (a local server's EMPTY) alone rather than cut words out of messages", async () => {
     const provider = failing(new ProviderError('bad_request', 'EMPTY messages are not allowed'));
     expect(withRedactedErrors(provider, 'EMPTY')).toBe(provider);

@@ -29,8 +29,10 @@ export function withRedactedErrors(provider: ChatProvider, secret: string): Chat
     throw redacted(err, secret);
   };
   const embed = provider.embed?.bind(provider);
+  const leftOut = provider.leftOut?.bind(provider);
   return {
     id: provider.id,
+    ...(leftOut ? { leftOut } : {}),
     complete: (call: ProviderCall) => provider.complete(call).catch(rethrow),
     ...(embed ? { embed: (call: EmbeddingCall) => embed(call).catch(rethrow) } : {}),
     stream: (call: ProviderCall) => {

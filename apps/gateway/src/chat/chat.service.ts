@@ -416,8 +416,9 @@ export class ChatService {
 
   private routerHeaders(ctx: RequestContext, plan: RoutePlan, model: ModelSpec, attempts: AttemptLog[], request: ChatRequest, answer: AnswerFormat): Record<string, string> {
     const summary = this.attemptSummary(attempts);
-    // The parameters the serving model does not take, left out of its call (`paramRules`), by the client's names.
-    const chatNames = ignoredParams(request, model.paramRules);
+    // The parameters the serving model does not take, left out of its call (`paramRules`), and those its
+    // adapter leaves out (fields that are not OpenAI's, to Claude or Gemini), by the client's names.
+    const chatNames = [...ignoredParams(request, model.paramRules), ...(this.providers.get(model.providerId).leftOut?.(request) ?? [])];
     const paramName = answer.paramName;
     const ignored = paramName === undefined ? chatNames : chatNames.map((n) => paramName(n));
     return {

@@ -1,4 +1,4 @@
-import { GatewayError, type ChatResponse } from '../../../../libs/core/src';
+import { GatewayError, REASONING_SUMMARY, type ChatRequest, type ChatRequestMarks, type ChatResponse } from '../../../../libs/core/src';
 import { responsesFormat, responsesParamName } from './responses-format';
 
 describe('responsesFormat', () => {
@@ -8,6 +8,17 @@ describe('responsesFormat', () => {
     expect(request).toEqual({ model: 'auto', messages: [{ role: 'user', content: 'Hi' }], max_completion_tokens: 20 });
     const completion = { id: 'resp_1', object: 'chat.completion', created: 1, model: 'cheap', choices: [{ index: 0, message: { role: 'assistant', content: 'Hello', refusal: null }, logprobs: null, finish_reason: 'stop' }] } as ChatResponse;
     expect(format.answer(request).body(completion, 5)).toMatchObject({ id: 'resp_1', object: 'response', created_at: 5, max_output_tokens: 20, output: [{ type: 'message', content: [{ text: 'Hello' }] }] });
+  });
+
+  it('marks the chat request when the body asks for a reasoning summary (an adapter may have to ask its provider for one), and only then', () => {
+    for (const reasoning of [{ summary: 'auto' }, { generate_summary: 'concise' }, { effort: 'low', summary: 'detailed' }]) {
+      const request: ChatRequest & ChatRequestMarks = responsesFormat().read({ model: 'auto', input: 'Hi', reasoning });
+      expect([reasoning, request[REASONING_SUMMARY]]).toEqual([reasoning, true]);
+    }
+    const unasked: ChatRequest & ChatRequestMarks = responsesFormat().read({ model: 'auto', input: 'Hi', reasoning: { effort: 'low' } });
+    expect(unasked[REASONING_SUMMARY]).toBeUndefined();
+    // A symbol key: never in the JSON an upstream is sent.
+    expect(JSON.stringify(responsesFormat().read({ model: 'auto', input: 'Hi', reasoning: { summary: 'auto' } }))).not.toContain('summary');
   });
 
   it('refuses a bad body before anything is translated', () => {

@@ -1,4 +1,4 @@
-import type { GatewayError } from '../../../../libs/core/src';
+import { REASONING_SUMMARY, type ChatRequest, type ChatRequestMarks, type GatewayError } from '../../../../libs/core/src';
 import type { ClientFormat } from '../chat/client-format';
 import { parseChatRequest } from '../chat/parse-chat-request';
 import { chatResponseToResponse } from './chat-response-to-response';
@@ -7,6 +7,7 @@ import { parseResponsesRequest, type ResponsesBody } from './parse-responses-req
 import { toResponsesError, toResponsesParam } from './responses-error';
 import { ResponsesStreamWriter } from './responses-stream-writer';
 import { toChatRequest } from './to-chat-request';
+import { summaryRequested } from './to-reasoning-item';
 
 /**
  * The Responses API as a client format of the chat pipeline, one per request: `read` validates the
@@ -24,7 +25,10 @@ export function responsesFormat(): ClientFormat {
       body = parseResponsesRequest(raw);
       const translated = toChatRequest(body);
       origins = translated.origins;
-      return parseChatRequest(translated.request);
+      const request: ChatRequest & ChatRequestMarks = parseChatRequest(translated.request);
+      // Set after parsing, which copies the body's own fields only.
+      if (summaryRequested(body)) request[REASONING_SUMMARY] = true;
+      return request;
     },
     answer() {
       const read = body;

@@ -1,6 +1,7 @@
-import { systemClock, type ChatChunk, type ChatResponse, type Clock } from '../../../core/src';
+import { systemClock, type ChatChunk, type ChatRequest, type ChatResponse, type Clock } from '../../../core/src';
 import { ProviderError, type ChatProvider, type ProviderCall } from '../provider';
 import { parseSse } from '../http/sse';
+import { fieldsNotOpenAIs } from '../shared/fields-not-openai';
 import { errorFromResponse, postJson, readText, toProviderError } from '../http/upstream-client';
 import type { ProviderSettings } from '../provider-settings';
 import { ANTHROPIC_VERSION, anthropicMessageSchema } from './anthropic-api';
@@ -30,6 +31,11 @@ export class AnthropicProvider implements ChatProvider {
     const authHeader = settings.authHeader ?? 'x-api-key';
     this.headers = { 'anthropic-version': ANTHROPIC_VERSION, ...settings.headers };
     if (settings.apiKey) this.headers[authHeader] = authHeader === 'authorization' ? `Bearer ${settings.apiKey}` : settings.apiKey;
+  }
+
+  /** Fields that are not OpenAI's: the converter builds the body from the ones it knows (docs/providers.md). */
+  leftOut(request: ChatRequest): string[] {
+    return fieldsNotOpenAIs(request);
   }
 
   async complete(call: ProviderCall): Promise<ChatResponse> {

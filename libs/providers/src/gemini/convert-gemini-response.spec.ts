@@ -6,11 +6,11 @@ const usageMetadata = { promptTokenCount: 10, candidatesTokenCount: 4, totalToke
 const usage = { prompt_tokens: 10, completion_tokens: 4, total_tokens: 14, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } };
 
 describe('convertGeminiResponse', () => {
-  it('joins text parts, skips thoughts, and maps usage', () => {
+  it('joins text parts, gives thought summaries as reasoning_content, and maps usage', () => {
     expect(
       convertGeminiResponse(
         {
-          candidates: [{ content: { role: 'model', parts: [{ text: 'thinking...', thought: true }, { text: 'Hello' }, { text: ' there' }] }, finishReason: 'STOP' }],
+          candidates: [{ content: { role: 'model', parts: [{ text: 'Weighing ', thought: true }, { text: 'a greeting.', thought: true }, { text: 'Hello' }, { text: ' there' }] }, finishReason: 'STOP' }],
           usageMetadata,
           modelVersion: 'gemini-2.5-flash-001',
         },
@@ -22,9 +22,14 @@ describe('convertGeminiResponse', () => {
       object: 'chat.completion',
       created: 1700000000,
       model: 'gemini-2.5-flash-001',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello there', refusal: null }, finish_reason: 'stop', logprobs: null }],
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello there', refusal: null, reasoning_content: 'Weighing a greeting.' }, finish_reason: 'stop', logprobs: null }],
       usage,
     });
+  });
+
+  it('gives no reasoning_content without thought parts', () => {
+    const res = convertGeminiResponse({ candidates: [{ content: { parts: [{ text: 'Hi' }] }, finishReason: 'STOP' }] }, 'resp-0', context);
+    expect(res.choices[0].message).toEqual({ role: 'assistant', content: 'Hi', refusal: null });
   });
 
   it('returns function calls as tool_calls with minted stable ids and finish_reason tool_calls', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChatResponse, ChatToolCall } from '../../../core/src';
+import type { ChatReasoningFields, ChatResponse, ChatToolCall } from '../../../core/src';
 import type { GeminiCandidate, GeminiResponse } from './gemini-api';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason';
 import { mapGeminiUsage } from './map-gemini-usage';
@@ -20,7 +20,9 @@ export interface ToolCallSignature {
 }
 
 /**
- * What one candidate (or one streamed piece of it) says: text, function calls with minted ids, and the
+ * What one candidate (or one streamed piece of it) says: its thought summaries (parts marked `thought`,
+ * which Gemini returns only with `thinkingConfig.includeThoughts`: convert-to-gemini-thinking.ts) as
+ * `reasoning`, text, function calls with minted ids, and the
  * thoughtSignature Gemini put on a functionCall part (thinking models; in a parallel set only the first
  * call has one), for the gateway to hand back with that call next turn. Signatures on text parts are not
  * kept: Gemini does not require them back.
@@ -28,12 +30,17 @@ export interface ToolCallSignature {
 export function readCandidate(
   candidate: GeminiCandidate,
   position: { responseId: string; candidateIndex: number; firstToolIndex: number },
-): { text: string; toolCalls: ChatToolCall[]; thoughtSignatures: ToolCallSignature[] } {
+): { reasoning: string; text: string; toolCalls: ChatToolCall[]; thoughtSignatures: ToolCallSignature[] } {
+  let reasoning = '';
   let text = '';
   const toolCalls: ChatToolCall[] = [];
   const thoughtSignatures: ToolCallSignature[] = [];
   for (const part of candidate.content?.parts ?? []) {
-    if (part.thought) continue; // thought summaries are not part of the answer
+    if (part.thought) {
+      // A thought summary is not part of the answer: the readable reasoning beside it.
+      if (typeof part.text === 'string') reasoning += part.text;
+      continue;
+    }
     if (typeof part.text === 'string') text += part.text;
     if (part.functionCall) {
       const args = JSON.stringify(part.functionCall.args ?? {});
@@ -43,7 +50,7 @@ export function readCandidate(
       if (part.thoughtSignature) thoughtSignatures.push({ toolCallId: id, signature: part.thoughtSignature });
     }
   }
-  return { text, toolCalls, thoughtSignatures };
+  return { reasoning, text, toolCalls, thoughtSignatures };
 }
 
 /** Gemini's `responseId`, or a hash of the body when an older endpoint leaves it out. */
@@ -51,7 +58,10 @@ export function geminiResponseId(response: GeminiResponse, raw: string): string 
   return response.responseId ?? `gemini-${createHash('sha256').update(raw).digest('hex').slice(0, 24)}`;
 }
 
-/** A `generateContent` response -> an OpenAI `chat.completion`, one choice per candidate. */
+/**
+ * A `generateContent` response -> an OpenAI `chat.completion`, one choice per candidate; thought
+ * summaries in the message's `reasoning_content`, as Claude's readable thinking comes.
+ */
 export function convertGeminiResponse(response: GeminiResponse, responseId: string, context: GeminiResponseContext): ChatResponse {
   return {
     id: responseId,
@@ -60,11 +70,18 @@ export function convertGeminiResponse(response: GeminiResponse, responseId: stri
     model: response.modelVersion ?? context.model,
     choices: (response.candidates ?? []).map((candidate, position) => {
       const candidateIndex = candidate.index ?? position;
-      const { text, toolCalls, thoughtSignatures } = readCandidate(candidate, { responseId, candidateIndex, firstToolIndex: 0 });
+      const { reasoning, text, toolCalls, thoughtSignatures } = readCandidate(candidate, { responseId, candidateIndex, firstToolIndex: 0 });
       for (const { toolCallId, signature } of thoughtSignatures) context.onThoughtSignature?.(toolCallId, signature);
+      const message: ChatResponse['choices'][number]['message'] & ChatReasoningFields = {
+        role: 'assistant',
+        content: text || null,
+        refusal: null,
+        ...(reasoning ? { reasoning_content: reasoning } : {}),
+        ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+      };
       return {
         index: candidateIndex,
-        message: { role: 'assistant', content: text || null, refusal: null, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) },
+        message,
         finish_reason: mapGeminiFinishReason(candidate.finishReason, toolCalls.length > 0),
         logprobs: null,
       };

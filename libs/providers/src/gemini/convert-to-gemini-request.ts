@@ -1,8 +1,10 @@
-import type { ChatRequest } from '../../../core/src';
+import { GatewayError, type ChatRequest } from '../../../core/src';
 import { convertJsonSchemaToGemini } from './convert-json-schema-to-gemini';
 import { convertToGeminiContents, type GeminiContentsOptions } from './convert-to-gemini-contents';
+import { convertToGeminiThinking } from './convert-to-gemini-thinking';
 import { convertToGeminiTools } from './convert-to-gemini-tools';
 import type { GeminiGenerationConfig, GeminiRequestBody } from './gemini-api';
+import { isGemini2OrOlder } from './is-gemini-2-or-older';
 import { rejectUnsupportedGeminiParams } from './reject-unsupported-params';
 
 /**
@@ -10,6 +12,8 @@ import { rejectUnsupportedGeminiParams } from './reject-unsupported-params';
  * https://ai.google.dev/api/generate-content#v1beta.GenerationConfig
  * `response_format` json_object -> `responseMimeType: application/json`; json_schema -> the same plus
  * `responseSchema`, converted to the subset Gemini accepts (see convertJsonSchemaToGemini).
+ * Gemini 2.x refuses both with function tools: such a request is a 400 on `response_format` here.
+ * `reasoning_effort` (or a Responses request's `reasoning.summary`) -> `thinkingConfig` (convertToGeminiThinking).
  */
 export function convertToGeminiRequest(request: ChatRequest, options: GeminiContentsOptions = {}): GeminiRequestBody {
   rejectUnsupportedGeminiParams(request);
@@ -17,7 +21,19 @@ export function convertToGeminiRequest(request: ChatRequest, options: GeminiCont
   const tools = convertToGeminiTools(request);
   const stop = typeof request.stop === 'string' ? [request.stop] : (request.stop ?? undefined);
   const format = request.response_format;
+  const jsonAnswer = format?.type === 'json_object' || format?.type === 'json_schema';
+  if (jsonAnswer && tools.tools && isGemini2OrOlder(request.model)) {
+    // Gemini 2.x answers function tools with a JSON response with a 400 ("Function calling with a
+    // response mime type: 'application/json' is unsupported"), where OpenAI takes both (an agent's
+    // tools and its structured final answer): a refusal here lets a route serve it from another model.
+    throw GatewayError.invalidRequest(
+      `response_format ${format.type} together with tools is not supported by Gemini 2.x models (Gemini 3 and later take both).`,
+      'response_format',
+      'unsupported_parameter',
+    );
+  }
   const maxTokens = request.max_completion_tokens ?? request.max_tokens;
+  const thinkingConfig = convertToGeminiThinking(request);
   const generationConfig: GeminiGenerationConfig = {
     ...(maxTokens != null ? { maxOutputTokens: maxTokens } : {}),
     ...(request.temperature != null ? { temperature: request.temperature } : {}),
@@ -25,12 +41,11 @@ export function convertToGeminiRequest(request: ChatRequest, options: GeminiCont
     ...(stop && stop.length > 0 ? { stopSequences: stop } : {}),
     ...(request.n != null && request.n !== 1 ? { candidateCount: request.n } : {}),
     ...(request.seed != null ? { seed: request.seed } : {}),
-    ...(request.presence_penalty ? { presencePenalty: request.presence_penalty } : {}),
-    ...(request.frequency_penalty ? { frequencyPenalty: request.frequency_penalty } : {}),
-    ...(format?.type === 'json_object' || format?.type === 'json_schema' ? { responseMimeType: 'application/json' } : {}),
+    ...(jsonAnswer ? { responseMimeType: 'application/json' } : {}),
     ...(format?.type === 'json_schema' && format.json_schema.schema
       ? { responseSchema: convertJsonSchemaToGemini(format.json_schema.schema, 'response_format.json_schema.schema') }
       : {}),
+    ...(thinkingConfig ? { thinkingConfig } : {}),
   };
   return {
     contents,

@@ -59,6 +59,15 @@ export interface GeminiToolConfig {
   functionCallingConfig: { mode: 'AUTO' | 'ANY' | 'NONE'; allowedFunctionNames?: string[] };
 }
 
+/** https://ai.google.dev/api/generate-content#ThinkingConfig */
+export interface GeminiThinkingConfig {
+  includeThoughts?: boolean;
+  /** Gemini 2.x: a token budget (0: off, where the model allows it). */
+  thinkingBudget?: number;
+  /** Gemini 3 and later. */
+  thinkingLevel?: 'low' | 'high';
+}
+
 export interface GeminiGenerationConfig {
   maxOutputTokens?: number;
   temperature?: number;
@@ -66,10 +75,9 @@ export interface GeminiGenerationConfig {
   stopSequences?: string[];
   candidateCount?: number;
   seed?: number;
-  presencePenalty?: number;
-  frequencyPenalty?: number;
   responseMimeType?: string;
   responseSchema?: GeminiSchema;
+  thinkingConfig?: GeminiThinkingConfig;
 }
 
 export interface GeminiRequestBody {

@@ -53,6 +53,22 @@ describe('transformGeminiStream', () => {
     ]);
   });
 
+  it('streams thought summaries as reasoning_content deltas before the text', async () => {
+    const chunks = await run([
+      { candidates: [{ content: { role: 'model', parts: [{ text: 'Weighing ', thought: true }] } }], responseId: 'r1' },
+      { candidates: [{ content: { role: 'model', parts: [{ text: 'a greeting.', thought: true }, { text: 'Hi' }] } }], responseId: 'r1' },
+      { candidates: [{ content: { role: 'model', parts: [{ text: '!' }] }, finishReason: 'STOP' }], responseId: 'r1' },
+    ]);
+    expect(chunks).toEqual([
+      delta({ role: 'assistant', content: '' }),
+      delta({ reasoning_content: 'Weighing ' }),
+      delta({ reasoning_content: 'a greeting.' }),
+      delta({ content: 'Hi' }),
+      delta({ content: '!' }),
+      delta({}, 'stop'),
+    ]);
+  });
+
   it('throws an error event as a ProviderError, mid-stream once content was sent', async () => {
     const err = await run([
       { candidates: [{ content: { parts: [{ text: 'Hi' }] } }], responseId: 'r1' },

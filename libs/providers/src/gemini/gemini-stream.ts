@@ -1,4 +1,4 @@
-import type { ChatChunk, FinishReason } from '../../../core/src';
+import type { ChatChunk, ChatReasoningFields, FinishReason } from '../../../core/src';
 import { ProviderError } from '../provider';
 import type { SseEvent } from '../http/sse';
 import { geminiResponseId, readCandidate } from './convert-gemini-response';
@@ -7,7 +7,7 @@ import { geminiStreamError } from './map-gemini-error';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason';
 import { mapGeminiUsage } from './map-gemini-usage';
 
-type ChunkDelta = ChatChunk['choices'][number]['delta'];
+type ChunkDelta = ChatChunk['choices'][number]['delta'] & ChatReasoningFields;
 
 export interface GeminiStreamContext {
   /** Unix seconds, stamped on every chunk. */
@@ -23,7 +23,8 @@ export interface GeminiStreamContext {
  * https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
  *
  * Every event is a whole GenerateContentResponse holding the next piece of each candidate. Per candidate:
- * a first chunk with `role: assistant`, then text as `content` deltas; function calls arrive whole, so
+ * a first chunk with `role: assistant`, then thought summaries (asked for with `includeThoughts`) as
+ * `reasoning_content` deltas, text as `content` deltas; function calls arrive whole, so
  * each becomes one tool-call delta with its minted id, name and complete arguments (its thoughtSignature,
  * on the same part, goes to `onThoughtSignature`); a `finishReason`
  * gives the finish chunk. After the stream, a last chunk with `choices: []` carries the final usage.
@@ -75,8 +76,9 @@ export async function* transformGeminiStream(events: AsyncIterable<SseEvent>, co
         sentAnything = true;
         yield chunk(index, { role: 'assistant', content: '' });
       }
-      const { text, toolCalls, thoughtSignatures } = readCandidate(candidate, { responseId: id, candidateIndex: index, firstToolIndex: state.toolCount });
+      const { reasoning, text, toolCalls, thoughtSignatures } = readCandidate(candidate, { responseId: id, candidateIndex: index, firstToolIndex: state.toolCount });
       for (const { toolCallId, signature } of thoughtSignatures) context.onThoughtSignature?.(toolCallId, signature);
+      if (reasoning) yield chunk(index, { reasoning_content: reasoning });
       if (text) yield chunk(index, { content: text });
       for (const call of toolCalls) {
         if (call.type !== 'function') continue;

@@ -1,6 +1,7 @@
-import { systemClock, type ChatChunk, type ChatResponse, type Clock, type EmbeddingItem, type EmbeddingsResponse } from '../../../core/src';
+import { systemClock, type ChatChunk, type ChatRequest, type ChatResponse, type Clock, type EmbeddingItem, type EmbeddingsResponse } from '../../../core/src';
 import { ProviderError, type ChatProvider, type EmbeddingCall, type ProviderCall } from '../provider';
 import { parseSse } from '../http/sse';
+import { fieldsNotOpenAIs } from '../shared/fields-not-openai';
 import { errorFromResponse, MAX_UPSTREAM_EMBEDDINGS_BYTES, postJson, readText, toProviderError, type UpstreamResponse } from '../http/upstream-client';
 import type { ProviderSettings } from '../provider-settings';
 import { convertGeminiEmbeddings } from './convert-gemini-embeddings';
@@ -40,6 +41,11 @@ export class GeminiProvider implements ChatProvider {
     const authHeader = settings.authHeader ?? 'x-goog-api-key';
     this.headers = { ...settings.headers };
     if (settings.apiKey) this.headers[authHeader] = authHeader === 'authorization' ? `Bearer ${settings.apiKey}` : settings.apiKey;
+  }
+
+  /** Fields that are not OpenAI's: the converter builds the body from the ones it knows (docs/providers.md). */
+  leftOut(request: ChatRequest): string[] {
+    return fieldsNotOpenAIs(request);
   }
 
   async complete(call: ProviderCall): Promise<ChatResponse> {
