@@ -61,7 +61,7 @@ interface FixtureMeta {
   headers?: Record<string, string>;
 }
 
-/** Dynamic mode: text to answer a non-streamed request with, per upstream model (undefined: use the fixture). */
+/** Dynamic mode: text to answer a non-streamed request with, per upstream model (undefined: use the fixture); under a forced tool choice, that tool's input as JSON. */
 export type AnswerFor = (model: string, body: unknown) => string | undefined;
 
 /** A test's own fixture choice for a request (undefined: the usual choice, below). */
@@ -132,6 +132,12 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
         const answer = wantsStream ? undefined : options.answer?.(model, body);
         if (answer !== undefined) {
           const usage = { input_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: Math.max(1, Math.ceil(answer.length / 4)) };
+          // A forced tool (`tool_choice: { type: "tool" }`) is answered by that tool alone, as the Messages API does: the answer, parsed, is its input.
+          const forced = choice?.type === 'tool' ? String((choice as { name?: unknown }).name) : undefined;
+          if (forced !== undefined) {
+            const input = JSON.parse(answer) as unknown;
+            return sendJson(res, 200, { id: `msg_dyn${requests.length}`, type: 'message', role: 'assistant', model, content: [{ type: 'tool_use', id: `toolu_dyn${requests.length}`, name: forced, input }], stop_reason: 'tool_use', stop_sequence: null, usage });
+          }
           return sendJson(res, 200, { id: `msg_dyn${requests.length}`, type: 'message', role: 'assistant', model, content: [{ type: 'text', text: answer }], stop_reason: 'end_turn', stop_sequence: null, usage });
         }
         const jsonPath = join(dir, `${fixture}.json`);

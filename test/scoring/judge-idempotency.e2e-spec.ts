@@ -1,4 +1,5 @@
-import { judgeCallWriter, judgeModelCaller } from '../../apps/gateway/src/judge/call-judge-model';
+import { judgeCallWriter, judgeModelCaller } from '../../libs/scoring/src/judge/call-judge-model';
+import { budgetCounterKey, budgetsInForce, InProcessCounterStore, periodWindow, roundNano, SettledSpendCounter } from '../../libs/budget/src';
 import { loadConfig, type AppConfig } from '../../libs/config/src';
 import { systemClock } from '../../libs/core/src';
 import { ProviderRegistry } from '../../libs/providers/src';
@@ -7,6 +8,7 @@ import { buildJudgeRequest } from '../../libs/scoring/src/judge/judge-prompt';
 import { ModelJudge } from '../../libs/scoring/src/judge/model-judge';
 import { ScoreJobHandler } from '../../libs/scoring/src/score-job.handler';
 import { ArmStatsRepository, RequestRecordRepository } from '../../libs/storage/src';
+import { BudgetRepository } from '../../libs/storage/src/repositories/budget.repository';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
 import { routerYaml, testSettings } from '../support/stack';
 import { createTestDatabase } from '../support/test-database';
@@ -19,7 +21,7 @@ describe('a judged score job handled twice (a retry, a duplicate)', () => {
   beforeAll(async () => {
     upstream = await startFakeOpenAI(() => ({ kind: 'text', content: '{"score": 3, "reason": "Thin."}' }));
     database = await createTestDatabase();
-    config = loadConfig({ ...testSettings(routerYaml(upstream.url, '  - { name: judged, candidates: [cheap], judge: { model: strong, sample_rate: 1 } }\n')), DATABASE_URL: database.url });
+    config = loadConfig({ ...testSettings(routerYaml(upstream.url, '  - { name: judged, candidates: [cheap], budget_usd_per_day: 10, judge: { model: strong, sample_rate: 1 } }\n')), DATABASE_URL: database.url });
   });
   afterAll(async () => {
     await database.drop();
@@ -29,7 +31,9 @@ describe('a judged score job handled twice (a retry, a duplicate)', () => {
   it('counts once and calls the judge once: a job whose score is recorded makes no second paid call', async () => {
     const arms = new ArmStatsRepository(database.handle.db);
     const requests = new RequestRecordRepository(database.handle.db);
-    const judge = new ModelJudge(judgeModelCaller(config.models, new ProviderRegistry(config.providers)), judgeCallWriter(requests), systemClock);
+    const counters = new InProcessCounterStore(systemClock);
+    const budgetSpend = new SettledSpendCounter(() => budgetsInForce(config, new BudgetRepository(database.handle.db)), counters, systemClock);
+    const judge = new ModelJudge(judgeModelCaller(config.models, new ProviderRegistry(config.providers)), judgeCallWriter(requests, budgetSpend), systemClock);
     const handler = new ScoreJobHandler(arms, systemClock, () => undefined, judge);
     const job: QueuedJob = {
       name: 'score-response',
@@ -53,8 +57,12 @@ describe('a judged score job handled twice (a retry, a duplicate)', () => {
     const arm = (await arms.changesAfter(null)).rows.find((r) => r.route === 'judged' && r.context_key === '' && r.model_id === 'cheap')!;
     expect(arm.successes + arm.failures).toBeCloseTo(1, 9);
     expect(arm.successes).toBeCloseTo(2 / 9, 9);
-    const judgeRecords = await database.handle.db.selectFrom('requests').select('id').where('kind', '=', 'judge').execute();
+    const judgeRecords = await database.handle.db.selectFrom('requests').select(['id', 'cost_usd']).where('kind', '=', 'judge').execute();
     expect(judgeRecords).toHaveLength(1);
+    // Its cost counted once in the route's daily budget (budget_usd_per_day), as the gateways count spend.
+    expect(judgeRecords[0].cost_usd).toBeGreaterThan(0);
+    const today = periodWindow({ kind: 'day' }, Date.now()).buckets[0];
+    expect(await counters.sums([[budgetCounterKey('config_judged', today)]])).toEqual([roundNano(judgeRecords[0].cost_usd!)]);
   });
 
   it("asks a judge model without structured outputs for a JSON object, and the one with them for the verdict's schema", async () => {

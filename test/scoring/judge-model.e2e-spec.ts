@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { startFakeOpenAI, type Behavior, type FakeOpenAI } from '../fakes/fake-openai.server';
+import { parsePrometheusText, sumOf } from '../metrics/parse-prometheus';
 import { eventually, routerYaml, startStack, type Stack } from '../support/stack';
 
 /** A call is the judge's when its system message is the judge's fixed instructions (libs/scoring JUDGE_INSTRUCTIONS). */
@@ -97,6 +98,13 @@ describe.each(['bullmq', 'in-process'] as const)('the judge model on a route (%s
     expect(judged.judge!.mean_score).toBeGreaterThanOrEqual(1);
     expect(judged.judge!.cost_usd).toBeCloseTo(Number(spent[0].cost), 12);
     expect(report.routes.find((r) => r.route === 'auto')!.judge).toBeNull();
+    // Prometheus sees them too, from their records (the worker has no endpoint): calls by status, and their cost.
+    const metrics = parsePrometheusText(await (await fetch(`${stack.gateway.url}/metrics`)).text());
+    expect(sumOf(metrics, 'router_judge_calls_last_hour', { route: 'judged', model: 'strong' })).toBe(Number(judgeCalls.n));
+    const { rows: failed } = await sql<{ n: number }>`select count(*)::int as n from requests where kind = 'judge' and route = 'judged' and status = 'error'`.execute(db);
+    expect(failed[0].n).toBeGreaterThan(0);
+    expect(sumOf(metrics, 'router_judge_calls_last_hour', { route: 'judged', status: 'error' })).toBe(failed[0].n);
+    expect(sumOf(metrics, 'router_judge_spend_last_hour_usd', { route: 'judged' })).toBeCloseTo(Number(spent[0].cost), 12);
   });
 
   it('carries nothing for the judge on a request its sample rate leaves out', async () => {

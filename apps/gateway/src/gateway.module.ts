@@ -50,7 +50,7 @@ export class GatewayModule {
         RouteSignals,
         ReportService,
         ...observabilityProviders,
-        ...accessProviders,
+        ...accessProviders(runtime),
       ],
     };
   }

@@ -1,3 +1,4 @@
+import { budgetsInForce, createCounterStore, SettledSpendCounter, type CounterStore } from '../../../libs/budget/src';
 import type { AppConfig } from '../../../libs/config/src';
 import { seededRandom, systemClock, type Clock, type Random } from '../../../libs/core/src';
 import { closeUpstreamAgent, loadTokenizer, ProviderRegistry } from '../../../libs/providers/src';
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 import { BullmqJobQueue, InProcessJobQueue, LearningSignalSubscriber, SpoolingJobQueue, throttle, withTimeout, type JobQueue } from '../../../libs/queue/src';
 import { ScoreJobHandler } from '../../../libs/scoring/src/score-job.handler';
 import { ModelJudge } from '../../../libs/scoring/src/judge/model-judge';
-import { judgeCallWriter, judgeModelCaller } from './judge/call-judge-model';
+import { judgeCallWriter, judgeModelCaller } from '../../../libs/scoring/src/judge/call-judge-model';
 import {
   ArmStatsRepository,
   migrateToLatest,
@@ -15,6 +16,7 @@ import {
   SpendRepository,
   type DatabaseHandle,
 } from '../../../libs/storage/src';
+import { BudgetRepository } from '../../../libs/storage/src/repositories/budget.repository';
 import { RecordWriter } from './records/record-writer';
 import { LearnedState } from './routing/learned-state';
 import { SpendTracker } from './routing/spend-tracker';
@@ -39,6 +41,8 @@ export interface GatewayRuntime {
   requests: RequestRecordRepository;
   arms: ArmStatsRepository;
   reports: ReportRepository;
+  /** The budget and rate-limit counters (BudgetService's), shared with every process on Redis; closed with the runtime. */
+  counters: CounterStore;
   log: NonNullable<RuntimeOverrides['log']>;
   /** Readiness without I/O: what is reachable and what waits locally (see docs/resilience.md). */
   status(): RuntimeStatus;
@@ -98,8 +102,11 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   // A worker's commit (the in-process one's directly, BullMQ workers' announced on Redis) triggers a read
   // of the new statistics, at most every LEARNED_PUSH_MIN_MS; the poll below stays the backstop.
   const refreshSoon = throttle(() => void learned.refresh().catch(() => undefined), LEARNED_PUSH_MIN_MS);
+  const counters = createCounterStore(config, clock);
   if (config.inlineWorker || !config.redisUrl) {
-    const judge = new ModelJudge(judgeModelCaller(config.models, providers), judgeCallWriter(requests), clock);
+    // Judge calls count in the budgets' counters as a worker's do (in process: this gateway's own).
+    const budgetSpend = new SettledSpendCounter(() => budgetsInForce(config, new BudgetRepository(database.db)), counters, clock);
+    const judge = new ModelJudge(judgeModelCaller(config.models, providers), judgeCallWriter(requests, budgetSpend), clock);
     const handler = new ScoreJobHandler(arms, clock, refreshSoon, judge);
     queue = new InProcessJobQueue((job) => handler.handle(job).then(() => undefined), {
       concurrency: config.workerConcurrency,
@@ -149,6 +156,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     requests,
     arms,
     reports,
+    counters,
     log,
     status() {
       const writer = records.status();
@@ -171,6 +179,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
       // journals what it holds), then the database. Whatever is unreachable stays journaled on disk.
       await records.close();
       await queue.close();
+      await counters.close();
       await database.close();
       await closeUpstreamAgent();
     },

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { budgetsInForce, RedisCounterStore, SettledSpendCounter } from '../../../libs/budget/src';
 import type { AppConfig } from '../../../libs/config/src';
 import { systemClock, type Clock } from '../../../libs/core/src';
 import { DeadLetterQueue, LearningSignalPublisher } from '../../../libs/queue/src';
@@ -7,7 +8,8 @@ import { ProviderRegistry } from '../../../libs/providers/src';
 import { ModelJudge } from '../../../libs/scoring/src/judge/model-judge';
 import { ScoreJobHandler } from '../../../libs/scoring/src/score-job.handler';
 import { ArmStatsRepository, migrateToLatest, openDatabase, RequestRecordRepository } from '../../../libs/storage/src';
-import { judgeCallWriter, judgeModelCaller } from '../../gateway/src/judge/call-judge-model';
+import { BudgetRepository } from '../../../libs/storage/src/repositories/budget.repository';
+import { judgeCallWriter, judgeModelCaller } from '../../../libs/scoring/src/judge/call-judge-model';
 import { WorkerModule } from './worker.module';
 
 export interface RunningWorker {
@@ -26,9 +28,12 @@ export async function startWorker(config: AppConfig, options: { clock?: Clock } 
   // Gateways read the statistics as soon as a commit announces them (their poll is the backstop).
   const signal = new LearningSignalPublisher(config.redisUrl, config.queuePrefix);
   const clock = options.clock ?? systemClock;
-  // Routes' judge models (route option `judge`) are called through the gateway's provider layer.
+  // Routes' judge models (route option `judge`) are called through the provider adapters, as the gateway calls models.
   const requests = new RequestRecordRepository(database.db);
-  const judge = new ModelJudge(judgeModelCaller(config.models, new ProviderRegistry(config.providers)), judgeCallWriter(requests), clock);
+  // Their cost counts in the judged request's budgets, in the Redis counters the gateways reserve in.
+  const counters = new RedisCounterStore(config.redisUrl, `${config.queuePrefix}:budget`);
+  const budgetSpend = new SettledSpendCounter(() => budgetsInForce(config, new BudgetRepository(database.db)), counters, clock);
+  const judge = new ModelJudge(judgeModelCaller(config.models, new ProviderRegistry(config.providers)), judgeCallWriter(requests, budgetSpend), clock);
   const handler = new ScoreJobHandler(new ArmStatsRepository(database.db), clock, signal.changed, judge);
   const deadLetters = new DeadLetterQueue(config.redisUrl, config.queuePrefix);
   const app = await NestFactory.createApplicationContext(
@@ -42,6 +47,7 @@ export async function startWorker(config: AppConfig, options: { clock?: Clock } 
       await app.close();
       await deadLetters.close();
       await signal.close();
+      await counters.close();
       await database.close();
     },
   };

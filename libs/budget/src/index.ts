@@ -7,3 +7,6 @@ export * from './rate-limit';
 export * from './redis-counter-store';
 export * from './worst-case-cost';
 export * from './lease-book';
+export * from './budget-definition';
+export * from './settled-spend';
+export * from './create-counter-store';

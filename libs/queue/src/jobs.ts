@@ -55,8 +55,11 @@ export const scoreResponseJobSchema = z.object({
       conversation: z.array(z.object({ role: z.string(), text: z.string().max(8000) })).max(50),
       answer: z.string().max(16000),
       truncated: z.boolean(),
-      /** The tenant and key of the judged request, whose spend ledger the judge's call goes to. */
-      billing: z.object({ tenantId: z.string().min(1), keyId: z.string().nullable() }).optional(),
+      /**
+       * The tenant and key of the judged request, whose spend ledger the judge's call goes to, and its
+       * route tier: the call counts in the same budgets as the judged request (key, tenant, route, tier).
+       */
+      billing: z.object({ tenantId: z.string().min(1), keyId: z.string().nullable(), tier: z.string().min(1).optional() }).optional(),
     })
     .optional(),
   request: z.object({

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import {
+  applicableBudgets,
+  budgetCounterKey,
   ceilNano,
+  configuredBudgets,
+  fromRow,
   DEFAULT_RESERVED_COMPLETION_TOKENS,
   formatReset,
   LeaseBook,
@@ -20,6 +24,8 @@ import {
   type LeaseAdjustment,
   type PeriodWindow,
   type TryAddResult,
+  type BudgetDefinition,
+  type BudgetScope,
 } from '../../../../libs/budget/src';
 import { servesName, type AppConfig, type EmbeddingModelSpec } from '../../../../libs/config/src';
 import { GatewayError, type ChatRequest, type Clock } from '../../../../libs/core/src';
@@ -33,7 +39,6 @@ import type { RoutePlan } from '../routing/plan-route';
 import type { GatewayRuntime } from '../runtime';
 import { APP_CONFIG, CLOCK, DATABASE, LOG } from '../tokens';
 import { changeLimits, type LimitsChange } from './budget-limits';
-import { fromRouteConfig, fromRow, routeBudgets, tierSubject, type BudgetDefinition, type BudgetScope } from './budget-definition';
 
 export const COUNTER_STORE = Symbol('COUNTER_STORE');
 
@@ -87,10 +92,6 @@ export interface NewBudgetInput {
   windowSeconds?: number;
   hardLimitUsd?: number;
   softLimitUsd?: number;
-}
-
-function budgetKey(budgetId: string, bucket: string): string {
-  return `b:${budgetId}:${bucket}`;
 }
 
 /**
@@ -147,7 +148,7 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.timer);
     clearInterval(this.syncTimer);
     await this.syncLeases();
-    await this.store.close();
+    // The store is the runtime's (its in-process judge counts in it until the queue is closed): it closes it.
   }
 
   get storeKind(): CounterStore['kind'] {
@@ -158,14 +159,13 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
   async refresh(): Promise<void> {
     const rows = await this.repository.listActive();
     // Chat routes' (and their tiers') budget_usd_per_day, and embedding routes'.
-    const configured = [...[...this.config.routes.values()].flatMap(routeBudgets), ...[...this.config.embeddingRoutes.values()].flatMap((r) => fromRouteConfig(r) ?? [])];
-    const budgets = [...configured, ...rows.map(fromRow)];
+    const budgets = [...configuredBudgets(this.config), ...rows.map(fromRow)];
     const now = this.clock.now();
     for (const b of budgets) {
       if (this.seeded.has(b.id)) continue;
       const window = periodWindow(b.period, now);
       const spent = await this.durableSpend(b, window, now);
-      if (spent > 0) await this.store.seed(budgetKey(b.id, window.buckets[window.buckets.length - 1]), roundNano(spent), window.ttlMs);
+      if (spent > 0) await this.store.seed(budgetCounterKey(b.id, window.buckets[window.buckets.length - 1]), roundNano(spent), window.ttlMs);
       this.seeded.add(b.id);
     }
     // Room leased under a budget's old limits would let requests past a lowered cap: give it back.
@@ -174,8 +174,8 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
       return before !== undefined && (before.hardLimitUsd !== b.hardLimitUsd || before.softLimitUsd !== b.softLimitUsd);
     });
     this.budgets = budgets;
-    if (changed.length > 0) await this.syncLeases(new Set(changed.flatMap((b) => periodWindow(b.period, now).buckets.map((bucket) => budgetKey(b.id, bucket)))));
-    const sums = await this.store.sums(budgets.map((b) => periodWindow(b.period, now).buckets.map((bucket) => budgetKey(b.id, bucket))));
+    if (changed.length > 0) await this.syncLeases(new Set(changed.flatMap((b) => periodWindow(b.period, now).buckets.map((bucket) => budgetCounterKey(b.id, bucket)))));
+    const sums = await this.store.sums(budgets.map((b) => periodWindow(b.period, now).buckets.map((bucket) => budgetCounterKey(b.id, bucket))));
     budgets.forEach((b, i) => this.spentNano.set(b.id, sums[i]));
   }
 
@@ -186,13 +186,7 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
   }
 
   private applicable(access: KeyAccess, route: string, tier?: string): BudgetDefinition[] {
-    const ofTier = tier === undefined ? undefined : tierSubject(route, tier);
-    return this.budgets.filter(
-      (b) =>
-        (b.scope === 'key' && b.subject === access.keyId) ||
-        (b.scope === 'tenant' && b.subject === access.tenantId) ||
-        (b.scope === 'route' && (b.subject === route || b.subject === ofTier)),
-    );
+    return applicableBudgets(this.budgets, { keyId: access.keyId, tenantId: access.tenantId, route, tier });
   }
 
   /** 0..1: how near the tightest hard budget of this request is to its cap or ahead of its pace. Synchronous. */
@@ -261,7 +255,7 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
   ): Promise<M[]> {
     const budgets = this.applicable(access, route, tier);
     const windows = budgets.map((b) => periodWindow(b.period, now));
-    const keysOf = budgets.map((b, i) => windows[i].buckets.map((bucket) => budgetKey(b.id, bucket)));
+    const keysOf = budgets.map((b, i) => windows[i].buckets.map((bucket) => budgetCounterKey(b.id, bucket)));
     const reserveKeys = keysOf.map((keys) => keys[keys.length - 1]);
     const leaseId = reserveKeys.join('\u0000');
     let models = planned;
@@ -588,7 +582,7 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
     const now = this.clock.now();
     const budgets = this.budgets.filter((b) => (!filter.scope || b.scope === filter.scope) && (!filter.subject || b.subject === filter.subject));
     const windows = budgets.map((b) => periodWindow(b.period, now));
-    const sums = await this.store.sums(budgets.map((b, i) => windows[i].buckets.map((bucket) => budgetKey(b.id, bucket))));
+    const sums = await this.store.sums(budgets.map((b, i) => windows[i].buckets.map((bucket) => budgetCounterKey(b.id, bucket))));
     return budgets.map((b, i) => {
       const spent = nanoToUsd(sums[i]);
       return {

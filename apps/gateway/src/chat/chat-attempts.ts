@@ -1,9 +1,8 @@
 import type { ModelSpec } from '../../../../libs/config/src';
 import type { ChatRequest } from '../../../../libs/core/src';
 import type { ProviderCall } from '../../../../libs/providers/src';
-import { adaptRequestForModel } from './adapt-request';
+import { adaptRequestForModel, providerTimeouts } from '../../../../libs/model-call/src';
 import type { AttemptKind } from './attempt-runner';
-import { providerTimeouts } from './failover-policy';
 
 /**
  * A chat completion's tries (AttemptRunner): the request adapted to each model (its upstream name,

@@ -12,7 +12,7 @@ import { RecordWriter } from '../records/record-writer';
 import { callerContextFor } from '../routing/caller-context';
 import { estimatePromptTokens } from '../routing/estimate-tokens';
 import { LearnedState } from '../routing/learned-state';
-import { costUsd } from '../routing/cost';
+import { costUsd, ignoredParams, promptTemplateFor } from '../../../../libs/model-call/src';
 import { planRoute, type RoutePlan } from '../routing/plan-route';
 import { SpendTracker } from '../routing/spend-tracker';
 import { refusesToolTurn } from '../routing/tool-turn-without-thinking';
@@ -22,8 +22,6 @@ import { markRecorded } from '../errors/openai-error.filter';
 import { BudgetService } from '../budget/budget.service';
 import { RequestEvents } from '../events/request-events';
 import { countsAgainstDeployment, deploymentKey, schemaKey } from '../health-breaker/deployment-health';
-import { ignoredParams } from './apply-param-rules';
-import { promptTemplateFor } from './adapt-request';
 import { AttemptRunner, type AttemptLog, type Rejection } from './attempt-runner';
 import { CHAT_ATTEMPTS } from './chat-attempts';
 import type { ChatReply } from './chat-reply';
@@ -525,7 +523,7 @@ export class ChatService {
         maxTokens: judge.maxTokens,
         ...(judge.rubric === undefined ? {} : { rubric: judge.rubric }),
         ...judgeTranscript(request.messages, served),
-        ...(spend ? { billing: { tenantId: spend.tenantId, keyId: spend.keyId } } : {}),
+        ...(spend ? { billing: { tenantId: spend.tenantId, keyId: spend.keyId, ...(plan.tier ? { tier: plan.tier.name } : {}) } } : {}),
       },
     };
   }

@@ -1,6 +1,6 @@
 import type { FailoverSpec, ModelSpec, RouteSpec, TimeoutSpec } from '../../../../libs/config/src';
 import type { Random } from '../../../../libs/core/src';
-import type { ProviderError, ProviderTimeouts } from '../../../../libs/providers/src';
+import type { ProviderError } from '../../../../libs/providers/src';
 import type { RouterExtension } from './router-extension';
 
 /** What a route without a `failover` section gets. */
@@ -31,11 +31,6 @@ export function resolveFailover(route: RouteSpec, extension: RouterExtension | u
 export function effectiveTimeouts(model: Pick<ModelSpec, 'timeouts'>, policy: FailoverSpec): TimeoutSpec {
   const pick = (k: keyof TimeoutSpec) => policy.timeouts[k] ?? model.timeouts[k];
   return { connectMs: pick('connectMs'), firstByteMs: pick('firstByteMs'), ttftMs: pick('ttftMs'), idleMs: pick('idleMs'), totalMs: pick('totalMs') };
-}
-
-/** The timeouts an adapter enforces itself (ProviderCall, EmbeddingCall); the time to first token is the gateway's (guardStream). */
-export function providerTimeouts(timeouts: TimeoutSpec): ProviderTimeouts {
-  return { connectMs: timeouts.connectMs, firstByteMs: timeouts.firstByteMs, idleMs: timeouts.idleMs, totalMs: timeouts.totalMs };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { EmbeddingModelSpec } from '../../../../libs/config/src';
 import type { EmbeddingsRequest } from '../../../../libs/core/src';
 import type { EmbeddingCall } from '../../../../libs/providers/src';
 import type { AttemptKind } from '../chat/attempt-runner';
-import { providerTimeouts } from '../chat/failover-policy';
+import { providerTimeouts } from '../../../../libs/model-call/src';
 import { endsEmbeddingRequest } from './embedding-failover';
 
 /**

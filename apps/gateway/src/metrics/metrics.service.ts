@@ -15,6 +15,8 @@ import { TrafficWindow } from './traffic-window';
 const SHARE_WINDOW = 200;
 /** How far back a scrape looks for served requests still waiting for their score. */
 const LAG_LOOKBACK_MS = 60 * 60 * 1000;
+/** How far back a scrape counts judge calls. */
+const JUDGE_LOOKBACK_MS = 60 * 60 * 1000;
 const SCRAPE_TIMEOUT_MS = 2000;
 const NONE = 'none';
 
@@ -202,6 +204,37 @@ export class MetricsService implements OnModuleInit {
         else this.reset();
       },
     });
+    // Judge calls are made by the scoring worker (or this process's in-process queue): read from their
+    // records at scrape time, the last hour's, with one query shared by both gauges.
+    const judged = { rows: [] as Awaited<ReturnType<DashboardRepository['judgeCalls']>>, ok: false };
+    let readingJudge: Promise<void> | undefined;
+    const readJudge = () =>
+      (readingJudge ??= this.readJudgeCalls(judged).finally(() => {
+        readingJudge = undefined;
+      }));
+    new Gauge({
+      name: 'router_judge_calls_last_hour',
+      help: "Calls of each route's judge model in the last hour (any process), by judge model and status (error: the judge was unavailable).",
+      labelNames: ['route', 'model', 'status'],
+      registers,
+      async collect() {
+        await readJudge();
+        this.reset();
+        if (judged.ok) for (const r of judged.rows) this.set({ route: r.route, model: r.modelId, status: r.status }, r.calls);
+      },
+    });
+    new Gauge({
+      name: 'router_judge_spend_last_hour_usd',
+      help: "USD spent on each route's judge calls in the last hour (any process), by judge model.",
+      labelNames: ['route', 'model'],
+      registers,
+      async collect() {
+        await readJudge();
+        this.reset();
+        if (!judged.ok) return;
+        for (const r of judged.rows) this.inc({ route: r.route, model: r.modelId }, r.costUsd);
+      },
+    });
   }
 
   onModuleInit(): void {
@@ -233,6 +266,16 @@ export class MetricsService implements OnModuleInit {
       const { pending, oldest } = await withTimeout(this.dashboard.unscored(routes, new Date(now - LAG_LOOKBACK_MS)), SCRAPE_TIMEOUT_MS, 'scoring lag');
       into.pending = pending;
       into.seconds = oldest ? Math.max(0, (now - oldest.getTime()) / 1000) : 0;
+      into.ok = true;
+    } catch {
+      into.ok = false;
+    }
+  }
+
+  private async readJudgeCalls(into: { rows: Awaited<ReturnType<DashboardRepository['judgeCalls']>>; ok: boolean }): Promise<void> {
+    const routes = [...this.config.routes.values()].filter((r) => r.judge).map((r) => r.name);
+    try {
+      into.rows = await withTimeout(this.dashboard.judgeCalls(routes, new Date(this.clock.now() - JUDGE_LOOKBACK_MS)), SCRAPE_TIMEOUT_MS, 'judge calls');
       into.ok = true;
     } catch {
       into.ok = false;

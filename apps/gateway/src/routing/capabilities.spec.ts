@@ -1,7 +1,7 @@
 import type { ModelSpec, RouteSpec } from '../../../../libs/config/src';
 import { GatewayError, seededRandom, type ChatRequest } from '../../../../libs/core/src';
 import { missingCapability, requiredCapabilities } from './capabilities';
-import { callPriceUsd, costUsd } from './cost';
+import { callPriceUsd, costUsd } from '../../../../libs/model-call/src';
 import { estimatePromptTokens, promptTokensFor } from './estimate-tokens';
 import { planRoute } from './plan-route';
 

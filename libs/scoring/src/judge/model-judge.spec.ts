@@ -31,6 +31,14 @@ describe('ModelJudge', () => {
     expect(written[0][0].spend).toEqual({ tenantId: 't1', keyId: 'k1', route: 'support', modelId: 'judge-model', costUsd: 0.002 });
   });
 
+  it("passes the judged request's route tier on with the call, whose budget it counts in too", async () => {
+    const written: JudgeCallRecord[][] = [];
+    const judge = new ModelJudge(async () => reply('{"score": 7, "reason": "Fine."}'), async (r) => written.push(r), clock, () => 'c1');
+    await judge.judge({ ...job, judge: { ...job.judge!, billing: { tenantId: 't1', keyId: 'k1', tier: 'pro' } } });
+    await judge.judge(job);
+    expect(written.map((batch) => batch[0].tier)).toEqual(['pro', undefined]);
+  });
+
   it('is unavailable on a failed call or an unreadable verdict, recording the call either way', async () => {
     const written: JudgeCallRecord[] = [];
     const failing = new ModelJudge(async () => Promise.reject(new JudgeCallError('timeout', 'p')), async (r) => written.push(...r), clock, () => 'c2');

@@ -38,9 +38,14 @@ export class JudgeCallError extends Error {
 export interface JudgeCallRecord {
   row: NewRequestRow;
   spend: RecordSpend | undefined;
+  /** The judged request's route tier, whose budget the call counts in too. */
+  tier?: string;
 }
 
-/** Writes judge calls' records and spend entries, idempotently by record id (RequestRecordRepository.insertBatch). */
+/**
+ * Writes judge calls' records and spend entries, idempotently by record id (RequestRecordRepository.insertBatch),
+ * then counts their cost in the payers' budgets; a batch that fails is written and counted again with the next.
+ */
 export type RecordJudgeCalls = (records: JudgeCallRecord[]) => Promise<unknown>;
 
 /** Judge calls whose record could not be written yet, kept for the next write; beyond it the oldest are dropped. */
@@ -105,7 +110,7 @@ export class ModelJudge {
     }
     row.latency_ms = this.clock.now() - startedAt;
     const spend: RecordSpend | undefined = judge.billing && { tenantId: judge.billing.tenantId, keyId: judge.billing.keyId, route: job.route, modelId: judge.modelId, costUsd: Number(row.cost_usd ?? 0) };
-    await this.write({ row, spend });
+    await this.write({ row, spend, ...(judge.billing?.tier ? { tier: judge.billing.tier } : {}) });
     return outcome;
   }
 

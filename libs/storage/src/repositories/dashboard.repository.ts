@@ -188,6 +188,23 @@ export class DashboardRepository {
     return { pending: Number(row.pending), oldest: row.oldest ? new Date(row.oldest) : null };
   }
 
+  /**
+   * Judge calls (records of kind `judge`) of these routes since `since`, per route, judge model and
+   * status, with what they cost. Read through the (route, created_at) index, as `unscored` is.
+   */
+  async judgeCalls(routes: string[], since: Date): Promise<Array<{ route: string; modelId: string; status: 'success' | 'error'; calls: number; costUsd: number }>> {
+    if (routes.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('requests')
+      .select(['route', 'model_id', 'status', (eb) => eb.fn.countAll<number>().as('calls'), sql<number>`coalesce(sum(cost_usd), 0)::float8`.as('cost_usd')])
+      .where('route', 'in', routes)
+      .where('kind', '=', 'judge')
+      .where('created_at', '>', since)
+      .groupBy(['route', 'model_id', 'status'])
+      .execute();
+    return rows.map((r) => ({ route: r.route ?? '', modelId: r.model_id ?? '', status: r.status, calls: Number(r.calls), costUsd: Number(r.cost_usd) }));
+  }
+
   /** A trivial round trip, for readiness. */
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);

@@ -1,4 +1,4 @@
-import type { ChatRequest } from '../../../../libs/core/src';
+import type { ChatRequest } from '../../core/src';
 
 /**
  * The request with its output limit (`max_tokens`, `max_completion_tokens`) lowered to the most the

@@ -1,6 +1,6 @@
-import type { PromptTransformConfig } from '../../../../libs/config/src';
-import type { ChatMessage, ChatRequest } from '../../../../libs/core/src';
-import { carriesEchoedThinking } from '../../../../libs/providers/src';
+import type { PromptTransformConfig } from '../../config/src';
+import type { ChatMessage, ChatRequest } from '../../core/src';
+import { carriesEchoedThinking } from '../../providers/src';
 
 /**
  * Message transforms of prompt templates (docs/providers.md, "Prompt adaptation"). Each is a pure

@@ -1,6 +1,6 @@
-import type { BudgetPeriod } from '../../../../libs/budget/src';
-import type { RouteSpec } from '../../../../libs/config/src';
-import type { BudgetRow } from '../../../../libs/storage/src/repositories/budget.repository';
+import type { AppConfig, RouteSpec } from '../../config/src';
+import type { BudgetRow } from '../../storage/src/repositories/budget.repository';
+import type { BudgetPeriod } from './period';
 
 export type BudgetScope = 'key' | 'tenant' | 'route';
 
@@ -43,4 +43,38 @@ export function routeBudgets(route: RouteSpec): BudgetDefinition[] {
     out.push({ id: `config_${subject}`, scope: 'route', subject, period: { kind: 'day' }, hardLimitUsd: tier.budgetUsdPerDay, softLimitUsd: null, source: 'config' });
   }
   return out;
+}
+
+/** Every budget the routing file configures: chat routes' and their tiers' `budget_usd_per_day`, and embedding routes'. */
+export function configuredBudgets(config: Pick<AppConfig, 'routes' | 'embeddingRoutes'>): BudgetDefinition[] {
+  return [...[...config.routes.values()].flatMap(routeBudgets), ...[...config.embeddingRoutes.values()].flatMap((r) => fromRouteConfig(r) ?? [])];
+}
+
+/** The budgets in force now: the routing file's and the stored (admin) ones, as the gateways' refresh reads them. */
+export async function budgetsInForce(config: Pick<AppConfig, 'routes' | 'embeddingRoutes'>, stored: { listActive(): Promise<BudgetRow[]> }): Promise<BudgetDefinition[]> {
+  return [...configuredBudgets(config), ...(await stored.listActive()).map(fromRow)];
+}
+
+/** Who a cost is spent for: a request's key (none on open access), tenant, route and route tier. */
+export interface BudgetPayer {
+  keyId: string | null | undefined;
+  tenantId: string;
+  route: string;
+  tier?: string;
+}
+
+/** The budgets a payer's spend counts against: its key's, its tenant's, its route's and its tier's. */
+export function applicableBudgets(budgets: readonly BudgetDefinition[], payer: BudgetPayer): BudgetDefinition[] {
+  const ofTier = payer.tier === undefined ? undefined : tierSubject(payer.route, payer.tier);
+  return budgets.filter(
+    (b) =>
+      (b.scope === 'key' && b.subject === payer.keyId) ||
+      (b.scope === 'tenant' && b.subject === payer.tenantId) ||
+      (b.scope === 'route' && (b.subject === payer.route || b.subject === ofTier)),
+  );
+}
+
+/** The shared counter of one bucket of a budget's period (`CounterStore` key). */
+export function budgetCounterKey(budgetId: string, bucket: string): string {
+  return `b:${budgetId}:${bucket}`;
 }

@@ -1,4 +1,4 @@
-import type { LongContextPrices, ModelSpec } from '../../../../libs/config/src';
+import type { LongContextPrices, ModelSpec } from '../../config/src';
 
 /** The model's long-prompt tier when this prompt is over its line (the whole call is billed at it), else undefined. */
 function tierFor(model: ModelSpec, promptTokens: number): LongContextPrices | undefined {

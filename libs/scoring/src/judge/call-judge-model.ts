@@ -1,11 +1,10 @@
-import type { ModelSpec } from '../../../../libs/config/src';
-import { GatewayError, type ChatRequest } from '../../../../libs/core/src';
-import { ProviderError, type ProviderRegistry } from '../../../../libs/providers/src';
-import { JudgeCallError, type CallJudgeModel, type RecordJudgeCalls } from '../../../../libs/scoring/src/judge/model-judge';
-import type { RequestRecordRepository } from '../../../../libs/storage/src';
-import { adaptRequestForModel } from '../chat/adapt-request';
-import { providerTimeouts } from '../chat/failover-policy';
-import { costUsd } from '../routing/cost';
+import type { SettledSpendCounter } from '../../../budget/src';
+import type { ModelSpec } from '../../../config/src';
+import { GatewayError, type ChatRequest } from '../../../core/src';
+import { adaptRequestForModel, costUsd, providerTimeouts } from '../../../model-call/src';
+import { ProviderError, type ProviderRegistry } from '../../../providers/src';
+import type { RequestRecordRepository } from '../../../storage/src';
+import { JudgeCallError, type CallJudgeModel, type RecordJudgeCalls } from './model-judge';
 
 /** The whole judge call's limit when its model sets none: a worker slot is not held longer. */
 export const JUDGE_TOTAL_TIMEOUT_MS = 60_000;
@@ -60,7 +59,16 @@ export function judgeFailureReason(err: unknown): string {
   return 'internal error';
 }
 
-/** Judge calls' records and spend entries, written as the gateway writes its own (one idempotent statement). */
-export function judgeCallWriter(requests: RequestRecordRepository): RecordJudgeCalls {
-  return (records) => requests.insertBatch(records.map((r) => r.row), records.map((r) => r.spend));
+/**
+ * Judge calls' records and spend entries, written as the gateway writes its own (one idempotent
+ * statement); then their cost is counted in the budgets of the judged request (its key's, tenant's,
+ * route's and tier's shared counters), which no reservation covered: the request was served already.
+ * A failure of either fails the write, and ModelJudge writes the calls again with the next one (the
+ * records are a no-op then; the counters were not added to).
+ */
+export function judgeCallWriter(requests: RequestRecordRepository, budgets: SettledSpendCounter): RecordJudgeCalls {
+  return async (records) => {
+    await requests.insertBatch(records.map((r) => r.row), records.map((r) => r.spend));
+    await budgets.count(records.flatMap((r) => (r.spend ? [{ payer: { keyId: r.spend.keyId, tenantId: r.spend.tenantId, route: r.spend.route, tier: r.tier }, costUsd: r.spend.costUsd }] : [])));
+  };
 }

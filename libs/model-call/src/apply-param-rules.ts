@@ -1,5 +1,5 @@
-import type { ParamRules } from '../../../../libs/providers/src';
-import { REASONING_SUMMARY, type ChatRequest, type ChatRequestMarks } from '../../../../libs/core/src';
+import type { ParamRules } from '../../providers/src';
+import { REASONING_SUMMARY, type ChatRequest, type ChatRequestMarks } from '../../core/src';
 
 /** The parameters the request sets (not null) that a model with `rules` refuses: what its call leaves out. */
 export function ignoredParams(request: ChatRequest, rules: ParamRules | undefined): string[] {

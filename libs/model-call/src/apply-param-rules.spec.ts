@@ -1,4 +1,4 @@
-import { REASONING_SUMMARY, type ChatRequest, type ChatRequestMarks } from '../../../../libs/core/src';
+import { REASONING_SUMMARY, type ChatRequest, type ChatRequestMarks } from '../../core/src';
 import { applyParamRules, ignoredParams } from './apply-param-rules';
 
 const base: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };

@@ -1,5 +1,5 @@
-import type { ModelSpec } from '../../../../libs/config/src';
-import type { ChatRequest } from '../../../../libs/core/src';
+import type { ModelSpec } from '../../config/src';
+import type { ChatRequest } from '../../core/src';
 import { applyParamRules } from './apply-param-rules';
 import { applyPromptTemplate } from './apply-prompt-template';
 import { capOutputTokens } from './cap-output-tokens';

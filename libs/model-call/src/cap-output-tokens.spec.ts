@@ -1,4 +1,4 @@
-import type { ChatRequest } from '../../../../libs/core/src';
+import type { ChatRequest } from '../../core/src';
 import { capOutputTokens } from './cap-output-tokens';
 
 describe('capOutputTokens', () => {

@@ -1,5 +1,5 @@
-import type { ModelSpec, PromptTemplateSpec } from '../../../../libs/config/src';
-import type { ChatRequest } from '../../../../libs/core/src';
+import type { ModelSpec, PromptTemplateSpec } from '../../config/src';
+import type { ChatRequest } from '../../core/src';
 import { applyTransform, systemText, withSystem } from './prompt-transforms';
 
 /**

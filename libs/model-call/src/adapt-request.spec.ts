@@ -1,5 +1,5 @@
-import type { ModelSpec, PromptTemplateSpec } from '../../../../libs/config/src';
-import type { ChatRequest } from '../../../../libs/core/src';
+import type { ModelSpec, PromptTemplateSpec } from '../../config/src';
+import type { ChatRequest } from '../../core/src';
 import { adaptRequest, promptTemplateFor } from './adapt-request';
 import { addJsonReminder, appendToLastUser, DEFAULT_JSON_REMINDER, replaceText, systemToUser } from './prompt-transforms';
 
