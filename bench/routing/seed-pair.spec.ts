@@ -1,4 +1,4 @@
-import { meanWithError, pairSeeds } from './seed-pair';
+import { meanWithError, pairSeeds, pooledAdaptation } from './seed-pair';
 import { parseSeedLine } from './seed-summary';
 
 const line = (seed: number, scenario: string, cost: number, windows: number) => parseSeedLine(`seed ${seed}\t${scenario}\tsafe + drift\t${cost.toFixed(1)}% / ${windows.toFixed(1)}%`)!;
@@ -36,5 +36,20 @@ describe('zoo per-seed pairing', () => {
     expect(sr.adaptation?.variant).toBe(1500);
     // Differences +500 and -500: mean 0, standard error 500.
     expect(sr.adaptation?.difference).toEqual({ mean: 0, standardError: 500 });
+  });
+
+  it('pools the paired adaptation differences over the scenarios that read it, per router', () => {
+    const adapt = (seed: number, scenario: string, twin: number) => parseSeedLine(`seed ${seed}\t${scenario}\tsafe + drift\t1.0% / 1.0% ${twin} / 0 / ${twin}`)!;
+    const base = [adapt(1, 'silent_regression', 0), adapt(2, 'silent_regression', 3000), adapt(1, 'silent_regression_in_use', 1000), line(1, 'stationary', 1, 1)];
+    // Seed 2 of in_use is only in the variant: left out.
+    const variant = [adapt(1, 'silent_regression', 500), adapt(2, 'silent_regression', 2500), adapt(1, 'silent_regression_in_use', 1600), adapt(2, 'silent_regression_in_use', 0), line(1, 'stationary', 2, 1)];
+    const [pooled, ...others] = pooledAdaptation(base, variant);
+    expect(others).toEqual([]);
+    expect(pooled.router).toBe('safe + drift');
+    expect(pooled.scenarios).toEqual(['silent_regression', 'silent_regression_in_use']);
+    expect(pooled.pairs).toBe(3);
+    // Differences +500, -500, +600: mean 200, sample SD 608.3 over sqrt(3).
+    expect(pooled.difference.mean).toBeCloseTo(200, 9);
+    expect(pooled.difference.standardError).toBeCloseTo(Math.sqrt(370_000 / 3), 6);
   });
 });

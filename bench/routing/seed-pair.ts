@@ -4,7 +4,8 @@
  * and of the windows below the floor with its standard error, over the seeds both runs hold. The zoo's
  * per-seed costs spread over -5% to +200%, so two means over 72 seeds differ by several points by chance
  * alone; the paired difference of the same seeds is the sharper reading. Where both runs read adaptation
- * vs the twin, its paired difference too (round 26).
+ * vs the twin, its paired difference too (round 26), and per router pooled over every scenario that reads
+ * it (round 27b: the two silent regressions in one file, one bar over both).
  *
  *   node dist/bench/routing/seed-pair.js base.txt variant.txt
  */
@@ -78,6 +79,26 @@ export function pairSeeds(base: readonly SeedLine[], variant: readonly SeedLine[
   });
 }
 
+/**
+ * Per router, the paired adaptation-vs-twin difference (variant - base) pooled over every scenario and seed
+ * both runs read it for: the mean of all the per-seed differences and its standard error. Routers in the
+ * base's order; a router with no such pair is left out.
+ */
+export function pooledAdaptation(base: readonly SeedLine[], variant: readonly SeedLine[]): Array<{ router: string; scenarios: string[]; pairs: number; difference: { mean: number; standardError: number } }> {
+  const variantTwin = new Map<string, number>();
+  for (const v of variant) if (v.adaptationVsTwin !== undefined) variantTwin.set(`${v.scenario}\t${v.router}\t${v.seed}`, v.adaptationVsTwin);
+  const byRouter = new Map<string, { scenarios: Set<string>; differences: number[] }>();
+  for (const b of base) {
+    const v = b.adaptationVsTwin === undefined ? undefined : variantTwin.get(`${b.scenario}\t${b.router}\t${b.seed}`);
+    if (v === undefined) continue;
+    const group = byRouter.get(b.router) ?? { scenarios: new Set<string>(), differences: [] };
+    group.scenarios.add(b.scenario);
+    group.differences.push(v - b.adaptationVsTwin!);
+    byRouter.set(b.router, group);
+  }
+  return [...byRouter].map(([router, g]) => ({ router, scenarios: [...g.scenarios], pairs: g.differences.length, difference: meanWithError(g.differences) }));
+}
+
 function main(): void {
   const [baseFile, variantFile] = process.argv.slice(2);
   if (!baseFile || !variantFile) throw new Error('usage: seed-pair.js base.txt variant.txt');
@@ -85,12 +106,18 @@ function main(): void {
   const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
   const points = (d: { mean: number; standardError: number }, digits: number) => `${d.mean >= 0 ? '+' : ''}${(d.mean * 100).toFixed(digits)} +- ${(d.standardError * 100).toFixed(digits)}`;
   const n = (x: number) => Math.round(x).toLocaleString('en-US');
-  for (const p of pairSeeds(read(baseFile), read(variantFile))) {
+  const [base, variant] = [read(baseFile), read(variantFile)];
+  for (const p of pairSeeds(base, variant)) {
     const a = p.adaptation;
     const adapt = a ? ` | adaptation vs twin ${n(a.base)} -> ${n(a.variant)}, paired ${a.difference.mean >= 0 ? '+' : ''}${n(a.difference.mean)} +- ${n(a.difference.standardError)}` : '';
     console.log(
       `${p.scenario} | ${p.router} | ${p.seeds} seeds | base ${pct(p.baseCost)} / ${(p.baseWindows * 100).toFixed(2)}% | variant ${pct(p.variantCost)} / ${(p.variantWindows * 100).toFixed(2)}% | cost ${points(p.costDifference, 1)} points, windows ${points(p.windowsDifference, 2)} points${adapt}`,
     );
+  }
+  for (const p of pooledAdaptation(base, variant)) {
+    if (p.scenarios.length < 2) continue;
+    const d = p.difference;
+    console.log(`pooled (${p.scenarios.join(', ')}) | ${p.router} | ${p.pairs} pairs | adaptation vs twin paired ${d.mean >= 0 ? '+' : ''}${n(d.mean)} +- ${n(d.standardError)}${d.standardError > 0 ? ` (${(d.mean / d.standardError).toFixed(2)} standard errors)` : ''}`);
   }
 }
 
