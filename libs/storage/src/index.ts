@@ -6,3 +6,4 @@ export * from './repositories/arm-stats.repository';
 export * from './repositories/spend.repository';
 export * from './repositories/report.repository';
 export * from './storable-text';
+export * from './empty-request-row';

@@ -34,7 +34,7 @@ import type { RequestContext } from './request-context';
 import { mapProviderError } from './map-provider-error';
 import { takeRouterExtension } from './router-extension';
 import { StreamAccumulator } from './stream-accumulator';
-import { emptyRequestRow } from '../records/empty-request-row';
+import { emptyRequestRow } from '../../../../libs/storage/src/empty-request-row';
 
 
 interface Served {

@@ -20,7 +20,7 @@ import { EMBEDDING_ATTEMPTS } from './embedding-attempts';
 import { toClientEncoding } from './encode-embedding';
 import { estimateInputTokens, inputCount, parseEmbeddingsRequest } from './parse-embeddings-request';
 import { checkDimensions, resolveEmbeddingTarget, type EmbeddingTarget } from './resolve-embedding-target';
-import { emptyRequestRow } from '../records/empty-request-row';
+import { emptyRequestRow } from '../../../../libs/storage/src/empty-request-row';
 
 interface Served {
   response: EmbeddingsResponse;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock, ChatRequest } from '../../../core/src';
 import type { ScoreResponseJob } from '../../../queue/src/jobs';
 import type { NewRequestRow } from '../../../storage/src/database';
+import { emptyRequestRow } from '../../../storage/src/empty-request-row';
 import type { RecordSpend } from '../../../storage/src/repositories/spend-ledger.repository';
 import type { JudgeOutcome } from './combine-judge';
 import { buildJudgeRequest } from './judge-prompt';
@@ -74,28 +75,12 @@ export class ModelJudge {
     const startedAt = this.clock.now();
     // One record per call made (a retried job that calls again is billed again): never deduplicated away.
     const row: NewRequestRow = {
-      id: `${job.requestId}-judge-${this.callId()}`,
-      created_at: new Date(startedAt),
-      kind: 'judge',
+      ...emptyRequestRow('judge', `${job.requestId}-judge-${this.callId()}`, judge.billing?.keyId ?? null, startedAt),
       route: job.route,
       context_key: job.contextKey,
       model_id: judge.modelId,
-      provider_id: null,
-      key_id: judge.billing?.keyId ?? null,
       status: 'success',
       http_status: 200,
-      error_type: null,
-      error_message: null,
-      streamed: false,
-      prompt_tokens: 0,
-      completion_tokens: 0,
-      cached_tokens: 0,
-      cost_usd: 0,
-      latency_ms: 0,
-      ttft_ms: null,
-      finish_reason: null,
-      decision_reason: null,
-      attempts: '[]',
     };
     let outcome: JudgeOutcome;
     try {

@@ -1,4 +1,4 @@
-import type { NewRequestRow, RequestKind } from '../../../../libs/storage/src';
+import type { NewRequestRow, RequestKind } from './database';
 
 /**
  * A request's record as it starts: an error until the handler says otherwise (so a request that dies
