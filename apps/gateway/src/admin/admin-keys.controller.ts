@@ -24,6 +24,29 @@ function view(row: ApiKeyRow) {
   };
 }
 
+/** A key's settings as the admin API takes them (snake_case, `expires_at` as text) for AccessService; `null` (a change's "clear it") is kept. */
+function keySettings<Empty extends null | undefined>(body: {
+  name?: string | Empty;
+  tier?: string | Empty;
+  allowed_routes?: string[] | Empty;
+  allowed_models?: string[] | Empty;
+  tags?: string[] | Empty;
+  rpm?: number | Empty;
+  tpm?: number | Empty;
+  expires_at?: string | Empty;
+}) {
+  return {
+    name: body.name,
+    tier: body.tier,
+    allowedRoutes: body.allowed_routes,
+    allowedModels: body.allowed_models,
+    tags: body.tags,
+    rpm: body.rpm,
+    tpm: body.tpm,
+    expiresAt: body.expires_at == null ? (body.expires_at as Empty | undefined) : new Date(body.expires_at),
+  };
+}
+
 @Controller('v1/admin/keys')
 @UseGuards(AdminKeyGuard)
 export class AdminKeysController {
@@ -36,17 +59,7 @@ export class AdminKeysController {
   @Post()
   async create(@Body() body: unknown) {
     const input = parseBody(newKeySchema, body);
-    const { key, row } = await this.access.createKey({
-      tenantId: input.tenant_id,
-      name: input.name,
-      tier: input.tier,
-      allowedRoutes: input.allowed_routes,
-      allowedModels: input.allowed_models,
-      tags: input.tags,
-      rpm: input.rpm,
-      tpm: input.tpm,
-      expiresAt: input.expires_at ? new Date(input.expires_at) : undefined,
-    });
+    const { key, row } = await this.access.createKey({ tenantId: input.tenant_id, ...keySettings<undefined>(input) });
     return { ...view(row), key };
   }
 
@@ -69,16 +82,7 @@ export class AdminKeysController {
   @HttpCode(200)
   async update(@Param('id') id: string, @Body() body: unknown) {
     const input = parseBody(keyChangeSchema, body);
-    const row = await this.access.updateKey(id, {
-      name: input.name,
-      tier: input.tier,
-      allowedRoutes: input.allowed_routes,
-      allowedModels: input.allowed_models,
-      tags: input.tags,
-      rpm: input.rpm,
-      tpm: input.tpm,
-      expiresAt: input.expires_at == null ? input.expires_at : new Date(input.expires_at),
-    });
+    const row = await this.access.updateKey(id, keySettings(input));
     return view(row);
   }
 
