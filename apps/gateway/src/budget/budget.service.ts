@@ -119,6 +119,8 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
   private readonly rateSums = new Map<string, number>();
   private rateSumsBucket = '';
   private syncing?: Promise<void>;
+  private refreshing?: Promise<void>;
+  private refreshAgain = false;
   private syncTimer?: NodeJS.Timeout;
   private readonly repository: BudgetRepository;
   private readonly ledgerRepository: SpendLedgerRepository;
@@ -155,8 +157,30 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
     return this.store.kind;
   }
 
-  /** Reloads budget definitions, seeds counters of budgets new to this process from the ledger, and re-reads spend. */
-  async refresh(): Promise<void> {
+  /**
+   * Reloads budget definitions, seeds counters of budgets new to this process from the ledger, and
+   * re-reads spend. One reload runs at a time and calls made while it runs share one more round, so a
+   * reload that read the table before a budget was created can never replace the list after the one
+   * that read it since (the timer's and an admin call's used to race: the new budget went missing
+   * until the next refresh, and the create answered without it).
+   */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        await this.reload();
+      } while (this.refreshAgain);
+    })().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async reload(): Promise<void> {
     const rows = await this.repository.listActive();
     // Chat routes' (and their tiers') budget_usd_per_day, and embedding routes'.
     const budgets = [...configuredBudgets(this.config), ...rows.map(fromRow)];
