@@ -53,4 +53,52 @@ describe('SpendTracker', () => {
     tracker.written([{ route: 'r', costUsd: 0.5 }]);
     expect(tracker.spentToday('r')).toBe(0);
   });
+
+  /** A rollup whose reads answer only when the test says, each with the table as it was when read. */
+  function heldRepository(rollup: Map<string, number>) {
+    const pending: Array<{ snapshot: Map<string, number>; resolve: (m: Map<string, number>) => void }> = [];
+    const repository = {
+      spendByRoute: (_day: string) => new Promise<Map<string, number>>((resolve) => pending.push({ snapshot: new Map(rollup), resolve })),
+    } as unknown as SpendRepository;
+    const answer = async () => {
+      const next = pending.shift()!;
+      next.resolve(next.snapshot);
+      await new Promise((r) => setImmediate(r));
+    };
+    return { repository, pending, answer };
+  }
+
+  it('a rollup read taken before a batch was written is read again, so the batch is not lost from the spend', async () => {
+    const rollup = new Map([['r', 1]]);
+    const { repository, pending, answer } = heldRepository(rollup);
+    const tracker = new SpendTracker(repository, { now: () => noon });
+    const first = tracker.refresh();
+    await answer();
+    await first;
+    tracker.add('r', 0.5);
+    const done = tracker.refresh(); // its read sees the table before the batch
+    rollup.set('r', 1.5); // the batch commits...
+    tracker.written([{ route: 'r', costUsd: 0.5 }]); // ...and is reported while the read is out
+    await answer(); // the stale read (1) comes back
+    expect(pending).toHaveLength(1); // read again
+    await answer();
+    await done;
+    expect(tracker.spentToday('r')).toBeCloseTo(1.5, 12);
+  });
+
+  it('one read at a time: refreshes called during a read share one more, and the older read never lands last', async () => {
+    const rollup = new Map([['r', 1]]);
+    const { repository, pending, answer } = heldRepository(rollup);
+    const tracker = new SpendTracker(repository, { now: () => noon });
+    const a = tracker.refresh();
+    rollup.set('r', 2);
+    const b = tracker.refresh();
+    const c = tracker.refresh();
+    expect(pending).toHaveLength(1);
+    await answer();
+    expect(pending).toHaveLength(1); // the one more round, reading the newer table
+    await answer();
+    await Promise.all([a, b, c]);
+    expect(tracker.spentToday('r')).toBe(2);
+  });
 });

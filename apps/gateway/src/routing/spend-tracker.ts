@@ -2,6 +2,7 @@ import type { Clock } from '../../../../libs/core/src';
 import type { SpendRepository } from '../../../../libs/storage/src';
 
 const DAY_MS = 86_400_000;
+const MAX_READS_PER_REFRESH = 3;
 
 /**
  * Today's spend per route (UTC day): what the database rollup says plus what this process has
@@ -14,6 +15,10 @@ export class SpendTracker {
   /** Per `route\u0000tier`: kept in this process only (see docs/routing.md), reset at UTC midnight. */
   private tiers = new Map<string, number>();
   private tierDayEndsAt = 0;
+  /** Batches reported written so far: a rollup read that one overtook is read again. */
+  private writes = 0;
+  private refreshing?: Promise<void>;
+  private refreshAgain = false;
 
   constructor(
     private readonly repository: SpendRepository,
@@ -74,6 +79,7 @@ export class SpendTracker {
    * per 100 ms of traffic for a figure the poll brings anyway).
    */
   written(costs: Array<{ route: string; costUsd: number }>): void {
+    this.writes++;
     const current = this.day === this.today();
     for (const c of costs) {
       this.unwritten.set(c.route, Math.max(0, (this.unwritten.get(c.route) ?? 0) - c.costUsd));
@@ -81,9 +87,38 @@ export class SpendTracker {
     }
   }
 
-  async refresh(): Promise<void> {
-    const day = this.today();
-    this.confirmed = await this.repository.spendByRoute(day);
-    this.day = day;
+  /**
+   * Re-reads today's rollup. One read at a time (calls during one share one more round), so a slow
+   * read cannot replace a newer one; and a read that a written batch overtook is read again: taken
+   * before the batch's commit it would drop the cost `written` had just moved to confirmed (it moved
+   * out of unwritten), undercounting the route's spend until the next poll.
+   */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        await this.reload();
+      } while (this.refreshAgain);
+    })().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async reload(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const writes = this.writes;
+      const day = this.today();
+      const rollup = await this.repository.spendByRoute(day);
+      // Under steady traffic a batch may land during every read: after a few, keep the last read.
+      if (writes !== this.writes && attempt < MAX_READS_PER_REFRESH) continue;
+      this.confirmed = rollup;
+      this.day = day;
+      return;
+    }
   }
 }
