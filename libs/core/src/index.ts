@@ -4,3 +4,4 @@ export * from './clock';
 export * from './decimal-integer';
 export * from './responses.types';
 export * from './embeddings.types';
+export * from './coalesced-rounds';

@@ -28,7 +28,7 @@ import {
   type BudgetScope,
 } from '../../../../libs/budget/src';
 import { servesName, type AppConfig, type EmbeddingModelSpec } from '../../../../libs/config/src';
-import { GatewayError, type ChatRequest, type Clock } from '../../../../libs/core/src';
+import { coalescedRounds, GatewayError, type ChatRequest, type Clock } from '../../../../libs/core/src';
 import type { DatabaseHandle, NewRequestRow } from '../../../../libs/storage/src';
 import { BudgetRepository } from '../../../../libs/storage/src/repositories/budget.repository';
 import { SpendLedgerRepository, type RecordSpend, type SpendRow } from '../../../../libs/storage/src/repositories/spend-ledger.repository';
@@ -119,8 +119,6 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
   private readonly rateSums = new Map<string, number>();
   private rateSumsBucket = '';
   private syncing?: Promise<void>;
-  private refreshing?: Promise<void>;
-  private refreshAgain = false;
   private syncTimer?: NodeJS.Timeout;
   private readonly repository: BudgetRepository;
   private readonly ledgerRepository: SpendLedgerRepository;
@@ -164,21 +162,7 @@ export class BudgetService implements OnModuleInit, OnModuleDestroy {
    * that read it since (the timer's and an admin call's used to race: the new budget went missing
    * until the next refresh, and the create answered without it).
    */
-  refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return this.refreshing;
-    }
-    this.refreshing = (async () => {
-      do {
-        this.refreshAgain = false;
-        await this.reload();
-      } while (this.refreshAgain);
-    })().finally(() => {
-      this.refreshing = undefined;
-    });
-    return this.refreshing;
-  }
+  readonly refresh = coalescedRounds(() => this.reload());
 
   private async reload(): Promise<void> {
     const rows = await this.repository.listActive();

@@ -1,3 +1,4 @@
+import { coalescedRounds } from '../../../../libs/core/src';
 import { emptyWordArm, type ArmState, type LogisticArmState } from '../../../../libs/router/src';
 import { toArmState, toWordArm, type ArmStatsRepository } from '../../../../libs/storage/src';
 
@@ -24,8 +25,6 @@ export class LearnedState {
   private horizon: string | null = null;
   private wordHorizon: string | null = null;
   private timer?: NodeJS.Timeout;
-  private inFlight?: Promise<void>;
-  private again = false;
   /** Rounds of reading changed rows completed (each refresh() call is one or more). */
   refreshes = 0;
   /** Arm rows read in all (a row written once is read once). */
@@ -89,42 +88,32 @@ export class LearnedState {
    * Loads the rows written since the last read (each read says where the next one starts, so none is
    * read twice and none is missed); concurrent calls coalesce into one more round.
    */
-  async refresh(): Promise<void> {
-    if (this.inFlight) {
-      this.again = true;
-      return this.inFlight;
+  readonly refresh = coalescedRounds(() => this.readChanges());
+
+  private async readChanges(): Promise<void> {
+    // Word models this copy already holds are left out before their weights are read.
+    const [arms, words] = await Promise.all([this.repository.changesAfter(this.horizon), this.repository.wordChangesAfter(this.wordHorizon, this.wordVersions)]);
+    for (const row of arms.rows) {
+      const key = `${row.route}\u0000${row.context_key}`;
+      let route = this.arms.get(key);
+      if (!route) this.arms.set(key, (route = new Map()));
+      route.set(row.model_id, toArmState(row));
+      // The worker writes every row of a context with its marker, so each row says whether it holds it.
+      if (row.refuted_left > 0) this.refuted.set(key, row.model_id);
+      else if (this.refuted.get(key) === row.model_id) this.refuted.delete(key);
     }
-    this.inFlight = (async () => {
-      do {
-        this.again = false;
-        // Word models this copy already holds are left out before their weights are read.
-        const [arms, words] = await Promise.all([this.repository.changesAfter(this.horizon), this.repository.wordChangesAfter(this.wordHorizon, this.wordVersions)]);
-        for (const row of arms.rows) {
-          const key = `${row.route}\u0000${row.context_key}`;
-          let route = this.arms.get(key);
-          if (!route) this.arms.set(key, (route = new Map()));
-          route.set(row.model_id, toArmState(row));
-          // The worker writes every row of a context with its marker, so each row says whether it holds it.
-          if (row.refuted_left > 0) this.refuted.set(key, row.model_id);
-          else if (this.refuted.get(key) === row.model_id) this.refuted.delete(key);
-        }
-        for (const row of words.rows) {
-          const key = `${row.route}\u0000${row.model_id}`;
-          if (this.wordVersions.get(key) === row.version) continue;
-          this.wordVersions.set(key, row.version);
-          let route = this.words.get(row.route);
-          if (!route) this.words.set(row.route, (route = new Map()));
-          route.set(row.model_id, toWordArm(row));
-          this.wordArmsByRoute.delete(row.route);
-        }
-        this.horizon = arms.horizon;
-        this.wordHorizon = words.horizon;
-        this.rowsRead += arms.rows.length;
-        this.refreshes++;
-      } while (this.again);
-    })().finally(() => {
-      this.inFlight = undefined;
-    });
-    return this.inFlight;
+    for (const row of words.rows) {
+      const key = `${row.route}\u0000${row.model_id}`;
+      if (this.wordVersions.get(key) === row.version) continue;
+      this.wordVersions.set(key, row.version);
+      let route = this.words.get(row.route);
+      if (!route) this.words.set(row.route, (route = new Map()));
+      route.set(row.model_id, toWordArm(row));
+      this.wordArmsByRoute.delete(row.route);
+    }
+    this.horizon = arms.horizon;
+    this.wordHorizon = words.horizon;
+    this.rowsRead += arms.rows.length;
+    this.refreshes++;
   }
 }

@@ -1,4 +1,4 @@
-import type { Clock } from '../../../../libs/core/src';
+import { coalescedRounds, type Clock } from '../../../../libs/core/src';
 import type { SpendRepository } from '../../../../libs/storage/src';
 
 const DAY_MS = 86_400_000;
@@ -17,8 +17,6 @@ export class SpendTracker {
   private tierDayEndsAt = 0;
   /** Batches reported written so far: a rollup read that one overtook is read again. */
   private writes = 0;
-  private refreshing?: Promise<void>;
-  private refreshAgain = false;
 
   constructor(
     private readonly repository: SpendRepository,
@@ -93,21 +91,7 @@ export class SpendTracker {
    * before the batch's commit it would drop the cost `written` had just moved to confirmed (it moved
    * out of unwritten), undercounting the route's spend until the next poll.
    */
-  refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return this.refreshing;
-    }
-    this.refreshing = (async () => {
-      do {
-        this.refreshAgain = false;
-        await this.reload();
-      } while (this.refreshAgain);
-    })().finally(() => {
-      this.refreshing = undefined;
-    });
-    return this.refreshing;
-  }
+  readonly refresh = coalescedRounds(() => this.reload());
 
   private async reload(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
