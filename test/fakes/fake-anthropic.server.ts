@@ -32,7 +32,12 @@
  * The `thinking-tool-call` fixture answers with a redacted and a signed thinking block before its tool call;
  * `redacted-thinking` with one redacted block (no readable thinking) before its text;
  * `thinking-then-overloaded` with a signed thinking block and the start of its text, then an
- * `overloaded_error` event (a stream that breaks mid-answer).
+ * `overloaded_error` event (a stream that breaks mid-answer); `thinking-text` with a signed thinking
+ * block before its text.
+ * The thinking configuration, as the Messages API checks it (refuseThinkingConfig): manual thinking's
+ * `budget_tokens` (at least 1,024, below `max_tokens`; not on Claude 4.7 and later, which take only
+ * adaptive thinking; not with a forced tool choice), adaptive thinking and `output_config.effort` only
+ * on Claude 4.6 and later, and no temperature other than 1 while thinking.
  */
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -124,7 +129,7 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
           return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'This model does not support assistant message prefill. The conversation must end with a user message.' } });
         }
         const thinkingOn = ALWAYS_THINKING.test(model) || ['enabled', 'adaptive'].includes(String((body as { thinking?: { type?: unknown } } | undefined)?.thinking?.type));
-        const refusal = refuseWhitespaceText(body) ?? refuseThinking(body, thinkingOn, issued) ?? (PRESERVED_THINKING.test(model) ? refuseChangedPrefix(body, issued) : undefined);
+        const refusal = refuseThinkingConfig(body, model, thinkingOn) ?? refuseWhitespaceText(body) ?? refuseThinking(body, thinkingOn, issued) ?? (PRESERVED_THINKING.test(model) ? refuseChangedPrefix(body, issued) : undefined);
         if (refusal) return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: refusal } });
         const meta = readMeta(dir, fixture);
         const status = meta.status ?? 200;
@@ -319,6 +324,27 @@ function streamedBlocks(sse: string): ContentBlock[] {
     if (event.delta?.type === 'signature_delta') block.signature = `${String(block.signature ?? '')}${event.delta.signature ?? ''}`;
   }
   return [...blocks.values()];
+}
+
+/** Claude 4.6 and later (adaptive thinking, `output_config.effort`); 4.7 and later (adaptive thinking only). */
+const ADAPTIVE_THINKING = /^claude-(?:[a-z]+-)?(?:4-[6-9]|[5-9])(?!\d{2})/;
+const ADAPTIVE_ONLY = /^claude-(?:[a-z]+-)?(?:4-[7-9]|[5-9])(?!\d{2})/;
+
+/** What the Messages API answers about a request's thinking configuration (the checks listed at the top). */
+function refuseThinkingConfig(body: unknown, model: string, thinkingOn: boolean): string | undefined {
+  const request = (body ?? {}) as { thinking?: { type?: unknown; budget_tokens?: unknown }; output_config?: { effort?: unknown }; max_tokens?: unknown; temperature?: unknown; tool_choice?: { type?: unknown } };
+  const thinking = request.thinking;
+  if (thinking?.type === 'enabled') {
+    if (ADAPTIVE_ONLY.test(model)) return '"thinking.type.enabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.';
+    const budget = thinking.budget_tokens;
+    if (typeof budget !== 'number' || budget < 1024) return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
+    if (typeof request.max_tokens === 'number' && request.max_tokens <= budget) return '`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size';
+    if (request.tool_choice?.type === 'any' || request.tool_choice?.type === 'tool') return 'Thinking may not be enabled when tool_choice forces tool use.';
+  }
+  if (thinking?.type === 'adaptive' && !ADAPTIVE_THINKING.test(model)) return `thinking.type: adaptive thinking is not supported on ${model}.`;
+  if (request.output_config?.effort != null && !ADAPTIVE_THINKING.test(model)) return `output_config.effort: This model (${model}) does not support the effort parameter.`;
+  if (thinkingOn && request.temperature != null && request.temperature !== 1) return '`temperature` may only be set to 1 when thinking is enabled or in adaptive mode.';
+  return undefined;
 }
 
 /**

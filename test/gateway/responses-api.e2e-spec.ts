@@ -484,8 +484,14 @@ models:
     for (const err of await refusedBoth({ model: 'sonnet', input: 'A city', tools, text: { format } })) {
       expect(err).toMatchObject({ status: 400, param: 'text.format', error: { message: 'text.format.name "city" collides with a tool of the same name.' } });
     }
-    for (const err of await refusedBoth({ model: 'sonnet', input: 'x', reasoning: { effort: 'low' } })) {
-      expect(err).toMatchObject({ status: 400, param: 'reasoning.effort', code: 'unsupported_parameter', error: { message: 'reasoning.effort is not supported by Anthropic models.' } });
+    // Claude's thinking takes no temperature but 1: the effort that would turn it on is refused.
+    for (const err of await refusedBoth({ model: 'sonnet', input: 'x', reasoning: { effort: 'low' }, temperature: 0.2 })) {
+      expect(err).toMatchObject({
+        status: 400,
+        param: 'reasoning.effort',
+        code: 'unsupported_parameter',
+        error: { message: "reasoning.effort (Claude's thinking) cannot be combined with a temperature other than 1 on this Anthropic model." },
+      });
     }
     // The adapter refuses before any call; a Responses client sent no chat request to name.
     expect(anthropic.requests.length).toBe(calls);

@@ -189,7 +189,8 @@ routes:
     for (const [model, extra, param, code] of [
       ['sonnet', { n: 2 }, 'n', 'unsupported_parameter'],
       ['sonnet', { temperature: 1.5 }, 'temperature', 'unsupported_value'],
-      ['sonnet', { reasoning_effort: 'low' }, 'reasoning_effort', 'unsupported_parameter'],
+      // Claude's thinking takes no temperature but 1 (reasoning_effort alone: claude-reasoning-effort.e2e-spec.ts).
+      ['sonnet', { reasoning_effort: 'low', temperature: 0.2 }, 'reasoning_effort', 'unsupported_parameter'],
       ['flash', { tools, parallel_tool_calls: false }, 'parallel_tool_calls', 'unsupported_parameter'],
       ['flash', { logit_bias: { '50256': -100 } }, 'logit_bias', 'unsupported_parameter'],
     ] as const) {

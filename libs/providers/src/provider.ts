@@ -20,6 +20,11 @@ export interface ProviderCall {
   maxOutputTokens?: number;
   /** Whether the model thinks on this call (`ModelSpec.thinking`); unset: not known. */
   thinking?: ThinkingMode;
+  /**
+   * Whether the model can think when a request asks (`reasoning_effort`): its `capabilities.reasoning`.
+   * Unset: not known, and an adapter that must turn thinking on (Anthropic's) refuses the request.
+   */
+  canThink?: boolean;
 }
 
 export interface ProviderTimeouts {

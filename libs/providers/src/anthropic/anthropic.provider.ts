@@ -39,7 +39,7 @@ export class AnthropicProvider implements ChatProvider {
   }
 
   async complete(call: ProviderCall): Promise<ChatResponse> {
-    const { body, jsonTool } = convertToAnthropicRequest(call.request, call.maxOutputTokens, call.thinking);
+    const { body, jsonTool } = convertToAnthropicRequest(call.request, call);
     const res = await postJson(this.url, this.headers, body, call);
     if (res.status >= 400) throw refineAnthropicError(await errorFromResponse(res, describeAnthropicError));
     const text = await readText(res.body);
@@ -60,7 +60,7 @@ export class AnthropicProvider implements ChatProvider {
     return {
       async *[Symbol.asyncIterator]() {
         // A request we cannot translate rejects the first next() with a GatewayError, before any HTTP call.
-        const { body, jsonTool } = convertToAnthropicRequest(call.request, call.maxOutputTokens, call.thinking);
+        const { body, jsonTool } = convertToAnthropicRequest(call.request, call);
         const res = await postJson(url, headers, { ...body, stream: true }, call);
         if (res.status >= 400) throw refineAnthropicError(await errorFromResponse(res, describeAnthropicError));
         let sentAnything = false;

@@ -53,8 +53,8 @@ describe('convertToAnthropicRequest', () => {
   it('defaults max_tokens and falls back to the legacy max_tokens', () => {
     expect(convertToAnthropicRequest({ model: 'm', messages: user }).body.max_tokens).toBe(DEFAULT_ANTHROPIC_MAX_TOKENS);
     // The model's own limit when it is known, the client's when it sets one.
-    expect(convertToAnthropicRequest({ model: 'm', messages: user }, 64000).body.max_tokens).toBe(64000);
-    expect(convertToAnthropicRequest({ model: 'm', messages: user, max_completion_tokens: 50 }, 64000).body.max_tokens).toBe(50);
+    expect(convertToAnthropicRequest({ model: 'm', messages: user }, { maxOutputTokens: 64000 }).body.max_tokens).toBe(64000);
+    expect(convertToAnthropicRequest({ model: 'm', messages: user, max_completion_tokens: 50 }, { maxOutputTokens: 64000 }).body.max_tokens).toBe(50);
     expect(convertToAnthropicRequest({ model: 'm', messages: user, max_tokens: 12, stop: ['a', 'b'] }).body).toMatchObject({
       max_tokens: 12,
       stop_sequences: ['a', 'b'],
@@ -95,5 +95,58 @@ describe('convertToAnthropicRequest', () => {
     expect(() =>
       convertToAnthropicRequest({ model: 'm', messages: user, tools: [lookup], response_format: { type: 'json_schema', json_schema: { name: 'lookup' } } }),
     ).toThrow(expect.objectContaining({ status: 400, param: 'response_format' }));
+  });
+
+  describe('reasoning_effort', () => {
+    const sonnet4 = { maxOutputTokens: 64000, thinking: 'off' as const, canThink: true };
+    const ask = (extra: Partial<ChatRequest>): ChatRequest => ({ model: 'claude-sonnet-4-20250514', messages: user, ...extra });
+    const toolCall: ChatRequest['messages'][number] = {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 't1', type: 'function', function: { name: 'lookup', arguments: '{}' } }],
+    };
+    const thought = { type: 'thinking', thinking: 'Look it up.', signature: 'sig' };
+    const cycle = (assistant: ChatRequest['messages'][number]): ChatRequest['messages'] => [...user, assistant, { role: 'tool', tool_call_id: 't1', content: '42' }];
+
+    it("turns Claude's thinking on with a budget under the model's output limit", () => {
+      const { body } = convertToAnthropicRequest(ask({ reasoning_effort: 'medium' }), sonnet4);
+      expect(body).toMatchObject({ max_tokens: 64000, thinking: { type: 'enabled', budget_tokens: 8192 } });
+      expect(body).not.toHaveProperty('output_config');
+      expect(convertToAnthropicRequest(ask({ reasoning_effort: 'high', max_completion_tokens: 3000 }), sonnet4).body).toMatchObject({ max_tokens: 3000, thinking: { budget_tokens: 2999 } });
+      expect(convertToAnthropicRequest(ask({ reasoning_effort: 'none' }), sonnet4).body).not.toHaveProperty('thinking');
+    });
+
+    it('sends adaptive thinking and the effort to Claude 4.6 and later, the effort alone to one that always thinks', () => {
+      expect(convertToAnthropicRequest({ ...ask({ reasoning_effort: 'low' }), model: 'claude-haiku-5-5' }, sonnet4).body).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'low' } });
+      const opus = convertToAnthropicRequest({ ...ask({ reasoning_effort: 'minimal' }), model: 'claude-opus-5-5' }, { thinking: 'always', canThink: true }).body;
+      expect(opus.output_config).toEqual({ effort: 'low' });
+      expect(opus).not.toHaveProperty('thinking');
+    });
+
+    it('refuses it on a model that cannot think', () => {
+      expect(() => convertToAnthropicRequest(ask({ reasoning_effort: 'low' }), { thinking: 'off', canThink: false })).toThrow(
+        expect.objectContaining({ status: 400, param: 'reasoning_effort', code: 'unsupported_parameter' }),
+      );
+    });
+
+    it('refuses it beside a forced tool call or a json_schema answer, which Claude 4.5 and older cannot think with', () => {
+      for (const extra of [{ tools: [lookup], tool_choice: 'required' as const }, { response_format: { type: 'json_schema' as const, json_schema: { name: 'answer', schema } } }]) {
+        expect(() => convertToAnthropicRequest(ask({ reasoning_effort: 'low', ...extra }), sonnet4)).toThrow(expect.objectContaining({ param: 'reasoning_effort', code: 'unsupported_parameter' }));
+      }
+    });
+
+    it("sends the thinking a client echoed back to a model whose thinking is off when it thinks on this call", () => {
+      const messages = cycle({ ...toolCall, thinking_blocks: [thought] } as ChatRequest['messages'][number]);
+      const on = convertToAnthropicRequest(ask({ messages, tools: [lookup], reasoning_effort: 'low' }), sonnet4).body;
+      expect(on.thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
+      expect(on.messages[1].content).toEqual([thought, { type: 'tool_use', id: 't1', name: 'lookup', input: {} }]);
+      const off = convertToAnthropicRequest(ask({ messages, tools: [lookup] }), sonnet4).body;
+      expect(off.messages[1].content).toEqual([{ type: 'tool_use', id: 't1', name: 'lookup', input: {} }]);
+    });
+
+    it('keeps thinking off for tool results whose assistant turn has no thinking (the cycle began without it)', () => {
+      const { body } = convertToAnthropicRequest(ask({ messages: cycle(toolCall), tools: [lookup], reasoning_effort: 'high' }), sonnet4);
+      expect(body).not.toHaveProperty('thinking');
+    });
   });
 });

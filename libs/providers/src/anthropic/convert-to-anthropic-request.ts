@@ -1,8 +1,9 @@
 import type { Tool } from '@anthropic-ai/sdk/resources/messages';
 import { GatewayError, type ChatRequest } from '../../../core/src';
-import type { ThinkingMode } from '../catalog/thinking-mode';
+import type { ProviderCall } from '../provider';
 import type { AnthropicRequestBody } from './anthropic-api';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages';
+import { mayTurnThinkingOn, planAnthropicThinking, sizeThinking, turnsThinkingOn } from './convert-to-anthropic-thinking';
 import { convertToAnthropicTools } from './convert-to-anthropic-tools';
 import { rejectUnsupportedAnthropicParams } from './reject-unsupported-params';
 
@@ -31,11 +32,22 @@ export interface AnthropicRequest {
  * own, so the model may still call them).
  * https://docs.anthropic.com/en/docs/test-and-evaluate/strengthen-guardrails/increase-consistency#specify-the-desired-output-format
  * `response_format: json_object` adds a system instruction to answer with JSON only.
- * `thinking`: whether the model thinks on this call (convertToAnthropicMessages).
+ * `reasoning_effort` -> `thinking` / `output_config.effort` (convert-to-anthropic-thinking.ts).
+ *
+ * `model`: the model's output limit (`maxOutputTokens`), whether it thinks on the gateway's calls
+ * (`thinking`: convertToAnthropicMessages sends echoed thinking only to one that may) and whether it
+ * can think when asked (`canThink`).
  */
-export function convertToAnthropicRequest(request: ChatRequest, modelMaxOutputTokens?: number, thinking?: ThinkingMode): AnthropicRequest {
+export function convertToAnthropicRequest(request: ChatRequest, model: Pick<ProviderCall, 'maxOutputTokens' | 'thinking' | 'canThink'> = {}): AnthropicRequest {
   rejectUnsupportedAnthropicParams(request);
-  const { system, messages } = convertToAnthropicMessages(request.messages, thinking);
+  let plan = planAnthropicThinking(request.reasoning_effort, { model: request.model, mode: model.thinking, canThink: model.canThink });
+  // Thinking turned on for this call: the thinking a client echoed back goes to the model too.
+  let prompt = convertToAnthropicMessages(request.messages, turnsThinkingOn(plan) ? undefined : model.thinking);
+  if (turnsThinkingOn(plan) && !mayTurnThinkingOn(prompt.messages)) {
+    plan = { kind: 'none' };
+    prompt = convertToAnthropicMessages(request.messages, model.thinking);
+  }
+  const { system, messages } = prompt;
   let { tools, tool_choice } = convertToAnthropicTools(request);
   let jsonTool: string | undefined;
 
@@ -65,7 +77,7 @@ export function convertToAnthropicRequest(request: ChatRequest, modelMaxOutputTo
   const userId = endUser(request);
   const body: AnthropicRequestBody = {
     model: request.model,
-    max_tokens: request.max_completion_tokens ?? request.max_tokens ?? modelMaxOutputTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
+    max_tokens: request.max_completion_tokens ?? request.max_tokens ?? model.maxOutputTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
     messages,
     ...(system.length > 0 ? { system } : {}),
     ...samplingOf(request),
@@ -75,6 +87,7 @@ export function convertToAnthropicRequest(request: ChatRequest, modelMaxOutputTo
     ...(tools ? { tools } : {}),
     ...(tool_choice ? { tool_choice } : {}),
   };
+  Object.assign(body, sizeThinking(plan, body, request));
   return { body, ...(jsonTool ? { jsonTool } : {}) };
 }
 

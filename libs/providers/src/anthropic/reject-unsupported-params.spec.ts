@@ -16,7 +16,6 @@ describe('rejectUnsupportedAnthropicParams', () => {
     [{ frequency_penalty: -1 }, 'frequency_penalty'],
     [{ logit_bias: { '50256': -100 } }, 'logit_bias'],
     [{ modalities: ['text', 'audio'] }, 'modalities'],
-    [{ reasoning_effort: 'high' }, 'reasoning_effort'],
     [{ temperature: 1.5 }, 'temperature'],
     [{ stop: '\n' }, 'stop'],
     [{ stop: ['END', ' \n'] }, 'stop'],

@@ -5,7 +5,8 @@ import { GatewayError, type ChatRequest } from '../../../core/src';
  * (on a route, the next model then serves the request).
  * Accepted but not sent: `seed` (OpenAI documents it as best-effort, so ignoring it keeps the contract),
  * `stream_options` (the adapter always reports usage), and gateway-side fields (`store`, `metadata`,
- * `service_tier`, `prompt_cache_key`, `safety_identifier`).
+ * `service_tier`, `prompt_cache_key`, `safety_identifier`). `reasoning_effort` is mapped to Claude's
+ * thinking, or refused by a model that cannot think (convert-to-anthropic-thinking.ts).
  */
 export function rejectUnsupportedAnthropicParams(request: ChatRequest): void {
   const unsupported = (param: string, what: string) => GatewayError.invalidRequest(`${what} is not supported by Anthropic models.`, param, 'unsupported_parameter');
@@ -26,6 +27,5 @@ export function rejectUnsupportedAnthropicParams(request: ChatRequest): void {
   if (request.audio || request.modalities?.includes('audio')) throw unsupported('modalities', 'Audio output');
   if (request.prediction) throw unsupported('prediction', 'Predicted outputs');
   if (request.web_search_options) throw unsupported('web_search_options', 'web_search_options');
-  if (request.reasoning_effort) throw unsupported('reasoning_effort', 'reasoning_effort');
   if (request.functions || request.function_call) throw unsupported(request.functions ? 'functions' : 'function_call', 'The deprecated functions API');
 }
