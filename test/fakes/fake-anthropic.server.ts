@@ -149,7 +149,8 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
         const ssePath = join(dir, `${fixture}.sse.txt`);
         if (wantsStream && status < 400 && existsSync(ssePath)) {
           res.writeHead(status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': `req_${fixture}`, ...meta.headers });
-          const text = readFileSync(ssePath);
+          const raw = readFileSync(ssePath);
+          const text = omitsThinking(model, body) ? Buffer.from(omitThinkingDeltas(raw.toString('utf8'))) : raw;
           rememberThinking(issued, streamedBlocks(text.toString('utf8')), body);
           for (let i = 0; i < text.length; i += sliceBytes) {
             res.write(text.subarray(i, i + sliceBytes));
@@ -159,7 +160,8 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
         }
         if (existsSync(jsonPath)) {
           res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${fixture}`, ...meta.headers });
-          const json = readFileSync(jsonPath);
+          const raw = readFileSync(jsonPath);
+          const json = status < 400 && omitsThinking(model, body) ? Buffer.from(JSON.stringify(omitThinkingText(JSON.parse(raw.toString('utf8')) as { content?: ContentBlock[] }))) : raw;
           if (status < 400) rememberThinking(issued, (JSON.parse(json.toString('utf8')) as { content?: ContentBlock[] }).content ?? [], body);
           return res.end(json);
         }
@@ -238,6 +240,30 @@ const OUTPUT_LIMITS: Record<string, number> = { 'claude-sonnet-4-20250514': 6400
 const ALWAYS_THINKING = /^claude-(opus|sonnet)-5/;
 
 type ContentBlock = { type?: string; thinking?: unknown; signature?: unknown; data?: unknown };
+
+/**
+ * Models whose thinking blocks come back with empty text unless the request asks for
+ * `thinking.display: "summarized"` (Opus 4.7 and later default to `omitted`; the signature still
+ * carries the thinking). https://platform.claude.com/docs/build-with-claude/thinking#controlling-thinking-display
+ */
+const OMITS_THINKING = /^claude-[a-z]+-(4-([7-9]|[1-9]\d)(?!\d)|[5-9])/;
+
+function omitsThinking(model: string, body: unknown): boolean {
+  return OMITS_THINKING.test(model) && (body as { thinking?: { display?: unknown } } | undefined)?.thinking?.display !== 'summarized';
+}
+
+/** A JSON answer as `display: omitted` gives it: each thinking block's text empty. */
+function omitThinkingText(message: { content?: ContentBlock[] }): { content?: ContentBlock[] } {
+  return { ...message, content: message.content?.map((b) => (b.type === 'thinking' ? { ...b, thinking: '' } : b)) };
+}
+
+/** A stream as `display: omitted` gives it: no `thinking_delta` events (the block opens empty, then its signature). */
+function omitThinkingDeltas(sse: string): string {
+  return sse
+    .split(/\n\n/)
+    .filter((event) => !event.includes('"type":"thinking_delta"'))
+    .join('\n\n');
+}
 
 /** Models with preserved thinking, which check a block's prefix when it comes back. */
 const PRESERVED_THINKING = /^claude-(opus-5-5|sonnet-5-5|haiku-5-5|fable-5|mythos-5)/;

@@ -74,13 +74,30 @@ routes:
 
   it('turns adaptive thinking on with the effort for Claude 4.6 and later, and sets only the effort of a model that always thinks', async () => {
     const answer = await stack.client.chat.completions.create({ model: 'haiku55', messages: hi, reasoning_effort: 'low' });
-    expect(reasoningOf(answer.choices[0].message)).toBe(THOUGHT);
+    expect(answer.choices[0].message.content).toBe('Hello! How can I help you today?');
     expect(sent()).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'low' } });
+    // Claude 4.7 and later keep their thinking text back unless asked (`display`); a chat request does not ask.
+    expect(sent().thinking).not.toHaveProperty('display');
+    expect(reasoningOf(answer.choices[0].message) ?? '').toBe('');
 
     // Opus 5.5 always thinks: `none` asks for its least effort; no thinking field (it refuses one that turns it off).
     await stack.client.chat.completions.create({ model: 'opus55', messages: hi, reasoning_effort: 'none' });
     expect(sent().output_config).toEqual({ effort: 'low' });
     expect(sent()).not.toHaveProperty('thinking');
+  });
+
+  it('asks Claude 4.7 and later for summarized thinking when a Responses request asks for a reasoning summary, the effort turned on or always on', async () => {
+    for (const model of ['haiku55', 'opus55']) {
+      const response = await stack.client.responses.create({ model, input: 'Hi [fixture:thinking-text]', reasoning: { effort: 'low', summary: 'auto' } });
+      expect(sent().thinking).toEqual({ type: 'adaptive', display: 'summarized' });
+      expect(response.output[0]).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: THOUGHT }] });
+    }
+    // Without a summary asked for, the model's default stands.
+    await stack.client.responses.create({ model: 'opus55', input: 'Hi [fixture:thinking-text]', reasoning: { effort: 'low' } });
+    expect(sent()).not.toHaveProperty('thinking');
+    // Claude 4.5 and older show their thinking anyway: nothing more is sent.
+    await stack.client.responses.create({ model: 'sonnet', input: 'Hi [fixture:thinking-text]', reasoning: { effort: 'low', summary: 'auto' } });
+    expect(sent().thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
   });
 
   it("maps the Responses API's reasoning.effort the same way", async () => {

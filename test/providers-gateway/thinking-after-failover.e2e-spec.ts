@@ -25,14 +25,15 @@ describe('thinking blocks after a mid-answer failover, with the official openai 
 
   const tools: ChatCompletionTool[] = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } } }];
   const ask: ChatCompletionMessageParam = { role: 'user', content: 'Weather in SF? [fixture:thinking-then-overloaded]' };
-  /** The block the broken stream completed before its text (thinking-then-overloaded.sse.txt). */
-  const begun: ChatThinkingBlock[] = [
-    { type: 'thinking', thinking: 'The user wants the weather in San Francisco; I will look it up.', signature: 'ErUBCkYIBRgCIkBrokenStreamThinkingSignatureZ9y8x7w6v5u4t3s2r1qA==' },
-  ];
-  /** The blocks a Claude continuation answers with (thinking-tool-call). */
-  const continuation = (JSON.parse(readFileSync(join(ANTHROPIC_FIXTURES_DIR, 'thinking-tool-call.json'), 'utf8')) as { content: Array<{ type: string }> }).content.filter(
-    (b) => b.type === 'thinking' || b.type === 'redacted_thinking',
-  ) as ChatThinkingBlock[];
+  /**
+   * The block the broken stream completed before its text (thinking-then-overloaded.sse.txt), as Opus
+   * 5.5 sends it without a request for summarized thinking: its text empty, its signature whole.
+   */
+  const begun: ChatThinkingBlock[] = [{ type: 'thinking', thinking: '', signature: 'ErUBCkYIBRgCIkBrokenStreamThinkingSignatureZ9y8x7w6v5u4t3s2r1qA==' }];
+  /** The blocks a Claude continuation answers with (thinking-tool-call), their text empty as above. */
+  const continuation = (JSON.parse(readFileSync(join(ANTHROPIC_FIXTURES_DIR, 'thinking-tool-call.json'), 'utf8')) as { content: ChatThinkingBlock[] }).content
+    .filter((b) => b.type === 'thinking' || b.type === 'redacted_thinking')
+    .map((b) => (b.type === 'thinking' ? { ...b, thinking: '' } : b));
 
   beforeAll(async () => {
     const lastUserText = (body: unknown) => {

@@ -14,7 +14,7 @@ describe('claudeThinkingForm', () => {
     ['claude-haiku-5-5', 'adaptive', true],
     ['claude-opus-5-5', 'adaptive', true],
     ['claude-mythos-preview', 'adaptive', true],
-  ] as const)('%s: %s, xhigh %s', (model, form, xhigh) => {
-    expect(claudeThinkingForm(model)).toEqual({ form, xhigh });
+  ] as const)('%s: %s, xhigh %s (thinking omitted unless asked for as well)', (model, form, xhigh) => {
+    expect(claudeThinkingForm(model)).toEqual({ form, xhigh, omitsThinking: xhigh });
   });
 });

@@ -12,10 +12,14 @@
  *   model: adaptive.
  * `xhigh`: whether the model takes the effort level `xhigh` (Claude 4.7 and later; 4.6 takes `low` to
  * `high` and `max`). https://platform.claude.com/docs/build-with-claude/effort
+ * `omitsThinking`: whether the model's thinking blocks come back empty unless the request asks for
+ * `thinking.display: 'summarized'` (Opus 4.7 and later default to `omitted`; 4.6 and earlier to
+ * `summarized`). https://platform.claude.com/docs/build-with-claude/thinking#controlling-thinking-display
  */
 export interface ClaudeThinkingForm {
   form: 'budget' | 'adaptive';
   xhigh: boolean;
+  omitsThinking: boolean;
 }
 
 // `claude-<family>-<major>[-<minor>]` (4 and later) or `claude-<major>-<minor>-<family>` (3.x); a
@@ -24,7 +28,7 @@ const VERSION = /claude-(?:(?:[a-z]+)-)?(\d+)(?:-(\d{1,2}))?(?!\d)/;
 
 export function claudeThinkingForm(model: string): ClaudeThinkingForm {
   const match = VERSION.exec(model);
-  if (!match) return { form: 'adaptive', xhigh: true };
+  if (!match) return { form: 'adaptive', xhigh: true, omitsThinking: true };
   const version = Number(match[1]) * 100 + Number(match[2] ?? 0);
-  return { form: version >= 406 ? 'adaptive' : 'budget', xhigh: version >= 407 };
+  return { form: version >= 406 ? 'adaptive' : 'budget', xhigh: version >= 407, omitsThinking: version >= 407 };
 }

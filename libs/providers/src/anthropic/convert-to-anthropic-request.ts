@@ -3,7 +3,7 @@ import { GatewayError, type ChatRequest } from '../../../core/src';
 import type { ProviderCall } from '../provider';
 import type { AnthropicRequestBody } from './anthropic-api';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages';
-import { mayTurnThinkingOn, planAnthropicThinking, sizeThinking, turnsThinkingOn } from './convert-to-anthropic-thinking';
+import { mayTurnThinkingOn, planAnthropicThinking, sizeThinking, summaryDisplay, turnsThinkingOn } from './convert-to-anthropic-thinking';
 import { convertToAnthropicTools } from './convert-to-anthropic-tools';
 import { rejectUnsupportedAnthropicParams } from './reject-unsupported-params';
 
@@ -88,6 +88,8 @@ export function convertToAnthropicRequest(request: ChatRequest, model: Pick<Prov
     ...(tool_choice ? { tool_choice } : {}),
   };
   Object.assign(body, sizeThinking(plan, body, request));
+  const thinking = summaryDisplay(body.thinking, request, { model: request.model, mode: model.thinking });
+  if (thinking) body.thinking = thinking;
   return { body, ...(jsonTool ? { jsonTool } : {}) };
 }
 

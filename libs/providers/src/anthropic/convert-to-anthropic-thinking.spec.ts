@@ -1,7 +1,7 @@
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
-import type { ChatRequest } from '../../../core/src';
+import { REASONING_SUMMARY, type ChatRequest, type ChatRequestMarks } from '../../../core/src';
 import type { AnthropicRequestBody } from './anthropic-api';
-import { mayTurnThinkingOn, planAnthropicThinking, sizeThinking, THINKING_BUDGET } from './convert-to-anthropic-thinking';
+import { mayTurnThinkingOn, planAnthropicThinking, sizeThinking, summaryDisplay, THINKING_BUDGET } from './convert-to-anthropic-thinking';
 
 const unsupported = expect.objectContaining({ status: 400, param: 'reasoning_effort', code: 'unsupported_parameter' });
 
@@ -115,5 +115,24 @@ describe('sizeThinking', () => {
     const schema: ChatRequest = { ...request, response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: {} } } };
     expect(() => sizeThinking(plan, body({ tool_choice: { type: 'tool', name: 'answer' } }), schema)).toThrow(expect.objectContaining({ param: 'reasoning_effort', message: expect.stringContaining('response_format json_schema') }));
     expect(() => sizeThinking(plan, body({ tool_choice: { type: 'auto' } }), request)).not.toThrow();
+  });
+});
+
+describe('summaryDisplay', () => {
+  const summary = { model: 'm', messages: [], [REASONING_SUMMARY]: true } as ChatRequest & ChatRequestMarks;
+  const chat = { model: 'm', messages: [] } as ChatRequest;
+
+  it('asks Claude 4.7 and later for summarized thinking when a reasoning summary is wanted and the model thinks on the call', () => {
+    expect(summaryDisplay({ type: 'adaptive' }, summary, { model: 'claude-haiku-5-5', mode: 'off' })).toEqual({ type: 'adaptive', display: 'summarized' });
+    // Always thinking, no effort: the thinking field that only sets the display (adaptive is its default).
+    expect(summaryDisplay(undefined, summary, { model: 'claude-opus-5-5', mode: 'always' })).toEqual({ type: 'adaptive', display: 'summarized' });
+    expect(summaryDisplay(undefined, summary, { model: 'claude-opus-4-7', mode: 'off' })).toBeUndefined();
+  });
+
+  it('leaves the model default for a chat request, and for models that show their thinking anyway', () => {
+    expect(summaryDisplay({ type: 'adaptive' }, chat, { model: 'claude-opus-5-5', mode: 'always' })).toEqual({ type: 'adaptive' });
+    expect(summaryDisplay(undefined, chat, { model: 'claude-opus-5-5', mode: 'always' })).toBeUndefined();
+    expect(summaryDisplay({ type: 'adaptive' }, summary, { model: 'claude-sonnet-4-6', mode: 'off' })).toEqual({ type: 'adaptive' });
+    expect(summaryDisplay({ type: 'enabled', budget_tokens: 1024 }, summary, { model: 'claude-sonnet-4-5', mode: 'off' })).toEqual({ type: 'enabled', budget_tokens: 1024 });
   });
 });

@@ -1,5 +1,5 @@
 import type { MessageParam, OutputConfig, ThinkingConfigParam } from '@anthropic-ai/sdk/resources/messages';
-import { GatewayError, type ChatRequest } from '../../../core/src';
+import { GatewayError, REASONING_SUMMARY, type ChatRequest, type ChatRequestMarks } from '../../../core/src';
 import type { ThinkingMode } from '../catalog/thinking-mode';
 import type { AnthropicRequestBody } from './anthropic-api';
 import { claudeThinkingForm } from './claude-thinking-form';
@@ -111,4 +111,24 @@ export function sizeThinking(plan: AnthropicThinkingPlan, body: AnthropicRequest
   if (body.max_tokens <= MIN_THINKING_BUDGET) throw conflict(`max_tokens ${body.max_tokens} (thinking needs more than ${MIN_THINKING_BUDGET})`);
   const thinking: ThinkingConfigParam = { type: 'enabled', budget_tokens: Math.min(plan.budget, body.max_tokens - 1) };
   return { thinking };
+}
+
+/**
+ * A Responses request that asks for a reasoning summary (`REASONING_SUMMARY`) gets Claude's thinking as
+ * that summary. Claude 4.7 and later return their thinking blocks empty unless the request asks for
+ * `thinking.display: 'summarized'` (claudeThinkingForm's `omitsThinking`), so the summary would be
+ * empty: ask for it wherever the model thinks on this call, its thinking turned on by the effort or
+ * always on. A Chat Completions request keeps the model's default (OpenAI's Chat Completions return no
+ * reasoning text; summarized thinking holds the answer's first token back until the summary is written).
+ * https://platform.claude.com/docs/build-with-claude/thinking#controlling-thinking-display
+ */
+export function summaryDisplay(
+  thinking: AnthropicRequestBody['thinking'],
+  request: ChatRequest & ChatRequestMarks,
+  model: ThinkingModel,
+): AnthropicRequestBody['thinking'] {
+  if (request[REASONING_SUMMARY] !== true || !claudeThinkingForm(model.model).omitsThinking) return thinking;
+  if (thinking?.type === 'adaptive' || thinking?.type === 'enabled') return { ...thinking, display: 'summarized' };
+  if (thinking === undefined && model.mode === 'always') return { type: 'adaptive', display: 'summarized' };
+  return thinking;
 }
