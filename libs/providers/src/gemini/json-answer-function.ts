@@ -42,10 +42,11 @@ export function jsonAnswerFunctionName(request: JsonRequest): string | undefined
  * json_schema beside function tools on Gemini 2.x: the schema becomes the parameters of one more function,
  * named after it, whose call is the answer (returned as the message `content` with `finish_reason: stop`:
  * convert-gemini-response.ts). The same emulation as Claude's (docs/providers.md).
- * The mode is ANY (https://ai.google.dev/gemini-api/docs/function-calling#function_calling_modes): every
- * turn ends in a function call, a real tool's or the answer's, and ANY decodes a call's arguments to its
- * declaration. Under AUTO (or VALIDATED) the model could answer in text, which nothing would hold to the
- * schema, since Gemini 2.x takes no responseSchema beside tools.
+ * The mode is ANY (https://ai.google.dev/api/caching#FunctionCallingConfig: "constrained to always
+ * predicting function calls only"): every turn ends in a function call, a real tool's or the answer's.
+ * Under AUTO (or VALIDATED, which also allows text) the model could answer in text, which nothing would
+ * hold to the schema, since Gemini 2.x takes no responseSchema beside tools. The answer's arguments follow
+ * the schema as any function's arguments do: `strict` is not enforced beyond that.
  * `auto` (or none given) and `allowed_tools` `auto`: the declared functions and the answer's, ANY.
  * `none`: the answer's function alone, ANY (the model may call no tool, and must answer).
  * A forced choice never gets here (planJsonFormat: `dropped`).
