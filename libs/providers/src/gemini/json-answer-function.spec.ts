@@ -86,9 +86,12 @@ describe('addJsonAnswerFunction', () => {
     });
   });
 
-  it('refuses a schema named as a tool, and a schema no function can carry', () => {
+  it('refuses a schema named as a tool or by a name no Gemini function may have, and a schema no function can carry', () => {
     expect(() => add({ ...base, response_format: { type: 'json_schema', json_schema: { ...json_schema, name: 'get_time' } } })).toThrow(
       expect.objectContaining({ status: 400, param: 'response_format', message: expect.stringContaining('collides') }),
+    );
+    expect(() => add({ ...base, response_format: { type: 'json_schema', json_schema: { ...json_schema, name: '2nd-answer' } } })).toThrow(
+      expect.objectContaining({ status: 400, param: 'response_format', code: 'unsupported_value' }),
     );
     for (const schema of [undefined, { type: 'array', items: { type: 'string' } }, { type: 'object', properties: {} }, { type: 'object', additionalProperties: true }]) {
       expect(() => add({ ...base, response_format: { type: 'json_schema', json_schema: { name: 'answer', schema } } })).toThrow(

@@ -59,6 +59,14 @@ export function addJsonAnswerFunction(request: JsonRequest, tools: GeminiTools):
   if ((request.tools ?? []).some((tool) => tool.type === 'function' && tool.function.name === name)) {
     throw GatewayError.invalidRequest(`response_format.json_schema.name "${name}" collides with a tool of the same name.`, 'response_format');
   }
+  if (!/^[A-Za-z_]/.test(name)) {
+    // OpenAI takes a schema name starting with a digit or a dash; a Gemini function name must start with a letter or an underscore.
+    throw GatewayError.invalidRequest(
+      `response_format.json_schema.name "${name}" cannot name a Gemini function (it must start with a letter or an underscore), which Gemini 2.x models need to answer it beside tools.`,
+      'response_format',
+      'unsupported_value',
+    );
+  }
   const parameters = schema ? convertJsonSchemaToGemini({ type: 'object', ...schema }, 'response_format.json_schema.schema') : undefined;
   if (!parameters || parameters.type !== 'object' || Object.keys(parameters.properties ?? {}).length === 0) {
     // Gemini's function parameters are an OBJECT with properties; an answer of another shape has no function to carry it.
