@@ -31,7 +31,8 @@ export interface GeminiStreamContext {
  * on the same part, goes to `onThoughtSignature`); a `finishReason`
  * gives the finish chunk. With `answerFunction`, a call of it is the answer: one `content` delta with its
  * arguments, never a tool-call delta; the candidate's text is held until it finishes and sent only if no
- * answer came (as convertGeminiResponse, which gives the answer in place of the text). After the stream, a last chunk with `choices: []` carries the final usage.
+ * answer came (as convertGeminiResponse, which gives the answer in place of the text).
+ * After the stream, a last chunk with `choices: []` carries the final usage.
  * An `{ "error": ... }` event after HTTP 200 is thrown as a ProviderError; a stream that ends before
  * any candidate finished was cut short (`malformed_response`).
  */
