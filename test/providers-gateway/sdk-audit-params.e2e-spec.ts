@@ -117,9 +117,9 @@ routes:
     expect(sentToGemini()).not.toHaveProperty('generationConfig');
   });
 
-  it('serves tools with a JSON answer from a model that takes both, instead of the 400 Gemini 2.x answers', async () => {
-    // An agent's tools and its structured final answer in one request (the Agents SDK sends both):
-    // OpenAI takes them, Gemini 2.x refuses function tools with a JSON response.
+  it('serves json_schema beside function tools on Gemini 2.5 through a function named after the schema, streamed and not', async () => {
+    // Gemini 2.x refuses function tools with a JSON response, where OpenAI takes both (an agent's tools and
+    // its structured final answer: the Agents SDK sends both).
     const direct = await fetch(`${gemini.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
       method: 'POST',
       body: JSON.stringify({
@@ -131,16 +131,107 @@ routes:
     expect(direct.status).toBe(400);
     expect(await direct.json()).toMatchObject({ error: { message: "Function calling with a response mime type: 'application/json' is unsupported" } });
 
-    openai.setBehavior(() => ({ kind: 'text', content: '{"answer":"noon"}' }));
     const tools = [{ type: 'function' as const, function: { name: 'get_time', parameters: { type: 'object', properties: {} } } }];
     const response_format = {
       type: 'json_schema' as const,
       json_schema: { name: 'answer', strict: true, schema: { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false } },
     };
+    const messages = [{ role: 'user' as const, content: 'What time is it? [fixture:json-answer]' }];
+    const answerFunction = {
+      name: 'answer',
+      description: expect.stringContaining('Give your final answer by calling this function'),
+      parameters: { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'] },
+    };
+    type SentTools = Sent & { tools?: Array<{ functionDeclarations: unknown[] }>; toolConfig?: unknown; contents?: unknown[] };
+    const sent = () => sentToGemini() as SentTools;
+
+    const plain = await stack.client.chat.completions.create({ model: 'flash', messages, tools, response_format });
+    expect(plain.choices[0]).toMatchObject({ message: { role: 'assistant', content: '{"answer":"noon"}' }, finish_reason: 'stop' });
+    expect(plain.choices[0].message.tool_calls ?? []).toEqual([]);
+    expect(sent().tools).toEqual([{ functionDeclarations: [{ name: 'get_time' }, answerFunction] }]);
+    expect(sent().toolConfig).toEqual({ functionCallingConfig: { mode: 'ANY' } });
+    expect(sent()).not.toHaveProperty('generationConfig');
+
+    const stream = await stack.client.chat.completions.create({ model: 'flash', messages, tools, response_format, stream: true });
+    let content = '';
+    const toolDeltas: unknown[] = [];
+    const finishes: Array<string | null> = [];
+    for await (const chunk of stream) {
+      content += chunk.choices[0]?.delta?.content ?? '';
+      toolDeltas.push(...(chunk.choices[0]?.delta?.tool_calls ?? []));
+      if (chunk.choices[0]?.finish_reason) finishes.push(chunk.choices[0].finish_reason);
+    }
+    expect([content, toolDeltas, finishes]).toEqual(['{"answer":"noon"}', [], ['stop']]);
+    expect(gemini.requests.at(-1)!.rpc).toBe('streamGenerateContent');
+    expect(sent().toolConfig).toEqual({ functionCallingConfig: { mode: 'ANY' } });
+
+    // A real tool called instead comes back as a tool call, streamed and not.
+    const weatherTools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }];
+    const weather = [{ role: 'user' as const, content: 'Weather in SF? [fixture:tool-call]' }];
+    const called = await stack.client.chat.completions.create({ model: 'flash', messages: weather, tools: weatherTools, response_format });
+    expect(called.choices[0].finish_reason).toBe('tool_calls');
+    expect(called.choices[0].message.tool_calls?.map((c) => c.type === 'function' && c.function.name)).toEqual(['get_weather']);
+    const calledStream = await stack.client.chat.completions.create({ model: 'flash', messages: weather, tools: weatherTools, response_format, stream: true });
+    const names: string[] = [];
+    let finish: string | null = null;
+    for await (const chunk of calledStream) {
+      for (const call of chunk.choices[0]?.delta?.tool_calls ?? []) if (call.function?.name) names.push(call.function.name);
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    expect([names, finish]).toEqual([['get_weather'], 'tool_calls']);
+
+    // Next turn, the answer the client got is its content: Gemini sees it as the model's text, not as a call.
+    // tool_choice none: the answer's function alone.
+    const next = await stack.client.chat.completions.create({
+      model: 'flash',
+      messages: [...messages, plain.choices[0].message, { role: 'user', content: 'And in an hour? [fixture:json-answer]' }],
+      tools,
+      tool_choice: 'none',
+      response_format,
+    });
+    expect(next.choices[0]).toMatchObject({ message: { content: '{"answer":"noon"}' }, finish_reason: 'stop' });
+    expect(sent().contents).toEqual([
+      { role: 'user', parts: [{ text: 'What time is it? [fixture:json-answer]' }] },
+      { role: 'model', parts: [{ text: '{"answer":"noon"}' }] },
+      { role: 'user', parts: [{ text: 'And in an hour? [fixture:json-answer]' }] },
+    ]);
+    expect([sent().tools, sent().toolConfig]).toEqual([[{ functionDeclarations: [answerFunction] }], { functionCallingConfig: { mode: 'ANY' } }]);
+
+    // Through the Responses API (text.format), as the Agents SDK asks.
+    const viaResponses = await stack.client.responses.create({
+      model: 'flash',
+      input: 'What time is it? [fixture:json-answer]',
+      tools: [{ type: 'function', name: 'get_time', parameters: { type: 'object', properties: {} }, strict: false }],
+      text: { format: { type: 'json_schema', ...response_format.json_schema } },
+    });
+    expect(viaResponses.output_text).toBe('{"answer":"noon"}');
+    expect(viaResponses.output.map((item) => item.type)).toEqual(['message']);
+  });
+
+  it('sends no JSON format beside a forced tool choice on Gemini 2.5, and serves json_object with tools from a model that takes both', async () => {
+    // A forced call is the whole answer: no response format governs it, so none is sent.
+    const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }];
+    const weather = [{ role: 'user' as const, content: 'Weather in SF? [fixture:tool-call]' }];
+    const forced = await stack.client.chat.completions.create({
+      model: 'flash',
+      messages: weather,
+      tools,
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+      response_format: { type: 'json_object' },
+    });
+    // finish_reason stop: what OpenAI says after a named tool choice (apps/gateway/src/chat/finish-reason-as-openai.ts).
+    expect(forced.choices[0]).toMatchObject({ message: { tool_calls: [{ function: { name: 'get_weather' } }] }, finish_reason: 'stop' });
+    expect(sentToGemini()).not.toHaveProperty('generationConfig');
+    expect((sentToGemini() as { toolConfig?: unknown }).toolConfig).toEqual({ functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['get_weather'] } });
+
+    // json_object beside tools the model may answer from: Gemini 2.x cannot (a function cannot take any
+    // object), so a route serves it from another candidate.
+    openai.setBehavior(() => ({ kind: 'text', content: '{"answer":"noon"}' }));
+    const getTime = [{ type: 'function' as const, function: { name: 'get_time', parameters: { type: 'object', properties: {} } } }];
     const messages = [{ role: 'user' as const, content: 'What time is it?' }];
     const before = gemini.requests.length;
     for (const [model, stream] of [['gemini-first-2', false], ['gemini-first-3', true]] as const) {
-      const { data, response } = await stack.client.chat.completions.create({ model, messages, tools, response_format, stream }).withResponse();
+      const { data, response } = await stack.client.chat.completions.create({ model, messages, tools: getTime, response_format: { type: 'json_object' }, stream }).withResponse();
       let content = '';
       if (stream) for await (const chunk of data as AsyncIterable<OpenAI.ChatCompletionChunk>) content += chunk.choices[0]?.delta?.content ?? '';
       else content = (data as OpenAI.ChatCompletion).choices[0].message.content ?? '';
@@ -148,7 +239,7 @@ routes:
       expect(response.headers.get('x-router-models')).toBe('flash-cheap,gpt');
     }
     // Gemini alone: a 400 naming response_format, before any call; through the Responses API, text.format.
-    const err = await rejection(stack.client.chat.completions.create({ model: 'flash', messages, tools, response_format: { type: 'json_object' } }));
+    const err = await rejection(stack.client.chat.completions.create({ model: 'flash', messages, tools: getTime, response_format: { type: 'json_object' } }));
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect(err).toMatchObject({ status: 400, type: 'invalid_request_error', code: 'unsupported_parameter', param: 'response_format' });
     const viaResponses = await rejection(

@@ -97,4 +97,38 @@ describe('convertGeminiResponse', () => {
     expect(signatures).toEqual([[ids[0], 'SIG_1']]);
     expect(JSON.stringify(res)).not.toContain('SIG');
   });
+
+  it("returns a call of the answer function as the message content with finish_reason stop, and real calls beside it as tool_calls", () => {
+    const withAnswer = { ...context, answerFunction: 'answer' };
+    const signatures: string[] = [];
+    const answered = convertGeminiResponse(
+      { candidates: [{ content: { parts: [{ text: 'Here it is.' }, { functionCall: { name: 'answer', args: { time: 'noon' } }, thoughtSignature: 'SIG_A' }] }, finishReason: 'STOP' }] },
+      'resp-4',
+      { ...withAnswer, onThoughtSignature: (_id, signature) => signatures.push(signature) },
+    );
+    expect(answered.choices[0]).toEqual({ index: 0, message: { role: 'assistant', content: '{"time":"noon"}', refusal: null }, finish_reason: 'stop', logprobs: null });
+    expect(signatures).toEqual([]);
+
+    const called = convertGeminiResponse({ candidates: [{ content: { parts: [{ functionCall: { name: 'get_time', args: {} } }] }, finishReason: 'STOP' }] }, 'resp-5', withAnswer);
+    expect(called.choices[0].message.content).toBeNull();
+    expect(called.choices[0].message.tool_calls).toEqual([
+      { id: mintToolCallId({ responseId: 'resp-5', candidateIndex: 0, toolIndex: 0, name: 'get_time', args: '{}' }), type: 'function', function: { name: 'get_time', arguments: '{}' } },
+    ]);
+    expect(called.choices[0].finish_reason).toBe('tool_calls');
+
+    // Both in one turn: the client runs the tool; the answer is its content meanwhile.
+    const both = convertGeminiResponse(
+      { candidates: [{ content: { parts: [{ functionCall: { name: 'answer', args: { time: '?' } } }, { functionCall: { name: 'get_time', args: {} } }] }, finishReason: 'STOP' }] },
+      'resp-6',
+      withAnswer,
+    );
+    expect(both.choices[0].message.content).toBe('{"time":"?"}');
+    expect(both.choices[0].message.tool_calls?.map((c) => [c.id, c.type === 'function' && c.function.name])).toEqual([
+      [mintToolCallId({ responseId: 'resp-6', candidateIndex: 0, toolIndex: 0, name: 'get_time', args: '{}' }), 'get_time'],
+    ]);
+    expect(both.choices[0].finish_reason).toBe('tool_calls');
+
+    // Without answerFunction (any other request), a function of that name is a tool call as ever.
+    expect(convertGeminiResponse({ candidates: [{ content: { parts: [{ functionCall: { name: 'answer', args: {} } }] }, finishReason: 'STOP' }] }, 'resp-7', context).choices[0].finish_reason).toBe('tool_calls');
+  });
 });

@@ -51,20 +51,65 @@ describe('convertToGeminiRequest', () => {
     ).toEqual({ maxOutputTokens: 10, responseMimeType: 'application/json', responseSchema: { type: 'object', properties: { a: { type: 'string' } } } });
   });
 
-  it('refuses a JSON response with function tools on Gemini 2.x, which the API refuses, and sends both to later models', () => {
+  it('asks Gemini 2.x for json_schema beside function tools as a function call in mode ANY, and sends later models both', () => {
+    const tools = [{ type: 'function' as const, function: { name: 'get_time', parameters: { type: 'object', properties: {} } } }];
+    const response_format = { type: 'json_schema' as const, json_schema: { name: 'answer', schema: { type: 'object', properties: { a: { type: 'string' } } } } };
+    const messages = [{ role: 'user' as const, content: 'x' }];
+    const body = convertToGeminiRequest({ model: 'gemini-2.5-flash', messages, tools, response_format, max_tokens: 10 });
+    // No JSON response: Gemini 2.x answers it beside function tools with a 400.
+    expect(body.generationConfig).toEqual({ maxOutputTokens: 10 });
+    expect(body.tools?.[0].functionDeclarations).toEqual([{ name: 'get_time' }, expect.objectContaining({ name: 'answer', parameters: { type: 'object', properties: { a: { type: 'string' } } } })]);
+    expect(body.toolConfig).toEqual({ functionCallingConfig: { mode: 'ANY' } });
+
+    const later = convertToGeminiRequest({ model: 'gemini-3-flash-preview', messages, tools, response_format });
+    expect(later.tools?.[0].functionDeclarations).toEqual([{ name: 'get_time' }]);
+    expect(later).not.toHaveProperty('toolConfig');
+    expect(later.generationConfig).toEqual({ responseMimeType: 'application/json', responseSchema: { type: 'object', properties: { a: { type: 'string' } } } });
+  });
+
+  it('sends no JSON format to Gemini 2.x beside tools when the tool choice forces a call, which no format governs', () => {
     const tools = [{ type: 'function' as const, function: { name: 'get_time', parameters: { type: 'object', properties: {} } } }];
     const json_schema = { name: 'answer', schema: { type: 'object', properties: { a: { type: 'string' } } } };
     for (const response_format of [{ type: 'json_object' as const }, { type: 'json_schema' as const, json_schema }]) {
-      expect(() => convertToGeminiRequest({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], tools, response_format })).toThrow(
-        expect.objectContaining({ status: 400, param: 'response_format', code: 'unsupported_parameter' }),
-      );
-      const later = convertToGeminiRequest({ model: 'gemini-3-flash-preview', messages: [{ role: 'user', content: 'x' }], tools, response_format });
-      expect(later.tools).toHaveLength(1);
-      expect(later.generationConfig).toMatchObject({ responseMimeType: 'application/json' });
+      const body = convertToGeminiRequest({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], tools, response_format, tool_choice: { type: 'function', function: { name: 'get_time' } } });
+      expect(body).toEqual({
+        contents: [{ role: 'user', parts: [{ text: 'x' }] }],
+        tools: [{ functionDeclarations: [{ name: 'get_time' }] }],
+        toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['get_time'] } },
+      });
     }
-    // Without tools, Gemini 2.x takes the JSON response.
+  });
+
+  it('refuses json_object beside function tools on Gemini 2.x, and takes it without tools', () => {
+    const tools = [{ type: 'function' as const, function: { name: 'get_time', parameters: { type: 'object', properties: {} } } }];
+    expect(() => convertToGeminiRequest({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], tools, response_format: { type: 'json_object' } })).toThrow(
+      expect.objectContaining({ status: 400, param: 'response_format', code: 'unsupported_parameter' }),
+    );
+    expect(convertToGeminiRequest({ model: 'gemini-3-flash-preview', messages: [{ role: 'user', content: 'x' }], tools, response_format: { type: 'json_object' } }).generationConfig).toEqual({
+      responseMimeType: 'application/json',
+    });
     expect(convertToGeminiRequest({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], response_format: { type: 'json_object' } }).generationConfig).toEqual({
       responseMimeType: 'application/json',
     });
+  });
+
+  it('sends the answer the client got as content back as text next turn, not as a call of the answer function', () => {
+    const tools = [{ type: 'function' as const, function: { name: 'get_time', parameters: { type: 'object', properties: {} } } }];
+    const response_format = { type: 'json_schema' as const, json_schema: { name: 'answer', schema: { type: 'object', properties: { a: { type: 'string' } } } } };
+    const body = convertToGeminiRequest({
+      model: 'gemini-2.5-flash',
+      messages: [
+        { role: 'user', content: 'x' },
+        { role: 'assistant', content: '{"a":"noon"}' },
+        { role: 'user', content: 'And now?' },
+      ],
+      tools,
+      response_format,
+    });
+    expect(body.contents).toEqual([
+      { role: 'user', parts: [{ text: 'x' }] },
+      { role: 'model', parts: [{ text: '{"a":"noon"}' }] },
+      { role: 'user', parts: [{ text: 'And now?' }] },
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import { convertToGeminiContents, type GeminiContentsOptions } from './convert-t
 import { convertToGeminiThinking } from './convert-to-gemini-thinking';
 import { convertToGeminiTools } from './convert-to-gemini-tools';
 import type { GeminiGenerationConfig, GeminiRequestBody } from './gemini-api';
-import { isGemini2OrOlder } from './is-gemini-2-or-older';
+import { addJsonAnswerFunction, planJsonFormat } from './json-answer-function';
 import { rejectUnsupportedGeminiParams } from './reject-unsupported-params';
 
 /**
@@ -12,26 +12,25 @@ import { rejectUnsupportedGeminiParams } from './reject-unsupported-params';
  * https://ai.google.dev/api/generate-content#v1beta.GenerationConfig
  * `response_format` json_object -> `responseMimeType: application/json`; json_schema -> the same plus
  * `responseSchema`, converted to the subset Gemini accepts (see convertJsonSchemaToGemini).
- * Gemini 2.x refuses both with function tools: such a request is a 400 on `response_format` here.
+ * Gemini 2.x refuses both beside function tools: there json_schema is asked for as a function call, and
+ * json_object is refused (a 400 on `response_format`); see planJsonFormat.
  * `reasoning_effort` (or a Responses request's `reasoning.summary`) -> `thinkingConfig` (convertToGeminiThinking).
  */
 export function convertToGeminiRequest(request: ChatRequest, options: GeminiContentsOptions = {}): GeminiRequestBody {
   rejectUnsupportedGeminiParams(request);
   const { systemInstruction, contents } = convertToGeminiContents(request.messages, options);
-  const tools = convertToGeminiTools(request);
   const stop = typeof request.stop === 'string' ? [request.stop] : (request.stop ?? undefined);
   const format = request.response_format;
-  const jsonAnswer = format?.type === 'json_object' || format?.type === 'json_schema';
-  if (jsonAnswer && tools.tools && isGemini2OrOlder(request.model)) {
-    // Gemini 2.x answers function tools with a JSON response with a 400 ("Function calling with a
-    // response mime type: 'application/json' is unsupported"), where OpenAI takes both (an agent's
-    // tools and its structured final answer): a refusal here lets a route serve it from another model.
+  const plan = planJsonFormat(request);
+  if (plan === 'refused') {
     throw GatewayError.invalidRequest(
-      `response_format ${format.type} together with tools is not supported by Gemini 2.x models (Gemini 3 and later take both).`,
+      'response_format json_object together with tools is not supported by Gemini 2.x models (json_schema is; Gemini 3 and later take both).',
       'response_format',
       'unsupported_parameter',
     );
   }
+  const tools = plan === 'function' ? addJsonAnswerFunction(request, convertToGeminiTools(request)) : convertToGeminiTools(request);
+  const jsonAnswer = plan === 'native';
   const maxTokens = request.max_completion_tokens ?? request.max_tokens;
   const thinkingConfig = convertToGeminiThinking(request);
   const generationConfig: GeminiGenerationConfig = {
@@ -42,7 +41,7 @@ export function convertToGeminiRequest(request: ChatRequest, options: GeminiCont
     ...(request.n != null && request.n !== 1 ? { candidateCount: request.n } : {}),
     ...(request.seed != null ? { seed: request.seed } : {}),
     ...(jsonAnswer ? { responseMimeType: 'application/json' } : {}),
-    ...(format?.type === 'json_schema' && format.json_schema.schema
+    ...(jsonAnswer && format?.type === 'json_schema' && format.json_schema.schema
       ? { responseSchema: convertJsonSchemaToGemini(format.json_schema.schema, 'response_format.json_schema.schema') }
       : {}),
     ...(thinkingConfig ? { thinkingConfig } : {}),

@@ -4,12 +4,12 @@ import { ProviderError } from '../provider';
 import { transformGeminiStream } from './gemini-stream';
 import { mintToolCallId } from './mint-tool-call-id';
 
-async function run(events: object[], onThoughtSignature?: (toolCallId: string, signature: string) => void): Promise<ChatChunk[]> {
+async function run(events: object[], onThoughtSignature?: (toolCallId: string, signature: string) => void, answerFunction?: string): Promise<ChatChunk[]> {
   async function* source(): AsyncGenerator<SseEvent> {
     for (const e of events) yield { data: JSON.stringify(e) };
   }
   const out: ChatChunk[] = [];
-  for await (const c of transformGeminiStream(source(), { created: 5, model: 'gemini-2.5-flash', onThoughtSignature })) out.push(c);
+  for await (const c of transformGeminiStream(source(), { created: 5, model: 'gemini-2.5-flash', onThoughtSignature, answerFunction })) out.push(c);
   return out;
 }
 
@@ -102,5 +102,27 @@ describe('transformGeminiStream', () => {
     ]);
     expect(reported).toEqual([[ids[0], 'SIG_1']]);
     expect(JSON.stringify(chunks)).not.toContain('SIG_1');
+  });
+
+  it('streams a call of the answer function as one content delta, never a tool-call delta, and finishes with stop', async () => {
+    const chunks = await run(
+      [
+        { candidates: [{ content: { parts: [{ text: 'Here it is.' }] } }], responseId: 'r1' },
+        { candidates: [{ content: { parts: [{ functionCall: { name: 'answer', args: { time: 'noon' } }, thoughtSignature: 'SIG_A' }] }, finishReason: 'STOP' }], responseId: 'r1' },
+      ],
+      undefined,
+      'answer',
+    );
+    expect(chunks).toEqual([delta({ role: 'assistant', content: '' }), delta({ content: '{"time":"noon"}' }), delta({}, 'stop')]);
+  });
+
+  it('streams real calls as tool-call deltas beside the answer function, and held text when no answer came', async () => {
+    const called = await run([{ candidates: [{ content: { parts: [{ text: 'Checking.' }, { functionCall: { name: 'get_time', args: {} } }] }, finishReason: 'STOP' }], responseId: 'r1' }], undefined, 'answer');
+    expect(called).toEqual([
+      delta({ role: 'assistant', content: '' }),
+      delta({ tool_calls: [{ index: 0, id: mintToolCallId({ responseId: 'r1', candidateIndex: 0, toolIndex: 0, name: 'get_time', args: '{}' }), type: 'function', function: { name: 'get_time', arguments: '{}' } }] }),
+      delta({ content: 'Checking.' }),
+      delta({}, 'tool_calls'),
+    ]);
   });
 });

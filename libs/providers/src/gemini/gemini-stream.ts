@@ -16,6 +16,8 @@ export interface GeminiStreamContext {
   model: string;
   /** Told the thoughtSignature of each function call, with the tool call id minted for it, before its chunk. */
   onThoughtSignature?: (toolCallId: string, signature: string) => void;
+  /** The function whose call is the answer (json_schema beside tools on Gemini 2.x: json-answer-function.ts). */
+  answerFunction?: string;
 }
 
 /**
@@ -27,7 +29,10 @@ export interface GeminiStreamContext {
  * `reasoning_content` deltas, text as `content` deltas; function calls arrive whole, so
  * each becomes one tool-call delta with its minted id, name and complete arguments (its thoughtSignature,
  * on the same part, goes to `onThoughtSignature`); a `finishReason`
- * gives the finish chunk. After the stream, a last chunk with `choices: []` carries the final usage.
+ * gives the finish chunk. With `answerFunction`, a call of it is the answer: one `content` delta with its
+ * arguments, never a tool-call delta; the candidate's text is held until it finishes and sent only if no
+ * answer came (as convertGeminiResponse, which gives the answer in place of the text).
+ * After the stream, a last chunk with `choices: []` carries the final usage.
  * An `{ "error": ... }` event after HTTP 200 is thrown as a ProviderError; a stream that ends before
  * any candidate finished was cut short (`malformed_response`).
  */
@@ -37,7 +42,7 @@ export async function* transformGeminiStream(events: AsyncIterable<SseEvent>, co
   let usage: GeminiUsage | undefined;
   let sentAnything = false;
   let finishedAny = false;
-  const candidates = new Map<number, { toolCount: number }>();
+  const candidates = new Map<number, { toolCount: number; heldText: string; answered: boolean }>();
 
   const chunk = (index: number, delta: ChunkDelta, finish: FinishReason | null = null): ChatChunk => ({
     id: id ?? '',
@@ -71,21 +76,33 @@ export async function* transformGeminiStream(events: AsyncIterable<SseEvent>, co
       const index = candidate.index ?? position;
       let state = candidates.get(index);
       if (!state) {
-        state = { toolCount: 0 };
+        state = { toolCount: 0, heldText: '', answered: false };
         candidates.set(index, state);
         sentAnything = true;
         yield chunk(index, { role: 'assistant', content: '' });
       }
-      const { reasoning, text, toolCalls, thoughtSignatures } = readCandidate(candidate, { responseId: id, candidateIndex: index, firstToolIndex: state.toolCount });
+      const { reasoning, text, answer, toolCalls, thoughtSignatures } = readCandidate(candidate, {
+        responseId: id,
+        candidateIndex: index,
+        firstToolIndex: state.toolCount,
+        answerFunction: context.answerFunction,
+      });
       for (const { toolCallId, signature } of thoughtSignatures) context.onThoughtSignature?.(toolCallId, signature);
       if (reasoning) yield chunk(index, { reasoning_content: reasoning });
-      if (text) yield chunk(index, { content: text });
+      if (context.answerFunction) state.heldText += text;
+      else if (text) yield chunk(index, { content: text });
+      if (answer !== undefined && !state.answered) {
+        state.answered = true;
+        yield chunk(index, { content: answer });
+      }
       for (const call of toolCalls) {
         if (call.type !== 'function') continue;
         yield chunk(index, { tool_calls: [{ index: state.toolCount++, id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments } }] });
       }
       if (candidate.finishReason) {
         finishedAny = true;
+        if (state.heldText && !state.answered) yield chunk(index, { content: state.heldText });
+        state.heldText = '';
         yield chunk(index, {}, mapGeminiFinishReason(candidate.finishReason, state.toolCount > 0));
       }
     }

@@ -10,6 +10,7 @@ import { convertToGeminiEmbedRequests } from './convert-to-gemini-embed-request'
 import { convertToGeminiRequest } from './convert-to-gemini-request';
 import { geminiResponseSchema, type GeminiError, type GeminiRequestBody } from './gemini-api';
 import { transformGeminiStream } from './gemini-stream';
+import { jsonAnswerFunctionName } from './json-answer-function';
 import { parseGeminiError, refineGeminiError } from './map-gemini-error';
 import { InMemoryThoughtSignatureStore, type ThoughtSignatureStore } from './thought-signature-store';
 
@@ -25,6 +26,9 @@ export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.co
  * Thought signatures: Gemini's thinking models put a `thoughtSignature` on function calls and Gemini 3
  * wants it back with the call next turn; OpenAI's format has no field for it. The provider keeps each one
  * (see ThoughtSignatureStore) under the tool call id it minted, which the client sends back.
+ *
+ * `response_format: json_schema` beside function tools on Gemini 2.x: the answer comes as a call of a
+ * function named after the schema (json-answer-function.ts), returned as the message content.
  */
 export class GeminiProvider implements ChatProvider {
   readonly id: string;
@@ -69,6 +73,7 @@ export class GeminiProvider implements ChatProvider {
       created: this.nowSeconds(),
       model: call.request.model,
       onThoughtSignature: this.signatureKeeper(call),
+      answerFunction: jsonAnswerFunctionName(call.request),
     });
   }
 
@@ -82,7 +87,12 @@ export class GeminiProvider implements ChatProvider {
         if (res.status >= 400) throw await geminiErrorFromResponse(res);
         let sentAnything = false;
         try {
-          const context = { created: provider.nowSeconds(), model: call.request.model, onThoughtSignature: provider.signatureKeeper(call) };
+          const context = {
+            created: provider.nowSeconds(),
+            model: call.request.model,
+            onThoughtSignature: provider.signatureKeeper(call),
+            answerFunction: jsonAnswerFunctionName(call.request),
+          };
           for await (const chunk of transformGeminiStream(parseSse(res.body), context)) {
             sentAnything = true;
             yield chunk;
