@@ -244,12 +244,13 @@ type ContentBlock = { type?: string; thinking?: unknown; signature?: unknown; da
 /**
  * Models whose thinking blocks come back with empty text unless the request asks for
  * `thinking.display: "summarized"` (Opus 4.7 and later default to `omitted`; the signature still
- * carries the thinking). https://platform.claude.com/docs/build-with-claude/thinking#controlling-thinking-display
+ * carries the thinking); any model's do with `display: "omitted"`. https://platform.claude.com/docs/build-with-claude/thinking#controlling-thinking-display
  */
 const OMITS_THINKING = /^claude-[a-z]+-(4-([7-9]|[1-9]\d)(?!\d)|[5-9])/;
 
 function omitsThinking(model: string, body: unknown): boolean {
-  return OMITS_THINKING.test(model) && (body as { thinking?: { display?: unknown } } | undefined)?.thinking?.display !== 'summarized';
+  const display = (body as { thinking?: { display?: unknown } } | undefined)?.thinking?.display;
+  return display === 'omitted' || (OMITS_THINKING.test(model) && display !== 'summarized');
 }
 
 /** A JSON answer as `display: omitted` gives it: each thinking block's text empty. */

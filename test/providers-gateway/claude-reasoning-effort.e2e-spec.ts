@@ -29,6 +29,8 @@ models:
 ${fakes.modelsYaml}
   - { id: haiku55, catalog: claude-haiku-5-5 }
   - { id: opus55, catalog: claude-opus-5-5 }
+  - { id: opus55-shown, catalog: claude-opus-5-5, thinking_display: summarized }
+  - { id: sonnet-hidden, catalog: claude-sonnet-4, thinking_display: omitted }
   - { id: haiku35, catalog: claude-3-5-haiku }
   # the cheapest, so the bandit tries it first
   - { id: sonnet-cheap, catalog: claude-sonnet-4, input_per_1m: 0.01, output_per_1m: 0.01 }
@@ -98,6 +100,19 @@ routes:
     // Claude 4.5 and older show their thinking anyway: nothing more is sent.
     await stack.client.responses.create({ model: 'sonnet', input: 'Hi [fixture:thinking-text]', reasoning: { effort: 'low', summary: 'auto' } });
     expect(sent().thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
+  });
+
+  it("sends a model's thinking_display whenever it thinks: summarized shows Opus 5.5's thinking in a chat answer, omitted hides Sonnet 4's", async () => {
+    const shown = await stack.client.chat.completions.create({ model: 'opus55-shown', messages: hi });
+    expect(sent().thinking).toEqual({ type: 'adaptive', display: 'summarized' });
+    expect(reasoningOf(shown.choices[0].message)).toBe(THOUGHT);
+    const hidden = await stack.client.chat.completions.create({ model: 'sonnet-hidden', messages: hi, reasoning_effort: 'low' });
+    expect(sent().thinking).toEqual({ type: 'enabled', budget_tokens: 1024, display: 'omitted' });
+    expect(hidden.choices[0].message.content).toBe('Hello! How can I help you today?');
+    expect(reasoningOf(hidden.choices[0].message) ?? '').toBe('');
+    // Thinking off on the call: no thinking field at all.
+    await stack.client.chat.completions.create({ model: 'sonnet-hidden', messages: hi });
+    expect(sent()).not.toHaveProperty('thinking');
   });
 
   it("maps the Responses API's reasoning.effort the same way", async () => {

@@ -1,5 +1,5 @@
 import type { ParamRules } from '../../providers/src/catalog/param-rules';
-import type { ThinkingMode } from '../../providers/src/catalog/thinking-mode';
+import type { ThinkingDisplay, ThinkingMode } from '../../providers/src/catalog/thinking-mode';
 import type { ProviderSettings } from '../../providers/src/provider-settings';
 import type { PromptTransformConfig } from './prompt-template.schema';
 import type { ValidatorConfig } from './router-config.schema';
@@ -36,6 +36,8 @@ export interface ModelSpec {
   shutdownDate?: string;
   /** Whether the model thinks on the gateway's calls (`thinking`, from the catalog or the config); unset: not known. */
   thinking?: ThinkingMode;
+  /** Claude models: what their thinking blocks carry back (`thinking_display`); unset: the model's default. */
+  thinkingDisplay?: ThinkingDisplay;
 }
 
 export interface LongContextPrices { abovePromptTokens: number; inputPer1M: number; outputPer1M: number; cachedInputPer1M?: number }

@@ -9,7 +9,7 @@ type ResolvedModelConfig = RouterConfigFile['models'][number];
 export function modelExtras(
   m: ResolvedModelConfig,
   templates: RouterConfigFile['prompt_templates'],
-): Pick<ModelSpec, 'cachedInputPer1M' | 'maxOutputTokens' | 'capabilities' | 'paramRules' | 'tokenizer' | 'family' | 'promptTemplate' | 'shutdownDate' | 'longContext' | 'tokenScale' | 'thinking'> {
+): Pick<ModelSpec, 'cachedInputPer1M' | 'maxOutputTokens' | 'capabilities' | 'paramRules' | 'tokenizer' | 'family' | 'promptTemplate' | 'shutdownDate' | 'longContext' | 'tokenScale' | 'thinking' | 'thinkingDisplay'> {
   const paramRules = paramRulesOf(m);
   // The catalog's shutdown date applies only while the model calls the catalog's upstream.
   const entry = m.catalog ? findCatalogModel(m.catalog) : undefined;
@@ -24,6 +24,7 @@ export function modelExtras(
     ...(m.token_scale !== undefined && m.token_scale !== 1 ? { tokenScale: m.token_scale } : {}),
     family: m.family,
     ...(m.thinking !== undefined ? { thinking: m.thinking } : {}),
+    ...(m.thinking_display !== undefined ? { thinkingDisplay: m.thinking_display } : {}),
     ...(shutdownDate ? { shutdownDate } : {}),
     ...(m.long_context
       ? {

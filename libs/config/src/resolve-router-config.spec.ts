@@ -120,6 +120,25 @@ models:
     expect(['o55', 'o55-other', 'h45', 'h45-thinking', 'raw'].map((id) => config.models.get(id)?.thinking)).toEqual(['always', undefined, 'off', 'always', undefined]);
   });
 
+  it("takes a Claude model's thinking_display, and refuses it on another provider's model", () => {
+    const config = loadConfig({
+      ...keys,
+      ROUTER_CONFIG: writeConfig(`
+providers:
+  - { id: claude, preset: anthropic }
+models:
+  - { id: o55, catalog: claude-opus-5-5, thinking_display: summarized }
+  - { id: h45, catalog: claude-haiku-4-5 }
+`),
+    });
+    expect(['o55', 'h45'].map((id) => config.models.get(id)?.thinkingDisplay)).toEqual(['summarized', undefined]);
+    const problems = (models: string) => problemsOf(() => loadConfig({ ...keys, ROUTER_CONFIG: writeConfig(`\nproviders:\n  - { id: oai, preset: openai }\nmodels:\n${models}\n`) }));
+    expect(problems('  - { id: mini, catalog: gpt-4o-mini, thinking_display: summarized }')).toContain(
+      'models.0.thinking_display: model "mini": thinking_display is Claude\'s (provider kind anthropic); provider "oai" is kind openai-compatible',
+    );
+    expect(problems('  - { id: mini, catalog: gpt-4o-mini, thinking_display: shown }')).toContain('models.0.thinking_display:');
+  });
+
   it('takes provider, upstream, prices, context window and capabilities from the catalog; explicit fields win', () => {
     const config = loadConfig({
       ...keys,

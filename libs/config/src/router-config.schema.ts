@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_COUNTER_USD } from '../../budget/src/money';
 import { paramRulesSchema } from '../../providers/src/catalog/param-rules';
-import { thinkingSchema } from '../../providers/src/catalog/thinking-mode';
+import { thinkingDisplaySchema, thinkingSchema } from '../../providers/src/catalog/thinking-mode';
 import { providerKindServesEmbeddings } from '../../providers/src/provider.registry';
 import { capabilitiesSchema, promptTemplateConfigSchema, tokenizerSchema } from './prompt-template.schema';
 import { resolveRouterConfig } from './resolve-router-config';
@@ -123,6 +123,8 @@ export const modelConfigSchema = z
     family: z.string().min(1).optional(),
     /** Whether the model thinks on the gateway's calls (`always` / `off`); from the catalog unless given here. See docs/providers.md. */
     thinking: thinkingSchema.optional(),
+    /** Claude models: what their thinking blocks carry back, `summarized` or `omitted`; unset: the model's default. See docs/providers.md. */
+    thinking_display: thinkingDisplaySchema.optional(),
     /**
      * Time to first token assumed before the gateway has observed the model on streamed requests
      * (routes' `max_ttft_ms`); observations soon outweigh it. See docs/routing.md.
@@ -295,6 +297,9 @@ export const routerConfigSchema = z
       if (!providers.has(m.provider)) ctx.addIssue({ code: 'custom', path: ['models', i, 'provider'], message: `unknown provider "${m.provider}"` });
       else if (m.type === 'embedding' && provider && !providerKindServesEmbeddings(provider.kind)) {
         ctx.addIssue({ code: 'custom', path: ['models', i, 'provider'], message: `embedding model "${m.id}": provider "${m.provider}" (kind ${provider.kind}) has no embeddings API` });
+      }
+      if (m.thinking_display !== undefined && provider && provider.kind !== 'anthropic') {
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'thinking_display'], message: `model "${m.id}": thinking_display is Claude's (provider kind anthropic); provider "${m.provider}" is kind ${provider.kind}` });
       }
       // An embedding model has no output tokens: only its input price is checked.
       for (const problem of pricingProblems(m, provider?.base_url, m.type === 'embedding' ? ['input_per_1m'] : undefined)) ctx.addIssue({ code: 'custom', path: ['models', i, problem.field], message: problem.message });

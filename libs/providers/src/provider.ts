@@ -1,5 +1,5 @@
 import type { ChatChunk, ChatRequest, ChatResponse, EmbeddingsRequest, EmbeddingsResponse } from '../../core/src';
-import type { ThinkingMode } from './catalog/thinking-mode';
+import type { ThinkingDisplay, ThinkingMode } from './catalog/thinking-mode';
 
 /** What the gateway hands an adapter: an OpenAI-format request whose `model` is already the upstream name. */
 export interface ProviderCall {
@@ -20,6 +20,8 @@ export interface ProviderCall {
   maxOutputTokens?: number;
   /** Whether the model thinks on this call (`ModelSpec.thinking`); unset: not known. */
   thinking?: ThinkingMode;
+  /** What the model's thinking blocks carry back (`ModelSpec.thinkingDisplay`); unset: its default. */
+  thinkingDisplay?: ThinkingDisplay;
   /**
    * Whether the model can think when a request asks (`reasoning_effort`): its `capabilities.reasoning`.
    * Unset: not known, and an adapter that must turn thinking on (Anthropic's) refuses the request.

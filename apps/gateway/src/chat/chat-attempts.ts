@@ -17,6 +17,7 @@ export const CHAT_ATTEMPTS: AttemptKind<ChatRequest, ModelSpec, ProviderCall> = 
     timeouts: providerTimeouts(timeouts),
     maxOutputTokens: model.maxOutputTokens,
     ...(model.thinking ? { thinking: model.thinking } : {}),
+    ...(model.thinkingDisplay ? { thinkingDisplay: model.thinkingDisplay } : {}),
     ...(model.capabilities ? { canThink: model.capabilities.reasoning } : {}),
   }),
   promptParam: 'messages',

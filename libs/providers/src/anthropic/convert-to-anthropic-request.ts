@@ -3,7 +3,7 @@ import { GatewayError, type ChatRequest } from '../../../core/src';
 import type { ProviderCall } from '../provider';
 import type { AnthropicRequestBody } from './anthropic-api';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages';
-import { mayTurnThinkingOn, planAnthropicThinking, sizeThinking, summaryDisplay, turnsThinkingOn } from './convert-to-anthropic-thinking';
+import { mayTurnThinkingOn, planAnthropicThinking, sizeThinking, turnsThinkingOn, withThinkingDisplay } from './convert-to-anthropic-thinking';
 import { convertToAnthropicTools } from './convert-to-anthropic-tools';
 import { rejectUnsupportedAnthropicParams } from './reject-unsupported-params';
 
@@ -38,7 +38,7 @@ export interface AnthropicRequest {
  * (`thinking`: convertToAnthropicMessages sends echoed thinking only to one that may) and whether it
  * can think when asked (`canThink`).
  */
-export function convertToAnthropicRequest(request: ChatRequest, model: Pick<ProviderCall, 'maxOutputTokens' | 'thinking' | 'canThink'> = {}): AnthropicRequest {
+export function convertToAnthropicRequest(request: ChatRequest, model: Pick<ProviderCall, 'maxOutputTokens' | 'thinking' | 'thinkingDisplay' | 'canThink'> = {}): AnthropicRequest {
   rejectUnsupportedAnthropicParams(request);
   let plan = planAnthropicThinking(request.reasoning_effort, { model: request.model, mode: model.thinking, canThink: model.canThink });
   // Thinking turned on for this call: the thinking a client echoed back goes to the model too.
@@ -88,7 +88,7 @@ export function convertToAnthropicRequest(request: ChatRequest, model: Pick<Prov
     ...(tool_choice ? { tool_choice } : {}),
   };
   Object.assign(body, sizeThinking(plan, body, request));
-  const thinking = summaryDisplay(body.thinking, request, { model: request.model, mode: model.thinking });
+  const thinking = withThinkingDisplay(body.thinking, request, { model: request.model, mode: model.thinking, display: model.thinkingDisplay });
   if (thinking) body.thinking = thinking;
   return { body, ...(jsonTool ? { jsonTool } : {}) };
 }

@@ -1,7 +1,7 @@
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { REASONING_SUMMARY, type ChatRequest, type ChatRequestMarks } from '../../../core/src';
 import type { AnthropicRequestBody } from './anthropic-api';
-import { mayTurnThinkingOn, planAnthropicThinking, sizeThinking, summaryDisplay, THINKING_BUDGET } from './convert-to-anthropic-thinking';
+import { mayTurnThinkingOn, planAnthropicThinking, sizeThinking, withThinkingDisplay, THINKING_BUDGET } from './convert-to-anthropic-thinking';
 
 const unsupported = expect.objectContaining({ status: 400, param: 'reasoning_effort', code: 'unsupported_parameter' });
 
@@ -118,21 +118,31 @@ describe('sizeThinking', () => {
   });
 });
 
-describe('summaryDisplay', () => {
+describe('withThinkingDisplay', () => {
   const summary = { model: 'm', messages: [], [REASONING_SUMMARY]: true } as ChatRequest & ChatRequestMarks;
   const chat = { model: 'm', messages: [] } as ChatRequest;
 
   it('asks Claude 4.7 and later for summarized thinking when a reasoning summary is wanted and the model thinks on the call', () => {
-    expect(summaryDisplay({ type: 'adaptive' }, summary, { model: 'claude-haiku-5-5', mode: 'off' })).toEqual({ type: 'adaptive', display: 'summarized' });
+    expect(withThinkingDisplay({ type: 'adaptive' }, summary, { model: 'claude-haiku-5-5', mode: 'off' })).toEqual({ type: 'adaptive', display: 'summarized' });
     // Always thinking, no effort: the thinking field that only sets the display (adaptive is its default).
-    expect(summaryDisplay(undefined, summary, { model: 'claude-opus-5-5', mode: 'always' })).toEqual({ type: 'adaptive', display: 'summarized' });
-    expect(summaryDisplay(undefined, summary, { model: 'claude-opus-4-7', mode: 'off' })).toBeUndefined();
+    expect(withThinkingDisplay(undefined, summary, { model: 'claude-opus-5-5', mode: 'always' })).toEqual({ type: 'adaptive', display: 'summarized' });
+    expect(withThinkingDisplay(undefined, summary, { model: 'claude-opus-4-7', mode: 'off' })).toBeUndefined();
   });
 
   it('leaves the model default for a chat request, and for models that show their thinking anyway', () => {
-    expect(summaryDisplay({ type: 'adaptive' }, chat, { model: 'claude-opus-5-5', mode: 'always' })).toEqual({ type: 'adaptive' });
-    expect(summaryDisplay(undefined, chat, { model: 'claude-opus-5-5', mode: 'always' })).toBeUndefined();
-    expect(summaryDisplay({ type: 'adaptive' }, summary, { model: 'claude-sonnet-4-6', mode: 'off' })).toEqual({ type: 'adaptive' });
-    expect(summaryDisplay({ type: 'enabled', budget_tokens: 1024 }, summary, { model: 'claude-sonnet-4-5', mode: 'off' })).toEqual({ type: 'enabled', budget_tokens: 1024 });
+    expect(withThinkingDisplay({ type: 'adaptive' }, chat, { model: 'claude-opus-5-5', mode: 'always' })).toEqual({ type: 'adaptive' });
+    expect(withThinkingDisplay(undefined, chat, { model: 'claude-opus-5-5', mode: 'always' })).toBeUndefined();
+    expect(withThinkingDisplay({ type: 'adaptive' }, summary, { model: 'claude-sonnet-4-6', mode: 'off' })).toEqual({ type: 'adaptive' });
+    expect(withThinkingDisplay({ type: 'enabled', budget_tokens: 1024 }, summary, { model: 'claude-sonnet-4-5', mode: 'off' })).toEqual({ type: 'enabled', budget_tokens: 1024 });
+  });
+
+  it("sends the model's thinking_display whenever it thinks on the call, chat or Responses", () => {
+    const summarized = { model: 'claude-opus-5-5', mode: 'always' as const, display: 'summarized' as const };
+    expect(withThinkingDisplay(undefined, chat, summarized)).toEqual({ type: 'adaptive', display: 'summarized' });
+    expect(withThinkingDisplay({ type: 'enabled', budget_tokens: 2048 }, chat, { model: 'claude-sonnet-4-5', mode: 'off', display: 'omitted' })).toEqual({ type: 'enabled', budget_tokens: 2048, display: 'omitted' });
+    // omitted wins over a summary request: the operator chose speed.
+    expect(withThinkingDisplay({ type: 'adaptive' }, summary, { model: 'claude-haiku-5-5', mode: 'off', display: 'omitted' })).toEqual({ type: 'adaptive', display: 'omitted' });
+    // Thinking off on the call: nothing to display.
+    expect(withThinkingDisplay(undefined, chat, { model: 'claude-haiku-5-5', mode: 'off', display: 'summarized' })).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import type { MessageParam, OutputConfig, ThinkingConfigParam } from '@anthropic-ai/sdk/resources/messages';
 import { GatewayError, REASONING_SUMMARY, type ChatRequest, type ChatRequestMarks } from '../../../core/src';
-import type { ThinkingMode } from '../catalog/thinking-mode';
+import type { ThinkingDisplay, ThinkingMode } from '../catalog/thinking-mode';
 import type { AnthropicRequestBody } from './anthropic-api';
 import { claudeThinkingForm } from './claude-thinking-form';
 
@@ -114,21 +114,26 @@ export function sizeThinking(plan: AnthropicThinkingPlan, body: AnthropicRequest
 }
 
 /**
- * A Responses request that asks for a reasoning summary (`REASONING_SUMMARY`) gets Claude's thinking as
- * that summary. Claude 4.7 and later return their thinking blocks empty unless the request asks for
- * `thinking.display: 'summarized'` (claudeThinkingForm's `omitsThinking`), so the summary would be
- * empty: ask for it wherever the model thinks on this call, its thinking turned on by the effort or
- * always on. A Chat Completions request keeps the model's default (OpenAI's Chat Completions return no
- * reasoning text; summarized thinking holds the answer's first token back until the summary is written).
+ * `thinking.display` for a call on which the model thinks (thinking turned on by the effort, or
+ * always on): what its thinking blocks carry back.
+ * - The model's `thinking_display` when the operator set one (`summarized` to show Claude 4.7 and later's
+ *   thinking as `reasoning_content` in chat answers too, `omitted` for the answer's text sooner).
+ * - Otherwise the model's own default (`omitted` from Claude 4.7, claudeThinkingForm's `omitsThinking`;
+ *   `summarized` before), except for a Responses request that asks for a reasoning summary
+ *   (`REASONING_SUMMARY`): Claude's thinking is that summary, so a model that would omit it is asked for
+ *   `summarized`. A Chat Completions request keeps the default: OpenAI's return no reasoning text, and
+ *   summarized thinking holds the answer's text back until the summary is written.
  * https://platform.claude.com/docs/build-with-claude/thinking#controlling-thinking-display
  */
-export function summaryDisplay(
+export function withThinkingDisplay(
   thinking: AnthropicRequestBody['thinking'],
   request: ChatRequest & ChatRequestMarks,
-  model: ThinkingModel,
+  model: ThinkingModel & { display?: ThinkingDisplay },
 ): AnthropicRequestBody['thinking'] {
-  if (request[REASONING_SUMMARY] !== true || !claudeThinkingForm(model.model).omitsThinking) return thinking;
-  if (thinking?.type === 'adaptive' || thinking?.type === 'enabled') return { ...thinking, display: 'summarized' };
-  if (thinking === undefined && model.mode === 'always') return { type: 'adaptive', display: 'summarized' };
+  const display = model.display ?? (request[REASONING_SUMMARY] === true && claudeThinkingForm(model.model).omitsThinking ? 'summarized' : undefined);
+  if (display === undefined) return thinking;
+  if (thinking?.type === 'adaptive' || thinking?.type === 'enabled') return { ...thinking, display };
+  // Always thinking, nothing else to send: a thinking field that only sets the display (adaptive is its default).
+  if (thinking === undefined && model.mode === 'always') return { type: 'adaptive', display };
   return thinking;
 }

@@ -12,3 +12,13 @@ import { z } from 'zod';
  */
 export const thinkingSchema = z.enum(['always', 'off']);
 export type ThinkingMode = z.infer<typeof thinkingSchema>;
+
+/**
+ * What a Claude model's thinking blocks carry back (`thinking_display`, sent as the request's
+ * `thinking.display` whenever the model thinks on the call): `summarized`, its readable thinking (as
+ * `reasoning_content`); `omitted`, empty text (the signature still carries it), the answer's text
+ * sooner. Unset: the model's own default (`omitted` on Claude 4.7 and later, `summarized` before), and
+ * `summarized` for a Responses request that asks for a reasoning summary.
+ */
+export const thinkingDisplaySchema = z.enum(['summarized', 'omitted']);
+export type ThinkingDisplay = z.infer<typeof thinkingDisplaySchema>;

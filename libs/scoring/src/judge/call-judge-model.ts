@@ -33,6 +33,7 @@ export function judgeModelCaller(models: ReadonlyMap<string, ModelSpec>, provide
         timeouts: providerTimeouts(timeouts),
         maxOutputTokens: model.maxOutputTokens,
         ...(model.thinking ? { thinking: model.thinking } : {}),
+        ...(model.thinkingDisplay ? { thinkingDisplay: model.thinkingDisplay } : {}),
         ...(model.capabilities ? { canThink: model.capabilities.reasoning } : {}),
       });
       const choice = response.choices?.[0];
