@@ -55,4 +55,15 @@ describe('InProcessCounterStore', () => {
     await s.add([{ key: 'new', amount: 1, ttlMs: 1000 }]);
     expect(s.size).toBe(1);
   });
+
+  it('adds with a `once` key at most once while its entries live, then may add again', async () => {
+    const { s, advance } = store();
+    expect(await s.add([{ key: 'c', amount: 5, ttlMs: 1000 }, { key: 'd', amount: 5, ttlMs: 3000 }], 'once-1')).toBe(true);
+    expect(await s.add([{ key: 'c', amount: 5, ttlMs: 1000 }], 'once-1')).toBe(false);
+    expect(await s.add([{ key: 'c', amount: 7, ttlMs: 1000 }], 'once-2')).toBe(true);
+    expect(await s.sums([['c'], ['d']])).toEqual([12, 5]);
+    advance(3001);
+    expect(await s.add([{ key: 'c', amount: 5, ttlMs: 1000 }], 'once-1')).toBe(true);
+    expect(await s.sums([['c']])).toEqual([5]);
+  });
 });

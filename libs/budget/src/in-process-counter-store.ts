@@ -50,8 +50,15 @@ export class InProcessCounterStore implements CounterStore {
     return { ok: true, refused: -1, sums };
   }
 
-  async add(entries: Array<{ key: string; amount: number; ttlMs: number }>): Promise<void> {
+  async add(entries: Array<{ key: string; amount: number; ttlMs: number }>, once?: string): Promise<boolean> {
+    if (entries.length === 0) return false;
+    if (once !== undefined) {
+      // Kept beside the counters (and swept with them) for as long as the longest entry's counter lives.
+      if (this.read(once) !== 0) return false;
+      this.counters.set(once, { value: 1, expiresAt: this.clock.now() + Math.max(1, ...entries.map((e) => e.ttlMs)) });
+    }
     for (const e of entries) this.write(e.key, e.amount, e.ttlMs);
+    return true;
   }
 
   async sums(groups: string[][]): Promise<number[]> {

@@ -45,11 +45,22 @@ end
 return out
 `;
 
-/** ARGV: per key: amount, ttl ms. */
+/**
+ * ARGV: 1 when the last key is an idempotency key, then per counter key: amount, ttl ms. The
+ * idempotency key is set (SET NX, the longest ttl) in the same script as the additions, and when it
+ * already exists nothing is added: returns 0.
+ */
 const ADD = `
-for i = 1, #KEYS do
-  redis.call('INCRBY', KEYS[i], ARGV[2 * i - 1])
-  local ttl = tonumber(ARGV[2 * i])
+local n = #KEYS
+if ARGV[1] == '1' then
+  n = n - 1
+  local ttl = 0
+  for i = 1, n do ttl = math.max(ttl, tonumber(ARGV[2 * i + 1])) end
+  if not redis.call('SET', KEYS[#KEYS], '1', 'PX', math.max(ttl, 1), 'NX') then return 0 end
+end
+for i = 1, n do
+  redis.call('INCRBY', KEYS[i], ARGV[2 * i])
+  local ttl = tonumber(ARGV[2 * i + 1])
   if redis.call('PTTL', KEYS[i]) < ttl then redis.call('PEXPIRE', KEYS[i], ttl) end
 end
 return 1
@@ -96,11 +107,12 @@ export class RedisCounterStore implements CounterStore {
     return { ok: out[0] === 1, refused: out[1] - 1, sums: out.slice(2).map(Number) };
   }
 
-  async add(entries: Array<{ key: string; amount: number; ttlMs: number }>): Promise<void> {
-    if (entries.length === 0) return;
+  async add(entries: Array<{ key: string; amount: number; ttlMs: number }>, once?: string): Promise<boolean> {
+    if (entries.length === 0) return false;
     const keys = entries.map((e) => this.k(e.key));
-    const args = entries.flatMap((e) => [e.amount, Math.ceil(e.ttlMs)]);
-    await this.redis.budgetAdd(keys.length, ...keys, ...args);
+    if (once !== undefined) keys.push(this.k(once));
+    const args = [once === undefined ? 0 : 1, ...entries.flatMap((e) => [e.amount, Math.ceil(e.ttlMs)])];
+    return (await this.redis.budgetAdd(keys.length, ...keys, ...args)) === 1;
   }
 
   async sums(groups: string[][]): Promise<number[]> {
