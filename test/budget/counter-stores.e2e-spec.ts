@@ -51,9 +51,9 @@ describe.each([
       { key: 'once-a', amount: 11, ttlMs: 60_000 },
       { key: 'once-b', amount: 3, ttlMs: 120_000 },
     ];
-    const added = await Promise.all(Array.from({ length: 50 }, () => store.add(entries, 'settled:call-1')));
+    const added = await Promise.all(Array.from({ length: 50 }, () => store.add(entries, { key: 'settled:call-1', ttlMs: 60_000 })));
     expect(added.filter(Boolean)).toHaveLength(1);
-    expect(await store.add(entries, 'settled:call-2')).toBe(true);
+    expect(await store.add(entries, { key: 'settled:call-2', ttlMs: 60_000 })).toBe(true);
     await store.add(entries);
     expect(await store.sums([['once-a'], ['once-b']])).toEqual([33, 9]);
   });

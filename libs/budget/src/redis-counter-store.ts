@@ -46,17 +46,16 @@ return out
 `;
 
 /**
- * ARGV: 1 when the last key is an idempotency key, then per counter key: amount, ttl ms. The
- * idempotency key is set (SET NX, the longest ttl) in the same script as the additions, and when it
+ * ARGV: the idempotency key's ttl ms when the last key is one (0 when none), then per counter key:
+ * amount, ttl ms. The idempotency key is set (SET NX) in the same script as the additions, and when it
  * already exists nothing is added: returns 0.
  */
 const ADD = `
 local n = #KEYS
-if ARGV[1] == '1' then
+local onceTtl = tonumber(ARGV[1])
+if onceTtl > 0 then
   n = n - 1
-  local ttl = 0
-  for i = 1, n do ttl = math.max(ttl, tonumber(ARGV[2 * i + 1])) end
-  if not redis.call('SET', KEYS[#KEYS], '1', 'PX', math.max(ttl, 1), 'NX') then return 0 end
+  if not redis.call('SET', KEYS[#KEYS], '1', 'PX', onceTtl, 'NX') then return 0 end
 end
 for i = 1, n do
   redis.call('INCRBY', KEYS[i], ARGV[2 * i])
@@ -107,11 +106,11 @@ export class RedisCounterStore implements CounterStore {
     return { ok: out[0] === 1, refused: out[1] - 1, sums: out.slice(2).map(Number) };
   }
 
-  async add(entries: Array<{ key: string; amount: number; ttlMs: number }>, once?: string): Promise<boolean> {
+  async add(entries: Array<{ key: string; amount: number; ttlMs: number }>, once?: { key: string; ttlMs: number }): Promise<boolean> {
     if (entries.length === 0) return false;
     const keys = entries.map((e) => this.k(e.key));
-    if (once !== undefined) keys.push(this.k(once));
-    const args = [once === undefined ? 0 : 1, ...entries.flatMap((e) => [e.amount, Math.ceil(e.ttlMs)])];
+    if (once) keys.push(this.k(once.key));
+    const args = [once ? Math.max(1, Math.ceil(once.ttlMs)) : 0, ...entries.flatMap((e) => [e.amount, Math.ceil(e.ttlMs)])];
     return (await this.redis.budgetAdd(keys.length, ...keys, ...args)) === 1;
   }
 

@@ -1,6 +1,6 @@
 import type { BudgetDefinition } from './budget-definition';
 import { InProcessCounterStore } from './in-process-counter-store';
-import { budgetWithoutRoom, hardLimitChecks, SettledSpendCounter, settledSpendAdds } from './settled-spend';
+import { budgetWithoutRoom, hardLimitChecks, SETTLED_SPEND_ONCE_TTL_MS, SettledSpendCounter, settledSpendAdds } from './settled-spend';
 
 const budget = (id: string, scope: BudgetDefinition['scope'], subject: string, period: BudgetDefinition['period'] = { kind: 'day' }): BudgetDefinition => ({
   id,
@@ -99,6 +99,20 @@ describe('SettledSpendCounter', () => {
     await counter.count([{ payer, costUsd: 0.05 }]);
     await counter.count([{ payer, costUsd: 0.05 }]);
     expect(await store.sums([['b:t1:d2026-12-07']])).toEqual([400_000_000]);
+  });
+
+  it("keeps a spend's mark for a day, not for its budget's whole (weekly) period", async () => {
+    let now = NOW;
+    const moving = { now: () => now };
+    const store = new InProcessCounterStore(moving);
+    const counter = new SettledSpendCounter(async () => [budget('w1', 'tenant', 'acme', { kind: 'week' })], store, moving);
+    await counter.count([{ payer, costUsd: 0.1, id: 'call-1' }]);
+    now += SETTLED_SPEND_ONCE_TTL_MS - 1;
+    await counter.count([{ payer, costUsd: 0.1, id: 'call-1' }]);
+    expect(await store.sums([['b:w1:w2026-12-07']])).toEqual([100_000_000]);
+    now += 2;
+    await counter.count([{ payer, costUsd: 0.1, id: 'call-1' }]);
+    expect(await store.sums([['b:w1:w2026-12-07']])).toEqual([200_000_000]);
   });
 
   it("finds no room once the tenant's hard limit cannot take the cost, whatever its soft limit", async () => {

@@ -18,6 +18,13 @@ export function settledSpendOnceKey(id: string): string {
 }
 
 /**
+ * How long a settled spend's mark is kept: its retries come within minutes (a queue's backoff, the
+ * worker's next judge call), and one mark per judge call for a monthly budget's whole period would
+ * grow Redis for nothing. Never longer than the counters it guards.
+ */
+export const SETTLED_SPEND_ONCE_TTL_MS = 24 * 3600_000;
+
+/**
  * The first hard limit among a payer's budgets (the ones `settledSpendAdds` counts in) whose spent
  * sum leaves no room for `costUsd` more, with `sums` each check's counters summed now (nano-dollars,
  * in `hardLimitChecks`'s order); undefined when all have room. A cost exactly filling a limit fits, as a
@@ -86,7 +93,11 @@ export class SettledSpendCounter {
     const now = this.clock.now();
     const once = spends.filter((s) => s.id !== undefined);
     const plain = spends.filter((s) => s.id === undefined);
-    for (const spend of once) await this.store.add(settledSpendAdds(budgets, [spend], now), settledSpendOnceKey(spend.id!));
+    for (const spend of once) {
+      const adds = settledSpendAdds(budgets, [spend], now);
+      const ttlMs = Math.min(SETTLED_SPEND_ONCE_TTL_MS, Math.max(0, ...adds.map((a) => a.ttlMs)));
+      await this.store.add(adds, { key: settledSpendOnceKey(spend.id!), ttlMs });
+    }
     if (plain.length > 0) await this.store.add(settledSpendAdds(budgets, plain, now));
   }
 
