@@ -45,4 +45,16 @@ describe.each([
     await store.seed('s3', 5, 60_000);
     expect(await store.sums([['s2'], ['s3']])).toEqual([10, 5]);
   });
+
+  it('adds with a `once` key at most once, even when 50 copies of the add arrive together (a retry whose first reply was lost)', async () => {
+    const entries = [
+      { key: 'once-a', amount: 11, ttlMs: 60_000 },
+      { key: 'once-b', amount: 3, ttlMs: 120_000 },
+    ];
+    const added = await Promise.all(Array.from({ length: 50 }, () => store.add(entries, { key: 'settled:call-1', ttlMs: 60_000 })));
+    expect(added.filter(Boolean)).toHaveLength(1);
+    expect(await store.add(entries, { key: 'settled:call-2', ttlMs: 60_000 })).toBe(true);
+    await store.add(entries);
+    expect(await store.sums([['once-a'], ['once-b']])).toEqual([33, 9]);
+  });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { budgetsInForce, createCounterStore, SettledSpendCounter, type CounterStore } from '../../../libs/budget/src';
 import type { AppConfig } from '../../../libs/config/src';
 import { seededRandom, systemClock, type Clock, type Random } from '../../../libs/core/src';
@@ -6,7 +7,7 @@ import { join } from 'node:path';
 import { BullmqJobQueue, InProcessJobQueue, LearningSignalSubscriber, SpoolingJobQueue, throttle, withTimeout, type JobQueue } from '../../../libs/queue/src';
 import { ScoreJobHandler } from '../../../libs/scoring/src/score-job.handler';
 import { ModelJudge } from '../../../libs/scoring/src/judge/model-judge';
-import { judgeCallWriter, judgeModelCaller } from '../../../libs/scoring/src/judge/call-judge-model';
+import { judgeBudgetRoom, judgeCallWriter, judgeModelCaller } from '../../../libs/scoring/src/judge/call-judge-model';
 import {
   ArmStatsRepository,
   migrateToLatest,
@@ -106,7 +107,8 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   if (config.inlineWorker || !config.redisUrl) {
     // Judge calls count in the budgets' counters as a worker's do (in process: this gateway's own).
     const budgetSpend = new SettledSpendCounter(() => budgetsInForce(config, new BudgetRepository(database.db)), counters, clock);
-    const judge = new ModelJudge(judgeModelCaller(config.models, providers), judgeCallWriter(requests, budgetSpend), clock);
+    // A call is skipped when the judged request's hard budgets have no room left for its worst case.
+    const judge = new ModelJudge(judgeModelCaller(config.models, providers), judgeCallWriter(requests, budgetSpend), clock, randomUUID, judgeBudgetRoom(config.models, budgetSpend));
     const handler = new ScoreJobHandler(arms, clock, refreshSoon, judge);
     queue = new InProcessJobQueue((job) => handler.handle(job).then(() => undefined), {
       concurrency: config.workerConcurrency,

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { budgetsInForce, RedisCounterStore, SettledSpendCounter } from '../../../libs/budget/src';
 import type { AppConfig } from '../../../libs/config/src';
@@ -9,7 +10,7 @@ import { ModelJudge } from '../../../libs/scoring/src/judge/model-judge';
 import { ScoreJobHandler } from '../../../libs/scoring/src/score-job.handler';
 import { ArmStatsRepository, migrateToLatest, openDatabase, RequestRecordRepository } from '../../../libs/storage/src';
 import { BudgetRepository } from '../../../libs/storage/src/repositories/budget.repository';
-import { judgeCallWriter, judgeModelCaller } from '../../../libs/scoring/src/judge/call-judge-model';
+import { judgeBudgetRoom, judgeCallWriter, judgeModelCaller } from '../../../libs/scoring/src/judge/call-judge-model';
 import { WorkerModule } from './worker.module';
 
 export interface RunningWorker {
@@ -33,7 +34,8 @@ export async function startWorker(config: AppConfig, options: { clock?: Clock } 
   // Their cost counts in the judged request's budgets, in the Redis counters the gateways reserve in.
   const counters = new RedisCounterStore(config.redisUrl, `${config.queuePrefix}:budget`);
   const budgetSpend = new SettledSpendCounter(() => budgetsInForce(config, new BudgetRepository(database.db)), counters, clock);
-  const judge = new ModelJudge(judgeModelCaller(config.models, new ProviderRegistry(config.providers)), judgeCallWriter(requests, budgetSpend), clock);
+  // A call is skipped when the judged request's hard budgets have no room left for its worst case.
+  const judge = new ModelJudge(judgeModelCaller(config.models, new ProviderRegistry(config.providers)), judgeCallWriter(requests, budgetSpend), clock, randomUUID, judgeBudgetRoom(config.models, budgetSpend));
   const handler = new ScoreJobHandler(new ArmStatsRepository(database.db), clock, signal.changed, judge);
   const deadLetters = new DeadLetterQueue(config.redisUrl, config.queuePrefix);
   const app = await NestFactory.createApplicationContext(

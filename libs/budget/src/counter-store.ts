@@ -27,8 +27,12 @@ export interface TryAddResult {
 export interface CounterStore {
   readonly kind: 'redis' | 'in-process';
   tryAdd(lines: CounterLine[]): Promise<TryAddResult>;
-  /** Adds without a limit (settling: actual minus reserved, possibly negative). */
-  add(entries: Array<{ key: string; amount: number; ttlMs: number }>): Promise<void>;
+  /**
+   * Adds without a limit (settling: actual minus reserved, possibly negative). With `once`, the add
+   * happens at most once per `once.key` while that key lives (`once.ttlMs`), set atomically with the
+   * additions: a retry of the same add (its reply lost, its caller retried) counts once. Returns whether it added.
+   */
+  add(entries: Array<{ key: string; amount: number; ttlMs: number }>, once?: { key: string; ttlMs: number }): Promise<boolean>;
   /** Sums of each group of keys. */
   sums(groups: string[][]): Promise<number[]>;
   /** Sets a counter only when it does not exist yet (seeding from the durable ledger). */

@@ -55,4 +55,18 @@ describe('InProcessCounterStore', () => {
     await s.add([{ key: 'new', amount: 1, ttlMs: 1000 }]);
     expect(s.size).toBe(1);
   });
+
+  it('adds with a `once` key at most once while that key lives, then may add again', async () => {
+    const { s, advance } = store();
+    const once1 = { key: 'once-1', ttlMs: 2000 };
+    expect(await s.add([{ key: 'c', amount: 5, ttlMs: 5000 }, { key: 'd', amount: 5, ttlMs: 5000 }], once1)).toBe(true);
+    expect(await s.add([{ key: 'c', amount: 5, ttlMs: 5000 }], once1)).toBe(false);
+    expect(await s.add([{ key: 'c', amount: 7, ttlMs: 5000 }], { key: 'once-2', ttlMs: 2000 })).toBe(true);
+    expect(await s.sums([['c'], ['d']])).toEqual([12, 5]);
+    advance(1999);
+    expect(await s.add([{ key: 'c', amount: 5, ttlMs: 5000 }], once1)).toBe(false);
+    advance(2);
+    expect(await s.add([{ key: 'c', amount: 5, ttlMs: 5000 }], once1)).toBe(true);
+    expect(await s.sums([['c']])).toEqual([17]);
+  });
 });

@@ -50,8 +50,15 @@ export class InProcessCounterStore implements CounterStore {
     return { ok: true, refused: -1, sums };
   }
 
-  async add(entries: Array<{ key: string; amount: number; ttlMs: number }>): Promise<void> {
+  async add(entries: Array<{ key: string; amount: number; ttlMs: number }>, once?: { key: string; ttlMs: number }): Promise<boolean> {
+    if (entries.length === 0) return false;
+    if (once) {
+      // Kept beside the counters, and swept with them once expired.
+      if (this.read(once.key) !== 0) return false;
+      this.counters.set(once.key, { value: 1, expiresAt: this.clock.now() + Math.max(1, once.ttlMs) });
+    }
     for (const e of entries) this.write(e.key, e.amount, e.ttlMs);
+    return true;
   }
 
   async sums(groups: string[][]): Promise<number[]> {

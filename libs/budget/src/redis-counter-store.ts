@@ -45,11 +45,21 @@ end
 return out
 `;
 
-/** ARGV: per key: amount, ttl ms. */
+/**
+ * ARGV: the idempotency key's ttl ms when the last key is one (0 when none), then per counter key:
+ * amount, ttl ms. The idempotency key is set (SET NX) in the same script as the additions, and when it
+ * already exists nothing is added: returns 0.
+ */
 const ADD = `
-for i = 1, #KEYS do
-  redis.call('INCRBY', KEYS[i], ARGV[2 * i - 1])
-  local ttl = tonumber(ARGV[2 * i])
+local n = #KEYS
+local onceTtl = tonumber(ARGV[1])
+if onceTtl > 0 then
+  n = n - 1
+  if not redis.call('SET', KEYS[#KEYS], '1', 'PX', onceTtl, 'NX') then return 0 end
+end
+for i = 1, n do
+  redis.call('INCRBY', KEYS[i], ARGV[2 * i])
+  local ttl = tonumber(ARGV[2 * i + 1])
   if redis.call('PTTL', KEYS[i]) < ttl then redis.call('PEXPIRE', KEYS[i], ttl) end
 end
 return 1
@@ -96,11 +106,12 @@ export class RedisCounterStore implements CounterStore {
     return { ok: out[0] === 1, refused: out[1] - 1, sums: out.slice(2).map(Number) };
   }
 
-  async add(entries: Array<{ key: string; amount: number; ttlMs: number }>): Promise<void> {
-    if (entries.length === 0) return;
+  async add(entries: Array<{ key: string; amount: number; ttlMs: number }>, once?: { key: string; ttlMs: number }): Promise<boolean> {
+    if (entries.length === 0) return false;
     const keys = entries.map((e) => this.k(e.key));
-    const args = entries.flatMap((e) => [e.amount, Math.ceil(e.ttlMs)]);
-    await this.redis.budgetAdd(keys.length, ...keys, ...args);
+    if (once) keys.push(this.k(once.key));
+    const args = [once ? Math.max(1, Math.ceil(once.ttlMs)) : 0, ...entries.flatMap((e) => [e.amount, Math.ceil(e.ttlMs)])];
+    return (await this.redis.budgetAdd(keys.length, ...keys, ...args)) === 1;
   }
 
   async sums(groups: string[][]): Promise<number[]> {

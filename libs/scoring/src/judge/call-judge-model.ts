@@ -1,10 +1,11 @@
-import type { SettledSpendCounter } from '../../../budget/src';
+import { worstCaseCostUsd, type SettledSpendCounter } from '../../../budget/src';
 import type { ModelSpec } from '../../../config/src';
 import { GatewayError, type ChatRequest } from '../../../core/src';
 import { adaptRequestForModel, costUsd, providerTimeouts } from '../../../model-call/src';
 import { ProviderError, type ProviderRegistry } from '../../../providers/src';
+import { CHARS_PER_TOKEN, estimatePromptTokens } from '../../../providers/src/catalog/estimate-prompt-tokens';
 import type { RequestRecordRepository } from '../../../storage/src';
-import { JudgeCallError, type CallJudgeModel, type RecordJudgeCalls } from './model-judge';
+import { JudgeCallError, type CallJudgeModel, type JudgeBudgetRoom, type RecordJudgeCalls } from './model-judge';
 
 /** The whole judge call's limit when its model sets none: a worker slot is not held longer. */
 export const JUDGE_TOTAL_TIMEOUT_MS = 60_000;
@@ -22,8 +23,7 @@ export function judgeModelCaller(models: ReadonlyMap<string, ModelSpec>, provide
     const model = models.get(modelId);
     if (!model) throw new JudgeCallError(`judge model "${modelId}" is not configured in this process`);
     const timeouts = { ...model.timeouts, totalMs: model.timeouts.totalMs ?? JUDGE_TOTAL_TIMEOUT_MS };
-    // A model without structured outputs (its capabilities) is asked for a JSON object instead; the parser checks either.
-    const format: ChatRequest = model.capabilities?.json_schema === false && request.response_format?.type === 'json_schema' ? { ...request, response_format: { type: 'json_object' } } : request;
+    const format = judgeRequestFor(model, request);
     const abort = new AbortController();
     try {
       const response = await providers.get(model.providerId).complete({
@@ -54,6 +54,44 @@ export function judgeModelCaller(models: ReadonlyMap<string, ModelSpec>, provide
   };
 }
 
+/** A model without structured outputs (its capabilities) is asked for a JSON object instead; the parser checks either. */
+function judgeRequestFor(model: ModelSpec, request: ChatRequest): ChatRequest {
+  return model.capabilities?.json_schema === false && request.response_format?.type === 'json_schema' ? { ...request, response_format: { type: 'json_object' } } : request;
+}
+
+/**
+ * The most a judge call can cost, as the gateway prices a request's worst case: its prompt as the
+ * model counts it (exactly for o200k_base, else about four characters per token times the model's
+ * token scale; the response format's schema included) at the input price, and its max_tokens (no more
+ * than the model writes) at the output price.
+ */
+export function judgeWorstCaseUsd(model: ModelSpec, request: ChatRequest): number {
+  const sent = adaptRequestForModel(judgeRequestFor(model, request), model);
+  const schema = sent.response_format ? Math.ceil(JSON.stringify(sent.response_format).length / CHARS_PER_TOKEN) : 0;
+  const estimated = model.tokenizer === 'o200k_base' ? estimatePromptTokens(sent, 'o200k_base') : Math.ceil(estimatePromptTokens(sent, 'estimate') * (model.tokenScale ?? 1));
+  return worstCaseCostUsd(model, estimated + schema, sent.max_completion_tokens ?? sent.max_tokens ?? undefined);
+}
+
+/**
+ * The budget check before a judge call: room for its worst case (judgeWorstCaseUsd) in every hard
+ * budget of the judged request (key, tenant, route, tier: the ones its cost will count in), read from
+ * the shared counters. A model not configured here, or whose adapter refuses the request, is not
+ * priced: the call goes on and fails as unavailable without a cost.
+ */
+export function judgeBudgetRoom(models: ReadonlyMap<string, ModelSpec>, budgets: SettledSpendCounter): JudgeBudgetRoom {
+  return async (modelId, request, payer) => {
+    const model = models.get(modelId);
+    if (!model) return true;
+    let worst: number;
+    try {
+      worst = judgeWorstCaseUsd(model, request);
+    } catch {
+      return true; // the model's adapter refuses the request: the call fails as unavailable, costing nothing
+    }
+    return (await budgets.budgetWithoutRoom(payer, worst)) === undefined;
+  };
+}
+
 /** Why a judge call failed, in words safe to store: the error's kind and status, never the provider's text. */
 export function judgeFailureReason(err: unknown): string {
   if (err instanceof ProviderError) return `${err.kind}${err.upstreamStatus ? ` (HTTP ${err.upstreamStatus})` : ''}`;
@@ -66,11 +104,12 @@ export function judgeFailureReason(err: unknown): string {
  * statement); then their cost is counted in the budgets of the judged request (its key's, tenant's,
  * route's and tier's shared counters), which no reservation covered: the request was served already.
  * A failure of either fails the write, and ModelJudge writes the calls again with the next one (the
- * records are a no-op then; the counters were not added to).
+ * records are a no-op then, and so is the count of a call already counted: by its record id).
  */
 export function judgeCallWriter(requests: RequestRecordRepository, budgets: SettledSpendCounter): RecordJudgeCalls {
   return async (records) => {
     await requests.insertBatch(records.map((r) => r.row), records.map((r) => r.spend));
-    await budgets.count(records.flatMap((r) => (r.spend ? [{ payer: { keyId: r.spend.keyId, tenantId: r.spend.tenantId, route: r.spend.route, tier: r.tier }, costUsd: r.spend.costUsd }] : [])));
+    // Each call counted once by its record id, however often its write is retried (a lost reply included).
+    await budgets.count(records.flatMap((r) => (r.spend ? [{ payer: { keyId: r.spend.keyId, tenantId: r.spend.tenantId, route: r.spend.route, tier: r.tier }, costUsd: r.spend.costUsd, id: String(r.row.id) }] : [])));
   };
 }

@@ -72,4 +72,27 @@ describe('ModelJudge', () => {
     await judge.judge(job);
     expect(written).toEqual(['req-1-judge-c1', 'req-1-judge-c2', 'req-1-judge-c3']);
   });
+
+  it("skips the call when the judged request's budgets have no room for it: no call, no record", async () => {
+    const written: JudgeCallRecord[] = [];
+    const asked: Array<[string, ChatRequest, unknown]> = [];
+    let room = false;
+    const judge = new ModelJudge(
+      async () => reply('{"score": 7}'),
+      async (r) => written.push(...r),
+      clock,
+      () => 'c1',
+      async (model, request, payer) => (asked.push([model, request, payer]), room),
+    );
+    expect(await judge.judge({ ...job, judge: { ...job.judge!, billing: { tenantId: 't1', keyId: 'k1', tier: 'pro' } } })).toEqual({ kind: 'skipped', reason: 'budget' });
+    expect(written).toEqual([]);
+    expect(asked).toEqual([['judge-model', expect.objectContaining({ max_tokens: 64 }), { tenantId: 't1', keyId: 'k1', route: 'support', tier: 'pro' }]]);
+    room = true;
+    expect(await judge.judge(job)).toEqual({ kind: 'verdict', verdict: { score: 7, reason: '' } });
+    expect(written).toHaveLength(1);
+    // A judged request without a payer counts in no budget: not checked.
+    room = false;
+    expect((await judge.judge({ ...job, judge: { ...job.judge!, billing: undefined } })).kind).toBe('verdict');
+    expect(asked).toHaveLength(2);
+  });
 });

@@ -35,6 +35,20 @@ export class JudgeCallError extends Error {
   }
 }
 
+/** Who pays for a judge call: the judged request's tenant, key, route and route tier. */
+export interface JudgePayer {
+  tenantId: string;
+  keyId: string | null;
+  route: string;
+  tier?: string;
+}
+
+/**
+ * Whether the payer's hard budgets have room for this judge call's worst case (its prompt and output
+ * limit at the judge model's prices) in the shared counters; false skips the call.
+ */
+export type JudgeBudgetRoom = (modelId: string, request: ChatRequest, payer: JudgePayer) => Promise<boolean>;
+
 /** A judge call's request record and, when the judged request had a payer, its spend entry. */
 export interface JudgeCallRecord {
   row: NewRequestRow;
@@ -55,7 +69,8 @@ export const MAX_UNWRITTEN_JUDGE_CALLS = 10_000;
 /**
  * The judge of a sampled score job: puts the fixed prompt (buildJudgeRequest) to the route's judge
  * model, records the call (a `judge` request record, attributed to the route, and its spend entry),
- * and reads the verdict. A failure (upstream error, timeout, unreadable verdict) is an `unavailable`
+ * and reads the verdict. It is not called when the judged request's hard budgets have no room left for
+ * its worst case (`skipped: budget`). A failure (upstream error, timeout, unreadable verdict) is an `unavailable`
  * outcome: the response is then scored by its validators alone, never lost nor retried for the judge.
  */
 export class ModelJudge {
@@ -66,12 +81,19 @@ export class ModelJudge {
     private readonly record: RecordJudgeCalls,
     private readonly clock: Clock,
     private readonly callId: () => string = randomUUID,
+    /** Checked before each call of a judged request with a payer; without it every call is made. */
+    private readonly budgetRoom?: JudgeBudgetRoom,
   ) {}
 
   async judge(job: ScoreResponseJob): Promise<JudgeOutcome> {
     const judge = job.judge;
     if (!judge) return { kind: 'skipped', reason: 'not sampled' };
     const request = buildJudgeRequest(judge, { rubric: judge.rubric, maxTokens: judge.maxTokens });
+    // A call that could take a hard budget past its cap is not made (no record, no spend): the validators score alone.
+    if (judge.billing && this.budgetRoom) {
+      const payer: JudgePayer = { tenantId: judge.billing.tenantId, keyId: judge.billing.keyId, route: job.route, ...(judge.billing.tier ? { tier: judge.billing.tier } : {}) };
+      if (!(await this.budgetRoom(judge.modelId, request, payer))) return { kind: 'skipped', reason: 'budget' };
+    }
     const startedAt = this.clock.now();
     // One record per call made (a retried job that calls again is billed again): never deduplicated away.
     const row: NewRequestRow = {
