@@ -111,6 +111,7 @@ describe('convertToAnthropicRequest', () => {
 
     it('sends the same format whether strict is true, false or unset', () => {
       const sent = (strict?: boolean) => convertToAnthropicRequest({ model: 'claude-opus-5-5', messages: user, response_format: { type: 'json_schema', json_schema: { name: 'answer', schema, strict } } }).body.output_config;
+      expect(sent(true)).toEqual({ format: { type: 'json_schema', schema } });
       expect(sent(false)).toEqual(sent(true));
       expect(sent()).toEqual(sent(true));
     });
