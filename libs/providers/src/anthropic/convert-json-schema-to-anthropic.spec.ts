@@ -38,6 +38,14 @@ describe('convertJsonSchemaToAnthropic', () => {
     });
   });
 
+  it('keeps the $defs of a root that is a $ref', () => {
+    const schema = { $ref: '#/$defs/city', $defs: { city: { type: 'object', properties: { name: { type: 'string' } } } } };
+    expect(convertJsonSchemaToAnthropic(schema)).toEqual({
+      $ref: '#/$defs/city',
+      $defs: { city: { type: 'object', properties: { name: { type: 'string' } }, additionalProperties: false } },
+    });
+  });
+
   it('takes a root without a type as an object, oneOf as anyOf, nullable as a null type, and leaves $schema out', () => {
     expect(
       convertJsonSchemaToAnthropic({

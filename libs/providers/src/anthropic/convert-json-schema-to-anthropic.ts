@@ -61,10 +61,6 @@ function refused(why: string): GatewayError {
 function convert(schema: unknown, defs: Defs, counts: Counts, at: string): JsonSchema {
   const node = asRecord(schema);
   if (!node) throw refused(`${at} is not a schema object`);
-  if (node.$ref !== undefined) {
-    resolve(node.$ref, defs);
-    return { $ref: node.$ref };
-  }
   const out: JsonSchema = {};
   const soft: JsonSchema = {};
   if (at === '#') {
@@ -74,6 +70,10 @@ function convert(schema: unknown, defs: Defs, counts: Counts, at: string): JsonS
     }
   } else if (node.$defs !== undefined || node.definitions !== undefined) {
     throw refused(`${at} holds $defs; only the root's are taken`);
+  }
+  if (node.$ref !== undefined) {
+    resolve(node.$ref, defs);
+    return { ...out, $ref: node.$ref };
   }
 
   const literal = (value: unknown) => value === null || typeof value !== 'object';
