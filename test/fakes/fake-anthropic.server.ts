@@ -38,6 +38,15 @@
  * `budget_tokens` (at least 1,024, below `max_tokens`; not on Claude 4.7 and later, which take only
  * adaptive thinking; not with a forced tool choice), adaptive thinking and `output_config.effort` only
  * on Claude 4.6 and later, and no temperature other than 1 while thinking.
+ * Structured outputs, as the Messages API checks `output_config.format` (refuseOutputFormat): only on
+ * Claude 4.5 and later (and names without a version), not after a prefill, and a schema in their subset
+ * (https://platform.claude.com/docs/en/build-with-claude/structured-outputs#json-schema-limitations):
+ * `additionalProperties: false` on every object; only the supported keywords (no `minimum`, `maxLength`,
+ * `maxItems`...); `minItems` 0 or 1; the listed string formats; a `pattern` without backreferences,
+ * lookaround or word boundaries; `enum` of plain values; local `$ref`s to the root's `$defs` /
+ * `definitions`, none recursive; at most 24 optional and 16 union properties. The 400s are in words
+ * of this fake's own (the API's exact wording was not at hand). The answer is then the text the test's
+ * `answer` gives, as for any request.
  */
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -66,7 +75,10 @@ interface FixtureMeta {
   headers?: Record<string, string>;
 }
 
-/** Dynamic mode: text to answer a non-streamed request with, per upstream model (undefined: use the fixture); under a forced tool choice, that tool's input as JSON. */
+/**
+ * Dynamic mode: text to answer a request with, per upstream model (undefined: use the fixture), streamed
+ * (in text deltas of a few characters) or not; under a forced tool choice, that tool's input as JSON.
+ */
 export type AnswerFor = (model: string, body: unknown) => string | undefined;
 
 /** A test's own fixture choice for a request (undefined: the usual choice, below). */
@@ -128,22 +140,29 @@ export async function startFakeAnthropic(options: { fixturesDir?: string; sliceB
           // As Claude 4.6 and later answer a prefill (Anthropic's migration guide: "Prefill removal").
           return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'This model does not support assistant message prefill. The conversation must end with a user message.' } });
         }
+        const formatRefusal = refuseOutputFormat(body, model);
+        if (formatRefusal) return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: formatRefusal } });
         const thinkingOn = ALWAYS_THINKING.test(model) || ['enabled', 'adaptive'].includes(String((body as { thinking?: { type?: unknown } } | undefined)?.thinking?.type));
         const refusal = refuseThinkingConfig(body, model, thinkingOn) ?? refuseWhitespaceText(body) ?? refuseThinking(body, thinkingOn, issued) ?? (PRESERVED_THINKING.test(model) ? refuseChangedPrefix(body, issued) : undefined);
         if (refusal) return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: refusal } });
         const meta = readMeta(dir, fixture);
         const status = meta.status ?? 200;
         const wantsStream = (body as { stream?: unknown } | undefined)?.stream === true;
-        const answer = wantsStream ? undefined : options.answer?.(model, body);
+        const answer = options.answer?.(model, body);
         if (answer !== undefined) {
           const usage = { input_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: Math.max(1, Math.ceil(answer.length / 4)) };
           // A forced tool (`tool_choice: { type: "tool" }`) is answered by that tool alone, as the Messages API does: the answer, parsed, is its input.
           const forced = choice?.type === 'tool' ? String((choice as { name?: unknown }).name) : undefined;
-          if (forced !== undefined) {
-            const input = JSON.parse(answer) as unknown;
-            return sendJson(res, 200, { id: `msg_dyn${requests.length}`, type: 'message', role: 'assistant', model, content: [{ type: 'tool_use', id: `toolu_dyn${requests.length}`, name: forced, input }], stop_reason: 'tool_use', stop_sequence: null, usage });
+          const id = `msg_dyn${requests.length}`;
+          const block = forced !== undefined ? { type: 'tool_use', id: `toolu_dyn${requests.length}`, name: forced, input: JSON.parse(answer) as unknown } : { type: 'text', text: answer };
+          const stopReason = forced !== undefined ? 'tool_use' : 'end_turn';
+          if (!wantsStream) return sendJson(res, 200, { id, type: 'message', role: 'assistant', model, content: [block], stop_reason: stopReason, stop_sequence: null, usage });
+          res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+          for (const event of answerEvents({ id, model, usage, block, stopReason, answer })) {
+            res.write(`event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`);
+            await new Promise((resolve) => setImmediate(resolve));
           }
-          return sendJson(res, 200, { id: `msg_dyn${requests.length}`, type: 'message', role: 'assistant', model, content: [{ type: 'text', text: answer }], stop_reason: 'end_turn', stop_sequence: null, usage });
+          return res.end();
         }
         const jsonPath = join(dir, `${fixture}.json`);
         const ssePath = join(dir, `${fixture}.sse.txt`);
@@ -416,5 +435,76 @@ function refuseThinking(body: unknown, thinkingOn: boolean, issued: IssuedThinki
       'To avoid this requirement, disable `thinking`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking'
     );
   }
+  return undefined;
+}
+
+/** A dynamic answer as the Messages API streams it: one content block, its text (or tool input) in slices of 8 characters. */
+function answerEvents(a: { id: string; model: string; usage: Record<string, number>; block: Record<string, unknown>; stopReason: string; answer: string }): Array<Record<string, unknown>> {
+  const slices = a.answer.match(/[\s\S]{1,8}/g) ?? [];
+  const tool = a.block.type === 'tool_use';
+  return [
+    { type: 'message_start', message: { id: a.id, type: 'message', role: 'assistant', model: a.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...a.usage, output_tokens: 1 } } },
+    { type: 'content_block_start', index: 0, content_block: tool ? { ...a.block, input: {} } : { type: 'text', text: '' } },
+    ...slices.map((slice) => ({ type: 'content_block_delta', index: 0, delta: tool ? { type: 'input_json_delta', partial_json: slice } : { type: 'text_delta', text: slice } })),
+    { type: 'content_block_stop', index: 0 },
+    { type: 'message_delta', delta: { stop_reason: a.stopReason, stop_sequence: null }, usage: { output_tokens: a.usage.output_tokens } },
+    { type: 'message_stop' },
+  ];
+}
+
+/** Claude 4.5 and later, and names without a version: the models that take `output_config.format`. */
+const OUTPUT_FORMAT_MODELS = /^claude-(?:[a-z]+-)?(?:4-(?:[5-9]|[1-9]\d)(?!\d)|[5-9])|^claude-[a-z]+(?:-[a-z]+)*$/;
+const FORMAT_KEYWORDS = new Set(['type', 'description', 'title', 'enum', 'const', 'properties', 'required', 'additionalProperties', 'items', 'minItems', 'anyOf', 'allOf', '$ref', '$defs', 'definitions', 'format', 'pattern']);
+const FORMAT_STRING_FORMATS = new Set(['date-time', 'time', 'date', 'duration', 'email', 'hostname', 'uri', 'ipv4', 'ipv6', 'uuid']);
+
+/** What the Messages API answers about `output_config.format` (the checks listed at the top). */
+function refuseOutputFormat(body: unknown, model: string): string | undefined {
+  const request = (body ?? {}) as { output_config?: { format?: { type?: unknown; schema?: unknown } | null }; messages?: Array<{ role?: unknown }> };
+  const format = request.output_config?.format;
+  if (format == null) return undefined;
+  if (!OUTPUT_FORMAT_MODELS.test(model)) return `output_config.format: structured outputs are not supported by ${model}.`;
+  if (format.type !== 'json_schema') return 'output_config.format.type: Input should be \'json_schema\'';
+  if (request.messages?.[request.messages.length - 1]?.role === 'assistant') return 'output_config.format cannot be used with a prefilled assistant message.';
+  const root = format.schema as Record<string, unknown> | undefined;
+  if (typeof root !== 'object' || root === null || Array.isArray(root)) return 'output_config.format.schema: Field required';
+  const defs = { $defs: (root.$defs ?? {}) as Record<string, unknown>, definitions: (root.definitions ?? {}) as Record<string, unknown> };
+  const counts = { optional: 0, unions: 0 };
+  const walk = (node: unknown, at: string, following: string[]): string | undefined => {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return `output_config.format.schema: ${at} must be an object`;
+    const schema = node as Record<string, unknown>;
+    for (const key of Object.keys(schema)) if (!FORMAT_KEYWORDS.has(key)) return `output_config.format.schema: ${at}: '${key}' is not supported`;
+    if (typeof schema.$ref === 'string') {
+      const match = /^#\/(\$defs|definitions)\/([^/]+)$/.exec(schema.$ref);
+      const target = match ? defs[match[1] as keyof typeof defs][match[2]] : undefined;
+      if (target === undefined) return `output_config.format.schema: ${at}: $ref '${schema.$ref}' cannot be resolved`;
+      if (following.includes(schema.$ref)) return 'output_config.format.schema: recursive schemas are not supported';
+      return walk(target, schema.$ref, [...following, schema.$ref]);
+    }
+    const types = Array.isArray(schema.type) ? schema.type : schema.type === undefined ? [] : [schema.type];
+    if (types.length > 1 || Array.isArray(schema.anyOf)) counts.unions += 1;
+    if (types.includes('object') && schema.additionalProperties !== false) return `output_config.format.schema: ${at}: For 'object' type, 'additionalProperties' must be explicitly set to false`;
+    if (schema.minItems !== undefined && schema.minItems !== 0 && schema.minItems !== 1) return `output_config.format.schema: ${at}: minItems values other than 0 or 1 are not supported`;
+    if (schema.format !== undefined && !FORMAT_STRING_FORMATS.has(String(schema.format))) return `output_config.format.schema: ${at}: format '${String(schema.format)}' is not supported`;
+    if (typeof schema.pattern === 'string' && /\\[1-9]|\\k<|\(\?<?[=!]|\\[bB]/.test(schema.pattern)) return `output_config.format.schema: ${at}: pattern features (backreferences, lookaround, word boundaries) are not supported`;
+    if (Array.isArray(schema.enum) && schema.enum.some((v) => typeof v === 'object' && v !== null)) return `output_config.format.schema: ${at}: enum values must be strings, numbers, booleans or null`;
+    const properties = (schema.properties ?? {}) as Record<string, unknown>;
+    const required = Array.isArray(schema.required) ? schema.required : [];
+    counts.optional += Object.keys(properties).filter((name) => !required.includes(name)).length;
+    const children: Array<[unknown, string]> = [
+      ...Object.entries(properties).map(([name, child]): [unknown, string] => [child, `${at}.properties.${name}`]),
+      ...(schema.items !== undefined ? [[schema.items, `${at}.items`] as [unknown, string]] : []),
+      ...[...((schema.anyOf as unknown[]) ?? []), ...((schema.allOf as unknown[]) ?? [])].map((child, i): [unknown, string] => [child, `${at}.variants.${i}`]),
+      ...(at === 'schema' ? Object.entries({ ...defs.$defs, ...defs.definitions }).map(([name, child]): [unknown, string] => [child, `${at}.$defs.${name}`]) : []),
+    ];
+    for (const [child, where] of children) {
+      const refusal = walk(child, where, following);
+      if (refusal) return refusal;
+    }
+    return undefined;
+  };
+  const refusal = walk(root, 'schema', []);
+  if (refusal) return refusal;
+  if (counts.optional > 24) return `output_config.format.schema: Schemas contains too many optional parameters (${counts.optional}), which would make grammar compilation inefficient. Reduce the number of optional parameters (limit: 24).`;
+  if (counts.unions > 16) return `output_config.format.schema: Schemas contains too many parameters with union types (${counts.unions}). Reduce the number of parameters with union types (limit: 16).`;
   return undefined;
 }

@@ -254,6 +254,8 @@ describe('the default configuration', () => {
     expect(config.routes.get('auto')?.candidates).toEqual(['claude-haiku-5-5', 'claude-sonnet-5-5', 'gemini-2.5-flash', 'gemini-2.5-pro']);
     expect(config.models.get('claude-sonnet-5-5')?.paramRules?.drop).toEqual(['temperature', 'top_p']);
     expect(config.models.get('claude-sonnet-5-5')?.capabilities?.forced_tool_choice).toBe(false);
+    // Structured outputs (output_config.format) need no forced tool: the route's json_schema requests reach it.
+    expect(config.models.get('claude-sonnet-5-5')?.capabilities?.json_schema).toBe(true);
     expect(config.models.get('claude-sonnet-5-5')?.tokenScale).toBe(1.3);
     expect(['claude-haiku-5-5', 'claude-sonnet-5-5'].map((id) => config.models.get(id)?.thinking)).toEqual(['off', 'always']);
     expect(['claude-haiku-5-5', 'claude-sonnet-5-5'].map((id) => config.models.get(id)?.shutdownDate)).toEqual([undefined, undefined]);

@@ -27,8 +27,13 @@ export interface ClaudeThinkingForm {
 const VERSION = /claude-(?:(?:[a-z]+)-)?(\d+)(?:-(\d{1,2}))?(?!\d)/;
 
 export function claudeThinkingForm(model: string): ClaudeThinkingForm {
-  const match = VERSION.exec(model);
-  if (!match) return { form: 'adaptive', xhigh: true, omitsThinking: true };
-  const version = Number(match[1]) * 100 + Number(match[2] ?? 0);
+  const version = claudeVersion(model);
+  if (version === undefined) return { form: 'adaptive', xhigh: true, omitsThinking: true };
   return { form: version >= 406 ? 'adaptive' : 'budget', xhigh: version >= 407, omitsThinking: version >= 407 };
+}
+
+/** A Claude model's version from its upstream name, as major * 100 + minor (`claude-opus-4-5` -> 405); undefined when the name has none. */
+export function claudeVersion(model: string): number | undefined {
+  const match = VERSION.exec(model);
+  return match ? Number(match[1]) * 100 + Number(match[2] ?? 0) : undefined;
 }

@@ -67,9 +67,9 @@ describe('convertToAnthropicRequest', () => {
     ]);
   });
 
-  it('json_schema forces a tool named after the schema', () => {
+  it('json_schema on a model older than Claude 4.5 forces a tool named after the schema', () => {
     const { body, jsonTool } = convertToAnthropicRequest({
-      model: 'm',
+      model: 'claude-sonnet-4-20250514',
       messages: user,
       response_format: { type: 'json_schema', json_schema: { name: 'answer', schema, strict: true } },
     });
@@ -80,9 +80,9 @@ describe('convertToAnthropicRequest', () => {
     expect(body.tool_choice).toEqual({ type: 'tool', name: 'answer' });
   });
 
-  it('json_schema with client tools lets the model call any tool', () => {
+  it('json_schema through the tool, with client tools, lets the model call any tool', () => {
     const { body } = convertToAnthropicRequest({
-      model: 'm',
+      model: 'claude-sonnet-4-20250514',
       messages: user,
       tools: [lookup],
       response_format: { type: 'json_schema', json_schema: { name: 'answer', schema } },
@@ -91,10 +91,65 @@ describe('convertToAnthropicRequest', () => {
     expect(body.tool_choice).toEqual({ type: 'any' });
   });
 
-  it('rejects a json_schema named like a client tool', () => {
+  it('rejects a json_schema named like a client tool when it would be a tool', () => {
     expect(() =>
-      convertToAnthropicRequest({ model: 'm', messages: user, tools: [lookup], response_format: { type: 'json_schema', json_schema: { name: 'lookup' } } }),
+      convertToAnthropicRequest({ model: 'claude-sonnet-4-20250514', messages: user, tools: [lookup], response_format: { type: 'json_schema', json_schema: { name: 'lookup' } } }),
     ).toThrow(expect.objectContaining({ status: 400, param: 'response_format' }));
+  });
+
+  describe('json_schema through structured outputs (output_config.format) on Claude 4.5 and later', () => {
+    const format = { type: 'json_schema' as const, json_schema: { name: 'answer', schema, strict: true } };
+    const opus = { thinking: 'always' as const, canThink: true };
+
+    it('sends the schema as output_config.format, no tool, and the answer comes back as text', () => {
+      for (const model of ['claude-opus-5-5', 'claude-sonnet-4-5', 'claude-haiku-4-5-20251001', 'claude-next']) {
+        const { body, jsonTool } = convertToAnthropicRequest({ model, messages: user, response_format: format });
+        expect([model, body.output_config]).toEqual([model, { format: { type: 'json_schema', schema } }]);
+        expect([jsonTool, body.tools, body.tool_choice]).toEqual([undefined, undefined, undefined]);
+      }
+    });
+
+    it('sends the same format whether strict is true, false or unset', () => {
+      const sent = (strict?: boolean) => convertToAnthropicRequest({ model: 'claude-opus-5-5', messages: user, response_format: { type: 'json_schema', json_schema: { name: 'answer', schema, strict } } }).body.output_config;
+      expect(sent(true)).toEqual({ format: { type: 'json_schema', schema } });
+      expect(sent(false)).toEqual(sent(true));
+      expect(sent()).toEqual(sent(true));
+    });
+
+    it("leaves the client's tools and tool_choice as they are", () => {
+      const { body } = convertToAnthropicRequest({ model: 'claude-opus-5-5', messages: user, tools: [lookup], response_format: format }, opus);
+      expect(body.tools?.map((t) => ('name' in t ? t.name : ''))).toEqual(['lookup']);
+      expect(body).not.toHaveProperty('tool_choice');
+      expect(body.output_config).toEqual({ format: { type: 'json_schema', schema } });
+      // A tool named like the schema is no conflict: no tool is added.
+      const named = convertToAnthropicRequest({ model: 'claude-opus-5-5', messages: user, tools: [lookup], tool_choice: 'auto', response_format: { type: 'json_schema', json_schema: { name: 'lookup', schema } } }, opus).body;
+      expect(named.tool_choice).toEqual({ type: 'auto' });
+    });
+
+    it('merges the format with the effort of reasoning_effort into one output_config', () => {
+      const always = convertToAnthropicRequest({ model: 'claude-opus-5-5', messages: user, reasoning_effort: 'high', response_format: format }, opus).body;
+      expect(always.output_config).toEqual({ effort: 'high', format: { type: 'json_schema', schema } });
+      const adaptive = convertToAnthropicRequest({ model: 'claude-haiku-5-5', messages: user, reasoning_effort: 'low', response_format: format }, { thinking: 'off', canThink: true }).body;
+      expect(adaptive).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'low', format: { type: 'json_schema', schema } } });
+      // Claude 4.5: thinking with a budget beside the format (the forced tool could not think).
+      const budget = convertToAnthropicRequest({ model: 'claude-sonnet-4-5', messages: user, reasoning_effort: 'low', response_format: format }, { maxOutputTokens: 64000, thinking: 'off', canThink: true }).body;
+      expect(budget).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 }, output_config: { format: { type: 'json_schema', schema } } });
+    });
+
+    it('uses the tool after a prefill (JSON outputs refuse one), and for a schema outside the subset on a model that takes a forced tool', () => {
+      const prefill = convertToAnthropicRequest({ model: 'claude-sonnet-4-5', messages: [...user, { role: 'assistant', content: '{' }], response_format: format });
+      expect([prefill.jsonTool, prefill.body.output_config]).toEqual(['answer', undefined]);
+      const map = { type: 'json_schema' as const, json_schema: { name: 'answer', schema: { type: 'object', additionalProperties: { type: 'number' } } } };
+      const haiku = convertToAnthropicRequest({ model: 'claude-haiku-5-5', messages: user, response_format: map }, { thinking: 'off' });
+      expect([haiku.jsonTool, haiku.body.tool_choice, haiku.body.output_config]).toEqual(['answer', { type: 'tool', name: 'answer' }, undefined]);
+    });
+
+    it('refuses a schema outside the subset on a model that always thinks (it refuses a forced tool), on response_format', () => {
+      const map = { type: 'json_schema' as const, json_schema: { name: 'answer', schema: { type: 'object', additionalProperties: { type: 'number' } } } };
+      expect(() => convertToAnthropicRequest({ model: 'claude-opus-5-5', messages: user, response_format: map }, opus)).toThrow(
+        expect.objectContaining({ status: 400, param: 'response_format', code: 'unsupported_parameter', message: expect.stringContaining('is a map') }),
+      );
+    });
   });
 
   describe('reasoning_effort', () => {

@@ -5,6 +5,7 @@ import type { AnthropicRequestBody } from './anthropic-api';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages';
 import { mayTurnThinkingOn, planAnthropicThinking, sizeThinking, turnsThinkingOn, withThinkingDisplay } from './convert-to-anthropic-thinking';
 import { convertToAnthropicTools } from './convert-to-anthropic-tools';
+import { planJsonSchemaAnswer } from './plan-json-schema-answer';
 import { rejectUnsupportedAnthropicParams } from './reject-unsupported-params';
 
 /**
@@ -18,7 +19,7 @@ export const JSON_OBJECT_INSTRUCTION = 'Respond with a single valid JSON object 
 export interface AnthropicRequest {
   body: AnthropicRequestBody;
   /**
-   * Set for `response_format: json_schema`: the name of the tool that carries the structured answer.
+   * Set for `response_format: json_schema` through the tool fallback: the name of the tool that carries the structured answer.
    * Its `tool_use` input is the answer, returned to the client as the message `content`.
    */
   jsonTool?: string;
@@ -27,9 +28,12 @@ export interface AnthropicRequest {
 /**
  * A whole OpenAI request -> an Anthropic Messages request (without `stream`, which the provider sets).
  *
- * `response_format: json_schema` uses the documented tool fallback: a tool named after the schema, with
- * the schema as its input, and `tool_choice` forced to it (or `any` when the client passes tools of its
- * own, so the model may still call them).
+ * `response_format: json_schema` (planJsonSchemaAnswer): Anthropic's structured outputs,
+ * `output_config.format` with the schema in their subset, on Claude 4.5 and later (the answer is the
+ * text; the client's tools and tool_choice go as they are); otherwise the documented tool fallback: a
+ * tool named after the schema, with the schema as its input, and `tool_choice` forced to it (or `any`
+ * when the client passes tools of its own, so the model may still call them).
+ * https://platform.claude.com/docs/en/build-with-claude/structured-outputs
  * https://docs.anthropic.com/en/docs/test-and-evaluate/strengthen-guardrails/increase-consistency#specify-the-desired-output-format
  * `response_format: json_object` adds a system instruction to answer with JSON only.
  * `reasoning_effort` -> `thinking` / `output_config.effort` (convert-to-anthropic-thinking.ts).
@@ -53,7 +57,8 @@ export function convertToAnthropicRequest(request: ChatRequest, model: Pick<Prov
 
   const format = request.response_format;
   if (format?.type === 'json_object') system.push({ type: 'text', text: JSON_OBJECT_INSTRUCTION });
-  if (format?.type === 'json_schema') {
+  const answer = planJsonSchemaAnswer(request, { model: request.model, mode: model.thinking }, messages[messages.length - 1]?.role === 'assistant');
+  if (format?.type === 'json_schema' && answer?.kind === 'tool') {
     const schema = format.json_schema;
     if (tools?.some((t) => t.name === schema.name)) {
       throw GatewayError.invalidRequest(`response_format.json_schema.name "${schema.name}" collides with a tool of the same name.`, 'response_format');
@@ -87,7 +92,11 @@ export function convertToAnthropicRequest(request: ChatRequest, model: Pick<Prov
     ...(tools ? { tools } : {}),
     ...(tool_choice ? { tool_choice } : {}),
   };
-  Object.assign(body, sizeThinking(plan, body, request));
+  const { thinking: planned, output_config } = sizeThinking(plan, body, request);
+  if (planned) body.thinking = planned;
+  // One output_config for the effort (thinking) and the format (structured outputs).
+  const outputConfig = { ...output_config, ...(answer?.kind === 'native' ? { format: { type: 'json_schema' as const, schema: answer.schema } } : {}) };
+  if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig;
   const thinking = withThinkingDisplay(body.thinking, request, { model: request.model, mode: model.thinking, display: model.thinkingDisplay });
   if (thinking) body.thinking = thinking;
   return { body, ...(jsonTool ? { jsonTool } : {}) };

@@ -88,6 +88,12 @@ describe('model catalog', () => {
     expect(['claude-haiku-5-5', 'claude-sonnet-4-6', 'gpt-4o'].map((id) => findCatalogModel(id)?.capabilities.forced_tool_choice)).toEqual([true, true, true]);
   });
 
+  it('marks every Claude model json_schema: Claude 4.5 and later natively (Opus / Sonnet 5.5 too, which refuse the forced tool), older ones through the tool', () => {
+    const claude = MODEL_CATALOG.models.filter((m) => m.preset === 'anthropic');
+    expect(claude.filter((m) => !m.capabilities.json_schema).map((m) => m.id)).toEqual([]);
+    expect(['claude-opus-5-5', 'claude-sonnet-5-5'].map((id) => findCatalogModel(id)?.capabilities.json_schema)).toEqual([true, true]);
+  });
+
   it('records shutdown dates with the provider page that gives them', () => {
     expect(findCatalogModel('claude-3-5-haiku')?.shutdown).toMatchObject({ date: '2026-02-19', source: expect.stringMatching(/^https:\/\/platform\.claude\.com\//) });
     expect(findCatalogModel('gemini-2.0-flash')?.shutdown?.date).toBe('2026-06-01');
