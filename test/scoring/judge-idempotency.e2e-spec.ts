@@ -3,7 +3,6 @@ import { budgetCounterKey, budgetsInForce, InProcessCounterStore, periodWindow, 
 import { loadConfig, type AppConfig } from '../../libs/config/src';
 import { systemClock } from '../../libs/core/src';
 import { ProviderRegistry } from '../../libs/providers/src';
-import type { QueuedJob } from '../../libs/queue/src';
 import { buildJudgeRequest } from '../../libs/scoring/src/judge/judge-prompt';
 import { ModelJudge } from '../../libs/scoring/src/judge/model-judge';
 import { ScoreJobHandler } from '../../libs/scoring/src/score-job.handler';
@@ -12,6 +11,7 @@ import { BudgetRepository } from '../../libs/storage/src/repositories/budget.rep
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
 import { routerYaml, testSettings } from '../support/stack';
 import { createTestDatabase } from '../support/test-database';
+import { judgedScoreJob } from './judged-score-job';
 
 describe('a judged score job handled twice (a retry, a duplicate)', () => {
   let upstream: FakeOpenAI;
@@ -35,22 +35,7 @@ describe('a judged score job handled twice (a retry, a duplicate)', () => {
     const budgetSpend = new SettledSpendCounter(() => budgetsInForce(config, new BudgetRepository(database.handle.db)), counters, systemClock);
     const judge = new ModelJudge(judgeModelCaller(config.models, new ProviderRegistry(config.providers)), judgeCallWriter(requests, budgetSpend), systemClock);
     const handler = new ScoreJobHandler(arms, systemClock, () => undefined, judge);
-    const job: QueuedJob = {
-      name: 'score-response',
-      data: {
-        requestId: 'chatcmpl-judged-twice',
-        route: 'judged',
-        contextKey: '',
-        modelId: 'cheap',
-        costUsd: 0.0001,
-        completionTokens: 5,
-        discount: 1,
-        validators: [],
-        judge: { modelId: 'strong', weight: 1, maxTokens: 64, conversation: [{ role: 'user', text: 'Hi' }], answer: 'Hello.', truncated: false, billing: { tenantId: 'default', keyId: null } },
-        request: {},
-        response: { content: 'Hello.', toolCalls: [], finishReason: 'stop' },
-      },
-    };
+    const job = judgedScoreJob('chatcmpl-judged-twice');
     expect(await handler.handle(job)).toEqual({ status: 'recorded', reward: 2 / 9 });
     expect(await handler.handle(job)).toEqual({ status: 'duplicate' });
     expect(upstream.requests).toHaveLength(1);

@@ -17,6 +17,7 @@ import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
 import { ReplyLosingProxy } from '../resilience/support/reply-losing-proxy';
 import { eventually, routerYaml, testSettings } from '../support/stack';
 import { createTestDatabase, REDIS_URL } from '../support/test-database';
+import { judgedScoreJob } from './judged-score-job';
 
 const VERDICT = '{"score": 6, "reason": "Fair."}';
 const ROUTE = '  - { name: judged, candidates: [cheap], budget_usd_per_day: 10, judge: { model: strong, sample_rate: 1 } }\n';
@@ -128,22 +129,7 @@ describe.each(RETRIES)("a judge call's budget count whose Redis reply is lost, w
       try {
         const lostBefore = proxy.lost;
         proxy.loseNextReply(isBudgetAdd, refuseForMs);
-        await queue.add({
-          name: 'score-response',
-          data: {
-            requestId: 'chatcmpl-lost-reply',
-            route: 'judged',
-            contextKey: '',
-            modelId: 'cheap',
-            costUsd: 0.0001,
-            completionTokens: 5,
-            discount: 1,
-            validators: [],
-            judge: { modelId: 'strong', weight: 1, maxTokens: 64, conversation: [{ role: 'user', text: 'Hi' }], answer: 'Hello.', truncated: false, billing: { tenantId: 'default', keyId: null } },
-            request: {},
-            response: { content: 'Hello.', toolCalls: [], finishReason: 'stop' },
-          },
-        });
+        await queue.add(judgedScoreJob('chatcmpl-lost-reply'));
         await queue.drain();
         expect(await queue.deadLetterCount()).toBe(0);
         expect(proxy.lost).toBe(lostBefore + 1);
