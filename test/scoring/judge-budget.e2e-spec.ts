@@ -84,8 +84,10 @@ describe.each([
     }
     expect(judged).toEqual(['8/10: Good.', '8/10: Good.', 'judge skipped: budget', 'judge skipped: budget']);
 
-    // A skipped call was never made: no upstream call, no record, no spend.
+    // A skipped call was never made: no upstream call, no record, no spend; the report counts the skips.
     expect(upstream.requests.filter(isJudgeCall)).toHaveLength(2);
+    const report = (await (await fetch(`${base}/v1/router/report`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()) as { routes: Array<{ route: string; judge: Record<string, number> }> };
+    expect(report.routes.find((r) => r.route === 'graded')!.judge).toMatchObject({ judged: 2, skipped_budget: 2, unavailable: 0, calls: 2 });
     const calls = await judgeCalls();
     expect(calls.map((c) => c.status)).toEqual(['success', 'success']);
     for (const c of calls) expect(c.cost_usd).toBeCloseTo(JUDGE_CALL_USD, 12);

@@ -29,6 +29,7 @@ function judgeView(judge: JudgeSpec, summary: JudgeSummaryRow | undefined) {
     judged: summary?.judged ?? 0,
     mean_score: summary?.mean_score ?? null,
     unavailable: summary?.unavailable ?? 0,
+    skipped_budget: summary?.skipped_budget ?? 0,
     calls: summary?.calls ?? 0,
     cost_usd: summary?.cost_usd ?? 0,
   };

@@ -42,6 +42,8 @@ export interface JudgeSummaryRow {
   mean_score: number | null;
   /** Scores whose judge failed (scored by their validators alone). */
   unavailable: number;
+  /** Scores sampled for the judge whose call was not made: a hard budget had no room for it (`judge skipped: budget`). */
+  skipped_budget: number;
   /** Judge calls made (records of kind `judge`), and what they cost. */
   calls: number;
   cost_usd: number;
@@ -118,11 +120,12 @@ export class ReportRepository {
   }
 
   /**
-   * What each route's judge did: verdicts and failures from the scores' `judge` results (a verdict's
-   * detail begins "<score>/10", a failure's "judge unavailable:"), calls and cost from its records.
+   * What each route's judge did: verdicts, failures and calls skipped for a budget from the scores'
+   * `judge` results (a verdict's detail begins "<score>/10", a failure's "judge unavailable:", a skip
+   * for a budget is "judge skipped: budget"), calls and cost from its records.
    */
   async judgeSummary(): Promise<JudgeSummaryRow[]> {
-    const { rows } = await sql<{ route: string; judged: number; mean_score: number | null; unavailable: number; calls: number; cost_usd: number }>`
+    const { rows } = await sql<{ route: string; judged: number; mean_score: number | null; unavailable: number; skipped_budget: number; calls: number; cost_usd: number }>`
       with verdicts as (
         select s.route, e->>'detail' as detail
         from scores s cross join lateral jsonb_array_elements(s.results) as e
@@ -130,20 +133,22 @@ export class ReportRepository {
       ), by_score as (
         select route, (count(*) filter (where detail ~ '^[0-9.]+/10'))::int as judged,
           avg(substring(detail from '^([0-9.]+)/10')::double precision) as mean_score,
-          (count(*) filter (where detail like 'judge unavailable:%'))::int as unavailable
+          (count(*) filter (where detail like 'judge unavailable:%'))::int as unavailable,
+          (count(*) filter (where detail = 'judge skipped: budget'))::int as skipped_budget
         from verdicts group by route
       ), by_call as (
         select route, count(*)::int as calls, coalesce(sum(cost_usd), 0) as cost_usd
         from requests where kind = 'judge' and route is not null group by route
       )
       select coalesce(v.route, c.route) as route, coalesce(v.judged, 0) as judged, v.mean_score, coalesce(v.unavailable, 0) as unavailable,
-        coalesce(c.calls, 0) as calls, coalesce(c.cost_usd, 0) as cost_usd
+        coalesce(v.skipped_budget, 0) as skipped_budget, coalesce(c.calls, 0) as calls, coalesce(c.cost_usd, 0) as cost_usd
       from by_score v full join by_call c on c.route = v.route`.execute(this.db);
     return rows.map((r) => ({
       route: r.route,
       judged: Number(r.judged),
       mean_score: r.mean_score === null ? null : Number(r.mean_score),
       unavailable: Number(r.unavailable),
+      skipped_budget: Number(r.skipped_budget),
       calls: Number(r.calls),
       cost_usd: Number(r.cost_usd),
     }));
