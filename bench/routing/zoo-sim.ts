@@ -244,6 +244,13 @@ function contextOf(taskClass: string, template: number): PromptContext & { hashe
   return ctx;
 }
 
+/**
+ * ZOO_PENDING_SCORES=1: each candidate carries its requests in the context whose scores have not
+ * arrived (`Candidate.pendingScores`, read with `explore_cheaper_share`: round 29's pause). The gateway
+ * does not pass it. Off by default.
+ */
+const PENDING_SCORES = process.env.ZOO_PENDING_SCORES === '1';
+
 export interface SimRun {
   /** True task class of each request (index into SIM.taskMix's keys). */
   taskClass: string[];
@@ -308,7 +315,7 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
   const decisionNs: number[] = [];
   const pending: { due: number; contextKey: string; vector: Float64Array; hashed: Int32Array; obs: Observation }[] = [];
   let pendingHead = 0;
-  /** Per context and model: served requests whose scores are still on their way (THROWAWAY, round 29). */
+  /** Per context and model: served requests whose scores are still on their way (`Candidate.pendingScores`). */
   const inFlight = new Map<string, number>();
   let spend = 0;
   const consecutive5xx = new Map<string, number>();
@@ -340,7 +347,7 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
           ...(open ? { excludedBecause: 'circuit open' } : {}),
           expectedTtftMs: a.ttftMs,
           ...(prior === undefined ? {} : { priorQuality: prior }),
-          pendingScores: inFlight.get(`${ctx.contextKey}\u0000${a.model}`) ?? 0,
+          ...(PENDING_SCORES ? { pendingScores: inFlight.get(`${ctx.contextKey}\u0000${a.model}`) ?? 0 } : {}),
         });
       }
       const pressure = options.budgetUsd === undefined ? undefined : budgetPressure({ spentUsd: spend, budgetUsd: options.budgetUsd, elapsedFraction: i / n });

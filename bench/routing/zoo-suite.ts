@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { seededRandom } from '../../libs/core/src';
-import { GX_TUNING } from '../../libs/router/src/guaranteed-exploration';
 import { defaultContextPriorStrength, FEATURE_NAMES, REFUTED_MARKER_SCORES, type RoutePolicy } from '../../libs/router/src';
 import { quantile, requestsToAdapt, requestsToAdaptVsBefore, requestsToAdaptVsTwin } from './metrics';
 import { ProgressBar } from './progress';
@@ -18,14 +17,6 @@ export const SCENARIOS: ScenarioName[] = [
   'noisy_feedback_hard',
 ];
 
-// THROWAWAY (round 29 tuning, reverted)
-if (process.env.GX_HOME_Z) GX_TUNING.homeZ = Number(process.env.GX_HOME_Z);
-if (process.env.GX_ANCHOR_LOWER === '1') GX_TUNING.anchorAtLower = true;
-if (process.env.GX_PENDING === '1') GX_TUNING.pendingAsFailures = true;
-if (process.env.GX_CAP === '1') GX_TUNING.pendingCap = true;
-if (process.env.GX_CAP_RATIO) GX_TUNING.capRatio = Number(process.env.GX_CAP_RATIO);
-if (process.env.GX_CAP === 'gx') (GX_TUNING.pendingCap = true), (GX_TUNING.pendingGuaranteedOnly = true);
-if (process.env.GX_PENDING === 'gx') (GX_TUNING.pendingAsFailures = true), (GX_TUNING.pendingGuaranteedOnly = true);
 export const ZOO_TUNING = {
   discount: Number(process.env.ZOO_DISCOUNT ?? 0.9999),
   contextDiscount: Number(process.env.ZOO_CONTEXT_DISCOUNT ?? 0.9999),

@@ -11,6 +11,7 @@
  */
 
 import type { Random } from '../../core/src';
+import { explorationPaused } from './pending-exposure';
 import { lowerQuantile } from './safe-exploration';
 
 /** Only models at most this fraction of the home's expected cost get a guaranteed share (round 21: without it the windows below the floor moved with the seeds). */
@@ -56,9 +57,6 @@ export function guaranteedRefuteZ(evidence: number): number {
   return evidence >= GUARANTEED_LATE_EVIDENCE ? GUARANTEED_REFUTE_Z_LATE : GUARANTEED_REFUTE_Z;
 }
 
-/** THROWAWAY (round 29 tuning, reverted): bench knobs. homeZ: the home read this many sd below its mean. */
-export const GX_TUNING: { homeZ?: number; anchorAtLower?: boolean; pendingAsFailures?: boolean; pendingGuaranteedOnly?: boolean; pendingCap?: boolean; capRatio?: number } = {};
-
 const NOTHING_GUARANTEED: GuaranteedExploration = Object.freeze({ explored: -1, surplusLeft: 1 });
 
 /**
@@ -77,6 +75,7 @@ const NOTHING_GUARANTEED: GuaranteedExploration = Object.freeze({ explored: -1, 
  *   surplusLeft = (1 - sum p_m gap_m / S) / (1 - sum p_m).
  */
 export function guaranteedExploration(
+  /** `pendingScores`, when given: a model whose exploration is paused (`explorationPaused`) gets no share. */
   candidates: ReadonlyArray<{ expectedCostUsd: number; pendingScores?: number }>,
   /** 1 where the candidate is eligible for this decision. */
   eligible: Uint8Array,
@@ -98,7 +97,7 @@ export function guaranteedExploration(
     if (eligible[i] === 1 && lower[i] >= threshold && (home < 0 || candidates[i].expectedCostUsd < candidates[home].expectedCostUsd)) home = i;
   }
   if (home < 0) return NOTHING_GUARANTEED;
-  const homeMean = GX_TUNING.homeZ === undefined ? means[home] : lowerQuantile(posteriorA[home], posteriorB[home], GX_TUNING.homeZ);
+  const homeMean = means[home];
   const surplus = homeMean - threshold;
   if (!(surplus > 0)) return NOTHING_GUARANTEED;
   const maxCost = candidates[home].expectedCostUsd * GUARANTEED_CHEAPER_BY;
@@ -107,7 +106,7 @@ export function guaranteedExploration(
     lower[i] < threshold &&
     candidates[i].expectedCostUsd < maxCost &&
     lowerQuantile(posteriorA[i], posteriorB[i], -guaranteedRefuteZ(evidence[i])) >= threshold &&
-    !(GX_TUNING.pendingCap && (candidates[i].pendingScores ?? 0) > (GX_TUNING.capRatio ?? 1) * (posteriorA[i] + posteriorB[i]));
+    !explorationPaused(candidates[i].pendingScores, posteriorA[i], posteriorB[i]);
   let k = 0;
   for (let i = 0; i < n; i++) if (explorable(i)) k++;
   if (k === 0) return NOTHING_GUARANTEED;
@@ -117,8 +116,7 @@ export function guaranteedExploration(
   let spent = 0;
   for (let i = 0; i < n; i++) {
     if (!explorable(i)) continue;
-    const pendingB = GX_TUNING.pendingAsFailures ? (candidates[i].pendingScores ?? 0) : 0;
-    const gap = Math.max(surplus, homeMean - lowerQuantile(posteriorA[i], posteriorB[i] + pendingB, GUARANTEED_FUND_Z));
+    const gap = Math.max(surplus, homeMean - lowerQuantile(posteriorA[i], posteriorB[i], GUARANTEED_FUND_Z));
     const p = Math.min(share, surplus / (k * gap));
     total += p;
     if (u < total) return { explored: i, surplusLeft: 0 };

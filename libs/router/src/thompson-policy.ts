@@ -2,7 +2,8 @@ import type { Random } from '../../core/src';
 import { armWeight, failuresOf, successesOf, type ArmState } from './arm-state';
 import { sampleBetasInto } from './beta-sampler';
 import { firstRankedIndex, rankOrder } from './ranking';
-import { EXPLORE_CHEAPER_OUTRIGHT_MARGIN, GX_TUNING, guaranteedExploration } from './guaranteed-exploration';
+import { EXPLORE_CHEAPER_OUTRIGHT_MARGIN, guaranteedExploration } from './guaranteed-exploration';
+import { explorationPaused } from './pending-exposure';
 import { DEFAULT_MIXTURE_EXPLORE_SHARE, mixtureOrder } from './mixture-floor';
 import { lowerQuantile, normalQuantile } from './safe-exploration';
 
@@ -21,7 +22,12 @@ export interface Candidate {
   priorQuality?: number;
   /** Expected time to first token, compared with `RoutePolicy.maxTtftMs`. */
   expectedTtftMs?: number;
-  /** THROWAWAY (round 29): served requests in this context whose scores have not arrived yet. */
+  /**
+   * Requests served to this model in this decision's context that were sent for scoring and whose
+   * scores have not arrived yet. Read only with `RoutePolicy.exploreCheaperShare`: while it exceeds the
+   * model's posterior weight, neither the guaranteed share nor the funded exploration serves it
+   * (`explorationPaused`, round 29). Unset: not read (the gateway does not pass it).
+   */
   pendingScores?: number;
 }
 
@@ -404,18 +410,15 @@ export function decide(
         const k = order.indexOf(guaranteed.explored);
         if (k > 0) order = moveToFront(order, k);
       } else {
-        let fundLower: ArrayLike<number> = lower;
-        if (cheaperShare !== undefined && GX_TUNING.pendingAsFailures && !GX_TUNING.pendingGuaranteedOnly) {
-          const fl = new Float64Array(n);
-          for (let i = 0; i < n; i++) fl[i] = lowerQuantile(posteriorA[i], posteriorB[i] + (candidates[i].pendingScores ?? 0), zProven);
-          fundLower = fl;
+        let paused: Uint8Array | undefined;
+        if (cheaperShare !== undefined) {
+          for (let i = 0; i < n; i++) {
+            if (!explorationPaused(candidates[i].pendingScores, posteriorA[i], posteriorB[i])) continue;
+            paused ??= new Uint8Array(n);
+            paused[i] = 1;
+          }
         }
-        if (cheaperShare !== undefined && GX_TUNING.pendingCap && !GX_TUNING.pendingGuaranteedOnly) {
-          const fl = new Float64Array(n);
-          for (let i = 0; i < n; i++) fl[i] = (candidates[i].pendingScores ?? 0) > (GX_TUNING.capRatio ?? 1) * (posteriorA[i] + posteriorB[i]) ? -Infinity : lower[i];
-          fundLower = fl;
-        }
-        order = fundExploration(order, greedy, cheaperShare !== undefined && GX_TUNING.anchorAtLower ? lower : means, lower, threshold, random, outrightShare, guaranteed?.surplusLeft ?? 1, means, fundLower);
+        order = fundExploration(order, greedy, means, lower, threshold, random, outrightShare, guaranteed?.surplusLeft ?? 1, paused);
       }
     }
   }
@@ -602,8 +605,8 @@ function fundExploration(
   outrightShare = 0,
   /** Share of the anchor's surplus left for this exploration (`guaranteedExploration` spent the rest); 1 without it. */
   surplusLeft = 1,
-  trueMeans: ArrayLike<number> = means,
-  fundLower: ArrayLike<number> = lower,
+  /** 1 where the model's exploration is paused (`explorationPaused`): it is taken only outright. */
+  paused?: Uint8Array,
 ): number[] {
   if (lower[order[0]] >= threshold) return order;
   // The anchor: the first proven model of the order, else the greedy choice (a loop, not a closure per request).
@@ -620,10 +623,10 @@ function fundExploration(
   const explored = order[Math.min(front - 1, Math.floor(random() * front))];
   const anchorMean = means[anchor];
   // An anchor that does not clear the threshold itself cannot be kept safe by withholding exploration.
-  if (trueMeans[anchor] < threshold) return order;
-  const mean = trueMeans[explored];
+  if (anchorMean < threshold) return order;
+  const mean = means[explored];
   const outright = outrightShare > 0 ? mean - outrightShare * (mean - lower[explored]) >= threshold : mean >= threshold;
-  const keep = outright ? 1 : (surplusLeft * (anchorMean - threshold)) / (anchorMean - fundLower[explored]);
+  const keep = outright ? 1 : paused !== undefined && paused[explored] === 1 ? 0 : (surplusLeft * (anchorMean - threshold)) / (anchorMean - lower[explored]);
   const first = keep >= 1 || random() < keep ? explored : anchor;
   return first === order[0] ? order : moveToFront(order, first === anchor ? front : order.indexOf(first));
 }
