@@ -23,7 +23,6 @@ import { HierarchicalRouter } from './routers';
 import { buildScenario, SIM, simClock, simulate, type ScenarioName, type Zoo } from './zoo-sim';
 import { contextualPolicy, priorFromPrice, ZOO_TUNING } from './zoo-suite';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const gxModule = require('../../libs/router/src/guaranteed-exploration') as { guaranteedExploration: typeof guaranteedExploration };
 
 const scenario = (process.argv[2] ?? 'noisy_feedback_hard') as ScenarioName;
