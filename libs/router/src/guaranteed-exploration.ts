@@ -11,6 +11,7 @@
  */
 
 import type { Random } from '../../core/src';
+import { explorationPaused } from './pending-exposure';
 import { lowerQuantile } from './safe-exploration';
 
 /** Only models at most this fraction of the home's expected cost get a guaranteed share (round 21: without it the windows below the floor moved with the seeds). */
@@ -74,7 +75,8 @@ const NOTHING_GUARANTEED: GuaranteedExploration = Object.freeze({ explored: -1, 
  *   surplusLeft = (1 - sum p_m gap_m / S) / (1 - sum p_m).
  */
 export function guaranteedExploration(
-  candidates: ReadonlyArray<{ expectedCostUsd: number }>,
+  /** `pendingScores`, when given: a model whose exploration is paused (`explorationPaused`) gets no share. */
+  candidates: ReadonlyArray<{ expectedCostUsd: number; pendingScores?: number }>,
   /** 1 where the candidate is eligible for this decision. */
   eligible: Uint8Array,
   means: ArrayLike<number>,
@@ -103,7 +105,8 @@ export function guaranteedExploration(
     eligible[i] === 1 &&
     lower[i] < threshold &&
     candidates[i].expectedCostUsd < maxCost &&
-    lowerQuantile(posteriorA[i], posteriorB[i], -guaranteedRefuteZ(evidence[i])) >= threshold;
+    lowerQuantile(posteriorA[i], posteriorB[i], -guaranteedRefuteZ(evidence[i])) >= threshold &&
+    !explorationPaused(candidates[i].pendingScores, posteriorA[i], posteriorB[i]);
   let k = 0;
   for (let i = 0; i < n; i++) if (explorable(i)) k++;
   if (k === 0) return NOTHING_GUARANTEED;
