@@ -244,13 +244,6 @@ function contextOf(taskClass: string, template: number): PromptContext & { hashe
   return ctx;
 }
 
-/**
- * ZOO_PENDING_SCORES=1: each candidate carries its requests in the context whose scores have not
- * arrived (`Candidate.pendingScores`, read with `explore_cheaper_share`: round 29's pause). The gateway
- * does not pass it. Off by default.
- */
-const PENDING_SCORES = process.env.ZOO_PENDING_SCORES === '1';
-
 export interface SimRun {
   /** True task class of each request (index into SIM.taskMix's keys). */
   taskClass: string[];
@@ -315,8 +308,6 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
   const decisionNs: number[] = [];
   const pending: { due: number; contextKey: string; vector: Float64Array; hashed: Int32Array; obs: Observation }[] = [];
   let pendingHead = 0;
-  /** Per context and model: served requests whose scores are still on their way (`Candidate.pendingScores`). */
-  const inFlight = new Map<string, number>();
   let spend = 0;
   const consecutive5xx = new Map<string, number>();
   const openUntil = new Map<string, number>();
@@ -324,8 +315,6 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
     simClock.request = i;
     while (pendingHead < pending.length && pending[pendingHead].due <= i) {
       const p = pending[pendingHead++];
-      const fk = `${p.contextKey}\u0000${p.obs.modelId}`;
-      inFlight.set(fk, (inFlight.get(fk) ?? 0) - 1);
       if (router !== 'clairvoyant') router.observe(p.contextKey, p.vector, p.obs, p.hashed);
     }
     const taskClass = draws.taskClass[i];
@@ -347,7 +336,6 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
           ...(open ? { excludedBecause: 'circuit open' } : {}),
           expectedTtftMs: a.ttftMs,
           ...(prior === undefined ? {} : { priorQuality: prior }),
-          ...(PENDING_SCORES ? { pendingScores: inFlight.get(`${ctx.contextKey}\u0000${a.model}`) ?? 0 } : {}),
         });
       }
       const pressure = options.budgetUsd === undefined ? undefined : budgetPressure({ spentUsd: spend, budgetUsd: options.budgetUsd, elapsedFraction: i / n });
@@ -379,8 +367,6 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
       let reward = u(0) < q ? 1 : 0;
       if (u(1) < setup.noise) reward = 1 - reward;
       if (u(2) >= setup.unscoredShare) {
-        const fk = `${ctx.contextKey}\u0000${arm.model}`;
-        inFlight.set(fk, (inFlight.get(fk) ?? 0) + 1);
         pending.push({ due: i + 1 + setup.delay, contextKey: ctx.contextKey, vector: ctx.vector, hashed: ctx.hashed, obs: { modelId: arm.model, reward, costUsd: price, completionTokens: 0 } });
       }
       break;

@@ -54,15 +54,6 @@ const home = { a: 900, b: 100, cost: 1 };
 const cheap = { a: 7, b: 3, cost: 0.1 };
 
 describe('guaranteedExploration', () => {
-  it('gives no share to a model whose requests waiting for a score outnumber its posterior weight (round 29), and one when the count is not given', () => {
-    const s = setup([home, cheap]);
-    expect(run(s, 0.3, fixed(0)).explored).toBe(1);
-    const paused = { ...s, candidates: [{ expectedCostUsd: 1 }, { expectedCostUsd: 0.1, pendingScores: 11 }] };
-    expect(run(paused, 0.3, fixed(0))).toEqual({ explored: -1, surplusLeft: 1 });
-    const notYet = { ...s, candidates: [{ expectedCostUsd: 1 }, { expectedCostUsd: 0.1, pendingScores: 10 }] };
-    expect(run(notYet, 0.3, fixed(0)).explored).toBe(1);
-  });
-
   it('forces nothing, and draws nothing, without a proven home', () => {
     const s = setup([{ a: 7, b: 3, cost: 1 }, cheap]);
     const random = fixed(0);

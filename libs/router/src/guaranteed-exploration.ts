@@ -11,7 +11,6 @@
  */
 
 import type { Random } from '../../core/src';
-import { explorationPaused } from './pending-exposure';
 import { lowerQuantile } from './safe-exploration';
 
 /** Only models at most this fraction of the home's expected cost get a guaranteed share (round 21: without it the windows below the floor moved with the seeds). */
@@ -75,8 +74,7 @@ const NOTHING_GUARANTEED: GuaranteedExploration = Object.freeze({ explored: -1, 
  *   surplusLeft = (1 - sum p_m gap_m / S) / (1 - sum p_m).
  */
 export function guaranteedExploration(
-  /** `pendingScores`, when given: a model whose exploration is paused (`explorationPaused`) gets no share. */
-  candidates: ReadonlyArray<{ expectedCostUsd: number; pendingScores?: number }>,
+  candidates: ReadonlyArray<{ expectedCostUsd: number }>,
   /** 1 where the candidate is eligible for this decision. */
   eligible: Uint8Array,
   means: ArrayLike<number>,
@@ -105,8 +103,7 @@ export function guaranteedExploration(
     eligible[i] === 1 &&
     lower[i] < threshold &&
     candidates[i].expectedCostUsd < maxCost &&
-    lowerQuantile(posteriorA[i], posteriorB[i], -guaranteedRefuteZ(evidence[i])) >= threshold &&
-    !explorationPaused(candidates[i].pendingScores, posteriorA[i], posteriorB[i]);
+    lowerQuantile(posteriorA[i], posteriorB[i], -guaranteedRefuteZ(evidence[i])) >= threshold;
   let k = 0;
   for (let i = 0; i < n; i++) if (explorable(i)) k++;
   if (k === 0) return NOTHING_GUARANTEED;

@@ -8,6 +8,5 @@ export * from './hashed-logistic';
 export * from './drift-detector';
 export * from './safe-exploration';
 export * from './guaranteed-exploration';
-export * from './pending-exposure';
 export * from './mixture-floor';
 export * from './refuted-anchor';

@@ -3,7 +3,6 @@ import { armWeight, failuresOf, successesOf, type ArmState } from './arm-state';
 import { sampleBetasInto } from './beta-sampler';
 import { firstRankedIndex, rankOrder } from './ranking';
 import { EXPLORE_CHEAPER_OUTRIGHT_MARGIN, guaranteedExploration } from './guaranteed-exploration';
-import { explorationPaused } from './pending-exposure';
 import { DEFAULT_MIXTURE_EXPLORE_SHARE, mixtureOrder } from './mixture-floor';
 import { lowerQuantile, normalQuantile } from './safe-exploration';
 
@@ -22,13 +21,6 @@ export interface Candidate {
   priorQuality?: number;
   /** Expected time to first token, compared with `RoutePolicy.maxTtftMs`. */
   expectedTtftMs?: number;
-  /**
-   * Requests served to this model in this decision's context that were sent for scoring and whose
-   * scores have not arrived yet. Read only with `RoutePolicy.exploreCheaperShare`: while it exceeds the
-   * model's posterior weight, neither the guaranteed share nor the funded exploration serves it
-   * (`explorationPaused`, round 29). Unset: not read (the gateway does not pass it).
-   */
-  pendingScores?: number;
 }
 
 export interface RoutePolicy {
@@ -409,17 +401,7 @@ export function decide(
       if (guaranteed !== undefined && guaranteed.explored >= 0) {
         const k = order.indexOf(guaranteed.explored);
         if (k > 0) order = moveToFront(order, k);
-      } else {
-        let paused: Uint8Array | undefined;
-        if (cheaperShare !== undefined) {
-          for (let i = 0; i < n; i++) {
-            if (!explorationPaused(candidates[i].pendingScores, posteriorA[i], posteriorB[i])) continue;
-            paused ??= new Uint8Array(n);
-            paused[i] = 1;
-          }
-        }
-        order = fundExploration(order, greedy, means, lower, threshold, random, outrightShare, guaranteed?.surplusLeft ?? 1, paused);
-      }
+      } else order = fundExploration(order, greedy, means, lower, threshold, random, outrightShare, guaranteed?.surplusLeft ?? 1);
     }
   }
   const chosen = order[0];
@@ -605,8 +587,6 @@ function fundExploration(
   outrightShare = 0,
   /** Share of the anchor's surplus left for this exploration (`guaranteedExploration` spent the rest); 1 without it. */
   surplusLeft = 1,
-  /** 1 where the model's exploration is paused (`explorationPaused`): it is taken only outright. */
-  paused?: Uint8Array,
 ): number[] {
   if (lower[order[0]] >= threshold) return order;
   // The anchor: the first proven model of the order, else the greedy choice (a loop, not a closure per request).
@@ -626,7 +606,7 @@ function fundExploration(
   if (anchorMean < threshold) return order;
   const mean = means[explored];
   const outright = outrightShare > 0 ? mean - outrightShare * (mean - lower[explored]) >= threshold : mean >= threshold;
-  const keep = outright ? 1 : paused !== undefined && paused[explored] === 1 ? 0 : (surplusLeft * (anchorMean - threshold)) / (anchorMean - lower[explored]);
+  const keep = outright ? 1 : (surplusLeft * (anchorMean - threshold)) / (anchorMean - lower[explored]);
   const first = keep >= 1 || random() < keep ? explored : anchor;
   return first === order[0] ? order : moveToFront(order, first === anchor ? front : order.indexOf(first));
 }
