@@ -9,3 +9,5 @@ export * from './cap-output-tokens';
 export * from './cost';
 export * from './prompt-transforms';
 export * from './provider-timeouts';
+export * from './chat-model-call';
+export * from './estimate-tokens';

@@ -10,9 +10,8 @@ import type { RecordSpend } from '../../../../libs/storage/src/repositories/spen
 import { judgeTranscript, type ScoredTool, type ScoredToolCall } from '../../../../libs/scoring/src';
 import { RecordWriter } from '../records/record-writer';
 import { callerContextFor } from '../routing/caller-context';
-import { estimatePromptTokens } from '../routing/estimate-tokens';
 import { LearnedState } from '../routing/learned-state';
-import { costUsd, ignoredParams, promptTemplateFor } from '../../../../libs/model-call/src';
+import { costUsd, estimatePromptTokens, ignoredParams, promptTemplateFor } from '../../../../libs/model-call/src';
 import { planRoute, type RoutePlan } from '../routing/plan-route';
 import { SpendTracker } from '../routing/spend-tracker';
 import { refusesToolTurn } from '../routing/tool-turn-without-thinking';

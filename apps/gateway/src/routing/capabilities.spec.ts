@@ -2,7 +2,7 @@ import type { ModelSpec, RouteSpec } from '../../../../libs/config/src';
 import { GatewayError, seededRandom, type ChatRequest } from '../../../../libs/core/src';
 import { missingCapability, requiredCapabilities } from './capabilities';
 import { callPriceUsd, costUsd } from '../../../../libs/model-call/src';
-import { estimatePromptTokens, promptTokensFor } from './estimate-tokens';
+import { estimatePromptTokens, promptTokensFor } from '../../../../libs/model-call/src';
 import { planRoute } from './plan-route';
 
 const all = { tools: true, vision: true, json_schema: true, reasoning: false, forced_tool_choice: true, assistant_prefill: true };

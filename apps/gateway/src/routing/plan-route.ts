@@ -17,8 +17,7 @@ import {
 } from '../../../../libs/router/src';
 import { callerContextFor } from './caller-context';
 import { capabilityError, missingCapability, requiredCapabilities } from './capabilities';
-import { callPriceUsd } from '../../../../libs/model-call/src';
-import { promptTokensFor } from './estimate-tokens';
+import { callPriceUsd, promptTokensFor } from '../../../../libs/model-call/src';
 import { routeSignalsFor } from './route-signals-registry';
 import { MISSING_THINKING, missingThinkingError, refusesToolTurn, toolTurnWithoutThinking } from './tool-turn-without-thinking';
 

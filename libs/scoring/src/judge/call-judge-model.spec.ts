@@ -17,7 +17,8 @@ describe('judgeWorstCaseUsd', () => {
 
   it("lowers max_tokens to what the model writes at most, and scales the estimate by the model's token scale", () => {
     expect(judgeWorstCaseUsd({ ...model, maxOutputTokens: 100 }, request)).toBeCloseTo((promptTokens * 2 + 100 * 1000) / 1e6, 12);
-    const scaledTokens = Math.ceil(estimatePromptTokens(request, 'estimate') * 1.5) + schemaTokens;
+    // As the gateway scales a request's estimate (promptTokensFor): the whole prompt, schema included.
+    const scaledTokens = Math.ceil(promptTokens * 1.5);
     expect(judgeWorstCaseUsd({ ...model, outputPer1M: 0, tokenScale: 1.5 }, request)).toBeCloseTo((scaledTokens * 2) / 1e6, 12);
   });
 });

@@ -1,9 +1,8 @@
 import { worstCaseCostUsd, type SettledSpendCounter } from '../../../budget/src';
 import type { ModelSpec } from '../../../config/src';
 import { GatewayError, type ChatRequest } from '../../../core/src';
-import { adaptRequestForModel, costUsd, providerTimeouts } from '../../../model-call/src';
+import { adaptRequestForModel, chatModelCall, costUsd, estimatePromptTokens, promptTokensFor } from '../../../model-call/src';
 import { ProviderError, type ProviderRegistry } from '../../../providers/src';
-import { CHARS_PER_TOKEN, estimatePromptTokens } from '../../../providers/src/catalog/estimate-prompt-tokens';
 import type { RequestRecordRepository } from '../../../storage/src';
 import { JudgeCallError, type CallJudgeModel, type JudgeBudgetRoom, type RecordJudgeCalls } from './model-judge';
 
@@ -26,16 +25,7 @@ export function judgeModelCaller(models: ReadonlyMap<string, ModelSpec>, provide
     const format = judgeRequestFor(model, request);
     const abort = new AbortController();
     try {
-      const response = await providers.get(model.providerId).complete({
-        request: adaptRequestForModel(format, model),
-        signal: abort.signal,
-        abort,
-        timeouts: providerTimeouts(timeouts),
-        maxOutputTokens: model.maxOutputTokens,
-        ...(model.thinking ? { thinking: model.thinking } : {}),
-        ...(model.thinkingDisplay ? { thinkingDisplay: model.thinkingDisplay } : {}),
-        ...(model.capabilities ? { canThink: model.capabilities.reasoning } : {}),
-      });
+      const response = await providers.get(model.providerId).complete(chatModelCall(format, model, abort, timeouts));
       const choice = response.choices?.[0];
       const content = choice?.message?.content ?? null;
       const promptTokens = response.usage?.prompt_tokens ?? Math.ceil(JSON.stringify(request.messages).length / 4);
@@ -67,9 +57,7 @@ function judgeRequestFor(model: ModelSpec, request: ChatRequest): ChatRequest {
  */
 export function judgeWorstCaseUsd(model: ModelSpec, request: ChatRequest): number {
   const sent = adaptRequestForModel(judgeRequestFor(model, request), model);
-  const schema = sent.response_format ? Math.ceil(JSON.stringify(sent.response_format).length / CHARS_PER_TOKEN) : 0;
-  const estimated = model.tokenizer === 'o200k_base' ? estimatePromptTokens(sent, 'o200k_base') : Math.ceil(estimatePromptTokens(sent, 'estimate') * (model.tokenScale ?? 1));
-  return worstCaseCostUsd(model, estimated + schema, sent.max_completion_tokens ?? sent.max_tokens ?? undefined);
+  return worstCaseCostUsd(model, promptTokensFor(sent, model, estimatePromptTokens(sent)), sent.max_completion_tokens ?? sent.max_tokens ?? undefined);
 }
 
 /**
