@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { budgetsInForce, createCounterStore, SettledSpendCounter, type CounterStore } from '../../../libs/budget/src';
 import type { AppConfig } from '../../../libs/config/src';
-import { seededRandom, systemClock, type Clock, type Random } from '../../../libs/core/src';
+import { seededRandom, systemClock, withTimeout, type Clock, type Random } from '../../../libs/core/src';
 import { closeUpstreamAgent, loadTokenizer, ProviderRegistry } from '../../../libs/providers/src';
 import { join } from 'node:path';
-import { BullmqJobQueue, InProcessJobQueue, LearningSignalSubscriber, SpoolingJobQueue, throttle, withTimeout, type JobQueue } from '../../../libs/queue/src';
+import { BullmqJobQueue, InProcessJobQueue, LearningSignalSubscriber, SpoolingJobQueue, throttle, type JobQueue } from '../../../libs/queue/src';
 import { ScoreJobHandler } from '../../../libs/scoring/src/score-job.handler';
 import { ModelJudge } from '../../../libs/scoring/src/judge/model-judge';
 import { judgeBudgetRoom, judgeCallWriter, judgeModelCaller } from '../../../libs/scoring/src/judge/call-judge-model';
@@ -84,9 +84,9 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   const providers = new ProviderRegistry(config.providers);
   // Exact token counts need the tokenizer's tables: loaded now when a model uses them, never otherwise.
   for (const model of config.models.values()) if (model.tokenizer) loadTokenizer(model.tokenizer);
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeoutMs: config.databaseTimeoutMs });
   try {
-    await migrateToLatest(database.db);
+    await migrateToLatest(database.migrationDb);
   } catch (err) {
     await database.close();
     throw err;

@@ -24,8 +24,8 @@ export async function startWorker(config: AppConfig, options: { clock?: Clock } 
   if (!config.redisUrl || !config.databaseUrl) {
     throw new Error('The worker needs DATABASE_URL and REDIS_URL; on the embedded default the gateway scores in-process.');
   }
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  await migrateToLatest(database.db);
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeoutMs: config.databaseTimeoutMs });
+  await migrateToLatest(database.migrationDb);
   // Gateways read the statistics as soon as a commit announces them (their poll is the backstop).
   const signal = new LearningSignalPublisher(config.redisUrl, config.queuePrefix);
   const clock = options.clock ?? systemClock;

@@ -177,6 +177,8 @@ export interface AppConfig {
   host: string;
   port: number;
   databaseUrl?: string;
+  /** DATABASE_TIMEOUT_MS: on a Postgres server, the bound on one statement and on the wait for a connection. */
+  databaseTimeoutMs: number;
   redisUrl?: string;
   dataDir: string;
   /** SHA-256 hex digests of the accepted gateway keys; empty means no key is required. */

@@ -107,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: s.HOST,
     port: s.PORT,
     databaseUrl: s.DATABASE_URL,
+    databaseTimeoutMs: s.DATABASE_TIMEOUT_MS,
     redisUrl: s.REDIS_URL,
     dataDir: s.DATA_DIR,
     gatewayKeyHashes: keys.map(hashKey),

@@ -22,6 +22,8 @@ export const settingsSchema = z.object({
   PORT: decimalInteger(z.number().int().min(0).max(65535), 8080),
   ROUTER_CONFIG: z.string().optional(),
   DATABASE_URL: z.string().url().optional(),
+  /** On a Postgres server: how long a statement, or the wait for a connection, may take before it fails. */
+  DATABASE_TIMEOUT_MS: decimalInteger(z.number().int().positive(), 30_000),
   REDIS_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('.data'),
   GATEWAY_API_KEYS: z.string().optional(),

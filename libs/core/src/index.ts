@@ -5,3 +5,4 @@ export * from './decimal-integer';
 export * from './responses.types';
 export * from './embeddings.types';
 export * from './coalesced-rounds';
+export * from './with-timeout';

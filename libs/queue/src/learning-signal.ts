@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { endOwnedRedis, ownedRedisClient } from './redis-connection';
-import { withTimeout } from './spooling-job-queue';
+import { withTimeout } from '../../core/src/with-timeout';
 
 /**
  * Workers announce on this Redis channel that learned statistics changed (a score batch or feedback

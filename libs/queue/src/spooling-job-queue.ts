@@ -1,3 +1,4 @@
+import { withTimeout } from '../../core/src/with-timeout';
 import { FileSpool } from '../../spool/src';
 import { addJobs, type JobQueue } from './job-queue';
 import { jobId, type QueuedJob } from './jobs';
@@ -19,19 +20,6 @@ export interface QueueStatus {
   reachable: boolean;
   spooled: number;
   dropped: number;
-}
-
-export class TimeoutError extends Error {
-  override readonly name = 'TimeoutError';
-}
-
-/** Settles like `promise`, or rejects with a TimeoutError after `ms`. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(`${what} took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function isQueuedJob(value: unknown): value is QueuedJob {

@@ -7,3 +7,5 @@ export * from './repositories/spend.repository';
 export * from './repositories/report.repository';
 export * from './storable-text';
 export * from './empty-request-row';
+export * from './timed-pool';
+export * from './database-unavailable';

@@ -5,12 +5,14 @@ import type { AddressInfo } from 'node:net';
  * A TCP proxy on 127.0.0.1 in front of a shared service (Postgres, Redis) that a test can break
  * without touching the service other tests use: `cut()` drops every connection and refuses new ones,
  * `pause()` keeps connections open but stops forwarding bytes (a service that hangs), `resume()`
- * restores both.
+ * restores both. `strand()` is a failover or a network partition healed on a new path: the open
+ * connections stay open and carry nothing ever again, new ones work.
  */
 export class TcpProxy {
   private mode: 'open' | 'cut' | 'paused' = 'open';
   private readonly pairs = new Set<{ client: Socket; upstream?: Socket }>();
   private readonly waiting: Array<() => void> = [];
+  private readonly stranded = new Set<{ client: Socket; upstream?: Socket }>();
 
   private constructor(
     private readonly server: Server,
@@ -57,6 +59,21 @@ export class TcpProxy {
     }
   }
 
+  strand(): void {
+    for (const pair of this.pairs) {
+      const { client, upstream } = pair;
+      if (upstream) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        upstream.pause();
+      }
+      client.pause();
+      // Forgotten: neither resume() nor cut() reaches them; close() still ends them.
+      this.pairs.delete(pair);
+      this.stranded.add(pair);
+    }
+  }
+
   resume(): void {
     this.mode = 'open';
     for (const { client, upstream } of this.pairs) {
@@ -69,6 +86,11 @@ export class TcpProxy {
 
   async close(): Promise<void> {
     this.cut();
+    for (const pair of this.stranded) {
+      pair.client.destroy();
+      pair.upstream?.destroy();
+    }
+    this.stranded.clear();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 

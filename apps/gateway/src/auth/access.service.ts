@@ -1,7 +1,7 @@
 import { hash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { servesName, type AppConfig } from '../../../../libs/config/src';
-import { GatewayError, type Clock } from '../../../../libs/core/src';
+import { GatewayError, withTimeout, type Clock } from '../../../../libs/core/src';
 import type { DatabaseHandle } from '../../../../libs/storage/src';
 import { ApiKeyRepository, type ApiKeyChange, type ApiKeyRow, type ApiKeyWithTenant } from '../../../../libs/storage/src/repositories/api-key.repository';
 import { TenantRepository, type TenantChange, type TenantRow } from '../../../../libs/storage/src/repositories/tenant.repository';
@@ -49,6 +49,12 @@ export interface NewTenantInput {
 }
 
 const NEGATIVE_CACHE_MAX = 10_000;
+
+/**
+ * The most a request waits on the database for a key it has not cached (created on another gateway
+ * since the last reload, or unknown); the database's own statement bound (DATABASE_TIMEOUT_MS) may be longer.
+ */
+export const KEY_LOOKUP_TIMEOUT_MS = 5_000;
 
 /**
  * Gateway keys: the static ones from GATEWAY_API_KEYS (tenant "default") and the ones created
@@ -113,7 +119,7 @@ export class AccessService implements OnModuleInit, OnModuleDestroy {
     if (!row && !this.unknown.has(digest)) {
       const generation = this.changes;
       try {
-        row = await this.keys.findByHash(digest);
+        row = await withTimeout(this.keys.findByHash(digest), KEY_LOOKUP_TIMEOUT_MS, 'key lookup');
       } catch {
         throw new GatewayError(503, 'The gateway cannot check this API key right now (its database is unavailable); retry shortly.', 'server_error', 'key_store_unavailable', null, 1);
       }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../../../libs/core/src';
+import { isDatabaseUnavailable } from '../../../../libs/storage/src/database-unavailable';
 import type { ChatReply } from '../chat/chat-reply';
 import { retryHeaders } from './retry-headers';
 
@@ -39,7 +40,14 @@ export function toGatewayError(err: unknown): GatewayError {
     }
     return new GatewayError(status, fastifyError.message ?? 'Bad request.', 'invalid_request_error', fastifyError.code ?? null);
   }
+  // The admin API, reports and feedback read and write Postgres while the client waits.
+  if (isDatabaseUnavailable(err)) return databaseUnavailable();
   return GatewayError.internal();
+}
+
+/** A 503 the client may retry: the database is down, hung or restarting (not a bug of the request or the gateway). */
+export function databaseUnavailable(): GatewayError {
+  return new GatewayError(503, 'The gateway cannot reach its database right now; retry shortly.', 'server_error', 'database_unavailable', null, 1);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { NewRequestRow, RequestKind, RequestRecordRepository } from '../../../../libs/storage/src';
 import type { RecordSpend } from '../../../../libs/storage/src/repositories/spend-ledger.repository';
-import { addJobs, withTimeout, type JobQueue, type QueuedJob } from '../../../../libs/queue/src';
+import { withTimeout } from '../../../../libs/core/src';
+import { addJobs, type JobQueue, type QueuedJob } from '../../../../libs/queue/src';
 import { FileSpool } from '../../../../libs/spool/src';
 
 export interface PendingRecord {
