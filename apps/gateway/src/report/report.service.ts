@@ -35,6 +35,13 @@ function judgeView(judge: JudgeSpec, summary: JudgeSummaryRow | undefined) {
   };
 }
 
+/**
+ * Who reads the report: the admin key sees every tenant's figures; a gateway key only its tenant's
+ * requests, costs, rewards, tags and judge calls, on the routes it may use (`allowedRoutes`, null: all),
+ * and no route-wide spend (every tenant's). What the router learned (beliefs, decision) is the route's.
+ */
+export type ReportViewer = { kind: 'admin' } | { kind: 'tenant'; tenantId: string; allowedRoutes: readonly string[] | null };
+
 /** Kept here for callers that imported it from the report service. */
 export { currentDecision };
 
@@ -50,29 +57,34 @@ export class ReportService {
     private readonly signals: RouteSignals,
   ) {}
 
-  async build(window: number) {
+  async build(window: number, viewer: ReportViewer = { kind: 'admin' }) {
     await this.learned.refresh();
+    const tenant = viewer.kind === 'tenant' ? viewer.tenantId : undefined;
     const [usage, rewards, share, tagUsage, deadJobs, judges] = await Promise.all([
-      this.reports.usage(),
-      this.reports.rewards(),
-      this.reports.recentShare(window),
-      this.reports.tagUsage(),
+      this.reports.usage(tenant),
+      this.reports.rewards(tenant),
+      this.reports.recentShare(window, tenant),
+      this.reports.tagUsage(tenant),
       // Scoring jobs that failed for good (poison payloads, or out of retries); null when the queue does not answer.
       (this.queue.deadLetterCount?.() ?? Promise.resolve(0)).catch(() => null),
-      [...this.config.routes.values()].some((r) => r.judge) ? this.reports.judgeSummary() : Promise.resolve([]),
+      [...this.config.routes.values()].some((r) => r.judge) ? this.reports.judgeSummary(tenant) : Promise.resolve([]),
     ]);
     const judgeBy = new Map(judges.map((j) => [j.route, j]));
     const key = (route: string, model: string) => `${route}\u0000${model}`;
     const usageBy = new Map(usage.map((u) => [key(u.route, u.model_id), u]));
     const rewardBy = new Map(rewards.map((r) => [key(r.route, r.model_id), r]));
     const shareBy = new Map(share.map((s) => [key(s.route, s.model_id), s.requests]));
-    const routes: RouteSpec[] = [...this.config.routes.values()];
+    const allRoutes: RouteSpec[] = [...this.config.routes.values()];
     // Models called directly by name appear as one-model routes.
     for (const u of usage) {
-      if (!this.config.routes.has(u.route) && this.config.models.has(u.route) && !routes.some((r) => r.name === u.route)) {
-        routes.push(implicitRoute(u.route));
+      if (!this.config.routes.has(u.route) && this.config.models.has(u.route) && !allRoutes.some((r) => r.name === u.route)) {
+        allRoutes.push(implicitRoute(u.route));
       }
     }
+    const allowed = viewer.kind === 'tenant' ? viewer.allowedRoutes : null;
+    const routes = allowed === null ? allRoutes : allRoutes.filter((r) => allowed.includes(r.name));
+    /** Route-wide spend is every tenant's: the admin's only. */
+    const routeWide = <T>(figure: () => T): T | null => (viewer.kind === 'admin' ? figure() : null);
     return {
       object: 'router.report',
       window,
@@ -133,7 +145,7 @@ export class ReportService {
           implicit: route.implicit,
           quality_floor: route.qualityFloor,
           budget_usd_per_day: route.budgetUsdPerDay ?? null,
-          spent_today_usd: this.spend.spentToday(route.name),
+          spent_today_usd: routeWide(() => this.spend.spentToday(route.name)),
           requests_in_window: windowTotal,
           constraints: {
             ...constraintsView(route),
@@ -159,7 +171,7 @@ export class ReportService {
           tiers: [...(route.tiers?.values() ?? [])].map((tier) => ({
             tier: tier.name,
             constraints: constraintsView(tier),
-            spent_today_usd: this.spend.spentTodayByTier(route.name, tier.name),
+            spent_today_usd: routeWide(() => this.spend.spentTodayByTier(route.name, tier.name)),
             decision: explain(tier),
           })),
           models,

@@ -1,0 +1,160 @@
+import { seededRandom, type OpenAIErrorBody } from '../../libs/core/src';
+import type { ReportService } from '../../apps/gateway/src/report/report.service';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
+import { GATEWAY_KEY, routerYaml, startStack, type Stack } from '../support/stack';
+import { admin, call, newKey } from '../budget/budget-support';
+import { ADMIN_KEY } from './learning-run';
+
+type Report = Awaited<ReturnType<ReportService['build']>>;
+
+/**
+ * An operator's check of the summary report (`GET /v1/router/report`) against ground truth: traffic
+ * from two tenants' keys (and the static key of tenant `default`), streamed and not, through the
+ * gateway to a fake upstream; each figure compared with what the test sent and what Postgres holds.
+ */
+describe('the summary report, figure by figure, with several tenants', () => {
+  let upstream: FakeOpenAI;
+  let stack: Stack;
+  let acme: { id: string; key: string };
+  let globex: { id: string; key: string };
+  /** Per key: the x-router-model and x-router-reason headers of each answer. */
+  const seen = new Map<string, Array<{ model: string; reason: string }>>();
+
+  const send = async (key: string, i: number) => {
+    const res = await call(stack.gateway.url, 'POST', '/v1/chat/completions', key, {
+      model: 'auto',
+      messages: [{ role: 'user', content: `question ${i}` }],
+      stream: false,
+    });
+    expect(res.status).toBe(200);
+    const list = seen.get(key) ?? [];
+    list.push({ model: String(res.headers['x-router-model']), reason: String(res.headers['x-router-reason']) });
+    seen.set(key, list);
+  };
+
+  beforeAll(async () => {
+    const random = seededRandom(3);
+    upstream = await startFakeOpenAI((body) => ({ kind: 'text', content: body.model === 'strong-upstream' || random() < 0.9 ? 'ANSWER: 42' : 'no idea' }));
+    stack = await startStack({
+      yaml: routerYaml(upstream.url, '    validators: [{ type: regex, pattern: "^ANSWER: \\\\d+$" }]\n'),
+      queue: 'in-process',
+      random: seededRandom(1),
+      env: { ADMIN_API_KEY: ADMIN_KEY },
+    });
+    const url = stack.gateway.url;
+    await admin(url, 'POST', '/v1/admin/tenants', { id: 'acme' });
+    await admin(url, 'POST', '/v1/admin/tenants', { id: 'globex' });
+    acme = await newKey(url, { tenant_id: 'acme', tags: ['acme-checkout'] });
+    globex = await newKey(url, { tenant_id: 'globex', tags: ['globex-secret-project'] });
+    for (let i = 0; i < 30; i++) {
+      await send(acme.key, i);
+      await send(globex.key, i);
+      if (i % 3 === 0) await send(GATEWAY_KEY, i);
+    }
+    await stack.gateway.runtime.records.flush();
+    const deadline = Date.now() + 20_000;
+    while ((await stack.gateway.runtime.arms.scoreCount()) < 70 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await upstream?.close();
+  });
+
+  const report = async (key: string, query = ''): Promise<Report> => {
+    const res = await call(stack.gateway.url, 'GET', `/v1/router/report${query}`, key);
+    expect(res.status).toBe(200);
+    return res.json as unknown as Report;
+  };
+
+  it('counts, for the admin key, every request of every tenant, with the costs Postgres holds', async () => {
+    const body = await report(ADMIN_KEY);
+    const auto = body.routes.find((r) => r.route === 'auto')!;
+    const rows = await stack.database.handle.db.selectFrom('requests').select(['model_id', 'cost_usd']).where('kind', '=', 'chat').execute();
+    expect(rows).toHaveLength(70);
+    for (const m of auto.models) {
+      const mine = rows.filter((r) => r.model_id === m.model);
+      expect(m.requests).toBe(mine.length);
+      expect(m.total_cost_usd).toBeCloseTo(mine.reduce((n, r) => n + r.cost_usd, 0), 12);
+    }
+    const served = [...seen.values()].flat();
+    for (const m of auto.models) expect(m.requests).toBe(served.filter((s) => s.model === m.model).length);
+  });
+
+  it("shows a tenant's key only its own tenant's traffic, cost and tags", async () => {
+    const body = await report(acme.key);
+    const auto = body.routes.find((r) => r.route === 'auto')!;
+    const mine = seen.get(acme.key)!;
+    expect(auto.models.reduce((n, m) => n + m.requests, 0)).toBe(mine.length);
+    expect(auto.requests_in_window).toBe(mine.length);
+    for (const m of auto.models) expect(m.requests).toBe(mine.filter((s) => s.model === m.model).length);
+    const ledger = await stack.database.handle.db
+      .selectFrom('spend_ledger' as never)
+      .select((eb) => eb.fn.sum<number>('cost_usd' as never).as('cost'))
+      .where('tenant_id' as never, '=', 'acme' as never)
+      .executeTakeFirstOrThrow();
+    expect(auto.models.reduce((n, m) => n + m.total_cost_usd, 0)).toBeCloseTo(Number(ledger.cost), 12);
+    expect(auto.tags.map((t) => t.tag)).toEqual(['acme-checkout']);
+    expect(JSON.stringify(body)).not.toContain('globex');
+    // Its scores only: those of its own requests.
+    const scored = await stack.database.handle.db
+      .selectFrom('scores')
+      .innerJoin('spend_ledger' as never, 'spend_ledger.request_id' as never, 'scores.request_id' as never)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('spend_ledger.tenant_id' as never, '=', 'acme' as never)
+      .executeTakeFirstOrThrow();
+    expect(auto.models.reduce((n, m) => n + m.scored, 0)).toBe(Number(scored.n));
+    // Route-wide spend is every tenant's: not for a tenant's eyes.
+    expect(auto.spent_today_usd).toBeNull();
+    // The static key's tenant (`default`) sees its own ten requests; a key held to other routes does not see this one.
+    const own = (await report(GATEWAY_KEY)).routes.find((r) => r.route === 'auto')!;
+    expect(own.models.reduce((n, m) => n + m.requests, 0)).toBe(seen.get(GATEWAY_KEY)!.length);
+    const narrow = await newKey(stack.gateway.url, { tenant_id: 'acme', allowed_routes: ['cheap'] });
+    expect((await report(narrow.key)).routes.map((r) => r.route)).not.toContain('auto');
+  });
+
+  it('refuses a bad window with an OpenAI-format 400 naming it', async () => {
+    for (const bad of ['0', '-1', '100001', '99999999999999999999', 'abc', '', '1e3', '5.0']) {
+      const res = await call(stack.gateway.url, 'GET', `/v1/router/report?window=${encodeURIComponent(bad)}`, ADMIN_KEY);
+      expect(res.status).toBe(400);
+      expect((res.json as unknown as OpenAIErrorBody).error).toMatchObject({ type: 'invalid_request_error', param: 'window' });
+    }
+    const twice = await call(stack.gateway.url, 'GET', '/v1/router/report?window=5&window=6', ADMIN_KEY);
+    expect(twice.status).toBe(400);
+    const small = await report(ADMIN_KEY, '?window=5');
+    expect(small.routes.find((r) => r.route === 'auto')!.requests_in_window).toBe(5);
+    const huge = await report(ADMIN_KEY, '?window=100000');
+    expect(huge.routes.find((r) => r.route === 'auto')!.requests_in_window).toBe(70);
+  });
+
+  it('shares traffic over the last N requests as the headers told the callers', async () => {
+    const body = await report(ADMIN_KEY, '?window=20');
+    const auto = body.routes.find((r) => r.route === 'auto')!;
+    const rows = await stack.database.handle.db.selectFrom('requests').select(['model_id']).where('kind', '=', 'chat').orderBy('created_at', 'desc').orderBy('id', 'desc').limit(20).execute();
+    for (const m of auto.models) expect(m.traffic_share).toBeCloseTo(rows.filter((r) => r.model_id === m.model).length / 20, 12);
+    expect(auto.models.reduce((n, m) => n + m.traffic_share, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('records the decision reason each caller was told in x-router-reason', async () => {
+    const rows = await stack.database.handle.db.selectFrom('requests').select(['decision_reason']).where('kind', '=', 'chat').execute();
+    const told = [...seen.values()].flat();
+    const count = (list: Array<string | null>, reason: string) => list.filter((r) => r === reason).length;
+    for (const reason of ['exploit', 'explore', 'constraint', 'only_candidate']) {
+      expect(count(rows.map((r) => r.decision_reason), reason)).toBe(count(told.map((t) => t.reason), reason));
+    }
+  });
+
+  it('gives the mean reward and its interval from the scores', async () => {
+    const body = await report(ADMIN_KEY);
+    const auto = body.routes.find((r) => r.route === 'auto')!;
+    const scores = await stack.database.handle.db.selectFrom('scores').select(['model_id', 'reward']).execute();
+    for (const m of auto.models) {
+      const mine = scores.filter((s) => s.model_id === m.model).map((s) => s.reward);
+      expect(m.scored).toBe(mine.length);
+      if (mine.length === 0) continue;
+      const mean = mine.reduce((a, b) => a + b, 0) / mine.length;
+      expect(m.mean_reward).toBeCloseTo(mean, 12);
+      expect(m.reward_interval![0]).toBeLessThanOrEqual(mean);
+      expect(m.reward_interval![1]).toBeGreaterThanOrEqual(mean);
+    }
+  });
+});
