@@ -1,5 +1,8 @@
+import { sql } from 'kysely';
 import { seededRandom, type OpenAIErrorBody } from '../../libs/core/src';
 import type { ReportService } from '../../apps/gateway/src/report/report.service';
+import { costUsd } from '../../libs/model-call/src';
+import { DashboardRepository } from '../../libs/storage/src/repositories/dashboard.repository';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
 import { GATEWAY_KEY, routerYaml, startStack, type Stack } from '../support/stack';
 import { admin, call, newKey } from '../budget/budget-support';
@@ -87,21 +90,13 @@ describe('the summary report, figure by figure, with several tenants', () => {
     expect(auto.models.reduce((n, m) => n + m.requests, 0)).toBe(mine.length);
     expect(auto.requests_in_window).toBe(mine.length);
     for (const m of auto.models) expect(m.requests).toBe(mine.filter((s) => s.model === m.model).length);
-    const ledger = await stack.database.handle.db
-      .selectFrom('spend_ledger' as never)
-      .select((eb) => eb.fn.sum<number>('cost_usd' as never).as('cost'))
-      .where('tenant_id' as never, '=', 'acme' as never)
-      .executeTakeFirstOrThrow();
+    const db = stack.database.handle.db;
+    const ledger = (await sql<{ cost: number }>`select sum(cost_usd) as cost from spend_ledger where tenant_id = 'acme'`.execute(db)).rows[0];
     expect(auto.models.reduce((n, m) => n + m.total_cost_usd, 0)).toBeCloseTo(Number(ledger.cost), 12);
     expect(auto.tags.map((t) => t.tag)).toEqual(['acme-checkout']);
     expect(JSON.stringify(body)).not.toContain('globex');
     // Its scores only: those of its own requests.
-    const scored = await stack.database.handle.db
-      .selectFrom('scores')
-      .innerJoin('spend_ledger' as never, 'spend_ledger.request_id' as never, 'scores.request_id' as never)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('spend_ledger.tenant_id' as never, '=', 'acme' as never)
-      .executeTakeFirstOrThrow();
+    const scored = (await sql<{ n: number }>`select count(*)::int as n from scores s join spend_ledger l on l.request_id = s.request_id where l.tenant_id = 'acme'`.execute(db)).rows[0];
     expect(auto.models.reduce((n, m) => n + m.scored, 0)).toBe(Number(scored.n));
     // Route-wide spend is every tenant's: not for a tenant's eyes.
     expect(auto.spent_today_usd).toBeNull();
@@ -156,5 +151,27 @@ describe('the summary report, figure by figure, with several tenants', () => {
       expect(m.reward_interval![0]).toBeLessThanOrEqual(mean);
       expect(m.reward_interval![1]).toBeGreaterThanOrEqual(mean);
     }
+  });
+
+  it("prices the time series' baseline per request as the baseline model bills it, and sums long prompts apart", async () => {
+    const res = await call(stack.gateway.url, 'GET', '/v1/router/timeseries?route=auto&buckets=1', ADMIN_KEY);
+    expect(res.status).toBe(200);
+    const series = (res.json as unknown as { data: Array<{ baseline_model: string; totals: { cost_usd: number; baseline_cost_usd: number; savings_usd: number } }> }).data[0];
+    expect(series.baseline_model).toBe('strong');
+    const db = stack.database.handle.db;
+    const rows = await db.selectFrom('requests').select(['prompt_tokens', 'completion_tokens', 'cached_tokens', 'cost_usd']).where('kind', '=', 'chat').execute();
+    const strong = stack.gateway.runtime.config.models.get('strong')!;
+    const baseline = rows.reduce((n, r) => n + costUsd(strong, r.prompt_tokens, r.completion_tokens, r.cached_tokens), 0);
+    expect(series.totals.baseline_cost_usd).toBeCloseTo(baseline, 12);
+    expect(series.totals.savings_usd).toBeCloseTo(baseline - rows.reduce((n, r) => n + r.cost_usd, 0), 12);
+    // The repository's sums over a long-context line (none of these models has one: any line will do).
+    const longSums = async (line: number | null) => {
+      const cells = await new DashboardRepository(db).series('auto', 1000, { by: 'count', buckets: 1 }, 0.8, line);
+      return [cells.reduce((n, c) => n + c.long_prompt_tokens, 0), cells.reduce((n, c) => n + c.long_completion_tokens, 0)];
+    };
+    const prompts = rows.map((r) => r.prompt_tokens);
+    expect(await longSums(Math.min(...prompts) - 1)).toEqual([prompts.reduce((a, b) => a + b, 0), rows.reduce((n, r) => n + r.completion_tokens, 0)]);
+    expect(await longSums(Math.max(...prompts))).toEqual([0, 0]);
+    expect(await longSums(null)).toEqual([0, 0]);
   });
 });

@@ -1,5 +1,6 @@
 import type { ModelSpec, RouteSpec } from '../../../../libs/config/src';
 import type { Bucketing, SeriesCellRow } from '../../../../libs/storage/src/repositories/dashboard.repository';
+import { costUsd } from '../../../../libs/model-call/src';
 import { DEFAULT_COMPLETION_TOKENS, priceUsd } from '../routing/plan-route';
 
 const TYPICAL_PROMPT_TOKENS = 500;
@@ -22,6 +23,21 @@ export function baselineModel(route: RouteSpec, models: ReadonlyMap<string, Mode
     if (!best || priceUsd(model, TYPICAL_PROMPT_TOKENS, DEFAULT_COMPLETION_TOKENS) > priceUsd(best, TYPICAL_PROMPT_TOKENS, DEFAULT_COMPLETION_TOKENS)) best = model;
   }
   return best;
+}
+
+/** The token sums of some requests, with those of the requests over a long-context line apart (`SeriesCellRow`). */
+export type TokenSums = Pick<SeriesCellRow, 'prompt_tokens' | 'cached_tokens' | 'completion_tokens' | 'long_prompt_tokens' | 'long_cached_tokens' | 'long_completion_tokens'>;
+
+/**
+ * What `model` would have billed for the same tokens, as `costUsd` bills each request: cache hits at
+ * its cached-input price, a prompt over its long-context line (`long_*`, summed by that line) at that
+ * tier. Linear within a price tier, so a sum of requests prices as the requests one by one.
+ */
+export function baselineCostUsd(model: ModelSpec, sums: TokenSums): number {
+  const short = costUsd({ ...model, longContext: undefined }, sums.prompt_tokens - sums.long_prompt_tokens, sums.completion_tokens - sums.long_completion_tokens, sums.cached_tokens - sums.long_cached_tokens);
+  // Each long prompt is over the line, so their sum is too: costUsd bills it at the tier.
+  const long = sums.long_prompt_tokens > 0 ? costUsd(model, sums.long_prompt_tokens, sums.long_completion_tokens, sums.long_cached_tokens) : 0;
+  return short + long;
 }
 
 export interface SeriesModelCell {
@@ -119,7 +135,16 @@ export function buildSeries(route: RouteSpec, models: ReadonlyMap<string, ModelS
       const requests = sum((c) => c.requests);
       const successes = sum((c) => c.successes);
       const cost = sum((c) => c.cost_usd);
-      const baselineCost = baseline ? priceUsd(baseline, sum((c) => c.prompt_tokens), sum((c) => c.completion_tokens)) : cost;
+      const baselineCost = baseline
+        ? baselineCostUsd(baseline, {
+            prompt_tokens: sum((c) => c.prompt_tokens),
+            cached_tokens: sum((c) => c.cached_tokens),
+            completion_tokens: sum((c) => c.completion_tokens),
+            long_prompt_tokens: sum((c) => c.long_prompt_tokens),
+            long_cached_tokens: sum((c) => c.long_cached_tokens),
+            long_completion_tokens: sum((c) => c.long_completion_tokens),
+          })
+        : cost;
       cumulativeCost += cost;
       cumulativeSavings += baselineCost - cost;
       const scored = sum((c) => c.scored);

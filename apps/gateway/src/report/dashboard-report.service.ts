@@ -8,7 +8,7 @@ import { DEFAULT_COMPLETION_TOKENS, priceUsd } from '../routing/plan-route';
 import { RouteSignals } from '../routing/route-signals';
 import { SpendTracker } from '../routing/spend-tracker';
 import { CLOCK, APP_CONFIG } from '../tokens';
-import { buildSeries, type RouteSeries } from './build-series';
+import { baselineModel, buildSeries, type RouteSeries } from './build-series';
 import { believedQuality, currentDecision, exclusions, tierOfContext } from './explain-constraints';
 
 const BUDGET_HISTORY_DAYS = 14;
@@ -70,7 +70,7 @@ export class DashboardReportService {
     const data = await Promise.all(
       routes.map(async (route): Promise<RouteSeries & { budget: unknown }> => {
         const [cells, daily] = await Promise.all([
-          this.repository.series(route.name, limit, bucketing, route.qualityFloor),
+          this.repository.series(route.name, limit, bucketing, route.qualityFloor, baselineModel(route, this.config.models)?.longContext?.abovePromptTokens ?? null),
           this.repository.dailySpend(route.name, since),
         ]);
         const spentToday = this.spend.spentToday(route.name);

@@ -23,6 +23,12 @@ export interface SeriesCellRow {
   cost_usd: number;
   prompt_tokens: number;
   completion_tokens: number;
+  /** Cache hits among `prompt_tokens`. */
+  cached_tokens: number;
+  /** The tokens of the requests whose prompt is over `longPromptAbove` (part of the three sums above; 0 without a line). */
+  long_prompt_tokens: number;
+  long_cached_tokens: number;
+  long_completion_tokens: number;
   mean_latency_ms: number | null;
   mean_ttft_ms: number | null;
   scored: number;
@@ -67,8 +73,12 @@ export interface RequestDetailRow extends RecentRequestRow {
 export class DashboardRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Per bucket and model, over the last `limit` requests of `route`; buckets numbered oldest first. */
-  async series(route: string, limit: number, bucketing: Bucketing, qualityFloor: number): Promise<SeriesCellRow[]> {
+  /**
+   * Per bucket and model, over the last `limit` requests of `route`; buckets numbered oldest first.
+   * `longPromptAbove`: a prompt size whose requests' tokens are also summed apart (the baseline model's
+   * long-context line, over which its whole call is billed at other prices); null: none.
+   */
+  async series(route: string, limit: number, bucketing: Bucketing, qualityFloor: number, longPromptAbove: number | null = null): Promise<SeriesCellRow[]> {
     const bucket =
       bucketing.by === 'count'
         ? sql<number>`n.tile`
@@ -78,7 +88,8 @@ export class DashboardRepository {
     const tiles = bucketing.by === 'count' ? bucketing.buckets : 1;
     const rows = await sql<SeriesCellRow>`
       with recent as (
-        select id, created_at, model_id, status, decision_reason, cost_usd, prompt_tokens, completion_tokens, latency_ms, ttft_ms, attempts
+        select id, created_at, model_id, status, decision_reason, cost_usd, prompt_tokens, completion_tokens, cached_tokens, latency_ms, ttft_ms, attempts,
+          (${longPromptAbove}::int is not null and prompt_tokens > ${longPromptAbove}::int) as long_prompt
         from requests where route = ${route} and kind = 'chat'
         order by created_at desc, id desc limit ${limit}::int
       ), numbered as (
@@ -96,6 +107,10 @@ export class DashboardRepository {
         coalesce(sum(n.cost_usd), 0)::float8 as cost_usd,
         coalesce(sum(n.prompt_tokens), 0)::float8 as prompt_tokens,
         coalesce(sum(n.completion_tokens), 0)::float8 as completion_tokens,
+        coalesce(sum(n.cached_tokens), 0)::float8 as cached_tokens,
+        coalesce(sum(n.prompt_tokens) filter (where n.long_prompt), 0)::float8 as long_prompt_tokens,
+        coalesce(sum(n.cached_tokens) filter (where n.long_prompt), 0)::float8 as long_cached_tokens,
+        coalesce(sum(n.completion_tokens) filter (where n.long_prompt), 0)::float8 as long_completion_tokens,
         avg(n.latency_ms)::float8 as mean_latency_ms,
         avg(n.ttft_ms)::float8 as mean_ttft_ms,
         count(s.reward)::int as scored,
