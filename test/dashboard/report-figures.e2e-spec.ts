@@ -175,3 +175,33 @@ describe('the summary report, figure by figure, with several tenants', () => {
     expect(await longSums(null)).toEqual([0, 0]);
   });
 });
+
+describe("the recent requests' decision reason, as the caller's headers told it", () => {
+  let upstream: FakeOpenAI;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    // The first call fails with a 500 (retried on the same model), every later one answers.
+    upstream = await startFakeOpenAI((_body, callIndex) => (callIndex === 0 ? { kind: 'error', status: 500 } : { kind: 'text', content: 'ANSWER: 1' }));
+    stack = await startStack({ yaml: routerYaml(upstream.url), queue: 'in-process', random: seededRandom(1), env: { ADMIN_API_KEY: ADMIN_KEY } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await upstream?.close();
+  });
+
+  it('calls a retry on the same model no fallback, as x-router-reason does', async () => {
+    const res = await call(stack.gateway.url, 'POST', '/v1/chat/completions', GATEWAY_KEY, { model: 'cheap', messages: [{ role: 'user', content: 'hi' }] });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-router-attempts']).toBe('2');
+    expect(res.headers['x-router-fallbacks']).toBe('0');
+    const told = String(res.headers['x-router-reason']);
+    expect(told).not.toBe('fallback');
+    await stack.gateway.runtime.records.flush();
+    const recent = await call(stack.gateway.url, 'GET', '/v1/router/requests?limit=1', ADMIN_KEY);
+    const [row] = (recent.json as unknown as { data: Array<{ id: string; decision_reason: string; path: string }> }).data;
+    expect(row.id).toBe(res.headers['x-request-id']);
+    expect(row.path).toBe('cheap(server_error) -> cheap');
+    expect(row.decision_reason).toBe(told);
+  });
+});

@@ -29,7 +29,8 @@ function recentView(r: RecentRequestRow) {
     status: r.status,
     http_status: r.http_status,
     error_type: r.error_type,
-    decision_reason: attempts.length > 1 ? 'fallback' : r.decision_reason,
+    // As the caller's x-router-reason: `fallback` once another model answered; a retry on the same model is not one.
+    decision_reason: new Set(attempts.map((a) => a.modelId)).size > 1 ? 'fallback' : r.decision_reason,
     /** `embeddings`: a POST /v1/embeddings call (a pinned model, no routing decision, never scored). */
     kind: r.kind,
     streamed: r.streamed,
