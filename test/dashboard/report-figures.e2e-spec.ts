@@ -24,14 +24,16 @@ describe('the summary report, figure by figure, with several tenants', () => {
   const seen = new Map<string, Array<{ model: string; reason: string }>>();
 
   const send = async (key: string, i: number) => {
-    const res = await call(stack.gateway.url, 'POST', '/v1/chat/completions', key, {
-      model: 'auto',
-      messages: [{ role: 'user', content: `question ${i}` }],
-      stream: false,
+    const res = await fetch(`${stack.gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      // Every fourth one streamed (the gateway asks the upstream for its usage).
+      body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: `question ${i}` }], stream: i % 4 === 0 }),
     });
     expect(res.status).toBe(200);
+    await res.text();
     const list = seen.get(key) ?? [];
-    list.push({ model: String(res.headers['x-router-model']), reason: String(res.headers['x-router-reason']) });
+    list.push({ model: String(res.headers.get('x-router-model')), reason: String(res.headers.get('x-router-reason')) });
     seen.set(key, list);
   };
 
@@ -153,13 +155,33 @@ describe('the summary report, figure by figure, with several tenants', () => {
     }
   });
 
+  it('exports to Prometheus the beliefs the report and /v1/router/beliefs show', async () => {
+    await stack.gateway.runtime.learned.refresh();
+    const beliefs = (await call(stack.gateway.url, 'GET', '/v1/router/beliefs', ADMIN_KEY)).json as unknown as {
+      routes: Array<{ route: string; contexts: Array<{ context_key: string; models: Array<{ model: string; mean_quality: number; evidence: number }> }> }>;
+    };
+    const text = await (await fetch(`${stack.gateway.url}/metrics`)).text();
+    const gauge = new Map<string, number>();
+    for (const m of text.matchAll(/^router_reward_mean\{route="([^"]*)",context="([^"]*)",model="([^"]*)"\} (\S+)$/gm)) gauge.set(`${m[1]}|${m[2]}|${m[3]}`, Number(m[4]));
+    const auto = beliefs.routes.find((r) => r.route === 'auto')!;
+    const compared = auto.contexts.flatMap((c) => c.models.filter((m) => m.evidence > 0).map((m) => [gauge.get(`auto|${c.context_key}|${m.model}`), m.mean_quality]));
+    expect(compared.length).toBeGreaterThan(2);
+    for (const [exported, shown] of compared) expect(exported).toBeCloseTo(shown!, 12);
+    // The report's route-level belief is the same number.
+    const summary = (await report(ADMIN_KEY)).routes.find((r) => r.route === 'auto')!;
+    for (const m of summary.models) expect(gauge.get(`auto||${m.model}`)).toBeCloseTo(m.belief.mean_quality, 12);
+  });
+
   it("prices the time series' baseline per request as the baseline model bills it, and sums long prompts apart", async () => {
     const res = await call(stack.gateway.url, 'GET', '/v1/router/timeseries?route=auto&buckets=1', ADMIN_KEY);
     expect(res.status).toBe(200);
     const series = (res.json as unknown as { data: Array<{ baseline_model: string; totals: { cost_usd: number; baseline_cost_usd: number; savings_usd: number } }> }).data[0];
     expect(series.baseline_model).toBe('strong');
     const db = stack.database.handle.db;
-    const rows = await db.selectFrom('requests').select(['prompt_tokens', 'completion_tokens', 'cached_tokens', 'cost_usd']).where('kind', '=', 'chat').execute();
+    const rows = await db.selectFrom('requests').select(['prompt_tokens', 'completion_tokens', 'cached_tokens', 'cost_usd', 'streamed']).where('kind', '=', 'chat').execute();
+    // Streamed requests carry the usage the upstream reported, as the others do.
+    expect(rows.filter((r) => r.streamed).length).toBeGreaterThan(0);
+    for (const r of rows) expect(r.prompt_tokens).toBeGreaterThan(0);
     const strong = stack.gateway.runtime.config.models.get('strong')!;
     const baseline = rows.reduce((n, r) => n + costUsd(strong, r.prompt_tokens, r.completion_tokens, r.cached_tokens), 0);
     expect(series.totals.baseline_cost_usd).toBeCloseTo(baseline, 12);
