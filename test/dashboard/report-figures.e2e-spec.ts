@@ -152,7 +152,10 @@ describe('the summary report, figure by figure, with several tenants', () => {
       expect(m.mean_reward).toBeCloseTo(mean, 12);
       expect(m.reward_interval![0]).toBeLessThanOrEqual(mean);
       expect(m.reward_interval![1]).toBeGreaterThanOrEqual(mean);
+      // Agreeing scores (strong passes every time) leave some doubt: never a zero-width interval.
+      expect(m.reward_interval![1] - m.reward_interval![0]).toBeGreaterThan(0.01);
     }
+    expect(auto.models.find((m) => m.model === 'strong')!.mean_reward).toBe(1);
   });
 
   it('exports to Prometheus the beliefs the report and /v1/router/beliefs show', async () => {

@@ -23,7 +23,7 @@ function cell(modelId: string, prompt: number, completion: number, cached: numbe
     cost_usd: costUsd(models.get(modelId)!, prompt, completion, cached),
     prompt_tokens: prompt, completion_tokens: completion, cached_tokens: cached,
     long_prompt_tokens: long ? prompt : 0, long_cached_tokens: long ? cached : 0, long_completion_tokens: long ? completion : 0,
-    mean_latency_ms: 10, mean_ttft_ms: null, scored: 0, reward_sum: 0, reward_sq_sum: 0, below_floor: 0,
+    mean_latency_ms: 10, mean_ttft_ms: null, scored: 0, reward_sum: 0, below_floor: 0,
   };
 }
 

@@ -2,16 +2,14 @@ import type { ModelSpec, RouteSpec } from '../../../../libs/config/src';
 import type { Bucketing, SeriesCellRow } from '../../../../libs/storage/src/repositories/dashboard.repository';
 import { costUsd } from '../../../../libs/model-call/src';
 import { DEFAULT_COMPLETION_TOKENS, priceUsd } from '../routing/plan-route';
+import { rewardInterval } from './reward-interval';
 
 const TYPICAL_PROMPT_TOKENS = 500;
 
-/** Normal-approximation 95% interval of a mean reward, clipped to [0, 1]; null without scores. */
-export function meanInterval(sum: number, sumSquares: number, n: number): { mean: number | null; interval: [number, number] | null } {
+/** The mean of `n` rewards summing to `sum`, with its 95% interval (rewardInterval); nulls without scores. */
+export function meanInterval(sum: number, n: number): { mean: number | null; interval: [number, number] | null } {
   if (n === 0) return { mean: null, interval: null };
-  const mean = sum / n;
-  const variance = n > 1 ? Math.max(0, (sumSquares - n * mean * mean) / (n - 1)) : 0;
-  const half = n > 1 ? 1.96 * Math.sqrt(variance / n) : 1;
-  return { mean, interval: [Math.max(0, mean - half), Math.min(1, mean + half)] };
+  return { mean: sum / n, interval: rewardInterval(sum / n, n) };
 }
 
 /** The candidate that costs most for a typical request: what "always use the strongest" would pay. */
@@ -148,11 +146,11 @@ export function buildSeries(route: RouteSpec, models: ReadonlyMap<string, ModelS
       cumulativeCost += cost;
       cumulativeSavings += baselineCost - cost;
       const scored = sum((c) => c.scored);
-      const reward = meanInterval(sum((c) => c.reward_sum), sum((c) => c.reward_sq_sum), scored);
+      const reward = meanInterval(sum((c) => c.reward_sum), scored);
       const perModel: Record<string, SeriesModelCell> = {};
       for (const id of modelIds) {
         const cell = list.find((c) => c.model_id === id);
-        const r = cell ? meanInterval(cell.reward_sum, cell.reward_sq_sum, cell.scored) : { mean: null, interval: null };
+        const r = cell ? meanInterval(cell.reward_sum, cell.scored) : { mean: null, interval: null };
         perModel[id] = {
           requests: cell?.requests ?? 0,
           share: cell && requests > 0 ? cell.requests / requests : 0,

@@ -11,14 +11,8 @@ import { RouteSignals } from '../routing/route-signals';
 import { SpendTracker } from '../routing/spend-tracker';
 import { APP_CONFIG, JOB_QUEUE } from '../tokens';
 import { believedQuality, constraintsView, currentDecision, exclusions } from './explain-constraints';
+import { rewardInterval } from './reward-interval';
 import { tagBreakdown } from './tag-breakdown';
-
-/** Normal-approximation 95% interval of a mean reward, clipped to [0, 1]. */
-export function rewardInterval(mean: number, variance: number, n: number): [number, number] | null {
-  if (n === 0) return null;
-  const half = n > 1 ? 1.96 * Math.sqrt(variance / n) : 1;
-  return [Math.max(0, mean - half), Math.min(1, mean + half)];
-}
 
 /** A route's judge in the report: its settings and what it did. */
 function judgeView(judge: JudgeSpec, summary: JudgeSummaryRow | undefined) {
@@ -114,7 +108,7 @@ export class ReportService {
             traffic_share: windowTotal > 0 ? (shareBy.get(key(route.name, modelId)) ?? 0) / windowTotal : 0,
             scored: r?.scored ?? 0,
             mean_reward: r ? r.mean_reward : null,
-            reward_interval: r ? rewardInterval(r.mean_reward, r.var_reward, r.scored) : null,
+            reward_interval: r ? rewardInterval(r.mean_reward, r.scored) : null,
             belief: { mean_quality: believedQuality(route, modelId, arm), evidence, expected_cost_usd: expectedCostUsd, prior_quality: route.priorQuality?.[modelId] ?? null },
             /**
              * `learner: hashed_words` only: how many scored answers the model's word model learned from (it decides per

@@ -33,7 +33,6 @@ export interface SeriesCellRow {
   mean_ttft_ms: number | null;
   scored: number;
   reward_sum: number;
-  reward_sq_sum: number;
   below_floor: number;
 }
 
@@ -115,7 +114,6 @@ export class DashboardRepository {
         avg(n.ttft_ms)::float8 as mean_ttft_ms,
         count(s.reward)::int as scored,
         coalesce(sum(s.reward), 0)::float8 as reward_sum,
-        coalesce(sum(s.reward * s.reward), 0)::float8 as reward_sq_sum,
         (count(*) filter (where s.reward < ${qualityFloor}::float8))::int as below_floor
       from numbered n left join scores s on s.request_id = n.id
       group by 1, n.model_id

@@ -16,8 +16,6 @@ export interface ModelRewardRow {
   model_id: string;
   scored: number;
   mean_reward: number;
-  /** Sample variance of the reward; 0 with fewer than two scores. */
-  var_reward: number;
 }
 
 /** One (route, caller tag, model) of the report's breakdown by tag. */
@@ -113,12 +111,11 @@ export class ReportRepository {
         'model_id',
         (eb) => eb.fn.countAll<number>().as('scored'),
         (eb) => eb.fn.avg<number>('reward').as('mean_reward'),
-        sql<number>`coalesce(var_samp(reward), 0)`.as('var_reward'),
       ])
       .where(scoreOfTenant(tenant, sql.ref('scores.request_id')))
       .groupBy(['route', 'model_id'])
       .execute();
-    return rows.map((r) => ({ route: r.route, model_id: r.model_id, scored: Number(r.scored), mean_reward: Number(r.mean_reward), var_reward: Number(r.var_reward) }));
+    return rows.map((r) => ({ route: r.route, model_id: r.model_id, scored: Number(r.scored), mean_reward: Number(r.mean_reward) }));
   }
 
   /** Requests, cost and reward per route, caller tag (`requests.tags`) and model; a request with two tags counts under each. */
