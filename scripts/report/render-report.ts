@@ -56,7 +56,7 @@ export function renderReport(summary: SummaryReport, series: SeriesReport, recen
       );
       const t = s.totals;
       out.push(
-        `total: ${usd(t.cost_usd)} spent vs ${usd(t.baseline_cost_usd)} always-strongest (saved ${percent(t.savings_share)}); ` +
+        `total: ${usd(t.cost_usd)} spent${t.judge_cost_usd > 0 ? ` + ${usd(t.judge_cost_usd)} judging` : ''} vs ${usd(t.baseline_cost_usd)} always-strongest (saved ${percent(t.savings_share)}); ` +
           `${usd(t.cost_per_success_usd)} per successful request; exploration ${percent(t.exploration_share)}; ${t.below_floor} scored below the floor`,
       );
     }

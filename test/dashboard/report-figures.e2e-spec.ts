@@ -4,7 +4,7 @@ import type { ReportService } from '../../apps/gateway/src/report/report.service
 import { costUsd } from '../../libs/model-call/src';
 import { DashboardRepository } from '../../libs/storage/src/repositories/dashboard.repository';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
-import { GATEWAY_KEY, routerYaml, startStack, type Stack } from '../support/stack';
+import { eventually, GATEWAY_KEY, routerYaml, startStack, type Stack } from '../support/stack';
 import { admin, call, newKey } from '../budget/budget-support';
 import { ADMIN_KEY } from './learning-run';
 
@@ -228,5 +228,45 @@ describe("the recent requests' decision reason, as the caller's headers told it"
     expect(row.id).toBe(res.headers['x-request-id']);
     expect(row.path).toBe('cheap(server_error) -> cheap');
     expect(row.decision_reason).toBe(told);
+  });
+});
+
+describe("the time series' savings on a route with a judge model", () => {
+  let upstream: FakeOpenAI;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    const isJudge = (body: Record<string, unknown>) => String((body.messages as Array<{ content: unknown }>)[0]?.content).startsWith('You grade the answer');
+    upstream = await startFakeOpenAI((body) => ({ kind: 'text', content: isJudge(body) ? '{"score": 9, "reason": "Right."}' : 'ANSWER: 1' }));
+    const judged = '  - { name: judged, candidates: [cheap], quality_floor: 0.5, judge: { model: strong, sample_rate: 1, weight: 0.5 } }\n';
+    stack = await startStack({ yaml: routerYaml(upstream.url, judged), queue: 'in-process', random: seededRandom(1), env: { ADMIN_API_KEY: ADMIN_KEY } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await upstream?.close();
+  });
+
+  it("counts the judge's calls against the savings, and says what they cost", async () => {
+    for (let i = 0; i < 6; i++) {
+      const res = await call(stack.gateway.url, 'POST', '/v1/chat/completions', GATEWAY_KEY, { model: 'judged', messages: [{ role: 'user', content: `q ${i}` }] });
+      expect(res.status).toBe(200);
+    }
+    const db = stack.database.handle.db;
+    await eventually(async () => {
+      await stack.gateway.runtime.records.flush();
+      const n = await db.selectFrom('requests').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'judge').executeTakeFirstOrThrow();
+      expect(Number(n.n)).toBe(6);
+    });
+    const judgeCost = (await db.selectFrom('requests').select(['cost_usd']).where('kind', '=', 'judge').execute()).reduce((n, r) => n + r.cost_usd, 0);
+    expect(judgeCost).toBeGreaterThan(0);
+    const res = await call(stack.gateway.url, 'GET', '/v1/router/timeseries?route=judged&buckets=2', ADMIN_KEY);
+    const series = (res.json as unknown as { data: Array<{ buckets: Array<{ judge_cost_usd: number; savings_usd: number; cost_usd: number; baseline_cost_usd: number }>; totals: Record<string, number> }> }).data[0];
+    expect(series.totals.requests).toBe(6);
+    expect(series.totals.judge_cost_usd).toBeCloseTo(judgeCost, 12);
+    expect(series.totals.savings_usd).toBeCloseTo(series.totals.baseline_cost_usd - series.totals.cost_usd - judgeCost, 12);
+    for (const b of series.buckets) expect(b.savings_usd).toBeCloseTo(b.baseline_cost_usd - b.cost_usd - b.judge_cost_usd, 12);
+    // The report's judge figure is the same spend.
+    const report = (await call(stack.gateway.url, 'GET', '/v1/router/report', ADMIN_KEY)).json as unknown as Report;
+    expect(report.routes.find((r) => r.route === 'judged')!.judge!.cost_usd).toBeCloseTo(judgeCost, 12);
   });
 });

@@ -21,6 +21,7 @@ function cell(modelId: string, prompt: number, completion: number, cached: numbe
   return {
     bucket: 0, model_id: modelId, start_at: new Date(0), end_at: new Date(0), requests: 1, successes: 1, explored: 0, exploited: 1, constrained: 0, only_candidate: 0, fallbacks: 0,
     cost_usd: costUsd(models.get(modelId)!, prompt, completion, cached),
+    judge_cost_usd: 0,
     prompt_tokens: prompt, completion_tokens: completion, cached_tokens: cached,
     long_prompt_tokens: long ? prompt : 0, long_cached_tokens: long ? cached : 0, long_completion_tokens: long ? completion : 0,
     mean_latency_ms: 10, mean_ttft_ms: null, scored: 0, reward_sum: 0, below_floor: 0,

@@ -59,6 +59,8 @@ export interface SeriesBucket {
   cost_per_request_usd: number | null;
   cost_per_success_usd: number | null;
   cumulative_cost_usd: number;
+  /** The route's judge calls grading this bucket's requests: spend on top of `cost_usd`, taken off the savings. */
+  judge_cost_usd: number;
   baseline_cost_usd: number;
   savings_usd: number;
   cumulative_savings_usd: number;
@@ -89,6 +91,7 @@ export interface RouteSeries {
     cost_usd: number;
     cost_per_request_usd: number | null;
     cost_per_success_usd: number | null;
+    judge_cost_usd: number;
     baseline_cost_usd: number;
     savings_usd: number;
     savings_share: number | null;
@@ -143,8 +146,9 @@ export function buildSeries(route: RouteSpec, models: ReadonlyMap<string, ModelS
             long_completion_tokens: sum((c) => c.long_completion_tokens),
           })
         : cost;
+      const judgeCost = sum((c) => c.judge_cost_usd);
       cumulativeCost += cost;
-      cumulativeSavings += baselineCost - cost;
+      cumulativeSavings += baselineCost - cost - judgeCost;
       const scored = sum((c) => c.scored);
       const reward = meanInterval(sum((c) => c.reward_sum), scored);
       const perModel: Record<string, SeriesModelCell> = {};
@@ -173,8 +177,9 @@ export function buildSeries(route: RouteSpec, models: ReadonlyMap<string, ModelS
         cost_per_request_usd: requests > 0 ? cost / requests : null,
         cost_per_success_usd: successes > 0 ? cost / successes : null,
         cumulative_cost_usd: cumulativeCost,
+        judge_cost_usd: judgeCost,
         baseline_cost_usd: baselineCost,
-        savings_usd: baselineCost - cost,
+        savings_usd: baselineCost - cost - judgeCost,
         cumulative_savings_usd: cumulativeSavings,
         exploration_share: requests > 0 ? sum((c) => c.explored) / requests : 0,
         decision_reasons: {
@@ -198,6 +203,8 @@ export function buildSeries(route: RouteSpec, models: ReadonlyMap<string, ModelS
   const successes = total((b) => b.successes);
   const cost = total((b) => b.cost_usd);
   const baselineCost = total((b) => b.baseline_cost_usd);
+  const judgeCost = total((b) => b.judge_cost_usd);
+  const savings = baselineCost - cost - judgeCost;
   return {
     object: 'router.timeseries',
     route: route.name,
@@ -213,9 +220,10 @@ export function buildSeries(route: RouteSpec, models: ReadonlyMap<string, ModelS
       cost_usd: cost,
       cost_per_request_usd: requests > 0 ? cost / requests : null,
       cost_per_success_usd: successes > 0 ? cost / successes : null,
+      judge_cost_usd: judgeCost,
       baseline_cost_usd: baselineCost,
-      savings_usd: baselineCost - cost,
-      savings_share: baselineCost > 0 ? (baselineCost - cost) / baselineCost : null,
+      savings_usd: savings,
+      savings_share: baselineCost > 0 ? savings / baselineCost : null,
       exploration_share: requests > 0 ? total((b) => b.decision_reasons.explore) / requests : 0,
       below_floor: total((b) => b.below_floor),
       floor_violated_buckets: buckets.filter((b) => b.floor_violated).length,

@@ -21,6 +21,8 @@ export interface SeriesCellRow {
   only_candidate: number;
   fallbacks: number;
   cost_usd: number;
+  /** What the route's judge model cost grading these requests (records of kind `judge`, `<request id>-judge-<uuid>`). */
+  judge_cost_usd: number;
   prompt_tokens: number;
   completion_tokens: number;
   /** Cache hits among `prompt_tokens`. */
@@ -91,6 +93,11 @@ export class DashboardRepository {
           (${longPromptAbove}::int is not null and prompt_tokens > ${longPromptAbove}::int) as long_prompt
         from requests where route = ${route} and kind = 'chat'
         order by created_at desc, id desc limit ${limit}::int
+      ), judged as (
+        select left(j.id, strpos(j.id, '-judge-') - 1) as request_id, sum(j.cost_usd) as cost_usd
+        from requests j
+        where j.route = ${route} and j.kind = 'judge' and j.created_at >= (select min(created_at) from recent)
+        group by 1
       ), numbered as (
         select recent.*, row_number() over (order by created_at, id) - 1 as seq, ntile(${tiles}::int) over (order by created_at, id) - 1 as tile from recent
       )
@@ -104,6 +111,7 @@ export class DashboardRepository {
         (count(*) filter (where n.decision_reason = 'only_candidate'))::int as only_candidate,
         (count(*) filter (where jsonb_array_length(n.attempts) > 1))::int as fallbacks,
         coalesce(sum(n.cost_usd), 0)::float8 as cost_usd,
+        coalesce(sum(jd.cost_usd), 0)::float8 as judge_cost_usd,
         coalesce(sum(n.prompt_tokens), 0)::float8 as prompt_tokens,
         coalesce(sum(n.completion_tokens), 0)::float8 as completion_tokens,
         coalesce(sum(n.cached_tokens), 0)::float8 as cached_tokens,
@@ -115,7 +123,7 @@ export class DashboardRepository {
         count(s.reward)::int as scored,
         coalesce(sum(s.reward), 0)::float8 as reward_sum,
         (count(*) filter (where s.reward < ${qualityFloor}::float8))::int as below_floor
-      from numbered n left join scores s on s.request_id = n.id
+      from numbered n left join scores s on s.request_id = n.id left join judged jd on jd.request_id = n.id
       group by 1, n.model_id
       order by 1, n.model_id`.execute(this.db);
     return rows.rows.map((r) => ({

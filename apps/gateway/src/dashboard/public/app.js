@@ -96,6 +96,7 @@
     [
       ['requests', String(t.requests)],
       ['cost', usd(t.cost_usd)],
+      ['judge cost', usd(t.judge_cost_usd)],
       ['always-strongest cost', usd(t.baseline_cost_usd)],
       ['saved', t.savings_share === null ? '–' : (100 * t.savings_share).toFixed(1) + '%'],
       ['cost / success', usd(t.cost_per_success_usd)],
