@@ -260,7 +260,19 @@ describe("the time series' savings on a route with a judge model", () => {
     const judgeCost = (await db.selectFrom('requests').select(['cost_usd']).where('kind', '=', 'judge').execute()).reduce((n, r) => n + r.cost_usd, 0);
     expect(judgeCost).toBeGreaterThan(0);
     const res = await call(stack.gateway.url, 'GET', '/v1/router/timeseries?route=judged&buckets=2', ADMIN_KEY);
-    const series = (res.json as unknown as { data: Array<{ buckets: Array<{ judge_cost_usd: number; savings_usd: number; cost_usd: number; baseline_cost_usd: number }>; totals: Record<string, number> }> }).data[0];
+    const series = (
+      res.json as unknown as {
+        data: Array<{
+          buckets: Array<{ judge_cost_usd: number; savings_usd: number; cost_usd: number; baseline_cost_usd: number }>;
+          totals: Record<string, number>;
+          budget: { spent_today_usd: number; daily: Array<{ cost_usd: number; requests: number }> };
+        }>;
+      }
+    ).data[0];
+    // The day's spend is all the route's billed calls: its requests and its judge's.
+    expect(series.budget.daily).toHaveLength(1);
+    expect(series.budget.daily[0].requests).toBe(12);
+    expect(series.budget.daily[0].cost_usd).toBeCloseTo(series.totals.cost_usd + judgeCost, 12);
     expect(series.totals.requests).toBe(6);
     expect(series.totals.judge_cost_usd).toBeCloseTo(judgeCost, 12);
     expect(series.totals.savings_usd).toBeCloseTo(series.totals.baseline_cost_usd - series.totals.cost_usd - judgeCost, 12);
