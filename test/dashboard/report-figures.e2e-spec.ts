@@ -282,3 +282,43 @@ describe("the time series' savings on a route with a judge model", () => {
     expect(report.routes.find((r) => r.route === 'judged')!.judge!.cost_usd).toBeCloseTo(judgeCost, 12);
   });
 });
+
+describe('the summary report of a route whose requests fell back to a model outside its candidates', () => {
+  let upstream: FakeOpenAI;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    // cheap always fails: the request's own fallback (x_router.fallbacks may name any configured model) answers.
+    upstream = await startFakeOpenAI((body) => (body.model === 'cheap-upstream' ? { kind: 'error', status: 500 } : { kind: 'text', content: 'ANSWER: 1' }));
+    const solo = '  - { name: solo, candidates: [cheap], quality_floor: 0.5 }\n';
+    stack = await startStack({ yaml: routerYaml(upstream.url, solo), queue: 'in-process', random: seededRandom(1), env: { ADMIN_API_KEY: ADMIN_KEY } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await upstream?.close();
+  });
+
+  it("shows the fallback model's requests, cost and traffic share under the route", async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await call(stack.gateway.url, 'POST', '/v1/chat/completions', GATEWAY_KEY, {
+        model: 'solo',
+        messages: [{ role: 'user', content: `q ${i}` }],
+        x_router: { fallbacks: ['strong'], retries: 0 },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers['x-router-model']).toBe('strong');
+      expect(res.headers['x-router-reason']).toBe('fallback');
+    }
+    await stack.gateway.runtime.records.flush();
+    const rows = await stack.database.handle.db.selectFrom('requests').select(['model_id', 'cost_usd']).where('route', '=', 'solo').execute();
+    expect(rows).toHaveLength(3);
+    const report = (await call(stack.gateway.url, 'GET', '/v1/router/report', ADMIN_KEY)).json as unknown as Report;
+    const solo = report.routes.find((r) => r.route === 'solo')!;
+    const strong = solo.models.find((m) => m.model === 'strong');
+    expect(strong).toMatchObject({ requests: 3, traffic_share: 1, excluded_because: 'not_a_candidate' });
+    expect(solo.models.reduce((n, m) => n + m.total_cost_usd, 0)).toBeCloseTo(rows.reduce((n, r) => n + r.cost_usd, 0), 12);
+    expect(solo.requests_in_window).toBe(3);
+    // The decision stays among the route's candidates.
+    expect(solo.decision.favoured_model).toBe('cheap');
+  });
+});

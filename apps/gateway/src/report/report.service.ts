@@ -87,8 +87,12 @@ export class ReportService {
       scoring: { dead_letter_jobs: deadJobs },
       routes: routes.map((route) => {
         const arms = this.learned.armsFor(route.name);
-        const windowTotal = route.candidates.reduce((n, m) => n + (shareBy.get(key(route.name, m)) ?? 0), 0);
-        const specs = route.candidates.map((id) => this.config.models.get(id)!);
+        // Models the route's requests reached beyond its candidates (a request's own `x_router.fallbacks` may
+        // name any configured model): their traffic and cost are the route's, but they are not in its decision.
+        const outside = [...new Set([...usage, ...share].filter((u) => u.route === route.name && !route.candidates.includes(u.model_id) && this.config.models.has(u.model_id)).map((u) => u.model_id))];
+        const candidates = route.candidates.length;
+        const specs = [...route.candidates, ...outside].map((id) => this.config.models.get(id)!);
+        const windowTotal = specs.reduce((n, m) => n + (shareBy.get(key(route.name, m.id)) ?? 0), 0);
         const ttft = specs.map((spec) => this.signals.expectedTtftMs(spec.id) ?? spec.expectedTtftMs);
         const health = specs.map((spec) => this.attempts.health.exclusion(route.name, spec));
         const wordArms = route.learner === 'hashed_words' ? this.learned.wordArmsFor(route.name, route.candidates, route.priorQuality) : undefined;
@@ -114,7 +118,7 @@ export class ReportService {
              * `learner: hashed_words` only: how many scored answers the model's word model learned from (it decides per
              * prompt), and the log odds of its words against the context's pooled belief (> 0: the words weigh more).
              */
-            ...(wordArms ? { word_model: { observations: wordArms[i].observations, words_log_odds: wordArms[i].wordsLogOdds ?? 0 } } : {}),
+            ...(wordArms && i < candidates ? { word_model: { observations: wordArms[i].observations, words_log_odds: wordArms[i].wordsLogOdds ?? 0 } } : {}),
             mean_cost_usd: u && u.requests > 0 ? u.cost_usd / u.requests : null,
             total_cost_usd: u?.cost_usd ?? 0,
             mean_latency_ms: u?.mean_latency_ms ?? null,
@@ -126,14 +130,14 @@ export class ReportService {
           };
         });
         const explain = (limits: RouteConstraints) => {
-          const out = exclusions(limits, specs.map((model, i) => ({ model, expectedCostUsd: models[i].belief.expected_cost_usd, ttftMs: ttft[i], health: health[i] })));
+          const out = exclusions(limits, specs.slice(0, candidates).map((model, i) => ({ model, expectedCostUsd: models[i].belief.expected_cost_usd, ttftMs: ttft[i], health: health[i] })));
           return currentDecision(
             { qualityFloor: limits.qualityFloor, relativeFloor: route.relativeFloor },
-            models.map((m, i) => ({ model: m.model, meanQuality: m.belief.mean_quality, expectedCostUsd: m.belief.expected_cost_usd, excludedBecause: out[i] })),
+            models.slice(0, candidates).map((m, i) => ({ model: m.model, meanQuality: m.belief.mean_quality, expectedCostUsd: m.belief.expected_cost_usd, excludedBecause: out[i] })),
           );
         };
         const decision = explain(route);
-        for (const m of models) m.excluded_because = decision.excluded.find((e) => e.model === m.model)?.because ?? null;
+        models.forEach((m, i) => (m.excluded_because = i >= candidates ? 'not_a_candidate' : (decision.excluded.find((e) => e.model === m.model)?.because ?? null)));
         return {
           route: route.name,
           implicit: route.implicit,
