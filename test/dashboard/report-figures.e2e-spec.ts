@@ -199,6 +199,19 @@ describe('the summary report, figure by figure, with several tenants', () => {
     expect(await longSums(Math.max(...prompts))).toEqual([0, 0]);
     expect(await longSums(null)).toEqual([0, 0]);
   });
+
+  it("counts an inline-rejected answer's score (`<request id>-a<n>`) under its request's tenant only", async () => {
+    const db = stack.database.handle.db;
+    const scoredBy = async (key: string) => (await report(key)).routes.find((r) => r.route === 'auto')!.models.reduce((n, m) => n + m.scored, 0);
+    const [acmeBefore, globexBefore] = [await scoredBy(acme.key), await scoredBy(globex.key)];
+    const { request_id } = (await sql<{ request_id: string }>`select request_id from spend_ledger where tenant_id = 'acme' limit 1`.execute(db)).rows[0];
+    await db
+      .insertInto('scores')
+      .values({ request_id: `${request_id}-a1`, route: 'auto', context_key: '', model_id: 'cheap', validator_reward: 0, feedback: null, reward: 0, results: JSON.stringify([]), scored_at: new Date() })
+      .execute();
+    expect(await scoredBy(acme.key)).toBe(acmeBefore + 1);
+    expect(await scoredBy(globex.key)).toBe(globexBefore);
+  });
 });
 
 describe("the recent requests' decision reason, as the caller's headers told it", () => {

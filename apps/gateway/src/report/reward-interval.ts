@@ -12,5 +12,6 @@ export function rewardInterval(mean: number, n: number): [number, number] | null
   const z2 = Z95 * Z95;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const half = (Z95 / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+  // Wilson's bounds hold p exactly; rounding can leave a perfect mean a hair outside (0.9999999999999999).
+  return [Math.max(0, Math.min(p, centre - half)), Math.min(1, Math.max(p, centre + half))];
 }
