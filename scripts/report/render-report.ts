@@ -15,6 +15,7 @@ export function renderReport(summary: SummaryReport, series: SeriesReport, recen
     const s = series.data.find((x) => x.route === route.route);
     out.push(`== route ${route.route} (quality floor ${route.quality_floor}${route.budget_usd_per_day ? `, budget ${usd(route.budget_usd_per_day)}/day` : ''}) ==`);
     out.push(`now: ${route.decision.favoured_model ?? 'none'} - ${route.decision.why}`);
+    out.push(`recorded: ${route.requests} requests, ${route.errors} failed, ${usd(route.total_cost_usd)} spent`);
     out.push('');
     out.push(
       formatTable(

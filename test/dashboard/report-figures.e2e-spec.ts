@@ -91,6 +91,7 @@ describe('the summary report, figure by figure, with several tenants', () => {
     const mine = seen.get(acme.key)!;
     expect(auto.models.reduce((n, m) => n + m.requests, 0)).toBe(mine.length);
     expect(auto.requests_in_window).toBe(mine.length);
+    expect(auto.requests).toBe(mine.length);
     for (const m of auto.models) expect(m.requests).toBe(mine.filter((s) => s.model === m.model).length);
     const db = stack.database.handle.db;
     const ledger = (await sql<{ cost: number }>`select sum(cost_usd) as cost from spend_ledger where tenant_id = 'acme'`.execute(db)).rows[0];
@@ -333,5 +334,36 @@ describe('the summary report of a route whose requests fell back to a model outs
     expect(solo.requests_in_window).toBe(3);
     // The decision stays among the route's candidates.
     expect(solo.decision.favoured_model).toBe('cheap');
+  });
+});
+
+describe("the summary report's route totals, requests no model served included", () => {
+  let upstream: FakeOpenAI;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    // cheap always fails; strong answers.
+    upstream = await startFakeOpenAI((body) => (body.model === 'cheap-upstream' ? { kind: 'error', status: 500 } : { kind: 'text', content: 'ANSWER: 1' }));
+    stack = await startStack({ yaml: routerYaml(upstream.url), queue: 'in-process', random: seededRandom(1), env: { ADMIN_API_KEY: ADMIN_KEY } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await upstream?.close();
+  });
+
+  it('counts the requests that failed on every model, and what all requests of the route cost', async () => {
+    const failing = { model: 'cheap', messages: [{ role: 'user', content: 'hi' }], x_router: { retries: 0 } };
+    for (let i = 0; i < 2; i++) expect((await call(stack.gateway.url, 'POST', '/v1/chat/completions', GATEWAY_KEY, failing)).status).toBe(502);
+    expect((await call(stack.gateway.url, 'POST', '/v1/chat/completions', GATEWAY_KEY, { model: 'strong', messages: [{ role: 'user', content: 'hi' }] })).status).toBe(200);
+    await stack.gateway.runtime.records.flush();
+    const report = (await call(stack.gateway.url, 'GET', '/v1/router/report', ADMIN_KEY)).json as unknown as Report;
+    const rows = await stack.database.handle.db.selectFrom('requests').select(['route', 'status', 'cost_usd']).execute();
+    for (const name of ['cheap', 'strong']) {
+      const route = report.routes.find((r) => r.route === name);
+      const mine = rows.filter((r) => r.route === name);
+      expect(route).toMatchObject({ requests: mine.length, errors: mine.filter((r) => r.status === 'error').length });
+      expect(route!.total_cost_usd).toBeCloseTo(mine.reduce((n, r) => n + r.cost_usd, 0), 12);
+    }
+    expect(report.routes.find((r) => r.route === 'cheap')).toMatchObject({ requests: 2, errors: 2 });
   });
 });

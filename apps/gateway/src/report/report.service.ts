@@ -54,7 +54,8 @@ export class ReportService {
   async build(window: number, viewer: ReportViewer = { kind: 'admin' }) {
     await this.learned.refresh();
     const tenant = viewer.kind === 'tenant' ? viewer.tenantId : undefined;
-    const [usage, rewards, share, tagUsage, deadJobs, judges] = await Promise.all([
+    const [totals, usage, rewards, share, tagUsage, deadJobs, judges] = await Promise.all([
+      this.reports.routeTotals(tenant),
       this.reports.usage(tenant),
       this.reports.rewards(tenant),
       this.reports.recentShare(window, tenant),
@@ -69,8 +70,9 @@ export class ReportService {
     const rewardBy = new Map(rewards.map((r) => [key(r.route, r.model_id), r]));
     const shareBy = new Map(share.map((s) => [key(s.route, s.model_id), s.requests]));
     const allRoutes: RouteSpec[] = [...this.config.routes.values()];
+    const totalsBy = new Map(totals.map((t) => [t.route, t]));
     // Models called directly by name appear as one-model routes.
-    for (const u of usage) {
+    for (const u of totals) {
       if (!this.config.routes.has(u.route) && this.config.models.has(u.route) && !allRoutes.some((r) => r.name === u.route)) {
         allRoutes.push(implicitRoute(u.route));
       }
@@ -144,6 +146,10 @@ export class ReportService {
           quality_floor: route.qualityFloor,
           budget_usd_per_day: route.budgetUsdPerDay ?? null,
           spent_today_usd: routeWide(() => this.spend.spentToday(route.name)),
+          /** Every request of the route's records (not only the window's), those no model served included, and what they all cost. */
+          requests: totalsBy.get(route.name)?.requests ?? 0,
+          errors: totalsBy.get(route.name)?.errors ?? 0,
+          total_cost_usd: totalsBy.get(route.name)?.cost_usd ?? 0,
           requests_in_window: windowTotal,
           constraints: {
             ...constraintsView(route),

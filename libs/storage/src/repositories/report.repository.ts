@@ -103,6 +103,27 @@ export class ReportRepository {
     }));
   }
 
+  /**
+   * Per route, every chat request of its records, those no model served included (refused before one,
+   * or failed on every model): how many, how many failed, and what they all cost.
+   */
+  async routeTotals(tenant?: ReportTenant): Promise<Array<{ route: string; requests: number; errors: number; cost_usd: number }>> {
+    const rows = await this.db
+      .selectFrom('requests')
+      .select([
+        'route',
+        (eb) => eb.fn.countAll<number>().as('requests'),
+        sql<number>`count(*) filter (where status = 'error')`.as('errors'),
+        (eb) => eb.fn.sum<number>('cost_usd').as('cost_usd'),
+      ])
+      .where('route', 'is not', null)
+      .where('kind', '=', 'chat')
+      .where(ofTenant(tenant, sql.ref('requests.id')))
+      .groupBy('route')
+      .execute();
+    return rows.map((r) => ({ route: r.route!, requests: Number(r.requests), errors: Number(r.errors), cost_usd: Number(r.cost_usd ?? 0) }));
+  }
+
   async rewards(tenant?: ReportTenant): Promise<ModelRewardRow[]> {
     const rows = await this.db
       .selectFrom('scores')
