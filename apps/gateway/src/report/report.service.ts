@@ -3,6 +3,8 @@ import { implicitRoute, type AppConfig, type JudgeSpec, type RouteConstraints, t
 import type { ArmState } from '../../../../libs/router/src';
 import { ReportRepository, type JudgeSummaryRow } from '../../../../libs/storage/src';
 import type { JobQueue } from '../../../../libs/queue/src';
+import { tierSubject } from '../../../../libs/budget/src/budget-definition';
+import { BudgetService } from '../budget/budget.service';
 import { AttemptRunner } from '../chat/attempt-runner';
 import { LearnedState } from '../routing/learned-state';
 import { DEFAULT_FEEDBACK_WEIGHT } from '../../../../libs/scoring/src/score-response';
@@ -49,6 +51,7 @@ export class ReportService {
     private readonly attempts: AttemptRunner,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     private readonly signals: RouteSignals,
+    private readonly budgets: BudgetService,
   ) {}
 
   async build(window: number, viewer: ReportViewer = { kind: 'admin' }) {
@@ -77,6 +80,10 @@ export class ReportService {
         allRoutes.push(implicitRoute(u.route));
       }
     }
+    // A tier's spend today as its budget counts it, shared by every gateway process (the process's own count without one).
+    const tierBudgets = viewer.kind === 'admin' && allRoutes.some((r) => r.tiers?.size) ? await this.budgets.statuses({ scope: 'route' }) : [];
+    const tierSpent = (route: string, tier: string) =>
+      tierBudgets.find((b) => b.subject === tierSubject(route, tier) && b.period === 'day')?.spent_usd ?? this.spend.spentTodayByTier(route, tier);
     const allowed = viewer.kind === 'tenant' ? viewer.allowedRoutes : null;
     const routes = allowed === null ? allRoutes : allRoutes.filter((r) => allowed.includes(r.name));
     /** Route-wide spend is every tenant's: the admin's only. */
@@ -175,7 +182,7 @@ export class ReportService {
           tiers: [...(route.tiers?.values() ?? [])].map((tier) => ({
             tier: tier.name,
             constraints: constraintsView(tier),
-            spent_today_usd: routeWide(() => this.spend.spentTodayByTier(route.name, tier.name)),
+            spent_today_usd: routeWide(() => tierSpent(route.name, tier.name)),
             decision: explain(tier),
           })),
           models,
