@@ -21,7 +21,7 @@ describe('the summary report, figure by figure, with several tenants', () => {
   let acme: { id: string; key: string };
   let globex: { id: string; key: string };
   /** Per key: the x-router-model and x-router-reason headers of each answer. */
-  const seen = new Map<string, Array<{ model: string; reason: string }>>();
+  const seen = new Map<string, Array<{ model: string; reason: string; id: string; cost: string | null }>>();
 
   const send = async (key: string, i: number) => {
     const res = await fetch(`${stack.gateway.url}/v1/chat/completions`, {
@@ -33,7 +33,7 @@ describe('the summary report, figure by figure, with several tenants', () => {
     expect(res.status).toBe(200);
     await res.text();
     const list = seen.get(key) ?? [];
-    list.push({ model: String(res.headers.get('x-router-model')), reason: String(res.headers.get('x-router-reason')) });
+    list.push({ model: String(res.headers.get('x-router-model')), reason: String(res.headers.get('x-router-reason')), id: String(res.headers.get('x-request-id')), cost: res.headers.get('x-router-cost-usd') });
     seen.set(key, list);
   };
 
@@ -83,6 +83,11 @@ describe('the summary report, figure by figure, with several tenants', () => {
     }
     const served = [...seen.values()].flat();
     for (const m of auto.models) expect(m.requests).toBe(served.filter((s) => s.model === m.model).length);
+    // Each answered request's x-router-cost-usd (not streamed: a stream says it in its last chunk) is its recorded cost.
+    const recorded = new Map((await stack.database.handle.db.selectFrom('requests').select(['id', 'cost_usd']).execute()).map((r) => [r.id, r.cost_usd]));
+    const priced = served.filter((s) => s.cost !== null);
+    expect(priced.length).toBeGreaterThan(40);
+    for (const s of priced) expect(Number(s.cost)).toBeCloseTo(recorded.get(s.id)!, 8);
   });
 
   it("shows a tenant's key only its own tenant's traffic, cost and tags", async () => {
