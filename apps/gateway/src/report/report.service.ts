@@ -81,7 +81,8 @@ export class ReportService {
       }
     }
     // A tier's spend today as its budget counts it, shared by every gateway process (the process's own count without one).
-    const tierBudgets = viewer.kind === 'admin' && allRoutes.some((r) => r.tiers?.size) ? await this.budgets.statuses({ scope: 'route' }) : [];
+    const tierBudgeted = allRoutes.some((r) => [...(r.tiers?.values() ?? [])].some((t) => t.budgetUsdPerDay !== undefined));
+    const tierBudgets = viewer.kind === 'admin' && tierBudgeted ? await this.budgets.statuses({ scope: 'route' }) : [];
     const tierSpent = (route: string, tier: string) =>
       tierBudgets.find((b) => b.subject === tierSubject(route, tier) && b.period === 'day')?.spent_usd ?? this.spend.spentTodayByTier(route, tier);
     const allowed = viewer.kind === 'tenant' ? viewer.allowedRoutes : null;
