@@ -15,6 +15,7 @@ export function renderReport(summary: SummaryReport, series: SeriesReport, recen
     const s = series.data.find((x) => x.route === route.route);
     out.push(`== route ${route.route} (quality floor ${route.quality_floor}${route.budget_usd_per_day ? `, budget ${usd(route.budget_usd_per_day)}/day` : ''}) ==`);
     out.push(`now: ${route.decision.favoured_model ?? 'none'} - ${route.decision.why}`);
+    out.push(`recorded: ${route.requests} requests, ${route.errors} failed, ${usd(route.total_cost_usd)} spent`);
     out.push('');
     out.push(
       formatTable(
@@ -56,7 +57,7 @@ export function renderReport(summary: SummaryReport, series: SeriesReport, recen
       );
       const t = s.totals;
       out.push(
-        `total: ${usd(t.cost_usd)} spent vs ${usd(t.baseline_cost_usd)} always-strongest (saved ${percent(t.savings_share)}); ` +
+        `total: ${usd(t.cost_usd)} spent${t.judge_cost_usd > 0 ? ` + ${usd(t.judge_cost_usd)} judging` : ''} vs ${usd(t.baseline_cost_usd)} always-strongest (saved ${percent(t.savings_share)}); ` +
           `${usd(t.cost_per_success_usd)} per successful request; exploration ${percent(t.exploration_share)}; ${t.below_floor} scored below the floor`,
       );
     }

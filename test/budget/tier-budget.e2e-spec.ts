@@ -89,4 +89,12 @@ describe('a tier budget holds across two gateway processes sharing Redis', () =>
     expect(t.ok).toBe(ALLOWED);
     expect(t.budget).toBe(200 - ALLOWED);
   });
+
+  it("reports the tier's spend over both gateways on either, as its budget counts it", async () => {
+    for (const base of [stack.gateway.url, second.url]) {
+      const report = await admin<{ routes: Array<{ route: string; tiers: Array<{ tier: string; spent_today_usd: number }> }> }>(base, 'GET', '/v1/router/report');
+      const free = report.routes.find((r) => r.route === 'tiered')!.tiers.find((x) => x.tier === 'free')!;
+      expect(free.spent_today_usd).toBeCloseTo(TIER_CAP_USD, 12);
+    }
+  });
 });

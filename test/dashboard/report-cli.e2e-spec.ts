@@ -35,6 +35,7 @@ describe('npm run report', () => {
     const lines = text.split('\n');
     expect(lines[0]).toBe('== route auto (quality floor 0.8, budget $50.00/day) ==');
     expect(lines[1]).toMatch(/^now: cheap - cheapest model believed to clear the quality floor/);
+    expect(lines[2]).toMatch(/^recorded: 120 requests, 0 failed, \$[\d.e-]+ spent$/);
     expect(lines.find((l) => /^cheap\s+\d+\s+\d+\s+[\d.]+%/.test(l))).toBeDefined();
     expect(lines.filter((l) => /^\s*[1-6]\s+\d\d:\d\d:\d\d\s+20\s/.test(l))).toHaveLength(6);
     expect(text).toMatch(/total: \$[\d.e-]+ spent vs \$[\d.e-]+ always-strongest \(saved \d+\.\d%\)/);

@@ -1,3 +1,4 @@
+import { believedQuality } from '../../apps/gateway/src/report/explain-constraints';
 import { AttemptRunner } from '../../apps/gateway/src/chat/attempt-runner';
 import { GATEWAY_KEY } from '../support/stack';
 import { startLearningRun, waitForScores, type LearningRun } from '../dashboard/learning-run';
@@ -66,7 +67,8 @@ describe('/metrics', () => {
     expect(cheap).toBe(run.served.filter((m) => m === 'cheap').length / run.served.length);
     const arm = run.stack.gateway.runtime.learned.armsFor('auto').get('cheap')!;
     const reward = families.get('router_reward_mean')!.samples.find((s) => s.labels.route === 'auto' && s.labels.context === '' && s.labels.model === 'cheap');
-    expect(reward!.value).toBeCloseTo((arm.successes + 1) / (arm.successes + arm.failures + 2), 12);
+    // The belief the report shows: the route's price prior (Beta(1, 1) without one) updated by the scores.
+    expect(reward!.value).toBeCloseTo(believedQuality(run.stack.gateway.runtime.config.routes.get('auto')!, 'cheap', arm), 12);
     expect(reward!.value).toBeGreaterThan(0.8);
     const spent = sumOf(families, 'router_spent_today_usd', { route: 'auto' });
     expect(spent).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { AttemptRunner } from '../chat/attempt-runner';
-import type { AppConfig } from '../../../../libs/config/src';
+import { implicitRoute, type AppConfig } from '../../../../libs/config/src';
 import { withTimeout, type Clock } from '../../../../libs/core/src';
 import type { JobQueue } from '../../../../libs/queue/src';
 import type { NewRequestRow } from '../../../../libs/storage/src';
@@ -9,6 +9,7 @@ import { DashboardRepository } from '../../../../libs/storage/src/repositories/d
 import { RequestEvents } from '../events/request-events';
 import { LearnedState } from '../routing/learned-state';
 import { SpendTracker } from '../routing/spend-tracker';
+import { believedQuality } from '../report/explain-constraints';
 import { APP_CONFIG, CLOCK, JOB_QUEUE } from '../tokens';
 import { TrafficWindow } from './traffic-window';
 
@@ -125,13 +126,18 @@ export class MetricsService implements OnModuleInit {
     });
     new Gauge({
       name: 'router_reward_mean',
-      help: 'Learned posterior mean quality (reward) per route, context and model.',
+      help: 'Believed quality (posterior mean reward) per route, context and model, as the report shows it.',
       labelNames: ['route', 'context', 'model'],
       registers,
       collect() {
         this.reset();
+        // What the router believes, as the report and /v1/router/beliefs show it (the route's price prior, a context's on top of the route's).
         for (const e of learned.entries()) {
-          for (const [model, arm] of e.arms) this.set({ route: e.route, context: e.contextKey, model }, (arm.successes + 1) / (arm.successes + arm.failures + 2));
+          const route = config.routes.get(e.route) ?? implicitRoute(e.route);
+          const routeArms = e.contextKey === '' ? undefined : learned.armsFor(e.route);
+          for (const [model, arm] of e.arms) {
+            this.set({ route: e.route, context: e.contextKey, model }, routeArms ? believedQuality(route, model, routeArms.get(model), arm) : believedQuality(route, model, arm));
+          }
         }
       },
     });

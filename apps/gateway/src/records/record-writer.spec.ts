@@ -67,6 +67,20 @@ describe('RecordWriter', () => {
     expect(writer.pendingCount).toBe(0);
   });
 
+  it('flush returns once the records added before it are written, when the flush in flight goes on to write them', async () => {
+    const written: string[] = [];
+    const slow = { insertBatch: (rows: NewRequestRow[]) => new Promise<number>((ok) => setTimeout(() => ok(written.push(...rows.map((r) => r.id))), 5)) };
+    const writer = new RecordWriter(slow as unknown as RequestRecordRepository, new ListQueue(), { flushMs: 10_000, spoolPath: spoolPath() });
+    writer.add({ row: row('a') });
+    const first = writer.flush(); // writes [a]; once done, it goes on with what came meanwhile
+    writer.add({ row: row('b') });
+    await writer.flush(); // waits for [a], then for the write of [b] the first flush started
+    expect(written.sort()).toEqual(['a', 'b']);
+    expect(writer.isPending('b')).toBe(false);
+    await first;
+    await writer.close();
+  });
+
   it('keeps records while the database is down or hung, reports it, and writes them once it is back', async () => {
     const repo = new FakeRepository();
     const writer = new RecordWriter(repo as unknown as RequestRecordRepository, new ListQueue(), { flushMs: 10_000, writeTimeoutMs: 20, spoolPath: spoolPath() });

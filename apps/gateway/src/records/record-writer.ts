@@ -144,7 +144,8 @@ export class RecordWriter {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.flushing) {
-      await this.flushing;
+      // The flush in flight may go straight on to write what came meanwhile (these records among them): wait for every write.
+      while (this.flushing) await this.flushing;
       if (this.buffer.length > 0 && this.reachable) return this.flush();
       return;
     }

@@ -1,16 +1,15 @@
 import type { ModelSpec, RouteSpec } from '../../../../libs/config/src';
 import type { Bucketing, SeriesCellRow } from '../../../../libs/storage/src/repositories/dashboard.repository';
+import { costUsd } from '../../../../libs/model-call/src';
 import { DEFAULT_COMPLETION_TOKENS, priceUsd } from '../routing/plan-route';
+import { rewardInterval } from './reward-interval';
 
 const TYPICAL_PROMPT_TOKENS = 500;
 
-/** Normal-approximation 95% interval of a mean reward, clipped to [0, 1]; null without scores. */
-export function meanInterval(sum: number, sumSquares: number, n: number): { mean: number | null; interval: [number, number] | null } {
+/** The mean of `n` rewards summing to `sum`, with its 95% interval (rewardInterval); nulls without scores. */
+export function meanInterval(sum: number, n: number): { mean: number | null; interval: [number, number] | null } {
   if (n === 0) return { mean: null, interval: null };
-  const mean = sum / n;
-  const variance = n > 1 ? Math.max(0, (sumSquares - n * mean * mean) / (n - 1)) : 0;
-  const half = n > 1 ? 1.96 * Math.sqrt(variance / n) : 1;
-  return { mean, interval: [Math.max(0, mean - half), Math.min(1, mean + half)] };
+  return { mean: sum / n, interval: rewardInterval(sum / n, n) };
 }
 
 /** The candidate that costs most for a typical request: what "always use the strongest" would pay. */
@@ -22,6 +21,21 @@ export function baselineModel(route: RouteSpec, models: ReadonlyMap<string, Mode
     if (!best || priceUsd(model, TYPICAL_PROMPT_TOKENS, DEFAULT_COMPLETION_TOKENS) > priceUsd(best, TYPICAL_PROMPT_TOKENS, DEFAULT_COMPLETION_TOKENS)) best = model;
   }
   return best;
+}
+
+/** The token sums of some requests, with those of the requests over a long-context line apart (`SeriesCellRow`). */
+export type TokenSums = Pick<SeriesCellRow, 'prompt_tokens' | 'cached_tokens' | 'completion_tokens' | 'long_prompt_tokens' | 'long_cached_tokens' | 'long_completion_tokens'>;
+
+/**
+ * What `model` would have billed for the same tokens, as `costUsd` bills each request: cache hits at
+ * its cached-input price, a prompt over its long-context line (`long_*`, summed by that line) at that
+ * tier. Linear within a price tier, so a sum of requests prices as the requests one by one.
+ */
+export function baselineCostUsd(model: ModelSpec, sums: TokenSums): number {
+  const short = costUsd({ ...model, longContext: undefined }, sums.prompt_tokens - sums.long_prompt_tokens, sums.completion_tokens - sums.long_completion_tokens, sums.cached_tokens - sums.long_cached_tokens);
+  // Each long prompt is over the line, so their sum is too: costUsd bills it at the tier.
+  const long = sums.long_prompt_tokens > 0 ? costUsd(model, sums.long_prompt_tokens, sums.long_completion_tokens, sums.long_cached_tokens) : 0;
+  return short + long;
 }
 
 export interface SeriesModelCell {
@@ -45,6 +59,8 @@ export interface SeriesBucket {
   cost_per_request_usd: number | null;
   cost_per_success_usd: number | null;
   cumulative_cost_usd: number;
+  /** The route's judge calls grading this bucket's requests: spend on top of `cost_usd`, taken off the savings. */
+  judge_cost_usd: number;
   baseline_cost_usd: number;
   savings_usd: number;
   cumulative_savings_usd: number;
@@ -75,6 +91,7 @@ export interface RouteSeries {
     cost_usd: number;
     cost_per_request_usd: number | null;
     cost_per_success_usd: number | null;
+    judge_cost_usd: number;
     baseline_cost_usd: number;
     savings_usd: number;
     savings_share: number | null;
@@ -119,15 +136,25 @@ export function buildSeries(route: RouteSpec, models: ReadonlyMap<string, ModelS
       const requests = sum((c) => c.requests);
       const successes = sum((c) => c.successes);
       const cost = sum((c) => c.cost_usd);
-      const baselineCost = baseline ? priceUsd(baseline, sum((c) => c.prompt_tokens), sum((c) => c.completion_tokens)) : cost;
+      const baselineCost = baseline
+        ? baselineCostUsd(baseline, {
+            prompt_tokens: sum((c) => c.prompt_tokens),
+            cached_tokens: sum((c) => c.cached_tokens),
+            completion_tokens: sum((c) => c.completion_tokens),
+            long_prompt_tokens: sum((c) => c.long_prompt_tokens),
+            long_cached_tokens: sum((c) => c.long_cached_tokens),
+            long_completion_tokens: sum((c) => c.long_completion_tokens),
+          })
+        : cost;
+      const judgeCost = sum((c) => c.judge_cost_usd);
       cumulativeCost += cost;
-      cumulativeSavings += baselineCost - cost;
+      cumulativeSavings += baselineCost - cost - judgeCost;
       const scored = sum((c) => c.scored);
-      const reward = meanInterval(sum((c) => c.reward_sum), sum((c) => c.reward_sq_sum), scored);
+      const reward = meanInterval(sum((c) => c.reward_sum), scored);
       const perModel: Record<string, SeriesModelCell> = {};
       for (const id of modelIds) {
         const cell = list.find((c) => c.model_id === id);
-        const r = cell ? meanInterval(cell.reward_sum, cell.reward_sq_sum, cell.scored) : { mean: null, interval: null };
+        const r = cell ? meanInterval(cell.reward_sum, cell.scored) : { mean: null, interval: null };
         perModel[id] = {
           requests: cell?.requests ?? 0,
           share: cell && requests > 0 ? cell.requests / requests : 0,
@@ -150,8 +177,9 @@ export function buildSeries(route: RouteSpec, models: ReadonlyMap<string, ModelS
         cost_per_request_usd: requests > 0 ? cost / requests : null,
         cost_per_success_usd: successes > 0 ? cost / successes : null,
         cumulative_cost_usd: cumulativeCost,
+        judge_cost_usd: judgeCost,
         baseline_cost_usd: baselineCost,
-        savings_usd: baselineCost - cost,
+        savings_usd: baselineCost - cost - judgeCost,
         cumulative_savings_usd: cumulativeSavings,
         exploration_share: requests > 0 ? sum((c) => c.explored) / requests : 0,
         decision_reasons: {
@@ -175,6 +203,8 @@ export function buildSeries(route: RouteSpec, models: ReadonlyMap<string, ModelS
   const successes = total((b) => b.successes);
   const cost = total((b) => b.cost_usd);
   const baselineCost = total((b) => b.baseline_cost_usd);
+  const judgeCost = total((b) => b.judge_cost_usd);
+  const savings = baselineCost - cost - judgeCost;
   return {
     object: 'router.timeseries',
     route: route.name,
@@ -190,9 +220,10 @@ export function buildSeries(route: RouteSpec, models: ReadonlyMap<string, ModelS
       cost_usd: cost,
       cost_per_request_usd: requests > 0 ? cost / requests : null,
       cost_per_success_usd: successes > 0 ? cost / successes : null,
+      judge_cost_usd: judgeCost,
       baseline_cost_usd: baselineCost,
-      savings_usd: baselineCost - cost,
-      savings_share: baselineCost > 0 ? (baselineCost - cost) / baselineCost : null,
+      savings_usd: savings,
+      savings_share: baselineCost > 0 ? savings / baselineCost : null,
       exploration_share: requests > 0 ? total((b) => b.decision_reasons.explore) / requests : 0,
       below_floor: total((b) => b.below_floor),
       floor_violated_buckets: buckets.filter((b) => b.floor_violated).length,

@@ -8,7 +8,7 @@ import { DEFAULT_COMPLETION_TOKENS, priceUsd } from '../routing/plan-route';
 import { RouteSignals } from '../routing/route-signals';
 import { SpendTracker } from '../routing/spend-tracker';
 import { CLOCK, APP_CONFIG } from '../tokens';
-import { buildSeries, type RouteSeries } from './build-series';
+import { baselineModel, buildSeries, type RouteSeries } from './build-series';
 import { believedQuality, currentDecision, exclusions, tierOfContext } from './explain-constraints';
 
 const BUDGET_HISTORY_DAYS = 14;
@@ -29,7 +29,8 @@ function recentView(r: RecentRequestRow) {
     status: r.status,
     http_status: r.http_status,
     error_type: r.error_type,
-    decision_reason: attempts.length > 1 ? 'fallback' : r.decision_reason,
+    // As the caller's x-router-reason: `fallback` once another model answered; a retry on the same model is not one.
+    decision_reason: new Set(attempts.map((a) => a.modelId)).size > 1 ? 'fallback' : r.decision_reason,
     /** `embeddings`: a POST /v1/embeddings call (a pinned model, no routing decision, never scored). */
     kind: r.kind,
     streamed: r.streamed,
@@ -70,7 +71,7 @@ export class DashboardReportService {
     const data = await Promise.all(
       routes.map(async (route): Promise<RouteSeries & { budget: unknown }> => {
         const [cells, daily] = await Promise.all([
-          this.repository.series(route.name, limit, bucketing, route.qualityFloor),
+          this.repository.series(route.name, limit, bucketing, route.qualityFloor, baselineModel(route, this.config.models)?.longContext?.abovePromptTokens ?? null),
           this.repository.dailySpend(route.name, since),
         ]);
         const spentToday = this.spend.spentToday(route.name);

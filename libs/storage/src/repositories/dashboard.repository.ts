@@ -21,13 +21,20 @@ export interface SeriesCellRow {
   only_candidate: number;
   fallbacks: number;
   cost_usd: number;
+  /** What the route's judge model cost grading these requests (records of kind `judge`, `<request id>-judge-<uuid>`). */
+  judge_cost_usd: number;
   prompt_tokens: number;
   completion_tokens: number;
+  /** Cache hits among `prompt_tokens`. */
+  cached_tokens: number;
+  /** The tokens of the requests whose prompt is over `longPromptAbove` (part of the three sums above; 0 without a line). */
+  long_prompt_tokens: number;
+  long_cached_tokens: number;
+  long_completion_tokens: number;
   mean_latency_ms: number | null;
   mean_ttft_ms: number | null;
   scored: number;
   reward_sum: number;
-  reward_sq_sum: number;
   below_floor: number;
 }
 
@@ -67,8 +74,12 @@ export interface RequestDetailRow extends RecentRequestRow {
 export class DashboardRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Per bucket and model, over the last `limit` requests of `route`; buckets numbered oldest first. */
-  async series(route: string, limit: number, bucketing: Bucketing, qualityFloor: number): Promise<SeriesCellRow[]> {
+  /**
+   * Per bucket and model, over the last `limit` requests of `route`; buckets numbered oldest first.
+   * `longPromptAbove`: a prompt size whose requests' tokens are also summed apart (the baseline model's
+   * long-context line, over which its whole call is billed at other prices); null: none.
+   */
+  async series(route: string, limit: number, bucketing: Bucketing, qualityFloor: number, longPromptAbove: number | null = null): Promise<SeriesCellRow[]> {
     const bucket =
       bucketing.by === 'count'
         ? sql<number>`n.tile`
@@ -78,9 +89,15 @@ export class DashboardRepository {
     const tiles = bucketing.by === 'count' ? bucketing.buckets : 1;
     const rows = await sql<SeriesCellRow>`
       with recent as (
-        select id, created_at, model_id, status, decision_reason, cost_usd, prompt_tokens, completion_tokens, latency_ms, ttft_ms, attempts
+        select id, created_at, model_id, status, decision_reason, cost_usd, prompt_tokens, completion_tokens, cached_tokens, latency_ms, ttft_ms, attempts,
+          (${longPromptAbove}::int is not null and prompt_tokens > ${longPromptAbove}::int) as long_prompt
         from requests where route = ${route} and kind = 'chat'
         order by created_at desc, id desc limit ${limit}::int
+      ), judged as (
+        select left(j.id, strpos(j.id, '-judge-') - 1) as request_id, sum(j.cost_usd) as cost_usd
+        from requests j
+        where j.route = ${route} and j.kind = 'judge' and j.created_at >= (select min(created_at) from recent)
+        group by 1
       ), numbered as (
         select recent.*, row_number() over (order by created_at, id) - 1 as seq, ntile(${tiles}::int) over (order by created_at, id) - 1 as tile from recent
       )
@@ -94,15 +111,19 @@ export class DashboardRepository {
         (count(*) filter (where n.decision_reason = 'only_candidate'))::int as only_candidate,
         (count(*) filter (where jsonb_array_length(n.attempts) > 1))::int as fallbacks,
         coalesce(sum(n.cost_usd), 0)::float8 as cost_usd,
+        coalesce(sum(jd.cost_usd), 0)::float8 as judge_cost_usd,
         coalesce(sum(n.prompt_tokens), 0)::float8 as prompt_tokens,
         coalesce(sum(n.completion_tokens), 0)::float8 as completion_tokens,
+        coalesce(sum(n.cached_tokens), 0)::float8 as cached_tokens,
+        coalesce(sum(n.prompt_tokens) filter (where n.long_prompt), 0)::float8 as long_prompt_tokens,
+        coalesce(sum(n.cached_tokens) filter (where n.long_prompt), 0)::float8 as long_cached_tokens,
+        coalesce(sum(n.completion_tokens) filter (where n.long_prompt), 0)::float8 as long_completion_tokens,
         avg(n.latency_ms)::float8 as mean_latency_ms,
         avg(n.ttft_ms)::float8 as mean_ttft_ms,
         count(s.reward)::int as scored,
         coalesce(sum(s.reward), 0)::float8 as reward_sum,
-        coalesce(sum(s.reward * s.reward), 0)::float8 as reward_sq_sum,
         (count(*) filter (where s.reward < ${qualityFloor}::float8))::int as below_floor
-      from numbered n left join scores s on s.request_id = n.id
+      from numbered n left join scores s on s.request_id = n.id left join judged jd on jd.request_id = n.id
       group by 1, n.model_id
       order by 1, n.model_id`.execute(this.db);
     return rows.rows.map((r) => ({

@@ -76,8 +76,10 @@
       line('per successful request', s.buckets.map(function (b) { return b.cost_per_success_usd; }), 1),
     ]);
     var baseline = 0;
+    var routed = 0;
     setData(chart('chart-savings', 'line'), labels, [
-      line('routed (actual)', s.buckets.map(function (b) { return b.cumulative_cost_usd; }), 0),
+      // What routing cost, its judge's calls included: the savings are the gap to the baseline.
+      line('routed (actual)', s.buckets.map(function (b) { routed += b.cost_usd + b.judge_cost_usd; return routed; }), 0),
       line('always ' + (s.baseline_model || 'strongest'), s.buckets.map(function (b) { baseline += b.baseline_cost_usd; return baseline; }), 1, { borderDash: [6, 4] }),
     ]);
     var daily = s.budget.daily;
@@ -96,6 +98,7 @@
     [
       ['requests', String(t.requests)],
       ['cost', usd(t.cost_usd)],
+      ['judge cost', usd(t.judge_cost_usd)],
       ['always-strongest cost', usd(t.baseline_cost_usd)],
       ['saved', t.savings_share === null ? '–' : (100 * t.savings_share).toFixed(1) + '%'],
       ['cost / success', usd(t.cost_per_success_usd)],
