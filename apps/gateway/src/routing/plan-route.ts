@@ -269,12 +269,20 @@ export function planRoute(input: PlanInput): RoutePlan {
       decision = decide(candidates, logisticArmsAsBeta(wordArms, features, WORD_MODEL.varianceScale, offsets), policy, input.random, { budgetPressure: pressure, triedArms: input.arms });
     }
   } else {
+    // The route arms by candidate index, as looked up above (not again by id in decide), and the order
+    // as indices, so the ranked models are read by index (not looked up by id in the models map).
+    if (wordScratch.length < n) growWordScratch(n);
+    const ranked = wordScratch.ranked;
     decision = decide(candidates, input.arms, policy, input.random, {
       contextKey: input.contextKey,
       contextArms: input.contextArms,
       budgetPressure: pressure,
       refutedModelId: input.refutedModelId,
+      armsByCandidate: candidateArms,
+      rankedIndices: ranked,
     });
+    rankedModels = new Array<ModelSpec>(ranked.length);
+    for (let k = 0; k < ranked.length; k++) rankedModels[k] = candidateModels[ranked[k]];
   }
   const models = rankedModels ?? decision.ranked.map((id) => input.models.get(id)!);
   // The word learner's usual plan as one literal (the conditional spreads cost about 1 us), same keys.
