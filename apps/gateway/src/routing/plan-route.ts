@@ -2,6 +2,7 @@ import type { ModelSpec, RouteConstraints, RouteSpec, TierSpec } from '../../../
 import { GatewayError, type ChatRequest, type Random } from '../../../../libs/core/src';
 import { pressureFor } from '../../../../libs/budget/src/pacing';
 import {
+  armCountsFor,
   decide,
   defaultContextPriorStrength,
   hashedPromptFeatures,
@@ -93,7 +94,10 @@ export interface PlanInput {
   /** Who the caller is (callerContextFor: its tier and tags, its key's included); by default from the request alone. */
   caller?: CallerContext;
   arms: ReadonlyMap<string, ArmState>;
-  /** The request's prompt context and what the router learned for it (libs/router extractPromptContext). */
+  /**
+   * The request's prompt context and what the router learned for it (libs/router extractPromptContext);
+   * an ArmTable (as LearnedState keeps them) is read as one column of counts, any other Map model by model.
+   */
   contextKey?: string;
   contextArms?: ReadonlyMap<string, ArmState>;
   /** The context's refuted anchor (LearnedState.refutedIn), for decide's `refutedModelId`; the contexts learner only. */
@@ -243,7 +247,16 @@ export function planRoute(input: PlanInput): RoutePlan {
     // tell nothing (docs/benchmarks.md, routing round 9).
     if (wordScratch.length < n) growWordScratch(n);
     const { logits: offsetLogits, variances: offsetVariances } = wordScratch;
-    pooledContextBeliefsByIndexInto(route.candidates, candidateArms, input.contextArms, priors, { contextPriorStrength: policy.contextPriorStrength }, offsetLogits, offsetVariances);
+    pooledContextBeliefsByIndexInto(
+      route.candidates,
+      candidateArms,
+      input.contextArms,
+      priors,
+      { contextPriorStrength: policy.contextPriorStrength },
+      offsetLogits,
+      offsetVariances,
+      armCountsFor(input.contextArms, route.candidates),
+    );
     wordOffsetLogits = new Array<number>(n);
     for (let i = 0; i < n; i++) wordOffsetLogits[i] = offsetLogits[i];
     // Object literals, not spreads: spreading the options into a new object with one more key cost
@@ -276,6 +289,8 @@ export function planRoute(input: PlanInput): RoutePlan {
     decision = decide(candidates, input.arms, policy, input.random, {
       contextKey: input.contextKey,
       contextArms: input.contextArms,
+      // The context's arms as one column when LearnedState hands an ArmTable (routing round 30).
+      contextCounts: armCountsFor(input.contextArms, route.candidates),
       budgetPressure: pressure,
       refutedModelId: input.refutedModelId,
       armsByCandidate: candidateArms,
