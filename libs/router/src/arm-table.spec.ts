@@ -1,6 +1,6 @@
 import { seededRandom } from '../../core/src';
 import type { ArmState } from './arm-state';
-import { armCountsFor, ArmTable } from './arm-table';
+import { armCountsFor, armsByIndex, ArmTable, derivedFrom } from './arm-table';
 import { pooledContextBeliefsByIndexInto } from './hashed-logistic';
 import { arm } from './spec-fixtures';
 import { decide, type Candidate, type RoutePolicy } from './thompson-policy';
@@ -50,6 +50,53 @@ describe('ArmTable', () => {
     expect(Array.from(table.countsFor(['b', 'a']))).toEqual([7, 2, 3, 1]);
     expect(Array.from(table.countsFor(['b']))).toEqual([7, 2]);
     expect(Array.from(table.countsFor(['a', 'b']))).toEqual([3, 1, 7, 2]);
+  });
+
+  it('gives each id its arm by index, the same array until a write or another ids array', () => {
+    const a = arm('a', 3, 1);
+    const table = new ArmTable([['a', a]]);
+    const first = table.armsFor(ids);
+    expect(first).toEqual([a, undefined, undefined]);
+    expect(first[0]).toBe(a);
+    expect(table.armsFor(ids)).toBe(first);
+    const b = arm('b', 7, 2);
+    table.set('b', b);
+    const second = table.armsFor(ids);
+    expect(second).not.toBe(first);
+    expect(second).toEqual([a, b, undefined]);
+    // The array handed out before is left as it was.
+    expect(first).toEqual([a, undefined, undefined]);
+    expect(table.armsFor(['b', 'a'])).toEqual([b, a]);
+    table.delete('a');
+    expect(table.armsFor(['b', 'a'])).toEqual([b, undefined]);
+    expect(armsByIndex(new Map([['a', a]]), ids)).toBeUndefined();
+    expect(armsByIndex(table, ['b'])).toEqual([b]);
+  });
+
+  it('keeps a derived value until the next write, one function at a time', () => {
+    const table = new ArmTable([['a', arm('a', 3, 1)]]);
+    let calls = 0;
+    const total = (arms: ReadonlyMap<string, ArmState>) => {
+      calls++;
+      let sum = 0;
+      for (const x of arms.values()) sum += x.successes;
+      return sum;
+    };
+    const count = (arms: ReadonlyMap<string, ArmState>) => arms.size;
+    expect(derivedFrom(table, total)).toBe(3);
+    expect(derivedFrom(table, total)).toBe(3);
+    expect(calls).toBe(1);
+    table.set('b', arm('b', 7, 2));
+    expect(derivedFrom(table, total)).toBe(10);
+    expect(calls).toBe(2);
+    expect(derivedFrom(table, count)).toBe(2);
+    expect(derivedFrom(table, total)).toBe(10);
+    expect(calls).toBe(3);
+    // A plain Map is derived from on every call.
+    const plain = new Map([['a', arm('a', 3, 1)]]);
+    expect(derivedFrom(plain, total)).toBe(3);
+    expect(derivedFrom(plain, total)).toBe(3);
+    expect(calls).toBe(5);
   });
 
   it('armCountsFor reads an ArmTable only: any other Map is read model by model', () => {

@@ -17,6 +17,12 @@ export class ArmTable extends Map<string, ArmState> {
   #countsIds: readonly string[] | undefined;
   #countsWrites = -1;
   #counts: Float64Array | undefined;
+  #armsIds: readonly string[] | undefined;
+  #armsWrites = -1;
+  #arms: (ArmState | undefined)[] | undefined;
+  #derive: ((table: ArmTable) => unknown) | undefined;
+  #derivedWrites = -1;
+  #derived: unknown;
 
   constructor(entries?: Iterable<readonly [string, ArmState]>) {
     // Filled here, not by Map's constructor: that calls `set` before this class's fields exist.
@@ -59,6 +65,45 @@ export class ArmTable extends Map<string, ArmState> {
     this.#countsWrites = this.#writes;
     return built;
   }
+
+  /**
+   * The arms of `ids` by index (undefined for an id without one): `this.get(ids[i])` at i, the same
+   * array while neither the table nor `ids` (by identity) changed. Read-only for callers.
+   */
+  armsFor(ids: readonly string[]): readonly (ArmState | undefined)[] {
+    const arms = this.#arms;
+    if (arms !== undefined && this.#armsWrites === this.#writes && this.#armsIds === ids) return arms;
+    const built: (ArmState | undefined)[] = new Array(ids.length);
+    for (let i = 0; i < ids.length; i++) built[i] = this.get(ids[i]);
+    this.#arms = built;
+    this.#armsIds = ids;
+    this.#armsWrites = this.#writes;
+    return built;
+  }
+
+  /**
+   * `derive(this)`, kept until the next write or a call with another function (one slot): for a value
+   * the decision path computes from the whole table on every request (planRoute's typical completion
+   * size). `derive` must depend on the table's arms only.
+   */
+  derived<T>(derive: (table: ArmTable) => T): T {
+    if (this.#derive === derive && this.#derivedWrites === this.#writes) return this.#derived as T;
+    const value = derive(this);
+    this.#derive = derive;
+    this.#derived = value;
+    this.#derivedWrites = this.#writes;
+    return value;
+  }
+}
+
+/** The table's arms for `ids` (`ArmTable.armsFor`) when `arms` is an ArmTable, else undefined: look them up. */
+export function armsByIndex(arms: ReadonlyMap<string, ArmState>, ids: readonly string[]): readonly (ArmState | undefined)[] | undefined {
+  return arms instanceof ArmTable ? arms.armsFor(ids) : undefined;
+}
+
+/** `derive(arms)`, kept by the table until its next write when `arms` is an ArmTable (`ArmTable.derived`). */
+export function derivedFrom<T>(arms: ReadonlyMap<string, ArmState>, derive: (arms: ReadonlyMap<string, ArmState>) => T): T {
+  return arms instanceof ArmTable ? arms.derived(derive) : derive(arms);
 }
 
 /** The table's counts for `ids` when `arms` is an ArmTable (see there), else undefined: read the Map. */

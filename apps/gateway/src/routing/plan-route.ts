@@ -3,7 +3,9 @@ import { GatewayError, type ChatRequest, type Random } from '../../../../libs/co
 import { pressureFor } from '../../../../libs/budget/src/pacing';
 import {
   armCountsFor,
+  armsByIndex,
   decide,
+  derivedFrom,
   defaultContextPriorStrength,
   hashedPromptFeatures,
   logisticArmsAsBeta,
@@ -18,7 +20,11 @@ import {
 } from '../../../../libs/router/src';
 import { callerContextFor } from './caller-context';
 import { capabilityError, missingCapability, requiredCapabilities } from './capabilities';
-import { callPriceUsd, promptTokensFor } from '../../../../libs/model-call/src';
+// From their modules, not the library's index: a function imported through an `export *` index is read
+// through a getter (a megamorphic load, about 90 instructions) on every call, and these two are called
+// per candidate (routing round 30).
+import { callPriceUsd } from '../../../../libs/model-call/src/cost';
+import { promptTokensFor } from '../../../../libs/model-call/src/estimate-tokens';
 import { routeSignalsFor } from './route-signals-registry';
 import { MISSING_THINKING, missingThinkingError, refusesToolTurn, toolTurnWithoutThinking } from './tool-turn-without-thinking';
 
@@ -165,9 +171,9 @@ export function planRoute(input: PlanInput): RoutePlan {
   const cached = routeCacheOf(route, input.models);
   const candidates = cached.candidates;
   // Each candidate's route arm, looked up once per request (a Map lookup per use was a good part of a
-  // decision at 48 models; docs/benchmarks.md, routing round 10b); its model and prior quality are
-  // the route's cache's (round 12).
-  const candidateArms: (ArmState | undefined)[] = new Array(n);
+  // decision at 48 models; docs/benchmarks.md, routing round 10b), or kept by the route's ArmTable
+  // between its writes (round 30); its model and prior quality are the route's cache's (round 12).
+  const candidateArms = armsByIndex(input.arms, route.candidates) ?? lookUpArms(input.arms, route.candidates);
   const candidateModels = cached.models;
   const priors = cached.priors;
   let anyEligible = false;
@@ -178,8 +184,7 @@ export function planRoute(input: PlanInput): RoutePlan {
   for (let i = 0; i < n; i++) {
     const id = route.candidates[i];
     const model = candidateModels[i];
-    const arm = input.arms.get(id);
-    candidateArms[i] = arm;
+    const arm = candidateArms[i];
     if (maxUntriedShare !== undefined && (arm?.observations ?? 0) === 0) untriedCap = maxUntriedShare;
     // Shrunk towards the route's typical answer size, so an untried model is priced for answers like
     // the route's, not for a guess that could make it look dearer than it is.
@@ -419,13 +424,27 @@ function inCandidateOrder(wordArms: readonly LogisticArmState[], candidates: rea
  * the gateway saw it serve (`served`), else a default.
  */
 export function typicalCompletionTokens(arms: ReadonlyMap<string, ArmState>, served?: number): number {
+  // The sums kept by an ArmTable until its next write (a walk of the route's arms per request; round 30).
+  const { tokens, weight } = derivedFrom(arms, completionTotals);
+  return weight >= 1 ? tokens / weight : (served ?? DEFAULT_COMPLETION_TOKENS);
+}
+
+/** The route's discounted completion tokens and evidence, summed over its arms in the Map's order. */
+function completionTotals(arms: ReadonlyMap<string, ArmState>): { tokens: number; weight: number } {
   let tokens = 0;
   let weight = 0;
   for (const arm of arms.values()) {
     tokens += arm.completionTokens;
     weight += arm.successes + arm.failures;
   }
-  return weight >= 1 ? tokens / weight : (served ?? DEFAULT_COMPLETION_TOKENS);
+  return { tokens, weight };
+}
+
+/** Each id's arm in `arms`, by index (for a Map that is not an ArmTable). */
+function lookUpArms(arms: ReadonlyMap<string, ArmState>, ids: readonly string[]): (ArmState | undefined)[] {
+  const out: (ArmState | undefined)[] = new Array(ids.length);
+  for (let i = 0; i < ids.length; i++) out[i] = arms.get(ids[i]);
+  return out;
 }
 
 /** `model=reason` for each candidate left out (after health's relaxation), joined by commas. */
