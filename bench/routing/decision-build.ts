@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { seededRandom } from '../../libs/core/src';
 import type { planRoute as PlanRoute } from '../../apps/gateway/src/routing/plan-route';
-import type { extractPromptContext as ExtractPromptContext } from '../../libs/router/src';
+import type { ArmState, extractPromptContext as ExtractPromptContext } from '../../libs/router/src';
 import type { estimatePromptTokens as EstimatePromptTokens } from '../../apps/gateway/src/routing/estimate-tokens';
 import type { loadRoutingYaml as LoadRoutingYaml } from './load-routing';
 import { randomArms, requestFor, scaleRouterYaml, trainedWordArms, type ScaleCell } from './decision-scale';
@@ -12,6 +12,11 @@ export interface DecisionBuild {
   extractPromptContext: typeof ExtractPromptContext;
   estimatePromptTokens: typeof EstimatePromptTokens;
   loadRoutingYaml: typeof LoadRoutingYaml;
+  /**
+   * The build's own ArmTable class, when it has one (routing round 30): the arms it decides from are put
+   * in it, as its gateway keeps them (planRoute recognises only its own class; another's is read as a Map).
+   */
+  ArmTable?: new (entries?: Iterable<readonly [string, ArmState]>) => ReadonlyMap<string, ArmState>;
 }
 
 /** Loads the decision path from `dist` (a compiled tree's root), or from this build for '-' or none. */
@@ -23,6 +28,7 @@ export function loadDecisionBuild(distArg: string | undefined): DecisionBuild {
     extractPromptContext: require(resolve(dist, 'libs/router/src')).extractPromptContext,
     estimatePromptTokens: require(resolve(dist, 'apps/gateway/src/routing/estimate-tokens')).estimatePromptTokens,
     loadRoutingYaml: require(resolve(dist, 'bench/routing/load-routing')).loadRoutingYaml,
+    ArmTable: require(resolve(dist, 'libs/router/src')).ArmTable,
   };
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -37,8 +43,9 @@ export function scaleDecisions(build: DecisionBuild, n: number, learner: ScaleCe
   const route = config.routes.get('scale')!;
   const random = seededRandom(31 + n * 7 + 1);
   const ids = route.candidates;
-  const routeArms = randomArms(ids, random);
-  const contextArms = randomArms(ids, random);
+  const asBuilt = (arms: ReadonlyMap<string, ArmState>) => (build.ArmTable ? new build.ArmTable(arms) : new Map(arms));
+  const routeArms = asBuilt(randomArms(ids, random));
+  const contextArms = asBuilt(randomArms(ids, random));
   const requests = Array.from({ length: 512 }, (_, i) => requestFor(i, random));
   const wordArms = learner === 'hashed_words' ? trainedWordArms(ids, requests, 300, random) : undefined;
   const observations = { expectedTtftMs: () => undefined, spentTodayByTier: () => 0, dayElapsedFraction: () => 0.5 };

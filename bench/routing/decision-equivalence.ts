@@ -28,6 +28,12 @@ export interface DecisionBuild {
   emptyWordArm(modelId: string, priorQuality?: number): LogisticArmState;
   applyLogisticObservation(arm: LogisticArmState, features: ArrayLike<number>, reward: number, discount?: number): LogisticArmState;
   hashedPromptFeatures(request: ChatRequest, options?: { bits?: number }): Int32Array;
+  /**
+   * When set, the case's route and context arms are handed to planRoute in what this returns (the
+   * build's ArmTable, as the gateway's LearnedState keeps them: routing round 30) instead of a Map;
+   * the cases and their random draws are the same.
+   */
+  armsAs?(arms: Map<string, ArmState>): ReadonlyMap<string, ArmState>;
 }
 
 export interface RecordedDecision {
@@ -117,8 +123,9 @@ export function recordDecision(build: DecisionBuild, seed: number, index: number
     }
     return arms;
   };
-  const arms = randomArms(0.15);
-  const contextArms = random() < 0.8 ? randomArms(0.4) : undefined;
+  const asBuilt = (map: Map<string, ArmState>) => (build.armsAs ? build.armsAs(map) : map);
+  const arms = asBuilt(randomArms(0.15));
+  const contextArms = random() < 0.8 ? asBuilt(randomArms(0.4)) : undefined;
   const wordSeed = Math.floor(random() * 1e9);
   const order = random() < 0.9 ? 'candidates' : random() < 0.5 ? 'reversed' : 'one missing';
   const ttft = new Map(candidates.map((id) => [id, random() < 0.5 ? 300 + 1000 * random() : undefined]));

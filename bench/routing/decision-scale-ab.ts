@@ -8,7 +8,10 @@ import { settleYoungGeneration } from './young-generation';
  * the median over the rounds of each cell's p50 and p99. On a shared machine single runs differ by a
  * factor of two; alternating within a process compares the two builds under the same load.
  *
- *   node dist/bench/routing/decision-scale-ab.js <other build's dist> [rounds=8] [decisions=5000] [sizes=8,24,48] [learner=hashed_words|prompt_contexts]
+ *   node dist/bench/routing/decision-scale-ab.js <other build's dist> [rounds=8] [decisions=5000] [sizes=8,24,48] [learner=hashed_words|prompt_contexts] [contexts=1]
+ *
+ * `contexts`: how many contexts' arms the decisions spread over (the target's cell is 48 models x 1,000
+ * contexts, the default learner; round 30).
  */
 type Suite = typeof runScaleSuite;
 
@@ -19,7 +22,7 @@ function median(values: number[]): number {
 }
 
 function main(): void {
-  const [otherDist, roundsArg, decisionsArg, sizesArg, learnerArg] = process.argv.slice(2);
+  const [otherDist, roundsArg, decisionsArg, sizesArg, learnerArg, contextsArg] = process.argv.slice(2);
   if (!otherDist) {
     console.error('usage: decision-scale-ab.js <other dist> [rounds] [decisions] [sizes]');
     process.exitCode = 2;
@@ -32,19 +35,20 @@ function main(): void {
   const decisions = Number(decisionsArg ?? 5000);
   const sizes = (sizesArg ?? '8,24,48').split(',').map(Number);
   const learner: ScaleCell['learner'] = learnerArg === 'prompt_contexts' ? 'prompt_contexts' : 'hashed_words';
+  const contexts = Number(contextsArg ?? 1);
   const cells = new Map<string, ScaleCell[]>();
   settleYoungGeneration(); // its last growth would otherwise land in some round's timed decisions (round 27)
   for (let round = 0; round < rounds; round++) {
     for (const models of sizes) {
       for (const name of round % 2 ? (['this', 'other'] as const) : (['other', 'this'] as const)) {
-        const [cell] = builds[name](decisions, 1, { models: [models], contexts: [1] }, learner);
+        const [cell] = builds[name](decisions, 1, { models: [models], contexts: [contexts] }, learner);
         const key = `${models}/${name}`;
         cells.set(key, [...(cells.get(key) ?? []), cell]);
       }
     }
   }
   const of = (list: ScaleCell[], key: 'p50us' | 'p99us' | 'planP50us' | 'planP99us') => median(list.map((c) => c[key])).toFixed(1);
-  console.log(`${learner === 'hashed_words' ? 'word learner' : 'contexts learner'}, ${rounds} alternations of ${decisions} decisions per size, medians; other build -> this build (us)\n`);
+  console.log(`${learner === 'hashed_words' ? 'word learner' : 'contexts learner'}, ${rounds} alternations of ${decisions} decisions per size, ${contexts} context(s), medians; other build -> this build (us)\n`);
   console.log('| models | decision p50 | decision p99 | planRoute p50 | planRoute p99 |');
   console.log('|---|---|---|---|---|');
   for (const models of sizes) {

@@ -1,5 +1,5 @@
 import { seededRandom, type ChatRequest, type Random } from '../../libs/core/src';
-import { applyLogisticObservation, emptyWordArm, extractPromptContext, hashedPromptFeatures, WORD_MODEL, type ArmState, type LogisticArmState } from '../../libs/router/src';
+import { applyLogisticObservation, ArmTable, emptyWordArm, extractPromptContext, hashedPromptFeatures, WORD_MODEL, type LogisticArmState } from '../../libs/router/src';
 import { estimatePromptTokens } from '../../apps/gateway/src/routing/estimate-tokens';
 import { planRoute } from '../../apps/gateway/src/routing/plan-route';
 import { loadRoutingYaml } from './load-routing';
@@ -56,9 +56,12 @@ export function scaleRouterYaml(n: number, learner: ScaleCell['learner'] = 'prom
   ].join('\n');
 }
 
-/** Learned-looking evidence: each model a quality around 0.5-0.9 and 0-400 discounted observations. */
-export function randomArms(modelIds: string[], random: Random): Map<string, ArmState> {
-  return new Map(
+/**
+ * Learned-looking evidence: each model a quality around 0.5-0.9 and 0-400 discounted observations; in an
+ * ArmTable, as the gateway's LearnedState keeps a (route, context)'s arms (routing round 30).
+ */
+export function randomArms(modelIds: string[], random: Random): ArmTable {
+  return new ArmTable(
     modelIds.map((modelId) => {
       const n = Math.floor(random() * 400);
       const q = 0.5 + 0.4 * random();

@@ -330,7 +330,7 @@ export interface PooledPriorOptions {
 export function pooledContextBelief(routeArm: ArmState | undefined, contextArm: ArmState | undefined, priorQuality: number | undefined, options: PooledPriorOptions = {}): LogitBelief {
   const w = options.priorQualityWeight ?? DEFAULT_PRIOR_QUALITY_WEIGHT;
   const cap = options.contextPriorStrength ?? DEFAULT_CONTEXT_PRIOR_STRENGTH;
-  pooledLogitInto(routeArm, contextArm, priorQuality, w, cap, oneLogit, oneVariance, 0);
+  pooledLogitInto(routeArm, successesOf(contextArm), failuresOf(contextArm), priorQuality, w, cap, oneLogit, oneVariance, 0);
   return { logit: oneLogit[0], variance: oneVariance[0] };
 }
 
@@ -368,18 +368,27 @@ export function pooledContextBeliefsByIndexInto(
   options: PooledPriorOptions,
   logits: Float64Array,
   variances: Float64Array,
+  /** `contextArms`' counts by index (`ArmTable.countsFor(modelIds)`), read instead of a lookup per model: the same numbers. */
+  contextCounts?: ArrayLike<number>,
 ): void {
   const w = options.priorQualityWeight ?? DEFAULT_PRIOR_QUALITY_WEIGHT;
   const cap = options.contextPriorStrength ?? DEFAULT_CONTEXT_PRIOR_STRENGTH;
+  if (contextCounts !== undefined) {
+    for (let i = 0; i < modelIds.length; i++) pooledLogitInto(routeArms[i], contextCounts[2 * i], contextCounts[2 * i + 1], priors[i], w, cap, logits, variances, i);
+    return;
+  }
   for (let i = 0; i < modelIds.length; i++) {
-    pooledLogitInto(routeArms[i], contextArms === undefined ? undefined : contextArms.get(modelIds[i]), priors[i], w, cap, logits, variances, i);
+    const contextArm = contextArms === undefined ? undefined : contextArms.get(modelIds[i]);
+    pooledLogitInto(routeArms[i], successesOf(contextArm), failuresOf(contextArm), priors[i], w, cap, logits, variances, i);
   }
 }
 
 /** The one computation behind `pooledContextBelief(s)`: writes the logit and the variance at index `i`. */
 function pooledLogitInto(
   routeArm: ArmState | undefined,
-  contextArm: ArmState | undefined,
+  /** The context arm's successes and failures (0 and 0 without one). */
+  contextSuccesses: number,
+  contextFailures: number,
   priorQuality: number | undefined,
   w: number,
   cap: number,
@@ -392,8 +401,8 @@ function pooledLogitInto(
   let b = (1 - q) * w + failuresOf(routeArm);
   const strength = Math.min(cap, a + b);
   const mean = a / (a + b);
-  a = strength * mean + successesOf(contextArm);
-  b = strength * (1 - mean) + failuresOf(contextArm);
+  a = strength * mean + contextSuccesses;
+  b = strength * (1 - mean) + contextFailures;
   // betaAsLogit, inline.
   const s = Math.max(1e-6, a);
   const f = Math.max(1e-6, b);

@@ -155,6 +155,12 @@ export interface DecisionOptions {
   /** The arms of this (route, context key); the route-level arms are then their shared prior. */
   contextArms?: ReadonlyMap<string, ArmState>;
   /**
+   * With `contextArms`: their counts by candidate index (`ArmTable.countsFor` of the candidates' ids:
+   * successes at 2i, failures at 2i + 1, zeros for a model without an arm), read instead of a lookup in
+   * `contextArms` per model: the same numbers, so the same decision.
+   */
+  contextCounts?: ArrayLike<number>;
+  /**
    * 0..1, from the budget pacer: 0 = on pace, 1 = over pace by the pacer's tolerance. Pressure
    * pulls the draws of the greedy choice and dearer models towards their means (no exploration
    * upwards; exploration of cheaper models goes on) and, with `budgetFloorSlack`, lowers the floor by
@@ -245,6 +251,7 @@ export function decide(
   const floor = policy.qualityFloor - slack;
   const relative = policy.relativeFloor === undefined ? 0 : policy.relativeFloor - slack;
   const contextArms = options.contextArms;
+  const contextCounts = options.contextCounts;
   const fastEnoughExists =
     policy.maxTtftMs !== undefined && candidates.some((c) => c.eligible && (c.expectedTtftMs ?? 0) <= (policy.maxTtftMs ?? Infinity));
   const cap = policy.maxUntriedShare;
@@ -301,12 +308,22 @@ export function decide(
     routeB[i] = b;
     let contextEvidence: number | undefined;
     if (contextArms) {
-      const contextArm = contextArms.get(c.modelId);
+      let contextSuccesses: number;
+      let contextFailures: number;
+      if (contextCounts !== undefined) {
+        contextSuccesses = contextCounts[2 * i];
+        contextFailures = contextCounts[2 * i + 1];
+      } else {
+        const contextArm = contextArms.get(c.modelId);
+        contextSuccesses = successesOf(contextArm);
+        contextFailures = failuresOf(contextArm);
+      }
       const strength = Math.min(policy.contextPriorStrength ?? defaultContextPriorStrength(policy.floorConfidence), a + b);
       const routeMean = a / (a + b);
-      a = strength * routeMean + successesOf(contextArm);
-      b = strength * (1 - routeMean) + failuresOf(contextArm);
-      contextEvidence = contextArm ? armWeight(contextArm) : 0;
+      a = strength * routeMean + contextSuccesses;
+      b = strength * (1 - routeMean) + contextFailures;
+      // armWeight of the arm, 0 + 0 without one.
+      contextEvidence = contextSuccesses + contextFailures;
       evidence = contextEvidence;
     }
     // Too slow when a faster model is eligible: excluded for latency (`LATENCY_EXCLUSION`).

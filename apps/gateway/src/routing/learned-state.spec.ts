@@ -1,4 +1,4 @@
-import { armMeans, armPrecisions, floatsToBytes, emptyWordArm } from '../../../../libs/router/src';
+import { armCountsFor, armMeans, armPrecisions, ArmTable, floatsToBytes, emptyWordArm } from '../../../../libs/router/src';
 import type { ArmStatsRepository, WordArmRow } from '../../../../libs/storage/src';
 import { LearnedState } from './learned-state';
 
@@ -95,6 +95,27 @@ describe('LearnedState reads', () => {
     await Promise.all([state.refresh(), state.refresh(), state.refresh()]);
     expect(asked).toEqual(['12', '13']);
     expect(state.armsFor('r').get('a')?.observations).toBe(13);
+  });
+
+  it("keeps each context's arms in an ArmTable whose counts follow every read that brings its rows", async () => {
+    let rows = [{ route: 'r', context_key: 'math', model_id: 'a', successes: 2, failures: 1, completion_tokens: 3, cost_usd: 0, observations: 3, drift_statistic: 0, refuted_left: 0, updated_at: new Date(), txid: '9' }];
+    const repository = {
+      changesAfter: async () => ({ rows, horizon: '1' }),
+      wordChangesAfter: async () => ({ rows: [], horizon: '1' }),
+    } as unknown as ArmStatsRepository;
+    const state = new LearnedState(repository);
+    await state.refresh();
+    const ids = ['a', 'b'];
+    const arms = state.armsFor('r', 'math');
+    expect(arms).toBeInstanceOf(ArmTable);
+    expect(Array.from(armCountsFor(arms, ids)!)).toEqual([2, 1, 0, 0]);
+    rows = [{ ...rows[0], model_id: 'b', successes: 5, failures: 0.5 }];
+    await state.refresh();
+    expect(state.armsFor('r', 'math')).toBe(arms);
+    expect(Array.from(armCountsFor(arms, ids)!)).toEqual([2, 1, 5, 0.5]);
+    rows = [{ ...rows[0], model_id: 'a', successes: 2.5, failures: 1 }];
+    await state.refresh();
+    expect(Array.from(armCountsFor(arms, ids)!)).toEqual([2.5, 1, 5, 0.5]);
   });
 
   it("holds a context's refuted anchor while its row carries the marker, and drops it when the row is written without", async () => {

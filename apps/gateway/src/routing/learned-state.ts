@@ -1,5 +1,5 @@
 import { coalescedRounds } from '../../../../libs/core/src';
-import { emptyWordArm, type ArmState, type LogisticArmState } from '../../../../libs/router/src';
+import { ArmTable, emptyWordArm, type ArmState, type LogisticArmState } from '../../../../libs/router/src';
 import { toArmState, toWordArm, type ArmStatsRepository } from '../../../../libs/storage/src';
 
 /**
@@ -11,7 +11,8 @@ import { toArmState, toWordArm, type ArmStatsRepository } from '../../../../libs
  * `learner: hashed_words` one word model per (route, model).
  */
 export class LearnedState {
-  private readonly arms = new Map<string, Map<string, ArmState>>();
+  /** Per `route\u0000context`: its arms by model, as an ArmTable (planRoute reads it as one column of counts). */
+  private readonly arms = new Map<string, ArmTable>();
   /** Per `route\u0000context`: its refuted anchor while the marker lasts (`arm_stats.refuted_left`). */
   private readonly refuted = new Map<string, string>();
   private readonly words = new Map<string, Map<string, LogisticArmState>>();
@@ -96,7 +97,7 @@ export class LearnedState {
     for (const row of arms.rows) {
       const key = `${row.route}\u0000${row.context_key}`;
       let route = this.arms.get(key);
-      if (!route) this.arms.set(key, (route = new Map()));
+      if (!route) this.arms.set(key, (route = new ArmTable()));
       route.set(row.model_id, toArmState(row));
       // The worker writes every row of a context with its marker, so each row says whether it holds it.
       if (row.refuted_left > 0) this.refuted.set(key, row.model_id);

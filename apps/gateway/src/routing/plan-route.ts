@@ -2,7 +2,10 @@ import type { ModelSpec, RouteConstraints, RouteSpec, TierSpec } from '../../../
 import { GatewayError, type ChatRequest, type Random } from '../../../../libs/core/src';
 import { pressureFor } from '../../../../libs/budget/src/pacing';
 import {
+  armCountsFor,
+  armsByIndex,
   decide,
+  derivedFrom,
   defaultContextPriorStrength,
   hashedPromptFeatures,
   logisticArmsAsBeta,
@@ -17,7 +20,11 @@ import {
 } from '../../../../libs/router/src';
 import { callerContextFor } from './caller-context';
 import { capabilityError, missingCapability, requiredCapabilities } from './capabilities';
-import { callPriceUsd, promptTokensFor } from '../../../../libs/model-call/src';
+// From their modules, not the library's index: a function imported through an `export *` index is read
+// through a getter (a megamorphic load, about 90 instructions) on every call, and these two are called
+// per candidate (routing round 30).
+import { callPriceUsd } from '../../../../libs/model-call/src/cost';
+import { promptTokensFor } from '../../../../libs/model-call/src/estimate-tokens';
 import { routeSignalsFor } from './route-signals-registry';
 import { MISSING_THINKING, missingThinkingError, refusesToolTurn, toolTurnWithoutThinking } from './tool-turn-without-thinking';
 
@@ -93,7 +100,10 @@ export interface PlanInput {
   /** Who the caller is (callerContextFor: its tier and tags, its key's included); by default from the request alone. */
   caller?: CallerContext;
   arms: ReadonlyMap<string, ArmState>;
-  /** The request's prompt context and what the router learned for it (libs/router extractPromptContext). */
+  /**
+   * The request's prompt context and what the router learned for it (libs/router extractPromptContext);
+   * an ArmTable (as LearnedState keeps them) is read as one column of counts, any other Map model by model.
+   */
   contextKey?: string;
   contextArms?: ReadonlyMap<string, ArmState>;
   /** The context's refuted anchor (LearnedState.refutedIn), for decide's `refutedModelId`; the contexts learner only. */
@@ -161,9 +171,9 @@ export function planRoute(input: PlanInput): RoutePlan {
   const cached = routeCacheOf(route, input.models);
   const candidates = cached.candidates;
   // Each candidate's route arm, looked up once per request (a Map lookup per use was a good part of a
-  // decision at 48 models; docs/benchmarks.md, routing round 10b); its model and prior quality are
-  // the route's cache's (round 12).
-  const candidateArms: (ArmState | undefined)[] = new Array(n);
+  // decision at 48 models; docs/benchmarks.md, routing round 10b), or kept by the route's ArmTable
+  // between its writes (round 30); its model and prior quality are the route's cache's (round 12).
+  const candidateArms = armsByIndex(input.arms, route.candidates) ?? lookUpArms(input.arms, route.candidates);
   const candidateModels = cached.models;
   const priors = cached.priors;
   let anyEligible = false;
@@ -174,8 +184,7 @@ export function planRoute(input: PlanInput): RoutePlan {
   for (let i = 0; i < n; i++) {
     const id = route.candidates[i];
     const model = candidateModels[i];
-    const arm = input.arms.get(id);
-    candidateArms[i] = arm;
+    const arm = candidateArms[i];
     if (maxUntriedShare !== undefined && (arm?.observations ?? 0) === 0) untriedCap = maxUntriedShare;
     // Shrunk towards the route's typical answer size, so an untried model is priced for answers like
     // the route's, not for a guess that could make it look dearer than it is.
@@ -243,7 +252,16 @@ export function planRoute(input: PlanInput): RoutePlan {
     // tell nothing (docs/benchmarks.md, routing round 9).
     if (wordScratch.length < n) growWordScratch(n);
     const { logits: offsetLogits, variances: offsetVariances } = wordScratch;
-    pooledContextBeliefsByIndexInto(route.candidates, candidateArms, input.contextArms, priors, { contextPriorStrength: policy.contextPriorStrength }, offsetLogits, offsetVariances);
+    pooledContextBeliefsByIndexInto(
+      route.candidates,
+      candidateArms,
+      input.contextArms,
+      priors,
+      { contextPriorStrength: policy.contextPriorStrength },
+      offsetLogits,
+      offsetVariances,
+      armCountsFor(input.contextArms, route.candidates),
+    );
     wordOffsetLogits = new Array<number>(n);
     for (let i = 0; i < n; i++) wordOffsetLogits[i] = offsetLogits[i];
     // Object literals, not spreads: spreading the options into a new object with one more key cost
@@ -269,12 +287,22 @@ export function planRoute(input: PlanInput): RoutePlan {
       decision = decide(candidates, logisticArmsAsBeta(wordArms, features, WORD_MODEL.varianceScale, offsets), policy, input.random, { budgetPressure: pressure, triedArms: input.arms });
     }
   } else {
+    // The route arms by candidate index, as looked up above (not again by id in decide), and the order
+    // as indices, so the ranked models are read by index (not looked up by id in the models map).
+    if (wordScratch.length < n) growWordScratch(n);
+    const ranked = wordScratch.ranked;
     decision = decide(candidates, input.arms, policy, input.random, {
       contextKey: input.contextKey,
       contextArms: input.contextArms,
+      // The context's arms as one column when LearnedState hands an ArmTable (routing round 30).
+      contextCounts: armCountsFor(input.contextArms, route.candidates),
       budgetPressure: pressure,
       refutedModelId: input.refutedModelId,
+      armsByCandidate: candidateArms,
+      rankedIndices: ranked,
     });
+    rankedModels = new Array<ModelSpec>(ranked.length);
+    for (let k = 0; k < ranked.length; k++) rankedModels[k] = candidateModels[ranked[k]];
   }
   const models = rankedModels ?? decision.ranked.map((id) => input.models.get(id)!);
   // The word learner's usual plan as one literal (the conditional spreads cost about 1 us), same keys.
@@ -396,13 +424,27 @@ function inCandidateOrder(wordArms: readonly LogisticArmState[], candidates: rea
  * the gateway saw it serve (`served`), else a default.
  */
 export function typicalCompletionTokens(arms: ReadonlyMap<string, ArmState>, served?: number): number {
+  // The sums kept by an ArmTable until its next write (a walk of the route's arms per request; round 30).
+  const { tokens, weight } = derivedFrom(arms, completionTotals);
+  return weight >= 1 ? tokens / weight : (served ?? DEFAULT_COMPLETION_TOKENS);
+}
+
+/** The route's discounted completion tokens and evidence, summed over its arms in the Map's order. */
+function completionTotals(arms: ReadonlyMap<string, ArmState>): { tokens: number; weight: number } {
   let tokens = 0;
   let weight = 0;
   for (const arm of arms.values()) {
     tokens += arm.completionTokens;
     weight += arm.successes + arm.failures;
   }
-  return weight >= 1 ? tokens / weight : (served ?? DEFAULT_COMPLETION_TOKENS);
+  return { tokens, weight };
+}
+
+/** Each id's arm in `arms`, by index (for a Map that is not an ArmTable). */
+function lookUpArms(arms: ReadonlyMap<string, ArmState>, ids: readonly string[]): (ArmState | undefined)[] {
+  const out: (ArmState | undefined)[] = new Array(ids.length);
+  for (let i = 0; i < ids.length; i++) out[i] = arms.get(ids[i]);
+  return out;
 }
 
 /** `model=reason` for each candidate left out (after health's relaxation), joined by commas. */
