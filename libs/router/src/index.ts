@@ -10,3 +10,4 @@ export * from './safe-exploration';
 export * from './guaranteed-exploration';
 export * from './mixture-floor';
 export * from './refuted-anchor';
+export * from './score-delay-gate';
