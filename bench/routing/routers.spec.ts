@@ -77,6 +77,50 @@ describe('HierarchicalRouter with the drift detector and the refuted-anchor mark
   });
 });
 
+describe("HierarchicalRouter with round 31's score delay gate", () => {
+  const candidates = (): Candidate[] => [
+    { modelId: 'cheap', expectedCostUsd: 0.0001, eligible: true },
+    { modelId: 'mid', expectedCostUsd: 0.0004, eligible: true },
+    { modelId: 'dear', expectedCostUsd: 0.003, eligible: true },
+  ];
+  const none = new Float64Array(0);
+  const hashed = new Int32Array(0);
+  const closedPolicy = { qualityFloor: 0.6, priorSuccesses: 1, priorFailures: 1, floorConfidence: 0.9 };
+  const promptPolicy = { ...closedPolicy, floorConfidence: 0.8, exploreCheaperShare: 0.3 };
+  const late = { awaitingScores: 2_500, recentlySentForScoring: 500, window: 1_000, anyScoreArrived: true };
+  const prompt = { ...late, awaitingScores: 250 };
+  /** Picks over 2,000 requests, each scored at once (cheap true 0.55, mid 0.7, dear 0.85), with the given signal. */
+  function picks(router: HierarchicalRouter, signal: RouteRequest['scoreDelay']): string[] {
+    const random = seededRandom(5);
+    const truth: Record<string, number> = { cheap: 0.55, mid: 0.7, dear: 0.85 };
+    const out: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const chosen = router.choose({ contextKey: 'c', vector: none, hashed, candidates: candidates(), ...(signal ? { scoreDelay: signal } : {}) }).ranked[0];
+      out.push(chosen);
+      router.observe('c', none, { modelId: chosen, reward: random() < truth[chosen] ? 1 : 0, costUsd: 0, completionTokens: 0 });
+    }
+    return out;
+  }
+  const gated = () => new HierarchicalRouter('g', closedPolicy, 0.9999, seededRandom(7), 0.9999, {}, 2000, { promptPolicy, maxDelayRequests: 1_000 });
+
+  it("decides as the closed policy's router while scores are late, before any arrived, or without a signal", () => {
+    const closed = picks(new HierarchicalRouter('d', closedPolicy, 0.9999, seededRandom(7), 0.9999, {}, 2000), undefined);
+    expect(picks(gated(), late)).toEqual(closed);
+    expect(picks(gated(), { ...prompt, anyScoreArrived: false })).toEqual(closed);
+    expect(picks(gated(), undefined)).toEqual(closed);
+  });
+
+  it("decides as the prompt policy's router while scores arrive promptly, and counts those decisions", () => {
+    const open = picks(new HierarchicalRouter('o', promptPolicy, 0.9999, seededRandom(7), 0.9999, {}, 2000), undefined);
+    const router = gated();
+    const got = picks(router, prompt);
+    expect(got).toEqual(open);
+    expect(router.gateOpen).toBe(2000);
+    // The two policies do decide differently here (else the cases above would not tell them apart).
+    expect(picks(gated(), late)).not.toEqual(open);
+  });
+});
+
 describe('round 24: directed exploration of the cheap model (bench knobs)', () => {
   it('is off unless REPLAY_CHEAP_EXPLORE is set, and rejects an unknown mode', () => {
     expect(cheapExploreFromEnv({})).toBeUndefined();

@@ -28,6 +28,8 @@ import {
   type RoutePolicy,
   nextRefutedMarker,
   type RefutedMarker,
+  scoresArrivePromptly,
+  type ScoreDelaySignal,
 } from '../../libs/router/src';
 
 /** What a benchmark feeds a router for one request. */
@@ -38,6 +40,18 @@ export interface RouteRequest {
   hashed: Int32Array;
   candidates: Candidate[];
   budgetPressure?: number;
+  /** The route's score delay signal (`zoo-sim.ts`, ZOO_SCORE_DELAY_GATE; round 31); unset, not read. */
+  scoreDelay?: ScoreDelaySignal;
+}
+
+/**
+ * Round 31's gate (bench only): `promptPolicy` decides while the route's scores arrive promptly
+ * (`scoresArrivePromptly` at `maxDelayRequests` on the request's `scoreDelay`), the router's own policy
+ * otherwise and whenever the request carries no signal.
+ */
+export interface ScoreDelayGate {
+  promptPolicy: RoutePolicy;
+  maxDelayRequests: number;
 }
 
 export interface BenchRouter {
@@ -115,7 +129,15 @@ export class HierarchicalRouter implements BenchRouter {
      * refuted anchor; `nextRefutedMarker`, as the gateway's worker keeps it); 0 = never.
      */
     private readonly refutedFor = 0,
-  ) {}
+    /** Round 31: a second policy for while the route's scores arrive promptly; unset, the one policy. */
+    private readonly gate?: ScoreDelayGate,
+  ) {
+    this.current = policy;
+  }
+  /** The policy of the latest decision (the gate's choice), which the refuted marker reads too. */
+  private current: RoutePolicy;
+  /** Decisions made with the gate open (bench diagnostics). */
+  gateOpen = 0;
   private readonly dropStatistics = new Map<string, number>();
   /** Per context: its refuted anchor and how many of the context's scores the marker still lasts. */
   private readonly refuted = new Map<string, RefutedMarker>();
@@ -126,8 +148,13 @@ export class HierarchicalRouter implements BenchRouter {
   choose(request: RouteRequest) {
     const contextArms = this.contextArms.get(request.contextKey) ?? EMPTY;
     const marker = this.refuted.get(request.contextKey);
+    const gate = this.gate;
+    const open = gate !== undefined && request.scoreDelay !== undefined && scoresArrivePromptly(request.scoreDelay, gate.maxDelayRequests);
+    if (open) this.gateOpen++;
+    this.current = open ? gate.promptPolicy : this.policy;
+    const policy = this.current;
     return timed(() => {
-      const d = decide(request.candidates, this.routeArms, this.policy, this.random, {
+      const d = decide(request.candidates, this.routeArms, policy, this.random, {
         contextKey: request.contextKey,
         contextArms,
         budgetPressure: request.budgetPressure,
@@ -150,7 +177,7 @@ export class HierarchicalRouter implements BenchRouter {
     this.dropStatistics.set(key, r.statistic);
     if (contextKey !== '' && this.refutedFor > 0) {
       const armBefore = r.alarm ? arms.find((a) => a.modelId === obs.modelId) : undefined;
-      const marker = nextRefutedMarker(this.refuted.get(contextKey), armBefore && { modelId: obs.modelId, armBefore, policy: this.policy, lasts: this.refutedFor });
+      const marker = nextRefutedMarker(this.refuted.get(contextKey), armBefore && { modelId: obs.modelId, armBefore, policy: this.current, lasts: this.refutedFor });
       if (marker) this.refuted.set(contextKey, marker);
       else this.refuted.delete(contextKey);
     }

@@ -244,6 +244,24 @@ function contextOf(taskClass: string, template: number): PromptContext & { hashe
   return ctx;
 }
 
+/**
+ * ZOO_SCORE_DELAY_GATE=<requests> (round 31): each request carries the route's score delay signal
+ * (`RouteRequest.scoreDelay`: the requests sent for scoring whose scores have not arrived, how many of the
+ * last `SCORE_DELAY_WINDOW` requests were sent for scoring, whether any score has arrived), and the
+ * gated row (zoo-suite.ts) applies ZOO_SAFE_CONFIDENCE / ZOO_EXPLORE_CHEAPER_SHARE only while the
+ * estimated delay is at most this many requests. The gateway does not pass it. Off by default.
+ */
+export const SCORE_DELAY_GATE = process.env.ZOO_SCORE_DELAY_GATE ? Number(process.env.ZOO_SCORE_DELAY_GATE) : undefined;
+/**
+ * ZOO_SCORE_DELAY_COLD=estimate (round 31, a variant read beside the gate, not the gate): the signal
+ * says a score has arrived even before the first one does, so the gate reads the delay from the count
+ * alone (before the first score every request sent for scoring is awaited: at request i < 1,000 the
+ * estimate is i, open up to the bound). Unset: before any score the gate is closed.
+ */
+const COLD_ESTIMATE = process.env.ZOO_SCORE_DELAY_COLD === 'estimate';
+/** The recent traffic the gate's signal counts requests sent for scoring over. */
+export const SCORE_DELAY_WINDOW = 1_000;
+
 export interface SimRun {
   /** True task class of each request (index into SIM.taskMix's keys). */
   taskClass: string[];
@@ -308,6 +326,11 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
   const decisionNs: number[] = [];
   const pending: { due: number; contextKey: string; vector: Float64Array; hashed: Int32Array; obs: Observation }[] = [];
   let pendingHead = 0;
+  // The route's score delay signal (ZOO_SCORE_DELAY_GATE): whether each of the last SCORE_DELAY_WINDOW
+  // requests was sent for scoring, in a ring, and how many were.
+  const sentRing = new Uint8Array(SCORE_DELAY_WINDOW);
+  let recentlySent = 0;
+  let anyScoreArrived = false;
   let spend = 0;
   const consecutive5xx = new Map<string, number>();
   const openUntil = new Map<string, number>();
@@ -315,8 +338,10 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
     simClock.request = i;
     while (pendingHead < pending.length && pending[pendingHead].due <= i) {
       const p = pending[pendingHead++];
+      anyScoreArrived = true;
       if (router !== 'clairvoyant') router.observe(p.contextKey, p.vector, p.obs, p.hashed);
     }
+    let sentForScoring = 0;
     const taskClass = draws.taskClass[i];
     const ctx = contextOf(taskClass, draws.template[i]);
     const u = (j: number) => draws.uniforms[i * UNIFORMS_PER_REQUEST + j];
@@ -339,7 +364,11 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
         });
       }
       const pressure = options.budgetUsd === undefined ? undefined : budgetPressure({ spentUsd: spend, budgetUsd: options.budgetUsd, elapsedFraction: i / n });
-      const choice = router.choose({ contextKey: ctx.contextKey, vector: ctx.vector, hashed: ctx.hashed, candidates, budgetPressure: pressure });
+      const scoreDelay =
+        SCORE_DELAY_GATE === undefined
+          ? undefined
+          : { awaitingScores: pending.length - pendingHead, recentlySentForScoring: recentlySent, window: Math.max(1, Math.min(i, SCORE_DELAY_WINDOW)), anyScoreArrived: anyScoreArrived || COLD_ESTIMATE };
+      const choice = router.choose({ contextKey: ctx.contextKey, vector: ctx.vector, hashed: ctx.hashed, candidates, budgetPressure: pressure, ...(scoreDelay ? { scoreDelay } : {}) });
       decisionNs.push(choice.decisionNs);
       ranked = choice.ranked;
     }
@@ -367,10 +396,14 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
       let reward = u(0) < q ? 1 : 0;
       if (u(1) < setup.noise) reward = 1 - reward;
       if (u(2) >= setup.unscoredShare) {
+        sentForScoring = 1;
         pending.push({ due: i + 1 + setup.delay, contextKey: ctx.contextKey, vector: ctx.vector, hashed: ctx.hashed, obs: { modelId: arm.model, reward, costUsd: price, completionTokens: 0 } });
       }
       break;
     }
+    const slot = i % SCORE_DELAY_WINDOW;
+    recentlySent += sentForScoring - sentRing[slot];
+    sentRing[slot] = sentForScoring;
   }
   return { taskClass: draws.taskClass, cost, trueQuality, decisionNs, spend, budgetUsd: options.budgetUsd };
 }

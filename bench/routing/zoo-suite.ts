@@ -4,7 +4,7 @@ import { defaultContextPriorStrength, FEATURE_NAMES, REFUTED_MARKER_SCORES, type
 import { quantile, requestsToAdapt, requestsToAdaptVsBefore, requestsToAdaptVsTwin } from './metrics';
 import { ProgressBar } from './progress';
 import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, RandomRouter, ThompsonRouter, WordLearnerRouter, type BenchRouter } from './routers';
-import { buildScenario, classWindowQualities, observedFloor, SIM, simClock, simulate, type ScenarioName, type ScenarioSetup, type SimOptions, type SimRun, type Zoo } from './zoo-sim';
+import { buildScenario, classWindowQualities, observedFloor, SCORE_DELAY_GATE, SIM, simClock, simulate, type ScenarioName, type ScenarioSetup, type SimOptions, type SimRun, type Zoo } from './zoo-sim';
 
 export const SCENARIOS: ScenarioName[] = [
   'stationary',
@@ -76,14 +76,32 @@ function policy(setup: ScenarioSetup, extra: Partial<RoutePolicy> = {}): RoutePo
   return { qualityFloor: observedFloor(SIM.qualityFloor, setup.noise), priorSuccesses: 1, priorFailures: 1, ...extra };
 }
 
-/** The contexts learner's policy in the zoo (exported for the diagnosis scripts). */
-export function contextualPolicy(setup: ScenarioSetup, paced: boolean, safe = false, mixture = false): RoutePolicy {
+/** The contexts learner's policy in the zoo (exported for the diagnosis scripts); `safeTuning` replaces ZOO_TUNING.safe. */
+export function contextualPolicy(setup: ScenarioSetup, paced: boolean, safe = false, mixture = false, safeTuning: Partial<RoutePolicy> = ZOO_TUNING.safe): RoutePolicy {
   return policy(setup, {
     ...(mixture ? ZOO_TUNING.mixture : {}),
-    contextPriorStrength: ZOO_TUNING.contextPriorStrength ?? defaultContextPriorStrength(safe ? ZOO_TUNING.safe.floorConfidence : undefined),
+    contextPriorStrength: ZOO_TUNING.contextPriorStrength ?? defaultContextPriorStrength(safe ? safeTuning.floorConfidence : undefined),
     maxUntriedShare: ZOO_TUNING.maxUntriedShare,
     ...(paced ? { budgetFloorSlack: ZOO_TUNING.budgetFloorSlack } : {}),
-    ...(safe ? ZOO_TUNING.safe : {}),
+    ...(safe ? safeTuning : {}),
+  });
+}
+
+/** Safe exploration as the gateway runs it by default (`floor_confidence` 0.9, nothing else): the gate's closed side. */
+const DEFAULT_SAFE: Partial<RoutePolicy> = { floorConfidence: 0.9 };
+
+/**
+ * Round 31 (ZOO_SCORE_DELAY_GATE, see zoo-sim.ts): the safe exploration + drift row decides with the
+ * ZOO_SAFE_CONFIDENCE / ZOO_EXPLORE_CHEAPER_SHARE settings only while the route's scores arrive within
+ * that many requests, with the default's (DEFAULT_SAFE) otherwise. Unset: one policy, as before.
+ */
+function gatedSafeDrift(s: ScenarioSetup, seed: number): HierarchicalRouter {
+  const t = ZOO_TUNING;
+  if (SCORE_DELAY_GATE === undefined)
+    return new HierarchicalRouter('contextual+safe+drift', contextualPolicy(s, false, true), t.discount, routerRandom(seed), t.contextDiscount, t.drift, t.refutedFor);
+  return new HierarchicalRouter('contextual+safe+drift', contextualPolicy(s, false, true, false, DEFAULT_SAFE), t.discount, routerRandom(seed), t.contextDiscount, t.drift, t.refutedFor, {
+    promptPolicy: contextualPolicy(s, false, true),
+    maxDelayRequests: SCORE_DELAY_GATE,
   });
 }
 
@@ -150,8 +168,7 @@ function zooRouters(): ZooRouterSpec[] {
     {
       name: 'contextual thompson + safe exploration + drift detector',
       learning: true,
-      make: (s, seed) =>
-        new HierarchicalRouter('contextual+safe+drift', contextualPolicy(s, false, true), t.discount, routerRandom(seed), t.contextDiscount, ZOO_TUNING.drift, t.refutedFor),
+      make: gatedSafeDrift,
       options: () => prior,
     },
     {

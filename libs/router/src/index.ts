@@ -11,3 +11,4 @@ export * from './guaranteed-exploration';
 export * from './mixture-floor';
 export * from './refuted-anchor';
 export * from './arm-table';
+export * from './score-delay-gate';
