@@ -3,8 +3,11 @@ import type { AddressInfo } from 'node:net';
 
 /** What the fake upstream does for one request. */
 export type Behavior =
-  /** `reasoning`: readable reasoning deltas sent before the answer, as DeepSeek streams them (`reasoning_content`). */
-  | { kind: 'text'; content: string; chunks?: number; chunkDelayMs?: number; finishReason?: 'stop' | 'length'; reasoning?: string[] }
+  /**
+   * `reasoning`: readable reasoning deltas sent before the answer, as DeepSeek streams them (`reasoning_content`).
+   * `usage: false`: no usage at all, as some OpenAI-compatible servers answer (none in the body; no usage chunk when streamed).
+   */
+  | { kind: 'text'; content: string; chunks?: number; chunkDelayMs?: number; finishReason?: 'stop' | 'length'; reasoning?: string[]; usage?: false }
   | { kind: 'tool_call'; name: string; arguments: string }
   /** A call to a custom tool: free-text `input`, streamed in pieces under `custom.input`. */
   | { kind: 'custom_tool_call'; name: string; input: string }
@@ -151,7 +154,7 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
             logprobs: null,
             finish_reason: finishReason,
           })),
-          usage,
+          ...(behavior.kind === 'text' && behavior.usage === false ? {} : { usage }),
           system_fingerprint: 'fp_fake',
         }),
       );
@@ -164,7 +167,7 @@ export async function startFakeOpenAI(initial: BehaviorFor = () => ({ kind: 'tex
       times.push(Date.now());
       res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_fake', ...chunk })}\n\n`);
     };
-    const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+    const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true && !(behavior.kind === 'text' && behavior.usage === false);
     // With n > 1, every chunk carries one choice, named by its index; the choices' chunks interleave.
     for (const index of choiceIndices) {
       send({ choices: [{ index, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }], ...(includeUsage ? { usage: null } : {}) });

@@ -39,6 +39,8 @@ import { emptyRequestRow } from '../../../../libs/storage/src/empty-request-row'
 interface Served {
   model: ModelSpec;
   usage: Usage | undefined;
+  /** The tokens the answer was billed on (`usage`, else estimated): recorded, and learned as the model's answer length. */
+  billed: BilledTokens;
   content: string | null;
   refusal: string | null;
   toolCalls: ScoredToolCall[];
@@ -190,8 +192,8 @@ export class ChatService {
       requestStartedAt: startedAt,
       call: ({ model: m, call }) => this.providers.get(m.providerId).complete(call),
       accept: (res, m, attempt) => {
-        const served = this.servedFrom(res, m);
-        attempt.costUsd = this.costOf(served, plan);
+        const served = this.servedFrom(res, m, plan);
+        attempt.costUsd = this.costOf(served);
         const rejection = inlineRejection(this.scoringInput(request, served), plan.route.validators);
         if (wantsSchema) {
           const key = schemaKey(plan.route.name, m.id);
@@ -202,8 +204,8 @@ export class ChatService {
         return rejection;
       },
     });
-    const served = this.servedFrom(response, model);
-    const cost = this.costOf(served, plan);
+    const served = this.servedFrom(response, model, plan);
+    const cost = this.costOf(served);
     const body: ChatResponse = { ...response, id: ctx.requestId, model: model.id };
     attempts[attempts.length - 1].costUsd = cost;
     void reply.headers(this.routerHeaders(ctx, plan, model, attempts, request, answer)).header('x-router-cost-usd', totalCost(attempts).toFixed(8)).send(answer.body(body, Math.floor(startedAt / 1000)));
@@ -245,6 +247,7 @@ export class ChatService {
     const acc = new StreamAccumulator();
     const servedBy: string[] = [];
     const usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+    const billed: BilledTokens = { prompt: 0, completion: 0, cached: 0 };
     let remaining = failover.chain.slice(segment.index + 1);
     let failovers = 0;
     /** How the model now streaming follows the one before it (forClient). */
@@ -286,11 +289,11 @@ export class ChatService {
           next = buffered.length > 0 ? { done: false, value: buffered.shift()! } : await iterator.next();
         }
         if (!part.finishReason) throw new ProviderError('connection', 'The upstream stream ended before the answer was finished.', undefined, undefined, true);
-        attempt.costUsd = this.partCost(model, part, plan);
+        attempt.costUsd = this.billPart(model, part, plan, billed);
         addUsage(usage, part.usage);
         break;
       } catch (err) {
-        attempt.costUsd = this.partCost(model, part, plan);
+        attempt.costUsd = this.billPart(model, part, plan, billed);
         addUsage(usage, part.usage);
         const providerError = err instanceof ProviderError ? err : undefined;
         Object.assign(attempt, { status: 'error', errorKind: providerError?.kind ?? 'internal', midStream: true, message: (err as Error).message.slice(0, 300), latencyMs: this.clock.now() - startedAt - attempt.startedAtMs });
@@ -318,7 +321,7 @@ export class ChatService {
       }
     }
     const lastModel = segment.model;
-    const served: Served = { model: lastModel, usage: usage.total_tokens > 0 ? usage : undefined, content: acc.content || null, refusal: acc.refusal || null, toolCalls: acc.calls(), finishReason: acc.finishReason, ttftMs };
+    const served: Served = { model: lastModel, usage: usage.total_tokens > 0 ? usage : undefined, billed, content: acc.content || null, refusal: acc.refusal || null, toolCalls: acc.calls(), finishReason: acc.finishReason, ttftMs };
     const report: RouterStreamReport = { ...this.attemptSummary(attempts), failovers, served_by: servedBy, cost_usd: totalCost(attempts) };
     if (!raw.destroyed) {
       if (failure) {
@@ -434,37 +437,41 @@ export class ChatService {
     };
   }
 
-  private servedFrom(response: ChatResponse, model: ModelSpec): Served {
+  private servedFrom(response: ChatResponse, model: ModelSpec, plan: RoutePlan): Served {
     const choice = response.choices?.[0];
+    const content = choice?.message?.content ?? null;
+    const toolCalls = (choice?.message?.tool_calls ?? []).map((c): ScoredToolCall => (c.type === 'custom' ? { type: 'custom', name: c.custom.name, input: c.custom.input } : { name: c.function.name, arguments: c.function.arguments }));
     return {
       model,
       usage: response.usage,
-      content: choice?.message?.content ?? null,
+      billed: billedTokens(response.usage, plan.promptTokens, (content?.length ?? 0) + JSON.stringify(toolCalls).length),
+      content,
       refusal: choice?.message?.refusal ?? null,
-      toolCalls: (choice?.message?.tool_calls ?? []).map((c): ScoredToolCall => (c.type === 'custom' ? { type: 'custom', name: c.custom.name, input: c.custom.input } : { name: c.function.name, arguments: c.function.arguments })),
+      toolCalls,
       finishReason: choice?.finish_reason ?? null,
       ttftMs: null,
     };
   }
 
   /** Billed on the usage the provider reports; estimated only when it reports none. */
-  private costOf(served: Served, plan: RoutePlan): number {
-    const prompt = served.usage?.prompt_tokens ?? plan.promptTokens;
-    const completion = served.usage?.completion_tokens ?? Math.ceil(((served.content?.length ?? 0) + JSON.stringify(served.toolCalls).length) / 4);
-    return costUsd(served.model, prompt, completion, served.usage?.prompt_tokens_details?.cached_tokens);
+  private costOf(served: Served): number {
+    return costUsd(served.model, served.billed.prompt, served.billed.completion, served.usage?.prompt_tokens_details?.cached_tokens);
   }
 
-  /** What one streamed part cost: reported usage, else the prompt estimate plus the text it wrote. */
-  private partCost(model: ModelSpec, part: StreamAccumulator, plan: RoutePlan): number {
-    const prompt = part.usage?.prompt_tokens ?? plan.promptTokens;
-    const completion = part.usage?.completion_tokens ?? Math.ceil((part.content.length + JSON.stringify(part.calls()).length - 2) / 4);
-    return costUsd(model, prompt, Math.max(0, completion), part.usage?.prompt_tokens_details?.cached_tokens);
+  /** What one streamed part cost (reported usage, else the prompt estimate plus the text it wrote); its tokens are added to `billed`. */
+  private billPart(model: ModelSpec, part: StreamAccumulator, plan: RoutePlan, billed: BilledTokens): number {
+    const tokens = billedTokens(part.usage, plan.promptTokens, part.content.length + JSON.stringify(part.calls()).length - 2);
+    billed.prompt += tokens.prompt;
+    billed.completion += tokens.completion;
+    billed.cached += tokens.cached;
+    return costUsd(model, tokens.prompt, tokens.completion, part.usage?.prompt_tokens_details?.cached_tokens);
   }
 
+  /** The record's tokens are the ones billed, so its cost, its tokens and the report's baseline agree when a provider reports no usage. */
   private applyUsage(row: NewRequestRow, served: Served, cost: number): void {
-    row.prompt_tokens = served.usage?.prompt_tokens ?? 0;
-    row.completion_tokens = served.usage?.completion_tokens ?? 0;
-    row.cached_tokens = served.usage?.prompt_tokens_details?.cached_tokens ?? 0;
+    row.prompt_tokens = served.billed.prompt;
+    row.completion_tokens = served.billed.completion;
+    row.cached_tokens = served.billed.cached;
     row.cost_usd = cost;
   }
 
@@ -550,7 +557,7 @@ export class ChatService {
       contextKey: row.context_key ?? '',
       modelId: served.model.id,
       costUsd: cost,
-      completionTokens: served.usage?.completion_tokens ?? 0,
+      completionTokens: served.billed.completion,
       discount: plan.route.discount,
       ...(plan.route.feedbackWeight === undefined ? {} : { feedbackWeight: plan.route.feedbackWeight }),
       // The floor the decision was held to: a tier's contexts are its own (the key names the tier).
@@ -564,6 +571,25 @@ export class ChatService {
       ...this.scoringInput(request, served),
     };
   }
+}
+
+interface BilledTokens {
+  prompt: number;
+  completion: number;
+  cached: number;
+}
+
+/**
+ * The tokens an answer is billed on: what the provider reported, else estimated (the prompt from the
+ * plan's estimate, the answer at four characters a token). A provider that reports no usage was
+ * recorded with 0 tokens and learned as writing nothing, so the router took it for cheaper than it is.
+ */
+export function billedTokens(usage: Usage | undefined, promptEstimate: number, answerChars: number): BilledTokens {
+  return {
+    prompt: usage?.prompt_tokens ?? promptEstimate,
+    completion: usage?.completion_tokens ?? Math.max(0, Math.ceil(answerChars / 4)),
+    cached: usage?.prompt_tokens_details?.cached_tokens ?? 0,
+  };
 }
 
 function totalCost(attempts: AttemptLog[]): number {
