@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '../../libs/core/src';
-import { applyLogisticObservation, emptyWordArm, hashedPromptFeatures } from '../../libs/router/src';
+import { applyLogisticObservation, ArmTable, emptyWordArm, hashedPromptFeatures } from '../../libs/router/src';
 import { planRoute } from '../../apps/gateway/src/routing/plan-route';
 import { recordDecision, type DecisionBuild, type RecordedDecision } from './decision-equivalence';
 
@@ -18,11 +18,17 @@ import { recordDecision, type DecisionBuild, type RecordedDecision } from './dec
 describe('planRoute decides as the build before round 10b did', () => {
   const fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures/word-decisions.json'), 'utf8')) as { seed: number; decisions: RecordedDecision[] };
   const build: DecisionBuild = { planRoute, seededRandom, emptyWordArm, applyLogisticObservation, hashedPromptFeatures };
+  // Each case's route and context arms also in an ArmTable, as the gateway's LearnedState hands them to
+  // planRoute since routing round 30 (read as one column of counts instead of a Map lookup per model).
+  const tables: DecisionBuild = { ...build, armsAs: (arms) => new ArmTable(arms) };
 
-  it('every recorded decision, bit for bit', () => {
+  it.each([
+    ['arms in Maps', build],
+    ['arms in ArmTables', tables],
+  ])('every recorded decision, bit for bit (%s)', (_, from) => {
     const differ: number[] = [];
     fixture.decisions.forEach((recorded, i) => {
-      const now = recordDecision(build, fixture.seed, i);
+      const now = recordDecision(from, fixture.seed, i);
       if (now.digest !== recorded.digest) differ.push(i);
     });
     expect(differ).toEqual([]);
