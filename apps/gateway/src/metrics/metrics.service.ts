@@ -67,7 +67,7 @@ export class MetricsService implements OnModuleInit {
     this.errors = new Counter({ name: 'router_request_errors_total', help: 'Chat completion requests that failed, by error type.', labelNames: ['route', 'model', 'type'], registers });
     this.decisions = new Counter({ name: 'router_decisions_total', help: 'Routing decisions by reason (exploit, explore, constraint, only_candidate).', labelNames: ['route', 'reason'], registers });
     this.fallbacks = new Counter({ name: 'router_fallbacks_total', help: 'Requests that needed more than one upstream attempt.', labelNames: ['route'], registers });
-    this.tokens = new Counter({ name: 'router_tokens_total', help: 'Tokens reported by upstreams, by kind (prompt, completion, cached).', labelNames: ['route', 'model', 'kind'], registers });
+    this.tokens = new Counter({ name: 'router_tokens_total', help: 'Tokens billed, by kind (prompt, completion, cached): as upstreams report them, estimated when one reports none.', labelNames: ['route', 'model', 'kind'], registers });
     this.spendTotal = new Counter({ name: 'router_spend_usd_total', help: 'USD spent on upstream calls.', labelNames: ['route', 'model'], registers });
     this.latency = new Histogram({
       name: 'router_request_duration_seconds',
