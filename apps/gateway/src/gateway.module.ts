@@ -15,6 +15,7 @@ import { RecordWriter } from './records/record-writer';
 import { ReportController } from './report/report.controller';
 import { ReportService } from './report/report.service';
 import { LearnedState } from './routing/learned-state';
+import { ScoreDelayGates } from './routing/score-delay-gates';
 import { RouteSignals } from './routing/route-signals';
 import { SpendTracker } from './routing/spend-tracker';
 import type { GatewayRuntime } from './runtime';
@@ -37,6 +38,7 @@ export class GatewayModule {
         { provide: JOB_QUEUE, useValue: runtime.queue },
         { provide: ProviderRegistry, useValue: runtime.providers },
         { provide: LearnedState, useValue: runtime.learned },
+        { provide: ScoreDelayGates, useValue: runtime.scoreDelays },
         { provide: SpendTracker, useValue: runtime.spend },
         { provide: RecordWriter, useValue: runtime.records },
         { provide: RequestRecordRepository, useValue: runtime.requests },

@@ -20,6 +20,7 @@ import {
 import { BudgetRepository } from '../../../libs/storage/src/repositories/budget.repository';
 import { RecordWriter } from './records/record-writer';
 import { LearnedState } from './routing/learned-state';
+import { gatedRoutes, ScoreDelayGates } from './routing/score-delay-gates';
 import { SpendTracker } from './routing/spend-tracker';
 
 export interface RuntimeOverrides {
@@ -37,6 +38,8 @@ export interface GatewayRuntime {
   queue: JobQueue;
   providers: ProviderRegistry;
   learned: LearnedState;
+  /** Whether each route on the default safe exploration gets its scores promptly (round 31's gate). */
+  scoreDelays: ScoreDelayGates;
   spend: SpendTracker;
   records: RecordWriter;
   requests: RequestRecordRepository;
@@ -126,7 +129,9 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     onWritten: (rows) => spend.written(rows.filter((r) => r.route).map((r) => ({ route: r.route!, costUsd: r.cost_usd ?? 0 }))),
     onError: (err) => log('warn', 'record write or enqueue failed; will retry', { error: (err as Error).message }),
   });
-  await Promise.all([learned.refresh(), spend.refresh()]);
+  const scoreDelays = new ScoreDelayGates(gatedRoutes(config.routes.values()), (route, window) => requests.scoreDelayCounts(route, window));
+  await Promise.all([learned.refresh(), spend.refresh(), scoreDelays.refresh()]);
+  scoreDelays.start(undefined, (err) => log('warn', 'score delay read failed; keeping the last reading', { error: err.message }));
   // The statistics poll doubles as the database probe; the queue gets its own cheap probe.
   const databaseProbe = { reachable: true, lastError: null as string | null };
   const poll = setInterval(() => {
@@ -153,6 +158,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     queue,
     providers,
     learned,
+    scoreDelays,
     spend,
     records,
     requests,
@@ -175,6 +181,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
       stopping = true;
       clearInterval(poll);
       learned.stop();
+      scoreDelays.stop();
       refreshSoon.cancel();
       await signal?.close();
       // Records first (their jobs go to the queue or its spool), then the queue (it delivers or

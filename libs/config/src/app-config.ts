@@ -101,15 +101,20 @@ export interface RouteSpec extends RouteConstraints {
   priorQuality?: Readonly<Record<string, number>>;
   /** Bound on an untried model's share of traffic while a tried model can serve (0..1). */
   maxUntriedShare?: number;
-  /** Safe exploration: confidence a model must be proven at before it serves freely (RoutePolicy.floorConfidence). */
+  /** Safe exploration set by the operator: confidence a model must be proven at before it serves freely (RoutePolicy.floorConfidence). */
   floorConfidence?: number;
+  /**
+   * Safe exploration by default, gated by how late the route's scores arrive (GATED_SAFE_EXPLORATION in
+   * libs/router): set on `prompt_contexts` routes that leave `floor_confidence` unset. Never with `floorConfidence`.
+   */
+  gatedSafeExploration?: boolean;
   /** With `floorConfidence`: an unproven model is only explored as funded, never served outright (RoutePolicy.outrightMargin). */
   strictFloor?: boolean;
   /** With `floorConfidence`: a guaranteed share for cheaper unproven models (RoutePolicy.exploreCheaperShare), 0..0.5. */
   exploreCheaperShare?: number;
   /** A model clears the floor only if it also reaches this fraction of the best model's quality. */
   relativeFloor?: number;
-  /** Observations' worth of the route-level belief a prompt context starts from (8 when unset). */
+  /** Observations' worth of the route-level belief a prompt context starts from (when unset: 32 with safe exploration, else 8). */
   contextPriorStrength?: number;
   /** What quality is learned from: prompt contexts (when unset) or the prompt's hashed words. */
   learner?: RouteLearner;

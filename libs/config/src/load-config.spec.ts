@@ -51,9 +51,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(bad), LOCAL_KEY: 'k' })).toThrow(/routes\.0\.feedback_weight/);
   });
 
-  it('reads relative_floor and context_prior_strength (8 unless set)', () => {
+  it('reads relative_floor and context_prior_strength (unset unless set: the gateway picks 8 or 32 by safe exploration)', () => {
     const plain = loadConfig({ ROUTER_CONFIG: writeConfig(valid), LOCAL_KEY: 'k' }).routes.get('support');
-    expect(plain).toMatchObject({ contextPriorStrength: 8 });
+    expect(plain?.contextPriorStrength).toBeUndefined();
     expect(plain?.relativeFloor).toBeUndefined();
     const set = valid.replace('cost_weight: 50', 'cost_weight: 50\n    relative_floor: 0.95\n    context_prior_strength: 2');
     expect(loadConfig({ ROUTER_CONFIG: writeConfig(set), LOCAL_KEY: 'k' }).routes.get('support')).toMatchObject({ relativeFloor: 0.95, contextPriorStrength: 2 });
@@ -74,6 +74,23 @@ describe('loadConfig', () => {
     expect(models.get('big')?.paramRules).toBeUndefined();
     const bad = valid.replace('context_window: 8000 }', 'context_window: 8000, drop_params: [messages] }');
     expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(bad), LOCAL_KEY: 'k' })).toThrow(/models\.0\.drop_params\.0/);
+  });
+
+  it('gates safe exploration by default on a prompt_contexts route; floor_confidence sets it, `off` turns it off', () => {
+    const read = (extra: string) => loadConfig({ ROUTER_CONFIG: writeConfig(valid.replace('cost_weight: 50', `cost_weight: 50${extra}`)), LOCAL_KEY: 'k' }).routes.get('support');
+    const byDefault = read('');
+    expect(byDefault?.gatedSafeExploration).toBe(true);
+    expect(byDefault?.floorConfidence).toBeUndefined();
+    const set = read('\n    floor_confidence: 0.85');
+    expect(set?.floorConfidence).toBe(0.85);
+    expect(set?.gatedSafeExploration).toBeUndefined();
+    const off = read('\n    floor_confidence: off');
+    expect(off?.floorConfidence).toBeUndefined();
+    expect(off?.gatedSafeExploration).toBeUndefined();
+    // The word learner was not measured with the gate (routing round 33): off unless set.
+    expect(read('\n    learner: hashed_words')?.gatedSafeExploration).toBeUndefined();
+    expect(() => read('\n    floor_confidence: on')).toThrow(/routes\.0\.floor_confidence/);
+    expect(() => read('\n    floor_confidence: off\n    strict_floor: true')).toThrow(/strict_floor needs floor_confidence/);
   });
 
   it('reads strict_floor (off unless set) and refuses it without floor_confidence', () => {

@@ -192,9 +192,11 @@ export const routeConfigSchema = z
     /**
      * Safe exploration (docs/routing.md): a model not yet *proven* to clear the floor (its posterior's
      * lower 1 - floor_confidence quantile below it) is served only as far as a proven model's margin
-     * over the floor pays for it. For routes whose scores are noisy, late or partial. Unset: off.
+     * over the floor pays for it. Unset: the default, gated by how late the route's scores arrive (0.8
+     * with `explore_cheaper_share` 0.3 while they arrive promptly, else 0.9; `learner: prompt_contexts`
+     * only). `off`: none (plain Thompson sampling with the floor).
      */
-    floor_confidence: z.number().gt(0.5).lt(1).optional(),
+    floor_confidence: z.union([z.number().gt(0.5).lt(1), z.literal('off')]).optional(),
     /**
      * With `floor_confidence`: an unproven model is never served outright, even while its posterior mean
      * clears the floor; it is explored only as far as a proven model's surplus over the floor pays for it
@@ -218,9 +220,10 @@ export const routeConfigSchema = z
     relative_floor: z.number().gt(0).max(1).optional(),
     /**
      * How many observations' worth of the route-level belief a new prompt context starts from: higher
-     * shares more across contexts, lower lets a context's own evidence take over sooner.
+     * shares more across contexts, lower lets a context's own evidence take over sooner. Unset: 32 with
+     * safe exploration (the default), 8 without (`floor_confidence: off`).
      */
-    context_prior_strength: z.number().min(0).default(8),
+    context_prior_strength: z.number().min(0).optional(),
     /**
      * What the route learns quality from: `prompt_contexts` (per prompt context, with sharing across
      * contexts) or `hashed_words` (one online logistic regression per model over the prompt's hashed
@@ -346,10 +349,10 @@ export const routerConfigSchema = z
         }
       };
       if (r.judge && !models.has(r.judge.model)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'judge', 'model'], message: unknownChatModel(r.judge.model) });
-      if (r.strict_floor && r.floor_confidence === undefined) {
+      if (r.strict_floor && typeof r.floor_confidence !== 'number') {
         ctx.addIssue({ code: 'custom', path: ['routes', i, 'strict_floor'], message: `route "${r.name}": strict_floor needs floor_confidence (the confidence a model must be proven at), e.g. 0.9` });
       }
-      if (r.explore_cheaper_share && r.floor_confidence === undefined) {
+      if (r.explore_cheaper_share && typeof r.floor_confidence !== 'number') {
         ctx.addIssue({ code: 'custom', path: ['routes', i, 'explore_cheaper_share'], message: `route "${r.name}": explore_cheaper_share needs floor_confidence (the confidence a model must be proven at), e.g. 0.8` });
       }
       checkAllowed(r.allowed_providers, ['routes', i, 'allowed_providers'], `route "${r.name}"`);

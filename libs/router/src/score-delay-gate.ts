@@ -10,8 +10,9 @@
  * the first over the rate of the second is the delay in requests. Before any score has arrived the delay
  * is unknown and counts as slow.
  *
- * Not read by the gateway (round 31 is a bench reading; the zoo passes the signal with
- * ZOO_SCORE_DELAY_GATE).
+ * The gateway's default safe exploration (`GATED_SAFE_EXPLORATION`, a route without `floor_confidence`):
+ * apps/gateway/src/routing/score-delay-gates.ts counts the signal per route; the zoo passes it with
+ * ZOO_SCORE_DELAY_GATE.
  */
 
 /** What a caller counts for the gate, per route. */
@@ -45,6 +46,31 @@ export function estimatedScoreDelay(signal: ScoreDelaySignal): number {
   if (signal.recentlySentForScoring <= 0 || signal.window <= 0) return Infinity;
   return (signal.awaitingScores * signal.window) / signal.recentlySentForScoring;
 }
+
+/**
+ * How many of a route's most recent requests the gateway counts the signal over: twice the bound, so a
+ * delay longer than the bound still reads longer (awaited ones older than the window drop out, and a
+ * delay of the window's length or more reads as about the window's length).
+ */
+export const SCORE_DELAY_WINDOW_REQUESTS = 2 * PROMPT_SCORE_DELAY_REQUESTS;
+
+/** Safe exploration's settings: `RoutePolicy.floorConfidence` and `RoutePolicy.exploreCheaperShare`. */
+export interface SafeExplorationSettings {
+  readonly floorConfidence?: number;
+  readonly exploreCheaperShare?: number;
+}
+
+/**
+ * A route's safe exploration when its operator set none (round 31's gate, the gateway's default since
+ * session 24): while its scores arrive promptly, `floor_confidence` 0.8 with `explore_cheaper_share` 0.3
+ * (noisy_feedback +35.1% -> +14.8% of clairvoyant's cost, the other scenarios within noise); while they
+ * are late or none has arrived, 0.9 alone (the opt-in share under 5,000-request delays raised the windows
+ * below the floor, round 28).
+ */
+export const GATED_SAFE_EXPLORATION: { readonly prompt: SafeExplorationSettings; readonly late: SafeExplorationSettings } = Object.freeze({
+  prompt: Object.freeze({ floorConfidence: 0.8, exploreCheaperShare: 0.3 }),
+  late: Object.freeze({ floorConfidence: 0.9 }),
+});
 
 /** Whether the route's scores arrive promptly: its estimated delay is at most `maxDelayRequests`. */
 export function scoresArrivePromptly(signal: ScoreDelaySignal, maxDelayRequests = PROMPT_SCORE_DELAY_REQUESTS): boolean {

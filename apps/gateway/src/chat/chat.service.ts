@@ -561,9 +561,9 @@ export class ChatService {
       discount: plan.route.discount,
       ...(plan.route.feedbackWeight === undefined ? {} : { feedbackWeight: plan.route.feedbackWeight }),
       // The floor the decision was held to: a tier's contexts are its own (the key names the tier).
-      ...(plan.route.floorConfidence === undefined || plan.route.learner === 'hashed_words'
+      ...(plan.floorConfidence === undefined || plan.route.learner === 'hashed_words'
         ? {}
-        : { refute: { qualityFloor: (plan.tier ?? plan.route).qualityFloor, floorConfidence: plan.route.floorConfidence } }),
+        : { refute: { qualityFloor: (plan.tier ?? plan.route).qualityFloor, floorConfidence: plan.floorConfidence } }),
       ...(plan.features
         ? { words: wordEvidence(plan.features, plan.route.priorQuality?.[served.model.id], plan.wordOffsetLogits?.[plan.route.candidates.indexOf(served.model.id)]) }
         : {}),

@@ -1,6 +1,6 @@
 import type { ModelSpec, RouteConstraints, RouteSpec, TierSpec } from '../../../../libs/config/src';
 import type { ArmState } from '../../../../libs/router/src';
-import { contextPriorStrengthOf } from '../routing/plan-route';
+import { contextPriorStrengthOf } from '../routing/safe-exploration';
 import { tierOf } from '../routing/route-signals';
 
 /** Pseudo-observations behind a price prior: thompson-policy's default `priorQualityWeight`. */

@@ -8,7 +8,9 @@ import { BudgetService } from '../budget/budget.service';
 import { AttemptRunner } from '../chat/attempt-runner';
 import { LearnedState } from '../routing/learned-state';
 import { DEFAULT_FEEDBACK_WEIGHT } from '../../../../libs/scoring/src/score-response';
-import { contextPriorStrengthOf, DEFAULT_COMPLETION_TOKENS, priceUsd } from '../routing/plan-route';
+import { DEFAULT_COMPLETION_TOKENS, priceUsd } from '../routing/plan-route';
+import { contextPriorStrengthOf, safeExplorationMode, safeExplorationOf } from '../routing/safe-exploration';
+import { ScoreDelayGates, type ScoreDelayReading } from '../routing/score-delay-gates';
 import { RouteSignals } from '../routing/route-signals';
 import { SpendTracker } from '../routing/spend-tracker';
 import { APP_CONFIG, JOB_QUEUE } from '../tokens';
@@ -52,6 +54,7 @@ export class ReportService {
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     private readonly signals: RouteSignals,
     private readonly budgets: BudgetService,
+    private readonly scoreDelays: ScoreDelayGates,
   ) {}
 
   async build(window: number, viewer: ReportViewer = { kind: 'admin' }) {
@@ -163,10 +166,10 @@ export class ReportService {
             ...constraintsView(route),
             max_untried_share: route.maxUntriedShare ?? null,
             price_prior: route.priorQuality !== undefined,
-            // How it learns (docs/routing.md): null = the option is off.
-            floor_confidence: route.floorConfidence ?? null,
+            // How it learns (docs/routing.md): null = the option is off. Safe exploration as it decides
+            // now: the operator's settings, or the default's as the score-delay gate last read the route.
+            ...safeExplorationView(route, this.scoreDelays.reading(route.name)),
             strict_floor: route.strictFloor === true,
-            explore_cheaper_share: route.exploreCheaperShare ?? null,
             relative_floor: route.relativeFloor ?? null,
             context_prior_strength: contextPriorStrengthOf(route),
             feedback_weight: route.feedbackWeight ?? DEFAULT_FEEDBACK_WEIGHT,
@@ -193,4 +196,21 @@ export class ReportService {
       }),
     };
   }
+}
+
+/**
+ * A route's safe exploration in the report: `safe_exploration` says who set it (`configured`, `gated`
+ * by default, `off`); `floor_confidence` and `explore_cheaper_share` are what its decisions use now;
+ * `score_delay_requests` is the gate's latest estimate of how many requests a score arrives after (null
+ * before any score arrived, or when the route is not gated).
+ */
+function safeExplorationView(route: RouteSpec, reading: ScoreDelayReading | undefined) {
+  const mode = safeExplorationMode(route);
+  const now = safeExplorationOf(route, reading?.prompt === true);
+  return {
+    safe_exploration: mode,
+    floor_confidence: now.floorConfidence ?? null,
+    explore_cheaper_share: now.exploreCheaperShare ?? null,
+    score_delay_requests: mode === 'gated' && reading !== undefined && Number.isFinite(reading.delayRequests) ? Math.round(reading.delayRequests) : null,
+  };
 }

@@ -1,7 +1,7 @@
 import type { ModelSpec, RouteSpec } from '../../../../libs/config/src';
 import { GatewayError, seededRandom, type ChatRequest } from '../../../../libs/core/src';
 import { applyLogisticObservation, DEFAULT_CONTEXT_PRIOR_STRENGTH, emptyLogisticArm, hashedPromptFeatures, pooledContextBeliefs, scoreAgainstContext, TAG_TOKEN_COPIES, WORD_MODEL, WORDS_LOG_ODDS_BOUND, type LogisticArmState } from '../../../../libs/router/src';
-import { contextPriorStrengthOf, planRoute } from './plan-route';
+import { planRoute } from './plan-route';
 
 const models = new Map<string, ModelSpec>([
   ['small', { id: 'small', providerId: 'p', upstream: 's', inputPer1M: 0.1, outputPer1M: 0.4, contextWindow: 1000, timeouts: {} }],
@@ -17,6 +17,32 @@ describe('planRoute', () => {
     const result = plan({});
     expect(result.models.map((m) => m.id).sort()).toEqual(['big', 'small']);
     expect(result.decision.modelId).toBe(result.models[0].id);
+  });
+
+  it("decides a route's default safe exploration by the gate: the cheaper share while scores arrive promptly, 0.9 alone while late", () => {
+    const gated: RouteSpec = { ...route, gatedSafeExploration: true };
+    const arms = new Map([
+      ['big', { modelId: 'big', successes: 190, failures: 10, completionTokens: 600, costUsd: 0, observations: 200 }],
+      ['small', { modelId: 'small', successes: 4, failures: 1, completionTokens: 15, costUsd: 0, observations: 5 }],
+    ]);
+    const observed = (prompt: boolean) => ({ expectedTtftMs: () => undefined, spentTodayByTier: () => 0, dayElapsedFraction: () => 0, scoresArrivePromptly: (r: string) => r === 'r' && prompt });
+    const smallShare = (prompt: boolean) => {
+      const random = seededRandom(7);
+      let small = 0;
+      for (let i = 0; i < 2000; i++) {
+        const p = plan({ route: gated, arms, random, observations: observed(prompt) });
+        expect(p.floorConfidence).toBe(prompt ? 0.8 : 0.9);
+        if (p.decision.modelId === 'small') small++;
+      }
+      return small / 2000;
+    };
+    const open = smallShare(true);
+    const closed = smallShare(false);
+    expect(open).toBeGreaterThan(closed + 0.1);
+    // Without observations the route reads as late; with its own floor_confidence the gate is not read.
+    expect(plan({ route: gated, arms }).floorConfidence).toBe(0.9);
+    expect(plan({ route: { ...route, floorConfidence: 0.95 }, arms, observations: observed(true) }).floorConfidence).toBe(0.95);
+    expect(plan({ route, arms, observations: observed(true) }).floorConfidence).toBeUndefined();
   });
 
   it('excludes models whose context window is too small', () => {
@@ -423,13 +449,6 @@ describe('planRoute constraints', () => {
       expect(share).toBeGreaterThan(0.03);
       expect(share).toBeLessThan(0.2);
     });
-  });
-
-  it('takes the context prior strength of the route, else 8, or 32 with safe exploration', () => {
-    expect(contextPriorStrengthOf({})).toBe(8);
-    expect(contextPriorStrengthOf({ floorConfidence: 0.9 })).toBe(32);
-    expect(contextPriorStrengthOf({ floorConfidence: 0.9, contextPriorStrength: 2 })).toBe(2);
-    expect(contextPriorStrengthOf({ contextPriorStrength: 16 })).toBe(16);
   });
 });
 

@@ -6,7 +6,6 @@ import {
   armsByIndex,
   decide,
   derivedFrom,
-  defaultContextPriorStrength,
   hashedPromptFeatures,
   logisticArmsAsBeta,
   logisticArmsAsBetaInto,
@@ -26,18 +25,8 @@ import { capabilityError, missingCapability, requiredCapabilities } from './capa
 import { callPriceUsd } from '../../../../libs/model-call/src/cost';
 import { promptTokensFor } from '../../../../libs/model-call/src/estimate-tokens';
 import { routeSignalsFor } from './route-signals-registry';
+import { contextPriorStrengthOf, safeExplorationOf } from './safe-exploration';
 import { MISSING_THINKING, missingThinkingError, refusesToolTurn, toolTurnWithoutThinking } from './tool-turn-without-thinking';
-
-/**
- * How many observations' worth of the route-level belief a prompt context starts from, unless the
- * route sets `context_prior_strength`: enough that a new context routes like its route, few enough that
- * its own evidence soon dominates; 8, or 32 on a route with safe exploration (`floor_confidence`),
- * where a context's thin, low estimate of a cheaper model is otherwise seldom re-tried
- * (`defaultContextPriorStrength`, docs/benchmarks.md routing round 18).
- */
-export function contextPriorStrengthOf(route: Pick<RouteSpec, 'contextPriorStrength' | 'floorConfidence'>): number {
-  return route.contextPriorStrength ?? defaultContextPriorStrength(route.floorConfidence);
-}
 
 /**
  * `max_untried_share` bounds a model that has no scored answer on the route yet (until its first
@@ -60,6 +49,11 @@ export interface RouteObservations {
   spentTodayByTier(route: string, tier: string): number;
   /** Share of the UTC day gone (0..1), for pacing a tier's daily budget. */
   dayElapsedFraction(): number;
+  /**
+   * Whether the route's scores arrive promptly (ScoreDelayGates, libs/router score-delay-gate.ts): picks
+   * the default safe exploration's settings (safeExplorationOf). Unknown: late.
+   */
+  scoresArrivePromptly?(route: string): boolean;
   /**
    * Completion size of the route's answers as this process served them, before any is scored: the
    * expected cost of a model is priced for answers like these rather than for a fixed guess.
@@ -90,6 +84,11 @@ export interface RoutePlan {
    * score job.
    */
   wordOffsetLogits?: number[];
+  /**
+   * The safe exploration's confidence this decision was made at (safeExplorationOf: the route's, or the
+   * gate's 0.8 / 0.9), undefined without; the worker's refuted-anchor marker reads the floor at it.
+   */
+  floorConfidence: number | undefined;
 }
 
 export interface PlanInput {
@@ -223,6 +222,7 @@ export function planRoute(input: PlanInput): RoutePlan {
     if (!candidates.some((c) => c.eligible)) throw noEligibleModel(route, candidates, toolTurn);
   }
   const excluded = anyExcluded ? exclusionsOf(candidates) : undefined;
+  const safe = safeExplorationOf(route, observations?.scoresArrivePromptly?.(route.name) === true);
   // The word learner's beliefs come with their own evidence: a near-zero Beta prior on top.
   const policy = {
     qualityFloor: limits.qualityFloor,
@@ -234,9 +234,9 @@ export function planRoute(input: PlanInput): RoutePlan {
     maxTtftMs,
     maxUntriedShare: untriedCap,
     warmupEvidence: UNTRIED_WARMUP_EVIDENCE,
-    floorConfidence: route.floorConfidence,
+    floorConfidence: safe.floorConfidence,
     strictFloor: route.strictFloor,
-    exploreCheaperShare: route.exploreCheaperShare,
+    exploreCheaperShare: safe.exploreCheaperShare,
   };
   let decision: Decision;
   let features: Int32Array | undefined;
@@ -306,9 +306,10 @@ export function planRoute(input: PlanInput): RoutePlan {
   }
   const models = rankedModels ?? decision.ranked.map((id) => input.models.get(id)!);
   // The word learner's usual plan as one literal (the conditional spreads cost about 1 us), same keys.
-  if (tier === undefined && features !== undefined && wordOffsetLogits !== undefined) return { route, decision, models, promptTokens, features, wordOffsetLogits, excluded, toolTurn };
+  if (tier === undefined && features !== undefined && wordOffsetLogits !== undefined) return { route, decision, models, promptTokens, features, wordOffsetLogits, excluded, toolTurn, floorConfidence: safe.floorConfidence };
   return {
     route,
+    floorConfidence: safe.floorConfidence,
     ...(tier ? { tier } : {}),
     decision,
     models,

@@ -4,6 +4,7 @@ import type { SpendRepository } from '../../../../libs/storage/src';
 import { RequestEvents } from '../events/request-events';
 import { observeTtft, RouteSignals, tierOf } from './route-signals';
 import { routeSignalsFor } from './route-signals-registry';
+import { ScoreDelayGates } from './score-delay-gates';
 import { SpendTracker } from './spend-tracker';
 import { TtftEstimates } from './ttft-estimates';
 
@@ -51,7 +52,7 @@ describe('RouteSignals', () => {
     const config = { models: new Map(), routes: new Map([['chat', route]]) } as unknown as AppConfig;
     const spend = new SpendTracker({} as SpendRepository, clock);
     const events = new RequestEvents();
-    const signals = new RouteSignals(config, clock, spend, events);
+    const signals = new RouteSignals(config, clock, spend, events, new ScoreDelayGates([], () => Promise.reject(new Error('not read'))));
     signals.onModuleInit();
     return { config, spend, events, signals };
   };

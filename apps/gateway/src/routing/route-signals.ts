@@ -6,6 +6,7 @@ import { RequestEvents } from '../events/request-events';
 import { APP_CONFIG, CLOCK } from '../tokens';
 import type { RouteObservations } from './plan-route';
 import { attachRouteSignals } from './route-signals-registry';
+import { ScoreDelayGates } from './score-delay-gates';
 import { ServedAnswerSize } from './served-answer-size';
 import { SpendTracker } from './spend-tracker';
 import { TtftEstimates } from './ttft-estimates';
@@ -29,6 +30,7 @@ export class RouteSignals implements OnModuleInit, RouteObservations {
     @Inject(CLOCK) clock: Clock,
     readonly spend: SpendTracker,
     private readonly events: RequestEvents,
+    private readonly scoreDelays: ScoreDelayGates,
   ) {
     this.ttft = new TtftEstimates(clock);
   }
@@ -44,6 +46,10 @@ export class RouteSignals implements OnModuleInit, RouteObservations {
 
   spentTodayByTier(route: string, tier: string): number {
     return this.spend.spentTodayByTier(route, tier);
+  }
+
+  scoresArrivePromptly(route: string): boolean {
+    return this.scoreDelays.scoresArrivePromptly(route);
   }
 
   dayElapsedFraction(): number {

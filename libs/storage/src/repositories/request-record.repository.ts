@@ -3,6 +3,18 @@ import type { Database, NewRequestRow, RequestKind, RequestRow } from '../databa
 import { toPostgresJson } from '../postgres-json';
 import type { RecordSpend } from './spend-ledger.repository';
 
+/** RequestRecordRepository.scoreDelayCounts: a route's recent chat requests and their scores. */
+export interface ScoreDelayCounts {
+  /** The route's most recent chat requests counted (at most the window asked for). */
+  recent: number;
+  /** Of those, the ones served (status success): each was sent for scoring. */
+  served: number;
+  /** Of the served ones, those with no score yet. */
+  awaitingScores: number;
+  /** Whether any answer of the route was ever scored. */
+  anyScored: boolean;
+}
+
 export class RequestRecordRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -82,6 +94,33 @@ export class RequestRecordRepository {
   async count(): Promise<number> {
     const row = await this.db.selectFrom('requests').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  /**
+   * What the score-delay gate counts (libs/router score-delay-gate.ts) over the route's `window` most
+   * recent chat requests: how many there are, how many were served (each is sent for scoring), how many
+   * of those have no score yet; and whether any of the route's answers was ever scored. Reads at most
+   * `window` rows through the (route, created_at) index and the scores' primary key.
+   */
+  async scoreDelayCounts(route: string, window: number): Promise<ScoreDelayCounts> {
+    const recent = this.db
+      .selectFrom('requests')
+      .select(['id', 'status'])
+      .where('route', '=', route)
+      .where('kind', '=', 'chat')
+      .orderBy('created_at', 'desc')
+      .limit(window)
+      .as('r');
+    const row = await this.db
+      .selectFrom(recent)
+      .select([
+        (eb) => eb.fn.countAll<string>().as('recent'),
+        sql<string>`count(*) filter (where r.status = 'success')`.as('served'),
+        sql<string>`count(*) filter (where r.status = 'success' and not exists (select 1 from scores s where s.request_id = r.id))`.as('awaiting'),
+        sql<boolean>`exists (select 1 from scores s where s.route = ${route})`.as('any_scored'),
+      ])
+      .executeTakeFirstOrThrow();
+    return { recent: Number(row.recent), served: Number(row.served), awaitingScores: Number(row.awaiting), anyScored: row.any_scored === true };
   }
 
   /** The most recent requests of a route, newest first. */

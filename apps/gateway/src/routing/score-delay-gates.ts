@@ -1,0 +1,72 @@
+import type { RouteSpec } from '../../../../libs/config/src';
+import { coalescedRounds } from '../../../../libs/core/src';
+import { estimatedScoreDelay, PROMPT_SCORE_DELAY_REQUESTS, SCORE_DELAY_WINDOW_REQUESTS, type ScoreDelaySignal } from '../../../../libs/router/src';
+import type { ScoreDelayCounts } from '../../../../libs/storage/src';
+
+/** How often the gateway re-reads the routes' score delays (one query per gated route). */
+export const SCORE_DELAY_REFRESH_MS = 5_000;
+
+/** What the gate last read for a route: its estimated delay in requests and whether it is open. */
+export interface ScoreDelayReading {
+  /** Estimated requests between a request and its score (Infinity before any score, or while unknown). */
+  delayRequests: number;
+  /** Whether the delay is within PROMPT_SCORE_DELAY_REQUESTS: the default safe exploration's prompt settings apply. */
+  prompt: boolean;
+}
+
+/** The gate's signal from the counts of the route's recent requests (the window is what was counted). */
+export function scoreDelaySignalOf(counts: ScoreDelayCounts): ScoreDelaySignal {
+  return { awaitingScores: counts.awaitingScores, recentlySentForScoring: counts.served, window: counts.recent, anyScoreArrived: counts.anyScored };
+}
+
+/** The routes the gate is read for: those on the default safe exploration with a choice to make. */
+export function gatedRoutes(routes: Iterable<RouteSpec>): string[] {
+  return [...routes].filter((r) => r.gatedSafeExploration === true && r.candidates.length > 1).map((r) => r.name);
+}
+
+/**
+ * Round 31's score-delay gate for the routes on the default safe exploration (safeExplorationOf): each
+ * refresh counts every gated route's last SCORE_DELAY_WINDOW_REQUESTS chat requests in the database
+ * (all gateway processes' and the worker's scores alike), off the request path; planRoute reads the
+ * outcome synchronously (RouteObservations.scoresArrivePromptly). A route not read yet, or whose
+ * read failed the first time, counts as late: the stricter settings. A failed refresh keeps the last reading.
+ */
+export class ScoreDelayGates {
+  private readonly readings = new Map<string, ScoreDelayReading>();
+  private timer?: NodeJS.Timeout;
+  readonly refresh: () => Promise<void>;
+
+  constructor(
+    private readonly routes: readonly string[],
+    private readonly count: (route: string, window: number) => Promise<ScoreDelayCounts>,
+  ) {
+    this.refresh = coalescedRounds(() => this.readAll());
+  }
+
+  scoresArrivePromptly(route: string): boolean {
+    return this.readings.get(route)?.prompt === true;
+  }
+
+  /** The latest reading of a gated route; undefined for a route that is not gated or not read yet. */
+  reading(route: string): ScoreDelayReading | undefined {
+    return this.readings.get(route);
+  }
+
+  start(everyMs = SCORE_DELAY_REFRESH_MS, onError?: (err: Error) => void): void {
+    if (this.routes.length === 0 || this.timer) return;
+    this.timer = setInterval(() => void this.refresh().catch((err: Error) => onError?.(err)), everyMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async readAll(): Promise<void> {
+    for (const route of this.routes) {
+      const delayRequests = estimatedScoreDelay(scoreDelaySignalOf(await this.count(route, SCORE_DELAY_WINDOW_REQUESTS)));
+      this.readings.set(route, { delayRequests, prompt: delayRequests <= PROMPT_SCORE_DELAY_REQUESTS });
+    }
+  }
+}
