@@ -5,11 +5,11 @@ import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
 import { eventually, routerYaml, startStack, type Stack } from '../support/stack';
 
 /**
- * A route that sets no `floor_confidence` runs the default safe exploration, gated by how late its
- * scores arrive (routing round 31): 0.9 until its first score, 0.8 with a cheaper share of 0.3 while
- * scores arrive promptly, 0.9 again once more than 1,000 requests' worth of its answers await a score.
+ * A route with `floor_confidence: auto` runs safe exploration gated by how late its scores arrive
+ * (routing round 31): 0.9 until its first score, 0.8 with a cheaper share of 0.3 while scores arrive
+ * promptly, 0.9 again once more than 1,000 requests' worth of its answers await a score.
  */
-describe('the default safe exploration, gated by the route score delay', () => {
+describe('floor_confidence: auto, gated by the route score delay', () => {
   let upstream: FakeOpenAI;
   let stack: Stack;
 
@@ -17,8 +17,8 @@ describe('the default safe exploration, gated by the route score delay', () => {
     upstream = await startFakeOpenAI(() => ({ kind: 'text', content: 'A fine answer.' }));
     stack = await startStack({
       queue: 'in-process',
-      yaml: `${routerYaml(upstream.url)}
-  - { name: plain, candidates: [cheap, strong], quality_floor: 0.8, floor_confidence: off }
+      yaml: `${routerYaml(upstream.url, '    floor_confidence: auto\n')}
+  - { name: plain, candidates: [cheap, strong], quality_floor: 0.8 }
   - { name: fixed, candidates: [cheap, strong], quality_floor: 0.8, floor_confidence: 0.95 }
 `,
     });
@@ -56,7 +56,7 @@ describe('the default safe exploration, gated by the route score delay', () => {
     expect(late.score_delay_requests).toBe(1500);
   });
 
-  it("keeps the operator's floor_confidence, and none with `off`", async () => {
+  it("keeps the operator's floor_confidence, and none when unset", async () => {
     expect(await safeExploration('fixed')).toEqual({ safe_exploration: 'configured', floor_confidence: 0.95, explore_cheaper_share: null, score_delay_requests: null, context_prior_strength: 32 });
     expect(await safeExploration('plain')).toEqual({ safe_exploration: 'off', floor_confidence: null, explore_cheaper_share: null, score_delay_requests: null, context_prior_strength: 8 });
   });

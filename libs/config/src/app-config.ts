@@ -104,8 +104,8 @@ export interface RouteSpec extends RouteConstraints {
   /** Safe exploration set by the operator: confidence a model must be proven at before it serves freely (RoutePolicy.floorConfidence). */
   floorConfidence?: number;
   /**
-   * Safe exploration by default, gated by how late the route's scores arrive (GATED_SAFE_EXPLORATION in
-   * libs/router): set on `prompt_contexts` routes that leave `floor_confidence` unset. Never with `floorConfidence`.
+   * Safe exploration gated by how late the route's scores arrive (`floor_confidence: auto`;
+   * GATED_SAFE_EXPLORATION in libs/router). Never with `floorConfidence`.
    */
   gatedSafeExploration?: boolean;
   /** With `floorConfidence`: an unproven model is only explored as funded, never served outright (RoutePolicy.outrightMargin). */

@@ -76,21 +76,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(bad), LOCAL_KEY: 'k' })).toThrow(/models\.0\.drop_params\.0/);
   });
 
-  it('gates safe exploration by default on a prompt_contexts route; floor_confidence sets it, `off` turns it off', () => {
+  it('reads floor_confidence: a number, `auto` (gated by the score delay), else off; refuses auto with the word learner', () => {
     const read = (extra: string) => loadConfig({ ROUTER_CONFIG: writeConfig(valid.replace('cost_weight: 50', `cost_weight: 50${extra}`)), LOCAL_KEY: 'k' }).routes.get('support');
-    const byDefault = read('');
-    expect(byDefault?.gatedSafeExploration).toBe(true);
-    expect(byDefault?.floorConfidence).toBeUndefined();
+    const unset = read('');
+    expect(unset?.gatedSafeExploration).toBeUndefined();
+    expect(unset?.floorConfidence).toBeUndefined();
     const set = read('\n    floor_confidence: 0.85');
     expect(set?.floorConfidence).toBe(0.85);
     expect(set?.gatedSafeExploration).toBeUndefined();
-    const off = read('\n    floor_confidence: off');
-    expect(off?.floorConfidence).toBeUndefined();
-    expect(off?.gatedSafeExploration).toBeUndefined();
-    // The word learner was not measured with the gate (routing round 33): off unless set.
-    expect(read('\n    learner: hashed_words')?.gatedSafeExploration).toBeUndefined();
+    const auto = read('\n    floor_confidence: auto');
+    expect(auto?.floorConfidence).toBeUndefined();
+    expect(auto?.gatedSafeExploration).toBe(true);
+    expect(() => read('\n    floor_confidence: auto\n    learner: hashed_words')).toThrow(/floor_confidence: auto is for learner: prompt_contexts/);
     expect(() => read('\n    floor_confidence: on')).toThrow(/routes\.0\.floor_confidence/);
-    expect(() => read('\n    floor_confidence: off\n    strict_floor: true')).toThrow(/strict_floor needs floor_confidence/);
+    expect(() => read('\n    floor_confidence: auto\n    strict_floor: true')).toThrow(/strict_floor needs floor_confidence/);
+    expect(() => read('\n    floor_confidence: auto\n    explore_cheaper_share: 0.2')).toThrow(/explore_cheaper_share needs floor_confidence/);
   });
 
   it('reads strict_floor (off unless set) and refuses it without floor_confidence', () => {

@@ -83,7 +83,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ...(r.judge ? { judge: { modelId: r.judge.model, sampleRate: r.judge.sample_rate, weight: r.judge.weight, maxTokens: r.judge.max_tokens, ...optional('rubric', r.judge.rubric) } } : {}),
         maxUntriedShare: r.max_untried_share,
         ...(typeof r.floor_confidence === 'number' ? { floorConfidence: r.floor_confidence } : {}),
-        ...(r.floor_confidence === undefined && r.learner === 'prompt_contexts' ? { gatedSafeExploration: true } : {}),
+        ...(r.floor_confidence === 'auto' ? { gatedSafeExploration: true } : {}),
         ...(r.strict_floor ? { strictFloor: true } : {}),
         ...(r.explore_cheaper_share ? { exploreCheaperShare: r.explore_cheaper_share } : {}),
         ...optional('relativeFloor', r.relative_floor),

@@ -192,11 +192,11 @@ export const routeConfigSchema = z
     /**
      * Safe exploration (docs/routing.md): a model not yet *proven* to clear the floor (its posterior's
      * lower 1 - floor_confidence quantile below it) is served only as far as a proven model's margin
-     * over the floor pays for it. Unset: the default, gated by how late the route's scores arrive (0.8
-     * with `explore_cheaper_share` 0.3 while they arrive promptly, else 0.9; `learner: prompt_contexts`
-     * only). `off`: none (plain Thompson sampling with the floor).
+     * over the floor pays for it. For routes whose scores are noisy, late or partial. Unset: off.
+     * `auto`: gated by how late the route's scores arrive (0.8 with `explore_cheaper_share` 0.3 while
+     * they arrive promptly, else 0.9; routing round 31; `learner: prompt_contexts` only).
      */
-    floor_confidence: z.union([z.number().gt(0.5).lt(1), z.literal('off')]).optional(),
+    floor_confidence: z.union([z.number().gt(0.5).lt(1), z.literal('auto')]).optional(),
     /**
      * With `floor_confidence`: an unproven model is never served outright, even while its posterior mean
      * clears the floor; it is explored only as far as a proven model's surplus over the floor pays for it
@@ -221,7 +221,7 @@ export const routeConfigSchema = z
     /**
      * How many observations' worth of the route-level belief a new prompt context starts from: higher
      * shares more across contexts, lower lets a context's own evidence take over sooner. Unset: 32 with
-     * safe exploration (the default), 8 without (`floor_confidence: off`).
+     * safe exploration (`floor_confidence`), else 8.
      */
     context_prior_strength: z.number().min(0).optional(),
     /**
@@ -351,6 +351,9 @@ export const routerConfigSchema = z
       if (r.judge && !models.has(r.judge.model)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'judge', 'model'], message: unknownChatModel(r.judge.model) });
       if (r.strict_floor && typeof r.floor_confidence !== 'number') {
         ctx.addIssue({ code: 'custom', path: ['routes', i, 'strict_floor'], message: `route "${r.name}": strict_floor needs floor_confidence (the confidence a model must be proven at), e.g. 0.9` });
+      }
+      if (r.floor_confidence === 'auto' && r.learner === 'hashed_words') {
+        ctx.addIssue({ code: 'custom', path: ['routes', i, 'floor_confidence'], message: `route "${r.name}": floor_confidence: auto is for learner: prompt_contexts (not benchmarked with the word learner); give a number, e.g. 0.9` });
       }
       if (r.explore_cheaper_share && typeof r.floor_confidence !== 'number') {
         ctx.addIssue({ code: 'custom', path: ['routes', i, 'explore_cheaper_share'], message: `route "${r.name}": explore_cheaper_share needs floor_confidence (the confidence a model must be proven at), e.g. 0.8` });

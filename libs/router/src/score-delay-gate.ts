@@ -10,7 +10,7 @@
  * the first over the rate of the second is the delay in requests. Before any score has arrived the delay
  * is unknown and counts as slow.
  *
- * The gateway's default safe exploration (`GATED_SAFE_EXPLORATION`, a route without `floor_confidence`):
+ * The gateway applies it to routes with `floor_confidence: auto` (`GATED_SAFE_EXPLORATION`):
  * apps/gateway/src/routing/score-delay-gates.ts counts the signal per route; the zoo passes it with
  * ZOO_SCORE_DELAY_GATE.
  */
@@ -61,11 +61,11 @@ export interface SafeExplorationSettings {
 }
 
 /**
- * A route's safe exploration when its operator set none (round 31's gate, the gateway's default since
- * session 24): while its scores arrive promptly, `floor_confidence` 0.8 with `explore_cheaper_share` 0.3
- * (noisy_feedback +35.1% -> +14.8% of clairvoyant's cost, the other scenarios within noise); while they
- * are late or none has arrived, 0.9 alone (the opt-in share under 5,000-request delays raised the windows
- * below the floor, round 28).
+ * A route's safe exploration with `floor_confidence: auto` (round 31's gate): while its scores arrive
+ * promptly, `floor_confidence` 0.8 with `explore_cheaper_share` 0.3 (in the zoo noisy_feedback +35.1% ->
+ * +14.8% of clairvoyant's cost against 0.9 alone, the other scenarios within noise); while they are late
+ * or none has arrived, 0.9 alone (the share under 5,000-request delays raised the windows below the
+ * floor, round 28).
  */
 export const GATED_SAFE_EXPLORATION: { readonly prompt: SafeExplorationSettings; readonly late: SafeExplorationSettings } = Object.freeze({
   prompt: Object.freeze({ floorConfidence: 0.8, exploreCheaperShare: 0.3 }),

@@ -167,7 +167,7 @@ export class ReportService {
             max_untried_share: route.maxUntriedShare ?? null,
             price_prior: route.priorQuality !== undefined,
             // How it learns (docs/routing.md): null = the option is off. Safe exploration as it decides
-            // now: the operator's settings, or the default's as the score-delay gate last read the route.
+            // now: a fixed confidence, or with `auto` what the score-delay gate last read.
             ...safeExplorationView(route, this.scoreDelays.reading(route.name)),
             strict_floor: route.strictFloor === true,
             relative_floor: route.relativeFloor ?? null,
@@ -200,7 +200,7 @@ export class ReportService {
 
 /**
  * A route's safe exploration in the report: `safe_exploration` says who set it (`configured`, `gated`
- * by default, `off`); `floor_confidence` and `explore_cheaper_share` are what its decisions use now;
+ * by `floor_confidence: auto`, `off`); `floor_confidence` and `explore_cheaper_share` are what its decisions use now;
  * `score_delay_requests` is the gate's latest estimate of how many requests a score arrives after (null
  * before any score arrived, or when the route is not gated).
  */

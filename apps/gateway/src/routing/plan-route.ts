@@ -51,7 +51,7 @@ export interface RouteObservations {
   dayElapsedFraction(): number;
   /**
    * Whether the route's scores arrive promptly (ScoreDelayGates, libs/router score-delay-gate.ts): picks
-   * the default safe exploration's settings (safeExplorationOf). Unknown: late.
+   * the gated safe exploration's settings (`floor_confidence: auto`) (safeExplorationOf). Unknown: late.
    */
   scoresArrivePromptly?(route: string): boolean;
   /**

@@ -8,14 +8,14 @@ describe('safeExplorationOf', () => {
     expect(safeExplorationOf({ floorConfidence: 0.85 }, true)).toEqual({ floorConfidence: 0.85 });
   });
 
-  it('by default follows the gate: 0.8 with a cheaper share of 0.3 while scores arrive promptly, else 0.9 alone', () => {
+  it('with floor_confidence: auto follows the gate: 0.8 with a cheaper share of 0.3 while scores arrive promptly, else 0.9 alone', () => {
     const route = { gatedSafeExploration: true };
     expect(safeExplorationOf(route, true)).toEqual({ floorConfidence: 0.8, exploreCheaperShare: 0.3 });
     expect(safeExplorationOf(route, false)).toEqual({ floorConfidence: 0.9 });
     expect(safeExplorationOf(route, true)).toBe(GATED_SAFE_EXPLORATION.prompt);
   });
 
-  it('is off with floor_confidence: off (neither set nor gated)', () => {
+  it('is off when floor_confidence is unset', () => {
     expect(safeExplorationOf({}, true)).toEqual({});
     expect(safeExplorationMode({})).toBe('off');
     expect(safeExplorationMode({ gatedSafeExploration: true })).toBe('gated');
@@ -24,7 +24,7 @@ describe('safeExplorationOf', () => {
 });
 
 describe('contextPriorStrengthOf', () => {
-  it("takes the route's, else 32 with safe exploration (set or by default), else 8", () => {
+  it("takes the route's, else 32 with safe exploration (a number or auto), else 8", () => {
     expect(contextPriorStrengthOf({})).toBe(8);
     expect(contextPriorStrengthOf({ floorConfidence: 0.9 })).toBe(32);
     expect(contextPriorStrengthOf({ gatedSafeExploration: true })).toBe(32);

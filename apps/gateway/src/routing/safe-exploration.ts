@@ -7,10 +7,9 @@ const OFF: SafeExplorationSettings = Object.freeze({});
 
 /**
  * The safe exploration a route decides with: the operator's `floor_confidence` (and
- * `explore_cheaper_share`) when set; by default (`gatedSafeExploration`) round 31's gate, 0.8 with a
- * cheaper share of 0.3 while the route's scores arrive promptly, else 0.9 alone; none with
- * `floor_confidence: off` or on a word-learner route that sets none. Constant objects: nothing is
- * allocated per request.
+ * `explore_cheaper_share`) when a number; with `floor_confidence: auto` (`gatedSafeExploration`) round
+ * 31's gate, 0.8 with a cheaper share of 0.3 while the route's scores arrive promptly, else 0.9 alone;
+ * none when unset. Constant objects: nothing is allocated per request.
  */
 export function safeExplorationOf(route: SafeExplorationRoute, scoresArrivePromptly: boolean): SafeExplorationSettings {
   if (route.floorConfidence !== undefined) return route;
@@ -18,7 +17,7 @@ export function safeExplorationOf(route: SafeExplorationRoute, scoresArrivePromp
   return OFF;
 }
 
-/** How the route's safe exploration is set, for the report: by its operator, by the gate, or off. */
+/** How the route's safe exploration is set, for the report: a fixed confidence, gated (`auto`), or off. */
 export function safeExplorationMode(route: SafeExplorationRoute): 'configured' | 'gated' | 'off' {
   if (route.floorConfidence !== undefined) return 'configured';
   return route.gatedSafeExploration ? 'gated' : 'off';
@@ -27,8 +26,8 @@ export function safeExplorationMode(route: SafeExplorationRoute): 'configured' |
 /**
  * How many observations' worth of the route-level belief a prompt context starts from, unless the
  * route sets `context_prior_strength`: enough that a new context routes like its route, few enough that
- * its own evidence soon dominates; 32 on a route with safe exploration (the default), where a
- * context's thin, low estimate of a cheaper model is otherwise seldom re-tried, else 8
+ * its own evidence soon dominates; 32 on a route with safe exploration (`floor_confidence`, a number or
+ * `auto`), where a context's thin, low estimate of a cheaper model is otherwise seldom re-tried, else 8
  * (`defaultContextPriorStrength`, docs/benchmarks.md routing round 18). The same whichever way the
  * gate stands.
  */

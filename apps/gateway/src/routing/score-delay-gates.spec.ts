@@ -45,7 +45,7 @@ describe('ScoreDelayGates', () => {
     expect(gates.scoresArrivePromptly('r')).toBe(true);
   });
 
-  it('gates only the routes on the default safe exploration that have a choice to make', () => {
+  it('gates only the routes with floor_confidence: auto that have a choice to make', () => {
     const route = (name: string, extra: Partial<RouteSpec>): RouteSpec => ({ name, candidates: ['a', 'b'], qualityFloor: 0.8, discount: 0.99, validators: [], implicit: false, ...extra });
     const routes = [
       route('gated', { gatedSafeExploration: true }),

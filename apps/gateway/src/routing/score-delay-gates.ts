@@ -10,7 +10,7 @@ export const SCORE_DELAY_REFRESH_MS = 5_000;
 export interface ScoreDelayReading {
   /** Estimated requests between a request and its score (Infinity before any score, or while unknown). */
   delayRequests: number;
-  /** Whether the delay is within PROMPT_SCORE_DELAY_REQUESTS: the default safe exploration's prompt settings apply. */
+  /** Whether the delay is within PROMPT_SCORE_DELAY_REQUESTS: the gated safe exploration's prompt settings apply. */
   prompt: boolean;
 }
 
@@ -19,13 +19,13 @@ export function scoreDelaySignalOf(counts: ScoreDelayCounts): ScoreDelaySignal {
   return { awaitingScores: counts.awaitingScores, recentlySentForScoring: counts.served, window: counts.recent, anyScoreArrived: counts.anyScored };
 }
 
-/** The routes the gate is read for: those on the default safe exploration with a choice to make. */
+/** The routes the gate is read for: those with `floor_confidence: auto` and a choice to make. */
 export function gatedRoutes(routes: Iterable<RouteSpec>): string[] {
   return [...routes].filter((r) => r.gatedSafeExploration === true && r.candidates.length > 1).map((r) => r.name);
 }
 
 /**
- * Round 31's score-delay gate for the routes on the default safe exploration (safeExplorationOf): each
+ * Round 31's score-delay gate for the routes with `floor_confidence: auto` (safeExplorationOf): each
  * refresh counts every gated route's last SCORE_DELAY_WINDOW_REQUESTS chat requests in the database
  * (all gateway processes' and the worker's scores alike), off the request path; planRoute reads the
  * outcome synchronously (RouteObservations.scoresArrivePromptly). A route not read yet, or whose
