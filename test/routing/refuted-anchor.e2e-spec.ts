@@ -33,6 +33,10 @@ routes:
     candidates: [cheap, mid, strong]
     quality_floor: 0.6
     floor_confidence: 0.9
+    # The beliefs below are built for a context prior of 8 (what such a route ran until session 24 fixed
+    # the default to 32): at 32 cheap's 45 middling scores here are pulled to its route-wide 80%, and it is
+    # explored in this context from the start, so no anchor needs a stand-in.
+    context_prior_strength: 8
     discount: 1
     validators: [{ type: regex, pattern: "^ANSWER: \\\\d+$" }]
 `;
