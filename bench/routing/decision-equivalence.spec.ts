@@ -42,14 +42,14 @@ describe('planRoute decides as the build before round 10b did', () => {
 });
 
 /**
- * Routing round 32: the gateway's default safe exploration (`floorConfidence` 0.8 with
+ * Routing round 32: the gated safe exploration's two settings (`floor_confidence: auto`: `floorConfidence` 0.8 with
  * `exploreCheaperShare` 0.3 in two cases of three, 0.9 without a share in the third, context prior
  * strength 32; either learner), 2,000 decisions recorded from main at ce1fd16 before round 32 made that
  * policy's decision cheaper (`node dist/bench/routing/decision-equivalence.js record <dist> 2000
  * gateway_policy`). Of the 2,000, 1,267 reach the guaranteed share (`guaranteedExploration`): 103 serve
  * a model by it, 160 leave part of the surplus to the funded exploration.
  */
-describe('planRoute decides under the gateway\'s default policy as the build before round 32 did', () => {
+describe('planRoute decides under the gated safe exploration\'s settings as the build before round 32 did', () => {
   const fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures/gateway-policy-decisions.json'), 'utf8')) as { seed: number; series: CaseSeries; decisions: RecordedDecision[] };
   const build: DecisionBuild = { planRoute, seededRandom, emptyWordArm, applyLogisticObservation, hashedPromptFeatures };
   const tables: DecisionBuild = { ...build, armsAs: (arms) => new ArmTable(arms) };

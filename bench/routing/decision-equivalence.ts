@@ -39,7 +39,7 @@ export interface DecisionBuild {
 
 /**
  * Which cases a series builds: `mixed` (the fixture's since round 10b: every route option at random, the
- * word learner in 85% of them), or `gateway_policy` (routing round 32: the gateway's default safe
+ * word learner in 85% of them), or `gateway_policy` (routing round 32: the gated safe
  * exploration on every route, `floorConfidence` 0.8 with `exploreCheaperShare` 0.3 in two cases of three
  * and 0.9 without a share in the third, context prior strength 32, either learner half the time; the
  * other options as `mixed` draws them). The two series take the same random draws up to the route.

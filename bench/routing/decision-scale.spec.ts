@@ -43,7 +43,7 @@ describe('decision time at scale', () => {
     expect(scaleRouterYaml(3, 'hashed_words')).toContain('learner: hashed_words');
   });
 
-  it('keeps the bench\'s route options by default and sets the gateway\'s default safe exploration on request', () => {
+  it('keeps the bench\'s route options by default and sets the gated safe exploration\'s settings on request', () => {
     const routeOf = (yaml: string) => loadRoutingYaml(yaml).routes.get('scale')!;
     const bench = routeOf(scaleRouterYaml(4));
     expect([bench.floorConfidence, bench.exploreCheaperShare, bench.contextPriorStrength]).toEqual([0.9, undefined, 8]);
@@ -64,7 +64,7 @@ describe('decision time at scale', () => {
     expect(() => scalePolicyOf('prompt-scores')).toThrow(/unknown scale policy/);
   });
 
-  it('times a cell under the gateway\'s policy and says which policy it was', () => {
+  it('times a cell under the gate\'s prompt-scores setting and says which policy it was', () => {
     const [cell] = runScaleSuite(200, 1, { models: [6], contexts: [3] }, 'prompt_contexts', 'prompt_scores');
     expect(cell).toEqual(expect.objectContaining({ learner: 'prompt_contexts', policy: 'prompt_scores', models: 6, contexts: 3, decisions: 200 }));
     expect(runScaleSuite(10, 1, { models: [3], contexts: [1] })[0].policy).toBe('bench');

@@ -44,10 +44,11 @@ export function blockMedians(values: number[], block: number): number[] {
 /**
  * The route's safe-exploration options in the scale bench (`ROUTING_SCALE_POLICY` in main.js scale):
  * - `bench` (the default, every reading to routing round 31): `floor_confidence` 0.9 and
- *   `context_prior_strength` 8 (stated: what the schema's default gave such a route until session 24);
- * - `prompt_scores`: the gateway's default policy while a route's scores arrive promptly
- *   (`score-delay-gate.ts`): `floor_confidence` 0.8, `explore_cheaper_share` 0.3, strength 32;
- * - `late_scores`: its default otherwise: `floor_confidence` 0.9, strength 32 (routing round 32).
+ *   `context_prior_strength` 8 (stated: the schema's default of 8 gave it until 9c5423a made it 32);
+ * - `prompt_scores`: what the gated safe exploration (`floor_confidence: auto`, `score-delay-gate.ts`)
+ *   decides with while a route's scores arrive promptly: `floor_confidence` 0.8, `explore_cheaper_share`
+ *   0.3, strength 32 (safe exploration's default strength);
+ * - `late_scores`: what it decides with otherwise: `floor_confidence` 0.9, strength 32 (routing round 32).
  */
 export type ScalePolicy = 'bench' | 'prompt_scores' | 'late_scores';
 export const SCALE_POLICIES: readonly ScalePolicy[] = ['bench', 'prompt_scores', 'late_scores'];

@@ -64,7 +64,7 @@ function main(): void {
   if (suites.includes('scale')) {
     // ROUTING_SCALE_LEARNERS=hashed_words (or prompt_contexts) runs only that learner's cells.
     const learners = (process.env.ROUTING_SCALE_LEARNERS ?? 'prompt_contexts,hashed_words').split(',');
-    // ROUTING_SCALE_POLICY=prompt_scores (or late_scores): the gateway's default safe exploration instead of
+    // ROUTING_SCALE_POLICY=prompt_scores (or late_scores): the gated safe exploration's settings instead of
     // the bench's floor_confidence 0.9 with context_prior_strength 8 (ScalePolicy, routing round 32).
     const policy = scalePolicyOf(process.env.ROUTING_SCALE_POLICY);
     settleYoungGeneration(); // its last growth would otherwise land in some cell's timed decisions (round 27)
