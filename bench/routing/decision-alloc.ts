@@ -1,7 +1,7 @@
 import { Session } from 'node:inspector';
 import { PerformanceObserver, performance, type PerformanceEntry } from 'node:perf_hooks';
 import { loadDecisionBuild, scaleDecisions, type DecisionBuild } from './decision-build';
-import type { ScaleCell } from './decision-scale';
+import { scalePolicyOf, type ScaleCell } from './decision-scale';
 import { quantile } from './metrics';
 
 /**
@@ -16,12 +16,13 @@ import { quantile } from './metrics';
  * and how many of the slowest 1% of calls had a GC start inside them. Last, the same `calls` decisions
  * replayed 3 times from a fresh start (the same requests, arms and draws) and each call's fastest of the
  * three: the p99 of that is what the code costs per call without the interruptions (GC, the scheduler,
- * other processes) that seldom land on the same call twice.
+ * other processes) that seldom land on the same call twice. `ROUTING_SCALE_POLICY`: the route's options
+ * (`ScalePolicy`; default bench).
  */
 
 /** One decision of the scale bench's kind per call, as `runScaleSuite` makes them (one context). */
 function decider(build: DecisionBuild, n: number, learner: ScaleCell['learner']): (i: number) => number {
-  const decisions = scaleDecisions(build, n, learner);
+  const decisions = scaleDecisions(build, n, learner, scalePolicyOf(process.env.ROUTING_SCALE_POLICY));
   return (i) => decisions.plan(i, decisions.contextKey(i)).models.length;
 }
 

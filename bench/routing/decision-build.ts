@@ -4,7 +4,7 @@ import type { planRoute as PlanRoute } from '../../apps/gateway/src/routing/plan
 import type { ArmState, extractPromptContext as ExtractPromptContext } from '../../libs/router/src';
 import type { estimatePromptTokens as EstimatePromptTokens } from '../../apps/gateway/src/routing/estimate-tokens';
 import type { loadRoutingYaml as LoadRoutingYaml } from './load-routing';
-import { randomArms, requestFor, scaleRouterYaml, trainedWordArms, type ScaleCell } from './decision-scale';
+import { randomArms, requestFor, scaleRouterYaml, trainedWordArms, type ScaleCell, type ScalePolicy } from './decision-scale';
 
 /** The decision path of one build (this one, or another's compiled tree), for the A/B decision benches. */
 export interface DecisionBuild {
@@ -35,11 +35,12 @@ export function loadDecisionBuild(distArg: string | undefined): DecisionBuild {
 
 /**
  * The scale bench's decisions (`decision-scale.ts`, one context) on `build`: `n` models, 512 requests,
- * random route and context arms (and trained word models for the word learner). `plan(i, contextKey,
+ * random route and context arms (and trained word models for the word learner), the route's options
+ * `policy`'s (`ScalePolicy`; this build's YAML, read by `build`'s loader). `plan(i, contextKey,
  * promptTokens?)` plans request i; `contextKey(i)` is its context as the gateway keys it.
  */
-export function scaleDecisions(build: DecisionBuild, n: number, learner: ScaleCell['learner']) {
-  const config = build.loadRoutingYaml(scaleRouterYaml(n, learner));
+export function scaleDecisions(build: DecisionBuild, n: number, learner: ScaleCell['learner'], policy: ScalePolicy = 'bench') {
+  const config = build.loadRoutingYaml(scaleRouterYaml(n, learner, policy));
   const route = config.routes.get('scale')!;
   const random = seededRandom(31 + n * 7 + 1);
   const ids = route.candidates;

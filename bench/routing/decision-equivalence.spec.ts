@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { seededRandom } from '../../libs/core/src';
 import { applyLogisticObservation, ArmTable, emptyWordArm, hashedPromptFeatures } from '../../libs/router/src';
 import { planRoute } from '../../apps/gateway/src/routing/plan-route';
-import { recordDecision, type DecisionBuild, type RecordedDecision } from './decision-equivalence';
+import { recordDecision, type CaseSeries, type DecisionBuild, type RecordedDecision } from './decision-equivalence';
 
 /**
  * The decisions of round 9's build (commit 7dff5a8, before round 10b made the word learner's decision
@@ -35,6 +35,39 @@ describe('planRoute decides as the build before round 10b did', () => {
   });
 
   it('the recorded cases reach every kind of decision, and both learners', () => {
+    const reasons = new Set(fixture.decisions.map((d) => d.reason));
+    expect([...reasons].sort()).toEqual(['constraint', 'error', 'exploit', 'explore', 'only_candidate']);
+    expect(fixture.decisions.length).toBeGreaterThanOrEqual(2000);
+  });
+});
+
+/**
+ * Routing round 32: the gated safe exploration's two settings (`floor_confidence: auto`: `floorConfidence` 0.8 with
+ * `exploreCheaperShare` 0.3 in two cases of three, 0.9 without a share in the third, context prior
+ * strength 32; either learner), 2,000 decisions recorded from main at ce1fd16 before round 32 made that
+ * policy's decision cheaper (`node dist/bench/routing/decision-equivalence.js record <dist> 2000
+ * gateway_policy`). Of the 2,000, 1,267 reach the guaranteed share (`guaranteedExploration`): 103 serve
+ * a model by it, 160 leave part of the surplus to the funded exploration.
+ */
+describe('planRoute decides under the gated safe exploration\'s settings as the build before round 32 did', () => {
+  const fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures/gateway-policy-decisions.json'), 'utf8')) as { seed: number; series: CaseSeries; decisions: RecordedDecision[] };
+  const build: DecisionBuild = { planRoute, seededRandom, emptyWordArm, applyLogisticObservation, hashedPromptFeatures };
+  const tables: DecisionBuild = { ...build, armsAs: (arms) => new ArmTable(arms) };
+
+  it.each([
+    ['arms in Maps', build],
+    ['arms in ArmTables', tables],
+  ])('every recorded decision, bit for bit (%s)', (_, from) => {
+    expect(fixture.series).toBe('gateway_policy');
+    const differ: number[] = [];
+    fixture.decisions.forEach((recorded, i) => {
+      const now = recordDecision(from, fixture.seed, i, fixture.series);
+      if (now.digest !== recorded.digest) differ.push(i);
+    });
+    expect(differ).toEqual([]);
+  });
+
+  it('the recorded cases reach every kind of decision', () => {
     const reasons = new Set(fixture.decisions.map((d) => d.reason));
     expect([...reasons].sort()).toEqual(['constraint', 'error', 'exploit', 'explore', 'only_candidate']);
     expect(fixture.decisions.length).toBeGreaterThanOrEqual(2000);

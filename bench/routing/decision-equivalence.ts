@@ -19,6 +19,7 @@ import type { PlanInput } from '../../apps/gateway/src/routing/plan-route';
  *
  * Record from another build's dist (its own planRoute and library; the cases are built the same way):
  *   node dist/bench/routing/decision-equivalence.js record <other dist> [cases] > bench/routing/fixtures/word-decisions.json
+ *   node dist/bench/routing/decision-equivalence.js record <other dist> 2000 gateway_policy > bench/routing/fixtures/gateway-policy-decisions.json
  */
 
 /** What a case needs from a build: its planRoute and the word model's training functions. */
@@ -35,6 +36,15 @@ export interface DecisionBuild {
    */
   armsAs?(arms: Map<string, ArmState>): ReadonlyMap<string, ArmState>;
 }
+
+/**
+ * Which cases a series builds: `mixed` (the fixture's since round 10b: every route option at random, the
+ * word learner in 85% of them), or `gateway_policy` (routing round 32: the gated safe
+ * exploration on every route, `floorConfidence` 0.8 with `exploreCheaperShare` 0.3 in two cases of three
+ * and 0.9 without a share in the third, context prior strength 32, either learner half the time; the
+ * other options as `mixed` draws them). The two series take the same random draws up to the route.
+ */
+export type CaseSeries = 'mixed' | 'gateway_policy';
 
 export interface RecordedDecision {
   modelId: string;
@@ -83,15 +93,16 @@ const MODELS = new Map<string, ModelSpec>(
   }),
 );
 
-/** Case `index` of the series `seed`, planned by `build`: its digest, choice and reason. */
-export function recordDecision(build: DecisionBuild, seed: number, index: number): RecordedDecision {
+/** Case `index` of the series `seed` (of kind `series`), planned by `build`: its digest, choice and reason. */
+export function recordDecision(build: DecisionBuild, seed: number, index: number, series: CaseSeries = 'mixed'): RecordedDecision {
+  const gateway = series === 'gateway_policy';
   const random = build.seededRandom(seed * 1_000_003 + index);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
   const n = 1 + Math.floor(random() * IDS.length);
   const candidates = IDS.slice()
     .sort(() => random() - 0.5)
     .slice(0, n);
-  const learner = random() < 0.85 ? 'hashed_words' : 'prompt_contexts';
+  const learner = random() < (gateway ? 0.5 : 0.85) ? 'hashed_words' : 'prompt_contexts';
   const route: RouteSpec = {
     name: 'r',
     candidates,
@@ -113,6 +124,13 @@ export function recordDecision(build: DecisionBuild, seed: number, index: number
     ...(random() < 0.2 ? { maxPriceUsdPerRequest: 0.0005 + 0.01 * random() } : {}),
     ...(random() < 0.6 ? { priorQuality: Object.fromEntries(candidates.filter(() => random() < 0.8).map((id) => [id, 0.3 + 0.69 * random()])) } : {}),
   };
+  if (gateway) {
+    // No draw taken: the mixed series' draws stay as they were.
+    const prompt = index % 3 !== 2;
+    route.floorConfidence = prompt ? 0.8 : 0.9;
+    if (prompt) route.exploreCheaperShare = 0.3;
+    route.contextPriorStrength = 32;
+  }
   const randomArms = (missing: number) => {
     const arms = new Map<string, ArmState>();
     for (const id of candidates) {
@@ -180,8 +198,8 @@ function exactNumbers(_key: string, value: unknown): unknown {
   return `${words[1].toString(16)}.${words[0].toString(16)}`;
 }
 
-export function recordDecisions(build: DecisionBuild, seed: number, count: number): RecordedDecision[] {
-  return Array.from({ length: count }, (_, i) => recordDecision(build, seed, i));
+export function recordDecisions(build: DecisionBuild, seed: number, count: number, series: CaseSeries = 'mixed'): RecordedDecision[] {
+  return Array.from({ length: count }, (_, i) => recordDecision(build, seed, i, series));
 }
 
 /** A dist directory's build (this repository's layout). */
@@ -203,18 +221,19 @@ export function loadBuild(dist: string): DecisionBuild {
 export const FIXTURE_SEED = 10;
 
 if (require.main === module) {
-  const [command, dist, cases] = process.argv.slice(2);
+  const [command, dist, cases, seriesArg] = process.argv.slice(2);
   if (command === 'record' && dist) {
-    const recorded = recordDecisions(loadBuild(dist), FIXTURE_SEED, Number(cases ?? 2000));
-    process.stdout.write(JSON.stringify({ seed: FIXTURE_SEED, decisions: recorded }) + '\n');
+    const series: CaseSeries = seriesArg === 'gateway_policy' ? 'gateway_policy' : 'mixed';
+    const recorded = recordDecisions(loadBuild(dist), FIXTURE_SEED, Number(cases ?? 2000), series);
+    process.stdout.write(JSON.stringify({ seed: FIXTURE_SEED, ...(series === 'mixed' ? {} : { series }), decisions: recorded }) + '\n');
   } else if (command === 'check' && dist) {
-    const fixture = JSON.parse(readFileSync(cases ?? resolve(__dirname, '../../../bench/routing/fixtures/word-decisions.json'), 'utf8')) as { seed: number; decisions: RecordedDecision[] };
-    const got = recordDecisions(loadBuild(dist), fixture.seed, fixture.decisions.length);
+    const fixture = JSON.parse(readFileSync(cases ?? resolve(__dirname, '../../../bench/routing/fixtures/word-decisions.json'), 'utf8')) as { seed: number; series?: CaseSeries; decisions: RecordedDecision[] };
+    const got = recordDecisions(loadBuild(dist), fixture.seed, fixture.decisions.length, fixture.series ?? 'mixed');
     const differ = got.filter((d, i) => d.digest !== fixture.decisions[i].digest).length;
     console.log(`${got.length - differ} of ${got.length} decisions identical`);
     if (differ > 0) process.exitCode = 1;
   } else {
-    console.error('usage: decision-equivalence.js record <dist> [cases] | check <dist> [fixture]');
+    console.error('usage: decision-equivalence.js record <dist> [cases] [mixed|gateway_policy] | check <dist> [fixture]');
     process.exitCode = 2;
   }
 }

@@ -1,5 +1,5 @@
 import { loadDecisionBuild, scaleDecisions } from './decision-build';
-import type { ScaleCell } from './decision-scale';
+import { scalePolicyOf, type ScaleCell } from './decision-scale';
 
 /**
  * A fixed amount of decision work for an instruction counter (valgrind's callgrind, whose counts do not
@@ -13,6 +13,8 @@ import type { ScaleCell } from './decision-scale';
  *
  * `part` plan: planRoute only is called in the counted calls (the context is extracted in the warm-up
  * and for the counted calls' requests beforehand); context: extractPromptContext only.
+ * `ROUTING_SCALE_POLICY` (bench, the default | prompt_scores | late_scores): the route's safe-exploration
+ * options (`ScalePolicy`, routing round 32).
  */
 
 function main(): void {
@@ -23,7 +25,7 @@ function main(): void {
   const learner: ScaleCell['learner'] = learnerArg === 'prompt_contexts' ? 'prompt_contexts' : 'hashed_words';
   const warmup = Number(warmupArg ?? 5000);
   const part = partArg ?? 'decision';
-  const decisions = scaleDecisions(build, n, learner);
+  const decisions = scaleDecisions(build, n, learner, scalePolicyOf(process.env.ROUTING_SCALE_POLICY));
   const { requests } = decisions;
   const keys = requests.map((_, i) => decisions.contextKey(i));
   const tokens = requests.map((request) => build.estimatePromptTokens(request));

@@ -1,4 +1,5 @@
 import { loadDecisionBuild, scaleDecisions } from './decision-build';
+import { scalePolicyOf } from './decision-scale';
 import type { ScaleCell } from './decision-scale';
 import { correlation, quantile } from './metrics';
 import { settleYoungGeneration } from './young-generation';
@@ -81,7 +82,7 @@ function main(): void {
   const learner: ScaleCell['learner'] = learnerArg === 'prompt_contexts' ? 'prompt_contexts' : 'hashed_words';
   settleYoungGeneration();
   for (let w = 0; w < 10; w++) Object.values(probes).forEach((probe) => probe());
-  const decisions = scaleDecisions(build, n, learner);
+  const decisions = scaleDecisions(build, n, learner, scalePolicyOf(process.env.ROUTING_SCALE_POLICY));
   let sink = 0;
   const decide = (i: number) => {
     const t0 = process.hrtime.bigint();

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { runScaleSuite, type ScaleCell } from './decision-scale';
+import { runScaleSuite, scalePolicyOf, type ScaleCell } from './decision-scale';
 import { settleYoungGeneration } from './young-generation';
 
 /**
@@ -11,7 +11,8 @@ import { settleYoungGeneration } from './young-generation';
  *   node dist/bench/routing/decision-scale-ab.js <other build's dist> [rounds=8] [decisions=5000] [sizes=8,24,48] [learner=hashed_words|prompt_contexts] [contexts=1]
  *
  * `contexts`: how many contexts' arms the decisions spread over (the target's cell is 48 models x 1,000
- * contexts, the default learner; round 30).
+ * contexts, the default learner; round 30). `ROUTING_SCALE_POLICY`: the route's options (`ScalePolicy`,
+ * round 32; the other build's runScaleSuite must take it, i.e. be round 32's or later).
  */
 type Suite = typeof runScaleSuite;
 
@@ -36,19 +37,20 @@ function main(): void {
   const sizes = (sizesArg ?? '8,24,48').split(',').map(Number);
   const learner: ScaleCell['learner'] = learnerArg === 'prompt_contexts' ? 'prompt_contexts' : 'hashed_words';
   const contexts = Number(contextsArg ?? 1);
+  const policy = scalePolicyOf(process.env.ROUTING_SCALE_POLICY);
   const cells = new Map<string, ScaleCell[]>();
   settleYoungGeneration(); // its last growth would otherwise land in some round's timed decisions (round 27)
   for (let round = 0; round < rounds; round++) {
     for (const models of sizes) {
       for (const name of round % 2 ? (['this', 'other'] as const) : (['other', 'this'] as const)) {
-        const [cell] = builds[name](decisions, 1, { models: [models], contexts: [contexts] }, learner);
+        const [cell] = builds[name](decisions, 1, { models: [models], contexts: [contexts] }, learner, policy);
         const key = `${models}/${name}`;
         cells.set(key, [...(cells.get(key) ?? []), cell]);
       }
     }
   }
   const of = (list: ScaleCell[], key: 'p50us' | 'p99us' | 'planP50us' | 'planP99us') => median(list.map((c) => c[key])).toFixed(1);
-  console.log(`${learner === 'hashed_words' ? 'word learner' : 'contexts learner'}, ${rounds} alternations of ${decisions} decisions per size, ${contexts} context(s), medians; other build -> this build (us)\n`);
+  console.log(`${learner === 'hashed_words' ? 'word learner' : 'contexts learner'}, ${rounds} alternations of ${decisions} decisions per size, ${contexts} context(s), policy ${policy}, medians; other build -> this build (us)\n`);
   console.log('| models | decision p50 | decision p99 | planRoute p50 | planRoute p99 |');
   console.log('|---|---|---|---|---|');
   for (const models of sizes) {

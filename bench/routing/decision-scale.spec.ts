@@ -1,4 +1,5 @@
-import { blockMedians, runScaleSuite, scaleRouterYaml } from './decision-scale';
+import { loadRoutingYaml } from './load-routing';
+import { blockMedians, runScaleSuite, scalePolicyOf, scaleRouterYaml } from './decision-scale';
 
 describe('decision time at scale', () => {
   it('builds a route of n candidates with prices rising from the first to the last', () => {
@@ -40,5 +41,32 @@ describe('decision time at scale', () => {
     expect(cells).toEqual([expect.objectContaining({ learner: 'hashed_words', models: 4, decisions: 200 })]);
     expect(cells[0].p99us).toBeGreaterThanOrEqual(cells[0].p50us);
     expect(scaleRouterYaml(3, 'hashed_words')).toContain('learner: hashed_words');
+  });
+
+  it('keeps the bench\'s route options by default and sets the gated safe exploration\'s settings on request', () => {
+    const routeOf = (yaml: string) => loadRoutingYaml(yaml).routes.get('scale')!;
+    const bench = routeOf(scaleRouterYaml(4));
+    expect([bench.floorConfidence, bench.exploreCheaperShare, bench.contextPriorStrength]).toEqual([0.9, undefined, 8]);
+    expect(routeOf(scaleRouterYaml(4, 'prompt_contexts', 'bench'))).toEqual(bench);
+    const prompt = routeOf(scaleRouterYaml(4, 'prompt_contexts', 'prompt_scores'));
+    expect([prompt.floorConfidence, prompt.exploreCheaperShare, prompt.contextPriorStrength]).toEqual([0.8, 0.3, 32]);
+    const late = routeOf(scaleRouterYaml(4, 'hashed_words', 'late_scores'));
+    expect([late.floorConfidence, late.exploreCheaperShare, late.contextPriorStrength, late.learner]).toEqual([0.9, undefined, 32, 'hashed_words']);
+    // Everything else as the bench's route.
+    expect({ ...prompt, floorConfidence: 0.9, exploreCheaperShare: undefined, contextPriorStrength: 8 }).toEqual(bench);
+  });
+
+  it('reads the policy from its name, the bench\'s when none is given, and refuses an unknown one', () => {
+    expect(scalePolicyOf(undefined)).toBe('bench');
+    expect(scalePolicyOf('')).toBe('bench');
+    expect(scalePolicyOf('prompt_scores')).toBe('prompt_scores');
+    expect(scalePolicyOf('late_scores')).toBe('late_scores');
+    expect(() => scalePolicyOf('prompt-scores')).toThrow(/unknown scale policy/);
+  });
+
+  it('times a cell under the gate\'s prompt-scores setting and says which policy it was', () => {
+    const [cell] = runScaleSuite(200, 1, { models: [6], contexts: [3] }, 'prompt_contexts', 'prompt_scores');
+    expect(cell).toEqual(expect.objectContaining({ learner: 'prompt_contexts', policy: 'prompt_scores', models: 6, contexts: 3, decisions: 200 }));
+    expect(runScaleSuite(10, 1, { models: [3], contexts: [1] })[0].policy).toBe('bench');
   });
 });

@@ -14,6 +14,8 @@ import { SAMPLE_PROMPTS } from '../../libs/router/src/spec-fixtures';
  */
 export interface ScaleCell {
   learner: 'prompt_contexts' | 'hashed_words';
+  /** The route's safe-exploration options (`ScalePolicy`). */
+  policy: ScalePolicy;
   models: number;
   contexts: number;
   decisions: number;
@@ -39,8 +41,33 @@ export function blockMedians(values: number[], block: number): number[] {
   return medians;
 }
 
+/**
+ * The route's safe-exploration options in the scale bench (`ROUTING_SCALE_POLICY` in main.js scale):
+ * - `bench` (the default, every reading to routing round 31): `floor_confidence` 0.9 and
+ *   `context_prior_strength` 8 (stated: the schema's default of 8 gave it until 9c5423a made it 32);
+ * - `prompt_scores`: what the gated safe exploration (`floor_confidence: auto`, `score-delay-gate.ts`)
+ *   decides with while a route's scores arrive promptly: `floor_confidence` 0.8, `explore_cheaper_share`
+ *   0.3, strength 32 (safe exploration's default strength);
+ * - `late_scores`: what it decides with otherwise: `floor_confidence` 0.9, strength 32 (routing round 32).
+ */
+export type ScalePolicy = 'bench' | 'prompt_scores' | 'late_scores';
+export const SCALE_POLICIES: readonly ScalePolicy[] = ['bench', 'prompt_scores', 'late_scores'];
+
+const POLICY_YAML: Record<ScalePolicy, string> = {
+  bench: 'floor_confidence: 0.9, context_prior_strength: 8',
+  prompt_scores: 'floor_confidence: 0.8, explore_cheaper_share: 0.3, context_prior_strength: 32',
+  late_scores: 'floor_confidence: 0.9, context_prior_strength: 32',
+};
+
+/** `value` as a ScalePolicy (undefined or empty: `bench`); throws on anything else. */
+export function scalePolicyOf(value: string | undefined): ScalePolicy {
+  if (value === undefined || value === '') return 'bench';
+  if ((SCALE_POLICIES as readonly string[]).includes(value)) return value as ScalePolicy;
+  throw new Error(`unknown scale policy "${value}" (one of ${SCALE_POLICIES.join(', ')})`);
+}
+
 /** A route with `n` candidates on one provider, prices spread over two orders of magnitude, every decision option on. */
-export function scaleRouterYaml(n: number, learner: ScaleCell['learner'] = 'prompt_contexts'): string {
+export function scaleRouterYaml(n: number, learner: ScaleCell['learner'] = 'prompt_contexts', policy: ScalePolicy = 'bench'): string {
   const models = Array.from({ length: n }, (_, i) => {
     const price = 0.1 * Math.pow(100, i / Math.max(1, n - 1));
     return `  - { id: m${i}, provider: p, upstream: m${i}, input_per_1m: ${price.toFixed(4)}, output_per_1m: ${(3 * price).toFixed(4)}, context_window: 128000 }`;
@@ -51,7 +78,7 @@ export function scaleRouterYaml(n: number, learner: ScaleCell['learner'] = 'prom
     'models:',
     ...models,
     'routes:',
-    `  - { name: scale, candidates: [${Array.from({ length: n }, (_, i) => `m${i}`).join(', ')}], quality_floor: 0.7, cost_weight: 0.5, floor_confidence: 0.9, max_untried_share: 0.1, price_prior: true, learner: ${learner}, validators: [{ type: refusal }] }`,
+    `  - { name: scale, candidates: [${Array.from({ length: n }, (_, i) => `m${i}`).join(', ')}], quality_floor: 0.7, cost_weight: 0.5, ${POLICY_YAML[policy]}, max_untried_share: 0.1, price_prior: true, learner: ${learner}, validators: [{ type: refusal }] }`,
     '',
   ].join('\n');
 }
@@ -97,12 +124,13 @@ export function trainedWordArms(modelIds: string[], requests: ChatRequest[], sco
  * decides from one word model per model (the contexts' arms are looked up all the same, as the gateway
  * does, but only feed the report), so the cost is hashing the prompt and one dot product per model. The request's own context key comes
  * from the extractor; which learned context's arms it meets is drawn from `contexts` keys, so the
- * lookups spread over that many Maps as they would with that many live contexts.
+ * lookups spread over that many Maps as they would with that many live contexts. `policy`: the route's
+ * safe-exploration options (`ScalePolicy`).
  */
-export function runScaleSuite(decisions = 20_000, seed = 1, grid = SCALE_GRID, learner: ScaleCell['learner'] = 'prompt_contexts'): ScaleCell[] {
+export function runScaleSuite(decisions = 20_000, seed = 1, grid = SCALE_GRID, learner: ScaleCell['learner'] = 'prompt_contexts', policy: ScalePolicy = 'bench'): ScaleCell[] {
   const cells: ScaleCell[] = [];
   for (const n of grid.models) {
-    const config = loadRoutingYaml(scaleRouterYaml(n, learner));
+    const config = loadRoutingYaml(scaleRouterYaml(n, learner, policy));
     const route = config.routes.get('scale')!;
     for (const c of grid.contexts) {
       const random = seededRandom(seed * 31 + n * 7 + c);
@@ -145,6 +173,7 @@ export function runScaleSuite(decisions = 20_000, seed = 1, grid = SCALE_GRID, l
       plan.sort((a, b) => a - b);
       cells.push({
         learner,
+        policy,
         models: n,
         contexts: c,
         decisions,

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { runScaleSuite, SCALE_GRID } from './decision-scale';
+import { runScaleSuite, SCALE_GRID, scalePolicyOf } from './decision-scale';
 import { runReplaySuite } from './replay-suite';
 import { formatTable } from './table';
 import { runZooSuite } from './zoo-suite';
@@ -64,12 +64,15 @@ function main(): void {
   if (suites.includes('scale')) {
     // ROUTING_SCALE_LEARNERS=hashed_words (or prompt_contexts) runs only that learner's cells.
     const learners = (process.env.ROUTING_SCALE_LEARNERS ?? 'prompt_contexts,hashed_words').split(',');
+    // ROUTING_SCALE_POLICY=prompt_scores (or late_scores): the gated safe exploration's settings instead of
+    // the bench's floor_confidence 0.9 with context_prior_strength 8 (ScalePolicy, routing round 32).
+    const policy = scalePolicyOf(process.env.ROUTING_SCALE_POLICY);
     settleYoungGeneration(); // its last growth would otherwise land in some cell's timed decisions (round 27)
     const cells = [
-      ...(learners.includes('prompt_contexts') ? runScaleSuite() : []),
-      ...(learners.includes('hashed_words') ? runScaleSuite(20_000, 1, { models: SCALE_GRID.models, contexts: [1] }, 'hashed_words') : []),
+      ...(learners.includes('prompt_contexts') ? runScaleSuite(20_000, 1, SCALE_GRID, 'prompt_contexts', policy) : []),
+      ...(learners.includes('hashed_words') ? runScaleSuite(20_000, 1, { models: SCALE_GRID.models, contexts: [1] }, 'hashed_words', policy) : []),
     ];
-    console.log(`\n## Decision time at scale (the gateway's extractPromptContext + planRoute per request, ${cells[0]?.decisions ?? 0} decisions per cell after 1,000 warm-up)\n`);
+    console.log(`\n## Decision time at scale (the gateway's extractPromptContext + planRoute per request, ${cells[0]?.decisions ?? 0} decisions per cell after 1,000 warm-up; route policy ${policy})\n`);
     console.log(
       formatTable(
         ['learner', 'models', 'contexts', 'decision p50 us', 'decision p99 us', 'planRoute p50 us', 'planRoute p99 us'],

@@ -5,6 +5,7 @@ import {
   GUARANTEED_LATE_EVIDENCE,
   GUARANTEED_REFUTE_Z,
   GUARANTEED_REFUTE_Z_LATE,
+  cheapestEligibleProven,
   guaranteedExploration,
   guaranteedRefuteZ,
 } from './guaranteed-exploration';
@@ -151,6 +152,42 @@ describe('guaranteedExploration', () => {
     expect(run(s, 0.5, fixed(0.99)).surplusLeft).toBeCloseTo(0, 12);
     // The share binds: 1 - 0.05 x gap / S of the surplus is left, over the 95% of requests that reach the rule.
     expect(run(s, 0.05, fixed(0.99)).surplusLeft).toBeCloseTo((1 - (0.05 * gap) / surplus) / 0.95, 12);
+  });
+});
+
+describe('guaranteedExploration from a home found by its caller (routing round 32)', () => {
+  it('finds the cheapest eligible proven model, the first of the cheapest on a tie, -1 for none', () => {
+    const s = setup([{ ...home, cost: 2 }, cheap, { ...home, cost: 1 }, { ...home, cost: 1 }, { ...home, cost: 0.5, eligible: false }]);
+    expect(cheapestEligibleProven(s.candidates, s.eligible, s.lower, threshold)).toBe(2);
+    expect(cheapestEligibleProven(s.candidates, s.eligible, s.lower, 0.95)).toBe(-1);
+  });
+
+  it('gives the answer it finds itself, and takes the same draws, when handed that home', () => {
+    const source = seededRandom(32);
+    let explored = 0;
+    let left = 0;
+    for (let c = 0; c < 3000; c++) {
+      const models = Array.from({ length: 1 + Math.floor(source() * 12) }, () => {
+        const k = source() < 0.1 ? 0.5 : source() * 400;
+        const q = 0.5 + 0.5 * source();
+        return { a: 1 + q * k, b: 1 + (1 - q) * k, cost: [0.1, 0.2, 0.5, 1, 2][Math.floor(source() * 5)], eligible: source() < 0.9, evidence: source() < 0.2 ? 250 : source() * 50 };
+      });
+      const s = setup(models);
+      const share = [0.05, 0.3, 0.5][c % 3];
+      const seed = Math.floor(source() * 1e9);
+      const r1 = seededRandom(seed);
+      const r2 = seededRandom(seed);
+      const found = run(s, share, r1);
+      const home = cheapestEligibleProven(s.candidates, s.eligible, s.lower, threshold);
+      const handed = guaranteedExploration(s.candidates, s.eligible, s.means, s.lower, s.posteriorA, s.posteriorB, s.evidence, threshold, share, r2, home);
+      expect(handed).toEqual(found);
+      expect(r2()).toBe(r1());
+      if (found.explored >= 0) explored++;
+      else if (found.surplusLeft < 1) left++;
+    }
+    // The cases reach both of the rule's answers.
+    expect(explored).toBeGreaterThan(50);
+    expect(left).toBeGreaterThan(50);
   });
 });
 

@@ -88,31 +88,40 @@ export function guaranteedExploration(
   /** `RoutePolicy.exploreCheaperShare`: at most this share of requests per model. */
   share: number,
   random: Random,
+  /**
+   * The home when the caller found it already (`cheapestEligibleProven` of the same columns: decide
+   * finds it in its pass over the lower quantiles; routing round 32), -1 for none; undefined: found here.
+   */
+  knownHome?: number,
 ): GuaranteedExploration {
   const n = candidates.length;
-  let home = -1;
-  for (let i = 0; i < n; i++) {
-    if (eligible[i] === 1 && lower[i] >= threshold && (home < 0 || candidates[i].expectedCostUsd < candidates[home].expectedCostUsd)) home = i;
-  }
+  const home = knownHome ?? cheapestEligibleProven(candidates, eligible, lower, threshold);
   if (home < 0) return NOTHING_GUARANTEED;
   const homeMean = means[home];
   const surplus = homeMean - threshold;
   if (!(surplus > 0)) return NOTHING_GUARANTEED;
   const maxCost = candidates[home].expectedCostUsd * GUARANTEED_CHEAPER_BY;
-  const explorable = (i: number) =>
-    eligible[i] === 1 &&
-    lower[i] < threshold &&
-    candidates[i].expectedCostUsd < maxCost &&
-    lowerQuantile(posteriorA[i], posteriorB[i], -guaranteedRefuteZ(evidence[i])) >= threshold;
+  // The explorable models, in index order, found once (their refutation's square root taken once, not
+  // again in the funding's pass; routing round 32).
+  if (explorableScratch.length < n) explorableScratch = new Int32Array(Math.max(n, 2 * explorableScratch.length));
+  const explorable = explorableScratch;
   let k = 0;
-  for (let i = 0; i < n; i++) if (explorable(i)) k++;
+  for (let i = 0; i < n; i++) {
+    if (
+      eligible[i] === 1 &&
+      lower[i] < threshold &&
+      candidates[i].expectedCostUsd < maxCost &&
+      lowerQuantile(posteriorA[i], posteriorB[i], -guaranteedRefuteZ(evidence[i])) >= threshold
+    )
+      explorable[k++] = i;
+  }
   if (k === 0) return NOTHING_GUARANTEED;
   // Each gap is at least S: each p_m <= 1 / k, their sum <= 1.
   const u = random();
   let total = 0;
   let spent = 0;
-  for (let i = 0; i < n; i++) {
-    if (!explorable(i)) continue;
+  for (let m = 0; m < k; m++) {
+    const i = explorable[m];
     const gap = Math.max(surplus, homeMean - lowerQuantile(posteriorA[i], posteriorB[i], GUARANTEED_FUND_Z));
     const p = Math.min(share, surplus / (k * gap));
     total += p;
@@ -120,4 +129,19 @@ export function guaranteedExploration(
     spent += p * gap;
   }
   return { explored: -1, surplusLeft: Math.max(0, 1 - spent / surplus) / (1 - total) };
+}
+
+/** guaranteedExploration's explorable models by index, reused by every call (it never yields). */
+let explorableScratch = new Int32Array(64);
+
+/**
+ * guaranteedExploration's home: the cheapest eligible candidate whose lower quantile clears
+ * `threshold` (the first of the cheapest on a tie), -1 for none.
+ */
+export function cheapestEligibleProven(candidates: ReadonlyArray<{ expectedCostUsd: number }>, eligible: Uint8Array, lower: ArrayLike<number>, threshold: number): number {
+  let home = -1;
+  for (let i = 0; i < candidates.length; i++) {
+    if (eligible[i] === 1 && lower[i] >= threshold && (home < 0 || candidates[i].expectedCostUsd < candidates[home].expectedCostUsd)) home = i;
+  }
+  return home;
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { firstRanked, rank } from './ranking';
+import { firstRanked, rank, rankOrder } from './ranking';
 
 // Few distinct values, so that ties (which must keep the input order) are common.
 const level = fc.constantFrom(0, 0.2, 0.5, 0.55, 0.7, 0.9, 1);
@@ -53,5 +53,20 @@ describe('ranking', () => {
     const beliefs = ['a', 'b', 'c'].map((modelId) => ({ modelId, expectedCostUsd: 0.01 }));
     expect(rank(beliefs, [2, 0, 1], [0.9, 0.9, 0.9], 0.5, 0, false)).toEqual(['c', 'a', 'b']);
     expect(firstRanked(beliefs, [2, 0, 1], [0.9, 0.9, 0.9], 0.5, 0, false)).toBe('c');
+  });
+
+  it('rankOrder into an array writes the same order there, sets its length, and returns it', () => {
+    const into: number[] = [7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7];
+    fc.assert(
+      fc.property(case_, (c) => {
+        const beliefs = c.models.map((m, i) => ({ modelId: `m${i}`, expectedCostUsd: m.cost }));
+        const quality = c.models.map((m) => m.quality);
+        const fresh = rankOrder(beliefs, c.idx, quality, c.floor, c.relative, c.cheapestFirst, c.costWeight);
+        const out = rankOrder(beliefs, c.idx, quality, c.floor, c.relative, c.cheapestFirst, c.costWeight, into);
+        expect(out).toBe(into);
+        expect(out).toEqual(fresh);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -268,8 +268,9 @@ export function decide(
   /** Each candidate's `excludedBecause`, copied for the explanation; made only when one has a reason. */
   let exclusions: (string | undefined)[] | undefined;
   /** The route-level (pooled) posterior, before it is shrunk into the context's prior: routeA, routeB. */
-  // Sized once and trimmed after the loop (pushing from empty grew it three times at 48 models).
-  const eligibleIdx: number[] = new Array(n);
+  // decide's own, reused by every call (nothing keeps it), its length set only when the count changes
+  // (routing round 32; an array per decision before, sized once and trimmed after the loop).
+  const eligibleIdx = scratch.eligibleIdx;
   let eligibleCount = 0;
   const byIndex = options.armsByCandidate;
   const columnS = options.armSuccesses;
@@ -365,7 +366,7 @@ export function decide(
   // heap numbers per model; routing round 13).
   sampleBetasInto(posteriorA, posteriorB, eligibleNow, n, random, sampledQuality);
   for (let i = 0; i < n; i++) explained[EXPLAINED_COLUMNS * i + 1] = sampledQuality[i];
-  eligibleIdx.length = eligibleCount;
+  if (eligibleIdx.length !== eligibleCount) eligibleIdx.length = eligibleCount;
   if (eligibleIdx.length === 0) {
     throw new Error('decide() needs at least one eligible candidate');
   }
@@ -383,7 +384,8 @@ export function decide(
       pressed[i] = candidates[i].expectedCostUsd >= greedyCost ? sampled + pressure * (means[i] - sampled) : sampled;
     }
   }
-  let order = rankOrder(candidates, eligibleIdx, testQuality, floor, relative, cheapestFirst, costWeight);
+  // Into decide's own array (nothing keeps `order`: the decision gets copies, `ranked` and `rankedIndices`).
+  let order = rankOrder(candidates, eligibleIdx, testQuality, floor, relative, cheapestFirst, costWeight, scratch.order);
   /** The context's anchor is not eligible and a route-proven model stands in: a constraint decided, not a draw. */
   let standIn = false;
   if (cap !== undefined) order = capUntried(order, untried, cap, random);
@@ -401,12 +403,35 @@ export function decide(
     // the same numbers where they are read (routing round 15).
     const standInsPossible = contextArms !== undefined && policy.pooledAnchorWhenDown !== false;
     const cheaperShare = policy.exploreCheaperShare;
-    if (standInsPossible || cheaperShare !== undefined) for (let i = 0; i < n; i++) lower[i] = lowerQuantile(posteriorA[i], posteriorB[i], zProven);
-    else lowerQuantilesUntilProven(order, posteriorA, posteriorB, zProven, threshold, lower);
+    // With every lower quantile, the two homes the rules below start from are found in the same pass
+    // (each rule walked the candidates again for its own; routing round 32): replaceAnchor's, the cheapest
+    // proven model eligible or not, and guaranteedExploration's, the cheapest eligible proven one (the
+    // first of the cheapest on a tie, as their own loops found them).
+    let provenHome = -1;
+    let eligibleHome = -1;
+    if (standInsPossible || cheaperShare !== undefined) {
+      let provenHomeCost = 0;
+      let eligibleHomeCost = 0;
+      for (let i = 0; i < n; i++) {
+        const q = lowerQuantile(posteriorA[i], posteriorB[i], zProven);
+        lower[i] = q;
+        if (q >= threshold) {
+          const cost = candidates[i].expectedCostUsd;
+          if (provenHome < 0 || cost < provenHomeCost) {
+            provenHome = i;
+            provenHomeCost = cost;
+          }
+          if (eligibleNow[i] === 1 && (eligibleHome < 0 || cost < eligibleHomeCost)) {
+            eligibleHome = i;
+            eligibleHomeCost = cost;
+          }
+        }
+      }
+    } else lowerQuantilesUntilProven(order, posteriorA, posteriorB, zProven, threshold, lower);
     let refuted = -1;
     if (options.refutedModelId !== undefined) for (let i = 0; i < n; i++) if (candidates[i].modelId === options.refutedModelId) refuted = i;
     const replaced =
-      standInsPossible ? replaceAnchor(order, candidates, eligibleNow, posteriorA, posteriorB, lower, routeA, routeB, threshold, zProven, refuted, means) : undefined;
+      standInsPossible ? replaceAnchor(order, candidates, eligibleNow, posteriorA, posteriorB, routeA, routeB, threshold, zProven, refuted, means, provenHome) : undefined;
     standIn = replaced !== undefined;
     // Margin in units of the lower quantile's distance from the mean (z standard deviations).
     const margin = policy.outrightMargin ?? (cheaperShare !== undefined ? EXPLORE_CHEAPER_OUTRIGHT_MARGIN : undefined);
@@ -414,7 +439,9 @@ export function decide(
     if (replaced !== undefined) order = replaced;
     else {
       const guaranteed =
-        cheaperShare === undefined ? undefined : guaranteedExploration(candidates, eligibleNow, means, lower, posteriorA, posteriorB, evidenceOf, threshold, cheaperShare, random);
+        cheaperShare === undefined
+          ? undefined
+          : guaranteedExploration(candidates, eligibleNow, means, lower, posteriorA, posteriorB, evidenceOf, threshold, cheaperShare, random, eligibleHome);
       if (guaranteed !== undefined && guaranteed.explored >= 0) {
         const k = order.indexOf(guaranteed.explored);
         if (k > 0) order = moveToFront(order, k);
@@ -651,18 +678,15 @@ function replaceAnchor(
   eligible: Uint8Array,
   posteriorA: ArrayLike<number>,
   posteriorB: ArrayLike<number>,
-  lower: ArrayLike<number>,
   routeA: ArrayLike<number>,
   routeB: ArrayLike<number>,
   threshold: number,
   z: number,
   refuted: number,
   means: ArrayLike<number>,
+  /** The context's cheapest proven model, eligible or not (lower quantile clears `threshold`; the first of the cheapest), -1 for none: decide finds it with the lower quantiles. */
+  home: number,
 ): number[] | undefined {
-  let home = -1;
-  for (let i = 0; i < candidates.length; i++) {
-    if (lower[i] >= threshold && (home < 0 || candidates[i].expectedCostUsd < candidates[home].expectedCostUsd)) home = i;
-  }
   const down = home >= 0 && eligible[home] !== 1;
   const reanchor = !down && refuted >= 0 && means[refuted] < threshold;
   if (!down && !reanchor) return undefined;
@@ -692,6 +716,10 @@ class DecideScratch {
   readonly evidenceOf: Float64Array;
   /** `EXPLAINED_COLUMNS` numbers per candidate, copied into the decision (a plain array of doubles: one allocation, no boxing). */
   readonly explained: number[];
+  /** The eligible candidates' indices, in order (its length: how many). */
+  readonly eligibleIdx: number[] = [];
+  /** The order served in (rankOrder's, then moved in place by the rules after it). */
+  readonly order: number[] = [];
   constructor(readonly size: number) {
     this.untried = new Uint8Array(size);
     this.posteriorA = new Float64Array(size);
