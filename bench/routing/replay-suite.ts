@@ -1,9 +1,41 @@
 import type { Random } from '../../libs/core/src';
-import { FEATURE_NAMES, WORD_MODEL, type Observation, type RoutePolicy } from '../../libs/router/src';
+import { FEATURE_NAMES, REFUTED_MARKER_SCORES, WORD_MODEL, type DriftDetectorOptions, type Observation, type RoutePolicy } from '../../libs/router/src';
 import { ProgressBar } from './progress';
 import { loadGsm8k, loadMmlu, loadMtBench, STRONG, WEAK } from './routellm-data';
 import { prepare, sweep, type KnobRouterFactory, type PreparedDataset, type ReplaySummary } from './routellm-replay';
 import { cheapExploreFromEnv, FixedRouter, HierarchicalRouter, LinearThompsonRouter, LogisticThompsonRouter, RandomRouter, ThompsonRouter, type BenchRouter, type RouteRequest } from './routers';
+
+/**
+ * Round 33 (bench only): what a gateway route adds to the replay's contexts-learner rows by default or by
+ * option, read from the environment. REPLAY_SAFE_CONFIDENCE: `floor_confidence` (safe exploration);
+ * REPLAY_EXPLORE_CHEAPER_SHARE: `explore_cheaper_share` (needs the confidence, as the route config does);
+ * REPLAY_DRIFT=1: the drift detector at the library's defaults, as the gateway's worker always runs it
+ * (with the confidence, the refuted-anchor marker too). Unset: nothing added, the rows as before.
+ */
+export interface ReplayRouteOptions {
+  safe: Partial<RoutePolicy>;
+  drift?: DriftDetectorOptions;
+  refutedFor: number;
+}
+
+export function replayRouteOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ReplayRouteOptions {
+  const confidence = env.REPLAY_SAFE_CONFIDENCE ? Number(env.REPLAY_SAFE_CONFIDENCE) : undefined;
+  const share = env.REPLAY_EXPLORE_CHEAPER_SHARE ? Number(env.REPLAY_EXPLORE_CHEAPER_SHARE) : undefined;
+  if (confidence !== undefined && !(confidence > 0.5 && confidence < 1)) throw new Error(`REPLAY_SAFE_CONFIDENCE: ${env.REPLAY_SAFE_CONFIDENCE} (0.5 < x < 1)`);
+  if (share !== undefined && confidence === undefined) throw new Error('REPLAY_EXPLORE_CHEAPER_SHARE needs REPLAY_SAFE_CONFIDENCE');
+  const drift = env.REPLAY_DRIFT === '1';
+  return {
+    safe: { ...(confidence !== undefined ? { floorConfidence: confidence } : {}), ...(share !== undefined ? { exploreCheaperShare: share } : {}) },
+    ...(drift ? { drift: {} } : {}),
+    refutedFor: drift && confidence !== undefined ? REFUTED_MARKER_SCORES : 0,
+  };
+}
+
+const ROUTE = replayRouteOptionsFromEnv();
+
+/** A contexts-learner row's router with what the environment adds (ROUTE). */
+const contextual = (name: string, policy: RoutePolicy, discount: number, random: Random) =>
+  new HierarchicalRouter(name, { ...policy, ...ROUTE.safe }, discount, random, discount, ROUTE.drift, ROUTE.refutedFor);
 
 /** Settings tuned on MMLU only; GSM8K and MT-Bench are replayed with exactly these. */
 export const REPLAY_TUNING = {
@@ -65,7 +97,7 @@ export function replayRouters(): ReplayRouterSpec[] {
     {
       name: 'contextual thompson (hierarchical)',
       knobs: t.relativeFloors,
-      factory: (k, random) => new HierarchicalRouter('contextual', policyFor(k), t.discount, random),
+      factory: (k, random) => contextual('contextual', policyFor(k), t.discount, random),
     },
     {
       name: 'contextual thompson + mixture floor',
@@ -81,7 +113,7 @@ export function replayRouters(): ReplayRouterSpec[] {
       name: 'contextual thompson, cost-weighted',
       knobs: t.costWeights,
       factory: (k, random, d) =>
-        new HierarchicalRouter('contextual-cost', { ...policyFor(0), relativeFloor: undefined, costWeight: k / d.strongCost }, t.discount, random),
+        contextual('contextual-cost', { ...policyFor(0), relativeFloor: undefined, costWeight: k / d.strongCost }, t.discount, random),
     },
     {
       name: 'hashed logistic thompson, cost-weighted',
@@ -115,7 +147,7 @@ export function replayRouters(): ReplayRouterSpec[] {
     {
       name: 'contextual thompson, per-call cost',
       knobs: t.callWeights,
-      factory: (k, random) => new PerCallCost(new HierarchicalRouter('contextual-call', { ...policyFor(0), relativeFloor: undefined, costWeight: k }, t.discount, random)),
+      factory: (k, random) => new PerCallCost(contextual('contextual-call', { ...policyFor(0), relativeFloor: undefined, costWeight: k }, t.discount, random)),
     },
     {
       name: 'hashed logistic thompson, per-call cost',
