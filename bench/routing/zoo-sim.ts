@@ -38,7 +38,8 @@ export const ZOO_FLOOR = 0.57;
  * the regime's floor (ZOO_REGIME_FLOOR, default 0.8), its best quality (gpt-4 on general, 0.78) on 0.99
  * (at floor 0.8 the zoo's 0.31-0.78 become 0.57-0.99; the cheap models that clear the floor pass 0.85-0.87).
  * The routers' price priors are then the gateway's (zoo-suite.ts, `pricePriors`: 0.5 for the cheapest,
- * 0.8 for the dearest by log price) instead of the zoo's `priorFromPrice`. Unset: the zoo as before.
+ * 0.8 for the dearest by log price) instead of the zoo's `priorFromPrice`. With ZOO_REGIME_VIABLE=1 the
+ * models that clear the floor in no class are left out (below). Unset: the zoo as before.
  */
 export const GATEWAY_REGIME = process.env.ZOO_REGIME === 'gateway' ? { floor: Number(process.env.ZOO_REGIME_FLOOR ?? 0.8), top: 0.99 } : undefined;
 
@@ -205,6 +206,13 @@ export function buildScenario(zoo: Zoo, name: ScenarioName, withChange = true): 
     for (const arm of arms) {
       const raw = arm.quality;
       arm.quality = (c, i) => gatewayRegimeQuality(raw(c, i), best, GATEWAY_REGIME);
+    }
+    // ZOO_REGIME_VIABLE=1: the route lists only models that clear the floor in some class (mistral-7b and
+    // mixtral-8x7b leave), so the cheap models that do clear get the lowest price priors, as the
+    // gateway's learning run's `cheap` does (its 0.5).
+    if (process.env.ZOO_REGIME_VIABLE === '1') {
+      const viable = arms.filter((a) => Object.keys(SIM.taskMix).some((c) => a.quality(c, a.availableFrom) >= GATEWAY_REGIME.floor));
+      arms.splice(0, arms.length, ...viable);
     }
   }
   return setup;
