@@ -88,6 +88,11 @@ export function guaranteedExploration(
   /** `RoutePolicy.exploreCheaperShare`: at most this share of requests per model. */
   share: number,
   random: Random,
+  /**
+   * `RoutePolicy.refuteOnEarnedEvidence`: the refutation reads this posterior (the model's own
+   * observations on the neutral prior) instead, and not at all for a model with less than `minEvidence`.
+   */
+  earned?: { a: ArrayLike<number>; b: ArrayLike<number>; evidence: ArrayLike<number>; minEvidence: number },
 ): GuaranteedExploration {
   const n = candidates.length;
   let home = -1;
@@ -103,7 +108,9 @@ export function guaranteedExploration(
     eligible[i] === 1 &&
     lower[i] < threshold &&
     candidates[i].expectedCostUsd < maxCost &&
-    lowerQuantile(posteriorA[i], posteriorB[i], -guaranteedRefuteZ(evidence[i])) >= threshold;
+    (earned === undefined
+      ? lowerQuantile(posteriorA[i], posteriorB[i], -guaranteedRefuteZ(evidence[i])) >= threshold
+      : earned.evidence[i] < earned.minEvidence || lowerQuantile(earned.a[i], earned.b[i], -guaranteedRefuteZ(evidence[i])) >= threshold);
   let k = 0;
   for (let i = 0; i < n; i++) if (explorable(i)) k++;
   if (k === 0) return NOTHING_GUARANTEED;
