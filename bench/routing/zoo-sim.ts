@@ -27,11 +27,33 @@ export type ScenarioName =
   | 'noisy_feedback'
   | 'noisy_feedback_hard';
 
+/** The zoo's quality floor (SIM.qualityFloor unless ZOO_REGIME=gateway). */
+export const ZOO_FLOOR = 0.57;
+
+/**
+ * ZOO_REGIME=gateway (round 34): the zoo at the gateway's usual regime, high floors and high pass rates.
+ * Every true quality q becomes floor + (q - ZOO_FLOOR) x (top - floor) / (zoo's best - ZOO_FLOOR), an
+ * affine map that keeps the qualities' order, which models clear the floor in which class (so the
+ * clairvoyant's choices and each scenario's meaning) and the prices: the zoo's floor (0.57) lands on
+ * the regime's floor (ZOO_REGIME_FLOOR, default 0.8), its best quality (gpt-4 on general, 0.78) on 0.99
+ * (at floor 0.8 the zoo's 0.31-0.78 become 0.57-0.99; the cheap models that clear the floor pass 0.85-0.87).
+ * The routers' price priors are then the gateway's (zoo-suite.ts, `pricePriors`: 0.5 for the cheapest,
+ * 0.8 for the dearest by log price) instead of the zoo's `priorFromPrice`. With ZOO_REGIME_VIABLE=1 the
+ * models that clear the floor in no class are left out (below). Unset: the zoo as before.
+ */
+export const GATEWAY_REGIME = process.env.ZOO_REGIME === 'gateway' ? { floor: Number(process.env.ZOO_REGIME_FLOOR ?? 0.8), top: 0.99 } : undefined;
+
+/** `q` mapped into the gateway regime (see GATEWAY_REGIME), `best` the zoo's best quality. */
+export function gatewayRegimeQuality(q: number, best: number, regime: { floor: number; top: number }): number {
+  const mapped = regime.floor + ((q - ZOO_FLOOR) * (regime.top - regime.floor)) / (best - ZOO_FLOOR);
+  return Math.min(1, Math.max(0, mapped));
+}
+
 /** Simulation settings shared by every scenario; see docs/benchmarks.md for why these values. */
 export const SIM = {
   requests: 40_000,
   changeAt: 20_000,
-  qualityFloor: 0.57,
+  qualityFloor: GATEWAY_REGIME?.floor ?? ZOO_FLOOR,
   taskMix: { math: 0.25, code: 0.25, general: 0.5 } as Record<string, number>,
   window: 1_000,
   adaptWindow: 500,
@@ -178,6 +200,21 @@ export function buildScenario(zoo: Zoo, name: ScenarioName, withChange = true): 
       Object.assign(setup, { noise: 0.2, delay: 5_000, unscoredShare: 0.5, ...hardVariant() });
       break;
   }
+  if (GATEWAY_REGIME) {
+    // After the scenario's own changes, so a drop of 0.15 is mapped as the qualities are.
+    const best = Math.max(...zoo.arms.flatMap((a) => Object.values(a.quality)));
+    for (const arm of arms) {
+      const raw = arm.quality;
+      arm.quality = (c, i) => gatewayRegimeQuality(raw(c, i), best, GATEWAY_REGIME);
+    }
+    // ZOO_REGIME_VIABLE=1: the route lists only models that clear the floor in some class (mistral-7b and
+    // mixtral-8x7b leave), so the cheap models that do clear get the lowest price priors, as the
+    // gateway's learning run's `cheap` does (its 0.5).
+    if (process.env.ZOO_REGIME_VIABLE === '1') {
+      const viable = arms.filter((a) => Object.keys(SIM.taskMix).some((c) => a.quality(c, a.availableFrom) >= GATEWAY_REGIME.floor));
+      arms.splice(0, arms.length, ...viable);
+    }
+  }
   return setup;
 }
 
@@ -270,6 +307,8 @@ export interface SimRun {
   decisionNs: number[];
   spend: number;
   budgetUsd?: number;
+  /** Index into the setup's arms of the model that served each request, -1 where none did. */
+  served: Int8Array;
 }
 
 /**
@@ -323,6 +362,7 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
   const n = SIM.requests;
   const cost = new Float64Array(n);
   const trueQuality = new Float64Array(n);
+  const served = new Int8Array(n).fill(-1);
   const decisionNs: number[] = [];
   const pending: { due: number; contextKey: string; vector: Float64Array; hashed: Int32Array; obs: Observation }[] = [];
   let pendingHead = 0;
@@ -392,6 +432,7 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
       const price = arm.price(i);
       cost[i] = price;
       trueQuality[i] = q;
+      served[i] = setup.arms.indexOf(arm);
       spend += price;
       let reward = u(0) < q ? 1 : 0;
       if (u(1) < setup.noise) reward = 1 - reward;
@@ -405,7 +446,7 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
     recentlySent += sentForScoring - sentRing[slot];
     sentRing[slot] = sentForScoring;
   }
-  return { taskClass: draws.taskClass, cost, trueQuality, decisionNs, spend, budgetUsd: options.budgetUsd };
+  return { taskClass: draws.taskClass, cost, trueQuality, decisionNs, spend, budgetUsd: options.budgetUsd, served };
 }
 
 /** The floor the router must aim at to get the true floor under symmetric validator noise `noise`. */

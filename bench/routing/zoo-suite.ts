@@ -4,7 +4,8 @@ import { defaultContextPriorStrength, FEATURE_NAMES, REFUTED_MARKER_SCORES, type
 import { quantile, requestsToAdapt, requestsToAdaptVsBefore, requestsToAdaptVsTwin } from './metrics';
 import { ProgressBar } from './progress';
 import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, RandomRouter, ThompsonRouter, WordLearnerRouter, type BenchRouter } from './routers';
-import { buildScenario, classWindowQualities, observedFloor, SCORE_DELAY_GATE, SIM, simClock, simulate, type ScenarioName, type ScenarioSetup, type SimOptions, type SimRun, type Zoo } from './zoo-sim';
+import { pricePriors } from '../../libs/config/src/price-prior';
+import { buildScenario, classWindowQualities, GATEWAY_REGIME, observedFloor, SCORE_DELAY_GATE, SIM, simClock, simulate, type ScenarioName, type ScenarioSetup, type SimOptions, type SimRun, type Zoo } from './zoo-sim';
 
 export const SCENARIOS: ScenarioName[] = [
   'stationary',
@@ -33,6 +34,8 @@ export const ZOO_TUNING = {
     ...(process.env.ZOO_OUTRIGHT_MARGIN ? { outrightMargin: Number(process.env.ZOO_OUTRIGHT_MARGIN) } : {}),
     /** `RoutePolicy.exploreCheaperShare` (round 21b); unset by default. */
     ...(process.env.ZOO_EXPLORE_CHEAPER_SHARE ? { exploreCheaperShare: Number(process.env.ZOO_EXPLORE_CHEAPER_SHARE) } : {}),
+    /** `RoutePolicy.refuteOnEarnedEvidence` (round 34); unset by default. */
+    ...(process.env.ZOO_REFUTE_EARNED === '1' ? { refuteOnEarnedEvidence: true } : {}),
   } as Partial<RoutePolicy>,
   /** A mixture under the floor (`RoutePolicy.mixtureConfidence`), on top of safe exploration. */
   mixture: { mixtureConfidence: Number(process.env.ZOO_MIXTURE_CONFIDENCE ?? 0.99), mixtureExploreShare: Number(process.env.ZOO_MIXTURE_EXPLORE ?? 0.2) },
@@ -60,6 +63,17 @@ const NULL_SEED_OFFSET = 1_000_003;
 export function priorFromPrice(usdPerQuery: number): number {
   const tier = Math.log10(usdPerQuery / 0.00005);
   return Math.min(0.75, Math.max(0.35, 0.45 + 0.1 * tier));
+}
+
+/**
+ * The routers' cold-start priors: the zoo's `priorFromPrice`, or with ZOO_REGIME=gateway the gateway's
+ * price priors over the scenario's models (libs/config `pricePriors`, prices per query read as per 1M:
+ * the log scale does not depend on the unit).
+ */
+function priorOptions(setup: ScenarioSetup): SimOptions {
+  if (!GATEWAY_REGIME) return { priorQuality: (a) => priorFromPrice(a.price(0)) };
+  const priors = pricePriors(setup.arms.map((a) => ({ id: a.model, inputPer1M: a.price(0) * 1e6, outputPer1M: a.price(0) * 1e6 })));
+  return { priorQuality: (a) => priors?.[a.model] };
 }
 
 interface ZooRouterSpec {
@@ -117,7 +131,7 @@ const nullSwitch: { at?: number } = {};
 
 function zooRouters(): ZooRouterSpec[] {
   const t = ZOO_TUNING;
-  const prior = { priorQuality: (a: { price: (i: number) => number }) => priorFromPrice(a.price(0)) };
+  const prior = priorOptions;
   return [
     { name: 'clairvoyant', learning: false, make: () => 'clairvoyant' },
     { name: 'always-strong (gpt-4)', learning: false, make: () => new FixedRouter('always-strong', (cs) => (cs.some((c) => c.modelId === 'gpt-4-1106') ? 'gpt-4-1106' : cs[0].modelId)) },
@@ -132,44 +146,44 @@ function zooRouters(): ZooRouterSpec[] {
       name: 'contextual thompson',
       learning: true,
       make: (s, seed) => new HierarchicalRouter('contextual', contextualPolicy(s, false), t.discount, routerRandom(seed), t.contextDiscount),
-      options: () => prior,
+      options: prior,
     },
     {
       name: 'contextual thompson + drift detector',
       learning: true,
       make: (s, seed) =>
         new HierarchicalRouter('contextual+drift', contextualPolicy(s, false), t.discount, routerRandom(seed), t.contextDiscount, ZOO_TUNING.drift),
-      options: () => prior,
+      options: prior,
     },
     {
       name: 'word learner (learner: hashed_words)',
       learning: true,
       make: (s, seed) => new WordLearnerRouter('words', contextualPolicy(s, false), routerRandom(seed), t.discount),
-      options: () => prior,
+      options: prior,
     },
     {
       name: 'word learner + safe exploration',
       learning: true,
       make: (s, seed) => new WordLearnerRouter('words+safe', contextualPolicy(s, false, true), routerRandom(seed), t.discount),
-      options: () => prior,
+      options: prior,
     },
     {
       name: 'contextual thompson + safe exploration',
       learning: true,
       make: (s, seed) => new HierarchicalRouter('contextual+safe', contextualPolicy(s, false, true), t.discount, routerRandom(seed), t.contextDiscount),
-      options: () => prior,
+      options: prior,
     },
     {
       name: 'contextual thompson + mixture floor',
       learning: true,
       make: (s, seed) => new HierarchicalRouter('contextual+mixture', contextualPolicy(s, false, true, true), t.discount, routerRandom(seed), t.contextDiscount),
-      options: () => prior,
+      options: prior,
     },
     {
       name: 'contextual thompson + safe exploration + drift detector',
       learning: true,
       make: gatedSafeDrift,
-      options: () => prior,
+      options: prior,
     },
     {
       name: 'linear thompson (features)',
@@ -188,14 +202,14 @@ function zooRouters(): ZooRouterSpec[] {
       learning: true,
       paced: true,
       make: (s, seed) => new HierarchicalRouter('contextual+safe+budget', contextualPolicy(s, true, true), t.discount, routerRandom(seed), t.contextDiscount),
-      options: () => prior,
+      options: prior,
     },
     {
       name: 'contextual thompson + budget pacing',
       learning: true,
       paced: true,
       make: (s, seed) => new HierarchicalRouter('contextual+budget', contextualPolicy(s, true), t.discount, routerRandom(seed), t.contextDiscount),
-      options: () => prior,
+      options: prior,
     },
   ];
 }
@@ -215,6 +229,15 @@ export interface ZooRow {
   budgetError: number | undefined;
   p50us: number | undefined;
   p99us: number | undefined;
+  /**
+   * Per task class (SIM.taskMix's order), its cheap model (the cheapest that truly clears the floor in
+   * the class at request 0, the clairvoyant's choice): the first request of the class it served
+   * (SIM.requests when it never did), and its share of the class's requests from 5,000 on.
+   */
+  cheapFirstServed: number[];
+  cheapShare: number[];
+  /** Task classes (summed over seeds in a mean) whose cheap model never served. */
+  cheapNever: number;
 }
 
 export function runZooSuite(zooPath: string, seeds: number[]): ZooRow[] {
@@ -327,7 +350,33 @@ function measure(scenario: string, spec: ZooRouterSpec, setup: ScenarioSetup, ru
     budgetError: run.budgetUsd === undefined ? undefined : run.spend / run.budgetUsd - 1,
     p50us: timed ? quantile(sortedNs, 0.5) / 1000 : undefined,
     p99us: timed ? quantile(sortedNs, 0.99) / 1000 : undefined,
+    ...cheapService(setup, run),
   };
+}
+
+/** `ZooRow.cheapFirstServed`, `cheapShare` and `cheapNever` of one run. */
+export function cheapService(setup: ScenarioSetup, run: Pick<SimRun, 'taskClass' | 'served'>, floor = SIM.qualityFloor): Pick<ZooRow, 'cheapFirstServed' | 'cheapShare' | 'cheapNever'> {
+  const n = run.taskClass.length;
+  const first: number[] = [];
+  const share: number[] = [];
+  for (const c of Object.keys(SIM.taskMix)) {
+    const clearing = setup.arms.filter((a) => a.availableFrom === 0 && a.quality(c, 0) >= floor).sort((x, y) => x.price(0) - y.price(0));
+    const cheap = clearing.length > 0 ? setup.arms.indexOf(clearing[0]) : -1;
+    let at = n;
+    let mine = 0;
+    let all = 0;
+    for (let i = 0; i < n; i++) {
+      if (run.taskClass[i] !== c) continue;
+      if (run.served[i] === cheap && at === n) at = i;
+      if (i >= 5_000) {
+        all++;
+        if (run.served[i] === cheap) mine++;
+      }
+    }
+    first.push(at);
+    share.push(all > 0 ? mine / all : 0);
+  }
+  return { cheapFirstServed: first, cheapShare: share, cheapNever: first.filter((x) => x >= n).length };
 }
 
 function lowestClassQuality(run: SimRun, classes: string[], from: number, to: number): number {
@@ -345,7 +394,7 @@ function lowestClassQuality(run: SimRun, classes: string[], from: number, to: nu
   return lowest;
 }
 
-function average(rows: ZooRow[]): ZooRow {
+export function average(rows: ZooRow[]): ZooRow {
   const mean = (f: (r: ZooRow) => number | undefined) => {
     const xs = rows.map(f).filter((x): x is number => x !== undefined);
     return xs.length === 0 ? undefined : xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -362,5 +411,8 @@ function average(rows: ZooRow[]): ZooRow {
     budgetError: mean((r) => r.budgetError),
     p50us: mean((r) => r.p50us),
     p99us: mean((r) => r.p99us),
+    cheapFirstServed: rows[0].cheapFirstServed.map((_, k) => mean((r) => r.cheapFirstServed[k]) ?? NaN),
+    cheapShare: rows[0].cheapShare.map((_, k) => mean((r) => r.cheapShare[k]) ?? NaN),
+    cheapNever: rows.reduce((a, r) => a + r.cheapNever, 0),
   };
 }

@@ -11,7 +11,7 @@ import {
 } from './guaranteed-exploration';
 import { lowerQuantile, normalQuantile } from './safe-exploration';
 import { arm, cheapAndStrong, toMap } from './spec-fixtures';
-import { decide, type RoutePolicy } from './thompson-policy';
+import { decide, type Candidate, type RoutePolicy } from './thompson-policy';
 
 const threshold = 0.8;
 const z = normalQuantile(0.8);
@@ -144,6 +144,25 @@ describe('guaranteedExploration', () => {
     expect(run(s, 0.5, fixed(1 - 1e-9)).explored).toBe(2);
   });
 
+  it('with earned evidence (refuteOnEarnedEvidence): refutes on that posterior, and never below its minimum evidence', () => {
+    // A price prior of 0.5 behind 4 pseudo-observations: upper quantile at z 1 about 0.72, refuted as it stands.
+    const priced = { a: 2, b: 2, cost: 0.1 };
+    expect(lowerQuantile(priced.a, priced.b, -GUARANTEED_REFUTE_Z)).toBeLessThan(threshold);
+    const s = setup([home, priced]);
+    const earned = (a: number, b: number, evidence: number) => ({ a: [900, a], b: [100, b], evidence: [1000, evidence], minEvidence: 4 });
+    const withEarned = (e: ReturnType<typeof earned>) =>
+      guaranteedExploration(s.candidates, s.eligible, s.means, s.lower, s.posteriorA, s.posteriorB, s.evidence, threshold, 0.3, fixed(0), undefined, e);
+    expect(run(s, 0.3, fixed(0)).explored).toBe(-1);
+    // No observations of its own: not refuted, though even the neutral Beta(1, 1) has its upper quantile under 0.8.
+    expect(lowerQuantile(1, 1, -GUARANTEED_REFUTE_Z)).toBeLessThan(threshold);
+    expect(withEarned(earned(1, 1, 0)).explored).toBe(1);
+    expect(withEarned(earned(2, 3, 3)).explored).toBe(1);
+    // Enough evidence of its own: refuted when it says so (2 of 5), kept when it does not (5 of 5).
+    expect(withEarned(earned(3, 4, 5)).explored).toBe(-1);
+    expect(lowerQuantile(6, 1, -GUARANTEED_REFUTE_Z)).toBeGreaterThan(threshold);
+    expect(withEarned(earned(6, 1, 5)).explored).toBe(1);
+  });
+
   it('leaves the ordinary funded exploration what the guaranteed shares did not spend', () => {
     const s = setup([home, cheap]);
     const surplus = s.means[0] - threshold;
@@ -212,6 +231,29 @@ describe('decide with exploreCheaperShare', () => {
     expect(withShare).toBeLessThan(bySurplus + 0.02);
     // In expectation the mix still reaches the threshold even if cheap were as bad as its quantile at GUARANTEED_FUND_Z.
     expect(withShare * lowerQuantile(7, 3, GUARANTEED_FUND_Z) + (1 - withShare) * mean).toBeGreaterThan(threshold - 0.005);
+  });
+
+  it("with refuteOnEarnedEvidence, serves a cheap model its price prior refutes before its first score (round 34)", () => {
+    // The gateway's learning run: floor 0.8, strong proven on 100 successes, cheap untried with the price prior 0.5.
+    const priced: Candidate[] = [
+      { ...cheapAndStrong[0], priorQuality: 0.5 },
+      { ...cheapAndStrong[1], priorQuality: 0.8 },
+    ];
+    const proven = toMap([arm('strong', 100, 0)]);
+    const policy: RoutePolicy = { ...safe, exploreCheaperShare: 0.3 };
+    const share = (p: RoutePolicy) => {
+      const random = seededRandom(3);
+      let k = 0;
+      for (let i = 0; i < 2000; i++) if (decide(priced, proven, p, random).modelId === 'cheap') k++;
+      return k / 2000;
+    };
+    // Refuted: only the funded exploration's rare draws over 0.8 reach it. Not refuted: the guaranteed share (0.3) binds.
+    expect(share(policy)).toBeLessThan(0.05);
+    expect(share({ ...policy, refuteOnEarnedEvidence: true })).toBeGreaterThan(0.27);
+    // Without exploreCheaperShare the field changes nothing, draw for draw.
+    const r1 = seededRandom(4);
+    const r2 = seededRandom(4);
+    for (let i = 0; i < 300; i++) expect(decide(priced, proven, safe, r1)).toEqual(decide(priced, proven, { ...safe, refuteOnEarnedEvidence: true }, r2));
   });
 
   it('takes an outright margin of 0.5 unless one is set', () => {

@@ -93,6 +93,11 @@ export function guaranteedExploration(
    * finds it in its pass over the lower quantiles; routing round 32), -1 for none; undefined: found here.
    */
   knownHome?: number,
+  /**
+   * `RoutePolicy.refuteOnEarnedEvidence`: the refutation reads this posterior (the model's own
+   * observations on the neutral prior) instead, and not at all for a model with less than `minEvidence`.
+   */
+  earned?: { a: ArrayLike<number>; b: ArrayLike<number>; evidence: ArrayLike<number>; minEvidence: number },
 ): GuaranteedExploration {
   const n = candidates.length;
   const home = knownHome ?? cheapestEligibleProven(candidates, eligible, lower, threshold);
@@ -111,7 +116,9 @@ export function guaranteedExploration(
       eligible[i] === 1 &&
       lower[i] < threshold &&
       candidates[i].expectedCostUsd < maxCost &&
-      lowerQuantile(posteriorA[i], posteriorB[i], -guaranteedRefuteZ(evidence[i])) >= threshold
+      (earned === undefined
+        ? lowerQuantile(posteriorA[i], posteriorB[i], -guaranteedRefuteZ(evidence[i])) >= threshold
+        : earned.evidence[i] < earned.minEvidence || lowerQuantile(earned.a[i], earned.b[i], -guaranteedRefuteZ(evidence[i])) >= threshold)
     )
       explorable[k++] = i;
   }

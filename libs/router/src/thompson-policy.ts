@@ -116,6 +116,15 @@ export interface RoutePolicy {
    * decisions and random draws).
    */
   exploreCheaperShare?: number;
+  /**
+   * With `exploreCheaperShare`: the guaranteed share refutes a model only on the evidence it earned, its
+   * route's and context's observations on the route's neutral prior (`priorSuccesses`, `priorFailures`)
+   * instead of its `Candidate.priorQuality`, and never while that evidence is less than the prior's
+   * pseudo-observations (`priorQualityWeight`): a price prior under a high floor no longer refutes a
+   * model before its first score (docs/benchmarks.md, routing round 34). Unset: off (the same decisions
+   * and random draws).
+   */
+  refuteOnEarnedEvidence?: boolean;
 }
 
 export type DecisionReason = 'exploit' | 'explore' | 'constraint' | 'only_candidate';
@@ -263,7 +272,9 @@ export function decide(
   // keeps them): no arrays allocated per decision. The explanation (`Decision.beliefs`, an object per
   // model) is built from a copy of its numbers when it is first read (`LazyDecision`).
   if (scratch.size < n) scratch = new DecideScratch(Math.max(n, 2 * scratch.size));
-  const { untried, posteriorA, posteriorB, routeA, routeB, means, sampledQuality, lower, eligibleNow, evidenceOf } = scratch;
+  const { untried, posteriorA, posteriorB, routeA, routeB, means, sampledQuality, lower, eligibleNow, evidenceOf, earnedA, earnedB, earnedEvidence } = scratch;
+  /** `RoutePolicy.refuteOnEarnedEvidence` in effect: each candidate's earned posterior and evidence are filled. */
+  const earned = policy.refuteOnEarnedEvidence === true && policy.exploreCheaperShare !== undefined && policy.floorConfidence !== undefined;
   const explained = scratch.explained;
   /** Each candidate's `excludedBecause`, copied for the explanation; made only when one has a reason. */
   let exclusions: (string | undefined)[] | undefined;
@@ -308,9 +319,9 @@ export function decide(
     routeA[i] = a;
     routeB[i] = b;
     let contextEvidence: number | undefined;
+    let contextSuccesses = 0;
+    let contextFailures = 0;
     if (contextArms) {
-      let contextSuccesses: number;
-      let contextFailures: number;
       if (contextCounts !== undefined) {
         contextSuccesses = contextCounts[2 * i];
         contextFailures = contextCounts[2 * i + 1];
@@ -326,6 +337,23 @@ export function decide(
       // armWeight of the arm, 0 + 0 without one.
       contextEvidence = contextSuccesses + contextFailures;
       evidence = contextEvidence;
+    }
+    if (earned) {
+      // The same posterior on the route's neutral prior: what the model's observations alone say.
+      const s = byColumns ? columnS[i] : successesOf(routeArm);
+      const f = byColumns ? columnF[i] : failuresOf(routeArm);
+      let ea = policy.priorSuccesses + s;
+      let eb = policy.priorFailures + f;
+      if (contextArms) {
+        const strength = Math.min(policy.contextPriorStrength ?? defaultContextPriorStrength(policy.floorConfidence), ea + eb);
+        const m = ea / (ea + eb);
+        ea = strength * m + contextSuccesses;
+        eb = strength * (1 - m) + contextFailures;
+      }
+      earnedA[i] = ea;
+      earnedB[i] = eb;
+      // The route's observations include the context's.
+      earnedEvidence[i] = byColumns ? s + f : routeArm ? armWeight(routeArm) : 0;
     }
     // Too slow when a faster model is eligible: excluded for latency (`LATENCY_EXCLUSION`).
     const tooSlow = c.eligible && fastEnoughExists && (c.expectedTtftMs ?? 0) > (policy.maxTtftMs ?? Infinity);
@@ -441,7 +469,20 @@ export function decide(
       const guaranteed =
         cheaperShare === undefined
           ? undefined
-          : guaranteedExploration(candidates, eligibleNow, means, lower, posteriorA, posteriorB, evidenceOf, threshold, cheaperShare, random, eligibleHome);
+          : guaranteedExploration(
+              candidates,
+              eligibleNow,
+              means,
+              lower,
+              posteriorA,
+              posteriorB,
+              evidenceOf,
+              threshold,
+              cheaperShare,
+              random,
+              eligibleHome,
+              earned ? { a: earnedA, b: earnedB, evidence: earnedEvidence, minEvidence: policy.priorQualityWeight ?? DEFAULT_PRIOR_QUALITY_WEIGHT } : undefined,
+            );
       if (guaranteed !== undefined && guaranteed.explored >= 0) {
         const k = order.indexOf(guaranteed.explored);
         if (k > 0) order = moveToFront(order, k);
@@ -714,6 +755,10 @@ class DecideScratch {
   readonly lower: Float64Array;
   readonly eligibleNow: Uint8Array;
   readonly evidenceOf: Float64Array;
+  /** `RoutePolicy.refuteOnEarnedEvidence`'s posterior and evidence, filled only with it. */
+  readonly earnedA: Float64Array;
+  readonly earnedB: Float64Array;
+  readonly earnedEvidence: Float64Array;
   /** `EXPLAINED_COLUMNS` numbers per candidate, copied into the decision (a plain array of doubles: one allocation, no boxing). */
   readonly explained: number[];
   /** The eligible candidates' indices, in order (its length: how many). */
@@ -732,6 +777,9 @@ class DecideScratch {
     this.lower = new Float64Array(size);
     this.eligibleNow = new Uint8Array(size);
     this.evidenceOf = new Float64Array(size);
+    this.earnedA = new Float64Array(size);
+    this.earnedB = new Float64Array(size);
+    this.earnedEvidence = new Float64Array(size);
     this.explained = Array.from({ length: EXPLAINED_COLUMNS * size }, () => 0.5);
   }
 }
