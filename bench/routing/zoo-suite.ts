@@ -131,7 +131,6 @@ const nullSwitch: { at?: number } = {};
 
 function zooRouters(): ZooRouterSpec[] {
   const t = ZOO_TUNING;
-  const prior = priorOptions;
   return [
     { name: 'clairvoyant', learning: false, make: () => 'clairvoyant' },
     { name: 'always-strong (gpt-4)', learning: false, make: () => new FixedRouter('always-strong', (cs) => (cs.some((c) => c.modelId === 'gpt-4-1106') ? 'gpt-4-1106' : cs[0].modelId)) },
@@ -146,44 +145,44 @@ function zooRouters(): ZooRouterSpec[] {
       name: 'contextual thompson',
       learning: true,
       make: (s, seed) => new HierarchicalRouter('contextual', contextualPolicy(s, false), t.discount, routerRandom(seed), t.contextDiscount),
-      options: prior,
+      options: priorOptions,
     },
     {
       name: 'contextual thompson + drift detector',
       learning: true,
       make: (s, seed) =>
         new HierarchicalRouter('contextual+drift', contextualPolicy(s, false), t.discount, routerRandom(seed), t.contextDiscount, ZOO_TUNING.drift),
-      options: prior,
+      options: priorOptions,
     },
     {
       name: 'word learner (learner: hashed_words)',
       learning: true,
       make: (s, seed) => new WordLearnerRouter('words', contextualPolicy(s, false), routerRandom(seed), t.discount),
-      options: prior,
+      options: priorOptions,
     },
     {
       name: 'word learner + safe exploration',
       learning: true,
       make: (s, seed) => new WordLearnerRouter('words+safe', contextualPolicy(s, false, true), routerRandom(seed), t.discount),
-      options: prior,
+      options: priorOptions,
     },
     {
       name: 'contextual thompson + safe exploration',
       learning: true,
       make: (s, seed) => new HierarchicalRouter('contextual+safe', contextualPolicy(s, false, true), t.discount, routerRandom(seed), t.contextDiscount),
-      options: prior,
+      options: priorOptions,
     },
     {
       name: 'contextual thompson + mixture floor',
       learning: true,
       make: (s, seed) => new HierarchicalRouter('contextual+mixture', contextualPolicy(s, false, true, true), t.discount, routerRandom(seed), t.contextDiscount),
-      options: prior,
+      options: priorOptions,
     },
     {
       name: 'contextual thompson + safe exploration + drift detector',
       learning: true,
       make: gatedSafeDrift,
-      options: prior,
+      options: priorOptions,
     },
     {
       name: 'linear thompson (features)',
@@ -202,14 +201,14 @@ function zooRouters(): ZooRouterSpec[] {
       learning: true,
       paced: true,
       make: (s, seed) => new HierarchicalRouter('contextual+safe+budget', contextualPolicy(s, true, true), t.discount, routerRandom(seed), t.contextDiscount),
-      options: prior,
+      options: priorOptions,
     },
     {
       name: 'contextual thompson + budget pacing',
       learning: true,
       paced: true,
       make: (s, seed) => new HierarchicalRouter('contextual+budget', contextualPolicy(s, true), t.discount, routerRandom(seed), t.contextDiscount),
-      options: prior,
+      options: priorOptions,
     },
   ];
 }

@@ -291,6 +291,8 @@ export function decide(
   /** The best eligible mean, and the best one reaching the absolute floor (-Infinity: none). */
   let bestMean = 0;
   let bestClearingMean = -Infinity;
+  /** Observations' worth of the route's belief a context starts from (at most the route's own evidence). */
+  const contextPriorStrength = policy.contextPriorStrength ?? defaultContextPriorStrength(policy.floorConfidence);
   for (let i = 0; i < n; i++) {
     const c = candidates[i];
     const routeArm = byColumns ? undefined : byIndex ? byIndex[i] : arms.get(c.modelId);
@@ -304,18 +306,13 @@ export function decide(
       a = policy.priorSuccesses;
       b = policy.priorFailures;
     }
-    let evidence: number;
-    if (byColumns) {
-      const s = columnS[i];
-      const f = columnF[i];
-      a += s;
-      b += f;
-      evidence = s + f;
-    } else {
-      a += successesOf(routeArm);
-      b += failuresOf(routeArm);
-      evidence = routeArm ? armWeight(routeArm) : 0;
-    }
+    // The route's own observations (the context's among them).
+    const routeS = byColumns ? columnS[i] : successesOf(routeArm);
+    const routeF = byColumns ? columnF[i] : failuresOf(routeArm);
+    const routeEvidence = byColumns ? routeS + routeF : routeArm ? armWeight(routeArm) : 0;
+    let evidence = routeEvidence;
+    a += routeS;
+    b += routeF;
     routeA[i] = a;
     routeB[i] = b;
     let contextEvidence: number | undefined;
@@ -330,7 +327,7 @@ export function decide(
         contextSuccesses = successesOf(contextArm);
         contextFailures = failuresOf(contextArm);
       }
-      const strength = Math.min(policy.contextPriorStrength ?? defaultContextPriorStrength(policy.floorConfidence), a + b);
+      const strength = Math.min(contextPriorStrength, a + b);
       const routeMean = a / (a + b);
       a = strength * routeMean + contextSuccesses;
       b = strength * (1 - routeMean) + contextFailures;
@@ -340,20 +337,17 @@ export function decide(
     }
     if (earned) {
       // The same posterior on the route's neutral prior: what the model's observations alone say.
-      const s = byColumns ? columnS[i] : successesOf(routeArm);
-      const f = byColumns ? columnF[i] : failuresOf(routeArm);
-      let ea = policy.priorSuccesses + s;
-      let eb = policy.priorFailures + f;
+      let ea = policy.priorSuccesses + routeS;
+      let eb = policy.priorFailures + routeF;
       if (contextArms) {
-        const strength = Math.min(policy.contextPriorStrength ?? defaultContextPriorStrength(policy.floorConfidence), ea + eb);
+        const strength = Math.min(contextPriorStrength, ea + eb);
         const m = ea / (ea + eb);
         ea = strength * m + contextSuccesses;
         eb = strength * (1 - m) + contextFailures;
       }
       earnedA[i] = ea;
       earnedB[i] = eb;
-      // The route's observations include the context's.
-      earnedEvidence[i] = byColumns ? s + f : routeArm ? armWeight(routeArm) : 0;
+      earnedEvidence[i] = routeEvidence;
     }
     // Too slow when a faster model is eligible: excluded for latency (`LATENCY_EXCLUSION`).
     const tooSlow = c.eligible && fastEnoughExists && (c.expectedTtftMs ?? 0) > (policy.maxTtftMs ?? Infinity);

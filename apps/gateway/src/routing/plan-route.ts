@@ -222,7 +222,8 @@ export function planRoute(input: PlanInput): RoutePlan {
     if (!candidates.some((c) => c.eligible)) throw noEligibleModel(route, candidates, toolTurn);
   }
   const excluded = anyExcluded ? exclusionsOf(candidates) : undefined;
-  const safe = safeExplorationOf(route, observations?.scoresArrivePromptly?.(route.name) === true);
+  // The gate is read only for the routes it decides (`floor_confidence: auto`): no lookup on the others.
+  const safe = safeExplorationOf(route, route.gatedSafeExploration === true && observations?.scoresArrivePromptly?.(route.name) === true);
   // The word learner's beliefs come with their own evidence: a near-zero Beta prior on top.
   const policy = {
     qualityFloor: limits.qualityFloor,
