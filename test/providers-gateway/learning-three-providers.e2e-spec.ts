@@ -43,6 +43,9 @@ routes:
     # under the default cap it went untried for all 300 requests in 3 of 7 runs (session 13): the cap
     # working as meant, not a failure to learn. 0.3 makes it about 3% of requests until it is tried.
     max_untried_share: 0.3
+    # A short memory (about 100 scores per context; the default is 0.9999), so the fixed model wins
+    # its traffic back within the run (docs/routing.md, "Memory and recovery").
+    discount: 0.99
     validators: [{ type: regex, pattern: "^ANSWER: \\\\d+$" }]
 `;
     stack = await startStack({ yaml, queue: 'bullmq', random: seededRandom(7), env: { ANTHROPIC_API_KEY: 'sk-ant-test', GEMINI_API_KEY: 'AIza-test' } });

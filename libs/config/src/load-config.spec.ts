@@ -30,10 +30,18 @@ describe('loadConfig', () => {
     const config = loadConfig({ ROUTER_CONFIG: writeConfig(valid), LOCAL_KEY: 'k', GATEWAY_API_KEYS: 'secret-one, secret-two' });
     expect(config.providers).toEqual([expect.objectContaining({ id: 'local', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k' })]);
     expect(config.models.get('big')).toMatchObject({ providerId: 'local', inputPer1M: 5, outputPer1M: 15 });
-    expect(config.routes.get('support')).toMatchObject({ candidates: ['small', 'big'], qualityFloor: 0.9, discount: 0.99, budgetUsdPerDay: 3, costWeight: 50 });
+    expect(config.routes.get('support')).toMatchObject({ candidates: ['small', 'big'], qualityFloor: 0.9, discount: 0.9999, budgetUsdPerDay: 3, costWeight: 50 });
     expect(config.gatewayKeyHashes).toHaveLength(2);
     expect(config.gatewayKeyHashes.join()).not.toContain('secret');
     expect(config.inlineWorker).toBe(true);
+  });
+
+  it("gives a route without `discount` its learner's default memory, and keeps one that is set", () => {
+    const words = valid.replace('cost_weight: 50', 'cost_weight: 50\n    learner: hashed_words');
+    const set = valid.replace('cost_weight: 50', 'cost_weight: 50\n    discount: 0.995');
+    expect(loadConfig({ ROUTER_CONFIG: writeConfig(valid), LOCAL_KEY: 'k' }).routes.get('support')!.discount).toBe(0.9999);
+    expect(loadConfig({ ROUTER_CONFIG: writeConfig(words), LOCAL_KEY: 'k' }).routes.get('support')!.discount).toBe(0.99);
+    expect(loadConfig({ ROUTER_CONFIG: writeConfig(set), LOCAL_KEY: 'k' }).routes.get('support')!.discount).toBe(0.995);
   });
 
   it('refuses a daily budget past what the budget counters hold (about 9 million USD)', () => {

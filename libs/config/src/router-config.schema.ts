@@ -232,8 +232,11 @@ export const routeConfigSchema = z
     learner: z.enum(['prompt_contexts', 'hashed_words']).default('prompt_contexts'),
     /** Keyed by the request's `metadata.tier` (e.g. `free`, `pro`). */
     tiers: z.record(z.string().min(1).max(64), tierConfigSchema).optional(),
-    /** How fast old evidence fades: each scored response multiplies the route's evidence by this. */
-    discount: z.number().gt(0).max(1).default(0.99),
+    /**
+     * How fast old evidence fades: each scored response multiplies its context's evidence by this.
+     * Unset: `defaultDiscount` of the route's learner (0.9999, or 0.99 with `hashed_words`).
+     */
+    discount: z.number().gt(0).max(1).optional(),
     /**
      * Explicit feedback's share of a request's reward against the validators' (POST /v1/feedback):
      * 0.5 averages the two (a thumbs-down on an answer that passed its checks scores 0.5), 1 makes the
