@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import type OpenAI from 'openai';
 import type { Behavior } from '../../test/fakes/fake-openai.server';
 
@@ -66,8 +67,10 @@ export async function runChaos(client: OpenAI, model: string, requests: number, 
         // An in-band error event after content had been streamed: still an OpenAI-format error.
         outcome.cleanErrors.set('in-band', (outcome.cleanErrors.get('in-band') ?? 0) + 1);
       } else {
-        // The SDK's "Connection error." says nothing of what broke: the socket's error is its cause.
-        const cause = e.cause ? ` (cause: ${e.cause.code ?? ''} ${e.cause.message ?? ''})` : '';
+        // The SDK's "Connection error." says nothing of what broke: the socket's error is its cause, whose
+        // own fields (code, message, a nested cause) are printed whole: the run that failed under load
+        // printed an empty code and message.
+        const cause = e.cause ? ` (cause: ${inspect(e.cause, { depth: 4, breakLength: Infinity })})` : '';
         outcome.unclean.push(`${streamed ? 'stream' : 'response'} ${i}: ${e.name}: ${e.message}${cause}`);
       }
     }
