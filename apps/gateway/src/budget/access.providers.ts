@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import type { GatewayRuntime } from '../runtime';
 import { AdminBudgetsController } from '../admin/admin-budgets.controller';
 import { AdminKeysController } from '../admin/admin-keys.controller';
+import { AdminRoutesController } from '../admin/admin-routes.controller';
 import { AdminTenantsController } from '../admin/admin-tenants.controller';
 import { AccessService } from '../auth/access.service';
 import { AdminKeyGuard } from '../auth/admin-key.guard';
@@ -16,4 +17,4 @@ export function accessProviders(runtime: Pick<GatewayRuntime, 'counters'>): Prov
   return [{ provide: COUNTER_STORE, useValue: runtime.counters }, AccessService, AdminKeyGuard, BudgetService];
 }
 
-export const adminControllers = [AdminTenantsController, AdminKeysController, AdminBudgetsController, BudgetController];
+export const adminControllers = [AdminTenantsController, AdminKeysController, AdminBudgetsController, AdminRoutesController, BudgetController];

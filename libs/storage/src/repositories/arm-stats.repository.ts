@@ -103,6 +103,34 @@ export class ArmStatsRepository {
     return { rows, horizon: next };
   }
 
+  /**
+   * Forgets what the route learned of one model (an operator's "this model was fixed"): its quality
+   * and cost evidence in every context of the route, and at the route level, go to 0, as does its
+   * drift statistic, so the gateway takes it as untried again (its price prior, explored within
+   * `max_untried_share`). Its undiscounted `observations` stay, for the reports. With `untrainedWords`
+   * (routes with `learner: hashed_words`) its word model is replaced by that untrained one. Under the
+   * route's lock, as the worker's updates are, so no score of the route lands half before and half
+   * after; the gateways read the change at their next refresh (each row gets a new txid).
+   */
+  async forgetModel(route: string, modelId: string, untrainedWords?: LogisticArmState): Promise<{ contexts: number; wordModel: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      await lockAll(trx, [`route:${route}`]);
+      const reset = await trx
+        .updateTable('arm_stats')
+        .set({ successes: 0, failures: 0, completion_tokens: 0, cost_usd: 0, drift_statistic: 0, updated_at: sql<Date>`clock_timestamp()`, txid: sql<string>`pg_current_xact_id()` })
+        .where('route', '=', route)
+        .where('model_id', '=', modelId)
+        .returning('context_key')
+        .execute();
+      let wordModel = false;
+      if (untrainedWords && (await selectWordArmsForUpdate(trx, route, [modelId])).length > 0) {
+        await writeWordArms(trx, route, [untrainedWords]);
+        wordModel = true;
+      }
+      return { contexts: reset.filter((r) => r.context_key !== '').length, wordModel };
+    });
+  }
+
   /** Whether a response's score is already recorded (a retried or duplicated job's). */
   async hasScore(requestId: string): Promise<boolean> {
     const row = await this.db.selectFrom('scores').select('request_id').where('request_id', '=', requestId).executeTakeFirst();
