@@ -9,7 +9,7 @@ describe("a route's feedback_weight, from the routing file to the learned reward
     upstream = await startFakeOpenAI();
     upstream.setBehavior(() => ({ kind: 'text', content: 'ok' }));
     // `auto` keeps the default (0.5); `verdict` makes the user's feedback the reward.
-    stack = await startStack({ yaml: routerYaml(upstream.url, '  - { name: verdict, candidates: [cheap, strong], quality_floor: 0.8, feedback_weight: 1, relative_floor: 0.9, context_prior_strength: 2, floor_confidence: 0.9, strict_floor: true, explore_cheaper_share: 0.2 }\n'), queue: 'in-process' });
+    stack = await startStack({ yaml: routerYaml(upstream.url, '  - { name: verdict, candidates: [cheap, strong], quality_floor: 0.8, feedback_weight: 1, relative_floor: 0.9, context_prior_strength: 2, floor_confidence: 0.9, strict_floor: true, explore_cheaper_share: 0.2, discount: 0.995 }\n'), queue: 'in-process' });
   });
   afterAll(async () => {
     await stack.close();
@@ -38,7 +38,7 @@ describe("a route's feedback_weight, from the routing file to the learned reward
   it("shows each route's learning options in the report", async () => {
     const report = (await stack.client.get('/router/report')) as { routes: Array<{ route: string; constraints: Record<string, unknown> }> };
     const constraints = (name: string) => report.routes.find((r) => r.route === name)!.constraints;
-    expect(constraints('verdict')).toMatchObject({ feedback_weight: 1, relative_floor: 0.9, context_prior_strength: 2, floor_confidence: 0.9, strict_floor: true, explore_cheaper_share: 0.2, learner: 'prompt_contexts' });
-    expect(constraints('auto')).toMatchObject({ feedback_weight: 0.5, relative_floor: null, context_prior_strength: 8, floor_confidence: null, strict_floor: false, explore_cheaper_share: null });
+    expect(constraints('verdict')).toMatchObject({ feedback_weight: 1, relative_floor: 0.9, context_prior_strength: 2, floor_confidence: 0.9, strict_floor: true, explore_cheaper_share: 0.2, discount: 0.995, learner: 'prompt_contexts' });
+    expect(constraints('auto')).toMatchObject({ feedback_weight: 0.5, relative_floor: null, context_prior_strength: 8, discount: 0.9999, floor_confidence: null, strict_floor: false, explore_cheaper_share: null });
   });
 });

@@ -172,6 +172,8 @@ export class ReportService {
             strict_floor: route.strictFloor === true,
             relative_floor: route.relativeFloor ?? null,
             context_prior_strength: contextPriorStrengthOf(route),
+            // The memory it learns with (the learner's default when the file sets none: docs/routing.md).
+            discount: route.discount,
             feedback_weight: route.feedbackWeight ?? DEFAULT_FEEDBACK_WEIGHT,
             learner: route.learner ?? 'prompt_contexts',
           },
