@@ -1,6 +1,6 @@
 import { seededRandom } from '../../libs/core/src';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
-import { routerYaml, startStack, type Stack } from '../support/stack';
+import { routerYaml, servedModels, shareOf, startStack, type Stack } from '../support/stack';
 
 /**
  * The learning loop end to end: HTTP through the gateway, request records in Postgres, scoring jobs
@@ -29,24 +29,16 @@ describe('learning through HTTP, the real queue and the real worker', () => {
     await upstream.close();
   });
 
-  async function send(n: number): Promise<string[]> {
-    const models: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const { response } = await stack.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: `question ${i}` }] }).withResponse();
-      models.push(response.headers.get('x-router-model')!);
-    }
-    return models;
-  }
+  const send = (n: number) => servedModels(stack, n);
 
-  const share = (models: string[], model: string) => models.filter((m) => m === model).length / models.length;
 
   it('sends traffic to the strong model while the cheap one fails, then back to the cheap one once fixed', async () => {
     const first = await send(300);
-    expect(share(first.slice(200), 'strong')).toBeGreaterThanOrEqual(0.85);
+    expect(shareOf(first.slice(200), 'strong')).toBeGreaterThanOrEqual(0.85);
 
     cheapPassRate = 1;
     const second = await send(400);
-    expect(share(second.slice(250), 'cheap')).toBeGreaterThanOrEqual(0.85);
+    expect(shareOf(second.slice(250), 'cheap')).toBeGreaterThanOrEqual(0.85);
 
     // Every request was recorded and scored exactly once by the worker.
     await stack.gateway.runtime.records.flush();

@@ -2,7 +2,7 @@ import { seededRandom } from '../../libs/core/src';
 import { startFakeAnthropic, type FakeUpstream } from '../fakes/fake-anthropic.server';
 import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.server';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
-import { startStack, type Stack } from '../support/stack';
+import { servedModels, shareOf, startStack, type Stack } from '../support/stack';
 
 /** Thousands of requests through the whole stack: about 30 s alone, up to twice the default 60 s on a loaded 2-core machine. */
 const HEAVY_TEST_MS = 180_000;
@@ -57,16 +57,8 @@ routes:
     await gemini.close();
   });
 
-  async function send(n: number): Promise<string[]> {
-    const models: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const { response } = await stack.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: `question ${i}` }] }).withResponse();
-      models.push(response.headers.get('x-router-model')!);
-    }
-    return models;
-  }
+  const send = (n: number) => servedModels(stack, n);
 
-  const share = (models: string[], model: string) => models.filter((m) => m === model).length / models.length;
 
   it('sends traffic to the Gemini model while the cheaper ones fail, then to the OpenAI-compatible one once fixed', async () => {
     const first = await send(300);
@@ -77,11 +69,11 @@ routes:
     // with both cores busy, 0.75 once in a full suite run (the worker's lag grows under load, and the
     // bandit explores on staler evidence meanwhile). Without learning it would be about a third; the
     // threshold is twice that, with room for the load.
-    expect(share(first.slice(200), 'pro')).toBeGreaterThanOrEqual(0.67);
+    expect(shareOf(first.slice(200), 'pro')).toBeGreaterThanOrEqual(0.67);
 
     cheapPassRate = 1;
     const second = await send(400);
-    expect(share(second.slice(250), 'cheap')).toBeGreaterThanOrEqual(0.85);
+    expect(shareOf(second.slice(250), 'cheap')).toBeGreaterThanOrEqual(0.85);
 
     // Every request was recorded and scored exactly once by the worker.
     await stack.gateway.runtime.records.flush();

@@ -1,7 +1,7 @@
 import { seededRandom } from '../../libs/core/src';
 import { ADMIN_KEY, call } from '../budget/budget-support';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
-import { routerYaml, startStack, type Stack } from '../support/stack';
+import { routerYaml, servedModels, shareOf, startStack, type Stack } from '../support/stack';
 
 /**
  * A model that was fixed, on a route at the default memory (discount 0.9999): its old failures keep it
@@ -22,28 +22,17 @@ describe('POST /v1/admin/routes/:route/models/:model/forget', () => {
     await upstream.close();
   });
 
-  async function send(n: number): Promise<string[]> {
-    const models: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const { response } = await stack.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: `question ${i}` }] }).withResponse();
-      models.push(response.headers.get('x-router-model')!);
-      // Each score lands before the next decision, so the phases below do not depend on the machine's speed.
-      await stack.gateway.runtime.records.flush();
-      await stack.gateway.runtime.learned.refresh();
-    }
-    return models;
-  }
-  const share = (models: string[], model: string) => models.filter((m) => m === model).length / models.length;
+  const send = (n: number) => servedModels(stack, n, { settle: true });
   const forget = (route: string, model: string, key: string | null = ADMIN_KEY) => call(stack.gateway.url, 'POST', `/v1/admin/routes/${route}/models/${model}/forget`, key ?? undefined);
 
   it('lets a fixed model win its traffic back at once, where its remembered failures had kept it off', async () => {
     const failing = await send(150);
-    expect(share(failing.slice(100), 'strong')).toBeGreaterThanOrEqual(0.9);
+    expect(shareOf(failing.slice(100), 'strong')).toBeGreaterThanOrEqual(0.9);
 
     cheapPasses = true;
     // Fixed, but remembered: the cheap model's failures keep its draws under the floor.
     const remembered = await send(100);
-    expect(share(remembered, 'cheap')).toBeLessThan(0.2);
+    expect(shareOf(remembered, 'cheap')).toBeLessThan(0.2);
 
     const reply = await forget('auto', 'cheap');
     expect(reply.status).toBe(200);
@@ -51,7 +40,7 @@ describe('POST /v1/admin/routes/:route/models/:model/forget', () => {
     expect(reply.json.contexts).toBeGreaterThanOrEqual(1);
 
     const forgotten = await send(200);
-    expect(share(forgotten.slice(100), 'cheap')).toBeGreaterThanOrEqual(0.85);
+    expect(shareOf(forgotten.slice(100), 'cheap')).toBeGreaterThanOrEqual(0.85);
   }, 120_000);
 
   it("answers an unknown route or model, or a caller without the admin key, in OpenAI's error format", async () => {

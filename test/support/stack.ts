@@ -89,6 +89,28 @@ export function testSettings(yaml: string, dirPrefix = 'router-test-'): Record<s
 }
 
 /** Polls until `check` passes or the deadline passes (then the last failure is thrown). */
+/**
+ * Sends `n` chat requests to route `auto` ("question 0", "question 1", ...) one after another and
+ * returns the model that served each (`x-router-model`). With `settle`, each request's record and
+ * score are written and read back before the next decision, so what the router has learned at each
+ * step does not depend on the machine's speed.
+ */
+export async function servedModels(stack: Stack, n: number, options: { settle?: boolean } = {}): Promise<string[]> {
+  const models: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const { response } = await stack.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: `question ${i}` }] }).withResponse();
+    models.push(response.headers.get('x-router-model')!);
+    if (options.settle) {
+      await stack.gateway.runtime.records.flush();
+      await stack.gateway.runtime.learned.refresh();
+    }
+  }
+  return models;
+}
+
+/** The share of `models` that are `model`. */
+export const shareOf = (models: readonly string[], model: string): number => models.filter((m) => m === model).length / models.length;
+
 export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
