@@ -3,11 +3,12 @@
  * that truly clears the floor there, the clairvoyant's choice) first served, and its share of the
  * class's requests from 5,000 on. Meant for ZOO_REGIME=gateway (zoo-sim.ts), where safe exploration may
  * starve the cheap models; the same environment as the suite (ROUTING_ZOO_ONLY picks scenarios and
- * routers). Seeds as arguments; ROUTING_ZOO_PER_SEED=1 prints each seed's row before the means.
+ * routers). Seeds as arguments; ROUTING_ZOO_PER_SEED=1 prints each seed's row before the means. Round 36
+ * added the adaptation vs the no-change twin (a column) and REGIME_REPORT_JSON=path (each seed's rows to a file).
  *
  *   ZOO_REGIME=gateway ROUTING_ZOO_ONLY="stationary,drift detector" nice -n 19 node dist/bench/routing/regime-report.js 1 2 3 4
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pricePriors } from '../../libs/config/src/price-prior';
 import { formatTable } from './table';
@@ -37,10 +38,13 @@ const row = (r: ZooRow, label = '') => [
   r.cheapFirstServed.map((x) => x.toFixed(0)).join(' / '),
   String(r.cheapNever),
   r.cheapShare.map(pct).join(' / '),
+  r.adaptationVsTwin === undefined ? '-' : r.adaptationVsTwin.toFixed(0),
 ];
-const head = ['scenario', 'router', 'cost vs clairvoyant (after 5k)', 'windows below floor', `cheap model first served (${classes.join(' / ')})`, 'never', 'cheap share after 5k'];
+const head = ['scenario', 'router', 'cost vs clairvoyant (after 5k)', 'windows below floor', `cheap model first served (${classes.join(' / ')})`, 'never', 'cheap share after 5k', 'adaptation vs twin'];
 // Seed by seed, then the mean of each (scenario, router) over the seeds.
 const bySeed = seeds.map((seed) => runZooSuite(zooPath, [seed]));
+// REGIME_REPORT_JSON=path (round 36): also write each seed's rows there, for paired differences between runs.
+if (process.env.REGIME_REPORT_JSON) writeFileSync(process.env.REGIME_REPORT_JSON, JSON.stringify(seeds.map((seed, k) => ({ seed, rows: bySeed[k] }))));
 if (process.env.ROUTING_ZOO_PER_SEED === '1') console.log(formatTable(['seed', ...head], bySeed.flatMap((rows, k) => rows.map((r) => row(r, String(seeds[k]))))));
 console.log(`\nmean of seeds ${seeds.join(', ')}`);
 console.log(formatTable(head, bySeed[0].map((_, j) => row(average(bySeed.map((rows) => rows[j]))))));
