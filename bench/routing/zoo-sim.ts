@@ -22,6 +22,7 @@ export type ScenarioName =
   | 'price_change'
   | 'silent_regression'
   | 'silent_regression_in_use'
+  | 'silent_improvement'
   | 'new_model'
   | 'outage'
   | 'noisy_feedback'
@@ -166,6 +167,23 @@ export function buildScenario(zoo: Zoo, name: ScenarioName, withChange = true): 
       const arm = byModel('claude-instant-v1');
       const q = arm.quality;
       arm.quality = (c, i) => (c === 'code' && i >= t0 ? q(c, i) - 0.15 : q(c, i));
+      break;
+    }
+    case 'silent_improvement': {
+      // Not in zoo.json (round 35), opt-in (zoo-suite.ts, EXTRA_SCENARIOS): a model that was bad gets
+      // fixed with no other signal, which a router re-tries only as its old evidence fades (the drift
+      // detector follows drops only). mixtral-8x7b's general quality rises by 0.15, 0.55 -> 0.70: below
+      // the floor (0.57) before, above it after, and at $0.000135 it is then the cheapest model that
+      // clears general (yi-34b, $0.000186, before; mistral-7b, cheaper, is at 0.31), so the clairvoyant
+      // policy serves general (half the traffic) with it from the change on. Chosen over mixtral's math
+      // or code (0.52 / 0.54 -> 0.67 / 0.69, also the clairvoyant's choice after) and yi-34b's math
+      // (0.55 -> 0.70) because general is the largest class: the clairvoyant's cost falls most (about
+      // 12% per request), and mixtral had no class it cleared before (no route-level evidence in its favour).
+      setup.changeAt = t0;
+      if (!withChange) break;
+      const arm = byModel('mixtral-8x7b');
+      const q = arm.quality;
+      arm.quality = (c, i) => (c === 'general' && i >= t0 ? q(c, i) + 0.15 : q(c, i));
       break;
     }
     case 'new_model': {
