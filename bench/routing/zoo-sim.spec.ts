@@ -1,4 +1,4 @@
-import { buildScenario, clairvoyantRanking, SIM, type Zoo } from './zoo-sim';
+import { buildScenario, clairvoyantRanking, improvementTarget, SIM, type Zoo } from './zoo-sim';
 import { EXTRA_SCENARIOS, SCENARIOS, zooScenarios } from './zoo-suite';
 
 /** The zoo's arms as in datasets/zoo.json (qualities and prices; latencies do not matter here). */
@@ -76,5 +76,30 @@ describe('zoo scenario selection', () => {
     expect(zooScenarios(['silent_improvement'], ['silent_improvement'])).toEqual(['silent_improvement']);
     // As before: the default scenarios named exactly.
     expect(zooScenarios(['outage', 'price_change'])).toEqual(['price_change', 'outage']);
+  });
+});
+
+describe('zoo scenario silent_improvement, ZOO_IMPROVEMENT', () => {
+  const t0 = SIM.changeAt;
+  afterEach(() => {
+    delete process.env.ZOO_IMPROVEMENT;
+  });
+
+  it('reads <model>:<class>, mixtral-8x7b on general unset', () => {
+    expect(improvementTarget({})).toEqual({ model: 'mixtral-8x7b', taskClass: 'general' });
+    expect(improvementTarget({ ZOO_IMPROVEMENT: 'yi-34b:math' })).toEqual({ model: 'yi-34b', taskClass: 'math' });
+    expect(() => improvementTarget({ ZOO_IMPROVEMENT: 'yi-34b' })).toThrow();
+    expect(() => improvementTarget({ ZOO_IMPROVEMENT: 'yi-34b:poetry' })).toThrow();
+  });
+
+  it("raises mixtral-8x7b's math by 0.15 with mixtral-8x7b:math, which makes it the clairvoyant's choice for math", () => {
+    process.env.ZOO_IMPROVEMENT = 'mixtral-8x7b:math';
+    const setup = buildScenario(zoo, 'silent_improvement');
+    const mixtral = setup.arms.find((a) => a.model === 'mixtral-8x7b')!;
+    expect(mixtral.quality('math', t0)).toBeCloseTo(0.67, 9);
+    expect(mixtral.quality('general', t0)).toBeCloseTo(0.55, 9);
+    expect(clairvoyantRanking(setup, 'math', t0 - 1, 0.57)[0]).toBe('claude-instant-v1');
+    expect(clairvoyantRanking(setup, 'math', t0, 0.57)[0]).toBe('mixtral-8x7b');
+    expect(clairvoyantRanking(setup, 'general', t0, 0.57)[0]).toBe('yi-34b');
   });
 });
