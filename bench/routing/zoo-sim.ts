@@ -22,6 +22,7 @@ export type ScenarioName =
   | 'price_change'
   | 'silent_regression'
   | 'silent_regression_in_use'
+  | 'silent_improvement'
   | 'new_model'
   | 'outage'
   | 'noisy_feedback'
@@ -168,6 +169,28 @@ export function buildScenario(zoo: Zoo, name: ScenarioName, withChange = true): 
       arm.quality = (c, i) => (c === 'code' && i >= t0 ? q(c, i) - 0.15 : q(c, i));
       break;
     }
+    case 'silent_improvement': {
+      // Not in zoo.json (round 35), opt-in (zoo-suite.ts, EXTRA_SCENARIOS): a model that was bad gets
+      // fixed with no other signal, which a router re-tries only as its old evidence fades (the drift
+      // detector follows drops only). mixtral-8x7b's general quality rises by 0.15, 0.55 -> 0.70: below
+      // the floor (0.57) before, above it after, and at $0.000135 it is then the cheapest model that
+      // clears general (yi-34b, $0.000186, before; mistral-7b, cheaper, is at 0.31), so the clairvoyant
+      // policy serves general (half the traffic) with it from the change on. Chosen over mixtral's math
+      // or code (0.52 / 0.54 -> 0.67 / 0.69, also the clairvoyant's choice after) and yi-34b's math
+      // (0.55 -> 0.70) because general is the largest class: the clairvoyant's cost falls most (about
+      // 12% per request), and mixtral had no class it cleared before (no route-level evidence in its favour).
+      // Round 35 found it easy: at 0.55 mixtral stays in use on general before the change (8-19% of it),
+      // so every router finds the fix within about 1,000 requests. ZOO_IMPROVEMENT=mixtral-8x7b:math
+      // reads the harder variant: 0.52 -> 0.67 on math, a quarter of the traffic, 0.05 under the floor
+      // before, and the clairvoyant's choice for math after (claude-instant-v1, $0.000233, before).
+      setup.changeAt = t0;
+      if (!withChange) break;
+      const target = improvementTarget();
+      const arm = byModel(target.model);
+      const q = arm.quality;
+      arm.quality = (c, i) => (c === target.taskClass && i >= t0 ? q(c, i) + 0.15 : q(c, i));
+      break;
+    }
     case 'new_model': {
       setup.changeAt = t0;
       if (!withChange) break;
@@ -216,6 +239,16 @@ export function buildScenario(zoo: Zoo, name: ScenarioName, withChange = true): 
     }
   }
   return setup;
+}
+
+/**
+ * Bench-only (round 35): ZOO_IMPROVEMENT=<model>:<class> picks the model and class whose quality
+ * silent_improvement raises by 0.15. Unset: mixtral-8x7b on general.
+ */
+export function improvementTarget(env: NodeJS.ProcessEnv = process.env): { model: string; taskClass: string } {
+  const [model, taskClass] = (env.ZOO_IMPROVEMENT ?? 'mixtral-8x7b:general').split(':');
+  if (!model || !taskClass || !(taskClass in SIM.taskMix)) throw new Error(`ZOO_IMPROVEMENT must be <model>:<class>, got ${env.ZOO_IMPROVEMENT}`);
+  return { model, taskClass };
 }
 
 /**
