@@ -31,6 +31,7 @@ import {
   scoresArrivePromptly,
   type ScoreDelaySignal,
 } from '../../libs/router/src';
+import { guardAgainstRise, probeCandidate, withProbe, type ProbeOptions } from './probe';
 
 /** What a benchmark feeds a router for one request. */
 export interface RouteRequest {
@@ -161,13 +162,41 @@ export class HierarchicalRouter implements BenchRouter {
         ...(marker ? { refutedModelId: marker.modelId } : {}),
       });
       this.onDecision?.(request, d);
+      const probe = this.probe;
+      if (probe !== undefined && probe.random() < probe.share) {
+        const m = probeCandidate(request.candidates, d.beliefs, d.modelId, probe.floor, probe.random());
+        if (m !== undefined) {
+          this.probes++;
+          this.onProbe?.(request.contextKey, m);
+          return { ...d, modelId: m, ranked: withProbe(d.ranked, m) };
+        }
+      }
       return d;
     });
   }
+  /** Round 37 (bench only, ZOO_PROBE_SHARE; probe.ts): probes of cheaper refuted models and a rise detector. Unset: off. */
+  probe?: ProbeOptions;
+  probes = 0;
+  riseAlarms = 0;
+  /** Bench diagnostics: sees each rise alarm (context key '' = route level). */
+  onRise?: (contextKey: string, modelId: string) => void;
+  onProbe?: (contextKey: string, modelId: string) => void;
+  private readonly riseStatistics = new Map<string, number>();
+  private rise(contextKey: string, arms: ArmState[], obs: Observation): ArmState[] {
+    if (!this.probe || (contextKey === '' && this.probe.contextOnly)) return arms;
+    const key = `${contextKey}\u0000${obs.modelId}`;
+    const r = guardAgainstRise(arms, obs.modelId, obs.reward, this.riseStatistics.get(key) ?? 0, this.probe);
+    this.riseStatistics.set(key, r.statistic);
+    if (r.alarm) {
+      this.riseAlarms++;
+      this.onRise?.(contextKey, obs.modelId);
+    }
+    return r.arms;
+  }
   observe(contextKey: string, _vector: Float64Array, obs: Observation): void {
-    const route = this.guard('', [...this.routeArms.values()], obs);
+    const route = this.rise('', this.guard('', [...this.routeArms.values()], obs), obs);
     this.routeArms = toMap(applyObservation(route, obs, this.discount));
-    const ctx = this.guard(contextKey, [...(this.contextArms.get(contextKey) ?? EMPTY).values()], obs);
+    const ctx = this.rise(contextKey, this.guard(contextKey, [...(this.contextArms.get(contextKey) ?? EMPTY).values()], obs), obs);
     this.contextArms.set(contextKey, toMap(applyObservation(ctx, obs, this.contextDiscount)));
   }
   private guard(contextKey: string, arms: ArmState[], obs: Observation): ArmState[] {

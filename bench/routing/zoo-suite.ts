@@ -34,6 +34,10 @@ export function zooScenarios(only: string[], extra: string[] = []): ScenarioName
   return [...base, ...EXTRA_SCENARIOS.filter((x) => extra.includes(x) && !base.includes(x))];
 }
 
+/** Round 37 (bench only; probe.ts): the probe share per request and the rise detector's alarm level. Unset: no probes, no rise detector. */
+const PROBE_SHARE = process.env.ZOO_PROBE_SHARE ? Number(process.env.ZOO_PROBE_SHARE) : undefined;
+const PROBE_RISE_THRESHOLD = Number(process.env.ZOO_PROBE_RISE_THRESHOLD ?? 10);
+
 export const ZOO_TUNING = {
   discount: Number(process.env.ZOO_DISCOUNT ?? 0.9999),
   contextDiscount: Number(process.env.ZOO_CONTEXT_DISCOUNT ?? 0.9999),
@@ -166,8 +170,19 @@ export function zooRouters(): ZooRouterSpec[] {
     {
       name: 'contextual thompson + drift detector',
       learning: true,
-      make: (s, seed) =>
-        new HierarchicalRouter('contextual+drift', contextualPolicy(s, false), t.discount, routerRandom(seed), t.contextDiscount, ZOO_TUNING.drift),
+      make: (s, seed) => {
+        const policy = contextualPolicy(s, false);
+        const r = new HierarchicalRouter('contextual+drift', policy, t.discount, routerRandom(seed), t.contextDiscount, ZOO_TUNING.drift);
+        // Round 37 (bench only): ZOO_PROBE_SHARE=<r> turns on probes and the rise detector (probe.ts). Unset: off.
+        if (PROBE_SHARE !== undefined)
+          r.probe = { share: PROBE_SHARE, floor: policy.qualityFloor, random: seededRandom(seed * 104_729 + 37), threshold: PROBE_RISE_THRESHOLD, contextOnly: process.env.ZOO_PROBE_RISE_ROUTE === '0', refutedOnly: process.env.ZOO_PROBE_RISE_REFUTED === '1' };
+        if (PROBE_SHARE !== undefined && process.env.ZOO_PROBE_DEBUG === '1') {
+          r.onRise = (k, m) => process.stderr.write(`rise ${seed} ${simClock.request} ${k === '' ? 'route' : k} ${m}\n`);
+          r.onProbe = (k, m) => process.stderr.write(`probe ${seed} ${simClock.request} ${k} ${m}\n`);
+          r.onAlarm = (k, m) => process.stderr.write(`drop ${seed} ${simClock.request} ${k === '' ? 'route' : k} ${m}\n`);
+        }
+        return r;
+      },
       options: priorOptions,
     },
     {
