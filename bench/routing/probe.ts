@@ -1,5 +1,5 @@
 import type { Random } from '../../libs/core/src';
-import { armWeight, shrinkEvidence, DRIFT_DEFAULTS, type ArmState, type ArmBelief, type Candidate } from '../../libs/router/src';
+import { armWeight, checkDrop, guardAgainstDrop, type ArmState, type ArmBelief, type Candidate, type DriftDetectorOptions } from '../../libs/router/src';
 
 /**
  * Round 37 (bench only, ZOO_PROBE_SHARE): probes and a rise detector, to find a model that was under
@@ -23,7 +23,7 @@ export interface ProbeOptions {
   floor: number;
   /** The probes' own random stream (the router's stream is left as it was). */
   random: Random;
-  /** Rise detector: ignored rise (reward units), alarm level, minimum evidence; DRIFT_DEFAULTS' by default. */
+  /** Rise detector: ignored rise (reward units), alarm level, minimum evidence, what an alarm keeps; the drift detector's defaults (DRIFT_DEFAULTS) when unset. */
   slack?: number;
   threshold?: number;
   minEvidence?: number;
@@ -57,24 +57,30 @@ export function withProbe(ranked: readonly string[], probe: string): string[] {
   return [probe, ...ranked.filter((m) => m !== probe)];
 }
 
+/**
+ * An arm with its successes and failures swapped: a rise of its rewards is a drop of the swapped arm's
+ * (reward - mean = (1 - mean) - (1 - reward)), so the rise detector is the drift detector's `checkDrop` and
+ * `guardAgainstDrop` on swapped arms, not a second copy of them. Swapping twice gives the arm back.
+ */
+const swapped = (a: ArmState): ArmState => ({ ...a, successes: a.failures, failures: a.successes });
+
+/** The drift detector's options among `options`, those left unset out (so DRIFT_DEFAULTS fill them). */
+function driftOptions(options: Partial<ProbeOptions>): DriftDetectorOptions {
+  const { slack, threshold, minEvidence, keepOnAlarm, maxKeptEvidence } = options;
+  return Object.fromEntries(Object.entries({ slack, threshold, minEvidence, keepOnAlarm, maxKeptEvidence }).filter(([, v]) => v !== undefined));
+}
+
 /** Folds one reward of `arm` (its state before this reward) into the arm's rise statistic. */
 export function checkRise(statistic: number, arm: ArmState | undefined, reward: number, options: Partial<ProbeOptions> = {}): { statistic: number; alarm: boolean } {
-  const slack = options.slack ?? DRIFT_DEFAULTS.slack;
-  const threshold = options.threshold ?? DRIFT_DEFAULTS.threshold;
-  const minEvidence = options.minEvidence ?? DRIFT_DEFAULTS.minEvidence;
-  if (!arm || armWeight(arm) < minEvidence) return { statistic: 0, alarm: false };
-  const mean = arm.successes / armWeight(arm);
-  const next = Math.max(0, statistic + (Math.min(1, Math.max(0, reward)) - mean - slack));
-  if (next > threshold) return { statistic: 0, alarm: true };
-  return { statistic: next, alarm: false };
+  return checkDrop(statistic, arm && swapped(arm), 1 - reward, driftOptions(options));
 }
 
 /** `checkRise` then, on an alarm, the observed arm's evidence shrunk as `guardAgainstDrop` shrinks it. */
 export function guardAgainstRise(arms: ArmState[], modelId: string, reward: number, statistic: number, options: Partial<ProbeOptions> = {}): { arms: ArmState[]; statistic: number; alarm: boolean } {
   const arm = arms.find((a) => a.modelId === modelId);
   if (options.refutedOnly && options.floor !== undefined && arm && armWeight(arm) > 0 && arm.successes / armWeight(arm) >= options.floor) return { arms, statistic: 0, alarm: false };
-  const check = checkRise(statistic, arm, reward, options);
-  if (!check.alarm || !arm) return { arms, statistic: check.statistic, alarm: false };
-  const keep = Math.min(options.keepOnAlarm ?? DRIFT_DEFAULTS.keepOnAlarm, (options.maxKeptEvidence ?? DRIFT_DEFAULTS.maxKeptEvidence) / armWeight(arm));
-  return { arms: arms.map((a) => (a === arm ? shrinkEvidence(a, keep) : a)), statistic: 0, alarm: true };
+  const guarded = guardAgainstDrop(arm ? [swapped(arm)] : [], modelId, 1 - reward, statistic, driftOptions(options));
+  if (!guarded.alarm) return { arms, statistic: guarded.statistic, alarm: false };
+  const shrunk = swapped(guarded.arms[0]);
+  return { arms: arms.map((a) => (a === arm ? shrunk : a)), statistic: 0, alarm: true };
 }
