@@ -54,7 +54,7 @@ describe('gateway keys: created, used and revoked through the admin API; OpenAI-
     expect((await call(base(), 'GET', '/v1/admin/keys', undefined)).status).toBe(401);
     const wrong = await call(base(), 'GET', '/v1/admin/keys', 'not-the-admin-key');
     expect(wrong.status).toBe(401);
-    expect(wrong.json.error).toMatchObject({ type: 'authentication_error' });
+    expect(wrong.json.error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_api_key' });
     // A gateway key is not an admin key.
     expect((await call(base(), 'GET', '/v1/admin/keys', GATEWAY_KEY)).status).toBe(401);
     expect((await call(base(), 'GET', '/v1/admin/keys', ADMIN_KEY)).status).toBe(200);
@@ -93,13 +93,14 @@ describe('gateway keys: created, used and revoked through the admin API; OpenAI-
     await admin(base(), 'DELETE', `/v1/admin/keys/${created.id}`);
     const revoked = await chat(base(), created.key);
     expect(revoked.status).toBe(401);
-    expect(revoked.json.error).toMatchObject({ type: 'authentication_error', code: 'revoked_api_key' });
+    expect(revoked.json.error).toMatchObject({ type: 'invalid_request_error', code: 'revoked_api_key' });
   });
 
   it('no key, a wrong key, an expired key: 401 in OpenAI format', async () => {
     const none = await call(base(), 'POST', '/v1/chat/completions', undefined, { model: 'metered', messages: [{ role: 'user', content: 'hi' }] });
     expect(none.status).toBe(401);
-    expect(none.json.error).toMatchObject({ type: 'authentication_error', code: 'invalid_api_key' });
+    // As OpenAI answers a request without a key: no code, the same type as a wrong key's.
+    expect(none.json.error).toMatchObject({ type: 'invalid_request_error', code: null });
     const wrong = await chat(base(), 'sk-gw-wrong-key-for-this-test');
     expect(wrong.status).toBe(401);
     expect(wrong.json.error?.code).toBe('invalid_api_key');
@@ -111,7 +112,7 @@ describe('gateway keys: created, used and revoked through the admin API; OpenAI-
     clock.advance(61_000);
     const expired = await chat(base(), soon.key);
     expect(expired.status).toBe(401);
-    expect(expired.json.error).toMatchObject({ type: 'authentication_error', code: 'expired_api_key' });
+    expect(expired.json.error).toMatchObject({ type: 'invalid_request_error', code: 'expired_api_key' });
   });
 
   it('a key used on a route or model it may not use: 403', async () => {

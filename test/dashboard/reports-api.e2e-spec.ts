@@ -34,7 +34,7 @@ describe('report JSON: time series, recent requests, drill-down, beliefs', () =>
   it('refuses the dashboard endpoints without the admin key, in OpenAI error format', async () => {
     const none = await fetch(`${run.stack.gateway.url}/v1/router/timeseries`);
     expect(none.status).toBe(401);
-    expect((await json<OpenAIErrorBody>(none)).error.type).toBe('authentication_error');
+    expect((await json<OpenAIErrorBody>(none)).error).toMatchObject({ type: 'invalid_request_error', code: null });
     const gatewayKey = await adminGet(run, '/v1/router/requests', GATEWAY_KEY);
     expect(gatewayKey.status).toBe(401);
     const bad = await adminGet(run, '/v1/router/timeseries?limit=0');

@@ -52,7 +52,7 @@ describe('POST /v1/admin/routes/:route/models/:model/forget', () => {
     expect(model.json.error).toMatchObject({ code: 'model_not_found', param: 'model' });
     const anonymous = await forget('auto', 'cheap', null);
     expect(anonymous.status).toBe(401);
-    expect(anonymous.json.error).toMatchObject({ type: 'authentication_error' });
+    expect(anonymous.json.error).toMatchObject({ type: 'invalid_request_error', code: null });
     expect((await forget('auto', 'cheap', 'gw-test-key-0123456789')).status).toBe(401);
   });
 });

@@ -5,7 +5,6 @@
  */
 export type OpenAIErrorType =
   | 'invalid_request_error'
-  | 'authentication_error'
   | 'permission_error'
   | 'not_found_error'
   | 'rate_limit_error'
@@ -44,8 +43,12 @@ export class GatewayError extends Error {
     return new GatewayError(404, message, 'invalid_request_error', code, param);
   }
 
-  static unauthorized(message: string): GatewayError {
-    return new GatewayError(401, message, 'authentication_error', 'invalid_api_key');
+  /**
+   * A 401 as OpenAI sends it: type `invalid_request_error`, code `invalid_api_key` for a key it does not
+   * accept and `null` for no key at all (its SDKs raise `AuthenticationError` on the status either way).
+   */
+  static unauthorized(message: string, code: string | null = 'invalid_api_key'): GatewayError {
+    return new GatewayError(401, message, 'invalid_request_error', code);
   }
 
   static forbidden(message: string, code = 'forbidden'): GatewayError {

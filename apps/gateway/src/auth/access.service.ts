@@ -127,9 +127,9 @@ export class AccessService implements OnModuleInit, OnModuleDestroy {
       else if (!row && this.unknown.size < NEGATIVE_CACHE_MAX) this.unknown.add(digest);
     }
     if (!row) throw GatewayError.unauthorized('Incorrect API key provided.');
-    if (row.revoked_at !== null) throw new GatewayError(401, 'This API key has been revoked.', 'authentication_error', 'revoked_api_key');
+    if (row.revoked_at !== null) throw GatewayError.unauthorized('This API key has been revoked.', 'revoked_api_key');
     if (row.expires_at !== null && new Date(row.expires_at).getTime() <= this.clock.now()) {
-      throw new GatewayError(401, 'This API key has expired.', 'authentication_error', 'expired_api_key');
+      throw GatewayError.unauthorized('This API key has expired.', 'expired_api_key');
     }
     return {
       keyId: row.id,

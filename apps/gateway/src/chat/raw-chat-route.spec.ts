@@ -91,6 +91,6 @@ describe('rawChatHandler', () => {
   it('checks the key: a bad one gets a 401 in OpenAI\'s format', async () => {
     const res = await send('/v1/chat/completions', { headers: { ...json, authorization: 'Bearer nope' }, body });
     expect(res.status).toBe(401);
-    expect(res.json.error.type).toBe('authentication_error');
+    expect(res.json.error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_api_key' });
   });
 });
