@@ -36,11 +36,11 @@ describe('loadConfig', () => {
     expect(config.inlineWorker).toBe(true);
   });
 
-  it("gives a route without `discount` its learner's default memory, and keeps one that is set", () => {
+  it("gives a route without `discount` the default memory, whichever its learner, and keeps one that is set", () => {
     const words = valid.replace('cost_weight: 50', 'cost_weight: 50\n    learner: hashed_words');
     const set = valid.replace('cost_weight: 50', 'cost_weight: 50\n    discount: 0.995');
     expect(loadConfig({ ROUTER_CONFIG: writeConfig(valid), LOCAL_KEY: 'k' }).routes.get('support')!.discount).toBe(0.9999);
-    expect(loadConfig({ ROUTER_CONFIG: writeConfig(words), LOCAL_KEY: 'k' }).routes.get('support')!.discount).toBe(0.99);
+    expect(loadConfig({ ROUTER_CONFIG: writeConfig(words), LOCAL_KEY: 'k' }).routes.get('support')!.discount).toBe(0.9999);
     expect(loadConfig({ ROUTER_CONFIG: writeConfig(set), LOCAL_KEY: 'k' }).routes.get('support')!.discount).toBe(0.995);
   });
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { findCatalogEmbeddingModel } from '../../providers/src/catalog/model-catalog';
 import type { ProviderSettings } from '../../providers/src/provider-settings';
-import { defaultDiscount, type AppConfig, type EmbeddingModelSpec, type EmbeddingRouteSpec, type ModelSpec, type RouteConstraints, type RouteSpec, type TierSpec } from './app-config';
+import { DEFAULT_DISCOUNT, type AppConfig, type EmbeddingModelSpec, type EmbeddingRouteSpec, type ModelSpec, type RouteConstraints, type RouteSpec, type TierSpec } from './app-config';
 import { ConfigError } from './config-error';
 import { defaultRouterConfig } from './default-config';
 import { modelExtras } from './model-extras';
@@ -77,7 +77,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         name: r.name,
         candidates: r.candidates,
         ...routeConstraints(r),
-        discount: r.discount ?? defaultDiscount(r.learner),
+        discount: r.discount ?? DEFAULT_DISCOUNT,
         feedbackWeight: r.feedback_weight,
         validators: r.validators,
         ...(r.judge ? { judge: { modelId: r.judge.model, sampleRate: r.judge.sample_rate, weight: r.judge.weight, maxTokens: r.judge.max_tokens, ...optional('rubric', r.judge.rubric) } } : {}),

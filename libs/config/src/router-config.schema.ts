@@ -234,7 +234,7 @@ export const routeConfigSchema = z
     tiers: z.record(z.string().min(1).max(64), tierConfigSchema).optional(),
     /**
      * How fast old evidence fades: each scored response multiplies its context's evidence by this.
-     * Unset: `defaultDiscount` of the route's learner (0.9999, or 0.99 with `hashed_words`).
+     * Unset: `DEFAULT_DISCOUNT` (0.9999, for either learner).
      */
     discount: z.number().gt(0).max(1).optional(),
     /**
