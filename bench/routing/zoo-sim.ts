@@ -217,10 +217,10 @@ export function buildScenario(zoo: Zoo, name: ScenarioName, withChange = true): 
       break;
     }
     case 'noisy_feedback':
-      Object.assign(setup, { noise: 0.1, delay: 500, unscoredShare: 0.5 });
+      Object.assign(setup, { noise: 0.1, delay: 500, unscoredShare: 0.5, ...feedbackVariant('ZOO_NOISY') });
       break;
     case 'noisy_feedback_hard':
-      Object.assign(setup, { noise: 0.2, delay: 5_000, unscoredShare: 0.5, ...hardVariant() });
+      Object.assign(setup, { noise: 0.2, delay: 5_000, unscoredShare: 0.5, ...feedbackVariant('ZOO_HARD') });
       break;
   }
   if (GATEWAY_REGIME) {
@@ -252,14 +252,17 @@ export function improvementTarget(env: NodeJS.ProcessEnv = process.env): { model
 }
 
 /**
- * Bench-only (round 29's diagnosis): ZOO_HARD_NOISE / ZOO_HARD_DELAY replace noisy_feedback_hard's
- * validator noise (0.2) / feedback delay (5,000 requests), to tell which of the two a reading depends on.
- * Unset, the scenario as before.
+ * Bench-only: <prefix>_NOISE / <prefix>_DELAY replace a noisy scenario's validator noise / feedback delay
+ * (requests), to tell which of the two a reading depends on. ZOO_HARD_* (round 29's diagnosis) is
+ * noisy_feedback_hard's (0.2 / 5,000), ZOO_NOISY_* (round 39) noisy_feedback's (0.1 / 500); 0 is a
+ * value (no noise, no delay). Unset, the scenario as before.
  */
-function hardVariant(env: NodeJS.ProcessEnv = process.env): Partial<ScenarioSetup> {
+export function feedbackVariant(prefix: 'ZOO_HARD' | 'ZOO_NOISY', env: NodeJS.ProcessEnv = process.env): Partial<ScenarioSetup> {
+  const noise = env[`${prefix}_NOISE`];
+  const delay = env[`${prefix}_DELAY`];
   return {
-    ...(env.ZOO_HARD_NOISE ? { noise: Number(env.ZOO_HARD_NOISE) } : {}),
-    ...(env.ZOO_HARD_DELAY ? { delay: Number(env.ZOO_HARD_DELAY) } : {}),
+    ...(noise ? { noise: Number(noise) } : {}),
+    ...(delay ? { delay: Number(delay) } : {}),
   };
 }
 
