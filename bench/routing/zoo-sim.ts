@@ -400,7 +400,7 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
   const trueQuality = new Float64Array(n);
   const served = new Int8Array(n).fill(-1);
   const decisionNs: number[] = [];
-  const pending: { due: number; contextKey: string; vector: Float64Array; hashed: Int32Array; obs: Observation }[] = [];
+  const pending: { due: number; servedAt: number; contextKey: string; vector: Float64Array; hashed: Int32Array; obs: Observation }[] = [];
   let pendingHead = 0;
   // The route's score delay signal (ZOO_SCORE_DELAY_GATE): whether each of the last SCORE_DELAY_WINDOW
   // requests was sent for scoring, in a ring, and how many were.
@@ -415,7 +415,10 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
     while (pendingHead < pending.length && pending[pendingHead].due <= i) {
       const p = pending[pendingHead++];
       anyScoreArrived = true;
-      if (router !== 'clairvoyant') router.observe(p.contextKey, p.vector, p.obs, p.hashed);
+      if (router !== 'clairvoyant') {
+        router.landed?.(p.contextKey, p.obs.modelId, p.servedAt);
+        router.observe(p.contextKey, p.vector, p.obs, p.hashed);
+      }
     }
     let sentForScoring = 0;
     const taskClass = draws.taskClass[i];
@@ -470,11 +473,12 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
       trueQuality[i] = q;
       served[i] = setup.arms.indexOf(arm);
       spend += price;
+      if (router !== 'clairvoyant') router.served?.(ctx.contextKey, arm.model, i);
       let reward = u(0) < q ? 1 : 0;
       if (u(1) < setup.noise) reward = 1 - reward;
       if (u(2) >= setup.unscoredShare) {
         sentForScoring = 1;
-        pending.push({ due: i + 1 + setup.delay, contextKey: ctx.contextKey, vector: ctx.vector, hashed: ctx.hashed, obs: { modelId: arm.model, reward, costUsd: price, completionTokens: 0 } });
+        pending.push({ due: i + 1 + setup.delay, servedAt: i, contextKey: ctx.contextKey, vector: ctx.vector, hashed: ctx.hashed, obs: { modelId: arm.model, reward, costUsd: price, completionTokens: 0 } });
       }
       break;
     }
