@@ -57,10 +57,12 @@ describe('round 39 scores in flight', () => {
   it('serves an unproven cheap model less while many of its scores are in flight', () => {
     const policy: RoutePolicy = { qualityFloor: 0.55, priorSuccesses: 1, priorFailures: 1, contextPriorStrength: 8 };
     const candidates = [{ ...cand('cheap', 1), priorQuality: 0.5 }, { ...cand('dear', 10), priorQuality: 0.7 }];
-    const cheapShare = (pending: boolean) => {
+    const cheapShare = (pending: boolean, coldStartOnly = false) => {
       let clock = 0;
       const r = new HierarchicalRouter('t', policy, 1, seededRandom(7), 1);
-      if (pending) r.pending = { z: 1, cap: Infinity, counts: new InFlightCounts(10_000), scoredShare: 0.5, clock: () => clock };
+      if (pending) r.pending = { z: 1, cap: Infinity, counts: new InFlightCounts(10_000), scoredShare: 0.5, clock: () => clock, coldStartOnly };
+      // With coldStartOnly, one score of another model has landed: the route is past its cold start.
+      if (coldStartOnly) r.landed('other', 'dear', -1);
       let cheap = 0;
       for (; clock < 2_000; clock++) {
         const served = r.choose({ contextKey: 'c', vector: new Float64Array(0), hashed: new Int32Array(0), candidates }).ranked[0];
@@ -71,5 +73,6 @@ describe('round 39 scores in flight', () => {
     };
     expect(cheapShare(false)).toBeGreaterThan(0.2);
     expect(cheapShare(true)).toBeLessThan(0.05);
+    expect(cheapShare(true, true)).toBe(cheapShare(false));
   });
 });

@@ -132,4 +132,6 @@ export interface PendingImputation {
   scoredShare: number;
   /** The current request's index. */
   clock: () => number;
+  /** Round 39's exploratory variant (ZOO_PENDING_COLD=1): impute only until the route's first score lands. */
+  coldStartOnly?: boolean;
 }

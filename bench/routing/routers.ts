@@ -160,7 +160,7 @@ export class HierarchicalRouter implements BenchRouter {
     this.current = open ? gate.promptPolicy : this.policy;
     const policy = this.current;
     return timed(() => {
-      const imputed = this.pending && this.imputed(request, contextArms, policy);
+      const imputed = this.pending && !(this.pending.coldStartOnly && this.anyLanded) ? this.imputed(request, contextArms, policy) : undefined;
       const d = decide(request.candidates, imputed?.routeArms ?? this.routeArms, policy, this.random, {
         contextKey: request.contextKey,
         contextArms: imputed?.contextArms ?? contextArms,
@@ -204,8 +204,10 @@ export class HierarchicalRouter implements BenchRouter {
     this.pending.counts.serve(`\u0000${modelId}`, at);
     this.pending.counts.serve(`${contextKey}\u0000${modelId}`, at);
   }
+  private anyLanded = false;
   landed(contextKey: string, modelId: string, servedAt: number): void {
     if (!this.pending) return;
+    this.anyLanded = true;
     this.pending.counts.land(`\u0000${modelId}`, servedAt);
     this.pending.counts.land(`${contextKey}\u0000${modelId}`, servedAt);
   }

@@ -45,6 +45,7 @@ const PROBE_RISE_THRESHOLD = Number(process.env.ZOO_PROBE_RISE_THRESHOLD ?? 10);
  */
 const PENDING_Z = process.env.ZOO_PENDING_IMPUTE ? Number(process.env.ZOO_PENDING_IMPUTE) : undefined;
 const PENDING_WINDOW = Number(process.env.ZOO_PENDING_WINDOW ?? 10_000);
+/** ZOO_PENDING_COLD=1 (round 39, exploratory): with ZOO_PENDING_IMPUTE, only until the route's first score lands. */
 /** ZOO_PENDING_CAP=<k>: at most k times an arm's posterior weight imputed. Unset: no cap. */
 const PENDING_CAP = process.env.ZOO_PENDING_CAP ? Number(process.env.ZOO_PENDING_CAP) : Infinity;
 
@@ -183,7 +184,7 @@ export function zooRouters(): ZooRouterSpec[] {
       make: (s, seed) => {
         const policy = contextualPolicy(s, false);
         const r = new HierarchicalRouter('contextual+drift', policy, t.discount, routerRandom(seed), t.contextDiscount, ZOO_TUNING.drift);
-        if (PENDING_Z !== undefined) r.pending = { z: PENDING_Z, cap: PENDING_CAP, counts: new InFlightCounts(PENDING_WINDOW), scoredShare: 1 - s.unscoredShare, clock: () => simClock.request };
+        if (PENDING_Z !== undefined) r.pending = { z: PENDING_Z, cap: PENDING_CAP, counts: new InFlightCounts(PENDING_WINDOW), scoredShare: 1 - s.unscoredShare, clock: () => simClock.request, coldStartOnly: process.env.ZOO_PENDING_COLD === '1' };
         // Round 37 (bench only): ZOO_PROBE_SHARE=<r> turns on probes and the rise detector (probe.ts). Unset: off.
         if (PROBE_SHARE !== undefined)
           r.probe = { share: PROBE_SHARE, floor: policy.qualityFloor, random: seededRandom(seed * 104_729 + 37), threshold: PROBE_RISE_THRESHOLD, contextOnly: process.env.ZOO_PROBE_RISE_ROUTE === '0', refutedOnly: process.env.ZOO_PROBE_RISE_REFUTED === '1' };
