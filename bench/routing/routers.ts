@@ -22,6 +22,7 @@ import {
   type LogisticArmState,
   type LinearArmState,
   type ArmState,
+  defaultContextPriorStrength,
   type Candidate,
   type Decision,
   type Observation,
@@ -32,6 +33,7 @@ import {
   type ScoreDelaySignal,
 } from '../../libs/router/src';
 import { guardAgainstRise, probeCandidate, withProbe, type ProbeOptions } from './probe';
+import { armsWithPending, type PendingImputation } from './pending-scores';
 
 /** What a benchmark feeds a router for one request. */
 export interface RouteRequest {
@@ -60,6 +62,9 @@ export interface BenchRouter {
   /** Returns the ranked models (first = chosen) and the nanoseconds spent inside the decision. */
   choose(request: RouteRequest): { ranked: string[]; decisionNs: number };
   observe(contextKey: string, vector: Float64Array, obs: Observation, hashed: Int32Array): void;
+  /** Round 39 (bench only): told which model served request `at` in the context, and when a request's score lands. */
+  served?(contextKey: string, modelId: string, at: number): void;
+  landed?(contextKey: string, modelId: string, servedAt: number): void;
 }
 
 function timed(fn: () => Decision): { ranked: string[]; decisionNs: number } {
@@ -155,11 +160,14 @@ export class HierarchicalRouter implements BenchRouter {
     this.current = open ? gate.promptPolicy : this.policy;
     const policy = this.current;
     return timed(() => {
-      const d = decide(request.candidates, this.routeArms, policy, this.random, {
+      const imputed = this.pending && !(this.pending.coldStartOnly && this.anyLanded) ? this.imputed(request, contextArms, policy) : undefined;
+      const d = decide(request.candidates, imputed?.routeArms ?? this.routeArms, policy, this.random, {
         contextKey: request.contextKey,
-        contextArms,
+        contextArms: imputed?.contextArms ?? contextArms,
         budgetPressure: request.budgetPressure,
         ...(marker ? { refutedModelId: marker.modelId } : {}),
+        // Pseudo-observations are no trial: the untried cap reads the arms as they are.
+        ...(imputed ? { triedArms: this.routeArms } : {}),
       });
       this.onDecision?.(request, d);
       const probe = this.probe;
@@ -173,6 +181,35 @@ export class HierarchicalRouter implements BenchRouter {
       }
       return d;
     });
+  }
+  /** Round 39 (bench only, ZOO_PENDING_IMPUTE; pending-scores.ts): scores in flight imputed into the draw. Unset: off. */
+  pending?: PendingImputation;
+  private imputed(request: RouteRequest, contextArms: ReadonlyMap<string, ArmState>, policy: RoutePolicy) {
+    const p = this.pending!;
+    const now = p.clock();
+    const strength = policy.contextPriorStrength ?? defaultContextPriorStrength(policy.floorConfidence);
+    return armsWithPending(
+      request.candidates,
+      this.routeArms,
+      contextArms,
+      { ...policy, contextPriorStrength: strength },
+      (m) => p.counts.pending(`\u0000${m}`, now, p.scoredShare),
+      (m) => p.counts.pending(`${request.contextKey}\u0000${m}`, now, p.scoredShare),
+      p.z,
+      p.cap,
+    );
+  }
+  served(contextKey: string, modelId: string, at: number): void {
+    if (!this.pending) return;
+    this.pending.counts.serve(`\u0000${modelId}`, at);
+    this.pending.counts.serve(`${contextKey}\u0000${modelId}`, at);
+  }
+  private anyLanded = false;
+  landed(contextKey: string, modelId: string, servedAt: number): void {
+    if (!this.pending) return;
+    this.anyLanded = true;
+    this.pending.counts.land(`\u0000${modelId}`, servedAt);
+    this.pending.counts.land(`${contextKey}\u0000${modelId}`, servedAt);
   }
   /** Round 37 (bench only, ZOO_PROBE_SHARE; probe.ts): probes of cheaper refuted models and a rise detector. Unset: off. */
   probe?: ProbeOptions;

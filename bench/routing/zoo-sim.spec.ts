@@ -1,4 +1,4 @@
-import { buildScenario, clairvoyantRanking, improvementTarget, SIM, type Zoo } from './zoo-sim';
+import { buildScenario, clairvoyantRanking, feedbackVariant, improvementTarget, SIM, type Zoo } from './zoo-sim';
 import { EXTRA_SCENARIOS, SCENARIOS, zooScenarios } from './zoo-suite';
 
 /** The zoo's arms as in datasets/zoo.json (qualities and prices; latencies do not matter here). */
@@ -101,5 +101,13 @@ describe('zoo scenario silent_improvement, ZOO_IMPROVEMENT', () => {
     expect(clairvoyantRanking(setup, 'math', t0 - 1, 0.57)[0]).toBe('claude-instant-v1');
     expect(clairvoyantRanking(setup, 'math', t0, 0.57)[0]).toBe('mixtral-8x7b');
     expect(clairvoyantRanking(setup, 'general', t0, 0.57)[0]).toBe('yi-34b');
+  });
+});
+
+describe('noisy scenarios with their noise or delay replaced (round 39)', () => {
+  it('reads ZOO_NOISY_* for noisy_feedback and ZOO_HARD_* for noisy_feedback_hard, 0 as a value', () => {
+    expect(feedbackVariant('ZOO_NOISY', { ZOO_NOISY_NOISE: '0', ZOO_NOISY_DELAY: '0' })).toEqual({ noise: 0, delay: 0 });
+    expect(feedbackVariant('ZOO_HARD', { ZOO_NOISY_NOISE: '0', ZOO_HARD_DELAY: '500' })).toEqual({ delay: 500 });
+    expect(feedbackVariant('ZOO_NOISY', {})).toEqual({});
   });
 });

@@ -217,10 +217,10 @@ export function buildScenario(zoo: Zoo, name: ScenarioName, withChange = true): 
       break;
     }
     case 'noisy_feedback':
-      Object.assign(setup, { noise: 0.1, delay: 500, unscoredShare: 0.5 });
+      Object.assign(setup, { noise: 0.1, delay: 500, unscoredShare: 0.5, ...feedbackVariant('ZOO_NOISY') });
       break;
     case 'noisy_feedback_hard':
-      Object.assign(setup, { noise: 0.2, delay: 5_000, unscoredShare: 0.5, ...hardVariant() });
+      Object.assign(setup, { noise: 0.2, delay: 5_000, unscoredShare: 0.5, ...feedbackVariant('ZOO_HARD') });
       break;
   }
   if (GATEWAY_REGIME) {
@@ -252,14 +252,17 @@ export function improvementTarget(env: NodeJS.ProcessEnv = process.env): { model
 }
 
 /**
- * Bench-only (round 29's diagnosis): ZOO_HARD_NOISE / ZOO_HARD_DELAY replace noisy_feedback_hard's
- * validator noise (0.2) / feedback delay (5,000 requests), to tell which of the two a reading depends on.
- * Unset, the scenario as before.
+ * Bench-only: <prefix>_NOISE / <prefix>_DELAY replace a noisy scenario's validator noise / feedback delay
+ * (requests), to tell which of the two a reading depends on. ZOO_HARD_* (round 29's diagnosis) is
+ * noisy_feedback_hard's (0.2 / 5,000), ZOO_NOISY_* (round 39) noisy_feedback's (0.1 / 500); 0 is a
+ * value (no noise, no delay). Unset, the scenario as before.
  */
-function hardVariant(env: NodeJS.ProcessEnv = process.env): Partial<ScenarioSetup> {
+export function feedbackVariant(prefix: 'ZOO_HARD' | 'ZOO_NOISY', env: NodeJS.ProcessEnv = process.env): Partial<ScenarioSetup> {
+  const noise = env[`${prefix}_NOISE`];
+  const delay = env[`${prefix}_DELAY`];
   return {
-    ...(env.ZOO_HARD_NOISE ? { noise: Number(env.ZOO_HARD_NOISE) } : {}),
-    ...(env.ZOO_HARD_DELAY ? { delay: Number(env.ZOO_HARD_DELAY) } : {}),
+    ...(noise ? { noise: Number(noise) } : {}),
+    ...(delay ? { delay: Number(delay) } : {}),
   };
 }
 
@@ -397,7 +400,7 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
   const trueQuality = new Float64Array(n);
   const served = new Int8Array(n).fill(-1);
   const decisionNs: number[] = [];
-  const pending: { due: number; contextKey: string; vector: Float64Array; hashed: Int32Array; obs: Observation }[] = [];
+  const pending: { due: number; servedAt: number; contextKey: string; vector: Float64Array; hashed: Int32Array; obs: Observation }[] = [];
   let pendingHead = 0;
   // The route's score delay signal (ZOO_SCORE_DELAY_GATE): whether each of the last SCORE_DELAY_WINDOW
   // requests was sent for scoring, in a ring, and how many were.
@@ -412,7 +415,10 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
     while (pendingHead < pending.length && pending[pendingHead].due <= i) {
       const p = pending[pendingHead++];
       anyScoreArrived = true;
-      if (router !== 'clairvoyant') router.observe(p.contextKey, p.vector, p.obs, p.hashed);
+      if (router !== 'clairvoyant') {
+        router.landed?.(p.contextKey, p.obs.modelId, p.servedAt);
+        router.observe(p.contextKey, p.vector, p.obs, p.hashed);
+      }
     }
     let sentForScoring = 0;
     const taskClass = draws.taskClass[i];
@@ -467,11 +473,12 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
       trueQuality[i] = q;
       served[i] = setup.arms.indexOf(arm);
       spend += price;
+      if (router !== 'clairvoyant') router.served?.(ctx.contextKey, arm.model, i);
       let reward = u(0) < q ? 1 : 0;
       if (u(1) < setup.noise) reward = 1 - reward;
       if (u(2) >= setup.unscoredShare) {
         sentForScoring = 1;
-        pending.push({ due: i + 1 + setup.delay, contextKey: ctx.contextKey, vector: ctx.vector, hashed: ctx.hashed, obs: { modelId: arm.model, reward, costUsd: price, completionTokens: 0 } });
+        pending.push({ due: i + 1 + setup.delay, servedAt: i, contextKey: ctx.contextKey, vector: ctx.vector, hashed: ctx.hashed, obs: { modelId: arm.model, reward, costUsd: price, completionTokens: 0 } });
       }
       break;
     }

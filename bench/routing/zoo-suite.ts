@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { seededRandom } from '../../libs/core/src';
 import { defaultContextPriorStrength, FEATURE_NAMES, REFUTED_MARKER_SCORES, type RoutePolicy } from '../../libs/router/src';
 import { quantile, requestsToAdapt, requestsToAdaptVsBefore, requestsToAdaptVsTwin } from './metrics';
+import { InFlightCounts } from './pending-scores';
 import { ProgressBar } from './progress';
 import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, RandomRouter, ThompsonRouter, WordLearnerRouter, type BenchRouter } from './routers';
 import { pricePriors } from '../../libs/config/src/price-prior';
@@ -37,6 +38,16 @@ export function zooScenarios(only: string[], extra: string[] = []): ScenarioName
 /** Round 37 (bench only; probe.ts): the probe share per request and the rise detector's alarm level. Unset: no probes, no rise detector. */
 const PROBE_SHARE = process.env.ZOO_PROBE_SHARE ? Number(process.env.ZOO_PROBE_SHARE) : undefined;
 const PROBE_RISE_THRESHOLD = Number(process.env.ZOO_PROBE_RISE_THRESHOLD ?? 10);
+/**
+ * Round 39 (bench only; pending-scores.ts): ZOO_PENDING_IMPUTE=<z> imputes the default row's scores in
+ * flight into its draw at the posterior mean minus z standard deviations, counted over the route's last
+ * ZOO_PENDING_WINDOW requests (default 10,000), with the scenario's scored share. Unset: off.
+ */
+const PENDING_Z = process.env.ZOO_PENDING_IMPUTE ? Number(process.env.ZOO_PENDING_IMPUTE) : undefined;
+const PENDING_WINDOW = Number(process.env.ZOO_PENDING_WINDOW ?? 10_000);
+/** ZOO_PENDING_COLD=1 (round 39, exploratory): with ZOO_PENDING_IMPUTE, only until the route's first score lands. */
+/** ZOO_PENDING_CAP=<k>: at most k times an arm's posterior weight imputed. Unset: no cap. */
+const PENDING_CAP = process.env.ZOO_PENDING_CAP ? Number(process.env.ZOO_PENDING_CAP) : Infinity;
 
 export const ZOO_TUNING = {
   discount: Number(process.env.ZOO_DISCOUNT ?? 0.9999),
@@ -173,6 +184,7 @@ export function zooRouters(): ZooRouterSpec[] {
       make: (s, seed) => {
         const policy = contextualPolicy(s, false);
         const r = new HierarchicalRouter('contextual+drift', policy, t.discount, routerRandom(seed), t.contextDiscount, ZOO_TUNING.drift);
+        if (PENDING_Z !== undefined) r.pending = { z: PENDING_Z, cap: PENDING_CAP, counts: new InFlightCounts(PENDING_WINDOW), scoredShare: 1 - s.unscoredShare, clock: () => simClock.request, coldStartOnly: process.env.ZOO_PENDING_COLD === '1' };
         // Round 37 (bench only): ZOO_PROBE_SHARE=<r> turns on probes and the rise detector (probe.ts). Unset: off.
         if (PROBE_SHARE !== undefined)
           r.probe = { share: PROBE_SHARE, floor: policy.qualityFloor, random: seededRandom(seed * 104_729 + 37), threshold: PROBE_RISE_THRESHOLD, contextOnly: process.env.ZOO_PROBE_RISE_ROUTE === '0', refutedOnly: process.env.ZOO_PROBE_RISE_REFUTED === '1' };
