@@ -45,8 +45,10 @@ const PROBE_RISE_THRESHOLD = Number(process.env.ZOO_PROBE_RISE_THRESHOLD ?? 10);
  */
 const PENDING_Z = process.env.ZOO_PENDING_IMPUTE ? Number(process.env.ZOO_PENDING_IMPUTE) : undefined;
 const PENDING_WINDOW = Number(process.env.ZOO_PENDING_WINDOW ?? 10_000);
-/** ZOO_PENDING_COLD=1 (round 39, exploratory): with ZOO_PENDING_IMPUTE, only until the route's first score lands. */
-/** ZOO_PENDING_CAP=<k>: at most k times an arm's posterior weight imputed. Unset: no cap. */
+/**
+ * ZOO_PENDING_COLD=1 (round 39, exploratory): with ZOO_PENDING_IMPUTE, only until the route's first score
+ * lands. ZOO_PENDING_CAP=<k>: at most k times an arm's posterior weight imputed. Unset: no cap.
+ */
 const PENDING_CAP = process.env.ZOO_PENDING_CAP ? Number(process.env.ZOO_PENDING_CAP) : Infinity;
 
 export const ZOO_TUNING = {
