@@ -37,6 +37,16 @@ export function zooScenarios(only: string[], extra: string[] = []): ScenarioName
 /** Round 37 (bench only; probe.ts): the probe share per request and the rise detector's alarm level. Unset: no probes, no rise detector. */
 const PROBE_SHARE = process.env.ZOO_PROBE_SHARE ? Number(process.env.ZOO_PROBE_SHARE) : undefined;
 const PROBE_RISE_THRESHOLD = Number(process.env.ZOO_PROBE_RISE_THRESHOLD ?? 10);
+/**
+ * Round 38 (bench only; refuted-cap.ts): the most evidence an arm under the floor keeps, on the default
+ * row (`contextual thompson + drift detector`) and the safe + drift row (`floor_confidence: auto` with the
+ * gate's variables). Unset: off, the rows as before.
+ */
+const REFUTED_CAP = process.env.ZOO_REFUTED_CAP ? Number(process.env.ZOO_REFUTED_CAP) : undefined;
+function withRefutedCap(r: HierarchicalRouter, policy: RoutePolicy): HierarchicalRouter {
+  if (REFUTED_CAP !== undefined) r.refutedCap = { cap: REFUTED_CAP, floor: policy.qualityFloor };
+  return r;
+}
 
 export const ZOO_TUNING = {
   discount: Number(process.env.ZOO_DISCOUNT ?? 0.9999),
@@ -131,12 +141,17 @@ const DEFAULT_SAFE: Partial<RoutePolicy> = { floorConfidence: 0.9 };
  */
 function gatedSafeDrift(s: ScenarioSetup, seed: number): HierarchicalRouter {
   const t = ZOO_TUNING;
-  if (SCORE_DELAY_GATE === undefined)
-    return new HierarchicalRouter('contextual+safe+drift', contextualPolicy(s, false, true), t.discount, routerRandom(seed), t.contextDiscount, t.drift, t.refutedFor);
-  return new HierarchicalRouter('contextual+safe+drift', contextualPolicy(s, false, true, false, DEFAULT_SAFE), t.discount, routerRandom(seed), t.contextDiscount, t.drift, t.refutedFor, {
+  if (SCORE_DELAY_GATE === undefined) {
+    const policy = contextualPolicy(s, false, true);
+    return withRefutedCap(new HierarchicalRouter('contextual+safe+drift', policy, t.discount, routerRandom(seed), t.contextDiscount, t.drift, t.refutedFor), policy);
+  }
+  const policy = contextualPolicy(s, false, true, false, DEFAULT_SAFE);
+  const r = new HierarchicalRouter('contextual+safe+drift', policy, t.discount, routerRandom(seed), t.contextDiscount, t.drift, t.refutedFor, {
     promptPolicy: contextualPolicy(s, false, true),
     maxDelayRequests: SCORE_DELAY_GATE,
   });
+  // Both of the gate's policies have the same floor (only the safe exploration's settings differ).
+  return withRefutedCap(r, policy);
 }
 
 const routerRandom = (seed: number) => {
@@ -172,7 +187,7 @@ export function zooRouters(): ZooRouterSpec[] {
       learning: true,
       make: (s, seed) => {
         const policy = contextualPolicy(s, false);
-        const r = new HierarchicalRouter('contextual+drift', policy, t.discount, routerRandom(seed), t.contextDiscount, ZOO_TUNING.drift);
+        const r = withRefutedCap(new HierarchicalRouter('contextual+drift', policy, t.discount, routerRandom(seed), t.contextDiscount, ZOO_TUNING.drift), policy);
         // Round 37 (bench only): ZOO_PROBE_SHARE=<r> turns on probes and the rise detector (probe.ts). Unset: off.
         if (PROBE_SHARE !== undefined)
           r.probe = { share: PROBE_SHARE, floor: policy.qualityFloor, random: seededRandom(seed * 104_729 + 37), threshold: PROBE_RISE_THRESHOLD, contextOnly: process.env.ZOO_PROBE_RISE_ROUTE === '0', refutedOnly: process.env.ZOO_PROBE_RISE_REFUTED === '1' };
