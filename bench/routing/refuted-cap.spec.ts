@@ -1,10 +1,10 @@
 import { applyObservation, type ArmState } from '../../libs/router/src';
-import { capRefutedArm, capRefutedEvidence } from './refuted-cap';
+import { capRefutedArm, capRefutedEvidence, evidenceForChance } from './refuted-cap';
 
 const arm = (modelId: string, successes: number, failures: number, costUsd = 0): ArmState => ({ modelId, successes, failures, completionTokens: 10 * (successes + failures), costUsd, observations: 7 });
 const options = { cap: 50, floor: 0.57 };
 
-describe('round 38 cap on a refuted arm's evidence', () => {
+describe("round 38 cap on a refuted arm's evidence", () => {
   it('scales a refuted arm with more than the cap down to the cap, keeping its means', () => {
     const a = arm('m', 520, 480, 2);
     const c = capRefutedArm(a, options);
@@ -54,4 +54,19 @@ describe('round 38 cap on a refuted arm's evidence', () => {
     const c = capped[0];
     expect(c.successes + c.failures).toBeGreaterThan(50);
   });
+
+  it('with a chance, keeps the evidence at which a draw clears the floor about that often: more for an arm just under it', () => {
+    // z(0.99) = 2.326: 0.52 under 0.57 -> 2.326^2 * 0.2496 / 0.0025 - 1 = 539; 0.55 -> about 3,370.
+    expect(evidenceForChance(0.52, 0.57, 0.01)).toBeCloseTo(539, 0);
+    expect(evidenceForChance(0.55, 0.57, 0.01)).toBeGreaterThan(3_300);
+    expect(evidenceForChance(0.6, 0.57, 0.01)).toBe(Infinity);
+    const opts = { cap: 20, floor: 0.57, chance: 0.01 };
+    const near = capRefutedArm(arm('n', 550, 450), opts);
+    expect(near.successes + near.failures).toBe(1000); // under its 3,370: kept
+    const far = capRefutedArm(arm('f', 5200, 4800), opts);
+    expect(far.successes + far.failures).toBeCloseTo(539, 0);
+    const worst = capRefutedArm(arm('w', 300, 700), opts);
+    expect(worst.successes + worst.failures).toBeCloseTo(20, 10); // its own ~15 is under the cap: the cap
+  });
 });
+

@@ -1,4 +1,4 @@
-import { armWeight, type ArmState } from '../../libs/router/src';
+import { armWeight, normalQuantile, type ArmState } from '../../libs/router/src';
 
 /**
  * Round 38 (bench only, ZOO_REFUTED_CAP): a cap on the evidence of an arm the route refutes, so a model
@@ -16,13 +16,33 @@ export interface RefutedCapOptions {
   cap: number;
   /** The route's quality floor (the policy's `qualityFloor`) an arm's mean must be under to be capped. */
   floor: number;
+  /**
+   * Round 38's second form (ZOO_REFUTED_CAP_CHANCE, added after the first pilot): the cap is instead,
+   * per arm, the evidence at which a draw from its posterior clears the floor with about this chance
+   * (`evidenceForChance`), and at least `cap`: an arm just under the floor keeps much more evidence
+   * than one far under it, so each refuted arm is drawn over the floor about as often. Unset: `cap` alone.
+   */
+  chance?: number;
+}
+
+/**
+ * The evidence n at which Beta(n mean, n (1 - mean)) puts about `chance` of its mass at or over `floor`
+ * (normal approximation, variance mean (1 - mean) / (n + 1)): z^2 mean (1 - mean) / (floor - mean)^2 - 1,
+ * z the normal quantile of 1 - chance. Infinity for a mean at or over the floor.
+ */
+export function evidenceForChance(mean: number, floor: number, chance: number): number {
+  if (mean >= floor) return Infinity;
+  const z = normalQuantile(1 - chance);
+  return (z * z * mean * (1 - mean)) / ((floor - mean) * (floor - mean)) - 1;
 }
 
 /** The arm, with its evidence scaled down to `cap` when it is refuted and holds more (same object otherwise). */
 export function capRefutedArm(arm: ArmState, options: RefutedCapOptions): ArmState {
   const w = armWeight(arm);
   if (!(w > options.cap) || arm.successes / w >= options.floor) return arm;
-  const k = options.cap / w;
+  const cap = options.chance === undefined ? options.cap : Math.max(options.cap, evidenceForChance(arm.successes / w, options.floor, options.chance));
+  if (!(w > cap)) return arm;
+  const k = cap / w;
   return { ...arm, successes: arm.successes * k, failures: arm.failures * k, completionTokens: arm.completionTokens * k, costUsd: arm.costUsd * k };
 }
 

@@ -43,8 +43,11 @@ const PROBE_RISE_THRESHOLD = Number(process.env.ZOO_PROBE_RISE_THRESHOLD ?? 10);
  * gate's variables). Unset: off, the rows as before.
  */
 const REFUTED_CAP = process.env.ZOO_REFUTED_CAP ? Number(process.env.ZOO_REFUTED_CAP) : undefined;
+/** Round 38's second form (refuted-cap.ts, `RefutedCapOptions.chance`): with ZOO_REFUTED_CAP as the least evidence kept (0 when unset). */
+const REFUTED_CAP_CHANCE = process.env.ZOO_REFUTED_CAP_CHANCE ? Number(process.env.ZOO_REFUTED_CAP_CHANCE) : undefined;
 function withRefutedCap(r: HierarchicalRouter, policy: RoutePolicy): HierarchicalRouter {
-  if (REFUTED_CAP !== undefined) r.refutedCap = { cap: REFUTED_CAP, floor: policy.qualityFloor };
+  if (REFUTED_CAP !== undefined || REFUTED_CAP_CHANCE !== undefined)
+    r.refutedCap = { cap: REFUTED_CAP ?? 0, floor: policy.qualityFloor, ...(REFUTED_CAP_CHANCE === undefined ? {} : { chance: REFUTED_CAP_CHANCE }) };
   return r;
 }
 
