@@ -34,6 +34,7 @@ import {
 } from '../../libs/router/src';
 import { guardAgainstRise, probeCandidate, withProbe, type ProbeOptions } from './probe';
 import { armsWithPending, type PendingImputation } from './pending-scores';
+import { capRefutedEvidence, type RefutedCapOptions } from './refuted-cap';
 
 /** What a benchmark feeds a router for one request. */
 export interface RouteRequest {
@@ -230,11 +231,16 @@ export class HierarchicalRouter implements BenchRouter {
     }
     return r.arms;
   }
+  /** Round 38 (bench only, ZOO_REFUTED_CAP; refuted-cap.ts): the most evidence an arm under the floor keeps, at both levels. Unset: off. */
+  refutedCap?: RefutedCapOptions;
+  private cap(arms: ArmState[], modelId: string): ArmState[] {
+    return this.refutedCap === undefined ? arms : capRefutedEvidence(arms, modelId, this.refutedCap);
+  }
   observe(contextKey: string, _vector: Float64Array, obs: Observation): void {
     const route = this.rise('', this.guard('', [...this.routeArms.values()], obs), obs);
-    this.routeArms = toMap(applyObservation(route, obs, this.discount));
+    this.routeArms = toMap(this.cap(applyObservation(route, obs, this.discount), obs.modelId));
     const ctx = this.rise(contextKey, this.guard(contextKey, [...(this.contextArms.get(contextKey) ?? EMPTY).values()], obs), obs);
-    this.contextArms.set(contextKey, toMap(applyObservation(ctx, obs, this.contextDiscount)));
+    this.contextArms.set(contextKey, toMap(this.cap(applyObservation(ctx, obs, this.contextDiscount), obs.modelId)));
   }
   private guard(contextKey: string, arms: ArmState[], obs: Observation): ArmState[] {
     if (!this.drift) return arms;

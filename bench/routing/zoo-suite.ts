@@ -50,6 +50,19 @@ const PENDING_WINDOW = Number(process.env.ZOO_PENDING_WINDOW ?? 10_000);
  * lands. ZOO_PENDING_CAP=<k>: at most k times an arm's posterior weight imputed. Unset: no cap.
  */
 const PENDING_CAP = process.env.ZOO_PENDING_CAP ? Number(process.env.ZOO_PENDING_CAP) : Infinity;
+/**
+ * Round 38 (bench only; refuted-cap.ts): the most evidence an arm under the floor keeps, on the default
+ * row (`contextual thompson + drift detector`) and the safe + drift row (`floor_confidence: auto` with the
+ * gate's variables). Unset: off, the rows as before.
+ */
+const REFUTED_CAP = process.env.ZOO_REFUTED_CAP ? Number(process.env.ZOO_REFUTED_CAP) : undefined;
+/** Round 38's second form (refuted-cap.ts, `RefutedCapOptions.chance`): with ZOO_REFUTED_CAP as the least evidence kept (0 when unset). */
+const REFUTED_CAP_CHANCE = process.env.ZOO_REFUTED_CAP_CHANCE ? Number(process.env.ZOO_REFUTED_CAP_CHANCE) : undefined;
+function withRefutedCap(r: HierarchicalRouter, policy: RoutePolicy): HierarchicalRouter {
+  if (REFUTED_CAP !== undefined || REFUTED_CAP_CHANCE !== undefined)
+    r.refutedCap = { cap: REFUTED_CAP ?? 0, floor: policy.qualityFloor, ...(REFUTED_CAP_CHANCE === undefined ? {} : { chance: REFUTED_CAP_CHANCE }) };
+  return r;
+}
 
 export const ZOO_TUNING = {
   discount: Number(process.env.ZOO_DISCOUNT ?? 0.9999),
@@ -144,12 +157,17 @@ const DEFAULT_SAFE: Partial<RoutePolicy> = { floorConfidence: 0.9 };
  */
 function gatedSafeDrift(s: ScenarioSetup, seed: number): HierarchicalRouter {
   const t = ZOO_TUNING;
-  if (SCORE_DELAY_GATE === undefined)
-    return new HierarchicalRouter('contextual+safe+drift', contextualPolicy(s, false, true), t.discount, routerRandom(seed), t.contextDiscount, t.drift, t.refutedFor);
-  return new HierarchicalRouter('contextual+safe+drift', contextualPolicy(s, false, true, false, DEFAULT_SAFE), t.discount, routerRandom(seed), t.contextDiscount, t.drift, t.refutedFor, {
+  if (SCORE_DELAY_GATE === undefined) {
+    const policy = contextualPolicy(s, false, true);
+    return withRefutedCap(new HierarchicalRouter('contextual+safe+drift', policy, t.discount, routerRandom(seed), t.contextDiscount, t.drift, t.refutedFor), policy);
+  }
+  const policy = contextualPolicy(s, false, true, false, DEFAULT_SAFE);
+  const r = new HierarchicalRouter('contextual+safe+drift', policy, t.discount, routerRandom(seed), t.contextDiscount, t.drift, t.refutedFor, {
     promptPolicy: contextualPolicy(s, false, true),
     maxDelayRequests: SCORE_DELAY_GATE,
   });
+  // Both of the gate's policies have the same floor (only the safe exploration's settings differ).
+  return withRefutedCap(r, policy);
 }
 
 const routerRandom = (seed: number) => {
@@ -185,7 +203,7 @@ export function zooRouters(): ZooRouterSpec[] {
       learning: true,
       make: (s, seed) => {
         const policy = contextualPolicy(s, false);
-        const r = new HierarchicalRouter('contextual+drift', policy, t.discount, routerRandom(seed), t.contextDiscount, ZOO_TUNING.drift);
+        const r = withRefutedCap(new HierarchicalRouter('contextual+drift', policy, t.discount, routerRandom(seed), t.contextDiscount, ZOO_TUNING.drift), policy);
         if (PENDING_Z !== undefined) r.pending = { z: PENDING_Z, cap: PENDING_CAP, counts: new InFlightCounts(PENDING_WINDOW), scoredShare: 1 - s.unscoredShare, clock: () => simClock.request, coldStartOnly: process.env.ZOO_PENDING_COLD === '1' };
         // Round 37 (bench only): ZOO_PROBE_SHARE=<r> turns on probes and the rise detector (probe.ts). Unset: off.
         if (PROBE_SHARE !== undefined)
