@@ -13,7 +13,8 @@ import { scoreJob } from './support/score-jobs';
 /**
  * Enough jobs that the first worker still holds some when it is killed, however late the test sees
  * the first ones done: under a loaded machine (the full suite beside a benchmark) 400 jobs were all
- * done before the kill landed, and the test failed on `active > 0` (a race in the test, not a lost job).
+ * done before the kill landed, and the test failed on `active > 0` (a race in the test, not a lost job);
+ * so did 1,000 added while the worker ran (session 26), hence all are queued before it starts.
  */
 const JOBS = 1_000;
 /** The first worker is killed once this many jobs are done in Redis (not in Postgres, whose writes are batched and lag). */
@@ -62,11 +63,14 @@ describe('a worker killed mid-job', () => {
 
   it('retries the killed jobs and counts each request once; poison jobs are dead-lettered', async () => {
     const arms = new ArmStatsRepository(database.handle.db);
-    const first = worker();
-    await first.waitFor('worker started');
+    // Every job is queued before the first worker starts: a worker that ran while they were added one by
+    // one could keep pace with the adding, and under load had finished all of them when the kill landed
+    // (active 0: a race in the test, not a lost job).
     for (let i = 0; i < JOBS; i++) await producer.add(scoreJob(i));
     await raw.add('score-response', { requestId: 'poison-1' }, { jobId: 'poison-1', attempts: 8 });
     await raw.add('no-such-job', { anything: true }, { jobId: 'poison-2', attempts: 8 });
+    const first = worker();
+    await first.waitFor('worker started');
 
     await eventually(async () => expect((await raw.getJobCounts('completed')).completed).toBeGreaterThanOrEqual(KILL_AFTER), 30_000, 10);
     first.process.kill('SIGKILL');
