@@ -22,6 +22,36 @@ describe('WordLearnerRouter (the gateway\'s hashed_words learner in the benches)
     }
     expect(picks.slice(-300).filter((m) => m === 'cheap').length).toBeGreaterThan(240);
   });
+
+  // Round 41: the worker's drop detector on the route's Beta arms (the context beliefs and the untried cap).
+  function run(drift: { threshold: number } | undefined, dropAt = 1500) {
+    const router = new WordLearnerRouter('words', { qualityFloor: 0.6, priorSuccesses: 1, priorFailures: 1, maxUntriedShare: 0.5 }, seededRandom(3), 0.9999, drift ? { drift } : {});
+    const random = seededRandom(5);
+    const picks: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const chosen = router.choose(request()).ranked[0];
+      picks.push(chosen);
+      const quality = chosen === 'strong' ? 0.9 : i < dropAt ? 0.8 : 0.3;
+      router.observe('general', new Float64Array(0), { modelId: chosen, reward: random() < quality ? 1 : 0, costUsd: 0, completionTokens: 0 }, hashed);
+    }
+    return { picks, alarms: router.alarms };
+  }
+
+  it('with a detector that never alarms, decides exactly as without one (the untried cap reads the same arms)', () => {
+    const off = run(undefined);
+    const quiet = run({ threshold: 1e9 });
+    expect(quiet.alarms).toBe(0);
+    expect(quiet.picks).toEqual(off.picks);
+  });
+
+  it('with the detector, alarms on the cheap model\'s drop and leaves it sooner than without', () => {
+    const off = run(undefined);
+    const on = run({ threshold: 15 });
+    expect(off.alarms).toBe(0);
+    expect(on.alarms).toBeGreaterThan(0);
+    const cheapAfter = (picks: string[]) => picks.slice(1500, 2000).filter((m) => m === 'cheap').length;
+    expect(cheapAfter(on.picks)).toBeLessThan(cheapAfter(off.picks));
+  });
 });
 
 describe('HierarchicalRouter with the drift detector and the refuted-anchor marker', () => {

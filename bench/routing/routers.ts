@@ -294,17 +294,43 @@ export class LinearThompsonRouter implements BenchRouter {
 export class PooledOffsets {
   private routeArms = new Map<string, ArmState>();
   private contextArms = new Map<string, Map<string, ArmState>>();
+  private readonly dropStatistics = new Map<string, number>();
+  /** Drift alarms so far (route level and context level), with `drift`. */
+  alarms = 0;
   constructor(
     private readonly discount: number,
     private readonly options: PooledPriorOptions = {},
+    /**
+     * Round 41 (bench only): the worker's drop detector on these Beta arms, route level and context level,
+     * as `recordScores` runs it on every route (a `hashed_words` route's too). Unset: no detector, as before.
+     */
+    private readonly drift?: DriftDetectorOptions,
   ) {}
   belief(contextKey: string, modelId: string, priorQuality?: number): LogitBelief {
     return pooledContextBelief(this.routeArms.get(modelId), this.contextArms.get(contextKey)?.get(modelId), priorQuality, this.options);
   }
-  observe(contextKey: string, obs: Observation): void {
-    this.routeArms = toMap(applyObservation([...this.routeArms.values()], obs, this.discount));
-    this.contextArms.set(contextKey, toMap(applyObservation([...(this.contextArms.get(contextKey)?.values() ?? [])], obs, this.discount)));
+  /** The route-level arms (the gateway's untried cap reads these same arms: planRoute's `triedArmsByCandidate`). */
+  get route(): ReadonlyMap<string, ArmState> {
+    return this.routeArms;
   }
+  observe(contextKey: string, obs: Observation): void {
+    this.routeArms = toMap(applyObservation(this.guard('', [...this.routeArms.values()], obs), obs, this.discount));
+    const ctx = this.guard(contextKey, [...(this.contextArms.get(contextKey)?.values() ?? [])], obs);
+    this.contextArms.set(contextKey, toMap(applyObservation(ctx, obs, this.discount)));
+  }
+  private guard(contextKey: string, arms: ArmState[], obs: Observation): ArmState[] {
+    if (!this.drift) return arms;
+    const key = `${contextKey}\u0000${obs.modelId}`;
+    const r = guardAgainstDrop(arms, obs.modelId, obs.reward, this.dropStatistics.get(key) ?? 0, this.drift);
+    this.dropStatistics.set(key, r.statistic);
+    if (r.alarm) {
+      this.alarms++;
+      this.onAlarm?.(contextKey, obs.modelId);
+    }
+    return r.arms;
+  }
+  /** Bench diagnostics: sees each drift alarm (context key '' = route level). */
+  onAlarm?: (contextKey: string, modelId: string) => void;
 }
 
 /**
@@ -383,6 +409,11 @@ export interface WordLearnerOptions {
   fade?: boolean;
   /** Sees each decision and the word models it was made from (bench diagnostics: word-diagnose.ts). */
   onDecision?: (request: RouteRequest, decision: Decision, arms: LogisticArmState[], offsets: LogitBelief[]) => void;
+  /**
+   * Round 41 (bench only, ZOO_WORD_DRIFT): the worker's drop detector on the route's Beta arms (route and
+   * context level), which the word models are weighed against and the untried cap reads. Unset: none, as before.
+   */
+  drift?: DriftDetectorOptions;
 }
 
 export class WordLearnerRouter implements BenchRouter {
@@ -400,7 +431,15 @@ export class WordLearnerRouter implements BenchRouter {
     private readonly discount: number,
     private readonly options: WordLearnerOptions = {},
   ) {
-    this.pooled = new PooledOffsets(discount, { contextPriorStrength: policy.contextPriorStrength });
+    this.pooled = new PooledOffsets(discount, { contextPriorStrength: policy.contextPriorStrength }, options.drift);
+  }
+  /** The context beliefs' drift alarms (with `drift`). */
+  get alarms(): number {
+    return this.pooled.alarms;
+  }
+  /** Bench diagnostics: sees each drift alarm of the context beliefs (context key '' = route level). */
+  set onAlarm(f: ((contextKey: string, modelId: string) => void) | undefined) {
+    this.pooled.onAlarm = f;
   }
   choose(request: RouteRequest) {
     for (const c of request.candidates) {
@@ -415,7 +454,8 @@ export class WordLearnerRouter implements BenchRouter {
     const beliefs = logisticArmsAsBetaList(arms, request.hashed, this.options.varianceScale ?? WORD_MODEL.varianceScale, offsets);
     const d = decide(candidates, EMPTY, { ...this.policy, priorSuccesses: 1e-3, priorFailures: 1e-3 }, this.random, {
       budgetPressure: request.budgetPressure,
-      triedArms: this.scored,
+      // The gateway's untried cap reads the route's Beta arms, which the detector guards (the same arms as `scored` without it).
+      triedArms: this.options.drift ? this.pooled.route : this.scored,
       armsByCandidate: beliefs,
     });
     const decisionNs = Number(process.hrtime.bigint() - t0);

@@ -4,7 +4,7 @@ import { defaultContextPriorStrength, FEATURE_NAMES, REFUTED_MARKER_SCORES, type
 import { quantile, requestsToAdapt, requestsToAdaptVsBefore, requestsToAdaptVsTwin } from './metrics';
 import { InFlightCounts } from './pending-scores';
 import { ProgressBar } from './progress';
-import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, RandomRouter, ThompsonRouter, WordLearnerRouter, type BenchRouter } from './routers';
+import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, RandomRouter, ThompsonRouter, WordLearnerRouter, type BenchRouter, type WordLearnerOptions } from './routers';
 import { pricePriors } from '../../libs/config/src/price-prior';
 import { buildScenario, classWindowQualities, GATEWAY_REGIME, observedFloor, SCORE_DELAY_GATE, SIM, simClock, simulate, type ScenarioName, type ScenarioSetup, type SimOptions, type SimRun, type Zoo } from './zoo-sim';
 
@@ -170,6 +170,14 @@ function gatedSafeDrift(s: ScenarioSetup, seed: number): HierarchicalRouter {
   return withRefutedCap(r, policy);
 }
 
+/**
+ * Round 41 (bench only): ZOO_WORD_DRIFT=1 runs the worker's drop detector (ZOO_TUNING.drift, the library's
+ * defaults unless set) on the word rows' Beta arms, route and context level, as `recordScores` does on a
+ * `hashed_words` route. Unset: no detector, the rows as before.
+ */
+const WORD_DRIFT = process.env.ZOO_WORD_DRIFT === '1';
+const wordOptions = (): WordLearnerOptions => (WORD_DRIFT ? { drift: ZOO_TUNING.drift } : {});
+
 const routerRandom = (seed: number) => {
   const own = seededRandom(seed * 7919 + 17);
   if (!NULL_CHANGE) return own;
@@ -220,13 +228,13 @@ export function zooRouters(): ZooRouterSpec[] {
     {
       name: 'word learner (learner: hashed_words)',
       learning: true,
-      make: (s, seed) => new WordLearnerRouter('words', contextualPolicy(s, false), routerRandom(seed), t.discount),
+      make: (s, seed) => new WordLearnerRouter('words', contextualPolicy(s, false), routerRandom(seed), t.discount, wordOptions()),
       options: priorOptions,
     },
     {
       name: 'word learner + safe exploration',
       learning: true,
-      make: (s, seed) => new WordLearnerRouter('words+safe', contextualPolicy(s, false, true), routerRandom(seed), t.discount),
+      make: (s, seed) => new WordLearnerRouter('words+safe', contextualPolicy(s, false, true), routerRandom(seed), t.discount, wordOptions()),
       options: priorOptions,
     },
     {
