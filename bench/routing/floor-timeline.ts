@@ -5,6 +5,7 @@
  * ZOO_NOISY_*, ZOO_HARD_*, ...).
  *
  *   nice -n 19 node dist/bench/routing/floor-timeline.js noisy_feedback 1053 1076
+ *   FLOOR_TIMELINE_ROW="word learner (learner: hashed_words)" nice -n 19 node dist/bench/routing/floor-timeline.js stationary 1089 1112
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -14,8 +15,10 @@ import { zooRouters } from './zoo-suite';
 const DATASETS = process.env.ROUTING_DATASETS ?? resolve(__dirname, '../../../../shared/datasets');
 const zoo = JSON.parse(readFileSync(`${DATASETS}/zoo.json`, 'utf8')) as Zoo;
 const [scenario, from, to] = [process.argv[2] as ScenarioName, Number(process.argv[3]), Number(process.argv[4])];
-const spec = zooRouters().find((r) => r.name === 'contextual thompson + drift detector');
-if (!spec) throw new Error('no default row');
+// FLOOR_TIMELINE_ROW (round 41): another zoo row by its exact name; unset, the default row as before.
+const rowName = process.env.FLOOR_TIMELINE_ROW ?? 'contextual thompson + drift detector';
+const spec = zooRouters().find((r) => r.name === rowName);
+if (!spec) throw new Error(`no row named ${rowName}`);
 const perWindow = new Array<number>(SIM.requests / SIM.window).fill(0);
 const byModel = new Map<string, number>();
 let total = 0;

@@ -44,6 +44,16 @@ describe('WordLearnerRouter (the gateway\'s hashed_words learner in the benches)
     expect(quiet.picks).toEqual(off.picks);
   });
 
+  it('starts each word model at the given odds against the context (round 41), at even odds without', () => {
+    const odds = (startOdds?: number) => {
+      const router = new WordLearnerRouter('words', { qualityFloor: 0.6, priorSuccesses: 1, priorFailures: 1 }, seededRandom(3), 0.9999, startOdds === undefined ? {} : { startOdds });
+      router.choose(request());
+      return [...router.arms.values()].map((a) => a.wordsLogOdds ?? 0);
+    };
+    expect(odds(-4)).toEqual([-4, -4]);
+    expect(odds()).toEqual([0, 0]);
+  });
+
   it('with the detector, alarms on the cheap model\'s drop and leaves it sooner than without', () => {
     const off = run(undefined);
     const on = run({ threshold: 15 });

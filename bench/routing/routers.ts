@@ -35,6 +35,7 @@ import {
 import { guardAgainstRise, probeCandidate, withProbe, type ProbeOptions } from './probe';
 import { armsWithPending, type PendingImputation } from './pending-scores';
 import { capRefutedEvidence, type RefutedCapOptions } from './refuted-cap';
+import { resetWordsOnAlarm, type WordAlarmReset } from './word-alarm';
 
 /** What a benchmark feeds a router for one request. */
 export interface RouteRequest {
@@ -313,10 +314,13 @@ export class PooledOffsets {
   get route(): ReadonlyMap<string, ArmState> {
     return this.routeArms;
   }
-  observe(contextKey: string, obs: Observation): void {
+  /** Folds the score in; true when the drop detector alarmed on the scored model (either level). */
+  observe(contextKey: string, obs: Observation): boolean {
+    const before = this.alarms;
     this.routeArms = toMap(applyObservation(this.guard('', [...this.routeArms.values()], obs), obs, this.discount));
     const ctx = this.guard(contextKey, [...(this.contextArms.get(contextKey)?.values() ?? [])], obs);
     this.contextArms.set(contextKey, toMap(applyObservation(ctx, obs, this.discount)));
+    return this.alarms > before;
   }
   private guard(contextKey: string, arms: ArmState[], obs: Observation): ArmState[] {
     if (!this.drift) return arms;
@@ -414,6 +418,25 @@ export interface WordLearnerOptions {
    * context level), which the word models are weighed against and the untried cap reads. Unset: none, as before.
    */
   drift?: DriftDetectorOptions;
+  /**
+   * Round 41 (bench only, ZOO_WORD_UNTRIED=gateway): the untried cap as planRoute sets it, in place of the
+   * policy's `maxUntriedShare` and `warmupEvidence`: this share (the route's `max_untried_share`, default
+   * 0.1) while some candidate has no scored answer on the route, none after; a model counts as untried
+   * below one observation's worth of evidence (UNTRIED_WARMUP_EVIDENCE). Unset: the policy's, as before.
+   */
+  gatewayUntriedShare?: number;
+  /**
+   * Round 41 (bench only, ZOO_WORD_ALARM_RESET; word-alarm.ts): with `drift`, an alarm on the scored
+   * model's Beta arm (route or context level) also shrinks its word model on the prompt's buckets and
+   * hands its decisions to the context belief (`resetWordsOnAlarm`). Unset: off.
+   */
+  alarmReset?: WordAlarmReset;
+  /**
+   * Round 41 (bench only, ZOO_WORD_START_ODDS): a new word model's odds against the context belief
+   * (`wordsLogOdds`) start here instead of at even odds, so its words earn their weight in the decision's
+   * mixture before they widen it. Unset: even odds, as the gateway's `emptyWordArm`.
+   */
+  startOdds?: number;
 }
 
 export class WordLearnerRouter implements BenchRouter {
@@ -443,7 +466,7 @@ export class WordLearnerRouter implements BenchRouter {
   }
   choose(request: RouteRequest) {
     for (const c of request.candidates) {
-      if (!this.arms.has(c.modelId)) this.arms.set(c.modelId, emptyWordArm(c.modelId, c.priorQuality));
+      if (!this.arms.has(c.modelId)) this.arms.set(c.modelId, this.emptyArm(c.modelId, c.priorQuality));
       if (!this.priorQuality.has(c.modelId)) this.priorQuality.set(c.modelId, c.priorQuality);
     }
     // As planRoute: the prior quality is in the word model's bias and in the context's belief, not the candidate.
@@ -452,15 +475,27 @@ export class WordLearnerRouter implements BenchRouter {
     const arms = candidates.map((c) => this.arms.get(c.modelId)!);
     const offsets = candidates.map((c) => this.pooled.belief(request.contextKey, c.modelId, this.priorQuality.get(c.modelId)));
     const beliefs = logisticArmsAsBetaList(arms, request.hashed, this.options.varianceScale ?? WORD_MODEL.varianceScale, offsets);
-    const d = decide(candidates, EMPTY, { ...this.policy, priorSuccesses: 1e-3, priorFailures: 1e-3 }, this.random, {
+    // The gateway's untried cap reads the route's Beta arms, which the detector guards (the same arms as `scored` without it).
+    const tried = this.options.drift ? this.pooled.route : this.scored;
+    const d = decide(candidates, EMPTY, { ...this.policy, priorSuccesses: 1e-3, priorFailures: 1e-3, ...this.untriedCap(candidates, tried) }, this.random, {
       budgetPressure: request.budgetPressure,
-      // The gateway's untried cap reads the route's Beta arms, which the detector guards (the same arms as `scored` without it).
-      triedArms: this.options.drift ? this.pooled.route : this.scored,
+      triedArms: tried,
       armsByCandidate: beliefs,
     });
     const decisionNs = Number(process.hrtime.bigint() - t0);
     this.options.onDecision?.(request, d, arms, offsets);
     return { ranked: d.ranked, decisionNs };
+  }
+  private emptyArm(modelId: string, priorQuality: number | undefined): LogisticArmState {
+    const arm = emptyWordArm(modelId, priorQuality);
+    if (this.options.startOdds !== undefined) arm.wordsLogOdds = this.options.startOdds;
+    return arm;
+  }
+  private untriedCap(candidates: readonly Candidate[], tried: ReadonlyMap<string, ArmState>): Partial<RoutePolicy> {
+    const share = this.options.gatewayUntriedShare;
+    if (share === undefined) return {};
+    const anyUntried = candidates.some((c) => (tried.get(c.modelId)?.observations ?? 0) === 0);
+    return { maxUntriedShare: anyUntried ? share : undefined, warmupEvidence: 1 };
   }
   observe(contextKey: string, _vector: Float64Array, obs: Observation, hashed: Int32Array): void {
     if (this.options.fade !== false) for (const [id, other] of this.arms) if (id !== obs.modelId) fadeLogisticArm(other, hashed, this.discount);
@@ -468,10 +503,12 @@ export class WordLearnerRouter implements BenchRouter {
     // The context's belief when the score arrives (the gateway sends the one of the decision in the job;
     // the same when feedback comes before the next decision, as in the zoo without delay).
     const offset = this.pooled.belief(contextKey, obs.modelId, this.priorQuality.get(obs.modelId)).logit;
+    // The Beta arms (and their detector) before the word models, as the worker's transaction runs them.
+    const alarm = this.pooled.observe(contextKey, obs);
+    if (alarm && this.options.alarmReset) resetWordsOnAlarm(arm, hashed, this.options.alarmReset);
     scoreAgainstContext(arm, hashed, obs.reward, offset, this.discount);
     this.arms.set(obs.modelId, applyLogisticObservation(arm, hashed, obs.reward, this.discount));
     this.scored = toMap(applyObservation([...this.scored.values()], obs, this.discount));
-    this.pooled.observe(contextKey, obs);
   }
 }
 

@@ -6,6 +6,7 @@ import { InFlightCounts } from './pending-scores';
 import { ProgressBar } from './progress';
 import { FixedRouter, HierarchicalRouter, LinearThompsonRouter, RandomRouter, ThompsonRouter, WordLearnerRouter, type BenchRouter, type WordLearnerOptions } from './routers';
 import { pricePriors } from '../../libs/config/src/price-prior';
+import { WORD_ALARM_RESET as WORD_ALARM_RESET_SETTINGS } from './word-alarm';
 import { buildScenario, classWindowQualities, GATEWAY_REGIME, observedFloor, SCORE_DELAY_GATE, SIM, simClock, simulate, type ScenarioName, type ScenarioSetup, type SimOptions, type SimRun, type Zoo } from './zoo-sim';
 
 export const SCENARIOS: ScenarioName[] = [
@@ -176,7 +177,18 @@ function gatedSafeDrift(s: ScenarioSetup, seed: number): HierarchicalRouter {
  * `hashed_words` route. Unset: no detector, the rows as before.
  */
 const WORD_DRIFT = process.env.ZOO_WORD_DRIFT === '1';
-const wordOptions = (): WordLearnerOptions => (WORD_DRIFT ? { drift: ZOO_TUNING.drift } : {});
+/** Round 41 (bench only): ZOO_WORD_UNTRIED=gateway, the word rows' untried cap as planRoute sets it (0.1 while a candidate is unscored, warmup 1). Unset: the zoo's. */
+const WORD_UNTRIED = process.env.ZOO_WORD_UNTRIED === 'gateway' ? 0.1 : undefined;
+/** Round 41 (bench only; word-alarm.ts): ZOO_WORD_ALARM_RESET=1, with the detector (implied), an alarm also resets the model's word model. Unset: off. */
+const WORD_ALARM_RESET = process.env.ZOO_WORD_ALARM_RESET === '1';
+/** Round 41 (bench only): ZOO_WORD_START_ODDS=<log odds>, where a new word model's odds against the context start (`WordLearnerOptions.startOdds`). Unset: even odds. */
+const WORD_START_ODDS = process.env.ZOO_WORD_START_ODDS ? Number(process.env.ZOO_WORD_START_ODDS) : undefined;
+const wordOptions = (): WordLearnerOptions => ({
+  ...(WORD_DRIFT || WORD_ALARM_RESET ? { drift: ZOO_TUNING.drift } : {}),
+  ...(WORD_ALARM_RESET ? { alarmReset: WORD_ALARM_RESET_SETTINGS } : {}),
+  ...(WORD_START_ODDS === undefined ? {} : { startOdds: WORD_START_ODDS }),
+  ...(WORD_UNTRIED === undefined ? {} : { gatewayUntriedShare: WORD_UNTRIED }),
+});
 
 const routerRandom = (seed: number) => {
   const own = seededRandom(seed * 7919 + 17);
