@@ -22,7 +22,8 @@ describe('resetWordsOnAlarm (round 41, bench only)', () => {
   it('leaves odds already below the cap and buckets the prompt does not use as they are', () => {
     const arm = trained();
     arm.wordsLogOdds = -WORDS_LOG_ODDS_BOUND;
-    const untouched = other.filter((k) => !Array.from(features).includes(k));
+    const untouched = Array.from(other).filter((k) => !Array.from(features).includes(k));
+    expect(untouched.length).toBeGreaterThan(0);
     const before = untouched.map((k) => [arm.weights[2 * k], arm.weights[2 * k + 1]]);
     resetWordsOnAlarm(arm, features, { keep: 0.05, odds: -2 });
     expect(arm.wordsLogOdds).toBe(-WORDS_LOG_ODDS_BOUND);
