@@ -146,7 +146,7 @@ export class HierarchicalRouter implements BenchRouter {
   private current: RoutePolicy;
   /** Decisions made with the gate open (bench diagnostics). */
   gateOpen = 0;
-  private readonly dropStatistics = new Map<string, number>();
+  private readonly dropStatistics = new DetectorStatistics();
   /** Per context: its refuted anchor and how many of the context's scores the marker still lasts. */
   private readonly refuted = new Map<string, RefutedMarker>();
   alarms = 0;
@@ -220,12 +220,10 @@ export class HierarchicalRouter implements BenchRouter {
   /** Bench diagnostics: sees each rise alarm (context key '' = route level). */
   onRise?: (contextKey: string, modelId: string) => void;
   onProbe?: (contextKey: string, modelId: string) => void;
-  private readonly riseStatistics = new Map<string, number>();
+  private readonly riseStatistics = new DetectorStatistics();
   private rise(contextKey: string, arms: ArmState[], obs: Observation): ArmState[] {
     if (!this.probe || (contextKey === '' && this.probe.contextOnly)) return arms;
-    const key = `${contextKey}\u0000${obs.modelId}`;
-    const r = guardAgainstRise(arms, obs.modelId, obs.reward, this.riseStatistics.get(key) ?? 0, this.probe);
-    this.riseStatistics.set(key, r.statistic);
+    const r = this.riseStatistics.step(contextKey, obs.modelId, (statistic) => guardAgainstRise(arms, obs.modelId, obs.reward, statistic, this.probe));
     if (r.alarm) {
       this.riseAlarms++;
       this.onRise?.(contextKey, obs.modelId);
@@ -244,10 +242,9 @@ export class HierarchicalRouter implements BenchRouter {
     this.contextArms.set(contextKey, toMap(this.cap(applyObservation(ctx, obs, this.contextDiscount), obs.modelId)));
   }
   private guard(contextKey: string, arms: ArmState[], obs: Observation): ArmState[] {
-    if (!this.drift) return arms;
-    const key = `${contextKey}\u0000${obs.modelId}`;
-    const r = guardAgainstDrop(arms, obs.modelId, obs.reward, this.dropStatistics.get(key) ?? 0, this.drift);
-    this.dropStatistics.set(key, r.statistic);
+    const drift = this.drift;
+    if (!drift) return arms;
+    const r = this.dropStatistics.step(contextKey, obs.modelId, (statistic) => guardAgainstDrop(arms, obs.modelId, obs.reward, statistic, drift));
     if (contextKey !== '' && this.refutedFor > 0) {
       const armBefore = r.alarm ? arms.find((a) => a.modelId === obs.modelId) : undefined;
       const marker = nextRefutedMarker(this.refuted.get(contextKey), armBefore && { modelId: obs.modelId, armBefore, policy: this.current, lasts: this.refutedFor });
@@ -295,7 +292,7 @@ export class LinearThompsonRouter implements BenchRouter {
 export class PooledOffsets {
   private routeArms = new Map<string, ArmState>();
   private contextArms = new Map<string, Map<string, ArmState>>();
-  private readonly dropStatistics = new Map<string, number>();
+  private readonly dropStatistics = new DetectorStatistics();
   /** Drift alarms so far (route level and context level), with `drift`. */
   alarms = 0;
   constructor(
@@ -323,10 +320,9 @@ export class PooledOffsets {
     return this.alarms > before;
   }
   private guard(contextKey: string, arms: ArmState[], obs: Observation): ArmState[] {
-    if (!this.drift) return arms;
-    const key = `${contextKey}\u0000${obs.modelId}`;
-    const r = guardAgainstDrop(arms, obs.modelId, obs.reward, this.dropStatistics.get(key) ?? 0, this.drift);
-    this.dropStatistics.set(key, r.statistic);
+    const drift = this.drift;
+    if (!drift) return arms;
+    const r = this.dropStatistics.step(contextKey, obs.modelId, (statistic) => guardAgainstDrop(arms, obs.modelId, obs.reward, statistic, drift));
     if (r.alarm) {
       this.alarms++;
       this.onAlarm?.(contextKey, obs.modelId);
@@ -676,4 +672,15 @@ export function idsShare(rs: number, rw: number, gs: number, gw: number): number
 
 function toMap(arms: ArmState[]): Map<string, ArmState> {
   return new Map(arms.map((a) => [a.modelId, a]));
+}
+
+/** A change detector's CUSUM statistic per (context, model), read and replaced on each of the model's scores there. */
+class DetectorStatistics {
+  private readonly byKey = new Map<string, number>();
+  step<R extends { statistic: number }>(contextKey: string, modelId: string, run: (statistic: number) => R): R {
+    const key = `${contextKey}\u0000${modelId}`;
+    const r = run(this.byKey.get(key) ?? 0);
+    this.byKey.set(key, r.statistic);
+    return r;
+  }
 }

@@ -141,9 +141,9 @@ export type RouteLearner = 'prompt_contexts' | 'hashed_words';
  *   at. At 0.99 (the default until session 25) both gateway routers missed every zoo target (round 33:
  *   80-99% of windows below the floor without safe exploration); at 0.999 and 0.9995 the default router
  *   still misses the floor (round 35). The drift detector, not the discount, follows a regression.
- * - `hashed_words`: 0.9999 too since session 26 (round 40): at 0.99 the word learner had 78-97% of
+ * - `hashed_words`: 0.9999 too since session 26 (round 40): at 0.99 the word learner had 78-98% of
  *   windows below the floor in the zoo and at the gateway's regime, at 0.9999 4-9% in the feasible
- *   scenarios. The price: a word model that starts on the wrong path keeps it longer (round 16's path
+ *   scenarios (3.6-4.6% with the worker's drift detector and planRoute's untried cap, round 41). The price: a word model that starts on the wrong path keeps it longer (round 16's path
  *   bench: seeds under 0.5 on the cheap model's topic 7% -> 15%), which costs money, not quality.
  */
 export const DEFAULT_DISCOUNT = 0.9999;

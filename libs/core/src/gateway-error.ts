@@ -45,10 +45,15 @@ export class GatewayError extends Error {
 
   /**
    * A 401 as OpenAI sends it: type `invalid_request_error`, code `invalid_api_key` for a key it does not
-   * accept and `null` for no key at all (its SDKs raise `AuthenticationError` on the status either way).
+   * accept (its SDKs raise `AuthenticationError` on the status); `missingKey` for no key at all.
    */
-  static unauthorized(message: string, code: string | null = 'invalid_api_key'): GatewayError {
+  static unauthorized(message: string, code = 'invalid_api_key'): GatewayError {
     return new GatewayError(401, message, 'invalid_request_error', code);
+  }
+
+  /** No key at all: OpenAI's 401 then has no code. */
+  static missingKey(message: string): GatewayError {
+    return new GatewayError(401, message, 'invalid_request_error', null);
   }
 
   static forbidden(message: string, code = 'forbidden'): GatewayError {

@@ -17,7 +17,7 @@ export class AdminKeyGuard implements CanActivate {
     const expected = this.config.adminKeyHash;
     if (!expected) throw GatewayError.forbidden('The admin API is disabled: set ADMIN_API_KEY to enable it.', 'admin_api_disabled');
     const presented = bearerToken(req);
-    if (!presented) throw GatewayError.unauthorized('You didn\'t provide the admin API key. Send it as "Authorization: Bearer <key>".', null);
+    if (!presented) throw GatewayError.missingKey('You didn\'t provide the admin API key. Send it as "Authorization: Bearer <key>".');
     const digest = Buffer.from(sha256Hex(presented), 'hex');
     if (!timingSafeEqual(digest, Buffer.from(expected, 'hex'))) throw GatewayError.unauthorized('Incorrect admin API key provided.');
     return true;

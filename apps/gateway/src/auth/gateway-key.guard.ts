@@ -37,7 +37,7 @@ export class GatewayKeyGuard implements CanActivate {
       req[ACCESS] = presented ? await this.access.resolve(presented).catch(() => openAccess(null)) : openAccess(null);
       return req[ACCESS];
     }
-    if (!presented) throw GatewayError.unauthorized('You didn\'t provide an API key. Send it as "Authorization: Bearer <key>".', null);
+    if (!presented) throw GatewayError.missingKey('You didn\'t provide an API key. Send it as "Authorization: Bearer <key>".');
     req[ACCESS] = await this.access.resolve(presented);
     return req[ACCESS];
   }

@@ -27,7 +27,7 @@ export class DashboardKeyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<FastifyRequest>();
     if (!this.config.adminKeyHash) throw GatewayError.forbidden('The dashboard and its reports are off: set ADMIN_API_KEY to turn them on.', 'admin_disabled');
-    if (!req.headers.authorization) throw GatewayError.unauthorized('You didn\'t provide the admin key. Send it as "Authorization: Bearer <key>".', null);
+    if (!req.headers.authorization) throw GatewayError.missingKey('You didn\'t provide the admin key. Send it as "Authorization: Bearer <key>".');
     if (!hasAdminKey(req, this.config.adminKeyHash)) throw GatewayError.unauthorized('Incorrect admin key provided.');
     return true;
   }
