@@ -19,6 +19,7 @@ describe('floor_confidence: auto, gated by the route score delay', () => {
       queue: 'in-process',
       yaml: `${routerYaml(upstream.url, '    floor_confidence: auto\n')}
   - { name: plain, candidates: [cheap, strong], quality_floor: 0.8 }
+  - { name: pushed, candidates: [cheap, strong], quality_floor: 0.8, floor_confidence: auto }
   - { name: fixed, candidates: [cheap, strong], quality_floor: 0.8, floor_confidence: 0.95 }
 `,
     });
@@ -54,6 +55,19 @@ describe('floor_confidence: auto, gated by the route score delay', () => {
     const late = await safeExploration('auto');
     expect(late).toMatchObject({ safe_exploration: 'gated', floor_confidence: 0.9, explore_cheaper_share: null });
     expect(late.score_delay_requests).toBe(1500);
+  });
+
+  it('opens on the worker\'s commit of the first scores, without waiting for the poll', async () => {
+    const gates = stack.gateway.app.get(ScoreDelayGates);
+    // A fresh route's gate, with the 5-second poll stopped: only the commit's signal can open it.
+    gates.stop();
+    expect(gates.scoresArrivePromptly('pushed')).toBe(false);
+    for (let i = 0; i < 3; i++) {
+      await stack.client.chat.completions.create({ model: 'pushed', messages: [{ role: 'user', content: `Question ${i}: say something fine.` }] });
+    }
+    await stack.gateway.runtime.records.flush();
+    await eventually(async () => expect(gates.scoresArrivePromptly('pushed')).toBe(true));
+    expect(gates.reading('pushed')).toEqual({ delayRequests: 0, prompt: true });
   });
 
   it("keeps the operator's floor_confidence, and none when unset", async () => {

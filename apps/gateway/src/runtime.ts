@@ -20,7 +20,7 @@ import {
 import { BudgetRepository } from '../../../libs/storage/src/repositories/budget.repository';
 import { RecordWriter } from './records/record-writer';
 import { LearnedState } from './routing/learned-state';
-import { gatedRoutes, ScoreDelayGates } from './routing/score-delay-gates';
+import { gatedRoutes, SCORE_DELAY_PUSH_MIN_MS, ScoreDelayGates } from './routing/score-delay-gates';
 import { SpendTracker } from './routing/spend-tracker';
 
 export interface RuntimeOverrides {
@@ -105,7 +105,22 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   let signal: LearningSignalSubscriber | undefined;
   // A worker's commit (the in-process one's directly, BullMQ workers' announced on Redis) triggers a read
   // of the new statistics, at most every LEARNED_PUSH_MIN_MS; the poll below stays the backstop.
-  const refreshSoon = throttle(() => void learned.refresh().catch(() => undefined), LEARNED_PUSH_MIN_MS);
+  const refreshLearned = throttle(() => void learned.refresh().catch(() => undefined), LEARNED_PUSH_MIN_MS);
+  // The same commit may open a gated route's score-delay gate: its closed gates are re-read too.
+  const scoreDelays = new ScoreDelayGates(gatedRoutes(config.routes.values()), (route, window) => requests.scoreDelayCounts(route, window));
+  const refreshGates = throttle(() => void scoreDelays.refreshClosed().catch(() => undefined), SCORE_DELAY_PUSH_MIN_MS);
+  const refreshSoon = Object.assign(
+    () => {
+      refreshLearned();
+      refreshGates();
+    },
+    {
+      cancel: () => {
+        refreshLearned.cancel();
+        refreshGates.cancel();
+      },
+    },
+  );
   const counters = createCounterStore(config, clock);
   if (config.inlineWorker || !config.redisUrl) {
     // Judge calls count in the budgets' counters as a worker's do (in process: this gateway's own).
@@ -129,7 +144,6 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     onWritten: (rows) => spend.written(rows.filter((r) => r.route).map((r) => ({ route: r.route!, costUsd: r.cost_usd ?? 0 }))),
     onError: (err) => log('warn', 'record write or enqueue failed; will retry', { error: (err as Error).message }),
   });
-  const scoreDelays = new ScoreDelayGates(gatedRoutes(config.routes.values()), (route, window) => requests.scoreDelayCounts(route, window));
   await Promise.all([learned.refresh(), spend.refresh(), scoreDelays.refresh()]);
   scoreDelays.start(undefined, (err) => log('warn', 'score delay read failed; keeping the last reading', { error: err.message }));
   // The statistics poll doubles as the database probe; the queue gets its own cheap probe.

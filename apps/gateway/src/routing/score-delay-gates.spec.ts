@@ -33,6 +33,31 @@ describe('ScoreDelayGates', () => {
     expect(gates.scoresArrivePromptly('late')).toBe(true);
   });
 
+  it('re-reads only the closed gates when asked to (a score may open one), leaving open ones as read', async () => {
+    const state = new Map<string, ScoreDelayCounts>([
+      ['open', counts({ recent: 100, served: 100, awaitingScores: 0, anyScored: true })],
+      ['cold', counts({ recent: 5, served: 5, awaitingScores: 5, anyScored: false })],
+    ]);
+    const asked: string[] = [];
+    const gates = new ScoreDelayGates(['open', 'cold'], async (route) => {
+      asked.push(route);
+      return state.get(route)!;
+    });
+    await gates.refresh();
+    expect(gates.scoresArrivePromptly('open')).toBe(true);
+    expect(gates.scoresArrivePromptly('cold')).toBe(false);
+    // The cold route's first score lands; the open route's scores start lagging (only the poll sees that).
+    state.set('cold', counts({ recent: 6, served: 6, awaitingScores: 1, anyScored: true }));
+    state.set('open', counts({ recent: 2000, served: 1000, awaitingScores: 900, anyScored: true }));
+    asked.length = 0;
+    await gates.refreshClosed();
+    expect(asked).toEqual(['cold']);
+    expect(gates.scoresArrivePromptly('cold')).toBe(true);
+    expect(gates.scoresArrivePromptly('open')).toBe(true);
+    await gates.refresh();
+    expect(gates.scoresArrivePromptly('open')).toBe(false);
+  });
+
   it('keeps the last reading when a refresh fails', async () => {
     let fail = false;
     const gates = new ScoreDelayGates(['r'], async () => {

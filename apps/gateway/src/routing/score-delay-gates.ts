@@ -6,6 +6,15 @@ import type { ScoreDelayCounts } from '../../../../libs/storage/src';
 /** How often the gateway re-reads the routes' score delays (one query per gated route). */
 export const SCORE_DELAY_REFRESH_MS = 5_000;
 
+/**
+ * At most this often, a worker's commit (the signal that also refreshes the learned statistics) re-reads
+ * the gated routes whose gate is closed: a score may have opened it. Without it a route's first scores
+ * opened its gate only at the next 5-second poll; a burst of a few hundred requests (a demo, a test, a
+ * quiet route's first minutes) ran on the late settings throughout, where a cheap model whose price prior
+ * is under the floor is never tried.
+ */
+export const SCORE_DELAY_PUSH_MIN_MS = 500;
+
 /** What the gate last read for a route: its estimated delay in requests and whether it is open. */
 export interface ScoreDelayReading {
   /** Estimated requests between a request and its score (Infinity before any score, or while unknown). */
@@ -35,12 +44,15 @@ export class ScoreDelayGates {
   private readonly readings = new Map<string, ScoreDelayReading>();
   private timer?: NodeJS.Timeout;
   readonly refresh: () => Promise<void>;
+  /** Re-reads only the routes whose gate is closed (none read yet, or late): a score may open one. */
+  readonly refreshClosed: () => Promise<void>;
 
   constructor(
     private readonly routes: readonly string[],
     private readonly count: (route: string, window: number) => Promise<ScoreDelayCounts>,
   ) {
-    this.refresh = coalescedRounds(() => this.readAll());
+    this.refresh = coalescedRounds(() => this.readAll(this.routes));
+    this.refreshClosed = coalescedRounds(() => this.readAll(this.routes.filter((r) => !this.scoresArrivePromptly(r))));
   }
 
   scoresArrivePromptly(route: string): boolean {
@@ -63,8 +75,8 @@ export class ScoreDelayGates {
     this.timer = undefined;
   }
 
-  private async readAll(): Promise<void> {
-    for (const route of this.routes) {
+  private async readAll(routes: readonly string[]): Promise<void> {
+    for (const route of routes) {
       const delayRequests = estimatedScoreDelay(scoreDelaySignalOf(await this.count(route, SCORE_DELAY_WINDOW_REQUESTS)));
       this.readings.set(route, { delayRequests, prompt: delayRequests <= PROMPT_SCORE_DELAY_REQUESTS });
     }
