@@ -94,6 +94,22 @@ describe('gateway keys: created, used and revoked through the admin API; OpenAI-
     const revoked = await chat(base(), created.key);
     expect(revoked.status).toBe(401);
     expect(revoked.json.error).toMatchObject({ type: 'invalid_request_error', code: 'revoked_api_key' });
+
+    // Each change is in the log: what was done to which object, the fields set (not their values).
+    const audit = logs.filter((l) => l.includes('"admin action')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ level: 'info', message: 'admin action', action: 'tenants.create', id: 'team-a', fields: ['id', 'name'] }),
+        expect.objectContaining({ level: 'info', message: 'admin action', action: 'keys.create', method: 'POST', id: created.id, fields: ['name', 'tags', 'tenant_id', 'tier'] }),
+        expect.objectContaining({ level: 'info', message: 'admin action', action: 'keys.revoke', method: 'DELETE', target: { id: created.id }, id: created.id }),
+        // The earlier test's refused changes, with their status and code.
+        expect.objectContaining({ level: 'warn', message: 'admin action refused', action: 'keys.create', status: 404 }),
+        expect.objectContaining({ level: 'warn', message: 'admin action refused', action: 'budgets.create', status: 400 }),
+      ]),
+    );
+    // Reads are not changes.
+    expect(audit.some((a) => a.method === 'GET')).toBe(false);
+    expect(JSON.stringify(audit)).not.toContain('gold');
   });
 
   it('no key, a wrong key, an expired key: 401 in OpenAI format', async () => {

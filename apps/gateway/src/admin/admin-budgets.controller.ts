@@ -1,11 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import { GatewayError } from '../../../../libs/core/src';
 import { AdminKeyGuard } from '../auth/admin-key.guard';
+import { AdminAuditInterceptor } from './admin-audit.interceptor';
 import { BudgetService } from '../budget/budget.service';
 import { budgetLimitsSchema, isCalendarDay, newBudgetSchema, parseBody, singleQueryValue } from './admin-input';
 
 @Controller('v1/admin')
 @UseGuards(AdminKeyGuard)
+@UseInterceptors(AdminAuditInterceptor)
 export class AdminBudgetsController {
   constructor(private readonly budgets: BudgetService) {}
 

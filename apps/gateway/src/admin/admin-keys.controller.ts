@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { ApiKeyRow } from '../../../../libs/storage/src/repositories/api-key.repository';
 import { AccessService } from '../auth/access.service';
 import { AdminKeyGuard } from '../auth/admin-key.guard';
+import { AdminAuditInterceptor } from './admin-audit.interceptor';
 import { BudgetService } from '../budget/budget.service';
 import { keyChangeSchema, newKeySchema, parseBody, singleQueryValue } from './admin-input';
 
@@ -49,6 +50,7 @@ function keySettings<Empty extends null | undefined>(body: {
 
 @Controller('v1/admin/keys')
 @UseGuards(AdminKeyGuard)
+@UseInterceptors(AdminAuditInterceptor)
 export class AdminKeysController {
   constructor(
     private readonly access: AccessService,

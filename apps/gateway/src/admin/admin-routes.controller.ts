@@ -1,15 +1,17 @@
-import { Controller, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Param, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { AppConfig } from '../../../../libs/config/src';
 import { GatewayError } from '../../../../libs/core/src';
 import { emptyWordArm } from '../../../../libs/router/src';
 import { ArmStatsRepository } from '../../../../libs/storage/src';
 import { AdminKeyGuard } from '../auth/admin-key.guard';
+import { AdminAuditInterceptor } from './admin-audit.interceptor';
 import { LearnedState } from '../routing/learned-state';
 import { APP_CONFIG } from '../tokens';
 
 /** What the router learned, per configured route, as the operator may correct it. */
 @Controller('v1/admin/routes')
 @UseGuards(AdminKeyGuard)
+@UseInterceptors(AdminAuditInterceptor)
 export class AdminRoutesController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -19,7 +21,7 @@ export class AdminRoutesController {
 
   /**
    * Forgets the route's evidence on one of its models (docs/routing.md, "Memory and recovery"): for
-   * a model that was fixed, so it is explored again as untried instead of waiting for its old
+   * a model that was fixed, so it is explored again from its price prior instead of waiting for its old
    * failures to fade. This gateway reads the change at once, the others at their next refresh.
    */
   @Post(':route/models/:model/forget')

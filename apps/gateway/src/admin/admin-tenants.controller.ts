@@ -1,11 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import { AccessService } from '../auth/access.service';
 import { AdminKeyGuard } from '../auth/admin-key.guard';
+import { AdminAuditInterceptor } from './admin-audit.interceptor';
 import { BudgetService } from '../budget/budget.service';
 import { newTenantSchema, parseBody, tenantChangeSchema } from './admin-input';
 
 @Controller('v1/admin/tenants')
 @UseGuards(AdminKeyGuard)
+@UseInterceptors(AdminAuditInterceptor)
 export class AdminTenantsController {
   constructor(
     private readonly access: AccessService,
