@@ -3,7 +3,7 @@ import { seededRandom } from '../../libs/core/src';
 import type { AttemptLog } from '../../apps/gateway/src/chat/attempt-runner';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.server';
 import OpenAI from 'openai';
-import { GATEWAY_KEY, startStack, type Stack } from '../support/stack';
+import { GATEWAY_KEY, realmSafeFetch, startStack, type Stack } from '../support/stack';
 
 /** Thousands of requests through the whole stack: about 30 s alone, up to twice the default 60 s on a loaded 2-core machine. */
 const HEAVY_TEST_MS = 180_000;
@@ -15,16 +15,6 @@ const HEAVY_TEST_MS = 180_000;
  * of 2,000 requests to the client's timer. A client timeout after that is the gateway's failure.
  */
 const CLIENT_TIMEOUT_MS = 65_000;
-
-/**
- * Node's fetch rejects an aborted request with a DOMException, which is no `Error` of Jest's module
- * realm, so the SDK could not tell its own timeout from a broken connection ("Connection error.", cause
- * `{}`). Re-thrown as this realm's Error with the same name, a timeout reads as one ("Request timed out.").
- */
-const realmSafeFetch: typeof fetch = (input, init) =>
-  fetch(input, init).catch((err: { name?: string; message?: string; cause?: unknown }) => {
-    throw Object.assign(new Error(err?.message ?? String(err), { cause: err?.cause }), { name: err?.name ?? 'Error' });
-  });
 
 /**
  * The chaos run of issue 5 (also `npm run bench:chaos`): 2,000 requests, 50 at a time, half streamed,

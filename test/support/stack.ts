@@ -53,7 +53,7 @@ export async function startStack(options: {
     await database.drop();
     throw err;
   }
-  const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: GATEWAY_KEY, maxRetries: 0, timeout: 20_000 });
+  const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: GATEWAY_KEY, maxRetries: 0, timeout: 20_000, fetch: realmSafeFetch });
   return {
     gateway,
     worker,
@@ -129,6 +129,16 @@ export function collectErrorLogs(into: string[]): NonNullable<Parameters<typeof 
     if (level === 'error') into.push(`${message} ${JSON.stringify(fields).slice(0, 300)}`);
   };
 }
+
+/**
+ * Node's fetch rejects an aborted request with a DOMException, which is no `Error` of Jest's module
+ * realm, so the SDK could not tell its own timeout from a broken connection ("Connection error.", cause
+ * `{}`). Re-thrown as this realm's Error with the same name, a timeout reads as one ("Request timed out.").
+ */
+export const realmSafeFetch: typeof fetch = (input, init) =>
+  fetch(input, init).catch((err: { name?: string; message?: string; cause?: unknown }) => {
+    throw Object.assign(new Error(err?.message ?? String(err), { cause: err?.cause }), { name: err?.name ?? 'Error' });
+  });
 
 export function routerYaml(upstreamUrl: string, extra = ''): string {
   return `
