@@ -18,7 +18,7 @@ import type { ArmBelief, RoutePolicy } from '../../libs/router/src';
 import { HierarchicalRouter } from './routers';
 import { requestsToAdaptVsTwin } from './metrics';
 import { buildScenario, SIM, simulate, type ScenarioName, type Zoo } from './zoo-sim';
-import { contextualPolicy, priorFromPrice, ZOO_TUNING } from './zoo-suite';
+import { contextualPolicy, priorFromPrice, ZOO_TUNING, zooUntried } from './zoo-suite';
 
 const scenario = (process.argv[2] ?? 'silent_regression') as ScenarioName;
 const seed = Number(process.argv[3] ?? 3);
@@ -33,7 +33,7 @@ const policy: RoutePolicy = { ...contextualPolicy(setup, false, process.env.DIAG
 const SHORT: Record<string, string> = { 'mistral-7b': 'mis', 'mixtral-8x7b': 'mix', 'yi-34b': 'yi', 'claude-instant-v1': 'ci', 'gpt-3.5-turbo': 'g35', 'claude-v2': 'cv2', 'gpt-4-1106': 'g4', 'new-model': 'new' };
 const short = (m: string) => SHORT[m] ?? m;
 
-const router = new HierarchicalRouter('diagnose', policy, ZOO_TUNING.discount, seededRandom(seed * 7919 + 17), ZOO_TUNING.contextDiscount, process.env.DIAG_DRIFT === '0' ? undefined : ZOO_TUNING.drift, ZOO_TUNING.refutedFor);
+const router = zooUntried(new HierarchicalRouter('diagnose', policy, ZOO_TUNING.discount, seededRandom(seed * 7919 + 17), ZOO_TUNING.contextDiscount, process.env.DIAG_DRIFT === '0' ? undefined : ZOO_TUNING.drift, ZOO_TUNING.refutedFor));
 let request = -1;
 const contextOf: string[] = [];
 /** The beliefs of each context's last decision. */
@@ -102,7 +102,7 @@ if (setup.changeAt !== undefined) {
   // measure's reading against it (requestsToAdaptVsTwin), with the window the reading ends on.
   if (process.env.DIAG_TWIN !== '0') {
     const twinSetup = buildScenario(zoo, scenario, false);
-    const twinRouter = new HierarchicalRouter('twin', policy, ZOO_TUNING.discount, seededRandom(seed * 7919 + 17), ZOO_TUNING.contextDiscount, process.env.DIAG_DRIFT === '0' ? undefined : ZOO_TUNING.drift, ZOO_TUNING.refutedFor);
+    const twinRouter = zooUntried(new HierarchicalRouter('twin', policy, ZOO_TUNING.discount, seededRandom(seed * 7919 + 17), ZOO_TUNING.contextDiscount, process.env.DIAG_DRIFT === '0' ? undefined : ZOO_TUNING.drift, ZOO_TUNING.refutedFor));
     const twinClair = simulate(twinSetup, 'clairvoyant', seed);
     const twin = simulate(twinSetup, twinRouter, seed, { priorQuality: (a) => priorFromPrice(a.price(0)) });
     const twinReasons: string[] = [];

@@ -17,7 +17,7 @@ import { seededRandom } from '../../libs/core/src';
 import type { Observation, RoutePolicy } from '../../libs/router/src';
 import { HierarchicalRouter } from './routers';
 import { buildScenario, drawRequests, simulate, UNIFORMS_PER_REQUEST, type ScenarioName, type Zoo } from './zoo-sim';
-import { contextualPolicy, priorFromPrice, ZOO_TUNING } from './zoo-suite';
+import { contextualPolicy, priorFromPrice, ZOO_TUNING, zooUntried } from './zoo-suite';
 
 const scenario = (process.argv[2] ?? 'outage') as ScenarioName;
 const seed = Number(process.argv[3] ?? 3);
@@ -29,7 +29,7 @@ const datasets = process.env.ROUTING_DATASETS ?? '/work/shared/datasets';
 const zoo = JSON.parse(readFileSync(`${datasets}/zoo.json`, 'utf8')) as Zoo;
 const setup = buildScenario(zoo, scenario);
 const policy: RoutePolicy = { ...contextualPolicy(setup, false, true), ...(JSON.parse(process.env.DIAG_POLICY ?? '{}') as Partial<RoutePolicy>) };
-const router = new HierarchicalRouter('boundary', policy, ZOO_TUNING.discount, seededRandom(seed * 7919 + 17), ZOO_TUNING.contextDiscount, ZOO_TUNING.drift, ZOO_TUNING.refutedFor);
+const router = zooUntried(new HierarchicalRouter('boundary', policy, ZOO_TUNING.discount, seededRandom(seed * 7919 + 17), ZOO_TUNING.contextDiscount, ZOO_TUNING.drift, ZOO_TUNING.refutedFor));
 const arm = setup.arms.find((a) => a.model === model);
 if (!arm) throw new Error(`no ${model} in ${scenario}`);
 

@@ -21,7 +21,7 @@ import type { Candidate, Observation } from '../../libs/router/src';
 import type { guaranteedExploration, GuaranteedExploration } from '../../libs/router/src/guaranteed-exploration';
 import { HierarchicalRouter } from './routers';
 import { buildScenario, SIM, simClock, simulate, type ScenarioName, type Zoo } from './zoo-sim';
-import { contextualPolicy, priorFromPrice, ZOO_TUNING } from './zoo-suite';
+import { contextualPolicy, priorFromPrice, ZOO_TUNING, zooUntried } from './zoo-suite';
 
 const gxModule = require('../../libs/router/src/guaranteed-exploration') as { guaranteedExploration: typeof guaranteedExploration };
 
@@ -88,7 +88,7 @@ const perSeed: string[] = [];
 for (const seed of seeds) {
   const setup = setupOf();
   const policy = contextualPolicy(setup, false, true);
-  const router = new HierarchicalRouter('diagnose', policy, ZOO_TUNING.discount, seededRandom(seed * 7919 + 17), ZOO_TUNING.contextDiscount, ZOO_TUNING.drift, ZOO_TUNING.refutedFor);
+  const router = zooUntried(new HierarchicalRouter('diagnose', policy, ZOO_TUNING.discount, seededRandom(seed * 7919 + 17), ZOO_TUNING.contextDiscount, ZOO_TUNING.drift, ZOO_TUNING.refutedFor));
   const served = new Map<string, number[]>();
   const scored = new Map<string, number>();
   picks = new Array<Pick | undefined>(SIM.requests);

@@ -14,7 +14,7 @@ import { seededRandom } from '../../libs/core/src';
 import type { RoutePolicy } from '../../libs/router/src';
 import { HierarchicalRouter, type RouteRequest } from './routers';
 import { buildScenario, classWindowQualities, SIM, simulate, type ScenarioName, type Zoo } from './zoo-sim';
-import { contextualPolicy, priorFromPrice, ZOO_TUNING } from './zoo-suite';
+import { contextualPolicy, priorFromPrice, ZOO_TUNING, zooUntried } from './zoo-suite';
 
 const scenario = (process.argv[2] ?? 'noisy_feedback_hard') as ScenarioName;
 const seed = Number(process.argv[3] ?? 1);
@@ -44,7 +44,7 @@ const short = (m: string) => SHORT[m] ?? m;
 const prior = { priorQuality: (a: { price: (i: number) => number }) => priorFromPrice(a.price(0)) };
 
 const byContext = new Map<string, Record<string, number>>();
-const router = new HierarchicalRouter('diagnose', policy, ZOO_TUNING.discount, seededRandom(seed * 7919 + 17), ZOO_TUNING.contextDiscount);
+const router = zooUntried(new HierarchicalRouter('diagnose', policy, ZOO_TUNING.discount, seededRandom(seed * 7919 + 17), ZOO_TUNING.contextDiscount));
 const choose = router.choose.bind(router);
 let request = 0;
 router.choose = (r: RouteRequest) => {

@@ -29,6 +29,7 @@ import {
   type RoutePolicy,
   nextRefutedMarker,
   type RefutedMarker,
+  routeUntriedCap,
   scoresArrivePromptly,
   type ScoreDelaySignal,
 } from '../../libs/router/src';
@@ -144,6 +145,24 @@ export class HierarchicalRouter implements BenchRouter {
   }
   /** The policy of the latest decision (the gate's choice), which the refuted marker reads too. */
   private current: RoutePolicy;
+  /**
+   * The untried cap as a route runs it (`routeUntriedCap`, libs/router: the policy's `maxUntriedShare`
+   * only while some candidate has no scored answer on the route, a model untried below one observation's
+   * worth of evidence). False: the policy's `maxUntriedShare` and `warmupEvidence` as they are (the zoo's
+   * cap until session 27: 0.05 below 20 evidence, always).
+   */
+  gatewayUntriedCap = false;
+  /** The policies with the cap off (every candidate scored), made once per policy. */
+  private readonly uncapped = new WeakMap<RoutePolicy, RoutePolicy>();
+  private readonly capped = new WeakMap<RoutePolicy, RoutePolicy>();
+  private withUntriedCap(policy: RoutePolicy, candidates: readonly Candidate[]): RoutePolicy {
+    if (!this.gatewayUntriedCap) return policy;
+    const cap = routeUntriedCap(policy.maxUntriedShare, candidates, this.routeArms);
+    const cache = cap.maxUntriedShare === undefined ? this.uncapped : this.capped;
+    let p = cache.get(policy);
+    if (p === undefined) cache.set(policy, (p = { ...policy, ...cap }));
+    return p;
+  }
   /** Decisions made with the gate open (bench diagnostics). */
   gateOpen = 0;
   private readonly dropStatistics = new DetectorStatistics();
@@ -160,7 +179,7 @@ export class HierarchicalRouter implements BenchRouter {
     const open = gate !== undefined && request.scoreDelay !== undefined && scoresArrivePromptly(request.scoreDelay, gate.maxDelayRequests);
     if (open) this.gateOpen++;
     this.current = open ? gate.promptPolicy : this.policy;
-    const policy = this.current;
+    const policy = this.withUntriedCap(this.current, request.candidates);
     return timed(() => {
       const imputed = this.pending && !(this.pending.coldStartOnly && this.anyLanded) ? this.imputed(request, contextArms, policy) : undefined;
       const d = decide(request.candidates, imputed?.routeArms ?? this.routeArms, policy, this.random, {
@@ -415,12 +434,12 @@ export interface WordLearnerOptions {
    */
   drift?: DriftDetectorOptions;
   /**
-   * Round 41 (bench only, ZOO_WORD_UNTRIED=gateway): the untried cap as planRoute sets it, in place of the
-   * policy's `maxUntriedShare` and `warmupEvidence`: this share (the route's `max_untried_share`, default
-   * 0.1) while some candidate has no scored answer on the route, none after; a model counts as untried
-   * below one observation's worth of evidence (UNTRIED_WARMUP_EVIDENCE). Unset: the policy's, as before.
+   * The untried cap as a route runs it (`routeUntriedCap`, libs/router), on the policy's `maxUntriedShare`:
+   * on only while some candidate has no scored answer on the route, a model untried below one observation's
+   * worth of evidence (round 41 measured it; the zoo's rows run it since session 27). Unset: the policy's
+   * `maxUntriedShare` and `warmupEvidence` as they are.
    */
-  gatewayUntriedShare?: number;
+  gatewayUntriedCap?: boolean;
   /**
    * Round 41 (bench only, ZOO_WORD_ALARM_RESET; word-alarm.ts): with `drift`, an alarm on the scored
    * model's Beta arm (route or context level) also shrinks its word model on the prompt's buckets and
@@ -488,10 +507,8 @@ export class WordLearnerRouter implements BenchRouter {
     return arm;
   }
   private untriedCap(candidates: readonly Candidate[], tried: ReadonlyMap<string, ArmState>): Partial<RoutePolicy> {
-    const share = this.options.gatewayUntriedShare;
-    if (share === undefined) return {};
-    const anyUntried = candidates.some((c) => (tried.get(c.modelId)?.observations ?? 0) === 0);
-    return { maxUntriedShare: anyUntried ? share : undefined, warmupEvidence: 1 };
+    if (!this.options.gatewayUntriedCap) return {};
+    return routeUntriedCap(this.policy.maxUntriedShare, candidates, tried);
   }
   observe(contextKey: string, _vector: Float64Array, obs: Observation, hashed: Int32Array): void {
     if (this.options.fade !== false) for (const [id, other] of this.arms) if (id !== obs.modelId) fadeLogisticArm(other, hashed, this.discount);

@@ -17,7 +17,7 @@ import { seededRandom } from '../../libs/core/src';
 import type { Observation } from '../../libs/router/src';
 import { HierarchicalRouter, type RouteRequest } from './routers';
 import { buildScenario, simulate, type ScenarioName, type Zoo } from './zoo-sim';
-import { contextualPolicy, priorFromPrice, ZOO_TUNING } from './zoo-suite';
+import { contextualPolicy, priorFromPrice, ZOO_TUNING, zooUntried } from './zoo-suite';
 
 const datasets = process.env.ROUTING_DATASETS ?? resolve(__dirname, '../../../../shared/datasets');
 const scenario = (process.argv[2] ?? 'noisy_feedback') as ScenarioName;
@@ -27,7 +27,7 @@ const zoo = JSON.parse(readFileSync(`${datasets}/zoo.json`, 'utf8')) as Zoo;
 const gaps = new Map<string, number[]>();
 for (const seed of seeds) {
   const setup = buildScenario(zoo, scenario);
-  const router = new HierarchicalRouter('bias', contextualPolicy(setup, false, true), ZOO_TUNING.discount, seededRandom(seed * 7919 + 17), ZOO_TUNING.contextDiscount, ZOO_TUNING.drift, ZOO_TUNING.refutedFor);
+  const router = zooUntried(new HierarchicalRouter('bias', contextualPolicy(setup, false, true), ZOO_TUNING.discount, seededRandom(seed * 7919 + 17), ZOO_TUNING.contextDiscount, ZOO_TUNING.drift, ZOO_TUNING.refutedFor));
   const contexts: string[] = [];
   router.onDecision = (request: RouteRequest) => void contexts.push(request.contextKey);
   const scores = new Map<string, { sum: number; n: number }>();

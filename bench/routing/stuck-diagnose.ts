@@ -14,7 +14,7 @@ import { seededRandom } from '../../libs/core/src';
 import type { Observation } from '../../libs/router/src';
 import { HierarchicalRouter } from './routers';
 import { buildScenario, simulate, type ScenarioName, type Zoo } from './zoo-sim';
-import { contextualPolicy, priorFromPrice, ZOO_TUNING } from './zoo-suite';
+import { contextualPolicy, priorFromPrice, ZOO_TUNING, zooUntried } from './zoo-suite';
 
 const scenario = (process.argv[2] ?? 'silent_regression') as ScenarioName;
 const seeds = Number(process.argv[3] ?? 72);
@@ -37,7 +37,7 @@ const add = (key: string, reward: number) => {
 };
 let alarms = 0;
 for (let seed = 1; seed <= seeds; seed++) {
-  const router = new HierarchicalRouter('stuck', policy, ZOO_TUNING.discount, seededRandom(seed * 7919 + 17), ZOO_TUNING.contextDiscount, ZOO_TUNING.drift, ZOO_TUNING.refutedFor);
+  const router = zooUntried(new HierarchicalRouter('stuck', policy, ZOO_TUNING.discount, seededRandom(seed * 7919 + 17), ZOO_TUNING.contextDiscount, ZOO_TUNING.drift, ZOO_TUNING.refutedFor));
   /** The last decision in the context (the zoo's feedback has no delay here: it arrives before the next decision). */
   let last: { reason: string; chosen: string; mean: number } | undefined;
   let sinceAlarm = -1;

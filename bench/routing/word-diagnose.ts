@@ -11,7 +11,7 @@ import { hashedPromptFeatures, logisticBelief, WORD_MODEL, type RoutePolicy } fr
 import { seededRandom } from '../../libs/core/src';
 import { WordLearnerRouter } from './routers';
 import { buildScenario, SIM, simulate, TEMPLATES, type ScenarioName, type Zoo } from './zoo-sim';
-import { contextualPolicy, priorFromPrice, ZOO_TUNING } from './zoo-suite';
+import { contextualPolicy, priorFromPrice, ZOO_TUNING, zooWordOptions } from './zoo-suite';
 
 const scenario = (process.argv[2] ?? 'stationary') as ScenarioName;
 const seed = Number(process.argv[3] ?? 1);
@@ -44,6 +44,7 @@ let decisions = 0;
 /** The context beliefs of each template's last decision, per model. */
 const lastOffsets = new Map<string, Map<string, { logit: number; variance: number }>>();
 const router = new WordLearnerRouter('diag', policy, seededRandom(seed * 7919 + 17), ZOO_TUNING.discount, {
+  ...zooWordOptions(),
   varianceScale,
   fade: process.env.DIAG_NO_FADE !== '1',
   onDecision: (request, d, arms, offsets) => {

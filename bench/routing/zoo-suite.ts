@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { seededRandom } from '../../libs/core/src';
-import { defaultContextPriorStrength, FEATURE_NAMES, REFUTED_MARKER_SCORES, type RoutePolicy } from '../../libs/router/src';
+import { DEFAULT_MAX_UNTRIED_SHARE, defaultContextPriorStrength, FEATURE_NAMES, REFUTED_MARKER_SCORES, type RoutePolicy } from '../../libs/router/src';
 import { quantile, requestsToAdapt, requestsToAdaptVsBefore, requestsToAdaptVsTwin } from './metrics';
 import { InFlightCounts } from './pending-scores';
 import { ProgressBar } from './progress';
@@ -65,12 +65,27 @@ function withRefutedCap(r: HierarchicalRouter, policy: RoutePolicy): Hierarchica
   return r;
 }
 
+/** ZOO_UNTRIED=zoo: the zoo's own untried cap, as every reading before session 27 ran (see ZOO_TUNING.maxUntriedShare). */
+const ZOO_OWN_UNTRIED = process.env.ZOO_UNTRIED === 'zoo';
+/** The zoo's own cap (ZOO_UNTRIED=zoo), which the linear Thompson row keeps: it is no learner a route runs. */
+const ZOO_UNTRIED_SHARE = 0.05;
+/** A contexts-learner router with the zoo's untried cap (ZOO_TUNING.maxUntriedShare) applied as a route does. */
+export function zooUntried<T extends HierarchicalRouter>(r: T): T {
+  r.gatewayUntriedCap = !ZOO_OWN_UNTRIED;
+  return r;
+}
+
 export const ZOO_TUNING = {
   discount: Number(process.env.ZOO_DISCOUNT ?? 0.9999),
   contextDiscount: Number(process.env.ZOO_CONTEXT_DISCOUNT ?? 0.9999),
   /** Unset: the library's default for the row (`defaultContextPriorStrength`: 8, or 32 with safe exploration; round 18). */
   contextPriorStrength: process.env.ZOO_CONTEXT_PRIOR_STRENGTH ? Number(process.env.ZOO_CONTEXT_PRIOR_STRENGTH) : undefined,
-  maxUntriedShare: 0.05,
+  /**
+   * The contexts and word rows' untried cap: the route's `max_untried_share` (default 0.1) as a route runs
+   * it (`routeUntriedCap`: only while some candidate has no scored answer, warm-up one observation) since
+   * session 27; ZOO_UNTRIED=zoo gives the zoo's cap until then (0.05 below 20 evidence, always; round 41).
+   */
+  maxUntriedShare: ZOO_OWN_UNTRIED ? ZOO_UNTRIED_SHARE : DEFAULT_MAX_UNTRIED_SHARE,
   /** Budget for the paced run: this multiple of the clairvoyant policy's spend over the same requests. */
   budgetOverClairvoyant: 1.02,
   budgetFloorSlack: 0.05,
@@ -160,34 +175,35 @@ function gatedSafeDrift(s: ScenarioSetup, seed: number): HierarchicalRouter {
   const t = ZOO_TUNING;
   if (SCORE_DELAY_GATE === undefined) {
     const policy = contextualPolicy(s, false, true);
-    return withRefutedCap(new HierarchicalRouter('contextual+safe+drift', policy, t.discount, routerRandom(seed), t.contextDiscount, t.drift, t.refutedFor), policy);
+    return withRefutedCap(zooUntried(new HierarchicalRouter('contextual+safe+drift', policy, t.discount, routerRandom(seed), t.contextDiscount, t.drift, t.refutedFor)), policy);
   }
   const policy = contextualPolicy(s, false, true, false, DEFAULT_SAFE);
-  const r = new HierarchicalRouter('contextual+safe+drift', policy, t.discount, routerRandom(seed), t.contextDiscount, t.drift, t.refutedFor, {
+  const r = zooUntried(new HierarchicalRouter('contextual+safe+drift', policy, t.discount, routerRandom(seed), t.contextDiscount, t.drift, t.refutedFor, {
     promptPolicy: contextualPolicy(s, false, true),
     maxDelayRequests: SCORE_DELAY_GATE,
-  });
+  }));
   // Both of the gate's policies have the same floor (only the safe exploration's settings differ).
   return withRefutedCap(r, policy);
 }
 
 /**
- * Round 41 (bench only): ZOO_WORD_DRIFT=1 runs the worker's drop detector (ZOO_TUNING.drift, the library's
- * defaults unless set) on the word rows' Beta arms, route and context level, as `recordScores` does on a
- * `hashed_words` route. Unset: no detector, the rows as before.
+ * The worker's drop detector (ZOO_TUNING.drift, the library's defaults unless set) on the word rows' Beta
+ * arms, route and context level, as `recordScores` runs it on a `hashed_words` route: on since session 27
+ * (round 41 measured it as ZOO_WORD_DRIFT=1); ZOO_WORD_DRIFT=0 turns it off, as the rows ran before.
  */
-const WORD_DRIFT = process.env.ZOO_WORD_DRIFT === '1';
-/** Round 41 (bench only): ZOO_WORD_UNTRIED=gateway, the word rows' untried cap as planRoute sets it (0.1 while a candidate is unscored, warmup 1). Unset: the zoo's. */
-const WORD_UNTRIED = process.env.ZOO_WORD_UNTRIED === 'gateway' ? 0.1 : undefined;
+const WORD_DRIFT = process.env.ZOO_WORD_DRIFT !== '0';
+/** The word rows' untried cap as a route runs it (the contexts rows' too; ZOO_UNTRIED=zoo or ZOO_WORD_UNTRIED=zoo: the zoo's own). */
+const WORD_GATEWAY_UNTRIED = process.env.ZOO_WORD_UNTRIED === 'gateway' || (!ZOO_OWN_UNTRIED && process.env.ZOO_WORD_UNTRIED !== 'zoo');
 /** Round 41 (bench only; word-alarm.ts): ZOO_WORD_ALARM_RESET=1, with the detector (implied), an alarm also resets the model's word model. Unset: off. */
 const WORD_ALARM_RESET = process.env.ZOO_WORD_ALARM_RESET === '1';
 /** Round 41 (bench only): ZOO_WORD_START_ODDS=<log odds>, where a new word model's odds against the context start (`WordLearnerOptions.startOdds`). Unset: even odds. */
 const WORD_START_ODDS = process.env.ZOO_WORD_START_ODDS ? Number(process.env.ZOO_WORD_START_ODDS) : undefined;
-const wordOptions = (): WordLearnerOptions => ({
+/** The word rows' options as the zoo runs them (exported for word-diagnose.ts). */
+export const zooWordOptions = (): WordLearnerOptions => ({
   ...(WORD_DRIFT || WORD_ALARM_RESET ? { drift: ZOO_TUNING.drift } : {}),
   ...(WORD_ALARM_RESET ? { alarmReset: WORD_ALARM_RESET_SETTINGS } : {}),
   ...(WORD_START_ODDS === undefined ? {} : { startOdds: WORD_START_ODDS }),
-  ...(WORD_UNTRIED === undefined ? {} : { gatewayUntriedShare: WORD_UNTRIED }),
+  gatewayUntriedCap: WORD_GATEWAY_UNTRIED,
 });
 
 const routerRandom = (seed: number) => {
@@ -215,7 +231,7 @@ export function zooRouters(): ZooRouterSpec[] {
     {
       name: 'contextual thompson',
       learning: true,
-      make: (s, seed) => new HierarchicalRouter('contextual', contextualPolicy(s, false), t.discount, routerRandom(seed), t.contextDiscount),
+      make: (s, seed) => zooUntried(new HierarchicalRouter('contextual', contextualPolicy(s, false), t.discount, routerRandom(seed), t.contextDiscount)),
       options: priorOptions,
     },
     {
@@ -223,7 +239,7 @@ export function zooRouters(): ZooRouterSpec[] {
       learning: true,
       make: (s, seed) => {
         const policy = contextualPolicy(s, false);
-        const r = withRefutedCap(new HierarchicalRouter('contextual+drift', policy, t.discount, routerRandom(seed), t.contextDiscount, ZOO_TUNING.drift), policy);
+        const r = withRefutedCap(zooUntried(new HierarchicalRouter('contextual+drift', policy, t.discount, routerRandom(seed), t.contextDiscount, ZOO_TUNING.drift)), policy);
         if (PENDING_Z !== undefined) r.pending = { z: PENDING_Z, cap: PENDING_CAP, counts: new InFlightCounts(PENDING_WINDOW), scoredShare: 1 - s.unscoredShare, clock: () => simClock.request, coldStartOnly: process.env.ZOO_PENDING_COLD === '1' };
         // Round 37 (bench only): ZOO_PROBE_SHARE=<r> turns on probes and the rise detector (probe.ts). Unset: off.
         if (PROBE_SHARE !== undefined)
@@ -240,25 +256,25 @@ export function zooRouters(): ZooRouterSpec[] {
     {
       name: 'word learner (learner: hashed_words)',
       learning: true,
-      make: (s, seed) => new WordLearnerRouter('words', contextualPolicy(s, false), routerRandom(seed), t.discount, wordOptions()),
+      make: (s, seed) => new WordLearnerRouter('words', contextualPolicy(s, false), routerRandom(seed), t.discount, zooWordOptions()),
       options: priorOptions,
     },
     {
       name: 'word learner + safe exploration',
       learning: true,
-      make: (s, seed) => new WordLearnerRouter('words+safe', contextualPolicy(s, false, true), routerRandom(seed), t.discount, wordOptions()),
+      make: (s, seed) => new WordLearnerRouter('words+safe', contextualPolicy(s, false, true), routerRandom(seed), t.discount, zooWordOptions()),
       options: priorOptions,
     },
     {
       name: 'contextual thompson + safe exploration',
       learning: true,
-      make: (s, seed) => new HierarchicalRouter('contextual+safe', contextualPolicy(s, false, true), t.discount, routerRandom(seed), t.contextDiscount),
+      make: (s, seed) => zooUntried(new HierarchicalRouter('contextual+safe', contextualPolicy(s, false, true), t.discount, routerRandom(seed), t.contextDiscount)),
       options: priorOptions,
     },
     {
       name: 'contextual thompson + mixture floor',
       learning: true,
-      make: (s, seed) => new HierarchicalRouter('contextual+mixture', contextualPolicy(s, false, true, true), t.discount, routerRandom(seed), t.contextDiscount),
+      make: (s, seed) => zooUntried(new HierarchicalRouter('contextual+mixture', contextualPolicy(s, false, true, true), t.discount, routerRandom(seed), t.contextDiscount)),
       options: priorOptions,
     },
     {
@@ -273,7 +289,7 @@ export function zooRouters(): ZooRouterSpec[] {
       make: (s, seed) =>
         new LinearThompsonRouter(
           'linear',
-          { ...policy(s), priorSuccesses: 1e-3, priorFailures: 1e-3, maxUntriedShare: ZOO_TUNING.maxUntriedShare },
+          { ...policy(s), priorSuccesses: 1e-3, priorFailures: 1e-3, maxUntriedShare: ZOO_UNTRIED_SHARE },
           t.discount,
           routerRandom(seed),
           FEATURE_NAMES.length,
@@ -283,14 +299,14 @@ export function zooRouters(): ZooRouterSpec[] {
       name: 'contextual thompson + safe exploration + budget pacing',
       learning: true,
       paced: true,
-      make: (s, seed) => new HierarchicalRouter('contextual+safe+budget', contextualPolicy(s, true, true), t.discount, routerRandom(seed), t.contextDiscount),
+      make: (s, seed) => zooUntried(new HierarchicalRouter('contextual+safe+budget', contextualPolicy(s, true, true), t.discount, routerRandom(seed), t.contextDiscount)),
       options: priorOptions,
     },
     {
       name: 'contextual thompson + budget pacing',
       learning: true,
       paced: true,
-      make: (s, seed) => new HierarchicalRouter('contextual+budget', contextualPolicy(s, true), t.discount, routerRandom(seed), t.contextDiscount),
+      make: (s, seed) => zooUntried(new HierarchicalRouter('contextual+budget', contextualPolicy(s, true), t.discount, routerRandom(seed), t.contextDiscount)),
       options: priorOptions,
     },
   ];

@@ -5,6 +5,7 @@ import { thinkingDisplaySchema, thinkingSchema } from '../../providers/src/catal
 import { providerKindServesEmbeddings } from '../../providers/src/provider.registry';
 import { capabilitiesSchema, promptTemplateConfigSchema, tokenizerSchema } from './prompt-template.schema';
 import { resolveRouterConfig } from './resolve-router-config';
+import { DEFAULT_MAX_UNTRIED_SHARE } from '../../router/src/untried-cap';
 
 /** The YAML file named by ROUTER_CONFIG: providers, models and routes. See config/router.example.yaml. */
 const id = z.string().min(1).regex(/^[A-Za-z0-9._:\/-]+$/, 'use letters, digits and . _ : / -');
@@ -186,7 +187,7 @@ export const routeConfigSchema = z
      * taken only with this probability while a tried one can serve, so its traffic share stays below it
      * until its first score; off once every candidate has been scored (UNTRIED_WARMUP_EVIDENCE, docs/routing.md).
      */
-    max_untried_share: z.number().min(0).max(1).default(0.1),
+    max_untried_share: z.number().min(0).max(1).default(DEFAULT_MAX_UNTRIED_SHARE),
     /** Cold start: each model's prior quality from its price relative to the route's other candidates. */
     price_prior: z.boolean().default(true),
     /**

@@ -12,3 +12,4 @@ export * from './mixture-floor';
 export * from './refuted-anchor';
 export * from './arm-table';
 export * from './score-delay-gate';
+export * from './untried-cap';

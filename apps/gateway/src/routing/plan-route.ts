@@ -6,10 +6,13 @@ import {
   armsByIndex,
   decide,
   derivedFrom,
+  hasNoScore,
   hashedPromptFeatures,
   logisticArmsAsBeta,
   logisticArmsAsBetaInto,
   pooledContextBeliefsByIndexInto,
+  UNTRIED_WARMUP_EVIDENCE,
+  untriedShareOf,
   WORD_MODEL,
   type ArmState,
   type CallerContext,
@@ -28,16 +31,6 @@ import { routeSignalsFor } from './route-signals-registry';
 import { contextPriorStrengthOf, safeExplorationOf } from './safe-exploration';
 import { MISSING_THINKING, missingThinkingError, refusesToolTurn, toolTurnWithoutThinking } from './tool-turn-without-thinking';
 
-/**
- * `max_untried_share` bounds a model that has no scored answer on the route yet (until its first
- * feedback arrives, however long that takes). decide() calls a model untried while its discounted
- * evidence is below `warmupEvidence`; under the route's discount that evidence fades, so a model the
- * route merely stopped using would count as untried again and the cap would slow its rediscovery
- * (measured: a cheap model that failed early, then was fixed, was never won back within 400 requests
- * with a cap of 0.1 and decide's warm-up of 20). So the cap is on only while some candidate has never
- * been scored, and untried means less than one observation's worth of evidence.
- */
-export const UNTRIED_WARMUP_EVIDENCE = 1;
 
 /** Completion size assumed for a model the route has not seen answer yet. */
 export const DEFAULT_COMPLETION_TOKENS = 256;
@@ -177,14 +170,13 @@ export function planRoute(input: PlanInput): RoutePlan {
   const priors = cached.priors;
   let anyEligible = false;
   let anyExcluded = false;
-  // `max_untried_share` is on while some candidate has no scored answer on the route (noted in the loop).
-  const maxUntriedShare = route.maxUntriedShare;
-  let untriedCap: number | undefined;
+  // `max_untried_share` is on while some candidate has no scored answer on the route (noted in the loop; untriedShareOf).
+  let someUnscored = false;
   for (let i = 0; i < n; i++) {
     const id = route.candidates[i];
     const model = candidateModels[i];
     const arm = candidateArms[i];
-    if (maxUntriedShare !== undefined && (arm?.observations ?? 0) === 0) untriedCap = maxUntriedShare;
+    if (hasNoScore(arm)) someUnscored = true;
     // Shrunk towards the route's typical answer size, so an untried model is priced for answers like
     // the route's, not for a guess that could make it look dearer than it is.
     const weight = arm ? arm.successes + arm.failures : 0;
@@ -233,7 +225,7 @@ export function planRoute(input: PlanInput): RoutePlan {
     relativeFloor: route.relativeFloor,
     costWeight: limits.costWeight,
     maxTtftMs,
-    maxUntriedShare: untriedCap,
+    maxUntriedShare: untriedShareOf(route.maxUntriedShare, someUnscored),
     warmupEvidence: UNTRIED_WARMUP_EVIDENCE,
     floorConfidence: safe.floorConfidence,
     strictFloor: route.strictFloor,

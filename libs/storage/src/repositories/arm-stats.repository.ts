@@ -106,8 +106,9 @@ export class ArmStatsRepository {
   /**
    * Forgets what the route learned of one model (an operator's "this model was fixed"): its quality
    * and cost evidence in every context of the route, and at the route level, go to 0, as does its
-   * drift statistic, so the gateway takes it as untried again (its price prior, explored within
-   * `max_untried_share`). Its undiscounted `observations` stay, for the reports. With `untrainedWords`
+   * drift statistic, so the gateway explores it again from its price prior. Its undiscounted
+   * `observations` stay, for the reports, so `max_untried_share` does not bound it (that cap is for
+   * models the route never scored; libs/router untried-cap.ts). With `untrainedWords`
    * (routes with `learner: hashed_words`) its word model is replaced by that untrained one. Under the
    * route's lock, as the worker's updates are, so no score of the route lands half before and half
    * after; the gateways read the change at their next refresh (each row gets a new txid).
