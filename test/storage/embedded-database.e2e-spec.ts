@@ -1,6 +1,12 @@
 import { migrations } from '../../migrations';
 import { ArmStatsRepository, migrateToLatest, openDatabase, RequestRecordRepository, SpendRepository, toWordArm } from '../../libs/storage/src';
 
+/**
+ * PGlite (Postgres in WebAssembly) runs every migration in this process: about 15 s alone, past the
+ * default 60 s when two other CPU-bound processes share the 2 cores (seen in session 27's local CI).
+ */
+const EMBEDDED_TEST_MS = 180_000;
+
 describe('embedded default (PGlite over the Postgres protocol)', () => {
   it('runs the migrations and the same repositories as the real Postgres', async () => {
     const handle = await openDatabase({ dataDir: 'memory://' });
@@ -36,5 +42,5 @@ describe('embedded default (PGlite over the Postgres protocol)', () => {
     } finally {
       await handle.close();
     }
-  });
+  }, EMBEDDED_TEST_MS);
 });
