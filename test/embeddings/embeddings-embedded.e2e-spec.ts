@@ -5,6 +5,7 @@ import { loadConfig } from '../../libs/config/src';
 import { fakeOpenAITokens, startFakeOpenAIEmbeddings, type FakeOpenAIEmbeddings } from '../fakes/fake-openai-embeddings.server';
 import { call } from '../budget/budget-support';
 import { GATEWAY_KEY, testSettings } from '../support/stack';
+import { EMBEDDED_DATABASE_MS } from '../support/test-database';
 
 /** The embedded default (PGlite, in-process queue): the same migration, records and spend entries. */
 describe('POST /v1/embeddings on the embedded default', () => {
@@ -25,7 +26,7 @@ routes:
     const env = testSettings(yaml, 'router-embedded-embed-');
     gateway = await startGateway(loadConfig(env), { log: () => undefined });
     expect(gateway.runtime.database.kind).toBe('embedded');
-  });
+  }, EMBEDDED_DATABASE_MS);
   afterAll(async () => {
     await gateway?.close();
     await upstream?.close();

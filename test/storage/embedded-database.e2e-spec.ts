@@ -1,11 +1,6 @@
 import { migrations } from '../../migrations';
+import { EMBEDDED_DATABASE_MS } from '../support/test-database';
 import { ArmStatsRepository, migrateToLatest, openDatabase, RequestRecordRepository, SpendRepository, toWordArm } from '../../libs/storage/src';
-
-/**
- * PGlite (Postgres in WebAssembly) runs every migration in this process: about 15 s alone, past the
- * default 60 s when two other CPU-bound processes share the 2 cores (seen in session 27's local CI).
- */
-const EMBEDDED_TEST_MS = 180_000;
 
 describe('embedded default (PGlite over the Postgres protocol)', () => {
   it('runs the migrations and the same repositories as the real Postgres', async () => {
@@ -42,5 +37,5 @@ describe('embedded default (PGlite over the Postgres protocol)', () => {
     } finally {
       await handle.close();
     }
-  }, EMBEDDED_TEST_MS);
+  }, EMBEDDED_DATABASE_MS);
 });

@@ -4,6 +4,12 @@ import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../libs/s
 
 /** The machine's Postgres (trust auth); CI starts it when it is down. */
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/**
+ * A Jest timeout for tests that open the embedded default (PGlite, Postgres in WebAssembly, running every
+ * migration in process): about 17 s alone, past the default 60 s when two other CPU-bound processes share
+ * the 2 cores (session 27's local CI).
+ */
+export const EMBEDDED_DATABASE_MS = 180_000;
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** A fresh, migrated database for one spec file, dropped by `drop()`. */
