@@ -1,4 +1,4 @@
-import { firstServedWithinBar, pairRegimeRows, type RegimeRow, type RegimeSeedRows } from './regime-pair';
+import { firstServedWithinBar, pairRegimeRows, servedAfterFirstScore, type RegimeRow, type RegimeSeedRows } from './regime-pair';
 
 describe('round 42 regime-pair', () => {
   const row = (scenario: string, router: string, cost: number, windows: number, first: number[], never = 0): RegimeRow => ({
@@ -41,5 +41,28 @@ describe('round 42 regime-pair', () => {
     expect(firstServedWithinBar(100, 400)).toBe(true);
     expect(firstServedWithinBar(100, 401)).toBe(false);
     expect(firstServedWithinBar(0, 200)).toBe(true);
+  });
+
+  it('counts the first service from the run\'s first score, a service before it as 0 (round 44)', () => {
+    expect(servedAfterFirstScore(700, 500)).toBe(200);
+    expect(servedAfterFirstScore(20, 500)).toBe(0);
+    expect(servedAfterFirstScore(20, undefined)).toBeNaN();
+    const withScore = (first: number[], at: number): RegimeRow => ({ ...row('noisy_feedback', 'x', 0, 0, first), firstScoreAt: at });
+    const base: RegimeSeedRows[] = [
+      { seed: 1, rows: [{ ...withScore([10, 30, 600], 500), router: 'A' }] },
+      { seed: 2, rows: [{ ...withScore([20, 900, 700], 501), router: 'A' }] },
+    ];
+    const variant: RegimeSeedRows[] = [
+      { seed: 1, rows: [{ ...withScore([650, 700, 1200], 500), router: 'E' }] },
+      { seed: 2, rows: [{ ...withScore([760, 1300, 701], 510), router: 'E' }] },
+    ];
+    const [p] = pairRegimeRows(base, 'A', variant, 'E');
+    expect(p.baseFirstScore).toBe(500.5);
+    expect(p.variantFirstScore).toBe(505);
+    expect(p.baseFromFirstScore).toEqual([0, 199.5, 149.5]);
+    expect(p.variantFromFirstScore).toEqual([200, 495, 445.5]);
+    // 200 <= 2 x 0 + 200; 495 <= 599; 445.5 <= 499. Counted from request 0 math would fail (705 > 2 x 15 + 200).
+    expect(p.fromFirstScoreWithinBar).toEqual([true, true, true]);
+    expect(p.firstServedWithinBar[0]).toBe(false);
   });
 });

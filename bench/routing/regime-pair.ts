@@ -6,6 +6,9 @@
  * whether the variant's is no later than twice the base's + 200 requests (round 42's bar), and the task
  * classes whose cheap model never served, summed over seeds.
  *
+ * Round 44 (the lead's revised bar): the first service also counted from the request at which the run's
+ * first score landed (`firstScoreAt`, zoo-sim.ts; a service before it counts 0), with the same 2x + 200.
+ *
  *   node dist/bench/routing/regime-pair.js base.json "<base router>" variant.json "<variant router>"
  */
 import { readFileSync } from 'node:fs';
@@ -19,6 +22,8 @@ export interface RegimeRow {
   floorViolationShare: number;
   cheapFirstServed: number[];
   cheapNever: number;
+  /** The request at which the run's first score landed (round 44); absent in older files. */
+  firstScoreAt?: number;
 }
 
 /** One seed's rows as regime-report.ts writes them. */
@@ -43,6 +48,23 @@ export interface RegimePair {
   firstServedWithinBar: boolean[];
   baseNever: number;
   variantNever: number;
+  /** Mean over the shared seeds of the request at which each run's first score landed (NaN if absent). */
+  baseFirstScore: number;
+  variantFirstScore: number;
+  /** Per task class, the mean of servedAfterFirstScore over the shared seeds (round 44). */
+  baseFromFirstScore: number[];
+  variantFromFirstScore: number[];
+  /** Per task class: the variant's mean from its first score <= 2 x the base's + 200 (round 44's bar). */
+  fromFirstScoreWithinBar: boolean[];
+}
+
+/**
+ * Round 44: requests from the run's first score landing to a class's cheap model's first service; 0
+ * when it served before any score landed (nothing to wait for had arrived yet).
+ */
+export function servedAfterFirstScore(firstServed: number, firstScoreAt: number | undefined): number {
+  if (firstScoreAt === undefined) return NaN;
+  return Math.max(0, firstServed - firstScoreAt);
 }
 
 /** Round 42's bar on the cheap model's first service: no later than twice the base's + 200 requests. */
@@ -73,6 +95,9 @@ export function pairRegimeRows(base: readonly RegimeSeedRows[], baseRouter: stri
     const first = (side: 0 | 1) => Array.from({ length: classes }, (_, c) => mean(pairs.map((p) => p[side].cheapFirstServed[c])));
     const baseFirstServed = first(0);
     const variantFirstServed = first(1);
+    const fromScore = (side: 0 | 1) => Array.from({ length: classes }, (_, c) => mean(pairs.map((p) => servedAfterFirstScore(p[side].cheapFirstServed[c], p[side].firstScoreAt))));
+    const baseFromFirstScore = fromScore(0);
+    const variantFromFirstScore = fromScore(1);
     return [
       {
         scenario,
@@ -88,6 +113,11 @@ export function pairRegimeRows(base: readonly RegimeSeedRows[], baseRouter: stri
         firstServedWithinBar: baseFirstServed.map((x, c) => firstServedWithinBar(x, variantFirstServed[c])),
         baseNever: pairs.reduce((s, [x]) => s + x.cheapNever, 0),
         variantNever: pairs.reduce((s, [, y]) => s + y.cheapNever, 0),
+        baseFirstScore: mean(pairs.map(([x]) => x.firstScoreAt ?? NaN)),
+        variantFirstScore: mean(pairs.map(([, y]) => y.firstScoreAt ?? NaN)),
+        baseFromFirstScore,
+        variantFromFirstScore,
+        fromFirstScoreWithinBar: baseFromFirstScore.map((x, c) => firstServedWithinBar(x, variantFromFirstScore[c])),
       },
     ];
   });
@@ -102,7 +132,7 @@ function main(): void {
   const n = (xs: number[]) => xs.map((x) => Math.round(x).toLocaleString('en-US')).join(' / ');
   for (const p of pairRegimeRows(read(baseFile), baseRouter, read(variantFile), variantRouter)) {
     console.log(
-      `${p.scenario} | ${p.seeds} seeds | base ${pct(p.baseCost)} / ${(p.baseWindows * 100).toFixed(2)}% | variant ${pct(p.variantCost)} / ${(p.variantWindows * 100).toFixed(2)}% | cost ${pts(p.cost, 1)} points, windows ${pts(p.windows, 2)} points | first served ${n(p.baseFirstServed)} -> ${n(p.variantFirstServed)} (within 2x + 200: ${p.firstServedWithinBar.map((x) => (x ? 'yes' : 'NO')).join(' / ')}) | never ${p.baseNever} -> ${p.variantNever}`,
+      `${p.scenario} | ${p.seeds} seeds | base ${pct(p.baseCost)} / ${(p.baseWindows * 100).toFixed(2)}% | variant ${pct(p.variantCost)} / ${(p.variantWindows * 100).toFixed(2)}% | cost ${pts(p.cost, 1)} points, windows ${pts(p.windows, 2)} points | first served ${n(p.baseFirstServed)} -> ${n(p.variantFirstServed)} (within 2x + 200: ${p.firstServedWithinBar.map((x) => (x ? 'yes' : 'NO')).join(' / ')}) | never ${p.baseNever} -> ${p.variantNever} | first score ${n([p.baseFirstScore])} -> ${n([p.variantFirstScore])}, from it ${n(p.baseFromFirstScore)} -> ${n(p.variantFromFirstScore)} (within 2x + 200: ${p.fromFirstScoreWithinBar.map((x) => (x ? 'yes' : 'NO')).join(' / ')})`,
     );
   }
 }

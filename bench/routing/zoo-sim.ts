@@ -345,6 +345,8 @@ export interface SimRun {
   budgetUsd?: number;
   /** Index into the setup's arms of the model that served each request, -1 where none did. */
   served: Int8Array;
+  /** The request at which the run's first score landed (SIM.requests when none did; round 44). */
+  firstScoreAt?: number;
 }
 
 /**
@@ -407,6 +409,7 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
   const sentRing = new Uint8Array(SCORE_DELAY_WINDOW);
   let recentlySent = 0;
   let anyScoreArrived = false;
+  let firstScoreAt = n;
   let spend = 0;
   const consecutive5xx = new Map<string, number>();
   const openUntil = new Map<string, number>();
@@ -414,6 +417,7 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
     simClock.request = i;
     while (pendingHead < pending.length && pending[pendingHead].due <= i) {
       const p = pending[pendingHead++];
+      if (!anyScoreArrived) firstScoreAt = i;
       anyScoreArrived = true;
       if (router !== 'clairvoyant') {
         router.landed?.(p.contextKey, p.obs.modelId, p.servedAt);
@@ -486,7 +490,7 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
     recentlySent += sentForScoring - sentRing[slot];
     sentRing[slot] = sentForScoring;
   }
-  return { taskClass: draws.taskClass, cost, trueQuality, decisionNs, spend, budgetUsd: options.budgetUsd, served };
+  return { taskClass: draws.taskClass, cost, trueQuality, decisionNs, spend, budgetUsd: options.budgetUsd, served, firstScoreAt };
 }
 
 /** The floor the router must aim at to get the true floor under symmetric validator noise `noise`. */

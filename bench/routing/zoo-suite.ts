@@ -336,6 +336,8 @@ export interface ZooRow {
   cheapShare: number[];
   /** Task classes (summed over seeds in a mean) whose cheap model never served. */
   cheapNever: number;
+  /** The request at which the run's first score landed (round 44; SIM.requests when none did). */
+  firstScoreAt?: number;
 }
 
 export function runZooSuite(zooPath: string, seeds: number[]): ZooRow[] {
@@ -449,6 +451,7 @@ function measure(scenario: string, spec: ZooRouterSpec, setup: ScenarioSetup, ru
     p50us: timed ? quantile(sortedNs, 0.5) / 1000 : undefined,
     p99us: timed ? quantile(sortedNs, 0.99) / 1000 : undefined,
     ...cheapService(setup, run),
+    firstScoreAt: run.firstScoreAt ?? n,
   };
 }
 
@@ -512,5 +515,6 @@ export function average(rows: ZooRow[]): ZooRow {
     cheapFirstServed: rows[0].cheapFirstServed.map((_, k) => mean((r) => r.cheapFirstServed[k]) ?? NaN),
     cheapShare: rows[0].cheapShare.map((_, k) => mean((r) => r.cheapShare[k]) ?? NaN),
     cheapNever: rows.reduce((a, r) => a + r.cheapNever, 0),
+    firstScoreAt: mean((r) => r.firstScoreAt),
   };
 }
