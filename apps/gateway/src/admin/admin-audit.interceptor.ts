@@ -1,7 +1,7 @@
 import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { tap, type Observable } from 'rxjs';
-import { GatewayError } from '../../../../libs/core/src';
+import { toGatewayError } from '../errors/openai-error.filter';
 import type { GatewayRuntime } from '../runtime';
 import { LOG } from '../tokens';
 import { adminAuditEntry, resultIdOf } from './admin-audit';
@@ -23,13 +23,11 @@ export class AdminAuditInterceptor implements NestInterceptor {
     return next.handle().pipe(
       tap({
         next: (result) => this.log('info', 'admin action', { ...entry, request_id: req.id, id: resultIdOf(result) ?? null }),
-        error: (err: unknown) =>
-          this.log('warn', 'admin action refused', {
-            ...entry,
-            request_id: req.id,
-            status: err instanceof GatewayError ? err.status : 500,
-            code: err instanceof GatewayError ? err.code : null,
-          }),
+        error: (err: unknown) => {
+          // As the client is answered (the error filter's mapping), so a Nest HttpException reads its own status.
+          const answered = toGatewayError(err);
+          this.log('warn', 'admin action refused', { ...entry, request_id: req.id, status: answered.status, code: answered.code });
+        },
       }),
     );
   }
