@@ -96,8 +96,8 @@ export const ZOO_TUNING = {
     ...(process.env.ZOO_OUTRIGHT_MARGIN ? { outrightMargin: Number(process.env.ZOO_OUTRIGHT_MARGIN) } : {}),
     /** `RoutePolicy.exploreCheaperShare` (round 21b); unset by default. */
     ...(process.env.ZOO_EXPLORE_CHEAPER_SHARE ? { exploreCheaperShare: Number(process.env.ZOO_EXPLORE_CHEAPER_SHARE) } : {}),
-    /** `RoutePolicy.refuteOnEarnedEvidence` (round 34); unset by default. */
-    ...(process.env.ZOO_REFUTE_EARNED === '1' ? { refuteOnEarnedEvidence: true } : {}),
+    /** `RoutePolicy.refuteOnEarnedEvidence` (round 34; `grace`, round 45); unset by default. */
+    ...(process.env.ZOO_REFUTE_EARNED === '1' ? { refuteOnEarnedEvidence: true } : process.env.ZOO_REFUTE_EARNED === 'grace' ? { refuteOnEarnedEvidence: 'grace' } : {}),
   } as Partial<RoutePolicy>,
   /** A mixture under the floor (`RoutePolicy.mixtureConfidence`), on top of safe exploration. */
   mixture: { mixtureConfidence: Number(process.env.ZOO_MIXTURE_CONFIDENCE ?? 0.99), mixtureExploreShare: Number(process.env.ZOO_MIXTURE_EXPLORE ?? 0.2) },

@@ -256,6 +256,62 @@ describe('decide with exploreCheaperShare', () => {
     for (let i = 0; i < 300; i++) expect(decide(priced, proven, safe, r1)).toEqual(decide(priced, proven, { ...safe, refuteOnEarnedEvidence: true }, r2));
   });
 
+  describe("refuteOnEarnedEvidence: 'grace' (round 45)", () => {
+    // The learning run's pair: floor 0.8, strong proven on 100 successes, cheap with a price prior under the floor.
+    const priced = (prior: number): Candidate[] => [
+      { ...cheapAndStrong[0], priorQuality: prior },
+      { ...cheapAndStrong[1], priorQuality: 0.8 },
+    ];
+    const policy: RoutePolicy = { ...safe, exploreCheaperShare: 0.3 };
+    const share = (candidates: Candidate[], armsNow: ReturnType<typeof toMap>, p: RoutePolicy) => {
+      const random = seededRandom(3);
+      let k = 0;
+      for (let i = 0; i < 2000; i++) if (decide(candidates, armsNow, p, random).modelId === 'cheap') k++;
+      return k / 2000;
+    };
+
+    it('does not refute on a price prior under the floor before priorQualityWeight (4) observations', () => {
+      // The price prior 0.5 behind 4 pseudo-observations: its upper quantile at z 1 is under 0.8, refuted without the option.
+      expect(lowerQuantile(2, 2, -GUARANTEED_REFUTE_Z)).toBeLessThan(threshold);
+      for (const observed of [toMap([arm('strong', 100, 0)]), toMap([arm('strong', 100, 0), arm('cheap', 2, 1)])]) {
+        expect(share(priced(0.5), observed, policy)).toBeLessThan(0.05);
+        expect(share(priced(0.5), observed, { ...policy, refuteOnEarnedEvidence: 'grace' })).toBeGreaterThan(0.27);
+      }
+    });
+
+    it('from 4 observations on refutes on the full posterior, price prior included (where true reads the neutral one)', () => {
+      // Price prior 0.3 and 3 of 4 passed: full posterior Beta(1.2 + 3, 2.8 + 1), upper quantile under 0.8;
+      // the neutral prior's Beta(1 + 3, 1 + 1) has it over 0.8.
+      expect(lowerQuantile(4.2, 3.8, -GUARANTEED_REFUTE_Z)).toBeLessThan(threshold);
+      expect(lowerQuantile(4, 2, -GUARANTEED_REFUTE_Z)).toBeGreaterThan(threshold);
+      const observed = toMap([arm('strong', 100, 0), arm('cheap', 3, 1)]);
+      expect(share(priced(0.3), observed, { ...policy, refuteOnEarnedEvidence: 'grace' })).toBeLessThan(0.05);
+      expect(share(priced(0.3), observed, { ...policy, refuteOnEarnedEvidence: true })).toBeGreaterThan(0.27);
+      // And keeps a model the full posterior does not refute: 4 of 4 passed on the price prior 0.5, Beta(6, 2).
+      expect(lowerQuantile(6, 2, -GUARANTEED_REFUTE_Z)).toBeGreaterThan(threshold);
+      expect(share(priced(0.5), toMap([arm('strong', 100, 0), arm('cheap', 4, 0)]), { ...policy, refuteOnEarnedEvidence: 'grace' })).toBeGreaterThan(0.27);
+    });
+
+    it('decides as unset, draw for draw, once every model has 4 observations, and without exploreCheaperShare', () => {
+      const source = seededRandom(45);
+      for (let c = 0; c < 200; c++) {
+        const observed = toMap([arm('strong', 4 + Math.floor(source() * 200), Math.floor(source() * 30)), arm('cheap', Math.floor(source() * 20), Math.floor(source() * 10))]);
+        const candidates = priced(0.2 + 0.6 * source());
+        const enough = [...observed.values()].every((a) => a.successes + a.failures >= 4);
+        for (const [p, same] of [
+          [policy, enough],
+          [safe, true],
+        ] as const) {
+          if (!same) continue;
+          const seed = Math.floor(source() * 1e9);
+          const r1 = seededRandom(seed);
+          const r2 = seededRandom(seed);
+          for (let i = 0; i < 20; i++) expect(decide(candidates, observed, { ...p, refuteOnEarnedEvidence: 'grace' }, r2)).toEqual(decide(candidates, observed, p, r1));
+        }
+      }
+    });
+  });
+
   it('takes an outright margin of 0.5 unless one is set', () => {
     const r1 = seededRandom(9);
     const r2 = seededRandom(9);

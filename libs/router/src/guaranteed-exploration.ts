@@ -95,7 +95,8 @@ export function guaranteedExploration(
   knownHome?: number,
   /**
    * `RoutePolicy.refuteOnEarnedEvidence`: the refutation reads this posterior (the model's own
-   * observations on the neutral prior) instead, and not at all for a model with less than `minEvidence`.
+   * observations on the neutral prior; with `'grace'`, the same posterior as `posteriorA`/`posteriorB`)
+   * instead, and not at all for a model with less than `minEvidence`.
    */
   earned?: { a: ArrayLike<number>; b: ArrayLike<number>; evidence: ArrayLike<number>; minEvidence: number },
 ): GuaranteedExploration {

@@ -121,10 +121,12 @@ export interface RoutePolicy {
    * route's and context's observations on the route's neutral prior (`priorSuccesses`, `priorFailures`)
    * instead of its `Candidate.priorQuality`, and never while that evidence is less than the prior's
    * pseudo-observations (`priorQualityWeight`): a price prior under a high floor no longer refutes a
-   * model before its first score (docs/benchmarks.md, routing round 34). Unset: off (the same decisions
-   * and random draws).
+   * model before its first score (docs/benchmarks.md, routing round 34). `'grace'` keeps only the
+   * second half: no refutation while the model's route evidence is under `priorQualityWeight`, and from
+   * then on the refutation reads the same posterior as without the option (its price prior included;
+   * routing round 45). Unset or false: off (the same decisions and random draws).
    */
-  refuteOnEarnedEvidence?: boolean;
+  refuteOnEarnedEvidence?: boolean | 'grace';
 }
 
 export type DecisionReason = 'exploit' | 'explore' | 'constraint' | 'only_candidate';
@@ -274,7 +276,10 @@ export function decide(
   if (scratch.size < n) scratch = new DecideScratch(Math.max(n, 2 * scratch.size));
   const { untried, posteriorA, posteriorB, routeA, routeB, means, sampledQuality, lower, eligibleNow, evidenceOf, earnedA, earnedB, earnedEvidence } = scratch;
   /** `RoutePolicy.refuteOnEarnedEvidence` in effect: each candidate's earned posterior and evidence are filled. */
-  const earned = policy.refuteOnEarnedEvidence === true && policy.exploreCheaperShare !== undefined && policy.floorConfidence !== undefined;
+  const earned =
+    (policy.refuteOnEarnedEvidence === true || policy.refuteOnEarnedEvidence === 'grace') && policy.exploreCheaperShare !== undefined && policy.floorConfidence !== undefined;
+  /** `refuteOnEarnedEvidence: 'grace'`: the earned columns hold the full posterior (price prior included), only the evidence gate differs. */
+  const grace = policy.refuteOnEarnedEvidence === 'grace';
   const explained = scratch.explained;
   /** Each candidate's `excludedBecause`, copied for the explanation; made only when one has a reason. */
   let exclusions: (string | undefined)[] | undefined;
@@ -335,7 +340,12 @@ export function decide(
       contextEvidence = contextSuccesses + contextFailures;
       evidence = contextEvidence;
     }
-    if (earned) {
+    if (grace) {
+      // The posterior every other rule reads; only the evidence gate is added.
+      earnedA[i] = a;
+      earnedB[i] = b;
+      earnedEvidence[i] = routeEvidence;
+    } else if (earned) {
       // The same posterior on the route's neutral prior: what the model's observations alone say.
       let ea = policy.priorSuccesses + routeS;
       let eb = policy.priorFailures + routeF;
