@@ -7,7 +7,9 @@
  * the class there with, per model: requests served, of which by the guaranteed share, of which in the
  * grace (route evidence under priorQualityWeight when the share picked it), the route evidence the
  * refutation read at those picks (min-max) and the model's answers served and not yet scored (route-wide,
- * in flight or never scored) at its services (median). Wraps the compiled guaranteedExploration (CJS).
+ * in flight or never scored) at its services (median); then the totals over the seeds' F-only windows,
+ * the same for the C-only windows (a control), and F - C windows in windows 0-1 (the grace ends by about
+ * request 1,400 under noisy_feedback) and from window 2 on. Wraps the compiled guaranteedExploration (CJS).
  *
  *   ZOO_REGIME=gateway ZOO_REGIME_FLOOR=0.85 ROUTING_ZOO_TWIN=0 ZOO_SCORE_DELAY_GATE=1000 ZOO_SAFE_CONFIDENCE=0.8 \
  *     ZOO_EXPLORE_CHEAPER_SHARE=0.3 nice -n 19 node dist/bench/routing/grace-trace.js noisy_feedback 1401 1402
@@ -86,6 +88,8 @@ const setup = buildScenario(zoo, scenario);
 const total = { requests: 0, under: 0, graceShare: 0, lateShare: 0, ordinary: 0, underC: 0 };
 const graceUnscored: number[] = [];
 /** The same over the C-only windows (the control): the class's requests, served under the floor by C and by F. */
+/** Per seed, F - C class windows below the floor in windows 0-1 (requests 0-1,999: the grace ends by about 1,400) and from window 2 on. */
+const split = { early: [] as number[], late: [] as number[] };
 const control = { requests: 0, underC: 0, underF: 0, byModelC: new Map<string, number>() };
 for (const seed of seeds) {
   const c = trace(seed, false);
@@ -94,15 +98,18 @@ for (const seed of seeds) {
   const bf = below(f);
   const onlyF = [...bf].filter((k) => !bc.has(k));
   const onlyC = [...bc].filter((k) => !bf.has(k));
+  const early = (k: string) => Number(k.split(':')[1]) < 2;
+  split.early.push(onlyF.filter(early).length - onlyC.filter(early).length);
+  split.late.push(onlyF.filter((k) => !early(k)).length - onlyC.filter((k) => !early(k)).length);
   // Each model's grace in F: the last request at which the share picked it with route evidence under 4.
-  const graceEnd = new Map<string, { last: number; n: number }>();
+  const graceEnd = new Map<string, { first: number; last: number; n: number }>();
   f.picks.forEach((p, i) => {
     if (p && p.evidence < 4) {
-      const g = graceEnd.get(p.model) ?? { last: 0, n: 0 };
-      graceEnd.set(p.model, { last: i, n: g.n + 1 });
+      const g = graceEnd.get(p.model) ?? { first: i, last: 0, n: 0 };
+      graceEnd.set(p.model, { first: g.first, last: i, n: g.n + 1 });
     }
   });
-  console.log(`seed ${seed}: windows below the floor C ${bc.size}, F ${bf.size}; F only ${onlyF.length} [${onlyF.join(' ')}], C only ${onlyC.length}; first score at ${f.run.firstScoreAt}; share picks in the grace by model (count, last request): ${[...graceEnd].map(([m, g]) => `${m} ${g.n} ${g.last}`).join(', ')}`);
+  console.log(`seed ${seed}: windows below the floor C ${bc.size}, F ${bf.size}; F only ${onlyF.length} [${onlyF.join(' ')}], C only ${onlyC.length}; first score at ${f.run.firstScoreAt}; share picks in the grace by model (count, first-last request): ${[...graceEnd].map(([m, g]) => `${m} ${g.n} ${g.first}-${g.last}`).join(', ')}`);
   for (const key of onlyC) {
     const [cls, wStr] = key.split(':');
     for (let i = Number(wStr) * SIM.window; i < (Number(wStr) + 1) * SIM.window; i++) {
@@ -163,3 +170,10 @@ console.log(
     `by the share after it ${total.lateShare}, otherwise ${total.ordinary}), C ${total.underC}; at the grace services, the model's answers served and unscored median ${median(graceUnscored)}`,
 );
 console.log(`C-only windows, all seeds: ${control.requests} requests of their class; served by a model under the floor: C ${control.underC}, F ${control.underF}; C's by class and model: ${[...control.byModelC].sort((x, y) => y[1] - x[1]).map(([m, n]) => `${m} ${n}`).join(', ')}`);
+const windowsPerRun = (SIM.requests / SIM.window) * Object.keys(SIM.taskMix).length;
+const meanSe = (xs: number[]) => {
+  const m = xs.reduce((a, x) => a + x, 0) / xs.length;
+  const sd = Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / Math.max(1, xs.length - 1));
+  return `${((m / windowsPerRun) * 100).toFixed(2)} +- ${((sd / Math.sqrt(xs.length) / windowsPerRun) * 100).toFixed(2)}`;
+};
+console.log(`F - C windows below the floor, points of the run's class windows, mean +- SE over ${seeds.length} seeds: windows 0-1 ${meanSe(split.early)}, windows 2 on ${meanSe(split.late)}`);
