@@ -323,3 +323,96 @@ describe('decide with exploreCheaperShare', () => {
     }
   });
 });
+
+describe('refutedTrickleShare (routing round 48, bench-only)', () => {
+  // A refuted cheap model: 200 context observations at 0.6, its upper quantile at z 0.5 far under 0.8.
+  const refuted = { a: 120, b: 80, cost: 0.1, evidence: 200 };
+  const trickleRun = (s: ReturnType<typeof setup>, share: number, random: Random, trickle?: number) =>
+    guaranteedExploration(s.candidates, s.eligible, s.means, s.lower, s.posteriorA, s.posteriorB, s.evidence, threshold, share, random, undefined, undefined, trickle);
+
+  it('unset: a refuted model gets nothing and no draw is taken; set: it gets the trickle, funded as the others', () => {
+    const s = setup([home, refuted]);
+    expect(lowerQuantile(refuted.a, refuted.b, -guaranteedRefuteZ(refuted.evidence))).toBeLessThan(threshold);
+    const r0 = fixed(0);
+    expect(trickleRun(s, 0.3, r0)).toEqual({ explored: -1, surplusLeft: 1 });
+    expect(r0.calls).toBe(0);
+    const source = seededRandom(48);
+    let k = 0;
+    const n = 40_000;
+    for (let i = 0; i < n; i++) if (trickleRun(s, 0.3, source, 0.02).explored === 1) k++;
+    expect(k / n).toBeGreaterThan(0.017);
+    expect(k / n).toBeLessThan(0.023);
+    // Not drawn: what the trickle did not spend is left to the funded exploration.
+    const gap = fundGap(s, 1);
+    const surplus = s.means[0] - threshold;
+    expect(trickleRun(s, 0.3, fixed(0.5), 0.02)).toEqual({ explored: -1, surplusLeft: (1 - (0.02 * gap) / surplus) / (1 - 0.02) });
+  });
+
+  it('counts the refuted models in k beside the unrefuted ones, and the funding bounds the total', () => {
+    // One unrefuted cheap model and three refuted ones, a thin surplus: p_m = min(share, S / (k gap_m)), k = 4.
+    const thin = { a: 850, b: 150, cost: 1 }; // the home: mean 0.85, proven
+    const s = setup([thin, cheap, refuted, { ...refuted, a: 100, b: 100 }, { ...refuted, a: 130, b: 70 }]);
+    expect(s.lower[0]).toBeGreaterThanOrEqual(threshold);
+    const surplus = s.means[0] - threshold;
+    const ps = [1, 2, 3, 4].map((i) => Math.min(i === 1 ? 0.3 : 0.5, surplus / (4 * fundGap(s, i))));
+    const spent = [1, 2, 3, 4].reduce((sum, i, m) => sum + ps[m] * fundGap(s, i), 0);
+    expect(spent).toBeLessThanOrEqual(surplus + 1e-12);
+    const left = trickleRun(s, 0.3, fixed(0.999), 0.5);
+    expect(left.explored).toBe(-1);
+    expect(left.surplusLeft).toBeCloseTo((1 - spent / surplus) / (1 - ps.reduce((a, b) => a + b, 0)), 12);
+    // Each model is drawn on its own p_m.
+    let total = 0;
+    for (let m = 0; m < 4; m++) {
+      expect(trickleRun(s, 0.3, fixed(total + ps[m] / 2), 0.5).explored).toBe(m + 1);
+      total += ps[m];
+    }
+  });
+
+  it('unset or 0 is the same draw for draw; set changes nothing where no model is refuted', () => {
+    const source = seededRandom(148);
+    let refutedCases = 0;
+    for (let c = 0; c < 3000; c++) {
+      const models = Array.from({ length: 1 + Math.floor(source() * 10) }, () => {
+        const k = source() < 0.1 ? 0.5 : source() * 400;
+        const q = 0.5 + 0.5 * source();
+        return { a: 1 + q * k, b: 1 + (1 - q) * k, cost: [0.1, 0.2, 0.5, 1, 2][Math.floor(source() * 5)], eligible: source() < 0.9, evidence: source() < 0.2 ? 250 : source() * 50 };
+      });
+      const s = setup(models);
+      const seed = Math.floor(source() * 1e9);
+      const [r1, r2, r3] = [seededRandom(seed), seededRandom(seed), seededRandom(seed)];
+      const base = trickleRun(s, 0.3, r1);
+      expect(trickleRun(s, 0.3, r2, 0)).toEqual(base);
+      expect(r2()).toBe(r1());
+      const anyRefuted = models.some(
+        (m, i) =>
+          s.eligible[i] === 1 &&
+          s.lower[i] < threshold &&
+          lowerQuantile(m.a, m.b, -guaranteedRefuteZ(m.evidence)) < threshold,
+      );
+      if (anyRefuted) refutedCases++;
+      else {
+        const r4 = seededRandom(seed);
+        expect(trickleRun(s, 0.3, r3, 0.05)).toEqual(trickleRun(s, 0.3, r4));
+        expect(r3()).toBe(r4());
+      }
+    }
+    expect(refutedCases).toBeGreaterThan(100);
+  });
+
+  it('in decide: a refuted cheap model is served on about the trickle; unset, the same decisions and draws', () => {
+    const safe: RoutePolicy = { qualityFloor: threshold, priorSuccesses: 1, priorFailures: 1, floorConfidence: 0.8, exploreCheaperShare: 0.3 };
+    const arms = toMap([arm('strong', 900, 100), arm('cheap', 120, 80)]);
+    const share = (policy: RoutePolicy, n: number, random: Random) => {
+      let k = 0;
+      for (let i = 0; i < n; i++) if (decide(cheapAndStrong, arms, policy, random).modelId === 'cheap') k++;
+      return k / n;
+    };
+    expect(share(safe, 20_000, seededRandom(7))).toBeLessThan(0.005);
+    const withTrickle = share({ ...safe, refutedTrickleShare: 0.05 }, 20_000, seededRandom(7));
+    expect(withTrickle).toBeGreaterThan(0.045);
+    expect(withTrickle).toBeLessThan(0.06);
+    const r1 = seededRandom(9);
+    const r2 = seededRandom(9);
+    for (let i = 0; i < 500; i++) expect(decide(cheapAndStrong, arms, { ...safe, refutedTrickleShare: undefined }, r2)).toEqual(decide(cheapAndStrong, arms, safe, r1));
+  });
+});

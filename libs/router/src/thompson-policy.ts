@@ -137,6 +137,13 @@ export interface RoutePolicy {
    */
   homeBeforeDearerProven?: boolean;
   /**
+   * With `exploreCheaperShare`: a model the guaranteed share refutes (but that is otherwise eligible for it:
+   * unproven, cheaper than half the home) keeps this small share of requests instead of none, funded from
+   * the home's surplus as the others, so a false refutation heals as its evidence grows (docs/benchmarks.md,
+   * routing round 48). Bench-only so far. Unset: off (the same decisions and random draws).
+   */
+  refutedTrickleShare?: number;
+  /**
    * The models after the chosen one (the fallbacks a failure goes to) in the greedy rule's order on the
    * posterior means (the cheapest whose mean clears the floor first), not the draw's. Bench-only so far
    * (routing round 46). Unset: off (the same decisions and random draws).
@@ -503,6 +510,7 @@ export function decide(
               random,
               eligibleHome,
               earned ? { a: earnedA, b: earnedB, evidence: earnedEvidence, minEvidence: policy.priorQualityWeight ?? DEFAULT_PRIOR_QUALITY_WEIGHT } : undefined,
+              policy.refutedTrickleShare,
             );
       if (guaranteed !== undefined && guaranteed.explored >= 0) {
         const k = order.indexOf(guaranteed.explored);
