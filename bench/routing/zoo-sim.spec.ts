@@ -1,4 +1,5 @@
-import { buildScenario, clairvoyantRanking, feedbackVariant, improvementTarget, SIM, type Zoo } from './zoo-sim';
+import { buildScenario, clairvoyantRanking, feedbackVariant, improvementTarget, simulate, SIM, type ScenarioSetup, type Zoo } from './zoo-sim';
+import type { BenchRouter } from './routers';
 import { EXTRA_SCENARIOS, SCENARIOS, zooScenarios } from './zoo-suite';
 
 /** The zoo's arms as in datasets/zoo.json (qualities and prices; latencies do not matter here). */
@@ -109,5 +110,71 @@ describe('noisy scenarios with their noise or delay replaced (round 39)', () => 
     expect(feedbackVariant('ZOO_NOISY', { ZOO_NOISY_NOISE: '0', ZOO_NOISY_DELAY: '0' })).toEqual({ noise: 0, delay: 0 });
     expect(feedbackVariant('ZOO_HARD', { ZOO_NOISY_NOISE: '0', ZOO_HARD_DELAY: '500' })).toEqual({ delay: 500 });
     expect(feedbackVariant('ZOO_NOISY', {})).toEqual({});
+  });
+});
+
+describe('ZOO_RETRIES: the gateway same-model retry (round 49)', () => {
+  const arm = (model: string, usd: number, p5xx: number, p429: number) => ({
+    model,
+    quality: () => 0.7,
+    price: () => usd,
+    availableFrom: 0,
+    failure: () => ({ p5xx, p429 }),
+    ttftMs: 700,
+  });
+  const setup = (p5xx: number, p429: number): ScenarioSetup => ({
+    name: 'stationary',
+    arms: [arm('cheap', 0.001, p5xx, p429), arm('mid', 0.002, 0, 0), arm('dear', 0.01, 0, 0)],
+    noise: 0,
+    delay: 0,
+    unscoredShare: 1,
+  });
+  /** Ranks the eligible candidates by price, then the rest; records each request's eligibility of `cheap`. */
+  const byPrice = (eligibleCheap: boolean[]): BenchRouter => ({
+    name: 'by price',
+    choose: (r) => {
+      eligibleCheap.push(r.candidates.find((c) => c.modelId === 'cheap')!.eligible);
+      const sorted = [...r.candidates].sort((a, b) => Number(b.eligible) - Number(a.eligible) || a.expectedCostUsd - b.expectedCostUsd);
+      return { ranked: sorted.map((c) => c.modelId), decisionNs: 0 };
+    },
+    observe: () => undefined,
+  });
+
+  it('0 is the zoo as before; with 1, a first attempt that served still serves, and failed first attempts are retried on the same model', () => {
+    const s = setup(0.05, 0.25);
+    const before = simulate(s, 'clairvoyant', 7);
+    const zero = simulate(s, 'clairvoyant', 7, { retries: 0 });
+    expect(Array.from(zero.served)).toEqual(Array.from(before.served));
+    const one = simulate(s, 'clairvoyant', 7, { retries: 1 });
+    const share = (run: typeof before) => run.served.filter((k) => k === 0).length / SIM.requests;
+    for (let i = 0; i < SIM.requests; i++) if (before.served[i] === 0) expect(one.served[i]).toBe(0);
+    // 0.7 of requests served by the first model without retries, 1 - 0.3^2 = 0.91 with one.
+    expect(share(before)).toBeCloseTo(0.7, 1);
+    expect(share(one)).toBeCloseTo(0.91, 1);
+    expect(one.spend).toBeLessThan(before.spend);
+    // The retry draws are the seed's own: the same run twice is the same.
+    expect(Array.from(simulate(s, 'clairvoyant', 7, { retries: 1 }).served)).toEqual(Array.from(one.served));
+  });
+
+  it("counts a retry's 5xx toward the arm's consecutive-5xx breaker", () => {
+    const s = setup(1, 0);
+    const without: boolean[] = [];
+    simulate(s, byPrice(without), 3, { retries: 0 });
+    // Three requests with one 5xx each open the circuit: ineligible from request 3.
+    expect(without.slice(0, 4)).toEqual([true, true, true, false]);
+    const withRetry: boolean[] = [];
+    const run = simulate(s, byPrice(withRetry), 3, { retries: 1 });
+    // Two 5xx on request 0 (attempt and retry), the third on request 1: ineligible from request 2.
+    expect(withRetry.slice(0, 3)).toEqual([true, true, false]);
+    expect(withRetry[1 + SIM.breakerOpenFor]).toBe(true);
+    expect(run.served[0]).toBe(1);
+  });
+
+  it('tries at most SIM.maxAttempts models, each 1 + retries times', () => {
+    const s: ScenarioSetup = { ...setup(0, 0), arms: ['a', 'b', 'c', 'd'].map((m, k) => arm(m, 0.001 * (k + 1), 0, k < 3 ? 1 : 0)) };
+    const ranked: BenchRouter = { name: 'fixed', choose: () => ({ ranked: ['a', 'b', 'c', 'd'], decisionNs: 0 }), observe: () => undefined };
+    // Three models fail with 429 every time; the fourth is never reached, with or without retries.
+    expect(simulate(s, ranked, 1, { retries: 2 }).served.every((k) => k === -1)).toBe(true);
+    expect(simulate(s, ranked, 1).served.every((k) => k === -1)).toBe(true);
   });
 });

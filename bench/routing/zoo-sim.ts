@@ -383,6 +383,32 @@ export interface SimOptions {
   budgetUsd?: number;
   /** Per-candidate cold-start prior quality. */
   priorQuality?: (arm: ArmTimeline) => number | undefined;
+  /** Same-model retries after a 5xx or 429 (default ZOO_RETRIES, else 0); see ZOO_RETRIES. */
+  retries?: number;
+}
+
+/**
+ * ZOO_RETRIES=<n> (round 49, bench only): the gateway's same-model retry (route `failover.retries`,
+ * default 1 in the gateway). Each model of the ranking gets up to 1 + n attempts before the next one
+ * (still at most SIM.maxAttempts models, the gateway's `max_models` 3); a 5xx on a retry counts toward
+ * the arm's consecutive-5xx breaker as a first attempt's does; the clairvoyant retries too. Each retry
+ * draws its own failure uniform from a stream of its own (RETRY_SEED_SALT), so the existing draws, and
+ * every reading with ZOO_RETRIES unset or 0, are unchanged. Unset: 0, the zoo as before.
+ */
+export const ZOO_RETRIES = Number(process.env.ZOO_RETRIES ?? 0);
+/** Mixed into the seed for the retry draws' stream (any fixed value; not the main stream's). */
+export const RETRY_SEED_SALT = 0x7e7a1e5;
+
+/**
+ * The retry draws: for request i, the model at rank m (< SIM.maxAttempts) and retry r (< retries),
+ * `u[(i * SIM.maxAttempts + m) * retries + r]`. A fixed layout, so every router in a scenario and seed
+ * sees the same draw at the same (request, rank, retry) (common random numbers).
+ */
+export function drawRetryUniforms(seed: number, retries: number): Float64Array {
+  const random = seededRandom((seed ^ RETRY_SEED_SALT) | 0);
+  const u = new Float64Array(SIM.requests * SIM.maxAttempts * retries);
+  for (let j = 0; j < u.length; j++) u[j] = random();
+  return u;
 }
 
 /** The request `simulate` is serving (bench only: the adaptation measure's null run reads it, zoo-suite's ROUTING_ZOO_NULL). */
@@ -390,13 +416,16 @@ export const simClock = { request: 0 };
 
 /**
  * Runs one router over one scenario. Each request is served by the first ranked model that does not
- * fail (up to SIM.maxAttempts); errors are health, not quality: they are not scored, and 3 5xx in a
+ * fail (up to SIM.maxAttempts models, each tried 1 + ZOO_RETRIES times, default once); errors are health, not quality: they are not scored, and 3 5xx in a
  * row open the arm's circuit (ineligible for 200 requests, as the gateway's breaker does); a served
  * answer's reward is Bernoulli(true quality), flipped with the validator noise, and arrives after the
  * feedback delay unless it is never scored.
  */
 export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyant', seed: number, options: SimOptions = {}): SimRun {
   const draws = drawRequests(seed);
+  const retries = options.retries ?? ZOO_RETRIES;
+  if (!Number.isInteger(retries) || retries < 0) throw new Error(`ZOO_RETRIES must be a whole number >= 0, got ${retries}`);
+  const retryDraws = retries > 0 ? drawRetryUniforms(seed, retries) : undefined;
   const n = SIM.requests;
   const cost = new Float64Array(n);
   const trueQuality = new Float64Array(n);
@@ -455,21 +484,29 @@ export function simulate(setup: ScenarioSetup, router: BenchRouter | 'clairvoyan
       decisionNs.push(choice.decisionNs);
       ranked = choice.ranked;
     }
-    for (let attempt = 0; attempt < Math.min(SIM.maxAttempts, ranked.length); attempt++) {
+    // SIM.maxAttempts is the number of models tried (the gateway's max_models); each gets 1 + retries attempts.
+    models: for (let attempt = 0; attempt < Math.min(SIM.maxAttempts, ranked.length); attempt++) {
       const arm = setup.arms.find((a) => a.model === ranked[attempt]);
       if (!arm) throw new Error(`unknown arm ${ranked[attempt]}`);
       const f = arm.failure(i);
-      const fu = u(3 + attempt * 2);
-      if (fu < f.p5xx) {
-        const k = (consecutive5xx.get(arm.model) ?? 0) + 1;
-        consecutive5xx.set(arm.model, k);
-        if (k >= SIM.breakerThreshold) {
-          openUntil.set(arm.model, i + SIM.breakerOpenFor);
-          consecutive5xx.set(arm.model, 0);
+      for (let retry = 0; ; retry++) {
+        // The first attempt's uniform is the zoo's as before; a retry's comes from the retry stream.
+        const fu = retry === 0 ? u(3 + attempt * 2) : retryDraws![(i * SIM.maxAttempts + attempt) * retries + retry - 1];
+        const failed5xx = fu < f.p5xx;
+        if (failed5xx) {
+          const k = (consecutive5xx.get(arm.model) ?? 0) + 1;
+          consecutive5xx.set(arm.model, k);
+          if (k >= SIM.breakerThreshold) {
+            openUntil.set(arm.model, i + SIM.breakerOpenFor);
+            consecutive5xx.set(arm.model, 0);
+          }
         }
-        continue;
+        if (failed5xx || fu < f.p5xx + f.p429) {
+          if (retry < retries) continue;
+          continue models;
+        }
+        break;
       }
-      if (fu < f.p5xx + f.p429) continue;
       consecutive5xx.set(arm.model, 0);
       const q = arm.quality(taskClass, i);
       const price = arm.price(i);
