@@ -98,12 +98,6 @@ export const ZOO_TUNING = {
     ...(process.env.ZOO_EXPLORE_CHEAPER_SHARE ? { exploreCheaperShare: Number(process.env.ZOO_EXPLORE_CHEAPER_SHARE) } : {}),
     /** `RoutePolicy.refuteOnEarnedEvidence` (round 34; `grace`, round 45); unset by default. */
     ...(process.env.ZOO_REFUTE_EARNED === '1' ? { refuteOnEarnedEvidence: true } : process.env.ZOO_REFUTE_EARNED === 'grace' ? { refuteOnEarnedEvidence: 'grace' } : {}),
-    /** `RoutePolicy.homeBeforeDearerProven` (round 46, bench-only); unset by default. */
-    ...(process.env.ZOO_HOME_FIRST === '1' ? { homeBeforeDearerProven: true } : {}),
-    /** `RoutePolicy.refutedTrickleShare` (round 48, bench-only); unset by default. */
-    ...(process.env.ZOO_REFUTED_TRICKLE ? { refutedTrickleShare: Number(process.env.ZOO_REFUTED_TRICKLE) } : {}),
-    /** `RoutePolicy.fallbacksByMeans` (round 46, bench-only); unset by default. */
-    ...(process.env.ZOO_FALLBACK_MEANS === '1' ? { fallbacksByMeans: true } : {}),
   } as Partial<RoutePolicy>,
   /** A mixture under the floor (`RoutePolicy.mixtureConfidence`), on top of safe exploration. */
   mixture: { mixtureConfidence: Number(process.env.ZOO_MIXTURE_CONFIDENCE ?? 0.99), mixtureExploreShare: Number(process.env.ZOO_MIXTURE_EXPLORE ?? 0.2) },

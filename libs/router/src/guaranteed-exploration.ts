@@ -63,7 +63,7 @@ const NOTHING_GUARANTEED: GuaranteedExploration = Object.freeze({ explored: -1, 
  * surplus S = its mean - threshold; without a home or a surplus nothing is guaranteed. The k models
  * with a guaranteed share are eligible, cost less than `GUARANTEED_CHEAPER_BY` x the home's, are
  * unproven, and are not refuted (upper quantile at `guaranteedRefuteZ` of their context evidence clears
- * the threshold); with `refutedTrickle`, the refuted ones too, at that share instead of `share`. With
+ * the threshold). With
  * gap_m = max(S, home mean - q_m), q_m the model's quantile `GUARANTEED_FUND_Z` standard deviations
  * below its mean, each is served on
  *   p_m = min(share, S / (k x gap_m))
@@ -99,12 +99,6 @@ export function guaranteedExploration(
    * instead, and not at all for a model with less than `minEvidence`.
    */
   earned?: { a: ArrayLike<number>; b: ArrayLike<number>; evidence: ArrayLike<number>; minEvidence: number },
-  /**
-   * `RoutePolicy.refutedTrickleShare` (routing round 48, bench-only): a model that meets every condition
-   * for the share but the refutation keeps this share instead of none, funded as the others (it counts in
-   * k, its p_m = min(trickle, S / (k x gap_m))). Undefined: refuted models get nothing (the same draws).
-   */
-  refutedTrickle?: number,
 ): GuaranteedExploration {
   const n = candidates.length;
   const home = knownHome ?? cheapestEligibleProven(candidates, eligible, lower, threshold);
@@ -117,21 +111,17 @@ export function guaranteedExploration(
   // again in the funding's pass; routing round 32).
   if (explorableScratch.length < n) explorableScratch = new Int32Array(Math.max(n, 2 * explorableScratch.length));
   const explorable = explorableScratch;
-  if (trickledScratch.length < explorable.length) trickledScratch = new Uint8Array(explorable.length);
-  const trickled = trickledScratch;
-  const trickle = refutedTrickle !== undefined && refutedTrickle > 0 ? refutedTrickle : undefined;
   let k = 0;
   for (let i = 0; i < n; i++) {
-    if (eligible[i] === 1 && lower[i] < threshold && candidates[i].expectedCostUsd < maxCost) {
-      const kept =
-        earned === undefined
-          ? lowerQuantile(posteriorA[i], posteriorB[i], -guaranteedRefuteZ(evidence[i])) >= threshold
-          : earned.evidence[i] < earned.minEvidence || lowerQuantile(earned.a[i], earned.b[i], -guaranteedRefuteZ(evidence[i])) >= threshold;
-      if (kept || trickle !== undefined) {
-        trickled[k] = kept ? 0 : 1;
-        explorable[k++] = i;
-      }
-    }
+    if (
+      eligible[i] === 1 &&
+      lower[i] < threshold &&
+      candidates[i].expectedCostUsd < maxCost &&
+      (earned === undefined
+        ? lowerQuantile(posteriorA[i], posteriorB[i], -guaranteedRefuteZ(evidence[i])) >= threshold
+        : earned.evidence[i] < earned.minEvidence || lowerQuantile(earned.a[i], earned.b[i], -guaranteedRefuteZ(evidence[i])) >= threshold)
+    )
+      explorable[k++] = i;
   }
   if (k === 0) return NOTHING_GUARANTEED;
   // Each gap is at least S: each p_m <= 1 / k, their sum <= 1.
@@ -141,7 +131,7 @@ export function guaranteedExploration(
   for (let m = 0; m < k; m++) {
     const i = explorable[m];
     const gap = Math.max(surplus, homeMean - lowerQuantile(posteriorA[i], posteriorB[i], GUARANTEED_FUND_Z));
-    const p = Math.min(trickled[m] === 1 ? trickle! : share, surplus / (k * gap));
+    const p = Math.min(share, surplus / (k * gap));
     total += p;
     if (u < total) return { explored: i, surplusLeft: 0 };
     spent += p * gap;
@@ -151,8 +141,6 @@ export function guaranteedExploration(
 
 /** guaranteedExploration's explorable models by index, reused by every call (it never yields). */
 let explorableScratch = new Int32Array(64);
-/** Beside `explorableScratch`: 1 where the explorable model is refuted and kept on `refutedTrickle`. */
-let trickledScratch = new Uint8Array(64);
 
 /**
  * guaranteedExploration's home: the cheapest eligible candidate whose lower quantile clears

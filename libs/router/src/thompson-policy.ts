@@ -127,28 +127,6 @@ export interface RoutePolicy {
    * routing round 45). Unset or false: off (the same decisions and random draws).
    */
   refuteOnEarnedEvidence?: boolean | 'grace';
-  /**
-   * With `floorConfidence`: a proven model dearer than the context's home (its cheapest eligible proven
-   * model) is never served ahead of the home. The draw's order is taken with those models moved behind
-   * the home before exploration is funded, so the anchor is the home and only unproven models are
-   * explored (docs/benchmarks.md, routing round 46: the draw put a dearer proven model first on the
-   * requests where the home's own draw fell under the floor). Bench-only so far. Unset: off (the same
-   * decisions and random draws).
-   */
-  homeBeforeDearerProven?: boolean;
-  /**
-   * With `exploreCheaperShare`: a model the guaranteed share refutes (but that is otherwise eligible for it:
-   * unproven, cheaper than half the home) keeps this small share of requests instead of none, funded from
-   * the home's surplus as the others, so a false refutation heals as its evidence grows (docs/benchmarks.md,
-   * routing round 48). Bench-only so far. Unset: off (the same decisions and random draws).
-   */
-  refutedTrickleShare?: number;
-  /**
-   * The models after the chosen one (the fallbacks a failure goes to) in the greedy rule's order on the
-   * posterior means (the cheapest whose mean clears the floor first), not the draw's. Bench-only so far
-   * (routing round 46). Unset: off (the same decisions and random draws).
-   */
-  fallbacksByMeans?: boolean;
 }
 
 export type DecisionReason = 'exploit' | 'explore' | 'constraint' | 'only_candidate';
@@ -463,8 +441,7 @@ export function decide(
     // first of the cheapest on a tie, as their own loops found them).
     let provenHome = -1;
     let eligibleHome = -1;
-    const homeFirst = policy.homeBeforeDearerProven === true;
-    if (standInsPossible || cheaperShare !== undefined || homeFirst) {
+    if (standInsPossible || cheaperShare !== undefined) {
       let provenHomeCost = 0;
       let eligibleHomeCost = 0;
       for (let i = 0; i < n; i++) {
@@ -493,7 +470,6 @@ export function decide(
     const outrightShare = policy.strictFloor === true ? 1 : margin ? margin / zProven : 0;
     if (replaced !== undefined) order = replaced;
     else {
-      if (homeFirst && eligibleHome >= 0) order = homeBeforeDearerProven(order, eligibleHome, candidates, lower, threshold);
       const guaranteed =
         cheaperShare === undefined
           ? undefined
@@ -510,19 +486,12 @@ export function decide(
               random,
               eligibleHome,
               earned ? { a: earnedA, b: earnedB, evidence: earnedEvidence, minEvidence: policy.priorQualityWeight ?? DEFAULT_PRIOR_QUALITY_WEIGHT } : undefined,
-              policy.refutedTrickleShare,
             );
       if (guaranteed !== undefined && guaranteed.explored >= 0) {
         const k = order.indexOf(guaranteed.explored);
         if (k > 0) order = moveToFront(order, k);
       } else order = fundExploration(order, greedy, means, lower, threshold, random, outrightShare, guaranteed?.surplusLeft ?? 1);
     }
-  }
-  if (policy.fallbacksByMeans === true && order.length > 1) {
-    const byMeans = rankOrder(candidates, eligibleIdx, means, floor, relative, cheapestFirst, costWeight, []);
-    const first = order[0];
-    let k = 1;
-    for (const i of byMeans) if (i !== first) order[k++] = i;
   }
   const chosen = order[0];
   let reason: DecisionReason;
@@ -659,27 +628,6 @@ function capUntried(order: number[], untried: Uint8Array, cap: number, random: R
  * `order` with its k-th entry moved to the front, the others in their order, in place: the array is
  * decide's own (rankOrder's), so no copy is made (the spread and slices allocated three arrays).
  */
-/**
- * `RoutePolicy.homeBeforeDearerProven`: `order` with the proven models (lower quantile clears
- * `threshold`) that cost more than `home` and stand in front of it moved to just behind it, the rest in
- * their order. In place; unchanged when none stands in front of it.
- */
-export function homeBeforeDearerProven(order: number[], home: number, candidates: readonly { expectedCostUsd: number }[], lower: ArrayLike<number>, threshold: number): number[] {
-  const at = order.indexOf(home);
-  if (at <= 0) return order;
-  const homeCost = candidates[home].expectedCostUsd;
-  const dearer = (i: number) => lower[i] >= threshold && candidates[i].expectedCostUsd > homeCost;
-  let any = false;
-  for (let k = 0; k < at; k++) if (dearer(order[k])) any = true;
-  if (!any) return order;
-  const front: number[] = [];
-  const moved: number[] = [];
-  for (let k = 0; k < at; k++) (dearer(order[k]) ? moved : front).push(order[k]);
-  const out = [...front, home, ...moved];
-  for (let k = 0; k <= at; k++) order[k] = out[k];
-  return order;
-}
-
 function moveToFront(order: number[], k: number): number[] {
   const first = order[k];
   for (let j = k; j > 0; j--) order[j] = order[j - 1];
