@@ -278,7 +278,7 @@ export function decide(
   /** `RoutePolicy.refuteOnEarnedEvidence` in effect: each candidate's earned posterior and evidence are filled. */
   const earned =
     (policy.refuteOnEarnedEvidence === true || policy.refuteOnEarnedEvidence === 'grace') && policy.exploreCheaperShare !== undefined && policy.floorConfidence !== undefined;
-  /** `refuteOnEarnedEvidence: 'grace'`: the earned columns hold the full posterior (price prior included), only the evidence gate differs. */
+  /** `refuteOnEarnedEvidence: 'grace'`: the refutation reads the decision's own posterior (price prior included); only the evidence gate is added. */
   const grace = policy.refuteOnEarnedEvidence === 'grace';
   const explained = scratch.explained;
   /** Each candidate's `excludedBecause`, copied for the explanation; made only when one has a reason. */
@@ -340,12 +340,8 @@ export function decide(
       contextEvidence = contextSuccesses + contextFailures;
       evidence = contextEvidence;
     }
-    if (grace) {
-      // The posterior every other rule reads; only the evidence gate is added.
-      earnedA[i] = a;
-      earnedB[i] = b;
-      earnedEvidence[i] = routeEvidence;
-    } else if (earned) {
+    if (grace) earnedEvidence[i] = routeEvidence;
+    else if (earned) {
       // The same posterior on the route's neutral prior: what the model's observations alone say.
       let ea = policy.priorSuccesses + routeS;
       let eb = policy.priorFailures + routeF;
@@ -485,7 +481,7 @@ export function decide(
               cheaperShare,
               random,
               eligibleHome,
-              earned ? { a: earnedA, b: earnedB, evidence: earnedEvidence, minEvidence: policy.priorQualityWeight ?? DEFAULT_PRIOR_QUALITY_WEIGHT } : undefined,
+              earned ? { a: grace ? posteriorA : earnedA, b: grace ? posteriorB : earnedB, evidence: earnedEvidence, minEvidence: policy.priorQualityWeight ?? DEFAULT_PRIOR_QUALITY_WEIGHT } : undefined,
             );
       if (guaranteed !== undefined && guaranteed.explored >= 0) {
         const k = order.indexOf(guaranteed.explored);
