@@ -30,7 +30,8 @@ export async function startLearningRun(options: { requests: number; env?: Record
     // Seed 1 since routing round 14's sampler: with its draws, seed 5 left cheap unexplored in some runs
     // (its Beta(2, 2) prior drew under the floor on the first nine requests, after which strong's growing
     // evidence outdraws it; when the scores arrive shifts which draw meets which evidence). Over seeds 1-8
-    // in one throwaway run each, cheap was first served at request 0-11 with either sampler.
+    // in one throwaway run each, cheap was first served at request 0-11 with either sampler; in session 29
+    // (docs/benchmarks.md routing round 50c, three passes) at 0-10 on seven seeds and at 112 on seed 7.
     random: seededRandom(1),
     env: { ADMIN_API_KEY: ADMIN_KEY, ...options.env },
   });
