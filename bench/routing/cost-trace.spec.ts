@@ -1,4 +1,4 @@
-import { excessBy, excessCategory, type DecisionState } from './cost-trace';
+import { excessBy, excessCategory, shareRefuted, type DecisionState } from './cost-trace';
 
 const state = (over: Partial<DecisionState> = {}): DecisionState => ({
   safe: true,
@@ -23,6 +23,22 @@ describe('cost trace (round 46)', () => {
     expect(excessCategory(state({ pick: { model: 'cheap', proven: false, refuted: true, shareEligible: true, eligible: true } }), 'home')).toBe('home, pick refuted (share rule)');
     expect(excessCategory(state({ pick: { model: 'cheap', proven: false, refuted: false, shareEligible: false, eligible: true } }), 'home')).toBe('home, pick unproven, no share (home < 2x)');
     expect(excessCategory(state(), 'home')).toBe('home, pick unproven, in its share');
+  });
+
+  it("reads the share's refutation as the router does: the decision's posterior, the earned one, or grace's gate (round 50d)", () => {
+    // 60 / 100 observed against a threshold of 0.8: refuted on any posterior that says so.
+    const bad = { a: 60, b: 40 };
+    const good = { a: 90, b: 10 };
+    expect(shareRefuted(undefined, bad, good, 2, 4, 100, 0.8)).toBe(true);
+    expect(shareRefuted(undefined, good, bad, 2, 4, 100, 0.8)).toBe(false);
+    // Earned: the earned posterior, and only from minEvidence route observations on.
+    expect(shareRefuted(true, good, bad, 100, 4, 100, 0.8)).toBe(true);
+    expect(shareRefuted(true, bad, good, 100, 4, 100, 0.8)).toBe(false);
+    expect(shareRefuted(true, good, bad, 3, 4, 100, 0.8)).toBe(false);
+    // Grace: the decision's own posterior behind the same gate (before this round the trace read grace as unset, without the gate).
+    expect(shareRefuted('grace', bad, good, 100, 4, 100, 0.8)).toBe(true);
+    expect(shareRefuted('grace', bad, good, 3, 4, 100, 0.8)).toBe(false);
+    expect(shareRefuted(false, bad, good, 3, 4, 100, 0.8)).toBe(true);
   });
 
   it('sums the excess over the kept parts of its key, in points of the clairvoyant cost', () => {

@@ -8,7 +8,9 @@
  * guaranteed pick, the context's proven home serving while the class's clairvoyant pick is unproven
  * (and then whether it is refuted by the guaranteed share's rule, or not cheap enough for a share), a
  * funded exploration away from the home, no proven model in the context. It also times, per context,
- * when the class's clairvoyant pick was first proven there. The posterior is recomputed from the
+ * when the class's clairvoyant pick was first proven there. The share's refutation is read as
+ * `guaranteedExploration` reads it (`shareRefuted`: unset, `refuteOnEarnedEvidence` true or 'grace'; round 50d),
+ * and a guaranteed pick of a model read as refuted throws. The posterior is recomputed from the
  * router's arms as `decide` computes it (checked against the decision's means at every decision).
  * Needs the CommonJS build (it wraps `guaranteedExploration`'s export to see the guaranteed picks).
  *
@@ -67,6 +69,27 @@ export function excessCategory(s: DecisionState, served: string): ExcessCategory
   if (s.pick.refuted) return 'home, pick refuted (share rule)';
   if (!s.pick.shareEligible) return 'home, pick unproven, no share (home < 2x)';
   return 'home, pick unproven, in its share';
+}
+
+/**
+ * Whether the guaranteed share's rule refutes a model (`guaranteedExploration`): its posterior's upper
+ * quantile at `guaranteedRefuteZ(contextEvidence)` under the threshold. `refuteOnEarnedEvidence` true
+ * reads the earned posterior (the neutral prior's) and `'grace'` the decision's own; both refute only
+ * from `minEvidence` route observations on (pure; the spec reads it).
+ */
+export function shareRefuted(
+  mode: boolean | 'grace' | undefined,
+  posterior: { a: number; b: number },
+  earned: { a: number; b: number },
+  routeEvidence: number,
+  minEvidence: number,
+  contextEvidence: number,
+  threshold: number,
+): boolean {
+  const z = -guaranteedRefuteZ(contextEvidence);
+  if (mode !== true && mode !== 'grace') return lowerQuantile(posterior.a, posterior.b, z) < threshold;
+  const p = mode === 'grace' ? posterior : earned;
+  return routeEvidence >= minEvidence && lowerQuantile(p.a, p.b, z) < threshold;
 }
 
 /** The run's phases the excess is split by (requests from, to). */
@@ -141,7 +164,7 @@ function trace(zoo: Zoo, scenario: ScenarioName, routerName: string, seed: numbe
     const z = safe ? normalQuantile(policy.floorConfidence!) : normalQuantile(0.8);
     const strength0 = policy.contextPriorStrength ?? 8;
     const w = policy.priorQualityWeight ?? 4;
-    const earned = policy.refuteOnEarnedEvidence === true && policy.exploreCheaperShare !== undefined;
+    const earnedMode = policy.exploreCheaperShare !== undefined ? policy.refuteOnEarnedEvidence : undefined;
     const ctxArms = internals.contextArms.get(request.contextKey);
     const info = new Map<string, { lower: number; refuted: boolean; eligible: boolean; cost: number }>();
     d.beliefs.forEach((b, k) => {
@@ -160,17 +183,13 @@ function trace(zoo: Zoo, scenario: ScenarioName, routerName: string, seed: numbe
       bb = strength * (1 - m) + cf;
       if (Math.abs(a / (a + bb) - b.meanQuality) > 1e-9) throw new Error(`posterior mismatch at ${i} for ${c.modelId}: ${a / (a + bb)} vs ${b.meanQuality}`);
       const evidence = cs + cf;
-      let refuted = lowerQuantile(a, bb, -guaranteedRefuteZ(evidence)) < threshold;
-      if (earned) {
-        const routeEvidence = route ? armWeight(route) : 0;
-        let ea = policy.priorSuccesses + successesOf(route);
-        let eb = policy.priorFailures + failuresOf(route);
-        const s = Math.min(strength0, ea + eb);
-        const em = ea / (ea + eb);
-        ea = s * em + cs;
-        eb = s * (1 - em) + cf;
-        refuted = routeEvidence >= w && lowerQuantile(ea, eb, -guaranteedRefuteZ(evidence)) < threshold;
-      }
+      let ea = policy.priorSuccesses + successesOf(route);
+      let eb = policy.priorFailures + failuresOf(route);
+      const s = Math.min(strength0, ea + eb);
+      const em = ea / (ea + eb);
+      ea = s * em + cs;
+      eb = s * (1 - em) + cf;
+      const refuted = shareRefuted(earnedMode, { a, b: bb }, { a: ea, b: eb }, route ? armWeight(route) : 0, w, evidence, threshold);
       info.set(c.modelId, { lower: lowerQuantile(a, bb, z), refuted, eligible: b.eligible, cost: c.expectedCostUsd });
     });
     let home: string | undefined;
@@ -191,6 +210,8 @@ function trace(zoo: Zoo, scenario: ScenarioName, routerName: string, seed: numbe
     const anyHome = [...info.entries()].filter(([, x]) => x.lower >= threshold).sort((p, q) => p[1].cost - q[1].cost)[0];
     const standIn = safe && d.reason === 'constraint' && (marker !== undefined || (anyHome !== undefined && !anyHome[1].eligible));
     if (gx.last !== undefined && i >= 5_000) add(guaranteed, `${request.contextKey}|${gx.last}`, 1);
+    // The share's rule as recomputed here must agree with the router's: a model it calls refuted gets no guaranteed pick.
+    if (gx.last !== undefined && info.get(gx.last)?.refuted) throw new Error(`guaranteed pick of ${gx.last} at ${i}, which the trace reads as refuted`);
     // The class is not in the request; `simulate` draws it: read after the run (states hold every pick).
     states[i] = {
       safe,
