@@ -1,4 +1,4 @@
-import { buildScenario, clairvoyantRanking, feedbackVariant, improvementTarget, simulate, SIM, type ScenarioSetup, type Zoo } from './zoo-sim';
+import { buildScenario, clairvoyantRanking, feedbackVariant, improvementTarget, simulate, SIM, zooRetries, type ScenarioSetup, type Zoo } from './zoo-sim';
 import type { BenchRouter } from './routers';
 import { EXTRA_SCENARIOS, SCENARIOS, zooScenarios } from './zoo-suite';
 
@@ -113,7 +113,7 @@ describe('noisy scenarios with their noise or delay replaced (round 39)', () => 
   });
 });
 
-describe('ZOO_RETRIES: the gateway same-model retry (round 49)', () => {
+describe('ZOO_RETRIES: the gateway same-model retry (round 49; the default since round 50)', () => {
   const arm = (model: string, usd: number, p5xx: number, p429: number) => ({
     model,
     quality: () => 0.7,
@@ -140,12 +140,18 @@ describe('ZOO_RETRIES: the gateway same-model retry (round 49)', () => {
     observe: () => undefined,
   });
 
-  it('0 is the zoo as before; with 1, a first attempt that served still serves, and failed first attempts are retried on the same model', () => {
+  it('unset is 1 since round 50 (the gateway default); ZOO_RETRIES=0 still gives 0, any whole number n gives n', () => {
+    expect(zooRetries({})).toBe(1);
+    expect(zooRetries({ ZOO_RETRIES: '0' })).toBe(0);
+    expect(zooRetries({ ZOO_RETRIES: '2' })).toBe(2);
+  });
+
+  it('0 is the zoo before round 50; with 1 (the default), a first attempt that served still serves, and failed first attempts are retried on the same model', () => {
     const s = setup(0.05, 0.25);
-    const before = simulate(s, 'clairvoyant', 7);
-    const zero = simulate(s, 'clairvoyant', 7, { retries: 0 });
-    expect(Array.from(zero.served)).toEqual(Array.from(before.served));
+    const before = simulate(s, 'clairvoyant', 7, { retries: 0 });
     const one = simulate(s, 'clairvoyant', 7, { retries: 1 });
+    // The default (this process's ZOO_RETRIES, unset in the specs) is the retry.
+    if (process.env.ZOO_RETRIES === undefined) expect(Array.from(simulate(s, 'clairvoyant', 7).served)).toEqual(Array.from(one.served));
     const share = (run: typeof before) => run.served.filter((k) => k === 0).length / SIM.requests;
     for (let i = 0; i < SIM.requests; i++) if (before.served[i] === 0) expect(one.served[i]).toBe(0);
     // 0.7 of requests served by the first model without retries, 1 - 0.3^2 = 0.91 with one.
@@ -175,6 +181,7 @@ describe('ZOO_RETRIES: the gateway same-model retry (round 49)', () => {
     const ranked: BenchRouter = { name: 'fixed', choose: () => ({ ranked: ['a', 'b', 'c', 'd'], decisionNs: 0 }), observe: () => undefined };
     // Three models fail with 429 every time; the fourth is never reached, with or without retries.
     expect(simulate(s, ranked, 1, { retries: 2 }).served.every((k) => k === -1)).toBe(true);
+    expect(simulate(s, ranked, 1, { retries: 0 }).served.every((k) => k === -1)).toBe(true);
     expect(simulate(s, ranked, 1).served.every((k) => k === -1)).toBe(true);
   });
 });

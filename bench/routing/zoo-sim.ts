@@ -383,7 +383,7 @@ export interface SimOptions {
   budgetUsd?: number;
   /** Per-candidate cold-start prior quality. */
   priorQuality?: (arm: ArmTimeline) => number | undefined;
-  /** Same-model retries after a 5xx or 429 (default ZOO_RETRIES, else 0); see ZOO_RETRIES. */
+  /** Same-model retries after a 5xx or 429 (default ZOO_RETRIES, itself 1 when unset); see ZOO_RETRIES. */
   retries?: number;
 }
 
@@ -392,10 +392,15 @@ export interface SimOptions {
  * default 1 in the gateway). Each model of the ranking gets up to 1 + n attempts before the next one
  * (still at most SIM.maxAttempts models, the gateway's `max_models` 3); a 5xx on a retry counts toward
  * the arm's consecutive-5xx breaker as a first attempt's does; the clairvoyant retries too. Each retry
- * draws its own failure uniform from a stream of its own (RETRY_SEED_SALT), so the existing draws, and
- * every reading with ZOO_RETRIES unset or 0, are unchanged. Unset: 0, the zoo as before.
+ * draws its own failure uniform from a stream of its own (RETRY_SEED_SALT), so the existing draws are
+ * untouched. Unset: 1 since round 50 (the gateway's default); ZOO_RETRIES=0 gives the zoo every reading
+ * before round 50 ran (rounds 1-49 read it unset, then 0; their per-seed lines are unchanged).
  */
-export const ZOO_RETRIES = Number(process.env.ZOO_RETRIES ?? 0);
+export function zooRetries(env: NodeJS.ProcessEnv = process.env): number {
+  return Number(env.ZOO_RETRIES ?? 1);
+}
+/** This process's ZOO_RETRIES (see zooRetries). */
+export const ZOO_RETRIES = zooRetries();
 /** Mixed into the seed for the retry draws' stream (any fixed value; not the main stream's). */
 export const RETRY_SEED_SALT = 0x7e7a1e5;
 
@@ -416,7 +421,7 @@ export const simClock = { request: 0 };
 
 /**
  * Runs one router over one scenario. Each request is served by the first ranked model that does not
- * fail (up to SIM.maxAttempts models, each tried 1 + ZOO_RETRIES times, default once); errors are health, not quality: they are not scored, and 3 5xx in a
+ * fail (up to SIM.maxAttempts models, each tried 1 + ZOO_RETRIES times, default twice: one retry); errors are health, not quality: they are not scored, and 3 5xx in a
  * row open the arm's circuit (ineligible for 200 requests, as the gateway's breaker does); a served
  * answer's reward is Bernoulli(true quality), flipped with the validator noise, and arrives after the
  * feedback delay unless it is never scored.
