@@ -15,35 +15,24 @@ export interface LearningRun {
 /**
  * A simulated learning run on the embedded default's in-process queue (real Postgres): route `auto`
  * with `cheap` (passes its validator 95% of the time) and `strong` (always passes, 30x the price),
- * quality floor 0.8, on the default safe exploration (`floor_confidence` unset: `auto`) unless
- * `routeLines` sets it. The router starts undecided and moves the traffic to `cheap`.
+ * quality floor 0.8. The router starts undecided and moves the traffic to `cheap`.
  */
-export async function startLearningRun(options: {
-  requests: number;
-  env?: Record<string, string>;
-  /** The router's random seed (default 1, below). */
-  seed?: number;
-  /** More lines for the `auto` route (YAML at its indentation), e.g. `    floor_confidence: off\n`. */
-  routeLines?: string;
-}): Promise<LearningRun> {
+export async function startLearningRun(options: { requests: number; env?: Record<string, string> }): Promise<LearningRun> {
   const upstreamRandom = seededRandom(11);
   const upstream = await startFakeOpenAI((body) => {
     const passes = body.model === 'strong-upstream' || upstreamRandom() < 0.95;
     return { kind: 'text', content: passes ? 'ANSWER: 42' : 'I am not sure.' };
   });
   const validator = `    validators: [{ type: regex, pattern: "^ANSWER: \\\\d+$" }]\n    budget_usd_per_day: 50\n`;
-  const routeLines = `${validator}${options.routeLines ?? ''}`;
   const stack = await startStack({
-    yaml: routerYaml(upstream.url, routeLines),
+    yaml: routerYaml(upstream.url, validator),
     queue: 'in-process',
     // Seed 1 since routing round 14's sampler: with its draws, seed 5 left cheap unexplored in some runs
     // (its Beta(2, 2) prior drew under the floor on the first nine requests, after which strong's growing
     // evidence outdraws it; when the scores arrive shifts which draw meets which evidence). Over seeds 1-8
-    // in one throwaway run each, cheap was first served at request 0-11 with either sampler. Since session
-    // 29 the route runs `auto` (safe exploration gated by its score delay, with the grace) as its
-    // default: cheap was first served at request 7-66 over seeds 1-8 in six passes (seed 1: 7-9), and
-    // with `floor_confidence: off` at 0-10 on seven seeds and 112 on seed 7 (docs/benchmarks.md, round 50c).
-    random: seededRandom(options.seed ?? 1),
+    // in one throwaway run each, cheap was first served at request 0-11 with either sampler; in session 29
+    // (docs/benchmarks.md routing round 50c, three passes) at 0-10 on seven seeds and at 112 on seed 7.
+    random: seededRandom(1),
     env: { ADMIN_API_KEY: ADMIN_KEY, ...options.env },
   });
   const served: string[] = [];

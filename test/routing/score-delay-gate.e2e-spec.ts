@@ -7,8 +7,7 @@ import { eventually, routerYaml, startStack, type Stack } from '../support/stack
 /**
  * A route with `floor_confidence: auto` runs safe exploration gated by how late its scores arrive
  * (routing round 31): 0.9 until its first score, 0.8 with a cheaper share of 0.3 while scores arrive
- * promptly, 0.9 again once more than 1,000 requests' worth of its answers await a score. Since session
- * 29 a contexts-learner route that leaves floor_confidence unset runs the same; `off` opts out.
+ * promptly, 0.9 again once more than 1,000 requests' worth of its answers await a score.
  */
 describe('floor_confidence: auto, gated by the route score delay', () => {
   let upstream: FakeOpenAI;
@@ -20,8 +19,6 @@ describe('floor_confidence: auto, gated by the route score delay', () => {
       queue: 'in-process',
       yaml: `${routerYaml(upstream.url, '    floor_confidence: auto\n')}
   - { name: plain, candidates: [cheap, strong], quality_floor: 0.8 }
-  - { name: optout, candidates: [cheap, strong], quality_floor: 0.8, floor_confidence: off }
-  - { name: words, candidates: [cheap, strong], quality_floor: 0.8, learner: hashed_words }
   - { name: pushed, candidates: [cheap, strong], quality_floor: 0.8, floor_confidence: auto }
   - { name: fixed, candidates: [cheap, strong], quality_floor: 0.8, floor_confidence: 0.95 }
 `,
@@ -73,13 +70,8 @@ describe('floor_confidence: auto, gated by the route score delay', () => {
     expect(gates.reading('pushed')).toEqual({ delayRequests: 0, prompt: true });
   });
 
-  it("keeps the operator's floor_confidence; gated when unset on the contexts learner; none with off, or unset on the word learner", async () => {
+  it("keeps the operator's floor_confidence, and none when unset", async () => {
     expect(await safeExploration('fixed')).toEqual({ safe_exploration: 'configured', floor_confidence: 0.95, explore_cheaper_share: null, score_delay_requests: null, context_prior_strength: 32 });
-    // The default (session 29): gated, read by the gate like `auto` (no request yet: late, 0.9).
-    expect(await safeExploration('plain')).toEqual({ safe_exploration: 'gated', floor_confidence: 0.9, explore_cheaper_share: null, score_delay_requests: null, context_prior_strength: 32 });
-    expect(stack.gateway.app.get(ScoreDelayGates).reading('plain')).toBeDefined();
-    expect(await safeExploration('optout')).toEqual({ safe_exploration: 'off', floor_confidence: null, explore_cheaper_share: null, score_delay_requests: null, context_prior_strength: 8 });
-    expect(await safeExploration('words')).toEqual({ safe_exploration: 'off', floor_confidence: null, explore_cheaper_share: null, score_delay_requests: null, context_prior_strength: 8 });
-    expect(stack.gateway.app.get(ScoreDelayGates).reading('optout')).toBeUndefined();
+    expect(await safeExploration('plain')).toEqual({ safe_exploration: 'off', floor_confidence: null, explore_cheaper_share: null, score_delay_requests: null, context_prior_strength: 8 });
   });
 });

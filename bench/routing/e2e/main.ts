@@ -86,9 +86,7 @@ function routerYaml(upstreamUrl: string, costWeight: number, discount: number, p
     `  - { id: ${STRONG}, provider: recorded, upstream: ${STRONG}, input_per_1m: 10, output_per_1m: 30, context_window: 128000 }`,
     `  - { id: ${WEAK}, provider: recorded, upstream: ${WEAK}, input_per_1m: 0.6, output_per_1m: 0.6, context_window: 32768 }`,
     'routes:',
-    // floor_confidence: off: the in-process replay it is read against runs no safe exploration (unless
-    // REPLAY_SAFE_CONFIDENCE), and a prompt_contexts route left unset runs `auto` since session 29.
-    `  - { name: ${ROUTE}, candidates: [${WEAK}, ${STRONG}], quality_floor: 0, discount: ${discount}, cost_weight: ${costWeight}, context_prior_strength: ${priorStrength}, learner: ${learner}, floor_confidence: off, validators: [${VERDICT_VALIDATOR_YAML}] }`,
+    `  - { name: ${ROUTE}, candidates: [${WEAK}, ${STRONG}], quality_floor: 0, discount: ${discount}, cost_weight: ${costWeight}, context_prior_strength: ${priorStrength}, learner: ${learner}, validators: [${VERDICT_VALIDATOR_YAML}] }`,
     '',
   ].join('\n');
 }

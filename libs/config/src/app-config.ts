@@ -104,10 +104,8 @@ export interface RouteSpec extends RouteConstraints {
   /** Safe exploration set by the operator: confidence a model must be proven at before it serves freely (RoutePolicy.floorConfidence). */
   floorConfidence?: number;
   /**
-   * Safe exploration gated by how late the route's scores arrive (`floor_confidence: auto`, and a
-   * contexts-learner route's default when unset since session 29; GATED_SAFE_EXPLORATION in
-   * libs/router). Never with `floorConfidence`. Neither (`floor_confidence: off`, a word-learner route
-   * left unset, an implicit route): no safe exploration.
+   * Safe exploration gated by how late the route's scores arrive (`floor_confidence: auto`;
+   * GATED_SAFE_EXPLORATION in libs/router). Never with `floorConfidence`.
    */
   gatedSafeExploration?: boolean;
   /** With `floorConfidence`: an unproven model is only explored as funded, never served outright (RoutePolicy.outrightMargin). */

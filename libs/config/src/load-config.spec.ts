@@ -84,12 +84,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ROUTER_CONFIG: writeConfig(bad), LOCAL_KEY: 'k' })).toThrow(/models\.0\.drop_params\.0/);
   });
 
-  it('reads floor_confidence: a number, `auto` (gated by the score delay, the default), `off`; refuses auto with the word learner', () => {
+  it('reads floor_confidence: a number, `auto` (gated by the score delay), else off; refuses auto with the word learner', () => {
     const read = (extra: string) => loadConfig({ ROUTER_CONFIG: writeConfig(valid.replace('cost_weight: 50', `cost_weight: 50${extra}`)), LOCAL_KEY: 'k' }).routes.get('support');
-    // Unset on the contexts learner: `auto` (since session 29).
     const unset = read('');
-    expect(unset?.learner).toBe('prompt_contexts');
-    expect(unset?.gatedSafeExploration).toBe(true);
+    expect(unset?.gatedSafeExploration).toBeUndefined();
     expect(unset?.floorConfidence).toBeUndefined();
     const set = read('\n    floor_confidence: 0.85');
     expect(set?.floorConfidence).toBe(0.85);
@@ -97,27 +95,10 @@ describe('loadConfig', () => {
     const auto = read('\n    floor_confidence: auto');
     expect(auto?.floorConfidence).toBeUndefined();
     expect(auto?.gatedSafeExploration).toBe(true);
-    // `off`: no safe exploration (the default before session 29).
-    const off = read('\n    floor_confidence: off');
-    expect(off?.floorConfidence).toBeUndefined();
-    expect(off?.gatedSafeExploration).toBeUndefined();
-    // Unset on the word learner: off (auto is not benchmarked there); `off` reads the same.
-    for (const words of [read('\n    learner: hashed_words'), read('\n    learner: hashed_words\n    floor_confidence: off')]) {
-      expect(words?.learner).toBe('hashed_words');
-      expect(words?.gatedSafeExploration).toBeUndefined();
-      expect(words?.floorConfidence).toBeUndefined();
-    }
-    expect(read('\n    learner: hashed_words\n    floor_confidence: 0.9')?.floorConfidence).toBe(0.9);
     expect(() => read('\n    floor_confidence: auto\n    learner: hashed_words')).toThrow(/floor_confidence: auto is for learner: prompt_contexts/);
-    expect(() => read('\n    floor_confidence: on')).toThrow(/routes\.0\.floor_confidence: floor_confidence must be a number above 0\.5 and below 1, `auto` or `off`/);
-    expect(() => read('\n    floor_confidence: 1.2')).toThrow(/routes\.0\.floor_confidence/);
-    // strict_floor and explore_cheaper_share need a number: not auto, off, or unset (which runs auto).
-    for (const fc of ['\n    floor_confidence: auto', '\n    floor_confidence: off', '']) {
-      expect(() => read(`${fc}\n    strict_floor: true`)).toThrow(/strict_floor needs floor_confidence as a number/);
-      expect(() => read(`${fc}\n    explore_cheaper_share: 0.2`)).toThrow(/explore_cheaper_share needs floor_confidence as a number/);
-    }
-    expect(() => read('\n    explore_cheaper_share: 0.2')).toThrow(/unset it runs `auto`/);
-    expect(read('\n    floor_confidence: 0.8\n    explore_cheaper_share: 0.2\n    strict_floor: true')).toMatchObject({ floorConfidence: 0.8, exploreCheaperShare: 0.2, strictFloor: true });
+    expect(() => read('\n    floor_confidence: on')).toThrow(/routes\.0\.floor_confidence/);
+    expect(() => read('\n    floor_confidence: auto\n    strict_floor: true')).toThrow(/strict_floor needs floor_confidence/);
+    expect(() => read('\n    floor_confidence: auto\n    explore_cheaper_share: 0.2')).toThrow(/explore_cheaper_share needs floor_confidence/);
   });
 
   it('reads strict_floor (off unless set) and refuses it without floor_confidence', () => {

@@ -82,7 +82,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         validators: r.validators,
         ...(r.judge ? { judge: { modelId: r.judge.model, sampleRate: r.judge.sample_rate, weight: r.judge.weight, maxTokens: r.judge.max_tokens, ...optional('rubric', r.judge.rubric) } } : {}),
         maxUntriedShare: r.max_untried_share,
-        ...safeExplorationOfRoute(r),
+        ...(typeof r.floor_confidence === 'number' ? { floorConfidence: r.floor_confidence } : {}),
+        ...(r.floor_confidence === 'auto' ? { gatedSafeExploration: true } : {}),
         ...(r.strict_floor ? { strictFloor: true } : {}),
         ...(r.explore_cheaper_share ? { exploreCheaperShare: r.explore_cheaper_share } : {}),
         ...optional('relativeFloor', r.relative_floor),
@@ -179,19 +180,6 @@ function tierSpecs(r: RouteConfig): ReadonlyMap<string, TierSpec> {
 }
 
 /** `{ key: value }` when the value is set, else nothing (specs carry no `undefined` fields). */
-/**
- * A route's safe exploration as the gateway decides with it, resolved once at load: a number is the
- * operator's confidence (`floorConfidence`); `auto` is the score-delay gate (`gatedSafeExploration`);
- * `off` is none. Unset is `auto` on the contexts learner (the default since session 29: docs/routing.md,
- * docs/benchmarks.md routing rounds 50-50c) and none on the word learner (`auto` is refused there,
- * unbenchmarked).
- */
-export function safeExplorationOfRoute(r: Pick<RouteConfig, 'floor_confidence' | 'learner'>): Pick<RouteSpec, 'floorConfidence' | 'gatedSafeExploration'> {
-  const set = r.floor_confidence ?? (r.learner === 'hashed_words' ? 'off' : 'auto');
-  if (typeof set === 'number') return { floorConfidence: set };
-  return set === 'auto' ? { gatedSafeExploration: true } : {};
-}
-
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

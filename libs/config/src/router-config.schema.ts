@@ -193,16 +193,11 @@ export const routeConfigSchema = z
     /**
      * Safe exploration (docs/routing.md): a model not yet *proven* to clear the floor (its posterior's
      * lower 1 - floor_confidence quantile below it) is served only as far as a proven model's margin
-     * over the floor pays for it. A number sets the confidence. `auto`: gated by how late the route's
-     * scores arrive (0.8 with `explore_cheaper_share` 0.3 and the refutation's grace while they arrive
-     * promptly, else 0.9; routing rounds 31 and 45; `learner: prompt_contexts` only). `off`: none.
-     * Unset: `auto` on a `prompt_contexts` route (since session 29, routing rounds 50-50c), `off` on a
-     * `hashed_words` one (`auto` is not benchmarked with the word learner). Resolved once at load
-     * (load-config.ts `safeExplorationOfRoute`).
+     * over the floor pays for it. For routes whose scores are noisy, late or partial. Unset: off.
+     * `auto`: gated by how late the route's scores arrive (0.8 with `explore_cheaper_share` 0.3 while
+     * they arrive promptly, else 0.9; routing round 31; `learner: prompt_contexts` only).
      */
-    floor_confidence: z.union([z.number().gt(0.5).lt(1), z.literal('auto'), z.literal('off')], {
-      errorMap: () => ({ message: 'floor_confidence must be a number above 0.5 and below 1, `auto` or `off`' }),
-    }).optional(),
+    floor_confidence: z.union([z.number().gt(0.5).lt(1), z.literal('auto')]).optional(),
     /**
      * With `floor_confidence`: an unproven model is never served outright, even while its posterior mean
      * clears the floor; it is explored only as far as a proven model's surplus over the floor pays for it
@@ -227,7 +222,7 @@ export const routeConfigSchema = z
     /**
      * How many observations' worth of the route-level belief a new prompt context starts from: higher
      * shares more across contexts, lower lets a context's own evidence take over sooner. Unset: 32 with
-     * safe exploration (`floor_confidence` a number or `auto`, the contexts learner's default), else 8.
+     * safe exploration (`floor_confidence`), else 8.
      */
     context_prior_strength: z.number().min(0).optional(),
     /**
@@ -358,15 +353,14 @@ export const routerConfigSchema = z
         }
       };
       if (r.judge && !models.has(r.judge.model)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'judge', 'model'], message: unknownChatModel(r.judge.model) });
-      // Both need a confidence as a number: not `auto` (the default when unset), nor `off`.
       if (r.strict_floor && typeof r.floor_confidence !== 'number') {
-        ctx.addIssue({ code: 'custom', path: ['routes', i, 'strict_floor'], message: `route "${r.name}": strict_floor needs floor_confidence as a number (the confidence a model must be proven at), e.g. 0.9; ${floorConfidenceAsSet(r.floor_confidence)}` });
+        ctx.addIssue({ code: 'custom', path: ['routes', i, 'strict_floor'], message: `route "${r.name}": strict_floor needs floor_confidence (the confidence a model must be proven at), e.g. 0.9` });
       }
       if (r.floor_confidence === 'auto' && r.learner === 'hashed_words') {
         ctx.addIssue({ code: 'custom', path: ['routes', i, 'floor_confidence'], message: `route "${r.name}": floor_confidence: auto is for learner: prompt_contexts (not benchmarked with the word learner); give a number, e.g. 0.9` });
       }
       if (r.explore_cheaper_share && typeof r.floor_confidence !== 'number') {
-        ctx.addIssue({ code: 'custom', path: ['routes', i, 'explore_cheaper_share'], message: `route "${r.name}": explore_cheaper_share needs floor_confidence as a number (the confidence a model must be proven at), e.g. 0.8; ${floorConfidenceAsSet(r.floor_confidence)}` });
+        ctx.addIssue({ code: 'custom', path: ['routes', i, 'explore_cheaper_share'], message: `route "${r.name}": explore_cheaper_share needs floor_confidence (the confidence a model must be proven at), e.g. 0.8` });
       }
       checkAllowed(r.allowed_providers, ['routes', i, 'allowed_providers'], `route "${r.name}"`);
       for (const [tier, t] of Object.entries(r.tiers ?? {})) {
@@ -382,12 +376,6 @@ export const routerConfigSchema = z
       });
     });
   });
-
-/** What a route's `floor_confidence` is when it is not a number, for the messages above. */
-function floorConfidenceAsSet(value: 'auto' | 'off' | undefined): string {
-  if (value === undefined) return 'unset it runs `auto` (its own gated share) on the contexts learner, none on the word learner';
-  return value === 'auto' ? '`auto` sets its own (0.8 with a share of 0.3 while scores arrive promptly, else 0.9)' : 'it is `off`';
-}
 
 export type RouterConfigFile = z.infer<typeof routerConfigSchema>;
 export type EmbeddingRouteConfig = z.infer<typeof embeddingRouteConfigSchema>;

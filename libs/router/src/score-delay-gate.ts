@@ -10,8 +10,7 @@
  * the first over the rate of the second is the delay in requests. Before any score has arrived the delay
  * is unknown and counts as slow.
  *
- * The gateway applies it to routes with `floor_confidence: auto`, the default of a contexts-learner route
- * (`GATED_SAFE_EXPLORATION`):
+ * The gateway applies it to routes with `floor_confidence: auto` (`GATED_SAFE_EXPLORATION`):
  * apps/gateway/src/routing/score-delay-gates.ts counts the signal per route; the zoo passes it with
  * ZOO_SCORE_DELAY_GATE.
  */
@@ -55,25 +54,21 @@ export function estimatedScoreDelay(signal: ScoreDelaySignal): number {
  */
 export const SCORE_DELAY_WINDOW_REQUESTS = 2 * PROMPT_SCORE_DELAY_REQUESTS;
 
-/** Safe exploration's settings: `RoutePolicy.floorConfidence`, `exploreCheaperShare` and `refuteOnEarnedEvidence`. */
+/** Safe exploration's settings: `RoutePolicy.floorConfidence` and `RoutePolicy.exploreCheaperShare`. */
 export interface SafeExplorationSettings {
   readonly floorConfidence?: number;
   readonly exploreCheaperShare?: number;
-  readonly refuteOnEarnedEvidence?: boolean | 'grace';
 }
 
 /**
- * A route's safe exploration with `floor_confidence: auto` (round 31's gate; a contexts-learner route's
- * default since session 29): while its scores arrive promptly, `floor_confidence` 0.8 with
- * `explore_cheaper_share` 0.3 (in the zoo noisy_feedback +35.1% -> +14.8% of clairvoyant's cost against
- * 0.9 alone, the other scenarios within noise), the share's refutation withheld until a model has 4
- * scored answers on the route (`refuteOnEarnedEvidence: 'grace'`, round 45: else a cheap model whose price
- * prior sits under a high floor is refuted before its first score and starves); while they are late or
- * none has arrived, 0.9 alone (the share under 5,000-request delays raised the windows below the floor,
- * round 28).
+ * A route's safe exploration with `floor_confidence: auto` (round 31's gate): while its scores arrive
+ * promptly, `floor_confidence` 0.8 with `explore_cheaper_share` 0.3 (in the zoo noisy_feedback +35.1% ->
+ * +14.8% of clairvoyant's cost against 0.9 alone, the other scenarios within noise); while they are late
+ * or none has arrived, 0.9 alone (the share under 5,000-request delays raised the windows below the
+ * floor, round 28).
  */
 export const GATED_SAFE_EXPLORATION: { readonly prompt: SafeExplorationSettings; readonly late: SafeExplorationSettings } = Object.freeze({
-  prompt: Object.freeze({ floorConfidence: 0.8, exploreCheaperShare: 0.3, refuteOnEarnedEvidence: 'grace' as const }),
+  prompt: Object.freeze({ floorConfidence: 0.8, exploreCheaperShare: 0.3 }),
   late: Object.freeze({ floorConfidence: 0.9 }),
 });
 

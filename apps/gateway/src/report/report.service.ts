@@ -201,8 +201,8 @@ export class ReportService {
 }
 
 /**
- * A route's safe exploration in the report: `safe_exploration` says how it is set (`configured`, a
- * number; `gated` by `floor_confidence: auto`, a contexts-learner route's default; `off`); `floor_confidence` and `explore_cheaper_share` are what its decisions use now;
+ * A route's safe exploration in the report: `safe_exploration` says who set it (`configured`, `gated`
+ * by `floor_confidence: auto`, `off`); `floor_confidence` and `explore_cheaper_share` are what its decisions use now;
  * `score_delay_requests` is the gate's latest estimate of how many requests a score arrives after (null
  * before any score arrived, or when the route is not gated).
  */

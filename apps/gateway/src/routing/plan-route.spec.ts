@@ -45,31 +45,6 @@ describe('planRoute', () => {
     expect(plan({ route, arms, observations: observed(true) }).floorConfidence).toBeUndefined();
   });
 
-  it("passes auto's grace to decide while the gate is open: a cheap model its price prior refutes still gets the cheaper share", () => {
-    // The learning run's shape (docs/routing.md, Where safe exploration starves): small's price prior
-    // (0.5) sits under the floor (0.8), and after one pass and one failure its whole posterior's upper
-    // quantile is still under it, so the share refutes it unless the grace (no refutation before 4 route
-    // observations, refuteOnEarnedEvidence: 'grace') reaches the policy.
-    const priced: RouteSpec = { ...route, priorQuality: { small: 0.5, big: 0.8 } };
-    const arms = new Map([
-      ['big', { modelId: 'big', successes: 100, failures: 0, completionTokens: 600, costUsd: 0, observations: 100 }],
-      ['small', { modelId: 'small', successes: 1, failures: 1, completionTokens: 15, costUsd: 0, observations: 2 }],
-    ]);
-    const observed = { expectedTtftMs: () => undefined, spentTodayByTier: () => 0, dayElapsedFraction: () => 0, scoresArrivePromptly: () => true };
-    const smallShare = (r: RouteSpec) => {
-      const random = seededRandom(3);
-      let small = 0;
-      for (let i = 0; i < 2000; i++) if (plan({ route: r, arms, random, observations: observed }).decision.modelId === 'small') small++;
-      return small / 2000;
-    };
-    // auto, gate open: 0.8 with the share of 0.3 and the grace.
-    const gated = smallShare({ ...priced, gatedSafeExploration: true });
-    // The same confidence and share set by hand, without the grace: the share refutes small.
-    const withoutGrace = smallShare({ ...priced, floorConfidence: 0.8, exploreCheaperShare: 0.3 });
-    expect(gated).toBeGreaterThan(0.2);
-    expect(withoutGrace).toBeLessThan(0.05);
-  });
-
   it('excludes models whose context window is too small', () => {
     const result = plan({ promptTokens: 2000 });
     expect(result.models.map((m) => m.id)).toEqual(['big']);

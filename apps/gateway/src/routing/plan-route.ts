@@ -214,8 +214,7 @@ export function planRoute(input: PlanInput): RoutePlan {
     if (!candidates.some((c) => c.eligible)) throw noEligibleModel(route, candidates, toolTurn);
   }
   const excluded = anyExcluded ? exclusionsOf(candidates) : undefined;
-  // The gate is read only for the routes it decides (`floor_confidence: auto`, the contexts learner's
-  // default): no lookup on the others.
+  // The gate is read only for the routes it decides (`floor_confidence: auto`): no lookup on the others.
   const safe = safeExplorationOf(route, route.gatedSafeExploration === true && observations?.scoresArrivePromptly?.(route.name) === true);
   // The word learner's beliefs come with their own evidence: a near-zero Beta prior on top.
   const policy = {
@@ -231,8 +230,6 @@ export function planRoute(input: PlanInput): RoutePlan {
     floorConfidence: safe.floorConfidence,
     strictFloor: route.strictFloor,
     exploreCheaperShare: safe.exploreCheaperShare,
-    // `auto`'s grace while its gate is open (GATED_SAFE_EXPLORATION.prompt); undefined otherwise.
-    refuteOnEarnedEvidence: safe.refuteOnEarnedEvidence,
   };
   let decision: Decision;
   let features: Int32Array | undefined;

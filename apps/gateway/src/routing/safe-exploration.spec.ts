@@ -8,19 +8,14 @@ describe('safeExplorationOf', () => {
     expect(safeExplorationOf({ floorConfidence: 0.85 }, true)).toEqual({ floorConfidence: 0.85 });
   });
 
-  it("with floor_confidence: auto follows the gate: 0.8 with a cheaper share of 0.3 and the refutation's grace while scores arrive promptly, else 0.9 alone", () => {
+  it('with floor_confidence: auto follows the gate: 0.8 with a cheaper share of 0.3 while scores arrive promptly, else 0.9 alone', () => {
     const route = { gatedSafeExploration: true };
-    expect(safeExplorationOf(route, true)).toEqual({ floorConfidence: 0.8, exploreCheaperShare: 0.3, refuteOnEarnedEvidence: 'grace' });
+    expect(safeExplorationOf(route, true)).toEqual({ floorConfidence: 0.8, exploreCheaperShare: 0.3 });
     expect(safeExplorationOf(route, false)).toEqual({ floorConfidence: 0.9 });
     expect(safeExplorationOf(route, true)).toBe(GATED_SAFE_EXPLORATION.prompt);
   });
 
-  it("keeps the grace to auto: a route's own confidence and share refute as before", () => {
-    expect(safeExplorationOf({ floorConfidence: 0.8, exploreCheaperShare: 0.3 }, true).refuteOnEarnedEvidence).toBeUndefined();
-    expect(safeExplorationOf({ gatedSafeExploration: true }, false).refuteOnEarnedEvidence).toBeUndefined();
-  });
-
-  it('is off on a route with neither (floor_confidence: off, or a word-learner route left unset)', () => {
+  it('is off when floor_confidence is unset', () => {
     expect(safeExplorationOf({}, true)).toEqual({});
     expect(safeExplorationMode({})).toBe('off');
     expect(safeExplorationMode({ gatedSafeExploration: true })).toBe('gated');

@@ -7,12 +7,9 @@ const OFF: SafeExplorationSettings = Object.freeze({});
 
 /**
  * The safe exploration a route decides with: the operator's `floor_confidence` (and
- * `explore_cheaper_share`) when a number; with `floor_confidence: auto` (`gatedSafeExploration`, also a
- * contexts-learner route's default when unset: load-config.ts `safeExplorationOfRoute`) round 31's gate,
- * 0.8 with a cheaper share of 0.3 and the share's refutation withheld for a model's first 4 route
- * observations (`refuteOnEarnedEvidence: 'grace'`, round 45) while the route's scores arrive promptly,
- * else 0.9 alone; none with `floor_confidence: off` (and on a word-learner route left unset). Constant
- * objects: nothing is allocated per request.
+ * `explore_cheaper_share`) when a number; with `floor_confidence: auto` (`gatedSafeExploration`) round
+ * 31's gate, 0.8 with a cheaper share of 0.3 while the route's scores arrive promptly, else 0.9 alone;
+ * none when unset. Constant objects: nothing is allocated per request.
  */
 export function safeExplorationOf(route: SafeExplorationRoute, scoresArrivePromptly: boolean): SafeExplorationSettings {
   if (route.floorConfidence !== undefined) return route;
@@ -20,7 +17,7 @@ export function safeExplorationOf(route: SafeExplorationRoute, scoresArrivePromp
   return OFF;
 }
 
-/** How the route's safe exploration is set, for the report: a fixed confidence, gated (`auto`, explicit or the default), or off. */
+/** How the route's safe exploration is set, for the report: a fixed confidence, gated (`auto`), or off. */
 export function safeExplorationMode(route: SafeExplorationRoute): 'configured' | 'gated' | 'off' {
   if (route.floorConfidence !== undefined) return 'configured';
   return route.gatedSafeExploration ? 'gated' : 'off';

@@ -28,7 +28,7 @@ export function scoreDelaySignalOf(counts: ScoreDelayCounts): ScoreDelaySignal {
   return { awaitingScores: counts.awaitingScores, recentlySentForScoring: counts.served, window: counts.recent, anyScoreArrived: counts.anyScored };
 }
 
-/** The routes the gate is read for: those with `floor_confidence: auto` (a contexts-learner route's default) and a choice to make. */
+/** The routes the gate is read for: those with `floor_confidence: auto` and a choice to make. */
 export function gatedRoutes(routes: Iterable<RouteSpec>): string[] {
   return [...routes].filter((r) => r.gatedSafeExploration === true && r.candidates.length > 1).map((r) => r.name);
 }
