@@ -183,13 +183,15 @@ function trace(zoo: Zoo, scenario: ScenarioName, routerName: string, seed: numbe
       bb = strength * (1 - m) + cf;
       if (Math.abs(a / (a + bb) - b.meanQuality) > 1e-9) throw new Error(`posterior mismatch at ${i} for ${c.modelId}: ${a / (a + bb)} vs ${b.meanQuality}`);
       const evidence = cs + cf;
-      let ea = policy.priorSuccesses + successesOf(route);
-      let eb = policy.priorFailures + failuresOf(route);
-      const s = Math.min(strength0, ea + eb);
-      const em = ea / (ea + eb);
-      ea = s * em + cs;
-      eb = s * (1 - em) + cf;
-      const refuted = shareRefuted(earnedMode, { a, b: bb }, { a: ea, b: eb }, route ? armWeight(route) : 0, w, evidence, threshold);
+      // The earned posterior (the route's evidence behind the neutral prior) is read only by refuteOnEarnedEvidence: true.
+      let earnedPosterior = { a, b: bb };
+      if (earnedMode === true) {
+        const ra = policy.priorSuccesses + successesOf(route);
+        const rb = policy.priorFailures + failuresOf(route);
+        const s = Math.min(strength0, ra + rb);
+        earnedPosterior = { a: s * (ra / (ra + rb)) + cs, b: s * (rb / (ra + rb)) + cf };
+      }
+      const refuted = shareRefuted(earnedMode, { a, b: bb }, earnedPosterior, route ? armWeight(route) : 0, w, evidence, threshold);
       info.set(c.modelId, { lower: lowerQuantile(a, bb, z), refuted, eligible: b.eligible, cost: c.expectedCostUsd });
     });
     let home: string | undefined;
